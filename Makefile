@@ -1,0 +1,171 @@
+# kunci: plain GNU make.  `make` builds the agent, the CLI and the PAM
+# module into $(BUILD); `make check` installs missing Debian packages, builds
+# and runs every test; `make demo` walks the procedures against a sandbox.
+
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+# Debian's multiarch PAM directory (pam.pc does not export one).
+MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || \
+	gcc -print-multiarch 2>/dev/null)
+PAMDIR	?= /lib/$(MULTIARCH)/security
+UNITDIR	?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+PAMCONFIGDIR ?= /usr/share/pam-configs
+
+BUILD	?= build
+CC	?= cc
+PKGS	= ldap libconfig openssl pam jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wcast-qual -Wwrite-strings -Wvla \
+	  -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+ifdef SANITIZE
+OPT	= -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) \
+	  -fno-sanitize-recover=all
+SANLD	= -fsanitize=$(SANITIZE)
+else
+OPT	= -O2 -g -D_FORTIFY_SOURCE=2
+endif
+HARDEN	= -fstack-protector-strong -fstack-clash-protection \
+	  -ftrivial-auto-var-init=zero
+CFLAGS	?=
+KCFLAGS	= -std=c11 -D_GNU_SOURCE $(OPT) $(HARDEN) $(WARN) -Iagent \
+	  -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CFLAGS)
+LDHARDEN = -Wl,-z,relro,-z,now -Wl,--as-needed
+LDFLAGS	?=
+
+# Every agent/*.c but the two programs is a module shared by kuncid,
+# kuncictl and the tests (STYLE.md: the CLI reuses the agent's modules).
+MAINS	= agent/kuncid.c agent/kuncictl.c
+LIBSRCS	= $(filter-out $(MAINS),$(wildcard agent/*.c))
+LIBOBJS	= $(LIBSRCS:agent/%.c=$(BUILD)/obj/%.o)
+LIB	= $(BUILD)/libkunci.a
+PROGS	= $(BUILD)/kuncid $(BUILD)/kuncictl
+MODULE	= $(BUILD)/pam_kunci.so
+TESTSRCS = $(wildcard tests/unit/test_*.c)
+TESTS	= $(TESTSRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOLSRCS = $(wildcard tests/tools/*.c)
+TOOLS	= $(TOOLSRCS:tests/tools/%.c=$(BUILD)/tests/%)
+BENCHSRCS = $(wildcard bench/*.c)
+BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
+HDRS	= $(wildcard agent/*.h)
+
+.PHONY: all deps check check-unit check-integration asan analyze demo \
+	install uninstall clean bench
+
+all: $(PROGS) $(MODULE)
+
+$(BUILD)/obj/%.o: agent/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIE $(PKG_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
+	$(CC) $(KCFLAGS) -pie $(LDHARDEN) $(SANLD) $(LDFLAGS) -o $@ $< \
+	    $(LIB) $(PKG_LIBS) -lpthread
+
+# The module: libc, libpam and the codec only, compiled position-independent
+# on its own (no LDAP, OpenSSL or libconfig inside sshd).
+$(BUILD)/pic/%.o: pam_module/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+$(BUILD)/pic/proto.o: agent/proto.c agent/proto.h
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(MODULE): $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o \
+	    pam_module/pam_kunci.map
+	$(CC) $(KCFLAGS) -shared -fPIC $(LDHARDEN) $(SANLD) \
+	    -Wl,--no-undefined -Wl,--version-script=pam_module/pam_kunci.map \
+	    $(LDFLAGS) -o $@ $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o -lpam
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(SANLD) $(LDFLAGS) -o $@ \
+	    $< $(LIB) $(PKG_LIBS) -lcmocka -ldl -lpthread
+$(BUILD)/tests/%: tests/tools/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(SANLD) $(LDFLAGS) -o $@ \
+	    $< $(LIB) $(PKG_LIBS) -ldl -lpthread
+$(BUILD)/bench/%: bench/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(LDFLAGS) -o $@ \
+	    $< $(LIB) $(PKG_LIBS) -ldl -lpthread
+
+.PRECIOUS: $(BUILD)/obj/%.o $(BUILD)/pic/%.o
+
+# Debian packages the build, the tests and the demo need.
+deps:
+	@tests/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory all $(TESTS) $(TOOLS)
+	@BUILD=$(BUILD) tests/run
+
+check-unit: all $(TESTS) $(TOOLS)
+	@BUILD=$(BUILD) tests/run --unit
+
+check-integration: all $(TESTS) $(TOOLS)
+	@BUILD=$(BUILD) tests/run --integration
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	    SANITIZE=address,undefined all $(subst $(BUILD)/,build/asan/,$(TESTS) $(TOOLS))
+	@BUILD=build/asan SANITIZE=address,undefined \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+
+analyze:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr -D_GNU_SOURCE -Iagent agent pam_module
+
+bench: deps all $(BENCHES) $(TOOLS)
+	@BUILD=$(BUILD) bench/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all $(TOOLS)
+	@BUILD=$(BUILD) tests/demo
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(PAMDIR) $(DESTDIR)$(SYSCONFDIR)/kunci \
+	    $(DESTDIR)$(DATADIR)/kunci/ldif $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(PAMCONFIGDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/pam.d
+	install -m 0755 $(BUILD)/kuncid $(DESTDIR)$(SBINDIR)/kuncid
+	install -m 0755 $(BUILD)/kuncictl $(DESTDIR)$(BINDIR)/kuncictl
+	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_kunci.so
+	install -m 0644 ldif/*.ldif ldif/*.schema $(DESTDIR)$(DATADIR)/kunci/ldif/
+	test -e $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf || \
+	    install -m 0644 conf/kunci.conf $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf
+	for f in systemd/*.service systemd/*.timer; do \
+	    [ -e "$$f" ] && sed 's|@SBINDIR@|$(SBINDIR)|g; s|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    "$$f" > $(DESTDIR)$(UNITDIR)/$${f##*/}; done; true
+	[ ! -e systemd/kunci.sysusers ] || install -m 0644 systemd/kunci.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
+	[ ! -e conf/pam-configs/kunci ] || install -m 0644 conf/pam-configs/kunci \
+	    $(DESTDIR)$(PAMCONFIGDIR)/kunci
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/kuncid $(DESTDIR)$(BINDIR)/kuncictl \
+	    $(DESTDIR)$(PAMDIR)/pam_kunci.so $(DESTDIR)$(PAMCONFIGDIR)/kunci \
+	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
+	for f in systemd/*.service systemd/*.timer; do \
+	    [ -e "$$f" ] && rm -f $(DESTDIR)$(UNITDIR)/$${f##*/}; done; true
+	rm -rf $(DESTDIR)$(DATADIR)/kunci
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/kunci (configuration and secrets)"
+
+clean:
+	rm -rf build

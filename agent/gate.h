@@ -1,0 +1,23 @@
+/*
+ * gate.h: the login gate inside kuncid: the live grant index (kept current
+ * by LDAP content sync), its integrity-checked snapshot, the query socket
+ * that pam_kunci.so asks, and the decision itself.
+ */
+#ifndef KUNCI_GATE_H
+#define KUNCI_GATE_H
+
+#include "proto.h"
+
+struct kunci_ctx;
+
+/* Open the query socket and start the gate's threads; -1 on failure. */
+int	gate_start(struct kunci_ctx *);
+/* Stop the threads, write a last snapshot, close the socket. */
+void	gate_stop(void);
+/*
+ * Decide one query (the same code path serves the query socket and
+ * `kuncictl check`).  Fills a; never blocks on LDAP.
+ */
+void	gate_decide(const struct proto_query *, struct proto_answer *);
+
+#endif /* KUNCI_GATE_H */

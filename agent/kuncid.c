@@ -1,0 +1,272 @@
+/*
+ * kuncid: the kunci agent.
+ *
+ * Start-up: parse options, load the configuration (kuncid -t checks it,
+ * -T prints the effective one), make LDAP ignore ldaprc files and LDAP*
+ * variables, open the admin socket, start the login gate, tell systemd we
+ * are ready, then serve admin connections and tick the scheduler from one
+ * poll loop until SIGTERM or SIGINT.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "gate.h"
+#include "kuncid.h"
+#include "log.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONF	SYSCONFDIR "/kunci/kunci.conf"
+
+static volatile sig_atomic_t quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: kuncid [-dfTt] [-c file] [-l syslog-socket]\n");
+	exit(EX_USAGE);
+}
+
+int
+kuncid_peer(int fd, struct peer *p)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	memset(p, 0, sizeof(*p));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
+	    len != sizeof(uc))
+		return -1;
+	p->pid = uc.pid;
+	p->uid = uc.uid;
+	p->gid = uc.gid;
+	return 0;
+}
+
+int
+kuncid_listen(const char *path, mode_t mode)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd = -1;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	/* Replace only a stale socket, never another kind of file. */
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warnx("%s exists and is not a socket", path);
+			return -1;
+		}
+		if (unlink(path) == -1) {
+			log_warn("unlink %s", path);
+			return -1;
+		}
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		log_warn("bind %s", path);
+		goto fail;
+	}
+	if (chmod(path, mode) == -1) {
+		log_warn("chmod %s", path);
+		goto fail;
+	}
+	if (listen(fd, 128) == -1) {
+		log_warn("listen %s", path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * Tell systemd we are ready (Type=notify).  Spoken by hand: libsystemd
+ * would pull lzma, zstd and gcrypt into the agent for one datagram.
+ */
+static void
+notify_ready(void)
+{
+	struct sockaddr_un sun;
+	const char *path = getenv("NOTIFY_SOCKET");
+	const char msg[] = "READY=1";
+	size_t n;
+	int fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@'))
+		return;
+	if ((n = strlen(path)) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, n);
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) == -1)
+		log_warn("sd_notify");
+	close(fd);
+}
+
+static void
+serve(struct kunci_ctx *ctx, int lfd)
+{
+	struct pollfd pfd;
+	struct peer peer;
+	time_t last = 0, now;
+	int fd, r;
+
+	while (!quit) {
+		pfd.fd = lfd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		r = poll(&pfd, 1, 1000);
+		if (r == -1 && errno != EINTR)
+			fatal("poll");
+		now = time(NULL);
+		if (now != last) {
+			admin_tick(ctx, now);
+			last = now;
+		}
+		if (r <= 0 || !(pfd.revents & POLLIN))
+			continue;
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno != EINTR && errno != EAGAIN &&
+			    errno != ECONNABORTED)
+				log_warn("accept");
+			continue;
+		}
+		if (kuncid_peer(fd, &peer) == -1)
+			log_warn("SO_PEERCRED");
+		else
+			admin_serve(ctx, fd, &peer);
+		close(fd);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct kunci_ctx ctx;
+	struct sigaction sa;
+	const char *cfgpath = DEFAULT_CONF, *logsock = NULL;
+	char err[1024];
+	int ch, fg = 0, debug = 0, test = 0, dump = 0, lfd;
+
+	while ((ch = getopt(argc, argv, "c:dfl:Tt")) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'f':
+			fg = 1;
+			break;
+		case 'l':
+			logsock = optarg;
+			break;
+		case 'T':
+			dump = 1;
+			break;
+		case 't':
+			test = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	/* libldap must not read ldaprc files or LDAP* variables. */
+	if (setenv("LDAPNOINIT", "1", 1) == -1)
+		err[0] = '\0';
+	log_init("kuncid", fg || test || dump, debug, logsock);
+
+	memset(&ctx, 0, sizeof(ctx));
+	if ((ctx.cfg = cfg_load(cfgpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "kuncid: %s\n", err);
+		exit(EX_CONFIG);
+	}
+	if (test) {
+		printf("%s: configuration OK\n", cfgpath);
+		cfg_free(ctx.cfg);
+		exit(EX_OK);
+	}
+	if (dump) {
+		cfg_dump(ctx.cfg, stdout);
+		cfg_free(ctx.cfg);
+		exit(EX_OK);
+	}
+	ctx.cfgpath = cfgpath;
+	ctx.started = time(NULL);
+	ctx.uid = getuid();
+	ctx.debug = debug;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	umask(077);
+
+	if (!fg && daemon(0, 0) == -1)
+		fatal("daemon");
+	if ((lfd = kuncid_listen(ctx.cfg->agent.admin_socket, 0666)) == -1)
+		fatalx("cannot open the admin socket");
+	if (admin_init(&ctx) == -1)
+		fatalx("start-up failed");
+	if (gate_start(&ctx) == -1)
+		fatalx("the login gate failed to start");
+	log_info("started, config %s", cfgpath);
+	notify_ready();
+	serve(&ctx, lfd);
+	log_info("stopping");
+	gate_stop();
+	admin_shutdown(&ctx);
+	close(lfd);
+	unlink(ctx.cfg->agent.admin_socket);
+	cfg_free(ctx.cfg);
+	return EX_OK;
+}

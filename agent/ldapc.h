@@ -1,0 +1,55 @@
+/*
+ * ldapc.h: kuncid's LDAP connections.
+ *
+ * One struct ldapc is one connection, used by one thread only.  It tries
+ * the configured URIs in order, with LDAP_OPT_NETWORK_TIMEOUT (connect) and
+ * LDAP_OPT_TIMEOUT (every synchronous operation) set from the config, so a
+ * directory that stops answering is given up in seconds; binds simply as
+ * the service DN with the password read from bind_password_file; and after
+ * a failure waits with exponential backoff (1 s doubling to 60 s) before it
+ * tries again.  libldap must have been kept from reading ldaprc and LDAP*
+ * variables (kuncid sets LDAPNOINIT before the first libldap call).
+ */
+#ifndef KUNCI_LDAPC_H
+#define KUNCI_LDAPC_H
+
+#include <time.h>
+
+#include <ldap.h>
+
+struct kunci_cfg;
+
+struct ldapc {
+	const struct kunci_cfg *cfg;
+	LDAP		*ld;		/* NULL while disconnected */
+	int		 uri_index;	/* the URI in use */
+	time_t		 next_try;	/* backoff: no attempt before this */
+	int		 backoff;	/* seconds */
+	char		 err[256];	/* the last failure, for messages */
+};
+
+void	ldapc_init(struct ldapc *, const struct kunci_cfg *);
+/*
+ * Return the connected handle, connecting and binding first if needed;
+ * NULL when no URI answers (or while the backoff runs: force ignores it).
+ */
+LDAP	*ldapc_get(struct ldapc *, int force);
+/* Drop the connection after an error that means it is gone. */
+void	ldapc_fail(struct ldapc *, int rc);
+/* 1 if rc means the server is gone (reconnect), 0 otherwise. */
+int	ldapc_is_down(int rc);
+void	ldapc_close(struct ldapc *);
+
+/*
+ * Escape a value for an LDAP filter (RFC 4515) or a DN attribute value
+ * (RFC 4514) into dst.  Return 0, or -1 if it does not fit or the value
+ * holds a NUL (the caller refuses the input).
+ */
+int	ldapc_escape_filter(char *dst, size_t dstsz, const char *v);
+int	ldapc_escape_dn(char *dst, size_t dstsz, const char *v);
+
+/* Format t as GeneralizedTime (YYYYmmddHHMMSSZ) / parse one. */
+int	ldapc_gentime(char *dst, size_t dstsz, time_t t);
+int	ldapc_parse_gentime(const char *s, time_t *t);
+
+#endif /* KUNCI_LDAPC_H */

@@ -1,0 +1,519 @@
+/*
+ * proto.c: the socket codec (see proto.h for the wire format).
+ *
+ * Invariants: a pbuf never holds more than its max bytes; every get checks
+ * the remaining length before it reads; nothing is allocated from a length
+ * that has not been checked against a limit first.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto.h"
+
+void
+pbuf_init(struct pbuf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+void
+pbuf_reset(struct pbuf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+	b->len = b->off = 0;
+	b->err = 0;
+}
+
+void
+pbuf_free(struct pbuf *b)
+{
+	if (b->data != NULL) {
+		explicit_bzero(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = NULL;
+	b->len = b->off = b->cap = 0;
+	b->err = 0;
+}
+
+static int
+reserve(struct pbuf *b, size_t n)
+{
+	size_t need, ncap;
+	unsigned char *p;
+
+	if (b->err)
+		return b->err;
+	if (n > b->max || b->len > b->max - n)
+		return (b->err = PROTO_EPROTO);
+	need = b->len + n;
+	if (need <= b->cap)
+		return PROTO_OK;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < need)
+		ncap = ncap > b->max / 2 ? b->max : ncap * 2;
+	if ((p = malloc(ncap)) == NULL)
+		return (b->err = PROTO_ENOMEM);
+	/* Copy rather than realloc, so an old copy of a secret is wiped. */
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len);
+		explicit_bzero(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = p;
+	b->cap = ncap;
+	return PROTO_OK;
+}
+
+int
+pbuf_set(struct pbuf *b, const void *src, size_t n)
+{
+	pbuf_reset(b);
+	if (reserve(b, n) != PROTO_OK)
+		return b->err;
+	if (n > 0)
+		memcpy(b->data, src, n);
+	b->len = n;
+	return PROTO_OK;
+}
+
+int
+proto_put_u32(struct pbuf *b, uint32_t v)
+{
+	if (reserve(b, 4) != PROTO_OK)
+		return b->err;
+	b->data[b->len++] = (v >> 24) & 0xff;
+	b->data[b->len++] = (v >> 16) & 0xff;
+	b->data[b->len++] = (v >> 8) & 0xff;
+	b->data[b->len++] = v & 0xff;
+	return PROTO_OK;
+}
+
+int
+proto_put_strn(struct pbuf *b, const char *s, size_t n)
+{
+	if (b->err)
+		return b->err;
+	if (n > PROTO_STR_MAX || (n > 0 && memchr(s, '\0', n) != NULL))
+		return (b->err = PROTO_EPROTO);
+	if (proto_put_u32(b, (uint32_t)n) != PROTO_OK ||
+	    reserve(b, n) != PROTO_OK)
+		return b->err;
+	if (n > 0)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	return PROTO_OK;
+}
+
+int
+proto_put_str(struct pbuf *b, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	return proto_put_strn(b, s, strlen(s));
+}
+
+int
+proto_get_u32(struct pbuf *b, uint32_t *v)
+{
+	const unsigned char *p;
+
+	*v = 0;
+	if (b->err)
+		return b->err;
+	if (b->len - b->off < 4)
+		return (b->err = PROTO_EPROTO);
+	p = b->data + b->off;
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	b->off += 4;
+	return PROTO_OK;
+}
+
+/* Find the next string's bytes without copying. */
+static int
+get_span(struct pbuf *b, size_t max, const unsigned char **s, size_t *n)
+{
+	uint32_t len;
+
+	*s = NULL;
+	*n = 0;
+	if (proto_get_u32(b, &len) != PROTO_OK)
+		return b->err;
+	if (len > max || len > PROTO_STR_MAX || len > b->len - b->off)
+		return (b->err = PROTO_EPROTO);
+	if (len > 0 && memchr(b->data + b->off, '\0', len) != NULL)
+		return (b->err = PROTO_EPROTO);
+	*s = b->data + b->off;
+	*n = len;
+	b->off += len;
+	return PROTO_OK;
+}
+
+int
+proto_get_str(struct pbuf *b, size_t max, char **out)
+{
+	const unsigned char *s;
+	size_t n;
+
+	*out = NULL;
+	if (get_span(b, max, &s, &n) != PROTO_OK)
+		return b->err;
+	if ((*out = malloc(n + 1)) == NULL)
+		return (b->err = PROTO_ENOMEM);
+	if (n > 0)
+		memcpy(*out, s, n);
+	(*out)[n] = '\0';
+	return PROTO_OK;
+}
+
+int
+proto_get_strbuf(struct pbuf *b, char *dst, size_t dstsz)
+{
+	const unsigned char *s;
+	size_t n;
+
+	if (dstsz == 0)
+		return (b->err = PROTO_EPROTO);
+	dst[0] = '\0';
+	if (get_span(b, dstsz - 1, &s, &n) != PROTO_OK)
+		return b->err;
+	if (n > 0)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+	return PROTO_OK;
+}
+
+int
+proto_get_end(const struct pbuf *b)
+{
+	if (b->err)
+		return b->err;
+	return b->off == b->len ? PROTO_OK : PROTO_EPROTO;
+}
+
+int
+proto_hdr_parse(const unsigned char h[PROTO_HDR_LEN], size_t max,
+    uint32_t *type, uint32_t *len)
+{
+	uint32_t v[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = (uint32_t)h[4 * i] << 24 | (uint32_t)h[4 * i + 1] << 16 |
+		    (uint32_t)h[4 * i + 2] << 8 | (uint32_t)h[4 * i + 3];
+	*type = v[1];
+	*len = v[2];
+	if (v[0] != PROTO_VERSION || v[2] > max)
+		return PROTO_EPROTO;
+	return PROTO_OK;
+}
+
+/* Milliseconds left until deadline (a CLOCK_MONOTONIC time), or -1. */
+static int
+remaining(const struct timespec *dl)
+{
+	struct timespec now;
+	long long ms;
+
+	if (dl == NULL)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(dl->tv_sec - now.tv_sec) * 1000 +
+	    (dl->tv_nsec - now.tv_nsec) / 1000000;
+	if (ms < 0)
+		ms = 0;
+	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
+}
+
+static void
+deadline(struct timespec *dl, int timeout_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, dl);
+	dl->tv_sec += timeout_ms / 1000;
+	dl->tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (dl->tv_nsec >= 1000000000) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000;
+	}
+}
+
+static int
+wait_fd(int fd, short ev, const struct timespec *dl)
+{
+	struct pollfd pfd;
+	int r;
+
+	pfd.fd = fd;
+	pfd.events = ev;
+	for (;;) {
+		pfd.revents = 0;
+		r = poll(&pfd, 1, remaining(dl));
+		if (r > 0)
+			return PROTO_OK;
+		if (r == 0)
+			return PROTO_ETIMEDOUT;
+		if (errno != EINTR)
+			return PROTO_EIO;
+	}
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t n, const struct timespec *dl)
+{
+	ssize_t w;
+	int r;
+
+	while (n > 0) {
+		if ((r = wait_fd(fd, POLLOUT, dl)) != PROTO_OK)
+			return r;
+		w = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return PROTO_EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return PROTO_OK;
+}
+
+static int
+read_all(int fd, unsigned char *p, size_t n, const struct timespec *dl)
+{
+	ssize_t r;
+	int e;
+
+	while (n > 0) {
+		if ((e = wait_fd(fd, POLLIN, dl)) != PROTO_OK)
+			return e;
+		r = recv(fd, p, n, MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return PROTO_EIO;
+		}
+		if (r == 0)
+			return PROTO_EIO;
+		p += r;
+		n -= (size_t)r;
+	}
+	return PROTO_OK;
+}
+
+int
+proto_send(int fd, uint32_t type, const struct pbuf *b, int timeout_ms)
+{
+	unsigned char h[PROTO_HDR_LEN];
+	uint32_t v[3];
+	struct timespec dl;
+	int i, r;
+
+	if (b->err)
+		return b->err;
+	if (b->len > PROTO_MAX)
+		return PROTO_EPROTO;
+	v[0] = PROTO_VERSION;
+	v[1] = type;
+	v[2] = (uint32_t)b->len;
+	for (i = 0; i < 3; i++) {
+		h[4 * i] = (v[i] >> 24) & 0xff;
+		h[4 * i + 1] = (v[i] >> 16) & 0xff;
+		h[4 * i + 2] = (v[i] >> 8) & 0xff;
+		h[4 * i + 3] = v[i] & 0xff;
+	}
+	if (timeout_ms >= 0)
+		deadline(&dl, timeout_ms);
+	if ((r = write_all(fd, h, sizeof(h), timeout_ms >= 0 ? &dl : NULL))
+	    != PROTO_OK)
+		return r;
+	if (b->len == 0)
+		return PROTO_OK;
+	return write_all(fd, b->data, b->len, timeout_ms >= 0 ? &dl : NULL);
+}
+
+int
+proto_recv(int fd, uint32_t *type, struct pbuf *b, int timeout_ms)
+{
+	unsigned char h[PROTO_HDR_LEN];
+	struct timespec dl, *dlp = NULL;
+	uint32_t len;
+	int r;
+
+	*type = 0;
+	pbuf_reset(b);
+	if (timeout_ms >= 0) {
+		deadline(&dl, timeout_ms);
+		dlp = &dl;
+	}
+	if ((r = read_all(fd, h, sizeof(h), dlp)) != PROTO_OK)
+		return r;
+	if ((r = proto_hdr_parse(h, b->max, type, &len)) != PROTO_OK)
+		return r;
+	if ((r = reserve(b, len)) != PROTO_OK)
+		return r;
+	if (len > 0 && (r = read_all(fd, b->data, len, dlp)) != PROTO_OK)
+		return r;
+	b->len = len;
+	return PROTO_OK;
+}
+
+int
+proto_query_encode(struct pbuf *b, const struct proto_query *q)
+{
+	proto_put_str(b, q->user);
+	proto_put_str(b, q->service);
+	proto_put_str(b, q->rhost);
+	proto_put_str(b, q->tty);
+	proto_put_str(b, q->host);
+	return proto_put_str(b, q->resource);
+}
+
+int
+proto_query_decode(struct pbuf *b, struct proto_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	proto_get_strbuf(b, q->user, sizeof(q->user));
+	proto_get_strbuf(b, q->service, sizeof(q->service));
+	proto_get_strbuf(b, q->rhost, sizeof(q->rhost));
+	proto_get_strbuf(b, q->tty, sizeof(q->tty));
+	proto_get_strbuf(b, q->host, sizeof(q->host));
+	proto_get_strbuf(b, q->resource, sizeof(q->resource));
+	if (proto_get_end(b) != PROTO_OK) {
+		memset(q, 0, sizeof(*q));
+		return PROTO_EPROTO;
+	}
+	return PROTO_OK;
+}
+
+int
+proto_answer_encode(struct pbuf *b, const struct proto_answer *a)
+{
+	proto_put_u32(b, a->decision);
+	proto_put_str(b, a->resource);
+	proto_put_str(b, a->grant);
+	return proto_put_str(b, a->message);
+}
+
+int
+proto_answer_decode(struct pbuf *b, struct proto_answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	proto_get_u32(b, &a->decision);
+	proto_get_strbuf(b, a->resource, sizeof(a->resource));
+	proto_get_strbuf(b, a->grant, sizeof(a->grant));
+	proto_get_strbuf(b, a->message, sizeof(a->message));
+	if (proto_get_end(b) != PROTO_OK ||
+	    a->decision < PROTO_ALLOW || a->decision > PROTO_UNAVAIL) {
+		memset(a, 0, sizeof(*a));
+		return PROTO_EPROTO;
+	}
+	return PROTO_OK;
+}
+
+int
+proto_admin_encode(struct pbuf *b, int argc, char *const argv[])
+{
+	int i;
+
+	if (argc < 1 || argc > PROTO_ARGC_MAX)
+		return (b->err = PROTO_EPROTO);
+	proto_put_u32(b, (uint32_t)argc);
+	for (i = 0; i < argc; i++) {
+		if (strlen(argv[i]) > PROTO_ARG_MAX)
+			return (b->err = PROTO_EPROTO);
+		proto_put_str(b, argv[i]);
+	}
+	return b->err;
+}
+
+void
+proto_argv_free(int argc, char **argv)
+{
+	int i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int
+proto_admin_decode(struct pbuf *b, int *argcp, char ***argvp)
+{
+	uint32_t n, i;
+	char **argv = NULL;
+
+	*argcp = 0;
+	*argvp = NULL;
+	if (proto_get_u32(b, &n) != PROTO_OK)
+		return b->err;
+	if (n < 1 || n > PROTO_ARGC_MAX)
+		return (b->err = PROTO_EPROTO);
+	if ((argv = calloc(n + 1, sizeof(*argv))) == NULL)
+		return (b->err = PROTO_ENOMEM);
+	for (i = 0; i < n; i++)
+		if (proto_get_str(b, PROTO_ARG_MAX, &argv[i]) != PROTO_OK)
+			break;
+	if (proto_get_end(b) != PROTO_OK) {
+		proto_argv_free((int)n, argv);
+		return PROTO_EPROTO;
+	}
+	*argcp = (int)n;
+	*argvp = argv;
+	return PROTO_OK;
+}
+
+int
+proto_reply_encode(struct pbuf *b, uint32_t status, const char *out,
+    size_t outlen, const char *err)
+{
+	proto_put_u32(b, status);
+	proto_put_strn(b, out != NULL ? out : "", out != NULL ? outlen : 0);
+	return proto_put_str(b, err);
+}
+
+int
+proto_reply_decode(struct pbuf *b, uint32_t *status, char **out, char **err)
+{
+	*out = *err = NULL;
+	proto_get_u32(b, status);
+	proto_get_str(b, PROTO_STR_MAX, out);
+	proto_get_str(b, PROTO_STR_MAX, err);
+	if (proto_get_end(b) != PROTO_OK || *status > 255) {
+		free(*out);
+		free(*err);
+		*out = *err = NULL;
+		return PROTO_EPROTO;
+	}
+	return PROTO_OK;
+}
+
+const char *
+proto_strerror(int e)
+{
+	switch (e) {
+	case PROTO_OK:
+		return "success";
+	case PROTO_EIO:
+		return "connection failed or closed";
+	case PROTO_ETIMEDOUT:
+		return "timed out";
+	case PROTO_EPROTO:
+		return "malformed or oversized message";
+	case PROTO_ENOMEM:
+		return "out of memory";
+	}
+	return "unknown error";
+}
