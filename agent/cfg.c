@@ -1,0 +1,1431 @@
+/*
+ * cfg.c: conf/kunci.conf -> struct kunci_cfg.
+ *
+ * Order of work: defaults into a zeroed struct, then each group in a fixed
+ * order (so later groups may depend on earlier ones: workflows default
+ * expire_after to requests.pending_expiry, steps name roles), then the
+ * cross-checks and the file permission checks.  Every key is looked up by
+ * name; check_keys() walks each group's members to refuse unknown keys, and
+ * the getters refuse wrong types, so a typo never silently leaves a
+ * default.  The first error wins; the half-built struct is freed.
+ *
+ * Nothing here logs or exits: errors go back as "file:line: message".
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "cfg.h"
+#include "util.h"
+
+#define ZONEINFO	"/usr/share/zoneinfo"
+
+struct ctx {
+	const char	*path;
+	char		*err;
+	size_t		 errsz;
+	int		 pwline;	/* line of bind_password_file */
+	int		 keyline;	/* line of snapshot_key_file */
+};
+
+static const char *const kind_names[CFG_KIND_COUNT] = {
+	"endorse", "dispose", "verify", "approve", "provision", "escort",
+	"notify", "record", "report"
+};
+static const char *const grant_names[CFG_GRANT_COUNT] = {
+	"none", "card", "account"
+};
+static const char *const offline_names[CFG_OFFLINE_COUNT] = {
+	"deny", "cache"
+};
+static const char *const lang_names[CFG_LANG_COUNT] = { "id", "en" };
+static const char *const day_names[7] = {
+	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
+};
+
+static const char *const top_keys[] = {
+	"directory", "agent", "calendar", "requests", "login", "roles",
+	"workflows", NULL
+};
+static const char *const directory_keys[] = {
+	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
+	"bind_password_file", "connect_timeout", "timeout", NULL
+};
+static const char *const agent_keys[] = {
+	"user", "admin_socket", "query_socket", "state_dir", "timezone",
+	"language", "admins", NULL
+};
+static const char *const calendar_keys[] = { "work_week", "holidays", NULL };
+static const char *const requests_keys[] = {
+	"max_duration", "pending_expiry", "max_reason", NULL
+};
+static const char *const login_keys[] = {
+	"services", "unmanaged", "offline", "offline_max_age", "policies",
+	"last_used_granularity", "snapshot_key_file", "query_timeout", NULL
+};
+static const char *const service_keys[] = { "service", "resource", NULL };
+static const char *const policy_keys[] = {
+	"resource", "offline", "offline_max_age", NULL
+};
+static const char *const role_keys[] = {
+	"group", "label_id", "label_en", "escalate_to", NULL
+};
+static const char *const workflow_keys[] = {
+	"label_id", "label_en", "sop", "one_act_per_person", "grant_kind",
+	"expire_after", "steps", NULL
+};
+static const char *const step_keys[] = {
+	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
+	"label_en", NULL
+};
+
+static void	seterr(struct ctx *, const config_setting_t *, const char *,
+		    ...) __attribute__((__format__(__printf__, 3, 4)));
+
+/* "file:line: msg", or "file: msg" when s is NULL or has no line */
+static void
+seterr(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		 msg[512];
+	const char	*file = c->path;
+	int		 line = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s != NULL) {
+		line = config_setting_source_line(s);
+		if (config_setting_source_file(s) != NULL)
+			file = config_setting_source_file(s);
+	}
+	if (line > 0)
+		snprintf(c->err, c->errsz, "%s:%d: %s", file, line, msg);
+	else
+		snprintf(c->err, c->errsz, "%s: %s", file, msg);
+}
+
+static int
+name_in(const char *name, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(name, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+setstr(struct ctx *c, const config_setting_t *s, char **dst, const char *v)
+{
+	char	*p;
+
+	if ((p = strdup(v)) == NULL) {
+		seterr(c, s, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+static void
+free_list(char **list, size_t n)
+{
+	size_t	i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* s must be a group whose member names all appear in keys */
+static int
+check_keys(struct ctx *c, const config_setting_t *s, const char *where,
+    const char *const *keys)
+{
+	const config_setting_t	*m;
+	const char		*name;
+	int			 i, rc = -1;
+
+	if (!config_setting_is_group(s)) {
+		seterr(c, s, "%s: expected a group { ... }", where);
+		goto out;
+	}
+	for (i = 0; (m = config_setting_get_elem(s, i)) != NULL; i++) {
+		name = config_setting_name(m);
+		if (name == NULL || !name_in(name, keys)) {
+			seterr(c, m, "%s: unknown key '%s'", where,
+			    name != NULL ? name : "?");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+/*
+ * The getters: a missing key leaves *dst (the default) alone unless
+ * required; a present key of the wrong type is an error.
+ */
+static int
+get_member(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int required, int type, const char *tname,
+    config_setting_t **out)
+{
+	config_setting_t	*m;
+
+	*out = NULL;
+	if ((m = config_setting_get_member(g, key)) == NULL) {
+		if (required) {
+			seterr(c, g, "%s: missing required key '%s'", where,
+			    key);
+			return -1;
+		}
+		return 0;
+	}
+	if (config_setting_type(m) != type &&
+	    !(type == CONFIG_TYPE_INT &&
+	    config_setting_type(m) == CONFIG_TYPE_INT64) &&
+	    !(type == CONFIG_TYPE_LIST &&
+	    config_setting_type(m) == CONFIG_TYPE_ARRAY)) {
+		seterr(c, m, "%s.%s: expected %s", where, key, tname);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+static int
+get_str(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int required, char **dst)
+{
+	config_setting_t	*m;
+
+	if (get_member(c, g, where, key, required, CONFIG_TYPE_STRING,
+	    "a string", &m) == -1)
+		return -1;
+	if (m == NULL)
+		return 0;
+	if (required && *config_setting_get_string(m) == '\0') {
+		seterr(c, m, "%s.%s: must not be empty", where, key);
+		return -1;
+	}
+	return setstr(c, m, dst, config_setting_get_string(m));
+}
+
+/* an absolute path, or "" when allow_empty */
+static int
+get_path(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int allow_empty, char **dst, int *line)
+{
+	config_setting_t	*m;
+
+	if (get_member(c, g, where, key, 0, CONFIG_TYPE_STRING, "a string",
+	    &m) == -1)
+		return -1;
+	if (m == NULL)
+		return 0;
+	if (line != NULL)
+		*line = config_setting_source_line(m);
+	if (*config_setting_get_string(m) == '\0' ? !allow_empty :
+	    *config_setting_get_string(m) != '/') {
+		seterr(c, m, "%s.%s: \"%s\" is not an absolute path", where,
+		    key, config_setting_get_string(m));
+		return -1;
+	}
+	return setstr(c, m, dst, config_setting_get_string(m));
+}
+
+static int
+get_int(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int min, int max, int *dst)
+{
+	config_setting_t	*m;
+	long long		 v;
+
+	if (get_member(c, g, where, key, 0, CONFIG_TYPE_INT, "an integer",
+	    &m) == -1)
+		return -1;
+	if (m == NULL)
+		return 0;
+	v = config_setting_get_int64(m);
+	if (v < min || v > max) {
+		seterr(c, m, "%s.%s: %lld is out of range %d..%d", where, key,
+		    v, min, max);
+		return -1;
+	}
+	*dst = (int)v;
+	return 0;
+}
+
+static int
+get_bool(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int *dst)
+{
+	config_setting_t	*m;
+
+	if (get_member(c, g, where, key, 0, CONFIG_TYPE_BOOL,
+	    "true or false", &m) == -1)
+		return -1;
+	if (m != NULL)
+		*dst = config_setting_get_bool(m) ? 1 : 0;
+	return 0;
+}
+
+/* business == NULL: "bd" refused.  min: smallest value in seconds */
+static int
+get_duration(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int required, int64_t min, int64_t *dst, int *business)
+{
+	config_setting_t	*m;
+	const char		*errstr;
+	int64_t			 v;
+	int			 bd;
+
+	if (get_member(c, g, where, key, required, CONFIG_TYPE_STRING,
+	    "a duration string such as \"5m\"", &m) == -1)
+		return -1;
+	if (m == NULL)
+		return 0;
+	if (u_parse_duration(config_setting_get_string(m), business != NULL,
+	    &v, &bd, &errstr) == -1) {
+		seterr(c, m, "%s.%s: bad duration \"%s\": %s", where, key,
+		    config_setting_get_string(m), errstr);
+		return -1;
+	}
+	if (v < min) {
+		seterr(c, m, "%s.%s: duration \"%s\" must not be zero", where,
+		    key, config_setting_get_string(m));
+		return -1;
+	}
+	*dst = v;
+	if (business != NULL)
+		*business = bd;
+	return 0;
+}
+
+static int
+get_enum(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int required, const char *const *names, int count,
+    int *dst)
+{
+	config_setting_t	*m;
+	const char		*v;
+	int			 i;
+
+	if (get_member(c, g, where, key, required, CONFIG_TYPE_STRING,
+	    "a string", &m) == -1)
+		return -1;
+	if (m == NULL)
+		return 0;
+	v = config_setting_get_string(m);
+	for (i = 0; i < count; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			*dst = i;
+			return 0;
+		}
+	}
+	seterr(c, m, "%s.%s: unknown value \"%s\"", where, key, v);
+	return -1;
+}
+
+/* a [ ] or ( ) of strings; replaces *list */
+static int
+get_strlist(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, int nonempty, char ***list, size_t *n,
+    config_setting_t **out)
+{
+	config_setting_t	*m, *e;
+	char			**v = NULL;
+	size_t			 i, len = 0;
+	int			 rc = -1;
+
+	if (out != NULL)
+		*out = NULL;
+	if (get_member(c, g, where, key, 0, CONFIG_TYPE_LIST,
+	    "a list [ \"...\", ... ]", &m) == -1)
+		goto out;
+	if (m == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (out != NULL)
+		*out = m;
+	len = (size_t)config_setting_length(m);
+	if (nonempty && len == 0) {
+		seterr(c, m, "%s.%s: must not be empty", where, key);
+		goto out;
+	}
+	if ((v = calloc(len + 1, sizeof(*v))) == NULL) {
+		seterr(c, m, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < len; i++) {
+		e = config_setting_get_elem(m, (unsigned int)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			seterr(c, e, "%s.%s: element %zu: expected a string",
+			    where, key, i + 1);
+			goto out;
+		}
+		if (*config_setting_get_string(e) == '\0') {
+			seterr(c, e, "%s.%s: element %zu: empty string",
+			    where, key, i + 1);
+			goto out;
+		}
+		if ((v[i] = strdup(config_setting_get_string(e))) == NULL) {
+			seterr(c, e, "out of memory");
+			goto out;
+		}
+	}
+	free_list(*list, *n);
+	*list = v;
+	*n = len;
+	v = NULL;
+	rc = 0;
+out:
+	free_list(v, len);
+	return rc;
+}
+
+/* a ( { ... }, ... ) list of groups */
+static int
+get_grouplist(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, config_setting_t **out)
+{
+	config_setting_t	*m, *e;
+	int			 i;
+
+	if (get_member(c, g, where, key, 0, CONFIG_TYPE_LIST,
+	    "a list ( { ... }, ... )", &m) == -1)
+		return -1;
+	*out = m;
+	if (m == NULL)
+		return 0;
+	for (i = 0; (e = config_setting_get_elem(m, i)) != NULL; i++) {
+		if (!config_setting_is_group(e)) {
+			seterr(c, e, "%s.%s: element %d: expected a group "
+			    "{ ... }", where, key, i + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* the optional top-level group key; *out NULL when absent */
+static int
+get_group(struct ctx *c, const config_setting_t *root, const char *key,
+    const char *const *keys, config_setting_t **out)
+{
+	*out = config_setting_get_member(root, key);
+	if (*out == NULL)
+		return 0;
+	return keys == NULL ? (config_setting_is_group(*out) ? 0 :
+	    (seterr(c, *out, "%s: expected a group { ... }", key), -1)) :
+	    check_keys(c, *out, key, keys);
+}
+
+static int
+valid_zone(const char *tz)
+{
+	struct stat	 st;
+	char		 p[512];
+	const char	*s;
+
+	if (*tz == '\0' || *tz == '/' || strlen(tz) > 200)
+		return 0;
+	for (s = tz; *s != '\0'; s++)
+		if (!(((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_' || *s == '+' ||
+		    *s == '/' || *s == '-')))
+			return 0;
+	snprintf(p, sizeof(p), "%s/%s", ZONEINFO, tz);
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
+valid_step_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* *dst = prefix + base when *dst is "" */
+static int
+derive_base(struct ctx *c, const config_setting_t *g, char **dst,
+    const char *prefix, const char *base)
+{
+	char	*p;
+
+	if (**dst != '\0')
+		return 0;
+	if (asprintf(&p, "%s%s", prefix, base) == -1) {
+		seterr(c, g, "out of memory");
+		return -1;
+	}
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+static int
+parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_directory	*d = &cfg->directory;
+	config_setting_t	*g, *l;
+	const char		*w = "directory";
+	size_t			 i;
+
+	if (get_group(c, root, w, directory_keys, &g) == -1)
+		return -1;
+	if (g == NULL) {
+		seterr(c, NULL, "missing required group 'directory'");
+		return -1;
+	}
+	if (get_strlist(c, g, w, "uri", 1, &d->uri, &d->nuri, &l) == -1)
+		return -1;
+	for (i = 0; i < d->nuri; i++) {
+		if (strncmp(d->uri[i], "ldap://", 7) != 0 &&
+		    strncmp(d->uri[i], "ldaps://", 8) != 0 &&
+		    strncmp(d->uri[i], "ldapi://", 8) != 0) {
+			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			    "directory.uri: \"%s\" is not an ldap://, "
+			    "ldaps:// or ldapi:// URI", d->uri[i]);
+			return -1;
+		}
+	}
+	if (get_str(c, g, w, "base", 1, &d->base) == -1 ||
+	    get_str(c, g, w, "kunci_base", 0, &d->kunci_base) == -1 ||
+	    get_str(c, g, w, "people_base", 0, &d->people_base) == -1 ||
+	    get_str(c, g, w, "groups_base", 0, &d->groups_base) == -1 ||
+	    get_str(c, g, w, "bind_dn", 0, &d->bind_dn) == -1 ||
+	    get_path(c, g, w, "bind_password_file", 1,
+	    &d->bind_password_file, &c->pwline) == -1 ||
+	    get_duration(c, g, w, "connect_timeout", 0, 1,
+	    &d->connect_timeout, NULL) == -1 ||
+	    get_duration(c, g, w, "timeout", 0, 1, &d->timeout, NULL) == -1)
+		return -1;
+	if ((*d->bind_dn == '\0') != (*d->bind_password_file == '\0')) {
+		seterr(c, g, "directory: bind_dn and bind_password_file go "
+		    "together (both set, or both empty for SASL EXTERNAL)");
+		return -1;
+	}
+	/* derived defaults, so that the dump shows the effective value */
+	if (derive_base(c, g, &d->kunci_base, "ou=kunci,", d->base) == -1 ||
+	    derive_base(c, g, &d->people_base, "ou=people,", d->base) == -1 ||
+	    derive_base(c, g, &d->groups_base, "ou=groups,", d->base) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_agent	*a = &cfg->agent;
+	config_setting_t	*g, *m;
+	const char		*w = "agent";
+	int			 lang = (int)a->language;
+
+	if (get_group(c, root, w, agent_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "user", 0, &a->user) == -1 ||
+	    get_path(c, g, w, "admin_socket", 0, &a->admin_socket,
+	    NULL) == -1 ||
+	    get_path(c, g, w, "query_socket", 0, &a->query_socket,
+	    NULL) == -1 ||
+	    get_path(c, g, w, "state_dir", 0, &a->state_dir, NULL) == -1 ||
+	    get_str(c, g, w, "timezone", 0, &a->timezone) == -1 ||
+	    get_enum(c, g, w, "language", 0, lang_names, CFG_LANG_COUNT,
+	    &lang) == -1 ||
+	    get_strlist(c, g, w, "admins", 0, &a->admins, &a->nadmins,
+	    NULL) == -1)
+		return -1;
+	a->language = (enum cfg_language)lang;
+	if (*a->user == '\0') {
+		seterr(c, config_setting_get_member(g, "user"),
+		    "agent.user: must not be empty");
+		return -1;
+	}
+	if (!valid_zone(a->timezone)) {
+		m = config_setting_get_member(g, "timezone");
+		seterr(c, m, "agent.timezone: \"%s\" is not a time zone "
+		    "under " ZONEINFO, a->timezone);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_calendar	*k = &cfg->calendar;
+	config_setting_t	*g, *l;
+	char			**days = NULL;
+	size_t			 ndays = 0, i;
+	unsigned int		 d, week = 0;
+	int			 rc = -1;
+
+	if (get_group(c, root, "calendar", calendar_keys, &g) == -1)
+		goto out;
+	if (g == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if (get_strlist(c, g, "calendar", "work_week", 1, &days, &ndays,
+	    &l) == -1)
+		goto out;
+	if (l != NULL) {
+		for (i = 0; i < ndays; i++) {
+			for (d = 0; d < 7; d++)
+				if (strcmp(days[i], day_names[d]) == 0)
+					break;
+			if (d == 7 || (week & (1U << d))) {
+				seterr(c, config_setting_get_elem(l,
+				    (unsigned int)i), "calendar.work_week: "
+				    "\"%s\" is %s", days[i], d == 7 ?
+				    "not one of sun mon tue wed thu fri sat" :
+				    "listed twice");
+				goto out;
+			}
+			week |= 1U << d;
+		}
+		k->work_week = week;
+	}
+	if (get_strlist(c, g, "calendar", "holidays", 0, &k->holidays,
+	    &k->nholidays, &l) == -1)
+		goto out;
+	for (i = 0; i < k->nholidays; i++) {
+		if (u_parse_date(k->holidays[i], NULL, NULL, NULL) == -1) {
+			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			    "calendar.holidays: \"%s\" is not a valid "
+			    "YYYY-MM-DD date", k->holidays[i]);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free_list(days, ndays);
+	return rc;
+}
+
+static int
+parse_requests(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_requests	*r = &cfg->requests;
+	config_setting_t	*g;
+	const char		*w = "requests";
+
+	if (get_group(c, root, w, requests_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_duration(c, g, w, "max_duration", 0, 1, &r->max_duration,
+	    NULL) == -1 ||
+	    get_duration(c, g, w, "pending_expiry", 0, 1, &r->pending_expiry,
+	    NULL) == -1 ||
+	    get_int(c, g, w, "max_reason", 1, CFG_MAX_REASON,
+	    &r->max_reason) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_login	*l = &cfg->login;
+	config_setting_t	*g, *list, *e;
+	const char		*w = "login";
+	char			 where[64];
+	size_t			 i, n;
+	int			 off = (int)l->offline, poff;
+	char			*star;
+
+	if (get_group(c, root, w, login_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_strlist(c, g, w, "unmanaged", 0, &l->unmanaged,
+	    &l->nunmanaged, NULL) == -1 ||
+	    get_enum(c, g, w, "offline", 0, offline_names, CFG_OFFLINE_COUNT,
+	    &off) == -1 ||
+	    get_duration(c, g, w, "offline_max_age", 0, 0,
+	    &l->offline_max_age, NULL) == -1 ||
+	    get_duration(c, g, w, "last_used_granularity", 0, 1,
+	    &l->last_used_granularity, NULL) == -1 ||
+	    get_path(c, g, w, "snapshot_key_file", 0, &l->snapshot_key_file,
+	    &c->keyline) == -1 ||
+	    get_duration(c, g, w, "query_timeout", 0, 1, &l->query_timeout,
+	    NULL) == -1)
+		return -1;
+	l->offline = (enum cfg_offline)off;
+
+	if (get_grouplist(c, g, w, "services", &list) == -1)
+		return -1;
+	if (list != NULL) {
+		n = (size_t)config_setting_length(list);
+		if ((l->services = calloc(n + 1, sizeof(*l->services))) ==
+		    NULL) {
+			seterr(c, list, "out of memory");
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			e = config_setting_get_elem(list, (unsigned int)i);
+			snprintf(where, sizeof(where), "login.services[%zu]",
+			    i);
+			l->nservices = i + 1;
+			if (check_keys(c, e, where, service_keys) == -1 ||
+			    get_str(c, e, where, "service", 1,
+			    &l->services[i].service) == -1 ||
+			    get_str(c, e, where, "resource", 1,
+			    &l->services[i].resource) == -1)
+				return -1;
+		}
+	}
+
+	if (get_grouplist(c, g, w, "policies", &list) == -1)
+		return -1;
+	if (list != NULL) {
+		n = (size_t)config_setting_length(list);
+		if ((l->policies = calloc(n + 1, sizeof(*l->policies))) ==
+		    NULL) {
+			seterr(c, list, "out of memory");
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			struct cfg_policy *p = &l->policies[i];
+
+			e = config_setting_get_elem(list, (unsigned int)i);
+			snprintf(where, sizeof(where), "login.policies[%zu]",
+			    i);
+			l->npolicies = i + 1;
+			/* a policy inherits what it does not override */
+			p->offline = l->offline;
+			p->offline_max_age = l->offline_max_age;
+			poff = (int)p->offline;
+			if (check_keys(c, e, where, policy_keys) == -1 ||
+			    get_str(c, e, where, "resource", 1,
+			    &p->resource) == -1 ||
+			    get_enum(c, e, where, "offline", 0, offline_names,
+			    CFG_OFFLINE_COUNT, &poff) == -1 ||
+			    get_duration(c, e, where, "offline_max_age", 0, 0,
+			    &p->offline_max_age, NULL) == -1)
+				return -1;
+			p->offline = (enum cfg_offline)poff;
+			star = strchr(p->resource, '*');
+			if (star != NULL && star[1] != '\0') {
+				seterr(c, config_setting_get_member(e,
+				    "resource"), "%s.resource: '*' is only "
+				    "allowed at the end", where);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+is_builtin_role(const char *name)
+{
+	return strcmp(name, CFG_ROLE_SUPERIOR) == 0 ||
+	    strcmp(name, CFG_ROLE_REQUESTER) == 0 ||
+	    strcmp(name, CFG_ROLE_OWNER) == 0;
+}
+
+static int
+parse_roles(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g, *e, *m;
+	struct cfg_role		*r;
+	char			 where[128];
+	size_t			 i, n;
+
+	if (get_group(c, root, "roles", NULL, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	n = (size_t)config_setting_length(g);
+	if ((cfg->roles = calloc(n + 1, sizeof(*cfg->roles))) == NULL) {
+		seterr(c, g, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, (unsigned int)i);
+		r = &cfg->roles[i];
+		cfg->nroles = i + 1;
+		snprintf(where, sizeof(where), "roles.%s",
+		    config_setting_name(e));
+		if (setstr(c, e, &r->name, config_setting_name(e)) == -1 ||
+		    setstr(c, e, &r->escalate_to, "") == -1)
+			return -1;
+		if (is_builtin_role(r->name)) {
+			seterr(c, e, "%s: \"%s\" is a built-in role name",
+			    where, r->name);
+			return -1;
+		}
+		if (check_keys(c, e, where, role_keys) == -1 ||
+		    get_str(c, e, where, "group", 1, &r->group) == -1 ||
+		    get_str(c, e, where, "label_id", 1, &r->label_id) == -1 ||
+		    get_str(c, e, where, "label_en", 1, &r->label_en) == -1 ||
+		    get_str(c, e, where, "escalate_to", 0,
+		    &r->escalate_to) == -1)
+			return -1;
+		if (strchr(r->group, '=') == NULL) {
+			m = config_setting_get_member(e, "group");
+			seterr(c, m, "%s.group: \"%s\" is not a DN", where,
+			    r->group);
+			return -1;
+		}
+	}
+	/* escalation targets, now that every role is known */
+	for (i = 0; i < cfg->nroles; i++) {
+		r = &cfg->roles[i];
+		if (*r->escalate_to != '\0' &&
+		    cfg_role(cfg, r->escalate_to) == NULL) {
+			e = config_setting_get_elem(g, (unsigned int)i);
+			seterr(c, config_setting_get_member(e, "escalate_to"),
+			    "roles.%s.escalate_to: unknown role \"%s\"",
+			    r->name, r->escalate_to);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+parse_step(struct ctx *c, struct kunci_cfg *cfg, struct cfg_workflow *wf,
+    size_t idx, config_setting_t *e)
+{
+	struct cfg_step		*s = &wf->steps[idx];
+	config_setting_t	*m;
+	char			 where[128];
+	size_t			 j;
+	int			 kind = -1;
+
+	snprintf(where, sizeof(where), "workflows.%s.steps[%zu]", wf->name,
+	    idx);
+	s->quorum = 1;
+	if (check_keys(c, e, where, step_keys) == -1 ||
+	    get_str(c, e, where, "name", 1, &s->name) == -1 ||
+	    get_str(c, e, where, "role", 1, &s->role) == -1 ||
+	    get_enum(c, e, where, "kind", 1, kind_names, CFG_KIND_COUNT,
+	    &kind) == -1 ||
+	    get_duration(c, e, where, "sla", 1, 1, &s->sla,
+	    &s->sla_business) == -1 ||
+	    get_int(c, e, where, "quorum", 1, CFG_MAX_QUORUM,
+	    &s->quorum) == -1 ||
+	    get_str(c, e, where, "label_id", 1, &s->label_id) == -1 ||
+	    get_str(c, e, where, "label_en", 1, &s->label_en) == -1)
+		return -1;
+	s->kind = (enum cfg_kind)kind;
+	s->may_reject = s->kind == CFG_KIND_ENDORSE ||
+	    s->kind == CFG_KIND_VERIFY || s->kind == CFG_KIND_APPROVE;
+	if (get_bool(c, e, where, "may_reject", &s->may_reject) == -1)
+		return -1;
+	if (s->kind == CFG_KIND_DISPOSE && s->may_reject) {
+		seterr(c, config_setting_get_member(e, "may_reject"),
+		    "%s.may_reject: a dispose step forwards and cannot reject",
+		    where);
+		return -1;
+	}
+	if (!valid_step_name(s->name)) {
+		seterr(c, config_setting_get_member(e, "name"),
+		    "%s.name: \"%s\" must match [a-z0-9-]+", where, s->name);
+		return -1;
+	}
+	for (j = 0; j < idx; j++) {
+		if (strcmp(wf->steps[j].name, s->name) == 0) {
+			seterr(c, config_setting_get_member(e, "name"),
+			    "%s.name: duplicate step name \"%s\"", where,
+			    s->name);
+			return -1;
+		}
+	}
+	if (!is_builtin_role(s->role) && cfg_role(cfg, s->role) == NULL) {
+		m = config_setting_get_member(e, "role");
+		seterr(c, m, "%s.role: unknown role \"%s\"", where, s->role);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_workflows(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g, *e, *list;
+	struct cfg_workflow	*wf;
+	char			 where[128];
+	size_t			 i, j, n;
+	int			 gk;
+
+	if (get_group(c, root, "workflows", NULL, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	n = (size_t)config_setting_length(g);
+	if ((cfg->workflows = calloc(n + 1, sizeof(*cfg->workflows))) ==
+	    NULL) {
+		seterr(c, g, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, (unsigned int)i);
+		wf = &cfg->workflows[i];
+		cfg->nworkflows = i + 1;
+		snprintf(where, sizeof(where), "workflows.%s",
+		    config_setting_name(e));
+		wf->one_act_per_person = 1;
+		wf->expire_after = cfg->requests.pending_expiry;
+		gk = CFG_GRANT_NONE;
+		if (setstr(c, e, &wf->name, config_setting_name(e)) == -1 ||
+		    setstr(c, e, &wf->sop, "") == -1 ||
+		    check_keys(c, e, where, workflow_keys) == -1 ||
+		    get_str(c, e, where, "label_id", 1, &wf->label_id) == -1 ||
+		    get_str(c, e, where, "label_en", 1, &wf->label_en) == -1 ||
+		    get_str(c, e, where, "sop", 0, &wf->sop) == -1 ||
+		    get_bool(c, e, where, "one_act_per_person",
+		    &wf->one_act_per_person) == -1 ||
+		    get_enum(c, e, where, "grant_kind", 0, grant_names,
+		    CFG_GRANT_COUNT, &gk) == -1 ||
+		    get_duration(c, e, where, "expire_after", 0, 1,
+		    &wf->expire_after, NULL) == -1 ||
+		    get_grouplist(c, e, where, "steps", &list) == -1)
+			return -1;
+		wf->grant_kind = (enum cfg_grant_kind)gk;
+		if (list == NULL || config_setting_length(list) == 0) {
+			seterr(c, list != NULL ? list : e,
+			    "%s: %s", where, list == NULL ?
+			    "missing required key 'steps'" :
+			    "steps must not be empty");
+			return -1;
+		}
+		wf->nsteps = (size_t)config_setting_length(list);
+		if ((wf->steps = calloc(wf->nsteps, sizeof(*wf->steps))) ==
+		    NULL) {
+			wf->nsteps = 0;
+			seterr(c, list, "out of memory");
+			return -1;
+		}
+		for (j = 0; j < wf->nsteps; j++)
+			if (parse_step(c, cfg, wf, j, config_setting_get_elem(
+			    list, (unsigned int)j)) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/*
+ * A secret-bearing file must be a readable regular file with no group or
+ * world bits.  missing_ok: a file kuncid creates itself may be absent.
+ */
+static int
+check_secret_file(struct ctx *c, const char *key, const char *path,
+    int line, int missing_ok)
+{
+	struct stat	 st;
+	int		 fd, rc = -1;
+	char		 pfx[64] = "";
+
+	if (line > 0)
+		snprintf(pfx, sizeof(pfx), ":%d", line);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		if (errno == ENOENT && missing_ok)
+			rc = 0;
+		else
+			snprintf(c->err, c->errsz, "%s%s: %s %s: %s", c->path,
+			    pfx, key, path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(c->err, c->errsz, "%s%s: %s %s: %s", c->path, pfx,
+		    key, path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(c->err, c->errsz, "%s%s: %s %s: not a regular file",
+		    c->path, pfx, key, path);
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		snprintf(c->err, c->errsz, "%s%s: %s %s: mode %04o is group- "
+		    "or world-readable", c->path, pfx, key, path,
+		    (unsigned int)(st.st_mode & 07777));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+static int
+set_defaults(struct ctx *c, struct kunci_cfg *cfg)
+{
+	struct cfg_directory	*d = &cfg->directory;
+	struct cfg_agent	*a = &cfg->agent;
+	struct cfg_login	*l = &cfg->login;
+
+	if ((d->uri = calloc(2, sizeof(*d->uri))) == NULL)
+		goto nomem;
+	d->nuri = 1;
+	if (setstr(c, NULL, &d->uri[0], "ldapi:///") == -1 ||
+	    setstr(c, NULL, &d->base, "") == -1 ||
+	    setstr(c, NULL, &d->kunci_base, "") == -1 ||
+	    setstr(c, NULL, &d->people_base, "") == -1 ||
+	    setstr(c, NULL, &d->groups_base, "") == -1 ||
+	    setstr(c, NULL, &d->bind_dn, "") == -1 ||
+	    setstr(c, NULL, &d->bind_password_file, "") == -1 ||
+	    setstr(c, NULL, &a->user, "_kunci") == -1 ||
+	    setstr(c, NULL, &a->admin_socket, "/run/kunci/admin.sock") == -1 ||
+	    setstr(c, NULL, &a->query_socket, "/run/kunci/query.sock") == -1 ||
+	    setstr(c, NULL, &a->state_dir, "/var/lib/kunci") == -1 ||
+	    setstr(c, NULL, &a->timezone, "Asia/Jakarta") == -1 ||
+	    setstr(c, NULL, &l->snapshot_key_file,
+	    "/etc/kunci/snapshot.key") == -1)
+		return -1;
+	d->connect_timeout = 3;
+	d->timeout = 5;
+	a->language = CFG_LANG_ID;
+	cfg->calendar.work_week = 0x3e;		/* mon..fri */
+	cfg->requests.max_duration = 365 * (int64_t)U_DAY;
+	cfg->requests.pending_expiry = 30 * (int64_t)U_DAY;
+	cfg->requests.max_reason = 1000;
+	l->offline = CFG_OFFLINE_DENY;		/* fail closed */
+	l->offline_max_age = 12 * 3600;
+	l->last_used_granularity = U_DAY;
+	l->query_timeout = 2;
+	return 0;
+nomem:
+	seterr(c, NULL, "out of memory");
+	return -1;
+}
+
+struct kunci_cfg *
+cfg_load(const char *path, char *err, size_t errsz)
+{
+	struct ctx		 c;
+	struct kunci_cfg	*cfg = NULL;
+	config_t		 lc;
+	config_setting_t	*root;
+	const struct cfg_role	*r;
+	FILE			*fp = NULL;
+	size_t			 i;
+	int			 ok = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.path = path;
+	c.err = err;
+	c.errsz = errsz;
+	if (errsz > 0)
+		err[0] = '\0';
+	config_init(&lc);
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
+	    (cfg->path = strdup(path)) == NULL) {
+		seterr(&c, NULL, "out of memory");
+		goto out;
+	}
+	if (set_defaults(&c, cfg) == -1)
+		goto out;
+	/* open it ourselves: config_read_file() hides errno */
+	if ((fp = fopen(path, "re")) == NULL) {
+		seterr(&c, NULL, "%s", strerror(errno));
+		goto out;
+	}
+	if (config_read(&lc, fp) != CONFIG_TRUE) {
+		snprintf(err, errsz, "%s:%d: %s",
+		    config_error_file(&lc) != NULL ? config_error_file(&lc) :
+		    path, config_error_line(&lc), config_error_text(&lc));
+		goto out;
+	}
+	root = config_root_setting(&lc);
+	if (check_keys(&c, root, "top level", top_keys) == -1 ||
+	    parse_directory(&c, cfg, root) == -1 ||
+	    parse_agent(&c, cfg, root) == -1 ||
+	    parse_calendar(&c, cfg, root) == -1 ||
+	    parse_requests(&c, cfg, root) == -1 ||
+	    parse_login(&c, cfg, root) == -1 ||
+	    parse_roles(&c, cfg, root) == -1 ||
+	    parse_workflows(&c, cfg, root) == -1)
+		goto out;
+	for (i = 0; i < cfg->agent.nadmins; i++) {
+		if ((r = cfg_role(cfg, cfg->agent.admins[i])) == NULL) {
+			config_setting_t *l =
+			    config_lookup(&lc, "agent.admins");
+
+			seterr(&c, config_setting_get_elem(l, (unsigned int)i),
+			    "agent.admins: unknown role \"%s\"",
+			    cfg->agent.admins[i]);
+			goto out;
+		}
+	}
+	/* permissions last, so that syntax is reported first */
+	if (*cfg->directory.bind_password_file != '\0' &&
+	    check_secret_file(&c, "bind_password_file",
+	    cfg->directory.bind_password_file, c.pwline, 0) == -1)
+		goto out;
+	if (check_secret_file(&c, "snapshot_key_file",
+	    cfg->login.snapshot_key_file, c.keyline, 1) == -1)
+		goto out;
+	ok = 1;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	config_destroy(&lc);
+	if (!ok) {
+		cfg_free(cfg);
+		cfg = NULL;
+	}
+	return cfg;
+}
+
+void
+cfg_free(struct kunci_cfg *cfg)
+{
+	struct cfg_workflow	*wf;
+	struct cfg_step		*s;
+	size_t			 i, j;
+
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free_list(cfg->directory.uri, cfg->directory.nuri);
+	free(cfg->directory.base);
+	free(cfg->directory.kunci_base);
+	free(cfg->directory.people_base);
+	free(cfg->directory.groups_base);
+	free(cfg->directory.bind_dn);
+	free(cfg->directory.bind_password_file);
+	free(cfg->agent.user);
+	free(cfg->agent.admin_socket);
+	free(cfg->agent.query_socket);
+	free(cfg->agent.state_dir);
+	free(cfg->agent.timezone);
+	free_list(cfg->agent.admins, cfg->agent.nadmins);
+	free_list(cfg->calendar.holidays, cfg->calendar.nholidays);
+	for (i = 0; i < cfg->login.nservices; i++) {
+		free(cfg->login.services[i].service);
+		free(cfg->login.services[i].resource);
+	}
+	free(cfg->login.services);
+	free_list(cfg->login.unmanaged, cfg->login.nunmanaged);
+	for (i = 0; i < cfg->login.npolicies; i++)
+		free(cfg->login.policies[i].resource);
+	free(cfg->login.policies);
+	free(cfg->login.snapshot_key_file);
+	for (i = 0; i < cfg->nroles; i++) {
+		free(cfg->roles[i].name);
+		free(cfg->roles[i].group);
+		free(cfg->roles[i].label_id);
+		free(cfg->roles[i].label_en);
+		free(cfg->roles[i].escalate_to);
+	}
+	free(cfg->roles);
+	for (i = 0; i < cfg->nworkflows; i++) {
+		wf = &cfg->workflows[i];
+		free(wf->name);
+		free(wf->label_id);
+		free(wf->label_en);
+		free(wf->sop);
+		for (j = 0; j < wf->nsteps; j++) {
+			s = &wf->steps[j];
+			free(s->name);
+			free(s->role);
+			free(s->label_id);
+			free(s->label_en);
+		}
+		free(wf->steps);
+	}
+	free(cfg->workflows);
+	free(cfg);
+}
+
+const struct cfg_workflow *
+cfg_workflow(const struct kunci_cfg *cfg, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nworkflows; i++)
+		if (strcmp(cfg->workflows[i].name, name) == 0)
+			return &cfg->workflows[i];
+	return NULL;
+}
+
+const struct cfg_role *
+cfg_role(const struct kunci_cfg *cfg, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nroles; i++)
+		if (cfg->roles[i].name != NULL &&
+		    strcmp(cfg->roles[i].name, name) == 0)
+			return &cfg->roles[i];
+	return NULL;
+}
+
+const char *
+cfg_kind_name(enum cfg_kind k)
+{
+	return (unsigned int)k < CFG_KIND_COUNT ? kind_names[k] : "?";
+}
+
+const char *
+cfg_grant_kind_name(enum cfg_grant_kind k)
+{
+	return (unsigned int)k < CFG_GRANT_COUNT ? grant_names[k] : "?";
+}
+
+const char *
+cfg_offline_name(enum cfg_offline o)
+{
+	return (unsigned int)o < CFG_OFFLINE_COUNT ? offline_names[o] : "?";
+}
+
+/* a libconfig string literal: \" \\ and \xNN for control bytes */
+static void
+put_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(fp, "\\x%02x", (unsigned int)(unsigned char)*s);
+		else
+			fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+put_kv(FILE *fp, const char *indent, const char *key, const char *v)
+{
+	fprintf(fp, "%s%s = ", indent, key);
+	put_str(fp, v);
+	fputs(";\n", fp);
+}
+
+static void
+put_dur(FILE *fp, const char *indent, const char *key, int64_t v, int bd)
+{
+	char	buf[32];
+
+	if (u_format_duration(v, bd, buf, sizeof(buf)) == -1)
+		u_strlcpy(buf, "?", sizeof(buf));
+	put_kv(fp, indent, key, buf);
+}
+
+static void
+put_list(FILE *fp, const char *indent, const char *key, char *const *v,
+    size_t n)
+{
+	size_t	i;
+
+	fprintf(fp, "%s%s = [", indent, key);
+	for (i = 0; i < n; i++) {
+		fputs(i == 0 ? " " : ", ", fp);
+		put_str(fp, v[i]);
+	}
+	fputs(" ];\n", fp);
+}
+
+int
+cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
+{
+	const struct cfg_directory *d = &cfg->directory;
+	const struct cfg_agent	*a = &cfg->agent;
+	const struct cfg_login	*l = &cfg->login;
+	const struct cfg_workflow *wf;
+	const struct cfg_step	*s;
+	const char		*days[7];
+	size_t			 i, j, n;
+
+	/* no path or date here: a dump of a dump must be identical */
+	fputs("# kunci effective configuration\n\ndirectory = {\n", fp);
+	put_list(fp, "\t", "uri", d->uri, d->nuri);
+	put_kv(fp, "\t", "base", d->base);
+	put_kv(fp, "\t", "kunci_base", d->kunci_base);
+	put_kv(fp, "\t", "people_base", d->people_base);
+	put_kv(fp, "\t", "groups_base", d->groups_base);
+	put_kv(fp, "\t", "bind_dn", d->bind_dn);
+	put_kv(fp, "\t", "bind_password_file", d->bind_password_file);
+	put_dur(fp, "\t", "connect_timeout", d->connect_timeout, 0);
+	put_dur(fp, "\t", "timeout", d->timeout, 0);
+	fputs("};\n\nagent = {\n", fp);
+	put_kv(fp, "\t", "user", a->user);
+	put_kv(fp, "\t", "admin_socket", a->admin_socket);
+	put_kv(fp, "\t", "query_socket", a->query_socket);
+	put_kv(fp, "\t", "state_dir", a->state_dir);
+	put_kv(fp, "\t", "timezone", a->timezone);
+	put_kv(fp, "\t", "language", lang_names[a->language]);
+	put_list(fp, "\t", "admins", a->admins, a->nadmins);
+	fputs("};\n\ncalendar = {\n", fp);
+	for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
+		if (cfg->calendar.work_week & (1U << (i % 7)))
+			days[n++] = day_names[i % 7];
+	/* put_list() takes the struct's char **; these are read only */
+	put_list(fp, "\t", "work_week", (char *const *)(uintptr_t)days, n);
+	put_list(fp, "\t", "holidays", cfg->calendar.holidays,
+	    cfg->calendar.nholidays);
+	fputs("};\n\nrequests = {\n", fp);
+	put_dur(fp, "\t", "max_duration", cfg->requests.max_duration, 0);
+	put_dur(fp, "\t", "pending_expiry", cfg->requests.pending_expiry, 0);
+	fprintf(fp, "\tmax_reason = %d;\n", cfg->requests.max_reason);
+	fputs("};\n\nlogin = {\n\tservices = (", fp);
+	for (i = 0; i < l->nservices; i++) {
+		fputs(i == 0 ? "\n\t\t{ service = " : ",\n\t\t{ service = ",
+		    fp);
+		put_str(fp, l->services[i].service);
+		fputs("; resource = ", fp);
+		put_str(fp, l->services[i].resource);
+		fputs("; }", fp);
+	}
+	fputs(l->nservices > 0 ? "\n\t);\n" : " );\n", fp);
+	put_list(fp, "\t", "unmanaged", l->unmanaged, l->nunmanaged);
+	put_kv(fp, "\t", "offline", offline_names[l->offline]);
+	put_dur(fp, "\t", "offline_max_age", l->offline_max_age, 0);
+	fputs("\tpolicies = (", fp);
+	for (i = 0; i < l->npolicies; i++) {
+		char	buf[32];
+
+		fputs(i == 0 ? "\n\t\t{ resource = " : ",\n\t\t{ resource = ",
+		    fp);
+		put_str(fp, l->policies[i].resource);
+		fprintf(fp, "; offline = \"%s\"; offline_max_age = ",
+		    offline_names[l->policies[i].offline]);
+		if (u_format_duration(l->policies[i].offline_max_age, 0, buf,
+		    sizeof(buf)) == -1)
+			u_strlcpy(buf, "?", sizeof(buf));
+		put_str(fp, buf);
+		fputs("; }", fp);
+	}
+	fputs(l->npolicies > 0 ? "\n\t);\n" : " );\n", fp);
+	put_dur(fp, "\t", "last_used_granularity", l->last_used_granularity,
+	    0);
+	put_kv(fp, "\t", "snapshot_key_file", l->snapshot_key_file);
+	put_dur(fp, "\t", "query_timeout", l->query_timeout, 0);
+	fputs("};\n\nroles = {\n", fp);
+	for (i = 0; i < cfg->nroles; i++) {
+		fprintf(fp, "\t%s = {\n", cfg->roles[i].name);
+		put_kv(fp, "\t\t", "group", cfg->roles[i].group);
+		put_kv(fp, "\t\t", "label_id", cfg->roles[i].label_id);
+		put_kv(fp, "\t\t", "label_en", cfg->roles[i].label_en);
+		put_kv(fp, "\t\t", "escalate_to", cfg->roles[i].escalate_to);
+		fputs("\t};\n", fp);
+	}
+	fputs("};\n\nworkflows = {\n", fp);
+	for (i = 0; i < cfg->nworkflows; i++) {
+		wf = &cfg->workflows[i];
+		fprintf(fp, "\t%s = {\n", wf->name);
+		put_kv(fp, "\t\t", "label_id", wf->label_id);
+		put_kv(fp, "\t\t", "label_en", wf->label_en);
+		put_kv(fp, "\t\t", "sop", wf->sop);
+		fprintf(fp, "\t\tone_act_per_person = %s;\n",
+		    wf->one_act_per_person ? "true" : "false");
+		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);
+		put_dur(fp, "\t\t", "expire_after", wf->expire_after, 0);
+		fputs("\t\tsteps = (\n", fp);
+		for (j = 0; j < wf->nsteps; j++) {
+			s = &wf->steps[j];
+			fputs("\t\t\t{\n", fp);
+			put_kv(fp, "\t\t\t\t", "name", s->name);
+			put_kv(fp, "\t\t\t\t", "role", s->role);
+			put_kv(fp, "\t\t\t\t", "kind", kind_names[s->kind]);
+			put_dur(fp, "\t\t\t\t", "sla", s->sla,
+			    s->sla_business);
+			fprintf(fp, "\t\t\t\tquorum = %d;\n", s->quorum);
+			fprintf(fp, "\t\t\t\tmay_reject = %s;\n",
+			    s->may_reject ? "true" : "false");
+			put_kv(fp, "\t\t\t\t", "label_id", s->label_id);
+			put_kv(fp, "\t\t\t\t", "label_en", s->label_en);
+			fputs(j + 1 < wf->nsteps ? "\t\t\t},\n" : "\t\t\t}\n",
+			    fp);
+		}
+		fputs("\t\t);\n\t};\n", fp);
+	}
+	fputs("};\n", fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+cfg_read_secret(const char *path, char *buf, size_t bufsz, char *err,
+    size_t errsz)
+{
+	struct stat	 st;
+	ssize_t		 r;
+	size_t		 len = 0;
+	int		 fd = -1, rc = -1;
+
+	if (errsz > 0)
+		err[0] = '\0';
+	if (bufsz < 2) {
+		snprintf(err, errsz, "%s: buffer too small", path);
+		goto out;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, errsz, "%s: mode %04o is group- or "
+		    "world-readable", path, (unsigned int)(st.st_mode & 07777));
+		goto out;
+	}
+	/* read one byte more than fits, to tell "too long" from "full" */
+	while (len < bufsz) {
+		r = read(fd, buf + len, bufsz - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len >= bufsz) {
+		snprintf(err, errsz, "%s: secret longer than %zu bytes", path,
+		    bufsz - 1);
+		goto out;
+	}
+	if (len == 0) {
+		snprintf(err, errsz, "%s: empty secret", path);
+		goto out;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		snprintf(err, errsz, "%s: secret contains a NUL byte", path);
+		goto out;
+	}
+	buf[len] = '\0';
+	rc = 0;
+out:
+	if (rc == -1 && bufsz > 0)
+		explicit_bzero(buf, bufsz);
+	if (fd != -1)
+		close(fd);
+	return rc;
+}

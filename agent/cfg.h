@@ -1,0 +1,217 @@
+/*
+ * cfg.h: kunci's configuration (conf/kunci.conf, libconfig syntax) as a
+ * plain, read-only struct.
+ *
+ * cfg_load() sets every default first, then reads the file, rejects unknown
+ * keys and wrong types at every level, validates ranges, paths, durations,
+ * dates, role references and the permissions of secret files, and reports
+ * the first error as "file:line: message" ("file: message" when there is no
+ * line, e.g. an unreadable file).  It never logs and never exits.
+ *
+ * All strings in the struct are private copies owned by the struct and
+ * freed by cfg_free().  After cfg_load() every field holds its effective
+ * value (defaults and derived values filled in), so cfg_dump() prints the
+ * whole effective configuration and loading a dump gives the same dump.
+ *
+ * Durations are int64_t seconds.  An SLA written in business days ("2bd")
+ * is stored as 2 * 86400 with sla_business = 1: the engine counts that
+ * many working days of calendar.work_week minus calendar.holidays.
+ *
+ * The struct is immutable after cfg_load(); reading it from several
+ * threads is safe, cfg_free() is not concurrent with readers.
+ */
+#ifndef KUNCI_CFG_H
+#define KUNCI_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Built-in step roles: the requester's LDAP manager, the requester, and the
+ * resource's kunciAccessOwner.
+ */
+#define CFG_ROLE_SUPERIOR	"superior"
+#define CFG_ROLE_REQUESTER	"requester"
+#define CFG_ROLE_OWNER		"access-owner-of-resource"
+
+#define CFG_MAX_QUORUM		100
+#define CFG_MAX_REASON		65536
+#define CFG_SECRET_MAX		1024	/* a buffer size for cfg_read_secret() */
+
+enum cfg_kind {
+	CFG_KIND_ENDORSE,	/* a superior's approval */
+	CFG_KIND_DISPOSE,	/* forward with an instruction; never rejects */
+	CFG_KIND_VERIFY,	/* check the request; approve or reject */
+	CFG_KIND_APPROVE,	/* the decision */
+	CFG_KIND_PROVISION,	/* issue or withdraw the card / account */
+	CFG_KIND_ESCORT,	/* accompany a visitor; secure the room */
+	CFG_KIND_NOTIFY,	/* tell the requester (done by the system) */
+	CFG_KIND_RECORD,	/* write the register / guest book */
+	CFG_KIND_REPORT,	/* write or pass on an activity report */
+	CFG_KIND_COUNT
+};
+
+enum cfg_grant_kind {
+	CFG_GRANT_NONE,
+	CFG_GRANT_CARD,
+	CFG_GRANT_ACCOUNT,
+	CFG_GRANT_COUNT
+};
+
+enum cfg_offline {
+	CFG_OFFLINE_DENY,	/* LDAP unreachable: deny */
+	CFG_OFFLINE_CACHE,	/* answer from the synced index/snapshot */
+	CFG_OFFLINE_COUNT
+};
+
+enum cfg_language {
+	CFG_LANG_ID,
+	CFG_LANG_EN,
+	CFG_LANG_COUNT
+};
+
+struct cfg_step {
+	char		*name;		/* unique in its workflow, [a-z0-9-]+ */
+	char		*role;		/* a roles key or a CFG_ROLE_* */
+	enum cfg_kind	 kind;
+	int64_t		 sla;		/* seconds */
+	int		 sla_business;	/* sla / 86400 business days */
+	int		 quorum;	/* 1..CFG_MAX_QUORUM members must act */
+	int		 may_reject;	/* 0 or 1 */
+	char		*label_id;
+	char		*label_en;
+};
+
+struct cfg_workflow {
+	char		*name;		/* the key in "workflows" */
+	char		*label_id;
+	char		*label_en;
+	char		*sop;		/* the written SOP's reference, or "" */
+	int		 one_act_per_person;
+	enum cfg_grant_kind grant_kind;
+	int64_t		 expire_after;	/* seconds; requests.pending_expiry
+					   unless the workflow overrides it */
+	struct cfg_step	*steps;		/* nsteps >= 1, in order */
+	size_t		 nsteps;
+};
+
+struct cfg_role {
+	char		*name;		/* the key in "roles" */
+	char		*group;		/* DN of the LDAP group */
+	char		*label_id;
+	char		*label_en;
+	char		*escalate_to;	/* a role name, or "" */
+};
+
+struct cfg_service {
+	char		*service;	/* PAM service name */
+	char		*resource;	/* "%h" = this host's name */
+};
+
+struct cfg_policy {
+	char		*resource;	/* exact, or a prefix ending in '*' */
+	enum cfg_offline offline;
+	int64_t		 offline_max_age;
+};
+
+struct cfg_directory {
+	char		**uri;		/* nuri >= 1, ldap[si]:// */
+	size_t		  nuri;
+	char		 *base;
+	char		 *kunci_base;	/* default "ou=kunci,<base>" */
+	char		 *people_base;	/* default "ou=people,<base>" */
+	char		 *groups_base;	/* default "ou=groups,<base>" */
+	char		 *bind_dn;	/* "" = SASL EXTERNAL over ldapi:// */
+	char		 *bind_password_file; /* "" when bind_dn is "" */
+	int64_t		  connect_timeout;
+	int64_t		  timeout;
+};
+
+struct cfg_agent {
+	char		 *user;
+	char		 *admin_socket;
+	char		 *query_socket;
+	char		 *state_dir;
+	char		 *timezone;	/* checked under /usr/share/zoneinfo */
+	enum cfg_language language;
+	char		**admins;	/* role names */
+	size_t		  nadmins;
+};
+
+struct cfg_calendar {
+	unsigned int	  work_week;	/* bit (1 << tm_wday), Sunday = 0 */
+	char		**holidays;	/* "YYYY-MM-DD", validated */
+	size_t		  nholidays;
+};
+
+struct cfg_requests {
+	int64_t		  max_duration;
+	int64_t		  pending_expiry;
+	int		  max_reason;	/* bytes, 1..CFG_MAX_REASON */
+};
+
+struct cfg_login {
+	struct cfg_service *services;
+	size_t		  nservices;
+	char		**unmanaged;	/* local break-glass accounts */
+	size_t		  nunmanaged;
+	enum cfg_offline  offline;
+	int64_t		  offline_max_age;
+	struct cfg_policy *policies;
+	size_t		  npolicies;
+	int64_t		  last_used_granularity;
+	char		 *snapshot_key_file;
+	int64_t		  query_timeout;
+};
+
+struct kunci_cfg {
+	char			*path;	/* the file loaded */
+	struct cfg_directory	 directory;
+	struct cfg_agent	 agent;
+	struct cfg_calendar	 calendar;
+	struct cfg_requests	 requests;
+	struct cfg_login	 login;
+	struct cfg_role		*roles;
+	size_t			 nroles;
+	struct cfg_workflow	*workflows;
+	size_t			 nworkflows;
+};
+
+/*
+ * Load and validate path.  Returns a new config (free with cfg_free()), or
+ * NULL with the reason in err ("file:line: message", always terminated
+ * when errsz > 0).
+ */
+struct kunci_cfg *cfg_load(const char *path, char *err, size_t errsz);
+
+/* Free a config; NULL is allowed. */
+void	cfg_free(struct kunci_cfg *);
+
+/*
+ * Print the effective configuration, every key including defaults, in
+ * libconfig syntax.  Returns 0, or -1 on a write error.
+ */
+int	cfg_dump(const struct kunci_cfg *, FILE *);
+
+/* Look up by name; NULL when absent.  The result lives as long as cfg. */
+const struct cfg_workflow *cfg_workflow(const struct kunci_cfg *,
+	    const char *name);
+const struct cfg_role *cfg_role(const struct kunci_cfg *, const char *name);
+
+/* The configuration word for an enum value ("endorse", "card", ...). */
+const char *cfg_kind_name(enum cfg_kind);
+const char *cfg_grant_kind_name(enum cfg_grant_kind);
+const char *cfg_offline_name(enum cfg_offline);
+
+/*
+ * Read a secret file (the bind password): re-checks that it is a regular
+ * file with no group or world permission bits, reads it, strips one
+ * trailing newline, and refuses an empty secret, an embedded NUL or one of
+ * bufsz bytes or more.  Returns 0 with the secret NUL-terminated in buf,
+ * or -1 with buf wiped and the reason in err ("path: message").
+ */
+int	cfg_read_secret(const char *path, char *buf, size_t bufsz, char *err,
+	    size_t errsz);
+
+#endif /* KUNCI_CFG_H */
