@@ -143,7 +143,7 @@ install: all
 	    $(DESTDIR)$(PAMDIR) $(DESTDIR)$(SYSCONFDIR)/kunci \
 	    $(DESTDIR)$(DATADIR)/kunci/ldif $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(PAMCONFIGDIR) \
-	    $(DESTDIR)$(SYSCONFDIR)/pam.d
+	    $(DESTDIR)$(DATADIR)/kunci/pam.d
 	install -m 0755 $(BUILD)/kuncid $(DESTDIR)$(SBINDIR)/kuncid
 	install -m 0755 $(BUILD)/kuncictl $(DESTDIR)$(BINDIR)/kuncictl
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_kunci.so
@@ -157,6 +157,10 @@ install: all
 	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
 	[ ! -e conf/pam-configs/kunci ] || install -m 0644 conf/pam-configs/kunci \
 	    $(DESTDIR)$(PAMCONFIGDIR)/kunci
+	# PAM snippets are examples to copy into /etc/pam.d, never installed
+	# there: which services kunci gates is the administrator's choice.
+	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
+	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/kuncid $(DESTDIR)$(BINDIR)/kuncictl \

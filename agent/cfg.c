@@ -53,8 +53,13 @@ static const char *const day_names[7] = {
 
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
-	"workflows", NULL
+	"workflows", "office", "signing", "visits", NULL
 };
+static const char *const visits_keys[] = {
+	"workflow", "max_guests_per_escort", "grace", NULL
+};
+static const char *const office_keys[] = { "name", "address", NULL };
+static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
 	"bind_password_file", "connect_timeout", "timeout", NULL
@@ -647,6 +652,68 @@ parse_requests(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 }
 
 static int
+parse_office(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g;
+	const char		*w = "office";
+
+	if (get_group(c, root, w, office_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "name", 0, &cfg->office.name) == -1 ||
+	    get_str(c, g, w, "address", 0, &cfg->office.address) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_visits	*v = &cfg->visits;
+	config_setting_t	*g;
+	const char		*w = "visits";
+
+	if (get_group(c, root, w, visits_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "workflow", 0, &v->workflow) == -1 ||
+	    get_int(c, g, w, "max_guests_per_escort", 1, 100,
+	    &v->max_guests_per_escort) == -1 ||
+	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+/* The office's signing certificate: all three paths, or none. */
+static int
+parse_signing(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_signing	*s = &cfg->signing;
+	config_setting_t	*g;
+	const char		*w = "signing";
+	int			 set;
+
+	if (get_group(c, root, w, signing_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_path(c, g, w, "certificate", 1, &s->certificate, NULL) == -1 ||
+	    get_path(c, g, w, "key", 1, &s->key, NULL) == -1 ||
+	    get_path(c, g, w, "ca", 1, &s->ca, NULL) == -1)
+		return -1;
+	set = (s->certificate[0] != '\0') + (s->key[0] != '\0') +
+	    (s->ca[0] != '\0');
+	if (set != 0 && set != 3) {
+		seterr(c, g, "signing: set certificate, key and ca together, "
+		    "or none");
+		return -1;
+	}
+	return 0;
+}
+
+static int
 parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
 	struct cfg_login	*l = &cfg->login;
@@ -998,8 +1065,16 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &a->state_dir, "/var/lib/kunci") == -1 ||
 	    setstr(c, NULL, &a->timezone, "Asia/Jakarta") == -1 ||
 	    setstr(c, NULL, &l->snapshot_key_file,
-	    "/etc/kunci/snapshot.key") == -1)
+	    "/etc/kunci/snapshot.key") == -1 ||
+	    setstr(c, NULL, &cfg->office.name, "") == -1 ||
+	    setstr(c, NULL, &cfg->office.address, "") == -1 ||
+	    setstr(c, NULL, &cfg->signing.certificate, "") == -1 ||
+	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
+	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
+	    setstr(c, NULL, &cfg->visits.workflow, "") == -1)
 		return -1;
+	cfg->visits.max_guests_per_escort = 3;
+	cfg->visits.grace = 15 * 60;
 	d->connect_timeout = 3;
 	d->timeout = 5;
 	a->language = CFG_LANG_ID;
@@ -1027,6 +1102,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 	const struct cfg_role	*r;
 	FILE			*fp = NULL;
 	size_t			 i;
+	struct stat		 st;
 	int			 ok = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -1048,6 +1124,15 @@ cfg_load(const char *path, char *err, size_t errsz)
 		seterr(&c, NULL, "%s", strerror(errno));
 		goto out;
 	}
+	/*
+	 * libconfig's scanner exits the whole process when a read fails (a
+	 * directory opens but cannot be read): refuse anything but a
+	 * regular file first.
+	 */
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
+		seterr(&c, NULL, "not a regular file");
+		goto out;
+	}
 	if (config_read(&lc, fp) != CONFIG_TRUE) {
 		snprintf(err, errsz, "%s:%d: %s",
 		    config_error_file(&lc) != NULL ? config_error_file(&lc) :
@@ -1061,9 +1146,19 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_calendar(&c, cfg, root) == -1 ||
 	    parse_requests(&c, cfg, root) == -1 ||
 	    parse_login(&c, cfg, root) == -1 ||
+	    parse_office(&c, cfg, root) == -1 ||
+	    parse_signing(&c, cfg, root) == -1 ||
+	    parse_visits(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
 	    parse_workflows(&c, cfg, root) == -1)
 		goto out;
+	if (cfg->visits.workflow[0] != '\0' &&
+	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
+		seterr(&c, config_lookup(&lc, "visits.workflow"),
+		    "visits.workflow: unknown workflow \"%s\"",
+		    cfg->visits.workflow);
+		goto out;
+	}
 	for (i = 0; i < cfg->agent.nadmins; i++) {
 		if ((r = cfg_role(cfg, cfg->agent.admins[i])) == NULL) {
 			config_setting_t *l =
@@ -1112,6 +1207,12 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->directory.groups_base);
 	free(cfg->directory.bind_dn);
 	free(cfg->directory.bind_password_file);
+	free(cfg->office.name);
+	free(cfg->office.address);
+	free(cfg->signing.certificate);
+	free(cfg->signing.key);
+	free(cfg->signing.ca);
+	free(cfg->visits.workflow);
 	free(cfg->agent.user);
 	free(cfg->agent.admin_socket);
 	free(cfg->agent.query_socket);
@@ -1287,6 +1388,18 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_dur(fp, "\t", "max_duration", cfg->requests.max_duration, 0);
 	put_dur(fp, "\t", "pending_expiry", cfg->requests.pending_expiry, 0);
 	fprintf(fp, "\tmax_reason = %d;\n", cfg->requests.max_reason);
+	fputs("};\n\noffice = {\n", fp);
+	put_kv(fp, "\t", "name", cfg->office.name);
+	put_kv(fp, "\t", "address", cfg->office.address);
+	fputs("};\n\nsigning = {\n", fp);
+	put_kv(fp, "\t", "certificate", cfg->signing.certificate);
+	put_kv(fp, "\t", "key", cfg->signing.key);
+	put_kv(fp, "\t", "ca", cfg->signing.ca);
+	fputs("};\n\nvisits = {\n", fp);
+	put_kv(fp, "\t", "workflow", cfg->visits.workflow);
+	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
+	    cfg->visits.max_guests_per_escort);
+	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
 	fputs("};\n\nlogin = {\n\tservices = (", fp);
 	for (i = 0; i < l->nservices; i++) {
 		fputs(i == 0 ? "\n\t\t{ service = " : ",\n\t\t{ service = ",

@@ -165,6 +165,35 @@ struct cfg_login {
 	int64_t		  query_timeout;
 };
 
+/* The office, as the forms' header block names it. */
+struct cfg_office {
+	char		 *name;		/* "" when not set */
+	char		 *address;
+};
+
+/*
+ * The office's X.509 signing certificate and key (forms, allow lists) and
+ * the trust anchor that verifies them; all "" when signing is off.  The
+ * key's permissions are checked when it is used (sign.c).
+ */
+struct cfg_signing {
+	char		 *certificate;
+	char		 *key;
+	char		 *ca;
+};
+
+/*
+ * Guest visits to server rooms (procedures B and D; visit.c).  workflow:
+ * the visit workflow of a resource whose own workflow has no escort step
+ * ("" = none).  A visit open longer than its expected duration plus grace
+ * raises an alert.
+ */
+struct cfg_visits {
+	char		 *workflow;
+	int		  max_guests_per_escort;	/* 1..100, default 3 */
+	int64_t		  grace;		/* seconds, default 15m */
+};
+
 struct kunci_cfg {
 	char			*path;	/* the file loaded */
 	struct cfg_directory	 directory;
@@ -172,6 +201,9 @@ struct kunci_cfg {
 	struct cfg_calendar	 calendar;
 	struct cfg_requests	 requests;
 	struct cfg_login	 login;
+	struct cfg_office	 office;
+	struct cfg_signing	 signing;
+	struct cfg_visits	 visits;
 	struct cfg_role		*roles;
 	size_t			 nroles;
 	struct cfg_workflow	*workflows;

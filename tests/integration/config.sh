@@ -1,0 +1,98 @@
+#!/bin/bash
+# kuncid -t / -T on real files: errors name file and line, the exit status
+# is EX_CONFIG (78), and the effective configuration re-loads to itself.
+set -u
+. "$(dirname "$0")/../lib.sh"
+
+# t_grep_str DESC NEEDLE TEXT: pass if TEXT contains NEEDLE literally.
+t_grep_str() {
+	case "$3" in
+	*"$2"*) t_ok "$1" ;;
+	*) t_fail "$1" "no '$2' in: $3" ;;
+	esac
+}
+: "${KUNCID:=$KUNCI_TOP/build/kuncid}"
+
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+printf 'not-the-real-password\n' > "$d/bind.pw"
+chmod 600 "$d/bind.pw"
+sed "s|^\([[:space:]]*bind_password_file = \).*|\1\"$d/bind.pw\";|" \
+    "$KUNCI_TOP/conf/kunci.conf" > "$d/good.conf"
+
+out=$("$KUNCID" -t -c "$d/good.conf" 2>&1); rc=$?
+t_eq "shipped config checks" 0 "$rc"
+t_eq "kuncid -t says OK" "$d/good.conf: configuration OK" "$out"
+
+"$KUNCID" -T -c "$d/good.conf" > "$d/dump1.conf" 2>"$d/err"
+t_eq "kuncid -T succeeds" 0 $?
+# The dump refers to the same password file, so it loads as it is.
+"$KUNCID" -T -c "$d/dump1.conf" > "$d/dump2.conf" 2>"$d/err"
+t_eq "the dump loads" 0 $?
+t_check "dump of the dump is identical" cmp -s "$d/dump1.conf" "$d/dump2.conf"
+t_grep "the dump holds every workflow" '^	C3 = {' "$d/dump1.conf"
+
+# expect_error NAME LINE PATTERN: kuncid -t on $d/NAME fails with
+# EX_CONFIG, and the one-line message starts with file:LINE:
+expect_error() {
+	local f="$d/$1" line=$2 pat=$3 out rc
+	out=$("$KUNCID" -t -c "$f" 2>&1); rc=$?
+	t_eq "$1: exit status EX_CONFIG" 78 "$rc"
+	t_eq "$1: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+	case "$out" in
+	"kuncid: $f:$line: "*$pat*) t_ok "$1: names $f:$line ($pat)" ;;
+	*) t_fail "$1: names $f:$line ($pat)" "$out" ;;
+	esac
+}
+
+# Each bad file is the good one with one line changed; the line number of
+# the change is what the message must name.
+mutate() { # NAME SED-ADDRESS-REGEX REPLACEMENT
+	local n
+	n=$(grep -n -m1 -e "$2" "$d/good.conf" | cut -d: -f1)
+	sed "${n}s|.*|$3|" "$d/good.conf" > "$d/$1"
+	echo "$n"
+}
+n=$(mutate unknown-key '^[[:space:]]*timeout = ' '	timeuot = "5s";')
+expect_error unknown-key "$n" "timeuot"
+n=$(mutate wrong-type '^[[:space:]]*max_reason = ' '	max_reason = "many";')
+expect_error wrong-type "$n" "max_reason"
+n=$(mutate bad-duration '^[[:space:]]*pending_expiry = ' '	pending_expiry = "30 days";')
+expect_error bad-duration "$n" "pending_expiry"
+n=$(grep -n -m1 'role = "kadis";' "$d/good.conf" | cut -d: -f1)
+sed "${n}s|role = \"kadis\";|role = \"bupati\";|" "$d/good.conf" > "$d/unknown-role"
+expect_error unknown-role "$n" "bupati"
+n=$(mutate missing-base '^[[:space:]]*base = ' '	# base removed')
+# A missing key is reported at its group.
+g=$(grep -n -m1 '^directory' "$d/good.conf" | cut -d: -f1)
+expect_error missing-base "$g" "base"
+n=$(mutate relative-path '^[[:space:]]*state_dir = ' '	state_dir = "var/lib/kunci";')
+expect_error relative-path "$n" "state_dir"
+
+n=$(mutate half-signing '^[[:space:]]*key = "/etc/kunci/sign.key";' '  key = "";')
+g=$(grep -n -m1 '^signing' "$d/good.conf" | cut -d: -f1)
+expect_error half-signing "$g" "certificate, key and ca together"
+
+cp "$d/good.conf" "$d/unreadable.conf"
+chmod 000 "$d/unreadable.conf"
+if [ "$(id -u)" -eq 0 ]; then
+	# root reads anything: make the path a directory instead.
+	rm -f "$d/unreadable.conf"
+	mkdir "$d/unreadable.conf"
+fi
+out=$("$KUNCID" -t -c "$d/unreadable.conf" 2>&1); rc=$?
+t_eq "unreadable file: EX_CONFIG" 78 "$rc"
+t_grep_str "unreadable file: names the file" "$d/unreadable.conf" "$out"
+out=$("$KUNCID" -t -c "$d/absent.conf" 2>&1); rc=$?
+t_eq "missing file: EX_CONFIG" 78 "$rc"
+t_grep_str "missing file: names the file" "$d/absent.conf" "$out"
+
+chmod 644 "$d/bind.pw"
+n=$(grep -n -m1 '^[[:space:]]*bind_password_file =' "$d/good.conf" | cut -d: -f1)
+expect_error good.conf "$n" "group- or world-readable"
+chmod 600 "$d/bind.pw"
+
+out=$("$KUNCID" -x 2>&1); rc=$?
+t_eq "unknown option: EX_USAGE" 64 "$rc"
+t_grep_str "unknown option: usage line" "usage: kuncid" "$out"
+t_done
