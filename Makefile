@@ -68,13 +68,17 @@ $(BUILD)/obj/%.o: agent/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE $(PKG_CFLAGS) -c -o $@ $<
 
+# Archives and binaries are written beside their target and renamed into
+# place, so a test (or a parallel build) never sees a half-written file.
 $(LIB): $(LIBOBJS)
-	rm -f $@
-	ar rcs $@ $^
+	rm -f $@.tmp
+	ar rcs $@.tmp $^
+	mv -f $@.tmp $@
 
 $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
-	$(CC) $(KCFLAGS) -pie $(LDHARDEN) $(SANLD) $(LDFLAGS) -o $@ $< \
+	$(CC) $(KCFLAGS) -pie $(LDHARDEN) $(SANLD) $(LDFLAGS) -o $@.tmp $< \
 	    $(LIB) $(PKG_LIBS) -lpthread
+	mv -f $@.tmp $@
 
 # The module: libc, libpam and the codec only, compiled position-independent
 # on its own (no LDAP, OpenSSL or libconfig inside sshd).
@@ -89,7 +93,8 @@ $(MODULE): $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o \
 	    pam_module/pam_kunci.map
 	$(CC) $(KCFLAGS) -shared -fPIC $(LDHARDEN) $(SANLD) \
 	    -Wl,--no-undefined -Wl,--version-script=pam_module/pam_kunci.map \
-	    $(LDFLAGS) -o $@ $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o -lpam
+	    $(LDFLAGS) -o $@.tmp $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o -lpam
+	mv -f $@.tmp $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HDRS)
 	@mkdir -p $(@D)

@@ -53,7 +53,15 @@ static const char *const day_names[7] = {
 
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
-	"workflows", "office", "signing", "visits", NULL
+	"workflows", "office", "signing", "visits", "provision", "notify", NULL
+};
+static const char *const provision_keys[] = {
+	"account_base", "password_length", "password_alphabet",
+	"expiry_warning", NULL
+};
+static const char *const notify_keys[] = {
+	"sendmail", "command", "from", "timeout", "retry", "retry_max",
+	"give_up", NULL
 };
 static const char *const visits_keys[] = {
 	"workflow", "max_guests_per_escort", "grace", NULL
@@ -686,6 +694,64 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+static int
+parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_provision	*p = &cfg->provision;
+	config_setting_t	*g;
+	const char		*w = "provision";
+	size_t			 i, n;
+
+	if (get_group(c, root, w, provision_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "account_base", 0, &p->account_base) == -1 ||
+	    get_int(c, g, w, "password_length", 8, 128,
+	    &p->password_length) == -1 ||
+	    get_str(c, g, w, "password_alphabet", 0,
+	    &p->password_alphabet) == -1 ||
+	    get_duration(c, g, w, "expiry_warning", 0, 0, &p->expiry_warning,
+	    NULL) == -1)
+		return -1;
+	n = strlen(p->password_alphabet);
+	for (i = 0; i < n; i++)
+		if (p->password_alphabet[i] <= ' ' ||
+		    p->password_alphabet[i] > '~' ||
+		    strchr(p->password_alphabet + i + 1,
+		    p->password_alphabet[i]) != NULL)
+			break;
+	if (n < 2 || i < n) {
+		seterr(c, g, "provision.password_alphabet: 2 or more distinct "
+		    "printable ASCII characters, no spaces");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_notify	*n = &cfg->notify;
+	config_setting_t	*g;
+	const char		*w = "notify";
+
+	if (get_group(c, root, w, notify_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_path(c, g, w, "sendmail", 1, &n->sendmail, NULL) == -1 ||
+	    get_path(c, g, w, "command", 1, &n->command, NULL) == -1 ||
+	    get_str(c, g, w, "from", 0, &n->from) == -1 ||
+	    get_duration(c, g, w, "timeout", 0, 1, &n->timeout, NULL) == -1 ||
+	    get_duration(c, g, w, "retry", 0, 1, &n->retry, NULL) == -1 ||
+	    get_duration(c, g, w, "retry_max", 0, 1, &n->retry_max,
+	    NULL) == -1 ||
+	    get_duration(c, g, w, "give_up", 0, 1, &n->give_up, NULL) == -1)
+		return -1;
+	return 0;
+}
+
 /* The office's signing certificate: all three paths, or none. */
 static int
 parse_signing(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
@@ -1071,8 +1137,22 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->signing.certificate, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
-	    setstr(c, NULL, &cfg->visits.workflow, "") == -1)
+	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
+	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
+	    setstr(c, NULL, &cfg->provision.password_alphabet,
+	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
+	    -1 ||
+	    setstr(c, NULL, &cfg->notify.sendmail, "/usr/sbin/sendmail") ==
+	    -1 ||
+	    setstr(c, NULL, &cfg->notify.command, "") == -1 ||
+	    setstr(c, NULL, &cfg->notify.from, "kunci@localhost") == -1)
 		return -1;
+	cfg->provision.password_length = 16;
+	cfg->provision.expiry_warning = 7 * (int64_t)U_DAY;
+	cfg->notify.timeout = 30;
+	cfg->notify.retry = 60;
+	cfg->notify.retry_max = 3600;
+	cfg->notify.give_up = 3 * (int64_t)U_DAY;
 	cfg->visits.max_guests_per_escort = 3;
 	cfg->visits.grace = 15 * 60;
 	d->connect_timeout = 3;
@@ -1149,6 +1229,8 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_office(&c, cfg, root) == -1 ||
 	    parse_signing(&c, cfg, root) == -1 ||
 	    parse_visits(&c, cfg, root) == -1 ||
+	    parse_provision(&c, cfg, root) == -1 ||
+	    parse_notify(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
 	    parse_workflows(&c, cfg, root) == -1)
 		goto out;
@@ -1212,6 +1294,11 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->signing.certificate);
 	free(cfg->signing.key);
 	free(cfg->signing.ca);
+	free(cfg->provision.account_base);
+	free(cfg->provision.password_alphabet);
+	free(cfg->notify.sendmail);
+	free(cfg->notify.command);
+	free(cfg->notify.from);
 	free(cfg->visits.workflow);
 	free(cfg->agent.user);
 	free(cfg->agent.admin_socket);
@@ -1395,6 +1482,20 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "certificate", cfg->signing.certificate);
 	put_kv(fp, "\t", "key", cfg->signing.key);
 	put_kv(fp, "\t", "ca", cfg->signing.ca);
+	fputs("};\n\nprovision = {\n", fp);
+	put_kv(fp, "\t", "account_base", cfg->provision.account_base);
+	fprintf(fp, "\tpassword_length = %d;\n",
+	    cfg->provision.password_length);
+	put_kv(fp, "\t", "password_alphabet", cfg->provision.password_alphabet);
+	put_dur(fp, "\t", "expiry_warning", cfg->provision.expiry_warning, 0);
+	fputs("};\n\nnotify = {\n", fp);
+	put_kv(fp, "\t", "sendmail", cfg->notify.sendmail);
+	put_kv(fp, "\t", "command", cfg->notify.command);
+	put_kv(fp, "\t", "from", cfg->notify.from);
+	put_dur(fp, "\t", "timeout", cfg->notify.timeout, 0);
+	put_dur(fp, "\t", "retry", cfg->notify.retry, 0);
+	put_dur(fp, "\t", "retry_max", cfg->notify.retry_max, 0);
+	put_dur(fp, "\t", "give_up", cfg->notify.give_up, 0);
 	fputs("};\n\nvisits = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->visits.workflow);
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",

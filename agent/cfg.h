@@ -194,6 +194,28 @@ struct cfg_visits {
 	int64_t		  grace;		/* seconds, default 15m */
 };
 
+/*
+ * Provisioning (issue 5): control-panel accounts, passwords, expiry
+ * warnings.  account_base "" = "ou=panel-accounts,<base>".
+ */
+struct cfg_provision {
+	char		 *account_base;
+	int		  password_length;	/* 8..128 */
+	char		 *password_alphabet;	/* 2..255 printable ASCII */
+	int64_t		  expiry_warning;	/* 0 = no warning */
+};
+
+/* Informing people: sendmail -t and/or a command, with an outbox. */
+struct cfg_notify {
+	char		 *sendmail;	/* absolute path, "" = off */
+	char		 *command;	/* absolute path, "" = off */
+	char		 *from;		/* From: address */
+	int64_t		  timeout;	/* one delivery attempt */
+	int64_t		  retry;	/* first retry delay, doubling */
+	int64_t		  retry_max;	/* longest delay between tries */
+	int64_t		  give_up;	/* drop after this long */
+};
+
 struct kunci_cfg {
 	char			*path;	/* the file loaded */
 	struct cfg_directory	 directory;
@@ -203,6 +225,8 @@ struct kunci_cfg {
 	struct cfg_login	 login;
 	struct cfg_office	 office;
 	struct cfg_signing	 signing;
+	struct cfg_provision	 provision;
+	struct cfg_notify	 notify;
 	struct cfg_visits	 visits;
 	struct cfg_role		*roles;
 	size_t			 nroles;

@@ -1,0 +1,107 @@
+/*
+ * dir.h: the directory as the workflow engine sees it: people (uid,
+ * manager, language), roles (membership of the configured groups),
+ * resources (ou=resources), and a few helpers to read and write entries.
+ *
+ * Every value that goes into a filter or a DN is escaped here
+ * (ldapc_escape_filter / ldapc_escape_dn); names are validated first
+ * (dir_valid_uid).  Functions that talk to LDAP return a sysexits.h status:
+ * EX_OK, EX_NOUSER / EX_DATAERR (not found, as documented per function),
+ * EX_UNAVAILABLE (the directory is down; the connection was dropped) or
+ * EX_SOFTWARE; and put a one-line English message into err.
+ *
+ * Not thread-safe: one struct ldapc per thread (the admin thread).
+ */
+#ifndef KUNCI_DIR_H
+#define KUNCI_DIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ldap.h>
+
+struct kunci_cfg;
+struct ldapc;
+
+#define DIR_UID_MAX	64	/* PROTO_NAME_MAX */
+#define DIR_DN_MAX	1024
+#define DIR_NAME_MAX	255	/* a resource name */
+#define DIR_MAX_ROLES	64	/* roles held as a bit mask */
+
+struct dir_person {
+	char	uid[DIR_UID_MAX + 1];
+	char	dn[DIR_DN_MAX];
+	char	cn[256];
+	char	manager[DIR_DN_MAX];	/* DN or "" */
+	char	lang[8];		/* preferredLanguage or "" */
+};
+
+struct dir_resource {
+	char	name[DIR_NAME_MAX + 1];
+	char	dn[DIR_DN_MAX];
+	char	type[64];
+	char	workflow[64];
+	char	owner[DIR_DN_MAX];	/* kunciAccessOwner or "" */
+};
+
+/* 1 if s is a plausible login name: [a-z_][a-z0-9_.-]*, 1..64 bytes. */
+int	dir_valid_uid(const char *s);
+
+/* The connected handle or NULL (err says why; status EX_UNAVAILABLE). */
+LDAP	*dir_ld(struct ldapc *, char *err, size_t errsz);
+/* After a failed operation: drop the connection if rc means it is gone,
+ * and map rc to a sysexits status. */
+int	dir_status(struct ldapc *, int rc);
+
+/* Person by uid: EX_OK, EX_NOUSER when there is none (or the name is not
+ * valid). */
+int	dir_person_by_uid(struct ldapc *, const struct kunci_cfg *,
+	    const char *uid, struct dir_person *, char *err, size_t errsz);
+/* Person by DN: EX_OK or EX_NOUSER. */
+int	dir_person_by_dn(struct ldapc *, const struct kunci_cfg *,
+	    const char *dn, struct dir_person *, char *err, size_t errsz);
+/* The configured roles whose group lists dn as a member: bit i set for
+ * cfg->roles[i]. */
+int	dir_roles(struct ldapc *, const struct kunci_cfg *, const char *dn,
+	    uint64_t *mask, char *err, size_t errsz);
+/* Whether dn is a member of group (an LDAP compare): *yes = 0 or 1. */
+int	dir_is_member(struct ldapc *, const char *group, const char *dn,
+	    int *yes, char *err, size_t errsz);
+/* Resource by name: EX_OK, EX_DATAERR when unknown. */
+int	dir_resource(struct ldapc *, const struct kunci_cfg *,
+	    const char *name, struct dir_resource *, char *err, size_t errsz);
+
+/* Index of a role in cfg->roles, or -1. */
+int	dir_role_index(const struct kunci_cfg *, const char *name);
+
+/*
+ * A list of modifications for ldap_add_ext_s / ldap_modify_ext_s.  Values
+ * are copied; dir_mods_free() releases them.  Errors stick (err).
+ */
+#define DIR_MODS_MAX	40
+struct dir_mods {
+	LDAPMod	 m[DIR_MODS_MAX];
+	LDAPMod	*p[DIR_MODS_MAX + 1];
+	char	*v[DIR_MODS_MAX][3];	/* up to two values each */
+	int	 n;
+	int	 err;
+};
+void	dir_mods_init(struct dir_mods *);
+/* op: LDAP_MOD_ADD / LDAP_MOD_REPLACE / LDAP_MOD_DELETE; val NULL for a
+ * value-less replace or delete.  Adding the same attr with the same op
+ * right after gives that modification a second value. */
+void	dir_mods_add(struct dir_mods *, int op, const char *attr,
+	    const char *val);
+void	dir_mods_free(struct dir_mods *);
+
+/* First value of attr in entry e copied into dst (always terminated);
+ * 0, or -1 when absent ("" then). */
+int	dir_get(LDAP *, LDAPMessage *, const char *attr, char *dst,
+	    size_t dstsz);
+/* First value as a fresh string (NULL when absent). */
+char	*dir_get_dup(LDAP *, LDAPMessage *, const char *attr);
+
+/* 1 if two DNs name the same entry (normalised, case-insensitive). */
+int	dir_dn_equal(const char *, const char *);
+
+#endif /* KUNCI_DIR_H */

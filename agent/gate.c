@@ -1,0 +1,1235 @@
+/*
+ * gate.c: the login gate inside kuncid (see gate.h and doc/login-gate.md).
+ *
+ * Threads:
+ *   - GATE_WORKERS query workers block in accept() on the query socket:
+ *     each takes one connection, checks SO_PEERCRED (uid 0 or kuncid's own),
+ *     reads one PROTO_T_QUERY with a short deadline, answers, closes.  A
+ *     stalled client holds one worker for at most QUERY_READ_MS.
+ *   - the sync thread owns one LDAP connection (ldapc) and runs an RFC 4533
+ *     refreshAndPersist search for grants and people.  A refresh builds a
+ *     fresh index that replaces the live one when the server says the
+ *     refresh is done; persist-phase changes are applied in place.  On any
+ *     error it marks the gate offline, reconnects with ldapc's backoff and
+ *     refreshes again.  It is also the only thread that writes snapshots.
+ *   - the last-used thread drains a bounded queue of grant DNs and writes
+ *     kunciLastUsed on its own LDAP connection, so a login never waits for
+ *     LDAP.
+ *
+ * Invariants: the sync thread is the only writer of G.ix (under the write
+ * lock); gate_decide() takes the read lock only and never blocks on I/O
+ * except the audit record.  Subjects and resources match byte for byte.
+ * Everything that is not a positive match is a denial.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lber.h>
+#include <ldap.h>
+
+#include "cfg.h"
+#include "gate.h"
+#include "gindex.h"
+#include "kuncid.h"
+#include "ldapc.h"
+#include "log.h"
+#include "snapshot.h"
+
+#define GATE_WORKERS	4
+#define QUERY_READ_MS	1000	/* a query must arrive within this */
+#define LU_QMAX		4096	/* pending last-used writes */
+#define LU_BATCH	256
+#define SNAP_EVERY	5	/* seconds between snapshots of a dirty index */
+
+static struct {
+	struct kunci_ctx	*ctx;
+	const struct kunci_cfg	*cfg;
+	int			 started;
+	pthread_rwlock_t	 lock;
+	struct gindex		*ix;		/* NULL: nothing to answer from */
+	int			 online;	/* ix is current with LDAP */
+	time_t			 synced_at;	/* last time ix was current */
+	int			 qfd;
+	int			 stop_pipe[2];
+	volatile int		 stopping;
+	pthread_t		 workers[GATE_WORKERS];
+	int			 nworkers;
+	pthread_t		 sync_thr, lu_thr;
+	int			 sync_running, lu_running, lu_thr_started;
+	char			 hostname[256];
+	unsigned char		 key[SNAPSHOT_KEY_MAX];
+	size_t			 keylen;
+	char			 snap_path[4096];
+	/* last-used queue */
+	pthread_mutex_t		 lu_mtx;
+	pthread_cond_t		 lu_cv;
+	char			*lu_q[LU_QMAX];
+	size_t			 lu_head, lu_n;
+} G = {
+	.qfd = -1,
+	.stop_pipe = { -1, -1 },
+	.lock = PTHREAD_RWLOCK_INITIALIZER,
+	.lu_mtx = PTHREAD_MUTEX_INITIALIZER,
+	.lu_cv = PTHREAD_COND_INITIALIZER,
+};
+
+/* ---------------------------------------------------------------- decide */
+
+/* Why a grant does not allow; the higher, the closer to an allow. */
+enum why {
+	W_NONE = 0,		/* no grant at all */
+	W_STATUS_OTHER,
+	W_REVOKED,
+	W_EXPIRED_STATUS,
+	W_SUSPENDED,
+	W_EXPIRED,		/* now >= not-after */
+	W_NOT_YET,		/* now < not-before */
+	W_BAD_WINDOW,
+	W_WINDOW,		/* outside its time window */
+	W_ALLOW
+};
+
+static const char *
+why_text(enum why w)
+{
+	switch (w) {
+	case W_NONE:
+		return "no grant";
+	case W_STATUS_OTHER:
+		return "grant status unknown";
+	case W_REVOKED:
+		return "grant revoked";
+	case W_EXPIRED_STATUS:
+		return "grant expired";
+	case W_SUSPENDED:
+		return "grant suspended";
+	case W_EXPIRED:
+		return "grant expired (not-after passed)";
+	case W_NOT_YET:
+		return "grant not yet valid";
+	case W_BAD_WINDOW:
+		return "bad time window";
+	case W_WINDOW:
+		return "outside the grant's time window";
+	case W_ALLOW:
+		return "active grant";
+	}
+	return "?";
+}
+
+static enum why
+judge(const struct gindex_grant *g, time_t now, const struct tm *tm)
+{
+	switch (g->status) {
+	case GINDEX_ACTIVE:
+		break;
+	case GINDEX_REVOKED:
+		return W_REVOKED;
+	case GINDEX_EXPIRED:
+		return W_EXPIRED_STATUS;
+	case GINDEX_SUSPENDED:
+		return W_SUSPENDED;
+	default:
+		return W_STATUS_OTHER;
+	}
+	if ((int64_t)now >= g->not_after)
+		return W_EXPIRED;
+	if ((int64_t)now < g->not_before)
+		return W_NOT_YET;
+	if (g->badwin)
+		return W_BAD_WINDOW;
+	if (!gindex_in_window(g, tm))
+		return W_WINDOW;
+	return W_ALLOW;
+}
+
+/* A login name as pam_kunci may send it: 1..PROTO_NAME_MAX, no control. */
+static int
+valid_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > PROTO_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+is_unmanaged(const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < G.cfg->login.nunmanaged; i++)
+		if (strcmp(G.cfg->login.unmanaged[i], user) == 0)
+			return 1;
+	return 0;
+}
+
+/* Expand a services[].resource template ("%h" = host); -1 if too long. */
+static int
+expand(const char *tmpl, const char *host, char *dst, size_t dstsz)
+{
+	size_t n = 0, l;
+	const char *s;
+
+	for (s = tmpl; *s != '\0'; s++) {
+		if (s[0] == '%' && s[1] == 'h') {
+			l = strlen(host);
+			if (n + l >= dstsz)
+				return -1;
+			memcpy(dst + n, host, l);
+			n += l;
+			s++;
+			continue;
+		}
+		if (s[0] == '%' && s[1] == '%')
+			s++;
+		if (n + 1 >= dstsz)
+			return -1;
+		dst[n++] = *s;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
+/* The offline policy for a resource: the longest matching entry wins. */
+static void
+offline_policy(const char *res, enum cfg_offline *mode, int64_t *max_age)
+{
+	const struct cfg_login *l = &G.cfg->login;
+	size_t i, n, best = 0;
+	const char *r;
+
+	*mode = l->offline;
+	*max_age = l->offline_max_age;
+	for (i = 0; i < l->npolicies; i++) {
+		r = l->policies[i].resource;
+		n = strlen(r);
+		if (n > 0 && r[n - 1] == '*') {
+			if (strncmp(r, res, n - 1) != 0 || n < best)
+				continue;
+		} else if (strcmp(r, res) != 0)
+			continue;
+		else
+			n = (size_t)-1;		/* exact beats any prefix */
+		if (n >= best) {
+			best = n;
+			*mode = l->policies[i].offline;
+			*max_age = l->policies[i].offline_max_age;
+		}
+	}
+}
+
+static void
+setmsg(struct proto_answer *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The message shown to the user (truncated to PROTO_MSG_MAX). */
+static void
+setmsg(struct proto_answer *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+}
+
+static void
+set_message(struct proto_answer *a, const char *res)
+{
+	int en = G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN;
+
+	switch (a->decision) {
+	case PROTO_DENY:
+		if (en)
+			setmsg(a, "kunci: you have no active access grant for "
+			    "%s. Request one with: kuncictl request submit "
+			    "--resource %s --type account --reason TEXT", res,
+			    res);
+		else
+			setmsg(a, "kunci: Anda tidak memiliki izin akses aktif "
+			    "untuk %s. Ajukan dengan: kuncictl request submit "
+			    "--resource %s --type account --reason TEKS", res,
+			    res);
+		break;
+	case PROTO_UNKNOWN:
+		setmsg(a, "%s", en ? "kunci: this account is not known to "
+		    "kunci; access is denied." : "kunci: akun ini tidak "
+		    "dikenal kunci; akses ditolak.");
+		break;
+	case PROTO_UNAVAIL:
+		setmsg(a, "%s", en ? "kunci: access cannot be checked right "
+		    "now; try again later." : "kunci: akses tidak dapat "
+		    "diperiksa saat ini; coba lagi nanti.");
+		break;
+	default:
+		a->message[0] = '\0';
+		break;
+	}
+}
+
+static void
+lu_enqueue(const char *dn)
+{
+	char *c;
+
+	pthread_mutex_lock(&G.lu_mtx);
+	if (G.lu_running && G.lu_n < LU_QMAX && (c = strdup(dn)) != NULL) {
+		G.lu_q[(G.lu_head + G.lu_n) % LU_QMAX] = c;
+		G.lu_n++;
+		pthread_cond_signal(&G.lu_cv);
+	}
+	pthread_mutex_unlock(&G.lu_mtx);
+}
+
+void
+gate_decide(const struct proto_query *q, struct proto_answer *a)
+{
+	char res[PROTO_FIELD_MAX + 1], gid[PROTO_FIELD_MAX + 1] = "";
+	char reasonbuf[128], *ludn = NULL;
+	const char *reason = "", *host, *user_log = q->user;
+	struct gindex_grant *g;
+	enum why w, best = W_NONE;
+	enum cfg_offline mode;
+	int64_t max_age, gran, prev;
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+	int known = 1;
+
+	memset(a, 0, sizeof(*a));
+	a->decision = PROTO_DENY;
+	res[0] = '\0';
+
+	if (G.cfg == NULL) {
+		a->decision = PROTO_UNAVAIL;
+		reason = "login gate not started";
+		goto out;
+	}
+	/* Checked before anything else, and never near LDAP. */
+	if (!valid_name(q->user)) {
+		reason = "invalid user name";
+		known = 0;
+		goto out;
+	}
+	if (is_unmanaged(q->user)) {
+		a->decision = PROTO_IGNORE;
+		reason = "unmanaged account";
+		goto out;
+	}
+	if (q->resource[0] != '\0')
+		snprintf(res, sizeof(res), "%s", q->resource);
+	else {
+		host = q->host[0] != '\0' ? q->host : G.hostname;
+		for (i = 0; i < G.cfg->login.nservices; i++)
+			if (strcmp(G.cfg->login.services[i].service,
+			    q->service) == 0)
+				break;
+		if (i == G.cfg->login.nservices) {
+			reason = "no resource configured for the service";
+			goto out;
+		}
+		if (expand(G.cfg->login.services[i].resource, host, res,
+		    sizeof(res)) == -1) {
+			reason = "resource name too long";
+			res[0] = '\0';
+			goto out;
+		}
+	}
+	localtime_r(&now, &tm);
+
+	pthread_rwlock_rdlock(&G.lock);
+	if (G.ix == NULL) {
+		pthread_rwlock_unlock(&G.lock);
+		a->decision = PROTO_UNAVAIL;
+		reason = "no grant index (directory not reached yet)";
+		goto out;
+	}
+	if (!G.online) {
+		offline_policy(res, &mode, &max_age);
+		if (mode == CFG_OFFLINE_DENY) {
+			pthread_rwlock_unlock(&G.lock);
+			a->decision = PROTO_UNAVAIL;
+			reason = "directory unreachable (offline policy deny)";
+			goto out;
+		}
+		if ((int64_t)(now - G.synced_at) > max_age) {
+			pthread_rwlock_unlock(&G.lock);
+			a->decision = PROTO_UNAVAIL;
+			reason = "directory unreachable and the cache is older "
+			    "than offline_max_age";
+			goto out;
+		}
+	}
+	if (!gindex_has_person(G.ix, q->user)) {
+		pthread_rwlock_unlock(&G.lock);
+		a->decision = PROTO_UNKNOWN;
+		reason = "unknown user";
+		known = 0;
+		goto out;
+	}
+	for (g = gindex_lookup(G.ix, q->user, res); g != NULL;
+	    g = g->key_next) {
+		if (!gindex_grant_is(g, q->user, res))
+			continue;
+		w = judge(g, now, &tm);
+		if (w > best) {
+			best = w;
+			snprintf(gid, sizeof(gid), "%s", g->id);
+		}
+		if (w == W_ALLOW) {
+			gran = G.cfg->login.last_used_granularity;
+			prev = __atomic_load_n(&g->lu_queued,
+			    __ATOMIC_RELAXED);
+			if ((int64_t)now - g->last_used >= gran &&
+			    (int64_t)now - prev >= gran &&
+			    __atomic_compare_exchange_n(&g->lu_queued, &prev,
+			    (int64_t)now, 0, __ATOMIC_RELAXED,
+			    __ATOMIC_RELAXED))
+				ludn = strdup(g->dn);
+			break;
+		}
+	}
+	if (best == W_ALLOW)
+		a->decision = PROTO_ALLOW;
+	if (!G.online && best == W_ALLOW) {
+		snprintf(reasonbuf, sizeof(reasonbuf),
+		    "active grant (offline cache, %lld s old)",
+		    (long long)(now - G.synced_at));
+		reason = reasonbuf;
+	} else
+		reason = why_text(best);
+	pthread_rwlock_unlock(&G.lock);
+	if (ludn != NULL) {
+		lu_enqueue(ludn);
+		free(ludn);
+	}
+out:
+	snprintf(a->resource, sizeof(a->resource), "%s", res);
+	snprintf(a->grant, sizeof(a->grant), "%s", gid);
+	set_message(a, res);
+	if (!known && (G.ctx == NULL || !G.ctx->debug))
+		user_log = "(unknown)";
+	log_audit(a->decision == PROTO_ALLOW || a->decision == PROTO_IGNORE ?
+	    "login.allow" : "login.deny",
+	    "user", user_log, "service", q->service, "rhost", q->rhost,
+	    "tty", q->tty, "resource", res, "grant", gid,
+	    "decision", a->decision == PROTO_ALLOW ? "allow" :
+	    a->decision == PROTO_IGNORE ? "ignore" :
+	    a->decision == PROTO_UNKNOWN ? "unknown" :
+	    a->decision == PROTO_UNAVAIL ? "unavail" : "deny",
+	    "reason", reason, (char *)NULL);
+}
+
+static void	nap(int);
+
+/* ---------------------------------------------------------- query socket */
+
+static void
+serve_query(int fd)
+{
+	struct peer p;
+	struct pbuf b;
+	struct proto_query q;
+	struct proto_answer a;
+	uint32_t type;
+	int r;
+
+	pbuf_init(&b, PROTO_QUERY_MAX);
+	if (kuncid_peer(fd, &p) == -1) {
+		log_warn("query socket: SO_PEERCRED");
+		goto out;
+	}
+	if (p.uid != 0 && p.uid != G.ctx->uid) {
+		log_warnx("query socket: refused uid %u (pid %d)",
+		    (unsigned int)p.uid, (int)p.pid);
+		goto out;
+	}
+	if ((r = proto_recv(fd, &type, &b, QUERY_READ_MS)) != PROTO_OK) {
+		log_debug("query socket: %s", proto_strerror(r));
+		goto out;
+	}
+	if (type != PROTO_T_QUERY || proto_query_decode(&b, &q) != PROTO_OK) {
+		log_warnx("query socket: malformed query from pid %d",
+		    (int)p.pid);
+		goto out;
+	}
+	gate_decide(&q, &a);
+	pbuf_reset(&b);
+	if (proto_answer_encode(&b, &a) == PROTO_OK)
+		(void)proto_send(fd, PROTO_T_ANSWER, &b, QUERY_READ_MS);
+out:
+	pbuf_free(&b);
+}
+
+/*
+ * Workers block in accept(): the kernel hands each connection to exactly
+ * one waiter (no thundering herd on a small machine).  gate_stop() shuts
+ * the listening socket down, which makes every blocked accept() return.
+ */
+static void *
+worker_main(void *arg)
+{
+	int fd;
+
+	(void)arg;
+	while (!G.stopping) {
+		fd = accept4(G.qfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (G.stopping)
+				break;
+			if (errno != EINTR && errno != ECONNABORTED) {
+				log_warn("query socket: accept");
+				nap(1);
+			}
+			continue;
+		}
+		serve_query(fd);
+		close(fd);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------- snapshot */
+
+static void
+write_snapshot(void)
+{
+	char err[512];
+	time_t t;
+
+	if (G.keylen == 0 || G.ix == NULL)
+		return;
+	/* Only the sync thread changes G.ix: reading it here needs no lock. */
+	t = G.online ? time(NULL) : G.synced_at;
+	if (snapshot_write(G.snap_path, G.key, G.keylen, G.ix, t, err,
+	    sizeof(err)) == -1)
+		log_warnx("snapshot: %s", err);
+	else
+		log_debug("snapshot written: %zu grants, %zu people",
+		    gindex_ngrants(G.ix), gindex_npeople(G.ix));
+}
+
+static void
+load_snapshot(void)
+{
+	struct gindex *ix = NULL;
+	time_t at;
+	char err[512];
+	int r;
+
+	r = snapshot_read(G.snap_path, G.key, G.keylen, &ix, &at, err,
+	    sizeof(err));
+	if (r == 1) {
+		log_info("snapshot: none yet (%s)", G.snap_path);
+		return;
+	}
+	if (r == -1) {
+		log_warnx("snapshot discarded: %s", err);
+		return;
+	}
+	pthread_rwlock_wrlock(&G.lock);
+	G.ix = ix;
+	G.online = 0;
+	G.synced_at = at;
+	pthread_rwlock_unlock(&G.lock);
+	log_info("snapshot loaded: %zu grants, %zu people, %lld s old",
+	    gindex_ngrants(ix), gindex_npeople(ix),
+	    (long long)(time(NULL) - at));
+}
+
+/* ------------------------------------------------------------------ sync */
+
+/* Case-insensitive "dn ends with ,suffix" ignoring spaces after commas. */
+static int
+dn_under(const char *dn, const char *suffix)
+{
+	char a[1024], b[1024];
+	size_t i, j, la, lb;
+
+	for (i = j = 0; dn[i] != '\0' && j + 1 < sizeof(a); i++)
+		if (!(dn[i] == ' ' && i > 0 && dn[i - 1] == ','))
+			a[j++] = dn[i];
+	a[j] = '\0';
+	for (i = j = 0; suffix[i] != '\0' && j + 1 < sizeof(b); i++)
+		if (!(suffix[i] == ' ' && i > 0 && suffix[i - 1] == ','))
+			b[j++] = suffix[i];
+	b[j] = '\0';
+	la = strlen(a);
+	lb = strlen(b);
+	return la > lb + 1 && a[la - lb - 1] == ',' &&
+	    strcasecmp(a + la - lb, b) == 0;
+}
+
+/* The first value of attr as a string (NUL-free), or NULL. */
+static char *
+first_value(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	struct berval **v;
+	char *s = NULL;
+
+	if ((v = ldap_get_values_len(ld, e, attr)) == NULL)
+		return NULL;
+	if (v[0] != NULL && memchr(v[0]->bv_val, '\0', v[0]->bv_len) == NULL &&
+	    (s = malloc(v[0]->bv_len + 1)) != NULL) {
+		memcpy(s, v[0]->bv_val, v[0]->bv_len);
+		s[v[0]->bv_len] = '\0';
+	}
+	ldap_value_free_len(v);
+	return s;
+}
+
+static int
+has_class(LDAP *ld, LDAPMessage *e, const char *cls)
+{
+	struct berval **v;
+	int i, r = 0;
+
+	if ((v = ldap_get_values_len(ld, e, "objectClass")) == NULL)
+		return 0;
+	for (i = 0; v[i] != NULL; i++)
+		if (v[i]->bv_len == strlen(cls) &&
+		    strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0)
+			r = 1;
+	ldap_value_free_len(v);
+	return r;
+}
+
+/*
+ * Apply one added or modified entry to ix.  An entry that is not a valid
+ * grant or person is removed from the index (fail closed).
+ */
+static void
+apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
+    const unsigned char *uuid)
+{
+	struct gindex_grant_in in;
+	char *dn = NULL, *id = NULL, *sub = NULL, *res = NULL, *st = NULL;
+	char *nb = NULL, *na = NULL, *lu = NULL, *uid = NULL;
+	char **win = NULL, grants[1024];
+	struct berval **wv = NULL;
+	time_t t;
+	size_t n = 0, i;
+	int ok = 0;
+
+	if ((dn = ldap_get_dn(ld, e)) == NULL)
+		goto out;
+	snprintf(grants, sizeof(grants), "ou=grants,%s",
+	    G.cfg->directory.kunci_base);
+	memset(&in, 0, sizeof(in));
+	if (has_class(ld, e, "kunciGrant") && dn_under(dn, grants)) {
+		id = first_value(ld, e, "kunciId");
+		sub = first_value(ld, e, "kunciSubject");
+		res = first_value(ld, e, "kunciResource");
+		st = first_value(ld, e, "kunciStatus");
+		nb = first_value(ld, e, "kunciNotBefore");
+		na = first_value(ld, e, "kunciNotAfter");
+		lu = first_value(ld, e, "kunciLastUsed");
+		if (id == NULL || sub == NULL || res == NULL || st == NULL ||
+		    nb == NULL || na == NULL) {
+			log_warnx("sync: grant %s lacks a required attribute; "
+			    "ignored", dn);
+			goto out;
+		}
+		if (ldapc_parse_gentime(nb, &t) == -1) {
+			log_warnx("sync: grant %s: bad kunciNotBefore", dn);
+			goto out;
+		}
+		in.not_before = t;
+		if (ldapc_parse_gentime(na, &t) == -1) {
+			log_warnx("sync: grant %s: bad kunciNotAfter", dn);
+			goto out;
+		}
+		in.not_after = t;
+		if (lu != NULL && ldapc_parse_gentime(lu, &t) == 0)
+			in.last_used = t;
+		if ((wv = ldap_get_values_len(ld, e, "kunciTimeWindow")) !=
+		    NULL) {
+			n = (size_t)ldap_count_values_len(wv);
+			if ((win = calloc(n + 1, sizeof(*win))) == NULL)
+				goto out;
+			for (i = 0; i < n; i++) {
+				if ((win[i] = malloc(wv[i]->bv_len + 1)) ==
+				    NULL)
+					goto out;
+				memcpy(win[i], wv[i]->bv_val, wv[i]->bv_len);
+				win[i][wv[i]->bv_len] = '\0';
+				/* an embedded NUL makes the window unparsable */
+				if (strlen(win[i]) != wv[i]->bv_len)
+					win[i][0] = '\0';
+			}
+		}
+		in.dn = dn;
+		in.id = id;
+		in.subject = sub;
+		in.resource = res;
+		in.status = st;
+		in.windows = (const char *const *)win;
+		in.nwindows = n;
+		if (gindex_put_grant(ix, uuid, &in) == -1)
+			log_warnx("sync: grant %s: not indexed", dn);
+		else
+			ok = 1;
+	} else if (has_class(ld, e, "inetOrgPerson") &&
+	    dn_under(dn, G.cfg->directory.people_base)) {
+		if ((uid = first_value(ld, e, "uid")) != NULL &&
+		    gindex_put_person(ix, uuid, uid) == 0)
+			ok = 1;
+	}
+out:
+	if (!ok)
+		gindex_del(ix, uuid);
+	if (dn != NULL)
+		ldap_memfree(dn);
+	free(id);
+	free(sub);
+	free(res);
+	free(st);
+	free(nb);
+	free(na);
+	free(lu);
+	free(uid);
+	for (i = 0; win != NULL && i < n; i++)
+		free(win[i]);
+	free(win);
+	if (wv != NULL)
+		ldap_value_free_len(wv);
+}
+
+struct syncrun {
+	LDAP		*ld;
+	int		 msgid;
+	struct gindex	*fresh;		/* the refresh being built, or NULL */
+	int		 dirty;
+	time_t		 last_snap;
+};
+
+/* Handle one search entry with its Sync State control; -1 on error. */
+static int
+sync_entry(struct syncrun *s, LDAPMessage *e)
+{
+	LDAPControl **ctrls = NULL, *c;
+	BerElement *ber = NULL;
+	ber_int_t state = -1;
+	struct berval uuid = { 0, NULL };
+	unsigned char u[GINDEX_UUID_LEN];
+	int rc = -1;
+
+	if (ldap_get_entry_controls(s->ld, e, &ctrls) != LDAP_SUCCESS ||
+	    (c = ldap_control_find(LDAP_CONTROL_SYNC_STATE, ctrls, NULL)) ==
+	    NULL) {
+		log_warnx("sync: entry without a sync state control");
+		goto out;
+	}
+	if ((ber = ber_init(&c->ldctl_value)) == NULL ||
+	    ber_scanf(ber, "{em", &state, &uuid) == LBER_ERROR ||
+	    uuid.bv_len != GINDEX_UUID_LEN) {
+		log_warnx("sync: malformed sync state control");
+		goto out;
+	}
+	memcpy(u, uuid.bv_val, GINDEX_UUID_LEN);
+	switch (state) {
+	case LDAP_SYNC_ADD:
+	case LDAP_SYNC_MODIFY:
+		if (s->fresh != NULL)
+			apply_entry(s->fresh, s->ld, e, u);
+		else {
+			pthread_rwlock_wrlock(&G.lock);
+			apply_entry(G.ix, s->ld, e, u);
+			pthread_rwlock_unlock(&G.lock);
+			s->dirty = 1;
+		}
+		break;
+	case LDAP_SYNC_DELETE:
+		if (s->fresh != NULL)
+			gindex_del(s->fresh, u);
+		else {
+			pthread_rwlock_wrlock(&G.lock);
+			gindex_del(G.ix, u);
+			pthread_rwlock_unlock(&G.lock);
+			s->dirty = 1;
+		}
+		break;
+	case LDAP_SYNC_PRESENT:
+		/* only sent against a cookie; we never send one */
+		break;
+	default:
+		log_warnx("sync: unknown sync state %d", (int)state);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (ber != NULL)
+		ber_free(ber, 1);
+	if (ctrls != NULL)
+		ldap_controls_free(ctrls);
+	return rc;
+}
+
+/* The refresh is complete: the fresh index becomes the live one. */
+static void
+refresh_done(struct syncrun *s)
+{
+	struct gindex *old;
+
+	if (s->fresh == NULL)
+		return;
+	pthread_rwlock_wrlock(&G.lock);
+	old = G.ix;
+	G.ix = s->fresh;
+	G.online = 1;
+	G.synced_at = time(NULL);
+	pthread_rwlock_unlock(&G.lock);
+	s->fresh = NULL;
+	gindex_free(old);
+	log_info("sync: refresh done, %zu grants, %zu people; persisting",
+	    gindex_ngrants(G.ix), gindex_npeople(G.ix));
+	write_snapshot();
+	s->dirty = 0;
+	s->last_snap = time(NULL);
+}
+
+/* A Sync Info intermediate response: we only need "refresh done". */
+static int
+sync_intermediate(struct syncrun *s, LDAPMessage *m)
+{
+	char *oid = NULL;
+	struct berval *data = NULL;
+	BerElement *ber = NULL;
+	ber_tag_t tag;
+	ber_len_t len;
+	ber_int_t done = 1;
+	struct berval cookie;
+	int rc = -1;
+
+	if (ldap_parse_intermediate(s->ld, m, &oid, &data, NULL, 0) !=
+	    LDAP_SUCCESS) {
+		log_warnx("sync: bad intermediate response");
+		goto out;
+	}
+	if (oid == NULL || strcmp(oid, LDAP_SYNC_INFO) != 0 || data == NULL) {
+		rc = 0;
+		goto out;
+	}
+	if ((ber = ber_init(data)) == NULL)
+		goto out;
+	tag = ber_peek_tag(ber, &len);
+	if (tag == LDAP_TAG_SYNC_REFRESH_DELETE ||
+	    tag == LDAP_TAG_SYNC_REFRESH_PRESENT) {
+		if (ber_scanf(ber, "{") == LBER_ERROR)
+			goto out;
+		tag = ber_peek_tag(ber, &len);
+		if (tag == LDAP_TAG_SYNC_COOKIE) {
+			if (ber_scanf(ber, "m", &cookie) == LBER_ERROR)
+				goto out;
+			tag = ber_peek_tag(ber, &len);
+		}
+		if (tag == LDAP_TAG_REFRESHDONE &&
+		    ber_scanf(ber, "b", &done) == LBER_ERROR)
+			goto out;
+		if (done)
+			refresh_done(s);
+	}
+	rc = 0;
+out:
+	if (ber != NULL)
+		ber_free(ber, 1);
+	ldap_memfree(oid);
+	if (data != NULL)
+		ber_bvfree(data);
+	return rc;
+}
+
+static int
+start_search(struct syncrun *s)
+{
+	/* libldap takes char **; these arrays are writable copies */
+	static char a0[] = "objectClass", a1[] = "uid", a2[] = "kunciId",
+	    a3[] = "kunciSubject", a4[] = "kunciResource",
+	    a5[] = "kunciStatus", a6[] = "kunciNotBefore",
+	    a7[] = "kunciNotAfter", a8[] = "kunciTimeWindow",
+	    a9[] = "kunciLastUsed";
+	static char *attrs[] = { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9,
+	    NULL };
+	LDAPControl ctrl, *ctrls[2];
+	BerElement *ber;
+	int rc;
+
+	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
+		return LDAP_NO_MEMORY;
+	/* SyncRequestValue: mode refreshAndPersist, no cookie, no hint */
+	if (ber_printf(ber, "{eb}", (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST,
+	    (ber_int_t)0) == -1) {
+		ber_free(ber, 1);
+		return LDAP_ENCODING_ERROR;
+	}
+	memset(&ctrl, 0, sizeof(ctrl));
+	if (ber_flatten2(ber, &ctrl.ldctl_value, 0) == -1) {
+		ber_free(ber, 1);
+		return LDAP_ENCODING_ERROR;
+	}
+	ctrl.ldctl_oid = (char *)(uintptr_t)LDAP_CONTROL_SYNC;
+	ctrl.ldctl_iscritical = 1;
+	ctrls[0] = &ctrl;
+	ctrls[1] = NULL;
+	rc = ldap_search_ext(s->ld, G.cfg->directory.base, LDAP_SCOPE_SUBTREE,
+	    "(|(objectClass=kunciGrant)(objectClass=inetOrgPerson))", attrs,
+	    0, ctrls, NULL, NULL, 0, &s->msgid);
+	ber_free(ber, 1);
+	return rc;
+}
+
+static void
+go_offline(void)
+{
+	pthread_rwlock_wrlock(&G.lock);
+	if (G.online) {
+		G.online = 0;
+		G.synced_at = time(NULL);
+		log_warnx("sync: directory lost; answering from the index "
+		    "synced at %lld under the offline policies",
+		    (long long)G.synced_at);
+	}
+	pthread_rwlock_unlock(&G.lock);
+}
+
+/* Run one sync session until an error or stop; returns an LDAP code. */
+static int
+sync_session(LDAP *ld)
+{
+	struct syncrun s;
+	struct timeval tv;
+	LDAPMessage *m = NULL;
+	int rc, t, err = LDAP_SUCCESS;
+	time_t now;
+
+	memset(&s, 0, sizeof(s));
+	s.ld = ld;
+	if ((s.fresh = gindex_new()) == NULL)
+		return LDAP_NO_MEMORY;
+	if ((rc = start_search(&s)) != LDAP_SUCCESS) {
+		gindex_free(s.fresh);
+		return rc;
+	}
+	while (!G.stopping) {
+		tv.tv_sec = 1;
+		tv.tv_usec = 0;
+		t = ldap_result(ld, s.msgid, LDAP_MSG_ONE, &tv, &m);
+		now = time(NULL);
+		if (t == 0) {
+			if (s.dirty && now - s.last_snap >= SNAP_EVERY) {
+				write_snapshot();
+				s.dirty = 0;
+				s.last_snap = now;
+			}
+			continue;
+		}
+		if (t == -1) {
+			ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &err);
+			if (err == LDAP_SUCCESS)
+				err = LDAP_SERVER_DOWN;
+			break;
+		}
+		switch (t) {
+		case LDAP_RES_SEARCH_ENTRY:
+			if (sync_entry(&s, m) == -1)
+				err = LDAP_PROTOCOL_ERROR;
+			break;
+		case LDAP_RES_INTERMEDIATE:
+			if (sync_intermediate(&s, m) == -1)
+				err = LDAP_PROTOCOL_ERROR;
+			break;
+		case LDAP_RES_SEARCH_RESULT:
+			ldap_parse_result(ld, m, &err, NULL, NULL, NULL, NULL,
+			    0);
+			if (err == LDAP_SUCCESS)
+				err = LDAP_SERVER_DOWN;	/* persist ended */
+			break;
+		default:
+			break;
+		}
+		ldap_msgfree(m);
+		m = NULL;
+		if (err != LDAP_SUCCESS)
+			break;
+	}
+	if (s.dirty)
+		write_snapshot();
+	gindex_free(s.fresh);
+	if (err != LDAP_SUCCESS && !G.stopping)
+		ldap_abandon_ext(ld, s.msgid, NULL, NULL);
+	return err;
+}
+
+/* Sleep up to secs, waking early on stop. */
+static void
+nap(int secs)
+{
+	struct pollfd pfd;
+
+	pfd.fd = G.stop_pipe[0];
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	(void)poll(&pfd, 1, secs * 1000);
+}
+
+static void *
+sync_main(void *arg)
+{
+	struct ldapc lc;
+	LDAP *ld;
+	int rc;
+
+	(void)arg;
+	ldapc_init(&lc, G.cfg);
+	while (!G.stopping) {
+		if ((ld = ldapc_get(&lc, 0)) == NULL) {
+			go_offline();
+			nap(1);
+			continue;
+		}
+		rc = sync_session(ld);
+		if (G.stopping)
+			break;
+		go_offline();
+		log_warnx("sync: %s; reconnecting", ldap_err2string(rc));
+		ldapc_fail(&lc, LDAP_SERVER_DOWN);
+		ldapc_close(&lc);
+		nap(1);
+	}
+	ldapc_close(&lc);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ last used */
+
+static void *
+lu_main(void *arg)
+{
+	struct ldapc lc;
+	struct timespec ts;
+	char *batch[LU_BATCH], now_s[32];
+	struct berval bv, *bvs[2];
+	LDAPMod mod, *mods[2];
+	LDAP *ld;
+	size_t n, i, j;
+	int rc;
+
+	(void)arg;
+	ldapc_init(&lc, G.cfg);
+	for (;;) {
+		pthread_mutex_lock(&G.lu_mtx);
+		while (G.lu_n == 0 && !G.stopping) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&G.lu_cv, &G.lu_mtx, &ts);
+		}
+		if (G.stopping) {
+			pthread_mutex_unlock(&G.lu_mtx);
+			break;
+		}
+		for (n = 0; n < LU_BATCH && G.lu_n > 0; n++) {
+			batch[n] = G.lu_q[G.lu_head];
+			G.lu_head = (G.lu_head + 1) % LU_QMAX;
+			G.lu_n--;
+		}
+		pthread_mutex_unlock(&G.lu_mtx);
+
+		if ((ld = ldapc_get(&lc, 0)) == NULL) {
+			/* LDAP is away: drop this batch; the grants stay
+			 * marked and are retried after a granularity. */
+			log_debug("last-used: directory unreachable, %zu "
+			    "updates dropped", n);
+			for (i = 0; i < n; i++)
+				free(batch[i]);
+			nap(1);
+			continue;
+		}
+		ldapc_gentime(now_s, sizeof(now_s), time(NULL));
+		bv.bv_val = now_s;
+		bv.bv_len = strlen(now_s);
+		bvs[0] = &bv;
+		bvs[1] = NULL;
+		mod.mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
+		mod.mod_type = (char *)(uintptr_t)"kunciLastUsed";
+		mod.mod_bvalues = bvs;
+		mods[0] = &mod;
+		mods[1] = NULL;
+		for (i = 0; i < n; i++) {
+			rc = ldap_modify_ext_s(ld, batch[i], mods, NULL, NULL);
+			if (rc != LDAP_SUCCESS) {
+				log_warnx("last-used: %s: %s", batch[i],
+				    ldap_err2string(rc));
+				if (ldapc_is_down(rc)) {
+					ldapc_fail(&lc, rc);
+					for (j = i; j < n; j++)
+						free(batch[j]);
+					n = 0;
+					break;
+				}
+			}
+			free(batch[i]);
+		}
+	}
+	pthread_mutex_lock(&G.lu_mtx);
+	G.lu_running = 0;
+	while (G.lu_n > 0) {
+		free(G.lu_q[G.lu_head]);
+		G.lu_head = (G.lu_head + 1) % LU_QMAX;
+		G.lu_n--;
+	}
+	pthread_mutex_unlock(&G.lu_mtx);
+	ldapc_close(&lc);
+	return NULL;
+}
+
+/* ---------------------------------------------------------- start, stop */
+
+static void
+load_key(void)
+{
+	char err[512], buf[SNAPSHOT_KEY_MAX + 1];
+	const char *path = G.cfg->login.snapshot_key_file;
+
+	G.keylen = 0;
+	if (cfg_read_secret(path, buf, sizeof(buf), err, sizeof(err)) == -1) {
+		log_warnx("snapshot disabled (no offline answers after a "
+		    "restart): %s", err);
+		return;
+	}
+	if (strlen(buf) < SNAPSHOT_KEY_MIN) {
+		log_warnx("snapshot disabled: %s holds fewer than %d bytes",
+		    path, SNAPSHOT_KEY_MIN);
+		explicit_bzero(buf, sizeof(buf));
+		return;
+	}
+	G.keylen = strlen(buf);
+	memcpy(G.key, buf, G.keylen);
+	explicit_bzero(buf, sizeof(buf));
+}
+
+int
+gate_start(struct kunci_ctx *ctx)
+{
+	const char *tz;
+	char want[300];
+	int i;
+
+	G.ctx = ctx;
+	G.cfg = ctx->cfg;
+	G.stopping = 0;
+	if (gethostname(G.hostname, sizeof(G.hostname) - 1) == -1)
+		snprintf(G.hostname, sizeof(G.hostname), "localhost");
+	/*
+	 * Time windows are local time in agent.timezone.  Set TZ while the
+	 * process is still single-threaded as far as the gate knows
+	 * (setenv() races getenv() in other threads).
+	 */
+	snprintf(want, sizeof(want), ":%s", G.cfg->agent.timezone);
+	if ((tz = getenv("TZ")) == NULL || strcmp(tz, want) != 0) {
+		if (setenv("TZ", want, 1) == -1)
+			log_warn("setenv TZ");
+	}
+	tzset();
+
+	if (snprintf(G.snap_path, sizeof(G.snap_path), "%s/grants.snapshot",
+	    G.cfg->agent.state_dir) >= (int)sizeof(G.snap_path)) {
+		log_warnx("state_dir too long");
+		return -1;
+	}
+	load_key();
+	if (G.keylen > 0)
+		load_snapshot();
+
+	if (pipe2(G.stop_pipe, O_CLOEXEC) == -1) {
+		log_warn("pipe");
+		return -1;
+	}
+	if ((G.qfd = kuncid_listen(G.cfg->agent.query_socket, 0666)) == -1)
+		return -1;
+	G.lu_running = 1;
+	if (pthread_create(&G.lu_thr, NULL, lu_main, NULL) != 0) {
+		G.lu_running = 0;
+		log_warnx("cannot start the last-used thread");
+		return -1;
+	}
+	G.lu_thr_started = 1;
+	if (pthread_create(&G.sync_thr, NULL, sync_main, NULL) != 0) {
+		log_warnx("cannot start the sync thread");
+		return -1;
+	}
+	G.sync_running = 1;
+	for (i = 0; i < GATE_WORKERS; i++) {
+		if (pthread_create(&G.workers[i], NULL, worker_main, NULL) !=
+		    0) {
+			log_warnx("cannot start a query worker");
+			return -1;
+		}
+		G.nworkers++;
+	}
+	G.started = 1;
+	log_info("login gate: query socket %s, %d workers",
+	    G.cfg->agent.query_socket, GATE_WORKERS);
+	return 0;
+}
+
+void
+gate_stop(void)
+{
+	int i;
+
+	G.stopping = 1;
+	if (G.stop_pipe[1] != -1 && write(G.stop_pipe[1], "x", 1) == -1)
+		log_warn("gate_stop: write");
+	pthread_mutex_lock(&G.lu_mtx);
+	pthread_cond_broadcast(&G.lu_cv);
+	pthread_mutex_unlock(&G.lu_mtx);
+	if (G.qfd != -1)
+		shutdown(G.qfd, SHUT_RDWR);	/* wakes blocked accept()s */
+	for (i = 0; i < G.nworkers; i++)
+		pthread_join(G.workers[i], NULL);
+	G.nworkers = 0;
+	if (G.sync_running)
+		pthread_join(G.sync_thr, NULL);
+	G.sync_running = 0;
+	if (G.lu_thr_started) {
+		pthread_join(G.lu_thr, NULL);
+		G.lu_thr_started = 0;
+	}
+	/* a last snapshot (the sync thread has stopped) */
+	write_snapshot();
+	if (G.qfd != -1) {
+		close(G.qfd);
+		unlink(G.cfg->agent.query_socket);
+		G.qfd = -1;
+	}
+	for (i = 0; i < 2; i++)
+		if (G.stop_pipe[i] != -1) {
+			close(G.stop_pipe[i]);
+			G.stop_pipe[i] = -1;
+		}
+	pthread_rwlock_wrlock(&G.lock);
+	gindex_free(G.ix);
+	G.ix = NULL;
+	pthread_rwlock_unlock(&G.lock);
+	explicit_bzero(G.key, sizeof(G.key));
+	G.keylen = 0;
+	G.started = 0;
+}

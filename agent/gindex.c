@@ -1,0 +1,775 @@
+/*
+ * gindex.c: the grant index (see gindex.h).
+ *
+ * Chained hash tables with power-of-two bucket arrays that double when the
+ * load passes 1.  A grant sits in two chains (by uuid, by subject and
+ * resource), a person in two (by uuid, by uid).  The string fields of a
+ * grant live in the same allocation as the struct, after its windows.
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gindex.h"
+
+struct gindex_person {
+	struct gindex_person	*uuid_next;
+	struct gindex_person	*key_next;
+	uint32_t		 keyhash;
+	unsigned char		 uuid[GINDEX_UUID_LEN];
+	char			 uid[];
+};
+
+struct table {
+	void		**b;
+	size_t		  nb;	/* power of two */
+	size_t		  n;
+};
+
+struct gindex {
+	struct table	 g_uuid;	/* struct gindex_grant via uuid_next */
+	struct table	 g_key;		/* via key_next */
+	struct table	 p_uuid;	/* struct gindex_person via uuid_next */
+	struct table	 p_key;		/* via key_next */
+};
+
+/* FNV-1a, 32 bit. */
+static uint32_t
+fnv(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint32_t
+hash_uuid(const unsigned char *u)
+{
+	return fnv(2166136261u, u, GINDEX_UUID_LEN);
+}
+
+static uint32_t
+hash_key(const char *subject, const char *resource)
+{
+	uint32_t h;
+
+	h = fnv(2166136261u, subject, strlen(subject) + 1);
+	if (resource != NULL)
+		h = fnv(h, resource, strlen(resource));
+	return h;
+}
+
+static int
+table_init(struct table *t)
+{
+	t->nb = 64;
+	t->n = 0;
+	t->b = calloc(t->nb, sizeof(*t->b));
+	return t->b == NULL ? -1 : 0;
+}
+
+/*
+ * Grow t when full.  next_off is the offset of the chain pointer in the
+ * node, hash_of() the node's hash: the four tables share this code.
+ */
+static void
+table_grow(struct table *t, size_t next_off, uint32_t (*hash_of)(void *))
+{
+	void **nb, *node, *next;
+	size_t i, n = t->nb * 2, slot;
+
+	if (t->n < t->nb || t->nb > ((size_t)1 << 28))
+		return;
+	if ((nb = calloc(n, sizeof(*nb))) == NULL)
+		return;		/* keep the old table: longer chains */
+	for (i = 0; i < t->nb; i++) {
+		for (node = t->b[i]; node != NULL; node = next) {
+			memcpy(&next, (char *)node + next_off, sizeof(next));
+			slot = hash_of(node) & (n - 1);
+			memcpy((char *)node + next_off, &nb[slot],
+			    sizeof(void *));
+			nb[slot] = node;
+		}
+	}
+	free(t->b);
+	t->b = nb;
+	t->nb = n;
+}
+
+static uint32_t
+g_uuid_hash(void *p)
+{
+	return hash_uuid(((struct gindex_grant *)p)->uuid);
+}
+
+static uint32_t
+g_key_hash(void *p)
+{
+	return ((struct gindex_grant *)p)->keyhash;
+}
+
+static uint32_t
+p_uuid_hash(void *p)
+{
+	return hash_uuid(((struct gindex_person *)p)->uuid);
+}
+
+static uint32_t
+p_key_hash(void *p)
+{
+	return ((struct gindex_person *)p)->keyhash;
+}
+
+struct gindex *
+gindex_new(void)
+{
+	struct gindex *ix;
+
+	if ((ix = calloc(1, sizeof(*ix))) == NULL)
+		return NULL;
+	if (table_init(&ix->g_uuid) == -1 || table_init(&ix->g_key) == -1 ||
+	    table_init(&ix->p_uuid) == -1 || table_init(&ix->p_key) == -1) {
+		gindex_free(ix);
+		return NULL;
+	}
+	return ix;
+}
+
+void
+gindex_free(struct gindex *ix)
+{
+	struct gindex_grant *g, *gn;
+	struct gindex_person *p, *pn;
+	size_t i;
+
+	if (ix == NULL)
+		return;
+	for (i = 0; ix->g_uuid.b != NULL && i < ix->g_uuid.nb; i++)
+		for (g = ix->g_uuid.b[i]; g != NULL; g = gn) {
+			gn = g->uuid_next;
+			free(g);
+		}
+	for (i = 0; ix->p_uuid.b != NULL && i < ix->p_uuid.nb; i++)
+		for (p = ix->p_uuid.b[i]; p != NULL; p = pn) {
+			pn = p->uuid_next;
+			free(p);
+		}
+	free(ix->g_uuid.b);
+	free(ix->g_key.b);
+	free(ix->p_uuid.b);
+	free(ix->p_key.b);
+	free(ix);
+}
+
+/* Unlink and free the grant with this uuid; 0 if found. */
+static int
+del_grant(struct gindex *ix, const unsigned char *uuid)
+{
+	struct gindex_grant **pp, *g;
+	size_t slot = hash_uuid(uuid) & (ix->g_uuid.nb - 1);
+
+	for (pp = (struct gindex_grant **)&ix->g_uuid.b[slot]; *pp != NULL;
+	    pp = &(*pp)->uuid_next)
+		if (memcmp((*pp)->uuid, uuid, GINDEX_UUID_LEN) == 0)
+			break;
+	if ((g = *pp) == NULL)
+		return -1;
+	*pp = g->uuid_next;
+	ix->g_uuid.n--;
+	slot = g->keyhash & (ix->g_key.nb - 1);
+	for (pp = (struct gindex_grant **)&ix->g_key.b[slot]; *pp != NULL;
+	    pp = &(*pp)->key_next)
+		if (*pp == g) {
+			*pp = g->key_next;
+			ix->g_key.n--;
+			break;
+		}
+	free(g);
+	return 0;
+}
+
+static int
+del_person(struct gindex *ix, const unsigned char *uuid)
+{
+	struct gindex_person **pp, *p;
+	size_t slot = hash_uuid(uuid) & (ix->p_uuid.nb - 1);
+
+	for (pp = (struct gindex_person **)&ix->p_uuid.b[slot]; *pp != NULL;
+	    pp = &(*pp)->uuid_next)
+		if (memcmp((*pp)->uuid, uuid, GINDEX_UUID_LEN) == 0)
+			break;
+	if ((p = *pp) == NULL)
+		return -1;
+	*pp = p->uuid_next;
+	ix->p_uuid.n--;
+	slot = p->keyhash & (ix->p_key.nb - 1);
+	for (pp = (struct gindex_person **)&ix->p_key.b[slot]; *pp != NULL;
+	    pp = &(*pp)->key_next)
+		if (*pp == p) {
+			*pp = p->key_next;
+			ix->p_key.n--;
+			break;
+		}
+	free(p);
+	return 0;
+}
+
+int
+gindex_del(struct gindex *ix, const unsigned char *uuid)
+{
+	int a, b;
+
+	a = del_grant(ix, uuid);
+	b = del_person(ix, uuid);
+	return (a == 0 || b == 0) ? 0 : -1;
+}
+
+static enum gindex_status
+parse_status(const char *s)
+{
+	if (strcasecmp(s, "active") == 0)
+		return GINDEX_ACTIVE;
+	if (strcasecmp(s, "suspended") == 0)
+		return GINDEX_SUSPENDED;
+	if (strcasecmp(s, "revoked") == 0)
+		return GINDEX_REVOKED;
+	if (strcasecmp(s, "expired") == 0)
+		return GINDEX_EXPIRED;
+	return GINDEX_OTHER;
+}
+
+const char *
+gindex_status_name(int s)
+{
+	switch (s) {
+	case GINDEX_ACTIVE:
+		return "active";
+	case GINDEX_SUSPENDED:
+		return "suspended";
+	case GINDEX_REVOKED:
+		return "revoked";
+	case GINDEX_EXPIRED:
+		return "expired";
+	}
+	return "unknown";
+}
+
+static const char *const daynames[7] = {
+	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
+};
+
+static int
+parse_day(const char *s, size_t n)
+{
+	int i;
+
+	if (n != 3)
+		return -1;
+	for (i = 0; i < 7; i++)
+		if (strncasecmp(s, daynames[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* "HH:MM" exactly, 00:00..24:00; minutes into *m. */
+static int
+parse_hhmm(const char *s, int *m)
+{
+	int h, mi;
+
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	mi = (s[3] - '0') * 10 + (s[4] - '0');
+	if (mi > 59 || h > 24 || (h == 24 && mi != 0))
+		return -1;
+	*m = h * 60 + mi;
+	return 0;
+}
+
+int
+gindex_parse_window(const char *s, struct gindex_win *w)
+{
+	const char *p, *sp, *comma, *dash;
+	int d1, d2, a, b;
+	unsigned int days = 0;
+
+	memset(w, 0, sizeof(*w));
+	while (*s == ' ')
+		s++;
+	if ((sp = strchr(s, ' ')) == NULL)
+		return -1;
+	if ((sp - s == 5 && strncasecmp(s, "daily", 5) == 0) ||
+	    (sp - s == 1 && *s == '*'))
+		days = 0x7f;
+	else {
+		for (p = s; p < sp; p = comma + 1) {
+			comma = memchr(p, ',', (size_t)(sp - p));
+			if (comma == NULL)
+				comma = sp;
+			dash = memchr(p, '-', (size_t)(comma - p));
+			if (dash == NULL) {
+				if ((d1 = parse_day(p, (size_t)(comma - p)))
+				    == -1)
+					return -1;
+				days |= 1u << d1;
+			} else {
+				if ((d1 = parse_day(p, (size_t)(dash - p))) ==
+				    -1 || (d2 = parse_day(dash + 1,
+				    (size_t)(comma - dash - 1))) == -1)
+					return -1;
+				for (;;) {
+					days |= 1u << d1;
+					if (d1 == d2)
+						break;
+					d1 = (d1 + 1) % 7;
+				}
+			}
+			if (comma == sp)
+				break;
+		}
+	}
+	while (*sp == ' ')
+		sp++;
+	if (strlen(sp) != 11 || sp[5] != '-' || parse_hhmm(sp, &a) == -1 ||
+	    parse_hhmm(sp + 6, &b) == -1 || a == 1440 || b == 0 || a == b)
+		return -1;
+	w->days = (uint8_t)days;
+	w->start = (uint16_t)a;
+	w->end = (uint16_t)b;
+	return 0;
+}
+
+int
+gindex_in_window(const struct gindex_grant *g, const struct tm *tm)
+{
+	int i, now, yday;
+	const struct gindex_win *w;
+
+	if (g->badwin)
+		return 0;
+	if (g->nwin == 0)
+		return 1;
+	now = tm->tm_hour * 60 + tm->tm_min;
+	yday = (tm->tm_wday + 6) % 7;
+	for (i = 0; i < g->nwin; i++) {
+		w = &g->win[i];
+		if (w->start < w->end) {
+			if ((w->days & (1u << tm->tm_wday)) &&
+			    now >= w->start && now < w->end)
+				return 1;
+		} else {
+			/* crosses midnight: today's evening part, or the
+			 * morning part of a window that began yesterday */
+			if ((w->days & (1u << tm->tm_wday)) &&
+			    now >= w->start)
+				return 1;
+			if ((w->days & (1u << yday)) && now < w->end)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+put_grant(struct gindex *ix, const unsigned char *uuid,
+    const struct gindex_grant_in *in, const struct gindex_win *win,
+    size_t nwin, int bad)
+{
+	struct gindex_grant *g;
+	size_t ls[4], sz, i;
+	const char *src[4];
+	char *p;
+
+	if (in->dn == NULL || in->id == NULL || in->subject == NULL ||
+	    in->resource == NULL || in->status == NULL)
+		return -1;
+	src[0] = in->dn;
+	src[1] = in->id;
+	src[2] = in->subject;
+	src[3] = in->resource;
+	sz = sizeof(*g) + nwin * sizeof(struct gindex_win);
+	for (i = 0; i < 4; i++) {
+		ls[i] = strlen(src[i]);
+		if (ls[i] > 4096)
+			return -1;
+		sz += ls[i] + 1;
+	}
+	if ((g = calloc(1, sz)) == NULL)
+		return -1;
+	memcpy(g->uuid, uuid, GINDEX_UUID_LEN);
+	g->status = (uint8_t)parse_status(in->status);
+	g->nwin = (uint8_t)nwin;
+	g->badwin = (uint8_t)bad;
+	g->not_before = in->not_before;
+	g->not_after = in->not_after;
+	g->last_used = in->last_used;
+	if (nwin > 0)
+		memcpy(g->win, win, nwin * sizeof(struct gindex_win));
+	p = (char *)(g->win + nwin);
+	for (i = 0; i < 4; i++) {
+		memcpy(p, src[i], ls[i] + 1);
+		switch (i) {
+		case 0:
+			g->dn = p;
+			break;
+		case 1:
+			g->id = p;
+			break;
+		case 2:
+			g->subject = p;
+			break;
+		default:
+			g->resource = p;
+			break;
+		}
+		p += ls[i] + 1;
+	}
+	g->keyhash = hash_key(g->subject, g->resource);
+
+	gindex_del(ix, uuid);
+	table_grow(&ix->g_uuid, offsetof(struct gindex_grant, uuid_next),
+	    g_uuid_hash);
+	table_grow(&ix->g_key, offsetof(struct gindex_grant, key_next),
+	    g_key_hash);
+	i = hash_uuid(uuid) & (ix->g_uuid.nb - 1);
+	g->uuid_next = ix->g_uuid.b[i];
+	ix->g_uuid.b[i] = g;
+	ix->g_uuid.n++;
+	i = g->keyhash & (ix->g_key.nb - 1);
+	g->key_next = ix->g_key.b[i];
+	ix->g_key.b[i] = g;
+	ix->g_key.n++;
+	return 0;
+}
+
+int
+gindex_put_grant(struct gindex *ix, const unsigned char *uuid,
+    const struct gindex_grant_in *in)
+{
+	struct gindex_win win[GINDEX_MAX_WIN];
+	size_t i, nwin = 0;
+	int bad = 0;
+
+	for (i = 0; i < in->nwindows; i++) {
+		if (nwin == GINDEX_MAX_WIN ||
+		    gindex_parse_window(in->windows[i], &win[nwin]) == -1) {
+			bad = 1;
+			break;
+		}
+		nwin++;
+	}
+	return put_grant(ix, uuid, in, win, nwin, bad);
+}
+
+int
+gindex_put_person(struct gindex *ix, const unsigned char *uuid,
+    const char *uid)
+{
+	struct gindex_person *p;
+	size_t n, i;
+
+	if (uid == NULL || (n = strlen(uid)) > 4096)
+		return -1;
+	if ((p = calloc(1, sizeof(*p) + n + 1)) == NULL)
+		return -1;
+	memcpy(p->uuid, uuid, GINDEX_UUID_LEN);
+	memcpy(p->uid, uid, n + 1);
+	p->keyhash = hash_key(uid, NULL);
+
+	gindex_del(ix, uuid);
+	table_grow(&ix->p_uuid, offsetof(struct gindex_person, uuid_next),
+	    p_uuid_hash);
+	table_grow(&ix->p_key, offsetof(struct gindex_person, key_next),
+	    p_key_hash);
+	i = hash_uuid(uuid) & (ix->p_uuid.nb - 1);
+	p->uuid_next = ix->p_uuid.b[i];
+	ix->p_uuid.b[i] = p;
+	ix->p_uuid.n++;
+	i = p->keyhash & (ix->p_key.nb - 1);
+	p->key_next = ix->p_key.b[i];
+	ix->p_key.b[i] = p;
+	ix->p_key.n++;
+	return 0;
+}
+
+int
+gindex_has_person(const struct gindex *ix, const char *uid)
+{
+	const struct gindex_person *p;
+	uint32_t h = hash_key(uid, NULL);
+
+	for (p = ix->p_key.b[h & (ix->p_key.nb - 1)]; p != NULL;
+	    p = p->key_next)
+		if (p->keyhash == h && strcmp(p->uid, uid) == 0)
+			return 1;
+	return 0;
+}
+
+int
+gindex_grant_is(const struct gindex_grant *g, const char *subject,
+    const char *resource)
+{
+	return strcmp(g->subject, subject) == 0 &&
+	    strcmp(g->resource, resource) == 0;
+}
+
+struct gindex_grant *
+gindex_lookup(const struct gindex *ix, const char *subject,
+    const char *resource)
+{
+	return ix->g_key.b[hash_key(subject, resource) & (ix->g_key.nb - 1)];
+}
+
+size_t
+gindex_ngrants(const struct gindex *ix)
+{
+	return ix->g_uuid.n;
+}
+
+size_t
+gindex_npeople(const struct gindex *ix)
+{
+	return ix->p_uuid.n;
+}
+
+/*
+ * Serialised form: "KGIX" u32 version(1) u32 ngrants u32 npeople, then per
+ * grant: uuid[16] u8 status u8 nwin u8 badwin, i64 nb, na, lu, nwin *
+ * (u8 days, u16 start, u16 end), 4 strings (u32 len + bytes: dn, id,
+ * subject, resource); per person: uuid[16], string uid.  Big-endian.
+ */
+struct wbuf {
+	unsigned char	*p;
+	size_t		 len, cap;
+	int		 err;
+};
+
+static void
+wput(struct wbuf *w, const void *src, size_t n)
+{
+	unsigned char *np;
+	size_t nc;
+
+	if (w->err)
+		return;
+	if (w->cap - w->len < n) {
+		nc = w->cap ? w->cap : 4096;
+		while (nc - w->len < n) {
+			if (nc > SIZE_MAX / 2) {
+				w->err = 1;
+				return;
+			}
+			nc *= 2;
+		}
+		if ((np = realloc(w->p, nc)) == NULL) {
+			w->err = 1;
+			return;
+		}
+		w->p = np;
+		w->cap = nc;
+	}
+	memcpy(w->p + w->len, src, n);
+	w->len += n;
+}
+
+static void
+wput_u(struct wbuf *w, uint64_t v, int bytes)
+{
+	unsigned char b[8];
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		b[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+	wput(w, b, (size_t)bytes);
+}
+
+static void
+wput_s(struct wbuf *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	wput_u(w, n, 4);
+	wput(w, s, n);
+}
+
+int
+gindex_encode(const struct gindex *ix, unsigned char **buf, size_t *len)
+{
+	struct wbuf w;
+	const struct gindex_grant *g;
+	const struct gindex_person *p;
+	size_t i;
+	int k;
+
+	*buf = NULL;
+	*len = 0;
+	memset(&w, 0, sizeof(w));
+	wput(&w, "KGIX", 4);
+	wput_u(&w, 1, 4);
+	wput_u(&w, ix->g_uuid.n, 4);
+	wput_u(&w, ix->p_uuid.n, 4);
+	for (i = 0; i < ix->g_uuid.nb; i++)
+		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next) {
+			wput(&w, g->uuid, GINDEX_UUID_LEN);
+			wput_u(&w, g->status, 1);
+			wput_u(&w, g->nwin, 1);
+			wput_u(&w, g->badwin, 1);
+			wput_u(&w, (uint64_t)g->not_before, 8);
+			wput_u(&w, (uint64_t)g->not_after, 8);
+			wput_u(&w, (uint64_t)g->last_used, 8);
+			for (k = 0; k < g->nwin; k++) {
+				wput_u(&w, g->win[k].days, 1);
+				wput_u(&w, g->win[k].start, 2);
+				wput_u(&w, g->win[k].end, 2);
+			}
+			wput_s(&w, g->dn);
+			wput_s(&w, g->id);
+			wput_s(&w, g->subject);
+			wput_s(&w, g->resource);
+		}
+	for (i = 0; i < ix->p_uuid.nb; i++)
+		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next) {
+			wput(&w, p->uuid, GINDEX_UUID_LEN);
+			wput_s(&w, p->uid);
+		}
+	if (w.err) {
+		free(w.p);
+		return -1;
+	}
+	*buf = w.p;
+	*len = w.len;
+	return 0;
+}
+
+struct rbuf {
+	const unsigned char	*p;
+	size_t			 len, off;
+	int			 err;
+};
+
+static uint64_t
+rget_u(struct rbuf *r, int bytes)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (r->err || r->len - r->off < (size_t)bytes) {
+		r->err = 1;
+		return 0;
+	}
+	for (i = 0; i < bytes; i++)
+		v = v << 8 | r->p[r->off++];
+	return v;
+}
+
+/* A string copied into dst (NUL-terminated); no NUL allowed inside. */
+static void
+rget_s(struct rbuf *r, char *dst, size_t dstsz)
+{
+	uint64_t n = rget_u(r, 4);
+
+	dst[0] = '\0';
+	if (r->err || n >= dstsz || r->len - r->off < n ||
+	    (n > 0 && memchr(r->p + r->off, '\0', n) != NULL)) {
+		r->err = 1;
+		return;
+	}
+	memcpy(dst, r->p + r->off, n);
+	dst[n] = '\0';
+	r->off += n;
+}
+
+struct gindex *
+gindex_decode(const unsigned char *buf, size_t len)
+{
+	struct gindex *ix = NULL;
+	struct rbuf r;
+	unsigned char uuid[GINDEX_UUID_LEN];
+	char dn[4097], id[4097], sub[4097], res[4097];
+	struct gindex_grant_in in;
+	struct gindex_win win[GINDEX_MAX_WIN];
+	uint64_t ng, np, i;
+	unsigned int k, nwin, status, badwin;
+
+	memset(&r, 0, sizeof(r));
+	r.p = buf;
+	r.len = len;
+	if (len < 16 || memcmp(buf, "KGIX", 4) != 0)
+		return NULL;
+	r.off = 4;
+	if (rget_u(&r, 4) != 1)
+		return NULL;
+	ng = rget_u(&r, 4);
+	np = rget_u(&r, 4);
+	if (r.err || (ix = gindex_new()) == NULL)
+		return NULL;
+	for (i = 0; i < ng && !r.err; i++) {
+		if (r.len - r.off < GINDEX_UUID_LEN) {
+			r.err = 1;
+			break;
+		}
+		memcpy(uuid, r.p + r.off, GINDEX_UUID_LEN);
+		r.off += GINDEX_UUID_LEN;
+		memset(&in, 0, sizeof(in));
+		status = (unsigned int)rget_u(&r, 1);
+		nwin = (unsigned int)rget_u(&r, 1);
+		badwin = (unsigned int)rget_u(&r, 1);
+		in.not_before = (int64_t)rget_u(&r, 8);
+		in.not_after = (int64_t)rget_u(&r, 8);
+		in.last_used = (int64_t)rget_u(&r, 8);
+		if (nwin > GINDEX_MAX_WIN || status < GINDEX_ACTIVE ||
+		    status > GINDEX_OTHER || badwin > 1) {
+			r.err = 1;
+			break;
+		}
+		for (k = 0; k < nwin; k++) {
+			win[k].days = (uint8_t)rget_u(&r, 1);
+			win[k].start = (uint16_t)rget_u(&r, 2);
+			win[k].end = (uint16_t)rget_u(&r, 2);
+			if (win[k].start > 1439 || win[k].end > 1440 ||
+			    win[k].end == 0)
+				r.err = 1;
+		}
+		rget_s(&r, dn, sizeof(dn));
+		rget_s(&r, id, sizeof(id));
+		rget_s(&r, sub, sizeof(sub));
+		rget_s(&r, res, sizeof(res));
+		if (r.err)
+			break;
+		in.dn = dn;
+		in.id = id;
+		in.subject = sub;
+		in.resource = res;
+		/* the status text round-trips through its name */
+		in.status = status == GINDEX_OTHER ? "?" :
+		    gindex_status_name((int)status);
+		if (put_grant(ix, uuid, &in, win, nwin, (int)badwin) == -1)
+			r.err = 1;
+	}
+	for (i = 0; i < np && !r.err; i++) {
+		if (r.len - r.off < GINDEX_UUID_LEN) {
+			r.err = 1;
+			break;
+		}
+		memcpy(uuid, r.p + r.off, GINDEX_UUID_LEN);
+		r.off += GINDEX_UUID_LEN;
+		rget_s(&r, sub, sizeof(sub));
+		if (r.err || gindex_put_person(ix, uuid, sub) == -1)
+			r.err = 1;
+	}
+	if (r.err || r.off != r.len) {
+		gindex_free(ix);
+		return NULL;
+	}
+	return ix;
+}

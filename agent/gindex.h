@@ -1,0 +1,140 @@
+/*
+ * gindex.h: the login gate's in-memory grant index.
+ *
+ * Two tables, both keyed by the entry's entryUUID (so a content-sync
+ * delete, which names only the UUID, finds its entry):
+ *   - grants, also chained by (subject, resource) for the login lookup;
+ *   - people (uid values under people_base), to tell a user kunci manages
+ *     from one it does not know.
+ * Subjects, uids and resources compare byte for byte: Linux login names are
+ * case-sensitive, so "Budi" must not borrow budi's grant even though LDAP
+ * matches them case-insensitively.
+ *
+ * Each grant is one allocation (struct plus its strings) so 100,000 grants
+ * stay around 20 MB.  The index has no lock of its own: gate.c guards it
+ * with a rwlock (readers call the const functions only).
+ *
+ * Time windows (kunciTimeWindow, multi-valued; a grant with none has no
+ * window restriction, one with several allows a time inside any of them):
+ *
+ *	DAYS HH:MM-HH:MM
+ *
+ * DAYS is "daily" or "*", or a comma list of days or day ranges out of
+ * mon tue wed thu fri sat sun ("mon-fri", "mon,wed,fri", "sat-sun",
+ * "fri-mon" wraps).  The hours are local time in agent.timezone; the end is
+ * exclusive and may be 24:00; an end before the start crosses midnight
+ * ("mon-fri 22:00-06:00": from Monday 22:00 to Tuesday 06:00, ...), the day
+ * naming the start.  Case is ignored.  A grant holding a window that does
+ * not parse never allows (fail closed), with reason "bad time window".
+ */
+#ifndef KUNCI_GINDEX_H
+#define KUNCI_GINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#define GINDEX_UUID_LEN	16
+#define GINDEX_MAX_WIN	16	/* windows kept per grant; more = bad */
+
+enum gindex_status {
+	GINDEX_ACTIVE = 1,
+	GINDEX_SUSPENDED,
+	GINDEX_REVOKED,
+	GINDEX_EXPIRED,
+	GINDEX_OTHER		/* a value kunci does not know: never allows */
+};
+
+struct gindex_win {
+	uint8_t		days;	/* bit (1 << tm_wday), Sunday = 0 */
+	uint16_t	start;	/* minutes after midnight, 0..1439 */
+	uint16_t	end;	/* 1..1440; <= start crosses midnight */
+};
+
+/* A grant as read from LDAP (the input of gindex_put_grant). */
+struct gindex_grant_in {
+	const char	*dn;
+	const char	*id;		/* kunciId */
+	const char	*subject;
+	const char	*resource;
+	const char	*status;	/* kunciStatus text */
+	int64_t		 not_before;
+	int64_t		 not_after;
+	int64_t		 last_used;	/* 0 = never */
+	const char *const *windows;	/* kunciTimeWindow values */
+	size_t		 nwindows;
+};
+
+/* A grant in the index; read-only for everyone but gindex.c. */
+struct gindex_grant {
+	struct gindex_grant	*uuid_next;
+	struct gindex_grant	*key_next;
+	uint32_t		 keyhash;
+	unsigned char		 uuid[GINDEX_UUID_LEN];
+	uint8_t			 status;	/* enum gindex_status */
+	uint8_t			 nwin;
+	uint8_t			 badwin;	/* a window did not parse */
+	int64_t			 not_before;
+	int64_t			 not_after;
+	int64_t			 last_used;
+	/* set by the gate when it queued a last-used write (atomic use) */
+	int64_t			 lu_queued;
+	const char		*dn, *id, *subject, *resource;
+	struct gindex_win	 win[];		/* nwin, then the strings */
+};
+
+struct gindex;
+
+/* A new empty index, or NULL (out of memory).  Free with gindex_free(). */
+struct gindex *gindex_new(void);
+void	gindex_free(struct gindex *);
+
+/*
+ * Add or replace (by uuid) a grant or a person.  A uuid names one entry:
+ * putting a person under a grant's uuid removes the grant first, and so on.
+ * Return 0, or -1 on a missing field or out of memory (the index is then
+ * unchanged).
+ */
+int	gindex_put_grant(struct gindex *, const unsigned char *uuid,
+	    const struct gindex_grant_in *);
+int	gindex_put_person(struct gindex *, const unsigned char *uuid,
+	    const char *uid);
+/* Remove whatever uuid names; 0 if it was there, -1 if not. */
+int	gindex_del(struct gindex *, const unsigned char *uuid);
+
+/* 1 if uid is a person kunci knows. */
+int	gindex_has_person(const struct gindex *, const char *uid);
+/*
+ * The first grant for (subject, resource); follow g->key_next and skip
+ * those whose subject/resource differ (gindex_grant_is() does the check).
+ * Non-const only so that the gate may update lu_queued atomically.
+ */
+struct gindex_grant *gindex_lookup(const struct gindex *,
+	    const char *subject, const char *resource);
+int	gindex_grant_is(const struct gindex_grant *, const char *subject,
+	    const char *resource);
+size_t	gindex_ngrants(const struct gindex *);
+size_t	gindex_npeople(const struct gindex *);
+
+/*
+ * Whether local time t (broken down by the caller in agent.timezone) falls
+ * in one of the grant's windows; 1 with no windows, 0 if a window was bad.
+ */
+int	gindex_in_window(const struct gindex_grant *, const struct tm *local);
+/* Parse one window; 0 or -1. */
+int	gindex_parse_window(const char *, struct gindex_win *);
+
+const char *gindex_status_name(int status);
+
+/*
+ * Serialise the whole index into a malloc'd buffer (*buf, *len), and
+ * rebuild an index from one.  The format is private to this file and
+ * versioned; gindex_decode() bounds-checks every field and returns NULL on
+ * anything malformed.  Integrity (HMAC) is snapshot.c's job.
+ */
+int	gindex_encode(const struct gindex *, unsigned char **buf,
+	    size_t *len);
+struct gindex *gindex_decode(const unsigned char *buf, size_t len);
+
+#endif /* KUNCI_GINDEX_H */

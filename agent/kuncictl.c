@@ -1,0 +1,158 @@
+/*
+ * kuncictl: the kunci command line.  It never talks to LDAP: it sends its
+ * arguments to kuncid over the admin socket, prints the reply's stdout and
+ * stderr text and exits with the reply's status (sysexits.h).  kuncid
+ * learns who is asking from the kernel, not from anything sent here.
+ *
+ *	kuncictl [-s SOCKET] [--as USER] [--json] [--lang id|en] COMMAND ...
+ *
+ * The socket: -s, else $KUNCI_SOCKET, else /run/kunci/admin.sock.  Without
+ * --lang, the language comes from LANGUAGE, LC_ALL, LC_MESSAGES or LANG
+ * (the first that names id or en).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "proto.h"
+
+#define DEFAULT_SOCKET	"/run/kunci/admin.sock"
+#define DEADLINE_MS	60000	/* one request, sent and answered */
+
+static const char *
+env_lang(void)
+{
+	static const char *vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES",
+	    "LANG", NULL };
+	const char *v;
+	int i;
+
+	for (i = 0; vars[i] != NULL; i++) {
+		if ((v = getenv(vars[i])) == NULL || *v == '\0')
+			continue;
+		if (strncmp(v, "id", 2) == 0 && (v[2] == '\0' ||
+		    v[2] == '_' || v[2] == '.' || v[2] == ':' || v[2] == '@'))
+			return "id";
+		if (strncmp(v, "en", 2) == 0 && (v[2] == '\0' ||
+		    v[2] == '_' || v[2] == '.' || v[2] == ':' || v[2] == '@'))
+			return "en";
+	}
+	return NULL;
+}
+
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *path = getenv("KUNCI_SOCKET"), *lang;
+	struct pbuf b;
+	uint32_t type, status;
+	char **args, *out = NULL, *err = NULL;
+	int i, n = 0, fd, rc, haslang = 0;
+
+	if (path == NULL || *path == '\0')
+		path = DEFAULT_SOCKET;
+	argv++;
+	argc--;
+	if (argc >= 2 && strcmp(argv[0], "-s") == 0) {
+		path = argv[1];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc == 0) {
+		fprintf(stderr, "usage: kuncictl [-s SOCKET] [--as USER] "
+		    "[--json] [--lang id|en] COMMAND ...; try: kuncictl "
+		    "help\n");
+		return EX_USAGE;
+	}
+	if (argc + 2 > PROTO_ARGC_MAX) {
+		fprintf(stderr, "kuncictl: too many arguments (at most %d)\n",
+		    PROTO_ARGC_MAX - 2);
+		return EX_USAGE;
+	}
+	for (i = 0; i < argc; i++) {
+		if (strlen(argv[i]) > PROTO_ARG_MAX) {
+			fprintf(stderr, "kuncictl: argument %d too long (at "
+			    "most %d bytes)\n", i + 1, PROTO_ARG_MAX);
+			return EX_USAGE;
+		}
+		if (strcmp(argv[i], "--lang") == 0 ||
+		    strncmp(argv[i], "--lang=", 7) == 0)
+			haslang = 1;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	if ((args = calloc((size_t)argc + 3, sizeof(*args))) == NULL) {
+		fprintf(stderr, "kuncictl: out of memory\n");
+		return EX_OSERR;
+	}
+	if (!haslang && (lang = env_lang()) != NULL) {
+		args[n++] = (char *)(uintptr_t)"--lang";
+		args[n++] = (char *)(uintptr_t)lang;
+	}
+	for (i = 0; i < argc; i++)
+		args[n++] = argv[i];
+
+	if ((fd = connect_to(path)) == -1) {
+		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s)\n",
+		    path, strerror(errno));
+		return EX_UNAVAILABLE;
+	}
+	pbuf_init(&b, PROTO_MAX);
+	if ((rc = proto_admin_encode(&b, n, args)) != PROTO_OK ||
+	    (rc = proto_send(fd, PROTO_T_ADMIN, &b, DEADLINE_MS)) !=
+	    PROTO_OK) {
+		fprintf(stderr, "kuncictl: sending to kuncid: %s\n",
+		    proto_strerror(rc));
+		return rc == PROTO_EPROTO ? EX_USAGE : EX_UNAVAILABLE;
+	}
+	pbuf_reset(&b);
+	if ((rc = proto_recv(fd, &type, &b, DEADLINE_MS)) != PROTO_OK ||
+	    type != PROTO_T_REPLY ||
+	    (rc = proto_reply_decode(&b, &status, &out, &err)) != PROTO_OK) {
+		fprintf(stderr, "kuncictl: no answer from kuncid: %s\n",
+		    proto_strerror(rc != PROTO_OK ? rc : PROTO_EPROTO));
+		return rc == PROTO_ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+	}
+	close(fd);
+	fputs(out, stdout);
+	fputs(err, stderr);
+	if (fflush(stdout) == EOF)
+		status = EX_IOERR;
+	free(out);
+	free(err);
+	free(args);
+	pbuf_free(&b);
+	return status > 255 ? EX_SOFTWARE : (int)status;
+}

@@ -1,0 +1,1211 @@
+/*
+ * prov.c: cards, allow lists, control-panel accounts, revocation, expiry;
+ * see prov.h and doc/provisioning.md.
+ *
+ * Every LDAP change here is either idempotent (an add whose DN is fixed,
+ * a delete of what may be gone already) or asserted (a grant leaves
+ * "active" only under (kunciStatus=active)), so two kuncid hosts, or a
+ * retry after a crash, never revoke, expire or warn twice: the audit
+ * record and the message follow the one write that succeeded.
+ *
+ * Account disabling: the panel account is an entry of its own under
+ * provision.account_base, and disabling deletes its userPassword.  With
+ * no userPassword a simple bind fails (invalidCredentials) on any slapd,
+ * without the ppolicy overlay, and nothing else of the person is touched
+ * (their own entry in ou=people keeps its password).  A new password is
+ * only ever set by provisioning again.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ldap.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "cfg.h"
+#include "dir.h"
+#include "ldapc.h"
+#include "log.h"
+#include "notify.h"
+#include "prov.h"
+#include "sign.h"
+#include "strbuf.h"
+#include "util.h"
+#include "wf.h"
+
+#define U(s)		((char *)(uintptr_t)(s))
+#define ALLOW_EVERY	10	/* seconds between full allow-list passes */
+#define LIST_MAX	100000
+#define WARNED_NOTE	"expiry warning sent"
+
+static time_t last_allow;
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+static int
+ldfail(struct wf *w, int rc, const char *what)
+{
+	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
+	return dir_status(w->lc, rc);
+}
+
+static void
+gtime(char *buf, size_t sz, time_t t)
+{
+	if (ldapc_gentime(buf, sz, t) == -1 && sz > 0)
+		buf[0] = '\0';
+}
+
+/* ---------------------------------------------------------------- grants */
+
+struct one_grant {
+	struct wf_grant	g;
+	int		found;
+};
+
+static int
+take_one(struct wf_grant *g, void *arg)
+{
+	struct one_grant *o = arg;
+
+	o->g = *g;
+	o->found = 1;
+	return EX_OK;
+}
+
+static int
+grant_get(struct wf *w, const char *id, struct wf_grant *g)
+{
+	char esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 64];
+	struct one_grant o;
+	int st;
+
+	memset(&o, 0, sizeof(o));
+	memset(g, 0, sizeof(*g));
+	if (strlen(id) > WF_ID_MAX ||
+	    ldapc_escape_filter(esc, sizeof(esc), id) == -1)
+		return fail(w, EX_NOINPUT, "unknown grant: %.40s", id);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciId=%s))", esc);
+	if ((st = wf_grants(w, filter, 1, take_one, &o)) != EX_OK)
+		return st;
+	if (!o.found)
+		return fail(w, EX_NOINPUT, "unknown grant: %s", id);
+	*g = o.g;
+	return EX_OK;
+}
+
+static int
+grant_dn(struct wf *w, const char *id, char *dn, size_t sz)
+{
+	char esc[3 * WF_ID_MAX + 1];
+
+	if (ldapc_escape_dn(esc, sizeof(esc), id) == -1)
+		return -1;
+	snprintf(dn, sz, "kunciId=%s,ou=grants,%s", esc,
+	    w->cfg->directory.kunci_base);
+	return 0;
+}
+
+/* Modify entry dn under an assertion. EX_TEMPFAIL when it failed. */
+static int
+asserted(struct wf *w, const char *dn, const char *assertion,
+    struct dir_mods *m)
+{
+	LDAPControl *ctrl = NULL, *ctrls[2];
+	LDAP *ld;
+	int rc;
+
+	if (m->err)
+		return fail(w, EX_OSERR, "out of memory");
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	if ((rc = ldap_create_assertion_control(ld, U(assertion), 1,
+	    &ctrl)) != LDAP_SUCCESS)
+		return ldfail(w, rc, "assertion control");
+	ctrls[0] = ctrl;
+	ctrls[1] = NULL;
+	rc = ldap_modify_ext_s(ld, dn, m->p, ctrls, NULL);
+	ldap_control_free(ctrl);
+	if (rc == LDAP_ASSERTION_FAILED)
+		return EX_TEMPFAIL;
+	if (rc != LDAP_SUCCESS)
+		return ldfail(w, rc, "updating the grant");
+	return EX_OK;
+}
+
+/* ----------------------------------------------------------------- cards */
+
+struct card {
+	char	serial[WF_CRED_MAX + 1];
+	char	holder[DIR_UID_MAX + 1];
+	char	status[16];
+	char	resource[DIR_NAME_MAX + 1];
+	int	lost;
+	char	dn[DIR_DN_MAX];
+};
+
+static int
+card_dn(struct wf *w, const char *serial, char *dn, size_t sz)
+{
+	char esc[3 * WF_CRED_MAX + 1];
+
+	if (ldapc_escape_dn(esc, sizeof(esc), serial) == -1)
+		return -1;
+	snprintf(dn, sz, "kunciId=%s,ou=cards,%s", esc,
+	    w->cfg->directory.kunci_base);
+	return 0;
+}
+
+/* EX_OK, EX_NOINPUT when there is no such card. */
+static int
+card_get(struct wf *w, const char *serial, struct card *c)
+{
+	char *attrs[] = { U("kunciCardSerial"), U("kunciHolder"),
+	    U("kunciStatus"), U("kunciResource"), U("kunciNote"), NULL };
+	LDAPMessage *res = NULL, *e;
+	struct berval **v;
+	LDAP *ld;
+	int rc, i;
+
+	memset(c, 0, sizeof(*c));
+	if (card_dn(w, serial, c->dn, sizeof(c->dn)) == -1)
+		return fail(w, EX_NOINPUT, "unknown card: %.40s", serial);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, c->dn, LDAP_SCOPE_BASE,
+	    "(objectClass=kunciCard)", attrs, 0, NULL, NULL, NULL, 1, &res);
+	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
+	    (e = ldap_first_entry(ld, res)) == NULL)) {
+		ldap_msgfree(res);
+		return fail(w, EX_NOINPUT, "unknown card: %s", serial);
+	}
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "reading the card");
+	}
+	dir_get(ld, e, "kunciCardSerial", c->serial, sizeof(c->serial));
+	dir_get(ld, e, "kunciHolder", c->holder, sizeof(c->holder));
+	dir_get(ld, e, "kunciStatus", c->status, sizeof(c->status));
+	dir_get(ld, e, "kunciResource", c->resource, sizeof(c->resource));
+	v = ldap_get_values_len(ld, e, "kunciNote");
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		if (v[i]->bv_len >= 5 && strncasecmp(v[i]->bv_val, "lost",
+		    4) == 0)
+			c->lost = 1;
+	ldap_value_free_len(v);
+	ldap_msgfree(res);
+	return EX_OK;
+}
+
+/* Bind serial to holder's grant: create the card or add the grant. */
+static int
+card_bind(struct wf *w, const char *serial, const char *holder,
+    const char *resource, const char *grant)
+{
+	struct dir_mods m;
+	struct card c;
+	char now[32];
+	LDAP *ld;
+	int st, rc;
+
+	gtime(now, sizeof(now), time(NULL));
+	st = card_get(w, serial, &c);
+	if (st != EX_OK && st != EX_NOINPUT)
+		return st;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	dir_mods_init(&m);
+	if (st == EX_NOINPUT) {
+		dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciCard");
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", serial);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCardSerial", serial);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciHolder", holder);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStatus", "active");
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciResource", resource);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciGrantRef", grant);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", now);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciUpdated", now);
+		rc = m.err ? LDAP_NO_MEMORY : ldap_add_ext_s(ld, c.dn, m.p,
+		    NULL, NULL);
+	} else {
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciHolder", holder);
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStatus", "active");
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciResource", resource);
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", now);
+		if (strcmp(c.status, "active") == 0 &&
+		    strcmp(c.holder, holder) == 0) {
+			dir_mods_add(&m, LDAP_MOD_DELETE, "kunciGrantRef",
+			    grant);
+			dir_mods_add(&m, LDAP_MOD_ADD, "kunciGrantRef", grant);
+		} else
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciGrantRef",
+			    grant);
+		rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, c.dn, m.p,
+		    NULL, NULL);
+		if (rc == LDAP_NO_SUCH_ATTRIBUTE) {
+			/* The grant was not listed yet: just add it. */
+			dir_mods_free(&m);
+			dir_mods_init(&m);
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStatus",
+			    "active");
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", now);
+			dir_mods_add(&m, LDAP_MOD_ADD, "kunciGrantRef", grant);
+			rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld,
+			    c.dn, m.p, NULL, NULL);
+		}
+	}
+	dir_mods_free(&m);
+	if (rc == LDAP_ALREADY_EXISTS || rc == LDAP_TYPE_OR_VALUE_EXISTS)
+		rc = LDAP_SUCCESS;
+	if (rc != LDAP_SUCCESS)
+		return ldfail(w, rc, "writing the card");
+	log_audit("card.issue", "card", serial, "holder", holder, "grant",
+	    grant, "resource", resource, NULL);
+	return EX_OK;
+}
+
+int
+prov_card_revoke(struct wf *w, const char *serial, const char *actor,
+    const char *as, const char *reason, int lost)
+{
+	struct dir_mods m;
+	struct card c;
+	char now[32], note[WF_NOTE_MAX + 32];
+	LDAP *ld;
+	int st, rc;
+
+	if ((st = card_get(w, serial, &c)) != EX_OK)
+		return st;
+	if (strcmp(c.status, "active") != 0 && !lost)
+		return fail(w, EX_DATAERR, "card %s is already %s", c.serial,
+		    c.status);
+	if (c.lost)
+		return fail(w, EX_DATAERR, "card %s was already reported lost",
+		    c.serial);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	gtime(now, sizeof(now), time(NULL));
+	snprintf(note, sizeof(note), "%s %s%s%s", lost ? "lost" : "revoked",
+	    now, reason != NULL && *reason ? ": " : "",
+	    reason != NULL ? reason : "");
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStatus", "revoked");
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", now);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
+	rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, c.dn, m.p, NULL,
+	    NULL);
+	dir_mods_free(&m);
+	if (rc != LDAP_SUCCESS)
+		return ldfail(w, rc, "revoking the card");
+	log_audit(lost ? "card.lost" : "card.revoke", "card", c.serial,
+	    "holder", c.holder, "actor", actor, "as", as, "reason", reason,
+	    NULL);
+	(void)prov_allow_refresh(w, NULL, 0);
+	return EX_OK;
+}
+
+/* ------------------------------------------------------------ allow lists */
+
+static void
+door_file(const char *door, char *buf, size_t sz)
+{
+	size_t i;
+
+	u_strlcpy(buf, door, sz);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (!((buf[i] >= 'a' && buf[i] <= 'z') ||
+		    (buf[i] >= 'A' && buf[i] <= 'Z') ||
+		    (buf[i] >= '0' && buf[i] <= '9') || buf[i] == '.' ||
+		    buf[i] == '-' || buf[i] == '_') || (i == 0 && buf[i] == '.'))
+			buf[i] = '_';
+}
+
+int
+prov_allow_path(struct wf *w, const char *door, char *buf, size_t sz)
+{
+	char f[DIR_NAME_MAX + 1];
+	int n;
+
+	door_file(door, f, sizeof(f));
+	n = snprintf(buf, sz, "%s/allowlists/%s.list",
+	    w->cfg->agent.state_dir, f);
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
+}
+
+struct line {
+	char	 serial[WF_CRED_MAX + 1];
+	char	 holder[DIR_UID_MAX + 1];
+	char	 grant[WF_ID_MAX + 1];
+	time_t	 not_after;
+};
+
+struct collect {
+	struct line	*v;
+	size_t		 n, cap;
+};
+
+static int
+collect_grant(struct wf_grant *g, void *arg)
+{
+	struct collect *c = arg;
+	struct line *nv;
+
+	if (g->cred[0] == '\0')
+		return EX_OK;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		if ((nv = reallocarray(c->v, c->cap, sizeof(*nv))) == NULL)
+			return EX_OSERR;
+		c->v = nv;
+	}
+	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+	u_strlcpy(c->v[c->n].serial, g->cred, sizeof(c->v[0].serial));
+	u_strlcpy(c->v[c->n].holder, g->subject, sizeof(c->v[0].holder));
+	u_strlcpy(c->v[c->n].grant, g->id, sizeof(c->v[0].grant));
+	c->v[c->n].not_after = g->not_after;
+	c->n++;
+	return EX_OK;
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(((const struct line *)a)->serial,
+	    ((const struct line *)b)->serial);
+}
+
+/* The body without the "generated" line, for change detection. */
+static int
+same_body(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char *ga = memmem(a, alen, "\ngenerated ", 11);
+	const char *gb = memmem(b, blen, "\ngenerated ", 11);
+	const char *ea, *eb;
+
+	if (ga == NULL || gb == NULL)
+		return 0;
+	ea = memchr(ga + 1, '\n', alen - (size_t)(ga + 1 - a));
+	eb = memchr(gb + 1, '\n', blen - (size_t)(gb + 1 - b));
+	if (ea == NULL || eb == NULL)
+		return 0;
+	return ga - a == gb - b && memcmp(a, b, (size_t)(ga - a)) == 0 &&
+	    alen - (size_t)(ea - a) == blen - (size_t)(eb - b) &&
+	    memcmp(ea, eb, alen - (size_t)(ea - a)) == 0;
+}
+
+static int
+refresh_door(struct wf *w, const char *door, int force)
+{
+	char esc[3 * DIR_NAME_MAX + 1], filter[3 * DIR_NAME_MAX + 200];
+	char now_s[32], na[32], path[4096], sigp[4200], dir[4096], err[256];
+	char old[1 << 16];
+	struct collect col;
+	struct strbuf b;
+	struct card cd;
+	unsigned char *sig = NULL;
+	size_t i, n = 0, siglen = 0;
+	ssize_t olen = -1;
+	time_t now = time(NULL);
+	int st = EX_OK, fd;
+
+	memset(&col, 0, sizeof(col));
+	if (ldapc_escape_filter(esc, sizeof(esc), door) == -1)
+		return fail(w, EX_DATAERR, "bad door name");
+	gtime(now_s, sizeof(now_s), now);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciResource=%s)(kunciStatus=active)(kunciCredential=*)"
+	    "(kunciNotBefore<=%s)(!(kunciNotAfter<=%s)))", esc, now_s, now_s);
+	if ((st = wf_grants(w, filter, LIST_MAX, collect_grant, &col)) !=
+	    EX_OK)
+		goto out;
+	qsort(col.v, col.n, sizeof(*col.v), cmp_line);
+	sb_init(&b, 64u * 1024 * 1024);
+	sb_printf(&b, "kunci-allowlist 1\ndoor %s\ngenerated %s\n", door,
+	    now_s);
+	for (i = 0; i < col.n; i++) {
+		/* The card must exist, be active and be the holder's. */
+		if (i > 0 && strcmp(col.v[i].serial, col.v[i - 1].serial) == 0)
+			continue;
+		if (card_get(w, col.v[i].serial, &cd) != EX_OK ||
+		    strcmp(cd.status, "active") != 0 || cd.lost ||
+		    strcmp(cd.holder, col.v[i].holder) != 0)
+			continue;
+		gtime(na, sizeof(na), col.v[i].not_after);
+		sb_printf(&b, "card %s holder %s grant %s not-after %s\n",
+		    col.v[i].serial, col.v[i].holder, col.v[i].grant, na);
+		n++;
+	}
+	sb_printf(&b, "end %zu\n", n);
+	if (sb_err(&b)) {
+		sb_free(&b);
+		st = fail(w, EX_SOFTWARE, "allow list too large");
+		goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s/allowlists", w->cfg->agent.state_dir);
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		sb_free(&b);
+		st = fail(w, EX_CANTCREAT, "mkdir %s: %s", dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (prov_allow_path(w, door, path, sizeof(path)) == -1) {
+		sb_free(&b);
+		st = fail(w, EX_SOFTWARE, "path too long");
+		goto out;
+	}
+	snprintf(sigp, sizeof(sigp), "%s.p7s", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		olen = read(fd, old, sizeof(old));
+		close(fd);
+	}
+	if (!force && olen > 0 && access(sigp, F_OK) == 0 &&
+	    same_body(old, (size_t)olen, sb_str(&b), b.len)) {
+		sb_free(&b);
+		goto out;		/* nothing changed */
+	}
+	if (w->cfg->signing.certificate[0] != '\0' &&
+	    sign_detached(w->cfg->signing.certificate, w->cfg->signing.key,
+	    sb_str(&b), b.len, &sig, &siglen, 0, err, sizeof(err)) == -1) {
+		log_warnx("allow list %s: signing failed: %s", door, err);
+		sb_free(&b);
+		st = fail(w, EX_SOFTWARE, "signing the allow list: %s", err);
+		goto out;
+	}
+	if (sign_write_file_atomic(path, sb_str(&b), b.len, 0644, err,
+	    sizeof(err)) == -1 || (sig != NULL &&
+	    sign_write_file_atomic(sigp, sig, siglen, 0644, err,
+	    sizeof(err)) == -1)) {
+		log_warnx("allow list %s: %s", door, err);
+		st = fail(w, EX_CANTCREAT, "writing the allow list: %s", err);
+	} else {
+		char cnt[32];
+
+		snprintf(cnt, sizeof(cnt), "%zu", n);
+		log_audit("card.allowlist", "door", door, "cards", cnt,
+		    "signed", sig != NULL ? "yes" : "no", "file", path, NULL);
+	}
+	sb_free(&b);
+out:
+	free(sig);
+	free(col.v);
+	return st;
+}
+
+int
+prov_allow_refresh(struct wf *w, const char *door, int force)
+{
+	char *attrs[] = { U("kunciName"), NULL };
+	char base[DIR_DN_MAX], name[DIR_NAME_MAX + 1];
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	int rc, st = EX_OK, s;
+
+	if (door != NULL)
+		return refresh_door(w, door, force);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=resources,%s",
+	    w->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL,
+	    "(&(objectClass=kunciManagedResource)(kunciType=server-room))",
+	    attrs, 0, NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "listing doors");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e)) {
+		if (dir_get(ld, e, "kunciName", name, sizeof(name)) == -1)
+			continue;
+		if ((s = refresh_door(w, name, force)) != EX_OK)
+			st = s;
+	}
+	ldap_msgfree(res);
+	return st;
+}
+
+/* -------------------------------------------------------------- accounts */
+
+int
+prov_account_dn(struct wf *w, const char *account, char *dn, size_t sz)
+{
+	char esc[3 * DIR_UID_MAX + 1];
+
+	if (!dir_valid_uid(account) ||
+	    ldapc_escape_dn(esc, sizeof(esc), account) == -1)
+		return -1;
+	if (w->cfg->provision.account_base[0] != '\0')
+		snprintf(dn, sz, "uid=%s,%s", esc,
+		    w->cfg->provision.account_base);
+	else
+		snprintf(dn, sz, "uid=%s,ou=panel-accounts,%s", esc,
+		    w->cfg->directory.base);
+	return 0;
+}
+
+/* The person the account belongs to (seeAlso), "" when none; EX_NOINPUT
+ * when there is no account. */
+static int
+account_owner(struct wf *w, const char *account, char *owner, size_t sz)
+{
+	char dn[DIR_DN_MAX], *attrs[] = { U("seeAlso"), NULL };
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	int rc;
+
+	owner[0] = '\0';
+	if (prov_account_dn(w, account, dn, sizeof(dn)) == -1)
+		return fail(w, EX_DATAERR, "bad account name: %.64s", account);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+	    attrs, 0, NULL, NULL, NULL, 1, &res);
+	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
+	    (e = ldap_first_entry(ld, res)) == NULL)) {
+		ldap_msgfree(res);
+		return EX_NOINPUT;
+	}
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "reading the account");
+	}
+	dir_get(ld, e, "seeAlso", owner, sz);
+	ldap_msgfree(res);
+	return EX_OK;
+}
+
+static int
+account_ensure(struct wf *w, const char *account, const char *subject,
+    const char *grant)
+{
+	struct dir_person p;
+	struct dir_mods m;
+	char dn[DIR_DN_MAX], desc[256], owner[DIR_DN_MAX];
+	LDAP *ld;
+	int st, rc;
+
+	if ((st = dir_person_by_uid(w->lc, w->cfg, subject, &p, w->err,
+	    sizeof(w->err))) != EX_OK)
+		return st;
+	st = account_owner(w, account, owner, sizeof(owner));
+	if (st == EX_OK)
+		return EX_OK;		/* it exists: enabled by a password */
+	if (st != EX_NOINPUT)
+		return st;
+	prov_account_dn(w, account, dn, sizeof(dn));
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(desc, sizeof(desc), "kunci control-panel account, grant %s",
+	    grant);
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "inetOrgPerson");
+	dir_mods_add(&m, LDAP_MOD_ADD, "uid", account);
+	dir_mods_add(&m, LDAP_MOD_ADD, "cn", p.cn[0] ? p.cn : account);
+	dir_mods_add(&m, LDAP_MOD_ADD, "sn", account);
+	dir_mods_add(&m, LDAP_MOD_ADD, "seeAlso", p.dn);
+	dir_mods_add(&m, LDAP_MOD_ADD, "description", desc);
+	rc = m.err ? LDAP_NO_MEMORY : ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
+	dir_mods_free(&m);
+	if (rc != LDAP_SUCCESS && rc != LDAP_ALREADY_EXISTS)
+		return ldfail(w, rc, "creating the account");
+	log_audit("account.create", "account", account, "subject", subject,
+	    "grant", grant, "dn", dn, NULL);
+	return EX_OK;
+}
+
+/* A uniformly drawn password of the configured length and alphabet. */
+static int
+gen_password(struct wf *w, char *pw, size_t pwsz)
+{
+	const char *alpha = w->cfg->provision.password_alphabet;
+	size_t n = strlen(alpha), len = (size_t)w->cfg->provision.password_length,
+	    i = 0, j;
+	unsigned int limit = 256 - (256 % (unsigned int)n);
+	unsigned char r[64];
+
+	if (len + 1 > pwsz)
+		return -1;
+	while (i < len) {
+		if (RAND_bytes(r, sizeof(r)) != 1) {
+			OPENSSL_cleanse(r, sizeof(r));
+			return -1;
+		}
+		for (j = 0; j < sizeof(r) && i < len; j++)
+			if (r[j] < limit)
+				pw[i++] = alpha[r[j] % n];
+	}
+	pw[i] = '\0';
+	OPENSSL_cleanse(r, sizeof(r));
+	return 0;
+}
+
+int
+prov_account_password(struct wf *w, const char *account, char *pw,
+    size_t pwsz)
+{
+	struct berval user, newpw, out = { 0, NULL };
+	char dn[DIR_DN_MAX];
+	LDAP *ld;
+	int rc;
+
+	if (pwsz > 0)
+		pw[0] = '\0';
+	if (prov_account_dn(w, account, dn, sizeof(dn)) == -1)
+		return fail(w, EX_DATAERR, "bad account name: %.64s", account);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	if (gen_password(w, pw, pwsz) == -1)
+		return fail(w, EX_SOFTWARE, "the random number generator "
+		    "failed");
+	user.bv_val = dn;
+	user.bv_len = strlen(dn);
+	newpw.bv_val = pw;
+	newpw.bv_len = strlen(pw);
+	/* RFC 3062: the server hashes it by its own policy. */
+	rc = ldap_passwd_s(ld, &user, NULL, &newpw, &out, NULL, NULL);
+	if (out.bv_val != NULL) {
+		OPENSSL_cleanse(out.bv_val, out.bv_len);
+		ber_memfree(out.bv_val);
+	}
+	if (rc != LDAP_SUCCESS) {
+		explicit_bzero(pw, pwsz);
+		return ldfail(w, rc, "setting the password");
+	}
+	log_audit("account.password", "account", account, "dn", dn, NULL);
+	return EX_OK;
+}
+
+struct count_arg {
+	const char	*except;
+	int		 n;
+};
+
+static int
+count_other(struct wf_grant *g, void *arg)
+{
+	struct count_arg *c = arg;
+
+	if (strcmp(g->id, c->except) != 0)
+		c->n++;
+	return EX_OK;
+}
+
+/* Disable the account unless another active grant still needs it. */
+static void
+account_disable(struct wf *w, const struct wf_grant *g)
+{
+	char esc[3 * WF_CRED_MAX + 1], filter[3 * WF_CRED_MAX + 100],
+	    dn[DIR_DN_MAX], owner[DIR_DN_MAX];
+	struct count_arg ca = { g->id, 0 };
+	struct dir_mods m;
+	LDAP *ld;
+	int rc;
+
+	if (account_owner(w, g->cred, owner, sizeof(owner)) != EX_OK)
+		return;
+	if (ldapc_escape_filter(esc, sizeof(esc), g->cred) == -1)
+		return;
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciStatus=active)(kunciCredential=%s))", esc);
+	if (wf_grants(w, filter, 100, count_other, &ca) != EX_OK)
+		return;
+	if (ca.n > 0) {
+		log_audit("account.keep", "account", g->cred, "grant", g->id,
+		    "reason", "another active grant needs it", NULL);
+		return;
+	}
+	prov_account_dn(w, g->cred, dn, sizeof(dn));
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return;
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_DELETE, "userPassword", NULL);
+	rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn, m.p, NULL,
+	    NULL);
+	dir_mods_free(&m);
+	if (rc == LDAP_SUCCESS)
+		log_audit("account.disable", "account", g->cred, "grant",
+		    g->id, "dn", dn, NULL);
+	else if (rc != LDAP_NO_SUCH_ATTRIBUTE)
+		log_warnx("disabling account %s: %s", g->cred,
+		    ldap_err2string(rc));
+}
+
+/* ------------------------------------------------------------ take away */
+
+/* After a grant left "active": card, account, allow list. */
+static void
+deprovision(struct wf *w, const struct wf_grant *g, const char *why)
+{
+	struct dir_mods m;
+	struct card c;
+	char now[32];
+	LDAP *ld;
+	int rc;
+
+	if (g->cred[0] != '\0' && card_get(w, g->cred, &c) == EX_OK &&
+	    strcmp(c.status, "active") == 0 &&
+	    (ld = dir_ld(w->lc, w->err, sizeof(w->err))) != NULL) {
+		gtime(now, sizeof(now), time(NULL));
+		dir_mods_init(&m);
+		dir_mods_add(&m, LDAP_MOD_DELETE, "kunciGrantRef", g->id);
+		rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, c.dn, m.p,
+		    NULL, NULL);
+		dir_mods_free(&m);
+		(void)rc;
+		/* Revoked or removed: the card goes.  Expired: it goes when
+		 * no active grant lists it any more. */
+		{
+			char *attrs[] = { U("kunciGrantRef"), NULL };
+			LDAPMessage *res = NULL, *e;
+			struct berval **v;
+			int left = 0, i;
+
+			if (ldap_search_ext_s(ld, c.dn, LDAP_SCOPE_BASE,
+			    "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1,
+			    &res) == LDAP_SUCCESS &&
+			    (e = ldap_first_entry(ld, res)) != NULL) {
+				v = ldap_get_values_len(ld, e, "kunciGrantRef");
+				for (i = 0; v != NULL && v[i] != NULL; i++) {
+					struct wf_grant o;
+					char id[WF_ID_MAX + 1];
+
+					if (v[i]->bv_len > WF_ID_MAX)
+						continue;
+					memcpy(id, v[i]->bv_val, v[i]->bv_len);
+					id[v[i]->bv_len] = '\0';
+					if (grant_get(w, id, &o) == EX_OK &&
+					    strcmp(o.status, "active") == 0)
+						left++;
+				}
+				ldap_value_free_len(v);
+			}
+			ldap_msgfree(res);
+			if (strcmp(why, "expired") != 0 || left == 0) {
+				dir_mods_init(&m);
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciStatus", strcmp(why, "expired") == 0 ?
+				    "expired" : "revoked");
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciUpdated", now);
+				if (!m.err && ldap_modify_ext_s(ld, c.dn, m.p,
+				    NULL, NULL) == LDAP_SUCCESS)
+					log_audit("card.revoke", "card",
+					    c.serial, "holder", c.holder,
+					    "actor", "kuncid", "grant", g->id,
+					    "reason", why, NULL);
+				dir_mods_free(&m);
+			}
+		}
+	}
+	account_disable(w, g);
+	(void)prov_allow_refresh(w, g->resource, 0);
+}
+
+static void
+grant_vars(const struct wf_grant *g, struct notify_vars *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->grant = g->id;
+	v->resource = g->resource;
+	v->subject = g->subject;
+	v->credential = g->cred[0] ? g->cred : NULL;
+	v->not_after = g->not_after;
+	v->state = g->status;
+}
+
+/* Leave "active" under the assertion; EX_DATAERR if it was not. */
+static int
+grant_leave(struct wf *w, const struct wf_grant *g, const char *status,
+    const char *note)
+{
+	struct dir_mods m;
+	char dn[DIR_DN_MAX], now[32];
+	int st;
+
+	if (grant_dn(w, g->id, dn, sizeof(dn)) == -1)
+		return fail(w, EX_DATAERR, "bad grant id");
+	gtime(now, sizeof(now), time(NULL));
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStatus", status);
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", now);
+	if (note != NULL && *note != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
+	st = asserted(w, dn, "(kunciStatus=active)", &m);
+	dir_mods_free(&m);
+	if (st == EX_TEMPFAIL)
+		return fail(w, EX_DATAERR, "grant %s is no longer active",
+		    g->id);
+	return st;
+}
+
+int
+prov_revoke(struct wf *w, const char *grant, const char *actor,
+    const char *as, const char *reason, int emergency)
+{
+	struct notify_vars v;
+	struct wf_grant g;
+	char note[WF_NOTE_MAX + 64], key[96];
+	int st;
+
+	if ((st = grant_get(w, grant, &g)) != EX_OK)
+		return st;
+	if (strcmp(g.status, "active") != 0)
+		return fail(w, EX_DATAERR, "grant %s is already %s", g.id,
+		    g.status);
+	snprintf(note, sizeof(note), "%s by %s: %s", emergency ?
+	    "emergency revocation" : "revoked", actor, reason ? reason : "");
+	if ((st = grant_leave(w, &g, "revoked", note)) != EX_OK)
+		return st;
+	log_audit(emergency ? "grant.revoke.emergency" : "grant.revoke",
+	    "grant", g.id, "actor", actor, "as", as, "subject", g.subject,
+	    "resource", g.resource, "credential", g.cred, "emergency",
+	    emergency ? "yes" : "no", "reason", reason, NULL);
+	u_strlcpy(g.status, "revoked", sizeof(g.status));
+	deprovision(w, &g, "revoked");
+	grant_vars(&g, &v);
+	v.reason = reason;
+	snprintf(key, sizeof(key), "revoked-%s", g.id);
+	notify_person(w, g.subject, emergency ? "revoked" : "removed", key,
+	    &v);
+	return EX_OK;
+}
+
+/* ----------------------------------------------------------- wf hooks */
+
+int
+prov_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
+{
+	struct dir_person p;
+	struct card c;
+	char owner[DIR_DN_MAX];
+	int st;
+
+	if (cred == NULL || *cred == '\0' ||
+	    strcmp(r->type, PROV_REMOVAL_TYPE) == 0)
+		return EX_OK;
+	if (r->snap.grant_kind == CFG_GRANT_CARD) {
+		st = card_get(w, cred, &c);
+		if (st == EX_NOINPUT)
+			return EX_OK;
+		if (st != EX_OK)
+			return st;
+		if (c.lost)
+			return fail(w, EX_DATAERR, "card %s was reported lost; "
+			    "issue another card", c.serial);
+		if (strcmp(c.status, "active") == 0 &&
+		    strcmp(c.holder, r->subject) != 0)
+			return fail(w, EX_DATAERR, "card %s is bound to "
+			    "another holder (%s)", c.serial, c.holder);
+		return EX_OK;
+	}
+	if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
+		if (!dir_valid_uid(cred))
+			return fail(w, EX_DATAERR, "bad account name: %.64s "
+			    "(a login name: [a-z_][a-z0-9_.-]*)", cred);
+		st = account_owner(w, cred, owner, sizeof(owner));
+		if (st == EX_NOINPUT)
+			return EX_OK;
+		if (st != EX_OK)
+			return st;
+		if ((st = dir_person_by_uid(w->lc, w->cfg, r->subject, &p,
+		    w->err, sizeof(w->err))) != EX_OK)
+			return st;
+		if (owner[0] == '\0' || !dir_dn_equal(owner, p.dn))
+			return fail(w, EX_DATAERR, "account %s belongs to "
+			    "someone else", cred);
+	}
+	return EX_OK;
+}
+
+void
+prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
+{
+	char pw[PROV_PW_MAX];
+	int n;
+
+	if (cred == NULL || *cred == '\0')
+		return;
+	if (r->snap.grant_kind == CFG_GRANT_CARD) {
+		if (card_bind(w, cred, r->subject, r->resource, r->id) !=
+		    EX_OK)
+			log_warnx("request %s: card %s: %s", r->id, cred,
+			    w->err);
+		(void)prov_allow_refresh(w, r->resource, 0);
+	} else if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
+		if (account_ensure(w, cred, r->subject, r->id) != EX_OK ||
+		    prov_account_password(w, cred, pw, sizeof(pw)) != EX_OK) {
+			log_warnx("request %s: account %s: %s", r->id, cred,
+			    w->err);
+			snprintf(w->info, sizeof(w->info), "account %s: %s; "
+			    "retry with: kuncictl account password %s", cred,
+			    w->err, r->id);
+			return;
+		}
+		/* Shown once, to the operator who acted (the reply of this
+		 * call); wiped by the next scheduler tick. */
+		n = snprintf(w->info, sizeof(w->info), "account %s, password "
+		    "%s (shown once; hand it to %s)", cred, pw, r->subject);
+		(void)n;
+		w->info_secret = 1;
+		explicit_bzero(pw, sizeof(pw));
+	}
+}
+
+int
+prov_removal(struct wf *w, const struct wf_request *r)
+{
+	struct notify_vars v;
+	struct wf_grant g;
+	char note[WF_NOTE_MAX + 64], key[96];
+	int st;
+
+	if ((st = grant_get(w, r->grant, &g)) != EX_OK)
+		return st == EX_NOINPUT ? EX_OK : st;
+	if (strcmp(g.status, "active") == 0) {
+		snprintf(note, sizeof(note), "removed by request %s: %s",
+		    r->id, r->reason ? r->reason : "");
+		st = grant_leave(w, &g, "revoked", note);
+		if (st == EX_OK) {
+			log_audit("grant.revoke", "grant", g.id, "removal",
+			    r->id, "actor", "kuncid", "subject", g.subject,
+			    "resource", g.resource, "credential", g.cred,
+			    "emergency", "no", "reason", r->reason, NULL);
+			u_strlcpy(g.status, "revoked", sizeof(g.status));
+			deprovision(w, &g, "revoked");
+		} else if (st != EX_DATAERR)
+			return st;
+	}
+	grant_vars(&g, &v);
+	v.request = r->id;
+	v.reason = r->reason;
+	v.state = "revoked";
+	snprintf(key, sizeof(key), "removed-%s", r->id);
+	notify_person(w, g.subject, "removed", key, &v);
+	notify_person(w, r->requester, "removed", key, &v);
+	return EX_OK;
+}
+
+static void
+req_vars(const struct wf_request *r, int step, struct notify_vars *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->request = r->id;
+	v->resource = r->resource;
+	v->subject = r->subject;
+	v->state = r->state;
+	v->grant = r->grant[0] ? r->grant : NULL;
+	v->not_after = strcmp(r->type, PROV_REMOVAL_TYPE) == 0 ? 0 :
+	    r->not_after;
+	if (step >= 0 && (size_t)step < r->snap.nsteps) {
+		v->step_id = r->snap.steps[step].label_id;
+		v->step_en = r->snap.steps[step].label_en;
+	}
+}
+
+/* Tell whoever step i of r waits on. */
+static void
+tell_step(struct wf *w, const struct wf_request *r, int i, const char *event,
+    const char *key, const struct notify_vars *v)
+{
+	const struct wf_step *s = &r->snap.steps[i];
+	const struct cfg_role *role;
+	struct dir_resource res;
+	char err[256];
+
+	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+		notify_person(w, s->who, event, key, v);
+	else if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
+		notify_person(w, r->requester, event, key, v);
+	else if (strcmp(s->role, CFG_ROLE_OWNER) == 0) {
+		if (dir_resource(w->lc, w->cfg, r->resource, &res, err,
+		    sizeof(err)) == EX_OK)
+			notify_dn(w, res.owner, event, key, v);
+	} else if ((role = cfg_role(w->cfg, s->role)) != NULL)
+		notify_dn(w, role->group, event, key, v);
+}
+
+void
+prov_event(struct wf *w, const struct wf_request *r, const char *event,
+    int step)
+{
+	const struct cfg_role *role;
+	struct notify_vars v;
+	char key[128];
+	int removal = strcmp(r->type, PROV_REMOVAL_TYPE) == 0;
+
+	req_vars(r, step, &v);
+	if (strcmp(event, "submit") == 0) {
+		snprintf(key, sizeof(key), "submit-%s", r->id);
+		v.reason = r->reason;
+		notify_person(w, r->requester, "submit", key, &v);
+		if (strcmp(r->subject, r->requester) != 0 && !removal)
+			notify_person(w, r->subject, "submit", key, &v);
+	} else if (strcmp(event, "waiting") == 0) {
+		if (step < 0 || (size_t)step >= r->snap.nsteps ||
+		    r->snap.steps[step].kind == CFG_KIND_NOTIFY)
+			return;
+		snprintf(key, sizeof(key), "wait-%s-%d", r->id, step);
+		tell_step(w, r, step, "waiting", key, &v);
+	} else if (strcmp(event, "rejected") == 0) {
+		snprintf(key, sizeof(key), "reject-%s", r->id);
+		v.state = "rejected";
+		notify_person(w, r->requester, "rejected", key, &v);
+		if (strcmp(r->subject, r->requester) != 0 && !removal)
+			notify_person(w, r->subject, "rejected", key, &v);
+	} else if (strcmp(event, "approved") == 0 && !removal) {
+		snprintf(key, sizeof(key), "approved-%s", r->id);
+		v.state = "active";
+		v.grant = r->id;
+		notify_person(w, r->requester, "approved", key, &v);
+		if (strcmp(r->subject, r->requester) != 0)
+			notify_person(w, r->subject, "approved", key, &v);
+	} else if (strcmp(event, "inform") == 0) {
+		snprintf(key, sizeof(key), "inform-%s-%d", r->id, step);
+		if (removal) {
+			/* The removal's own notice went out at the
+			 * deactivation; this is the status to the owner. */
+			v.state = "revoked";
+			notify_person(w, r->requester, "removed", key, &v);
+			return;
+		}
+		notify_person(w, r->requester, "inform", key, &v);
+		if (strcmp(r->subject, r->requester) != 0)
+			notify_person(w, r->subject, "inform", key, &v);
+	} else if (strcmp(event, "escalate") == 0) {
+		if (step < 0 || (size_t)step >= r->snap.nsteps)
+			return;
+		snprintf(key, sizeof(key), "overdue-%s-%d", r->id, step);
+		tell_step(w, r, step, "overdue", key, &v);
+		role = cfg_role(w->cfg, r->snap.steps[step].role);
+		if (role != NULL && role->escalate_to[0] != '\0' &&
+		    (role = cfg_role(w->cfg, role->escalate_to)) != NULL) {
+			snprintf(key, sizeof(key), "escalate-%s-%d", r->id,
+			    step);
+			notify_dn(w, role->group, "escalate", key, &v);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ scheduler */
+
+struct tick_arg {
+	struct wf	*w;
+	int		 n;
+	struct wf_grant	*v;
+	size_t		 cap;
+};
+
+static int
+gather(struct wf_grant *g, void *arg)
+{
+	struct tick_arg *t = arg;
+	struct wf_grant *nv;
+
+	if ((size_t)t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		if ((nv = reallocarray(t->v, t->cap, sizeof(*nv))) == NULL)
+			return EX_OSERR;
+		t->v = nv;
+	}
+	t->v[t->n++] = *g;
+	return EX_OK;
+}
+
+static void
+tick_expiry(struct wf *w, time_t now)
+{
+	struct tick_arg t;
+	struct notify_vars v;
+	struct dir_mods m;
+	char filter[256], ts[32], dn[DIR_DN_MAX], key[96];
+	LDAP *ld;
+	int i, rc;
+
+	gtime(ts, sizeof(ts), now);
+	memset(&t, 0, sizeof(t));
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciStatus=active)(kunciNotAfter<=%s))", ts);
+	if (wf_grants(w, filter, 500, gather, &t) == EX_OK)
+		for (i = 0; i < t.n; i++) {
+			if (grant_leave(w, &t.v[i], "expired", NULL) != EX_OK)
+				continue;	/* another host was first */
+			log_audit("grant.expire", "grant", t.v[i].id, "actor",
+			    "kuncid", "subject", t.v[i].subject, "resource",
+			    t.v[i].resource, "credential", t.v[i].cred, NULL);
+			u_strlcpy(t.v[i].status, "expired",
+			    sizeof(t.v[i].status));
+			deprovision(w, &t.v[i], "expired");
+			grant_vars(&t.v[i], &v);
+			snprintf(key, sizeof(key), "expired-%s", t.v[i].id);
+			notify_person(w, t.v[i].subject, "expired", key, &v);
+		}
+	free(t.v);
+	if (w->cfg->provision.expiry_warning <= 0)
+		return;
+	memset(&t, 0, sizeof(t));
+	gtime(ts, sizeof(ts), now + (time_t)w->cfg->provision.expiry_warning);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciStatus=active)(kunciNotAfter<=%s)(!(kunciNote="
+	    WARNED_NOTE ")))", ts);
+	if (wf_grants(w, filter, 500, gather, &t) == EX_OK &&
+	    (ld = dir_ld(w->lc, w->err, sizeof(w->err))) != NULL)
+		for (i = 0; i < t.n; i++) {
+			if (grant_dn(w, t.v[i].id, dn, sizeof(dn)) == -1)
+				continue;
+			/* Adding an existing value fails: once only. */
+			dir_mods_init(&m);
+			dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote",
+			    WARNED_NOTE);
+			rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn,
+			    m.p, NULL, NULL);
+			dir_mods_free(&m);
+			if (rc != LDAP_SUCCESS)
+				continue;
+			log_audit("grant.expiry-warning", "grant", t.v[i].id,
+			    "subject", t.v[i].subject, "resource",
+			    t.v[i].resource, NULL);
+			grant_vars(&t.v[i], &v);
+			snprintf(key, sizeof(key), "expiring-%s", t.v[i].id);
+			notify_person(w, t.v[i].subject, "expiring", key, &v);
+		}
+	free(t.v);
+}
+
+void
+prov_tick(struct wf *w, time_t now)
+{
+	if (w->info_secret) {
+		explicit_bzero(w->info, sizeof(w->info));
+		w->info_secret = 0;
+	}
+	tick_expiry(w, now);
+	if (now - last_allow >= ALLOW_EVERY) {
+		if (prov_allow_refresh(w, NULL, 0) != EX_UNAVAILABLE)
+			last_allow = now;
+	}
+	notify_tick(w, now);
+}

@@ -1,0 +1,47 @@
+/*
+ * snapshot.h: the grant index on disk, authenticated with HMAC-SHA256, so
+ * a kuncid restarted while LDAP is unreachable can still answer logins.
+ *
+ * File (in agent.state_dir, mode 0600, replaced atomically by rename):
+ *
+ *	"KSNAP001"	8 bytes magic and version
+ *	u64 synced_at	when the index was last known current (Unix time)
+ *	u64 len		length of the index payload (gindex_encode())
+ *	payload[len]
+ *	mac[32]		HMAC-SHA256(key, everything above)
+ *
+ * The key is login.snapshot_key_file (a root-only file, at least
+ * SNAPSHOT_KEY_MIN bytes).  A file whose MAC does not verify is refused and
+ * never parsed.  Not thread-safe by itself: gate.c calls it from one thread
+ * at a time (the index is read under the caller's read lock).
+ */
+#ifndef KUNCI_SNAPSHOT_H
+#define KUNCI_SNAPSHOT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define SNAPSHOT_KEY_MIN	16
+#define SNAPSHOT_KEY_MAX	1024
+#define SNAPSHOT_MAX		(512u * 1024 * 1024)	/* bytes on disk */
+
+struct gindex;
+
+/*
+ * Write the index to path (through path.tmp).  0, or -1 with the reason
+ * in err.
+ */
+int	snapshot_write(const char *path, const unsigned char *key,
+	    size_t keylen, const struct gindex *, time_t synced_at,
+	    char *err, size_t errsz);
+/*
+ * Read and verify path.  Returns 0 with a new index in *ix (free with
+ * gindex_free()) and *synced_at set; 1 when the file does not exist; -1
+ * with the reason in err when it cannot be read, is malformed or fails its
+ * MAC (a tampered or foreign snapshot).
+ */
+int	snapshot_read(const char *path, const unsigned char *key,
+	    size_t keylen, struct gindex **ix, time_t *synced_at, char *err,
+	    size_t errsz);
+
+#endif /* KUNCI_SNAPSHOT_H */

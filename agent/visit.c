@@ -1,0 +1,2189 @@
+/*
+ * visit.c: kuncictl's commands for server-room visits and the guest book
+ * (procedures B and D); see visit.h for the entries and doc/visits.md for
+ * the commands.
+ *
+ * The guards, each checked before anything is written:
+ *  - check-in needs every deciding step done and an escort appointed;
+ *  - the escort must be a person with an active, current grant for the
+ *    visit's resource, accompanying fewer than visits.max_guests_per_escort
+ *    guests already (visits approved or inside with that escort);
+ *  - a visit still inside past its expected duration plus visits.grace gets
+ *    one "overdue" event (deterministic RDN: once across kuncid hosts), an
+ *    audit record and a warning in the log: the notification;
+ *  - a check-out without the escort's lock statement is kept as
+ *    kunciRoomLocked FALSE and flagged in the reports.
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <ldap.h>
+
+#include "admin.h"
+#include "cfg.h"
+#include "dir.h"
+#include "kuncid.h"
+#include "ldapc.h"
+#include "log.h"
+#include "notify.h"
+#include "out.h"
+#include "render.h"
+#include "strbuf.h"
+#include "util.h"
+#include "visit.h"
+#include "wf.h"
+
+#define U(s)		((char *)(uintptr_t)(s))
+#define ACTOR_KUNCID	"kuncid"
+#define LIST_MAX	2000
+#define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
+#define ESC_MAX		(3 * DIR_NAME_MAX + 1)
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+static int
+ldfail(struct wf *w, int rc, const char *what)
+{
+	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
+	return dir_status(w->lc, rc);
+}
+
+static void
+gt(char *buf, size_t sz, time_t t)
+{
+	if (ldapc_gentime(buf, sz, t) == -1 && sz > 0)
+		buf[0] = '\0';
+}
+
+static time_t
+get_time(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	char buf[64];
+	time_t t;
+
+	if (dir_get(ld, e, attr, buf, sizeof(buf)) == -1 ||
+	    ldapc_parse_gentime(buf, &t) == -1)
+		return 0;
+	return t;
+}
+
+static int
+deciding(enum cfg_kind k)
+{
+	return k == CFG_KIND_ENDORSE || k == CFG_KIND_VERIFY ||
+	    k == CFG_KIND_APPROVE;
+}
+
+static int
+valid_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > WF_ID_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-')
+			return 0;
+	return 1;
+}
+
+/* Text a person typed: bounded, UTF-8, no control characters. */
+static int
+check_text(struct wf *w, const char *what, const char *s, size_t max,
+    int required)
+{
+	const unsigned char *p;
+
+	if (s == NULL || *s == '\0')
+		return required ? fail(w, EX_USAGE, "%s is required", what) :
+		    EX_OK;
+	if (strlen(s) > max)
+		return fail(w, EX_DATAERR, "%s too long: at most %zu bytes",
+		    what, max);
+	if (!wf_utf8_valid(s))
+		return fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return fail(w, EX_DATAERR, "%s holds a control "
+			    "character", what);
+	for (p = (const unsigned char *)s; *p == ' '; p++)
+		;
+	if (*p == '\0')
+		return fail(w, required ? EX_USAGE : EX_DATAERR, "%s is blank",
+		    what);
+	return EX_OK;
+}
+
+/* ----------------------------------------------------------- the map */
+
+void
+visit_map(const struct wf_snap *s, struct visit_map *m)
+{
+	int i, n = (int)s->nsteps, lim;
+
+	m->last_decide = m->appoint = m->checkin = m->checkout =
+	    m->escort = -1;
+	for (i = 0; i < n; i++)
+		if (deciding(s->steps[i].kind))
+			m->last_decide = i;
+	for (i = m->last_decide + 1; i < n; i++)
+		if (s->steps[i].kind == CFG_KIND_ESCORT) {
+			m->escort = i;
+			break;
+		}
+	lim = m->escort >= 0 ? m->escort : n;
+	for (i = m->last_decide + 1; i < lim; i++)
+		if (s->steps[i].kind == CFG_KIND_DISPOSE) {
+			m->appoint = i;
+			break;
+		}
+	for (i = (m->appoint >= 0 ? m->appoint : m->last_decide) + 1;
+	    i < lim; i++)
+		if (s->steps[i].kind == CFG_KIND_RECORD) {
+			if (m->checkin < 0)
+				m->checkin = i;
+			else {
+				m->checkout = i;
+				break;
+			}
+		}
+}
+
+/* ----------------------------------------------------------- entries */
+
+static char *visit_attrs[] = {
+	U("kunciId"), U("kunciRequester"), U("kunciAsUser"),
+	U("kunciGuestName"), U("kunciGuestOrg"), U("kunciIdentityDoc"),
+	U("kunciPurpose"), U("kunciNote"), U("kunciResource"), U("kunciState"),
+	U("kunciEscort"), U("kunciCreated"), U("kunciUpdated"),
+	U("kunciStepSince"), U("kunciDeadline"), U("kunciCheckIn"),
+	U("kunciCheckOut"), U("kunciRoomLocked"), U("kunciExpectedDuration"),
+	U("kunciStepIndex"), U("kunciWorkflow"), U("kunciWorkflowSnapshot"),
+	NULL
+};
+
+static int
+visit_dn(struct wf *w, const char *id, char *dn, size_t dnsz)
+{
+	char esc[3 * WF_ID_MAX + 1];
+
+	if (!valid_id(id) || ldapc_escape_dn(esc, sizeof(esc), id) == -1)
+		return -1;
+	snprintf(dn, dnsz, "kunciId=%s,ou=visits,%s", esc,
+	    w->cfg->directory.kunci_base);
+	return 0;
+}
+
+static int
+parse_visit(struct wf *w, LDAP *ld, LDAPMessage *e, struct visit *v)
+{
+	const struct cfg_workflow *wfc;
+	char buf[64], wfname[64], *dn, *snap;
+	long long n;
+
+	memset(v, 0, sizeof(*v));
+	if ((dn = ldap_get_dn(ld, e)) != NULL) {
+		u_strlcpy(v->dn, dn, sizeof(v->dn));
+		ldap_memfree(dn);
+	}
+	dir_get(ld, e, "kunciId", v->id, sizeof(v->id));
+	dir_get(ld, e, "kunciRequester", v->requester, sizeof(v->requester));
+	dir_get(ld, e, "kunciAsUser", v->as, sizeof(v->as));
+	dir_get(ld, e, "kunciGuestName", v->guest, sizeof(v->guest));
+	dir_get(ld, e, "kunciGuestOrg", v->org, sizeof(v->org));
+	dir_get(ld, e, "kunciIdentityDoc", v->iddoc, sizeof(v->iddoc));
+	dir_get(ld, e, "kunciPurpose", v->purpose, sizeof(v->purpose));
+	dir_get(ld, e, "kunciNote", v->note, sizeof(v->note));
+	dir_get(ld, e, "kunciResource", v->resource, sizeof(v->resource));
+	dir_get(ld, e, "kunciState", v->state, sizeof(v->state));
+	dir_get(ld, e, "kunciEscort", v->escort, sizeof(v->escort));
+	v->created = get_time(ld, e, "kunciCreated");
+	v->updated = get_time(ld, e, "kunciUpdated");
+	v->step_since = get_time(ld, e, "kunciStepSince");
+	v->deadline = get_time(ld, e, "kunciDeadline");
+	v->checkin = get_time(ld, e, "kunciCheckIn");
+	v->checkout = get_time(ld, e, "kunciCheckOut");
+	v->locked = -1;
+	if (dir_get(ld, e, "kunciRoomLocked", buf, sizeof(buf)) == 0)
+		v->locked = strcmp(buf, "TRUE") == 0;
+	if (dir_get(ld, e, "kunciExpectedDuration", buf, sizeof(buf)) == 0 &&
+	    u_strtonum(buf, 0, INT32_MAX, &n, &(const char *){ NULL }) == 0)
+		v->expected = n;
+	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
+	    u_strtonum(buf, 0, WF_MAX_STEPS, &n, &(const char *){ NULL }) == 0)
+		v->step = (int)n;
+	snap = dir_get_dup(ld, e, "kunciWorkflowSnapshot");
+	if (snap != NULL && wf_snap_parse(snap, &v->snap) == 0) {
+		free(snap);
+		return EX_OK;
+	}
+	free(snap);
+	/* No snapshot (an entry loaded from LDIF): the workflow as
+	 * configured now. */
+	dir_get(ld, e, "kunciWorkflow", wfname, sizeof(wfname));
+	if ((wfc = cfg_workflow(w->cfg, wfname)) == NULL)
+		return fail(w, EX_SOFTWARE, "visit %s: no workflow snapshot "
+		    "and no workflow %s", v->id, wfname);
+	wf_snap_from_cfg(wfc, &v->snap);
+	return EX_OK;
+}
+
+int
+visit_load(struct wf *w, const char *id, struct visit *v)
+{
+	char dn[DIR_DN_MAX];
+	LDAPMessage *res = NULL;
+	LDAP *ld;
+	int rc, st;
+
+	memset(v, 0, sizeof(*v));
+	if (visit_dn(w, id, dn, sizeof(dn)) == -1)
+		return fail(w, EX_NOINPUT, "unknown visit: %.40s", id);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
+	    "(objectClass=kunciVisit)", visit_attrs, 0, NULL, NULL, NULL, 1,
+	    &res);
+	if (rc == LDAP_NO_SUCH_OBJECT ||
+	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
+		ldap_msgfree(res);
+		return fail(w, EX_NOINPUT, "unknown visit: %s", id);
+	}
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "reading the visit");
+	}
+	st = parse_visit(w, ld, ldap_first_entry(ld, res), v);
+	ldap_msgfree(res);
+	return st;
+}
+
+int
+visit_list(struct wf *w, const char *filter, size_t max, visit_each_fn cb,
+    void *arg)
+{
+	char base[DIR_DN_MAX];
+	LDAPMessage *res = NULL, *e;
+	struct visit *v;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=visits,%s",
+	    w->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter,
+	    visit_attrs, 0, NULL, NULL, NULL, (int)max, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "listing visits");
+	}
+	if ((v = malloc(sizeof(*v))) == NULL) {
+		ldap_msgfree(res);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e)) {
+		if (parse_visit(w, ld, e, v) != EX_OK)
+			continue;
+		if ((st = cb(v, arg)) != EX_OK)
+			break;
+	}
+	free(v);
+	ldap_msgfree(res);
+	return st;
+}
+
+static void
+parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
+{
+	char buf[32];
+	long long n;
+
+	memset(ev, 0, sizeof(*ev));
+	dir_get(ld, e, "kunciId", ev->rdn, sizeof(ev->rdn));
+	dir_get(ld, e, "kunciActor", ev->actor, sizeof(ev->actor));
+	dir_get(ld, e, "kunciAsUser", ev->as, sizeof(ev->as));
+	dir_get(ld, e, "kunciDecision", ev->decision, sizeof(ev->decision));
+	dir_get(ld, e, "kunciStep", ev->stepname, sizeof(ev->stepname));
+	dir_get(ld, e, "kunciRole", ev->role, sizeof(ev->role));
+	dir_get(ld, e, "kunciNote", ev->note, sizeof(ev->note));
+	ev->time = get_time(ld, e, "kunciTime");
+	ev->step = -1;
+	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
+	    u_strtonum(buf, 0, WF_MAX_STEPS, &n, &(const char *){ NULL }) == 0)
+		ev->step = (int)n;
+}
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const struct wf_event *x = a, *y = b;
+	int rx, ry;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	rx = strcmp(x->rdn, "submit") == 0 ? -1 :
+	    x->step >= 0 ? x->step : WF_MAX_STEPS;
+	ry = strcmp(y->rdn, "submit") == 0 ? -1 :
+	    y->step >= 0 ? y->step : WF_MAX_STEPS;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x->rdn, y->rdn);
+}
+
+static int
+search_events(struct wf *w, const char *dn, const char *filter,
+    struct wf_event **evp, size_t *np)
+{
+	char *attrs[] = { U("kunciId"), U("kunciActor"), U("kunciAsUser"),
+	    U("kunciDecision"), U("kunciStep"), U("kunciRole"), U("kunciTime"),
+	    U("kunciStepIndex"), U("kunciNote"), NULL };
+	LDAPMessage *res = NULL, *e;
+	struct wf_event *ev = NULL;
+	size_t n = 0, cnt;
+	LDAP *ld;
+	int rc;
+
+	*evp = NULL;
+	*np = 0;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_ONELEVEL, filter, attrs, 0,
+	    NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "reading events");
+	}
+	cnt = (size_t)ldap_count_entries(ld, res);
+	if (cnt > 0 && (ev = calloc(cnt, sizeof(*ev))) == NULL) {
+		ldap_msgfree(res);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
+	    e = ldap_next_entry(ld, e))
+		parse_event(ld, e, &ev[n++]);
+	ldap_msgfree(res);
+	if (n > 1)
+		qsort(ev, n, sizeof(*ev), cmp_event);
+	*evp = ev;
+	*np = n;
+	return EX_OK;
+}
+
+int
+visit_events(struct wf *w, const struct visit *v, struct wf_event **ev,
+    size_t *n)
+{
+	return search_events(w, v->dn, "(objectClass=kunciEvent)", ev, n);
+}
+
+/* Add event kunciId=rdn: EX_OK, EX_CANTCREAT when it exists, or error. */
+static int
+add_event(struct wf *w, const struct visit *v, const char *rdn,
+    const char *actor, const char *as, const char *decision, int step,
+    const char *role, const char *note, const char *note2)
+{
+	char dn[DIR_DN_MAX + 128], now[32], idx[16];
+	struct dir_mods m;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, v->dn);
+	gt(now, sizeof(now), time(NULL));
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciEvent");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", rdn);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciTime", now);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciActor", actor);
+	if (as != NULL && *as != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAsUser", as);
+	if (decision != NULL)
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDecision", decision);
+	if (step >= 0 && (size_t)step < v->snap.nsteps) {
+		snprintf(idx, sizeof(idx), "%d", step);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", idx);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep",
+		    v->snap.steps[step].name);
+	}
+	if (role != NULL && *role != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciRole", role);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", v->state);
+	if (note != NULL && *note != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
+	if (note2 != NULL && *note2 != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note2);
+	if (m.err) {
+		dir_mods_free(&m);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
+	if (rc == LDAP_ALREADY_EXISTS)
+		st = EX_CANTCREAT;
+	else if (rc != LDAP_SUCCESS)
+		st = ldfail(w, rc, "writing the event");
+	dir_mods_free(&m);
+	return st;
+}
+
+/* Modify the visit asserting its state and step: EX_TEMPFAIL if moved. */
+static int
+cas_modify(struct wf *w, const struct visit *v, struct dir_mods *m)
+{
+	char filter[128];
+	LDAPControl *ctrl = NULL, *ctrls[2];
+	LDAP *ld;
+	int rc;
+
+	if (m->err)
+		return fail(w, EX_OSERR, "out of memory");
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(filter, sizeof(filter),
+	    "(&(kunciState=%s)(kunciStepIndex=%d))", v->state, v->step);
+	if ((rc = ldap_create_assertion_control(ld, filter, 1, &ctrl)) !=
+	    LDAP_SUCCESS)
+		return ldfail(w, rc, "assertion control");
+	ctrls[0] = ctrl;
+	ctrls[1] = NULL;
+	rc = ldap_modify_ext_s(ld, v->dn, m->p, ctrls, NULL);
+	ldap_control_free(ctrl);
+	if (rc == LDAP_ASSERTION_FAILED)
+		return EX_TEMPFAIL;
+	if (rc != LDAP_SUCCESS)
+		return ldfail(w, rc, "updating the visit");
+	return EX_OK;
+}
+
+static int
+closed(const struct visit *v)
+{
+	return strcmp(v->state, "done") == 0 ||
+	    strcmp(v->state, "rejected") == 0 ||
+	    strcmp(v->state, "cancelled") == 0;
+}
+
+static const char *
+derive_state(const struct visit *v, int next, time_t in, time_t out)
+{
+	struct visit_map m;
+
+	visit_map(&v->snap, &m);
+	if ((size_t)next >= v->snap.nsteps)
+		return "done";
+	if (out != 0)
+		return "out";
+	if (in != 0)
+		return "in";
+	if (next > m.last_decide)
+		return "approved";
+	return "pending";
+}
+
+/*
+ * Roll the visit forward as far as its events allow (see visit.h).  Every
+ * write is asserted or idempotent.
+ */
+static int
+visit_settle(struct wf *w, const char *id)
+{
+	struct visit *v;
+	struct wf_event *ev = NULL;
+	struct dir_mods m;
+	char buf[32], escort[DIR_UID_MAX + 1];
+	size_t n, i;
+	int st = EX_OK, iter, approvals, rejects, next, locked;
+	time_t in, out, now;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	for (iter = 0; iter < 3 * WF_MAX_STEPS; iter++) {
+		if ((st = visit_load(w, id, v)) != EX_OK)
+			break;
+		if (closed(v) || (size_t)v->step >= v->snap.nsteps)
+			break;
+		const struct wf_step *s = &v->snap.steps[v->step];
+
+		if (s->kind == CFG_KIND_NOTIFY) {
+			snprintf(buf, sizeof(buf), "step-%d-1", v->step);
+			st = add_event(w, v, buf, ACTOR_KUNCID, NULL,
+			    "approve", v->step, s->role, "informed", NULL);
+			if (st != EX_OK && st != EX_CANTCREAT)
+				break;
+		}
+		if ((st = visit_events(w, v, &ev, &n)) != EX_OK)
+			break;
+		approvals = rejects = 0;
+		in = out = 0;
+		locked = -1;
+		escort[0] = '\0';
+		for (i = 0; i < n; i++) {
+			if (ev[i].step == v->step &&
+			    strncmp(ev[i].rdn, "step-", 5) == 0) {
+				if (strcmp(ev[i].decision, "reject") == 0)
+					rejects++;
+				else
+					approvals++;
+			}
+			if (strcmp(ev[i].rdn, "escort") == 0 &&
+			    strncmp(ev[i].note, "escort: ", 8) == 0)
+				u_strlcpy(escort, ev[i].note + 8,
+				    sizeof(escort));
+			else if (strcmp(ev[i].rdn, "checkin") == 0)
+				in = ev[i].time;
+			else if (strcmp(ev[i].rdn, "checkout") == 0) {
+				out = ev[i].time;
+				if (locked != 1)
+					locked = strcmp(ev[i].note,
+					    "locked: yes") == 0;
+			} else if (strcmp(ev[i].rdn, "lock") == 0)
+				locked = 1;
+		}
+		free(ev);
+		ev = NULL;
+		now = time(NULL);
+		dir_mods_init(&m);
+		gt(buf, sizeof(buf), now);
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
+		if (rejects > 0) {
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState",
+			    "rejected");
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline",
+			    NULL);
+			st = cas_modify(w, v, &m);
+			dir_mods_free(&m);
+			if (st == EX_OK) {
+				log_audit("visit.reject", "visit", v->id,
+				    "step", s->name, "resource", v->resource,
+				    "guest", v->guest, "requester",
+				    v->requester, NULL);
+				break;
+			}
+			if (st != EX_TEMPFAIL)
+				break;
+			continue;
+		}
+		next = approvals >= s->quorum ? v->step + 1 : v->step;
+		if (next == v->step && strcmp(escort, v->escort) == 0 &&
+		    in == v->checkin && out == v->checkout &&
+		    locked == (out != 0 ? v->locked : -1)) {
+			dir_mods_free(&m);
+			st = EX_OK;
+			break;
+		}
+		if (escort[0] != '\0' && strcmp(escort, v->escort) != 0)
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciEscort",
+			    escort);
+		if (in != 0 && in != v->checkin) {
+			gt(buf, sizeof(buf), in);
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciCheckIn", buf);
+		}
+		if (out != 0 && out != v->checkout) {
+			gt(buf, sizeof(buf), out);
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciCheckOut",
+			    buf);
+		}
+		if (out != 0 && locked != v->locked)
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciRoomLocked",
+			    locked == 1 ? "TRUE" : "FALSE");
+		if (next != v->step) {
+			snprintf(buf, sizeof(buf), "%d", next);
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStepIndex",
+			    buf);
+			if ((size_t)next < v->snap.nsteps) {
+				const struct wf_step *ns =
+				    &v->snap.steps[next];
+				time_t dl = wf_deadline(w->cfg, now, ns->sla,
+				    ns->bd);
+
+				dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStep",
+				    ns->name);
+				gt(buf, sizeof(buf), now);
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciStepSince", buf);
+				gt(buf, sizeof(buf), dl);
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciDeadline", dl != 0 ? buf : NULL);
+			} else {
+				dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStep",
+				    NULL);
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciStepSince", NULL);
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciDeadline", NULL);
+			}
+		}
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState",
+		    derive_state(v, next, in, out));
+		st = cas_modify(w, v, &m);
+		dir_mods_free(&m);
+		if (st == EX_OK && (size_t)next == v->snap.nsteps &&
+		    next != v->step)
+			log_audit("visit.complete", "visit", v->id,
+			    "resource", v->resource, "guest", v->guest,
+			    "escort", escort, NULL);
+		if (st != EX_OK && st != EX_TEMPFAIL)
+			break;
+		st = EX_OK;
+	}
+	free(ev);
+	free(v);
+	return st;
+}
+
+/* ---------------------------------------------------------------- ids */
+
+static int
+next_id(struct wf *w, char id[WF_ID_MAX + 1])
+{
+	char dn[DIR_DN_MAX], cn[32], cur[32], nxt[32];
+	char *attrs[] = { U("kunciCounter"), NULL };
+	LDAPMessage *res = NULL, *e;
+	struct dir_mods m;
+	struct tm tm;
+	time_t now = time(NULL);
+	long long v;
+	LDAP *ld;
+	int rc, tries, year;
+
+	localtime_r(&now, &tm);
+	year = tm.tm_year + 1900;
+	snprintf(cn, sizeof(cn), "visit-%d", year);
+	snprintf(dn, sizeof(dn), "cn=%s,ou=counters,%s", cn,
+	    w->cfg->directory.kunci_base);
+	for (tries = 0; tries < 50; tries++) {
+		if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+			return EX_UNAVAILABLE;
+		rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
+		    "(objectClass=kunciIdCounter)", attrs, 0, NULL, NULL, NULL,
+		    1, &res);
+		if (rc == LDAP_NO_SUCH_OBJECT) {
+			ldap_msgfree(res);
+			res = NULL;
+			dir_mods_init(&m);
+			dir_mods_add(&m, LDAP_MOD_ADD, "objectClass",
+			    "kunciIdCounter");
+			dir_mods_add(&m, LDAP_MOD_ADD, "cn", cn);
+			dir_mods_add(&m, LDAP_MOD_ADD, "kunciCounter", "1");
+			rc = m.err ? LDAP_NO_MEMORY :
+			    ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
+			dir_mods_free(&m);
+			if (rc == LDAP_SUCCESS) {
+				v = 1;
+				goto done;
+			}
+			if (rc == LDAP_ALREADY_EXISTS)
+				continue;
+			return ldfail(w, rc, "creating the visit counter");
+		}
+		if (rc != LDAP_SUCCESS) {
+			ldap_msgfree(res);
+			return ldfail(w, rc, "reading the visit counter");
+		}
+		e = ldap_first_entry(ld, res);
+		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
+		    sizeof(cur)) == -1 || u_strtonum(cur, 0, 999999998, &v,
+		    &(const char *){ NULL }) == -1) {
+			ldap_msgfree(res);
+			return fail(w, EX_SOFTWARE, "bad visit counter %s", dn);
+		}
+		ldap_msgfree(res);
+		res = NULL;
+		/* Delete the value read, add the next: whoever is second
+		 * gets noSuchAttribute and tries again. */
+		snprintf(nxt, sizeof(nxt), "%lld", v + 1);
+		dir_mods_init(&m);
+		dir_mods_add(&m, LDAP_MOD_DELETE, "kunciCounter", cur);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCounter", nxt);
+		rc = m.err ? LDAP_NO_MEMORY :
+		    ldap_modify_ext_s(ld, dn, m.p, NULL, NULL);
+		dir_mods_free(&m);
+		if (rc == LDAP_SUCCESS) {
+			v++;
+			goto done;
+		}
+		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
+			continue;
+		return ldfail(w, rc, "advancing the visit counter");
+	}
+	return fail(w, EX_TEMPFAIL, "visit counter busy, try again");
+done:
+	{
+		char idb[64];
+
+		snprintf(idb, sizeof(idb), "V%d-%04lld", year, v);
+		u_strlcpy(id, idb, WF_ID_MAX + 1);
+	}
+	return EX_OK;
+}
+
+/* ------------------------------------------------------------- rules */
+
+/* Does the actor hold the role of step i of v? */
+static int
+holds_step(struct wf *w, const struct wf_actor *a, const struct visit *v,
+    int i)
+{
+	const struct wf_step *s;
+	int idx;
+
+	(void)w;
+	if (!a->person || i < 0 || (size_t)i >= v->snap.nsteps)
+		return 0;
+	s = &v->snap.steps[i];
+	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
+		return strcmp(a->p.uid, v->requester) == 0;
+	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
+		return 0;
+	return (a->roles >> idx) & 1;
+}
+
+static void
+refuse_audit(const struct wf_actor *a, const struct visit *v,
+    const char *action, const char *why)
+{
+	const char *step = (size_t)v->step < v->snap.nsteps ?
+	    v->snap.steps[v->step].name : "";
+
+	log_audit("visit.refused", "visit", v->id, "actor", a->p.uid, "as",
+	    a->as, "action", action, "step", step, "resource", v->resource,
+	    "reason", why, NULL);
+}
+
+static int
+refuse(struct wf *w, const struct wf_actor *a, const struct visit *v,
+    const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+refuse(struct wf *w, const struct wf_actor *a, const struct visit *v,
+    const char *action, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	refuse_audit(a, v, action, why);
+	return fail(w, EX_NOPERM, "refused: %s", why);
+}
+
+struct grant_found {
+	int	n;
+};
+
+static int
+grant_cb(struct wf_grant *g, void *arg)
+{
+	(void)g;
+	((struct grant_found *)arg)->n++;
+	return EX_OK;
+}
+
+/* Has uid an active, current grant for resource? */
+static int
+has_grant(struct wf *w, const char *uid, const char *resource, int *yes)
+{
+	char eu[3 * DIR_UID_MAX + 1], er[ESC_MAX], now[32], f[2048];
+	struct grant_found gf = { 0 };
+	int st;
+
+	*yes = 0;
+	if (ldapc_escape_filter(eu, sizeof(eu), uid) == -1 ||
+	    ldapc_escape_filter(er, sizeof(er), resource) == -1)
+		return EX_OK;
+	gt(now, sizeof(now), time(NULL));
+	snprintf(f, sizeof(f), "(&(objectClass=kunciGrant)(kunciSubject=%s)"
+	    "(kunciResource=%s)(kunciStatus=active)(kunciNotBefore<=%s)"
+	    "(!(kunciNotAfter<=%s)))", eu, er, now, now);
+	if ((st = wf_grants(w, f, 5, grant_cb, &gf)) != EX_OK)
+		return st;
+	*yes = gf.n > 0;
+	return EX_OK;
+}
+
+struct count {
+	int		 n;
+	const char	*skip;
+};
+
+static int
+count_cb(struct visit *v, void *arg)
+{
+	struct count *c = arg;
+
+	if (c->skip == NULL || strcmp(v->id, c->skip) != 0)
+		c->n++;
+	return EX_OK;
+}
+
+/* Guests the escort accompanies now (approved with them, or inside). */
+static int
+escort_load(struct wf *w, const char *uid, const char *skip, int *n)
+{
+	char eu[3 * DIR_UID_MAX + 1], f[512];
+	struct count c = { 0, skip };
+	int st;
+
+	*n = 0;
+	if (ldapc_escape_filter(eu, sizeof(eu), uid) == -1)
+		return EX_OK;
+	snprintf(f, sizeof(f), "(&(objectClass=kunciVisit)(kunciEscort=%s)"
+	    "(|(kunciState=approved)(kunciState=in)))", eu);
+	if ((st = visit_list(w, f, LIST_MAX, count_cb, &c)) != EX_OK)
+		return st;
+	*n = c.n;
+	return EX_OK;
+}
+
+/* The visit's workflow for a resource (see visits.workflow). */
+static const struct cfg_workflow *
+visit_workflow(const struct kunci_cfg *cfg, const struct dir_resource *r)
+{
+	const struct cfg_workflow *wfc = cfg_workflow(cfg, r->workflow);
+	size_t i;
+
+	if (wfc != NULL)
+		for (i = 0; i < wfc->nsteps; i++)
+			if (wfc->steps[i].kind == CFG_KIND_ESCORT)
+				return wfc;
+	if (cfg->visits.workflow[0] == '\0')
+		return NULL;
+	return cfg_workflow(cfg, cfg->visits.workflow);
+}
+
+/* --------------------------------------------------------------- acts */
+
+static int
+visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
+    const char *guest, const char *org, const char *iddoc,
+    const char *purpose, const char *duration, const char *arrived,
+    const char *note, char id[WF_ID_MAX + 1])
+{
+	const struct kunci_cfg *cfg = w->cfg;
+	const struct cfg_workflow *wfc;
+	struct dir_resource res;
+	struct visit *v = NULL;
+	struct dir_mods m;
+	char *snap = NULL, buf[64];
+	const char *errstr;
+	int64_t secs;
+	int st, bd;
+	time_t now = time(NULL), created = now, dl;
+	LDAP *ld;
+
+	id[0] = '\0';
+	if (!a->person)
+		return fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+	if ((st = check_text(w, "--guest", guest, VISIT_TEXT_MAX, 1)) != EX_OK ||
+	    (st = check_text(w, "--org", org, VISIT_TEXT_MAX, 1)) != EX_OK ||
+	    (st = check_text(w, "--id-doc", iddoc, VISIT_DOC_MAX, 1)) != EX_OK ||
+	    (st = check_text(w, "--note", note, 1000, 0)) != EX_OK)
+		return st;
+	if (purpose == NULL || *purpose == '\0')
+		return fail(w, EX_USAGE, "--purpose is required (network or "
+		    "servers)");
+	if (strcmp(purpose, "network") != 0 && strcmp(purpose, "servers") != 0)
+		return fail(w, EX_DATAERR, "--purpose: network or servers, "
+		    "not %.40s", purpose);
+	if (duration == NULL || *duration == '\0')
+		return fail(w, EX_USAGE, "--duration is required (e.g. 2h)");
+	if (u_parse_duration(duration, 0, &secs, &bd, &errstr) == -1 ||
+	    secs <= 0 || secs > 86400)
+		return fail(w, EX_DATAERR, "--duration: a duration from 1s to "
+		    "24h such as 90m, not %.40s", duration);
+	if (arrived != NULL) {
+		if (wf_parse_when(arrived, 0, &created) == -1 ||
+		    created > now || now - created > 86400)
+			return fail(w, EX_DATAERR, "--arrived: "
+			    "YYYY-MM-DDTHH:MM within the last day");
+	}
+	if (resource == NULL || *resource == '\0')
+		return fail(w, EX_USAGE, "--resource is required");
+	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
+		return fail(w, EX_DATAERR, "unknown resource: %.80s", resource);
+	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
+	    sizeof(w->err))) != EX_OK)
+		return st;
+	if ((wfc = visit_workflow(cfg, &res)) == NULL)
+		return fail(w, EX_DATAERR, "resource %s takes no visits (its "
+		    "workflow %s has no escort step and visits.workflow is "
+		    "not set)", res.name, res.workflow);
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (snap = malloc(SNAP_MAX)) == NULL) {
+		st = fail(w, EX_OSERR, "out of memory");
+		goto out;
+	}
+	wf_snap_from_cfg(wfc, &v->snap);
+	if (wf_snap_format(&v->snap, snap, SNAP_MAX) == -1) {
+		st = fail(w, EX_SOFTWARE, "workflow snapshot too large");
+		goto out;
+	}
+	if ((st = next_id(w, id)) != EX_OK)
+		goto out;
+	if (visit_dn(w, id, v->dn, sizeof(v->dn)) == -1) {
+		st = fail(w, EX_SOFTWARE, "bad id %s", id);
+		goto out;
+	}
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciVisit");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", id);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciGuestName", guest);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciGuestOrg", org);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciIdentityDoc", iddoc);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciPurpose", purpose);
+	if (note != NULL && *note != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciResource", res.name);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", "pending");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciRequester", a->p.uid);
+	if (*a->as != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAsUser", a->as);
+	snprintf(buf, sizeof(buf), "%lld", (long long)secs);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciExpectedDuration", buf);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflow", wfc->name);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflowSnapshot", snap);
+	gt(buf, sizeof(buf), created);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", buf);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepSince", buf);
+	gt(buf, sizeof(buf), now);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciUpdated", buf);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", "0");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep", v->snap.steps[0].name);
+	dl = wf_deadline(cfg, created, v->snap.steps[0].sla,
+	    v->snap.steps[0].bd);
+	if (dl != 0) {
+		gt(buf, sizeof(buf), dl);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDeadline", buf);
+	}
+	if (m.err) {
+		dir_mods_free(&m);
+		st = fail(w, EX_OSERR, "out of memory");
+		goto out;
+	}
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
+		dir_mods_free(&m);
+		st = EX_UNAVAILABLE;
+		goto out;
+	}
+	st = ldap_add_ext_s(ld, v->dn, m.p, NULL, NULL);
+	dir_mods_free(&m);
+	if (st != LDAP_SUCCESS) {
+		st = ldfail(w, st, "writing the visit");
+		goto out;
+	}
+	log_audit("visit.submit", "visit", id, "actor", a->p.uid, "as", a->as,
+	    "resource", res.name, "workflow", wfc->name, "guest", guest,
+	    "org", org, "purpose", purpose, NULL);
+	u_strlcpy(v->id, id, sizeof(v->id));
+	u_strlcpy(v->state, "pending", sizeof(v->state));
+	(void)add_event(w, v, "submit", a->p.uid, a->as, "submit", -1, NULL,
+	    NULL, NULL);
+	/* The form is the submission: a first step that is the requester's
+	 * own record (B, step 1) is done by it. */
+	if (v->snap.steps[0].kind == CFG_KIND_RECORD &&
+	    strcmp(v->snap.steps[0].role, CFG_ROLE_REQUESTER) == 0)
+		(void)add_event(w, v, "step-0-1", a->p.uid, a->as, "approve",
+		    0, CFG_ROLE_REQUESTER, "form filled in", NULL);
+	st = visit_settle(w, id);
+out:
+	free(snap);
+	free(v);
+	return st;
+}
+
+/*
+ * Complete step i with an event by the actor.  EX_TEMPFAIL with "already
+ * done by X" when someone else was first.
+ */
+static int
+step_event(struct wf *w, const struct wf_actor *a, const struct visit *v,
+    int i, const char *decision, const char *note)
+{
+	char rdn[32];
+	int k, st = EX_CANTCREAT;
+
+	for (k = 1; k <= v->snap.steps[i].quorum; k++) {
+		snprintf(rdn, sizeof(rdn), "step-%d-%d", i, k);
+		st = add_event(w, v, rdn, a->p.uid, a->as, decision, i,
+		    v->snap.steps[i].role, note, NULL);
+		if (st != EX_CANTCREAT)
+			break;
+	}
+	if (st == EX_CANTCREAT)
+		return fail(w, EX_TEMPFAIL, "step %s of visit %s was already "
+		    "done by someone else", v->snap.steps[i].name, v->id);
+	return st;
+}
+
+/* The common start of an act: a person, the visit, open. */
+static int
+begin(struct wf *w, const struct wf_actor *a, const char *id,
+    struct visit *v)
+{
+	int st;
+
+	if (!a->person)
+		return fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+	if ((st = visit_settle(w, id)) != EX_OK)
+		return st;
+	if ((st = visit_load(w, id, v)) != EX_OK)
+		return st;
+	if (closed(v))
+		return fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
+		    v->state);
+	return EX_OK;
+}
+
+/* approve / reject the current (ordinary) step. */
+static int
+visit_act(struct wf *w, const struct wf_actor *a, const char *id,
+    const char *decision, const char *stepwant, const char *note)
+{
+	struct visit *v;
+	struct visit_map mp;
+	struct wf_event *ev = NULL;
+	const struct wf_step *s;
+	const char *cmd;
+	int reject = strcmp(decision, "reject") == 0, st;
+	size_t n, i;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	if ((st = check_text(w, reject ? "--reason" : "--note", note,
+	    WF_NOTE_MAX, reject)) != EX_OK)
+		goto out;
+	if ((st = begin(w, a, id, v)) != EX_OK)
+		goto out;
+	s = &v->snap.steps[v->step];
+	if (stepwant != NULL && strcmp(stepwant, s->name) != 0) {
+		st = fail(w, EX_DATAERR, "visit %s is at step %s, not %.64s",
+		    v->id, s->name, stepwant);
+		goto out;
+	}
+	visit_map(&v->snap, &mp);
+	cmd = v->step == mp.appoint ? "visit escort ID --escort USER" :
+	    v->step == mp.checkin ? "visit checkin ID" :
+	    v->step == mp.checkout ? "visit checkout ID [--locked]" :
+	    v->step == mp.escort ? (v->checkout != 0 ? "visit lock ID" :
+	    v->checkin != 0 ? "visit checkout ID --locked" :
+	    "visit checkin ID") : NULL;
+	if (cmd == NULL && v->step > mp.last_decide && v->checkin == 0 &&
+	    mp.escort >= 0 && v->step < mp.escort)
+		cmd = "visit checkin ID";
+	if (cmd != NULL && !reject) {
+		st = fail(w, EX_USAGE, "step %s of visit %s is done with "
+		    "kuncictl %s", s->name, v->id, cmd);
+		goto out;
+	}
+	if (!holds_step(w, a, v, v->step)) {
+		st = refuse(w, a, v, decision, "step %s needs role %s, which "
+		    "you do not hold", s->name, s->role);
+		goto out;
+	}
+	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
+	    strcmp(a->p.uid, v->requester) == 0 && deciding(s->kind)) {
+		st = refuse(w, a, v, decision, "you cannot decide on a visit "
+		    "you requested");
+		goto out;
+	}
+	if (reject && !s->may_reject) {
+		st = refuse(w, a, v, decision, "step %s (%s) cannot reject",
+		    s->name, cfg_kind_name(s->kind));
+		goto out;
+	}
+	/* One act per step, and with one_act one decision per visit. */
+	if ((st = visit_events(w, v, &ev, &n)) != EX_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (strncmp(ev[i].rdn, "step-", 5) != 0 ||
+		    strcmp(ev[i].actor, a->p.uid) != 0 || ev[i].step < 0 ||
+		    (size_t)ev[i].step >= v->snap.nsteps)
+			continue;
+		if (ev[i].step == v->step) {
+			st = refuse(w, a, v, decision, "you already acted on "
+			    "step %s", s->name);
+			goto out;
+		}
+		if (v->snap.one_act && deciding(s->kind) &&
+		    deciding(v->snap.steps[ev[i].step].kind)) {
+			st = refuse(w, a, v, decision, "you already decided "
+			    "on this visit (step %s)", ev[i].stepname);
+			goto out;
+		}
+	}
+	if ((st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
+	    note)) != EX_OK)
+		goto out;
+	log_audit("visit.step", "visit", v->id, "actor", a->p.uid, "as",
+	    a->as, "step", s->name, "kind", cfg_kind_name(s->kind),
+	    "decision", reject ? "reject" : "approve", "resource",
+	    v->resource, "reason", note, NULL);
+	st = visit_settle(w, id);
+out:
+	free(ev);
+	free(v);
+	return st;
+}
+
+static int
+visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
+    const char *escort)
+{
+	struct dir_person ep;
+	struct visit *v;
+	struct visit_map mp;
+	char note[DIR_UID_MAX + 16];
+	int st, yes, load;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	if (escort == NULL || *escort == '\0') {
+		st = fail(w, EX_USAGE, "--escort USER is required");
+		goto out;
+	}
+	if ((st = begin(w, a, id, v)) != EX_OK)
+		goto out;
+	visit_map(&v->snap, &mp);
+	if (v->step <= mp.last_decide) {
+		st = fail(w, EX_DATAERR, "visit %s is not approved yet "
+		    "(waiting for step %s)", v->id,
+		    v->snap.steps[v->step].name);
+		goto out;
+	}
+	if (v->escort[0] != '\0') {
+		st = fail(w, EX_DATAERR, "visit %s already has an escort: %s",
+		    v->id, v->escort);
+		goto out;
+	}
+	if (mp.appoint >= 0 && v->step != mp.appoint) {
+		st = fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
+		    v->id, v->snap.steps[v->step].name,
+		    v->snap.steps[mp.appoint].name);
+		goto out;
+	}
+	if (!holds_step(w, a, v, mp.appoint >= 0 ? mp.appoint :
+	    mp.last_decide)) {
+		st = refuse(w, a, v, "escort", "appointing the escort needs "
+		    "role %s, which you do not hold",
+		    v->snap.steps[mp.appoint >= 0 ? mp.appoint :
+		    mp.last_decide].role);
+		goto out;
+	}
+	if ((st = dir_person_by_uid(w->lc, w->cfg, escort, &ep, w->err,
+	    sizeof(w->err))) != EX_OK)
+		goto out;
+	if ((st = has_grant(w, ep.uid, v->resource, &yes)) != EX_OK)
+		goto out;
+	if (!yes) {
+		st = refuse(w, a, v, "escort", "escort %s holds no active "
+		    "grant for %s", ep.uid, v->resource);
+		goto out;
+	}
+	if ((st = escort_load(w, ep.uid, v->id, &load)) != EX_OK)
+		goto out;
+	if (load >= w->cfg->visits.max_guests_per_escort) {
+		st = refuse(w, a, v, "escort", "escort %s already accompanies "
+		    "%d guest(s), at most %d", ep.uid, load,
+		    w->cfg->visits.max_guests_per_escort);
+		goto out;
+	}
+	snprintf(note, sizeof(note), "escort: %s", ep.uid);
+	st = add_event(w, v, "escort", a->p.uid, a->as, "escort", -1, NULL,
+	    note, NULL);
+	if (st == EX_CANTCREAT) {
+		st = fail(w, EX_TEMPFAIL, "visit %s got its escort meanwhile",
+		    v->id);
+		goto out;
+	}
+	if (st != EX_OK)
+		goto out;
+	if (mp.appoint >= 0 && (st = step_event(w, a, v, mp.appoint,
+	    "approve", note)) != EX_OK)
+		goto out;
+	log_audit("visit.escort", "visit", v->id, "actor", a->p.uid, "as",
+	    a->as, "escort", ep.uid, "resource", v->resource, "guest",
+	    v->guest, NULL);
+	st = visit_settle(w, id);
+out:
+	free(v);
+	return st;
+}
+
+static int
+visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
+{
+	struct visit *v;
+	struct visit_map mp;
+	char when[32];
+	int st;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	if ((st = begin(w, a, id, v)) != EX_OK)
+		goto out;
+	visit_map(&v->snap, &mp);
+	if (v->checkin != 0) {
+		admin_fmt_time(when, sizeof(when), v->checkin);
+		st = fail(w, EX_DATAERR, "visit %s already checked in at %s",
+		    v->id, when);
+		goto out;
+	}
+	if (v->step <= mp.last_decide) {
+		st = fail(w, EX_DATAERR, "visit %s is not approved (waiting "
+		    "for step %s): no check-in", v->id,
+		    v->snap.steps[v->step].name);
+		goto out;
+	}
+	if (v->escort[0] == '\0') {
+		st = fail(w, EX_DATAERR, "visit %s has no escort appointed: "
+		    "no check-in", v->id);
+		goto out;
+	}
+	if (mp.checkin >= 0 && v->step != mp.checkin) {
+		st = fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
+		    v->id, v->snap.steps[v->step].name,
+		    v->snap.steps[mp.checkin].name);
+		goto out;
+	}
+	if (strcmp(a->p.uid, v->requester) != 0 &&
+	    strcmp(a->p.uid, v->escort) != 0 &&
+	    !holds_step(w, a, v, mp.checkin >= 0 ? mp.checkin : mp.escort)) {
+		st = refuse(w, a, v, "checkin", "only the requester, the "
+		    "escort or the step's role may check a guest in");
+		goto out;
+	}
+	st = add_event(w, v, "checkin", a->p.uid, a->as, "checkin", -1, NULL,
+	    "guest book: in", NULL);
+	if (st == EX_CANTCREAT) {
+		st = fail(w, EX_TEMPFAIL, "visit %s was checked in meanwhile",
+		    v->id);
+		goto out;
+	}
+	if (st != EX_OK)
+		goto out;
+	if (mp.checkin >= 0 && (st = step_event(w, a, v, mp.checkin,
+	    "approve", "guest book: in")) != EX_OK)
+		goto out;
+	log_audit("visit.checkin", "visit", v->id, "actor", a->p.uid, "as",
+	    a->as, "guest", v->guest, "escort", v->escort, "resource",
+	    v->resource, NULL);
+	st = visit_settle(w, id);
+out:
+	free(v);
+	return st;
+}
+
+static int
+visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
+    int locked, const char *note, int lock_only)
+{
+	struct visit *v;
+	struct visit_map mp;
+	char when[32];
+	const char *action = lock_only ? "lock" : "checkout";
+	int st;
+
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	if ((st = check_text(w, "--note", note, WF_NOTE_MAX, 0)) != EX_OK)
+		goto out;
+	if (!a->person) {
+		st = fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+		goto out;
+	}
+	if ((st = visit_settle(w, id)) != EX_OK ||
+	    (st = visit_load(w, id, v)) != EX_OK)
+		goto out;
+	visit_map(&v->snap, &mp);
+	if (!lock_only && v->checkout != 0) {
+		admin_fmt_time(when, sizeof(when), v->checkout);
+		st = fail(w, EX_DATAERR, "visit %s already checked out at %s",
+		    v->id, when);
+		goto out;
+	}
+	if (closed(v)) {
+		st = fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
+		    v->state);
+		goto out;
+	}
+	if (lock_only) {
+		if (v->checkout == 0) {
+			st = fail(w, EX_DATAERR, "visit %s is not checked "
+			    "out: use visit checkout --locked", v->id);
+			goto out;
+		}
+		if (v->locked == 1) {
+			st = fail(w, EX_DATAERR, "visit %s: the lock was "
+			    "already stated", v->id);
+			goto out;
+		}
+	} else if (v->checkin == 0) {
+		st = fail(w, EX_DATAERR, "visit %s is not checked in", v->id);
+		goto out;
+	}
+	if (strcmp(a->p.uid, v->escort) != 0 &&
+	    (locked || lock_only || !holds_step(w, a, v, mp.checkout >= 0 ?
+	    mp.checkout : mp.escort))) {
+		st = refuse(w, a, v, action, locked || lock_only ?
+		    "the lock statement is the escort's (%s)" :
+		    "only the escort (%s) or the step's role may check a "
+		    "guest out", v->escort);
+		goto out;
+	}
+	if (!lock_only) {
+		st = add_event(w, v, "checkout", a->p.uid, a->as, "checkout",
+		    -1, NULL, locked ? "locked: yes" : "locked: no", note);
+		if (st == EX_CANTCREAT) {
+			st = fail(w, EX_TEMPFAIL, "visit %s was checked out "
+			    "meanwhile", v->id);
+			goto out;
+		}
+		if (st != EX_OK)
+			goto out;
+		if (mp.checkout >= 0 && (st = step_event(w, a, v,
+		    mp.checkout, "approve", "guest book: out")) != EX_OK)
+			goto out;
+	} else {
+		st = add_event(w, v, "lock", a->p.uid, a->as, "lock", -1,
+		    NULL, "room and racks locked", note);
+		if (st != EX_OK && st != EX_CANTCREAT)
+			goto out;
+	}
+	/* The escort step: the lock statement (B), or the escorting that
+	 * ends with the exit (D). */
+	if (mp.escort >= 0 && (locked || lock_only || mp.checkout < 0) &&
+	    (st = step_event(w, a, v, mp.escort, "approve", locked ||
+	    lock_only ? "room and racks locked" : "guest left")) != EX_OK)
+		goto out;
+	log_audit(lock_only ? "visit.lock" : "visit.checkout", "visit",
+	    v->id, "actor", a->p.uid, "as", a->as, "guest", v->guest,
+	    "escort", v->escort, "locked", locked || lock_only ? "yes" : "no",
+	    "resource", v->resource, NULL);
+	st = visit_settle(w, id);
+out:
+	free(v);
+	return st;
+}
+
+/* --------------------------------------------------------- scheduler */
+
+static int
+tick_overdue(struct visit *v, void *arg)
+{
+	struct wf *w = arg;
+	char note[128], due[32];
+	time_t limit;
+	int st;
+
+	if (v->checkin == 0 || v->checkout != 0 || v->expected <= 0)
+		return EX_OK;
+	limit = v->checkin + (time_t)v->expected +
+	    (time_t)w->cfg->visits.grace;
+	if (time(NULL) <= limit)
+		return EX_OK;
+	admin_fmt_time(due, sizeof(due), limit);
+	snprintf(note, sizeof(note), "still inside past %s", due);
+	st = add_event(w, v, "overdue", ACTOR_KUNCID, NULL, "overdue", -1,
+	    NULL, note, NULL);
+	if (st == EX_OK) {
+		gt(due, sizeof(due), limit);
+		log_audit("visit.overdue", "visit", v->id, "actor",
+		    ACTOR_KUNCID, "guest", v->guest, "escort", v->escort,
+		    "resource", v->resource, "due", due, NULL);
+		log_warnx("visit %s: guest %.100s still in %s past %s; "
+		    "escort=%s", v->id, v->guest, v->resource, due,
+		    v->escort);
+		{
+			struct notify_vars nv;
+			const struct cfg_role *role;
+			struct visit_map mp;
+			char key[64];
+
+			memset(&nv, 0, sizeof(nv));
+			nv.request = v->id;
+			nv.resource = v->resource;
+			nv.subject = v->guest;
+			nv.state = v->state;
+			nv.reason = note;
+			snprintf(key, sizeof(key), "visit-%s-overdue", v->id);
+			notify_person(w, v->escort, "overdue", key, &nv);
+			notify_person(w, v->requester, "overdue", key, &nv);
+			visit_map(&v->snap, &mp);
+			if (mp.escort >= 0 && (role = cfg_role(w->cfg,
+			    v->snap.steps[mp.escort].role)) != NULL)
+				notify_dn(w, role->group, "overdue", key, &nv);
+		}
+	}
+	return st == EX_UNAVAILABLE ? st : EX_OK;
+}
+
+void
+visit_tick(struct wf *w, time_t now)
+{
+	(void)now;
+	(void)visit_list(w, "(&(objectClass=kunciVisit)(kunciState=in))",
+	    LIST_MAX, tick_overdue, w);
+}
+
+/* ------------------------------------------------------------- output */
+
+int
+visit_month(const char *month, time_t *start, time_t *end)
+{
+	char d[16];
+	struct tm tm;
+	int y, m;
+
+	*start = *end = 0;
+	if (month == NULL || strlen(month) != 7)
+		return -1;
+	snprintf(d, sizeof(d), "%s-01", month);
+	if (u_parse_date(d, &y, &m, NULL) == -1)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	*start = mktime(&tm);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900 + (m == 12);
+	tm.tm_mon = m % 12;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	*end = mktime(&tm);
+	return *start == (time_t)-1 || *end == (time_t)-1 ? -1 : 0;
+}
+
+static const char *
+vstate_label(const struct admin_call *c, const char *s)
+{
+	static const char *tab[][3] = {
+		{ "pending", "pending", "menunggu" },
+		{ "approved", "approved", "disetujui" },
+		{ "in", "inside", "di dalam" },
+		{ "out", "left", "sudah keluar" },
+		{ "done", "done", "selesai" },
+		{ "rejected", "rejected", "ditolak" },
+		{ "cancelled", "cancelled", "dibatalkan" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(tab[i][0], s) == 0)
+			return c->en ? tab[i][1] : tab[i][2];
+	return s;
+}
+
+static const char *
+purpose_label(const struct admin_call *c, const char *p)
+{
+	if (strcmp(p, "network") == 0)
+		return ADMIN_T(c, "network", "jaringan");
+	if (strcmp(p, "servers") == 0)
+		return ADMIN_T(c, "servers", "server");
+	return p;
+}
+
+static int
+emit(struct admin_call *c, struct render_table *t)
+{
+	int rc;
+
+	if (t == NULL)
+		return admin_err(c, EX_OSERR, "out of memory");
+	rc = c->json ? render_json(t, &c->out) : render_text(t, &c->out);
+	render_table_free(t);
+	return rc == 0 ? EX_OK : admin_err(c, EX_SOFTWARE, "output too "
+	    "large");
+}
+
+struct list_arg {
+	struct admin_call	*c;
+	struct render_table	*t;
+	int			 overdue;
+};
+
+static int
+list_one(struct visit *v, void *arg)
+{
+	struct list_arg *la = arg;
+	struct admin_call *c = la->c;
+	char in[32], out[32];
+	const char *cells[9];
+
+	if (!admin_sees_all(c) && strcmp(v->requester, c->a.p.uid) != 0 &&
+	    strcmp(v->escort, c->a.p.uid) != 0)
+		return EX_OK;
+	if (la->overdue && (v->checkin == 0 || v->checkout != 0 ||
+	    time(NULL) <= v->checkin + (time_t)v->expected +
+	    (time_t)c->ctx->cfg->visits.grace))
+		return EX_OK;
+	admin_fmt_time(in, sizeof(in), v->checkin);
+	admin_fmt_time(out, sizeof(out), v->checkout);
+	cells[0] = v->id;
+	cells[1] = c->json ? v->state : vstate_label(c, v->state);
+	cells[2] = v->guest;
+	cells[3] = v->org;
+	cells[4] = c->json ? v->purpose : purpose_label(c, v->purpose);
+	cells[5] = v->escort;
+	cells[6] = in;
+	cells[7] = out;
+	cells[8] = (size_t)v->step < v->snap.nsteps ?
+	    v->snap.steps[v->step].name : "";
+	return render_table_add_row(la->t, cells, 9) == 0 ? EX_OK :
+	    admin_err(c, EX_OSERR, "out of memory");
+}
+
+static int
+cmd_list(struct admin_call *c, int argc, char **argv)
+{
+	const char *day = NULL, *month = NULL;
+	int all = 0, overdue = 0, npos, st;
+	char *pos[1], f[256], a[32], b[32];
+	struct admin_opt opts[] = {
+		{ "day", &day, NULL }, { "month", &month, NULL },
+		{ "all", NULL, &all }, { "overdue", NULL, &overdue },
+		{ NULL, NULL, NULL }
+	};
+	struct render_column cols[] = {
+		{ "id", "ID" },
+		{ "state", ADMIN_T(c, "STATE", "STATUS") },
+		{ "guest", ADMIN_T(c, "GUEST", "TAMU") },
+		{ "org", ADMIN_T(c, "ORGANISATION", "INSTANSI") },
+		{ "purpose", ADMIN_T(c, "PURPOSE", "KEPERLUAN") },
+		{ "escort", ADMIN_T(c, "ESCORT", "PENDAMPING") },
+		{ "checkin", ADMIN_T(c, "IN", "MASUK") },
+		{ "checkout", ADMIN_T(c, "OUT", "KELUAR") },
+		{ "step", ADMIN_T(c, "STEP", "LANGKAH") },
+	};
+	struct list_arg la;
+	time_t s, e;
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &npos)) != EX_OK)
+		return st;
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if (day != NULL) {
+		if (wf_parse_when(day, 0, &s) == -1 || strlen(day) != 10)
+			return admin_err(c, EX_DATAERR, "--day: YYYY-MM-DD");
+		wf_parse_when(day, 1, &e);
+	} else if (month != NULL) {
+		if (visit_month(month, &s, &e) == -1)
+			return admin_err(c, EX_DATAERR, "--month: YYYY-MM");
+	}
+	if (day != NULL || month != NULL) {
+		gt(a, sizeof(a), s);
+		gt(b, sizeof(b), e);
+		snprintf(f, sizeof(f), "(&(objectClass=kunciVisit)"
+		    "(kunciCreated>=%s)(!(kunciCreated>=%s)))", a, b);
+	} else if (all)
+		snprintf(f, sizeof(f), "(objectClass=kunciVisit)");
+	else
+		snprintf(f, sizeof(f), "(&(objectClass=kunciVisit)"
+		    "(|(kunciState=pending)(kunciState=approved)"
+		    "(kunciState=in)(kunciState=out)))");
+	la.c = c;
+	la.overdue = overdue;
+	if ((la.t = render_table_new(cols, 9)) == NULL)
+		return admin_err(c, EX_OSERR, "out of memory");
+	if ((st = visit_list(admin_wf(), f, LIST_MAX, list_one, &la)) !=
+	    EX_OK) {
+		render_table_free(la.t);
+		return c->err.len ? st : admin_err(c, st, "%s",
+		    admin_wf()->err);
+	}
+	return emit(c, la.t);
+}
+
+static int
+cmd_request(struct admin_call *c, int argc, char **argv)
+{
+	const char *res = NULL, *guest = NULL, *org = NULL, *doc = NULL,
+	    *purpose = NULL, *dur = NULL, *arrived = NULL, *note = NULL;
+	struct admin_opt opts[] = {
+		{ "resource", &res, NULL }, { "guest", &guest, NULL },
+		{ "org", &org, NULL }, { "id-doc", &doc, NULL },
+		{ "purpose", &purpose, NULL }, { "duration", &dur, NULL },
+		{ "arrived", &arrived, NULL }, { "note", &note, NULL },
+		{ NULL, NULL, NULL }
+	};
+	char *pos[1], id[WF_ID_MAX + 1];
+	int npos, st;
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &npos)) != EX_OK)
+		return st;
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	st = visit_submit(admin_wf(), &c->a, res, guest, org, doc, purpose,
+	    dur, arrived, note, id);
+	if (st != EX_OK && id[0] == '\0')
+		return admin_err(c, st, "%s", admin_wf()->err);
+	if (c->json) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "id", out_jstr(id));
+		out_json(&c->out, j);
+	} else
+		sb_printf(&c->out, "%s\n", id);
+	return st == EX_OK ? EX_OK : admin_err(c, st, "%s", admin_wf()->err);
+}
+
+static int
+simple(struct admin_call *c, int argc, char **argv, const char *what)
+{
+	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL;
+	int locked = 0, npos, st;
+	struct admin_opt opts[] = {
+		{ "note", &note, NULL }, { "reason", &reason, NULL },
+		{ "step", &step, NULL }, { "escort", &escort, NULL },
+		{ "locked", NULL, &locked }, { NULL, NULL, NULL }
+	};
+	char *pos[1];
+	struct wf *w = admin_wf();
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &npos)) != EX_OK)
+		return st;
+	if (npos != 1)
+		return admin_err(c, EX_USAGE, "usage: kuncictl visit %s ID",
+		    what);
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if ((escort != NULL && strcmp(what, "escort") != 0) ||
+	    (locked && strcmp(what, "checkout") != 0) ||
+	    (reason != NULL && strcmp(what, "reject") != 0) ||
+	    (step != NULL && strcmp(what, "approve") != 0 &&
+	    strcmp(what, "reject") != 0))
+		return admin_err(c, EX_USAGE, "an option that visit %s does "
+		    "not take", what);
+	if (strcmp(what, "approve") == 0)
+		st = visit_act(w, &c->a, pos[0], "approve", step, note);
+	else if (strcmp(what, "reject") == 0)
+		st = visit_act(w, &c->a, pos[0], "reject", step, reason);
+	else if (strcmp(what, "escort") == 0)
+		st = visit_escort(w, &c->a, pos[0], escort);
+	else if (strcmp(what, "checkin") == 0)
+		st = visit_checkin(w, &c->a, pos[0]);
+	else if (strcmp(what, "checkout") == 0)
+		st = visit_checkout(w, &c->a, pos[0], locked, note, 0);
+	else
+		st = visit_checkout(w, &c->a, pos[0], 1, note, 1);
+	if (st != EX_OK)
+		return admin_err(c, st, "%s", w->err);
+	return EX_OK;
+}
+
+static int
+cmd_approve(struct admin_call *c, int argc, char **argv)
+{
+	return simple(c, argc, argv, "approve");
+}
+
+static int
+cmd_reject(struct admin_call *c, int argc, char **argv)
+{
+	return simple(c, argc, argv, "reject");
+}
+
+static int
+cmd_escort(struct admin_call *c, int argc, char **argv)
+{
+	return simple(c, argc, argv, "escort");
+}
+
+static int
+cmd_checkin(struct admin_call *c, int argc, char **argv)
+{
+	return simple(c, argc, argv, "checkin");
+}
+
+static int
+cmd_checkout(struct admin_call *c, int argc, char **argv)
+{
+	return simple(c, argc, argv, "checkout");
+}
+
+static int
+cmd_lock(struct admin_call *c, int argc, char **argv)
+{
+	return simple(c, argc, argv, "lock");
+}
+
+static void
+dur_text(char *buf, size_t sz, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	snprintf(buf, sz, "%lld:%02lld", (long long)(s / 60),
+	    (long long)(s % 60));
+}
+
+static int
+cmd_show(struct admin_call *c, int argc, char **argv)
+{
+	struct wf *w = admin_wf();
+	struct visit *v;
+	struct wf_event *ev = NULL;
+	char *pos[1], t1[32], t2[32], buf[64];
+	int npos, st;
+	size_t n = 0, i;
+	struct admin_opt opts[] = { { NULL, NULL, NULL } };
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &npos)) != EX_OK)
+		return st;
+	if (npos != 1)
+		return admin_err(c, EX_USAGE, "usage: kuncictl visit show ID");
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return admin_err(c, EX_OSERR, "out of memory");
+	if ((st = visit_load(w, pos[0], v)) != EX_OK) {
+		free(v);
+		return admin_err(c, st, "%s", w->err);
+	}
+	if (!admin_sees_all(c) && strcmp(v->requester, c->a.p.uid) != 0 &&
+	    strcmp(v->escort, c->a.p.uid) != 0) {
+		free(v);
+		return admin_err(c, EX_NOPERM, "refused: not your visit");
+	}
+	if ((st = visit_events(w, v, &ev, &n)) != EX_OK) {
+		free(v);
+		return admin_err(c, st, "%s", w->err);
+	}
+	if (c->json) {
+		json_t *j = json_object(), *je = json_array();
+
+		json_object_set_new(j, "id", out_jstr(v->id));
+		json_object_set_new(j, "state", out_jstr(v->state));
+		json_object_set_new(j, "workflow", out_jstr(v->snap.workflow));
+		json_object_set_new(j, "resource", out_jstr(v->resource));
+		json_object_set_new(j, "guest", out_jstr(v->guest));
+		json_object_set_new(j, "org", out_jstr(v->org));
+		json_object_set_new(j, "id_doc", out_jstr(v->iddoc));
+		json_object_set_new(j, "purpose", out_jstr(v->purpose));
+		json_object_set_new(j, "requester", out_jstr(v->requester));
+		json_object_set_new(j, "escort", out_jstr(v->escort));
+		json_object_set_new(j, "step", out_jstr((size_t)v->step <
+		    v->snap.nsteps ? v->snap.steps[v->step].name : ""));
+		json_object_set_new(j, "created", admin_jtime(v->created));
+		json_object_set_new(j, "checkin", admin_jtime(v->checkin));
+		json_object_set_new(j, "checkout", admin_jtime(v->checkout));
+		json_object_set_new(j, "room_locked", v->locked < 0 ?
+		    json_null() : json_boolean(v->locked));
+		json_object_set_new(j, "expected_seconds",
+		    json_integer(v->expected));
+		for (i = 0; i < n; i++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "event", out_jstr(ev[i].rdn));
+			json_object_set_new(o, "step",
+			    out_jstr(ev[i].stepname));
+			json_object_set_new(o, "actor", out_jstr(ev[i].actor));
+			json_object_set_new(o, "decision",
+			    out_jstr(ev[i].decision));
+			json_object_set_new(o, "time",
+			    admin_jtime(ev[i].time));
+			json_object_set_new(o, "note", out_jstr(ev[i].note));
+			json_array_append_new(je, o);
+		}
+		json_object_set_new(j, "events", je);
+		out_json(&c->out, j);
+	} else {
+		out_kv(&c->out, 16, ADMIN_T(c, "Visit", "Kunjungan"), v->id);
+		out_kv(&c->out, 16, ADMIN_T(c, "State", "Status"),
+		    vstate_label(c, v->state));
+		out_kv(&c->out, 16, ADMIN_T(c, "Procedure", "Prosedur"),
+		    c->en ? v->snap.label_en : v->snap.label_id);
+		out_kv(&c->out, 16, ADMIN_T(c, "Resource", "Sumber daya"),
+		    v->resource);
+		out_kv(&c->out, 16, ADMIN_T(c, "Guest", "Tamu"), v->guest);
+		out_kv(&c->out, 16, ADMIN_T(c, "Organisation", "Instansi"),
+		    v->org);
+		out_kv(&c->out, 16, ADMIN_T(c, "Identity doc.", "Identitas"),
+		    v->iddoc);
+		out_kv(&c->out, 16, ADMIN_T(c, "Purpose", "Keperluan"),
+		    purpose_label(c, v->purpose));
+		out_kv(&c->out, 16, ADMIN_T(c, "Requester", "Pemohon"),
+		    v->requester);
+		out_kv(&c->out, 16, ADMIN_T(c, "Escort", "Pendamping"),
+		    v->escort);
+		dur_text(buf, sizeof(buf), v->expected);
+		out_kv(&c->out, 16, ADMIN_T(c, "Expected (min)",
+		    "Perkiraan (mnt)"), buf);
+		admin_fmt_time(t1, sizeof(t1), v->checkin);
+		admin_fmt_time(t2, sizeof(t2), v->checkout);
+		out_kv(&c->out, 16, ADMIN_T(c, "In", "Masuk"), t1);
+		out_kv(&c->out, 16, ADMIN_T(c, "Out", "Keluar"), t2);
+		out_kv(&c->out, 16, ADMIN_T(c, "Room locked", "Ruang terkunci"),
+		    v->locked < 0 ? "" : v->locked ? ADMIN_T(c, "yes", "ya") :
+		    ADMIN_T(c, "NO", "TIDAK"));
+		out_kv(&c->out, 16, ADMIN_T(c, "Step", "Langkah"),
+		    (size_t)v->step < v->snap.nsteps ?
+		    (c->en ? v->snap.steps[v->step].label_en :
+		    v->snap.steps[v->step].label_id) : "");
+		sb_puts(&c->out, "\n");
+		for (i = 0; i < n; i++) {
+			admin_fmt_time(t1, sizeof(t1), ev[i].time);
+			sb_printf(&c->out, "  %s  %-14s %-10s %-18s %s\n", t1,
+			    ev[i].rdn, ev[i].actor, ev[i].stepname,
+			    ev[i].note);
+		}
+	}
+	free(ev);
+	free(v);
+	return EX_OK;
+}
+
+/* ------------------------------------------------------------- report */
+
+struct step_stat {
+	char	 workflow[64];
+	char	 name[64];
+	int64_t	 sla;
+	int	 count, exceeded;
+	int64_t	 sum, max;
+};
+
+struct report {
+	struct admin_call	*c;
+	int			 visits, done, rejected, open, checked_out;
+	int			 not_locked, overdue, over_total;
+	int64_t			 service, activity;
+	struct step_stat	 st[128];
+	size_t			 nst;
+	json_t			*exceeded;
+	json_t			*flags;
+	struct strbuf		 ex_text;
+};
+
+static struct step_stat *
+stat_for(struct report *r, const char *wfname, const struct wf_step *s)
+{
+	size_t i;
+
+	for (i = 0; i < r->nst; i++)
+		if (strcmp(r->st[i].workflow, wfname) == 0 &&
+		    strcmp(r->st[i].name, s->name) == 0)
+			return &r->st[i];
+	if (r->nst == sizeof(r->st) / sizeof(r->st[0]))
+		return NULL;
+	memset(&r->st[r->nst], 0, sizeof(r->st[0]));
+	u_strlcpy(r->st[r->nst].workflow, wfname, sizeof(r->st[0].workflow));
+	u_strlcpy(r->st[r->nst].name, s->name, sizeof(r->st[0].name));
+	r->st[r->nst].sla = s->bd ? 0 : s->sla;
+	return &r->st[r->nst++];
+}
+
+/* Seconds of [a, b) outside [x, y). */
+static int64_t
+outside(time_t a, time_t b, time_t x, time_t y)
+{
+	time_t lo, hi;
+	int64_t d = (int64_t)(b - a);
+
+	if (b <= a)
+		return 0;
+	if (x != 0 && y > x) {
+		lo = a > x ? a : x;
+		hi = b < y ? b : y;
+		if (hi > lo)
+			d -= (int64_t)(hi - lo);
+	}
+	return d;
+}
+
+/*
+ * Step i's time: from the end of step i-1 (the visit's creation for the
+ * first) to the last act on step i, without the time the guest spent
+ * inside (check-in to check-out), which is the visit, not a step.
+ */
+static int
+report_one(struct visit *v, void *arg)
+{
+	struct report *r = arg;
+	struct wf_event *ev = NULL;
+	time_t end[WF_MAX_STEPS], prev;
+	int64_t d, total = 0, standard = 0;
+	size_t n = 0, i;
+	int k, exceeded = 0;
+
+	r->visits++;
+	if (strcmp(v->state, "done") == 0)
+		r->done++;
+	else if (strcmp(v->state, "rejected") == 0 ||
+	    strcmp(v->state, "cancelled") == 0)
+		r->rejected++;
+	else
+		r->open++;
+	if (v->checkout != 0) {
+		r->checked_out++;
+		if (v->checkin != 0 && v->checkout > v->checkin)
+			r->activity += (int64_t)(v->checkout - v->checkin);
+		if (v->locked != 1) {
+			r->not_locked++;
+			json_array_append_new(r->flags,
+			    json_pack("{s:s,s:s}", "visit", v->id, "flag",
+			    "checkout without lock statement"));
+		}
+	}
+	if (visit_events(admin_wf(), v, &ev, &n) != EX_OK)
+		return EX_UNAVAILABLE;
+	memset(end, 0, sizeof(end));
+	for (i = 0; i < n; i++) {
+		if (strcmp(ev[i].rdn, "overdue") == 0) {
+			r->overdue++;
+			json_array_append_new(r->flags, json_pack("{s:s,s:s}",
+			    "visit", v->id, "flag", "overdue"));
+		}
+		if (strncmp(ev[i].rdn, "step-", 5) != 0 || ev[i].step < 0 ||
+		    (size_t)ev[i].step >= v->snap.nsteps)
+			continue;
+		if (ev[i].time > end[ev[i].step])
+			end[ev[i].step] = ev[i].time;
+	}
+	free(ev);
+	prev = v->created;
+	for (k = 0; k < (int)v->snap.nsteps && end[k] != 0; k++) {
+		const struct wf_step *s = &v->snap.steps[k];
+		struct step_stat *ss = stat_for(r, v->snap.workflow, s);
+
+		d = outside(prev, end[k], v->checkin,
+		    v->checkout != 0 ? v->checkout : end[k]);
+		prev = end[k];
+		total += d;
+		if (ss == NULL)
+			continue;
+		ss->count++;
+		ss->sum += d;
+		if (d > ss->max)
+			ss->max = d;
+		if (ss->sla > 0 && d > ss->sla) {
+			ss->exceeded++;
+			exceeded = 1;
+			json_array_append_new(r->exceeded,
+			    json_pack("{s:s,s:s,s:I,s:I}", "visit", v->id,
+			    "step", s->name, "seconds", (json_int_t)d,
+			    "standard_seconds", (json_int_t)ss->sla));
+		}
+	}
+	for (k = 0; k < (int)v->snap.nsteps; k++)
+		if (!v->snap.steps[k].bd)
+			standard += v->snap.steps[k].sla;
+	r->service += total;
+	if (end[v->snap.nsteps - 1] != 0 && total > standard)
+		r->over_total++;
+	(void)exceeded;
+	return EX_OK;
+}
+
+static int
+cmd_report(struct admin_call *c, int argc, char **argv)
+{
+	const char *month = NULL, *format = NULL;
+	struct admin_opt opts[] = {
+		{ "month", &month, NULL }, { "format", &format, NULL },
+		{ NULL, NULL, NULL }
+	};
+	struct render_column cols[] = {
+		{ "workflow", ADMIN_T(c, "Procedure", "Prosedur") },
+		{ "step", ADMIN_T(c, "Step", "Langkah") },
+		{ "standard", ADMIN_T(c, "Standard (min:s)",
+		    "Mutu baku (mnt:dtk)") },
+		{ "count", ADMIN_T(c, "Count", "Jumlah") },
+		{ "average", ADMIN_T(c, "Average", "Rata-rata") },
+		{ "max", ADMIN_T(c, "Longest", "Terlama") },
+		{ "exceeded", ADMIN_T(c, "Exceeded", "Melebihi") },
+	};
+	struct render_table *t = NULL;
+	struct report *r;
+	char *pos[1], f[256], a[32], b[32], s1[32], s2[32], s3[32], s4[16],
+	    s5[16];
+	time_t s, e;
+	size_t i;
+	int npos, st;
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &npos)) != EX_OK)
+		return st;
+	if (month == NULL || visit_month(month, &s, &e) == -1)
+		return admin_err(c, EX_USAGE, "usage: kuncictl visit report "
+		    "--month YYYY-MM [--format txt|csv|json]");
+	if (format != NULL && strcmp(format, "txt") != 0 &&
+	    strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		return admin_err(c, EX_USAGE, "--format: txt, csv or json");
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if (!admin_sees_all(c))
+		return admin_err(c, EX_NOPERM, "refused: the visit report is "
+		    "for role holders");
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return admin_err(c, EX_OSERR, "out of memory");
+	r->c = c;
+	r->exceeded = json_array();
+	r->flags = json_array();
+	gt(a, sizeof(a), s);
+	gt(b, sizeof(b), e);
+	snprintf(f, sizeof(f), "(&(objectClass=kunciVisit)"
+	    "(kunciCreated>=%s)(!(kunciCreated>=%s)))", a, b);
+	if ((st = visit_list(admin_wf(), f, LIST_MAX, report_one, r)) !=
+	    EX_OK) {
+		st = admin_err(c, st, "%s", admin_wf()->err);
+		goto out;
+	}
+	if (c->json || (format != NULL && strcmp(format, "json") == 0)) {
+		json_t *j = json_object(), *steps = json_array();
+
+		json_object_set_new(j, "month", out_jstr(month));
+		json_object_set_new(j, "visits", json_integer(r->visits));
+		json_object_set_new(j, "done", json_integer(r->done));
+		json_object_set_new(j, "rejected", json_integer(r->rejected));
+		json_object_set_new(j, "open", json_integer(r->open));
+		json_object_set_new(j, "checked_out",
+		    json_integer(r->checked_out));
+		json_object_set_new(j, "not_locked",
+		    json_integer(r->not_locked));
+		json_object_set_new(j, "overdue", json_integer(r->overdue));
+		json_object_set_new(j, "over_total_standard",
+		    json_integer(r->over_total));
+		json_object_set_new(j, "service_seconds",
+		    json_integer(r->service));
+		json_object_set_new(j, "activity_seconds",
+		    json_integer(r->activity));
+		for (i = 0; i < r->nst; i++)
+			json_array_append_new(steps, json_pack(
+			    "{s:s,s:s,s:I,s:i,s:I,s:I,s:i}", "workflow",
+			    r->st[i].workflow, "step", r->st[i].name,
+			    "standard_seconds", (json_int_t)r->st[i].sla,
+			    "count", r->st[i].count, "average_seconds",
+			    (json_int_t)(r->st[i].count ? r->st[i].sum /
+			    r->st[i].count : 0), "max_seconds",
+			    (json_int_t)r->st[i].max, "exceeded",
+			    r->st[i].exceeded));
+		json_object_set_new(j, "steps", steps);
+		json_object_set(j, "exceeded", r->exceeded);
+		json_object_set(j, "flags", r->flags);
+		out_json(&c->out, j);
+		st = EX_OK;
+		goto out;
+	}
+	if ((t = render_table_new(cols, 7)) == NULL) {
+		st = admin_err(c, EX_OSERR, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < r->nst; i++) {
+		const char *cells[7];
+
+		dur_text(s1, sizeof(s1), r->st[i].sla);
+		dur_text(s2, sizeof(s2), r->st[i].count ? r->st[i].sum /
+		    r->st[i].count : 0);
+		dur_text(s3, sizeof(s3), r->st[i].max);
+		snprintf(s4, sizeof(s4), "%d", r->st[i].count);
+		snprintf(s5, sizeof(s5), "%d", r->st[i].exceeded);
+		cells[0] = r->st[i].workflow;
+		cells[1] = r->st[i].name;
+		cells[2] = s1;
+		cells[3] = s4;
+		cells[4] = s2;
+		cells[5] = s3;
+		cells[6] = s5;
+		if (render_table_add_row(t, cells, 7) == -1) {
+			st = admin_err(c, EX_OSERR, "out of memory");
+			goto out;
+		}
+	}
+	if (format != NULL && strcmp(format, "csv") == 0) {
+		render_csv(t, &c->out);
+		st = EX_OK;
+		goto out;
+	}
+	dur_text(s1, sizeof(s1), r->service);
+	dur_text(s2, sizeof(s2), r->activity);
+	sb_printf(&c->out, "%s %s\n", ADMIN_T(c, "Visits, month",
+	    "Kunjungan, bulan"), month);
+	sb_printf(&c->out, "%s: %d  %s: %d  %s: %d  %s: %d\n",
+	    ADMIN_T(c, "visits", "kunjungan"), r->visits,
+	    ADMIN_T(c, "done", "selesai"), r->done,
+	    ADMIN_T(c, "rejected", "ditolak"), r->rejected,
+	    ADMIN_T(c, "open", "terbuka"), r->open);
+	sb_printf(&c->out, "%s: %s  %s: %s\n",
+	    ADMIN_T(c, "service time (min:s)", "waktu layanan (mnt:dtk)"), s1,
+	    ADMIN_T(c, "time inside", "waktu di dalam"), s2);
+	sb_printf(&c->out, "%s: %d  %s: %d  %s: %d\n\n",
+	    ADMIN_T(c, "over the total standard", "melebihi mutu baku total"),
+	    r->over_total,
+	    ADMIN_T(c, "check-out without lock statement",
+	    "keluar tanpa pernyataan terkunci"), r->not_locked,
+	    ADMIN_T(c, "overdue alerts", "peringatan lewat waktu"),
+	    r->overdue);
+	render_text(t, &c->out);
+	for (i = 0; i < json_array_size(r->exceeded); i++) {
+		json_t *x = json_array_get(r->exceeded, i);
+
+		dur_text(s1, sizeof(s1), json_integer_value(
+		    json_object_get(x, "seconds")));
+		dur_text(s2, sizeof(s2), json_integer_value(
+		    json_object_get(x, "standard_seconds")));
+		sb_printf(&c->out, "%s %s %s %s > %s\n", i == 0 ?
+		    ADMIN_T(c, "\nexceeded:", "\nmelebihi:") : "         ",
+		    json_string_value(json_object_get(x, "visit")),
+		    json_string_value(json_object_get(x, "step")), s1, s2);
+	}
+	for (i = 0; i < json_array_size(r->flags); i++) {
+		json_t *x = json_array_get(r->flags, i);
+
+		sb_printf(&c->out, "%s %s: %s\n", ADMIN_T(c, "flag", "tanda"),
+		    json_string_value(json_object_get(x, "visit")),
+		    json_string_value(json_object_get(x, "flag")));
+	}
+	st = EX_OK;
+out:
+	render_table_free(t);
+	json_decref(r->exceeded);
+	json_decref(r->flags);
+	free(r);
+	return st;
+}
+
+const struct admin_cmd visit_cmds[] = {
+	{ "visit", "request", cmd_request, "--resource R --guest NAME --org "
+	    "ORG --id-doc DOC --purpose network|servers --duration 2h "
+	    "[--arrived T] [--note TEXT]" },
+	{ "visit", "approve", cmd_approve, "ID [--step NAME] [--note TEXT]" },
+	{ "visit", "reject", cmd_reject, "ID --reason TEXT [--step NAME]" },
+	{ "visit", "escort", cmd_escort, "ID --escort USER" },
+	{ "visit", "checkin", cmd_checkin, "ID" },
+	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--note TEXT]" },
+	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
+	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },
+	{ "visit", "show", cmd_show, "ID" },
+	{ "visit", "report", cmd_report, "--month YYYY-MM "
+	    "[--format txt|csv|json]" },
+	{ NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,1947 @@
+/*
+ * wf.c: the workflow engine; see wf.h for the entries it keeps.
+ *
+ * How a step is decided, and why in this order.  An act on step i is first
+ * an LDAP add of the event kunciId=step-<i>-<k> under the request, k being
+ * the first free slot of the step's quorum.  The add is the commit point:
+ * the directory lets exactly one of two racing approvers (on one kuncid or
+ * on two) create step-<i>-1, and the loser gets alreadyExists, reads the
+ * winner's event and is told who decided first.  Only then is the request
+ * itself moved on, by a modify carrying an LDAP assertion control
+ * (kunciState=<state>)(kunciStepIndex=<i>), so the step index can never
+ * move twice.  A crash between the two writes leaves a decided event on a
+ * request that has not moved: settle() (run before every act, and by the
+ * scheduler) sees that the quorum of step i is met and finishes the
+ * advance, again under the assertion, so a restart neither loses an act
+ * nor does one twice.  The grant is added with a DN made from the request
+ * id, so a repeated attempt meets alreadyExists and is a no-op.
+ *
+ * Audit: each record is written by the one process whose write succeeded
+ * (the event add or the asserted modify), so every event is logged once
+ * even with several kuncid hosts.
+ */
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <ldap.h>
+
+#include "cfg.h"
+#include "dir.h"
+
+#define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
+#include "ldapc.h"
+#include "log.h"
+#include "prov.h"
+#include "util.h"
+#include "visit.h"
+#include "wf.h"
+
+#define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
+#define ESC_ID		(3 * WF_ID_MAX + 1)
+#define ACTOR_KUNCID	"kuncid"
+#define RECOVER_EVERY	300	/* seconds between roll-forward passes */
+#define TICK_MAX	500	/* requests handled per scheduler pass */
+
+void
+wf_init(struct wf *w, const struct kunci_cfg *cfg, struct ldapc *lc)
+{
+	memset(w, 0, sizeof(*w));
+	w->cfg = cfg;
+	w->lc = lc;
+}
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+static int
+ldfail(struct wf *w, int rc, const char *what)
+{
+	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
+	return dir_status(w->lc, rc);
+}
+
+int
+wf_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n, i;
+	uint32_t cp;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* Text a person typed: required or not, bounded, UTF-8. */
+static int
+check_text(struct wf *w, const char *what, const char *s, size_t max,
+    int required)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0') {
+		if (required)
+			return fail(w, EX_USAGE, "%s is required", what);
+		return EX_OK;
+	}
+	n = strlen(s);
+	if (n > max)
+		return fail(w, EX_DATAERR, "%s too long: %zu bytes, at most %zu",
+		    what, n, max);
+	if (!wf_utf8_valid(s))
+		return fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
+	/* A value of only spaces is not a reason (and LDAP trims it). */
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return EX_OK;
+	if (required)
+		return fail(w, EX_USAGE, "%s is required", what);
+	return fail(w, EX_DATAERR, "%s is blank", what);
+}
+
+/* u_strtonum without the error phrase. */
+static int
+num(const char *s, long long min, long long max, long long *out)
+{
+	const char *errstr;
+
+	return u_strtonum(s, min, max, out, &errstr);
+}
+
+static int
+valid_word(const char *s, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(extra, *s) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+valid_id(const char *s)
+{
+	return valid_word(s, WF_ID_MAX, "-");
+}
+
+/* ---------------------------------------------------------------- time */
+
+static int
+is_workday(const struct kunci_cfg *cfg, const struct tm *tm)
+{
+	char d[48];
+	size_t i;
+
+	if (!(cfg->calendar.work_week & (1u << tm->tm_wday)))
+		return 0;
+	snprintf(d, sizeof(d), "%04d-%02d-%02d", tm->tm_year + 1900,
+	    tm->tm_mon + 1, tm->tm_mday);
+	for (i = 0; i < cfg->calendar.nholidays; i++)
+		if (strcmp(cfg->calendar.holidays[i], d) == 0)
+			return 0;
+	return 1;
+}
+
+time_t
+wf_deadline(const struct kunci_cfg *cfg, time_t since, int64_t sla, int bd)
+{
+	struct tm tm;
+	int64_t n;
+	time_t t;
+	int guard;
+
+	if (sla <= 0)
+		return 0;
+	if (!bd)
+		return since + (time_t)sla;
+	/* n working days later, same time of day (agent.timezone). */
+	n = sla / U_DAY;
+	if (localtime_r(&since, &tm) == NULL)
+		return since + (time_t)sla;
+	for (guard = 0; n > 0 && guard < 3660; guard++) {
+		tm.tm_mday++;
+		tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == (time_t)-1)
+			return since + (time_t)sla;
+		localtime_r(&t, &tm);
+		if (is_workday(cfg, &tm))
+			n--;
+	}
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+int
+wf_parse_when(const char *s, int end, time_t *t)
+{
+	struct tm tm;
+	int y, m, d, hh = 0, mm = 0;
+	size_t n = strlen(s);
+
+	*t = 0;
+	if (n != 10 && n != 16)
+		return -1;
+	{
+		char date[11];
+
+		memcpy(date, s, 10);
+		date[10] = '\0';
+		if (u_parse_date(date, &y, &m, &d) == -1)
+			return -1;
+	}
+	if (n == 16) {
+		if (s[10] != 'T' || !isdigit((unsigned char)s[11]) ||
+		    !isdigit((unsigned char)s[12]) || s[13] != ':' ||
+		    !isdigit((unsigned char)s[14]) ||
+		    !isdigit((unsigned char)s[15]))
+			return -1;
+		hh = (s[11] - '0') * 10 + (s[12] - '0');
+		mm = (s[14] - '0') * 10 + (s[15] - '0');
+		if (hh > 23 || mm > 59)
+			return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d + (n == 10 && end ? 1 : 0);
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	if ((*t = mktime(&tm)) == (time_t)-1)
+		return -1;
+	return 0;
+}
+
+static void
+gt(char *buf, size_t sz, time_t t)
+{
+	if (ldapc_gentime(buf, sz, t) == -1 && sz > 0)
+		buf[0] = '\0';
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+static void
+clean_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t i;
+
+	u_strlcpy(dst, src != NULL ? src : "", dstsz);
+	for (i = 0; dst[i] != '\0'; i++)
+		if (dst[i] == '\t' || dst[i] == '\n' || dst[i] == '\r')
+			dst[i] = ' ';
+}
+
+static int
+kind_from_name(const char *s, enum cfg_kind *k)
+{
+	int i;
+
+	for (i = 0; i < CFG_KIND_COUNT; i++)
+		if (strcmp(cfg_kind_name((enum cfg_kind)i), s) == 0) {
+			*k = (enum cfg_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+deciding(enum cfg_kind k)
+{
+	return k == CFG_KIND_ENDORSE || k == CFG_KIND_VERIFY ||
+	    k == CFG_KIND_APPROVE;
+}
+
+static void
+set_grant_at(struct wf_snap *s)
+{
+	size_t i;
+
+	s->grant_at = (int)s->nsteps - 1;
+	for (i = s->nsteps; i-- > 0;)
+		if (deciding(s->steps[i].kind) ||
+		    s->steps[i].kind == CFG_KIND_PROVISION) {
+			s->grant_at = (int)i;
+			break;
+		}
+}
+
+int
+wf_snap_format(const struct wf_snap *s, char *buf, size_t bufsz)
+{
+	size_t i, off;
+	int n;
+
+	n = snprintf(buf, bufsz, "kunci-workflow-snapshot 1\n"
+	    "workflow\t%s\nlabel_id\t%s\nlabel_en\t%s\n"
+	    "one_act_per_person\t%d\ngrant_kind\t%s\nexpire_after\t%lld\n",
+	    s->workflow, s->label_id, s->label_en, s->one_act,
+	    cfg_grant_kind_name(s->grant_kind), (long long)s->expire_after);
+	if (n < 0 || (size_t)n >= bufsz)
+		return -1;
+	off = (size_t)n;
+	for (i = 0; i < s->nsteps; i++) {
+		const struct wf_step *st = &s->steps[i];
+
+		n = snprintf(buf + off, bufsz - off,
+		    "step\t%s\t%s\t%s\t%lld\t%d\t%d\t%d\t%s\t%s\t%s\n",
+		    st->name, st->role, cfg_kind_name(st->kind),
+		    (long long)st->sla, st->bd, st->quorum, st->may_reject,
+		    st->who, st->label_id, st->label_en);
+		if (n < 0 || (size_t)n >= bufsz - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+int
+wf_snap_parse(const char *text, struct wf_snap *s)
+{
+	char *copy, *line, *save = NULL, *f[12], *p;
+	long long v;
+	int nf, i, ok = 0, ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	if ((copy = strdup(text)) == NULL)
+		return -1;
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(line, "kunci-workflow-snapshot 1") == 0) {
+			ok = 1;
+			continue;
+		}
+		p = line;
+		for (nf = 0; nf < 12 && p != NULL; nf++)
+			f[nf] = strsep(&p, "\t");
+		if (nf < 2)
+			goto out;
+		if (strcmp(f[0], "workflow") == 0)
+			u_strlcpy(s->workflow, f[1], sizeof(s->workflow));
+		else if (strcmp(f[0], "label_id") == 0)
+			u_strlcpy(s->label_id, f[1], sizeof(s->label_id));
+		else if (strcmp(f[0], "label_en") == 0)
+			u_strlcpy(s->label_en, f[1], sizeof(s->label_en));
+		else if (strcmp(f[0], "one_act_per_person") == 0)
+			s->one_act = strcmp(f[1], "0") != 0;
+		else if (strcmp(f[0], "grant_kind") == 0) {
+			for (i = 0; i < CFG_GRANT_COUNT; i++)
+				if (strcmp(cfg_grant_kind_name(
+				    (enum cfg_grant_kind)i), f[1]) == 0)
+					s->grant_kind = (enum cfg_grant_kind)i;
+		} else if (strcmp(f[0], "expire_after") == 0) {
+			if (num(f[1], 0, INT64_MAX / 2, &v) == -1)
+				goto out;
+			s->expire_after = v;
+		} else if (strcmp(f[0], "step") == 0) {
+			struct wf_step *st;
+
+			if (nf != 11 || s->nsteps >= WF_MAX_STEPS)
+				goto out;
+			st = &s->steps[s->nsteps];
+			u_strlcpy(st->name, f[1], sizeof(st->name));
+			u_strlcpy(st->role, f[2], sizeof(st->role));
+			if (kind_from_name(f[3], &st->kind) == -1)
+				goto out;
+			if (num(f[4], 0, INT64_MAX / 2, &v) == -1)
+				goto out;
+			st->sla = v;
+			st->bd = strcmp(f[5], "0") != 0;
+			if (num(f[6], 1, CFG_MAX_QUORUM, &v) == -1)
+				goto out;
+			st->quorum = (int)v;
+			st->may_reject = strcmp(f[7], "0") != 0;
+			u_strlcpy(st->who, f[8], sizeof(st->who));
+			u_strlcpy(st->label_id, f[9], sizeof(st->label_id));
+			u_strlcpy(st->label_en, f[10], sizeof(st->label_en));
+			s->nsteps++;
+		}
+	}
+	if (ok && s->nsteps > 0) {
+		set_grant_at(s);
+		ret = 0;
+	}
+out:
+	free(copy);
+	return ret;
+}
+
+void
+wf_snap_from_cfg(const struct cfg_workflow *wfc, struct wf_snap *snap)
+{
+	size_t i;
+
+	memset(snap, 0, sizeof(*snap));
+	u_strlcpy(snap->workflow, wfc->name, sizeof(snap->workflow));
+	clean_copy(snap->label_id, sizeof(snap->label_id), wfc->label_id);
+	clean_copy(snap->label_en, sizeof(snap->label_en), wfc->label_en);
+	snap->one_act = wfc->one_act_per_person;
+	snap->grant_kind = wfc->grant_kind;
+	snap->expire_after = wfc->expire_after;
+	snap->nsteps = wfc->nsteps < WF_MAX_STEPS ? wfc->nsteps : WF_MAX_STEPS;
+	for (i = 0; i < snap->nsteps; i++) {
+		struct wf_step *s = &snap->steps[i];
+		const struct cfg_step *c = &wfc->steps[i];
+
+		u_strlcpy(s->name, c->name, sizeof(s->name));
+		u_strlcpy(s->role, c->role, sizeof(s->role));
+		s->kind = c->kind;
+		s->sla = c->sla;
+		s->bd = c->sla_business;
+		s->quorum = c->quorum < 1 ? 1 : c->quorum;
+		s->may_reject = c->may_reject;
+		clean_copy(s->label_id, sizeof(s->label_id), c->label_id);
+		clean_copy(s->label_en, sizeof(s->label_en), c->label_en);
+	}
+	set_grant_at(snap);
+}
+
+/* --------------------------------------------------------------- entries */
+
+static int
+request_dn(struct wf *w, const char *id, char *dn, size_t dnsz)
+{
+	char esc[ESC_ID];
+
+	if (!valid_id(id) || ldapc_escape_dn(esc, sizeof(esc), id) == -1)
+		return -1;
+	snprintf(dn, dnsz, "kunciId=%s,ou=requests,%s", esc,
+	    w->cfg->directory.kunci_base);
+	return 0;
+}
+
+static char *req_attrs[] = {
+	U("kunciId"), U("kunciRequester"), U("kunciSubject"),
+	U("kunciAsUser"), U("kunciResource"), U("kunciAccessType"),
+	U("kunciReason"), U("kunciState"), U("kunciGrantRef"),
+	U("kunciCreated"), U("kunciUpdated"), U("kunciNotBefore"),
+	U("kunciNotAfter"), U("kunciStepSince"), U("kunciDeadline"),
+	U("kunciStepIndex"), U("kunciWorkflow"), U("kunciWorkflowSnapshot"),
+	NULL
+};
+
+static time_t
+get_time(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	char buf[64];
+	time_t t;
+
+	if (dir_get(ld, e, attr, buf, sizeof(buf)) == -1 ||
+	    ldapc_parse_gentime(buf, &t) == -1)
+		return 0;
+	return t;
+}
+
+static int
+parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r)
+{
+	char buf[32], *dn, *snap;
+	long long v;
+
+	memset(r, 0, sizeof(*r));
+	if ((dn = ldap_get_dn(ld, e)) != NULL) {
+		u_strlcpy(r->dn, dn, sizeof(r->dn));
+		ldap_memfree(dn);
+	}
+	dir_get(ld, e, "kunciId", r->id, sizeof(r->id));
+	dir_get(ld, e, "kunciRequester", r->requester, sizeof(r->requester));
+	dir_get(ld, e, "kunciSubject", r->subject, sizeof(r->subject));
+	dir_get(ld, e, "kunciAsUser", r->as, sizeof(r->as));
+	dir_get(ld, e, "kunciResource", r->resource, sizeof(r->resource));
+	dir_get(ld, e, "kunciAccessType", r->type, sizeof(r->type));
+	dir_get(ld, e, "kunciState", r->state, sizeof(r->state));
+	dir_get(ld, e, "kunciGrantRef", r->grant, sizeof(r->grant));
+	r->reason = dir_get_dup(ld, e, "kunciReason");
+	r->created = get_time(ld, e, "kunciCreated");
+	r->updated = get_time(ld, e, "kunciUpdated");
+	r->not_before = get_time(ld, e, "kunciNotBefore");
+	r->not_after = get_time(ld, e, "kunciNotAfter");
+	r->step_since = get_time(ld, e, "kunciStepSince");
+	r->deadline = get_time(ld, e, "kunciDeadline");
+	r->step = 0;
+	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
+	    num(buf, 0, WF_MAX_STEPS, &v) == 0)
+		r->step = (int)v;
+	snap = dir_get_dup(ld, e, "kunciWorkflowSnapshot");
+	if (snap == NULL || wf_snap_parse(snap, &r->snap) == -1) {
+		free(snap);
+		return fail(w, EX_SOFTWARE, "request %s: bad workflow snapshot",
+		    r->id);
+	}
+	free(snap);
+	return EX_OK;
+}
+
+void
+wf_request_free(struct wf_request *r)
+{
+	if (r == NULL)
+		return;
+	free(r->reason);
+	r->reason = NULL;
+}
+
+int
+wf_load(struct wf *w, const char *id, struct wf_request *r)
+{
+	char dn[DIR_DN_MAX];
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	int rc, st;
+
+	memset(r, 0, sizeof(*r));
+	if (request_dn(w, id, dn, sizeof(dn)) == -1)
+		return fail(w, EX_NOINPUT, "unknown request: %.40s", id);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
+	    "(objectClass=kunciRequest)", req_attrs, 0, NULL, NULL, NULL, 1,
+	    &res);
+	if (rc == LDAP_NO_SUCH_OBJECT ||
+	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
+		ldap_msgfree(res);
+		return fail(w, EX_NOINPUT, "unknown request: %s", id);
+	}
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "reading the request");
+	}
+	e = ldap_first_entry(ld, res);
+	st = parse_request(w, ld, e, r);
+	ldap_msgfree(res);
+	return st;
+}
+
+int
+wf_open(const struct wf_request *r)
+{
+	return (strcmp(r->state, "pending") == 0 ||
+	    strcmp(r->state, "active") == 0) &&
+	    r->step >= 0 && (size_t)r->step < r->snap.nsteps;
+}
+
+static void
+parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
+{
+	struct berval **v;
+	char buf[32];
+	long long n;
+	int i;
+
+	memset(ev, 0, sizeof(*ev));
+	dir_get(ld, e, "kunciId", ev->rdn, sizeof(ev->rdn));
+	dir_get(ld, e, "kunciActor", ev->actor, sizeof(ev->actor));
+	dir_get(ld, e, "kunciAsUser", ev->as, sizeof(ev->as));
+	dir_get(ld, e, "kunciDecision", ev->decision, sizeof(ev->decision));
+	dir_get(ld, e, "kunciStep", ev->stepname, sizeof(ev->stepname));
+	dir_get(ld, e, "kunciRole", ev->role, sizeof(ev->role));
+	ev->time = get_time(ld, e, "kunciTime");
+	ev->step = -1;
+	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
+	    num(buf, 0, WF_MAX_STEPS, &n) == 0)
+		ev->step = (int)n;
+	/* kunciNote: the note, and "credential: X" for a provision. */
+	v = ldap_get_values_len(ld, e, "kunciNote");
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		size_t len = v[i]->bv_len;
+
+		if (len > 12 && memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
+			len -= 12;
+			if (len > WF_CRED_MAX)
+				len = WF_CRED_MAX;
+			memcpy(ev->cred, v[i]->bv_val + 12, len);
+			ev->cred[len] = '\0';
+		} else {
+			if (len > WF_NOTE_MAX)
+				len = WF_NOTE_MAX;
+			memcpy(ev->note, v[i]->bv_val, len);
+			ev->note[len] = '\0';
+		}
+	}
+	ldap_value_free_len(v);
+}
+
+static int
+cmp_event(const void *a, const void *b)
+{
+	const struct wf_event *x = a, *y = b;
+
+	int rx, ry;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	/* Within one second: the submission, then the steps in order. */
+	rx = strcmp(x->rdn, "submit") == 0 ? -1 :
+	    x->step >= 0 ? x->step : WF_MAX_STEPS;
+	ry = strcmp(y->rdn, "submit") == 0 ? -1 :
+	    y->step >= 0 ? y->step : WF_MAX_STEPS;
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x->rdn, y->rdn);
+}
+
+/* Events under the request dn matching filter. */
+static int
+search_events(struct wf *w, const char *dn, const char *filter,
+    struct wf_event **evp, size_t *np)
+{
+	char *attrs[] = { U("kunciId"), U("kunciActor"), U("kunciAsUser"),
+	    U("kunciDecision"), U("kunciStep"), U("kunciRole"), U("kunciTime"),
+	    U("kunciStepIndex"), U("kunciNote"), NULL };
+	LDAPMessage *res = NULL, *e;
+	struct wf_event *ev = NULL;
+	size_t n = 0, cnt;
+	LDAP *ld;
+	int rc;
+
+	*evp = NULL;
+	*np = 0;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_ONELEVEL, filter, attrs, 0,
+	    NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "reading events");
+	}
+	cnt = (size_t)ldap_count_entries(ld, res);
+	if (cnt > 0 && (ev = calloc(cnt, sizeof(*ev))) == NULL) {
+		ldap_msgfree(res);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
+	    e = ldap_next_entry(ld, e))
+		parse_event(ld, e, &ev[n++]);
+	ldap_msgfree(res);
+	if (n > 1)
+		qsort(ev, n, sizeof(*ev), cmp_event);
+	*evp = ev;
+	*np = n;
+	return EX_OK;
+}
+
+int
+wf_events(struct wf *w, const struct wf_request *r, struct wf_event **ev,
+    size_t *n)
+{
+	return search_events(w, r->dn, "(objectClass=kunciEvent)", ev, n);
+}
+
+/*
+ * Add an event entry kunciId=rdn under the request.  Returns EX_OK,
+ * EX_CANTCREAT when it already exists, or an error status.
+ */
+static int
+add_event(struct wf *w, const struct wf_request *r, const char *rdn,
+    const char *actor, const char *as, const char *decision, int step,
+    const char *role, const char *note, const char *cred)
+{
+	char dn[DIR_DN_MAX + 128], now[32], idx[16], cv[WF_CRED_MAX + 16];
+	struct dir_mods m;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, r->dn);
+	gt(now, sizeof(now), time(NULL));
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciEvent");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", rdn);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciTime", now);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciActor", actor);
+	if (as != NULL && *as != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAsUser", as);
+	if (decision != NULL)
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDecision", decision);
+	if (step >= 0 && (size_t)step < r->snap.nsteps) {
+		snprintf(idx, sizeof(idx), "%d", step);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", idx);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep",
+		    r->snap.steps[step].name);
+	}
+	if (role != NULL && *role != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciRole", role);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", r->state);
+	if (note != NULL && *note != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
+	if (cred != NULL && *cred != '\0') {
+		snprintf(cv, sizeof(cv), "credential: %s", cred);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", cv);
+	}
+	if (m.err) {
+		dir_mods_free(&m);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
+	if (rc == LDAP_ALREADY_EXISTS)
+		st = EX_CANTCREAT;
+	else if (rc != LDAP_SUCCESS)
+		st = ldfail(w, rc, "writing the event");
+	dir_mods_free(&m);
+	return st;
+}
+
+static void
+del_event(struct wf *w, const struct wf_request *r, const char *rdn)
+{
+	char dn[DIR_DN_MAX + 128];
+	LDAP *ld;
+	int rc;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return;
+	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, r->dn);
+	rc = ldap_delete_ext_s(ld, dn, NULL, NULL);
+	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT)
+		log_warnx("request %s: removing event %s: %s", r->id, rdn,
+		    ldap_err2string(rc));
+}
+
+/*
+ * Modify the request under the assertion (kunciState=<state>)
+ * (kunciStepIndex=<step>).  EX_OK, EX_TEMPFAIL when the assertion failed
+ * (someone else moved the request first), or an error.
+ */
+static int
+cas_modify(struct wf *w, const struct wf_request *r, struct dir_mods *m)
+{
+	char filter[128];
+	LDAPControl *ctrl = NULL, *ctrls[2];
+	LDAP *ld;
+	int rc;
+
+	if (m->err)
+		return fail(w, EX_OSERR, "out of memory");
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(filter, sizeof(filter),
+	    "(&(kunciState=%s)(kunciStepIndex=%d))", r->state, r->step);
+	rc = ldap_create_assertion_control(ld, filter, 1, &ctrl);
+	if (rc != LDAP_SUCCESS)
+		return ldfail(w, rc, "assertion control");
+	ctrls[0] = ctrl;
+	ctrls[1] = NULL;
+	rc = ldap_modify_ext_s(ld, r->dn, m->p, ctrls, NULL);
+	ldap_control_free(ctrl);
+	if (rc == LDAP_ASSERTION_FAILED)
+		return EX_TEMPFAIL;
+	if (rc != LDAP_SUCCESS)
+		return ldfail(w, rc, "updating the request");
+	return EX_OK;
+}
+
+/* ---------------------------------------------------------- the engine */
+
+static const char *
+step_name(const struct wf_request *r)
+{
+	if (r->step >= 0 && (size_t)r->step < r->snap.nsteps)
+		return r->snap.steps[r->step].name;
+	return "";
+}
+
+/* Create the grant (idempotent: its DN is the request id). */
+static int
+make_grant(struct wf *w, const struct wf_request *r, const char *cred,
+    int *created)
+{
+	char dn[DIR_DN_MAX], esc[ESC_ID], nb[32], na[32], now[32];
+	struct dir_mods m;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	*created = 0;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	if (ldapc_escape_dn(esc, sizeof(esc), r->id) == -1)
+		return fail(w, EX_SOFTWARE, "bad request id");
+	snprintf(dn, sizeof(dn), "kunciId=%s,ou=grants,%s", esc,
+	    w->cfg->directory.kunci_base);
+	gt(nb, sizeof(nb), r->not_before);
+	gt(na, sizeof(na), r->not_after);
+	gt(now, sizeof(now), time(NULL));
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciGrant");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", r->id);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciSubject", r->subject);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciResource", r->resource);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStatus", "active");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotBefore", nb);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotAfter", na);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciRequestRef", r->id);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", now);
+	if (*r->type != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAccessType", r->type);
+	if (cred != NULL && *cred != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCredential", cred);
+	if (m.err) {
+		dir_mods_free(&m);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
+	if (rc == LDAP_SUCCESS)
+		*created = 1;
+	else if (rc != LDAP_ALREADY_EXISTS)
+		st = ldfail(w, rc, "creating the grant");
+	dir_mods_free(&m);
+	return st;
+}
+
+static void
+fill_step_mods(struct wf *w, const struct wf_request *r, int next,
+    const char *state, time_t now, struct dir_mods *m)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", next);
+	dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStepIndex", buf);
+	dir_mods_add(m, LDAP_MOD_REPLACE, "kunciState", state);
+	gt(buf, sizeof(buf), now);
+	dir_mods_add(m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
+	if ((size_t)next < r->snap.nsteps) {
+		const struct wf_step *s = &r->snap.steps[next];
+		time_t dl = wf_deadline(w->cfg, now, s->sla, s->bd);
+
+		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStep", s->name);
+		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStepSince", buf);
+		if (dl != 0) {
+			gt(buf, sizeof(buf), dl);
+			dir_mods_add(m, LDAP_MOD_REPLACE, "kunciDeadline", buf);
+		} else
+			dir_mods_add(m, LDAP_MOD_REPLACE, "kunciDeadline",
+			    NULL);
+	} else {
+		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStep", NULL);
+		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStepSince", NULL);
+		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
+	}
+}
+
+/*
+ * Roll the request forward as far as its events allow: auto-complete
+ * notify steps, end it on a rejection, advance a step whose quorum is met,
+ * create the grant.  Every write is idempotent or asserted, so any number
+ * of kuncid processes may settle the same request at once.
+ */
+static int
+settle(struct wf *w, const char *id)
+{
+	struct wf_request r;
+	struct wf_event *ev = NULL;
+	struct dir_mods m;
+	char filter[128], cred[WF_CRED_MAX + 1];
+	size_t n, i;
+	int st, iter, approvals, rejects, created;
+	time_t now;
+
+	for (iter = 0; iter < 3 * WF_MAX_STEPS; iter++) {
+		if ((st = wf_load(w, id, &r)) != EX_OK)
+			return st;
+		if (!wf_open(&r)) {
+			wf_request_free(&r);
+			return EX_OK;
+		}
+		const struct wf_step *s = &r.snap.steps[r.step];
+
+		if (s->kind == CFG_KIND_NOTIFY) {
+			char rdn[32];
+
+			snprintf(rdn, sizeof(rdn), "step-%d-1", r.step);
+			st = add_event(w, &r, rdn, ACTOR_KUNCID, NULL,
+			    "approve", r.step, s->role,
+			    "requester informed", NULL);
+			if (st == EX_OK) {
+				log_audit("request.notify", "request", r.id,
+				    "actor", ACTOR_KUNCID, "step", s->name,
+				    "subject", r.subject, "requester",
+				    r.requester, "state", r.state, NULL);
+				prov_event(w, &r, "inform", r.step);
+			}
+			else if (st != EX_CANTCREAT) {
+				wf_request_free(&r);
+				return st;
+			}
+		}
+		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+		    "(kunciStepIndex=%d)(kunciId=step-*))", r.step);
+		if ((st = search_events(w, r.dn, filter, &ev, &n)) != EX_OK) {
+			wf_request_free(&r);
+			return st;
+		}
+		approvals = rejects = 0;
+		for (i = 0; i < n; i++) {
+			if (strcmp(ev[i].decision, "reject") == 0)
+				rejects++;
+			else if (strcmp(ev[i].decision, "approve") == 0)
+				approvals++;
+		}
+		free(ev);
+		ev = NULL;
+		now = time(NULL);
+		dir_mods_init(&m);
+		if (rejects > 0) {
+			/* A closed request has no deadline. */
+			{
+				char b[32];
+
+				gt(b, sizeof(b), now);
+				dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState",
+				    "rejected");
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciUpdated", b);
+				dir_mods_add(&m, LDAP_MOD_REPLACE,
+				    "kunciDeadline", NULL);
+			}
+			st = cas_modify(w, &r, &m);
+			dir_mods_free(&m);
+			if (st == EX_OK) {
+				log_audit("request.reject", "request", r.id,
+				    "step", s->name, "resource", r.resource,
+				    "subject", r.subject, "requester",
+				    r.requester, "state", "rejected", NULL);
+				prov_event(w, &r, "rejected", r.step);
+			}
+			wf_request_free(&r);
+			if (st == EX_OK)
+				return EX_OK;
+			if (st != EX_TEMPFAIL)
+				return st;
+			continue;
+		}
+		if (approvals < s->quorum) {
+			dir_mods_free(&m);
+			wf_request_free(&r);
+			return EX_OK;
+		}
+		/* The step is done. */
+		created = 0;
+		if (r.step == r.snap.grant_at &&
+		    strcmp(r.type, PROV_REMOVAL_TYPE) == 0) {
+			/* A removal (C3): take the grant away here. */
+			if ((st = prov_removal(w, &r)) != EX_OK) {
+				dir_mods_free(&m);
+				wf_request_free(&r);
+				return st;
+			}
+		} else if (r.step == r.snap.grant_at) {
+			cred[0] = '\0';
+			/* The credential comes from a provision step. */
+			snprintf(filter, sizeof(filter),
+			    "(&(objectClass=kunciEvent)(kunciId=step-*)"
+			    "(kunciDecision=approve))");
+			if ((st = search_events(w, r.dn, filter, &ev, &n)) !=
+			    EX_OK) {
+				wf_request_free(&r);
+				return st;
+			}
+			for (i = 0; i < n; i++)
+				if (ev[i].cred[0] != '\0')
+					u_strlcpy(cred, ev[i].cred,
+					    sizeof(cred));
+			free(ev);
+			ev = NULL;
+			if ((st = make_grant(w, &r, cred, &created)) != EX_OK) {
+				wf_request_free(&r);
+				return st;
+			}
+			if (created) {
+				log_audit("grant.create", "grant", r.id,
+				    "request", r.id, "subject", r.subject,
+				    "resource", r.resource, "credential", cred,
+				    NULL);
+				prov_granted(w, &r, cred);
+				u_strlcpy(r.grant, r.id, sizeof(r.grant));
+				prov_event(w, &r, "approved", r.step);
+			}
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciGrantRef",
+			    r.id);
+		}
+		fill_step_mods(w, &r, r.step + 1,
+		    r.step >= r.snap.grant_at ? "active" : "pending", now, &m);
+		st = cas_modify(w, &r, &m);
+		dir_mods_free(&m);
+		if (st == EX_OK && (size_t)r.step + 1 == r.snap.nsteps)
+			log_audit("request.complete", "request", r.id,
+			    "resource", r.resource, "subject", r.subject,
+			    "grant", r.id, NULL);
+		else if (st == EX_OK && r.step == r.snap.grant_at)
+			log_audit("request.approved", "request", r.id,
+			    "resource", r.resource, "subject", r.subject,
+			    "grant", r.id, NULL);
+		if (st == EX_OK)
+			prov_event(w, &r, "waiting", r.step + 1);
+		wf_request_free(&r);
+		if (st != EX_OK && st != EX_TEMPFAIL)
+			return st;
+	}
+	return EX_OK;
+}
+
+/* ---------------------------------------------------------- submitting */
+
+static int
+next_id(struct wf *w, char id[WF_ID_MAX + 1])
+{
+	char dn[DIR_DN_MAX], cur[32], nxt[32];
+	char *attrs[] = { U("kunciCounter"), NULL };
+	char *oc[] = { U("kunciIdCounter"), NULL }, *cnv[2];
+	char *one[] = { U("1"), NULL };
+	char *odel[2], *oadd[2];
+	LDAPMod mo, mc, mv, *am[4], md, ma, *mm[3];
+	LDAPMessage *res = NULL, *e;
+	struct tm tm;
+	time_t now = time(NULL);
+	long long v;
+	LDAP *ld;
+	int rc, tries, year;
+
+	localtime_r(&now, &tm);
+	year = tm.tm_year + 1900;
+	snprintf(cur, sizeof(cur), "request-%d", year);
+	snprintf(dn, sizeof(dn), "cn=%s,ou=counters,%s", cur,
+	    w->cfg->directory.kunci_base);
+	for (tries = 0; tries < 50; tries++) {
+		if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+			return EX_UNAVAILABLE;
+		rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
+		    "(objectClass=kunciIdCounter)", attrs, 0, NULL, NULL, NULL,
+		    1, &res);
+		if (rc == LDAP_NO_SUCH_OBJECT) {
+			ldap_msgfree(res);
+			res = NULL;
+			snprintf(nxt, sizeof(nxt), "request-%d", year);
+			cnv[0] = nxt;
+			cnv[1] = NULL;
+			mo.mod_op = LDAP_MOD_ADD;
+			mo.mod_type = (char *)(uintptr_t)"objectClass";
+			mo.mod_values = oc;
+			mc.mod_op = LDAP_MOD_ADD;
+			mc.mod_type = (char *)(uintptr_t)"cn";
+			mc.mod_values = cnv;
+			mv.mod_op = LDAP_MOD_ADD;
+			mv.mod_type = (char *)(uintptr_t)"kunciCounter";
+			mv.mod_values = one;
+			am[0] = &mo;
+			am[1] = &mc;
+			am[2] = &mv;
+			am[3] = NULL;
+			rc = ldap_add_ext_s(ld, dn, am, NULL, NULL);
+			if (rc == LDAP_SUCCESS) {
+				v = 1;
+				goto done;
+			}
+			if (rc == LDAP_ALREADY_EXISTS)
+				continue;
+			return ldfail(w, rc, "creating the id counter");
+		}
+		if (rc != LDAP_SUCCESS) {
+			ldap_msgfree(res);
+			return ldfail(w, rc, "reading the id counter");
+		}
+		e = ldap_first_entry(ld, res);
+		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
+		    sizeof(cur)) == -1 ||
+		    num(cur, 0, 999999998, &v) == -1) {
+			ldap_msgfree(res);
+			return fail(w, EX_SOFTWARE, "bad id counter %s", dn);
+		}
+		ldap_msgfree(res);
+		res = NULL;
+		/* Delete the value we read and add the next one: the modify
+		 * fails (noSuchAttribute) if someone got there first. */
+		snprintf(nxt, sizeof(nxt), "%lld", v + 1);
+		odel[0] = cur;
+		odel[1] = NULL;
+		oadd[0] = nxt;
+		oadd[1] = NULL;
+		md.mod_op = LDAP_MOD_DELETE;
+		md.mod_type = (char *)(uintptr_t)"kunciCounter";
+		md.mod_values = odel;
+		ma.mod_op = LDAP_MOD_ADD;
+		ma.mod_type = (char *)(uintptr_t)"kunciCounter";
+		ma.mod_values = oadd;
+		mm[0] = &md;
+		mm[1] = &ma;
+		mm[2] = NULL;
+		rc = ldap_modify_ext_s(ld, dn, mm, NULL, NULL);
+		if (rc == LDAP_SUCCESS) {
+			v++;
+			goto done;
+		}
+		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
+			continue;
+		return ldfail(w, rc, "advancing the id counter");
+	}
+	return fail(w, EX_TEMPFAIL, "id counter busy, try again");
+done:
+	{
+		char idb[64];
+
+		snprintf(idb, sizeof(idb), "%d-%06lld", year, v);
+		u_strlcpy(id, idb, WF_ID_MAX + 1);
+	}
+	return EX_OK;
+}
+
+/* May actor submit for subject?  Self, an admin, the subject's manager, or
+ * a colleague in the same requesting unit (a group that is not a role). */
+static int
+may_submit_for(struct wf *w, const struct wf_actor *a,
+    const struct dir_person *subj, int *ok)
+{
+	char e1[3 * DIR_DN_MAX + 1], e2[3 * DIR_DN_MAX + 1];
+	char *filter, *attrs[] = { U("1.1"), NULL }, *gdn;
+	LDAPMessage *res = NULL, *e;
+	size_t i, fl;
+	LDAP *ld;
+	int rc, role;
+
+	*ok = 0;
+	if (strcmp(a->p.uid, subj->uid) == 0 || a->admin ||
+	    (subj->manager[0] != '\0' &&
+	    dir_dn_equal(subj->manager, a->p.dn))) {
+		*ok = 1;
+		return EX_OK;
+	}
+	if (ldapc_escape_filter(e1, sizeof(e1), a->p.dn) == -1 ||
+	    ldapc_escape_filter(e2, sizeof(e2), subj->dn) == -1)
+		return EX_OK;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	fl = strlen(e1) + strlen(e2) + 64;
+	if ((filter = malloc(fl)) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	snprintf(filter, fl, "(&(objectClass=groupOfNames)(member=%s)"
+	    "(member=%s))", e1, e2);
+	rc = ldap_search_ext_s(ld, w->cfg->directory.groups_base,
+	    LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL,
+	    LDAP_NO_LIMIT, &res);
+	free(filter);
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "unit lookup");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL && !*ok;
+	    e = ldap_next_entry(ld, e)) {
+		if ((gdn = ldap_get_dn(ld, e)) == NULL)
+			continue;
+		role = 0;
+		for (i = 0; i < w->cfg->nroles; i++)
+			if (dir_dn_equal(gdn, w->cfg->roles[i].group))
+				role = 1;
+		if (!role)
+			*ok = 1;
+		ldap_memfree(gdn);
+	}
+	ldap_msgfree(res);
+	return EX_OK;
+}
+
+int
+wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
+    const char *type, const char *reason, const char *from,
+    const char *until, const char *for_uid, char id[WF_ID_MAX + 1])
+{
+	const struct kunci_cfg *cfg = w->cfg;
+	const struct cfg_workflow *wfc;
+	struct dir_resource res;
+	struct dir_person subj, mgr;
+	struct wf_request r;
+	struct dir_mods m;
+	char *snap = NULL, buf[32], dn[DIR_DN_MAX];
+	time_t now = time(NULL), nb, na, dl;
+	size_t i;
+	int st, ok;
+	LDAP *ld;
+
+	id[0] = '\0';
+	memset(&r, 0, sizeof(r));
+	if (!a->person)
+		return fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+	if (type == NULL || *type == '\0')
+		return fail(w, EX_USAGE, "--type is required");
+	if (!valid_word(type, WF_TYPE_MAX, "._-"))
+		return fail(w, EX_DATAERR, "bad access type: %.80s "
+		    "(letters, digits, . _ -; at most %d bytes)", type,
+		    WF_TYPE_MAX);
+	if ((st = check_text(w, "reason", reason, (size_t)
+	    cfg->requests.max_reason, 1)) != EX_OK)
+		return st;
+	if (resource == NULL || *resource == '\0')
+		return fail(w, EX_USAGE, "--resource is required");
+	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
+		return fail(w, EX_DATAERR, "unknown resource: %.80s",
+		    resource);
+	/* The validity window. */
+	nb = now;
+	if (from != NULL && wf_parse_when(from, 0, &nb) == -1)
+		return fail(w, EX_DATAERR, "malformed date: %.40s "
+		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", from);
+	if (until != NULL) {
+		if (wf_parse_when(until, 1, &na) == -1)
+			return fail(w, EX_DATAERR, "malformed date: %.40s "
+			    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", until);
+	} else
+		na = nb + (time_t)cfg->requests.max_duration;
+	if (na <= nb)
+		return fail(w, EX_DATAERR, "--until must be after --from");
+	if (na <= now)
+		return fail(w, EX_DATAERR, "--until is in the past");
+	if ((int64_t)(na - nb) > cfg->requests.max_duration) {
+		char d[32];
+
+		u_format_duration(cfg->requests.max_duration, 0, d, sizeof(d));
+		return fail(w, EX_DATAERR, "validity window too long: at most "
+		    "%s", d);
+	}
+	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
+	    sizeof(w->err))) != EX_OK)
+		return st;
+	if ((wfc = cfg_workflow(cfg, w->sub_workflow != NULL ?
+	    w->sub_workflow : res.workflow)) == NULL)
+		return fail(w, EX_CONFIG, "resource %s names workflow %s, "
+		    "which is not configured", res.name, res.workflow);
+	if (wfc->nsteps > WF_MAX_STEPS)
+		return fail(w, EX_CONFIG, "workflow %s has too many steps",
+		    wfc->name);
+	/* The subject. */
+	if (for_uid != NULL && strcmp(for_uid, a->p.uid) != 0) {
+		if ((st = dir_person_by_uid(w->lc, cfg, for_uid, &subj,
+		    w->err, sizeof(w->err))) != EX_OK)
+			return st;
+		/* A removal's caller checked who may ask (prov.h). */
+		if (w->sub_workflow != NULL)
+			ok = 1;
+		else if ((st = may_submit_for(w, a, &subj, &ok)) != EX_OK)
+			return st;
+		if (!ok) {
+			log_audit("request.refused", "actor", a->p.uid, "as",
+			    a->as, "action", "submit", "subject", subj.uid,
+			    "resource", res.name, "reason",
+			    "not in the subject's unit", NULL);
+			return fail(w, EX_NOPERM, "you may not request access "
+			    "for %s (not in their unit, not their superior)",
+			    subj.uid);
+		}
+	} else
+		subj = a->p;
+	/* The snapshot, with the direct superior resolved now. */
+	wf_snap_from_cfg(wfc, &r.snap);
+	for (i = 0; i < wfc->nsteps; i++) {
+		struct wf_step *s = &r.snap.steps[i];
+		const struct cfg_step *c = &wfc->steps[i];
+
+		if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0) {
+			if (a->p.manager[0] == '\0')
+				return fail(w, EX_DATAERR, "you have no "
+				    "manager in the directory, and step %s "
+				    "needs your direct superior", c->name);
+			if ((st = dir_person_by_dn(w->lc, cfg, a->p.manager,
+			    &mgr, w->err, sizeof(w->err))) != EX_OK)
+				return st == EX_NOUSER ? fail(w, EX_DATAERR,
+				    "your manager %.200s is not a person",
+				    a->p.manager) : st;
+			u_strlcpy(s->who, mgr.uid, sizeof(s->who));
+		}
+	}
+	if ((snap = malloc(SNAP_MAX)) == NULL)
+		return fail(w, EX_OSERR, "out of memory");
+	if (wf_snap_format(&r.snap, snap, SNAP_MAX) == -1) {
+		free(snap);
+		return fail(w, EX_SOFTWARE, "workflow snapshot too large");
+	}
+	if ((st = next_id(w, id)) != EX_OK) {
+		free(snap);
+		return st;
+	}
+	if (request_dn(w, id, dn, sizeof(dn)) == -1) {
+		free(snap);
+		return fail(w, EX_SOFTWARE, "bad id %s", id);
+	}
+	dir_mods_init(&m);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciRequest");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", id);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciRequester", a->p.uid);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciSubject", subj.uid);
+	if (*a->as != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAsUser", a->as);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciResource", res.name);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflow", wfc->name);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", w->sub_done ? "active" :
+	    "pending");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciAccessType", type);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciReason", reason);
+	gt(buf, sizeof(buf), now);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", buf);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciUpdated", buf);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepSince", buf);
+	gt(buf, sizeof(buf), nb);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotBefore", buf);
+	gt(buf, sizeof(buf), na);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotAfter", buf);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflowSnapshot", snap);
+	if (w->sub_grant != NULL)
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciGrantRef", w->sub_grant);
+	if (w->sub_done) {
+		/* Carried out already (an emergency revocation): closed. */
+		snprintf(buf, sizeof(buf), "%zu", r.snap.nsteps);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", buf);
+		dl = 0;
+	} else {
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", "0");
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep",
+		    r.snap.steps[0].name);
+		dl = wf_deadline(cfg, now, r.snap.steps[0].sla,
+		    r.snap.steps[0].bd);
+	}
+	if (dl != 0) {
+		gt(buf, sizeof(buf), dl);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDeadline", buf);
+	}
+	free(snap);
+	if (m.err) {
+		dir_mods_free(&m);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
+		dir_mods_free(&m);
+		return EX_UNAVAILABLE;
+	}
+	st = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
+	dir_mods_free(&m);
+	if (st != LDAP_SUCCESS)
+		return ldfail(w, st, "writing the request");
+	log_audit("request.submit", "request", id, "actor", a->p.uid, "as",
+	    a->as, "subject", subj.uid, "resource", res.name, "workflow",
+	    wfc->name, "type", type, "reason", reason, NULL);
+	/* The submit event: the request entry is the record; the event
+	 * gives the history a first line.  Losing it in a crash loses no
+	 * state. */
+	u_strlcpy(r.dn, dn, sizeof(r.dn));
+	u_strlcpy(r.id, id, sizeof(r.id));
+	u_strlcpy(r.state, "pending", sizeof(r.state));
+	(void)add_event(w, &r, "submit", a->p.uid, a->as, "submit", -1,
+	    NULL, NULL, NULL);
+	u_strlcpy(r.requester, a->p.uid, sizeof(r.requester));
+	u_strlcpy(r.subject, subj.uid, sizeof(r.subject));
+	u_strlcpy(r.resource, res.name, sizeof(r.resource));
+	u_strlcpy(r.type, type, sizeof(r.type));
+	r.reason = (char *)(uintptr_t)reason;
+	r.not_after = na;
+	if (w->sub_grant != NULL)
+		u_strlcpy(r.grant, w->sub_grant, sizeof(r.grant));
+	if (!w->sub_done) {
+		prov_event(w, &r, "submit", -1);
+		prov_event(w, &r, "waiting", 0);
+	}
+	r.reason = NULL;
+	if (w->sub_done)
+		return EX_OK;
+	return settle(w, id);
+}
+
+/* ---------------------------------------------------------------- acts */
+
+static void
+refuse_audit(const struct wf_actor *a, const struct wf_request *r,
+    const char *action, const char *why)
+{
+	log_audit("request.refused", "request", r->id, "actor", a->p.uid,
+	    "as", a->as, "action", action, "step", step_name(r), "resource",
+	    r->resource, "subject", r->subject, "reason", why, NULL);
+}
+
+int
+wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
+{
+	const struct wf_step *s;
+	struct dir_resource res;
+	char err[256];
+	int idx, yes = 0;
+
+	if (!a->person || !wf_open(r))
+		return 0;
+	s = &r->snap.steps[r->step];
+	if (s->kind == CFG_KIND_NOTIFY)
+		return 0;
+	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
+		return strcmp(a->p.uid, r->requester) == 0 ||
+		    strcmp(a->p.uid, r->subject) == 0;
+	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+		return strcmp(a->p.uid, s->who) == 0;
+	if (strcmp(s->role, CFG_ROLE_OWNER) == 0) {
+		if (dir_resource(w->lc, w->cfg, r->resource, &res, err,
+		    sizeof(err)) != EX_OK || res.owner[0] == '\0')
+			return 0;
+		if (dir_is_member(w->lc, res.owner, a->p.dn, &yes, err,
+		    sizeof(err)) != EX_OK)
+			return 0;
+		return yes;
+	}
+	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
+		return 0;
+	return (a->roles >> idx) & 1;
+}
+
+/* The first deciding event on step i, for "who decided first". */
+static void
+first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
+    size_t whosz, char *when, size_t whensz)
+{
+	struct wf_event *ev = NULL;
+	char filter[96];
+	struct tm tm;
+	size_t n;
+
+	u_strlcpy(who, "someone else", whosz);
+	when[0] = '\0';
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciStepIndex=%d)(kunciId=step-*))", i);
+	if (search_events(w, r->dn, filter, &ev, &n) != EX_OK || n == 0) {
+		free(ev);
+		return;
+	}
+	u_strlcpy(who, ev[0].actor, whosz);
+	if (localtime_r(&ev[0].time, &tm) != NULL)
+		strftime(when, whensz, "%Y-%m-%d %H:%M:%S", &tm);
+	free(ev);
+}
+
+int
+wf_act(struct wf *w, const struct wf_actor *a, const char *id,
+    const char *decision, const char *stepwant, const char *note,
+    const char *cred)
+{
+	struct wf_request r;
+	struct wf_event *ev = NULL;
+	const struct wf_step *s;
+	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
+	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[160];
+	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
+	    "approve";
+	int reject = strcmp(decision, "reject") == 0;
+	size_t n, i;
+	int st, k, idx;
+
+	memset(&r, 0, sizeof(r));
+	if (!a->person)
+		return fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+	if ((st = check_text(w, reject ? "reason" : "note", note,
+	    WF_NOTE_MAX, reject)) != EX_OK)
+		return st;
+	if (cred != NULL && *cred != '\0' &&
+	    !valid_word(cred, WF_CRED_MAX, "._:@/-"))
+		return fail(w, EX_DATAERR, "bad credential: letters, digits, "
+		    ". _ : @ / -; at most %d bytes", WF_CRED_MAX);
+	/* Finish whatever a crash left half-done first. */
+	if ((st = settle(w, id)) != EX_OK)
+		return st;
+	if ((st = wf_load(w, id, &r)) != EX_OK)
+		return st;
+	if (!wf_open(&r)) {
+		st = fail(w, EX_DATAERR, "request %s is closed (%s)", r.id,
+		    strcmp(r.state, "active") == 0 ? "done" : r.state);
+		goto out;
+	}
+	s = &r.snap.steps[r.step];
+	if (stepwant != NULL && strcmp(stepwant, s->name) != 0) {
+		/* The step meant was decided already (or never existed). */
+		for (i = 0; i < r.snap.nsteps; i++)
+			if (strcmp(r.snap.steps[i].name, stepwant) == 0)
+				break;
+		if (i == r.snap.nsteps) {
+			st = fail(w, EX_DATAERR, "request %s has no step %.64s",
+			    r.id, stepwant);
+			goto out;
+		}
+		if ((int)i < r.step) {
+			first_decider(w, &r, (int)i, who, sizeof(who), when,
+			    sizeof(when));
+			log_audit("request.conflict", "request", r.id,
+			    "actor", a->p.uid, "as", a->as, "step", stepwant,
+			    "decision", action, "first", who, NULL);
+			st = fail(w, EX_TEMPFAIL, "step %s of request %s was "
+			    "already decided by %s at %s", stepwant, r.id,
+			    who, when);
+			goto out;
+		}
+		st = fail(w, EX_DATAERR, "request %s is at step %s, not %s",
+		    r.id, s->name, stepwant);
+		goto out;
+	}
+	if (s->kind == CFG_KIND_NOTIFY) {
+		st = fail(w, EX_TEMPFAIL, "step %s is done by kuncid", s->name);
+		goto out;
+	}
+	/* Who may act. */
+	why[0] = '\0';
+	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
+	    (strcmp(a->p.uid, r.requester) == 0 ||
+	    strcmp(a->p.uid, r.subject) == 0))
+		snprintf(why, sizeof(why), "you cannot decide your own "
+		    "request");
+	else if (!wf_can_act(w, a, &r)) {
+		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+			snprintf(why, sizeof(why), "step %s is for the "
+			    "requester's direct superior (%s)", s->name,
+			    s->who);
+		else
+			snprintf(why, sizeof(why), "step %s needs role %s, "
+			    "which you do not hold", s->name, s->role);
+	}
+	if (why[0] == '\0' && reject && !s->may_reject)
+		snprintf(why, sizeof(why), "step %s (%s) cannot reject",
+		    s->name, cfg_kind_name(s->kind));
+	if (why[0] == '\0') {
+		/* One act per person per step; and with one_act, one
+		 * deciding act per person per request. */
+		if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1) {
+			st = fail(w, EX_DATAERR, "bad user name");
+			goto out;
+		}
+		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+		    "(kunciId=step-*)(kunciActor=%s))", esc);
+		if ((st = search_events(w, r.dn, filter, &ev, &n)) != EX_OK)
+			goto out;
+		for (i = 0; i < n && why[0] == '\0'; i++) {
+			if (ev[i].step == r.step)
+				snprintf(why, sizeof(why), "you already acted "
+				    "on step %s", s->name);
+			else if (r.snap.one_act && deciding(s->kind) &&
+			    ev[i].step >= 0 &&
+			    (size_t)ev[i].step < r.snap.nsteps &&
+			    deciding(r.snap.steps[ev[i].step].kind))
+				snprintf(why, sizeof(why), "you already "
+				    "decided on this request (step %s); "
+				    "workflow %s allows one decision per "
+				    "person", ev[i].stepname, r.snap.workflow);
+		}
+		free(ev);
+		ev = NULL;
+	}
+	if (why[0] != '\0') {
+		refuse_audit(a, &r, action, why);
+		st = fail(w, EX_NOPERM, "refused: %s", why);
+		goto out;
+	}
+	if (s->kind == CFG_KIND_PROVISION && !reject &&
+	    (cred == NULL || *cred == '\0') &&
+	    r.snap.grant_kind != CFG_GRANT_NONE) {
+		st = fail(w, EX_USAGE, "step %s issues the %s: give %s",
+		    s->name, r.snap.grant_kind == CFG_GRANT_CARD ?
+		    "access card" : "account",
+		    r.snap.grant_kind == CFG_GRANT_CARD ? "--serial SERIAL" :
+		    "--account NAME");
+		goto out;
+	}
+	if (s->kind != CFG_KIND_PROVISION && cred != NULL && *cred != '\0') {
+		st = fail(w, EX_USAGE, "--serial/--account belong to a "
+		    "provision step, not %s", s->name);
+		goto out;
+	}
+	/* A card or account that cannot be issued: refuse before acting. */
+	if (s->kind == CFG_KIND_PROVISION && !reject &&
+	    (st = prov_check_cred(w, &r, cred)) != EX_OK)
+		goto out;
+	/* Claim a slot of the step's quorum: the add decides races. */
+	idx = r.step;
+	for (k = 1; k <= s->quorum; k++) {
+		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
+		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
+		    s->role, note, cred);
+		if (st != EX_CANTCREAT)
+			break;
+	}
+	if (st == EX_CANTCREAT) {
+		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
+		log_audit("request.conflict", "request", r.id, "actor",
+		    a->p.uid, "as", a->as, "step", s->name, "decision", action,
+		    "first", who, NULL);
+		st = fail(w, EX_TEMPFAIL, "step %s of request %s was already "
+		    "decided by %s at %s", s->name, r.id, who, when);
+		goto out;
+	}
+	if (st != EX_OK)
+		goto out;
+	log_audit("request.step", "request", r.id, "actor", a->p.uid, "as",
+	    a->as, "step", s->name, "kind", cfg_kind_name(s->kind),
+	    "decision", action, "resource", r.resource, "subject", r.subject,
+	    "credential", cred, "reason", note, NULL);
+	/* Our event is written; move the request on. */
+	if ((st = settle(w, id)) != EX_OK)
+		goto out;
+	{
+		struct wf_request after;
+
+		if (wf_load(w, id, &after) == EX_OK) {
+			int closed_under_us = after.step == idx &&
+			    !wf_open(&after) &&
+			    strcmp(after.state, "rejected") != 0;
+
+			if (closed_under_us) {
+				/* Cancelled or expired between our read and
+				 * our write: the act did not count. */
+				del_event(w, &r, rdn);
+				log_audit("request.void", "request", r.id,
+				    "actor", a->p.uid, "as", a->as, "step",
+				    s->name, "reason", after.state, NULL);
+				st = fail(w, EX_TEMPFAIL, "request %s was %s "
+				    "meanwhile; nothing done", r.id,
+				    after.state);
+				wf_request_free(&after);
+				goto out;
+			}
+			if (!w->info_secret && w->info[0] == '\0')
+				snprintf(w->info, sizeof(w->info), "%s",
+				    after.step > idx || !wf_open(&after) ?
+				    "" : "waiting for the rest of the quorum");
+			wf_request_free(&after);
+		}
+	}
+out:
+	wf_request_free(&r);
+	return st;
+}
+
+int
+wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
+    const char *reason)
+{
+	struct wf_request r;
+	struct dir_mods m;
+	char buf[32];
+	int st;
+
+	if (!a->person)
+		return fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+	if ((st = check_text(w, "reason", reason, WF_NOTE_MAX, 0)) != EX_OK)
+		return st;
+	if ((st = settle(w, id)) != EX_OK)
+		return st;
+	if ((st = wf_load(w, id, &r)) != EX_OK)
+		return st;
+	if (strcmp(r.state, "pending") != 0) {
+		st = fail(w, EX_DATAERR, "request %s can no longer be "
+		    "cancelled (%s)", r.id, r.state);
+		goto out;
+	}
+	if (strcmp(a->p.uid, r.requester) != 0 &&
+	    strcmp(a->p.uid, r.subject) != 0) {
+		refuse_audit(a, &r, "cancel", "only the requester may cancel");
+		st = fail(w, EX_NOPERM, "refused: only the requester may "
+		    "cancel request %s", r.id);
+		goto out;
+	}
+	dir_mods_init(&m);
+	gt(buf, sizeof(buf), time(NULL));
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "cancelled");
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
+	st = cas_modify(w, &r, &m);
+	dir_mods_free(&m);
+	if (st == EX_TEMPFAIL) {
+		st = fail(w, EX_TEMPFAIL, "request %s changed meanwhile; "
+		    "look again", r.id);
+		goto out;
+	}
+	if (st != EX_OK)
+		goto out;
+	log_audit("request.cancel", "request", r.id, "actor", a->p.uid, "as",
+	    a->as, "step", step_name(&r), "resource", r.resource, "subject",
+	    r.subject, "reason", reason, NULL);
+	u_strlcpy(r.state, "cancelled", sizeof(r.state));
+	(void)add_event(w, &r, "cancel", a->p.uid, a->as, "cancel", -1, NULL,
+	    reason, NULL);
+out:
+	wf_request_free(&r);
+	return st;
+}
+
+int
+wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
+    const char *note)
+{
+	struct wf_request r;
+	struct timespec ts;
+	char rdn[64];
+	int st;
+
+	if (!a->person)
+		return fail(w, EX_NOPERM, "you are not a person in the "
+		    "directory (root: use --as USER)");
+	if ((st = check_text(w, "note", note, WF_NOTE_MAX, 1)) != EX_OK)
+		return st;
+	if ((st = wf_load(w, id, &r)) != EX_OK)
+		return st;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(rdn, sizeof(rdn), "note-%lld%06ld-%.20s",
+	    (long long)ts.tv_sec, ts.tv_nsec / 1000, a->p.uid);
+	st = add_event(w, &r, rdn, a->p.uid, a->as, "comment", -1, NULL,
+	    note, NULL);
+	if (st == EX_CANTCREAT)
+		st = fail(w, EX_TEMPFAIL, "comment collided; try again");
+	if (st == EX_OK)
+		log_audit("request.comment", "request", r.id, "actor",
+		    a->p.uid, "as", a->as, "reason", note, NULL);
+	wf_request_free(&r);
+	return st;
+}
+
+/* ---------------------------------------------------------------- lists */
+
+int
+wf_list(struct wf *w, const char *filter, size_t max, wf_each_fn cb,
+    void *arg)
+{
+	char base[DIR_DN_MAX];
+	LDAPMessage *res = NULL, *e;
+	struct wf_request *r;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=requests,%s",
+	    w->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter,
+	    req_attrs, 0, NULL, NULL, NULL, (int)max, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "listing requests");
+	}
+	if ((r = malloc(sizeof(*r))) == NULL) {
+		ldap_msgfree(res);
+		return fail(w, EX_OSERR, "out of memory");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e)) {
+		if (parse_request(w, ld, e, r) != EX_OK) {
+			wf_request_free(r);
+			continue;
+		}
+		st = cb(r, arg);
+		wf_request_free(r);
+		if (st != EX_OK)
+			break;
+	}
+	free(r);
+	ldap_msgfree(res);
+	return st;
+}
+
+int
+wf_grants(struct wf *w, const char *filter, size_t max, wf_grant_fn cb,
+    void *arg)
+{
+	char base[DIR_DN_MAX];
+	char *attrs[] = { U("kunciId"), U("kunciSubject"), U("kunciResource"),
+	    U("kunciStatus"), U("kunciAccessType"), U("kunciCredential"),
+	    U("kunciRequestRef"), U("kunciNotBefore"), U("kunciNotAfter"),
+	    U("kunciCreated"), NULL };
+	LDAPMessage *res = NULL, *e;
+	struct wf_grant g;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=grants,%s",
+	    w->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
+	    0, NULL, NULL, NULL, (int)max, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		return ldfail(w, rc, "listing grants");
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e)) {
+		memset(&g, 0, sizeof(g));
+		dir_get(ld, e, "kunciId", g.id, sizeof(g.id));
+		dir_get(ld, e, "kunciSubject", g.subject, sizeof(g.subject));
+		dir_get(ld, e, "kunciResource", g.resource,
+		    sizeof(g.resource));
+		dir_get(ld, e, "kunciStatus", g.status, sizeof(g.status));
+		dir_get(ld, e, "kunciAccessType", g.type, sizeof(g.type));
+		dir_get(ld, e, "kunciCredential", g.cred, sizeof(g.cred));
+		dir_get(ld, e, "kunciRequestRef", g.request,
+		    sizeof(g.request));
+		g.not_before = get_time(ld, e, "kunciNotBefore");
+		g.not_after = get_time(ld, e, "kunciNotAfter");
+		g.created = get_time(ld, e, "kunciCreated");
+		if ((st = cb(&g, arg)) != EX_OK)
+			break;
+	}
+	ldap_msgfree(res);
+	return st;
+}
+
+/* ------------------------------------------------------------ scheduler */
+
+static int
+tick_escalate(struct wf_request *r, void *arg)
+{
+	struct wf *w = arg;
+	const struct wf_step *s;
+	const struct cfg_role *role;
+	char rdn[32];
+	const char *to;
+	int st;
+
+	if (!wf_open(r) || r->deadline == 0 || r->deadline > time(NULL))
+		return EX_OK;
+	s = &r->snap.steps[r->step];
+	role = cfg_role(w->cfg, s->role);
+	to = role != NULL ? role->escalate_to : "";
+	snprintf(rdn, sizeof(rdn), "escalate-%d", r->step);
+	/* The deterministic RDN makes this happen once per step, however
+	 * many kuncid hosts see the deadline pass. */
+	st = add_event(w, r, rdn, ACTOR_KUNCID, NULL, "escalate", r->step,
+	    to, "service standard missed", NULL);
+	if (st == EX_OK) {
+		char dl[32];
+
+		gt(dl, sizeof(dl), r->deadline);
+		log_audit("request.escalate", "request", r->id, "actor",
+		    ACTOR_KUNCID, "step", s->name, "role", s->role, "to", to,
+		    "deadline", dl, "resource", r->resource, "subject",
+		    r->subject, NULL);
+		prov_event(w, r, "escalate", r->step);
+	}
+	return st == EX_UNAVAILABLE ? st : EX_OK;
+}
+
+static int
+tick_expire(struct wf_request *r, void *arg)
+{
+	struct wf *w = arg;
+	struct dir_mods m;
+	char buf[32];
+	time_t now = time(NULL);
+	int st;
+
+	if (strcmp(r->state, "pending") != 0 || r->snap.expire_after <= 0 ||
+	    r->created + (time_t)r->snap.expire_after > now)
+		return EX_OK;
+	dir_mods_init(&m);
+	gt(buf, sizeof(buf), now);
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "expired");
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
+	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
+	st = cas_modify(w, r, &m);
+	dir_mods_free(&m);
+	if (st == EX_OK) {
+		log_audit("request.expire", "request", r->id, "actor",
+		    ACTOR_KUNCID, "step", step_name(r), "resource",
+		    r->resource, "subject", r->subject, NULL);
+		u_strlcpy(r->state, "expired", sizeof(r->state));
+		(void)add_event(w, r, "expire", ACTOR_KUNCID, NULL, "expire",
+		    -1, NULL, NULL, NULL);
+	}
+	return st == EX_UNAVAILABLE ? st : EX_OK;
+}
+
+static int
+tick_settle(struct wf_request *r, void *arg)
+{
+	struct wf *w = arg;
+
+	return settle(w, r->id) == EX_UNAVAILABLE ? EX_UNAVAILABLE : EX_OK;
+}
+
+void
+wf_tick(struct wf *w, time_t now)
+{
+	char filter[256], t[32];
+	int64_t min = INT64_MAX;
+	size_t i;
+
+	gt(t, sizeof(t), now);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
+	    "(|(kunciState=pending)(kunciState=active))(kunciDeadline<=%s))",
+	    t);
+	if (wf_list(w, filter, TICK_MAX, tick_escalate, w) ==
+	    EX_UNAVAILABLE)
+		return;
+	for (i = 0; i < w->cfg->nworkflows; i++)
+		if (w->cfg->workflows[i].expire_after > 0 &&
+		    w->cfg->workflows[i].expire_after < min)
+			min = w->cfg->workflows[i].expire_after;
+	if (w->cfg->requests.pending_expiry > 0 &&
+	    w->cfg->requests.pending_expiry < min)
+		min = w->cfg->requests.pending_expiry;
+	/* Server-side: only requests older than the shortest expiry; each
+	 * one's own snapshot decides. */
+	if (min != INT64_MAX) {
+		gt(t, sizeof(t), now - (time_t)min);
+		snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
+		    "(kunciState=pending)(kunciCreated<=%s))", t);
+		if (wf_list(w, filter, TICK_MAX, tick_expire, w) ==
+		    EX_UNAVAILABLE)
+			return;
+	}
+	if (now - w->last_recover >= RECOVER_EVERY) {
+		if (wf_list(w, "(&(objectClass=kunciRequest)"
+		    "(|(kunciState=pending)(kunciState=active))"
+		    "(kunciStepIndex=*))", TICK_MAX, tick_settle, w) !=
+		    EX_UNAVAILABLE)
+			w->last_recover = now;
+	}
+	/* Guests inside past their time (visit.c). */
+	visit_tick(w, now);
+	/* Grant expiry, allow lists, the outbox (prov.c, notify.c). */
+	prov_tick(w, now);
+}
+

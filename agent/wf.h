@@ -1,0 +1,211 @@
+/*
+ * wf.h: the workflow engine: access requests, their steps, separation of
+ * duties, service standards, escalation, expiry and grants.
+ *
+ * All state lives in LDAP (kuncid keeps none a restart could lose):
+ *
+ *   kunciId=<id>,ou=requests,<kunci_base>		  the request
+ *   kunciId=<event>,kunciId=<id>,ou=requests,<kunci_base> its events
+ *   kunciId=<id>,ou=grants,<kunci_base>		  the grant it yields
+ *   cn=request-<year>,ou=counters,<kunci_base>	  the id counter
+ *
+ * Event RDNs are deterministic, which is what makes every write idempotent
+ * and every race decidable by the directory (see wf.c's top comment):
+ *   submit		the submission
+ *   step-<i>-<k>	the k-th deciding act on step i (k = 1..quorum)
+ *   escalate-<i>	step i missed its service standard
+ *   cancel, expire	the end of the request
+ *   note-<time>-<uid>	a comment
+ *
+ * The request's kunciWorkflowSnapshot holds the workflow as it was when
+ * submitted (wf_snap_format), so later configuration changes do not alter
+ * a request under way.
+ *
+ * Functions return a sysexits.h status and put a one-line English message
+ * in w->err on failure.  Not thread-safe: one struct wf per thread.
+ */
+#ifndef KUNCI_WF_H
+#define KUNCI_WF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "dir.h"
+
+#define WF_ID_MAX	31	/* "2026-000123" */
+#define WF_MAX_STEPS	32
+#define WF_TYPE_MAX	64	/* access type: [A-Za-z0-9._-] */
+#define WF_NOTE_MAX	4096	/* a note or a rejection reason */
+#define WF_CRED_MAX	128	/* card serial / account name */
+#define WF_LABEL_MAX	256
+
+struct ldapc;
+
+struct wf {
+	const struct kunci_cfg	*cfg;
+	struct ldapc		*lc;
+	char			 err[512];
+	char			 info[512];	/* extra line for success */
+	time_t			 last_recover;
+	int			 info_secret;	/* info holds a password:
+						   wiped by the next tick */
+	/* Set by the caller for the next wf_submit only (prov.h): a removal
+	 * request (kunciAccessType "removal") on workflow sub_workflow for
+	 * grant sub_grant, authorised by the caller; sub_done: recorded as
+	 * already carried out (an emergency revocation). */
+	const char		*sub_workflow;
+	const char		*sub_grant;
+	int			 sub_done;
+};
+
+/* Who acts: the directory person, and the real caller when root used
+ * --as (audit: actor=<person> as=<caller>). */
+struct wf_actor {
+	struct dir_person	 p;
+	char			 as[DIR_UID_MAX + 1];	/* "" unless --as */
+	uint64_t		 roles;		/* bit i: cfg->roles[i] */
+	int			 admin;
+	int			 person;	/* p is valid */
+};
+
+struct wf_step {
+	char		 name[64];
+	char		 role[64];
+	enum cfg_kind	 kind;
+	int64_t		 sla;
+	int		 bd;
+	int		 quorum;
+	int		 may_reject;
+	char		 who[DIR_UID_MAX + 1];	/* resolved superior */
+	char		 label_id[WF_LABEL_MAX];
+	char		 label_en[WF_LABEL_MAX];
+};
+
+struct wf_snap {
+	char		 workflow[64];
+	char		 label_id[WF_LABEL_MAX];
+	char		 label_en[WF_LABEL_MAX];
+	int		 one_act;
+	enum cfg_grant_kind grant_kind;
+	int64_t		 expire_after;
+	int		 grant_at;	/* the grant is made when this step is
+					   done: the last deciding or
+					   provisioning step */
+	size_t		 nsteps;
+	struct wf_step	 steps[WF_MAX_STEPS];
+};
+
+struct wf_request {
+	char		 id[WF_ID_MAX + 1];
+	char		 dn[DIR_DN_MAX];
+	char		 requester[DIR_UID_MAX + 1];
+	char		 subject[DIR_UID_MAX + 1];
+	char		 as[DIR_UID_MAX + 1];
+	char		 resource[DIR_NAME_MAX + 1];
+	char		 type[WF_TYPE_MAX + 1];
+	char		 state[16];	/* pending active rejected cancelled
+					   expired */
+	char		 grant[WF_ID_MAX + 1];
+	char		*reason;	/* owned */
+	time_t		 created, updated, not_before, not_after;
+	time_t		 step_since, deadline;	/* 0 = none */
+	int		 step;		/* current step; nsteps = done */
+	struct wf_snap	 snap;
+};
+
+struct wf_event {
+	char		 rdn[64];
+	char		 actor[DIR_UID_MAX + 1];
+	char		 as[DIR_UID_MAX + 1];
+	char		 decision[32];
+	char		 stepname[64];
+	char		 role[64];
+	int		 step;		/* -1 when none */
+	time_t		 time;
+	char		 note[WF_NOTE_MAX + 1];
+	char		 cred[WF_CRED_MAX + 1];
+};
+
+void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);
+
+/* Is the request open (a step waits)?  Closed: rejected, cancelled,
+ * expired, or every step done. */
+int	wf_open(const struct wf_request *);
+/* Can actor act on the request's current step (role only, no SoD)? */
+int	wf_can_act(struct wf *, const struct wf_actor *,
+	    const struct wf_request *);
+
+/*
+ * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in
+ * agent.timezone, or NULL (from = now, until = from + max_duration).
+ * for_uid NULL = the actor.  id gets the new request's id.
+ */
+int	wf_submit(struct wf *, const struct wf_actor *, const char *resource,
+	    const char *type, const char *reason, const char *from,
+	    const char *until, const char *for_uid, char id[WF_ID_MAX + 1]);
+
+/*
+ * Act on the current step: decision "approve" or "reject".  step, when
+ * not NULL, is the step name the actor means (a later step is not acted
+ * on by mistake); note is the note or the rejection reason; cred the card
+ * serial or account name at a provision step.
+ */
+int	wf_act(struct wf *, const struct wf_actor *, const char *id,
+	    const char *decision, const char *step, const char *note,
+	    const char *cred);
+int	wf_cancel(struct wf *, const struct wf_actor *, const char *id,
+	    const char *reason);
+int	wf_comment(struct wf *, const struct wf_actor *, const char *id,
+	    const char *note);
+
+/* Load one request (EX_NOINPUT when there is none); free with
+ * wf_request_free().  */
+int	wf_load(struct wf *, const char *id, struct wf_request *);
+void	wf_request_free(struct wf_request *);
+/* Its events, oldest first; free(*ev). */
+int	wf_events(struct wf *, const struct wf_request *,
+	    struct wf_event **ev, size_t *n);
+
+/* Requests matching an LDAP filter (built by the caller from escaped
+ * values), each handed to cb; at most max. */
+typedef int (*wf_each_fn)(struct wf_request *, void *);
+int	wf_list(struct wf *, const char *filter, size_t max, wf_each_fn,
+	    void *);
+
+/* Scheduler: escalate overdue steps, expire old requests, and (every few
+ * minutes) roll forward requests a crash left half-done. */
+void	wf_tick(struct wf *, time_t now);
+
+/* Grants. */
+struct wf_grant {
+	char	 id[WF_ID_MAX + 1];
+	char	 subject[DIR_UID_MAX + 1];
+	char	 resource[DIR_NAME_MAX + 1];
+	char	 status[16];
+	char	 type[WF_TYPE_MAX + 1];
+	char	 cred[WF_CRED_MAX + 1];
+	char	 request[WF_ID_MAX + 1];
+	time_t	 not_before, not_after, created;
+};
+typedef int (*wf_grant_fn)(struct wf_grant *, void *);
+int	wf_grants(struct wf *, const char *filter, size_t max, wf_grant_fn,
+	    void *);
+
+/* A workflow as configured, as a snapshot (no superior resolved; the
+ * request engine and visit.c both start from it). */
+void	wf_snap_from_cfg(const struct cfg_workflow *, struct wf_snap *);
+/* Snapshot text <-> struct (exposed for the unit test). */
+int	wf_snap_format(const struct wf_snap *, char *buf, size_t bufsz);
+int	wf_snap_parse(const char *text, struct wf_snap *);
+/* The end of a service standard that starts at since (0: none). */
+time_t	wf_deadline(const struct kunci_cfg *, time_t since, int64_t sla,
+	    int bd);
+/* Parse a date as documented for wf_submit; end = the day's end for a
+ * bare date. */
+int	wf_parse_when(const char *s, int end, time_t *t);
+/* 1 if s is valid UTF-8. */
+int	wf_utf8_valid(const char *s);
+
+#endif /* KUNCI_WF_H */

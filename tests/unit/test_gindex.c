@@ -1,0 +1,372 @@
+/*
+ * test_gindex: the grant index (gindex.c) and its snapshot (snapshot.c):
+ * time-window parsing and matching, upsert and delete by UUID, exact
+ * byte-wise subject matching, encode/decode round trip, a decoder fed
+ * truncated and random input, and snapshots that fail their MAC.
+ */
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "gindex.h"
+#include "snapshot.h"
+
+static const unsigned char KEY[] = "0123456789abcdef0123456789abcdef";
+
+static void
+uuid(unsigned char u[GINDEX_UUID_LEN], int n)
+{
+	memset(u, 0, GINDEX_UUID_LEN);
+	u[0] = (unsigned char)n;
+	u[1] = (unsigned char)(n >> 8);
+	u[2] = (unsigned char)(n >> 16);
+	u[15] = 0xaa;
+}
+
+static int
+put(struct gindex *ix, int n, const char *sub, const char *res,
+    const char *st, const char *win)
+{
+	struct gindex_grant_in in;
+	unsigned char u[GINDEX_UUID_LEN];
+	char id[32], dn[96];
+	const char *w[1] = { win };
+
+	uuid(u, n);
+	snprintf(id, sizeof(id), "G-%d", n);
+	snprintf(dn, sizeof(dn), "kunciId=%s,ou=grants", id);
+	memset(&in, 0, sizeof(in));
+	in.dn = dn;
+	in.id = id;
+	in.subject = sub;
+	in.resource = res;
+	in.status = st;
+	in.not_before = 1000;
+	in.not_after = 2000;
+	in.windows = w;
+	in.nwindows = win != NULL;
+	return gindex_put_grant(ix, u, &in);
+}
+
+static int
+count(const struct gindex *ix, const char *sub, const char *res)
+{
+	const struct gindex_grant *g;
+	int n = 0;
+
+	for (g = gindex_lookup(ix, sub, res); g != NULL; g = g->key_next)
+		n += gindex_grant_is(g, sub, res);
+	return n;
+}
+
+static const struct gindex_grant *
+first(const struct gindex *ix, const char *sub, const char *res)
+{
+	const struct gindex_grant *g;
+
+	for (g = gindex_lookup(ix, sub, res); g != NULL; g = g->key_next)
+		if (gindex_grant_is(g, sub, res))
+			return g;
+	return NULL;
+}
+
+static void
+t_windows(void **state)
+{
+	struct gindex_win w;
+	static const char *good[] = {
+		"mon-fri 07:00-17:00", "daily 00:00-24:00", "* 08:00-09:30",
+		"MON,Wed,fri 09:00-10:00", "sat-sun 22:00-06:00",
+		"fri-mon 00:00-01:00", "  tue 23:59-24:00"
+	};
+	static const char *bad[] = {
+		"", "mon-fri", "mon-fri 7:00-17:00", "mon-fri 07:00-25:00",
+		"mon-fri 07:60-08:00", "xyz 07:00-08:00", "mon-fri 07:00-07:00",
+		"mon-fri 24:00-01:00", "mon-fri 07:00-17:00 x", "mon- 07:00-08:00",
+		"mon-fri 00:00-00:00", ",mon 07:00-08:00", "mon-fri 07:00_08:00"
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (gindex_parse_window(good[i], &w) != 0)
+			fail_msg("rejected a good window: '%s'", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (gindex_parse_window(bad[i], &w) == 0)
+			fail_msg("accepted a bad window: '%s'", bad[i]);
+	assert_int_equal(gindex_parse_window("mon-fri 07:00-17:00", &w), 0);
+	assert_int_equal(w.days, 0x3e);
+	assert_int_equal(w.start, 420);
+	assert_int_equal(w.end, 1020);
+	assert_int_equal(gindex_parse_window("fri-mon 07:00-17:00", &w), 0);
+	assert_int_equal(w.days, 0x63);		/* fri sat sun mon */
+}
+
+static int
+at(const struct gindex_grant *g, int wday, int h, int m)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_wday = wday;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	return gindex_in_window(g, &tm);
+}
+
+static void
+t_in_window(void **state)
+{
+	struct gindex *ix = gindex_new();
+	const struct gindex_grant *g;
+
+	(void)state;
+	assert_non_null(ix);
+	assert_int_equal(put(ix, 1, "budi", "host:a", "active",
+	    "mon-fri 07:00-17:00"), 0);
+	g = first(ix, "budi", "host:a");
+	assert_non_null(g);
+	assert_true(at(g, 1, 7, 0));		/* Monday 07:00 */
+	assert_true(at(g, 5, 16, 59));		/* Friday 16:59 */
+	assert_false(at(g, 5, 17, 0));		/* end is exclusive */
+	assert_false(at(g, 1, 6, 59));
+	assert_false(at(g, 6, 10, 0));		/* Saturday */
+	assert_false(at(g, 0, 10, 0));		/* Sunday */
+	/* crossing midnight: Friday 22:00 to Saturday 06:00 */
+	assert_int_equal(put(ix, 2, "budi", "host:b", "active",
+	    "fri 22:00-06:00"), 0);
+	g = first(ix, "budi", "host:b");
+	assert_true(at(g, 5, 23, 0));
+	assert_true(at(g, 6, 5, 59));
+	assert_false(at(g, 6, 6, 0));
+	assert_false(at(g, 5, 5, 0));		/* Friday morning: no */
+	assert_false(at(g, 6, 23, 0));		/* Saturday evening: no */
+	/* no window: any time; a bad one: never */
+	assert_int_equal(put(ix, 3, "budi", "host:c", "active", NULL), 0);
+	assert_true(at(first(ix, "budi", "host:c"), 3, 3, 3));
+	assert_int_equal(put(ix, 4, "budi", "host:d", "active",
+	    "someday 07:00-08:00"), 0);
+	g = first(ix, "budi", "host:d");
+	assert_true(g->badwin);
+	assert_false(at(g, 1, 7, 30));
+	gindex_free(ix);
+}
+
+static void
+t_index(void **state)
+{
+	struct gindex *ix = gindex_new();
+	unsigned char u[GINDEX_UUID_LEN];
+	char sub[32];
+	int i;
+
+	(void)state;
+	assert_int_equal(put(ix, 1, "budi", "host:a", "active", NULL), 0);
+	assert_int_equal(put(ix, 2, "budi", "host:a", "revoked", NULL), 0);
+	assert_int_equal(count(ix, "budi", "host:a"), 2);
+	/* byte-wise: no case folding, no wildcards, no prefixes */
+	assert_int_equal(count(ix, "Budi", "host:a"), 0);
+	assert_int_equal(count(ix, "bud*", "host:a"), 0);
+	assert_int_equal(count(ix, "*", "host:a"), 0);
+	assert_int_equal(count(ix, "budi", "host:A"), 0);
+	assert_int_equal(count(ix, "bud", "ihost:a"), 0);
+	/* replace by uuid: the old values are gone */
+	assert_int_equal(put(ix, 1, "budi", "host:z", "active", NULL), 0);
+	assert_int_equal(count(ix, "budi", "host:a"), 1);
+	assert_int_equal(count(ix, "budi", "host:z"), 1);
+	assert_int_equal(gindex_ngrants(ix), 2);
+	uuid(u, 2);
+	assert_int_equal(gindex_del(ix, u), 0);
+	assert_int_equal(gindex_del(ix, u), -1);
+	assert_int_equal(count(ix, "budi", "host:a"), 0);
+	assert_int_equal(first(ix, "budi", "host:z")->status, GINDEX_ACTIVE);
+	assert_int_equal(put(ix, 5, "budi", "host:s", "Bogus", NULL), 0);
+	assert_int_equal(first(ix, "budi", "host:s")->status, GINDEX_OTHER);
+	/* people */
+	uuid(u, 1000);
+	assert_int_equal(gindex_put_person(ix, u, "budi"), 0);
+	assert_true(gindex_has_person(ix, "budi"));
+	assert_false(gindex_has_person(ix, "budi2"));
+	assert_false(gindex_has_person(ix, "Budi"));
+	assert_int_equal(gindex_del(ix, u), 0);
+	assert_false(gindex_has_person(ix, "budi"));
+	/* growth: many grants, all findable */
+	for (i = 10; i < 20010; i++) {
+		snprintf(sub, sizeof(sub), "u%d", i);
+		assert_int_equal(put(ix, i, sub, "host:a", "active", NULL), 0);
+	}
+	for (i = 10; i < 20010; i += 997) {
+		snprintf(sub, sizeof(sub), "u%d", i);
+		assert_int_equal(count(ix, sub, "host:a"), 1);
+	}
+	assert_int_equal(gindex_ngrants(ix), 20002);
+	gindex_free(ix);
+}
+
+static struct gindex *
+sample(void)
+{
+	struct gindex *ix = gindex_new();
+	unsigned char u[GINDEX_UUID_LEN];
+
+	put(ix, 1, "budi", "host:a", "active", "mon-fri 07:00-17:00");
+	put(ix, 2, "sari", "control-panel:webmin", "suspended", NULL);
+	put(ix, 3, "budi", "host:b", "active", "bad window");
+	uuid(u, 100);
+	gindex_put_person(ix, u, "budi");
+	uuid(u, 101);
+	gindex_put_person(ix, u, "sari");
+	return ix;
+}
+
+static void
+t_roundtrip(void **state)
+{
+	struct gindex *ix = sample(), *ix2;
+	unsigned char *buf, *buf2;
+	size_t len, len2;
+	const struct gindex_grant *g;
+
+	(void)state;
+	assert_int_equal(gindex_encode(ix, &buf, &len), 0);
+	ix2 = gindex_decode(buf, len);
+	assert_non_null(ix2);
+	assert_int_equal(gindex_ngrants(ix2), 3);
+	assert_int_equal(gindex_npeople(ix2), 2);
+	g = first(ix2, "budi", "host:a");
+	assert_non_null(g);
+	assert_int_equal(g->nwin, 1);
+	assert_int_equal(g->win[0].days, 0x3e);
+	assert_int_equal(g->not_before, 1000);
+	assert_string_equal(g->dn, "kunciId=G-1,ou=grants");
+	assert_true(first(ix2, "budi", "host:b")->badwin);
+	assert_int_equal(first(ix2, "sari", "control-panel:webmin")->status,
+	    GINDEX_SUSPENDED);
+	assert_true(gindex_has_person(ix2, "sari"));
+	assert_int_equal(gindex_encode(ix2, &buf2, &len2), 0);
+	assert_int_equal(len, len2);
+	free(buf2);
+	gindex_free(ix2);
+	free(buf);
+	gindex_free(ix);
+}
+
+static void
+t_decode_fuzz(void **state)
+{
+	struct gindex *ix = sample(), *ix2;
+	unsigned char *buf, *m;
+	size_t len, i, k;
+
+	(void)state;
+	assert_int_equal(gindex_encode(ix, &buf, &len), 0);
+	/* every truncation is refused */
+	for (i = 0; i < len; i++) {
+		ix2 = gindex_decode(buf, i);
+		if (ix2 != NULL)
+			fail_msg("accepted a truncation at %zu of %zu", i, len);
+	}
+	/* random corruption never crashes (it may decode) */
+	m = malloc(len);
+	srand(4533);
+	for (k = 0; k < 5000; k++) {
+		memcpy(m, buf, len);
+		for (i = 0; i < 1 + (size_t)(rand() % 4); i++)
+			m[(size_t)rand() % len] = (unsigned char)rand();
+		gindex_free(gindex_decode(m, len));
+	}
+	for (k = 0; k < 2000; k++) {
+		for (i = 0; i < len; i++)
+			m[i] = (unsigned char)rand();
+		if (k % 2 == 0)
+			memcpy(m, "KGIX\0\0\0\1", 8);
+		gindex_free(gindex_decode(m, len));
+	}
+	free(m);
+	free(buf);
+	gindex_free(ix);
+}
+
+static void
+t_snapshot(void **state)
+{
+	char dir[] = "/tmp/test_gindex.XXXXXX", path[128], err[512];
+	struct gindex *ix = sample(), *ix2 = NULL;
+	time_t at;
+	struct stat st;
+	FILE *fp;
+	long size;
+	int c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/grants.snapshot", dir);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), 1);			/* none yet */
+	assert_int_equal(snapshot_write(path, KEY, 32, ix, 12345, err,
+	    sizeof(err)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 12345);
+	assert_int_equal(gindex_ngrants(ix2), 3);
+	gindex_free(ix2);
+	/* another key */
+	assert_int_equal(snapshot_read(path, KEY + 1, 31, &ix2, &at, err,
+	    sizeof(err)), -1);
+	assert_null(ix2);
+	assert_non_null(strstr(err, "integrity"));
+	/* a too-short key is refused for writing and reading */
+	assert_int_equal(snapshot_write(path, KEY, 8, ix, 1, err,
+	    sizeof(err)), -1);
+	/* one flipped byte anywhere is refused */
+	fp = fopen(path, "r+");
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	fseek(fp, size / 2, SEEK_SET);
+	c = fgetc(fp);
+	fseek(fp, size / 2, SEEK_SET);
+	fputc(c ^ 1, fp);
+	fclose(fp);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), -1);
+	assert_null(ix2);
+	/* a truncated file too */
+	assert_int_equal(snapshot_write(path, KEY, 32, ix, 1, err,
+	    sizeof(err)), 0);
+	assert_int_equal(truncate(path, size - 1), 0);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), -1);
+	unlink(path);
+	rmdir(dir);
+	gindex_free(ix);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_windows),
+		cmocka_unit_test(t_in_window),
+		cmocka_unit_test(t_index),
+		cmocka_unit_test(t_roundtrip),
+		cmocka_unit_test(t_decode_fuzz),
+		cmocka_unit_test(t_snapshot),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	printf("%d passed, %d failed\n",
+	    (int)(sizeof(tests) / sizeof(tests[0])) - failed, failed);
+	return failed != 0;
+}
