@@ -66,7 +66,9 @@ extern const struct admin_cmd card_cmds[];	/* card.c */
 extern const struct admin_cmd removal_cmds[];	/* removal.c */
 extern const struct admin_cmd visit_cmds[];	/* visit.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
-#define ADMIN_MORE_TABLES	card_cmds, removal_cmds, visit_cmds, doc_cmds,
+extern const struct admin_cmd review_cmds[];	/* review.c */
+#define ADMIN_MORE_TABLES	card_cmds, removal_cmds, visit_cmds, doc_cmds, \
+				review_cmds,
 
 extern const struct admin_cmd *const admin_tables[];
 

@@ -28,7 +28,8 @@ else
 fi
 for f in /opt/k/sbin/kuncid /opt/k/bin/kuncictl /opt/k/pam/pam_kunci.so \
     /opt/k/etc/kunci/kunci.conf /opt/k/share/kunci/ldif/kunci.ldif \
-    /opt/k/share/kunci/ldif/kunci.schema; do
+    /opt/k/share/kunci/ldif/kunci.schema /opt/k/share/man/man8/kuncid.8 \
+    /opt/k/share/man/man1/kuncictl.1 /opt/k/share/man/man8/pam_kunci.8; do
 	t_check "installed $f" test -e "$d$f"
 done
 t_eq "nothing installed outside DESTDIR" "" \
@@ -37,6 +38,7 @@ make -s -C "$KUNCI_TOP" BUILD="$BUILD" DESTDIR="$d" PREFIX=/opt/k \
     SYSCONFDIR=/opt/k/etc PAMDIR=/opt/k/pam uninstall >"$d.log" 2>&1
 t_check_fail "uninstall removes kuncid" test -e "$d/opt/k/sbin/kuncid"
 t_check_fail "uninstall removes the module" test -e "$d/opt/k/pam/pam_kunci.so"
+t_check_fail "uninstall removes the man pages" test -e "$d/opt/k/share/man/man8/kuncid.8"
 t_check "uninstall keeps the configuration" test -e "$d/opt/k/etc/kunci/kunci.conf"
 rm -f "$d.log"
 t_done
