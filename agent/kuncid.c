@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +146,36 @@ notify_ready(void)
 	close(fd);
 }
 
+/*
+ * Started as root with agent.user naming another account (a hand start;
+ * systemd starts kuncid as that user already): become that user before
+ * any socket or state file exists, so they belong to it, as pam_kunci
+ * checks.  Nothing in kuncid needs root once the configuration is read.
+ */
+static void
+drop_privileges(const struct kunci_cfg *cfg)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (geteuid() != 0 || strcmp(cfg->agent.user, "root") == 0)
+		return;
+	if (getpwnam_r(cfg->agent.user, &pw, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL)
+		fatalx("agent.user %s: no such user", cfg->agent.user);
+	if (pw.pw_uid == 0)
+		return;
+	if (setgroups(1, &pw.pw_gid) == -1 || setgid(pw.pw_gid) == -1 ||
+	    setuid(pw.pw_uid) == -1)
+		fatal("cannot become %s", cfg->agent.user);
+	/* A drop that can be undone is no drop. */
+	if (setuid(0) != -1)
+		fatalx("still able to regain root after becoming %s",
+		    cfg->agent.user);
+	log_info("running as %s (uid %u)", cfg->agent.user,
+	    (unsigned)pw.pw_uid);
+}
+
 static void
 serve(struct kunci_ctx *ctx, int lfd)
 {
@@ -237,6 +269,7 @@ main(int argc, char *argv[])
 		cfg_free(ctx.cfg);
 		exit(EX_OK);
 	}
+	drop_privileges(ctx.cfg);
 	ctx.cfgpath = cfgpath;
 	ctx.started = time(NULL);
 	ctx.uid = getuid();
