@@ -812,6 +812,7 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 	enum fmt fmt = F_TXT;
 
 	memset(&f, 0, sizeof(f));
+	f.c = c;
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &npos)) != EX_OK)
 		return st;
 	if (npos != 1)

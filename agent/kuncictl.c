@@ -21,6 +21,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "doccli.h"
 #include "proto.h"
 
 #define DEFAULT_SOCKET	"/run/kunci/admin.sock"
@@ -77,6 +78,7 @@ main(int argc, char *argv[])
 {
 	const char *path = getenv("KUNCI_SOCKET"), *lang;
 	struct pbuf b;
+	struct doccli dc;
 	uint32_t type, status;
 	char **args, *out = NULL, *err = NULL;
 	int i, n = 0, fd, rc, haslang = 0;
@@ -123,6 +125,9 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < argc; i++)
 		args[n++] = argv[i];
+	/* "doc": files are the caller's, handled here (doccli.h). */
+	if (doccli_prepare(&dc, &n, args) == 1)
+		return dc.status;
 
 	if ((fd = connect_to(path)) == -1) {
 		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s)\n",
@@ -146,8 +151,12 @@ main(int argc, char *argv[])
 		return rc == PROTO_ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
 	}
 	close(fd);
-	fputs(out, stdout);
-	fputs(err, stderr);
+	if (dc.active)
+		status = (uint32_t)doccli_finish(&dc, status, out, err);
+	else {
+		fputs(out, stdout);
+		fputs(err, stderr);
+	}
 	if (fflush(stdout) == EOF)
 		status = EX_IOERR;
 	free(out);

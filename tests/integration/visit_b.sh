@@ -1,0 +1,120 @@
+#!/bin/bash
+# Procedure B (a guest's server-room visit) end to end against a real slapd
+# and kuncid, and each guard: no check-in before approval and an escort; an
+# escort needs an active grant and may accompany at most
+# visits.max_guests_per_escort guests; an overdue visit raises one alert
+# (event, audit record, notification); a check-out without the lock
+# statement is flagged; a closed visit cannot be checked out again.
+. "$(dirname "$0")/visit.inc"
+
+wf_setup
+seed_grant fnugroho server-room:dc1
+seed_grant sanggraini server-room:dc1
+
+# --- B, end to end ----------------------------------------------------------
+id=$(vrequest jwijaya server-room:dc1)
+t_check "B: visit requested ($id)" test -n "$id"
+t_eq "B: workflow B for server-room:dc1 (its own workflow A has no escort)" \
+    "B pending kasi-check" "$(vfield "$id" workflow) $(vfield "$id" state) $(vfield "$id" step)"
+t_grep "B: submit audited" "event=visit.submit visit=$id actor=jwijaya" "$W/audit.log"
+
+# guard: no check-in before approval
+n0=$(nevents "$id")
+kcr --as jwijaya visit checkin "$id"
+t_eq "guard: check-in of an unapproved visit is EX_DATAERR" 65 "$rc"
+t_grep "guard: ... says it is not approved" "not approved" <(echo "$err")
+t_eq "guard: ... nothing changed" "pending|$n0|" "$(vfield "$id" state)|$(nevents "$id")|$(vfield "$id" checkin)"
+
+kcr --as jwijaya visit approve "$id"
+t_eq "SoD: the requester cannot do the Kasi's check (77)" 77 "$rc"
+kcr --as rwulandari visit approve "$id" --note "pekerjaan jaringan, KTP diperiksa"
+t_eq "B: Kasi checks the purpose" "0 approve-entry" "$rc $(vfield "$id" step)"
+kcr --as rwulandari visit approve "$id"
+t_eq "SoD: the Kasi cannot also approve entry (77)" 77 "$rc"
+kcr --as sanggraini visit approve "$id"
+t_eq "B: entry approved" "0 approved appoint-escort" "$rc $(vfield "$id" state) $(vfield "$id" step)"
+
+# guard: no check-in without an escort
+kcr --as jwijaya visit checkin "$id"
+t_eq "guard: check-in without an escort is EX_DATAERR" 65 "$rc"
+t_grep "guard: ... says no escort" "no escort" <(echo "$err")
+
+# guard: the escort must hold an active grant
+kcr --as rwulandari visit escort "$id" --escort ihidayat
+t_eq "guard: an escort without a grant is refused (77)" 77 "$rc"
+t_grep "guard: ... says why" "no active grant" <(echo "$err")
+t_eq "guard: ... no escort recorded" "" "$(vfield "$id" escort)"
+t_grep "guard: ... audited as visit.refused" "event=visit.refused visit=$id .*action=escort" "$W/audit.log"
+kcr --as jwijaya visit escort "$id" --escort fnugroho
+t_eq "only the appointing role appoints (77)" 77 "$rc"
+kcr --as rwulandari visit escort "$id" --escort fnugroho
+t_eq "B: escort appointed" "0 fnugroho guest-book-in" "$rc $(vfield "$id" escort) $(vfield "$id" step)"
+
+kcr --as jwijaya visit checkin "$id"
+t_eq "B: guest checked in (guest book)" "0 in guest-book-out" "$rc $(vfield "$id" state) $(vfield "$id" step)"
+t_check "B: check-in time recorded" test -n "$(vfield "$id" checkin)"
+t_grep "B: list shows the guest inside" "^$id +in " <(kc --lang en --json visit list | python3 -c 'import json,sys; [print(r["id"],r["state"],"") for r in json.load(sys.stdin)]')
+kcr --as jwijaya visit checkin "$id"
+t_eq "a second check-in is EX_DATAERR" 65 "$rc"
+kcr --as sanggraini visit checkout "$id" --locked
+t_eq "the lock statement is the escort's (77)" 77 "$rc"
+kcr --as fnugroho visit checkout "$id" --locked
+t_eq "B: escort checks the guest out, room locked" "0 done True" \
+    "$rc $(vfield "$id" state) $(vfield "$id" room_locked)"
+t_grep "B: checkout audited with locked=yes" "event=visit.checkout visit=$id .*locked=yes" "$W/audit.log"
+t_grep "B: complete audited" "event=visit.complete visit=$id" "$W/audit.log"
+
+# bad input: check-out of a closed visit
+n0=$(nevents "$id")
+kcr --as fnugroho visit checkout "$id" --locked
+t_eq "bad input: check-out of a closed visit is EX_DATAERR" 65 "$rc"
+t_eq "bad input: ... nothing changed" "$n0 done" "$(nevents "$id") $(vfield "$id" state)"
+kcr visit show V2026-9999
+t_eq "bad input: unknown visit is EX_NOINPUT" 66 "$rc"
+kcr --as jwijaya visit request --resource server-room:dc1 --guest "X" --org Y --id-doc Z --purpose lunch --duration 1h
+t_eq "bad input: purpose must be network or servers (65)" 65 "$rc"
+kcr --as jwijaya visit request --resource server-room:dc1 --guest "X" --org Y --id-doc Z --purpose servers --duration 3d
+t_eq "bad input: duration over 24h (65)" 65 "$rc"
+kcr --as jwijaya visit request --resource host:srv-web1 --guest "X" --org Y --id-doc Z --purpose servers --duration 1h
+t_eq "a resource whose workflow has no escort step (C1) visits by visits.workflow" 0 "$rc"
+
+# --- escort capacity and the overdue alert ----------------------------------
+sed -i 's/^\([[:space:]]*grace = \).*;/\1"1s";/' "$KUNCI_CONF"
+vset_conf max_guests_per_escort 1
+v1=$(DURATION=1s vrequest jwijaya server-room:dc1)
+v2=$(GUEST="Sari Tamu" vrequest lputri server-room:dc1)
+for v in "$v1" "$v2"; do
+	kc --as rwulandari visit approve "$v" >/dev/null
+	kc --as sanggraini visit approve "$v" >/dev/null
+done
+kcr --as rwulandari visit escort "$v1" --escort fnugroho
+t_eq "capacity: first guest for fnugroho" 0 "$rc"
+kcr --as rwulandari visit escort "$v2" --escort fnugroho
+t_eq "guard: an escort over max_guests_per_escort is refused (77)" 77 "$rc"
+t_grep "guard: ... says how many" "already accompanies 1 guest" <(echo "$err")
+kcr --as rwulandari visit escort "$v2" --escort sanggraini
+t_eq "capacity: another escort is fine" 0 "$rc"
+
+kc --as jwijaya visit checkin "$v1" >/dev/null
+t_check "overdue: an alert within a few seconds" wait_audit "event=visit.overdue visit=$v1" 80
+sleep 3
+t_eq "overdue: raised exactly once" 1 "$(audit_count "event=visit.overdue visit=$v1")"
+t_eq "overdue: one overdue event on the visit" 1 \
+    "$(ls_ -b "kunciId=overdue,kunciId=$v1,ou=visits,ou=kunci,$KUNCI_BASE" -s base 1.1 | grep -c '^dn:')"
+t_check "overdue: a notification queued for the escort" \
+    bash -c "ls '$W/state/outbox' '$W/state/outbox/sent' 2>/dev/null | grep -q 'visit-$v1-overdue.*fnugroho'"
+t_grep "overdue: visit list --overdue shows it" "$v1" <(kc visit list --overdue)
+
+# a check-out without the lock statement is flagged, then stated
+kcr --as fnugroho visit checkout "$v1"
+t_eq "no lock: check-out without --locked is accepted" "0 out False lock-room" \
+    "$rc $(vfield "$v1" state) $(vfield "$v1" room_locked) $(vfield "$v1" step)"
+month=$(date +%Y-%m)
+t_grep "no lock: flagged in the monthly report" "$v1.*without lock" <(kc --lang en visit report --month "$month")
+t_grep "no lock: flagged in the guest book" "$v1" <(kc doc guest-book "$month" --format csv | grep "TIDAK DINYATAKAN")
+kcr --as fnugroho visit lock "$v1"
+t_eq "no lock: the escort states it afterwards" "0 done True" \
+    "$rc $(vfield "$v1" state) $(vfield "$v1" room_locked)"
+kcr --as fnugroho visit checkout "$v1"
+t_eq "bad input: check-out after done is EX_DATAERR" 65 "$rc"
+t_done
