@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -267,23 +268,44 @@ wait_fd(int fd, short ev, const struct timespec *dl)
 	}
 }
 
+/*
+ * Write the iovecs in full.  The syscall is tried first and poll() only
+ * waits when the socket is full: on the login path the socket is almost
+ * always writable, and header and payload leave in one sendmsg(), so the
+ * peer is woken once per frame, not once per part (bench/RESULTS.md).
+ */
 static int
-write_all(int fd, const unsigned char *p, size_t n, const struct timespec *dl)
+write_all(int fd, struct iovec *iov, int niov, const struct timespec *dl)
 {
+	struct msghdr mh;
 	ssize_t w;
+	size_t n;
 	int r;
 
-	while (n > 0) {
-		if ((r = wait_fd(fd, POLLOUT, dl)) != PROTO_OK)
-			return r;
-		w = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (niov > 0 && iov->iov_len == 0) {
+		iov++;
+		niov--;
+	}
+	while (niov > 0) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = (size_t)niov;
+		w = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR)
 				continue;
-			return PROTO_EIO;
+			if (errno != EAGAIN)
+				return PROTO_EIO;
+			if ((r = wait_fd(fd, POLLOUT, dl)) != PROTO_OK)
+				return r;
+			continue;
 		}
-		p += w;
-		n -= (size_t)w;
+		for (n = (size_t)w; niov > 0 && n >= iov->iov_len; niov--)
+			n -= (iov++)->iov_len;
+		if (niov > 0) {
+			iov->iov_base = (unsigned char *)iov->iov_base + n;
+			iov->iov_len -= n;
+		}
 	}
 	return PROTO_OK;
 }
@@ -294,14 +316,17 @@ read_all(int fd, unsigned char *p, size_t n, const struct timespec *dl)
 	ssize_t r;
 	int e;
 
+	/* recv() first, poll() only when nothing is there yet */
 	while (n > 0) {
-		if ((e = wait_fd(fd, POLLIN, dl)) != PROTO_OK)
-			return e;
 		r = recv(fd, p, n, MSG_DONTWAIT);
 		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR)
 				continue;
-			return PROTO_EIO;
+			if (errno != EAGAIN)
+				return PROTO_EIO;
+			if ((e = wait_fd(fd, POLLIN, dl)) != PROTO_OK)
+				return e;
+			continue;
 		}
 		if (r == 0)
 			return PROTO_EIO;
@@ -317,7 +342,8 @@ proto_send(int fd, uint32_t type, const struct pbuf *b, int timeout_ms)
 	unsigned char h[PROTO_HDR_LEN];
 	uint32_t v[3];
 	struct timespec dl;
-	int i, r;
+	struct iovec iov[2];
+	int i;
 
 	if (b->err)
 		return b->err;
@@ -334,12 +360,11 @@ proto_send(int fd, uint32_t type, const struct pbuf *b, int timeout_ms)
 	}
 	if (timeout_ms >= 0)
 		deadline(&dl, timeout_ms);
-	if ((r = write_all(fd, h, sizeof(h), timeout_ms >= 0 ? &dl : NULL))
-	    != PROTO_OK)
-		return r;
-	if (b->len == 0)
-		return PROTO_OK;
-	return write_all(fd, b->data, b->len, timeout_ms >= 0 ? &dl : NULL);
+	iov[0].iov_base = h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = b->data;
+	iov[1].iov_len = b->len;
+	return write_all(fd, iov, 2, timeout_ms >= 0 ? &dl : NULL);
 }
 
 int

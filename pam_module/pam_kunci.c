@@ -12,8 +12,9 @@
  * (SO_PEERCRED) both belong to agent_user; a user name longer than
  * PROTO_NAME_MAX or holding a control character is denied before any
  * connection; an unknown user's name is logged only with "debug".  Logs go
- * through pam_syslog() only.  No global state: several threads of one
- * program may call the module at once.
+ * through pam_syslog() only.  Several threads of one program may call the
+ * module at once: the only global state is the agent-user cache below,
+ * guarded by a mutex.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -24,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,7 @@
 #define DEF_USER	"_kunci"
 #define DEF_TIMEOUT	3000	/* ms */
 #define MAX_UNMANAGED	16
+#define AGENT_TTL	60	/* s a cached agent uid is trusted */
 
 struct args {
 	const char	*resource;	/* "" = kuncid maps the service */
@@ -187,6 +190,89 @@ lookup_uid(const char *name, uid_t *uid)
 	return 0;
 }
 
+/*
+ * The agent user's uid, cached per process: getpwnam_r() reads and parses
+ * /etc/passwd (about 11 us here, a fifth of a check; bench/RESULTS.md) and
+ * programs that keep the module loaded (a control panel, the "loaded"
+ * bench) would pay it on every check.
+ *
+ * Why a cache is safe: the cached uid only ever *narrows* what is trusted
+ * to the owner that agent_user named at most AGENT_TTL seconds ago.  When
+ * the socket file or the listener has another owner, the name is resolved
+ * afresh (agent_uid(..., 1)) before refusing, so a renumbered agent user
+ * is followed at once, and a stale entry can wrongly *accept* only within
+ * AGENT_TTL of root renumbering the agent user and handing its old uid to
+ * someone who then also owns the socket path in kuncid's directory.  The
+ * entry is keyed by name (stacks may differ in agent_user=) and guarded by
+ * a mutex that is only ever try-locked: a busy cache is bypassed, so a
+ * child forked while another thread held it cannot deadlock (an atfork
+ * handler would dangle once libpam dlcloses the module).  getpwnam_r()
+ * runs outside the lock.  A failed lookup is never cached.
+ */
+static struct {
+	pthread_mutex_t	mtx;
+	char		name[PROTO_NAME_MAX + 1];
+	uid_t		uid;
+	time_t		at;		/* CLOCK_MONOTONIC seconds; 0: empty */
+} agent_cache = { .mtx = PTHREAD_MUTEX_INITIALIZER };
+
+static time_t
+mono_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1;	/* never 0, which marks an empty entry */
+}
+
+/* The uid of the agent user; fresh: bypass the cache.  0 or -1. */
+static int
+agent_uid(const char *name, int fresh, uid_t *uid)
+{
+	time_t now = mono_sec();
+	int hit = 0;
+
+	*uid = (uid_t)-1;
+	if (!fresh && strlen(name) <= PROTO_NAME_MAX &&
+	    pthread_mutex_trylock(&agent_cache.mtx) == 0) {
+		if (agent_cache.at != 0 && now - agent_cache.at < AGENT_TTL &&
+		    strcmp(agent_cache.name, name) == 0) {
+			*uid = agent_cache.uid;
+			hit = 1;
+		}
+		pthread_mutex_unlock(&agent_cache.mtx);
+		if (hit)
+			return 0;
+	}
+	if (lookup_uid(name, uid) == -1) {
+		*uid = (uid_t)-1;
+		return -1;
+	}
+	if (strlen(name) <= PROTO_NAME_MAX &&
+	    pthread_mutex_trylock(&agent_cache.mtx) == 0) {
+		memcpy(agent_cache.name, name, strlen(name) + 1);
+		agent_cache.uid = *uid;
+		agent_cache.at = now;
+		pthread_mutex_unlock(&agent_cache.mtx);
+	}
+	return 0;
+}
+
+/*
+ * Whether owner is the agent user.  On a mismatch with the cached uid the
+ * name is resolved again (the agent user may have been renumbered);
+ * *want is updated to what the name resolves to now.
+ */
+static int
+is_agent(const char *name, uid_t owner, uid_t *want)
+{
+	if (owner == *want)
+		return 1;
+	if (agent_uid(name, 1, want) == -1)
+		return 0;
+	return owner == *want;
+}
+
 static long
 ms_left(const struct timespec *dl)
 {
@@ -214,7 +300,7 @@ connect_agent(pam_handle_t *pamh, const struct args *a,
 	uid_t want;
 	int fd = -1, r, err;
 
-	if (lookup_uid(a->agent_user, &want) == -1) {
+	if (agent_uid(a->agent_user, 0, &want) == -1) {
 		pam_syslog(pamh, LOG_ERR, "agent user %.100s does not exist",
 		    a->agent_user);
 		return -1;
@@ -231,7 +317,8 @@ connect_agent(pam_handle_t *pamh, const struct args *a,
 		    a->socket, strerror(errno));
 		return -1;
 	}
-	if (!S_ISSOCK(st.st_mode) || st.st_uid != want) {
+	if (!S_ISSOCK(st.st_mode) || !is_agent(a->agent_user, st.st_uid,
+	    &want)) {
 		pam_syslog(pamh, LOG_ALERT, "refusing %s: not a socket of "
 		    "user %.100s (owner uid %u); an impostor?", a->socket,
 		    a->agent_user, (unsigned int)st.st_uid);
@@ -276,7 +363,7 @@ connect_agent(pam_handle_t *pamh, const struct args *a,
 		pam_syslog(pamh, LOG_ERR, "SO_PEERCRED: %s", strerror(errno));
 		goto fail;
 	}
-	if (uc.uid != want) {
+	if (!is_agent(a->agent_user, uc.uid, &want)) {
 		pam_syslog(pamh, LOG_ALERT, "refusing %s: the listener runs "
 		    "as uid %u, not %.100s; an impostor?", a->socket,
 		    (unsigned int)uc.uid, a->agent_user);

@@ -450,6 +450,62 @@ t_impostor_file(void **state)
 	assert_int_equal(agent_stop(&ag), 0);
 }
 
+/*
+ * The module caches the agent user's uid per process.  With the module
+ * kept loaded (one handle, as a control panel keeps it), a check against
+ * the real agent fills the cache; an impostor that replaces the socket
+ * afterwards must still get nothing, whichever of file and listener it
+ * owns, and the real agent must be trusted again after it.
+ */
+static void
+t_cached_uid_impostor(void **state)
+{
+	struct pam_conv c = { conv, NULL };
+	pam_handle_t *ph = NULL;
+	struct agent ag;
+
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	assert_int_equal(pam_start_confdir("kunci-test", "budi", &c, dir,
+	    &ph), PAM_SUCCESS);
+	ag = agent_start(M_ALLOW, 0, 0);
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_SUCCESS);
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_SUCCESS);
+	assert_int_equal(agent_stop(&ag), 2);
+	/* the uid of root is cached now: nobody's socket file */
+	ag = agent_start(M_ALLOW, 0, nobody());
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(agent_stop(&ag), 0);
+	/* nobody's listener behind root's file */
+	ag = agent_start(M_ALLOW, nobody(), 0);
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(agent_stop(&ag), 0);
+	/* wholly nobody's */
+	ag = agent_start(M_ALLOW, nobody(), nobody());
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(agent_stop(&ag), 0);
+	/* the real agent again */
+	ag = agent_start(M_ALLOW, 0, 0);
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_SUCCESS);
+	assert_int_equal(agent_stop(&ag), 1);
+	pam_end(ph, PAM_SUCCESS);
+
+	/* a stack naming nobody as agent caches nobody, and refuses root */
+	write_service("kunci-nobody", "agent_user=nobody timeout=500 "
+	    "resource=host:test");
+	ph = NULL;
+	assert_int_equal(pam_start_confdir("kunci-nobody", "budi", &c, dir,
+	    &ph), PAM_SUCCESS);
+	ag = agent_start(M_ALLOW, nobody(), nobody());
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_SUCCESS);
+	assert_int_equal(agent_stop(&ag), 1);
+	ag = agent_start(M_ALLOW, 0, 0);
+	assert_int_equal(pam_acct_mgmt(ph, PAM_SILENT), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(agent_stop(&ag), 0);
+	pam_end(ph, PAM_SUCCESS);
+}
+
 static void
 t_bad_names(void **state)
 {
@@ -518,6 +574,7 @@ main(void)
 		cmocka_unit_test(t_silent_agent),
 		cmocka_unit_test(t_impostor_listener),
 		cmocka_unit_test(t_impostor_file),
+		cmocka_unit_test(t_cached_uid_impostor),
 		cmocka_unit_test(t_bad_names),
 		cmocka_unit_test(t_unmanaged_and_minimum_uid),
 		cmocka_unit_test(t_bad_args),
