@@ -365,9 +365,7 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	struct wf *w = admin_wf();
 	struct wf_request r;
-	char *pos[1], pw[PROV_PW_MAX], filter[200], esc[3 * WF_ID_MAX + 1];
-	const struct wf_step *s = NULL;
-	struct wf_actor tmp;
+	char *pos[1], pw[PROV_PW_MAX];
 	size_t i;
 	int np, st, may;
 
@@ -379,27 +377,10 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 		return st;
 	if ((st = wf_load(w, pos[0], &r)) != EX_OK)
 		return werr(c, st);
-	/* The grant must be active and bound to an account. */
-	{
-		struct wf_grant g;
-		int found = 0;
-
-		(void)g;
-		ldapc_escape_filter(esc, sizeof(esc), r.id);
-		snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
-		    "(kunciId=%s)(kunciStatus=active)(kunciCredential=*))",
-		    esc);
-		found = 0;
-		{
-			struct fa { int *f; } fa = { &found };
-			(void)fa;
-		}
-		if (r.snap.grant_kind != CFG_GRANT_ACCOUNT || r.grant[0] ==
-		    '\0') {
-			wf_request_free(&r);
-			return admin_err(c, EX_DATAERR, "%s has no account "
-			    "grant", pos[0]);
-		}
+	if (r.snap.grant_kind != CFG_GRANT_ACCOUNT || r.grant[0] == '\0') {
+		wf_request_free(&r);
+		return admin_err(c, EX_DATAERR, "%s has no account grant",
+		    pos[0]);
 	}
 	/* Who provisions: the role of the account's provision step. */
 	may = c->a.admin;
@@ -408,11 +389,8 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 			int idx = dir_role_index(c->ctx->cfg,
 			    r.snap.steps[i].role);
 
-			s = &r.snap.steps[i];
 			may = idx >= 0 && ((c->a.roles >> idx) & 1);
 		}
-	(void)s;
-	(void)tmp;
 	if (!may) {
 		log_audit("request.refused", "request", r.id, "actor",
 		    c->a.p.uid, "as", c->a.as, "action", "account.password",

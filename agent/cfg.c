@@ -53,7 +53,15 @@ static const char *const day_names[7] = {
 
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
-	"workflows", "office", "signing", "visits", "provision", "notify", NULL
+	"workflows", "office", "signing", "visits", "provision", "notify",
+	"review", "removal", NULL
+};
+static const char *const review_keys[] = {
+	"interval", "unused_after", "deadline", "reminders", "on_silence",
+	"escalate_to", "grace", "incompatible", "units", NULL
+};
+static const char *const silence_names[CFG_SILENCE_COUNT] = {
+	"escalate", "remove"
 };
 static const char *const provision_keys[] = {
 	"account_base", "password_length", "password_alphabet",
@@ -66,6 +74,7 @@ static const char *const notify_keys[] = {
 static const char *const visits_keys[] = {
 	"workflow", "max_guests_per_escort", "grace", NULL
 };
+static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const office_keys[] = { "name", "address", NULL };
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
 static const char *const directory_keys[] = {
@@ -694,6 +703,137 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* removal.workflow is checked against "workflows" in cfg_load(). */
+static int
+parse_removal(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g;
+	const char		*w = "removal";
+
+	if (get_group(c, root, w, removal_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "workflow", 0, &cfg->removal.workflow) == -1)
+		return -1;
+	return 0;
+}
+
+/* review.incompatible / review.units: ( [ "a", "b" ], ... ), flat */
+static int
+get_pairs(struct ctx *c, const config_setting_t *g, const char *key,
+    char ***list, size_t *n)
+{
+	config_setting_t	*m, *e, *v;
+	char			**out = NULL;
+	size_t			 i, j, len = 0;
+	int			 rc = -1;
+
+	if (get_member(c, g, "review", key, 0, CONFIG_TYPE_LIST,
+	    "a list ( [ \"...\", \"...\" ], ... )", &m) == -1)
+		goto out;
+	if (m == NULL) {
+		rc = 0;
+		goto out;
+	}
+	len = (size_t)config_setting_length(m);
+	if ((out = calloc(2 * len + 1, sizeof(*out))) == NULL) {
+		seterr(c, m, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < len; i++) {
+		e = config_setting_get_elem(m, (unsigned int)i);
+		if (!config_setting_is_array(e) || config_setting_length(e) !=
+		    2) {
+			seterr(c, e, "review.%s: element %zu: expected "
+			    "[ \"...\", \"...\" ]", key, i + 1);
+			goto out;
+		}
+		for (j = 0; j < 2; j++) {
+			v = config_setting_get_elem(e, (unsigned int)j);
+			if (config_setting_type(v) != CONFIG_TYPE_STRING ||
+			    *config_setting_get_string(v) == '\0') {
+				seterr(c, e, "review.%s: element %zu: "
+				    "expected two non-empty strings", key,
+				    i + 1);
+				goto out;
+			}
+			if ((out[2 * i + j] = strdup(
+			    config_setting_get_string(v))) == NULL) {
+				seterr(c, e, "out of memory");
+				goto out;
+			}
+		}
+	}
+	free_list(*list, 2 * *n);
+	*list = out;
+	*n = len;
+	out = NULL;
+	rc = 0;
+out:
+	free_list(out, 2 * len);
+	return rc;
+}
+
+static int
+parse_review(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_review	*r = &cfg->review;
+	config_setting_t	*g, *l = NULL;
+	char			**rem = NULL;
+	const char		*errstr;
+	size_t			 i, nrem = 0;
+	int64_t			*v = NULL;
+	int			 bd, sil = (int)r->on_silence, rc = -1;
+
+	if (get_group(c, root, "review", review_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_duration(c, g, "review", "interval", 0, 86400, &r->interval,
+	    NULL) == -1 ||
+	    get_duration(c, g, "review", "unused_after", 0, 1,
+	    &r->unused_after, NULL) == -1 ||
+	    get_duration(c, g, "review", "deadline", 0, 1, &r->deadline,
+	    NULL) == -1 ||
+	    get_duration(c, g, "review", "grace", 0, 0, &r->grace,
+	    NULL) == -1 ||
+	    get_enum(c, g, "review", "on_silence", 0, silence_names,
+	    CFG_SILENCE_COUNT, &sil) == -1 ||
+	    get_str(c, g, "review", "escalate_to", 0, &r->escalate_to) == -1 ||
+	    get_pairs(c, g, "incompatible", &r->incompatible,
+	    &r->nincompatible) == -1 ||
+	    get_pairs(c, g, "units", &r->units, &r->nunits) == -1 ||
+	    get_strlist(c, g, "review", "reminders", 0, &rem, &nrem,
+	    &l) == -1)
+		goto out;
+	r->on_silence = (enum cfg_silence)sil;
+	if (l != NULL) {
+		if ((v = calloc(nrem + 1, sizeof(*v))) == NULL) {
+			seterr(c, l, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < nrem; i++) {
+			if (u_parse_duration(rem[i], 0, &v[i], &bd,
+			    &errstr) == -1 || v[i] <= 0) {
+				seterr(c, config_setting_get_elem(l,
+				    (unsigned int)i), "review.reminders: bad "
+				    "duration \"%s\"", rem[i]);
+				goto out;
+			}
+		}
+		free(r->reminders);
+		r->reminders = v;
+		r->nreminders = nrem;
+		v = NULL;
+	}
+	rc = 0;
+out:
+	free(v);
+	free_list(rem, nrem);
+	return rc;
+}
+
 static int
 parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -1138,6 +1278,8 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
 	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
+	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
+	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.password_alphabet,
 	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
@@ -1155,6 +1297,11 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	cfg->notify.give_up = 3 * (int64_t)U_DAY;
 	cfg->visits.max_guests_per_escort = 3;
 	cfg->visits.grace = 15 * 60;
+	cfg->review.interval = 90 * (int64_t)U_DAY;
+	cfg->review.unused_after = 90 * (int64_t)U_DAY;
+	cfg->review.deadline = 14 * (int64_t)U_DAY;
+	cfg->review.grace = 3 * (int64_t)U_DAY;
+	cfg->review.on_silence = CFG_SILENCE_ESCALATE;
 	d->connect_timeout = 3;
 	d->timeout = 5;
 	a->language = CFG_LANG_ID;
@@ -1229,6 +1376,8 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_office(&c, cfg, root) == -1 ||
 	    parse_signing(&c, cfg, root) == -1 ||
 	    parse_visits(&c, cfg, root) == -1 ||
+	    parse_removal(&c, cfg, root) == -1 ||
+	    parse_review(&c, cfg, root) == -1 ||
 	    parse_provision(&c, cfg, root) == -1 ||
 	    parse_notify(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
@@ -1239,6 +1388,20 @@ cfg_load(const char *path, char *err, size_t errsz)
 		seterr(&c, config_lookup(&lc, "visits.workflow"),
 		    "visits.workflow: unknown workflow \"%s\"",
 		    cfg->visits.workflow);
+		goto out;
+	}
+	if (cfg->removal.workflow[0] != '\0' &&
+	    cfg_workflow(cfg, cfg->removal.workflow) == NULL) {
+		seterr(&c, config_lookup(&lc, "removal.workflow"),
+		    "removal.workflow: unknown workflow \"%s\"",
+		    cfg->removal.workflow);
+		goto out;
+	}
+	if (cfg->review.escalate_to[0] != '\0' &&
+	    cfg_role(cfg, cfg->review.escalate_to) == NULL) {
+		seterr(&c, config_lookup(&lc, "review.escalate_to"),
+		    "review.escalate_to: unknown role \"%s\"",
+		    cfg->review.escalate_to);
 		goto out;
 	}
 	for (i = 0; i < cfg->agent.nadmins; i++) {
@@ -1300,6 +1463,11 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->notify.command);
 	free(cfg->notify.from);
 	free(cfg->visits.workflow);
+	free(cfg->removal.workflow);
+	free(cfg->review.escalate_to);
+	free(cfg->review.reminders);
+	free_list(cfg->review.incompatible, 2 * cfg->review.nincompatible);
+	free_list(cfg->review.units, 2 * cfg->review.nunits);
 	free(cfg->agent.user);
 	free(cfg->agent.admin_socket);
 	free(cfg->agent.query_socket);
@@ -1501,6 +1669,43 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
 	    cfg->visits.max_guests_per_escort);
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
+	fputs("};\n\nremoval = {\n", fp);
+	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
+	fputs("};\n\nreview = {\n", fp);
+	put_dur(fp, "\t", "interval", cfg->review.interval, 0);
+	put_dur(fp, "\t", "unused_after", cfg->review.unused_after, 0);
+	put_dur(fp, "\t", "deadline", cfg->review.deadline, 0);
+	fputs("\treminders = [", fp);
+	for (i = 0; i < cfg->review.nreminders; i++) {
+		char rb[32];
+
+		if (u_format_duration(cfg->review.reminders[i], 0, rb,
+		    sizeof(rb)) == -1)
+			u_strlcpy(rb, "?", sizeof(rb));
+		fputs(i == 0 ? " " : ", ", fp);
+		put_str(fp, rb);
+	}
+	fputs(" ];\n", fp);
+	put_kv(fp, "\t", "on_silence", silence_names[cfg->review.on_silence]);
+	put_kv(fp, "\t", "escalate_to", cfg->review.escalate_to);
+	put_dur(fp, "\t", "grace", cfg->review.grace, 0);
+	fputs("\tincompatible = (", fp);
+	for (i = 0; i < cfg->review.nincompatible; i++) {
+		fputs(i == 0 ? " [ " : ", [ ", fp);
+		put_str(fp, cfg->review.incompatible[2 * i]);
+		fputs(", ", fp);
+		put_str(fp, cfg->review.incompatible[2 * i + 1]);
+		fputs(" ]", fp);
+	}
+	fputs(" );\n\tunits = (", fp);
+	for (i = 0; i < cfg->review.nunits; i++) {
+		fputs(i == 0 ? " [ " : ", [ ", fp);
+		put_str(fp, cfg->review.units[2 * i]);
+		fputs(", ", fp);
+		put_str(fp, cfg->review.units[2 * i + 1]);
+		fputs(" ]", fp);
+	}
+	fputs(" );\n", fp);
 	fputs("};\n\nlogin = {\n\tservices = (", fp);
 	for (i = 0; i < l->nservices; i++) {
 		fputs(i == 0 ? "\n\t\t{ service = " : ",\n\t\t{ service = ",

@@ -195,6 +195,16 @@ struct cfg_visits {
 };
 
 /*
+ * Removal of access (procedure C3; removal.c, review.c).  workflow: the
+ * workflow every removal request runs, whoever opens it (the access
+ * owner, an emergency revocation's record, a review); "" = removal
+ * requests are refused.
+ */
+struct cfg_removal {
+	char		 *workflow;
+};
+
+/*
  * Provisioning (issue 5): control-panel accounts, passwords, expiry
  * warnings.  account_base "" = "ou=panel-accounts,<base>".
  */
@@ -216,6 +226,34 @@ struct cfg_notify {
 	int64_t		  give_up;	/* drop after this long */
 };
 
+/*
+ * Periodic access review (procedure C2; review.c, doc/review.md).  Pairs
+ * are stored flat: incompatible[2i], incompatible[2i+1] are two resources
+ * (exact, or a prefix ending in '*') nobody should hold both of;
+ * units[2i] is a resource pattern whose holders must stay members of the
+ * group DN units[2i+1].
+ */
+enum cfg_silence {
+	CFG_SILENCE_ESCALATE,	/* unanswered at the deadline: to the Kasi */
+	CFG_SILENCE_REMOVE,	/* ... revoked after a preview and a grace */
+	CFG_SILENCE_COUNT
+};
+
+struct cfg_review {
+	int64_t		  interval;	/* campaign period; "not reviewed" */
+	int64_t		  unused_after;	/* "unused" since last use */
+	int64_t		  deadline;	/* from a campaign's start */
+	int64_t		 *reminders;	/* before the deadline */
+	size_t		  nreminders;
+	enum cfg_silence  on_silence;
+	char		 *escalate_to;	/* a role name, or "" */
+	int64_t		  grace;	/* preview -> removal */
+	char		**incompatible;	/* 2 * nincompatible */
+	size_t		  nincompatible;
+	char		**units;	/* 2 * nunits */
+	size_t		  nunits;
+};
+
 struct kunci_cfg {
 	char			*path;	/* the file loaded */
 	struct cfg_directory	 directory;
@@ -228,6 +266,8 @@ struct kunci_cfg {
 	struct cfg_provision	 provision;
 	struct cfg_notify	 notify;
 	struct cfg_visits	 visits;
+	struct cfg_removal	 removal;
+	struct cfg_review	 review;
 	struct cfg_role		*roles;
 	size_t			 nroles;
 	struct cfg_workflow	*workflows;

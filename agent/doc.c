@@ -42,6 +42,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "prov.h"
 #include "render.h"
 #include "sign.h"
 #include "strbuf.h"
@@ -348,7 +349,7 @@ form_access_list(struct form *f, const char *resource)
 	return a.st;
 }
 
-/* One entry and its children, read generically (review, removal). */
+/* One entry and its children, read generically (a review campaign). */
 static int
 read_entry(struct admin_call *c, const char *base, int scope,
     const char *filter, LDAPMessage **res, LDAP **ldp)
@@ -475,122 +476,154 @@ form_review(struct form *f, const char *period)
 	return st;
 }
 
+/*
+ * The removal request form (Formulir Permintaan Penghapusan Akses).  A
+ * removal is a request of the engine of type PROV_REMOVAL_TYPE on the
+ * workflow removal.workflow named when it was opened (removal.c), so the
+ * form reads that request, its grant and its events: who asked, who
+ * recorded and forwarded it (the first deciding act before the provision
+ * step: the Kasi in C3), who carried it out (the provision step: the
+ * administrator) and when.  An emergency revocation's record is opened
+ * already carried out, by the administrator who revoked.
+ */
+struct rm_grant {
+	struct wf_grant	g;
+	int		found;
+};
+
+static int
+rm_grant_one(struct wf_grant *g, void *arg)
+{
+	struct rm_grant *o = arg;
+
+	o->g = *g;
+	o->found = 1;
+	return EX_OK;
+}
+
+/* "Name (uid), role label" for an event's actor. */
+static void
+actor_line(struct admin_call *c, const struct wf_snap *snap,
+    const struct wf_event *e, char *buf, size_t sz)
+{
+	char who[512];
+
+	person_name(c, e->actor, who, sizeof(who));
+	if (e->step >= 0 && (size_t)e->step < snap->nsteps)
+		snprintf(buf, sz, "%s, %s", who, admin_role_label(c,
+		    snap->steps[e->step].role));
+	else
+		u_strlcpy(buf, who, sz);
+}
+
 static int
 form_removal(struct form *f, const char *id)
 {
 	struct admin_call *c = f->c;
-	char base[DIR_DN_MAX], v[512], who[512], wfname[64];
-	LDAPMessage *res = NULL, *e;
-	LDAP *ld = NULL;
-	struct wf_snap *snap;
+	struct wf *w = admin_wf();
+	struct wf_request *r;
 	struct wf_event *ev = NULL;
-	size_t n = 0, cnt, i;
+	const struct wf_event *rec = NULL, *done = NULL;
+	struct rm_grant rg;
+	char buf[1024], esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 64];
+	size_t n = 0, i, prov_at;
 	int st;
-	static const struct {
-		const char *attr, *en, *id;
-		int person;
-	} fields[] = {
-		{ "kunciId", "Removal request number",
-		    "Nomor permintaan penghapusan", 0 },
-		{ "kunciRequester", "Requested by", "Pemohon", 1 },
-		{ "kunciSubject", "Access holder", "Pemegang hak akses", 1 },
-		{ "kunciResource", "Resource", "Sumber daya", 0 },
-		{ "kunciGrantRef", "Grant", "Hak akses", 0 },
-		{ "kunciReason", "Reason", "Alasan", 0 },
-		{ "kunciState", "State", "Status", 0 },
-	};
 
-	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the removal form is "
-		    "for role holders");
-	if (!valid_key(id))
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return admin_err(c, EX_OSERR, "out of memory");
+	st = strlen(id) > WF_ID_MAX ? EX_NOINPUT : wf_load(w, id, r);
+	if (st != EX_OK) {
+		free(r);
+		if (st != EX_NOINPUT)
+			return admin_err(c, st, "%s", w->err);
 		return admin_err(c, EX_NOINPUT, "no such removal request: "
 		    "%.40s", id);
-	snprintf(base, sizeof(base), "kunciId=%s,ou=removals,%s", id,
-	    c->ctx->cfg->directory.kunci_base);
-	if ((st = read_entry(c, base, LDAP_SCOPE_BASE,
-	    "(objectClass=kunciRemovalRequest)", &res, &ld)) != EX_OK ||
-	    (e = ldap_first_entry(ld, res)) == NULL) {
-		ldap_msgfree(res);
-		return st != EX_OK && st != EX_NOINPUT ? st :
-		    admin_err(c, EX_NOINPUT, "no such removal request: %s",
-		    id);
 	}
-	if ((snap = calloc(1, sizeof(*snap))) == NULL) {
-		ldap_msgfree(res);
-		return admin_err(c, EX_OSERR, "out of memory");
+	if (strcmp(r->type, PROV_REMOVAL_TYPE) != 0) {
+		st = admin_err(c, EX_NOINPUT, "no such removal request: %s "
+		    "(a request for access: kuncictl doc request %s)", r->id,
+		    r->id);
+		goto out;
 	}
+	if (!admin_sees_all(c) && strcmp(r->requester, c->a.p.uid) != 0 &&
+	    strcmp(r->subject, c->a.p.uid) != 0) {
+		st = admin_err(c, EX_NOPERM, "refused: not your removal "
+		    "request");
+		goto out;
+	}
+	if ((st = wf_events(w, r, &ev, &n)) != EX_OK) {
+		st = admin_err(c, st, "%s", w->err);
+		goto out;
+	}
+	/* The provision step (deactivate), and the acts around it. */
+	for (prov_at = 0; prov_at < r->snap.nsteps; prov_at++)
+		if (r->snap.steps[prov_at].kind == CFG_KIND_PROVISION)
+			break;
+	for (i = 0; i < n; i++) {
+		if (strcmp(ev[i].decision, "approve") != 0 || ev[i].step < 0)
+			continue;
+		if ((size_t)ev[i].step < prov_at && rec == NULL)
+			rec = &ev[i];
+		else if ((size_t)ev[i].step == prov_at && done == NULL)
+			done = &ev[i];
+	}
+	memset(&rg, 0, sizeof(rg));
+	if (r->grant[0] != '\0' &&
+	    ldapc_escape_filter(esc, sizeof(esc), r->grant) == 0) {
+		snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+		    "(kunciId=%s))", esc);
+		(void)wf_grants(w, filter, 1, rm_grant_one, &rg);
+	}
+
 	if ((st = form_init(f, c, "Access Removal Request Form",
 	    "Formulir Permintaan Penghapusan Akses", NULL, 4)) != EX_OK)
 		goto out;
-	if (dir_get(ld, e, "kunciWorkflow", wfname, sizeof(wfname)) == -1)
-		u_strlcpy(wfname, "C3", sizeof(wfname));
-	form_sop(f, wfname);
-	{
-		char *s = dir_get_dup(ld, e, "kunciWorkflowSnapshot");
-		const struct cfg_workflow *wfc;
-
-		if (s == NULL || wf_snap_parse(s, snap) == -1) {
-			if ((wfc = cfg_workflow(c->ctx->cfg, wfname)) != NULL)
-				wf_snap_from_cfg(wfc, snap);
-		}
-		free(s);
-	}
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		dir_get(ld, e, fields[i].attr, v, sizeof(v));
-		if (fields[i].person) {
-			person_name(c, v, who, sizeof(who));
-			u_strlcpy(v, who, sizeof(v));
-		}
-		if (strcmp(fields[i].attr, "kunciState") == 0)
-			u_strlcpy(v, admin_state_label(c, v), sizeof(v));
-		kv(f, c->en ? fields[i].en : fields[i].id, v,
-		    i == 0 ? etime(ld, e, "kunciCreated") : 0);
-	}
-	ldap_msgfree(res);
-	res = NULL;
-	if ((st = read_entry(c, base, LDAP_SCOPE_ONELEVEL,
-	    "(objectClass=kunciEvent)", &res, &ld)) != EX_OK)
-		goto out;
-	cnt = (size_t)ldap_count_entries(ld, res);
-	if (cnt > 0 && (ev = calloc(cnt, sizeof(*ev))) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
-		goto out;
-	}
-	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
-	    e = ldap_next_entry(ld, e), n++) {
-		char b[32];
-		long long x;
-		const char *es;
-
-		dir_get(ld, e, "kunciId", ev[n].rdn, sizeof(ev[n].rdn));
-		dir_get(ld, e, "kunciActor", ev[n].actor,
-		    sizeof(ev[n].actor));
-		dir_get(ld, e, "kunciDecision", ev[n].decision,
-		    sizeof(ev[n].decision));
-		dir_get(ld, e, "kunciNote", ev[n].note, sizeof(ev[n].note));
-		ev[n].time = etime(ld, e, "kunciTime");
-		ev[n].step = -1;
-		if (dir_get(ld, e, "kunciStepIndex", b, sizeof(b)) == 0 &&
-		    u_strtonum(b, 0, WF_MAX_STEPS, &x, &es) == 0)
-			ev[n].step = (int)x;
-	}
-	/* oldest first */
-	for (i = 1; i < n; i++) {
-		struct wf_event tmp = ev[i];
-		size_t j = i;
-
-		while (j > 0 && ev[j - 1].time > tmp.time) {
-			ev[j] = ev[j - 1];
-			j--;
-		}
-		ev[j] = tmp;
-	}
-	st = trail(f, snap, ev, n);
+	form_sop(f, r->snap.workflow);
+	kv(f, ADMIN_T(c, "Removal request number",
+	    "Nomor permintaan penghapusan"), r->id, r->created);
+	person_name(c, r->requester, buf, sizeof(buf));
+	kv(f, ADMIN_T(c, "Requested by", "Pemohon"), buf, r->created);
+	person_name(c, r->subject, buf, sizeof(buf));
+	kv(f, ADMIN_T(c, "Access holder", "Pemegang hak akses"), buf, 0);
+	kv(f, ADMIN_T(c, "Resource", "Sumber daya"), r->resource, 0);
+	if (rg.found)
+		snprintf(buf, sizeof(buf), "%s (%s%s%s; %s)", rg.g.id,
+		    rg.g.type, rg.g.cred[0] ? " " : "", rg.g.cred,
+		    admin_state_label(c, rg.g.status));
+	else
+		u_strlcpy(buf, r->grant, sizeof(buf));
+	kv(f, ADMIN_T(c, "Grant to remove", "Hak akses yang dihapus"), buf,
+	    0);
+	kv(f, ADMIN_T(c, "Reason", "Alasan"), r->reason != NULL ? r->reason :
+	    "", 0);
+	kv(f, ADMIN_T(c, "Procedure", "Prosedur"), c->en ?
+	    r->snap.label_en : r->snap.label_id, 0);
+	if (rec != NULL)
+		actor_line(c, &r->snap, rec, buf, sizeof(buf));
+	else
+		buf[0] = '\0';
+	kv(f, ADMIN_T(c, "Recorded and forwarded by",
+	    "Dicatat dan diteruskan oleh"), buf, rec != NULL ? rec->time : 0);
+	if (done != NULL)
+		actor_line(c, &r->snap, done, buf, sizeof(buf));
+	else if (!wf_open(r) && strcmp(r->state, "active") == 0) {
+		/* Opened already carried out: an emergency revocation. */
+		person_name(c, r->requester, buf, sizeof(buf));
+		u_strlcat(buf, ADMIN_T(c, " (emergency revocation)",
+		    " (pencabutan darurat)"), sizeof(buf));
+	} else
+		buf[0] = '\0';
+	kv(f, ADMIN_T(c, "Carried out by", "Dilaksanakan oleh"), buf,
+	    done != NULL ? done->time : buf[0] != '\0' ? r->created : 0);
+	kv(f, ADMIN_T(c, "State", "Status"), strcmp(r->state, "active") == 0 ?
+	    (wf_open(r) ? ADMIN_T(c, "being carried out",
+	    "sedang dilaksanakan") : ADMIN_T(c, "carried out",
+	    "dilaksanakan")) : admin_state_label(c, r->state), r->updated);
+	st = trail(f, &r->snap, ev, n);
 out:
-	ldap_msgfree(res);
 	free(ev);
-	free(snap);
+	wf_request_free(r);
+	free(r);
 	return st;
 }
 

@@ -79,9 +79,9 @@ main(int argc, char *argv[])
 	const char *path = getenv("KUNCI_SOCKET"), *lang;
 	struct pbuf b;
 	struct doccli dc;
-	uint32_t type, status;
+	uint32_t type, status = EX_SOFTWARE;
 	char **args, *out = NULL, *err = NULL;
-	int i, n = 0, fd, rc, haslang = 0;
+	int i, n = 0, fd = -1, rc, haslang = 0;
 
 	if (path == NULL || *path == '\0')
 		path = DEFAULT_SOCKET;
@@ -125,22 +125,26 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < argc; i++)
 		args[n++] = argv[i];
+	pbuf_init(&b, PROTO_MAX);
 	/* "doc": files are the caller's, handled here (doccli.h). */
-	if (doccli_prepare(&dc, &n, args) == 1)
-		return dc.status;
+	if (doccli_prepare(&dc, &n, args) == 1) {
+		status = (uint32_t)dc.status;
+		goto out;
+	}
 
 	if ((fd = connect_to(path)) == -1) {
 		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s)\n",
 		    path, strerror(errno));
-		return EX_UNAVAILABLE;
+		status = EX_UNAVAILABLE;
+		goto out;
 	}
-	pbuf_init(&b, PROTO_MAX);
 	if ((rc = proto_admin_encode(&b, n, args)) != PROTO_OK ||
 	    (rc = proto_send(fd, PROTO_T_ADMIN, &b, DEADLINE_MS)) !=
 	    PROTO_OK) {
 		fprintf(stderr, "kuncictl: sending to kuncid: %s\n",
 		    proto_strerror(rc));
-		return rc == PROTO_EPROTO ? EX_USAGE : EX_UNAVAILABLE;
+		status = rc == PROTO_EPROTO ? EX_USAGE : EX_UNAVAILABLE;
+		goto out;
 	}
 	pbuf_reset(&b);
 	if ((rc = proto_recv(fd, &type, &b, DEADLINE_MS)) != PROTO_OK ||
@@ -148,9 +152,9 @@ main(int argc, char *argv[])
 	    (rc = proto_reply_decode(&b, &status, &out, &err)) != PROTO_OK) {
 		fprintf(stderr, "kuncictl: no answer from kuncid: %s\n",
 		    proto_strerror(rc != PROTO_OK ? rc : PROTO_EPROTO));
-		return rc == PROTO_ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+		status = rc == PROTO_ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+		goto out;
 	}
-	close(fd);
 	if (dc.active)
 		status = (uint32_t)doccli_finish(&dc, status, out, err);
 	else {
@@ -159,7 +163,14 @@ main(int argc, char *argv[])
 	}
 	if (fflush(stdout) == EOF)
 		status = EX_IOERR;
-	free(out);
+out:
+	if (fd != -1)
+		close(fd);
+	/* A reply may carry a one-time password: wipe it (pbuf_free too). */
+	if (out != NULL) {
+		explicit_bzero(out, strlen(out));
+		free(out);
+	}
 	free(err);
 	free(args);
 	pbuf_free(&b);

@@ -58,56 +58,56 @@ struct tmpl {
 };
 
 static const struct tmpl tmpls[] = {
-	{ "submit", "Permohonan akses %s diterima",
-	    "Access request %s received",
+	{ "submit", "Permohonan akses diterima",
+	    "Access request received",
 	    "Permohonan akses Anda telah diterima dan sedang diproses.",
 	    "Your access request has been received and is being processed." },
-	{ "waiting", "Permohonan %s menunggu tindakan Anda",
-	    "Request %s is waiting for you",
+	{ "waiting", "Permohonan menunggu tindakan Anda",
+	    "Request is waiting for you",
 	    "Sebuah permohonan menunggu tindakan Anda pada langkah berikut.",
 	    "A request is waiting for you at the step below." },
-	{ "approved", "Permohonan akses %s disetujui",
-	    "Access request %s approved",
+	{ "approved", "Permohonan akses disetujui",
+	    "Access request approved",
 	    "Permohonan akses Anda telah disetujui; hak akses sudah aktif.",
 	    "Your access request has been approved; the access is active." },
-	{ "rejected", "Permohonan akses %s ditolak",
-	    "Access request %s rejected",
+	{ "rejected", "Permohonan akses ditolak",
+	    "Access request rejected",
 	    "Permohonan akses Anda ditolak.",
 	    "Your access request has been rejected." },
-	{ "inform", "Status permohonan %s",
-	    "Status of request %s",
+	{ "inform", "Status permohonan",
+	    "Status of request",
 	    "Akses Anda telah dibuat (kartu akses / akun) dan dapat digunakan.",
 	    "Your access has been provisioned (access card / account) and "
 	    "may be used." },
-	{ "removed", "Hak akses %s telah dicabut",
-	    "Access %s has been removed",
+	{ "removed", "Hak akses telah dicabut",
+	    "Access has been removed",
 	    "Hak akses berikut telah dinonaktifkan sesuai permintaan "
 	    "penghapusan akses.",
 	    "The access below has been deactivated as the removal request "
 	    "asked." },
-	{ "revoked", "Hak akses %s dicabut segera",
-	    "Access %s revoked at once",
+	{ "revoked", "Hak akses dicabut segera",
+	    "Access revoked at once",
 	    "Hak akses berikut dicabut segera oleh administrator karena "
 	    "insiden.",
 	    "The access below was revoked at once by an administrator because "
 	    "of an incident." },
-	{ "expiring", "Hak akses %s akan berakhir",
-	    "Access %s expires soon",
+	{ "expiring", "Hak akses akan berakhir",
+	    "Access expires soon",
 	    "Hak akses Anda akan segera berakhir. Ajukan permohonan baru bila "
 	    "masih diperlukan.",
 	    "Your access expires soon. Submit a new request if you still need "
 	    "it." },
-	{ "expired", "Hak akses %s telah berakhir",
-	    "Access %s has expired",
+	{ "expired", "Hak akses telah berakhir",
+	    "Access has expired",
 	    "Masa berlaku hak akses Anda telah berakhir.",
 	    "Your access has expired." },
-	{ "overdue", "Permohonan %s melewati batas waktu layanan",
-	    "Request %s is overdue",
+	{ "overdue", "Permohonan melewati batas waktu layanan",
+	    "Request is overdue",
 	    "Langkah berikut telah melewati standar waktu layanan (mutu baku "
 	    "waktu).",
 	    "The step below has missed its service standard." },
-	{ "escalate", "Eskalasi: permohonan %s terlambat",
-	    "Escalation: request %s is late",
+	{ "escalate", "Eskalasi: permohonan terlambat",
+	    "Escalation: request is late",
 	    "Langkah berikut terlambat dan dieskalasikan kepada Anda.",
 	    "The step below is late and has been escalated to you." },
 };
@@ -151,7 +151,8 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 	struct tm tm;
 	time_t now = time(NULL);
 
-	snprintf(subj, sizeof(subj), en ? t->subj_en : t->subj_id, ref);
+	snprintf(subj, sizeof(subj), "%s: %s", en ? t->subj_en : t->subj_id,
+	    ref);
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
 	sb_printf(b, "From: %s\n", w->cfg->notify.from);
@@ -287,7 +288,7 @@ send_to(struct wf *w, const struct person *p, const char *event,
     const char *key, const struct notify_vars *v)
 {
 	const struct tmpl *t = tmpl(event);
-	char name[256], k2[200];
+	char name[512], k2[200];
 	struct strbuf msg;
 	size_t i;
 	int en;

@@ -442,7 +442,8 @@ refresh_door(struct wf *w, const char *door, int force)
 	if ((st = wf_grants(w, filter, LIST_MAX, collect_grant, &col)) !=
 	    EX_OK)
 		goto out;
-	qsort(col.v, col.n, sizeof(*col.v), cmp_line);
+	if (col.n > 1)
+		qsort(col.v, col.n, sizeof(*col.v), cmp_line);
 	sb_init(&b, 64u * 1024 * 1024);
 	sb_printf(&b, "kunci-allowlist 1\ndoor %s\ngenerated %s\n", door,
 	    now_s);
@@ -960,7 +961,7 @@ prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
 		    prov_account_password(w, cred, pw, sizeof(pw)) != EX_OK) {
 			log_warnx("request %s: account %s: %s", r->id, cred,
 			    w->err);
-			snprintf(w->info, sizeof(w->info), "account %s: %s; "
+			snprintf(w->info, sizeof(w->info), "account %s: %.300s; "
 			    "retry with: kuncictl account password %s", cred,
 			    w->err, r->id);
 			return;
@@ -1086,9 +1087,11 @@ prov_event(struct wf *w, const struct wf_request *r, const char *event,
 	} else if (strcmp(event, "inform") == 0) {
 		snprintf(key, sizeof(key), "inform-%s-%d", r->id, step);
 		if (removal) {
-			/* The removal's own notice went out at the
-			 * deactivation; this is the status to the owner. */
+			/* The deactivation told both already (same key):
+			 * this only catches up after a crash. */
+			snprintf(key, sizeof(key), "removed-%s", r->id);
 			v.state = "revoked";
+			notify_person(w, r->subject, "removed", key, &v);
 			notify_person(w, r->requester, "removed", key, &v);
 			return;
 		}

@@ -42,6 +42,7 @@
 #include "log.h"
 #include "prov.h"
 #include "util.h"
+#include "review.h"
 #include "visit.h"
 #include "wf.h"
 
@@ -1941,6 +1942,8 @@ wf_tick(struct wf *w, time_t now)
 	}
 	/* Guests inside past their time (visit.c). */
 	visit_tick(w, now);
+	/* Review campaigns: reminders, the deadline policy (review.c). */
+	review_tick(w, now);
 	/* Grant expiry, allow lists, the outbox (prov.c, notify.c). */
 	prov_tick(w, now);
 }

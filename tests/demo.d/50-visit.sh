@@ -2,7 +2,7 @@
 # Demo, part 5: a guest's server-room visit (procedure B) from the request
 # to the locked check-out, and the signed forms of the demo: the request
 # (part 2), the access list, the guest book, the review and the removal
-# (when issues 5 and 6 have made a campaign and a removal request).
+# (when issue 6 has made a campaign; the removal is 40-provision.sh's C3).
 
 # Kept after the demo (the sandbox is removed): DEMO_FORMS, or a new
 # /tmp/kunci-forms.XXXXXX; the CA certificate goes with the forms.
@@ -66,10 +66,12 @@ review_id=$(ldapsearch -LLL -Q -Y EXTERNAL -H "$LDAPI_URI" \
     -b "ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(objectClass=kunciReviewCampaign)' \
     kunciId 2>/dev/null | sed -n 's/^kunciId: //p' | head -n 1)
 sign_form review-"${review_id:-none}" review "${review_id:-$(date +%Y)-q1}"
-removal_id=$(ldapsearch -LLL -Q -Y EXTERNAL -H "$LDAPI_URI" \
-    -b "ou=removals,ou=kunci,$KUNCI_BASE" -s one '(objectClass=kunciRemovalRequest)' \
-    kunciId 2>/dev/null | sed -n 's/^kunciId: //p' | head -n 1)
-sign_form removal-"${removal_id:-none}" removal "${removal_id:-none}"
+# The removal of part 2's grant (40-provision.sh): a C3 request.
+if [ -n "${demo_removal:-}" ]; then
+	sign_form removal-"$demo_removal" removal "$demo_removal"
+else
+	echo "  (removal: no removal request in this demo)"
+fi
 echo "  check one yourself:"
 echo "  openssl cms -verify -binary -inform DER -content $forms_dir/access-list-dc1.html \\"
 echo "      -in $forms_dir/access-list-dc1.html.p7s -CAfile $forms_dir/ca.crt -purpose any -out /dev/null"

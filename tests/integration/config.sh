@@ -62,6 +62,11 @@ expect_error bad-duration "$n" "pending_expiry"
 n=$(grep -n -m1 'role = "kadis";' "$d/good.conf" | cut -d: -f1)
 sed "${n}s|role = \"kadis\";|role = \"bupati\";|" "$d/good.conf" > "$d/unknown-role"
 expect_error unknown-role "$n" "bupati"
+# removal.workflow must name a workflow (the removal group's only key).
+n=$(awk '/^removal = \{/ { g = 1 } g && /^[[:space:]]*workflow = / { print NR; exit }' "$d/good.conf")
+sed "${n}s|.*|  workflow = \"C9\";|" "$d/good.conf" > "$d/unknown-removal-workflow"
+expect_error unknown-removal-workflow "$n" 'removal.workflow: unknown workflow "C9"'
+t_grep "the dump holds removal.workflow" '^	workflow = "C3";' "$d/dump1.conf"
 n=$(mutate missing-base '^[[:space:]]*base = ' '	# base removed')
 # A missing key is reported at its group.
 g=$(grep -n -m1 '^directory' "$d/good.conf" | cut -d: -f1)

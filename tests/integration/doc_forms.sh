@@ -11,8 +11,8 @@ wf_setup
 K="ou=kunci,$KUNCI_BASE"
 cd "$W" || t_done
 
-# data: a request walked to the end, a visit, a review campaign and a
-# removal request (seeded: their engines are issues 5 and 6)
+# data: a request walked to the end, a visit, a review campaign (seeded:
+# its engine is issue 6) and a removal request made as removal.c makes it
 id=$(submit lputri server-room:dc1 --until 2026-12-31T17:00)
 walk "$id" tramadhan hsantoso dpratama rwulandari dpratama fnugroho:--serial:KA-0042 fnugroho
 seed_grant fnugroho server-room:dc1
@@ -45,24 +45,22 @@ kunciResource: server-room:dc1
 kunciDecision: keep
 kunciActor: mfitriani
 kunciTime: $(now_gt)
-
-dn: kunciId=2026-000900,ou=removals,$K
-objectClass: kunciRemovalRequest
-kunciId: 2026-000900
-kunciRequester: mfitriani
-kunciGrantRef: $id
-kunciSubject: lputri
-kunciResource: server-room:dc1
-kunciReason: Tidak lagi bertugas di ruang server
-kunciState: pending
-kunciCreated: $(now_gt)
-kunciWorkflow: C3
 LDIF
+# C3 as removal_c3.sh walks it: the access owner asks, the Kasi records
+# and forwards, the administrator deactivates (the grant is revoked) and
+# updates the access list.
+rid=$(kc --as mfitriani --json removal request "$id" \
+    --reason 'Tidak lagi bertugas di ruang server, "mutasi"' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+t_check "removal request opened ($rid)" test -n "$rid"
+walk "$rid" rwulandari sanggraini sanggraini
+t_eq "removal $rid carried out" "active/" "$(field "$rid" state)/$(field "$rid" step)"
+t_eq "... and grant $id revoked" revoked "$(gfield "$id" status)"
 month=$(date +%Y-%m)
 
 # --- every form, both languages, three formats ------------------------------
 for form in "request $id" "access-list server-room:dc1" "review 2026-q1" \
-    "removal 2026-000900" "guest-book $month" "guest-book $vid"; do
+    "removal $rid" "guest-book $month" "guest-book $vid"; do
 	set -- $form
 	for lang in id en; do
 		for f in txt csv html; do
@@ -91,6 +89,21 @@ t_grep "the request form has the approval trail" "KA-0042" "$W/request-id.txt"
 t_grep "the access list lists the holder" "Lina Putri" "$W/access-list-id.txt"
 t_grep "the review form lists the finding" "keep" "$W/review-en.csv"
 t_grep "the removal form has the reason" "Tidak lagi bertugas" "$W/removal-id.txt"
+t_grep "Indonesian removal title" "Formulir Permintaan Penghapusan Akses" "$W/removal-id.txt"
+t_grep "English removal title" "Access Removal Request Form" "$W/removal-en.html"
+t_grep "the removal form has its SOP" "SOP Hak Akses Control Panel Website" "$W/removal-id.html"
+t_grep "the removal form names who asked" "Pemohon.*Maya Fitriani \\(mfitriani\\)" "$W/removal-id.txt"
+t_grep "the removal form names the grant" "$id \\(card KA-0042; revoked\\)" "$W/removal-en.txt"
+t_grep "the removal form names the Kasi who recorded it" \
+    "Recorded and forwarded by.*Rina Wulandari \\(rwulandari\\), Head of ICT" "$W/removal-en.txt"
+t_grep "the removal form names the administrator who carried it out" \
+    "Dilaksanakan oleh.*Sari Anggraini \\(sanggraini\\), Administrator" "$W/removal-id.txt"
+t_grep "the removal form has the state" "State.*carried out" "$W/removal-en.txt"
+t_grep "the removal form has the C3 trail" "Menonaktifkan akses sesuai permintaan" "$W/removal-id.txt"
+t_eq "removal CSV: the reason survives a CSV parser" \
+    'Tidak lagi bertugas di ruang server, "mutasi"' \
+    "$(python3 -c 'import csv,sys; print([r[2] for r in csv.reader(open(sys.argv[1],newline="")) if r[1]=="Reason"][0])' "$W/removal-en.csv")"
+t_grep "removal CSV: quotes doubled" '"Tidak lagi bertugas di ruang server, ""mutasi"""' "$W/removal-en.csv"
 
 # --- CSV escaping ------------------------------------------------------------
 kc doc guest-book "$month" --format csv >"$W/gb.csv"
@@ -124,6 +137,23 @@ for form in "guest-book $month" "access-list server-room:dc1"; do
 	kc --lang en doc "$@" --format csv --sign --out "$W/$1.csv" >/dev/null
 	t_check "sign: $1 csv verifies" kc doc verify "$W/$1.csv" "$W/$1.csv.p7s"
 done
+kcr --lang en doc removal "$rid" --format html --sign --out "$W/rm.html"
+t_eq "sign: the removal form and rm.html.p7s" "0 yes yes" \
+    "$rc $([ -s rm.html ] && echo yes) $([ -s rm.html.p7s ] && echo yes)"
+t_check "sign: kuncictl verifies the removal form" kc doc verify rm.html rm.html.p7s
+t_check "sign: openssl verifies the removal form" openssl cms -verify -binary \
+    -inform DER -content rm.html -in rm.html.p7s -CAfile "$W/sign.crt" \
+    -purpose any -out /dev/null
+cp rm.html rm-bad.html
+printf '%s' "$(head -c 300 rm-bad.html | tail -c 1 | tr 'a-z<' 'b-z{a')" |
+    dd of=rm-bad.html bs=1 seek=299 conv=notrunc 2>/dev/null
+t_check "sign: the tampered removal form differs in one byte" \
+    test "$(cmp -l rm.html rm-bad.html | wc -l)" = 1
+kcr doc verify rm-bad.html rm.html.p7s
+t_eq "sign: one changed byte of the removal form fails kuncictl (65)" 65 "$rc"
+t_check_fail "sign: ... and fails openssl" openssl cms -verify -binary \
+    -inform DER -content rm-bad.html -in rm.html.p7s -CAfile "$W/sign.crt" \
+    -purpose any -out /dev/null
 kcr doc request "$id" --sign
 t_eq "sign: --sign needs --out (64)" 64 "$rc"
 
@@ -136,6 +166,15 @@ t_eq "review of a missing campaign: EX_NOINPUT" 66 "$rc"
 t_grep "... 'no such campaign'" "no such campaign" <(echo "$err")
 kcr doc request 2026-999999
 t_eq "unknown request: EX_NOINPUT" 66 "$rc"
+kcr doc removal 2026-999999
+t_eq "unknown removal request: EX_NOINPUT" 66 "$rc"
+kcr doc removal "$id"
+t_eq "a request for access is no removal request: EX_NOINPUT" 66 "$rc"
+t_grep "... and says which form it has" "kuncictl doc request $id" <(echo "$err")
+kcr --as jwijaya doc removal "$rid"
+t_eq "someone else's removal form is refused (77)" 77 "$rc"
+t_check "the access owner who asked may print the removal form" \
+    kc --as mfitriani doc removal "$rid"
 kcr doc request "$id" --format pdf
 t_eq "unknown format: EX_USAGE" 64 "$rc"
 kcr --as lputri doc access-list server-room:dc1

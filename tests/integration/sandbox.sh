@@ -222,7 +222,7 @@ else
 	t_check "... kuncid is gone" gone "$kpid"
 	t_check "... slapd still runs" ldapwhoami -Q -Y EXTERNAL -H "$LDAPI_URI"
 	t_check "kuncid-start again" "$SB" kuncid-start "$D"
-	t_check "... kuncictl reaches it" "$KUNCI_TOP/build/kuncictl" -s "$KUNCI_SOCKET" status
+	t_check "... kuncictl reaches it" "${KUNCICTL:-$KUNCI_TOP/build/kuncictl}" -s "$KUNCI_SOCKET" status
 	kpid=$(cat "$D/kuncid.pid" 2>/dev/null || :)
 	spid=$SLAPD_PID
 	t_check "stop stops kuncid and slapd" "$SB" stop "$D"

@@ -1,0 +1,59 @@
+/*
+ * review.h: periodic access review (procedure C2, issue 6).  See
+ * doc/review.md.
+ *
+ * A campaign is one entry, its findings one child entry per grant:
+ *
+ *   kunciId=<period>[@<resource>],ou=reviews,<kunci_base>
+ *					kunciReviewCampaign: period, scope,
+ *					state (opening, open, closed),
+ *					deadline
+ *   kunciId=<grant>,<campaign>	kunciReviewFinding: findings, risk,
+ *					decision (pending, valid, invalid,
+ *					escalated, removed, spared), actor,
+ *					time, note
+ *   kunciId=<event>,<campaign>	kunciEvent: reminder-<i>, escalate,
+ *					preview (the dry run: one kunciNote
+ *					per grant to remove), enforce, close
+ *
+ * The campaign's DN names its period and scope, so of several hosts (or
+ * two runs at once) exactly one creates it; the others meet "already
+ * exists" and do nothing.  Every later write is an add of a deterministic
+ * RDN or a modify asserting the value it replaces.
+ *
+ * Functions return a sysexits.h status, with a one-line English message
+ * in w->err on failure.  Main thread only (the engine's connection).
+ */
+#ifndef KUNCI_REVIEW_H
+#define KUNCI_REVIEW_H
+
+#include <time.h>
+
+#include "wf.h"
+
+#define REVIEW_ID_MAX		320	/* period "@" resource */
+#define REVIEW_PERIOD_MAX	16
+#define REVIEW_ACTOR		"kuncid"
+/* The C3 workflow a removal request runs (removal.c has the same name
+ * as PROV_REMOVAL_WORKFLOW; to be unified in prov.h). */
+#define REVIEW_REMOVAL_WORKFLOW	"C3"
+
+/*
+ * Open a removal request (C3) for grant on behalf of actor, unless one is
+ * already open (then *id is that one and EX_OK).  done: record it as
+ * already carried out.  id gets the request id.
+ */
+int	review_open_removal(struct wf *, const struct wf_actor *,
+	    const char *grant, const char *reason, int done,
+	    char id[WF_ID_MAX + 1]);
+
+/* Scheduler (from wf_tick): reminders, and at the deadline the
+ * configured policy for unanswered grants.  Idempotent across hosts. */
+void	review_tick(struct wf *, time_t now);
+
+/* The period a campaign started at t belongs to, from review.interval:
+ * "2026-05" (monthly), "2026-q2", "2026-h1" or "2026". */
+void	review_period(const struct kunci_cfg *, time_t t, char *buf,
+	    size_t sz);
+
+#endif /* KUNCI_REVIEW_H */

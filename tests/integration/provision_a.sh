@@ -1,0 +1,108 @@
+#!/bin/bash
+# Procedure A ends with the card on the door's signed allow list: the
+# signature verifies with the openssl command line, a one-byte change does
+# not; card list/show/export; bad input (a serial bound to another holder,
+# an unknown card, revoking twice); card lost takes it off a newly signed
+# list; an emergency revocation (grant revoke --now) denies the next login
+# within 2 s and opens the removal record; notifications captured once each
+# in the recipient's language.
+. "$(dirname "$0")/provision.inc"
+
+prov_setup
+DOOR=server-room:dc1
+AL=$(allow_file "$DOOR")
+CA=$W/sign.crt
+verify() { openssl cms -verify -binary -inform DER -content "$1" -in "$1.p7s" \
+    -CAfile "$CA" -purpose any -out /dev/null 2>/dev/null; }
+
+# --- A with a card ----------------------------------------------------------
+id=$(submit lputri "$DOOR" --until 2026-12-31T17:00)
+t_check "A: submitted ($id)" test -n "$id"
+walk "$id" tramadhan hsantoso dpratama rwulandari dpratama
+kcr --as fnugroho card issue "$id" --serial KA-0042
+t_eq "card issue at the provision step" 0 "$rc"
+walk "$id" fnugroho
+t_eq "A: done with a grant" "active/$id" "$(field "$id" state)/$(field "$id" step)$(field "$id" grant)"
+t_grep "grant is bound to the card" "^KA-0042$" <(gfield "$id" credential)
+for _ in $(seq 30); do grep -q KA-0042 "$AL" 2>/dev/null && break; sleep 0.1; done
+t_grep "the serial is on the door's allow list" "^card KA-0042 holder lputri grant $id " "$AL"
+t_grep "allow list names its door" "^door $DOOR$" "$AL"
+t_check "the signature verifies with openssl cms -verify" verify "$AL"
+cp "$AL" "$PT/tampered.list"; cp "$AL.p7s" "$PT/tampered.list.p7s"
+sed -i 's/KA-0042/KA-0043/' "$PT/tampered.list"
+t_check_fail "a one-byte change fails verification" verify "$PT/tampered.list"
+t_eq "card export prints the same list" "$(cat "$AL")" "$(kc --as fnugroho card export "$DOOR")"
+t_grep "card show" "^Status: +(active|aktif)" <(kc --lang en card show KA-0042)
+t_grep "card list" "^KA-0042 +active +lputri +$DOOR +$id" <(kc --lang en card list)
+
+# --- bad input ---------------------------------------------------------------
+id2=$(submit jwijaya "$DOOR")
+walk "$id2" rwulandari hsantoso dpratama
+kc --as bkurniawan request approve "$id2" >/dev/null 2>&1	# not kasi; no-op
+id3=$(submit tramadhan "$DOOR")
+walk "$id3" hsantoso hsantoso 2>/dev/null
+t_eq "unknown card: EX_NOINPUT" 66 "$(kc --as fnugroho card show KA-9999 >/dev/null 2>&1; echo $?)"
+t_eq "revoking an unknown card: EX_NOINPUT" 66 "$(kc --as fnugroho card revoke KA-9999 --reason x >/dev/null 2>&1; echo $?)"
+id4=$(submit gmaharani "$DOOR")
+mgr=$(ls_ -b "uid=gmaharani,ou=people,$KUNCI_BASE" -s base manager | sed -n 's/^manager: uid=\([^,]*\),.*/\1/p')
+walk "$id4" "$mgr" hsantoso dpratama rwulandari dpratama
+kcr --as fnugroho card issue "$id4" --serial KA-0042
+t_eq "a serial bound to another holder is refused (EX_DATAERR)" 65 "$rc"
+t_grep "the message names the holder" "another holder \\(lputri\\)" <(echo "$err")
+t_eq "nothing changed: still at the card step" card "$(field "$id4" step)"
+kcr --as ihidayat card revoke KA-0042 --reason x
+t_eq "revoke by someone without the role: EX_NOPERM" 77 "$rc"
+
+# --- lost card ---------------------------------------------------------------
+kcr --as fnugroho card issue "$id4" --serial KA-0050
+walk "$id4" fnugroho
+for _ in $(seq 30); do grep -q KA-0050 "$AL" && break; sleep 0.1; done
+t_grep "second card on the list" "^card KA-0050 holder gmaharani" "$AL"
+kcr --as gmaharani card lost KA-0050 --reason "hilang di parkiran"
+t_eq "the holder reports the card lost" 0 "$rc"
+t_check "lost card is off the list" bash -c "! grep -q KA-0050 '$AL'"
+t_check "the new list verifies" verify "$AL"
+wait_audit 'event=card.lost card=KA-0050' || :
+t_eq "audited as a loss" 1 "$(audit_count 'event=card.lost card=KA-0050')"
+kcr --as fnugroho card lost KA-0050
+t_eq "reporting it lost twice: EX_DATAERR" 65 "$rc"
+
+# --- emergency revocation ---------------------------------------------------
+pam_svc door "$DOOR"
+t_check "lputri is allowed through pam_kunci before" wait_pc door lputri PAM_SUCCESS 50
+kcr --as mfitriani grant revoke "$id" --now --reason "insiden"
+t_eq "grant revoke by a non-administrator: EX_NOPERM" 77 "$rc"
+kcr --as sanggraini grant revoke "$id" --reason "insiden"
+t_eq "grant revoke without --now: EX_USAGE" 64 "$rc"
+t0=$(date +%s%N)
+kcr --as sanggraini --json grant revoke "$id" --now --reason "Kartu dipakai orang lain"
+t_eq "emergency revocation by an administrator" 0 "$rc"
+if wait_pc door lputri PAM_PERM_DENIED 20; then
+	t_ok "the next login is denied within 2 s ($((($(date +%s%N) - t0) / 1000000)) ms)"
+else
+	t_fail "login still allowed 2 s after the emergency revocation"
+fi
+t_eq "grant revoked" revoked "$(gfield "$id" status)"
+t_check "card off the allow list" bash -c "! grep -q KA-0042 '$AL'"
+t_check "the new list verifies" verify "$AL"
+rid=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["removal"])')
+t_check "a removal record was opened ($rid)" test -n "$rid"
+t_eq "it is marked carried out" "active|" "$(field "$rid" state)|$(field "$rid" step)"
+t_eq "it is a removal of that grant" "$id" "$(field "$rid" grant)"
+wait_audit 'event=grant.revoke.emergency' || :
+t_eq "audited as an emergency" 1 "$(audit_count "event=grant.revoke.emergency grant=$id ")"
+kcr --as sanggraini grant revoke "$id" --now --reason "lagi"
+t_eq "revoking a revoked grant: EX_DATAERR" 65 "$rc"
+t_grep "... with a clear message" "already revoked" <(echo "$err")
+
+# --- notifications -------------------------------------------------------------
+wait_mail revoked lputri 300 || :
+t_eq "lputri told of the submission once" 1 "$(mails submit lputri)"
+t_eq "lputri told of the approval once" 1 "$(mails approved lputri)"
+t_eq "lputri told of the provisioning once" 1 "$(mails inform lputri)"
+t_eq "lputri told of the emergency revocation once" 1 "$(mails revoked lputri)"
+t_eq "the superior was asked once" 1 "$(mails waiting tramadhan)"
+f=$(mail_file approved lputri)
+lang=$(ls_ -b "uid=lputri,ou=people,$KUNCI_BASE" -s base preferredLanguage | sed -n 's/^preferredLanguage: //p')
+t_grep "in lputri's language ($lang)" "^Content-Language: ${lang:-id}" "$f"
+t_done
