@@ -99,6 +99,25 @@ dir_get_dup(LDAP *ld, LDAPMessage *e, const char *attr)
 	return s;
 }
 
+time_t
+dir_get_time(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	char buf[64];
+	time_t t;
+
+	if (dir_get(ld, e, attr, buf, sizeof(buf)) == -1 ||
+	    ldapc_parse_gentime(buf, &t) == -1)
+		return 0;
+	return t;
+}
+
+void
+dir_gentime(char *buf, size_t bufsz, time_t t)
+{
+	if (ldapc_gentime(buf, bufsz, t) == -1 && bufsz > 0)
+		buf[0] = '\0';
+}
+
 int
 dir_dn_equal(const char *a, const char *b)
 {

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <ldap.h>
 
@@ -100,6 +101,10 @@ int	dir_get(LDAP *, LDAPMessage *, const char *attr, char *dst,
 	    size_t dstsz);
 /* First value as a fresh string (NULL when absent). */
 char	*dir_get_dup(LDAP *, LDAPMessage *, const char *attr);
+/* First value of attr as a GeneralizedTime; 0 when absent or malformed. */
+time_t	dir_get_time(LDAP *, LDAPMessage *, const char *attr);
+/* t as a GeneralizedTime into buf; "" if it does not fit. */
+void	dir_gentime(char *buf, size_t bufsz, time_t t);
 
 /* 1 if two DNs name the same entry (normalised, case-insensitive). */
 int	dir_dn_equal(const char *, const char *);

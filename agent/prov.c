@@ -50,35 +50,6 @@
 
 static time_t last_allow;
 
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof(w->err), fmt, ap);
-	va_end(ap);
-	return st;
-}
-
-static int
-ldfail(struct wf *w, int rc, const char *what)
-{
-	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
-	return dir_status(w->lc, rc);
-}
-
-static void
-gtime(char *buf, size_t sz, time_t t)
-{
-	if (ldapc_gentime(buf, sz, t) == -1 && sz > 0)
-		buf[0] = '\0';
-}
-
 /* ---------------------------------------------------------------- grants */
 
 struct one_grant {
@@ -107,13 +78,13 @@ grant_get(struct wf *w, const char *id, struct wf_grant *g)
 	memset(g, 0, sizeof(*g));
 	if (strlen(id) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), id) == -1)
-		return fail(w, EX_NOINPUT, "unknown grant: %.40s", id);
+		return wf_fail(w, EX_NOINPUT, "unknown grant: %.40s", id);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciId=%s))", esc);
 	if ((st = wf_grants(w, filter, 1, take_one, &o)) != EX_OK)
 		return st;
 	if (!o.found)
-		return fail(w, EX_NOINPUT, "unknown grant: %s", id);
+		return wf_fail(w, EX_NOINPUT, "unknown grant: %s", id);
 	*g = o.g;
 	return EX_OK;
 }
@@ -130,31 +101,12 @@ grant_dn(struct wf *w, const char *id, char *dn, size_t sz)
 	return 0;
 }
 
-/* Modify entry dn under an assertion. EX_TEMPFAIL when it failed. */
+/* Modify the grant dn under an assertion: wf_modify_asserted. */
 static int
 asserted(struct wf *w, const char *dn, const char *assertion,
     struct dir_mods *m)
 {
-	LDAPControl *ctrl = NULL, *ctrls[2];
-	LDAP *ld;
-	int rc;
-
-	if (m->err)
-		return fail(w, EX_OSERR, "out of memory");
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	if ((rc = ldap_create_assertion_control(ld, U(assertion), 1,
-	    &ctrl)) != LDAP_SUCCESS)
-		return ldfail(w, rc, "assertion control");
-	ctrls[0] = ctrl;
-	ctrls[1] = NULL;
-	rc = ldap_modify_ext_s(ld, dn, m->p, ctrls, NULL);
-	ldap_control_free(ctrl);
-	if (rc == LDAP_ASSERTION_FAILED)
-		return EX_TEMPFAIL;
-	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "updating the grant");
-	return EX_OK;
+	return wf_modify_asserted(w, dn, assertion, m, "updating the grant");
 }
 
 /* ----------------------------------------------------------------- cards */
@@ -193,7 +145,7 @@ card_get(struct wf *w, const char *serial, struct card *c)
 
 	memset(c, 0, sizeof(*c));
 	if (card_dn(w, serial, c->dn, sizeof(c->dn)) == -1)
-		return fail(w, EX_NOINPUT, "unknown card: %.40s", serial);
+		return wf_fail(w, EX_NOINPUT, "unknown card: %.40s", serial);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_search_ext_s(ld, c->dn, LDAP_SCOPE_BASE,
@@ -201,11 +153,11 @@ card_get(struct wf *w, const char *serial, struct card *c)
 	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
 	    (e = ldap_first_entry(ld, res)) == NULL)) {
 		ldap_msgfree(res);
-		return fail(w, EX_NOINPUT, "unknown card: %s", serial);
+		return wf_fail(w, EX_NOINPUT, "unknown card: %s", serial);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the card");
+		return wf_ldfail(w, rc, "reading the card");
 	}
 	dir_get(ld, e, "kunciCardSerial", c->serial, sizeof(c->serial));
 	dir_get(ld, e, "kunciHolder", c->holder, sizeof(c->holder));
@@ -232,7 +184,7 @@ card_bind(struct wf *w, const char *serial, const char *holder,
 	LDAP *ld;
 	int st, rc;
 
-	gtime(now, sizeof(now), time(NULL));
+	dir_gentime(now, sizeof(now), time(NULL));
 	st = card_get(w, serial, &c);
 	if (st != EX_OK && st != EX_NOINPUT)
 		return st;
@@ -282,7 +234,7 @@ card_bind(struct wf *w, const char *serial, const char *holder,
 	if (rc == LDAP_ALREADY_EXISTS || rc == LDAP_TYPE_OR_VALUE_EXISTS)
 		rc = LDAP_SUCCESS;
 	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "writing the card");
+		return wf_ldfail(w, rc, "writing the card");
 	log_audit("card.issue", "card", serial, "holder", holder, "grant",
 	    grant, "resource", resource, NULL);
 	return EX_OK;
@@ -301,14 +253,15 @@ prov_card_revoke(struct wf *w, const char *serial, const char *actor,
 	if ((st = card_get(w, serial, &c)) != EX_OK)
 		return st;
 	if (strcmp(c.status, "active") != 0 && !lost)
-		return fail(w, EX_DATAERR, "card %s is already %s", c.serial,
+		return wf_fail(w, EX_DATAERR, "card %s is already %s", c.serial,
 		    c.status);
 	if (c.lost)
-		return fail(w, EX_DATAERR, "card %s was already reported lost",
+		return wf_fail(w, EX_DATAERR,
+		    "card %s was already reported lost",
 		    c.serial);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
-	gtime(now, sizeof(now), time(NULL));
+	dir_gentime(now, sizeof(now), time(NULL));
 	snprintf(note, sizeof(note), "%s %s%s%s", lost ? "lost" : "revoked",
 	    now, reason != NULL && *reason ? ": " : "",
 	    reason != NULL ? reason : "");
@@ -320,7 +273,7 @@ prov_card_revoke(struct wf *w, const char *serial, const char *actor,
 	    NULL);
 	dir_mods_free(&m);
 	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "revoking the card");
+		return wf_ldfail(w, rc, "revoking the card");
 	log_audit(lost ? "card.lost" : "card.revoke", "card", c.serial,
 	    "holder", c.holder, "actor", actor, "as", as, "reason", reason,
 	    NULL);
@@ -434,8 +387,8 @@ refresh_door(struct wf *w, const char *door, int force)
 
 	memset(&col, 0, sizeof(col));
 	if (ldapc_escape_filter(esc, sizeof(esc), door) == -1)
-		return fail(w, EX_DATAERR, "bad door name");
-	gtime(now_s, sizeof(now_s), now);
+		return wf_fail(w, EX_DATAERR, "bad door name");
+	dir_gentime(now_s, sizeof(now_s), now);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciResource=%s)(kunciStatus=active)(kunciCredential=*)"
 	    "(kunciNotBefore<=%s)(!(kunciNotAfter<=%s)))", esc, now_s, now_s);
@@ -455,7 +408,7 @@ refresh_door(struct wf *w, const char *door, int force)
 		    strcmp(cd.status, "active") != 0 || cd.lost ||
 		    strcmp(cd.holder, col.v[i].holder) != 0)
 			continue;
-		gtime(na, sizeof(na), col.v[i].not_after);
+		dir_gentime(na, sizeof(na), col.v[i].not_after);
 		sb_printf(&b, "card %s holder %s grant %s not-after %s\n",
 		    col.v[i].serial, col.v[i].holder, col.v[i].grant, na);
 		n++;
@@ -463,19 +416,19 @@ refresh_door(struct wf *w, const char *door, int force)
 	sb_printf(&b, "end %zu\n", n);
 	if (sb_err(&b)) {
 		sb_free(&b);
-		st = fail(w, EX_SOFTWARE, "allow list too large");
+		st = wf_fail(w, EX_SOFTWARE, "allow list too large");
 		goto out;
 	}
 	snprintf(dir, sizeof(dir), "%s/allowlists", w->cfg->agent.state_dir);
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 		sb_free(&b);
-		st = fail(w, EX_CANTCREAT, "mkdir %s: %s", dir,
+		st = wf_fail(w, EX_CANTCREAT, "mkdir %s: %s", dir,
 		    strerror(errno));
 		goto out;
 	}
 	if (prov_allow_path(w, door, path, sizeof(path)) == -1) {
 		sb_free(&b);
-		st = fail(w, EX_SOFTWARE, "path too long");
+		st = wf_fail(w, EX_SOFTWARE, "path too long");
 		goto out;
 	}
 	snprintf(sigp, sizeof(sigp), "%s.p7s", path);
@@ -493,7 +446,7 @@ refresh_door(struct wf *w, const char *door, int force)
 	    sb_str(&b), b.len, &sig, &siglen, 0, err, sizeof(err)) == -1) {
 		log_warnx("allow list %s: signing failed: %s", door, err);
 		sb_free(&b);
-		st = fail(w, EX_SOFTWARE, "signing the allow list: %s", err);
+		st = wf_fail(w, EX_SOFTWARE, "signing the allow list: %s", err);
 		goto out;
 	}
 	if (sign_write_file_atomic(path, sb_str(&b), b.len, 0644, err,
@@ -501,7 +454,8 @@ refresh_door(struct wf *w, const char *door, int force)
 	    sign_write_file_atomic(sigp, sig, siglen, 0644, err,
 	    sizeof(err)) == -1)) {
 		log_warnx("allow list %s: %s", door, err);
-		st = fail(w, EX_CANTCREAT, "writing the allow list: %s", err);
+		st = wf_fail(w, EX_CANTCREAT,
+		    "writing the allow list: %s", err);
 	} else {
 		char cnt[32];
 
@@ -536,7 +490,7 @@ prov_allow_refresh(struct wf *w, const char *door, int force)
 	    attrs, 0, NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "listing doors");
+		return wf_ldfail(w, rc, "listing doors");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -580,7 +534,8 @@ account_owner(struct wf *w, const char *account, char *owner, size_t sz)
 
 	owner[0] = '\0';
 	if (prov_account_dn(w, account, dn, sizeof(dn)) == -1)
-		return fail(w, EX_DATAERR, "bad account name: %.64s", account);
+		return wf_fail(w, EX_DATAERR,
+		    "bad account name: %.64s", account);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
@@ -592,7 +547,7 @@ account_owner(struct wf *w, const char *account, char *owner, size_t sz)
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the account");
+		return wf_ldfail(w, rc, "reading the account");
 	}
 	dir_get(ld, e, "seeAlso", owner, sz);
 	ldap_msgfree(res);
@@ -632,7 +587,7 @@ account_ensure(struct wf *w, const char *account, const char *subject,
 	rc = m.err ? LDAP_NO_MEMORY : ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
 	if (rc != LDAP_SUCCESS && rc != LDAP_ALREADY_EXISTS)
-		return ldfail(w, rc, "creating the account");
+		return wf_ldfail(w, rc, "creating the account");
 	log_audit("account.create", "account", account, "subject", subject,
 	    "grant", grant, "dn", dn, NULL);
 	return EX_OK;
@@ -676,11 +631,12 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 	if (pwsz > 0)
 		pw[0] = '\0';
 	if (prov_account_dn(w, account, dn, sizeof(dn)) == -1)
-		return fail(w, EX_DATAERR, "bad account name: %.64s", account);
+		return wf_fail(w, EX_DATAERR,
+		    "bad account name: %.64s", account);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	if (gen_password(w, pw, pwsz) == -1)
-		return fail(w, EX_SOFTWARE, "the random number generator "
+		return wf_fail(w, EX_SOFTWARE, "the random number generator "
 		    "failed");
 	user.bv_val = dn;
 	user.bv_len = strlen(dn);
@@ -694,7 +650,7 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 	}
 	if (rc != LDAP_SUCCESS) {
 		explicit_bzero(pw, pwsz);
-		return ldfail(w, rc, "setting the password");
+		return wf_ldfail(w, rc, "setting the password");
 	}
 	log_audit("account.password", "account", account, "dn", dn, NULL);
 	return EX_OK;
@@ -770,7 +726,7 @@ deprovision(struct wf *w, const struct wf_grant *g, const char *why)
 	if (g->cred[0] != '\0' && card_get(w, g->cred, &c) == EX_OK &&
 	    strcmp(c.status, "active") == 0 &&
 	    (ld = dir_ld(w->lc, w->err, sizeof(w->err))) != NULL) {
-		gtime(now, sizeof(now), time(NULL));
+		dir_gentime(now, sizeof(now), time(NULL));
 		dir_mods_init(&m);
 		dir_mods_add(&m, LDAP_MOD_DELETE, "kunciGrantRef", g->id);
 		rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, c.dn, m.p,
@@ -848,8 +804,8 @@ grant_leave(struct wf *w, const struct wf_grant *g, const char *status,
 	int st;
 
 	if (grant_dn(w, g->id, dn, sizeof(dn)) == -1)
-		return fail(w, EX_DATAERR, "bad grant id");
-	gtime(now, sizeof(now), time(NULL));
+		return wf_fail(w, EX_DATAERR, "bad grant id");
+	dir_gentime(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStatus", status);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", now);
@@ -858,7 +814,7 @@ grant_leave(struct wf *w, const struct wf_grant *g, const char *status,
 	st = asserted(w, dn, "(kunciStatus=active)", &m);
 	dir_mods_free(&m);
 	if (st == EX_TEMPFAIL)
-		return fail(w, EX_DATAERR, "grant %s is no longer active",
+		return wf_fail(w, EX_DATAERR, "grant %s is no longer active",
 		    g->id);
 	return st;
 }
@@ -875,7 +831,7 @@ prov_revoke(struct wf *w, const char *grant, const char *actor,
 	if ((st = grant_get(w, grant, &g)) != EX_OK)
 		return st;
 	if (strcmp(g.status, "active") != 0)
-		return fail(w, EX_DATAERR, "grant %s is already %s", g.id,
+		return wf_fail(w, EX_DATAERR, "grant %s is already %s", g.id,
 		    g.status);
 	snprintf(note, sizeof(note), "%s by %s: %s", emergency ?
 	    "emergency revocation" : "revoked", actor, reason ? reason : "");
@@ -915,17 +871,18 @@ prov_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 		if (st != EX_OK)
 			return st;
 		if (c.lost)
-			return fail(w, EX_DATAERR, "card %s was reported lost; "
+			return wf_fail(w, EX_DATAERR,
+			    "card %s was reported lost; "
 			    "issue another card", c.serial);
 		if (strcmp(c.status, "active") == 0 &&
 		    strcmp(c.holder, r->subject) != 0)
-			return fail(w, EX_DATAERR, "card %s is bound to "
+			return wf_fail(w, EX_DATAERR, "card %s is bound to "
 			    "another holder (%s)", c.serial, c.holder);
 		return EX_OK;
 	}
 	if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
 		if (!dir_valid_uid(cred))
-			return fail(w, EX_DATAERR, "bad account name: %.64s "
+			return wf_fail(w, EX_DATAERR, "bad account name: %.64s "
 			    "(a login name: [a-z_][a-z0-9_.-]*)", cred);
 		st = account_owner(w, cred, owner, sizeof(owner));
 		if (st == EX_NOINPUT)
@@ -936,7 +893,7 @@ prov_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 		    w->err, sizeof(w->err))) != EX_OK)
 			return st;
 		if (owner[0] == '\0' || !dir_dn_equal(owner, p.dn))
-			return fail(w, EX_DATAERR, "account %s belongs to "
+			return wf_fail(w, EX_DATAERR, "account %s belongs to "
 			    "someone else", cred);
 	}
 	return EX_OK;
@@ -1148,7 +1105,7 @@ tick_expiry(struct wf *w, time_t now)
 	LDAP *ld;
 	int i, rc;
 
-	gtime(ts, sizeof(ts), now);
+	dir_gentime(ts, sizeof(ts), now);
 	memset(&t, 0, sizeof(t));
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciStatus=active)(kunciNotAfter<=%s))", ts);
@@ -1170,7 +1127,8 @@ tick_expiry(struct wf *w, time_t now)
 	if (w->cfg->provision.expiry_warning <= 0)
 		return;
 	memset(&t, 0, sizeof(t));
-	gtime(ts, sizeof(ts), now + (time_t)w->cfg->provision.expiry_warning);
+	dir_gentime(ts, sizeof(ts),
+	    now + (time_t)w->cfg->provision.expiry_warning);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciStatus=active)(kunciNotAfter<=%s)(!(kunciNote="
 	    WARNED_NOTE ")))", ts);

@@ -14,7 +14,11 @@
  *   removal request GRANT --reason TEXT	the access owner or an admin
  *   removal list [--state S]
  *   grant revoke GRANT --now --reason TEXT	an administrator, incident
+ *
+ * removal_open() (removal.h) is the one path that opens a request, for
+ * these commands and for review.c.
  */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +32,7 @@
 #include "log.h"
 #include "out.h"
 #include "prov.h"
+#include "removal.h"
 #include "util.h"
 #include "wf.h"
 
@@ -81,29 +86,77 @@ first_open(struct wf_request *r, void *arg)
 	return EX_OK;
 }
 
-/* Submit the removal request on the engine, on removal.workflow. */
 static int
-submit_removal(struct admin_call *c, const struct wf_grant *g,
-    const char *reason, int done, char id[WF_ID_MAX + 1])
+fail(struct wf *w, int st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct wf *w, int st, const char *fmt, ...)
 {
-	struct wf *w = admin_wf();
-	const char *wfname = c->ctx->cfg->removal.workflow;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+int
+removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
+    const char *reason, int flags, char *id, size_t idsz)
+{
+	const char *wfname = w->cfg->removal.workflow;
+	char esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 200],
+	    sid[WF_ID_MAX + 1];
+	struct open_arg oa;
+	struct one o;
 	int st;
 
-	id[0] = '\0';
-	if (wfname[0] == '\0') {
-		snprintf(w->err, sizeof(w->err), "removal requests are not "
+	if (idsz > 0)
+		id[0] = '\0';
+	if (idsz < WF_ID_MAX + 1)
+		return fail(w, EX_SOFTWARE, "removal_open: id buffer");
+	if (wfname == NULL || wfname[0] == '\0')
+		return fail(w, EX_CONFIG, "removal requests are not "
 		    "configured (removal.workflow)");
-		return EX_CONFIG;
+	memset(&o, 0, sizeof(o));
+	if (strlen(grant) > WF_ID_MAX ||
+	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
+		return fail(w, EX_NOINPUT, "unknown grant: %.40s", grant);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciId=%s))", esc);
+	if ((st = wf_grants(w, filter, 1, take, &o)) != EX_OK)
+		return st;
+	if (!o.found)
+		return fail(w, EX_NOINPUT, "unknown grant: %s", grant);
+	if (!(flags & REMOVAL_DONE) && strcmp(o.g.status, "active") != 0)
+		return fail(w, EX_DATAERR, "grant %s is already %s", o.g.id,
+		    o.g.status);
+	if ((flags & REMOVAL_REUSE) || !(flags & REMOVAL_DONE)) {
+		snprintf(filter, sizeof(filter), "(&(objectClass="
+		    "kunciRequest)(kunciAccessType=" PROV_REMOVAL_TYPE ")"
+		    "(kunciGrantRef=%s)(kunciState=pending))", esc);
+		memset(&oa, 0, sizeof(oa));
+		if ((st = wf_list(w, filter, 1, first_open, &oa)) != EX_OK)
+			return st;
+		if (oa.id[0] != '\0') {
+			if (!(flags & REMOVAL_REUSE))
+				return fail(w, EX_DATAERR, "removal %s for "
+				    "grant %s is already open", oa.id, o.g.id);
+			u_strlcpy(id, oa.id, idsz);
+			return EX_OK;
+		}
 	}
+	sid[0] = '\0';
 	w->sub_workflow = wfname;
-	w->sub_grant = g->id;
-	w->sub_done = done;
-	st = wf_submit(w, &c->a, g->resource, PROV_REMOVAL_TYPE, reason, NULL,
-	    NULL, g->subject, id);
+	w->sub_grant = o.g.id;
+	w->sub_done = (flags & REMOVAL_DONE) != 0;
+	st = wf_submit(w, a, o.g.resource, PROV_REMOVAL_TYPE, reason, NULL,
+	    NULL, o.g.subject, sid);
 	w->sub_workflow = NULL;
 	w->sub_grant = NULL;
 	w->sub_done = 0;
+	u_strlcpy(id, sid, idsz);
 	return st;
 }
 
@@ -114,10 +167,8 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 	struct admin_opt opts[] = { { "reason", &reason, NULL },
 		{ NULL, NULL, NULL } };
 	struct dir_resource res;
-	struct open_arg oa;
 	struct wf_grant g;
-	char *pos[1], err[256], id[WF_ID_MAX + 1], esc[3 * WF_ID_MAX + 1],
-	    filter[3 * WF_ID_MAX + 200];
+	char *pos[1], err[256], id[WF_ID_MAX + 1];
 	int np, st, owner = 0;
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
@@ -150,21 +201,8 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 		    "of %s or an administrator may request a removal",
 		    g.resource);
 	}
-	if (strcmp(g.status, "active") != 0)
-		return admin_err(c, EX_DATAERR, "grant %s is already %s", g.id,
-		    g.status);
-	ldapc_escape_filter(esc, sizeof(esc), g.id);
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
-	    "(kunciAccessType=" PROV_REMOVAL_TYPE ")(kunciGrantRef=%s)"
-	    "(kunciState=pending))", esc);
-	memset(&oa, 0, sizeof(oa));
-	if ((st = wf_list(admin_wf(), filter, 1, first_open, &oa)) != EX_OK)
-		return admin_err(c, st, "%s", admin_wf()->err);
-	if (oa.id[0] != '\0')
-		return admin_err(c, EX_DATAERR, "removal %s for grant %s is "
-		    "already open", oa.id, g.id);
-	if ((st = submit_removal(c, &g, reason, 0, id)) != EX_OK &&
-	    id[0] == '\0')
+	if ((st = removal_open(admin_wf(), &c->a, g.id, reason, 0, id,
+	    sizeof(id))) != EX_OK && id[0] == '\0')
 		return admin_err(c, st, "%s", admin_wf()->err);
 	if (c->json)
 		out_json(&c->out, json_pack("{s:s,s:s}", "id", id, "grant",
@@ -298,8 +336,8 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, st, "%s", admin_wf()->err);
 	/* The paperwork: a removal record, already carried out. */
 	snprintf(r2, sizeof(r2), "emergency revocation: %s", reason);
-	id[0] = '\0';
-	st = submit_removal(c, &g, r2, 1, id);
+	st = removal_open(admin_wf(), &c->a, g.id, r2, REMOVAL_DONE, id,
+	    sizeof(id));
 	if (st != EX_OK)
 		log_warnx("grant %s revoked, but the removal record failed: %s",
 		    g.id, admin_wf()->err);

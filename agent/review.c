@@ -18,9 +18,10 @@
  * resources, the configured unit groups: read once, bounded by the size
  * of the organisation) plus one page, whatever the number of grants.  The
  * checks that need other entries (self-approval, incompatible grants) make
- * one search per page, not per grant.  Findings are one entry per grant,
- * added asynchronously with up to RV_WINDOW adds in flight, so slapd's
- * latency is paid once per window rather than once per grant.
+ * one search per page, not per grant.  A page's findings are one entry
+ * (one line per grant), added asynchronously with up to RV_WINDOW pages in
+ * flight: slapd commits (and fsyncs) once per 500 grants, not per grant.
+ * Decisions are per-grant entries, written only when someone decides.
  *
  * All of it runs in kuncid's main thread, on the engine's connection.
  */
@@ -46,6 +47,7 @@
 #include "out.h"
 #include "prov.h"
 #include "render.h"
+#include "removal.h"
 #include "review.h"
 #include "strbuf.h"
 #include "util.h"
@@ -53,7 +55,9 @@
 
 #define U(s)		((char *)(uintptr_t)(s))	/* libldap wants char * */
 #define RV_PAGE		500	/* entries per page of a paged search */
-#define RV_WINDOW	64	/* asynchronous adds in flight */
+#define RV_WINDOW	4	/* finding pages being added at once */
+#define RV_LINE_MAX	1024	/* one finding line (below) */
+#define RV_PAGE_PREFIX	"page-"	/* kunciId of a finding page */
 #define RV_STALE	600	/* an "opening" campaign untouched this long
 				   was left by a crash: resume it */
 #define RV_MAX_BULK	2000	/* grants in one attest */
@@ -921,6 +925,11 @@ struct scan {
 	size_t			 n;
 	LDAP			*ld;
 	int			 inflight;
+	int			 resume;	/* skip grants already in a
+						   page (a resumed start) */
+	char			*lines;		/* RV_PAGE * RV_LINE_MAX */
+	struct pairside		*pairs;		/* per incompatible pair:
+						   its two sides */
 	long			 grants, flagged, written, existed;
 	int			 st;
 };
@@ -1064,66 +1073,109 @@ out:
 	return st;
 }
 
-/* Holders of grants on pattern a who also hold one on pattern b. */
+/*
+ * The holders of active grants on one side of an incompatible pair, read
+ * once per campaign: per holder, how many such grants and one of their
+ * ids.  Bounded by the number of people, not of grants (a search per page
+ * would cost O(grants) each, O(grants^2) in all).
+ */
+struct ps_ent {
+	char		id[WF_ID_MAX + 1];
+	uint32_t	count;
+};
+
+struct pairside {
+	struct smap	 by_subj;	/* subject -> index in e */
+	struct ps_ent	*e;
+	size_t		 n, cap;
+	time_t		 now;
+	int		 oom;
+};
+
+static void
+pairside_free(struct pairside *ps)
+{
+	smap_free(&ps->by_subj);
+	free(ps->e);
+	memset(ps, 0, sizeof(*ps));
+}
+
 static int
-check_pair(struct scan *s, const char *a, const char *b)
+pairside_add(LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct pairside *ps = arg;
+	char id[WF_ID_MAX + 1], subj[DIR_UID_MAX + 1];
+	struct ps_ent *ne;
+	uint32_t i;
+
+	if (dir_get(ld, e, "kunciId", id, sizeof(id)) == -1 ||
+	    dir_get(ld, e, "kunciSubject", subj, sizeof(subj)) == -1 ||
+	    get_time(ld, e, "kunciNotAfter") <= ps->now)
+		return EX_OK;
+	if (smap_get(&ps->by_subj, subj, &i)) {
+		ps->e[i].count++;
+		return EX_OK;
+	}
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 64;
+
+		if ((ne = reallocarray(ps->e, cap, sizeof(*ne))) == NULL)
+			goto oom;
+		ps->e = ne;
+		ps->cap = cap;
+	}
+	u_strlcpy(ps->e[ps->n].id, id, sizeof(ps->e[ps->n].id));
+	ps->e[ps->n].count = 1;
+	if (smap_put(&ps->by_subj, subj, (uint32_t)ps->n) == -1)
+		goto oom;
+	ps->n++;
+	return EX_OK;
+oom:
+	ps->oom = 1;
+	return EX_OSERR;
+}
+
+static int
+pairside_load(struct wf *w, const char *pat, time_t now,
+    struct pairside *ps)
 {
 	char *attrs[] = { U("kunciId"), U("kunciSubject"), U("kunciNotAfter"),
 	    NULL };
-	char base[DIR_DN_MAX], rf[3 * DIR_NAME_MAX + 32], id[WF_ID_MAX + 1],
-	    subj[DIR_UID_MAX + 1];
-	struct strbuf f;
-	struct smap seen;
-	LDAPMessage *res = NULL, *e;
-	size_t i, any = 0;
-	int rc, st = EX_OK;
+	char base[DIR_DN_MAX], rf[3 * DIR_NAME_MAX + 32],
+	    filter[3 * DIR_NAME_MAX + 96];
+	int st;
 
-	memset(&seen, 0, sizeof(seen));
-	sb_init(&f, 1u << 20);
-	if (pattern_filter(b, rf, sizeof(rf)) == -1)
-		goto out;
-	sb_printf(&f, "(&(objectClass=kunciGrant)(kunciStatus=active)%s(|",
-	    rf);
-	for (i = 0; i < s->n; i++) {
-		if (!active_now(&s->page[i], s->now) ||
-		    !pattern_match(a, s->page[i].resource))
-			continue;
-		if (or_values(&f, &seen, "kunciSubject", s->page[i].subject) ==
-		    -1) {
-			st = fail(s->w, EX_SOFTWARE, "filter too long");
-			goto out;
-		}
-		any++;
-	}
-	sb_puts(&f, "))");
-	if (any == 0 || sb_err(&f))
-		goto out;
+	memset(ps, 0, sizeof(*ps));
+	ps->now = now;
+	if (pattern_filter(pat, rf, sizeof(rf)) == -1)
+		return EX_OK;
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciStatus=active)%s)", rf);
 	snprintf(base, sizeof(base), "ou=grants,%s",
-	    s->cfg->directory.kunci_base);
-	rc = ldap_search_ext_s(s->ld, base, LDAP_SCOPE_ONELEVEL, sb_str(&f),
-	    attrs, 0, NULL, NULL, NULL, 0, &res);
-	if (rc != LDAP_SUCCESS) {
-		st = ldfail(s->w, rc, "reading incompatible grants");
-		goto out;
-	}
-	for (e = ldap_first_entry(s->ld, res); e != NULL;
-	    e = ldap_next_entry(s->ld, e)) {
-		dir_get(s->ld, e, "kunciId", id, sizeof(id));
-		dir_get(s->ld, e, "kunciSubject", subj, sizeof(subj));
-		if (get_time(s->ld, e, "kunciNotAfter") <= s->now)
-			continue;
-		for (i = 0; i < s->n; i++)
-			if (active_now(&s->page[i], s->now) &&
-			    pattern_match(a, s->page[i].resource) &&
-			    strcasecmp(s->page[i].subject, subj) == 0 &&
-			    strcasecmp(s->page[i].id, id) != 0)
-				s->page[i].flags |= 1u << F_SOD_INCOMPATIBLE;
-	}
-out:
-	ldap_msgfree(res);
-	sb_free(&f);
-	smap_free(&seen);
+	    w->cfg->directory.kunci_base);
+	st = paged(w, base, LDAP_SCOPE_ONELEVEL, filter, attrs, pairside_add,
+	    NULL, ps);
+	if (st == EX_OSERR)
+		st = fail(w, st, "out of memory");
 	return st;
+}
+
+/* Holders of grants on pattern a who also hold one on the side b. */
+static void
+check_pair(struct scan *s, const char *a, const struct pairside *b)
+{
+	struct rv_grant *g;
+	uint32_t j;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		g = &s->page[i];
+		if (!active_now(g, s->now) || !pattern_match(a, g->resource) ||
+		    !smap_get(&b->by_subj, g->subject, &j))
+			continue;
+		if (b->e[j].count > 1 || strcasecmp(b->e[j].id, g->id) != 0)
+			g->flags |= 1u << F_SOD_INCOMPATIBLE;
+	}
 }
 
 /* Collect the results of adds in flight until at most keep remain. */
@@ -1156,7 +1208,7 @@ drain(struct scan *s, int keep)
 		else if (err != LDAP_SUCCESS) {
 			s->inflight = keep;	/* give up counting */
 			return drain(s, 0) == EX_OK ?
-			    ldfail(s->w, err, "writing a finding") :
+			    ldfail(s->w, err, "writing a finding page") :
 			    EX_UNAVAILABLE;
 		} else
 			s->written++;
@@ -1164,54 +1216,206 @@ drain(struct scan *s, int keep)
 	return EX_OK;
 }
 
+/*
+ * The finding line format (doc/review.md, "Storage"): one kunciFinding
+ * value of a page per grant,
+ *
+ *   <grant> SP <risk> SP <code>[,<code>...]|"-" SP <notAfter>|"-" SP
+ *   <holder> SP <resource>
+ *
+ * grant and holder with '%', ' ' and control characters as %XX; the
+ * resource is the rest of the line.
+ */
+static void
+enc_field(char *dst, size_t sz, const char *src)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (; *src != '\0' && n + 4 < sz; src++) {
+		unsigned char ch = (unsigned char)*src;
+
+		if (ch == '%' || ch == ' ' || ch < 0x20 || ch == 0x7f) {
+			dst[n++] = '%';
+			dst[n++] = hex[ch >> 4];
+			dst[n++] = hex[ch & 15];
+		} else
+			dst[n++] = (char)ch;
+	}
+	dst[n] = '\0';
+}
+
+static void
+dec_field(char *dst, size_t sz, const char *src, size_t len)
+{
+	size_t i, n = 0;
+	unsigned v;
+
+	for (i = 0; i < len && n + 1 < sz; i++) {
+		if (src[i] == '%' && i + 2 < len &&
+		    isxdigit((unsigned char)src[i + 1]) &&
+		    isxdigit((unsigned char)src[i + 2]) &&
+		    sscanf(src + i + 1, "%2x", &v) == 1) {
+			dst[n++] = (char)v;
+			i += 2;
+		} else
+			dst[n++] = src[i];
+	}
+	dst[n] = '\0';
+}
+
+static void
+format_line(char *buf, size_t sz, const struct rv_grant *g)
+{
+	char id[3 * WF_ID_MAX + 1], subj[3 * DIR_UID_MAX + 1], codes[256],
+	    na[32];
+	int i;
+
+	enc_field(id, sizeof(id), g->id);
+	enc_field(subj, sizeof(subj), g->subject);
+	codes[0] = '\0';
+	for (i = 0; i < F_COUNT; i++)
+		if (g->flags & (1u << i)) {
+			if (codes[0] != '\0')
+				u_strlcat(codes, ",", sizeof(codes));
+			u_strlcat(codes, fdefs[i].code, sizeof(codes));
+		}
+	if (g->not_after != 0)
+		gt(na, sizeof(na), g->not_after);
+	else
+		u_strlcpy(na, "-", sizeof(na));
+	snprintf(buf, sz, "%s %d %s %s %s %s", id, g->risk, codes[0] ? codes :
+	    "-", na, subj, g->resource);
+}
+
+/* The grants of this page already in a page of the campaign (a resumed
+ * start): into have.  One search, bounded by the page. */
 static int
-write_finding(struct scan *s, const struct rv_grant *g)
+recorded(struct scan *s, struct smap *have)
+{
+	char *attrs[] = { U("kunciId"), U("kunciGrantRef"), NULL };
+	char id[WF_ID_MAX + 8], ref[WF_ID_MAX + 1];
+	struct strbuf f;
+	struct smap seen;
+	struct berval **v;
+	LDAPMessage *res = NULL, *e;
+	size_t i;
+	int rc, j, n, st = EX_OK;
+
+	memset(&seen, 0, sizeof(seen));
+	sb_init(&f, 1u << 20);
+	sb_puts(&f, "(&(objectClass=kunciReviewFinding)(kunciId="
+	    RV_PAGE_PREFIX "*)(|");
+	for (i = 0; i < s->n; i++)
+		if (or_values(&f, &seen, "kunciGrantRef", s->page[i].id) ==
+		    -1) {
+			st = fail(s->w, EX_SOFTWARE, "filter too long");
+			goto out;
+		}
+	sb_puts(&f, "))");
+	if (sb_err(&f)) {
+		st = fail(s->w, EX_OSERR, "out of memory");
+		goto out;
+	}
+	rc = ldap_search_ext_s(s->ld, s->k->dn, LDAP_SCOPE_ONELEVEL,
+	    sb_str(&f), attrs, 0, NULL, NULL, NULL, 0, &res);
+	if (rc != LDAP_SUCCESS) {
+		st = ldfail(s->w, rc, "reading recorded findings");
+		goto out;
+	}
+	for (e = ldap_first_entry(s->ld, res); e != NULL;
+	    e = ldap_next_entry(s->ld, e)) {
+		if (dir_get(s->ld, e, "kunciId", id, sizeof(id)) == -1 ||
+		    strncmp(id, RV_PAGE_PREFIX, strlen(RV_PAGE_PREFIX)) != 0 ||
+		    (v = ldap_get_values_len(s->ld, e, "kunciGrantRef")) ==
+		    NULL)
+			continue;
+		n = ldap_count_values_len(v);
+		for (j = 0; j < n && st == EX_OK; j++) {
+			snprintf(ref, sizeof(ref), "%.*s", (int)v[j]->bv_len,
+			    v[j]->bv_val);
+			if (smap_get(&seen, ref, NULL) &&
+			    smap_put(have, ref, 1) == -1)
+				st = fail(s->w, EX_OSERR, "out of memory");
+		}
+		ldap_value_free_len(v);
+	}
+out:
+	ldap_msgfree(res);
+	sb_free(&f);
+	smap_free(&seen);
+	return st;
+}
+
+/*
+ * Add the page's findings as one entry, kunciId=page-<first grant>: one
+ * kunciGrantRef (indexed) and one finding line per grant.  Asynchronous,
+ * RV_WINDOW pages in flight; libldap has encoded the request when
+ * ldap_add_ext() returns, so the page buffer is free again.
+ */
+static int
+write_page(struct scan *s)
 {
 	char dn[DIR_DN_MAX + 3 * WF_ID_MAX + 16], esc[3 * WF_ID_MAX + 1],
-	    risk[16], na[32], lu[32];
-	char *oc[] = { U("kunciReviewFinding"), NULL };
-	char *idv[] = { U(g->id), NULL }, *sv[] = { U(g->subject), NULL };
-	char *rv[] = { U(g->resource), NULL }, *dv[] = { U("pending"), NULL };
-	char *kv[] = { risk, NULL }, *nav[] = { na, NULL }, *luv[] = { lu,
-	    NULL };
-	char *fv[F_COUNT + 1];
-	LDAPMod m[12], *p[13];
-	int n = 0, i, nf = 0, rc, msgid, st;
+	    pid[WF_ID_MAX + 8];
+	char *oc[] = { U("kunciReviewFinding"), NULL }, *idv[] = { pid, NULL };
+	char **refs = NULL, **lines = NULL;
+	struct smap have;
+	LDAPMod m[4], *p[5];
+	size_t i, n = 0;
+	int rc, msgid, st = EX_OK;
 
-	if (ldapc_escape_dn(esc, sizeof(esc), g->id) == -1)
-		return EX_OK;
-	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, s->k->dn);
-	snprintf(risk, sizeof(risk), "%d", g->risk);
-	gt(na, sizeof(na), g->not_after);
-	for (i = 0; i < F_COUNT; i++)
-		if (g->flags & (1u << i))
-			fv[nf++] = U(fdefs[i].code);
-	fv[nf] = NULL;
-#define MOD(a, v) do { m[n].mod_op = LDAP_MOD_ADD; m[n].mod_type = U(a); \
-	m[n].mod_values = (v); p[n] = &m[n]; n++; } while (0)
-	MOD("objectClass", oc);
-	MOD("kunciId", idv);
-	MOD("kunciGrantRef", idv);
-	MOD("kunciSubject", sv);
-	MOD("kunciResource", rv);
-	MOD("kunciDecision", dv);
-	MOD("kunciRisk", kv);
-	MOD("kunciNotAfter", nav);
-	if (g->last_used != 0) {
-		gt(lu, sizeof(lu), g->last_used);
-		MOD("kunciLastUsed", luv);
+	memset(&have, 0, sizeof(have));
+	if (s->resume && (st = recorded(s, &have)) != EX_OK)
+		goto out;
+	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL ||
+	    (lines = calloc(s->n + 1, sizeof(*lines))) == NULL) {
+		st = fail(s->w, EX_OSERR, "out of memory");
+		goto out;
 	}
-	if (nf > 0)
-		MOD("kunciFinding", fv);
-#undef MOD
-	p[n] = NULL;
+	for (i = 0; i < s->n; i++) {
+		if (smap_get(&have, s->page[i].id, NULL)) {
+			s->existed++;
+			continue;
+		}
+		lines[n] = s->lines + n * RV_LINE_MAX;
+		format_line(lines[n], RV_LINE_MAX, &s->page[i]);
+		refs[n] = s->page[i].id;
+		n++;
+	}
+	if (n == 0)
+		goto out;
+	snprintf(pid, sizeof(pid), RV_PAGE_PREFIX "%s", refs[0]);
+	if (ldapc_escape_dn(esc, sizeof(esc), pid) == -1) {
+		st = fail(s->w, EX_DATAERR, "bad grant id %.40s", refs[0]);
+		goto out;
+	}
+	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, s->k->dn);
+	m[0].mod_op = m[1].mod_op = m[2].mod_op = m[3].mod_op = LDAP_MOD_ADD;
+	m[0].mod_type = U("objectClass");
+	m[0].mod_values = oc;
+	m[1].mod_type = U("kunciId");
+	m[1].mod_values = idv;
+	m[2].mod_type = U("kunciGrantRef");
+	m[2].mod_values = refs;
+	m[3].mod_type = U("kunciFinding");
+	m[3].mod_values = lines;
+	for (i = 0; i < 4; i++)
+		p[i] = &m[i];
+	p[4] = NULL;
 	if ((st = drain(s, RV_WINDOW - 1)) != EX_OK)
-		return st;
+		goto out;
 	rc = ldap_add_ext(s->ld, dn, p, NULL, NULL, &msgid);
-	if (rc != LDAP_SUCCESS)
-		return ldfail(s->w, rc, "writing a finding");
+	if (rc != LDAP_SUCCESS) {
+		st = ldfail(s->w, rc, "writing findings");
+		goto out;
+	}
 	s->inflight++;
-	return EX_OK;
+out:
+	free(refs);
+	free(lines);
+	smap_free(&have);
+	return st;
 }
 
 static int
@@ -1232,9 +1436,8 @@ scan_page(void *arg)
 		const char *a = cfg->review.incompatible[2 * i];
 		const char *b = cfg->review.incompatible[2 * i + 1];
 
-		if ((st = check_pair(s, a, b)) != EX_OK ||
-		    (st = check_pair(s, b, a)) != EX_OK)
-			return st;
+		check_pair(s, a, &s->pairs[2 * i + 1]);
+		check_pair(s, b, &s->pairs[2 * i]);
 	}
 	for (i = 0; i < s->n; i++) {
 		struct rv_grant *g = &s->page[i];
@@ -1246,9 +1449,9 @@ scan_page(void *arg)
 		s->grants++;
 		if (g->flags != 0)
 			s->flagged++;
-		if ((st = write_finding(s, g)) != EX_OK)
-			return st;
 	}
+	if ((st = write_page(s)) != EX_OK)
+		return st;
 	s->n = 0;
 	return EX_OK;
 }
@@ -1300,8 +1503,8 @@ scope_filter(const struct kunci_cfg *cfg, const struct rv_campaign *k,
 }
 
 static int
-run_scan(struct wf *w, const struct rv_campaign *k, long *grants,
-    long *flagged)
+run_scan(struct wf *w, const struct rv_campaign *k, int resume,
+    long *grants, long *flagged)
 {
 	char *attrs[] = { U("kunciId"), U("kunciSubject"), U("kunciResource"),
 	    U("kunciStatus"), U("kunciRequestRef"), U("kunciNotBefore"),
@@ -1310,6 +1513,7 @@ run_scan(struct wf *w, const struct rv_campaign *k, long *grants,
 	char base[DIR_DN_MAX], filter[3 * DIR_NAME_MAX + 256];
 	struct rv_dir d;
 	struct scan s;
+	size_t i;
 	int st;
 
 	memset(&s, 0, sizeof(s));
@@ -1320,7 +1524,9 @@ run_scan(struct wf *w, const struct rv_campaign *k, long *grants,
 	s.d = &d;
 	s.k = k;
 	s.now = k->created;
-	if ((s.page = calloc(RV_PAGE, sizeof(*s.page))) == NULL) {
+	s.resume = resume;
+	if ((s.page = calloc(RV_PAGE, sizeof(*s.page))) == NULL ||
+	    (s.lines = calloc(RV_PAGE, RV_LINE_MAX)) == NULL) {
 		st = fail(w, EX_OSERR, "out of memory");
 		goto out;
 	}
@@ -1334,6 +1540,15 @@ run_scan(struct wf *w, const struct rv_campaign *k, long *grants,
 	}
 	snprintf(base, sizeof(base), "ou=grants,%s",
 	    w->cfg->directory.kunci_base);
+	if ((s.pairs = calloc(2 * w->cfg->review.nincompatible + 1,
+	    sizeof(*s.pairs))) == NULL) {
+		st = fail(w, EX_OSERR, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < 2 * w->cfg->review.nincompatible; i++)
+		if ((st = pairside_load(w, w->cfg->review.incompatible[i],
+		    s.now, &s.pairs[i])) != EX_OK)
+			goto out;
 	st = paged(w, base, LDAP_SCOPE_ONELEVEL, filter, attrs, scan_entry,
 	    scan_page, &s);
 	if (st == EX_OK)
@@ -1344,10 +1559,16 @@ run_scan(struct wf *w, const struct rv_campaign *k, long *grants,
 		(void)drain(&s, 0);
 	*grants = s.grants;
 	*flagged = s.flagged;
-	log_debug("review %s: %ld grants, %ld flagged, %ld written, %ld "
-	    "existed", k->id, s.grants, s.flagged, s.written, s.existed);
+	log_debug("review %s: %ld grants, %ld flagged, %ld pages written, "
+	    "%ld grants already recorded", k->id, s.grants, s.flagged,
+	    s.written, s.existed);
 out:
+	if (s.pairs != NULL)
+		for (i = 0; i < 2 * w->cfg->review.nincompatible; i++)
+			pairside_free(&s.pairs[i]);
+	free(s.pairs);
 	free(s.page);
+	free(s.lines);
 	rvdir_free(&d);
 	return st;
 }
@@ -1365,7 +1586,7 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 	time_t now = time(NULL);
 	long grants = 0, flagged = 0;
 	LDAP *ld;
-	int rc, st;
+	int rc, st, resume = 0;
 
 	*created = 0;
 	memset(k, 0, sizeof(*k));
@@ -1411,7 +1632,7 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 		    k->updated > now - RV_STALE)
 			return EX_OK;
 		/* Left half-done by a crash: claim it (asserted) and go on;
-		 * findings already written are kept (adds meet "exists"). */
+		 * pages already written are kept, and their grants skipped. */
 		gt(old, sizeof(old), k->updated);
 		snprintf(af, sizeof(af), "(kunciUpdated=%s)", old);
 		dir_mods_init(&m);
@@ -1422,13 +1643,14 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 		if (st != EX_OK)
 			return st;
 		log_info("review %s: resuming an interrupted start", k->id);
+		resume = 1;
 	} else if (rc != LDAP_SUCCESS)
 		return ldfail(w, rc, "creating the campaign");
 	*created = 1;
 	log_audit("review.start", "campaign", k->id, "actor", actor_of(c),
 	    "as", c->a.as, "period", period, "scope", scope != NULL ? scope :
 	    "*", NULL);
-	if ((st = run_scan(w, k, &grants, &flagged)) != EX_OK) {
+	if ((st = run_scan(w, k, resume, &grants, &flagged)) != EX_OK) {
 		log_warnx("review %s: scan failed: %s", k->id, w->err);
 		return st;
 	}
@@ -1612,45 +1834,70 @@ struct rv_finding {
 	time_t	 time, last_used, not_after;
 };
 
-static char *find_attrs[] = { U("kunciId"), U("kunciSubject"),
-    U("kunciResource"), U("kunciDecision"), U("kunciActor"), U("kunciTime"),
-    U("kunciFinding"), U("kunciRisk"), U("kunciLastUsed"),
-    U("kunciNotAfter"), U("kunciNote"), NULL };
+static char *find_attrs[] = { U("kunciId"), U("kunciFinding"),
+    U("kunciDecision"), U("kunciActor"), U("kunciTime"), U("kunciNote"),
+    NULL };
 
-static void
-parse_finding(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
+static int
+is_page(LDAP *ld, LDAPMessage *e)
 {
-	struct berval **v;
-	char buf[32];
+	char id[WF_ID_MAX + 8];
+
+	return dir_get(ld, e, "kunciId", id, sizeof(id)) == 0 &&
+	    strncmp(id, RV_PAGE_PREFIX, strlen(RV_PAGE_PREFIX)) == 0;
+}
+
+/* One finding line (see format_line) into f; -1 when malformed. */
+static int
+parse_line(const struct berval *bv, struct rv_finding *f)
+{
+	const char *p = bv->bv_val, *end = bv->bv_val + bv->bv_len, *q;
+	const char *fld[5];
+	size_t len[5], i;
+	char buf[256], *tok, *save;
 	const char *es;
 	long long r;
-	int i, n, k;
-	size_t len = 0;
+	int k;
 
 	memset(f, 0, sizeof(*f));
-	dir_get(ld, e, "kunciId", f->id, sizeof(f->id));
-	dir_get(ld, e, "kunciSubject", f->subject, sizeof(f->subject));
-	dir_get(ld, e, "kunciResource", f->resource, sizeof(f->resource));
+	for (i = 0; i < 5; i++) {
+		if ((q = memchr(p, ' ', (size_t)(end - p))) == NULL)
+			return -1;
+		fld[i] = p;
+		len[i] = (size_t)(q - p);
+		p = q + 1;
+	}
+	dec_field(f->id, sizeof(f->id), fld[0], len[0]);
+	snprintf(buf, sizeof(buf), "%.*s", (int)len[1], fld[1]);
+	if (u_strtonum(buf, 0, 100000, &r, &es) == 0)
+		f->risk = (int)r;
+	snprintf(buf, sizeof(buf), "%.*s", (int)len[2], fld[2]);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		if ((k = finding_index(tok)) >= 0)
+			f->flags |= 1u << k;
+	snprintf(buf, sizeof(buf), "%.*s", (int)len[3], fld[3]);
+	if (strcmp(buf, "-") != 0)
+		(void)ldapc_parse_gentime(buf, &f->not_after);
+	dec_field(f->subject, sizeof(f->subject), fld[4], len[4]);
+	snprintf(f->resource, sizeof(f->resource), "%.*s", (int)(end - p), p);
+	u_strlcpy(f->decision, "pending", sizeof(f->decision));
+	return f->id[0] != '\0' ? 0 : -1;
+}
+
+/* A decision entry (kunciId=<grant>) over its finding f. */
+static void
+parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
+{
+	struct berval **v;
+	int i, n;
+	size_t len = 0;
+
 	dir_get(ld, e, "kunciDecision", f->decision, sizeof(f->decision));
 	dir_get(ld, e, "kunciActor", f->actor, sizeof(f->actor));
 	f->time = get_time(ld, e, "kunciTime");
-	f->last_used = get_time(ld, e, "kunciLastUsed");
-	f->not_after = get_time(ld, e, "kunciNotAfter");
-	if (dir_get(ld, e, "kunciRisk", buf, sizeof(buf)) == 0 &&
-	    u_strtonum(buf, 0, 100000, &r, &es) == 0)
-		f->risk = (int)r;
-	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) != NULL) {
-		n = ldap_count_values_len(v);
-		for (i = 0; i < n; i++) {
-			char code[64];
-
-			snprintf(code, sizeof(code), "%.*s",
-			    (int)v[i]->bv_len, v[i]->bv_val);
-			if ((k = finding_index(code)) >= 0)
-				f->flags |= 1u << k;
-		}
-		ldap_value_free_len(v);
-	}
+	free(f->note);
+	f->note = NULL;
 	if ((v = ldap_get_values_len(ld, e, "kunciNote")) != NULL) {
 		n = ldap_count_values_len(v);
 		for (i = 0; i < n; i++)
@@ -1666,66 +1913,129 @@ parse_finding(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 	}
 }
 
-/* One finding of a campaign: EX_NOINPUT when the grant is not in it. */
+/* Whether the campaign was escalated: then every grant nobody decided
+ * reads "escalated" (one event, not one write per grant). */
+static int
+campaign_escalated(struct wf *w, const struct rv_campaign *k)
+{
+	time_t t;
+
+	return campaign_get_event(w, k, "escalate", &t, NULL) == EX_OK;
+}
+
+/* One finding of a campaign: EX_NOINPUT when the grant is not in it.
+ * One indexed search: the grant's page and its decision entry. */
 static int
 finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
     struct rv_finding *f)
 {
-	char dn[DIR_DN_MAX + 3 * WF_ID_MAX + 16], esc[3 * WF_ID_MAX + 1];
-	LDAPMessage *res = NULL, *e;
+	char esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 80];
+	struct rv_finding t;
+	struct berval **v;
+	LDAPMessage *res = NULL, *e, *dec = NULL;
 	LDAP *ld;
-	int rc;
+	int rc, i, n, found = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (strlen(grant) > WF_ID_MAX ||
-	    ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
+	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
 		return fail(w, EX_NOINPUT, "grant %.40s is not in campaign "
 		    "%s", grant, k->id);
-	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciReviewFinding)"
+	    "(kunciGrantRef=%s))", esc);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
-	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
-	    "(objectClass=kunciReviewFinding)", find_attrs, 0, NULL, NULL,
-	    NULL, 1, &res);
-	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
-	    (e = ldap_first_entry(ld, res)) == NULL)) {
-		ldap_msgfree(res);
-		return fail(w, EX_NOINPUT, "grant %s is not in campaign %s",
-		    grant, k->id);
-	}
-	if (rc != LDAP_SUCCESS) {
+	rc = ldap_search_ext_s(ld, k->dn, LDAP_SCOPE_ONELEVEL, filter,
+	    find_attrs, 0, NULL, NULL, NULL, 0, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		ldap_msgfree(res);
 		return ldfail(w, rc, "reading a finding");
 	}
-	parse_finding(ld, e, f);
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e)) {
+		if (!is_page(ld, e)) {
+			dec = e;
+			continue;
+		}
+		if (found ||
+		    (v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
+			continue;
+		n = ldap_count_values_len(v);
+		for (i = 0; i < n && !found; i++)
+			if (parse_line(v[i], &t) == 0 &&
+			    strcasecmp(t.id, grant) == 0) {
+				*f = t;
+				found = 1;
+			}
+		ldap_value_free_len(v);
+	}
+	if (found && dec != NULL)
+		parse_decision(ld, dec, f);
 	ldap_msgfree(res);
+	if (!found)
+		return fail(w, EX_NOINPUT, "grant %s is not in campaign %s",
+		    grant, k->id);
+	if (dec == NULL && campaign_escalated(w, k))
+		u_strlcpy(f->decision, "escalated", sizeof(f->decision));
 	return EX_OK;
 }
 
 struct flist {
 	struct rv_finding	*f;
 	size_t			 n, cap;
+	struct rv_finding	*d;	/* decision entries, while loading */
+	size_t			 nd, capd;
 	int			 oom;
 };
+
+static struct rv_finding *
+flist_new(struct rv_finding **a, size_t *n, size_t *cap)
+{
+	struct rv_finding *nf;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+
+		if ((nf = reallocarray(*a, c, sizeof(*nf))) == NULL)
+			return NULL;
+		*a = nf;
+		*cap = c;
+	}
+	memset(&(*a)[*n], 0, sizeof(**a));
+	return &(*a)[(*n)++];
+}
 
 static int
 flist_add(LDAP *ld, LDAPMessage *e, void *arg)
 {
 	struct flist *l = arg;
-	struct rv_finding *nf;
+	struct rv_finding *f;
+	struct berval **v;
+	int i, n, st = EX_OK;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-
-		if ((nf = reallocarray(l->f, cap, sizeof(*nf))) == NULL) {
+	if (!is_page(ld, e)) {
+		if ((f = flist_new(&l->d, &l->nd, &l->capd)) == NULL) {
 			l->oom = 1;
 			return EX_OSERR;
 		}
-		l->f = nf;
-		l->cap = cap;
+		dir_get(ld, e, "kunciId", f->id, sizeof(f->id));
+		parse_decision(ld, e, f);
+		return EX_OK;
 	}
-	parse_finding(ld, e, &l->f[l->n++]);
-	return EX_OK;
+	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
+		return EX_OK;
+	n = ldap_count_values_len(v);
+	for (i = 0; i < n; i++) {
+		if ((f = flist_new(&l->f, &l->n, &l->cap)) == NULL) {
+			l->oom = 1;
+			st = EX_OSERR;
+			break;
+		}
+		if (parse_line(v[i], f) == -1)
+			l->n--;
+	}
+	ldap_value_free_len(v);
+	return st;
 }
 
 static void
@@ -1735,7 +2045,10 @@ flist_free(struct flist *l)
 
 	for (i = 0; i < l->n; i++)
 		free(l->f[i].note);
+	for (i = 0; i < l->nd; i++)
+		free(l->d[i].note);
 	free(l->f);
+	free(l->d);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -1749,20 +2062,53 @@ cmp_risk(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* The campaign's findings (filter: an extra condition, or NULL), by
- * risk, highest first. */
+/* The campaign's findings (only: those with this decision, or NULL), by
+ * risk, highest first: the pages' lines, each with its decision entry
+ * if there is one, else "pending" ("escalated" after the escalation). */
 static int
-flist_load(struct wf *w, const struct rv_campaign *k, const char *extra,
+flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
     struct flist *l)
 {
-	char filter[256];
+	struct smap idx;
+	uint32_t fi;
+	size_t i, j;
+	const char *undecided;
 	int st;
 
 	memset(l, 0, sizeof(*l));
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciReviewFinding)"
-	    "%s)", extra != NULL ? extra : "");
-	st = paged(w, k->dn, LDAP_SCOPE_ONELEVEL, filter, find_attrs,
-	    flist_add, NULL, l);
+	memset(&idx, 0, sizeof(idx));
+	undecided = campaign_escalated(w, k) ? "escalated" : "pending";
+	st = paged(w, k->dn, LDAP_SCOPE_ONELEVEL,
+	    "(objectClass=kunciReviewFinding)", find_attrs, flist_add, NULL,
+	    l);
+	for (i = 0; st == EX_OK && i < l->n; i++) {
+		u_strlcpy(l->f[i].decision, undecided,
+		    sizeof(l->f[i].decision));
+		if (smap_put(&idx, l->f[i].id, (uint32_t)i) == -1)
+			st = EX_OSERR;
+	}
+	for (i = 0; st == EX_OK && i < l->nd; i++) {
+		if (!smap_get(&idx, l->d[i].id, &fi))
+			continue;
+		u_strlcpy(l->f[fi].decision, l->d[i].decision,
+		    sizeof(l->f[fi].decision));
+		u_strlcpy(l->f[fi].actor, l->d[i].actor,
+		    sizeof(l->f[fi].actor));
+		l->f[fi].time = l->d[i].time;
+		l->f[fi].note = l->d[i].note;
+		l->d[i].note = NULL;
+	}
+	smap_free(&idx);
+	if (st == EX_OK && only != NULL) {
+		for (i = j = 0; i < l->n; i++) {
+			if (strcmp(l->f[i].decision, only) != 0) {
+				free(l->f[i].note);
+				continue;
+			}
+			l->f[j++] = l->f[i];
+		}
+		l->n = j;
+	}
 	if (st == EX_OSERR)
 		st = fail(w, st, "out of memory");
 	if (st == EX_OK && l->n > 1)
@@ -1918,73 +2264,6 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	return EX_OK;
 }
 
-/* ------------------------------------------------------------ removal */
-
-struct one_grant {
-	struct wf_grant	g;
-	int		found;
-};
-
-static int
-take_grant(struct wf_grant *g, void *arg)
-{
-	struct one_grant *o = arg;
-
-	o->g = *g;
-	o->found = 1;
-	return EX_OK;
-}
-
-static int
-first_open(struct wf_request *r, void *arg)
-{
-	char *id = arg;
-
-	if (id[0] == '\0')
-		u_strlcpy(id, r->id, WF_ID_MAX + 1);
-	return EX_OK;
-}
-
-int
-review_open_removal(struct wf *w, const struct wf_actor *a,
-    const char *grant, const char *reason, int done, char id[WF_ID_MAX + 1])
-{
-	char esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 200];
-	struct one_grant o;
-	int st;
-
-	id[0] = '\0';
-	memset(&o, 0, sizeof(o));
-	if (strlen(grant) > WF_ID_MAX ||
-	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
-		return fail(w, EX_NOINPUT, "unknown grant: %.40s", grant);
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
-	    "(kunciId=%s))", esc);
-	if ((st = wf_grants(w, filter, 1, take_grant, &o)) != EX_OK)
-		return st;
-	if (!o.found)
-		return fail(w, EX_NOINPUT, "unknown grant: %s", grant);
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
-	    "(kunciAccessType=" PROV_REMOVAL_TYPE ")(kunciGrantRef=%s)"
-	    "(kunciState=pending))", esc);
-	if ((st = wf_list(w, filter, 1, first_open, id)) != EX_OK)
-		return st;
-	if (id[0] != '\0')
-		return EX_OK;
-	if (!done && strcmp(o.g.status, "active") != 0)
-		return fail(w, EX_DATAERR, "grant %s is already %s", o.g.id,
-		    o.g.status);
-	w->sub_workflow = REVIEW_REMOVAL_WORKFLOW;
-	w->sub_grant = o.g.id;
-	w->sub_done = done;
-	st = wf_submit(w, a, o.g.resource, PROV_REMOVAL_TYPE, reason, NULL,
-	    NULL, o.g.subject, id);
-	w->sub_workflow = NULL;
-	w->sub_grant = NULL;
-	w->sub_done = 0;
-	return st;
-}
-
 /* ------------------------------------------------------------ attest */
 
 /* Is the caller the access owner of resource (directly or by group)? */
@@ -2068,23 +2347,47 @@ finding_modify(struct wf *w, const struct rv_campaign *k, const char *grant,
 	return EX_OK;
 }
 
+/*
+ * Decide a grant: add its decision entry kunciId=<grant> (the page holds
+ * the finding).  The add is the assertion: of two deciders (or hosts) one
+ * creates it, the other meets "exists".  prev is what the caller saw
+ * (pending or escalated); an undecided grant has no entry.
+ */
 static int
 set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
     const char *prev, const char *decision, const char *actor,
     const char *note)
 {
+	char dn[DIR_DN_MAX + 3 * WF_ID_MAX + 16], esc[3 * WF_ID_MAX + 1],
+	    now[32];
 	struct dir_mods m;
-	char now[32];
-	int st;
+	LDAP *ld;
+	int rc, st = EX_OK;
 
+	(void)prev;
+	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
+		return fail(w, EX_NOINPUT, "bad grant id");
+	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
 	gt(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDecision", decision);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciActor", actor);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciTime", now);
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciReviewFinding");
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", grant);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciGrantRef", grant);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciDecision", decision);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciActor", actor);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciTime", now);
 	if (note != NULL && *note != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
-	st = finding_modify(w, k, grant, prev, &m);
+	if (m.err)
+		st = fail(w, EX_OSERR, "out of memory");
+	else if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		st = EX_UNAVAILABLE;
+	else if ((rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL)) ==
+	    LDAP_ALREADY_EXISTS)
+		st = fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
+		    "decided meanwhile", grant, k->id);
+	else if (rc != LDAP_SUCCESS)
+		st = ldfail(w, rc, "recording a decision");
 	dir_mods_free(&m);
 	return st;
 }
@@ -2266,7 +2569,8 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 		}
 		snprintf(reason, sizeof(reason), "review %s: %s", k.id, note);
 		rid[0] = '\0';
-		st = review_open_removal(w, &c->a, ids[i], reason, 0, rid);
+		st = removal_open(w, &c->a, ids[i], reason, REMOVAL_REUSE, rid,
+		    sizeof(rid));
 		if (st != EX_OK) {
 			log_warnx("review %s: removal of %s: %s", k.id, ids[i],
 			    w->err);
@@ -2381,7 +2685,7 @@ make_plan(struct wf *w, const struct rv_campaign *k, struct flist *l)
 	long planned;
 	int st;
 
-	if ((st = flist_load(w, k, "(kunciDecision=pending)", l)) != EX_OK)
+	if ((st = flist_load(w, k, "pending", l)) != EX_OK)
 		return st;
 	for (i = 0; i < l->n; i++) {
 		u_strlcpy(l->f[i].decision, "removed",
@@ -2465,50 +2769,26 @@ record_preview(struct wf *w, const struct rv_campaign *k,
 	return st;
 }
 
-/* Escalate every pending finding to the configured role. */
-struct esc_arg {
-	struct wf		*w;
-	const struct rv_campaign *k;
-	long			 n;
-};
-
-static int
-escalate_one(LDAP *ld, LDAPMessage *e, void *arg)
-{
-	struct esc_arg *ea = arg;
-	char id[WF_ID_MAX + 1];
-
-	if (dir_get(ld, e, "kunciId", id, sizeof(id)) == -1)
-		return EX_OK;
-	if (set_decision(ea->w, ea->k, id, "pending", "escalated",
-	    REVIEW_ACTOR, NULL) == EX_OK)
-		ea->n++;
-	return EX_OK;
-}
-
+/*
+ * The escalation: the "escalate" event (added by the caller, once) makes
+ * every grant nobody decided read "escalated"; here the count and the
+ * audit record.
+ */
 static int
 do_escalate(struct wf *w, const struct rv_campaign *k, long *n)
 {
-	struct esc_arg ea;
-	char *attrs[] = { U("kunciId"), NULL };
+	struct flist l;
+	char cnt[32];
 	int st;
 
 	*n = 0;
-	ea.w = w;
-	ea.k = k;
-	ea.n = 0;
-	st = paged(w, k->dn, LDAP_SCOPE_ONELEVEL, "(&(objectClass="
-	    "kunciReviewFinding)(kunciDecision=pending))", attrs, escalate_one,
-	    NULL, &ea);
-	*n = ea.n;
-	if (ea.n > 0 || st == EX_OK) {
-		char cnt[32];
-
-		snprintf(cnt, sizeof(cnt), "%ld", ea.n);
-		log_audit("review.escalate", "campaign", k->id, "actor",
-		    REVIEW_ACTOR, "to", w->cfg->review.escalate_to, "count",
-		    cnt, NULL);
-	}
+	if ((st = flist_load(w, k, "escalated", &l)) == EX_OK)
+		*n = (long)l.n;
+	flist_free(&l);
+	snprintf(cnt, sizeof(cnt), "%ld", *n);
+	log_audit("review.escalate", "campaign", k->id, "actor",
+	    REVIEW_ACTOR, "to", w->cfg->review.escalate_to, "count", cnt,
+	    NULL);
 	return st;
 }
 
@@ -2597,8 +2877,9 @@ do_remove(struct wf *w, const struct rv_campaign *k, struct berval **ids,
 		    "resource", f.resource, "subject", f.subject, "actor",
 		    REVIEW_ACTOR, NULL);
 		/* The paperwork: a C3 record, already carried out. */
-		if (review_open_removal(w, kuncid_actor(), id, reason, 1,
-		    rid) == EX_OK && rid[0] != '\0') {
+		if (removal_open(w, kuncid_actor(), id, reason, REMOVAL_DONE |
+		    REMOVAL_REUSE, rid, sizeof(rid)) == EX_OK &&
+		    rid[0] != '\0') {
 			char nb[64];
 
 			snprintf(nb, sizeof(nb), "removal %s", rid);
@@ -2650,8 +2931,12 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 		    "passed (%s)", k->id, t);
 	}
 	if (cfg->review.on_silence == CFG_SILENCE_ESCALATE) {
-		(void)campaign_event(w, k, "escalate", actor, "escalate",
-		    NULL, 0);
+		/* Once: a second run finds it done and counts nothing. */
+		if ((st = campaign_event(w, k, "escalate", actor, "escalate",
+		    NULL, 0)) == EX_CANTCREAT)
+			return EX_OK;
+		if (st != EX_OK)
+			return st;
 		return do_escalate(w, k, a);
 	}
 	st = campaign_get_event(w, k, "preview", &pt, &ids);

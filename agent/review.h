@@ -2,16 +2,21 @@
  * review.h: periodic access review (procedure C2, issue 6).  See
  * doc/review.md.
  *
- * A campaign is one entry, its findings one child entry per grant:
+ * A campaign is one entry, its findings one page entry per 500 grants,
+ * and a decision entry per grant someone decided:
  *
  *   kunciId=<period>[@<resource>],ou=reviews,<kunci_base>
  *					kunciReviewCampaign: period, scope,
  *					state (opening, open, closed),
  *					deadline
- *   kunciId=<grant>,<campaign>	kunciReviewFinding: findings, risk,
- *					decision (pending, valid, invalid,
- *					escalated, removed, spared), actor,
- *					time, note
+ *   kunciId=page-<grant>,<campaign>	kunciReviewFinding: kunciGrantRef
+ *					per grant, kunciFinding one line per
+ *					grant (doc/review.md, "Storage");
+ *					written once
+ *   kunciId=<grant>,<campaign>	kunciReviewFinding: decision (valid,
+ *					invalid, removed, spared), actor,
+ *					time, note; absent = pending (or
+ *					escalated after the escalate event)
  *   kunciId=<event>,<campaign>	kunciEvent: reminder-<i>, escalate,
  *					preview (the dry run: one kunciNote
  *					per grant to remove), enforce, close
@@ -34,19 +39,6 @@
 #define REVIEW_ID_MAX		320	/* period "@" resource */
 #define REVIEW_PERIOD_MAX	16
 #define REVIEW_ACTOR		"kuncid"
-/* The C3 workflow a removal request runs (removal.c has the same name
- * as PROV_REMOVAL_WORKFLOW; to be unified in prov.h). */
-#define REVIEW_REMOVAL_WORKFLOW	"C3"
-
-/*
- * Open a removal request (C3) for grant on behalf of actor, unless one is
- * already open (then *id is that one and EX_OK).  done: record it as
- * already carried out.  id gets the request id.
- */
-int	review_open_removal(struct wf *, const struct wf_actor *,
-	    const char *grant, const char *reason, int done,
-	    char id[WF_ID_MAX + 1]);
-
 /* Scheduler (from wf_tick): reminders, and at the deadline the
  * configured policy for unanswered grants.  Idempotent across hosts. */
 void	review_tick(struct wf *, time_t now);

@@ -48,47 +48,6 @@
 #define ESC_MAX		(3 * DIR_NAME_MAX + 1)
 
 static int
-fail(struct wf *w, int st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof(w->err), fmt, ap);
-	va_end(ap);
-	return st;
-}
-
-static int
-ldfail(struct wf *w, int rc, const char *what)
-{
-	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
-	return dir_status(w->lc, rc);
-}
-
-static void
-gt(char *buf, size_t sz, time_t t)
-{
-	if (ldapc_gentime(buf, sz, t) == -1 && sz > 0)
-		buf[0] = '\0';
-}
-
-static time_t
-get_time(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	char buf[64];
-	time_t t;
-
-	if (dir_get(ld, e, attr, buf, sizeof(buf)) == -1 ||
-	    ldapc_parse_gentime(buf, &t) == -1)
-		return 0;
-	return t;
-}
-
-static int
 deciding(enum cfg_kind k)
 {
 	return k == CFG_KIND_ENDORSE || k == CFG_KIND_VERIFY ||
@@ -116,22 +75,22 @@ check_text(struct wf *w, const char *what, const char *s, size_t max,
 	const unsigned char *p;
 
 	if (s == NULL || *s == '\0')
-		return required ? fail(w, EX_USAGE, "%s is required", what) :
+		return required ? wf_fail(w, EX_USAGE, "%s is required", what) :
 		    EX_OK;
 	if (strlen(s) > max)
-		return fail(w, EX_DATAERR, "%s too long: at most %zu bytes",
+		return wf_fail(w, EX_DATAERR, "%s too long: at most %zu bytes",
 		    what, max);
 	if (!wf_utf8_valid(s))
-		return fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
+		return wf_fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return fail(w, EX_DATAERR, "%s holds a control "
+			return wf_fail(w, EX_DATAERR, "%s holds a control "
 			    "character", what);
 	for (p = (const unsigned char *)s; *p == ' '; p++)
 		;
 	if (*p == '\0')
-		return fail(w, required ? EX_USAGE : EX_DATAERR, "%s is blank",
-		    what);
+		return wf_fail(w, required ? EX_USAGE : EX_DATAERR,
+		    "%s is blank", what);
 	return EX_OK;
 }
 
@@ -218,12 +177,12 @@ parse_visit(struct wf *w, LDAP *ld, LDAPMessage *e, struct visit *v)
 	dir_get(ld, e, "kunciResource", v->resource, sizeof(v->resource));
 	dir_get(ld, e, "kunciState", v->state, sizeof(v->state));
 	dir_get(ld, e, "kunciEscort", v->escort, sizeof(v->escort));
-	v->created = get_time(ld, e, "kunciCreated");
-	v->updated = get_time(ld, e, "kunciUpdated");
-	v->step_since = get_time(ld, e, "kunciStepSince");
-	v->deadline = get_time(ld, e, "kunciDeadline");
-	v->checkin = get_time(ld, e, "kunciCheckIn");
-	v->checkout = get_time(ld, e, "kunciCheckOut");
+	v->created = dir_get_time(ld, e, "kunciCreated");
+	v->updated = dir_get_time(ld, e, "kunciUpdated");
+	v->step_since = dir_get_time(ld, e, "kunciStepSince");
+	v->deadline = dir_get_time(ld, e, "kunciDeadline");
+	v->checkin = dir_get_time(ld, e, "kunciCheckIn");
+	v->checkout = dir_get_time(ld, e, "kunciCheckOut");
 	v->locked = -1;
 	if (dir_get(ld, e, "kunciRoomLocked", buf, sizeof(buf)) == 0)
 		v->locked = strcmp(buf, "TRUE") == 0;
@@ -243,7 +202,7 @@ parse_visit(struct wf *w, LDAP *ld, LDAPMessage *e, struct visit *v)
 	 * configured now. */
 	dir_get(ld, e, "kunciWorkflow", wfname, sizeof(wfname));
 	if ((wfc = cfg_workflow(w->cfg, wfname)) == NULL)
-		return fail(w, EX_SOFTWARE, "visit %s: no workflow snapshot "
+		return wf_fail(w, EX_SOFTWARE, "visit %s: no workflow snapshot "
 		    "and no workflow %s", v->id, wfname);
 	wf_snap_from_cfg(wfc, &v->snap);
 	return EX_OK;
@@ -259,7 +218,7 @@ visit_load(struct wf *w, const char *id, struct visit *v)
 
 	memset(v, 0, sizeof(*v));
 	if (visit_dn(w, id, dn, sizeof(dn)) == -1)
-		return fail(w, EX_NOINPUT, "unknown visit: %.40s", id);
+		return wf_fail(w, EX_NOINPUT, "unknown visit: %.40s", id);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
@@ -268,11 +227,11 @@ visit_load(struct wf *w, const char *id, struct visit *v)
 	if (rc == LDAP_NO_SUCH_OBJECT ||
 	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
 		ldap_msgfree(res);
-		return fail(w, EX_NOINPUT, "unknown visit: %s", id);
+		return wf_fail(w, EX_NOINPUT, "unknown visit: %s", id);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the visit");
+		return wf_ldfail(w, rc, "reading the visit");
 	}
 	st = parse_visit(w, ld, ldap_first_entry(ld, res), v);
 	ldap_msgfree(res);
@@ -297,11 +256,11 @@ visit_list(struct wf *w, const char *filter, size_t max, visit_each_fn cb,
 	    visit_attrs, 0, NULL, NULL, NULL, (int)max, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "listing visits");
+		return wf_ldfail(w, rc, "listing visits");
 	}
 	if ((v = malloc(sizeof(*v))) == NULL) {
 		ldap_msgfree(res);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -315,167 +274,32 @@ visit_list(struct wf *w, const char *filter, size_t max, visit_each_fn cb,
 	return st;
 }
 
-static void
-parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
-{
-	char buf[32];
-	long long n;
-
-	memset(ev, 0, sizeof(*ev));
-	dir_get(ld, e, "kunciId", ev->rdn, sizeof(ev->rdn));
-	dir_get(ld, e, "kunciActor", ev->actor, sizeof(ev->actor));
-	dir_get(ld, e, "kunciAsUser", ev->as, sizeof(ev->as));
-	dir_get(ld, e, "kunciDecision", ev->decision, sizeof(ev->decision));
-	dir_get(ld, e, "kunciStep", ev->stepname, sizeof(ev->stepname));
-	dir_get(ld, e, "kunciRole", ev->role, sizeof(ev->role));
-	dir_get(ld, e, "kunciNote", ev->note, sizeof(ev->note));
-	ev->time = get_time(ld, e, "kunciTime");
-	ev->step = -1;
-	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
-	    u_strtonum(buf, 0, WF_MAX_STEPS, &n, &(const char *){ NULL }) == 0)
-		ev->step = (int)n;
-}
-
-static int
-cmp_event(const void *a, const void *b)
-{
-	const struct wf_event *x = a, *y = b;
-	int rx, ry;
-
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	rx = strcmp(x->rdn, "submit") == 0 ? -1 :
-	    x->step >= 0 ? x->step : WF_MAX_STEPS;
-	ry = strcmp(y->rdn, "submit") == 0 ? -1 :
-	    y->step >= 0 ? y->step : WF_MAX_STEPS;
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	return strcmp(x->rdn, y->rdn);
-}
-
-static int
-search_events(struct wf *w, const char *dn, const char *filter,
-    struct wf_event **evp, size_t *np)
-{
-	char *attrs[] = { U("kunciId"), U("kunciActor"), U("kunciAsUser"),
-	    U("kunciDecision"), U("kunciStep"), U("kunciRole"), U("kunciTime"),
-	    U("kunciStepIndex"), U("kunciNote"), NULL };
-	LDAPMessage *res = NULL, *e;
-	struct wf_event *ev = NULL;
-	size_t n = 0, cnt;
-	LDAP *ld;
-	int rc;
-
-	*evp = NULL;
-	*np = 0;
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_ONELEVEL, filter, attrs, 0,
-	    NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return ldfail(w, rc, "reading events");
-	}
-	cnt = (size_t)ldap_count_entries(ld, res);
-	if (cnt > 0 && (ev = calloc(cnt, sizeof(*ev))) == NULL) {
-		ldap_msgfree(res);
-		return fail(w, EX_OSERR, "out of memory");
-	}
-	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
-	    e = ldap_next_entry(ld, e))
-		parse_event(ld, e, &ev[n++]);
-	ldap_msgfree(res);
-	if (n > 1)
-		qsort(ev, n, sizeof(*ev), cmp_event);
-	*evp = ev;
-	*np = n;
-	return EX_OK;
-}
-
 int
 visit_events(struct wf *w, const struct visit *v, struct wf_event **ev,
     size_t *n)
 {
-	return search_events(w, v->dn, "(objectClass=kunciEvent)", ev, n);
+	return wf_events_under(w, v->dn, "(objectClass=kunciEvent)", ev, n);
 }
 
-/* Add event kunciId=rdn: EX_OK, EX_CANTCREAT when it exists, or error. */
+/* An event under visit v (wf_event_add). */
 static int
 add_event(struct wf *w, const struct visit *v, const char *rdn,
     const char *actor, const char *as, const char *decision, int step,
     const char *role, const char *note, const char *note2)
 {
-	char dn[DIR_DN_MAX + 128], now[32], idx[16];
-	struct dir_mods m;
-	LDAP *ld;
-	int rc, st = EX_OK;
-
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, v->dn);
-	gt(now, sizeof(now), time(NULL));
-	dir_mods_init(&m);
-	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciEvent");
-	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", rdn);
-	dir_mods_add(&m, LDAP_MOD_ADD, "kunciTime", now);
-	dir_mods_add(&m, LDAP_MOD_ADD, "kunciActor", actor);
-	if (as != NULL && *as != '\0')
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAsUser", as);
-	if (decision != NULL)
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDecision", decision);
-	if (step >= 0 && (size_t)step < v->snap.nsteps) {
-		snprintf(idx, sizeof(idx), "%d", step);
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", idx);
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep",
-		    v->snap.steps[step].name);
-	}
-	if (role != NULL && *role != '\0')
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciRole", role);
-	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", v->state);
-	if (note != NULL && *note != '\0')
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
-	if (note2 != NULL && *note2 != '\0')
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note2);
-	if (m.err) {
-		dir_mods_free(&m);
-		return fail(w, EX_OSERR, "out of memory");
-	}
-	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
-	if (rc == LDAP_ALREADY_EXISTS)
-		st = EX_CANTCREAT;
-	else if (rc != LDAP_SUCCESS)
-		st = ldfail(w, rc, "writing the event");
-	dir_mods_free(&m);
-	return st;
+	return wf_event_add(w, v->dn, &v->snap, v->state, rdn, actor, as,
+	    decision, step, role, note, note2);
 }
 
-/* Modify the visit asserting its state and step: EX_TEMPFAIL if moved. */
+/* Modify the visit asserting its state and step (wf_modify_asserted). */
 static int
 cas_modify(struct wf *w, const struct visit *v, struct dir_mods *m)
 {
 	char filter[128];
-	LDAPControl *ctrl = NULL, *ctrls[2];
-	LDAP *ld;
-	int rc;
 
-	if (m->err)
-		return fail(w, EX_OSERR, "out of memory");
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
 	snprintf(filter, sizeof(filter),
 	    "(&(kunciState=%s)(kunciStepIndex=%d))", v->state, v->step);
-	if ((rc = ldap_create_assertion_control(ld, filter, 1, &ctrl)) !=
-	    LDAP_SUCCESS)
-		return ldfail(w, rc, "assertion control");
-	ctrls[0] = ctrl;
-	ctrls[1] = NULL;
-	rc = ldap_modify_ext_s(ld, v->dn, m->p, ctrls, NULL);
-	ldap_control_free(ctrl);
-	if (rc == LDAP_ASSERTION_FAILED)
-		return EX_TEMPFAIL;
-	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "updating the visit");
-	return EX_OK;
+	return wf_modify_asserted(w, v->dn, filter, m, "updating the visit");
 }
 
 static int
@@ -519,7 +343,7 @@ visit_settle(struct wf *w, const char *id)
 	time_t in, out, now;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	for (iter = 0; iter < 3 * WF_MAX_STEPS; iter++) {
 		if ((st = visit_load(w, id, v)) != EX_OK)
 			break;
@@ -566,7 +390,7 @@ visit_settle(struct wf *w, const char *id)
 		ev = NULL;
 		now = time(NULL);
 		dir_mods_init(&m);
-		gt(buf, sizeof(buf), now);
+		dir_gentime(buf, sizeof(buf), now);
 		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
 		if (rejects > 0) {
 			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState",
@@ -598,11 +422,11 @@ visit_settle(struct wf *w, const char *id)
 			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciEscort",
 			    escort);
 		if (in != 0 && in != v->checkin) {
-			gt(buf, sizeof(buf), in);
+			dir_gentime(buf, sizeof(buf), in);
 			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciCheckIn", buf);
 		}
 		if (out != 0 && out != v->checkout) {
-			gt(buf, sizeof(buf), out);
+			dir_gentime(buf, sizeof(buf), out);
 			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciCheckOut",
 			    buf);
 		}
@@ -621,10 +445,10 @@ visit_settle(struct wf *w, const char *id)
 
 				dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStep",
 				    ns->name);
-				gt(buf, sizeof(buf), now);
+				dir_gentime(buf, sizeof(buf), now);
 				dir_mods_add(&m, LDAP_MOD_REPLACE,
 				    "kunciStepSince", buf);
-				gt(buf, sizeof(buf), dl);
+				dir_gentime(buf, sizeof(buf), dl);
 				dir_mods_add(&m, LDAP_MOD_REPLACE,
 				    "kunciDeadline", dl != 0 ? buf : NULL);
 			} else {
@@ -697,18 +521,19 @@ next_id(struct wf *w, char id[WF_ID_MAX + 1])
 			}
 			if (rc == LDAP_ALREADY_EXISTS)
 				continue;
-			return ldfail(w, rc, "creating the visit counter");
+			return wf_ldfail(w, rc, "creating the visit counter");
 		}
 		if (rc != LDAP_SUCCESS) {
 			ldap_msgfree(res);
-			return ldfail(w, rc, "reading the visit counter");
+			return wf_ldfail(w, rc, "reading the visit counter");
 		}
 		e = ldap_first_entry(ld, res);
 		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
 		    sizeof(cur)) == -1 || u_strtonum(cur, 0, 999999998, &v,
 		    &(const char *){ NULL }) == -1) {
 			ldap_msgfree(res);
-			return fail(w, EX_SOFTWARE, "bad visit counter %s", dn);
+			return wf_fail(w, EX_SOFTWARE,
+			    "bad visit counter %s", dn);
 		}
 		ldap_msgfree(res);
 		res = NULL;
@@ -727,9 +552,9 @@ next_id(struct wf *w, char id[WF_ID_MAX + 1])
 		}
 		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
 			continue;
-		return ldfail(w, rc, "advancing the visit counter");
+		return wf_ldfail(w, rc, "advancing the visit counter");
 	}
-	return fail(w, EX_TEMPFAIL, "visit counter busy, try again");
+	return wf_fail(w, EX_TEMPFAIL, "visit counter busy, try again");
 done:
 	{
 		char idb[64];
@@ -789,7 +614,7 @@ refuse(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	refuse_audit(a, v, action, why);
-	return fail(w, EX_NOPERM, "refused: %s", why);
+	return wf_fail(w, EX_NOPERM, "refused: %s", why);
 }
 
 struct grant_found {
@@ -816,7 +641,7 @@ has_grant(struct wf *w, const char *uid, const char *resource, int *yes)
 	if (ldapc_escape_filter(eu, sizeof(eu), uid) == -1 ||
 	    ldapc_escape_filter(er, sizeof(er), resource) == -1)
 		return EX_OK;
-	gt(now, sizeof(now), time(NULL));
+	dir_gentime(now, sizeof(now), time(NULL));
 	snprintf(f, sizeof(f), "(&(objectClass=kunciGrant)(kunciSubject=%s)"
 	    "(kunciResource=%s)(kunciStatus=active)(kunciNotBefore<=%s)"
 	    "(!(kunciNotAfter<=%s)))", eu, er, now, now);
@@ -898,7 +723,7 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 
 	id[0] = '\0';
 	if (!a->person)
-		return fail(w, EX_NOPERM, "you are not a person in the "
+		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if ((st = check_text(w, "--guest", guest, VISIT_TEXT_MAX, 1)) != EX_OK ||
 	    (st = check_text(w, "--org", org, VISIT_TEXT_MAX, 1)) != EX_OK ||
@@ -906,48 +731,51 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	    (st = check_text(w, "--note", note, 1000, 0)) != EX_OK)
 		return st;
 	if (purpose == NULL || *purpose == '\0')
-		return fail(w, EX_USAGE, "--purpose is required (network or "
+		return wf_fail(w, EX_USAGE, "--purpose is required (network or "
 		    "servers)");
 	if (strcmp(purpose, "network") != 0 && strcmp(purpose, "servers") != 0)
-		return fail(w, EX_DATAERR, "--purpose: network or servers, "
+		return wf_fail(w, EX_DATAERR, "--purpose: network or servers, "
 		    "not %.40s", purpose);
 	if (duration == NULL || *duration == '\0')
-		return fail(w, EX_USAGE, "--duration is required (e.g. 2h)");
+		return wf_fail(w, EX_USAGE, "--duration is required (e.g. 2h)");
 	if (u_parse_duration(duration, 0, &secs, &bd, &errstr) == -1 ||
 	    secs <= 0 || secs > 86400)
-		return fail(w, EX_DATAERR, "--duration: a duration from 1s to "
+		return wf_fail(w, EX_DATAERR,
+		    "--duration: a duration from 1s to "
 		    "24h such as 90m, not %.40s", duration);
 	if (arrived != NULL) {
 		if (wf_parse_when(arrived, 0, &created) == -1 ||
 		    created > now || now - created > 86400)
-			return fail(w, EX_DATAERR, "--arrived: "
+			return wf_fail(w, EX_DATAERR, "--arrived: "
 			    "YYYY-MM-DDTHH:MM within the last day");
 	}
 	if (resource == NULL || *resource == '\0')
-		return fail(w, EX_USAGE, "--resource is required");
+		return wf_fail(w, EX_USAGE, "--resource is required");
 	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
-		return fail(w, EX_DATAERR, "unknown resource: %.80s", resource);
+		return wf_fail(w, EX_DATAERR,
+		    "unknown resource: %.80s", resource);
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
 	    sizeof(w->err))) != EX_OK)
 		return st;
 	if ((wfc = visit_workflow(cfg, &res)) == NULL)
-		return fail(w, EX_DATAERR, "resource %s takes no visits (its "
+		return wf_fail(w, EX_DATAERR,
+		    "resource %s takes no visits (its "
 		    "workflow %s has no escort step and visits.workflow is "
 		    "not set)", res.name, res.workflow);
 	if ((v = calloc(1, sizeof(*v))) == NULL ||
 	    (snap = malloc(SNAP_MAX)) == NULL) {
-		st = fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, "out of memory");
 		goto out;
 	}
 	wf_snap_from_cfg(wfc, &v->snap);
 	if (wf_snap_format(&v->snap, snap, SNAP_MAX) == -1) {
-		st = fail(w, EX_SOFTWARE, "workflow snapshot too large");
+		st = wf_fail(w, EX_SOFTWARE, "workflow snapshot too large");
 		goto out;
 	}
 	if ((st = next_id(w, id)) != EX_OK)
 		goto out;
 	if (visit_dn(w, id, v->dn, sizeof(v->dn)) == -1) {
-		st = fail(w, EX_SOFTWARE, "bad id %s", id);
+		st = wf_fail(w, EX_SOFTWARE, "bad id %s", id);
 		goto out;
 	}
 	dir_mods_init(&m);
@@ -968,22 +796,22 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciExpectedDuration", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflow", wfc->name);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflowSnapshot", snap);
-	gt(buf, sizeof(buf), created);
+	dir_gentime(buf, sizeof(buf), created);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepSince", buf);
-	gt(buf, sizeof(buf), now);
+	dir_gentime(buf, sizeof(buf), now);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciUpdated", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", "0");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep", v->snap.steps[0].name);
 	dl = wf_deadline(cfg, created, v->snap.steps[0].sla,
 	    v->snap.steps[0].bd);
 	if (dl != 0) {
-		gt(buf, sizeof(buf), dl);
+		dir_gentime(buf, sizeof(buf), dl);
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDeadline", buf);
 	}
 	if (m.err) {
 		dir_mods_free(&m);
-		st = fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, "out of memory");
 		goto out;
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
@@ -994,7 +822,7 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	st = ldap_add_ext_s(ld, v->dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
 	if (st != LDAP_SUCCESS) {
-		st = ldfail(w, st, "writing the visit");
+		st = wf_ldfail(w, st, "writing the visit");
 		goto out;
 	}
 	log_audit("visit.submit", "visit", id, "actor", a->p.uid, "as", a->as,
@@ -1036,7 +864,8 @@ step_event(struct wf *w, const struct wf_actor *a, const struct visit *v,
 			break;
 	}
 	if (st == EX_CANTCREAT)
-		return fail(w, EX_TEMPFAIL, "step %s of visit %s was already "
+		return wf_fail(w, EX_TEMPFAIL,
+		    "step %s of visit %s was already "
 		    "done by someone else", v->snap.steps[i].name, v->id);
 	return st;
 }
@@ -1049,14 +878,14 @@ begin(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person)
-		return fail(w, EX_NOPERM, "you are not a person in the "
+		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if ((st = visit_settle(w, id)) != EX_OK)
 		return st;
 	if ((st = visit_load(w, id, v)) != EX_OK)
 		return st;
 	if (closed(v))
-		return fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
+		return wf_fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
 		    v->state);
 	return EX_OK;
 }
@@ -1075,7 +904,7 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	size_t n, i;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if ((st = check_text(w, reject ? "--reason" : "--note", note,
 	    WF_NOTE_MAX, reject)) != EX_OK)
 		goto out;
@@ -1083,7 +912,7 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	s = &v->snap.steps[v->step];
 	if (stepwant != NULL && strcmp(stepwant, s->name) != 0) {
-		st = fail(w, EX_DATAERR, "visit %s is at step %s, not %.64s",
+		st = wf_fail(w, EX_DATAERR, "visit %s is at step %s, not %.64s",
 		    v->id, s->name, stepwant);
 		goto out;
 	}
@@ -1098,7 +927,7 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	    mp.escort >= 0 && v->step < mp.escort)
 		cmd = "visit checkin ID";
 	if (cmd != NULL && !reject) {
-		st = fail(w, EX_USAGE, "step %s of visit %s is done with "
+		st = wf_fail(w, EX_USAGE, "step %s of visit %s is done with "
 		    "kuncictl %s", s->name, v->id, cmd);
 		goto out;
 	}
@@ -1163,27 +992,28 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	int st, yes, load;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if (escort == NULL || *escort == '\0') {
-		st = fail(w, EX_USAGE, "--escort USER is required");
+		st = wf_fail(w, EX_USAGE, "--escort USER is required");
 		goto out;
 	}
 	if ((st = begin(w, a, id, v)) != EX_OK)
 		goto out;
 	visit_map(&v->snap, &mp);
 	if (v->step <= mp.last_decide) {
-		st = fail(w, EX_DATAERR, "visit %s is not approved yet "
+		st = wf_fail(w, EX_DATAERR, "visit %s is not approved yet "
 		    "(waiting for step %s)", v->id,
 		    v->snap.steps[v->step].name);
 		goto out;
 	}
 	if (v->escort[0] != '\0') {
-		st = fail(w, EX_DATAERR, "visit %s already has an escort: %s",
+		st = wf_fail(w, EX_DATAERR,
+		    "visit %s already has an escort: %s",
 		    v->id, v->escort);
 		goto out;
 	}
 	if (mp.appoint >= 0 && v->step != mp.appoint) {
-		st = fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
+		st = wf_fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
 		    v->id, v->snap.steps[v->step].name,
 		    v->snap.steps[mp.appoint].name);
 		goto out;
@@ -1218,7 +1048,8 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	st = add_event(w, v, "escort", a->p.uid, a->as, "escort", -1, NULL,
 	    note, NULL);
 	if (st == EX_CANTCREAT) {
-		st = fail(w, EX_TEMPFAIL, "visit %s got its escort meanwhile",
+		st = wf_fail(w, EX_TEMPFAIL,
+		    "visit %s got its escort meanwhile",
 		    v->id);
 		goto out;
 	}
@@ -1245,29 +1076,29 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 	int st;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if ((st = begin(w, a, id, v)) != EX_OK)
 		goto out;
 	visit_map(&v->snap, &mp);
 	if (v->checkin != 0) {
 		admin_fmt_time(when, sizeof(when), v->checkin);
-		st = fail(w, EX_DATAERR, "visit %s already checked in at %s",
+		st = wf_fail(w, EX_DATAERR, "visit %s already checked in at %s",
 		    v->id, when);
 		goto out;
 	}
 	if (v->step <= mp.last_decide) {
-		st = fail(w, EX_DATAERR, "visit %s is not approved (waiting "
+		st = wf_fail(w, EX_DATAERR, "visit %s is not approved (waiting "
 		    "for step %s): no check-in", v->id,
 		    v->snap.steps[v->step].name);
 		goto out;
 	}
 	if (v->escort[0] == '\0') {
-		st = fail(w, EX_DATAERR, "visit %s has no escort appointed: "
+		st = wf_fail(w, EX_DATAERR, "visit %s has no escort appointed: "
 		    "no check-in", v->id);
 		goto out;
 	}
 	if (mp.checkin >= 0 && v->step != mp.checkin) {
-		st = fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
+		st = wf_fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
 		    v->id, v->snap.steps[v->step].name,
 		    v->snap.steps[mp.checkin].name);
 		goto out;
@@ -1282,7 +1113,8 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 	st = add_event(w, v, "checkin", a->p.uid, a->as, "checkin", -1, NULL,
 	    "guest book: in", NULL);
 	if (st == EX_CANTCREAT) {
-		st = fail(w, EX_TEMPFAIL, "visit %s was checked in meanwhile",
+		st = wf_fail(w, EX_TEMPFAIL,
+		    "visit %s was checked in meanwhile",
 		    v->id);
 		goto out;
 	}
@@ -1311,11 +1143,11 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if ((st = check_text(w, "--note", note, WF_NOTE_MAX, 0)) != EX_OK)
 		goto out;
 	if (!a->person) {
-		st = fail(w, EX_NOPERM, "you are not a person in the "
+		st = wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 		goto out;
 	}
@@ -1325,28 +1157,30 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 	visit_map(&v->snap, &mp);
 	if (!lock_only && v->checkout != 0) {
 		admin_fmt_time(when, sizeof(when), v->checkout);
-		st = fail(w, EX_DATAERR, "visit %s already checked out at %s",
+		st = wf_fail(w, EX_DATAERR,
+		    "visit %s already checked out at %s",
 		    v->id, when);
 		goto out;
 	}
 	if (closed(v)) {
-		st = fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
+		st = wf_fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
 		    v->state);
 		goto out;
 	}
 	if (lock_only) {
 		if (v->checkout == 0) {
-			st = fail(w, EX_DATAERR, "visit %s is not checked "
+			st = wf_fail(w, EX_DATAERR, "visit %s is not checked "
 			    "out: use visit checkout --locked", v->id);
 			goto out;
 		}
 		if (v->locked == 1) {
-			st = fail(w, EX_DATAERR, "visit %s: the lock was "
+			st = wf_fail(w, EX_DATAERR, "visit %s: the lock was "
 			    "already stated", v->id);
 			goto out;
 		}
 	} else if (v->checkin == 0) {
-		st = fail(w, EX_DATAERR, "visit %s is not checked in", v->id);
+		st = wf_fail(w, EX_DATAERR,
+		    "visit %s is not checked in", v->id);
 		goto out;
 	}
 	if (strcmp(a->p.uid, v->escort) != 0 &&
@@ -1362,7 +1196,7 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		st = add_event(w, v, "checkout", a->p.uid, a->as, "checkout",
 		    -1, NULL, locked ? "locked: yes" : "locked: no", note);
 		if (st == EX_CANTCREAT) {
-			st = fail(w, EX_TEMPFAIL, "visit %s was checked out "
+			st = wf_fail(w, EX_TEMPFAIL, "visit %s was checked out "
 			    "meanwhile", v->id);
 			goto out;
 		}
@@ -1414,7 +1248,7 @@ tick_overdue(struct visit *v, void *arg)
 	st = add_event(w, v, "overdue", ACTOR_KUNCID, NULL, "overdue", -1,
 	    NULL, note, NULL);
 	if (st == EX_OK) {
-		gt(due, sizeof(due), limit);
+		dir_gentime(due, sizeof(due), limit);
 		log_audit("visit.overdue", "visit", v->id, "actor",
 		    ACTOR_KUNCID, "guest", v->guest, "escort", v->escort,
 		    "resource", v->resource, "due", due, NULL);
@@ -1601,8 +1435,8 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 			return admin_err(c, EX_DATAERR, "--month: YYYY-MM");
 	}
 	if (day != NULL || month != NULL) {
-		gt(a, sizeof(a), s);
-		gt(b, sizeof(b), e);
+		dir_gentime(a, sizeof(a), s);
+		dir_gentime(b, sizeof(b), e);
 		snprintf(f, sizeof(f), "(&(objectClass=kunciVisit)"
 		    "(kunciCreated>=%s)(!(kunciCreated>=%s)))", a, b);
 	} else if (all)
@@ -2048,8 +1882,8 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 	r->c = c;
 	r->exceeded = json_array();
 	r->flags = json_array();
-	gt(a, sizeof(a), s);
-	gt(b, sizeof(b), e);
+	dir_gentime(a, sizeof(a), s);
+	dir_gentime(b, sizeof(b), e);
 	snprintf(f, sizeof(f), "(&(objectClass=kunciVisit)"
 	    "(kunciCreated>=%s)(!(kunciCreated>=%s)))", a, b);
 	if ((st = visit_list(admin_wf(), f, LIST_MAX, report_one, r)) !=

@@ -60,12 +60,8 @@ wf_init(struct wf *w, const struct kunci_cfg *cfg, struct ldapc *lc)
 	w->lc = lc;
 }
 
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
+int
+wf_fail(struct wf *w, int st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,8 +71,8 @@ fail(struct wf *w, int st, const char *fmt, ...)
 	return st;
 }
 
-static int
-ldfail(struct wf *w, int rc, const char *what)
+int
+wf_ldfail(struct wf *w, int rc, const char *what)
 {
 	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
 	return dir_status(w->lc, rc);
@@ -128,22 +124,23 @@ check_text(struct wf *w, const char *what, const char *s, size_t max,
 
 	if (s == NULL || *s == '\0') {
 		if (required)
-			return fail(w, EX_USAGE, "%s is required", what);
+			return wf_fail(w, EX_USAGE, "%s is required", what);
 		return EX_OK;
 	}
 	n = strlen(s);
 	if (n > max)
-		return fail(w, EX_DATAERR, "%s too long: %zu bytes, at most %zu",
+		return wf_fail(w, EX_DATAERR,
+		    "%s too long: %zu bytes, at most %zu",
 		    what, n, max);
 	if (!wf_utf8_valid(s))
-		return fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
+		return wf_fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
 	/* A value of only spaces is not a reason (and LDAP trims it). */
 	for (; *s != '\0'; s++)
 		if (!isspace((unsigned char)*s))
 			return EX_OK;
 	if (required)
-		return fail(w, EX_USAGE, "%s is required", what);
-	return fail(w, EX_DATAERR, "%s is blank", what);
+		return wf_fail(w, EX_USAGE, "%s is required", what);
+	return wf_fail(w, EX_DATAERR, "%s is blank", what);
 }
 
 /* u_strtonum without the error phrase. */
@@ -260,13 +257,6 @@ wf_parse_when(const char *s, int end, time_t *t)
 	if ((*t = mktime(&tm)) == (time_t)-1)
 		return -1;
 	return 0;
-}
-
-static void
-gt(char *buf, size_t sz, time_t t)
-{
-	if (ldapc_gentime(buf, sz, t) == -1 && sz > 0)
-		buf[0] = '\0';
 }
 
 /* ------------------------------------------------------------ snapshot */
@@ -470,18 +460,6 @@ static char *req_attrs[] = {
 	NULL
 };
 
-static time_t
-get_time(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	char buf[64];
-	time_t t;
-
-	if (dir_get(ld, e, attr, buf, sizeof(buf)) == -1 ||
-	    ldapc_parse_gentime(buf, &t) == -1)
-		return 0;
-	return t;
-}
-
 static int
 parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r)
 {
@@ -502,12 +480,12 @@ parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r)
 	dir_get(ld, e, "kunciState", r->state, sizeof(r->state));
 	dir_get(ld, e, "kunciGrantRef", r->grant, sizeof(r->grant));
 	r->reason = dir_get_dup(ld, e, "kunciReason");
-	r->created = get_time(ld, e, "kunciCreated");
-	r->updated = get_time(ld, e, "kunciUpdated");
-	r->not_before = get_time(ld, e, "kunciNotBefore");
-	r->not_after = get_time(ld, e, "kunciNotAfter");
-	r->step_since = get_time(ld, e, "kunciStepSince");
-	r->deadline = get_time(ld, e, "kunciDeadline");
+	r->created = dir_get_time(ld, e, "kunciCreated");
+	r->updated = dir_get_time(ld, e, "kunciUpdated");
+	r->not_before = dir_get_time(ld, e, "kunciNotBefore");
+	r->not_after = dir_get_time(ld, e, "kunciNotAfter");
+	r->step_since = dir_get_time(ld, e, "kunciStepSince");
+	r->deadline = dir_get_time(ld, e, "kunciDeadline");
 	r->step = 0;
 	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
 	    num(buf, 0, WF_MAX_STEPS, &v) == 0)
@@ -515,7 +493,8 @@ parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r)
 	snap = dir_get_dup(ld, e, "kunciWorkflowSnapshot");
 	if (snap == NULL || wf_snap_parse(snap, &r->snap) == -1) {
 		free(snap);
-		return fail(w, EX_SOFTWARE, "request %s: bad workflow snapshot",
+		return wf_fail(w, EX_SOFTWARE,
+		    "request %s: bad workflow snapshot",
 		    r->id);
 	}
 	free(snap);
@@ -541,7 +520,7 @@ wf_load(struct wf *w, const char *id, struct wf_request *r)
 
 	memset(r, 0, sizeof(*r));
 	if (request_dn(w, id, dn, sizeof(dn)) == -1)
-		return fail(w, EX_NOINPUT, "unknown request: %.40s", id);
+		return wf_fail(w, EX_NOINPUT, "unknown request: %.40s", id);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
@@ -550,11 +529,11 @@ wf_load(struct wf *w, const char *id, struct wf_request *r)
 	if (rc == LDAP_NO_SUCH_OBJECT ||
 	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
 		ldap_msgfree(res);
-		return fail(w, EX_NOINPUT, "unknown request: %s", id);
+		return wf_fail(w, EX_NOINPUT, "unknown request: %s", id);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the request");
+		return wf_ldfail(w, rc, "reading the request");
 	}
 	e = ldap_first_entry(ld, res);
 	st = parse_request(w, ld, e, r);
@@ -585,12 +564,14 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 	dir_get(ld, e, "kunciDecision", ev->decision, sizeof(ev->decision));
 	dir_get(ld, e, "kunciStep", ev->stepname, sizeof(ev->stepname));
 	dir_get(ld, e, "kunciRole", ev->role, sizeof(ev->role));
-	ev->time = get_time(ld, e, "kunciTime");
+	ev->time = dir_get_time(ld, e, "kunciTime");
 	ev->step = -1;
 	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
 	    num(buf, 0, WF_MAX_STEPS, &n) == 0)
 		ev->step = (int)n;
-	/* kunciNote: the note, and "credential: X" for a provision. */
+	/* kunciNote: the note (the first value: a visit's check-out keeps
+	 * "locked: yes|no" first and the escort's words second), and
+	 * "credential: X" for a provision. */
 	v = ldap_get_values_len(ld, e, "kunciNote");
 	for (i = 0; v != NULL && v[i] != NULL; i++) {
 		size_t len = v[i]->bv_len;
@@ -601,7 +582,7 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 				len = WF_CRED_MAX;
 			memcpy(ev->cred, v[i]->bv_val + 12, len);
 			ev->cred[len] = '\0';
-		} else {
+		} else if (ev->note[0] == '\0') {
 			if (len > WF_NOTE_MAX)
 				len = WF_NOTE_MAX;
 			memcpy(ev->note, v[i]->bv_val, len);
@@ -630,9 +611,8 @@ cmp_event(const void *a, const void *b)
 	return strcmp(x->rdn, y->rdn);
 }
 
-/* Events under the request dn matching filter. */
-static int
-search_events(struct wf *w, const char *dn, const char *filter,
+int
+wf_events_under(struct wf *w, const char *dn, const char *filter,
     struct wf_event **evp, size_t *np)
 {
 	char *attrs[] = { U("kunciId"), U("kunciActor"), U("kunciAsUser"),
@@ -652,12 +632,12 @@ search_events(struct wf *w, const char *dn, const char *filter,
 	    NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading events");
+		return wf_ldfail(w, rc, "reading events");
 	}
 	cnt = (size_t)ldap_count_entries(ld, res);
 	if (cnt > 0 && (ev = calloc(cnt, sizeof(*ev))) == NULL) {
 		ldap_msgfree(res);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
 	    e = ldap_next_entry(ld, e))
@@ -674,27 +654,24 @@ int
 wf_events(struct wf *w, const struct wf_request *r, struct wf_event **ev,
     size_t *n)
 {
-	return search_events(w, r->dn, "(objectClass=kunciEvent)", ev, n);
+	return wf_events_under(w, r->dn, "(objectClass=kunciEvent)", ev, n);
 }
 
-/*
- * Add an event entry kunciId=rdn under the request.  Returns EX_OK,
- * EX_CANTCREAT when it already exists, or an error status.
- */
-static int
-add_event(struct wf *w, const struct wf_request *r, const char *rdn,
-    const char *actor, const char *as, const char *decision, int step,
-    const char *role, const char *note, const char *cred)
+int
+wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
+    const char *state, const char *rdn, const char *actor, const char *as,
+    const char *decision, int step, const char *role, const char *note,
+    const char *note2)
 {
-	char dn[DIR_DN_MAX + 128], now[32], idx[16], cv[WF_CRED_MAX + 16];
+	char dn[DIR_DN_MAX + 128], now[32], idx[16];
 	struct dir_mods m;
 	LDAP *ld;
 	int rc, st = EX_OK;
 
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
-	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, r->dn);
-	gt(now, sizeof(now), time(NULL));
+	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, parent);
+	dir_gentime(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciEvent");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", rdn);
@@ -704,32 +681,46 @@ add_event(struct wf *w, const struct wf_request *r, const char *rdn,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAsUser", as);
 	if (decision != NULL)
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDecision", decision);
-	if (step >= 0 && (size_t)step < r->snap.nsteps) {
+	if (step >= 0 && (size_t)step < snap->nsteps) {
 		snprintf(idx, sizeof(idx), "%d", step);
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepIndex", idx);
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep",
-		    r->snap.steps[step].name);
+		    snap->steps[step].name);
 	}
 	if (role != NULL && *role != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciRole", role);
-	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", r->state);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", state);
 	if (note != NULL && *note != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
-	if (cred != NULL && *cred != '\0') {
-		snprintf(cv, sizeof(cv), "credential: %s", cred);
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", cv);
-	}
+	if (note2 != NULL && *note2 != '\0')
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note2);
 	if (m.err) {
 		dir_mods_free(&m);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	if (rc == LDAP_ALREADY_EXISTS)
 		st = EX_CANTCREAT;
 	else if (rc != LDAP_SUCCESS)
-		st = ldfail(w, rc, "writing the event");
+		st = wf_ldfail(w, rc, "writing the event");
 	dir_mods_free(&m);
 	return st;
+}
+
+/* An event under request r; cred (a card serial or account name) is kept
+ * as the note "credential: <cred>". */
+static int
+add_event(struct wf *w, const struct wf_request *r, const char *rdn,
+    const char *actor, const char *as, const char *decision, int step,
+    const char *role, const char *note, const char *cred)
+{
+	char cv[WF_CRED_MAX + 16];
+
+	cv[0] = '\0';
+	if (cred != NULL && *cred != '\0')
+		snprintf(cv, sizeof(cv), "credential: %s", cred);
+	return wf_event_add(w, r->dn, &r->snap, r->state, rdn, actor, as,
+	    decision, step, role, note, cv);
 }
 
 static void
@@ -748,37 +739,42 @@ del_event(struct wf *w, const struct wf_request *r, const char *rdn)
 		    ldap_err2string(rc));
 }
 
-/*
- * Modify the request under the assertion (kunciState=<state>)
- * (kunciStepIndex=<step>).  EX_OK, EX_TEMPFAIL when the assertion failed
- * (someone else moved the request first), or an error.
- */
-static int
-cas_modify(struct wf *w, const struct wf_request *r, struct dir_mods *m)
+int
+wf_modify_asserted(struct wf *w, const char *dn, const char *assertion,
+    struct dir_mods *m, const char *what)
 {
-	char filter[128];
 	LDAPControl *ctrl = NULL, *ctrls[2];
 	LDAP *ld;
 	int rc;
 
 	if (m->err)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
-	snprintf(filter, sizeof(filter),
-	    "(&(kunciState=%s)(kunciStepIndex=%d))", r->state, r->step);
-	rc = ldap_create_assertion_control(ld, filter, 1, &ctrl);
+	rc = ldap_create_assertion_control(ld, U(assertion), 1, &ctrl);
 	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "assertion control");
+		return wf_ldfail(w, rc, "assertion control");
 	ctrls[0] = ctrl;
 	ctrls[1] = NULL;
-	rc = ldap_modify_ext_s(ld, r->dn, m->p, ctrls, NULL);
+	rc = ldap_modify_ext_s(ld, dn, m->p, ctrls, NULL);
 	ldap_control_free(ctrl);
 	if (rc == LDAP_ASSERTION_FAILED)
 		return EX_TEMPFAIL;
 	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "updating the request");
+		return wf_ldfail(w, rc, what);
 	return EX_OK;
+}
+
+/* Modify the request asserting its state and step (wf_modify_asserted). */
+static int
+cas_modify(struct wf *w, const struct wf_request *r, struct dir_mods *m)
+{
+	char filter[128];
+
+	snprintf(filter, sizeof(filter),
+	    "(&(kunciState=%s)(kunciStepIndex=%d))", r->state, r->step);
+	return wf_modify_asserted(w, r->dn, filter, m,
+	    "updating the request");
 }
 
 /* ---------------------------------------------------------- the engine */
@@ -805,12 +801,12 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	if (ldapc_escape_dn(esc, sizeof(esc), r->id) == -1)
-		return fail(w, EX_SOFTWARE, "bad request id");
+		return wf_fail(w, EX_SOFTWARE, "bad request id");
 	snprintf(dn, sizeof(dn), "kunciId=%s,ou=grants,%s", esc,
 	    w->cfg->directory.kunci_base);
-	gt(nb, sizeof(nb), r->not_before);
-	gt(na, sizeof(na), r->not_after);
-	gt(now, sizeof(now), time(NULL));
+	dir_gentime(nb, sizeof(nb), r->not_before);
+	dir_gentime(na, sizeof(na), r->not_after);
+	dir_gentime(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciGrant");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", r->id);
@@ -827,13 +823,13 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCredential", cred);
 	if (m.err) {
 		dir_mods_free(&m);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	if (rc == LDAP_SUCCESS)
 		*created = 1;
 	else if (rc != LDAP_ALREADY_EXISTS)
-		st = ldfail(w, rc, "creating the grant");
+		st = wf_ldfail(w, rc, "creating the grant");
 	dir_mods_free(&m);
 	return st;
 }
@@ -847,7 +843,7 @@ fill_step_mods(struct wf *w, const struct wf_request *r, int next,
 	snprintf(buf, sizeof(buf), "%d", next);
 	dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStepIndex", buf);
 	dir_mods_add(m, LDAP_MOD_REPLACE, "kunciState", state);
-	gt(buf, sizeof(buf), now);
+	dir_gentime(buf, sizeof(buf), now);
 	dir_mods_add(m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
 	if ((size_t)next < r->snap.nsteps) {
 		const struct wf_step *s = &r->snap.steps[next];
@@ -856,7 +852,7 @@ fill_step_mods(struct wf *w, const struct wf_request *r, int next,
 		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStep", s->name);
 		dir_mods_add(m, LDAP_MOD_REPLACE, "kunciStepSince", buf);
 		if (dl != 0) {
-			gt(buf, sizeof(buf), dl);
+			dir_gentime(buf, sizeof(buf), dl);
 			dir_mods_add(m, LDAP_MOD_REPLACE, "kunciDeadline", buf);
 		} else
 			dir_mods_add(m, LDAP_MOD_REPLACE, "kunciDeadline",
@@ -915,7 +911,7 @@ settle(struct wf *w, const char *id)
 		}
 		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 		    "(kunciStepIndex=%d)(kunciId=step-*))", r.step);
-		if ((st = search_events(w, r.dn, filter, &ev, &n)) != EX_OK) {
+		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK) {
 			wf_request_free(&r);
 			return st;
 		}
@@ -935,7 +931,7 @@ settle(struct wf *w, const char *id)
 			{
 				char b[32];
 
-				gt(b, sizeof(b), now);
+				dir_gentime(b, sizeof(b), now);
 				dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState",
 				    "rejected");
 				dir_mods_add(&m, LDAP_MOD_REPLACE,
@@ -980,7 +976,7 @@ settle(struct wf *w, const char *id)
 			snprintf(filter, sizeof(filter),
 			    "(&(objectClass=kunciEvent)(kunciId=step-*)"
 			    "(kunciDecision=approve))");
-			if ((st = search_events(w, r.dn, filter, &ev, &n)) !=
+			if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) !=
 			    EX_OK) {
 				wf_request_free(&r);
 				return st;
@@ -1083,18 +1079,18 @@ next_id(struct wf *w, char id[WF_ID_MAX + 1])
 			}
 			if (rc == LDAP_ALREADY_EXISTS)
 				continue;
-			return ldfail(w, rc, "creating the id counter");
+			return wf_ldfail(w, rc, "creating the id counter");
 		}
 		if (rc != LDAP_SUCCESS) {
 			ldap_msgfree(res);
-			return ldfail(w, rc, "reading the id counter");
+			return wf_ldfail(w, rc, "reading the id counter");
 		}
 		e = ldap_first_entry(ld, res);
 		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
 		    sizeof(cur)) == -1 ||
 		    num(cur, 0, 999999998, &v) == -1) {
 			ldap_msgfree(res);
-			return fail(w, EX_SOFTWARE, "bad id counter %s", dn);
+			return wf_fail(w, EX_SOFTWARE, "bad id counter %s", dn);
 		}
 		ldap_msgfree(res);
 		res = NULL;
@@ -1121,9 +1117,9 @@ next_id(struct wf *w, char id[WF_ID_MAX + 1])
 		}
 		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
 			continue;
-		return ldfail(w, rc, "advancing the id counter");
+		return wf_ldfail(w, rc, "advancing the id counter");
 	}
-	return fail(w, EX_TEMPFAIL, "id counter busy, try again");
+	return wf_fail(w, EX_TEMPFAIL, "id counter busy, try again");
 done:
 	{
 		char idb[64];
@@ -1161,7 +1157,7 @@ may_submit_for(struct wf *w, const struct wf_actor *a,
 		return EX_UNAVAILABLE;
 	fl = strlen(e1) + strlen(e2) + 64;
 	if ((filter = malloc(fl)) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	snprintf(filter, fl, "(&(objectClass=groupOfNames)(member=%s)"
 	    "(member=%s))", e1, e2);
 	rc = ldap_search_ext_s(ld, w->cfg->directory.groups_base,
@@ -1170,7 +1166,7 @@ may_submit_for(struct wf *w, const struct wf_actor *a,
 	free(filter);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "unit lookup");
+		return wf_ldfail(w, rc, "unit lookup");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && !*ok;
 	    e = ldap_next_entry(ld, e)) {
@@ -1208,42 +1204,43 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	id[0] = '\0';
 	memset(&r, 0, sizeof(r));
 	if (!a->person)
-		return fail(w, EX_NOPERM, "you are not a person in the "
+		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if (type == NULL || *type == '\0')
-		return fail(w, EX_USAGE, "--type is required");
+		return wf_fail(w, EX_USAGE, "--type is required");
 	if (!valid_word(type, WF_TYPE_MAX, "._-"))
-		return fail(w, EX_DATAERR, "bad access type: %.80s "
+		return wf_fail(w, EX_DATAERR, "bad access type: %.80s "
 		    "(letters, digits, . _ -; at most %d bytes)", type,
 		    WF_TYPE_MAX);
 	if ((st = check_text(w, "reason", reason, (size_t)
 	    cfg->requests.max_reason, 1)) != EX_OK)
 		return st;
 	if (resource == NULL || *resource == '\0')
-		return fail(w, EX_USAGE, "--resource is required");
+		return wf_fail(w, EX_USAGE, "--resource is required");
 	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
-		return fail(w, EX_DATAERR, "unknown resource: %.80s",
+		return wf_fail(w, EX_DATAERR, "unknown resource: %.80s",
 		    resource);
 	/* The validity window. */
 	nb = now;
 	if (from != NULL && wf_parse_when(from, 0, &nb) == -1)
-		return fail(w, EX_DATAERR, "malformed date: %.40s "
+		return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
 		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", from);
 	if (until != NULL) {
 		if (wf_parse_when(until, 1, &na) == -1)
-			return fail(w, EX_DATAERR, "malformed date: %.40s "
+			return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
 			    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", until);
 	} else
 		na = nb + (time_t)cfg->requests.max_duration;
 	if (na <= nb)
-		return fail(w, EX_DATAERR, "--until must be after --from");
+		return wf_fail(w, EX_DATAERR, "--until must be after --from");
 	if (na <= now)
-		return fail(w, EX_DATAERR, "--until is in the past");
+		return wf_fail(w, EX_DATAERR, "--until is in the past");
 	if ((int64_t)(na - nb) > cfg->requests.max_duration) {
 		char d[32];
 
 		u_format_duration(cfg->requests.max_duration, 0, d, sizeof(d));
-		return fail(w, EX_DATAERR, "validity window too long: at most "
+		return wf_fail(w, EX_DATAERR,
+		    "validity window too long: at most "
 		    "%s", d);
 	}
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
@@ -1251,10 +1248,10 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		return st;
 	if ((wfc = cfg_workflow(cfg, w->sub_workflow != NULL ?
 	    w->sub_workflow : res.workflow)) == NULL)
-		return fail(w, EX_CONFIG, "resource %s names workflow %s, "
+		return wf_fail(w, EX_CONFIG, "resource %s names workflow %s, "
 		    "which is not configured", res.name, res.workflow);
 	if (wfc->nsteps > WF_MAX_STEPS)
-		return fail(w, EX_CONFIG, "workflow %s has too many steps",
+		return wf_fail(w, EX_CONFIG, "workflow %s has too many steps",
 		    wfc->name);
 	/* The subject. */
 	if (for_uid != NULL && strcmp(for_uid, a->p.uid) != 0) {
@@ -1271,7 +1268,8 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 			    a->as, "action", "submit", "subject", subj.uid,
 			    "resource", res.name, "reason",
 			    "not in the subject's unit", NULL);
-			return fail(w, EX_NOPERM, "you may not request access "
+			return wf_fail(w, EX_NOPERM,
+			    "you may not request access "
 			    "for %s (not in their unit, not their superior)",
 			    subj.uid);
 		}
@@ -1285,22 +1283,22 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 
 		if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0) {
 			if (a->p.manager[0] == '\0')
-				return fail(w, EX_DATAERR, "you have no "
+				return wf_fail(w, EX_DATAERR, "you have no "
 				    "manager in the directory, and step %s "
 				    "needs your direct superior", c->name);
 			if ((st = dir_person_by_dn(w->lc, cfg, a->p.manager,
 			    &mgr, w->err, sizeof(w->err))) != EX_OK)
-				return st == EX_NOUSER ? fail(w, EX_DATAERR,
+				return st == EX_NOUSER ? wf_fail(w, EX_DATAERR,
 				    "your manager %.200s is not a person",
 				    a->p.manager) : st;
 			u_strlcpy(s->who, mgr.uid, sizeof(s->who));
 		}
 	}
 	if ((snap = malloc(SNAP_MAX)) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if (wf_snap_format(&r.snap, snap, SNAP_MAX) == -1) {
 		free(snap);
-		return fail(w, EX_SOFTWARE, "workflow snapshot too large");
+		return wf_fail(w, EX_SOFTWARE, "workflow snapshot too large");
 	}
 	if ((st = next_id(w, id)) != EX_OK) {
 		free(snap);
@@ -1308,7 +1306,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	}
 	if (request_dn(w, id, dn, sizeof(dn)) == -1) {
 		free(snap);
-		return fail(w, EX_SOFTWARE, "bad id %s", id);
+		return wf_fail(w, EX_SOFTWARE, "bad id %s", id);
 	}
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciRequest");
@@ -1323,13 +1321,13 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	    "pending");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciAccessType", type);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciReason", reason);
-	gt(buf, sizeof(buf), now);
+	dir_gentime(buf, sizeof(buf), now);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciUpdated", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStepSince", buf);
-	gt(buf, sizeof(buf), nb);
+	dir_gentime(buf, sizeof(buf), nb);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotBefore", buf);
-	gt(buf, sizeof(buf), na);
+	dir_gentime(buf, sizeof(buf), na);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotAfter", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflowSnapshot", snap);
 	if (w->sub_grant != NULL)
@@ -1347,13 +1345,13 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		    r.snap.steps[0].bd);
 	}
 	if (dl != 0) {
-		gt(buf, sizeof(buf), dl);
+		dir_gentime(buf, sizeof(buf), dl);
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciDeadline", buf);
 	}
 	free(snap);
 	if (m.err) {
 		dir_mods_free(&m);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
 		dir_mods_free(&m);
@@ -1362,7 +1360,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	st = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
 	if (st != LDAP_SUCCESS)
-		return ldfail(w, st, "writing the request");
+		return wf_ldfail(w, st, "writing the request");
 	log_audit("request.submit", "request", id, "actor", a->p.uid, "as",
 	    a->as, "subject", subj.uid, "resource", res.name, "workflow",
 	    wfc->name, "type", type, "reason", reason, NULL);
@@ -1449,7 +1447,7 @@ first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
 	when[0] = '\0';
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 	    "(kunciStepIndex=%d)(kunciId=step-*))", i);
-	if (search_events(w, r->dn, filter, &ev, &n) != EX_OK || n == 0) {
+	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK || n == 0) {
 		free(ev);
 		return;
 	}
@@ -1477,14 +1475,15 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 
 	memset(&r, 0, sizeof(r));
 	if (!a->person)
-		return fail(w, EX_NOPERM, "you are not a person in the "
+		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if ((st = check_text(w, reject ? "reason" : "note", note,
 	    WF_NOTE_MAX, reject)) != EX_OK)
 		return st;
 	if (cred != NULL && *cred != '\0' &&
 	    !valid_word(cred, WF_CRED_MAX, "._:@/-"))
-		return fail(w, EX_DATAERR, "bad credential: letters, digits, "
+		return wf_fail(w, EX_DATAERR,
+		    "bad credential: letters, digits, "
 		    ". _ : @ / -; at most %d bytes", WF_CRED_MAX);
 	/* Finish whatever a crash left half-done first. */
 	if ((st = settle(w, id)) != EX_OK)
@@ -1492,7 +1491,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
 	if (!wf_open(&r)) {
-		st = fail(w, EX_DATAERR, "request %s is closed (%s)", r.id,
+		st = wf_fail(w, EX_DATAERR, "request %s is closed (%s)", r.id,
 		    strcmp(r.state, "active") == 0 ? "done" : r.state);
 		goto out;
 	}
@@ -1503,7 +1502,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			if (strcmp(r.snap.steps[i].name, stepwant) == 0)
 				break;
 		if (i == r.snap.nsteps) {
-			st = fail(w, EX_DATAERR, "request %s has no step %.64s",
+			st = wf_fail(w, EX_DATAERR,
+			    "request %s has no step %.64s",
 			    r.id, stepwant);
 			goto out;
 		}
@@ -1513,17 +1513,19 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			log_audit("request.conflict", "request", r.id,
 			    "actor", a->p.uid, "as", a->as, "step", stepwant,
 			    "decision", action, "first", who, NULL);
-			st = fail(w, EX_TEMPFAIL, "step %s of request %s was "
+			st = wf_fail(w, EX_TEMPFAIL,
+			    "step %s of request %s was "
 			    "already decided by %s at %s", stepwant, r.id,
 			    who, when);
 			goto out;
 		}
-		st = fail(w, EX_DATAERR, "request %s is at step %s, not %s",
+		st = wf_fail(w, EX_DATAERR, "request %s is at step %s, not %s",
 		    r.id, s->name, stepwant);
 		goto out;
 	}
 	if (s->kind == CFG_KIND_NOTIFY) {
-		st = fail(w, EX_TEMPFAIL, "step %s is done by kuncid", s->name);
+		st = wf_fail(w, EX_TEMPFAIL,
+		    "step %s is done by kuncid", s->name);
 		goto out;
 	}
 	/* Who may act. */
@@ -1549,12 +1551,12 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		/* One act per person per step; and with one_act, one
 		 * deciding act per person per request. */
 		if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1) {
-			st = fail(w, EX_DATAERR, "bad user name");
+			st = wf_fail(w, EX_DATAERR, "bad user name");
 			goto out;
 		}
 		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 		    "(kunciId=step-*)(kunciActor=%s))", esc);
-		if ((st = search_events(w, r.dn, filter, &ev, &n)) != EX_OK)
+		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK)
 			goto out;
 		for (i = 0; i < n && why[0] == '\0'; i++) {
 			if (ev[i].step == r.step)
@@ -1574,13 +1576,13 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (why[0] != '\0') {
 		refuse_audit(a, &r, action, why);
-		st = fail(w, EX_NOPERM, "refused: %s", why);
+		st = wf_fail(w, EX_NOPERM, "refused: %s", why);
 		goto out;
 	}
 	if (s->kind == CFG_KIND_PROVISION && !reject &&
 	    (cred == NULL || *cred == '\0') &&
 	    r.snap.grant_kind != CFG_GRANT_NONE) {
-		st = fail(w, EX_USAGE, "step %s issues the %s: give %s",
+		st = wf_fail(w, EX_USAGE, "step %s issues the %s: give %s",
 		    s->name, r.snap.grant_kind == CFG_GRANT_CARD ?
 		    "access card" : "account",
 		    r.snap.grant_kind == CFG_GRANT_CARD ? "--serial SERIAL" :
@@ -1588,7 +1590,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	}
 	if (s->kind != CFG_KIND_PROVISION && cred != NULL && *cred != '\0') {
-		st = fail(w, EX_USAGE, "--serial/--account belong to a "
+		st = wf_fail(w, EX_USAGE, "--serial/--account belong to a "
 		    "provision step, not %s", s->name);
 		goto out;
 	}
@@ -1610,7 +1612,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		log_audit("request.conflict", "request", r.id, "actor",
 		    a->p.uid, "as", a->as, "step", s->name, "decision", action,
 		    "first", who, NULL);
-		st = fail(w, EX_TEMPFAIL, "step %s of request %s was already "
+		st = wf_fail(w, EX_TEMPFAIL,
+		    "step %s of request %s was already "
 		    "decided by %s at %s", s->name, r.id, who, when);
 		goto out;
 	}
@@ -1638,7 +1641,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 				log_audit("request.void", "request", r.id,
 				    "actor", a->p.uid, "as", a->as, "step",
 				    s->name, "reason", after.state, NULL);
-				st = fail(w, EX_TEMPFAIL, "request %s was %s "
+				st = wf_fail(w, EX_TEMPFAIL,
+				    "request %s was %s "
 				    "meanwhile; nothing done", r.id,
 				    after.state);
 				wf_request_free(&after);
@@ -1666,7 +1670,7 @@ wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person)
-		return fail(w, EX_NOPERM, "you are not a person in the "
+		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if ((st = check_text(w, "reason", reason, WF_NOTE_MAX, 0)) != EX_OK)
 		return st;
@@ -1675,26 +1679,26 @@ wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
 	if (strcmp(r.state, "pending") != 0) {
-		st = fail(w, EX_DATAERR, "request %s can no longer be "
+		st = wf_fail(w, EX_DATAERR, "request %s can no longer be "
 		    "cancelled (%s)", r.id, r.state);
 		goto out;
 	}
 	if (strcmp(a->p.uid, r.requester) != 0 &&
 	    strcmp(a->p.uid, r.subject) != 0) {
 		refuse_audit(a, &r, "cancel", "only the requester may cancel");
-		st = fail(w, EX_NOPERM, "refused: only the requester may "
+		st = wf_fail(w, EX_NOPERM, "refused: only the requester may "
 		    "cancel request %s", r.id);
 		goto out;
 	}
 	dir_mods_init(&m);
-	gt(buf, sizeof(buf), time(NULL));
+	dir_gentime(buf, sizeof(buf), time(NULL));
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "cancelled");
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
 	st = cas_modify(w, &r, &m);
 	dir_mods_free(&m);
 	if (st == EX_TEMPFAIL) {
-		st = fail(w, EX_TEMPFAIL, "request %s changed meanwhile; "
+		st = wf_fail(w, EX_TEMPFAIL, "request %s changed meanwhile; "
 		    "look again", r.id);
 		goto out;
 	}
@@ -1721,7 +1725,7 @@ wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person)
-		return fail(w, EX_NOPERM, "you are not a person in the "
+		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if ((st = check_text(w, "note", note, WF_NOTE_MAX, 1)) != EX_OK)
 		return st;
@@ -1733,7 +1737,7 @@ wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
 	st = add_event(w, &r, rdn, a->p.uid, a->as, "comment", -1, NULL,
 	    note, NULL);
 	if (st == EX_CANTCREAT)
-		st = fail(w, EX_TEMPFAIL, "comment collided; try again");
+		st = wf_fail(w, EX_TEMPFAIL, "comment collided; try again");
 	if (st == EX_OK)
 		log_audit("request.comment", "request", r.id, "actor",
 		    a->p.uid, "as", a->as, "reason", note, NULL);
@@ -1761,11 +1765,11 @@ wf_list(struct wf *w, const char *filter, size_t max, wf_each_fn cb,
 	    req_attrs, 0, NULL, NULL, NULL, (int)max, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "listing requests");
+		return wf_ldfail(w, rc, "listing requests");
 	}
 	if ((r = malloc(sizeof(*r))) == NULL) {
 		ldap_msgfree(res);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -1805,7 +1809,7 @@ wf_grants(struct wf *w, const char *filter, size_t max, wf_grant_fn cb,
 	    0, NULL, NULL, NULL, (int)max, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "listing grants");
+		return wf_ldfail(w, rc, "listing grants");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -1819,9 +1823,9 @@ wf_grants(struct wf *w, const char *filter, size_t max, wf_grant_fn cb,
 		dir_get(ld, e, "kunciCredential", g.cred, sizeof(g.cred));
 		dir_get(ld, e, "kunciRequestRef", g.request,
 		    sizeof(g.request));
-		g.not_before = get_time(ld, e, "kunciNotBefore");
-		g.not_after = get_time(ld, e, "kunciNotAfter");
-		g.created = get_time(ld, e, "kunciCreated");
+		g.not_before = dir_get_time(ld, e, "kunciNotBefore");
+		g.not_after = dir_get_time(ld, e, "kunciNotAfter");
+		g.created = dir_get_time(ld, e, "kunciCreated");
 		if ((st = cb(&g, arg)) != EX_OK)
 			break;
 	}
@@ -1854,7 +1858,7 @@ tick_escalate(struct wf_request *r, void *arg)
 	if (st == EX_OK) {
 		char dl[32];
 
-		gt(dl, sizeof(dl), r->deadline);
+		dir_gentime(dl, sizeof(dl), r->deadline);
 		log_audit("request.escalate", "request", r->id, "actor",
 		    ACTOR_KUNCID, "step", s->name, "role", s->role, "to", to,
 		    "deadline", dl, "resource", r->resource, "subject",
@@ -1877,7 +1881,7 @@ tick_expire(struct wf_request *r, void *arg)
 	    r->created + (time_t)r->snap.expire_after > now)
 		return EX_OK;
 	dir_mods_init(&m);
-	gt(buf, sizeof(buf), now);
+	dir_gentime(buf, sizeof(buf), now);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "expired");
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
@@ -1909,7 +1913,7 @@ wf_tick(struct wf *w, time_t now)
 	int64_t min = INT64_MAX;
 	size_t i;
 
-	gt(t, sizeof(t), now);
+	dir_gentime(t, sizeof(t), now);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
 	    "(|(kunciState=pending)(kunciState=active))(kunciDeadline<=%s))",
 	    t);
@@ -1926,7 +1930,7 @@ wf_tick(struct wf *w, time_t now)
 	/* Server-side: only requests older than the shortest expiry; each
 	 * one's own snapshot decides. */
 	if (min != INT64_MAX) {
-		gt(t, sizeof(t), now - (time_t)min);
+		dir_gentime(t, sizeof(t), now - (time_t)min);
 		snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
 		    "(kunciState=pending)(kunciCreated<=%s))", t);
 		if (wf_list(w, filter, TICK_MAX, tick_expire, w) ==

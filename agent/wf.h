@@ -168,6 +168,50 @@ void	wf_request_free(struct wf_request *);
 int	wf_events(struct wf *, const struct wf_request *,
 	    struct wf_event **ev, size_t *n);
 
+/*
+ * Events, shared with visit.c: kunciEvent entries kunciId=<rdn> under
+ * a request or a visit (parent, a DN).
+ *
+ * wf_events_under: the events under parent matching filter (the caller
+ * escapes values), oldest first, within one second the submission then
+ * the steps in order; free(*ev).  Of the kunciNote values, one beginning
+ * "credential: " goes to cred, the first other one to note.
+ *
+ * wf_event_add: write event rdn, stamped now, with kunciState state.
+ * step >= 0 (and < snap->nsteps) records kunciStepIndex and the step's
+ * name; decision is left out when NULL; as, role, note and note2 when
+ * NULL or "".  note and note2 are two kunciNote values, in that order.
+ * Returns EX_OK, EX_CANTCREAT when rdn exists (a race lost: the add is
+ * the commit point), or an error with w->err set.
+ */
+int	wf_events_under(struct wf *, const char *parent, const char *filter,
+	    struct wf_event **ev, size_t *n);
+int	wf_event_add(struct wf *, const char *parent, const struct wf_snap *,
+	    const char *state, const char *rdn, const char *actor,
+	    const char *as, const char *decision, int step, const char *role,
+	    const char *note, const char *note2);
+
+/*
+ * Errors, for wf.c, visit.c and prov.c: put a one-line message in w->err
+ * and return a sysexits status.  wf_fail returns st; wf_ldfail writes
+ * "<what>: <LDAP error>" and returns dir_status() of rc (EX_UNAVAILABLE
+ * when the connection is gone, which it drops).
+ */
+int	wf_fail(struct wf *, int st, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	wf_ldfail(struct wf *, int rc, const char *what);
+
+/*
+ * Modify dn (m) under an LDAP assertion control (a filter the entry must
+ * match, values escaped by the caller): the compare-and-swap that moves a
+ * request, a visit or a grant on.  EX_OK; EX_TEMPFAIL when the assertion
+ * failed (someone else moved the entry first; w->err untouched); or an
+ * error, w->err saying "<what>: <LDAP error>".  m->err counts as out of
+ * memory.  m is not freed.
+ */
+int	wf_modify_asserted(struct wf *, const char *dn, const char *assertion,
+	    struct dir_mods *m, const char *what);
+
 /* Requests matching an LDAP filter (built by the caller from escaped
  * values), each handed to cb; at most max. */
 typedef int (*wf_each_fn)(struct wf_request *, void *);

@@ -44,7 +44,7 @@ for g in "$demo_id" "$c1"; do
 	    --reason "Pegawai pindah tugas" | sed -n 's/.*"id": "\([^"]*\)".*/\1/p')
 	echo "removal request $r for grant $g"
 	if [ "$g" = "$demo_id" ]; then
-		demo_removal=$r	# its signed form: 50-visit.sh
+		demo_removal=$r	# its signed form: 90-forms.sh
 	fi
 	kc_as rwulandari --lang en request approve "$r" >/dev/null	# Kasi records
 	kc_as sanggraini --lang en request approve "$r" >/dev/null	# admin deactivates

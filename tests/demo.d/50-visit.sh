@@ -1,14 +1,7 @@
 # shellcheck shell=bash
 # Demo, part 5: a guest's server-room visit (procedure B) from the request
-# to the locked check-out, and the signed forms of the demo: the request
-# (part 2), the access list, the guest book, the review and the removal
-# (when issue 6 has made a campaign; the removal is 40-provision.sh's C3).
-
-# Kept after the demo (the sandbox is removed): DEMO_FORMS, or a new
-# /tmp/kunci-forms.XXXXXX; the CA certificate goes with the forms.
-forms_dir=${DEMO_FORMS:-$(mktemp -d /tmp/kunci-forms.XXXXXX)}
-mkdir -p "$forms_dir"
-cp "$demo_dir/sign.crt" "$forms_dir/ca.crt" 2>/dev/null || :
+# to the locked check-out, the guest book and this month's visit report.
+# The signed forms (the guest book among them) are 90-forms.sh's.
 
 say "An escort needs an active server-room grant: ihidayat gets one (procedure A)"
 esc_id=$(kc_as ihidayat --json request submit --resource server-room:dc1 \
@@ -46,33 +39,5 @@ kc --lang en visit show "$visit_id"
 say "This month's visit report against the SOP's service standards (22 minutes for B)"
 kc --lang en visit report --month "$(date +%Y-%m)"
 
-say "The signed forms, written to $forms_dir"
-sign_form()
-{
-	local name=$1
-	shift
-	if kc doc "$@" --format html --sign --out "$forms_dir/$name.html" \
-	    >/dev/null; then
-		kc doc verify "$forms_dir/$name.html" "$forms_dir/$name.html.p7s"
-	else
-		echo "  ($name: not rendered, see above)"
-	fi
-}
-sign_form request-"${demo_id:-$esc_id}" request "${demo_id:-$esc_id}"
-sign_form access-list-dc1 access-list server-room:dc1
-sign_form guest-book-"$(date +%Y-%m)" guest-book "$(date +%Y-%m)"
-sign_form visit-"$visit_id" guest-book "$visit_id"
-review_id=$(ldapsearch -LLL -Q -Y EXTERNAL -H "$LDAPI_URI" \
-    -b "ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(objectClass=kunciReviewCampaign)' \
-    kunciId 2>/dev/null | sed -n 's/^kunciId: //p' | head -n 1)
-sign_form review-"${review_id:-none}" review "${review_id:-$(date +%Y)-q1}"
-# The removal of part 2's grant (40-provision.sh): a C3 request.
-if [ -n "${demo_removal:-}" ]; then
-	sign_form removal-"$demo_removal" removal "$demo_removal"
-else
-	echo "  (removal: no removal request in this demo)"
-fi
-echo "  check one yourself:"
-echo "  openssl cms -verify -binary -inform DER -content $forms_dir/access-list-dc1.html \\"
-echo "      -in $forms_dir/access-list-dc1.html.p7s -CAfile $forms_dir/ca.crt -purpose any -out /dev/null"
-ls -l "$forms_dir"
+say "The guest book entry of this visit (signed with the other forms: 90-forms.sh)"
+kc --lang en doc guest-book "$visit_id"

@@ -134,14 +134,15 @@ t_check "told of the expiry" wait_mail expired lputri 50
 t_eq "warned exactly once" 1 "$(mails expiring lputri)"
 
 # --- a failing mailer ------------------------------------------------------------
-echo 2 >"$CAP/fail"
+capmail_fail() { flock "$CAP/lock" sh -c "echo $1 >'$CAP/fail'"; }
+capmail_fail 2
 : >"$CAP/attempts"
 fid=$(submit jwijaya "$DOOR")
 t_eq "the workflow goes on while mail fails" kadis-disposition \
     "$(walk "$fid" rwulandari; field "$fid" step)"
 t_check "retried until delivered" wait_mail submit jwijaya 150
 t_check "the mailer failed (at least twice) and was retried" test "$(grep -c failed "$CAP/attempts")" -ge 2
-echo 1000 >"$CAP/fail"
+touch "$CAP/down"
 kc --as jwijaya request cancel "$fid" --reason "batal" >/dev/null
 sid=$(submit wsaputra "$DOOR")
 sleep 3
@@ -149,7 +150,7 @@ kd_stop
 n=$(ls "$W/state/outbox" | grep -c "submit-$sid-wsaputra")
 t_eq "the undelivered message is in the outbox across a stop" 1 "$n"
 [ "$n" = 1 ] || ls -R "$W/state/outbox" "$CAP" | tail -n 20 >&2
-echo 0 >"$CAP/fail"
+rm -f "$CAP/down"
 kd_start
 t_check "delivered after the restart" wait_mail submit wsaputra 100
 sleep 2

@@ -107,7 +107,7 @@ wait $p1; r1=$?
 wait $p2; r2=$?
 t_eq "two hosts start 2031-q2 at once: both exit 0" "0 0" "$r1 $r2"
 t_eq "... exactly one opened it" 1 "$(cat "$W/r1.out" "$W/r2.out" | grep -c 'already exists')"
-t_eq "... one campaign entry, 12 findings" "1 12" "$(ls_ -b "ou=reviews,ou=kunci,$KUNCI_BASE" '(kunciId=2031-q2)' 1.1 | grep -c '^dn:') $(ls_ -b "kunciId=2031-q2,ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(objectClass=kunciReviewFinding)' 1.1 | grep -c '^dn:')"
+t_eq "... one campaign entry, 12 findings" "1 12" "$(ls_ -b "ou=reviews,ou=kunci,$KUNCI_BASE" '(kunciId=2031-q2)' 1.1 | grep -c '^dn:') $(ls_ -b "kunciId=2031-q2,ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(&(objectClass=kunciReviewFinding)(kunciId=page-*))' kunciFinding | grep -c '^kunciFinding:')"
 t_eq "... one review.start record" 1 "$(audit_count 'event=review.start campaign=2031-q2 ')"
 kd_stop kuncid2
 

@@ -32,7 +32,7 @@ ls_ -b "cn={4}kunci,cn=schema,cn=config" -s base olcAttributeTypes \
     olcObjectClasses | norm >"$TMP/from-ldif"
 n_at=$(grep -c "^( 2.25.164686047217745146991010445277794497484\.1\." "$TMP/from-ldif" || :)
 n_oc=$(grep -c "^( 2.25.164686047217745146991010445277794497484\.2\." "$TMP/from-ldif" || :)
-if [ "$n_at" -ge 50 ] && [ "$n_oc" -eq 10 ]; then
+if [ "$n_at" -ge 50 ] && [ "$n_oc" -eq 9 ]; then
 	t_ok "schema defines $n_at attribute types and $n_oc object classes"
 else
 	t_fail "schema size" "attribute types: $n_at, object classes: $n_oc"
@@ -199,7 +199,7 @@ got=$(ls_ -b "cn=request-2026,ou=counters,ou=kunci,$B" -s base kunciCounter |
 t_eq "counter value after increment" 42 "$got"
 
 # --- the other classes accept a typical entry
-t_check "card, campaign, finding, removal and visit entries load" la <<EOF
+t_check "card, campaign, finding and visit entries load" la <<EOF
 dn: kunciId=KARTU-0001,ou=cards,ou=kunci,$B
 objectClass: kunciCard
 kunciId: KARTU-0001
@@ -225,15 +225,6 @@ kunciDecision: remove
 kunciRisk: 3
 kunciFinding: unused for 120 days
 
-dn: kunciId=2026-000005,ou=removals,ou=kunci,$B
-objectClass: kunciRemovalRequest
-kunciId: 2026-000005
-kunciRequester: mfitriani
-kunciGrantRef: 2026-000001
-kunciReason: pindah tugas
-kunciState: pending
-kunciCreated: $now
-
 dn: kunciId=2026-000007,ou=visits,ou=kunci,$B
 objectClass: kunciVisit
 kunciId: 2026-000007
@@ -247,6 +238,32 @@ kunciState: inside
 kunciCheckIn: $now
 kunciRoomLocked: FALSE
 kunciExpectedDuration: 3600
+kunciCreated: $now
+EOF
+
+# --- removal requests are requests (workflow removal.workflow): the
+# retired kunciRemovalRequest class and ou=removals are gone
+out=$(ls_ -b "ou=removals,ou=kunci,$B" -s base dn 2>&1) && rc=0 || rc=$?
+t_eq "there is no ou=removals (noSuchObject)" 32 "$rc"
+out=$(la 2>&1 <<EOF
+dn: kunciId=2026-000006,ou=requests,ou=kunci,$B
+objectClass: kunciRemovalRequest
+kunciId: 2026-000006
+EOF
+) && rc=0 || rc=$?
+t_check "the retired class kunciRemovalRequest is refused ($rc)" test "$rc" -ne 0
+t_check "a removal request loads as a kunciRequest" la <<EOF
+dn: kunciId=2026-000005,ou=requests,ou=kunci,$B
+objectClass: kunciRequest
+kunciId: 2026-000005
+kunciRequester: mfitriani
+kunciSubject: lputri
+kunciResource: server-room:dc1
+kunciWorkflow: C3
+kunciAccessType: removal
+kunciGrantRef: 2026-000001
+kunciReason: pindah tugas
+kunciState: pending
 kunciCreated: $now
 EOF
 
