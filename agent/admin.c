@@ -79,17 +79,28 @@ admin_err(struct admin_call *c, int st, const char *fmt, ...)
 	return st;
 }
 
-static int
-wf_err(struct admin_call *c, int st)
+int
+admin_wf_err(struct admin_call *c, int st)
 {
 	return admin_err(c, st, "%s", engine.err);
 }
 
+const char *
+admin_tab_label(const struct admin_call *c, const char *const (*tab)[3],
+    size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(tab[i][0], key) == 0)
+			return c->en ? tab[i][1] : tab[i][2];
+	return key;
+}
 
 const char *
 admin_state_label(const struct admin_call *c, const char *s)
 {
-	static const char *tab[][3] = {
+	static const char *const tab[][3] = {
 		{ "pending", "pending", "menunggu" },
 		{ "active", "active", "aktif" },
 		{ "rejected", "rejected", "ditolak" },
@@ -99,12 +110,8 @@ admin_state_label(const struct admin_call *c, const char *s)
 		{ "suspended", "suspended", "ditangguhkan" },
 		{ "revoked", "revoked", "dicabut" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (strcmp(tab[i][0], s) == 0)
-			return c->en ? tab[i][1] : tab[i][2];
-	return s;
+	return admin_tab_label(c, tab, sizeof(tab) / sizeof(tab[0]), s);
 }
 
 /* The request's state as people read it: "active" with steps left is
@@ -428,11 +435,11 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 	if ((st = wf_submit(&engine, &c->a, res, type, reason, from, until,
 	    forw, id)) != EX_OK) {
 		if (id[0] == '\0' || st == EX_UNAVAILABLE)
-			return wf_err(c, st);
+			return admin_wf_err(c, st);
 		/* Submitted, but settling failed: say so, keep the id. */
 	}
 	describe_now(c, id);
-	return st == EX_OK ? EX_OK : wf_err(c, st);
+	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
 
 static json_t *
@@ -513,14 +520,14 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_load(&engine, pos[0], &r)) != EX_OK)
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	if (!admin_sees_all(c) && !involved(c, &r)) {
 		wf_request_free(&r);
 		return admin_err(c, EX_NOINPUT, "unknown request: %s", pos[0]);
 	}
 	if ((st = wf_events(&engine, &r, &ev, &nev)) != EX_OK) {
 		wf_request_free(&r);
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	}
 	if (c->json) {
 		json_t *j = request_json(c, &r, 1), *a = json_array();
@@ -783,7 +790,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	if (st != EX_OK) {
 		json_decref(la.arr);
 		out_table_free(&la.t);
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	}
 	if (c->json) {
 		out_json(&c->out, la.arr);
@@ -831,7 +838,7 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 		enum cfg_grant_kind gk;
 
 		if ((st = wf_load(&engine, pos[0], &r)) != EX_OK)
-			return wf_err(c, st);
+			return admin_wf_err(c, st);
 		gk = r.snap.grant_kind;
 		wf_request_free(&r);
 		if (serial != NULL && gk == CFG_GRANT_ACCOUNT)
@@ -846,7 +853,7 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 	    reject ? (reason != NULL ? reason : note) : note,
 	    serial != NULL ? serial : account);
 	if (st != EX_OK)
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	describe_now(c, pos[0]);
 	return EX_OK;
 }
@@ -868,7 +875,7 @@ cmd_cancel(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_cancel(&engine, &c->a, pos[0], reason)) != EX_OK)
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	describe_now(c, pos[0]);
 	return EX_OK;
 }
@@ -889,7 +896,7 @@ cmd_comment(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_comment(&engine, &c->a, pos[0], note)) != EX_OK)
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	if (c->json)
 		out_json(&c->out, json_pack("{s:s}", "id", pos[0]));
 	else
@@ -1039,7 +1046,7 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 	if (st != EX_OK) {
 		json_decref(ga.arr);
 		out_table_free(&ga.t);
-		return wf_err(c, st);
+		return admin_wf_err(c, st);
 	}
 	if (show && ga.arr == NULL && c->out.len == 0)
 		return admin_err(c, EX_NOINPUT, "unknown grant: %s", pos[0]);

@@ -75,6 +75,8 @@ extern const struct admin_cmd *const admin_tables[];
 /* Set c->err to "kuncictl: <message>\n" and return st. */
 int	admin_err(struct admin_call *c, int st, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* admin_err() with the engine's message (admin_wf()->err); returns st. */
+int	admin_wf_err(struct admin_call *c, int st);
 /*
  * Parse argv (argv[0] is the command word) against opts (ending with a
  * NULL name); positionals go to pos (at most maxpos).  EX_USAGE with the
@@ -97,6 +99,10 @@ struct wf *admin_wf(void);
 
 /* Labels and times as people read them. */
 const char *admin_state_label(const struct admin_call *c, const char *state);
+/* The label of key in tab, rows { key, English, Indonesian }, n rows, in
+ * the caller's language; key itself when no row has it. */
+const char *admin_tab_label(const struct admin_call *c,
+	    const char *const (*tab)[3], size_t n, const char *key);
 const char *admin_role_label(const struct admin_call *c, const char *role);
 void	admin_fmt_time(char *buf, size_t sz, time_t t);	/* local, minutes */
 json_t	*admin_jtime(time_t t);		/* ISO 8601 with offset, or null */

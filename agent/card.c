@@ -36,12 +36,6 @@
 
 #define U(s)	((char *)(uintptr_t)(s))
 
-static int
-werr(struct admin_call *c, int st)
-{
-	return admin_err(c, st, "%s", admin_wf()->err);
-}
-
 /* An administrator, or a holder of the role of a card workflow's
  * provision step (the server room operator). */
 static int
@@ -87,7 +81,7 @@ cmd_issue(struct admin_call *c, int argc, char **argv)
 	w->info[0] = '\0';
 	if ((st = wf_act(w, &c->a, pos[0], "approve", NULL, note, serial)) !=
 	    EX_OK)
-		return werr(c, st);
+		return admin_wf_err(c, st);
 	if (c->json)
 		out_json(&c->out, json_pack("{s:s,s:s}", "request", pos[0],
 		    "serial", serial));
@@ -220,7 +214,7 @@ cmd_list_show(struct admin_call *c, int argc, char **argv)
 	u_strlcat(filter, ")", sizeof(filter));
 	if ((ld = dir_ld(admin_ldap(), admin_wf()->err,
 	    sizeof(admin_wf()->err))) == NULL)
-		return werr(c, EX_UNAVAILABLE);
+		return admin_wf_err(c, EX_UNAVAILABLE);
 	snprintf(base, sizeof(base), "ou=cards,%s",
 	    c->ctx->cfg->directory.kunci_base);
 	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs, 0,
@@ -316,7 +310,7 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 	}
 	if ((st = prov_card_revoke(admin_wf(), pos[0], c->a.p.uid, c->a.as,
 	    reason, lost)) != EX_OK)
-		return werr(c, st);
+		return admin_wf_err(c, st);
 	if (c->json)
 		out_json(&c->out, json_pack("{s:s,s:s}", "serial", pos[0],
 		    "status", "revoked"));
@@ -349,7 +343,7 @@ cmd_export(struct admin_call *c, int argc, char **argv)
 	    c->ctx->cfg, pos[0], &res, err, sizeof(err))) != EX_OK)
 		return admin_err(c, EX_NOINPUT, "unknown door: %.80s", pos[0]);
 	if ((st = prov_allow_refresh(admin_wf(), res.name, 0)) != EX_OK)
-		return werr(c, st);
+		return admin_wf_err(c, st);
 	if (prov_allow_path(admin_wf(), res.name, path, sizeof(path)) == -1 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return admin_err(c, EX_IOERR, "no allow list for %s", res.name);
@@ -376,7 +370,7 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, pos[0], &r)) != EX_OK)
-		return werr(c, st);
+		return admin_wf_err(c, st);
 	if (r.snap.grant_kind != CFG_GRANT_ACCOUNT || r.grant[0] == '\0') {
 		wf_request_free(&r);
 		return admin_err(c, EX_DATAERR, "%s has no account grant",
@@ -417,7 +411,7 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 			    "for %s", pos[0]);
 		if ((st = prov_account_password(w, acct, pw, sizeof(pw))) !=
 		    EX_OK)
-			return werr(c, st);
+			return admin_wf_err(c, st);
 		if (c->json)
 			out_json(&c->out, json_pack("{s:s,s:s}", "account",
 			    acct, "password", pw));

@@ -165,7 +165,7 @@ person_name(struct admin_call *c, const char *uid, char *buf, size_t sz)
 static const char *
 decision_label(struct admin_call *c, const char *d)
 {
-	static const char *tab[][3] = {
+	static const char *const tab[][3] = {
 		{ "submit", "submitted", "diajukan" },
 		{ "approve", "approved / done", "disetujui / dilaksanakan" },
 		{ "reject", "rejected", "ditolak" },
@@ -179,12 +179,8 @@ decision_label(struct admin_call *c, const char *d)
 		{ "lock", "room and racks locked", "ruang dan rak terkunci" },
 		{ "overdue", "overdue", "lewat waktu" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (strcmp(tab[i][0], d) == 0)
-			return c->en ? tab[i][1] : tab[i][2];
-	return d;
+	return admin_tab_label(c, tab, sizeof(tab) / sizeof(tab[0]), d);
 }
 
 /* The approval trail: one row per event. */
@@ -233,7 +229,7 @@ form_request(struct form *f, const char *id)
 		return admin_err(c, EX_OSERR, "out of memory");
 	if ((st = wf_load(w, id, r)) != EX_OK) {
 		free(r);
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	}
 	if (!admin_sees_all(c) && strcmp(r->requester, c->a.p.uid) != 0 &&
 	    strcmp(r->subject, c->a.p.uid) != 0) {
@@ -245,7 +241,7 @@ form_request(struct form *f, const char *id)
 		goto out;
 	form_sop(f, r->snap.workflow);
 	if ((st = wf_events(w, r, &ev, &n)) != EX_OK) {
-		st = admin_err(c, st, "%s", w->err);
+		st = admin_wf_err(c, st);
 		goto out;
 	}
 	kv(f, ADMIN_T(c, "Request number", "Nomor permintaan"), r->id,
@@ -344,8 +340,7 @@ form_access_list(struct form *f, const char *resource)
 	a.st = EX_OK;
 	if ((st = wf_grants(admin_wf(), filter, DOC_ROWS, al_one, &a)) !=
 	    EX_OK)
-		return c->err.len ? st : admin_err(c, st, "%s",
-		    admin_wf()->err);
+		return c->err.len ? st : admin_wf_err(c, st);
 	return a.st;
 }
 
@@ -376,18 +371,6 @@ read_entry(struct admin_call *c, const char *base, int scope,
 		    "the directory: %s", ldap_err2string(rc));
 	}
 	return EX_OK;
-}
-
-static time_t
-etime(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	char b[64];
-	time_t t;
-
-	if (dir_get(ld, e, attr, b, sizeof(b)) == -1 ||
-	    ldapc_parse_gentime(b, &t) == -1)
-		return 0;
-	return t;
 }
 
 static int
@@ -459,7 +442,7 @@ form_review(struct form *f, const char *period)
 		dir_get(ld, e, "kunciResource", v[2], sizeof(v[2]));
 		dir_get(ld, e, "kunciDecision", v[3], sizeof(v[3]));
 		dir_get(ld, e, "kunciActor", v[4], sizeof(v[4]));
-		admin_fmt_time(t, sizeof(t), etime(ld, e, "kunciTime"));
+		admin_fmt_time(t, sizeof(t), dir_get_time(ld, e, "kunciTime"));
 		cells[0] = no;
 		cells[1] = v[0];
 		cells[2] = v[1];
@@ -535,7 +518,7 @@ form_removal(struct form *f, const char *id)
 	if (st != EX_OK) {
 		free(r);
 		if (st != EX_NOINPUT)
-			return admin_err(c, st, "%s", w->err);
+			return admin_wf_err(c, st);
 		return admin_err(c, EX_NOINPUT, "no such removal request: "
 		    "%.40s", id);
 	}
@@ -552,7 +535,7 @@ form_removal(struct form *f, const char *id)
 		goto out;
 	}
 	if ((st = wf_events(w, r, &ev, &n)) != EX_OK) {
-		st = admin_err(c, st, "%s", w->err);
+		st = admin_wf_err(c, st);
 		goto out;
 	}
 	/* The provision step (deactivate), and the acts around it. */
@@ -709,8 +692,7 @@ form_guest_book(struct form *f, const char *what)
 		a.st = EX_OK;
 		if ((st = visit_list(w, filter, DOC_ROWS, gb_one, &a)) !=
 		    EX_OK)
-			return c->err.len ? st : admin_err(c, st, "%s",
-			    w->err);
+			return c->err.len ? st : admin_wf_err(c, st);
 		return a.st;
 	}
 	/* One visit: its report (guest book entry and the whole trail). */
@@ -755,7 +737,7 @@ form_guest_book(struct form *f, const char *what)
 		if ((st = visit_events(w, v, &ev, &n)) == EX_OK)
 			st = trail(f, &v->snap, ev, n);
 		else
-			st = admin_err(c, st, "%s", w->err);
+			st = admin_wf_err(c, st);
 		free(ev);
 		free(v);
 		return st;

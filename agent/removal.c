@@ -18,7 +18,6 @@
  * removal_open() (removal.h) is the one path that opens a request, for
  * these commands and for review.c.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +64,7 @@ load_grant(struct admin_call *c, const char *id, struct wf_grant *g)
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciId=%s))", esc);
 	if ((st = wf_grants(admin_wf(), filter, 1, take, &o)) != EX_OK)
-		return admin_err(c, st, "%s", admin_wf()->err);
+		return admin_wf_err(c, st);
 	if (!o.found)
 		return admin_err(c, EX_NOINPUT, "unknown grant: %s", id);
 	*g = o.g;
@@ -86,21 +85,6 @@ first_open(struct wf_request *r, void *arg)
 	return EX_OK;
 }
 
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof(w->err), fmt, ap);
-	va_end(ap);
-	return st;
-}
-
 int
 removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
     const char *reason, int flags, char *id, size_t idsz)
@@ -115,22 +99,22 @@ removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
 	if (idsz > 0)
 		id[0] = '\0';
 	if (idsz < WF_ID_MAX + 1)
-		return fail(w, EX_SOFTWARE, "removal_open: id buffer");
+		return wf_fail(w, EX_SOFTWARE, "removal_open: id buffer");
 	if (wfname == NULL || wfname[0] == '\0')
-		return fail(w, EX_CONFIG, "removal requests are not "
+		return wf_fail(w, EX_CONFIG, "removal requests are not "
 		    "configured (removal.workflow)");
 	memset(&o, 0, sizeof(o));
 	if (strlen(grant) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
-		return fail(w, EX_NOINPUT, "unknown grant: %.40s", grant);
+		return wf_fail(w, EX_NOINPUT, "unknown grant: %.40s", grant);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciId=%s))", esc);
 	if ((st = wf_grants(w, filter, 1, take, &o)) != EX_OK)
 		return st;
 	if (!o.found)
-		return fail(w, EX_NOINPUT, "unknown grant: %s", grant);
+		return wf_fail(w, EX_NOINPUT, "unknown grant: %s", grant);
 	if (!(flags & REMOVAL_DONE) && strcmp(o.g.status, "active") != 0)
-		return fail(w, EX_DATAERR, "grant %s is already %s", o.g.id,
+		return wf_fail(w, EX_DATAERR, "grant %s is already %s", o.g.id,
 		    o.g.status);
 	if ((flags & REMOVAL_REUSE) || !(flags & REMOVAL_DONE)) {
 		snprintf(filter, sizeof(filter), "(&(objectClass="
@@ -141,7 +125,7 @@ removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
 			return st;
 		if (oa.id[0] != '\0') {
 			if (!(flags & REMOVAL_REUSE))
-				return fail(w, EX_DATAERR, "removal %s for "
+				return wf_fail(w, EX_DATAERR, "removal %s for "
 				    "grant %s is already open", oa.id, o.g.id);
 			u_strlcpy(id, oa.id, idsz);
 			return EX_OK;
@@ -203,7 +187,7 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 	}
 	if ((st = removal_open(admin_wf(), &c->a, g.id, reason, 0, id,
 	    sizeof(id))) != EX_OK && id[0] == '\0')
-		return admin_err(c, st, "%s", admin_wf()->err);
+		return admin_wf_err(c, st);
 	if (c->json)
 		out_json(&c->out, json_pack("{s:s,s:s}", "id", id, "grant",
 		    g.id));
@@ -211,7 +195,7 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 		sb_printf(&c->out, "%s %s %s %s\n", ADMIN_T(c, "removal request",
 		    "permohonan penghapusan"), id, ADMIN_T(c, "for grant",
 		    "untuk hak akses"), g.id);
-	return st == EX_OK ? EX_OK : admin_err(c, st, "%s", admin_wf()->err);
+	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
 
 struct list_arg {
@@ -295,7 +279,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		out_table_render(&la.t, &c->out);
 		out_table_free(&la.t);
 	}
-	return st == EX_OK ? EX_OK : admin_err(c, st, "%s", admin_wf()->err);
+	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
 
 static int
@@ -333,7 +317,7 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 		return st;
 	if ((st = prov_revoke(admin_wf(), g.id, c->a.p.uid, c->a.as, reason,
 	    1)) != EX_OK)
-		return admin_err(c, st, "%s", admin_wf()->err);
+		return admin_wf_err(c, st);
 	/* The paperwork: a removal record, already carried out. */
 	snprintf(r2, sizeof(r2), "emergency revocation: %s", reason);
 	st = removal_open(admin_wf(), &c->a, g.id, r2, REMOVAL_DONE, id,

@@ -134,47 +134,6 @@ finding_index(const char *code)
 
 /* ------------------------------------------------------------- helpers */
 
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct wf *w, int st, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(w->err, sizeof(w->err), fmt, ap);
-	va_end(ap);
-	return st;
-}
-
-static int
-ldfail(struct wf *w, int rc, const char *what)
-{
-	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
-	return dir_status(w->lc, rc);
-}
-
-static void
-gt(char *buf, size_t sz, time_t t)
-{
-	if (ldapc_gentime(buf, sz, t) == -1)
-		u_strlcpy(buf, "19700101000000Z", sz);
-}
-
-static time_t
-get_time(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	char buf[64];
-	time_t t;
-
-	if (dir_get(ld, e, attr, buf, sizeof(buf)) == -1 ||
-	    ldapc_parse_gentime(buf, &t) == -1)
-		return 0;
-	return t;
-}
-
 static uint64_t
 hash_ci(const char *s)
 {
@@ -411,7 +370,7 @@ paged(struct wf *w, const char *base, int scope, const char *filter,
 	for (;;) {
 		rc = ldap_create_page_control(ld, RV_PAGE, &ck, 1, &pc);
 		if (rc != LDAP_SUCCESS) {
-			st = ldfail(w, rc, "paged search");
+			st = wf_ldfail(w, rc, "paged search");
 			break;
 		}
 		sc[0] = pc;
@@ -427,7 +386,7 @@ paged(struct wf *w, const char *base, int scope, const char *filter,
 		}
 		if (rc != LDAP_SUCCESS) {
 			ldap_msgfree(res);
-			st = ldfail(w, rc, "paged search");
+			st = wf_ldfail(w, rc, "paged search");
 			break;
 		}
 		for (e = ldap_first_entry(ld, res); e != NULL && st == EX_OK;
@@ -623,7 +582,7 @@ load_unit(struct wf *w, const char *group, struct smap *m)
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading a unit group");
+		return wf_ldfail(w, rc, "reading a unit group");
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL &&
 	    (v = ldap_get_values_len(ld, e, "member")) != NULL) {
@@ -637,7 +596,7 @@ load_unit(struct wf *w, const char *group, struct smap *m)
 				free(n);
 				ldap_value_free_len(v);
 				ldap_msgfree(res);
-				return fail(w, EX_OSERR, "out of memory");
+				return wf_fail(w, EX_OSERR, "out of memory");
 			}
 			free(n);
 		}
@@ -663,17 +622,17 @@ rvdir_load(struct wf *w, struct rv_dir *d, time_t now)
 	d->now = now;
 	if ((st = paged(w, cfg->directory.people_base, LDAP_SCOPE_SUBTREE,
 	    "(uid=*)", pattrs, load_person, NULL, d)) != EX_OK)
-		return st == EX_OSERR ? fail(w, st, "out of memory") : st;
+		return st == EX_OSERR ? wf_fail(w, st, "out of memory") : st;
 	snprintf(base, sizeof(base), "ou=resources,%s",
 	    cfg->directory.kunci_base);
 	if ((st = paged(w, base, LDAP_SCOPE_ONELEVEL,
 	    "(objectClass=kunciManagedResource)", rattrs, load_res, NULL,
 	    d)) != EX_OK)
-		return st == EX_OSERR ? fail(w, st, "out of memory") : st;
+		return st == EX_OSERR ? wf_fail(w, st, "out of memory") : st;
 	if (cfg->review.nunits > 0) {
 		if ((d->unit = calloc(cfg->review.nunits, sizeof(*d->unit))) ==
 		    NULL)
-			return fail(w, EX_OSERR, "out of memory");
+			return wf_fail(w, EX_OSERR, "out of memory");
 		d->nunit = cfg->review.nunits;
 		for (i = 0; i < cfg->review.nunits; i++)
 			if ((st = load_unit(w, cfg->review.units[2 * i + 1],
@@ -739,9 +698,9 @@ parse_campaign(LDAP *ld, LDAPMessage *e, struct rv_campaign *k)
 		k->scope[0] = '\0';
 	dir_get(ld, e, "kunciState", k->state, sizeof(k->state));
 	dir_get(ld, e, "kunciStep", k->actor, sizeof(k->actor));
-	k->created = get_time(ld, e, "kunciCreated");
-	k->updated = get_time(ld, e, "kunciUpdated");
-	k->deadline = get_time(ld, e, "kunciDeadline");
+	k->created = dir_get_time(ld, e, "kunciCreated");
+	k->updated = dir_get_time(ld, e, "kunciUpdated");
+	k->deadline = dir_get_time(ld, e, "kunciDeadline");
 	if ((v = ldap_get_values_len(ld, e, "kunciNote")) != NULL) {
 		n = ldap_count_values_len(v);
 		for (i = 0; i < n; i++)
@@ -767,7 +726,7 @@ campaign_load(struct wf *w, const char *id, struct rv_campaign *k)
 	u_strlcpy(idc, id, sizeof(idc));
 	if (campaign_dn(w, idc, dn, sizeof(dn)) == -1) {
 		memset(k, 0, sizeof(*k));
-		return fail(w, EX_NOINPUT, "unknown campaign: %.80s", idc);
+		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", idc);
 	}
 	memset(k, 0, sizeof(*k));
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
@@ -778,11 +737,11 @@ campaign_load(struct wf *w, const char *id, struct rv_campaign *k)
 	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
 	    (e = ldap_first_entry(ld, res)) == NULL)) {
 		ldap_msgfree(res);
-		return fail(w, EX_NOINPUT, "unknown campaign: %.80s", idc);
+		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", idc);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the campaign");
+		return wf_ldfail(w, rc, "reading the campaign");
 	}
 	parse_campaign(ld, e, k);
 	ldap_msgfree(res);
@@ -794,29 +753,14 @@ static int
 campaign_modify(struct wf *w, const struct rv_campaign *k,
     const char *assert_filter, struct dir_mods *m)
 {
-	LDAPControl *ctl = NULL, *ctls[2];
-	LDAP *ld;
-	int rc;
+	int st;
 
-	if (m->err)
-		return fail(w, EX_OSERR, "out of memory");
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	if (assert_filter != NULL && (rc = ldap_create_assertion_control(ld,
-	    U(assert_filter), 1, &ctl)) != LDAP_SUCCESS)
-		return ldfail(w, rc, "assertion control");
-	ctls[0] = ctl;
-	ctls[1] = NULL;
-	rc = ldap_modify_ext_s(ld, k->dn, m->p, ctl != NULL ? ctls : NULL,
-	    NULL);
-	if (ctl != NULL)
-		ldap_control_free(ctl);
-	if (rc == LDAP_ASSERTION_FAILED)
-		return fail(w, EX_TEMPFAIL, "campaign %s changed meanwhile",
+	st = wf_modify_asserted(w, k->dn, assert_filter, m,
+	    "updating the campaign");
+	if (st == EX_TEMPFAIL)
+		st = wf_fail(w, EX_TEMPFAIL, "campaign %s changed meanwhile",
 		    k->id);
-	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "updating the campaign");
-	return EX_OK;
+	return st;
 }
 
 /*
@@ -839,7 +783,7 @@ campaign_event(struct wf *w, const struct rv_campaign *k, const char *rdn,
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", rdn, k->dn);
-	gt(now, sizeof(now), time(NULL));
+	dir_gentime(now, sizeof(now), time(NULL));
 #define MOD(a, v) do { m[n].mod_op = LDAP_MOD_ADD; m[n].mod_type = U(a); \
 	m[n].mod_values = (v); p[n] = &m[n]; n++; } while (0)
 	MOD("objectClass", oc);
@@ -849,7 +793,7 @@ campaign_event(struct wf *w, const struct rv_campaign *k, const char *rdn,
 	MOD("kunciDecision", dv);
 	if (nnotes > 0) {
 		if ((vals = calloc(nnotes + 1, sizeof(*vals))) == NULL)
-			return fail(w, EX_OSERR, "out of memory");
+			return wf_fail(w, EX_OSERR, "out of memory");
 		memcpy(vals, notes, nnotes * sizeof(*vals));
 		MOD("kunciNote", vals);
 	}
@@ -859,7 +803,7 @@ campaign_event(struct wf *w, const struct rv_campaign *k, const char *rdn,
 	if (rc == LDAP_ALREADY_EXISTS)
 		st = EX_CANTCREAT;
 	else if (rc != LDAP_SUCCESS)
-		st = ldfail(w, rc, "writing a campaign event");
+		st = wf_ldfail(w, rc, "writing a campaign event");
 	free(vals);
 	return st;
 }
@@ -890,10 +834,10 @@ campaign_get_event(struct wf *w, const struct rv_campaign *k,
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading a campaign event");
+		return wf_ldfail(w, rc, "reading a campaign event");
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL) {
-		*t = get_time(ld, e, "kunciTime");
+		*t = dir_get_time(ld, e, "kunciTime");
 		if (notes != NULL)
 			*notes = ldap_get_values_len(ld, e, "kunciNote");
 	}
@@ -1033,7 +977,7 @@ check_self_approval(struct scan *s)
 			continue;
 		if (or_values(&f, &seen, "kunciActor", s->page[i].subject) ==
 		    -1) {
-			st = fail(s->w, EX_SOFTWARE, "filter too long");
+			st = wf_fail(s->w, EX_SOFTWARE, "filter too long");
 			goto out;
 		}
 		any++;
@@ -1046,7 +990,7 @@ check_self_approval(struct scan *s)
 	rc = ldap_search_ext_s(s->ld, base, LDAP_SCOPE_SUBTREE, sb_str(&f),
 	    attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
-		st = ldfail(s->w, rc, "reading approvals");
+		st = wf_ldfail(s->w, rc, "reading approvals");
 		goto out;
 	}
 	for (e = ldap_first_entry(s->ld, res); e != NULL;
@@ -1110,7 +1054,7 @@ pairside_add(LDAP *ld, LDAPMessage *e, void *arg)
 
 	if (dir_get(ld, e, "kunciId", id, sizeof(id)) == -1 ||
 	    dir_get(ld, e, "kunciSubject", subj, sizeof(subj)) == -1 ||
-	    get_time(ld, e, "kunciNotAfter") <= ps->now)
+	    dir_get_time(ld, e, "kunciNotAfter") <= ps->now)
 		return EX_OK;
 	if (smap_get(&ps->by_subj, subj, &i)) {
 		ps->e[i].count++;
@@ -1156,7 +1100,7 @@ pairside_load(struct wf *w, const char *pat, time_t now,
 	st = paged(w, base, LDAP_SCOPE_ONELEVEL, filter, attrs, pairside_add,
 	    NULL, ps);
 	if (st == EX_OSERR)
-		st = fail(w, st, "out of memory");
+		st = wf_fail(w, st, "out of memory");
 	return st;
 }
 
@@ -1196,7 +1140,7 @@ drain(struct scan *s, int keep)
 			(void)ldap_get_option(s->ld, LDAP_OPT_RESULT_CODE,
 			    &err);
 			s->inflight = 0;
-			return ldfail(s->w, rc == 0 ? LDAP_TIMEOUT : err,
+			return wf_ldfail(s->w, rc == 0 ? LDAP_TIMEOUT : err,
 			    "writing findings");
 		}
 		s->inflight--;
@@ -1208,7 +1152,7 @@ drain(struct scan *s, int keep)
 		else if (err != LDAP_SUCCESS) {
 			s->inflight = keep;	/* give up counting */
 			return drain(s, 0) == EX_OK ?
-			    ldfail(s->w, err, "writing a finding page") :
+			    wf_ldfail(s->w, err, "writing a finding page") :
 			    EX_UNAVAILABLE;
 		} else
 			s->written++;
@@ -1281,7 +1225,7 @@ format_line(char *buf, size_t sz, const struct rv_grant *g)
 			u_strlcat(codes, fdefs[i].code, sizeof(codes));
 		}
 	if (g->not_after != 0)
-		gt(na, sizeof(na), g->not_after);
+		dir_gentime(na, sizeof(na), g->not_after);
 	else
 		u_strlcpy(na, "-", sizeof(na));
 	snprintf(buf, sz, "%s %d %s %s %s %s", id, g->risk, codes[0] ? codes :
@@ -1309,18 +1253,18 @@ recorded(struct scan *s, struct smap *have)
 	for (i = 0; i < s->n; i++)
 		if (or_values(&f, &seen, "kunciGrantRef", s->page[i].id) ==
 		    -1) {
-			st = fail(s->w, EX_SOFTWARE, "filter too long");
+			st = wf_fail(s->w, EX_SOFTWARE, "filter too long");
 			goto out;
 		}
 	sb_puts(&f, "))");
 	if (sb_err(&f)) {
-		st = fail(s->w, EX_OSERR, "out of memory");
+		st = wf_fail(s->w, EX_OSERR, "out of memory");
 		goto out;
 	}
 	rc = ldap_search_ext_s(s->ld, s->k->dn, LDAP_SCOPE_ONELEVEL,
 	    sb_str(&f), attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS) {
-		st = ldfail(s->w, rc, "reading recorded findings");
+		st = wf_ldfail(s->w, rc, "reading recorded findings");
 		goto out;
 	}
 	for (e = ldap_first_entry(s->ld, res); e != NULL;
@@ -1336,7 +1280,7 @@ recorded(struct scan *s, struct smap *have)
 			    v[j]->bv_val);
 			if (smap_get(&seen, ref, NULL) &&
 			    smap_put(have, ref, 1) == -1)
-				st = fail(s->w, EX_OSERR, "out of memory");
+				st = wf_fail(s->w, EX_OSERR, "out of memory");
 		}
 		ldap_value_free_len(v);
 	}
@@ -1370,7 +1314,7 @@ write_page(struct scan *s)
 		goto out;
 	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL ||
 	    (lines = calloc(s->n + 1, sizeof(*lines))) == NULL) {
-		st = fail(s->w, EX_OSERR, "out of memory");
+		st = wf_fail(s->w, EX_OSERR, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < s->n; i++) {
@@ -1387,7 +1331,7 @@ write_page(struct scan *s)
 		goto out;
 	snprintf(pid, sizeof(pid), RV_PAGE_PREFIX "%s", refs[0]);
 	if (ldapc_escape_dn(esc, sizeof(esc), pid) == -1) {
-		st = fail(s->w, EX_DATAERR, "bad grant id %.40s", refs[0]);
+		st = wf_fail(s->w, EX_DATAERR, "bad grant id %.40s", refs[0]);
 		goto out;
 	}
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, s->k->dn);
@@ -1407,7 +1351,7 @@ write_page(struct scan *s)
 		goto out;
 	rc = ldap_add_ext(s->ld, dn, p, NULL, NULL, &msgid);
 	if (rc != LDAP_SUCCESS) {
-		st = ldfail(s->w, rc, "writing findings");
+		st = wf_ldfail(s->w, rc, "writing findings");
 		goto out;
 	}
 	s->inflight++;
@@ -1473,11 +1417,11 @@ scan_entry(LDAP *ld, LDAPMessage *e, void *arg)
 	dir_get(ld, e, "kunciResource", g->resource, sizeof(g->resource));
 	dir_get(ld, e, "kunciStatus", g->status, sizeof(g->status));
 	dir_get(ld, e, "kunciRequestRef", g->request, sizeof(g->request));
-	g->not_before = get_time(ld, e, "kunciNotBefore");
-	g->not_after = get_time(ld, e, "kunciNotAfter");
-	g->created = get_time(ld, e, "kunciCreated");
-	g->last_used = get_time(ld, e, "kunciLastUsed");
-	g->last_reviewed = get_time(ld, e, "kunciLastReviewed");
+	g->not_before = dir_get_time(ld, e, "kunciNotBefore");
+	g->not_after = dir_get_time(ld, e, "kunciNotAfter");
+	g->created = dir_get_time(ld, e, "kunciCreated");
+	g->last_used = dir_get_time(ld, e, "kunciLastUsed");
+	g->last_reviewed = dir_get_time(ld, e, "kunciLastReviewed");
 	s->n++;
 	return EX_OK;
 }
@@ -1489,7 +1433,7 @@ scope_filter(const struct kunci_cfg *cfg, const struct rv_campaign *k,
 {
 	char t[32], esc[3 * DIR_NAME_MAX + 1];
 
-	gt(t, sizeof(t), now - (time_t)cfg->review.interval);
+	dir_gentime(t, sizeof(t), now - (time_t)cfg->review.interval);
 	if (k->scope[0] != '\0') {
 		if (ldapc_escape_filter(esc, sizeof(esc), k->scope) == -1)
 			return -1;
@@ -1527,7 +1471,7 @@ run_scan(struct wf *w, const struct rv_campaign *k, int resume,
 	s.resume = resume;
 	if ((s.page = calloc(RV_PAGE, sizeof(*s.page))) == NULL ||
 	    (s.lines = calloc(RV_PAGE, RV_LINE_MAX)) == NULL) {
-		st = fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, "out of memory");
 		goto out;
 	}
 	if ((s.ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
@@ -1535,14 +1479,14 @@ run_scan(struct wf *w, const struct rv_campaign *k, int resume,
 		goto out;
 	}
 	if (scope_filter(w->cfg, k, s.now, filter, sizeof(filter)) == -1) {
-		st = fail(w, EX_DATAERR, "bad scope");
+		st = wf_fail(w, EX_DATAERR, "bad scope");
 		goto out;
 	}
 	snprintf(base, sizeof(base), "ou=grants,%s",
 	    w->cfg->directory.kunci_base);
 	if ((s.pairs = calloc(2 * w->cfg->review.nincompatible + 1,
 	    sizeof(*s.pairs))) == NULL) {
-		st = fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < 2 * w->cfg->review.nincompatible; i++)
@@ -1597,7 +1541,7 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 	u_strlcpy(k->period, period, sizeof(k->period));
 	u_strlcpy(k->scope, scope != NULL ? scope : "", sizeof(k->scope));
 	if (campaign_dn(w, k->id, k->dn, sizeof(k->dn)) == -1)
-		return fail(w, EX_DATAERR, "bad campaign id");
+		return wf_fail(w, EX_DATAERR, "bad campaign id");
 	k->created = now;
 	k->deadline = now + (time_t)cfg->review.deadline;
 	dir_mods_init(&m);
@@ -1609,14 +1553,14 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciState", "opening");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciWorkflow", "C2");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStep", actor_of(c));
-	gt(buf, sizeof(buf), now);
+	dir_gentime(buf, sizeof(buf), now);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciCreated", buf);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciUpdated", buf);
-	gt(buf, sizeof(buf), k->deadline);
+	dir_gentime(buf, sizeof(buf), k->deadline);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciDeadline", buf);
 	if (m.err) {
 		dir_mods_free(&m);
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
 		dir_mods_free(&m);
@@ -1633,10 +1577,10 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 			return EX_OK;
 		/* Left half-done by a crash: claim it (asserted) and go on;
 		 * pages already written are kept, and their grants skipped. */
-		gt(old, sizeof(old), k->updated);
+		dir_gentime(old, sizeof(old), k->updated);
 		snprintf(af, sizeof(af), "(kunciUpdated=%s)", old);
 		dir_mods_init(&m);
-		gt(buf, sizeof(buf), now);
+		dir_gentime(buf, sizeof(buf), now);
 		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
 		st = campaign_modify(w, k, af, &m);
 		dir_mods_free(&m);
@@ -1645,7 +1589,7 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 		log_info("review %s: resuming an interrupted start", k->id);
 		resume = 1;
 	} else if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "creating the campaign");
+		return wf_ldfail(w, rc, "creating the campaign");
 	*created = 1;
 	log_audit("review.start", "campaign", k->id, "actor", actor_of(c),
 	    "as", c->a.as, "period", period, "scope", scope != NULL ? scope :
@@ -1659,7 +1603,7 @@ start_campaign(struct admin_call *c, const char *period, const char *scope,
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "open");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", stats);
-	gt(buf, sizeof(buf), time(NULL));
+	dir_gentime(buf, sizeof(buf), time(NULL));
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
 	st = campaign_modify(w, k, "(kunciState=opening)", &m);
 	dir_mods_free(&m);
@@ -1718,7 +1662,7 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		resource = res.name;
 	}
 	if ((st = start_campaign(c, p, resource, &k, &created)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	admin_fmt_time(dl, sizeof(dl), k.deadline);
 	if (c->json) {
 		out_json(&c->out, json_pack("{s:s,s:s,s:b,s:s,s:o}", "id",
@@ -1817,7 +1761,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		out_table_render(&la.t, &c->out);
 		out_table_free(&la.t);
 	}
-	return st == EX_OK ? EX_OK : admin_err(c, st, "%s", w->err);
+	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
 
 /* --------------------------------------------------- reading findings */
@@ -1895,7 +1839,7 @@ parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 
 	dir_get(ld, e, "kunciDecision", f->decision, sizeof(f->decision));
 	dir_get(ld, e, "kunciActor", f->actor, sizeof(f->actor));
-	f->time = get_time(ld, e, "kunciTime");
+	f->time = dir_get_time(ld, e, "kunciTime");
 	free(f->note);
 	f->note = NULL;
 	if ((v = ldap_get_values_len(ld, e, "kunciNote")) != NULL) {
@@ -1939,7 +1883,7 @@ finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 	memset(f, 0, sizeof(*f));
 	if (strlen(grant) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
-		return fail(w, EX_NOINPUT, "grant %.40s is not in campaign "
+		return wf_fail(w, EX_NOINPUT, "grant %.40s is not in campaign "
 		    "%s", grant, k->id);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciReviewFinding)"
 	    "(kunciGrantRef=%s))", esc);
@@ -1949,7 +1893,7 @@ finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 	    find_attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading a finding");
+		return wf_ldfail(w, rc, "reading a finding");
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -1973,7 +1917,7 @@ finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 		parse_decision(ld, dec, f);
 	ldap_msgfree(res);
 	if (!found)
-		return fail(w, EX_NOINPUT, "grant %s is not in campaign %s",
+		return wf_fail(w, EX_NOINPUT, "grant %s is not in campaign %s",
 		    grant, k->id);
 	if (dec == NULL && campaign_escalated(w, k))
 		u_strlcpy(f->decision, "escalated", sizeof(f->decision));
@@ -2110,7 +2054,7 @@ flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
 		l->n = j;
 	}
 	if (st == EX_OSERR)
-		st = fail(w, st, "out of memory");
+		st = wf_fail(w, st, "out of memory");
 	if (st == EX_OK && l->n > 1)
 		qsort(l->f, l->n, sizeof(*l->f), cmp_risk);
 	return st;
@@ -2152,9 +2096,9 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
 		    "roles and administrators");
 	if ((st = campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	if ((st = flist_load(w, &k, NULL, &l)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	memset(ndec, 0, sizeof(ndec));
 	memset(nf, 0, sizeof(nf));
 	for (i = 0; i < l.n; i++) {
@@ -2292,7 +2236,7 @@ is_owner(struct admin_call *c, const char *resource, int *yes)
 	    0, NULL, NULL, NULL, 1, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the resource");
+		return wf_ldfail(w, rc, "reading the resource");
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL &&
 	    (v = ldap_get_values_len(ld, e, "kunciAccessOwner")) != NULL) {
@@ -2325,25 +2269,25 @@ finding_modify(struct wf *w, const struct rv_campaign *k, const char *grant,
 	int rc;
 
 	if (m->err)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
-		return fail(w, EX_NOINPUT, "bad grant id");
+		return wf_fail(w, EX_NOINPUT, "bad grant id");
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
 	snprintf(af, sizeof(af), "(kunciDecision=%s)", prev);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	if ((rc = ldap_create_assertion_control(ld, af, 1, &ctl)) !=
 	    LDAP_SUCCESS)
-		return ldfail(w, rc, "assertion control");
+		return wf_ldfail(w, rc, "assertion control");
 	ctls[0] = ctl;
 	ctls[1] = NULL;
 	rc = ldap_modify_ext_s(ld, dn, m->p, ctls, NULL);
 	ldap_control_free(ctl);
 	if (rc == LDAP_ASSERTION_FAILED)
-		return fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
+		return wf_fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
 		    "decided meanwhile", grant, k->id);
 	if (rc != LDAP_SUCCESS)
-		return ldfail(w, rc, "updating a finding");
+		return wf_ldfail(w, rc, "updating a finding");
 	return EX_OK;
 }
 
@@ -2366,9 +2310,9 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 
 	(void)prev;
 	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
-		return fail(w, EX_NOINPUT, "bad grant id");
+		return wf_fail(w, EX_NOINPUT, "bad grant id");
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
-	gt(now, sizeof(now), time(NULL));
+	dir_gentime(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciReviewFinding");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", grant);
@@ -2379,15 +2323,15 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 	if (note != NULL && *note != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	if (m.err)
-		st = fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, "out of memory");
 	else if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		st = EX_UNAVAILABLE;
 	else if ((rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL)) ==
 	    LDAP_ALREADY_EXISTS)
-		st = fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
+		st = wf_fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
 		    "decided meanwhile", grant, k->id);
 	else if (rc != LDAP_SUCCESS)
-		st = ldfail(w, rc, "recording a decision");
+		st = wf_ldfail(w, rc, "recording a decision");
 	dir_mods_free(&m);
 	return st;
 }
@@ -2420,7 +2364,7 @@ mark_reviewed(struct wf *w, const char *grant, time_t now)
 		return;
 	snprintf(dn, sizeof(dn), "kunciId=%s,ou=grants,%s", esc,
 	    w->cfg->directory.kunci_base);
-	gt(t, sizeof(t), now);
+	dir_gentime(t, sizeof(t), now);
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciLastReviewed", t);
 	if (!m.err && (rc = ldap_modify_ext_s(ld, dn, m.p, NULL, NULL)) !=
@@ -2472,7 +2416,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
 	if ((st = campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
 		return admin_err(c, EX_DATAERR, "campaign %s is %s: no more "
 		    "attestations", k.id, k.state);
@@ -2510,7 +2454,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 	/* Check every grant first: all or nothing. */
 	for (i = 0; i < nids; i++) {
 		if ((st = finding_load(w, &k, ids[i], &f)) != EX_OK) {
-			st = admin_err(c, st, "%s", w->err);
+			st = admin_wf_err(c, st);
 			goto out;
 		}
 		free(f.note);
@@ -2533,7 +2477,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			goto out;
 		}
 		if ((st = is_owner(c, f.resource, &ok)) != EX_OK) {
-			st = admin_err(c, st, "%s", w->err);
+			st = admin_wf_err(c, st);
 			goto out;
 		}
 		if (!ok && prev[i] == (const char *)"escalated" &&
@@ -2643,7 +2587,7 @@ resource_state(struct wf *w, const char *resource, struct crit *cr)
 	    0, NULL, NULL, NULL, 1, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "reading the resource");
+		return wf_ldfail(w, rc, "reading the resource");
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL &&
 	    dir_get(ld, e, "kunciCritical", buf, sizeof(buf)) == 0 &&
@@ -2655,7 +2599,7 @@ resource_state(struct wf *w, const char *resource, struct crit *cr)
 		return EX_OK;
 	snprintf(base, sizeof(base), "ou=grants,%s",
 	    w->cfg->directory.kunci_base);
-	gt(t, sizeof(t), time(NULL));
+	dir_gentime(t, sizeof(t), time(NULL));
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciResource=%s)(kunciStatus=active)(!(kunciNotAfter<=%s)))",
 	    esc, t);
@@ -2663,7 +2607,7 @@ resource_state(struct wf *w, const char *resource, struct crit *cr)
 	    0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return ldfail(w, rc, "counting holders");
+		return wf_ldfail(w, rc, "counting holders");
 	}
 	cr->active = ldap_count_entries(ld, res);
 	ldap_msgfree(res);
@@ -2697,7 +2641,7 @@ make_plan(struct wf *w, const struct rv_campaign *k, struct flist *l)
 			continue;
 		if ((ncr = reallocarray(cr, ncr_n + 1, sizeof(*cr))) == NULL) {
 			free(cr);
-			return fail(w, EX_OSERR, "out of memory");
+			return wf_fail(w, EX_OSERR, "out of memory");
 		}
 		cr = ncr;
 		if ((st = resource_state(w, l->f[i].resource, &cr[ncr_n])) !=
@@ -2742,7 +2686,7 @@ record_preview(struct wf *w, const struct rv_campaign *k,
 
 	*nrem = 0;
 	if ((notes = calloc(l->n + 1, sizeof(*notes))) == NULL)
-		return fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, "out of memory");
 	for (i = 0; i < l->n; i++) {
 		int rm = strcmp(l->f[i].decision, "removed") == 0;
 
@@ -2754,7 +2698,7 @@ record_preview(struct wf *w, const struct rv_campaign *k,
 		n++;
 		*nrem += rm;
 	}
-	st = i < l->n ? fail(w, EX_OSERR, "out of memory") :
+	st = i < l->n ? wf_fail(w, EX_OSERR, "out of memory") :
 	    campaign_event(w, k, "preview", actor, "preview", notes, n);
 	for (i = 0; i < n; i++)
 		free(notes[i]);
@@ -2901,7 +2845,7 @@ set_state(struct wf *w, struct rv_campaign *k, const char *from,
 	int st;
 
 	snprintf(af, sizeof(af), "(kunciState=%s)", from);
-	gt(buf, sizeof(buf), time(NULL));
+	dir_gentime(buf, sizeof(buf), time(NULL));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", to);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
@@ -2927,7 +2871,7 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 	*a = *b = 0;
 	if (now < k->deadline) {
 		admin_fmt_time(t, sizeof(t), k->deadline);
-		return fail(w, EX_DATAERR, "the deadline of %s has not "
+		return wf_fail(w, EX_DATAERR, "the deadline of %s has not "
 		    "passed (%s)", k->id, t);
 	}
 	if (cfg->review.on_silence == CFG_SILENCE_ESCALATE) {
@@ -2941,14 +2885,14 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 	}
 	st = campaign_get_event(w, k, "preview", &pt, &ids);
 	if (st == EX_NOINPUT)
-		return fail(w, EX_DATAERR, "no preview of %s yet: run "
+		return wf_fail(w, EX_DATAERR, "no preview of %s yet: run "
 		    "\"review enforce %s --dry-run\" first", k->id, k->id);
 	if (st != EX_OK)
 		return st;
 	if (now < pt + (time_t)cfg->review.grace) {
 		ldap_value_free_len(ids);
 		admin_fmt_time(t, sizeof(t), pt + (time_t)cfg->review.grace);
-		return fail(w, EX_TEMPFAIL, "the grace period of %s runs "
+		return wf_fail(w, EX_TEMPFAIL, "the grace period of %s runs "
 		    "until %s", k->id, t);
 	}
 	(void)campaign_event(w, k, "enforce", actor, "remove", NULL, 0);
@@ -2996,7 +2940,7 @@ cmd_enforce(struct admin_call *c, int argc, char **argv)
 		    "root");
 	}
 	if ((st = campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
 		return admin_err(c, EX_DATAERR, "campaign %s is %s", k.id,
 		    k.state);
@@ -3007,7 +2951,7 @@ cmd_enforce(struct admin_call *c, int argc, char **argv)
 		st = enforce(w, &k, actor_of(c), &sb, c->en, &a, &b);
 		if (st != EX_OK) {
 			sb_free(&sb);
-			return admin_err(c, st, "%s", w->err);
+			return admin_wf_err(c, st);
 		}
 		sb_puts(&c->out, sb_str(&sb));
 		sb_free(&sb);
@@ -3027,7 +2971,7 @@ cmd_enforce(struct admin_call *c, int argc, char **argv)
 	/* The dry run: what the policy would do now; nothing changes but
 	 * the record of the preview (after the deadline, once). */
 	if ((st = make_plan(w, &k, &l)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	if (cfg->review.on_silence == CFG_SILENCE_REMOVE &&
 	    time(NULL) >= k.deadline) {
 		st = record_preview(w, &k, &l, actor_of(c), &nrem);
@@ -3035,7 +2979,7 @@ cmd_enforce(struct admin_call *c, int argc, char **argv)
 			recorded = 1;
 		else if (st != EX_CANTCREAT) {
 			flist_free(&l);
-			return admin_err(c, st, "%s", w->err);
+			return admin_wf_err(c, st);
 		}
 	}
 	nrem = 0;
@@ -3115,12 +3059,12 @@ cmd_close(struct admin_call *c, int argc, char **argv)
 		    "administrator or %s may close a review",
 		    w->cfg->review.escalate_to);
 	if ((st = campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
 		return admin_err(c, EX_DATAERR, "campaign %s is %s", k.id,
 		    k.state);
 	if ((st = set_state(w, &k, "open", "closed")) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	(void)campaign_event(w, &k, "close", actor_of(c), "close", NULL, 0);
 	log_audit("review.close", "campaign", k.id, "actor", actor_of(c),
 	    "as", c->a.as, NULL);
@@ -3163,7 +3107,7 @@ tick_one(LDAP *ld, LDAPMessage *e, void *arg)
 		    0) == EX_OK) {
 			char dl[32];
 
-			gt(dl, sizeof(dl), k.deadline);
+			dir_gentime(dl, sizeof(dl), k.deadline);
 			log_audit("review.remind", "campaign", k.id, "actor",
 			    REVIEW_ACTOR, "deadline", dl, NULL);
 		}
@@ -3245,9 +3189,9 @@ rep_grant(LDAP *ld, LDAPMessage *e, void *arg)
 	dir_get(ld, e, "kunciResource", res, sizeof(res));
 	dir_get(ld, e, "kunciAccessType", type, sizeof(type));
 	dir_get(ld, e, "kunciCredential", cred, sizeof(cred));
-	admin_fmt_time(nb, sizeof(nb), get_time(ld, e, "kunciNotBefore"));
-	admin_fmt_time(na, sizeof(na), get_time(ld, e, "kunciNotAfter"));
-	t = get_time(ld, e, "kunciLastUsed");
+	admin_fmt_time(nb, sizeof(nb), dir_get_time(ld, e, "kunciNotBefore"));
+	admin_fmt_time(na, sizeof(na), dir_get_time(ld, e, "kunciNotAfter"));
+	t = dir_get_time(ld, e, "kunciLastUsed");
 	if (t != 0)
 		admin_fmt_time(lu, sizeof(lu), t);
 	else
@@ -3340,9 +3284,9 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
 		    "roles and administrators");
 	if ((st = campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	if ((st = flist_load(w, &k, NULL, &l)) != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	for (i = 0; i < 10; i++) {
 		cols[i] = list ? lcols[i] : rcols[i];
 		cols[i].header = list ? (c->en ? lh_en[i] : lh_id[i]) :
@@ -3397,7 +3341,7 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 			smap_free(&ra.idx);
 			render_table_free(ra.t);
 			flist_free(&l);
-			return admin_err(c, st, "%s", w->err);
+			return admin_wf_err(c, st);
 		}
 		if (ra.oom)
 			rc = -1;

@@ -1320,7 +1320,7 @@ visit_month(const char *month, time_t *start, time_t *end)
 static const char *
 vstate_label(const struct admin_call *c, const char *s)
 {
-	static const char *tab[][3] = {
+	static const char *const tab[][3] = {
 		{ "pending", "pending", "menunggu" },
 		{ "approved", "approved", "disetujui" },
 		{ "in", "inside", "di dalam" },
@@ -1329,12 +1329,8 @@ vstate_label(const struct admin_call *c, const char *s)
 		{ "rejected", "rejected", "ditolak" },
 		{ "cancelled", "cancelled", "dibatalkan" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (strcmp(tab[i][0], s) == 0)
-			return c->en ? tab[i][1] : tab[i][2];
-	return s;
+	return admin_tab_label(c, tab, sizeof(tab) / sizeof(tab[0]), s);
 }
 
 static const char *
@@ -1452,8 +1448,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	if ((st = visit_list(admin_wf(), f, LIST_MAX, list_one, &la)) !=
 	    EX_OK) {
 		render_table_free(la.t);
-		return c->err.len ? st : admin_err(c, st, "%s",
-		    admin_wf()->err);
+		return c->err.len ? st : admin_wf_err(c, st);
 	}
 	return emit(c, la.t);
 }
@@ -1480,7 +1475,7 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 	st = visit_submit(admin_wf(), &c->a, res, guest, org, doc, purpose,
 	    dur, arrived, note, id);
 	if (st != EX_OK && id[0] == '\0')
-		return admin_err(c, st, "%s", admin_wf()->err);
+		return admin_wf_err(c, st);
 	if (c->json) {
 		json_t *j = json_object();
 
@@ -1488,7 +1483,7 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 		out_json(&c->out, j);
 	} else
 		sb_printf(&c->out, "%s\n", id);
-	return st == EX_OK ? EX_OK : admin_err(c, st, "%s", admin_wf()->err);
+	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
 
 static int
@@ -1531,7 +1526,7 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	else
 		st = visit_checkout(w, &c->a, pos[0], 1, note, 1);
 	if (st != EX_OK)
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	return EX_OK;
 }
 
@@ -1601,7 +1596,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_OSERR, "out of memory");
 	if ((st = visit_load(w, pos[0], v)) != EX_OK) {
 		free(v);
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	}
 	if (!admin_sees_all(c) && strcmp(v->requester, c->a.p.uid) != 0 &&
 	    strcmp(v->escort, c->a.p.uid) != 0) {
@@ -1610,7 +1605,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	}
 	if ((st = visit_events(w, v, &ev, &n)) != EX_OK) {
 		free(v);
-		return admin_err(c, st, "%s", w->err);
+		return admin_wf_err(c, st);
 	}
 	if (c->json) {
 		json_t *j = json_object(), *je = json_array();
@@ -1888,7 +1883,7 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 	    "(kunciCreated>=%s)(!(kunciCreated>=%s)))", a, b);
 	if ((st = visit_list(admin_wf(), f, LIST_MAX, report_one, r)) !=
 	    EX_OK) {
-		st = admin_err(c, st, "%s", admin_wf()->err);
+		st = admin_wf_err(c, st);
 		goto out;
 	}
 	if (c->json || (format != NULL && strcmp(format, "json") == 0)) {
