@@ -96,7 +96,7 @@ $(MODULE): $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o \
 	    $(LDFLAGS) -o $@.tmp $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o -lpam
 	mv -f $@.tmp $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HDRS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(SANLD) $(LDFLAGS) -o $@ \
 	    $< $(LIB) $(PKG_LIBS) -lcmocka -ldl -lpthread

@@ -9,48 +9,9 @@
 
 #include "util.h"
 
-static int	npass, nfail;
+#include "check.h"
 
-static void
-check(int ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	printf("FAIL %s:%d: %s\n", file, line, what);
-}
 
-static void
-check_ll(long long got, long long want, const char *what, const char *file,
-    int line)
-{
-	if (got == want) {
-		npass++;
-		return;
-	}
-	nfail++;
-	printf("FAIL %s:%d: %s: got %lld, want %lld\n", file, line, what, got,
-	    want);
-}
-
-static void
-check_str(const char *got, const char *want, const char *what,
-    const char *file, int line)
-{
-	if (got != NULL && want != NULL && strcmp(got, want) == 0) {
-		npass++;
-		return;
-	}
-	nfail++;
-	printf("FAIL %s:%d: %s: got \"%s\", want \"%s\"\n", file, line, what,
-	    got != NULL ? got : "(null)", want != NULL ? want : "(null)");
-}
-
-#define CHECK(c)	check((c), #c, __FILE__, __LINE__)
-#define CHECK_LL(a, b)	check_ll((a), (b), #a, __FILE__, __LINE__)
-#define CHECK_STR(a, b)	check_str((a), (b), #a, __FILE__, __LINE__)
 
 /* parse ok: want seconds and business flag */
 static void
