@@ -12,7 +12,7 @@
 
 static int	npass, nfail;
 
-static void
+static void __attribute__((unused))
 check(int ok, const char *what, const char *file, int line)
 {
 	if (ok) {
@@ -23,7 +23,7 @@ check(int ok, const char *what, const char *file, int line)
 	printf("FAIL %s:%d: %s\n", file, line, what);
 }
 
-static void
+static void __attribute__((unused))
 check_ll(long long got, long long want, const char *what, const char *file,
     int line)
 {
@@ -36,7 +36,7 @@ check_ll(long long got, long long want, const char *what, const char *file,
 	    want);
 }
 
-static void
+static void __attribute__((unused))
 check_str(const char *got, const char *want, const char *what,
     const char *file, int line)
 {
