@@ -85,6 +85,8 @@ main(int argc, char *argv[])
 	    proto_recv(fd, &type, &b, 2000) != PROTO_OK ||
 	    type != PROTO_T_ANSWER || proto_answer_decode(&b, &a) != PROTO_OK) {
 		fprintf(stderr, "no answer\n");
+		pbuf_free(&b);
+		close(fd);
 		return 1;
 	}
 	printf("%s resource=%s grant=%s\n%s\n", dname(a.decision), a.resource,
