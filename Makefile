@@ -132,9 +132,13 @@ asan: deps
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
 
+# varFuncNullUB: log_audit()'s key/value list ends with NULL.  glibc
+# defines NULL as ((void *)0), and log.h marks the function with the
+# sentinel attribute so gcc checks every call's terminator.
 analyze:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --inline-suppr -D_GNU_SOURCE -Iagent agent pam_module
+	    --suppress=varFuncNullUB --inline-suppr -D_GNU_SOURCE -Iagent \
+	    agent pam_module
 
 bench: deps all $(BENCHES) $(TOOLS)
 	@BUILD=$(BUILD) bench/run

@@ -45,7 +45,7 @@ void	fatalx(const char *, ...)
  * are truncated at a pair boundary and end with "truncated=1".
  */
 #define LOG_AUDIT_MAX	4096
-void	log_audit(const char *event, ...);
+void	log_audit(const char *event, ...) __attribute__((sentinel));
 void	log_vaudit(const char *event, va_list);
 
 /*
