@@ -2211,34 +2211,53 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 /* ------------------------------------------------------------ attest */
 
 /* Is the caller the access owner of resource (directly or by group)? */
+/*
+ * The resource entry named resource, with attrs: EX_OK with *res to free
+ * (NULL when the name cannot be a resource: nothing matches it), or an
+ * error with w->err set.
+ */
 static int
-is_owner(struct admin_call *c, const char *resource, int *yes)
+read_resource(struct wf *w, const char *resource, char **attrs, LDAP **ldp,
+    LDAPMessage **res)
 {
-	struct wf *w = admin_wf();
 	char base[DIR_DN_MAX], esc[3 * DIR_NAME_MAX + 1],
-	    filter[3 * DIR_NAME_MAX + 64], err[256], *o;
-	char *attrs[] = { U("kunciAccessOwner"), NULL };
-	struct berval **v;
-	LDAPMessage *res = NULL, *e;
-	LDAP *ld;
-	int rc, i, n, m;
+	    filter[3 * DIR_NAME_MAX + 64];
+	int rc;
 
-	*yes = 0;
+	*res = NULL;
 	if (ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
 		return EX_OK;
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+	if ((*ldp = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	snprintf(base, sizeof(base), "ou=resources,%s",
 	    w->cfg->directory.kunci_base);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciManagedResource)"
 	    "(kunciName=%s))", esc);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
-	    0, NULL, NULL, NULL, 1, &res);
+	rc = ldap_search_ext_s(*ldp, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
+	    0, NULL, NULL, NULL, 1, res);
 	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
+		ldap_msgfree(*res);
+		*res = NULL;
 		return wf_ldfail(w, rc, "reading the resource");
 	}
-	if ((e = ldap_first_entry(ld, res)) != NULL &&
+	return EX_OK;
+}
+
+static int
+is_owner(struct admin_call *c, const char *resource, int *yes)
+{
+	struct wf *w = admin_wf();
+	char err[256], *o;
+	char *attrs[] = { U("kunciAccessOwner"), NULL };
+	struct berval **v;
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld = NULL;
+	int rc, i, n, m;
+
+	*yes = 0;
+	if ((rc = read_resource(w, resource, attrs, &ld, &res)) != EX_OK)
+		return rc;
+	if (res != NULL && (e = ldap_first_entry(ld, res)) != NULL &&
 	    (v = ldap_get_values_len(ld, e, "kunciAccessOwner")) != NULL) {
 		n = ldap_count_values_len(v);
 		for (i = 0; i < n && !*yes; i++) {
@@ -2575,27 +2594,18 @@ resource_state(struct wf *w, const char *resource, struct crit *cr)
 
 	memset(cr, 0, sizeof(*cr));
 	u_strlcpy(cr->name, resource, sizeof(cr->name));
-	if (ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
+	if ((rc = read_resource(w, resource, rattrs, &ld, &res)) != EX_OK)
+		return rc;
+	if (res == NULL)
 		return EX_OK;
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	snprintf(base, sizeof(base), "ou=resources,%s",
-	    w->cfg->directory.kunci_base);
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciManagedResource)"
-	    "(kunciName=%s))", esc);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, rattrs,
-	    0, NULL, NULL, NULL, 1, &res);
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the resource");
-	}
 	if ((e = ldap_first_entry(ld, res)) != NULL &&
 	    dir_get(ld, e, "kunciCritical", buf, sizeof(buf)) == 0 &&
 	    strcasecmp(buf, "TRUE") == 0)
 		cr->critical = 1;
 	ldap_msgfree(res);
 	res = NULL;
-	if (!cr->critical)
+	if (!cr->critical ||
+	    ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
 		return EX_OK;
 	snprintf(base, sizeof(base), "ou=grants,%s",
 	    w->cfg->directory.kunci_base);
