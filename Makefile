@@ -80,20 +80,22 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 	    $(LIB) $(PKG_LIBS) -lpthread
 	mv -f $@.tmp $@
 
-# The module: libc, libpam and the codec only, compiled position-independent
-# on its own (no LDAP, OpenSSL or libconfig inside sshd).
+# The module: libc, libpam, the codec, the decision and the gate-table
+# reader only, compiled position-independent on its own (no LDAP, OpenSSL
+# or libconfig inside sshd).
+MODOBJS	= $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o \
+	  $(BUILD)/pic/decide.o $(BUILD)/pic/gtab.o
 $(BUILD)/pic/%.o: pam_module/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
-$(BUILD)/pic/proto.o: agent/proto.c agent/proto.h
+$(BUILD)/pic/%.o: agent/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(MODULE): $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o \
-	    pam_module/pam_kunci.map
+$(MODULE): $(MODOBJS) pam_module/pam_kunci.map
 	$(CC) $(KCFLAGS) -shared -fPIC $(LDHARDEN) $(SANLD) \
 	    -Wl,--no-undefined -Wl,--version-script=pam_module/pam_kunci.map \
-	    $(LDFLAGS) -o $@.tmp $(BUILD)/pic/pam_kunci.o $(BUILD)/pic/proto.o -lpam
+	    $(LDFLAGS) -o $@.tmp $(MODOBJS) -lpam
 	mv -f $@.tmp $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HDRS) $(wildcard tests/unit/*.h)

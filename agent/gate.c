@@ -24,6 +24,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,8 +43,10 @@
 #include <ldap.h>
 
 #include "cfg.h"
+#include "decide.h"
 #include "gate.h"
 #include "gindex.h"
+#include "gtab_build.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -78,97 +82,29 @@ static struct {
 	pthread_cond_t		 lu_cv;
 	char			*lu_q[LU_QMAX];
 	size_t			 lu_head, lu_n;
+	/* the gate table (gtab.h) and the note socket */
+	pthread_mutex_t		 tab_mtx;
+	pthread_cond_t		 tab_cv;
+	int			 tab_dirty;	/* the index changed */
+	int			 tab_kick;	/* the online flag changed */
+	struct gtab_hdr		*tab_hdr;	/* the published file's */
+	char			 tab_path[4096];
+	char			 note_path[4096];
+	int			 nfd;
+	pthread_t		 tab_thr, note_thr;
+	int			 tab_started, note_started;
 } G = {
 	.qfd = -1,
+	.nfd = -1,
 	.stop_pipe = { -1, -1 },
 	.lock = PTHREAD_RWLOCK_INITIALIZER,
 	.lu_mtx = PTHREAD_MUTEX_INITIALIZER,
 	.lu_cv = PTHREAD_COND_INITIALIZER,
+	.tab_mtx = PTHREAD_MUTEX_INITIALIZER,
+	.tab_cv = PTHREAD_COND_INITIALIZER,
 };
 
 /* ---------------------------------------------------------------- decide */
-
-/* Why a grant does not allow; the higher, the closer to an allow. */
-enum why {
-	W_NONE = 0,		/* no grant at all */
-	W_STATUS_OTHER,
-	W_REVOKED,
-	W_EXPIRED_STATUS,
-	W_SUSPENDED,
-	W_EXPIRED,		/* now >= not-after */
-	W_NOT_YET,		/* now < not-before */
-	W_BAD_WINDOW,
-	W_WINDOW,		/* outside its time window */
-	W_ALLOW
-};
-
-static const char *
-why_text(enum why w)
-{
-	switch (w) {
-	case W_NONE:
-		return "no grant";
-	case W_STATUS_OTHER:
-		return "grant status unknown";
-	case W_REVOKED:
-		return "grant revoked";
-	case W_EXPIRED_STATUS:
-		return "grant expired";
-	case W_SUSPENDED:
-		return "grant suspended";
-	case W_EXPIRED:
-		return "grant expired (not-after passed)";
-	case W_NOT_YET:
-		return "grant not yet valid";
-	case W_BAD_WINDOW:
-		return "bad time window";
-	case W_WINDOW:
-		return "outside the grant's time window";
-	case W_ALLOW:
-		return "active grant";
-	}
-	return "?";
-}
-
-static enum why
-judge(const struct gindex_grant *g, time_t now, const struct tm *tm)
-{
-	switch (g->status) {
-	case GINDEX_ACTIVE:
-		break;
-	case GINDEX_REVOKED:
-		return W_REVOKED;
-	case GINDEX_EXPIRED:
-		return W_EXPIRED_STATUS;
-	case GINDEX_SUSPENDED:
-		return W_SUSPENDED;
-	default:
-		return W_STATUS_OTHER;
-	}
-	if ((int64_t)now >= g->not_after)
-		return W_EXPIRED;
-	if ((int64_t)now < g->not_before)
-		return W_NOT_YET;
-	if (g->badwin)
-		return W_BAD_WINDOW;
-	if (!gindex_in_window(g, tm))
-		return W_WINDOW;
-	return W_ALLOW;
-}
-
-/* A login name as pam_kunci may send it: 1..PROTO_NAME_MAX, no control. */
-static int
-valid_name(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > PROTO_NAME_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
-			return 0;
-	return 1;
-}
 
 static int
 is_unmanaged(const char *user)
@@ -178,33 +114,6 @@ is_unmanaged(const char *user)
 	for (i = 0; i < G.cfg->login.nunmanaged; i++)
 		if (strcmp(G.cfg->login.unmanaged[i], user) == 0)
 			return 1;
-	return 0;
-}
-
-/* Expand a services[].resource template ("%h" = host); -1 if too long. */
-static int
-expand(const char *tmpl, const char *host, char *dst, size_t dstsz)
-{
-	size_t n = 0, l;
-	const char *s;
-
-	for (s = tmpl; *s != '\0'; s++) {
-		if (s[0] == '%' && s[1] == 'h') {
-			l = strlen(host);
-			if (n + l >= dstsz)
-				return -1;
-			memcpy(dst + n, host, l);
-			n += l;
-			s++;
-			continue;
-		}
-		if (s[0] == '%' && s[1] == '%')
-			s++;
-		if (n + 1 >= dstsz)
-			return -1;
-		dst[n++] = *s;
-	}
-	dst[n] = '\0';
 	return 0;
 }
 
@@ -236,53 +145,68 @@ offline_policy(const char *res, enum cfg_offline *mode, int64_t *max_age)
 	}
 }
 
-static void
-setmsg(struct proto_answer *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* The message shown to the user (truncated to PROTO_MSG_MAX). */
-static void
-setmsg(struct proto_answer *a, const char *fmt, ...)
+/* decide.h's source over the live index (caller holds G.lock). */
+static int
+ix_unmanaged(void *arg, const char *user)
 {
-	va_list ap;
+	(void)arg;
+	return is_unmanaged(user);
+}
 
-	va_start(ap, fmt);
-	vsnprintf(a->message, sizeof(a->message), fmt, ap);
-	va_end(ap);
+static const char *
+ix_service(void *arg, const char *service)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < G.cfg->login.nservices; i++)
+		if (strcmp(G.cfg->login.services[i].service, service) == 0)
+			return G.cfg->login.services[i].resource;
+	return NULL;
+}
+
+static int
+ix_has_person(void *arg, const char *uid)
+{
+	(void)arg;
+	return gindex_has_person(G.ix, uid);
+}
+
+static int
+ix_grants(void *arg, const char *user, const char *res,
+    int (*fn)(void *, const struct kd_grant *), void *fnarg)
+{
+	struct gindex_grant *g;
+	struct kd_grant k;
+
+	(void)arg;
+	for (g = gindex_lookup(G.ix, user, res); g != NULL; g = g->key_next) {
+		if (!gindex_grant_is(g, user, res))
+			continue;
+		k.status = g->status;
+		k.badwin = g->badwin;
+		k.not_before = g->not_before;
+		k.not_after = g->not_after;
+		k.win = g->win;
+		k.nwin = g->nwin;
+		k.id = g->id;
+		k.ref = g;
+		if (fn(fnarg, &k))
+			break;
+	}
+	return 0;
 }
 
 static void
-set_message(struct proto_answer *a, const char *res)
+ix_source(struct kd_source *src)
 {
-	int en = G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN;
-
-	switch (a->decision) {
-	case PROTO_DENY:
-		if (en)
-			setmsg(a, "kunci: you have no active access grant for "
-			    "%s. Request one with: kuncictl request submit "
-			    "--resource %s --type account --reason TEXT", res,
-			    res);
-		else
-			setmsg(a, "kunci: Anda tidak memiliki izin akses aktif "
-			    "untuk %s. Ajukan dengan: kuncictl request submit "
-			    "--resource %s --type account --reason TEKS", res,
-			    res);
-		break;
-	case PROTO_UNKNOWN:
-		setmsg(a, "%s", en ? "kunci: this account is not known to "
-		    "kunci; access is denied." : "kunci: akun ini tidak "
-		    "dikenal kunci; akses ditolak.");
-		break;
-	case PROTO_UNAVAIL:
-		setmsg(a, "%s", en ? "kunci: access cannot be checked right "
-		    "now; try again later." : "kunci: akses tidak dapat "
-		    "diperiksa saat ini; coba lagi nanti.");
-		break;
-	default:
-		a->message[0] = '\0';
-		break;
-	}
+	memset(src, 0, sizeof(*src));
+	src->lang_en = G.cfg->agent.language == CFG_LANG_EN;
+	src->hostname = G.hostname;
+	src->unmanaged = ix_unmanaged;
+	src->service = ix_service;
+	src->has_person = ix_has_person;
+	src->grants = ix_grants;
 }
 
 static void
@@ -299,143 +223,116 @@ lu_enqueue(const char *dn)
 	pthread_mutex_unlock(&G.lu_mtx);
 }
 
+/*
+ * An allowed login used grant g: queue a last-used write when the stored
+ * time is older than the granularity and none is queued.  Called under the
+ * read lock; returns a copy of the DN to queue after unlocking, or NULL.
+ */
+static char *
+lu_touch(struct gindex_grant *g, time_t now)
+{
+	int64_t gran = G.cfg->login.last_used_granularity, prev;
+
+	prev = __atomic_load_n(&g->lu_queued, __ATOMIC_RELAXED);
+	if ((int64_t)now - g->last_used >= gran && (int64_t)now - prev >= gran &&
+	    __atomic_compare_exchange_n(&g->lu_queued, &prev, (int64_t)now, 0,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return strdup(g->dn);
+	return NULL;
+}
+
+/* One audit record per decision, whichever path made it. */
+static void
+audit_login(const struct proto_query *q, const struct kd_result *r,
+    const char *via)
+{
+	const char *user = q->user;
+
+	if (!r->known && (G.ctx == NULL || !G.ctx->debug))
+		user = "(unknown)";
+	log_audit(r->decision == PROTO_ALLOW || r->decision == PROTO_IGNORE ?
+	    "login.allow" : "login.deny",
+	    "user", user, "service", q->service, "rhost", q->rhost,
+	    "tty", q->tty, "resource", r->resource, "grant", r->grant,
+	    "decision", kd_decision_name(r->decision),
+	    "reason", r->reason != NULL ? r->reason : "", "via", via,
+	    (char *)NULL);
+}
+
 void
 gate_decide(const struct proto_query *q, struct proto_answer *a)
 {
-	char res[PROTO_FIELD_MAX + 1], gid[PROTO_FIELD_MAX + 1] = "";
 	char reasonbuf[128], *ludn = NULL;
-	const char *reason = "", *host, *user_log = q->user;
-	struct gindex_grant *g;
-	enum why w, best = W_NONE;
+	struct kd_source src;
+	struct kd_result r;
+	struct kd_when t;
 	enum cfg_offline mode;
-	int64_t max_age, gran, prev;
+	int64_t max_age;
 	time_t now = time(NULL);
 	struct tm tm;
-	size_t i;
-	int known = 1;
 
 	memset(a, 0, sizeof(*a));
-	a->decision = PROTO_DENY;
-	res[0] = '\0';
-
+	memset(&r, 0, sizeof(r));
+	r.decision = PROTO_UNAVAIL;
+	r.known = 1;
 	if (G.cfg == NULL) {
-		a->decision = PROTO_UNAVAIL;
-		reason = "login gate not started";
+		r.reason = "login gate not started";
 		goto out;
 	}
-	/* Checked before anything else, and never near LDAP. */
-	if (!valid_name(q->user)) {
-		reason = "invalid user name";
-		known = 0;
+	ix_source(&src);
+	if (kd_begin(&src, q, &r) == 1)
 		goto out;
-	}
-	if (is_unmanaged(q->user)) {
-		a->decision = PROTO_IGNORE;
-		reason = "unmanaged account";
-		goto out;
-	}
-	if (q->resource[0] != '\0')
-		snprintf(res, sizeof(res), "%s", q->resource);
-	else {
-		host = q->host[0] != '\0' ? q->host : G.hostname;
-		for (i = 0; i < G.cfg->login.nservices; i++)
-			if (strcmp(G.cfg->login.services[i].service,
-			    q->service) == 0)
-				break;
-		if (i == G.cfg->login.nservices) {
-			reason = "no resource configured for the service";
-			goto out;
-		}
-		if (expand(G.cfg->login.services[i].resource, host, res,
-		    sizeof(res)) == -1) {
-			reason = "resource name too long";
-			res[0] = '\0';
-			goto out;
-		}
-	}
 	localtime_r(&now, &tm);
+	t.now = now;
+	t.wday = tm.tm_wday;
+	t.minute = tm.tm_hour * 60 + tm.tm_min;
 
 	pthread_rwlock_rdlock(&G.lock);
 	if (G.ix == NULL) {
 		pthread_rwlock_unlock(&G.lock);
-		a->decision = PROTO_UNAVAIL;
-		reason = "no grant index (directory not reached yet)";
+		r.decision = PROTO_UNAVAIL;
+		r.reason = "no grant index (directory not reached yet)";
 		goto out;
 	}
 	if (!G.online) {
-		offline_policy(res, &mode, &max_age);
+		offline_policy(r.resource, &mode, &max_age);
 		if (mode == CFG_OFFLINE_DENY) {
 			pthread_rwlock_unlock(&G.lock);
-			a->decision = PROTO_UNAVAIL;
-			reason = "directory unreachable (offline policy deny)";
+			r.decision = PROTO_UNAVAIL;
+			r.reason = "directory unreachable (offline policy deny)";
 			goto out;
 		}
 		if ((int64_t)(now - G.synced_at) > max_age) {
 			pthread_rwlock_unlock(&G.lock);
-			a->decision = PROTO_UNAVAIL;
-			reason = "directory unreachable and the cache is older "
+			r.decision = PROTO_UNAVAIL;
+			r.reason = "directory unreachable and the cache is older "
 			    "than offline_max_age";
 			goto out;
 		}
 	}
-	if (!gindex_has_person(G.ix, q->user)) {
-		pthread_rwlock_unlock(&G.lock);
-		a->decision = PROTO_UNKNOWN;
-		reason = "unknown user";
-		known = 0;
-		goto out;
-	}
-	for (g = gindex_lookup(G.ix, q->user, res); g != NULL;
-	    g = g->key_next) {
-		if (!gindex_grant_is(g, q->user, res))
-			continue;
-		w = judge(g, now, &tm);
-		if (w > best) {
-			best = w;
-			snprintf(gid, sizeof(gid), "%s", g->id);
-		}
-		if (w == W_ALLOW) {
-			gran = G.cfg->login.last_used_granularity;
-			prev = __atomic_load_n(&g->lu_queued,
-			    __ATOMIC_RELAXED);
-			if ((int64_t)now - g->last_used >= gran &&
-			    (int64_t)now - prev >= gran &&
-			    __atomic_compare_exchange_n(&g->lu_queued, &prev,
-			    (int64_t)now, 0, __ATOMIC_RELAXED,
-			    __ATOMIC_RELAXED))
-				ludn = strdup(g->dn);
-			break;
+	(void)kd_finish(&src, q->user, &t, &r);	/* the index never fails */
+	if (r.decision == PROTO_ALLOW) {
+		ludn = lu_touch(r.allow_ref, now);
+		if (!G.online) {
+			snprintf(reasonbuf, sizeof(reasonbuf),
+			    "active grant (offline cache, %lld s old)",
+			    (long long)(now - G.synced_at));
+			r.reason = reasonbuf;
 		}
 	}
-	if (best == W_ALLOW)
-		a->decision = PROTO_ALLOW;
-	if (!G.online && best == W_ALLOW) {
-		snprintf(reasonbuf, sizeof(reasonbuf),
-		    "active grant (offline cache, %lld s old)",
-		    (long long)(now - G.synced_at));
-		reason = reasonbuf;
-	} else
-		reason = why_text(best);
 	pthread_rwlock_unlock(&G.lock);
 	if (ludn != NULL) {
 		lu_enqueue(ludn);
 		free(ludn);
 	}
 out:
-	snprintf(a->resource, sizeof(a->resource), "%s", res);
-	snprintf(a->grant, sizeof(a->grant), "%s", gid);
-	set_message(a, res);
-	if (!known && (G.ctx == NULL || !G.ctx->debug))
-		user_log = "(unknown)";
-	log_audit(a->decision == PROTO_ALLOW || a->decision == PROTO_IGNORE ?
-	    "login.allow" : "login.deny",
-	    "user", user_log, "service", q->service, "rhost", q->rhost,
-	    "tty", q->tty, "resource", res, "grant", gid,
-	    "decision", a->decision == PROTO_ALLOW ? "allow" :
-	    a->decision == PROTO_IGNORE ? "ignore" :
-	    a->decision == PROTO_UNKNOWN ? "unknown" :
-	    a->decision == PROTO_UNAVAIL ? "unavail" : "deny",
-	    "reason", reason, (char *)NULL);
+	a->decision = r.decision;
+	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
+	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
+	kd_message(r.decision, G.cfg != NULL &&
+	    G.cfg->agent.language == CFG_LANG_EN, r.resource, a->message,
+	    sizeof(a->message));
+	audit_login(q, &r, "query");
 }
 
 static void	nap(int);
@@ -505,6 +402,369 @@ worker_main(void *arg)
 		close(fd);
 	}
 	return NULL;
+}
+
+/* ------------------------------------------------------------ gate table */
+
+/*
+ * The index changed (dirty) or only the online flag did: wake the table
+ * thread.  Never blocks on anything but the table mutex.
+ */
+static void
+tab_changed(int dirty)
+{
+	pthread_mutex_lock(&G.tab_mtx);
+	if (dirty)
+		G.tab_dirty = 1;
+	else
+		G.tab_kick = 1;
+	pthread_cond_signal(&G.tab_cv);
+	pthread_mutex_unlock(&G.tab_mtx);
+}
+
+/*
+ * The live header: online flag, and how long the UTC offset of
+ * agent.timezone (TZ) holds.  Around a change of offset (daylight saving)
+ * nothing is vouched for, so the module asks the socket meanwhile.
+ */
+static void
+tab_live(uint32_t *flags, int64_t *until, int32_t *off)
+{
+	time_t now = time(NULL), later = now + GTAB_LIVE + 1;
+	struct tm a, b;
+
+	pthread_rwlock_rdlock(&G.lock);
+	*flags = G.online ? GTAB_F_ONLINE : 0;
+	pthread_rwlock_unlock(&G.lock);
+	localtime_r(&now, &a);
+	localtime_r(&later, &b);
+	*off = (int32_t)a.tm_gmtoff;
+	*until = a.tm_gmtoff == b.tm_gmtoff ? (int64_t)now + GTAB_LIVE : 0;
+}
+
+/* Build and publish the table from the live index; 0 or -1. */
+static int
+tab_publish(void)
+{
+	const char *svc[64], *tmpl[64];
+	struct gtab_policy pol;
+	struct gtab_hdr *h;
+	unsigned char *buf = NULL;
+	size_t len = 0, i;
+	uint32_t flags;
+	int64_t until;
+	int32_t off;
+	int r = -1;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.lang_en = G.cfg->agent.language == CFG_LANG_EN;
+	pol.hostname = G.hostname;
+	pol.unmanaged = G.cfg->login.unmanaged;
+	pol.nunmanaged = G.cfg->login.nunmanaged;
+	if (G.cfg->login.nservices > 64)
+		return -1;	/* cfg.c bounds the list well below this */
+	for (i = 0; i < G.cfg->login.nservices; i++) {
+		svc[i] = G.cfg->login.services[i].service;
+		tmpl[i] = G.cfg->login.services[i].resource;
+	}
+	pol.service = svc;
+	pol.tmpl = tmpl;
+	pol.nservices = G.cfg->login.nservices;
+	pthread_rwlock_rdlock(&G.lock);
+	if (G.ix != NULL)
+		r = gtab_build(G.ix, &pol, &buf, &len);
+	pthread_rwlock_unlock(&G.lock);
+	if (r == -1)
+		return -1;
+	tab_live(&flags, &until, &off);
+	gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until, off);
+	h = gtab_publish(G.tab_path, buf, len);
+	free(buf);
+	if (h == NULL) {
+		log_warn("gate table: %s", G.tab_path);
+		return -1;
+	}
+	gtab_unmap(G.tab_hdr);
+	G.tab_hdr = h;
+	return 0;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The table thread: republishes after changes, at most every
+ * max(TAB_GAP_MS, 2 x the last build) so a burst of directory changes
+ * (a bulk load) costs a bounded share of a CPU, and refreshes the live
+ * header every second.
+ */
+#define TAB_GAP_MS	20
+
+static void *
+tab_main(void *arg)
+{
+	struct timespec ts;
+	int64_t last = 0, cost = 0, t0, wait;
+	uint32_t flags;
+	int64_t until;
+	int32_t off;
+	int dirty, failed = 0;
+
+	(void)arg;
+	pthread_mutex_lock(&G.tab_mtx);
+	while (!G.stopping) {
+		if (!G.tab_dirty && !G.tab_kick) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			(void)pthread_cond_timedwait(&G.tab_cv, &G.tab_mtx,
+			    &ts);
+		}
+		if (G.stopping)
+			break;
+		dirty = G.tab_dirty;
+		G.tab_dirty = 0;
+		G.tab_kick = 0;
+		pthread_mutex_unlock(&G.tab_mtx);
+		if (dirty) {
+			wait = last + (2 * cost > TAB_GAP_MS ? 2 * cost :
+			    TAB_GAP_MS) - mono_ms();
+			if (wait > 0) {
+				ts.tv_sec = wait / 1000;
+				ts.tv_nsec = (wait % 1000) * 1000000;
+				nanosleep(&ts, NULL);
+			}
+			/* changes during the nap are in this build */
+			pthread_mutex_lock(&G.tab_mtx);
+			G.tab_dirty = 0;
+			pthread_mutex_unlock(&G.tab_mtx);
+			t0 = mono_ms();
+			if (tab_publish() == -1) {
+				if (!failed)
+					log_warnx("gate table: not published; "
+					    "logins go through the query "
+					    "socket");
+				failed = 1;
+				/* try again within a second */
+				pthread_mutex_lock(&G.tab_mtx);
+				G.tab_dirty = 1;
+				pthread_mutex_unlock(&G.tab_mtx);
+				ts.tv_sec = 1;
+				ts.tv_nsec = 0;
+				nanosleep(&ts, NULL);
+			} else
+				failed = 0;
+			last = mono_ms();
+			cost = last - t0;
+		} else if (G.tab_hdr != NULL) {
+			tab_live(&flags, &until, &off);
+			gtab_set_live(G.tab_hdr, flags, until, off);
+		}
+		pthread_mutex_lock(&G.tab_mtx);
+	}
+	pthread_mutex_unlock(&G.tab_mtx);
+	return NULL;
+}
+
+/* Withdraw the table: readers that mapped it see it stale at once. */
+static void
+tab_withdraw(void)
+{
+	if (G.tab_hdr != NULL) {
+		gtab_set_live(G.tab_hdr, 0, 0, 0);
+		gtab_unmap(G.tab_hdr);
+		G.tab_hdr = NULL;
+	}
+	if (G.tab_path[0] != '\0')
+		(void)unlink(G.tab_path);
+}
+
+/*
+ * A note from pam_kunci.so: a decision it made from the table.  Audit it
+ * (via=table) and note the grant's use for kunciLastUsed.
+ */
+static void
+handle_note(const struct proto_note *n)
+{
+	struct kd_result r;
+	struct gindex_grant *g;
+	char *ludn = NULL;
+	time_t now = time(NULL);
+
+	memset(&r, 0, sizeof(r));
+	r.decision = n->decision;
+	r.reason = n->reason;
+	r.known = n->decision != PROTO_UNKNOWN;
+	snprintf(r.resource, sizeof(r.resource), "%s", n->resource);
+	snprintf(r.grant, sizeof(r.grant), "%s", n->grant);
+	if (n->decision == PROTO_ALLOW) {
+		pthread_rwlock_rdlock(&G.lock);
+		for (g = G.ix != NULL ? gindex_lookup(G.ix, n->q.user,
+		    n->resource) : NULL; g != NULL; g = g->key_next)
+			if (gindex_grant_is(g, n->q.user, n->resource) &&
+			    strcmp(g->id, n->grant) == 0 &&
+			    g->status == GINDEX_ACTIVE) {
+				ludn = lu_touch(g, now);
+				break;
+			}
+		pthread_rwlock_unlock(&G.lock);
+		if (ludn != NULL) {
+			lu_enqueue(ludn);
+			free(ludn);
+		}
+	}
+	audit_login(&n->q, &r, "table");
+}
+
+/* Read every queued note; only uid 0 and kuncid's own uid are heard. */
+static void
+drain_notes(void)
+{
+	unsigned char buf[PROTO_HDR_LEN + PROTO_QUERY_MAX + 1];
+	union {
+		struct cmsghdr	h;
+		char		b[CMSG_SPACE(sizeof(struct ucred))];
+	} cm;
+	struct msghdr mh;
+	struct iovec iov;
+	struct cmsghdr *c;
+	struct ucred uc;
+	struct proto_note n;
+	struct pbuf b;
+	uint32_t type, len;
+	ssize_t got;
+	int have;
+
+	pbuf_init(&b, PROTO_QUERY_MAX);
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof(cm.b);
+		if ((got = recvmsg(G.nfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC))
+		    == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("note socket: recvmsg");
+			break;
+		}
+		have = 0;
+		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET &&
+			    c->cmsg_type == SCM_CREDENTIALS &&
+			    c->cmsg_len == CMSG_LEN(sizeof(uc))) {
+				memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+				have = 1;
+			}
+		if (!have || (uc.uid != 0 && uc.uid != G.ctx->uid)) {
+			log_warnx("note socket: refused a note from uid %d",
+			    have ? (int)uc.uid : -1);
+			continue;
+		}
+		if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+		    (size_t)got < PROTO_HDR_LEN ||
+		    proto_hdr_parse(buf, PROTO_QUERY_MAX, &type, &len) !=
+		    PROTO_OK || type != PROTO_T_NOTE ||
+		    (size_t)len != (size_t)got - PROTO_HDR_LEN ||
+		    pbuf_set(&b, buf + PROTO_HDR_LEN, len) != PROTO_OK ||
+		    proto_note_decode(&b, &n) != PROTO_OK ||
+		    !kd_valid_name(n.q.user)) {
+			log_warnx("note socket: malformed note from pid %d",
+			    (int)uc.pid);
+			continue;
+		}
+		handle_note(&n);
+	}
+	pbuf_free(&b);
+}
+
+static void *
+note_main(void *arg)
+{
+	struct pollfd pfd[2];
+
+	(void)arg;
+	pfd[0].fd = G.nfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = G.stop_pipe[0];
+	pfd[1].events = POLLIN;
+	while (!G.stopping) {
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno != EINTR) {
+				log_warn("note socket: poll");
+				nap(1);
+			}
+			continue;
+		}
+		if (pfd[0].revents & POLLIN)
+			drain_notes();
+		if (pfd[1].revents)
+			break;
+	}
+	drain_notes();	/* what was queued before the stop is audited */
+	return NULL;
+}
+
+/* The note socket: a datagram socket that hears the sender's uid. */
+static int
+note_listen(const char *path)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd, on = 1;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warnx("%s exists and is not a socket", path);
+			return -1;
+		}
+		(void)unlink(path);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0666) == -1) {
+		log_warn("note socket %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The table and note paths: beside the query socket (gtab.h). */
+static int
+tab_paths(void)
+{
+	const char *q = G.cfg->agent.query_socket, *sl = strrchr(q, '/');
+	int dl = sl == NULL ? 0 : (int)(sl - q);
+
+	if (sl == NULL ||
+	    snprintf(G.tab_path, sizeof(G.tab_path), "%.*s/%s", dl, q,
+	    GTAB_NAME) >= (int)sizeof(G.tab_path) ||
+	    snprintf(G.note_path, sizeof(G.note_path), "%.*s/%s", dl, q,
+	    GTAB_NOTE_NAME) >= (int)sizeof(G.note_path)) {
+		log_warnx("query_socket path unusable for the gate table");
+		return -1;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------- snapshot */
@@ -755,6 +1015,7 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 			apply_entry(G.ix, s->ld, e, u);
 			pthread_rwlock_unlock(&G.lock);
 			s->dirty = 1;
+			tab_changed(1);
 		}
 		break;
 	case LDAP_SYNC_DELETE:
@@ -765,6 +1026,7 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 			gindex_del(G.ix, u);
 			pthread_rwlock_unlock(&G.lock);
 			s->dirty = 1;
+			tab_changed(1);
 		}
 		break;
 	case LDAP_SYNC_PRESENT:
@@ -799,6 +1061,7 @@ refresh_done(struct syncrun *s)
 	pthread_rwlock_unlock(&G.lock);
 	s->fresh = NULL;
 	gindex_free(old);
+	tab_changed(1);
 	log_info("sync: refresh done, %zu grants, %zu people; persisting",
 	    gindex_ngrants(G.ix), gindex_npeople(G.ix));
 	write_snapshot();
@@ -908,6 +1171,7 @@ go_offline(void)
 		    (long long)G.synced_at);
 	}
 	pthread_rwlock_unlock(&G.lock);
+	tab_changed(0);		/* the module must stop using the table */
 }
 
 /* Run one sync session until an error or stop; returns an LDAP code. */
@@ -1164,6 +1428,19 @@ gate_start(struct kunci_ctx *ctx)
 	}
 	if ((G.qfd = kuncid_listen(G.cfg->agent.query_socket, 0666)) == -1)
 		return -1;
+	if (tab_paths() == -1 || (G.nfd = note_listen(G.note_path)) == -1)
+		return -1;
+	(void)unlink(G.tab_path);	/* a previous run's, now stale */
+	if (pthread_create(&G.note_thr, NULL, note_main, NULL) != 0) {
+		log_warnx("cannot start the note thread");
+		return -1;
+	}
+	G.note_started = 1;
+	if (pthread_create(&G.tab_thr, NULL, tab_main, NULL) != 0) {
+		log_warnx("cannot start the table thread");
+		return -1;
+	}
+	G.tab_started = 1;
 	G.lu_running = 1;
 	if (pthread_create(&G.lu_thr, NULL, lu_main, NULL) != 0) {
 		G.lu_running = 0;
@@ -1185,8 +1462,8 @@ gate_start(struct kunci_ctx *ctx)
 		G.nworkers++;
 	}
 	G.started = 1;
-	log_info("login gate: query socket %s, %d workers",
-	    G.cfg->agent.query_socket, GATE_WORKERS);
+	log_info("login gate: query socket %s, %d workers, table %s",
+	    G.cfg->agent.query_socket, GATE_WORKERS, G.tab_path);
 	return 0;
 }
 
@@ -1201,6 +1478,23 @@ gate_stop(void)
 	pthread_mutex_lock(&G.lu_mtx);
 	pthread_cond_broadcast(&G.lu_cv);
 	pthread_mutex_unlock(&G.lu_mtx);
+	pthread_mutex_lock(&G.tab_mtx);
+	pthread_cond_broadcast(&G.tab_cv);
+	pthread_mutex_unlock(&G.tab_mtx);
+	if (G.tab_started)
+		pthread_join(G.tab_thr, NULL);
+	G.tab_started = 0;
+	/* before the query socket goes: no login is decided from a table
+	 * whose notes nobody reads */
+	tab_withdraw();
+	if (G.note_started)
+		pthread_join(G.note_thr, NULL);
+	G.note_started = 0;
+	if (G.nfd != -1) {
+		close(G.nfd);
+		unlink(G.note_path);
+		G.nfd = -1;
+	}
 	if (G.qfd != -1)
 		shutdown(G.qfd, SHUT_RDWR);	/* wakes blocked accept()s */
 	for (i = 0; i < G.nworkers; i++)

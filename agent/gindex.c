@@ -297,7 +297,7 @@ parse_hhmm(const char *s, int *m)
 }
 
 int
-gindex_parse_window(const char *s, struct gindex_win *w)
+gindex_parse_window(const char *s, struct kd_win *w)
 {
 	const char *p, *sp, *comma, *dash;
 	int d1, d2, a, b;
@@ -352,37 +352,15 @@ gindex_parse_window(const char *s, struct gindex_win *w)
 int
 gindex_in_window(const struct gindex_grant *g, const struct tm *tm)
 {
-	int i, now, yday;
-	const struct gindex_win *w;
-
 	if (g->badwin)
 		return 0;
-	if (g->nwin == 0)
-		return 1;
-	now = tm->tm_hour * 60 + tm->tm_min;
-	yday = (tm->tm_wday + 6) % 7;
-	for (i = 0; i < g->nwin; i++) {
-		w = &g->win[i];
-		if (w->start < w->end) {
-			if ((w->days & (1u << tm->tm_wday)) &&
-			    now >= w->start && now < w->end)
-				return 1;
-		} else {
-			/* crosses midnight: today's evening part, or the
-			 * morning part of a window that began yesterday */
-			if ((w->days & (1u << tm->tm_wday)) &&
-			    now >= w->start)
-				return 1;
-			if ((w->days & (1u << yday)) && now < w->end)
-				return 1;
-		}
-	}
-	return 0;
+	return kd_in_windows(g->win, g->nwin, tm->tm_wday,
+	    tm->tm_hour * 60 + tm->tm_min);
 }
 
 static int
 put_grant(struct gindex *ix, const unsigned char *uuid,
-    const struct gindex_grant_in *in, const struct gindex_win *win,
+    const struct gindex_grant_in *in, const struct kd_win *win,
     size_t nwin, int bad)
 {
 	struct gindex_grant *g;
@@ -397,7 +375,7 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	src[1] = in->id;
 	src[2] = in->subject;
 	src[3] = in->resource;
-	sz = sizeof(*g) + nwin * sizeof(struct gindex_win);
+	sz = sizeof(*g) + nwin * sizeof(struct kd_win);
 	for (i = 0; i < 4; i++) {
 		ls[i] = strlen(src[i]);
 		if (ls[i] > 4096)
@@ -414,7 +392,7 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	g->not_after = in->not_after;
 	g->last_used = in->last_used;
 	if (nwin > 0)
-		memcpy(g->win, win, nwin * sizeof(struct gindex_win));
+		memcpy(g->win, win, nwin * sizeof(struct kd_win));
 	p = (char *)(g->win + nwin);
 	for (i = 0; i < 4; i++) {
 		memcpy(p, src[i], ls[i] + 1);
@@ -456,7 +434,7 @@ int
 gindex_put_grant(struct gindex *ix, const unsigned char *uuid,
     const struct gindex_grant_in *in)
 {
-	struct gindex_win win[GINDEX_MAX_WIN];
+	struct kd_win win[GINDEX_MAX_WIN];
 	size_t i, nwin = 0;
 	int bad = 0;
 
@@ -697,7 +675,7 @@ gindex_decode(const unsigned char *buf, size_t len)
 	unsigned char uuid[GINDEX_UUID_LEN];
 	char dn[4097], id[4097], sub[4097], res[4097];
 	struct gindex_grant_in in;
-	struct gindex_win win[GINDEX_MAX_WIN];
+	struct kd_win win[GINDEX_MAX_WIN];
 	uint64_t ng, np, i;
 	unsigned int k, nwin, status, badwin;
 
@@ -772,4 +750,21 @@ gindex_decode(const unsigned char *buf, size_t len)
 		return NULL;
 	}
 	return ix;
+}
+
+void
+gindex_foreach(const struct gindex *ix,
+    void (*grant)(void *, const struct gindex_grant *),
+    void (*person)(void *, const char *), void *arg)
+{
+	const struct gindex_grant *g;
+	const struct gindex_person *p;
+	size_t i;
+
+	for (i = 0; grant != NULL && i < ix->g_uuid.nb; i++)
+		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
+			grant(arg, g);
+	for (i = 0; person != NULL && i < ix->p_uuid.nb; i++)
+		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next)
+			person(arg, p->uid);
 }

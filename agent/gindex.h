@@ -35,22 +35,20 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "decide.h"
+
 #define GINDEX_UUID_LEN	16
 #define GINDEX_MAX_WIN	16	/* windows kept per grant; more = bad */
 
+/* The status values are decide.h's. */
 enum gindex_status {
-	GINDEX_ACTIVE = 1,
-	GINDEX_SUSPENDED,
-	GINDEX_REVOKED,
-	GINDEX_EXPIRED,
-	GINDEX_OTHER		/* a value kunci does not know: never allows */
+	GINDEX_ACTIVE = KD_ACTIVE,
+	GINDEX_SUSPENDED = KD_SUSPENDED,
+	GINDEX_REVOKED = KD_REVOKED,
+	GINDEX_EXPIRED = KD_EXPIRED,
+	GINDEX_OTHER = KD_OTHER	/* a value kunci does not know: never allows */
 };
 
-struct gindex_win {
-	uint8_t		days;	/* bit (1 << tm_wday), Sunday = 0 */
-	uint16_t	start;	/* minutes after midnight, 0..1439 */
-	uint16_t	end;	/* 1..1440; <= start crosses midnight */
-};
 
 /* A grant as read from LDAP (the input of gindex_put_grant). */
 struct gindex_grant_in {
@@ -81,7 +79,7 @@ struct gindex_grant {
 	/* set by the gate when it queued a last-used write (atomic use) */
 	int64_t			 lu_queued;
 	const char		*dn, *id, *subject, *resource;
-	struct gindex_win	 win[];		/* nwin, then the strings */
+	struct kd_win	 win[];		/* nwin, then the strings */
 };
 
 struct gindex;
@@ -115,6 +113,10 @@ struct gindex_grant *gindex_lookup(const struct gindex *,
 int	gindex_grant_is(const struct gindex_grant *, const char *subject,
 	    const char *resource);
 size_t	gindex_ngrants(const struct gindex *);
+/* Call grant() for every grant and person() for every uid (either NULL). */
+void	gindex_foreach(const struct gindex *,
+	    void (*grant)(void *, const struct gindex_grant *),
+	    void (*person)(void *, const char *), void *);
 size_t	gindex_npeople(const struct gindex *);
 
 /*
@@ -123,7 +125,7 @@ size_t	gindex_npeople(const struct gindex *);
  */
 int	gindex_in_window(const struct gindex_grant *, const struct tm *local);
 /* Parse one window; 0 or -1. */
-int	gindex_parse_window(const char *, struct gindex_win *);
+int	gindex_parse_window(const char *, struct kd_win *);
 
 const char *gindex_status_name(int status);
 

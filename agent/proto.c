@@ -336,28 +336,32 @@ read_all(int fd, unsigned char *p, size_t n, const struct timespec *dl)
 	return PROTO_OK;
 }
 
-int
-proto_send(int fd, uint32_t type, const struct pbuf *b, int timeout_ms)
+void
+proto_hdr_make(unsigned char h[PROTO_HDR_LEN], uint32_t type, uint32_t len)
 {
-	unsigned char h[PROTO_HDR_LEN];
-	uint32_t v[3];
-	struct timespec dl;
-	struct iovec iov[2];
+	uint32_t v[3] = { PROTO_VERSION, type, len };
 	int i;
 
-	if (b->err)
-		return b->err;
-	if (b->len > PROTO_MAX)
-		return PROTO_EPROTO;
-	v[0] = PROTO_VERSION;
-	v[1] = type;
-	v[2] = (uint32_t)b->len;
 	for (i = 0; i < 3; i++) {
 		h[4 * i] = (v[i] >> 24) & 0xff;
 		h[4 * i + 1] = (v[i] >> 16) & 0xff;
 		h[4 * i + 2] = (v[i] >> 8) & 0xff;
 		h[4 * i + 3] = v[i] & 0xff;
 	}
+}
+
+int
+proto_send(int fd, uint32_t type, const struct pbuf *b, int timeout_ms)
+{
+	unsigned char h[PROTO_HDR_LEN];
+	struct timespec dl;
+	struct iovec iov[2];
+
+	if (b->err)
+		return b->err;
+	if (b->len > PROTO_MAX)
+		return PROTO_EPROTO;
+	proto_hdr_make(h, type, (uint32_t)b->len);
 	if (timeout_ms >= 0)
 		deadline(&dl, timeout_ms);
 	iov[0].iov_base = h;
@@ -441,6 +445,38 @@ proto_answer_decode(struct pbuf *b, struct proto_answer *a)
 	if (proto_get_end(b) != PROTO_OK ||
 	    a->decision < PROTO_ALLOW || a->decision > PROTO_UNAVAIL) {
 		memset(a, 0, sizeof(*a));
+		return PROTO_EPROTO;
+	}
+	return PROTO_OK;
+}
+
+int
+proto_note_encode(struct pbuf *b, const struct proto_note *n)
+{
+	proto_query_encode(b, &n->q);
+	proto_put_u32(b, n->decision);
+	proto_put_str(b, n->resource);
+	proto_put_str(b, n->grant);
+	return proto_put_str(b, n->reason);
+}
+
+int
+proto_note_decode(struct pbuf *b, struct proto_note *n)
+{
+	memset(n, 0, sizeof(*n));
+	proto_get_strbuf(b, n->q.user, sizeof(n->q.user));
+	proto_get_strbuf(b, n->q.service, sizeof(n->q.service));
+	proto_get_strbuf(b, n->q.rhost, sizeof(n->q.rhost));
+	proto_get_strbuf(b, n->q.tty, sizeof(n->q.tty));
+	proto_get_strbuf(b, n->q.host, sizeof(n->q.host));
+	proto_get_strbuf(b, n->q.resource, sizeof(n->q.resource));
+	proto_get_u32(b, &n->decision);
+	proto_get_strbuf(b, n->resource, sizeof(n->resource));
+	proto_get_strbuf(b, n->grant, sizeof(n->grant));
+	proto_get_strbuf(b, n->reason, sizeof(n->reason));
+	if (proto_get_end(b) != PROTO_OK ||
+	    n->decision < PROTO_ALLOW || n->decision > PROTO_UNAVAIL) {
+		memset(n, 0, sizeof(*n));
 		return PROTO_EPROTO;
 	}
 	return PROTO_OK;

@@ -29,6 +29,12 @@
  *	u32 decision (enum proto_decision), string resource, string grant,
  *	string message (shown to the user on a denial; PROTO_MSG_MAX)
  *
+ * PROTO_T_NOTE (module -> kuncid, note socket, one unix datagram holding
+ * one whole frame; no reply): a decision the module made itself from the
+ * gate table (gtab.h), for kuncid to audit and to note the grant's use.
+ *	the six query strings, u32 decision, string resource, string grant,
+ *	string reason (PROTO_FIELD_MAX each but user)
+ *
  * PROTO_T_ADMIN (kuncictl -> kuncid, admin socket):
  *	u32 argc (1..PROTO_ARGC_MAX), argc strings: the command line words
  *	after the program name (global options included, e.g. "--as" "budi").
@@ -62,6 +68,7 @@ enum proto_type {
 	PROTO_T_ANSWER = 2,
 	PROTO_T_ADMIN = 3,
 	PROTO_T_REPLY = 4,
+	PROTO_T_NOTE = 5,
 };
 
 enum proto_decision {
@@ -121,6 +128,9 @@ int	proto_get_end(const struct pbuf *);
 int	proto_send(int fd, uint32_t type, const struct pbuf *, int timeout_ms);
 int	proto_recv(int fd, uint32_t *type, struct pbuf *, int timeout_ms);
 
+/* Write a frame header (for a datagram holding a whole frame). */
+void	proto_hdr_make(unsigned char hdr[PROTO_HDR_LEN], uint32_t type,
+	    uint32_t len);
 /* Parse a frame header; PROTO_EPROTO on a bad version or len > max. */
 int	proto_hdr_parse(const unsigned char hdr[PROTO_HDR_LEN], size_t max,
 	    uint32_t *type, uint32_t *len);
@@ -142,10 +152,20 @@ struct proto_answer {
 	char	 message[PROTO_MSG_MAX + 1];
 };
 
+struct proto_note {
+	struct proto_query q;
+	uint32_t decision;
+	char	 resource[PROTO_FIELD_MAX + 1];
+	char	 grant[PROTO_FIELD_MAX + 1];
+	char	 reason[PROTO_FIELD_MAX + 1];
+};
+
 int	proto_query_encode(struct pbuf *, const struct proto_query *);
 int	proto_query_decode(struct pbuf *, struct proto_query *);
 int	proto_answer_encode(struct pbuf *, const struct proto_answer *);
 int	proto_answer_decode(struct pbuf *, struct proto_answer *);
+int	proto_note_encode(struct pbuf *, const struct proto_note *);
+int	proto_note_decode(struct pbuf *, struct proto_note *);
 
 /* Admin request: argv is NULL-terminated on decode; free with
  * proto_argv_free(). */

@@ -2,21 +2,36 @@
  * pam_kunci.so: kunci's account module (see doc/pam_kunci.8).
  *
  * Thin on purpose, in the spirit of nss-pam-ldapd: it links only libc,
- * libpam and agent/proto.c.  In the account phase it asks kuncid over the
- * query socket whether the user may log in to the resource and maps the
- * answer to a PAM code in one place (answer_to_pam()).  Anything else -- a
- * socket that is not kuncid's, a daemon that is down, slow, or speaks
- * garbage -- is PAM_AUTHINFO_UNAVAIL, a denial under the shipped control.
+ * libpam and three files of agent/ (the codec, the decision and the
+ * gate-table reader).  In the account phase it decides whether the user
+ * may log in to the resource, by one of two paths that run the same
+ * decision code (agent/decide.c):
  *
- * Invariants: nothing is sent before the socket file and the peer
- * (SO_PEERCRED) both belong to agent_user; a user name longer than
- * PROTO_NAME_MAX or holding a control character is denied before any
- * connection; an unknown user's name is logged only with "debug".  Logs go
- * through pam_syslog() only.  Several threads of one program may call the
- * module at once: the only global state is the agent-user cache below,
- * guarded by a mutex.
+ *   1. the gate table (agent/gtab.h): kuncid publishes its grant index as
+ *      a file beside the query socket; the module maps it, decides, and
+ *      sends kuncid a one-way audit note (one datagram).  No round trip,
+ *      so no wait for kuncid to be scheduled.  Used only when the
+ *      directory, the file and the note socket are all kuncid's, the table
+ *      is live (kuncid is current with LDAP and refreshed it within
+ *      seconds) and the note was queued to kuncid;
+ *   2. otherwise the query socket: ask kuncid and wait for its answer.
+ *
+ * The answer becomes a PAM code in one place (answer_to_pam()).  Anything
+ * else -- a socket that is not kuncid's, a daemon that is down, slow, or
+ * speaks garbage -- is PAM_AUTHINFO_UNAVAIL, a denial under the shipped
+ * control.
+ *
+ * Invariants: nothing is sent or read before the socket file and the peer
+ * (SO_PEERCRED), or the table's directory and file, belong to agent_user;
+ * a user name longer than PROTO_NAME_MAX or holding a control character is
+ * denied before any of it; no decision is returned from the table unless
+ * its audit note reached kuncid's queue; an unknown user's name is logged
+ * only with "debug".  Logs go through pam_syslog() only.  Several threads
+ * of one program may call the module at once: the only global state is
+ * the agent-user cache below, guarded by a mutex.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -39,6 +54,8 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "decide.h"
+#include "gtab.h"
 #include "proto.h"
 
 #define EXPORT		__attribute__((visibility("default")))
@@ -55,6 +72,7 @@ struct args {
 	int		 timeout_ms;
 	long		 minimum_uid;	/* -1: not set */
 	int		 debug;
+	int		 no_table;	/* always ask the query socket */
 	const char	*unmanaged[MAX_UNMANAGED];
 	size_t		 unmanaged_len[MAX_UNMANAGED];
 	int		 nunmanaged;
@@ -91,6 +109,8 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *a)
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "debug") == 0)
 			a->debug = 1;
+		else if (strcmp(argv[i], "no_table") == 0)
+			a->no_table = 1;
 		else if (strncmp(argv[i], "resource=", 9) == 0)
 			a->resource = argv[i] + 9;
 		else if (strncmp(argv[i], "socket=", 7) == 0)
@@ -132,19 +152,6 @@ bad:
 	pam_syslog(pamh, LOG_ERR, "bad module argument: %.100s", argv[i < argc ?
 	    i : argc - 1]);
 	return -1;
-}
-
-/* 1..PROTO_NAME_MAX bytes, no control characters. */
-static int
-valid_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (i >= PROTO_NAME_MAX || (unsigned char)s[i] < 0x20 ||
-		    (unsigned char)s[i] == 0x7f)
-			return 0;
-	return i > 0;
 }
 
 static int
@@ -427,6 +434,156 @@ out:
 	return rc;
 }
 
+static void
+copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= dstsz)
+		n = dstsz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* ------------------------------------------------------------ gate table */
+
+/*
+ * The directory of the query socket, where kuncid keeps the gate table and
+ * the note socket; -1 if the path has no directory part.
+ */
+static int
+agent_dir(const char *sock, char *dir, size_t dirsz)
+{
+	const char *sl = strrchr(sock, '/');
+	size_t n;
+
+	if (sl == NULL)
+		return -1;
+	n = sl == sock ? 1 : (size_t)(sl - sock);
+	if (n >= dirsz)
+		return -1;
+	memcpy(dir, sock, n);
+	dir[n] = '\0';
+	return 0;
+}
+
+/*
+ * Decide from the gate table.  0 with r and msg filled; -1 when the table
+ * cannot be used (absent, not kuncid's, stale, offline, damaged), which
+ * sends the caller to the query socket: never a denial of its own.
+ *
+ * Trust: the directory must belong to root or agent_user and be writable
+ * by no one else, so every name in it was made by kuncid (or root); the
+ * file must be a regular file of agent_user's with one link, writable by
+ * no one else.  kuncid replaces the file by rename and never truncates it,
+ * so a mapping cannot shrink under the reader.
+ */
+static int
+table_decide(const struct args *a, const char *dir,
+    const struct proto_query *q, struct kd_result *r, char *msg,
+    size_t msgsz)
+{
+	char path[PATH_MAX];
+	struct kd_source src;
+	struct kd_when when;
+	struct gtab t;
+	struct stat st;
+	void *map = MAP_FAILED;
+	size_t size = 0;
+	uid_t want;
+	int32_t off;
+	int fd, rc = -1;
+
+	if (agent_uid(a->agent_user, 0, &want) == -1 ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, GTAB_NAME) >=
+	    (int)sizeof(path))
+		return -1;
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    (st.st_mode & 022) != 0 ||
+	    (st.st_uid != 0 && !is_agent(a->agent_user, st.st_uid, &want)))
+		return -1;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    (st.st_mode & 022) == 0 && is_agent(a->agent_user, st.st_uid,
+	    &want) && st.st_size >= (off_t)sizeof(struct gtab_hdr) &&
+	    (uint64_t)st.st_size <= GTAB_MAX_SIZE) {
+		size = (size_t)st.st_size;
+		map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	}
+	close(fd);
+	if (map == MAP_FAILED)
+		return -1;
+	if (gtab_check(&t, map, size) == -1 ||
+	    !gtab_live(&t, (int64_t)time(NULL), &off))
+		goto out;
+	gtab_when((int64_t)time(NULL), off, &when);
+	gtab_source(&t, &src);
+	if (kd_begin(&src, q, r) == 0 && kd_finish(&src, q->user, &when, r)
+	    == -1)
+		goto out;
+	kd_message(r->decision, src.lang_en, r->resource, msg, msgsz);
+	rc = 0;
+out:
+	munmap(map, size);
+	return rc;
+}
+
+/*
+ * Queue the audit note of a table decision to kuncid: one datagram,
+ * never waited for.  -1 when it cannot be queued (kuncid gone, its queue
+ * full): the caller then asks the query socket, so no decision goes
+ * unaudited.
+ */
+static int
+note_send(const char *dir, const struct proto_query *q,
+    const struct kd_result *r)
+{
+	unsigned char hdr[PROTO_HDR_LEN];
+	struct sockaddr_un sun;
+	struct proto_note n;
+	struct msghdr mh;
+	struct iovec iov[2];
+	struct pbuf b;
+	int fd, rc = -1;
+
+	memset(&n, 0, sizeof(n));
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", dir,
+	    GTAB_NOTE_NAME) >= (int)sizeof(sun.sun_path))
+		return -1;
+	n.q = *q;
+	n.decision = r->decision;
+	copy(n.resource, sizeof(n.resource), r->resource);
+	copy(n.grant, sizeof(n.grant), r->grant);
+	copy(n.reason, sizeof(n.reason), r->reason != NULL ? r->reason : "");
+	pbuf_init(&b, PROTO_QUERY_MAX);
+	if (proto_note_encode(&b, &n) != PROTO_OK)
+		goto out;
+	proto_hdr_make(hdr, PROTO_T_NOTE, (uint32_t)b.len);
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = b.data;
+	iov[1].iov_len = b.len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &sun;
+	mh.msg_namelen = sizeof(sun);
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		goto out;
+	if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) ==
+	    (ssize_t)(sizeof(hdr) + b.len))
+		rc = 0;
+	close(fd);
+out:
+	pbuf_free(&b);
+	return rc;
+}
+
 /* Replace control bytes of peer text before it reaches a terminal. */
 static void
 sanitize(char *s)
@@ -468,25 +625,15 @@ item(pam_handle_t *pamh, int type)
 	return v;
 }
 
-static void
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 EXPORT int
 pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct args a;
 	struct proto_query q;
 	struct proto_answer ans;
+	struct kd_result r;
 	const char *user = NULL, *service;
-	char host[PROTO_FIELD_MAX + 1];
+	char host[PROTO_FIELD_MAX + 1], dir[PATH_MAX];
 	uid_t uid;
 	int rc;
 
@@ -507,7 +654,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			    service);
 		return PAM_IGNORE;
 	}
-	if (!valid_name(user)) {
+	if (!kd_valid_name(user)) {
 		/* never sent, and never logged: it may be a password */
 		pam_syslog(pamh, LOG_NOTICE, "access denied: invalid user "
 		    "name; service=%.100s", service);
@@ -535,7 +682,16 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	copy(q.host, sizeof(q.host), host);
 	copy(q.resource, sizeof(q.resource), a.resource);
 
-	if (ask(pamh, &a, &q, &ans) == -1) {
+	if (!a.no_table && agent_dir(a.socket, dir, sizeof(dir)) == 0 &&
+	    table_decide(&a, dir, &q, &r, ans.message,
+	    sizeof(ans.message)) == 0 && note_send(dir, &q, &r) == 0) {
+		ans.decision = r.decision;
+		copy(ans.resource, sizeof(ans.resource), r.resource);
+		copy(ans.grant, sizeof(ans.grant), r.grant);
+		if (a.debug)
+			pam_syslog(pamh, LOG_DEBUG, "decided from the gate "
+			    "table");
+	} else if (ask(pamh, &a, &q, &ans) == -1) {
 		pam_syslog(pamh, LOG_ERR, "access denied: kuncid unavailable "
 		    "(fail closed); service=%.100s", service);
 		if (!(flags & PAM_SILENT))

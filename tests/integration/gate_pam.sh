@@ -60,6 +60,18 @@ t_eq "a second login within the granularity writes nothing" "$lu1" "$(lu G-001)"
 # reasons in the audit records
 sleep 0.2
 log=$SB/kuncid.log
+# which path decided: the gate table unless no_table (gate_pam_socket.sh)
+if [ "${GATE_PAM_EXTRA:-}" = no_table ]; then
+	t_grep "no_table: decided by kuncid" 'login.allow.*user=hsantoso.*via=query' "$log"
+	if grep -q 'via=table' "$log"; then
+		t_fail "no_table: a decision came from the table"
+	else
+		t_ok "no_table: no decision came from the table"
+	fi
+else
+	t_grep "decided from the gate table" 'login.allow.*user=hsantoso.*grant=G-001.*via=table' "$log"
+	t_grep "denial from the gate table" 'login.deny.*grant=G-004.*revoked.*via=table' "$log"
+fi
 t_grep "audit: expired" 'login.deny.*grant=G-002.*not-after passed' "$log"
 t_grep "audit: not yet valid" 'login.deny.*grant=G-003.*not yet valid' "$log"
 t_grep "audit: revoked" 'login.deny.*grant=G-004.*revoked' "$log"

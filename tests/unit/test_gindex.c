@@ -83,7 +83,7 @@ first(const struct gindex *ix, const char *sub, const char *res)
 static void
 t_windows(void **state)
 {
-	struct gindex_win w;
+	struct kd_win w;
 	static const char *good[] = {
 		"mon-fri 07:00-17:00", "daily 00:00-24:00", "* 08:00-09:30",
 		"MON,Wed,fri 09:00-10:00", "sat-sun 22:00-06:00",

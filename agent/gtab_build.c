@@ -1,0 +1,342 @@
+/*
+ * gtab_build.c: building and publishing the gate table (see gtab.h).
+ *
+ * Strings are interned (a subject or a resource appears in many grants),
+ * which keeps a 100,000-grant table near 6 MB.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gtab_build.h"
+
+struct builder {
+	/* strings */
+	char		*str;
+	size_t		 strsz, strcap;
+	uint32_t	*slots;		/* offset + 1, open addressing */
+	size_t		 nslots, nstr;
+	/* records */
+	struct gtab_grant *g;
+	size_t		 ng, gcap;
+	struct kd_win	*w;
+	size_t		 nw, wcap;
+	struct gtab_person *p;
+	size_t		 np, pcap;
+	int		 err;
+};
+
+static int
+grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap != 0 ? *cap : 64;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	if ((nv = realloc(*v, n * elem)) == NULL)
+		return -1;
+	*v = nv;
+	*cap = n;
+	return 0;
+}
+
+static int
+rehash(struct builder *b)
+{
+	size_t n = b->nslots != 0 ? b->nslots * 2 : 1024, i, j;
+	uint32_t *s, off;
+
+	if ((s = calloc(n, sizeof(*s))) == NULL)
+		return -1;
+	for (i = 0; i < b->nslots; i++) {
+		if ((off = b->slots[i]) == 0)
+			continue;
+		j = gtab_hash(b->str + off - 1, NULL) & (n - 1);
+		while (s[j] != 0)
+			j = (j + 1) & (n - 1);
+		s[j] = off;
+	}
+	free(b->slots);
+	b->slots = s;
+	b->nslots = n;
+	return 0;
+}
+
+/* The offset of s in the string area, adding it once. */
+static uint32_t
+intern(struct builder *b, const char *s)
+{
+	size_t l = strlen(s), j;
+	uint32_t off;
+
+	if (b->err)
+		return 0;
+	if (*s == '\0')
+		return 0;
+	if ((b->nstr + 1) * 2 > b->nslots && rehash(b) == -1)
+		goto fail;
+	j = gtab_hash(s, NULL) & (b->nslots - 1);
+	while ((off = b->slots[j]) != 0) {
+		if (strcmp(b->str + off - 1, s) == 0)
+			return off - 1;
+		j = (j + 1) & (b->nslots - 1);
+	}
+	if (b->strsz + l + 1 > GTAB_MAX_SIZE / 2 ||
+	    grow((void **)&b->str, &b->strcap, b->strsz + l + 1, 1) == -1)
+		goto fail;
+	off = (uint32_t)b->strsz;
+	memcpy(b->str + off, s, l + 1);
+	b->strsz += l + 1;
+	b->slots[j] = off + 1;
+	b->nstr++;
+	return off;
+fail:
+	b->err = 1;
+	return 0;
+}
+
+static void
+add_grant(void *arg, const struct gindex_grant *g)
+{
+	struct builder *b = arg;
+	struct gtab_grant *e;
+
+	if (b->err || grow((void **)&b->g, &b->gcap, b->ng + 1,
+	    sizeof(*b->g)) == -1 || grow((void **)&b->w, &b->wcap,
+	    b->nw + g->nwin, sizeof(*b->w)) == -1) {
+		b->err = 1;
+		return;
+	}
+	e = &b->g[b->ng++];
+	memset(e, 0, sizeof(*e));
+	e->hash = gtab_hash(g->subject, g->resource);
+	e->subject = intern(b, g->subject);
+	e->resource = intern(b, g->resource);
+	e->id = intern(b, g->id);
+	e->win = (uint32_t)b->nw;
+	e->nwin = g->nwin;
+	e->status = g->status;
+	e->badwin = g->badwin;
+	e->not_before = g->not_before;
+	e->not_after = g->not_after;
+	memcpy(b->w + b->nw, g->win, g->nwin * sizeof(*b->w));
+	b->nw += g->nwin;
+}
+
+static void
+add_person(void *arg, const char *uid)
+{
+	struct builder *b = arg;
+	struct gtab_person *e;
+
+	if (b->err || grow((void **)&b->p, &b->pcap, b->np + 1,
+	    sizeof(*b->p)) == -1) {
+		b->err = 1;
+		return;
+	}
+	e = &b->p[b->np++];
+	memset(e, 0, sizeof(*e));
+	e->hash = gtab_hash(uid, NULL);
+	e->uid = intern(b, uid);
+}
+
+static uint32_t
+pow2(size_t n)
+{
+	uint32_t p = 16;
+
+	while (p < n && p < (1u << 30))
+		p *= 2;
+	return p;
+}
+
+static size_t
+align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+int
+gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
+    unsigned char **out, size_t *outlen)
+{
+	struct builder b;
+	struct gtab_hdr h;
+	unsigned char *buf = NULL;
+	uint32_t *pb, *gb, *u, *sv, hostname, slot;
+	struct gtab_person *pp;
+	struct gtab_grant *gg;
+	uint32_t *unm = NULL, *svc = NULL;
+	size_t off, i;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	memset(&h, 0, sizeof(h));
+	/* offset 0 is the empty string */
+	if (grow((void **)&b.str, &b.strcap, 1, 1) == -1)
+		return -1;
+	b.str[0] = '\0';
+	b.strsz = 1;
+	gindex_foreach(ix, add_grant, add_person, &b);
+	if ((unm = calloc(pol->nunmanaged + 1, sizeof(*unm))) == NULL ||
+	    (svc = calloc(2 * pol->nservices + 1, sizeof(*svc))) == NULL)
+		goto out;
+	for (i = 0; i < pol->nunmanaged; i++)
+		unm[i] = intern(&b, pol->unmanaged[i]);
+	for (i = 0; i < pol->nservices; i++) {
+		svc[2 * i] = intern(&b, pol->service[i]);
+		svc[2 * i + 1] = intern(&b, pol->tmpl[i]);
+	}
+	hostname = intern(&b, pol->hostname);
+	if (b.err)
+		goto out;
+
+	memcpy(h.magic, GTAB_MAGIC, 8);
+	h.version = GTAB_VERSION;
+	h.hdr_size = sizeof(h);
+	h.lang_en = pol->lang_en != 0;
+	h.hostname = hostname;
+	h.npb = pow2(b.np);
+	h.ngb = pow2(b.ng);
+	h.np = (uint32_t)b.np;
+	h.ng = (uint32_t)b.ng;
+	h.nw = (uint32_t)b.nw;
+	h.nu = (uint32_t)pol->nunmanaged;
+	h.ns = (uint32_t)pol->nservices;
+	h.strsz = (uint32_t)b.strsz;
+	off = align8(sizeof(h));
+	h.pb_off = (uint32_t)off;
+	off = align8(off + (size_t)h.npb * 4);
+	h.p_off = (uint32_t)off;
+	off = align8(off + b.np * sizeof(struct gtab_person));
+	h.gb_off = (uint32_t)off;
+	off = align8(off + (size_t)h.ngb * 4);
+	h.g_off = (uint32_t)off;
+	off = align8(off + b.ng * sizeof(struct gtab_grant));
+	h.w_off = (uint32_t)off;
+	off = align8(off + b.nw * sizeof(struct kd_win));
+	h.u_off = (uint32_t)off;
+	off = align8(off + pol->nunmanaged * 4);
+	h.s_off = (uint32_t)off;
+	off = align8(off + pol->nservices * 8);
+	h.str_off = (uint32_t)off;
+	off = align8(off + b.strsz);
+	if (off > GTAB_MAX_SIZE)
+		goto out;
+	h.size = off;
+	if ((buf = calloc(1, off)) == NULL)
+		goto out;
+	memcpy(buf, &h, sizeof(h));
+
+	pb = (uint32_t *)(void *)(buf + h.pb_off);
+	pp = (struct gtab_person *)(void *)(buf + h.p_off);
+	for (i = 0; i < b.np; i++) {
+		pp[i] = b.p[i];
+		slot = pp[i].hash & (h.npb - 1);
+		pp[i].next = pb[slot];
+		pb[slot] = (uint32_t)i + 1;
+	}
+	gb = (uint32_t *)(void *)(buf + h.gb_off);
+	gg = (struct gtab_grant *)(void *)(buf + h.g_off);
+	for (i = 0; i < b.ng; i++) {
+		gg[i] = b.g[i];
+		slot = gg[i].hash & (h.ngb - 1);
+		gg[i].next = gb[slot];
+		gb[slot] = (uint32_t)i + 1;
+	}
+	if (b.nw > 0)
+		memcpy(buf + h.w_off, b.w, b.nw * sizeof(struct kd_win));
+	u = (uint32_t *)(void *)(buf + h.u_off);
+	memcpy(u, unm, pol->nunmanaged * 4);
+	sv = (uint32_t *)(void *)(buf + h.s_off);
+	memcpy(sv, svc, pol->nservices * 8);
+	memcpy(buf + h.str_off, b.str, b.strsz);
+	*out = buf;
+	*outlen = off;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	free(unm);
+	free(svc);
+	free(b.str);
+	free(b.slots);
+	free(b.g);
+	free(b.w);
+	free(b.p);
+	return rc;
+}
+
+void
+gtab_set_live(struct gtab_hdr *h, uint32_t flags, int64_t live_until,
+    int32_t utc_off)
+{
+	uint32_t s = __atomic_load_n(&h->seq, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&h->seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&h->flags, flags, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->live_until, live_until, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->utc_off, utc_off, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->seq, s + 2, __ATOMIC_RELEASE);
+}
+
+struct gtab_hdr *
+gtab_publish(const char *path, const unsigned char *buf, size_t len)
+{
+	char tmp[4096];
+	struct gtab_hdr *h = NULL;
+	size_t done = 0;
+	ssize_t n;
+	int fd, saved;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		return NULL;
+	if (fchmod(fd, 0600) == -1)
+		goto fail;
+	while (done < len) {
+		n = write(fd, buf + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (h == MAP_FAILED) {
+		h = NULL;
+		goto fail;
+	}
+	if (rename(tmp, path) == -1)
+		goto fail;
+	close(fd);
+	return h;
+fail:
+	saved = errno;
+	if (h != NULL)
+		munmap(h, sizeof(*h));
+	unlink(tmp);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+void
+gtab_unmap(struct gtab_hdr *h)
+{
+	if (h != NULL)
+		munmap(h, sizeof(*h));
+}

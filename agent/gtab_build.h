@@ -1,0 +1,46 @@
+/*
+ * gtab_build.h: kuncid's side of the gate table (gtab.h): building the
+ * image of an index and publishing it, and keeping its live header fresh.
+ */
+#ifndef KUNCI_GTAB_BUILD_H
+#define KUNCI_GTAB_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gindex.h"
+#include "gtab.h"
+
+/* What the decision needs besides the index (from the configuration). */
+struct gtab_policy {
+	int			 lang_en;
+	const char		*hostname;
+	char *const		*unmanaged;
+	size_t			 nunmanaged;
+	const char *const	*service;	/* ns names ... */
+	const char *const	*tmpl;		/* ... and their templates */
+	size_t			 nservices;
+};
+
+/*
+ * Build the table image of ix into a fresh malloc'd buffer.  0, or -1
+ * (out of memory, or a table over GTAB_MAX_SIZE).
+ */
+int	gtab_build(const struct gindex *ix, const struct gtab_policy *,
+	    unsigned char **buf, size_t *len);
+
+/*
+ * Write buf as path: a temporary file in the same directory, mode 0600,
+ * renamed over path.  Returns the new file's header mapped shared and
+ * writable (for gtab_set_live(); unmap with gtab_unmap()), or NULL with
+ * errno set (nothing replaced).
+ */
+struct gtab_hdr *gtab_publish(const char *path, const unsigned char *buf,
+	    size_t len);
+void	gtab_unmap(struct gtab_hdr *);
+
+/* Update the live fields under the sequence counter. */
+void	gtab_set_live(struct gtab_hdr *, uint32_t flags, int64_t live_until,
+	    int32_t utc_off);
+
+#endif /* KUNCI_GTAB_BUILD_H */
