@@ -621,131 +621,141 @@ handle_note(const struct proto_note *n)
 	audit_login(&n->q, &r, "table");
 }
 
-/* Read every queued note; only uid 0 and kuncid's own uid are heard. */
-static void
+/*
+ * The note FIFO.  Why a FIFO and not a datagram socket: a unix datagram
+ * queue holds net.unix.max_dgram_qlen notes (10 without systemd's sysctl),
+ * and a writer that finds the reader waiting wakes it, which on a busy
+ * machine costs the login the wake-up kuncid was meant to spare it.  A
+ * pipe holds a megabyte, writes up to PIPE_BUF bytes are atomic (notes
+ * never interleave), and while notes are flowing kuncid reads on a timer,
+ * so writers find nobody to wake.  The FIFO is mode 0600, kuncid's:
+ * only root (the module inside sshd) and kuncid can write notes.  kuncid
+ * holds a write end too, so the read end never sees end-of-file; a module
+ * that opens the FIFO when kuncid is gone gets ENXIO and asks the socket.
+ */
+#define NOTE_BUSY_MS	5	/* read interval while notes flow */
+#define NOTE_IDLE_MS	200	/* no note for this long: block again */
+#define NOTE_BUF	(64 * 1024)
+
+static struct {
+	unsigned char	 buf[NOTE_BUF];
+	size_t		 len;
+	int		 wfd;		/* kuncid's own write end */
+} NQ = { .wfd = -1 };
+
+/* Read what the FIFO holds and handle every whole note; 1 if any. */
+static int
 drain_notes(void)
 {
-	unsigned char buf[PROTO_HDR_LEN + PROTO_QUERY_MAX + 1];
-	union {
-		struct cmsghdr	h;
-		char		b[CMSG_SPACE(sizeof(struct ucred))];
-	} cm;
-	struct msghdr mh;
-	struct iovec iov;
-	struct cmsghdr *c;
-	struct ucred uc;
 	struct proto_note n;
 	struct pbuf b;
 	uint32_t type, len;
+	size_t off;
 	ssize_t got;
-	int have;
+	int any = 0;
 
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	for (;;) {
-		memset(&mh, 0, sizeof(mh));
-		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof(cm.b);
-		if ((got = recvmsg(G.nfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC))
-		    == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("note socket: recvmsg");
+		got = read(G.nfd, NQ.buf + NQ.len, sizeof(NQ.buf) - NQ.len);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0)
 			break;
-		}
-		have = 0;
-		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == SOL_SOCKET &&
-			    c->cmsg_type == SCM_CREDENTIALS &&
-			    c->cmsg_len == CMSG_LEN(sizeof(uc))) {
-				memcpy(&uc, CMSG_DATA(c), sizeof(uc));
-				have = 1;
+		NQ.len += (size_t)got;
+		any = 1;
+		for (off = 0; NQ.len - off >= PROTO_HDR_LEN; off += PROTO_HDR_LEN +
+		    len) {
+			if (proto_hdr_parse(NQ.buf + off, PROTO_QUERY_MAX, &type,
+			    &len) != PROTO_OK || type != PROTO_T_NOTE) {
+				/* only root or kuncid can write here; still,
+				 * a stream out of step cannot be trusted */
+				log_warnx("note fifo: malformed note; %zu bytes "
+				    "discarded", NQ.len - off);
+				off = NQ.len;
+				len = 0;
+				break;
 			}
-		if (!have || (uc.uid != 0 && uc.uid != G.ctx->uid)) {
-			log_warnx("note socket: refused a note from uid %d",
-			    have ? (int)uc.uid : -1);
-			continue;
+			if (NQ.len - off - PROTO_HDR_LEN < len)
+				break;		/* the rest comes next read */
+			if (pbuf_set(&b, NQ.buf + off + PROTO_HDR_LEN, len) !=
+			    PROTO_OK || proto_note_decode(&b, &n) != PROTO_OK ||
+			    !kd_valid_name(n.q.user)) {
+				log_warnx("note fifo: malformed note");
+				continue;
+			}
+			handle_note(&n);
 		}
-		if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-		    (size_t)got < PROTO_HDR_LEN ||
-		    proto_hdr_parse(buf, PROTO_QUERY_MAX, &type, &len) !=
-		    PROTO_OK || type != PROTO_T_NOTE ||
-		    (size_t)len != (size_t)got - PROTO_HDR_LEN ||
-		    pbuf_set(&b, buf + PROTO_HDR_LEN, len) != PROTO_OK ||
-		    proto_note_decode(&b, &n) != PROTO_OK ||
-		    !kd_valid_name(n.q.user)) {
-			log_warnx("note socket: malformed note from pid %d",
-			    (int)uc.pid);
-			continue;
-		}
-		handle_note(&n);
+		if (off > NQ.len)
+			off = NQ.len;
+		memmove(NQ.buf, NQ.buf + off, NQ.len - off);
+		NQ.len -= off;
 	}
 	pbuf_free(&b);
+	return any;
 }
 
 static void *
 note_main(void *arg)
 {
 	struct pollfd pfd[2];
+	int64_t quiet_since = 0;
+	int busy = 0;
 
 	(void)arg;
-	pfd[0].fd = G.nfd;
+	pfd[0].fd = G.stop_pipe[0];
 	pfd[0].events = POLLIN;
-	pfd[1].fd = G.stop_pipe[0];
+	pfd[1].fd = G.nfd;
 	pfd[1].events = POLLIN;
 	while (!G.stopping) {
 		pfd[0].revents = pfd[1].revents = 0;
-		if (poll(pfd, 2, -1) == -1) {
+		/* busy: wait on the stop pipe only, so writers wake nobody */
+		if (poll(pfd, busy ? 1 : 2, busy ? NOTE_BUSY_MS : -1) == -1) {
 			if (errno != EINTR) {
-				log_warn("note socket: poll");
+				log_warn("note fifo: poll");
 				nap(1);
 			}
 			continue;
 		}
-		if (pfd[0].revents & POLLIN)
-			drain_notes();
-		if (pfd[1].revents)
+		if (pfd[0].revents)
 			break;
+		if (drain_notes()) {
+			busy = 1;
+			quiet_since = mono_ms();
+		} else if (busy && mono_ms() - quiet_since >= NOTE_IDLE_MS)
+			busy = 0;
 	}
 	drain_notes();	/* what was queued before the stop is audited */
 	return NULL;
 }
 
-/* The note socket: a datagram socket that hears the sender's uid. */
+/* The note FIFO, read end non-blocking; -1 on failure. */
 static int
 note_listen(const char *path)
 {
-	struct sockaddr_un sun;
 	struct stat st;
-	int fd, on = 1;
+	int fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("socket path too long: %s", path);
-		return -1;
-	}
-	memcpy(sun.sun_path, path, strlen(path));
 	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			log_warnx("%s exists and is not a socket", path);
+		if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+			log_warnx("%s exists and is not a FIFO", path);
 			return -1;
 		}
 		(void)unlink(path);
 	}
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("socket");
+	if (mkfifo(path, 0600) == -1) {
+		log_warn("note fifo %s", path);
 		return -1;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0666) == -1) {
-		log_warn("note socket %s", path);
-		close(fd);
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+	    (NQ.wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		log_warn("note fifo %s", path);
+		if (fd != -1)
+			close(fd);
+		(void)unlink(path);
 		return -1;
 	}
+	/* room for thousands of notes between two reads */
+	(void)fcntl(fd, F_SETPIPE_SZ, 1024 * 1024);
 	return fd;
 }
 
@@ -1491,8 +1501,10 @@ gate_stop(void)
 		pthread_join(G.note_thr, NULL);
 	G.note_started = 0;
 	if (G.nfd != -1) {
-		close(G.nfd);
 		unlink(G.note_path);
+		close(NQ.wfd);
+		NQ.wfd = -1;
+		close(G.nfd);
 		G.nfd = -1;
 	}
 	if (G.qfd != -1)

@@ -48,7 +48,7 @@
 #include "decide.h"
 
 #define GTAB_NAME	"gate.table"
-#define GTAB_NOTE_NAME	"gate.note"	/* kuncid's audit-note socket */
+#define GTAB_NOTE_NAME	"gate.note"	/* kuncid's audit-note FIFO */
 #define GTAB_MAGIC	"kunciGT1"
 #define GTAB_VERSION	1
 #define GTAB_LIVE	5		/* seconds live_until runs ahead */

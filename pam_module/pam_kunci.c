@@ -468,6 +468,95 @@ agent_dir(const char *sock, char *dir, size_t dirsz)
 }
 
 /*
+ * The last table this process mapped, kept between calls: a program that
+ * keeps the module loaded (a control panel, the bench's "loaded" mode)
+ * then pays one stat() per check instead of open, mmap, page faults and
+ * munmap.  The entry is reused only while the path still names the same
+ * file (device, inode, size, change time): kuncid replaces the table by
+ * rename, never in place (but for the live header, which every reader
+ * sees through its mapping).  Like agent_cache it is only ever
+ * try-locked: a busy entry makes the caller map privately.  The mapping
+ * is released when libpam unloads the module.
+ */
+static struct {
+	pthread_mutex_t	 mtx;
+	void		*map;
+	size_t		 size;
+	dev_t		 dev;
+	ino_t		 ino;
+	struct timespec	 ctime;
+} tab_cache = { .mtx = PTHREAD_MUTEX_INITIALIZER };
+
+__attribute__((destructor)) static void
+tab_cache_release(void)
+{
+	if (tab_cache.map != NULL)
+		munmap(tab_cache.map, tab_cache.size);
+	tab_cache.map = NULL;
+}
+
+static int
+same_file(const struct stat *st)
+{
+	return tab_cache.map != NULL && tab_cache.dev == st->st_dev &&
+	    tab_cache.ino == st->st_ino && tab_cache.size ==
+	    (size_t)st->st_size && tab_cache.ctime.tv_sec ==
+	    st->st_ctim.tv_sec && tab_cache.ctime.tv_nsec ==
+	    st->st_ctim.tv_nsec;
+}
+
+/* Whether st is a table file kuncid could have written. */
+static int
+table_file_ok(const struct args *a, const struct stat *st, uid_t *want)
+{
+	return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
+	    (st->st_mode & 022) == 0 && is_agent(a->agent_user, st->st_uid,
+	    want) && st->st_size >= (off_t)sizeof(struct gtab_hdr) &&
+	    (uint64_t)st->st_size <= GTAB_MAX_SIZE;
+}
+
+/* Map path read-only after checking the open file itself. */
+static void *
+table_map(const struct args *a, const char *path, uid_t *want,
+    struct stat *st)
+{
+	void *map = MAP_FAILED;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, st) == 0 && table_file_ok(a, st, want))
+		map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED,
+		    fd, 0);
+	close(fd);
+	return map == MAP_FAILED ? NULL : map;
+}
+
+/* Decide from a mapped table; 0 or -1 (not usable). */
+static int
+table_run(const void *map, size_t size, const struct proto_query *q,
+    struct kd_result *r, char *msg, size_t msgsz)
+{
+	struct kd_source src;
+	struct kd_when when;
+	struct gtab t;
+	int64_t now = (int64_t)time(NULL);
+	int32_t off;
+
+	if (gtab_check(&t, map, size) == -1 || !gtab_live(&t, now, &off))
+		return -1;
+	gtab_when(now, off, &when);
+	gtab_source(&t, &src);
+	if (kd_begin(&src, q, r) == 0 && kd_finish(&src, q->user, &when, r)
+	    == -1)
+		return -1;
+	kd_message(r->decision, src.lang_en, r->resource, msg, msgsz);
+	return 0;
+}
+
+/*
  * Decide from the gate table.  0 with r and msg filled; -1 when the table
  * cannot be used (absent, not kuncid's, stale, offline, damaged), which
  * sends the caller to the query socket: never a denial of its own.
@@ -484,15 +573,10 @@ table_decide(const struct args *a, const char *dir,
     size_t msgsz)
 {
 	char path[PATH_MAX];
-	struct kd_source src;
-	struct kd_when when;
-	struct gtab t;
-	struct stat st;
-	void *map = MAP_FAILED;
-	size_t size = 0;
+	struct stat st, fst;
+	void *map;
 	uid_t want;
-	int32_t off;
-	int fd, rc = -1;
+	int rc;
 
 	if (agent_uid(a->agent_user, 0, &want) == -1 ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, GTAB_NAME) >=
@@ -502,81 +586,68 @@ table_decide(const struct args *a, const char *dir,
 	    (st.st_mode & 022) != 0 ||
 	    (st.st_uid != 0 && !is_agent(a->agent_user, st.st_uid, &want)))
 		return -1;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
-	    O_CLOEXEC);
-	if (fd == -1)
+	if (stat(path, &st) == -1 || !table_file_ok(a, &st, &want))
 		return -1;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-	    (st.st_mode & 022) == 0 && is_agent(a->agent_user, st.st_uid,
-	    &want) && st.st_size >= (off_t)sizeof(struct gtab_hdr) &&
-	    (uint64_t)st.st_size <= GTAB_MAX_SIZE) {
-		size = (size_t)st.st_size;
-		map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	if (pthread_mutex_trylock(&tab_cache.mtx) == 0) {
+		if (!same_file(&st)) {
+			tab_cache_release();
+			if ((map = table_map(a, path, &want, &fst)) != NULL) {
+				tab_cache.map = map;
+				tab_cache.size = (size_t)fst.st_size;
+				tab_cache.dev = fst.st_dev;
+				tab_cache.ino = fst.st_ino;
+				tab_cache.ctime = fst.st_ctim;
+			}
+		}
+		rc = tab_cache.map == NULL ? -1 : table_run(tab_cache.map,
+		    tab_cache.size, q, r, msg, msgsz);
+		pthread_mutex_unlock(&tab_cache.mtx);
+		return rc;
 	}
-	close(fd);
-	if (map == MAP_FAILED)
+	if ((map = table_map(a, path, &want, &fst)) == NULL)
 		return -1;
-	if (gtab_check(&t, map, size) == -1 ||
-	    !gtab_live(&t, (int64_t)time(NULL), &off))
-		goto out;
-	gtab_when((int64_t)time(NULL), off, &when);
-	gtab_source(&t, &src);
-	if (kd_begin(&src, q, r) == 0 && kd_finish(&src, q->user, &when, r)
-	    == -1)
-		goto out;
-	kd_message(r->decision, src.lang_en, r->resource, msg, msgsz);
-	rc = 0;
-out:
-	munmap(map, size);
+	rc = table_run(map, (size_t)fst.st_size, q, r, msg, msgsz);
+	munmap(map, (size_t)fst.st_size);
 	return rc;
 }
 
 /*
- * Queue the audit note of a table decision to kuncid: one datagram,
- * never waited for.  -1 when it cannot be queued (kuncid gone, its queue
- * full): the caller then asks the query socket, so no decision goes
- * unaudited.
+ * Queue the audit note of a table decision to kuncid: one write of at most
+ * PIPE_BUF bytes into kuncid's note FIFO (atomic, never waited for).  -1
+ * when it cannot be queued -- no reader (kuncid gone: ENXIO), the FIFO
+ * full -- and the caller then asks the query socket, so no decision goes
+ * unaudited.  The FIFO's name is in the directory table_decide() trusted.
  */
 static int
 note_send(const char *dir, const struct proto_query *q,
     const struct kd_result *r)
 {
-	unsigned char hdr[PROTO_HDR_LEN];
-	struct sockaddr_un sun;
+	unsigned char frame[PIPE_BUF];
+	char path[PATH_MAX];
 	struct proto_note n;
-	struct msghdr mh;
-	struct iovec iov[2];
 	struct pbuf b;
+	size_t len;
 	int fd, rc = -1;
 
-	memset(&n, 0, sizeof(n));
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", dir,
-	    GTAB_NOTE_NAME) >= (int)sizeof(sun.sun_path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, GTAB_NOTE_NAME) >=
+	    (int)sizeof(path))
 		return -1;
+	memset(&n, 0, sizeof(n));
 	n.q = *q;
 	n.decision = r->decision;
 	copy(n.resource, sizeof(n.resource), r->resource);
 	copy(n.grant, sizeof(n.grant), r->grant);
 	copy(n.reason, sizeof(n.reason), r->reason != NULL ? r->reason : "");
-	pbuf_init(&b, PROTO_QUERY_MAX);
+	pbuf_init(&b, sizeof(frame) - PROTO_HDR_LEN);
 	if (proto_note_encode(&b, &n) != PROTO_OK)
 		goto out;
-	proto_hdr_make(hdr, PROTO_T_NOTE, (uint32_t)b.len);
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = b.data;
-	iov[1].iov_len = b.len;
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_name = &sun;
-	mh.msg_namelen = sizeof(sun);
-	mh.msg_iov = iov;
-	mh.msg_iovlen = 2;
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+	len = PROTO_HDR_LEN + b.len;
+	proto_hdr_make(frame, PROTO_T_NOTE, (uint32_t)b.len);
+	memcpy(frame + PROTO_HDR_LEN, b.data, b.len);
+	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC))
+	    == -1)
 		goto out;
-	if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) ==
-	    (ssize_t)(sizeof(hdr) + b.len))
+	if (write(fd, frame, len) == (ssize_t)len)
 		rc = 0;
 	close(fd);
 out:

@@ -1,0 +1,167 @@
+#!/bin/bash
+# gate_table.sh: the gate table (agent/gtab.h) that pam_kunci.so decides
+# from, through the real libpam against a real kuncid and slapd:
+#   - kuncid publishes it beside the query socket, private, with its note
+#     FIFO; each table decision is audited exactly once (via=table);
+#   - kuncid killed: the module fails closed at once, the table it left
+#     behind is not used; kuncid stopped (SIGSTOP): decisions made while it
+#     sleeps are audited when it wakes, and once the table goes stale the
+#     module stops using it;
+#   - a table that is not kuncid's (other owner, writable by others, a
+#     second link, a directory others may write, stale, offline, garbage)
+#     is ignored: the query socket decides, correctly;
+#   - the directory lost: the table is not used (kuncid's offline policy
+#     answers);
+#   - the note FIFO: ordinary users cannot write to it, and a garbage note
+#     written by root is discarded without harm.
+. "$(dirname "$0")/gate.inc"
+
+gate_setup
+pam_service kt "resource=host:test"
+TAB=$(dirname "$KUNCI_QUERY_SOCKET")/gate.table
+NOTE=$(dirname "$KUNCI_QUERY_SOCKET")/gate.note
+log=$SB/kuncid.log
+
+grant_add T-001 hsantoso host:test active -3600 86400
+grant_add T-002 asetiawan host:test active -3600 86400
+t_check "kuncid syncs and allows" wait_result kt hsantoso PAM_SUCCESS 100
+for _ in $(seq 50); do [ -s "$TAB" ] && break; sleep 0.1; done
+t_check "the table is published beside the query socket" test -f "$TAB"
+t_eq "the table is private to kuncid" "600 $ME" "$(stat -c '%a %U' "$TAB")"
+t_check "the note FIFO is there" test -p "$NOTE"
+t_eq "the note FIFO is private to kuncid" "600 $ME" "$(stat -c '%a %U' "$NOTE")"
+
+# every table decision is audited exactly once
+count() { grep -c "$1" "$log"; }
+before=$(count 'login.allow user=asetiawan .*via=table')
+for _ in $(seq 25); do pc kt asetiawan >/dev/null; done
+sleep 0.5
+t_eq "25 table decisions, 25 audit records" $((before + 25)) \
+    "$(count 'login.allow user=asetiawan .*via=table')"
+t_eq "and none through the socket" 0 "$(count 'login.allow user=asetiawan .*via=query')"
+
+# kuncid stopped by SIGSTOP: decisions made from the still-live table are
+# queued in the FIFO and audited when it resumes
+kpid=$(cat "$SB/kuncid.pid")
+before=$(count 'login.allow user=hsantoso .*via=table')
+kill -STOP "$kpid"
+ok=0
+for _ in 1 2 3 4 5; do [ "$(pc kt hsantoso)" = PAM_SUCCESS ] && ok=$((ok + 1)); done
+kill -CONT "$kpid"
+sleep 0.5
+t_eq "kuncid asleep: decisions from the live table" 5 "$ok"
+t_eq "kuncid awake: all 5 audited" $((before + 5)) \
+    "$(count 'login.allow user=hsantoso .*via=table')"
+kill -STOP "$kpid"
+sleep 6		# past live_until (GTAB_LIVE = 5 s)
+t_eq "kuncid asleep longer: stale table not used, socket times out" \
+    PAM_AUTHINFO_UNAVAIL "$(pc kt hsantoso)"
+kill -CONT "$kpid"
+t_check "kuncid awake again: allowed" wait_result kt hsantoso PAM_SUCCESS 50
+
+# a table that is not kuncid's is ignored.  Keep a copy that still allows
+# asetiawan, then revoke the grant; each planted variant must give the
+# socket's (right) answer.
+cp -p "$TAB" "$GT/allows.table"
+grant_set T-002 kunciStatus revoked
+t_check "revoked: denied" wait_result kt asetiawan PAM_PERM_DENIED 50
+# make a copy live: flags ONLINE, live_until = now + 10 (gtab_hdr offsets)
+make_live()
+{
+	perl -e 'open(F, "+<", $ARGV[0]) or die; binmode F; seek(F, 28, 0);
+	    print F pack("L<q<", $ARGV[1], time + $ARGV[2]); close F' "$1" "${2:-1}" "${3:-10}"
+}
+plant()		# plant NAME: install $GT/$NAME.table as the table
+{
+	cp -p "$GT/$1.table" "$TAB.new" && mv -f "$TAB.new" "$TAB"
+}
+denied_by_socket()	# denied_by_socket LABEL
+{
+	local before after r
+	before=$(count 'login.deny user=asetiawan .*via=query')
+	r=$(pc kt asetiawan)
+	sleep 0.2
+	after=$(count 'login.deny user=asetiawan .*via=query')
+	if [ "$r" = PAM_PERM_DENIED ] && [ "$after" = $((before + 1)) ]; then
+		t_ok "$1: ignored, the socket denied"
+	else
+		t_fail "$1: got $r, socket records $before -> $after"
+	fi
+}
+cp -p "$GT/allows.table" "$GT/trusted.table"
+make_live "$GT/trusted.table"
+plant trusted
+t_eq "control: a live copy of kuncid's old table is used" PAM_SUCCESS "$(pc kt asetiawan)"
+cp -p "$GT/trusted.table" "$GT/foreign.table"
+chown nobody "$GT/foreign.table"
+plant foreign
+denied_by_socket "table owned by another user"
+cp -p "$GT/trusted.table" "$GT/open.table"
+chmod 0622 "$GT/open.table"
+plant open
+denied_by_socket "table writable by others"
+plant trusted
+ln "$TAB" "$GT/second-link"
+denied_by_socket "table with a second link"
+rm -f "$GT/second-link"
+plant trusted
+chmod 0777 "$(dirname "$TAB")"
+denied_by_socket "directory writable by others"
+chmod 0755 "$(dirname "$TAB")"
+cp -p "$GT/allows.table" "$GT/stale.table"
+make_live "$GT/stale.table" 1 -1
+plant stale
+denied_by_socket "stale table (live_until passed)"
+cp -p "$GT/allows.table" "$GT/offline.table"
+make_live "$GT/offline.table" 0 10
+plant offline
+denied_by_socket "table of an offline kuncid"
+head -c "$(stat -c %s "$GT/allows.table")" /dev/urandom >"$GT/garbage.table"
+chmod 600 "$GT/garbage.table"
+plant garbage
+denied_by_socket "garbage table"
+cp -p "$GT/trusted.table" "$GT/short.table"
+truncate -s 200 "$GT/short.table"
+plant short
+denied_by_socket "truncated table"
+# kuncid puts its own back with the next change
+grant_set T-001 kunciNotAfter "$(now_gt 90000)"
+t_check "the next change republishes kuncid's table" wait_result kt hsantoso PAM_SUCCESS 50
+before=$(count 'login.allow user=hsantoso .*via=table')
+pc kt hsantoso >/dev/null
+sleep 0.3
+t_eq "and the module uses it again" $((before + 1)) "$(count 'login.allow user=hsantoso .*via=table')"
+
+# the note FIFO: an ordinary user cannot write to it; root's garbage is
+# discarded and the next note still counts
+if setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    sh -c "echo forged >'$NOTE'" 2>/dev/null; then
+	t_fail "an ordinary user wrote to the note FIFO"
+else
+	t_ok "an ordinary user cannot write to the note FIFO"
+fi
+printf 'garbage that is no frame at all\n' >"$NOTE"
+sleep 0.3
+t_grep "a garbage note is discarded with a warning" 'note fifo: malformed note' "$log"
+before=$(count 'login.allow user=hsantoso .*via=table')
+pc kt hsantoso >/dev/null
+sleep 0.3
+t_eq "the next note is audited" $((before + 1)) "$(count 'login.allow user=hsantoso .*via=table')"
+
+# the directory lost: the table is withdrawn from use (offline flag) and
+# kuncid's offline policy answers
+"$KUNCI_TOP/tests/sandbox" slapd-stop "$SB" >/dev/null 2>&1
+sleep 1
+t_eq "directory lost: still allowed (offline=cache)" PAM_SUCCESS "$(pc kt hsantoso)"
+sleep 0.3
+t_grep "directory lost: kuncid decided, from its cache" \
+    'login.allow user=hsantoso .*offline cache.*via=query' "$log"
+
+# kuncid killed: its table stays behind, live for a few seconds, but the
+# note FIFO has no reader, so the module fails closed at once
+kill -KILL "$(cat "$SB/kuncid.pid")"
+sleep 0.2
+t_check "kuncid killed: the table is left behind" test -f "$TAB"
+t_eq "kuncid killed: fails closed at once" PAM_AUTHINFO_UNAVAIL "$(pc kt hsantoso)"
+
+t_done

@@ -1,0 +1,485 @@
+/*
+ * test_gtab: the gate table (gtab.c, gtab_build.c) and the shared
+ * decision (decide.c): a table built from an index decides exactly as the
+ * index does for every kind of grant, user and service; its live header
+ * (online flag, live_until, the sequence counter); local time from an
+ * offset; and a reader fed truncated, mutated and hand-damaged tables
+ * (chains that loop, offsets outside the file) never crashes and never
+ * reads outside the mapping (run under ASan by make asan).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "decide.h"
+#include "gindex.h"
+#include "gtab.h"
+#include "gtab_build.h"
+
+#define NOW	1790000000	/* 2026-09-21 */
+
+/* decide.h's source over an index, as gate.c builds it. */
+static const char *unm[] = { "darurat", "rescue" };
+static const char *svc[] = { "sshd", "webmin", "weird" };
+static const char *tmpl[] = { "host:%h", "control-panel:%h-webmin", "x%%y" };
+
+static int
+ix_unmanaged(void *arg, const char *user)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < 2; i++)
+		if (strcmp(unm[i], user) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+ix_service(void *arg, const char *s)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < 3; i++)
+		if (strcmp(svc[i], s) == 0)
+			return tmpl[i];
+	return NULL;
+}
+
+static int
+ix_has_person(void *arg, const char *uid)
+{
+	return gindex_has_person(arg, uid);
+}
+
+static int
+ix_grants(void *arg, const char *user, const char *res,
+    int (*fn)(void *, const struct kd_grant *), void *fnarg)
+{
+	struct gindex_grant *g;
+	struct kd_grant k;
+
+	for (g = gindex_lookup(arg, user, res); g != NULL; g = g->key_next) {
+		if (!gindex_grant_is(g, user, res))
+			continue;
+		k.status = g->status;
+		k.badwin = g->badwin;
+		k.not_before = g->not_before;
+		k.not_after = g->not_after;
+		k.win = g->win;
+		k.nwin = g->nwin;
+		k.id = g->id;
+		k.ref = g;
+		if (fn(fnarg, &k))
+			break;
+	}
+	return 0;
+}
+
+static int seq_uuid;
+
+static void
+put(struct gindex *ix, const char *sub, const char *res, const char *st,
+    int64_t nb, int64_t na, const char *win)
+{
+	struct gindex_grant_in in;
+	unsigned char u[GINDEX_UUID_LEN];
+	char id[32], dn[96];
+	const char *w[1] = { win };
+
+	memset(u, 0, sizeof(u));
+	seq_uuid++;
+	memcpy(u, &seq_uuid, sizeof(seq_uuid));
+	snprintf(id, sizeof(id), "G-%d", seq_uuid);
+	snprintf(dn, sizeof(dn), "kunciId=%s,ou=grants", id);
+	memset(&in, 0, sizeof(in));
+	in.dn = dn;
+	in.id = id;
+	in.subject = sub;
+	in.resource = res;
+	in.status = st;
+	in.not_before = nb;
+	in.not_after = na;
+	in.windows = w;
+	in.nwindows = win != NULL;
+	if (gindex_put_grant(ix, u, &in) == -1)
+		abort();
+}
+
+static void
+person(struct gindex *ix, const char *uid)
+{
+	unsigned char u[GINDEX_UUID_LEN];
+
+	memset(u, 0, sizeof(u));
+	seq_uuid++;
+	memcpy(u, &seq_uuid, sizeof(seq_uuid));
+	u[15] = 0x70;
+	if (gindex_put_person(ix, u, uid) == -1)
+		abort();
+}
+
+/* A decision through either source; -1 if the source failed. */
+static int
+decide(const struct kd_source *src, const struct proto_query *q,
+    const struct kd_when *w, struct kd_result *r)
+{
+	if (kd_begin(src, q, r) == 1)
+		return 0;
+	return kd_finish(src, q->user, w, r);
+}
+
+static struct gindex *
+sample(void)
+{
+	struct gindex *ix = gindex_new();
+	char u[32];
+	int i;
+
+	if (ix == NULL)
+		abort();
+	for (i = 0; i < 300; i++) {
+		snprintf(u, sizeof(u), "p%03d", i);
+		person(ix, u);
+		put(ix, u, "host:srv1", (const char *[]){ "active", "revoked",
+		    "suspended", "expired", "bogus" }[i % 5], NOW - 10,
+		    NOW + 10, NULL);
+		if (i % 3 == 0)
+			put(ix, u, "host:srv2", "active", NOW - 10, NOW + 10,
+			    i % 2 ? "mon-fri 08:00-17:00" : "daily 22:00-06:00");
+		if (i % 7 == 0)
+			put(ix, u, "host:srv2", "active", NOW + 100, NOW + 200,
+			    NULL);
+		if (i % 11 == 0)
+			put(ix, u, "host:srv3", "active", NOW - 10, NOW + 10,
+			    "someday 99:00-00:00");
+		if (i % 13 == 0)
+			put(ix, u, "control-panel:kantor-webmin", "active",
+			    NOW - 100, NOW - 1, NULL);
+	}
+	person(ix, "*");
+	put(ix, "*", "host:srv1", "active", NOW - 10, NOW + 10, NULL);
+	person(ix, "darurat");
+	return ix;
+}
+
+static const struct gtab_policy POL = {
+	.lang_en = 1,
+	.hostname = "kantor",
+	.unmanaged = (char *const *)(uintptr_t)unm,
+	.nunmanaged = 2,
+	.service = svc,
+	.tmpl = tmpl,
+	.nservices = 3,
+};
+
+static void
+ix_source(struct gindex *ix, struct kd_source *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->arg = ix;
+	s->lang_en = 1;
+	s->hostname = "kantor";
+	s->unmanaged = ix_unmanaged;
+	s->service = ix_service;
+	s->has_person = ix_has_person;
+	s->grants = ix_grants;
+}
+
+/* Every query of the sample, at several local times. */
+static void
+t_same_as_index(void)
+{
+	struct gindex *ix = sample();
+	unsigned char *buf;
+	size_t len;
+	struct gtab t;
+	struct kd_source a, b;
+	struct kd_result ra, rb;
+	struct kd_when w;
+	struct proto_query q;
+	static const char *users[] = { "p000", "p001", "p002", "p003",
+	    "p004", "p006", "p011", "p013", "p021", "p033", "p299", "*",
+	    "P000", "p00", "p0000", "ghost", "darurat", "rescue", "" };
+	static const char *res[] = { "host:srv1", "host:srv2", "host:srv3",
+	    "host:none", "" };
+	static const char *services[] = { "sshd", "webmin", "weird",
+	    "cron" };
+	static const int64_t times[] = { NOW, NOW + 150, NOW - 50,
+	    NOW + 3 * 3600, NOW + 9 * 3600, NOW + 15 * 3600 };
+	size_t ui, ri, si, ti;
+	int n = 0, same = 0;
+
+	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
+	CHECK(gtab_check(&t, buf, len) == 0);
+	ix_source(ix, &a);
+	gtab_source(&t, &b);
+	for (ti = 0; ti < sizeof(times) / sizeof(times[0]); ti++)
+	for (ui = 0; ui < sizeof(users) / sizeof(users[0]); ui++)
+	for (ri = 0; ri < sizeof(res) / sizeof(res[0]); ri++)
+	for (si = 0; si < sizeof(services) / sizeof(services[0]); si++) {
+		memset(&q, 0, sizeof(q));
+		snprintf(q.user, sizeof(q.user), "%s", users[ui]);
+		snprintf(q.resource, sizeof(q.resource), "%s", res[ri]);
+		snprintf(q.service, sizeof(q.service), "%s", services[si]);
+		if (si == 1)
+			snprintf(q.host, sizeof(q.host), "kantor");
+		gtab_when(times[ti], 7 * 3600, &w);
+		n++;
+		if (decide(&a, &q, &w, &ra) == 0 &&
+		    decide(&b, &q, &w, &rb) == 0 &&
+		    ra.decision == rb.decision &&
+		    strcmp(ra.reason, rb.reason) == 0 &&
+		    strcmp(ra.resource, rb.resource) == 0 &&
+		    strcmp(ra.grant, rb.grant) == 0 && ra.known == rb.known)
+			same++;
+		else
+			printf("differs: user=%s res=%s service=%s: %s/%s\n",
+			    q.user, q.resource, q.service, ra.reason,
+			    rb.reason);
+	}
+	CHECK_LL(same, n);
+
+	/* and the cases mean what they should */
+	memset(&q, 0, sizeof(q));
+	gtab_when(NOW, 7 * 3600, &w);
+	snprintf(q.user, sizeof(q.user), "p000");
+	snprintf(q.resource, sizeof(q.resource), "host:srv1");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_LL(rb.decision, PROTO_ALLOW);
+	snprintf(q.user, sizeof(q.user), "p001");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_LL(rb.decision, PROTO_DENY);
+	CHECK_STR(rb.reason, "grant revoked");
+	snprintf(q.user, sizeof(q.user), "ghost");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_LL(rb.decision, PROTO_UNKNOWN);
+	CHECK(rb.known == 0);
+	snprintf(q.user, sizeof(q.user), "darurat");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_LL(rb.decision, PROTO_IGNORE);
+	snprintf(q.user, sizeof(q.user), "p0*");	/* no pattern matching */
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_LL(rb.decision, PROTO_UNKNOWN);
+	snprintf(q.user, sizeof(q.user), "p013");
+	q.resource[0] = '\0';
+	snprintf(q.service, sizeof(q.service), "webmin");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_STR(rb.resource, "control-panel:kantor-webmin");
+	CHECK_STR(rb.reason, "grant expired (not-after passed)");
+	snprintf(q.service, sizeof(q.service), "weird");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_STR(rb.resource, "x%y");
+	snprintf(q.user, sizeof(q.user), "p011");
+	snprintf(q.resource, sizeof(q.resource), "host:srv3");
+	CHECK(decide(&b, &q, &w, &rb) == 0);
+	CHECK_STR(rb.reason, "bad time window");
+	free(buf);
+	gindex_free(ix);
+}
+
+static void
+t_live(void)
+{
+	struct gindex *ix = sample();
+	unsigned char *buf;
+	size_t len;
+	struct gtab t;
+	struct gtab_hdr *h;
+	int32_t off = 0;
+
+	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
+	CHECK(gtab_check(&t, buf, len) == 0);
+	h = (struct gtab_hdr *)(void *)buf;
+	CHECK(!gtab_live(&t, NOW, &off));		/* never set: dead */
+	gtab_set_live(h, GTAB_F_ONLINE, NOW + GTAB_LIVE, 25200);
+	CHECK(gtab_live(&t, NOW, &off));
+	CHECK_LL(off, 25200);
+	CHECK(!gtab_live(&t, NOW + GTAB_LIVE, &off));	/* kuncid silent */
+	CHECK(!gtab_live(&t, NOW - 10 * GTAB_LIVE, &off)); /* far future */
+	gtab_set_live(h, 0, NOW + GTAB_LIVE, 25200);
+	CHECK(!gtab_live(&t, NOW, &off));		/* offline */
+	gtab_set_live(h, GTAB_F_ONLINE, NOW + GTAB_LIVE, 25200);
+	h->seq |= 1;					/* mid-write */
+	CHECK(!gtab_live(&t, NOW, &off));
+	h->seq++;
+	CHECK(gtab_live(&t, NOW, &off));
+	gtab_set_live(h, GTAB_F_ONLINE, NOW + GTAB_LIVE, 90000);
+	CHECK(!gtab_live(&t, NOW, &off));		/* absurd offset */
+	free(buf);
+	gindex_free(ix);
+}
+
+static void
+t_when(void)
+{
+	struct kd_when w;
+
+	gtab_when(0, 0, &w);			/* 1970-01-01 00:00 Thursday */
+	CHECK_LL(w.wday, 4);
+	CHECK_LL(w.minute, 0);
+	gtab_when(0, -3600, &w);		/* Wednesday 23:00 */
+	CHECK_LL(w.wday, 3);
+	CHECK_LL(w.minute, 23 * 60);
+	/* 2026-11-23 17:44 UTC is a Monday; in Jakarta (+7) Tuesday 00:44 */
+	gtab_when(1795455840, 0, &w);
+	CHECK_LL(w.wday, 1);
+	CHECK_LL(w.minute, 17 * 60 + 44);
+	gtab_when(1795455840, 7 * 3600, &w);
+	CHECK_LL(w.wday, 2);
+	CHECK_LL(w.minute, 44);
+	gtab_when(1795455840, 9 * 3600, &w);	/* WIT */
+	CHECK_LL(w.minute, 2 * 60 + 44);
+}
+
+/* Decide a few queries on a (possibly damaged) table; never crash. */
+static int
+poke(const unsigned char *buf, size_t len)
+{
+	struct gtab t;
+	struct kd_source s;
+	struct kd_result r;
+	struct kd_when w;
+	struct proto_query q;
+	static const char *users[] = { "p000", "p003", "ghost", "*" };
+	size_t i;
+	int fails = 0;
+
+	if (gtab_check(&t, buf, len) == -1)
+		return -1;
+	gtab_source(&t, &s);
+	gtab_when(NOW, 0, &w);
+	for (i = 0; i < 4; i++) {
+		memset(&q, 0, sizeof(q));
+		snprintf(q.user, sizeof(q.user), "%s", users[i]);
+		snprintf(q.service, sizeof(q.service), "sshd");
+		if (i % 2)
+			snprintf(q.resource, sizeof(q.resource), "host:srv1");
+		fails += decide(&s, &q, &w, &r) == -1;
+	}
+	return fails;
+}
+
+static void
+t_damaged(void)
+{
+	struct gindex *ix = sample();
+	unsigned char *buf, *copy;
+	size_t len, cut, i, k;
+	struct gtab_hdr *h;
+	struct gtab_grant *g;
+	struct gtab t;
+	int refused = 0, checked = 0;
+	uint32_t *b;
+
+	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
+	/* every shorter length is refused (the size is in the header) */
+	for (cut = 0; cut < len; cut += cut < 512 ? 1 : 97) {
+		copy = malloc(cut + 8);
+		memcpy(copy, buf, cut);
+		refused += poke(copy, cut) == -1;
+		checked++;
+		free(copy);
+	}
+	CHECK_LL(refused, checked);
+
+	/* random damage: any outcome but a crash or a stray read */
+	srand(4533);
+	copy = malloc(len);
+	for (i = 0; i < 20000; i++) {
+		memcpy(copy, buf, len);
+		for (k = 0; k < 1 + (size_t)rand() % 4; k++)
+			copy[(size_t)rand() % (i % 2 ? 256 : len)] ^=
+			    (unsigned char)(1 + rand() % 255);
+		(void)poke(copy, len);
+	}
+	CHECK(1);	/* reached: no crash */
+
+	/* a chain that loops is caught by the step bound */
+	memcpy(copy, buf, len);
+	h = (struct gtab_hdr *)(void *)copy;
+	g = (struct gtab_grant *)(void *)(copy + h->g_off);
+	b = (uint32_t *)(void *)(copy + h->gb_off);
+	for (k = 0; k < h->ngb; k++)
+		if (b[k] != 0)
+			g[b[k] - 1].next = b[k];	/* points at itself */
+	CHECK(poke(copy, len) > 0);
+
+	/* a string offset outside the area */
+	memcpy(copy, buf, len);
+	g = (struct gtab_grant *)(void *)(copy + h->g_off);
+	for (k = 0; k < h->ng; k++)
+		g[k].subject = 0xfffffff0u;
+	CHECK(poke(copy, len) > 0);
+
+	/* windows beyond the window array */
+	memcpy(copy, buf, len);
+	for (k = 0; k < h->ng; k++) {
+		g[k].win = h->nw;
+		g[k].nwin = 3;
+	}
+	CHECK(poke(copy, len) > 0);
+
+	/* sections outside the file, bad magic, bucket count not 2^n */
+	memcpy(copy, buf, len);
+	h->g_off = (uint32_t)len - 8;
+	CHECK(gtab_check(&t, copy, len) == -1);
+	memcpy(copy, buf, len);
+	h->magic[0] ^= 1;
+	CHECK(gtab_check(&t, copy, len) == -1);
+	memcpy(copy, buf, len);
+	h->ngb = 3;
+	CHECK(gtab_check(&t, copy, len) == -1);
+	memcpy(copy, buf, len);
+	copy[h->str_off + h->strsz - 1] = 'x';	/* unterminated strings */
+	CHECK(gtab_check(&t, copy, len) == -1);
+	free(copy);
+	free(buf);
+	gindex_free(ix);
+}
+
+/* An empty index still gives a valid table that knows no one. */
+static void
+t_empty(void)
+{
+	struct gindex *ix = gindex_new();
+	struct gtab_policy pol = { 0 };
+	unsigned char *buf;
+	size_t len;
+	struct gtab t;
+	struct kd_source s;
+	struct kd_result r;
+	struct kd_when w;
+	struct proto_query q;
+
+	pol.hostname = "h";
+	CHECK(gtab_build(ix, &pol, &buf, &len) == 0);
+	CHECK(gtab_check(&t, buf, len) == 0);
+	gtab_source(&t, &s);
+	gtab_when(NOW, 0, &w);
+	memset(&q, 0, sizeof(q));
+	snprintf(q.user, sizeof(q.user), "p000");
+	snprintf(q.service, sizeof(q.service), "sshd");
+	CHECK(decide(&s, &q, &w, &r) == 0);
+	CHECK_STR(r.reason, "no resource configured for the service");
+	snprintf(q.resource, sizeof(q.resource), "host:x");
+	CHECK(decide(&s, &q, &w, &r) == 0);
+	CHECK_LL(r.decision, PROTO_UNKNOWN);
+	free(buf);
+	gindex_free(ix);
+}
+
+int
+main(void)
+{
+	t_same_as_index();
+	t_live();
+	t_when();
+	t_damaged();
+	t_empty();
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail != 0;
+}
