@@ -605,7 +605,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		out_table_init(&t, 6, hdr);
 		for (i = 0; i < r.snap.nsteps; i++) {
 			const struct wf_step *s = &r.snap.steps[i];
-			char num[8], by[256], role[128];
+			char num[24], by[256], role[128];
 			const char *cells[6];
 
 			snprintf(num, sizeof(num), "%zu%s", i + 1,

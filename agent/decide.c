@@ -176,8 +176,8 @@ kd_decision_name(uint32_t d)
 	}
 }
 
-static void
-copy(char *dst, size_t dstsz, const char *src)
+void
+kd_copy(char *dst, size_t dstsz, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -208,7 +208,7 @@ kd_begin(const struct kd_source *src, const struct proto_query *q,
 		return 1;
 	}
 	if (q->resource[0] != '\0') {
-		copy(r->resource, sizeof(r->resource), q->resource);
+		kd_copy(r->resource, sizeof(r->resource), q->resource);
 		return 0;
 	}
 	if ((tmpl = src->service(src->arg, q->service)) == NULL) {
@@ -238,7 +238,7 @@ consider(void *arg, const struct kd_grant *g)
 
 	if (w > b->w) {
 		b->w = w;
-		copy(b->r->grant, sizeof(b->r->grant), g->id);
+		kd_copy(b->r->grant, sizeof(b->r->grant), g->id);
 	}
 	if (w == KD_W_ALLOW) {
 		b->r->allow_ref = g->ref;

@@ -119,6 +119,8 @@ int	kd_expand(const char *tmpl, const char *host, char *dst,
 /* The text shown to the user for decision on res. */
 void	kd_message(uint32_t decision, int en, const char *res, char *dst,
 	    size_t dstsz);
+/* Copy src into dst, cut to dstsz - 1 bytes, always terminated. */
+void	kd_copy(char *dst, size_t dstsz, const char *src);
 /* The audit word of a decision ("allow", "deny", ...). */
 const char *kd_decision_name(uint32_t);
 

@@ -93,6 +93,8 @@ static struct {
 	int			 nfd;
 	pthread_t		 tab_thr, note_thr;
 	int			 tab_started, note_started;
+	dev_t			 tab_dev;	/* the file published last */
+	ino_t			 tab_ino;
 } G = {
 	.qfd = -1,
 	.nfd = -1,
@@ -176,25 +178,8 @@ static int
 ix_grants(void *arg, const char *user, const char *res,
     int (*fn)(void *, const struct kd_grant *), void *fnarg)
 {
-	struct gindex_grant *g;
-	struct kd_grant k;
-
 	(void)arg;
-	for (g = gindex_lookup(G.ix, user, res); g != NULL; g = g->key_next) {
-		if (!gindex_grant_is(g, user, res))
-			continue;
-		k.status = g->status;
-		k.badwin = g->badwin;
-		k.not_before = g->not_before;
-		k.not_after = g->not_after;
-		k.win = g->win;
-		k.nwin = g->nwin;
-		k.id = g->id;
-		k.ref = g;
-		if (fn(fnarg, &k))
-			break;
-	}
-	return 0;
+	return gindex_kd_grants(G.ix, user, res, fn, fnarg);
 }
 
 static void
@@ -428,14 +413,16 @@ tab_changed(int dirty)
  * nothing is vouched for, so the module asks the socket meanwhile.
  */
 static void
-tab_live(uint32_t *flags, int64_t *until, int32_t *off)
+tab_live(uint32_t *flags, int64_t *until, int32_t *off, int lock)
 {
 	time_t now = time(NULL), later = now + GTAB_LIVE + 1;
 	struct tm a, b;
 
-	pthread_rwlock_rdlock(&G.lock);
+	if (lock)
+		pthread_rwlock_rdlock(&G.lock);
 	*flags = G.online ? GTAB_F_ONLINE : 0;
-	pthread_rwlock_unlock(&G.lock);
+	if (lock)
+		pthread_rwlock_unlock(&G.lock);
 	localtime_r(&now, &a);
 	localtime_r(&later, &b);
 	*off = (int32_t)a.tm_gmtoff;
@@ -448,6 +435,7 @@ tab_publish(void)
 {
 	const char *svc[64], *tmpl[64];
 	struct gtab_policy pol;
+	struct stat st;
 	struct gtab_hdr *h;
 	unsigned char *buf = NULL;
 	size_t len = 0, i;
@@ -470,23 +458,34 @@ tab_publish(void)
 	pol.service = svc;
 	pol.tmpl = tmpl;
 	pol.nservices = G.cfg->login.nservices;
+	/*
+	 * The read lock is held from the build to the swap: the sync thread
+	 * changes the index and patches the published table under the write
+	 * lock, so each change is either in this build or patched into the
+	 * table this publishes, never lost between the two.
+	 */
 	pthread_rwlock_rdlock(&G.lock);
 	if (G.ix != NULL)
 		r = gtab_build(G.ix, &pol, &buf, &len);
-	pthread_rwlock_unlock(&G.lock);
-	if (r == -1)
-		return -1;
-	tab_live(&flags, &until, &off);
-	gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until, off);
-	h = gtab_publish(G.tab_path, buf, len);
-	free(buf);
-	if (h == NULL) {
-		log_warn("gate table: %s", G.tab_path);
-		return -1;
+	if (r == 0) {
+		tab_live(&flags, &until, &off, 0);
+		gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until,
+		    off);
+		if ((h = gtab_publish(G.tab_path, buf, len)) == NULL) {
+			log_warn("gate table: %s", G.tab_path);
+			r = -1;
+		} else {
+			gtab_unmap(G.tab_hdr);
+			G.tab_hdr = h;
+			if (stat(G.tab_path, &st) == 0) {
+				G.tab_dev = st.st_dev;
+				G.tab_ino = st.st_ino;
+			}
+		}
+		free(buf);
 	}
-	gtab_unmap(G.tab_hdr);
-	G.tab_hdr = h;
-	return 0;
+	pthread_rwlock_unlock(&G.lock);
+	return r;
 }
 
 static int64_t
@@ -499,9 +498,10 @@ mono_ms(void)
 }
 
 /*
- * The table thread: republishes after changes, at most every
- * max(TAB_GAP_MS, 2 x the last build) so a burst of directory changes
- * (a bulk load) costs a bounded share of a CPU, and refreshes the live
+ * The table thread: republishes after changes that need it (additions;
+ * see ix_change() for what is patched in place instead), at most once
+ * per max(TAB_GAP_MS, the last build's time) so a burst of directory
+ * changes (a bulk load) costs at most half a CPU, and refreshes the live
  * header every second.
  */
 #define TAB_GAP_MS	20
@@ -514,6 +514,7 @@ tab_main(void *arg)
 	uint32_t flags;
 	int64_t until;
 	int32_t off;
+	struct stat st;
 	int dirty, failed = 0;
 
 	(void)arg;
@@ -532,7 +533,7 @@ tab_main(void *arg)
 		G.tab_kick = 0;
 		pthread_mutex_unlock(&G.tab_mtx);
 		if (dirty) {
-			wait = last + (2 * cost > TAB_GAP_MS ? 2 * cost :
+			wait = last + (cost > TAB_GAP_MS ? cost :
 			    TAB_GAP_MS) - mono_ms();
 			if (wait > 0) {
 				ts.tv_sec = wait / 1000;
@@ -562,8 +563,13 @@ tab_main(void *arg)
 			last = mono_ms();
 			cost = last - t0;
 		} else if (G.tab_hdr != NULL) {
-			tab_live(&flags, &until, &off);
+			tab_live(&flags, &until, &off, 1);
 			gtab_set_live(G.tab_hdr, flags, until, off);
+			/* someone removed or replaced the file: put ours back */
+			if (stat(G.tab_path, &st) == -1 ||
+			    st.st_dev != G.tab_dev || st.st_ino != G.tab_ino) {
+				tab_changed(1);
+			}
 		}
 		pthread_mutex_lock(&G.tab_mtx);
 	}
@@ -575,11 +581,13 @@ tab_main(void *arg)
 static void
 tab_withdraw(void)
 {
+	pthread_rwlock_wrlock(&G.lock);	/* the sync thread may patch it */
 	if (G.tab_hdr != NULL) {
 		gtab_set_live(G.tab_hdr, 0, 0, 0);
 		gtab_unmap(G.tab_hdr);
 		G.tab_hdr = NULL;
 	}
+	pthread_rwlock_unlock(&G.lock);
 	if (G.tab_path[0] != '\0')
 		(void)unlink(G.tab_path);
 }
@@ -991,6 +999,105 @@ struct syncrun {
 	time_t		 last_snap;
 };
 
+/* What the gate table holds of one entry, to compare before and after. */
+struct tabkey {
+	int		 grant;
+	char		*sub, *res, *id, *uid;
+	int		 status, badwin;
+	int64_t		 nb, na;
+	size_t		 nwin;
+	struct kd_win	 win[GINDEX_MAX_WIN];
+};
+
+static int
+tabkey_of(const unsigned char *u, struct tabkey *k)
+{
+	const struct gindex_grant *g;
+	const char *uid;
+
+	memset(k, 0, sizeof(*k));
+	if ((g = gindex_grant_by_uuid(G.ix, u)) != NULL) {
+		k->grant = 1;
+		k->status = g->status;
+		k->badwin = g->badwin;
+		k->nb = g->not_before;
+		k->na = g->not_after;
+		k->nwin = g->nwin;
+		memcpy(k->win, g->win, g->nwin * sizeof(*k->win));
+		if ((k->sub = strdup(g->subject)) == NULL ||
+		    (k->res = strdup(g->resource)) == NULL ||
+		    (k->id = strdup(g->id)) == NULL)
+			return -1;
+	} else if ((uid = gindex_person_by_uuid(G.ix, u)) != NULL &&
+	    (k->uid = strdup(uid)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+tabkey_free(struct tabkey *k)
+{
+	free(k->sub);
+	free(k->res);
+	free(k->id);
+	free(k->uid);
+}
+
+/*
+ * Apply one persist-phase change to the live index (e NULL: a delete),
+ * under the write lock, and bring it into the published gate table at
+ * once where the table can take it in place: a grant's new status or
+ * validity is patched into its record; a grant that went away or changed
+ * its subject, resource, id or windows is patched to a status that never
+ * allows; a person who went away stops being found.  Returns 1 if the
+ * table also needs a rebuild (an addition, or anything patched only to
+ * deny), 0 if it already says what the index says -- a kunciLastUsed
+ * update, say, changes nothing the table holds.
+ */
+static int
+ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
+{
+	struct tabkey o, n;
+	int rebuild = 0;
+
+	if (tabkey_of(u, &o) == -1)
+		rebuild = 1;
+	if (e == NULL)
+		gindex_del(G.ix, u);
+	else
+		apply_entry(G.ix, ld, e, u);
+	if (tabkey_of(u, &n) == -1)
+		rebuild = 1;
+	if (o.grant && o.sub != NULL && o.res != NULL && o.id != NULL) {
+		if (n.grant && strcmp(o.sub, n.sub) == 0 &&
+		    strcmp(o.res, n.res) == 0 && strcmp(o.id, n.id) == 0 &&
+		    o.badwin == n.badwin && o.nwin == n.nwin &&
+		    memcmp(o.win, n.win, o.nwin * sizeof(o.win[0])) == 0) {
+			if ((o.status != n.status || o.nb != n.nb ||
+			    o.na != n.na) && gtab_patch_grant(G.tab_hdr, n.sub,
+			    n.res, n.id, n.status, n.nb, n.na) == -1)
+				rebuild = 1;
+		} else {
+			(void)gtab_patch_grant(G.tab_hdr, o.sub, o.res, o.id,
+			    KD_OTHER, o.nb, o.na);
+			rebuild = 1;
+		}
+	} else if (o.grant)
+		rebuild = 1;
+	else if (n.grant)
+		rebuild = 1;
+	if (o.uid != NULL) {
+		if (n.uid == NULL || strcmp(o.uid, n.uid) != 0) {
+			(void)gtab_patch_person_gone(G.tab_hdr, o.uid);
+			rebuild = 1;
+		}
+	} else if (n.uid != NULL)
+		rebuild = 1;
+	tabkey_free(&o);
+	tabkey_free(&n);
+	return rebuild;
+}
+
 /* Handle one search entry with its Sync State control; -1 on error. */
 static int
 sync_entry(struct syncrun *s, LDAPMessage *e)
@@ -1000,7 +1107,7 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 	ber_int_t state = -1;
 	struct berval uuid = { 0, NULL };
 	unsigned char u[GINDEX_UUID_LEN];
-	int rc = -1;
+	int rc = -1, rebuild;
 
 	if (ldap_get_entry_controls(s->ld, e, &ctrls) != LDAP_SUCCESS ||
 	    (c = ldap_control_find(LDAP_CONTROL_SYNC_STATE, ctrls, NULL)) ==
@@ -1022,10 +1129,11 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 			apply_entry(s->fresh, s->ld, e, u);
 		else {
 			pthread_rwlock_wrlock(&G.lock);
-			apply_entry(G.ix, s->ld, e, u);
+			rebuild = ix_change(u, s->ld, e);
 			pthread_rwlock_unlock(&G.lock);
 			s->dirty = 1;
-			tab_changed(1);
+			if (rebuild)
+				tab_changed(1);
 		}
 		break;
 	case LDAP_SYNC_DELETE:
@@ -1033,10 +1141,11 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 			gindex_del(s->fresh, u);
 		else {
 			pthread_rwlock_wrlock(&G.lock);
-			gindex_del(G.ix, u);
+			rebuild = ix_change(u, NULL, NULL);
 			pthread_rwlock_unlock(&G.lock);
 			s->dirty = 1;
-			tab_changed(1);
+			if (rebuild)
+				tab_changed(1);
 		}
 		break;
 	case LDAP_SYNC_PRESENT:

@@ -768,3 +768,51 @@ gindex_foreach(const struct gindex *ix,
 		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next)
 			person(arg, p->uid);
 }
+
+int
+gindex_kd_grants(struct gindex *ix, const char *user, const char *res,
+    int (*fn)(void *, const struct kd_grant *), void *fnarg)
+{
+	struct gindex_grant *g;
+	struct kd_grant k;
+
+	for (g = gindex_lookup(ix, user, res); g != NULL; g = g->key_next) {
+		if (!gindex_grant_is(g, user, res))
+			continue;
+		k.status = g->status;
+		k.badwin = g->badwin;
+		k.not_before = g->not_before;
+		k.not_after = g->not_after;
+		k.win = g->win;
+		k.nwin = g->nwin;
+		k.id = g->id;
+		k.ref = g;
+		if (fn(fnarg, &k))
+			break;
+	}
+	return 0;
+}
+
+const struct gindex_grant *
+gindex_grant_by_uuid(const struct gindex *ix, const unsigned char *uuid)
+{
+	const struct gindex_grant *g;
+
+	for (g = ix->g_uuid.b[hash_uuid(uuid) & (ix->g_uuid.nb - 1)];
+	    g != NULL; g = g->uuid_next)
+		if (memcmp(g->uuid, uuid, GINDEX_UUID_LEN) == 0)
+			return g;
+	return NULL;
+}
+
+const char *
+gindex_person_by_uuid(const struct gindex *ix, const unsigned char *uuid)
+{
+	const struct gindex_person *p;
+
+	for (p = ix->p_uuid.b[hash_uuid(uuid) & (ix->p_uuid.nb - 1)];
+	    p != NULL; p = p->uuid_next)
+		if (memcmp(p->uuid, uuid, GINDEX_UUID_LEN) == 0)
+			return p->uid;
+	return NULL;
+}

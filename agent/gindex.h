@@ -98,6 +98,11 @@ int	gindex_put_grant(struct gindex *, const unsigned char *uuid,
 	    const struct gindex_grant_in *);
 int	gindex_put_person(struct gindex *, const unsigned char *uuid,
 	    const char *uid);
+/* The grant, or the person's uid, that uuid names; NULL if none. */
+const struct gindex_grant *gindex_grant_by_uuid(const struct gindex *,
+	    const unsigned char *uuid);
+const char *gindex_person_by_uuid(const struct gindex *,
+	    const unsigned char *uuid);
 /* Remove whatever uuid names; 0 if it was there, -1 if not. */
 int	gindex_del(struct gindex *, const unsigned char *uuid);
 
@@ -113,6 +118,12 @@ struct gindex_grant *gindex_lookup(const struct gindex *,
 int	gindex_grant_is(const struct gindex_grant *, const char *subject,
 	    const char *resource);
 size_t	gindex_ngrants(const struct gindex *);
+/*
+ * decide.h's grants(): call fn for each grant of exactly (user, res), its
+ * ref the struct gindex_grant, until fn returns non-zero.  Returns 0.
+ */
+int	gindex_kd_grants(struct gindex *, const char *user, const char *res,
+	    int (*fn)(void *, const struct kd_grant *), void *);
 /* Call grant() for every grant and person() for every uid (either NULL). */
 void	gindex_foreach(const struct gindex *,
 	    void (*grant)(void *, const struct gindex_grant *),

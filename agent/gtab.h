@@ -9,9 +9,11 @@
  * The file lives beside the query socket (GTAB_NAME in the socket's
  * directory), owned by the agent user, mode 0600, one link.  kuncid
  * writes a whole new table into a temporary file and renames it over the
- * old one after each batch of directory changes; readers that mapped the
- * old file keep a consistent old view.  Only the live part of the header
- * is written in place, under a sequence counter (seqlock).
+ * old one when the index gains entries; readers that mapped the old file
+ * keep a consistent old view.  Written in place: the live part of the
+ * header, under a sequence counter (seqlock), and the status and validity
+ * fields of grant records and the hash of a person record that went away
+ * (gtab_patch_*() in gtab_build.h), each an aligned atomic store.
  *
  * Layout, host byte order (the file never leaves the machine), every
  * section 8-byte aligned and bounds-checked by gtab_check():

@@ -104,6 +104,26 @@ fail:
 	return 0;
 }
 
+/* Add s without looking for an earlier copy. */
+static uint32_t
+append(struct builder *b, const char *s)
+{
+	size_t l = strlen(s);
+	uint32_t off;
+
+	if (b->err || *s == '\0')
+		return 0;
+	if (b->strsz + l + 1 > GTAB_MAX_SIZE / 2 ||
+	    grow((void **)&b->str, &b->strcap, b->strsz + l + 1, 1) == -1) {
+		b->err = 1;
+		return 0;
+	}
+	off = (uint32_t)b->strsz;
+	memcpy(b->str + off, s, l + 1);
+	b->strsz += l + 1;
+	return off;
+}
+
 static void
 add_grant(void *arg, const struct gindex_grant *g)
 {
@@ -121,7 +141,7 @@ add_grant(void *arg, const struct gindex_grant *g)
 	e->hash = gtab_hash(g->subject, g->resource);
 	e->subject = intern(b, g->subject);
 	e->resource = intern(b, g->resource);
-	e->id = intern(b, g->id);
+	e->id = append(b, g->id);	/* unique: not worth a lookup */
 	e->win = (uint32_t)b->nw;
 	e->nwin = g->nwin;
 	e->status = g->status;
@@ -186,6 +206,15 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 		return -1;
 	b.str[0] = '\0';
 	b.strsz = 1;
+	/* sized once: the index knows its counts */
+	if (grow((void **)&b.g, &b.gcap, gindex_ngrants(ix) + 1,
+	    sizeof(*b.g)) == -1 || grow((void **)&b.p, &b.pcap,
+	    gindex_npeople(ix) + 1, sizeof(*b.p)) == -1 ||
+	    grow((void **)&b.str, &b.strcap, 1 + 24 * gindex_ngrants(ix) +
+	    16 * gindex_npeople(ix), 1) == -1)
+		goto out;
+	while (b.nslots < 2 * (gindex_npeople(ix) + 64) && rehash(&b) == 0)
+		;
 	gindex_foreach(ix, add_grant, add_person, &b);
 	if ((unm = calloc(pol->nunmanaged + 1, sizeof(*unm))) == NULL ||
 	    (svc = calloc(2 * pol->nservices + 1, sizeof(*svc))) == NULL)
@@ -315,7 +344,7 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len)
 			goto fail;
 		done += (size_t)n;
 	}
-	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (h == MAP_FAILED) {
 		h = NULL;
 		goto fail;
@@ -327,7 +356,7 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len)
 fail:
 	saved = errno;
 	if (h != NULL)
-		munmap(h, sizeof(*h));
+		munmap(h, len);
 	unlink(tmp);
 	close(fd);
 	errno = saved;
@@ -338,5 +367,72 @@ void
 gtab_unmap(struct gtab_hdr *h)
 {
 	if (h != NULL)
-		munmap(h, sizeof(*h));
+		munmap(h, (size_t)h->size);
+}
+
+/* The writable record of (subject, res, id) in a published table. */
+static struct gtab_grant *
+find_grant(struct gtab_hdr *h, const char *sub, const char *res,
+    const char *id)
+{
+	unsigned char *base = (unsigned char *)h;
+	const char *str = (const char *)base + h->str_off;
+	struct gtab_grant *g = (struct gtab_grant *)(void *)(base + h->g_off);
+	uint32_t hash = gtab_hash(sub, res), i, steps;
+
+	i = ((uint32_t *)(void *)(base + h->gb_off))[hash & (h->ngb - 1)];
+	for (steps = 0; i != 0 && i <= h->ng && steps < h->ng;
+	    i = g[i - 1].next, steps++)
+		if (g[i - 1].hash == hash &&
+		    strcmp(str + g[i - 1].subject, sub) == 0 &&
+		    strcmp(str + g[i - 1].resource, res) == 0 &&
+		    strcmp(str + g[i - 1].id, id) == 0)
+			return &g[i - 1];
+	return NULL;
+}
+
+int
+gtab_patch_grant(struct gtab_hdr *h, const char *sub, const char *res,
+    const char *id, int status, int64_t not_before, int64_t not_after)
+{
+	struct gtab_grant *g;
+
+	if (h == NULL || (g = find_grant(h, sub, res, id)) == NULL)
+		return -1;
+	/* narrowing first, widening last: a reader in between sees the
+	 * stricter of the two states in each field */
+	if (status != KD_ACTIVE)
+		__atomic_store_n(&g->status, (uint8_t)status,
+		    __ATOMIC_RELEASE);
+	__atomic_store_n(&g->not_before, not_before, __ATOMIC_RELEASE);
+	__atomic_store_n(&g->not_after, not_after, __ATOMIC_RELEASE);
+	if (status == KD_ACTIVE)
+		__atomic_store_n(&g->status, (uint8_t)status,
+		    __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+gtab_patch_person_gone(struct gtab_hdr *h, const char *uid)
+{
+	unsigned char *base = (unsigned char *)h;
+	const char *str;
+	struct gtab_person *p;
+	uint32_t hash = gtab_hash(uid, NULL), i, steps;
+
+	if (h == NULL)
+		return -1;
+	str = (const char *)base + h->str_off;
+	p = (struct gtab_person *)(void *)(base + h->p_off);
+	i = ((uint32_t *)(void *)(base + h->pb_off))[hash & (h->npb - 1)];
+	for (steps = 0; i != 0 && i <= h->np && steps < h->np;
+	    i = p[i - 1].next, steps++)
+		if (p[i - 1].hash == hash && strcmp(str + p[i - 1].uid, uid)
+		    == 0) {
+			/* a hash no lookup of this uid can match */
+			__atomic_store_n(&p[i - 1].hash, hash ^ 1u,
+			    __ATOMIC_RELEASE);
+			return 0;
+		}
+	return -1;
 }

@@ -31,13 +31,25 @@ int	gtab_build(const struct gindex *ix, const struct gtab_policy *,
 
 /*
  * Write buf as path: a temporary file in the same directory, mode 0600,
- * renamed over path.  Returns the new file's header mapped shared and
- * writable (for gtab_set_live(); unmap with gtab_unmap()), or NULL with
- * errno set (nothing replaced).
+ * renamed over path.  Returns the new file mapped whole, shared and
+ * writable (for gtab_set_live() and the patches; unmap with
+ * gtab_unmap()), or NULL with errno set (nothing replaced).
  */
 struct gtab_hdr *gtab_publish(const char *path, const unsigned char *buf,
 	    size_t len);
 void	gtab_unmap(struct gtab_hdr *);
+
+/*
+ * Patch a published table in place, so a change reaches logins before the
+ * next rebuild: the grant (subject, res, id) gets a new status and
+ * validity; a person disappears.  -1 if the record is not in the table
+ * (then only the rebuild brings the change).  Each field is stored
+ * atomically, a narrowing status before the times and a widening one
+ * after them.
+ */
+int	gtab_patch_grant(struct gtab_hdr *, const char *sub, const char *res,
+	    const char *id, int status, int64_t not_before, int64_t not_after);
+int	gtab_patch_person_gone(struct gtab_hdr *, const char *uid);
 
 /* Update the live fields under the sequence counter. */
 void	gtab_set_live(struct gtab_hdr *, uint32_t flags, int64_t live_until,

@@ -408,16 +408,23 @@ proto_query_encode(struct pbuf *b, const struct proto_query *q)
 	return proto_put_str(b, q->resource);
 }
 
-int
-proto_query_decode(struct pbuf *b, struct proto_query *q)
+/* The six strings of a query (a note starts with them too). */
+static void
+get_query(struct pbuf *b, struct proto_query *q)
 {
-	memset(q, 0, sizeof(*q));
 	proto_get_strbuf(b, q->user, sizeof(q->user));
 	proto_get_strbuf(b, q->service, sizeof(q->service));
 	proto_get_strbuf(b, q->rhost, sizeof(q->rhost));
 	proto_get_strbuf(b, q->tty, sizeof(q->tty));
 	proto_get_strbuf(b, q->host, sizeof(q->host));
 	proto_get_strbuf(b, q->resource, sizeof(q->resource));
+}
+
+int
+proto_query_decode(struct pbuf *b, struct proto_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	get_query(b, q);
 	if (proto_get_end(b) != PROTO_OK) {
 		memset(q, 0, sizeof(*q));
 		return PROTO_EPROTO;
@@ -464,12 +471,7 @@ int
 proto_note_decode(struct pbuf *b, struct proto_note *n)
 {
 	memset(n, 0, sizeof(*n));
-	proto_get_strbuf(b, n->q.user, sizeof(n->q.user));
-	proto_get_strbuf(b, n->q.service, sizeof(n->q.service));
-	proto_get_strbuf(b, n->q.rhost, sizeof(n->q.rhost));
-	proto_get_strbuf(b, n->q.tty, sizeof(n->q.tty));
-	proto_get_strbuf(b, n->q.host, sizeof(n->q.host));
-	proto_get_strbuf(b, n->q.resource, sizeof(n->q.resource));
+	get_query(b, &n->q);
 	proto_get_u32(b, &n->decision);
 	proto_get_strbuf(b, n->resource, sizeof(n->resource));
 	proto_get_strbuf(b, n->grant, sizeof(n->grant));

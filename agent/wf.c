@@ -1466,7 +1466,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	struct wf_event *ev = NULL;
 	const struct wf_step *s;
 	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
-	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[160];
+	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
 	int reject = strcmp(decision, "reject") == 0;

@@ -434,17 +434,6 @@ out:
 	return rc;
 }
 
-static void
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* ------------------------------------------------------------ gate table */
 
 /*
@@ -473,8 +462,9 @@ agent_dir(const char *sock, char *dir, size_t dirsz)
  * then pays one stat() per check instead of open, mmap, page faults and
  * munmap.  The entry is reused only while the path still names the same
  * file (device, inode, size, change time): kuncid replaces the table by
- * rename, never in place (but for the live header, which every reader
- * sees through its mapping).  Like agent_cache it is only ever
+ * rename when it grows, and what it changes in place (the live header,
+ * a record's status and validity) every reader sees through its
+ * mapping.  Like agent_cache it is only ever
  * try-locked: a busy entry makes the caller map privately.  The mapping
  * is released when libpam unloads the module.
  */
@@ -635,9 +625,9 @@ note_send(const char *dir, const struct proto_query *q,
 	memset(&n, 0, sizeof(n));
 	n.q = *q;
 	n.decision = r->decision;
-	copy(n.resource, sizeof(n.resource), r->resource);
-	copy(n.grant, sizeof(n.grant), r->grant);
-	copy(n.reason, sizeof(n.reason), r->reason != NULL ? r->reason : "");
+	kd_copy(n.resource, sizeof(n.resource), r->resource);
+	kd_copy(n.grant, sizeof(n.grant), r->grant);
+	kd_copy(n.reason, sizeof(n.reason), r->reason != NULL ? r->reason : "");
 	pbuf_init(&b, sizeof(frame) - PROTO_HDR_LEN);
 	if (proto_note_encode(&b, &n) != PROTO_OK)
 		goto out;
@@ -743,22 +733,22 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			    "user=%s", (unsigned int)uid, user);
 		return PAM_IGNORE;
 	}
-	copy(q.user, sizeof(q.user), user);
-	copy(q.service, sizeof(q.service), service);
-	copy(q.rhost, sizeof(q.rhost), item(pamh, PAM_RHOST));
-	copy(q.tty, sizeof(q.tty), item(pamh, PAM_TTY));
+	kd_copy(q.user, sizeof(q.user), user);
+	kd_copy(q.service, sizeof(q.service), service);
+	kd_copy(q.rhost, sizeof(q.rhost), item(pamh, PAM_RHOST));
+	kd_copy(q.tty, sizeof(q.tty), item(pamh, PAM_TTY));
 	if (gethostname(host, sizeof(host) - 1) == -1)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
-	copy(q.host, sizeof(q.host), host);
-	copy(q.resource, sizeof(q.resource), a.resource);
+	kd_copy(q.host, sizeof(q.host), host);
+	kd_copy(q.resource, sizeof(q.resource), a.resource);
 
 	if (!a.no_table && agent_dir(a.socket, dir, sizeof(dir)) == 0 &&
 	    table_decide(&a, dir, &q, &r, ans.message,
 	    sizeof(ans.message)) == 0 && note_send(dir, &q, &r) == 0) {
 		ans.decision = r.decision;
-		copy(ans.resource, sizeof(ans.resource), r.resource);
-		copy(ans.grant, sizeof(ans.grant), r.grant);
+		kd_copy(ans.resource, sizeof(ans.resource), r.resource);
+		kd_copy(ans.grant, sizeof(ans.grant), r.grant);
 		if (a.debug)
 			pam_syslog(pamh, LOG_DEBUG, "decided from the gate "
 			    "table");

@@ -165,6 +165,58 @@ buffer_limit(void **state)
 }
 
 /* Every proper prefix of a valid message fails to decode. */
+/* The module's audit note: round trip, every truncation, bad decision,
+ * trailing bytes, an over-long user. */
+static void
+note_codec(void **state)
+{
+	struct proto_note n, r;
+	struct pbuf b, t;
+	size_t i;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	fill_query(&n.q);
+	n.decision = PROTO_ALLOW;
+	strcpy(n.resource, "host:srv-web1");
+	strcpy(n.grant, "2026-000123");
+	strcpy(n.reason, "active grant");
+	pbuf_init(&b, PROTO_QUERY_MAX);
+	pbuf_init(&t, PROTO_QUERY_MAX);
+	assert_int_equal(proto_note_encode(&b, &n), PROTO_OK);
+	assert_int_equal(pbuf_set(&t, b.data, b.len), PROTO_OK);
+	assert_int_equal(proto_note_decode(&t, &r), PROTO_OK);
+	assert_memory_equal(&n, &r, sizeof(n));
+	for (i = 0; i < b.len; i++) {
+		assert_int_equal(pbuf_set(&t, b.data, i), PROTO_OK);
+		assert_int_equal(proto_note_decode(&t, &r), PROTO_EPROTO);
+		assert_int_equal(r.decision, 0);
+	}
+	/* a trailing byte */
+	assert_int_equal(proto_put_u32(&b, 0), PROTO_OK);
+	assert_int_equal(pbuf_set(&t, b.data, b.len), PROTO_OK);
+	assert_int_equal(proto_note_decode(&t, &r), PROTO_EPROTO);
+	/* a decision outside the enum */
+	n.decision = 0;
+	pbuf_reset(&b);
+	assert_int_equal(proto_note_encode(&b, &n), PROTO_OK);
+	assert_int_equal(proto_note_decode(&b, &r), PROTO_EPROTO);
+	/* a user longer than PROTO_NAME_MAX */
+	pbuf_reset(&b);
+	n.decision = PROTO_DENY;
+	for (i = 0; i < 5; i++)
+		proto_put_str(&b, i == 0 ? "a-login-name-that-is-longer-than-"
+		    "sixty-four-bytes-is-no-login-name-at-all" : "x");
+	proto_put_str(&b, "");
+	proto_put_u32(&b, PROTO_DENY);
+	proto_put_str(&b, "r");
+	proto_put_str(&b, "g");
+	proto_put_str(&b, "why");
+	assert_int_equal(proto_note_decode(&b, &r), PROTO_EPROTO);
+	pbuf_free(&b);
+	pbuf_free(&t);
+}
+
 static void
 truncated(void **state)
 {
@@ -298,6 +350,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(query_roundtrip),
 		cmocka_unit_test(answer_roundtrip),
+		cmocka_unit_test(note_codec),
 		cmocka_unit_test(admin_roundtrip),
 		cmocka_unit_test(bad_strings),
 		cmocka_unit_test(buffer_limit),
