@@ -22,6 +22,7 @@
  * Everything that is not a positive match is a denial.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -488,6 +489,19 @@ tab_publish(void)
 	return r;
 }
 
+/*
+ * Lower the calling thread's priority (Linux nice is per thread): the
+ * table builds and the audit notes are kuncid's background work, and on a
+ * busy machine they should yield to the logins themselves, which run in
+ * the callers' processes.  Failure (a hardened unit may forbid it) only
+ * costs that courtesy.
+ */
+static void
+background(void)
+{
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
+}
+
 static int64_t
 mono_ms(void)
 {
@@ -518,6 +532,7 @@ tab_main(void *arg)
 	int dirty, failed = 0;
 
 	(void)arg;
+	background();
 	pthread_mutex_lock(&G.tab_mtx);
 	while (!G.stopping) {
 		if (!G.tab_dirty && !G.tab_kick) {
@@ -710,6 +725,7 @@ note_main(void *arg)
 	int busy = 0;
 
 	(void)arg;
+	background();
 	pfd[0].fd = G.stop_pipe[0];
 	pfd[0].events = POLLIN;
 	pfd[1].fd = G.nfd;
@@ -1049,16 +1065,21 @@ tabkey_free(struct tabkey *k)
  * once where the table can take it in place: a grant's new status or
  * validity is patched into its record; a grant that went away or changed
  * its subject, resource, id or windows is patched to a status that never
- * allows; a person who went away stops being found.  Returns 1 if the
- * table also needs a rebuild (an addition, or anything patched only to
- * deny), 0 if it already says what the index says -- a kunciLastUsed
- * update, say, changes nothing the table holds.
+ * allows; a person who went away stops being found.  Returns IXC_CHANGED
+ * if anything the decision reads changed (the snapshot is then due), with
+ * IXC_REBUILD if the table also needs a rebuild (an addition, or anything
+ * patched only to deny); 0 when neither -- a kunciLastUsed update, the
+ * most frequent change (once a day per grant in use), touches nothing the
+ * table holds, and is not worth a 100,000-grant snapshot either: after a
+ * restart from the snapshot the worst is one more last-used write.
  */
+#define IXC_CHANGED	1
+#define IXC_REBUILD	2
 static int
 ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 {
 	struct tabkey o, n;
-	int rebuild = 0;
+	int rebuild = 0, changed = 0;
 
 	if (tabkey_of(u, &o) == -1)
 		rebuild = 1;
@@ -1073,10 +1094,13 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 		    strcmp(o.res, n.res) == 0 && strcmp(o.id, n.id) == 0 &&
 		    o.badwin == n.badwin && o.nwin == n.nwin &&
 		    memcmp(o.win, n.win, o.nwin * sizeof(o.win[0])) == 0) {
-			if ((o.status != n.status || o.nb != n.nb ||
-			    o.na != n.na) && gtab_patch_grant(G.tab_hdr, n.sub,
-			    n.res, n.id, n.status, n.nb, n.na) == -1)
-				rebuild = 1;
+			if (o.status != n.status || o.nb != n.nb ||
+			    o.na != n.na) {
+				changed = 1;
+				if (gtab_patch_grant(G.tab_hdr, n.sub, n.res,
+				    n.id, n.status, n.nb, n.na) == -1)
+					rebuild = 1;
+			}
 		} else {
 			(void)gtab_patch_grant(G.tab_hdr, o.sub, o.res, o.id,
 			    KD_OTHER, o.nb, o.na);
@@ -1095,7 +1119,8 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 		rebuild = 1;
 	tabkey_free(&o);
 	tabkey_free(&n);
-	return rebuild;
+	return (changed || rebuild ? IXC_CHANGED : 0) |
+	    (rebuild ? IXC_REBUILD : 0);
 }
 
 /* Handle one search entry with its Sync State control; -1 on error. */
@@ -1107,7 +1132,7 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 	ber_int_t state = -1;
 	struct berval uuid = { 0, NULL };
 	unsigned char u[GINDEX_UUID_LEN];
-	int rc = -1, rebuild;
+	int rc = -1, ch;
 
 	if (ldap_get_entry_controls(s->ld, e, &ctrls) != LDAP_SUCCESS ||
 	    (c = ldap_control_find(LDAP_CONTROL_SYNC_STATE, ctrls, NULL)) ==
@@ -1129,10 +1154,11 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 			apply_entry(s->fresh, s->ld, e, u);
 		else {
 			pthread_rwlock_wrlock(&G.lock);
-			rebuild = ix_change(u, s->ld, e);
+			ch = ix_change(u, s->ld, e);
 			pthread_rwlock_unlock(&G.lock);
-			s->dirty = 1;
-			if (rebuild)
+			if (ch & IXC_CHANGED)
+				s->dirty = 1;
+			if (ch & IXC_REBUILD)
 				tab_changed(1);
 		}
 		break;
@@ -1141,10 +1167,11 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 			gindex_del(s->fresh, u);
 		else {
 			pthread_rwlock_wrlock(&G.lock);
-			rebuild = ix_change(u, NULL, NULL);
+			ch = ix_change(u, NULL, NULL);
 			pthread_rwlock_unlock(&G.lock);
-			s->dirty = 1;
-			if (rebuild)
+			if (ch & IXC_CHANGED)
+				s->dirty = 1;
+			if (ch & IXC_REBUILD)
 				tab_changed(1);
 		}
 		break;

@@ -148,7 +148,8 @@ add_grant(void *arg, const struct gindex_grant *g)
 	e->badwin = g->badwin;
 	e->not_before = g->not_before;
 	e->not_after = g->not_after;
-	memcpy(b->w + b->nw, g->win, g->nwin * sizeof(*b->w));
+	if (g->nwin > 0)	/* b->w is still NULL before the first */
+		memcpy(b->w + b->nw, g->win, g->nwin * sizeof(*b->w));
 	b->nw += g->nwin;
 }
 
@@ -285,9 +286,11 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	if (b.nw > 0)
 		memcpy(buf + h.w_off, b.w, b.nw * sizeof(struct kd_win));
 	u = (uint32_t *)(void *)(buf + h.u_off);
-	memcpy(u, unm, pol->nunmanaged * 4);
+	if (pol->nunmanaged > 0)
+		memcpy(u, unm, pol->nunmanaged * 4);
 	sv = (uint32_t *)(void *)(buf + h.s_off);
-	memcpy(sv, svc, pol->nservices * 8);
+	if (pol->nservices > 0)
+		memcpy(sv, svc, pol->nservices * 8);
 	memcpy(buf + h.str_off, b.str, b.strsz);
 	*out = buf;
 	*outlen = off;

@@ -42,6 +42,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,36 @@ table_decide(const struct args *a, const char *dir,
 }
 
 /*
+ * write() to a pipe whose reader may vanish meanwhile (kuncid killed)
+ * raises SIGPIPE, whose default action would kill the program calling
+ * PAM.  Block it in this thread for the write and consume the one this
+ * write raised, unless one was already pending (the program's own).
+ * 0 if all len bytes went out, else -1.
+ */
+static int
+write_nosigpipe(int fd, const void *buf, size_t len)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t pipe_set, old, pending;
+	int was_pending, err;
+	ssize_t n;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &old) != 0)
+		return -1;
+	sigemptyset(&pending);
+	was_pending = sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) == 1;
+	n = write(fd, buf, len);
+	err = errno;
+	if (n == -1 && err == EPIPE && !was_pending)
+		(void)sigtimedwait(&pipe_set, NULL, &zero);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/*
  * Queue the audit note of a table decision to kuncid: one write of at most
  * PIPE_BUF bytes into kuncid's note FIFO (atomic, never waited for).  -1
  * when it cannot be queued -- no reader (kuncid gone: ENXIO), the FIFO
@@ -637,8 +668,7 @@ note_send(const char *dir, const struct proto_query *q,
 	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC))
 	    == -1)
 		goto out;
-	if (write(fd, frame, len) == (ssize_t)len)
-		rc = 0;
+	rc = write_nosigpipe(fd, frame, len);
 	close(fd);
 out:
 	pbuf_free(&b);
