@@ -566,6 +566,14 @@ tab_main(void *arg)
 					    "logins go through the query "
 					    "socket");
 				failed = 1;
+				/*
+				 * The old table lacks what made this build
+				 * due (a new grant would be denied from it):
+				 * withdraw it from use now rather than when
+				 * its live_until runs out.
+				 */
+				if (G.tab_hdr != NULL)
+					gtab_set_live(G.tab_hdr, 0, 0, 0);
 				/* try again within a second */
 				pthread_mutex_lock(&G.tab_mtx);
 				G.tab_dirty = 1;

@@ -10,6 +10,8 @@
 #   - a table that is not kuncid's (other owner, writable by others, a
 #     second link, a directory others may write, stale, offline, garbage,
 #     truncated) is ignored, and kuncid puts its own back within seconds;
+#   - a table that cannot be written: the old one is withdrawn, the
+#     socket answers, and the table returns when it can be written;
 #   - the directory lost: the table is not used (kuncid's offline policy
 #     answers);
 #   - the note FIFO: ordinary users cannot write to it, and a garbage note
@@ -146,6 +148,31 @@ before=$(count 'login.allow user=hsantoso .*via=table')
 pc kt hsantoso >/dev/null
 sleep 0.3
 t_eq "and the module uses it again" $((before + 1)) "$(count 'login.allow user=hsantoso .*via=table')"
+
+# a rebuild that cannot be written (the directory made immutable, as a
+# full /run would do): kuncid withdraws the old table, which lacks the new
+# grant, and the socket answers until it can publish again
+if chattr +i "$(dirname "$TAB")" 2>/dev/null; then
+	trap 'chattr -i "$(dirname "$TAB")" 2>/dev/null; gate_cleanup' EXIT
+	grant_add T-004 bkurniawan host:test active -3600 86400
+	# within 2 s: the old table would stay live for up to 5 s
+	t_check "table not writable: the new grant allows all the same" \
+	    wait_result kt bkurniawan PAM_SUCCESS 20
+	sleep 0.3
+	t_grep "... through the socket" 'login.allow user=bkurniawan .*via=query' "$log"
+	t_grep "kuncid says the table is not published" 'gate table: not published' "$log"
+	chattr -i "$(dirname "$TAB")"
+	before=$(count 'login.allow user=bkurniawan .*via=table')
+	for _ in $(seq 30); do
+		pc kt bkurniawan >/dev/null
+		[ "$(count 'login.allow user=bkurniawan .*via=table')" != "$before" ] && break
+		sleep 0.1
+	done
+	t_check "writable again: published, the module uses it" \
+	    test "$(count 'login.allow user=bkurniawan .*via=table')" != "$before"
+else
+	echo "# chattr +i unsupported on this file system: publish failure not exercised"
+fi
 
 # the note FIFO: an ordinary user cannot write to it; root's garbage is
 # discarded and the next note still counts
