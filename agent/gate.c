@@ -795,13 +795,12 @@ note_listen(const char *path)
 static int
 tab_paths(void)
 {
-	const char *q = G.cfg->agent.query_socket, *sl = strrchr(q, '/');
-	int dl = sl == NULL ? 0 : (int)(sl - q);
+	char dir[4096];
 
-	if (sl == NULL ||
-	    snprintf(G.tab_path, sizeof(G.tab_path), "%.*s/%s", dl, q,
+	if (gtab_dir(G.cfg->agent.query_socket, dir, sizeof(dir)) == -1 ||
+	    snprintf(G.tab_path, sizeof(G.tab_path), "%s/%s", dir,
 	    GTAB_NAME) >= (int)sizeof(G.tab_path) ||
-	    snprintf(G.note_path, sizeof(G.note_path), "%.*s/%s", dl, q,
+	    snprintf(G.note_path, sizeof(G.note_path), "%s/%s", dir,
 	    GTAB_NOTE_NAME) >= (int)sizeof(G.note_path)) {
 		log_warnx("query_socket path unusable for the gate table");
 		return -1;

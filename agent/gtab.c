@@ -8,6 +8,22 @@
 
 #include "gtab.h"
 
+int
+gtab_dir(const char *sock, char *dir, size_t dirsz)
+{
+	const char *sl = strrchr(sock, '/');
+	size_t n;
+
+	if (sl == NULL)
+		return -1;
+	n = sl == sock ? 1 : (size_t)(sl - sock);
+	if (n >= dirsz)
+		return -1;
+	memcpy(dir, sock, n);
+	dir[n] = '\0';
+	return 0;
+}
+
 uint32_t
 gtab_hash(const char *a, const char *b)
 {

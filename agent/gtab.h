@@ -110,6 +110,13 @@ struct gtab {
 };
 
 uint32_t gtab_hash(const char *a, const char *b);	/* b NULL: uid */
+/*
+ * The directory of the query socket sock, where the table (GTAB_NAME) and
+ * the note FIFO (GTAB_NOTE_NAME) live: what kuncid and the module both
+ * derive the paths from.  0, or -1 if sock has no directory part or dir is
+ * too small.
+ */
+int	gtab_dir(const char *sock, char *dir, size_t dirsz);
 
 /*
  * Check a mapped table's structure: magic, version, sizes, every section

@@ -212,65 +212,50 @@ int
 visit_load(struct wf *w, const char *id, struct visit *v)
 {
 	char dn[DIR_DN_MAX];
-	LDAPMessage *res = NULL;
+	LDAPMessage *res;
 	LDAP *ld;
-	int rc, st;
+	int st;
 
 	memset(v, 0, sizeof(*v));
 	if (visit_dn(w, id, dn, sizeof(dn)) == -1)
 		return wf_fail(w, EX_NOINPUT, "unknown visit: %.40s", id);
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
-	    "(objectClass=kunciVisit)", visit_attrs, 0, NULL, NULL, NULL, 1,
-	    &res);
-	if (rc == LDAP_NO_SUCH_OBJECT ||
-	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
-		ldap_msgfree(res);
-		return wf_fail(w, EX_NOINPUT, "unknown visit: %s", id);
-	}
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the visit");
-	}
+	if ((st = wf_read_entry(w, dn, "(objectClass=kunciVisit)",
+	    visit_attrs, "visit", id, &ld, &res)) != EX_OK)
+		return st;
 	st = parse_visit(w, ld, ldap_first_entry(ld, res), v);
 	ldap_msgfree(res);
 	return st;
+}
+
+struct vlist_ctx {
+	struct visit	*v;
+	visit_each_fn	 cb;
+	void		*arg;
+};
+
+/* wf_search_each(): one visit, parsed into the reused buffer. */
+static int
+vlist_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct vlist_ctx *c = arg;
+
+	if (parse_visit(w, ld, e, c->v) != EX_OK)
+		return EX_OK;
+	return c->cb(c->v, c->arg);
 }
 
 int
 visit_list(struct wf *w, const char *filter, size_t max, visit_each_fn cb,
     void *arg)
 {
-	char base[DIR_DN_MAX];
-	LDAPMessage *res = NULL, *e;
-	struct visit *v;
-	LDAP *ld;
-	int rc, st = EX_OK;
+	struct vlist_ctx c = { NULL, cb, arg };
+	int st;
 
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	snprintf(base, sizeof(base), "ou=visits,%s",
-	    w->cfg->directory.kunci_base);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter,
-	    visit_attrs, 0, NULL, NULL, NULL, (int)max, &res);
-	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "listing visits");
-	}
-	if ((v = malloc(sizeof(*v))) == NULL) {
-		ldap_msgfree(res);
+	if ((c.v = malloc(sizeof(*c.v))) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
-	}
-	for (e = ldap_first_entry(ld, res); e != NULL;
-	    e = ldap_next_entry(ld, e)) {
-		if (parse_visit(w, ld, e, v) != EX_OK)
-			continue;
-		if ((st = cb(v, arg)) != EX_OK)
-			break;
-	}
-	free(v);
-	ldap_msgfree(res);
+	st = wf_search_each(w, "ou=visits", filter, visit_attrs, max,
+	    "visit", vlist_one, &c);
+	free(c.v);
 	return st;
 }
 

@@ -511,32 +511,77 @@ wf_request_free(struct wf_request *r)
 }
 
 int
+wf_read_entry(struct wf *w, const char *dn, const char *filter,
+    char **attrs, const char *what, const char *id, LDAP **ldp,
+    LDAPMessage **res)
+{
+	char act[64];
+	int rc;
+
+	*res = NULL;
+	if ((*ldp = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(*ldp, dn, LDAP_SCOPE_BASE, filter, attrs, 0,
+	    NULL, NULL, NULL, 1, res);
+	if (rc == LDAP_NO_SUCH_OBJECT ||
+	    (rc == LDAP_SUCCESS && ldap_count_entries(*ldp, *res) != 1)) {
+		ldap_msgfree(*res);
+		*res = NULL;
+		return wf_fail(w, EX_NOINPUT, "unknown %s: %s", what, id);
+	}
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(*res);
+		*res = NULL;
+		snprintf(act, sizeof(act), "reading the %s", what);
+		return wf_ldfail(w, rc, act);
+	}
+	return EX_OK;
+}
+
+int
+wf_search_each(struct wf *w, const char *ou, const char *filter,
+    char **attrs, size_t max, const char *what,
+    int (*each)(struct wf *, LDAP *, LDAPMessage *, void *), void *arg)
+{
+	char base[DIR_DN_MAX], act[64];
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	int rc, st = EX_OK;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "%s,%s", ou,
+	    w->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
+	    0, NULL, NULL, NULL, (int)max, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		snprintf(act, sizeof(act), "listing %ss", what);
+		return wf_ldfail(w, rc, act);
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e))
+		if ((st = each(w, ld, e, arg)) != EX_OK)
+			break;
+	ldap_msgfree(res);
+	return st;
+}
+
+int
 wf_load(struct wf *w, const char *id, struct wf_request *r)
 {
 	char dn[DIR_DN_MAX];
-	LDAPMessage *res = NULL, *e;
+	LDAPMessage *res;
 	LDAP *ld;
-	int rc, st;
+	int st;
 
 	memset(r, 0, sizeof(*r));
 	if (request_dn(w, id, dn, sizeof(dn)) == -1)
 		return wf_fail(w, EX_NOINPUT, "unknown request: %.40s", id);
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
-	    "(objectClass=kunciRequest)", req_attrs, 0, NULL, NULL, NULL, 1,
-	    &res);
-	if (rc == LDAP_NO_SUCH_OBJECT ||
-	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
-		ldap_msgfree(res);
-		return wf_fail(w, EX_NOINPUT, "unknown request: %s", id);
-	}
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the request");
-	}
-	e = ldap_first_entry(ld, res);
-	st = parse_request(w, ld, e, r);
+	if ((st = wf_read_entry(w, dn, "(objectClass=kunciRequest)",
+	    req_attrs, "request", id, &ld, &res)) != EX_OK)
+		return st;
+	st = parse_request(w, ld, ldap_first_entry(ld, res), r);
 	ldap_msgfree(res);
 	return st;
 }
@@ -1747,90 +1792,82 @@ wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
 
 /* ---------------------------------------------------------------- lists */
 
+struct list_ctx {
+	struct wf_request	*r;
+	wf_each_fn		 cb;
+	void			*arg;
+};
+
+/* wf_search_each(): one request, parsed into the reused buffer. */
+static int
+list_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct list_ctx *c = arg;
+	int st;
+
+	if (parse_request(w, ld, e, c->r) != EX_OK) {
+		wf_request_free(c->r);
+		return EX_OK;
+	}
+	st = c->cb(c->r, c->arg);
+	wf_request_free(c->r);
+	return st;
+}
+
 int
 wf_list(struct wf *w, const char *filter, size_t max, wf_each_fn cb,
     void *arg)
 {
-	char base[DIR_DN_MAX];
-	LDAPMessage *res = NULL, *e;
-	struct wf_request *r;
-	LDAP *ld;
-	int rc, st = EX_OK;
+	struct list_ctx c = { NULL, cb, arg };
+	int st;
 
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	snprintf(base, sizeof(base), "ou=requests,%s",
-	    w->cfg->directory.kunci_base);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter,
-	    req_attrs, 0, NULL, NULL, NULL, (int)max, &res);
-	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "listing requests");
-	}
-	if ((r = malloc(sizeof(*r))) == NULL) {
-		ldap_msgfree(res);
+	if ((c.r = malloc(sizeof(*c.r))) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
-	}
-	for (e = ldap_first_entry(ld, res); e != NULL;
-	    e = ldap_next_entry(ld, e)) {
-		if (parse_request(w, ld, e, r) != EX_OK) {
-			wf_request_free(r);
-			continue;
-		}
-		st = cb(r, arg);
-		wf_request_free(r);
-		if (st != EX_OK)
-			break;
-	}
-	free(r);
-	ldap_msgfree(res);
+	st = wf_search_each(w, "ou=requests", filter, req_attrs, max,
+	    "request", list_one, &c);
+	free(c.r);
 	return st;
+}
+
+struct grants_ctx {
+	wf_grant_fn	 cb;
+	void		*arg;
+};
+
+/* wf_search_each(): one grant entry as a struct wf_grant. */
+static int
+grant_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct grants_ctx *c = arg;
+	struct wf_grant g;
+
+	(void)w;
+	memset(&g, 0, sizeof(g));
+	dir_get(ld, e, "kunciId", g.id, sizeof(g.id));
+	dir_get(ld, e, "kunciSubject", g.subject, sizeof(g.subject));
+	dir_get(ld, e, "kunciResource", g.resource, sizeof(g.resource));
+	dir_get(ld, e, "kunciStatus", g.status, sizeof(g.status));
+	dir_get(ld, e, "kunciAccessType", g.type, sizeof(g.type));
+	dir_get(ld, e, "kunciCredential", g.cred, sizeof(g.cred));
+	dir_get(ld, e, "kunciRequestRef", g.request, sizeof(g.request));
+	g.not_before = dir_get_time(ld, e, "kunciNotBefore");
+	g.not_after = dir_get_time(ld, e, "kunciNotAfter");
+	g.created = dir_get_time(ld, e, "kunciCreated");
+	return c->cb(&g, c->arg);
 }
 
 int
 wf_grants(struct wf *w, const char *filter, size_t max, wf_grant_fn cb,
     void *arg)
 {
-	char base[DIR_DN_MAX];
 	char *attrs[] = { U("kunciId"), U("kunciSubject"), U("kunciResource"),
 	    U("kunciStatus"), U("kunciAccessType"), U("kunciCredential"),
 	    U("kunciRequestRef"), U("kunciNotBefore"), U("kunciNotAfter"),
 	    U("kunciCreated"), NULL };
-	LDAPMessage *res = NULL, *e;
-	struct wf_grant g;
-	LDAP *ld;
-	int rc, st = EX_OK;
+	struct grants_ctx c = { cb, arg };
 
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	snprintf(base, sizeof(base), "ou=grants,%s",
-	    w->cfg->directory.kunci_base);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
-	    0, NULL, NULL, NULL, (int)max, &res);
-	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "listing grants");
-	}
-	for (e = ldap_first_entry(ld, res); e != NULL;
-	    e = ldap_next_entry(ld, e)) {
-		memset(&g, 0, sizeof(g));
-		dir_get(ld, e, "kunciId", g.id, sizeof(g.id));
-		dir_get(ld, e, "kunciSubject", g.subject, sizeof(g.subject));
-		dir_get(ld, e, "kunciResource", g.resource,
-		    sizeof(g.resource));
-		dir_get(ld, e, "kunciStatus", g.status, sizeof(g.status));
-		dir_get(ld, e, "kunciAccessType", g.type, sizeof(g.type));
-		dir_get(ld, e, "kunciCredential", g.cred, sizeof(g.cred));
-		dir_get(ld, e, "kunciRequestRef", g.request,
-		    sizeof(g.request));
-		g.not_before = dir_get_time(ld, e, "kunciNotBefore");
-		g.not_after = dir_get_time(ld, e, "kunciNotAfter");
-		g.created = dir_get_time(ld, e, "kunciCreated");
-		if ((st = cb(&g, arg)) != EX_OK)
-			break;
-	}
-	ldap_msgfree(res);
-	return st;
+	return wf_search_each(w, "ou=grants", filter, attrs, max, "grant",
+	    grant_one, &c);
 }
 
 /* ------------------------------------------------------------ scheduler */

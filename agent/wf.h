@@ -214,6 +214,22 @@ int	wf_modify_asserted(struct wf *, const char *dn, const char *assertion,
 
 /* Requests matching an LDAP filter (built by the caller from escaped
  * values), each handed to cb; at most max. */
+/*
+ * The LDAP reads every kind of record shares (requests here, visits in
+ * visit.c).  wf_read_entry: the one entry at dn matching filter into *res
+ * (the caller frees it); "unknown WHAT: id" (EX_NOINPUT) when it is not
+ * there.  wf_search_each: the entries one level under OU (e.g.
+ * "ou=visits") of the kunci base matching filter, at most max, each
+ * handed to each() until it returns other than EX_OK.
+ */
+int	wf_read_entry(struct wf *, const char *dn, const char *filter,
+	    char **attrs, const char *what, const char *id, LDAP **,
+	    LDAPMessage **res);
+int	wf_search_each(struct wf *, const char *ou, const char *filter,
+	    char **attrs, size_t max, const char *what,
+	    int (*each)(struct wf *, LDAP *, LDAPMessage *, void *),
+	    void *arg);
+
 typedef int (*wf_each_fn)(struct wf_request *, void *);
 int	wf_list(struct wf *, const char *filter, size_t max, wf_each_fn,
 	    void *);

@@ -438,26 +438,6 @@ out:
 /* ------------------------------------------------------------ gate table */
 
 /*
- * The directory of the query socket, where kuncid keeps the gate table and
- * the note socket; -1 if the path has no directory part.
- */
-static int
-agent_dir(const char *sock, char *dir, size_t dirsz)
-{
-	const char *sl = strrchr(sock, '/');
-	size_t n;
-
-	if (sl == NULL)
-		return -1;
-	n = sl == sock ? 1 : (size_t)(sl - sock);
-	if (n >= dirsz)
-		return -1;
-	memcpy(dir, sock, n);
-	dir[n] = '\0';
-	return 0;
-}
-
-/*
  * The last table this process mapped, kept between calls: a program that
  * keeps the module loaded (a control panel, the bench's "loaded" mode)
  * then pays one stat() per check instead of open, mmap, page faults and
@@ -773,7 +753,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	kd_copy(q.host, sizeof(q.host), host);
 	kd_copy(q.resource, sizeof(q.resource), a.resource);
 
-	if (!a.no_table && agent_dir(a.socket, dir, sizeof(dir)) == 0 &&
+	if (!a.no_table && gtab_dir(a.socket, dir, sizeof(dir)) == 0 &&
 	    table_decide(&a, dir, &q, &r, ans.message,
 	    sizeof(ans.message)) == 0 && note_send(dir, &q, &r) == 0) {
 		ans.decision = r.decision;
