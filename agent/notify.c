@@ -463,6 +463,17 @@ running(const char *name)
 	return 0;
 }
 
+static int
+free_slot(void)
+{
+	size_t i;
+
+	for (i = 0; i < NOTIFY_CHILDREN; i++)
+		if (kids[i].pid <= 0)
+			return 1;
+	return 0;
+}
+
 static void
 start(struct wf *w, const char *name, const char *path)
 {
@@ -622,30 +633,59 @@ reap(struct wf *w)
 	return n;
 }
 
-void
-notify_tick(struct wf *w, time_t now)
+/*
+ * Start due messages in free slots, in directory order.  Returns 1 when a
+ * due message was left for want of a slot, so the caller knows a freed
+ * slot has work; 0 when every due message is running or done.
+ */
+static int
+pump(struct wf *w)
 {
 	char dir[2048], p[2400];
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	struct dirent *de;
 	DIR *d;
-	int waited;
+	int left = 0;
 
-	(void)now;
-	reap(w);
 	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1 ||
 	    (d = opendir(dir)) == NULL)
-		return;
+		return 0;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || de->d_type == DT_DIR)
 			continue;
 		if (running(de->d_name))
 			continue;
+		if (!free_slot()) {
+			left = 1;
+			break;
+		}
 		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
 		start(w, de->d_name, p);
 	}
 	closedir(d);
-	/* Most deliveries take milliseconds: wait a little, bounded. */
-	for (waited = 0; waited < TICK_BUDGET_MS && reap(w) > 0; waited += 20)
+	return left;
+}
+
+/*
+ * One pass of the outbox: start what is due and, while the tick's budget
+ * lasts, reap finished deliveries and refill their slots.  A burst of
+ * notices (a removal tells two people, a review campaign hundreds) drains
+ * at the speed of the mailer, not at NOTIFY_CHILDREN per tick.
+ */
+void
+notify_tick(struct wf *w, time_t now)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int waited, left, busy;
+
+	(void)now;
+	reap(w);
+	left = pump(w);
+	for (waited = 0; waited < TICK_BUDGET_MS; waited += 10) {
+		busy = reap(w);
+		if (left && free_slot())
+			left = pump(w);
+		else if (busy == 0)
+			break;
 		nanosleep(&ts, NULL);
+	}
 }
