@@ -62,6 +62,11 @@ admin_wf(void)
 }
 
 static time_t		last_tick;
+/* Scheduler passes completed, and when the last one ended: status shows
+ * them, so an operator (or a test) can tell the scheduler is alive and
+ * wait for "one more pass" instead of guessing with a sleep. */
+static _Atomic unsigned long	sched_passes;
+static _Atomic long long	sched_last;
 
 /* ------------------------------------------------------------ messages */
 
@@ -313,7 +318,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 {
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	const struct kunci_cfg *cfg = c->ctx->cfg;
-	char *pos[1], since[32], roles[512];
+	char *pos[1], since[32], roles[512], last[32], passes[64];
 	const char *uri;
 	LDAP *ld;
 	size_t i;
@@ -336,6 +341,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	}
 	sb_reset(&c->err);
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
+	admin_fmt_time(last, sizeof(last), (time_t)sched_last);
 	if (c->json) {
 		json_t *j = json_object();
 
@@ -351,6 +357,10 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "person", json_boolean(c->a.person));
 		json_object_set_new(j, "admin", json_boolean(c->a.admin));
 		json_object_set_new(j, "roles", out_jstr(roles));
+		json_object_set_new(j, "scheduler_passes",
+		    json_integer((json_int_t)sched_passes));
+		json_object_set_new(j, "scheduler_last",
+		    admin_jtime((time_t)sched_last));
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -364,6 +374,11 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Roles", "Peran"), roles);
 		out_kv(&c->out, 10, "Admin", c->a.admin ? ADMIN_T(c, "yes", "ya") :
 		    ADMIN_T(c, "no", "tidak"));
+		snprintf(passes, sizeof(passes), ADMIN_T(c, "%lu passes, "
+		    "last %s", "%lu putaran, terakhir %s"),
+		    (unsigned long)sched_passes, sched_last ? last : "-");
+		out_kv(&c->out, 10, ADMIN_T(c, "Scheduler", "Penjadwal"),
+		    passes);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }
@@ -1367,6 +1382,8 @@ admin_tick(struct kunci_ctx *ctx, time_t now)
 	if (ldapc_get(&lc, 0) == NULL)
 		return;
 	wf_tick(&engine, now);
+	sched_last = (long long)time(NULL);
+	sched_passes++;
 }
 
 void
