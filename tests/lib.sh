@@ -6,6 +6,11 @@
 #   t_check_fail DESC CMD...              pass if CMD exits non-zero
 #   t_eq DESC EXPECTED ACTUAL             pass if equal (prints both if not)
 #   t_grep DESC PATTERN FILE              pass if grep -E PATTERN FILE matches
+#   t_wait_eq DESC EXPECTED TENTHS CMD... t_eq once CMD prints EXPECTED, or
+#                                         after TENTHS tenths of a second
+#   t_wait_grep DESC PATTERN FILE [TENTHS] t_grep once it matches (bounded)
+#   wait_for TENTHS CMD...                CMD until it succeeds (bounded)
+#   wait_grep PATTERN FILE [TENTHS]       until grep -E matches (bounded)
 #   t_done                                print "N passed, N failed", exit 0/1
 #   t_skip REASON                         print the reason, exit 77
 #   sandbox_up [tests/sandbox start args] start a sandbox in a temp dir and
@@ -79,6 +84,42 @@ t_grep()
 	else
 		t_fail "$1" "no match for /$2/ in $3: $(tail -n 5 "$3" 2>/dev/null)"
 	fi
+}
+
+# No test asserts after a fixed sleep: it waits for its condition, with a
+# bound, so a slow machine makes it slower, never wrong.
+wait_for()
+{
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+wait_grep()
+{
+	wait_for "${3:-50}" grep -qE -- "$1" "$2" 2>/dev/null
+}
+
+t_wait_grep()
+{
+	wait_grep "$2" "$3" "${4:-50}"
+	t_grep "$1" "$2" "$3"
+}
+
+t_wait_eq()
+{
+	local desc=$1 exp=$2 n=$3 i v
+	shift 3
+	for ((i = 0; ; i++)); do
+		v=$("$@")
+		[ "$v" = "$exp" ] || [ "$i" -ge "$n" ] && break
+		sleep 0.1
+	done
+	t_eq "$desc" "$exp" "$v"
 }
 
 t_done()

@@ -71,5 +71,9 @@ changetype: modify
 replace: kunciStatus
 kunciStatus: revoked
 EOT
-sleep 0.3
+for _ in $(seq 30); do
+	[ "$("$BUILD/tests/pamcheck" -d "$login_dir" -s sshd "$who" 2>/dev/null |
+	    awk '{ print $NF }')" = PAM_SUCCESS ] || break
+	sleep 0.1
+done
 echo "  pam_acct_mgmt: $(login_check sshd "$who")"

@@ -35,7 +35,10 @@ c1pw=$(echo "$c1out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
 kc_as rwulandari --lang en request approve "$c1" >/dev/null
 echo "  ldapwhoami as the panel account: $(ldapwhoami -x -H "$LDAP_URI" \
     -D "uid=lputri,ou=panel-accounts,$KUNCI_BASE" -w "$c1pw" 2>&1)"
-sleep 1
+for _ in $(seq 30); do	# the grant reaches the gate through sync
+	[ "$(prov_pc control-panel:webmin lputri)" = PAM_SUCCESS ] && break
+	sleep 0.1
+done
 echo "  pam_kunci, lputri -> control-panel:webmin: $(prov_pc control-panel:webmin lputri)"
 
 say "Procedure C3: the access owner asks to remove both grants"
@@ -51,7 +54,10 @@ for g in "$demo_id" "$c1"; do
 	kc_as sanggraini --lang en request approve "$r"			# access list
 done
 unset c1pw
-sleep 1
+for _ in $(seq 30); do	# the revocations reach the gate through sync
+	[ "$(prov_pc control-panel:webmin lputri)" = PAM_SUCCESS ] || break
+	sleep 0.1
+done
 say "After the removal"
 echo "  ldapwhoami as the panel account: $(ldapwhoami -x -H "$LDAP_URI" \
     -D "uid=lputri,ou=panel-accounts,$KUNCI_BASE" -w x 2>&1 | head -n 1)"

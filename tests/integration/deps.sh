@@ -6,6 +6,13 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 D=$KUNCI_TOP/tests/install-deps
 
+# rule 5: nothing the tests or the install helpers run signals a process
+# by name (the machine is shared; a site's slapd or sshd is not ours)
+byname=$(grep -rnE '(^|[^a-z_-])(pkill|killall)([^a-z_-]|$)' "$KUNCI_TOP/tests" \
+    "$KUNCI_TOP/Makefile" "$KUNCI_TOP/bench" "$KUNCI_TOP/.ci" 2>/dev/null |
+    grep -vE '^[^:]*:[0-9]+:[[:space:]]*#' | grep -v 'integration/deps.sh:')
+t_eq "no test or install helper signals a process by name" "" "$byname"
+
 out=$("$D" 2>&1); rc=$?
 t_eq "all present: success" 0 "$rc"
 t_eq "... silently" "" "$out"

@@ -37,9 +37,8 @@ t_eq "the note FIFO is private to kuncid" "600 $ME" "$(stat -c '%a %U' "$NOTE")"
 count() { grep -c "$1" "$log"; }
 before=$(count 'login.allow user=asetiawan .*via=table')
 for _ in $(seq 25); do pc kt asetiawan >/dev/null; done
-sleep 0.5
-t_eq "25 table decisions, 25 audit records" $((before + 25)) \
-    "$(count 'login.allow user=asetiawan .*via=table')"
+t_wait_eq "25 table decisions, 25 audit records" $((before + 25)) 50 \
+    count 'login.allow user=asetiawan .*via=table'
 t_eq "and none through the socket" 0 "$(count 'login.allow user=asetiawan .*via=query')"
 
 # kuncid stopped by SIGSTOP: decisions made from the still-live table are
@@ -50,14 +49,14 @@ kill -STOP "$kpid"
 ok=0
 for _ in 1 2 3 4 5; do [ "$(pc kt hsantoso)" = PAM_SUCCESS ] && ok=$((ok + 1)); done
 kill -CONT "$kpid"
-sleep 0.5
 t_eq "kuncid asleep: decisions from the live table" 5 "$ok"
-t_eq "kuncid awake: all 5 audited" $((before + 5)) \
-    "$(count 'login.allow user=hsantoso .*via=table')"
+t_wait_eq "kuncid awake: all 5 audited" $((before + 5)) 50 \
+    count 'login.allow user=hsantoso .*via=table'
+# asleep past live_until (GTAB_LIVE = 5 s): each try is a table decision
+# until the table goes stale, then the socket times out (2 s)
 kill -STOP "$kpid"
-sleep 6		# past live_until (GTAB_LIVE = 5 s)
-t_eq "kuncid asleep longer: stale table not used, socket times out" \
-    PAM_AUTHINFO_UNAVAIL "$(pc kt hsantoso)"
+t_check "kuncid asleep longer: stale table not used, socket times out" \
+    wait_result kt hsantoso PAM_AUTHINFO_UNAVAIL 100
 kill -CONT "$kpid"
 t_check "kuncid awake again: allowed" wait_result kt hsantoso PAM_SUCCESS 50
 
@@ -134,9 +133,8 @@ ignored "garbage table"
 plant short
 ignored "truncated table"
 kill -CONT "$kpid"
-sleep 0.3
-t_eq "the control's decision was audited when kuncid woke" $((before + 1)) \
-    "$(count 'login.allow user=asetiawan .*via=table')"
+t_wait_eq "the control's decision was audited when kuncid woke" \
+    $((before + 1)) 50 count 'login.allow user=asetiawan .*via=table'
 # kuncid notices within a second that the file is not its own
 for _ in $(seq 30); do
 	[ "$(stat -c %s "$TAB")" != 200 ] && break
@@ -146,8 +144,8 @@ t_check "kuncid puts its own table back" test "$(stat -c %s "$TAB")" != 200
 t_eq "which denies the revoked grant" PAM_PERM_DENIED "$(pc kt asetiawan)"
 before=$(count 'login.allow user=hsantoso .*via=table')
 pc kt hsantoso >/dev/null
-sleep 0.3
-t_eq "and the module uses it again" $((before + 1)) "$(count 'login.allow user=hsantoso .*via=table')"
+t_wait_eq "and the module uses it again" $((before + 1)) 50 \
+    count 'login.allow user=hsantoso .*via=table'
 
 # a rebuild that cannot be written (the directory made immutable, as a
 # full /run would do): kuncid withdraws the old table, which lacks the new
@@ -158,9 +156,8 @@ if chattr +i "$(dirname "$TAB")" 2>/dev/null; then
 	# within 2 s: the old table would stay live for up to 5 s
 	t_check "table not writable: the new grant allows all the same" \
 	    wait_result kt bkurniawan PAM_SUCCESS 20
-	sleep 0.3
-	t_grep "... through the socket" 'login.allow user=bkurniawan .*via=query' "$log"
-	t_grep "kuncid says the table is not published" 'gate table: not published' "$log"
+	t_wait_grep "... through the socket" 'login.allow user=bkurniawan .*via=query' "$log"
+	t_wait_grep "kuncid says the table is not published" 'gate table: not published' "$log"
 	chattr -i "$(dirname "$TAB")"
 	before=$(count 'login.allow user=bkurniawan .*via=table')
 	for _ in $(seq 30); do
@@ -183,26 +180,25 @@ else
 	t_ok "an ordinary user cannot write to the note FIFO"
 fi
 printf 'garbage that is no frame at all\n' >"$NOTE"
-sleep 0.3
-t_grep "a garbage note is discarded with a warning" 'note fifo: malformed note' "$log"
+t_wait_grep "a garbage note is discarded with a warning" 'note fifo: malformed note' "$log"
 before=$(count 'login.allow user=hsantoso .*via=table')
 pc kt hsantoso >/dev/null
-sleep 0.3
-t_eq "the next note is audited" $((before + 1)) "$(count 'login.allow user=hsantoso .*via=table')"
+t_wait_eq "the next note is audited" $((before + 1)) 50 \
+    count 'login.allow user=hsantoso .*via=table'
 
 # the directory lost: the table is withdrawn from use (offline flag) and
 # kuncid's offline policy answers
 "$KUNCI_TOP/tests/sandbox" slapd-stop "$SB" >/dev/null 2>&1
-sleep 1
+t_wait_grep "kuncid notices the directory is lost" 'sync: directory lost' "$log"
 t_eq "directory lost: still allowed (offline=cache)" PAM_SUCCESS "$(pc kt hsantoso)"
-sleep 0.3
-t_grep "directory lost: kuncid decided, from its cache" \
+t_wait_grep "directory lost: kuncid decided, from its cache" \
     'login.allow user=hsantoso .*offline cache.*via=query' "$log"
 
 # kuncid killed: its table stays behind, live for a few seconds, but the
 # note FIFO has no reader, so the module fails closed at once
-kill -KILL "$(cat "$SB/kuncid.pid")"
-sleep 0.2
+kpid=$(cat "$SB/kuncid.pid")
+kill -KILL "$kpid"
+wait_for 50 eval '! kill -0 "$kpid" 2>/dev/null'
 t_check "kuncid killed: the table is left behind" test -f "$TAB"
 t_eq "kuncid killed: fails closed at once" PAM_AUTHINFO_UNAVAIL "$(pc kt hsantoso)"
 

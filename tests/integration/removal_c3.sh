@@ -36,7 +36,7 @@ t_eq "C1 done" "active/" "$(field "$cid" state)/$(field "$cid" step)"
 t_check "the account binds to slapd with it" binds "$pw"
 t_check "pam_kunci lets lputri into the panel" wait_pc panel lputri PAM_SUCCESS 50
 t_check "the stored password is hashed" bash -c "ldapsearch -LLL -Q -Y EXTERNAL -H '$LDAPI_URI' -b '$ACCT' -s base userPassword | grep -q '^userPassword::'"
-sleep 0.5
+outbox_drained && wait_passes 1
 leak=$( { grep -rlF -- "$pw" "$W"/*.log "$W/state" "$PT/cap" 2>/dev/null;
     ls_ -b "$KUNCI_BASE" '(objectClass=*)' '*' '+' | grep -F -- "$pw"; } | head -n 3)
 t_eq "the password is in no log, message or LDAP attribute" "" "$leak"
@@ -87,10 +87,8 @@ t_check "the new list verifies" verify "$AL"
 t_eq "card KA-0100 revoked" revoked "$(kc --json card show KA-0100 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
 kcr --as mfitriani removal request "$cid" --reason "lagi"
 t_eq "removal of a revoked grant: EX_DATAERR" 65 "$rc"
-for _ in $(seq 100); do
-	[ "$(mails removed lputri)$(mails removed mfitriani)" = 22 ] && break
-	sleep 0.1
-done
+wait_for 300 eval '[ "$(mails removed lputri)$(mails removed mfitriani)" = 22 ]'
+
 t_eq "the holder informed once per removal" 2 "$(mails removed lputri)"
 t_eq "the access owner informed once per removal" 2 "$(mails removed mfitriani)"
 t_grep "removal listed" "$(echo $RIDS | cut -d' ' -f1)" <(kc removal list)
@@ -145,7 +143,8 @@ t_check "the mailer failed (at least twice) and was retried" test "$(grep -c fai
 touch "$CAP/down"
 kc --as jwijaya request cancel "$fid" --reason "batal" >/dev/null
 sid=$(submit wsaputra "$DOOR")
-sleep 3
+t_check "a delivery was tried and failed" wait_grep \
+    "notify: delivering submit-$sid-wsaputra.mail failed" "$W/kuncid.log" 100
 kd_stop
 n=$(ls "$W/state/outbox" | grep -c "submit-$sid-wsaputra")
 t_eq "the undelivered message is in the outbox across a stop" 1 "$n"
@@ -153,6 +152,6 @@ t_eq "the undelivered message is in the outbox across a stop" 1 "$n"
 rm -f "$CAP/down"
 kd_start
 t_check "delivered after the restart" wait_mail submit wsaputra 100
-sleep 2
+outbox_drained && wait_passes 2
 t_eq "exactly once" 1 "$(mails submit wsaputra)"
 t_done

@@ -119,7 +119,8 @@ t_eq "ssh with a grant succeeds" kunci-ok "$(try_ssh)"
 t_grep "audit: the login allowed via sshd" "login.allow user=$TUSER service=$NAME rhost=127.0.0.1" "$SB/kuncid.log"
 
 grant_set S-001 kunciStatus revoked
-sleep 0.5
+gq_denies() { [ "$(gq "$TUSER" "$NAME" host:sshtest | head -n1 | cut -d' ' -f1)" = deny ]; }
+t_check "the revocation reached kuncid" wait_for 50 gq_denies
 t_eq "ssh after revocation fails" "" "$(try_ssh)"
 
 t_done

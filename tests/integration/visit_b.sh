@@ -97,7 +97,7 @@ t_eq "capacity: another escort is fine" 0 "$rc"
 
 kc --as jwijaya visit checkin "$v1" >/dev/null
 t_check "overdue: an alert within a few seconds" wait_audit "event=visit.overdue visit=$v1" 80
-sleep 3
+wait_passes 2
 t_eq "overdue: raised exactly once" 1 "$(audit_count "event=visit.overdue visit=$v1")"
 t_eq "overdue: one overdue event on the visit" 1 \
     "$(ls_ -b "kunciId=overdue,kunciId=$v1,ou=visits,ou=kunci,$KUNCI_BASE" -s base 1.1 | grep -c '^dn:')"
