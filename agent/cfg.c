@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ldap.h>
 #include <libconfig.h>
 
 #include "cfg.h"
@@ -79,7 +80,13 @@ static const char *const office_keys[] = { "name", "address", NULL };
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
-	"bind_password_file", "connect_timeout", "timeout", NULL
+	"bind_password_file", "connect_timeout", "timeout", "tls",
+	"tls_ca_file", "tls_require_cert", "tls_cert_file", "tls_key_file",
+	"allow_cleartext_password", NULL
+};
+static const char *const tls_names[] = { "none", "starttls" };
+static const char *const tls_req_names[] = {
+	"demand", "try", "allow", "never"
 };
 static const char *const agent_keys[] = {
 	"user", "admin_socket", "query_socket", "state_dir", "timezone",
@@ -505,6 +512,72 @@ derive_base(struct ctx *c, const config_setting_t *g, char **dst,
 	return 0;
 }
 
+/* The server's host in uri is this machine (or the URI is ldapi://). */
+static int
+uri_is_local(const char *uri)
+{
+	LDAPURLDesc *lud = NULL;
+	const char *h;
+	int local;
+
+	if (strncmp(uri, "ldapi://", 8) == 0)
+		return 1;
+	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS)
+		return 0;
+	h = lud->lud_host;
+	local = h == NULL || *h == '\0' || strcmp(h, "localhost") == 0 ||
+	    strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0;
+	ldap_free_urldesc(lud);
+	return local;
+}
+
+/*
+ * TLS settings, and the rule that a password never crosses the network in
+ * clear: a simple bind over ldap:// without StartTLS is refused unless the
+ * server is this machine or allow_cleartext_password says otherwise.
+ */
+static int
+parse_tls(struct ctx *c, config_setting_t *g, struct cfg_directory *d,
+    config_setting_t *l)
+{
+	const char *w = "directory";
+	int tls = (int)d->tls, req = (int)d->tls_require_cert;
+	size_t i;
+
+	if (get_enum(c, g, w, "tls", 0, tls_names, 2, &tls) == -1 ||
+	    get_path(c, g, w, "tls_ca_file", 1, &d->tls_ca_file, NULL) == -1 ||
+	    get_enum(c, g, w, "tls_require_cert", 0, tls_req_names, 4,
+	    &req) == -1 ||
+	    get_path(c, g, w, "tls_cert_file", 1, &d->tls_cert_file,
+	    NULL) == -1 ||
+	    get_path(c, g, w, "tls_key_file", 1, &d->tls_key_file,
+	    NULL) == -1 ||
+	    get_bool(c, g, w, "allow_cleartext_password",
+	    &d->allow_cleartext_password) == -1)
+		return -1;
+	d->tls = (enum cfg_tls)tls;
+	d->tls_require_cert = (enum cfg_tls_req)req;
+	if ((*d->tls_cert_file == '\0') != (*d->tls_key_file == '\0')) {
+		seterr(c, g, "directory: tls_cert_file and tls_key_file go "
+		    "together");
+		return -1;
+	}
+	if (*d->bind_dn == '\0' || d->tls == CFG_TLS_STARTTLS ||
+	    d->allow_cleartext_password)
+		return 0;
+	for (i = 0; i < d->nuri; i++) {
+		if (strncmp(d->uri[i], "ldap://", 7) != 0 ||
+		    uri_is_local(d->uri[i]))
+			continue;
+		seterr(c, config_setting_get_elem(l, (unsigned int)i),
+		    "directory.uri: \"%s\" would carry the bind password in "
+		    "clear; use ldaps://, tls = \"starttls\", or set "
+		    "allow_cleartext_password = true", d->uri[i]);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -547,6 +620,8 @@ parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    "together (both set, or both empty for SASL EXTERNAL)");
 		return -1;
 	}
+	if (parse_tls(c, g, d, l) == -1)
+		return -1;
 	/* derived defaults, so that the dump shows the effective value */
 	if (derive_base(c, g, &d->kunci_base, "ou=kunci,", d->base) == -1 ||
 	    derive_base(c, g, &d->people_base, "ou=people,", d->base) == -1 ||
@@ -1265,6 +1340,9 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &d->groups_base, "") == -1 ||
 	    setstr(c, NULL, &d->bind_dn, "") == -1 ||
 	    setstr(c, NULL, &d->bind_password_file, "") == -1 ||
+	    setstr(c, NULL, &d->tls_ca_file, "") == -1 ||
+	    setstr(c, NULL, &d->tls_cert_file, "") == -1 ||
+	    setstr(c, NULL, &d->tls_key_file, "") == -1 ||
 	    setstr(c, NULL, &a->user, "_kunci") == -1 ||
 	    setstr(c, NULL, &a->admin_socket, "/run/kunci/admin.sock") == -1 ||
 	    setstr(c, NULL, &a->query_socket, "/run/kunci/query.sock") == -1 ||
@@ -1452,6 +1530,9 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->directory.groups_base);
 	free(cfg->directory.bind_dn);
 	free(cfg->directory.bind_password_file);
+	free(cfg->directory.tls_ca_file);
+	free(cfg->directory.tls_cert_file);
+	free(cfg->directory.tls_key_file);
 	free(cfg->office.name);
 	free(cfg->office.address);
 	free(cfg->signing.certificate);
@@ -1623,6 +1704,14 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "bind_password_file", d->bind_password_file);
 	put_dur(fp, "\t", "connect_timeout", d->connect_timeout, 0);
 	put_dur(fp, "\t", "timeout", d->timeout, 0);
+	put_kv(fp, "\t", "tls", tls_names[d->tls]);
+	put_kv(fp, "\t", "tls_ca_file", d->tls_ca_file);
+	put_kv(fp, "\t", "tls_require_cert",
+	    tls_req_names[d->tls_require_cert]);
+	put_kv(fp, "\t", "tls_cert_file", d->tls_cert_file);
+	put_kv(fp, "\t", "tls_key_file", d->tls_key_file);
+	fprintf(fp, "\tallow_cleartext_password = %s;\n",
+	    d->allow_cleartext_password ? "true" : "false");
 	fputs("};\n\nagent = {\n", fp);
 	put_kv(fp, "\t", "user", a->user);
 	put_kv(fp, "\t", "admin_socket", a->admin_socket);

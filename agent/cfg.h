@@ -115,6 +115,15 @@ struct cfg_policy {
 	int64_t		 offline_max_age;
 };
 
+enum cfg_tls { CFG_TLS_NONE, CFG_TLS_STARTTLS };
+/* Values of LDAP_OPT_X_TLS_REQUIRE_CERT, in this order. */
+enum cfg_tls_req {
+	CFG_TLS_REQ_DEMAND, CFG_TLS_REQ_TRY, CFG_TLS_REQ_ALLOW,
+	CFG_TLS_REQ_NEVER
+};
+/* kuncid sets LDAPNOINIT (no ldap.conf): the CA bundle unless set. */
+#define CFG_TLS_SYSTEM_CA	"/etc/ssl/certs/ca-certificates.crt"
+
 struct cfg_directory {
 	char		**uri;		/* nuri >= 1, ldap[si]:// */
 	size_t		  nuri;
@@ -126,6 +135,12 @@ struct cfg_directory {
 	char		 *bind_password_file; /* "" when bind_dn is "" */
 	int64_t		  connect_timeout;
 	int64_t		  timeout;
+	enum cfg_tls	  tls;		/* for ldap:// URIs; ldaps:// is TLS */
+	char		 *tls_ca_file;	/* "" = CFG_TLS_SYSTEM_CA */
+	enum cfg_tls_req  tls_require_cert;
+	char		 *tls_cert_file; /* client certificate, or "" */
+	char		 *tls_key_file;	/* its key, or "" */
+	int		  allow_cleartext_password;
 };
 
 struct cfg_agent {

@@ -16,10 +16,12 @@
 #include <time.h>
 
 #include <ldap.h>
+#include <sasl/sasl.h>
 
 #include "cfg.h"
 #include "ldapc.h"
 #include "log.h"
+#include "tlsdiag.h"
 
 #define BACKOFF_MIN	1
 #define BACKOFF_MAX	60
@@ -59,6 +61,79 @@ ldapc_fail(struct ldapc *c, int rc)
 	}
 }
 
+/* TLS for this URI: ldaps://, or ldap:// with StartTLS configured. */
+static int
+wants_tls(const struct cfg_directory *d, const char *uri)
+{
+	return strncmp(uri, "ldaps://", 8) == 0 ||
+	    (d->tls == CFG_TLS_STARTTLS && strncmp(uri, "ldap://", 7) == 0);
+}
+
+/*
+ * Per-handle TLS settings (kuncid reads no ldap.conf: LDAPNOINIT), then a
+ * fresh TLS context so they take effect on this handle only.
+ */
+static int
+set_tls(LDAP *ld, const struct cfg_directory *d)
+{
+	static const int req[] = {
+		LDAP_OPT_X_TLS_DEMAND, LDAP_OPT_X_TLS_TRY,
+		LDAP_OPT_X_TLS_ALLOW, LDAP_OPT_X_TLS_NEVER
+	};
+	const char *ca = *d->tls_ca_file != '\0' ? d->tls_ca_file :
+	    CFG_TLS_SYSTEM_CA;
+	int r = req[d->tls_require_cert], zero = 0;
+
+	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &r) !=
+	    LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca) !=
+	    LDAP_OPT_SUCCESS)
+		return -1;
+	if (*d->tls_cert_file != '\0' &&
+	    (ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, d->tls_cert_file) !=
+	    LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, d->tls_key_file) !=
+	    LDAP_OPT_SUCCESS))
+		return -1;
+	return ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) ==
+	    LDAP_OPT_SUCCESS ? 0 : -1;
+}
+
+/*
+ * "<uri>: <what>: <error>[ (<diagnostic>)]": libldap's own string for a
+ * TLS failure is only "Can't contact LDAP server"; the diagnostic message
+ * says which certificate check failed.
+ */
+static void
+conn_err(struct ldapc *c, LDAP *ld, const char *uri, const char *what,
+    int rc)
+{
+	const struct cfg_directory *d = &c->cfg->directory;
+	char *diag = NULL, why[200];
+
+	/* A TLS failure: repeat the handshake to say which check failed. */
+	if (wants_tls(d, uri) && (rc == LDAP_SERVER_DOWN ||
+	    rc == LDAP_CONNECT_ERROR) &&
+	    d->tls_require_cert <= CFG_TLS_REQ_TRY &&
+	    tlsdiag(uri, strncmp(uri, "ldap://", 7) == 0, *d->tls_ca_file ?
+	    d->tls_ca_file : CFG_TLS_SYSTEM_CA, (int)d->connect_timeout, why,
+	    sizeof(why)) == 0) {
+		snprintf(c->err, sizeof(c->err), "%s: TLS: %s", uri, why);
+		return;
+	}
+	if (ld != NULL)
+		(void)ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+	if (diag != NULL && (*diag == '\0' ||
+	    strcmp(diag, "(unknown error code)") == 0)) {
+		ldap_memfree(diag);
+		diag = NULL;
+	}
+	snprintf(c->err, sizeof(c->err), "%s: %s: %s%s%.200s%s", uri, what,
+	    ldap_err2string(rc), diag != NULL ? " (" : "",
+	    diag != NULL ? diag : "", diag != NULL ? ")" : "");
+	ldap_memfree(diag);
+}
+
 static int
 set_options(LDAP *ld, const struct cfg_directory *d)
 {
@@ -82,6 +157,26 @@ set_options(LDAP *ld, const struct cfg_directory *d)
 	return 0;
 }
 
+/*
+ * SASL EXTERNAL over TLS asks for an authorisation identity; answer every
+ * prompt with its default (none: the identity is the certificate's, or
+ * the peer uid over ldapi://), as ldapwhoami -Q does.
+ */
+static int
+sasl_defaults(LDAP *ld, unsigned flags, void *defaults, void *in)
+{
+	sasl_interact_t *it;
+
+	(void)ld;
+	(void)flags;
+	(void)defaults;
+	for (it = in; it->id != SASL_CB_LIST_END; it++) {
+		it->result = it->defresult != NULL ? it->defresult : "";
+		it->len = (unsigned)strlen(it->result);
+	}
+	return LDAP_SUCCESS;
+}
+
 static int
 bind_one(struct ldapc *c, LDAP *ld)
 {
@@ -92,7 +187,7 @@ bind_one(struct ldapc *c, LDAP *ld)
 
 	if (d->bind_dn[0] == '\0') {
 		rc = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL,
-		    NULL, LDAP_SASL_QUIET, NULL, NULL);
+		    NULL, LDAP_SASL_QUIET, sasl_defaults, NULL);
 		return rc;
 	}
 	if (cfg_read_secret(d->bind_password_file, pw, sizeof(pw), err,
@@ -129,15 +224,23 @@ ldapc_get(struct ldapc *c, int force)
 			    ldap_err2string(rc));
 			continue;
 		}
-		if (set_options(ld, d) == -1) {
-			snprintf(c->err, sizeof(c->err), "%s: cannot set options",
-			    d->uri[i]);
+		if (set_options(ld, d) == -1 || (wants_tls(d, d->uri[i]) &&
+		    set_tls(ld, d) == -1)) {
+			snprintf(c->err, sizeof(c->err), "%s: cannot set options "
+			    "(TLS files: %s)", d->uri[i], *d->tls_ca_file ?
+			    d->tls_ca_file : CFG_TLS_SYSTEM_CA);
+			ldap_unbind_ext_s(ld, NULL, NULL);
+			continue;
+		}
+		if (wants_tls(d, d->uri[i]) &&
+		    strncmp(d->uri[i], "ldap://", 7) == 0 &&
+		    (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
+			conn_err(c, ld, d->uri[i], "StartTLS", rc);
 			ldap_unbind_ext_s(ld, NULL, NULL);
 			continue;
 		}
 		if ((rc = bind_one(c, ld)) != LDAP_SUCCESS) {
-			snprintf(c->err, sizeof(c->err), "%s: bind: %s",
-			    d->uri[i], ldap_err2string(rc));
+			conn_err(c, ld, d->uri[i], "bind", rc);
 			ldap_unbind_ext_s(ld, NULL, NULL);
 			continue;
 		}

@@ -90,9 +90,9 @@ t_grep()
 # bound, so a slow machine makes it slower, never wrong.
 wait_for()
 {
-	local n=$1 i
+	local _wn=$1 _wi
 	shift
-	for ((i = 0; i < n; i++)); do
+	for ((_wi = 0; _wi < _wn; _wi++)); do
 		"$@" && return 0
 		sleep 0.1
 	done
@@ -112,14 +112,14 @@ t_wait_grep()
 
 t_wait_eq()
 {
-	local desc=$1 exp=$2 n=$3 i v
+	local _wd=$1 _we=$2 _wn=$3 _wi _wv
 	shift 3
-	for ((i = 0; ; i++)); do
-		v=$("$@")
-		[ "$v" = "$exp" ] || [ "$i" -ge "$n" ] && break
+	for ((_wi = 0; ; _wi++)); do
+		_wv=$("$@")
+		[ "$_wv" = "$_we" ] || [ "$_wi" -ge "$_wn" ] && break
 		sleep 0.1
 	done
-	t_eq "$desc" "$exp" "$v"
+	t_eq "$_wd" "$_we" "$_wv"
 }
 
 t_done()
