@@ -83,7 +83,7 @@ static struct {
 	pthread_cond_t		 lu_cv;
 	char			*lu_q[LU_QMAX];
 	size_t			 lu_head, lu_n;
-	/* the gate table (gtab.h) and the note socket */
+	/* the gate table (gtab.h) and the note FIFO */
 	pthread_mutex_t		 tab_mtx;
 	pthread_cond_t		 tab_cv;
 	int			 tab_dirty;	/* the index changed */
