@@ -526,7 +526,7 @@ table_run(const void *map, size_t size, const struct proto_query *q,
 	if (kd_begin(&src, q, r) == 0 && kd_finish(&src, q->user, &when, r)
 	    == -1)
 		return -1;
-	kd_message(r->decision, src.lang_en, r->resource, msg, msgsz);
+	kd_message(r, src.lang_en, NULL, off, msg, msgsz);
 	return 0;
 }
 
