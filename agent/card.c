@@ -371,7 +371,10 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_USAGE, "usage: account password GRANT");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if ((st = wf_load(w, pos[0], &r)) != EX_OK)
+	/* A grant's id is its request's; the user named a grant. */
+	if ((st = wf_load(w, pos[0], &r)) == EX_NOINPUT)
+		return admin_err(c, st, "unknown grant: %.40s", pos[0]);
+	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	if (r.snap.grant_kind != CFG_GRANT_ACCOUNT || r.grant[0] == '\0') {
 		wf_request_free(&r);

@@ -36,6 +36,10 @@ unknown visit visit show V2099-9999
 unknown campaign review show 2099-q4
 unknown campaign doc review 2099-q4
 unknown "removal request" doc removal 2026-999999
+unknown "month or visit" doc guest-book V2099-9999
+unknown request --as fnugroho card issue 2026-999999 --serial KA-1
+unknown grant account password 2026-999999
+unknown grant --as lputri removal request 2026-999999 --reason x
 kcr --as lputri request submit --resource server-room:dc1 --type card --reason x --for nosuchuser
 t_eq "an unknown user stays EX_NOUSER" 67 "$rc"
 
