@@ -1107,7 +1107,7 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 	/* The hint's --type is the resource's (a door takes a card); the
 	 * gate itself knows no resources.  Unknown or unreadable: the
 	 * login default. */
-	if (dir_resource(&lc, c->ctx->cfg, q.resource, &res, err,
+	if (dir_resource(admin_ldap(), c->ctx->cfg, q.resource, &res, err,
 	    sizeof(err)) == EX_OK &&
 	    (wfc = cfg_workflow(c->ctx->cfg, res.workflow)) != NULL)
 		type = wf_access_type(wfc);
