@@ -7,6 +7,8 @@ SBINDIR	?= $(PREFIX)/sbin
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share
+# where bash-completion looks (it searches XDG_DATA_DIRS, /usr/local/share too)
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 SYSCONFDIR ?= /etc
 # Debian's multiarch PAM directory (pam.pc does not export one).
 MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || \
@@ -154,9 +156,11 @@ install: all
 	    $(DESTDIR)$(PAMDIR) $(DESTDIR)$(SYSCONFDIR)/kunci \
 	    $(DESTDIR)$(DATADIR)/kunci/ldif $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(PAMCONFIGDIR) \
-	    $(DESTDIR)$(DATADIR)/kunci/pam.d
+	    $(DESTDIR)$(DATADIR)/kunci/pam.d $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/kuncid $(DESTDIR)$(SBINDIR)/kuncid
 	install -m 0755 $(BUILD)/kuncictl $(DESTDIR)$(BINDIR)/kuncictl
+	install -m 0644 conf/bash-completion/kuncictl \
+	    $(DESTDIR)$(BASHCOMPDIR)/kuncictl
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_kunci.so
 	install -m 0644 ldif/*.ldif ldif/*.schema $(DESTDIR)$(DATADIR)/kunci/ldif/
 	test -e $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf || \
@@ -179,7 +183,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/kuncid $(DESTDIR)$(BINDIR)/kuncictl \
 	    $(DESTDIR)$(PAMDIR)/pam_kunci.so $(DESTDIR)$(PAMCONFIGDIR)/kunci \
-	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
+	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf \
+	    $(DESTDIR)$(BASHCOMPDIR)/kuncictl
 	for f in systemd/*.service systemd/*.timer; do \
 	    [ -e "$$f" ] && rm -f $(DESTDIR)$(UNITDIR)/$${f##*/}; done; true
 	for f in doc/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${f##*/}; done

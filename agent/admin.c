@@ -1023,7 +1023,8 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 	if (show) {
 		if (strlen(pos[0]) > WF_ID_MAX ||
 		    ldapc_escape_filter(e1, sizeof(e1), pos[0]) == -1)
-			return admin_err(c, EX_NOINPUT, "unknown grant");
+			return admin_err(c, EX_NOINPUT, "unknown grant: %.40s",
+			    pos[0]);
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciId=%s)", e1);
 	}
@@ -1087,8 +1088,10 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 	    "ignore", "unavailable" };
 	struct proto_query q;
 	struct proto_answer a;
-	char *pos[2];
-	const char *d;
+	struct dir_resource res;
+	const struct cfg_workflow *wfc;
+	char *pos[2], why[128], err[256];
+	const char *d, *type = NULL;
 	int np, st;
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 2, &np)) != EX_OK)
@@ -1116,18 +1119,28 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 	u_strlcpy(q.service, service != NULL ? service : "kuncictl",
 	    sizeof(q.service));
 	gethostname(q.host, sizeof(q.host) - 1);
-	gate_decide(&q, &a);
+	/* The hint's --type is the resource's (a door takes a card); the
+	 * gate itself knows no resources.  Unknown or unreadable: the
+	 * login default. */
+	if (dir_resource(admin_ldap(), c->ctx->cfg, q.resource, &res, err,
+	    sizeof(err)) == EX_OK &&
+	    (wfc = cfg_workflow(c->ctx->cfg, res.workflow)) != NULL)
+		type = wf_access_type(wfc);
+	gate_decide(&q, type, &a, why, sizeof(why));
 	d = a.decision < sizeof(names) / sizeof(names[0]) ?
 	    names[a.decision] : "";
 	if (c->json)
-		out_json(&c->out, json_pack("{s:s,s:s,s:o,s:o,s:o}", "user",
-		    q.user, "resource", q.resource, "decision", out_jstr(d),
-		    "grant", out_jstr(a.grant), "message",
-		    out_jstr(a.message)));
-	else
+		out_json(&c->out, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}",
+		    "user", q.user, "resource", q.resource, "decision",
+		    out_jstr(d), "reason", out_jstr(why), "grant",
+		    out_jstr(a.grant), "message", out_jstr(a.message)));
+	else {
 		sb_printf(&c->out, "%s %s %s: %s%s%s%s\n", q.user, q.resource,
-		    d, a.message, a.grant[0] ? " (" : "", a.grant,
+		    d, why, a.grant[0] ? " (" : "", a.grant,
 		    a.grant[0] ? ")" : "");
+		if (a.message[0] != '\0')
+			sb_printf(&c->out, "%s\n", a.message);
+	}
 	return a.decision == PROTO_ALLOW ? EX_OK : 1;
 }
 

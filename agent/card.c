@@ -340,8 +340,10 @@ cmd_export(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_NOPERM, "refused: the allow lists are "
 		    "for operators and administrators");
 	if (strlen(pos[0]) > DIR_NAME_MAX || (st = dir_resource(admin_ldap(),
-	    c->ctx->cfg, pos[0], &res, err, sizeof(err))) != EX_OK)
+	    c->ctx->cfg, pos[0], &res, err, sizeof(err))) == EX_NOINPUT)
 		return admin_err(c, EX_NOINPUT, "unknown door: %.80s", pos[0]);
+	if (st != EX_OK)
+		return admin_err(c, st, "%s", err);
 	if ((st = prov_allow_refresh(admin_wf(), res.name, 0)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (prov_allow_path(admin_wf(), res.name, path, sizeof(path)) == -1 ||
@@ -369,7 +371,10 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_USAGE, "usage: account password GRANT");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if ((st = wf_load(w, pos[0], &r)) != EX_OK)
+	/* A grant's id is its request's; the user named a grant. */
+	if ((st = wf_load(w, pos[0], &r)) == EX_NOINPUT)
+		return admin_err(c, st, "unknown grant: %.40s", pos[0]);
+	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	if (r.snap.grant_kind != CFG_GRANT_ACCOUNT || r.grant[0] == '\0') {
 		wf_request_free(&r);

@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "decide.h"
 
@@ -125,22 +126,55 @@ kd_expand(const char *tmpl, const char *host, char *dst, size_t dstsz)
 	return 0;
 }
 
-void
-kd_message(uint32_t decision, int en, const char *res, char *dst,
-    size_t dstsz)
+/* t as local "YYYY-MM-DD HH:MM", utc_off seconds east of UTC. */
+static void
+local_minute(int64_t t, int32_t utc_off, char *dst, size_t dstsz)
 {
-	switch (decision) {
+	time_t l = (time_t)(t + utc_off);
+	struct tm tm;
+
+	if (gmtime_r(&l, &tm) == NULL ||
+	    strftime(dst, dstsz, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(dst, dstsz, "@%lld", (long long)t);
+}
+
+void
+kd_message(const struct kd_result *r, int en, const char *type,
+    int32_t utc_off, char *dst, size_t dstsz)
+{
+	const char *res = r->resource;
+	char when[64];
+
+	if (type == NULL)
+		type = "account";
+	switch (r->decision) {
 	case PROTO_DENY:
+		/* Not valid yet: the grant is there, a new request is not
+		 * what the user needs but the date. */
+		if (r->why == KD_W_NOT_YET && r->grant[0] != '\0') {
+			local_minute(r->starts, utc_off, when, sizeof(when));
+			if (en)
+				snprintf(dst, dstsz, "kunci: your access grant "
+				    "%s for %s is not valid yet: it starts at "
+				    "%s.  No new request is needed.", r->grant,
+				    res, when);
+			else
+				snprintf(dst, dstsz, "kunci: izin akses %s "
+				    "Anda untuk %s belum berlaku: mulai berlaku "
+				    "%s.  Tidak perlu mengajukan permohonan "
+				    "baru.", r->grant, res, when);
+			break;
+		}
 		if (en)
 			snprintf(dst, dstsz, "kunci: you have no active access "
 			    "grant for %s. Request one with: kuncictl request "
-			    "submit --resource %s --type account --reason TEXT",
-			    res, res);
+			    "submit --resource %s --type %s --reason TEXT",
+			    res, res, type);
 		else
 			snprintf(dst, dstsz, "kunci: Anda tidak memiliki izin "
 			    "akses aktif untuk %s. Ajukan dengan: kuncictl "
-			    "request submit --resource %s --type account "
-			    "--reason TEKS", res, res);
+			    "request submit --resource %s --type %s "
+			    "--reason TEKS", res, res, type);
 		break;
 	case PROTO_UNKNOWN:
 		snprintf(dst, dstsz, "%s", en ? "kunci: this account is not "
@@ -238,6 +272,7 @@ consider(void *arg, const struct kd_grant *g)
 
 	if (w > b->w) {
 		b->w = w;
+		b->r->starts = g->not_before;
 		kd_copy(b->r->grant, sizeof(b->r->grant), g->id);
 	}
 	if (w == KD_W_ALLOW) {
@@ -266,6 +301,7 @@ kd_finish(const struct kd_source *src, const char *user,
 	if (src->grants(src->arg, user, r->resource, consider, &b) == -1)
 		return -1;
 	r->decision = b.w == KD_W_ALLOW ? PROTO_ALLOW : PROTO_DENY;
+	r->why = b.w;
 	r->reason = kd_why_text(b.w);
 	return 0;
 }

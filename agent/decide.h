@@ -92,6 +92,8 @@ struct kd_source {
 struct kd_result {
 	uint32_t	 decision;		/* enum proto_decision */
 	const char	*reason;
+	int		 why;			/* enum kd_why of the best grant */
+	int64_t		 starts;		/* its not-before (KD_W_NOT_YET) */
 	int		 known;		/* 0: do not log the user's name */
 	void		*allow_ref;	/* the allowing grant's ref */
 	char		 resource[PROTO_FIELD_MAX + 1];
@@ -116,9 +118,17 @@ int	kd_valid_name(const char *);
 /* Expand a services[].resource template ("%h" = host); -1 if too long. */
 int	kd_expand(const char *tmpl, const char *host, char *dst,
 	    size_t dstsz);
-/* The text shown to the user for decision on res. */
-void	kd_message(uint32_t decision, int en, const char *res, char *dst,
-	    size_t dstsz);
+/*
+ * The text shown to the user for r (decision, resource, why, grant,
+ * starts), in English (en) or Indonesian.  A grant that is not valid yet
+ * says when it starts, as local time utc_off seconds east of UTC; any
+ * other denial names the command that asks for access, with type the
+ * --type the resource's workflow takes, or NULL where that is not known:
+ * at a login the module and the gate have no resource data, and what a
+ * login needs is an "account".
+ */
+void	kd_message(const struct kd_result *r, int en, const char *type,
+	    int32_t utc_off, char *dst, size_t dstsz);
 /* Copy src into dst, cut to dstsz - 1 bytes, always terminated. */
 void	kd_copy(char *dst, size_t dstsz, const char *src);
 /* The audit word of a decision ("allow", "deny", ...). */

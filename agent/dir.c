@@ -327,7 +327,7 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	if (*name == '\0' || strlen(name) > DIR_NAME_MAX ||
 	    ldapc_escape_dn(esc, sizeof(esc), name) == -1) {
 		snprintf(err, errsz, "unknown resource: %.100s", name);
-		return EX_DATAERR;
+		return EX_NOINPUT;
 	}
 	if ((ld = dir_ld(lc, err, errsz)) == NULL)
 		return EX_UNAVAILABLE;
@@ -339,7 +339,7 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	if (rc == LDAP_NO_SUCH_OBJECT || rc == LDAP_INVALID_DN_SYNTAX ||
 	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
 		snprintf(err, errsz, "unknown resource: %.100s", name);
-		st = EX_DATAERR;
+		st = EX_NOINPUT;
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
@@ -357,7 +357,7 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	/* The stored name must be the one asked for (not a near match). */
 	if (strcasecmp(r->name, name) != 0) {
 		snprintf(err, errsz, "unknown resource: %.100s", name);
-		st = EX_DATAERR;
+		st = EX_NOINPUT;
 	}
 out:
 	ldap_msgfree(res);

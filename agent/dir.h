@@ -68,7 +68,7 @@ int	dir_roles(struct ldapc *, const struct kunci_cfg *, const char *dn,
 /* Whether dn is a member of group (an LDAP compare): *yes = 0 or 1. */
 int	dir_is_member(struct ldapc *, const char *group, const char *dn,
 	    int *yes, char *err, size_t errsz);
-/* Resource by name: EX_OK, EX_DATAERR when unknown. */
+/* Resource by name: EX_OK, EX_NOINPUT when unknown (kuncictl(1)'s rule). */
 int	dir_resource(struct ldapc *, const struct kunci_cfg *,
 	    const char *name, struct dir_resource *, char *err, size_t errsz);
 

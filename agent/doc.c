@@ -3,7 +3,8 @@
  * signatures (doc/visits.md has the user's view).
  *
  *	doc request ID | access-list RESOURCE | review CAMPAIGN |
- *	    removal ID | guest-book MONTH|VISIT  [--format txt|csv|html|json]
+ *	    removal ID | guest-book MONTH|VISIT  [--format text|csv|html|json]
+ *	    (txt: an alias of text, as everywhere in kuncictl)
  *	    [--sign]
  *	doc ca		the trust anchor (signing.ca), PEM, for verifiers
  *
@@ -322,9 +323,11 @@ form_access_list(struct form *f, const char *resource)
 		    "for role holders");
 	if (strlen(resource) > DIR_NAME_MAX ||
 	    (st = dir_resource(admin_ldap(), c->ctx->cfg, resource, &res,
-	    admin_wf()->err, sizeof(admin_wf()->err))) != EX_OK)
-		return admin_err(c, EX_NOINPUT, "no such resource: %.80s",
+	    admin_wf()->err, sizeof(admin_wf()->err))) == EX_NOINPUT)
+		return admin_err(c, EX_NOINPUT, "unknown resource: %.80s",
 		    resource);
+	if (st != EX_OK)
+		return admin_wf_err(c, st);
 	if ((st = form_init(f, c, "Access List Form", "Formulir Daftar Akses",
 	    cols, 8)) != EX_OK)
 		return st;
@@ -412,7 +415,7 @@ form_review(struct form *f, const char *period)
 		return admin_err(c, EX_NOPERM, "refused: the review form is "
 		    "for role holders");
 	if (!valid_key(period))
-		return admin_err(c, EX_NOINPUT, "no such campaign: %.40s",
+		return admin_err(c, EX_NOINPUT, "unknown campaign: %.40s",
 		    period);
 	snprintf(base, sizeof(base), "kunciId=%s,ou=reviews,%s", period,
 	    c->ctx->cfg->directory.kunci_base);
@@ -421,7 +424,7 @@ form_review(struct form *f, const char *period)
 	    ldap_count_entries(ld, res) != 1) {
 		ldap_msgfree(res);
 		return st != EX_OK && st != EX_NOINPUT ? st :
-		    admin_err(c, EX_NOINPUT, "no such campaign: %s", period);
+		    admin_err(c, EX_NOINPUT, "unknown campaign: %s", period);
 	}
 	ldap_msgfree(res);
 	if ((st = form_init(f, c, "Access Review Form", "Formulir Review Akses",
@@ -519,11 +522,11 @@ form_removal(struct form *f, const char *id)
 		free(r);
 		if (st != EX_NOINPUT)
 			return admin_wf_err(c, st);
-		return admin_err(c, EX_NOINPUT, "no such removal request: "
+		return admin_err(c, EX_NOINPUT, "unknown removal request: "
 		    "%.40s", id);
 	}
 	if (strcmp(r->type, PROV_REMOVAL_TYPE) != 0) {
-		st = admin_err(c, EX_NOINPUT, "no such removal request: %s "
+		st = admin_err(c, EX_NOINPUT, "unknown removal request: %s "
 		    "(a request for access: kuncictl doc request %s)", r->id,
 		    r->id);
 		goto out;
@@ -706,7 +709,7 @@ form_guest_book(struct form *f, const char *what)
 		if ((st = visit_load(w, what, v)) != EX_OK) {
 			free(v);
 			return admin_err(c, st == EX_NOINPUT ? EX_NOINPUT : st,
-			    "no such month or visit: %.40s (want YYYY-MM or "
+			    "unknown month or visit: %.40s (want YYYY-MM or "
 			    "a visit id)", what);
 		}
 		if ((st = form_init(f, c, "Visit Report",
@@ -832,22 +835,24 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 		return st;
 	if (npos != 1)
 		return admin_err(c, EX_USAGE, "usage: kuncictl doc %s %s "
-		    "[--format txt|csv|html] [--sign --out FILE]", kind,
+		    "[--format text|csv|html] [--sign --out FILE]", kind,
 		    strcmp(kind, "access-list") == 0 ? "RESOURCE" :
 		    strcmp(kind, "review") == 0 ? "CAMPAIGN" :
 		    strcmp(kind, "guest-book") == 0 ? "YYYY-MM|VISIT" : "ID");
 	if (format == NULL && c->json)
 		format = "json";
-	if (format == NULL || strcmp(format, "txt") == 0)
+	if (format == NULL || strcmp(format, "text") == 0 ||
+	    strcmp(format, "txt") == 0) {
 		fmt = F_TXT;
-	else if (strcmp(format, "csv") == 0)
+		format = "text";
+	} else if (strcmp(format, "csv") == 0)
 		fmt = F_CSV;
 	else if (strcmp(format, "html") == 0)
 		fmt = F_HTML;
 	else if (strcmp(format, "json") == 0)
 		fmt = F_JSON;
 	else
-		return admin_err(c, EX_USAGE, "--format: txt, csv or html "
+		return admin_err(c, EX_USAGE, "--format: text, csv or html "
 		    "(or json), not %.20s", format);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
@@ -876,7 +881,7 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 	if (st == EX_OK)
 		log_audit("doc.render", "actor", c->a.person ? c->a.p.uid :
 		    c->caller, "as", c->a.as, "document", kind, "id", pos[0],
-		    "format", format != NULL ? format : "txt", "signed",
+		    "format", format, "signed",
 		    sign ? "yes" : "no", NULL);
 	sb_free(&doc);
 out:
@@ -957,7 +962,7 @@ cmd_unknown(struct admin_call *c, int argc, char **argv)
 }
 
 const struct admin_cmd doc_cmds[] = {
-	{ "doc", "request", cmd_request, "ID [--format txt|csv|html] "
+	{ "doc", "request", cmd_request, "ID [--format text|csv|html] "
 	    "[--sign --out FILE]" },
 	{ "doc", "access-list", cmd_access_list, "RESOURCE [--format F] "
 	    "[--sign --out FILE]" },

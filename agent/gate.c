@@ -83,7 +83,7 @@ static struct {
 	pthread_cond_t		 lu_cv;
 	char			*lu_q[LU_QMAX];
 	size_t			 lu_head, lu_n;
-	/* the gate table (gtab.h) and the note socket */
+	/* the gate table (gtab.h) and the note FIFO */
 	pthread_mutex_t		 tab_mtx;
 	pthread_cond_t		 tab_cv;
 	int			 tab_dirty;	/* the index changed */
@@ -246,7 +246,8 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 }
 
 void
-gate_decide(const struct proto_query *q, struct proto_answer *a)
+gate_decide(const struct proto_query *q, const char *type,
+    struct proto_answer *a, char *why, size_t whysz)
 {
 	char reasonbuf[128], *ludn = NULL;
 	struct kd_source src;
@@ -256,6 +257,7 @@ gate_decide(const struct proto_query *q, struct proto_answer *a)
 	int64_t max_age;
 	time_t now = time(NULL);
 	struct tm tm;
+	int32_t utc_off = 0;
 
 	memset(a, 0, sizeof(*a));
 	memset(&r, 0, sizeof(r));
@@ -272,6 +274,7 @@ gate_decide(const struct proto_query *q, struct proto_answer *a)
 	t.now = now;
 	t.wday = tm.tm_wday;
 	t.minute = tm.tm_hour * 60 + tm.tm_min;
+	utc_off = (int32_t)tm.tm_gmtoff;
 
 	pthread_rwlock_rdlock(&G.lock);
 	if (G.ix == NULL) {
@@ -315,9 +318,10 @@ out:
 	a->decision = r.decision;
 	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
 	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
-	kd_message(r.decision, G.cfg != NULL &&
-	    G.cfg->agent.language == CFG_LANG_EN, r.resource, a->message,
-	    sizeof(a->message));
+	kd_message(&r, G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN,
+	    type, utc_off, a->message, sizeof(a->message));
+	if (why != NULL)
+		snprintf(why, whysz, "%s", r.reason != NULL ? r.reason : "");
 	audit_login(q, &r, "query");
 }
 
@@ -354,7 +358,7 @@ serve_query(int fd)
 		    (int)p.pid);
 		goto out;
 	}
-	gate_decide(&q, &a);
+	gate_decide(&q, NULL, &a, NULL, 0);
 	pbuf_reset(&b);
 	if (proto_answer_encode(&b, &a) == PROTO_OK)
 		(void)proto_send(fd, PROTO_T_ANSWER, &b, QUERY_READ_MS);

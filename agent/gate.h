@@ -16,8 +16,12 @@ int	gate_start(struct kunci_ctx *);
 void	gate_stop(void);
 /*
  * Decide one query (the same code path serves the query socket and
- * `kuncictl check`).  Fills a; never blocks on LDAP.
+ * `kuncictl check`).  Fills a; never blocks on LDAP.  type: the --type a
+ * denial's hint names (the resource's, when the caller looked it up), or
+ * NULL (kd_message()).  why, when not NULL, gets the decision's reason
+ * (the audit record's), at most whysz bytes.
  */
-void	gate_decide(const struct proto_query *, struct proto_answer *);
+void	gate_decide(const struct proto_query *, const char *type,
+	    struct proto_answer *, char *why, size_t whysz);
 
 #endif /* KUNCI_GATE_H */

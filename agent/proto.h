@@ -29,9 +29,10 @@
  *	u32 decision (enum proto_decision), string resource, string grant,
  *	string message (shown to the user on a denial; PROTO_MSG_MAX)
  *
- * PROTO_T_NOTE (module -> kuncid, note socket, one unix datagram holding
- * one whole frame; no reply): a decision the module made itself from the
- * gate table (gtab.h), for kuncid to audit and to note the grant's use.
+ * PROTO_T_NOTE (module -> kuncid, the note FIFO GTAB_NOTE_NAME: one write
+ * of one whole frame, at most PIPE_BUF bytes so it is atomic; no reply): a
+ * decision the module made itself from the gate table (gtab.h), for
+ * kuncid to audit and to note the grant's use.
  *	the six query strings, u32 decision, string resource, string grant,
  *	string reason (PROTO_FIELD_MAX each but user)
  *
@@ -128,7 +129,7 @@ int	proto_get_end(const struct pbuf *);
 int	proto_send(int fd, uint32_t type, const struct pbuf *, int timeout_ms);
 int	proto_recv(int fd, uint32_t *type, struct pbuf *, int timeout_ms);
 
-/* Write a frame header (for a datagram holding a whole frame). */
+/* Write a frame header (for one write holding a whole frame). */
 void	proto_hdr_make(unsigned char hdr[PROTO_HDR_LEN], uint32_t type,
 	    uint32_t len);
 /* Parse a frame header; PROTO_EPROTO on a bad version or len > max. */

@@ -1654,8 +1654,8 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		if (strlen(resource) > DIR_NAME_MAX ||
 		    !wf_utf8_valid(resource) ||
 		    (st = dir_resource(admin_ldap(), w->cfg, resource, &res,
-		    err, sizeof(err))) == EX_DATAERR)
-			return admin_err(c, EX_DATAERR, "unknown resource: "
+		    err, sizeof(err))) == EX_NOINPUT)
+			return admin_err(c, EX_NOINPUT, "unknown resource: "
 			    "%.80s", resource);
 		if (st != EX_OK)
 			return admin_err(c, st, "%s", err);
@@ -3284,10 +3284,12 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_USAGE, "--form is review or list");
 	if (format == NULL)
 		format = c->json ? "json" : "text";
+	if (strcmp(format, "txt") == 0)		/* the alias */
+		format = "text";
 	if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0 &&
 	    strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
-		return admin_err(c, EX_USAGE, "--format is text, csv, json or "
-		    "html");
+		return admin_err(c, EX_USAGE, "--format: text, csv, json or "
+		    "html, not %.20s", format);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))

@@ -737,7 +737,7 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if (resource == NULL || *resource == '\0')
 		return wf_fail(w, EX_USAGE, "--resource is required");
 	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
-		return wf_fail(w, EX_DATAERR,
+		return wf_fail(w, EX_NOINPUT,
 		    "unknown resource: %.80s", resource);
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
 	    sizeof(w->err))) != EX_OK)
@@ -1848,10 +1848,12 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 		return st;
 	if (month == NULL || visit_month(month, &s, &e) == -1)
 		return admin_err(c, EX_USAGE, "usage: kuncictl visit report "
-		    "--month YYYY-MM [--format txt|csv|json]");
-	if (format != NULL && strcmp(format, "txt") != 0 &&
-	    strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-		return admin_err(c, EX_USAGE, "--format: txt, csv or json");
+		    "--month YYYY-MM [--format text|csv|json]");
+	if (format != NULL && strcmp(format, "text") != 0 &&
+	    strcmp(format, "txt") != 0 && strcmp(format, "csv") != 0 &&
+	    strcmp(format, "json") != 0)
+		return admin_err(c, EX_USAGE, "--format: text, csv or json, "
+		    "not %.20s", format);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
@@ -1998,6 +2000,6 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },
 	{ "visit", "show", cmd_show, "ID" },
 	{ "visit", "report", cmd_report, "--month YYYY-MM "
-	    "[--format txt|csv|json]" },
+	    "[--format text|csv|json]" },
 	{ NULL, NULL, NULL, NULL }
 };

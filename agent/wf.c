@@ -1229,6 +1229,13 @@ may_submit_for(struct wf *w, const struct wf_actor *a,
 	return EX_OK;
 }
 
+const char *
+wf_access_type(const struct cfg_workflow *wfc)
+{
+	return wfc->grant_kind == CFG_GRANT_NONE ? NULL :
+	    cfg_grant_kind_name(wfc->grant_kind);
+}
+
 int
 wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
     const char *type, const char *reason, const char *from,
@@ -1236,6 +1243,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 {
 	const struct kunci_cfg *cfg = w->cfg;
 	const struct cfg_workflow *wfc;
+	const char *want;
 	struct dir_resource res;
 	struct dir_person subj, mgr;
 	struct wf_request r;
@@ -1263,7 +1271,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if (resource == NULL || *resource == '\0')
 		return wf_fail(w, EX_USAGE, "--resource is required");
 	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
-		return wf_fail(w, EX_DATAERR, "unknown resource: %.80s",
+		return wf_fail(w, EX_NOINPUT, "unknown resource: %.80s",
 		    resource);
 	/* The validity window. */
 	nb = now;
@@ -1297,6 +1305,13 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		    "which is not configured", res.name, res.workflow);
 	if (wfc->nsteps > WF_MAX_STEPS)
 		return wf_fail(w, EX_CONFIG, "workflow %s has too many steps",
+		    wfc->name);
+	/* The type names what the grant will carry (a card, an account);
+	 * "kartu" for a card would be a grant no one can issue. */
+	if (w->sub_workflow == NULL && (want = wf_access_type(wfc)) != NULL &&
+	    strcmp(type, want) != 0)
+		return wf_fail(w, EX_DATAERR, "--type %.64s: resource %s "
+		    "takes --type %s (workflow %s)", type, res.name, want,
 		    wfc->name);
 	/* The subject. */
 	if (for_uid != NULL && strcmp(for_uid, a->p.uid) != 0) {

@@ -140,8 +140,17 @@ int	wf_can_act(struct wf *, const struct wf_actor *,
 /*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in
  * agent.timezone, or NULL (from = now, until = from + max_duration).
- * for_uid NULL = the actor.  id gets the new request's id.
+ * for_uid NULL = the actor.  id gets the new request's id.  type must be
+ * the one wf_access_type() gives for the resource's workflow, if any
+ * (EX_DATAERR otherwise).
  */
+/*
+ * The access type (--type) a workflow's requests must name: "card" or
+ * "account" for a workflow whose grants carry that credential; NULL when
+ * its grants carry none (any well-formed type is taken).
+ */
+const char *wf_access_type(const struct cfg_workflow *);
+
 int	wf_submit(struct wf *, const struct wf_actor *, const char *resource,
 	    const char *type, const char *reason, const char *from,
 	    const char *until, const char *for_uid, char id[WF_ID_MAX + 1]);

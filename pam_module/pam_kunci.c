@@ -9,11 +9,13 @@
  *
  *   1. the gate table (agent/gtab.h): kuncid publishes its grant index as
  *      a file beside the query socket; the module maps it, decides, and
- *      sends kuncid a one-way audit note (one datagram).  No round trip,
- *      so no wait for kuncid to be scheduled.  Used only when the
- *      directory, the file and the note socket are all kuncid's, the table
- *      is live (kuncid is current with LDAP and refreshed it within
- *      seconds) and the note was queued to kuncid;
+ *      queues a one-way audit note for kuncid (one atomic write of at most
+ *      PIPE_BUF bytes into kuncid's note FIFO, gate.note, in the same
+ *      directory).  No round trip, so no wait for kuncid to be scheduled.
+ *      Used only when the directory and the file are kuncid's (so the
+ *      FIFO in that directory is too), the table is live (kuncid is
+ *      current with LDAP and refreshed it within seconds) and the note
+ *      went into the FIFO, which needs kuncid holding its read end;
  *   2. otherwise the query socket: ask kuncid and wait for its answer.
  *
  * The answer becomes a PAM code in one place (answer_to_pam()).  Anything
@@ -28,7 +30,8 @@
  * its audit note reached kuncid's queue; an unknown user's name is logged
  * only with "debug".  Logs go through pam_syslog() only.  Several threads
  * of one program may call the module at once: the only global state is
- * the agent-user cache below, guarded by a mutex.
+ * two caches below (the agent user's uid, the last mapped table), each
+ * guarded by a mutex that is only ever try-locked.
  */
 #include <sys/types.h>
 #include <sys/mman.h>
@@ -523,7 +526,7 @@ table_run(const void *map, size_t size, const struct proto_query *q,
 	if (kd_begin(&src, q, r) == 0 && kd_finish(&src, q->user, &when, r)
 	    == -1)
 		return -1;
-	kd_message(r->decision, src.lang_en, r->resource, msg, msgsz);
+	kd_message(r, src.lang_en, NULL, off, msg, msgsz);
 	return 0;
 }
 

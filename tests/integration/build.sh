@@ -29,9 +29,17 @@ fi
 for f in /opt/k/sbin/kuncid /opt/k/bin/kuncictl /opt/k/pam/pam_kunci.so \
     /opt/k/etc/kunci/kunci.conf /opt/k/share/kunci/ldif/kunci.ldif \
     /opt/k/share/kunci/ldif/kunci.schema /opt/k/share/man/man8/kuncid.8 \
-    /opt/k/share/man/man1/kuncictl.1 /opt/k/share/man/man8/pam_kunci.8; do
+    /opt/k/share/man/man1/kuncictl.1 /opt/k/share/man/man8/pam_kunci.8 \
+    /opt/k/share/bash-completion/completions/kuncictl; do
 	t_check "installed $f" test -e "$d$f"
 done
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+	t_eq "bash-completion finds the installed completion" \
+	    "complete -F _kuncictl kuncictl" \
+	    "$(XDG_DATA_DIRS=$d/opt/k/share bash --norc --noprofile -c \
+	    '. /usr/share/bash-completion/bash_completion
+	    __load_completion kuncictl && complete -p kuncictl' 2>&1)"
+fi
 t_eq "nothing installed outside DESTDIR" "" \
     "$(find /opt/k 2>/dev/null | head -n 1)"
 make -s -C "$KUNCI_TOP" BUILD="$BUILD" DESTDIR="$d" PREFIX=/opt/k \
@@ -39,6 +47,7 @@ make -s -C "$KUNCI_TOP" BUILD="$BUILD" DESTDIR="$d" PREFIX=/opt/k \
 t_check_fail "uninstall removes kuncid" test -e "$d/opt/k/sbin/kuncid"
 t_check_fail "uninstall removes the module" test -e "$d/opt/k/pam/pam_kunci.so"
 t_check_fail "uninstall removes the man pages" test -e "$d/opt/k/share/man/man8/kuncid.8"
+t_check_fail "uninstall removes the bash completion" test -e "$d/opt/k/share/bash-completion/completions/kuncictl"
 t_check "uninstall keeps the configuration" test -e "$d/opt/k/etc/kunci/kunci.conf"
 rm -f "$d.log"
 t_done

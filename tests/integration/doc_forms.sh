@@ -163,7 +163,7 @@ t_eq "unknown document type is EX_USAGE" 64 "$rc"
 t_grep "... and says so" "unknown document type: invoice" <(echo "$err")
 kcr doc review 2027-q4
 t_eq "review of a missing campaign: EX_NOINPUT" 66 "$rc"
-t_grep "... 'no such campaign'" "no such campaign" <(echo "$err")
+t_grep "... 'unknown campaign'" "unknown campaign: 2027-q4" <(echo "$err")
 kcr doc request 2026-999999
 t_eq "unknown request: EX_NOINPUT" 66 "$rc"
 kcr doc removal 2026-999999

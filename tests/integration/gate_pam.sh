@@ -41,6 +41,15 @@ done
 t_eq "no grant at all: denied" PAM_PERM_DENIED "$(pc kt mfitriani)"
 t_eq "unknown user: denied" PAM_PERM_DENIED "$(pc kt tidakada)"
 t_grep "the denial tells the user the resource" "host:test" "$GT/pam.msgs"
+# a grant not valid yet: the user is told when it starts (agent.timezone,
+# Asia/Jakarta here), not to ask again
+nb=$(ls_ -b "kunciId=G-003,ou=grants,ou=kunci,$KUNCI_BASE" -s base kunciNotBefore |
+    sed -n 's/^kunciNotBefore: //p')
+when=$(TZ=Asia/Jakarta date -d "@$(date -u -d "${nb:0:8} ${nb:8:2}:${nb:10:2}:${nb:12:2}" +%s)" '+%Y-%m-%d %H:%M')
+msg=$("$PAMCHECK" -d "$PAMD" -s kt rwulandari 2>&1 >/dev/null)
+t_grep "not valid yet: the user reads when it starts ($when)" \
+    "G-003 .*host:test.* $when\." <(echo "$msg")
+t_check_fail "... and no request command" grep -q "request submit" <<<"$msg"
 
 # last use: written off the login path, once per granularity (1d)
 lu()

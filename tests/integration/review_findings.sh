@@ -121,7 +121,7 @@ RV-LEFT:holder-left-unit" "$(findings 2031-q1@host:srv-web1)"
 kcr review start --period "2031 q1"
 t_eq "bad period: EX_DATAERR" 65 "$rc"
 kcr review start --resource host:nope
-t_eq "unknown resource: EX_DATAERR" 65 "$rc"
+t_eq "unknown resource: EX_NOINPUT (one rule for unknown names)" 66 "$rc"
 kcr review show 2099-q9
 t_eq "unknown campaign: EX_NOINPUT" 66 "$rc"
 t_grep "... says so" "unknown campaign: 2099-q9" <(echo "$err")

@@ -92,7 +92,7 @@ t_eq "comment: added" 0 "$rc"
 # --- bad input: clear error, sysexits status, nothing written --------------
 before=$(nreq)
 kcr --as lputri request submit --resource server-room:nope --type card --reason x
-t_eq "bad: unknown resource is EX_DATAERR" 65 "$rc"
+t_eq "bad: unknown resource is EX_NOINPUT (one rule for unknown names)" 66 "$rc"
 kcr --as nosuchuser request submit --resource server-room:dc1 --type card --reason x
 t_eq "bad: unknown user is EX_NOUSER" 67 "$rc"
 kcr --as lputri request submit --resource server-room:dc1 --type card
@@ -122,7 +122,7 @@ t_eq "bad: every error is one line" 1 "$(printf '%s\n' "$err" | wc -l)"
 for r in '*' 'server-room:*' 'server-room:dc1)(kunciName=*' 'server-room:dc1,ou=resources' \
     'server-room:dc1\2a' 'kunciName=server-room:dc1' '"server-room:dc1"' 'x\' ; do
 	kcr --as lputri request submit --resource "$r" --type card --reason x
-	t_eq "meta: resource '$r' matches nothing (EX_DATAERR)" 65 "$rc"
+	t_eq "meta: resource '$r' matches nothing (EX_NOINPUT)" 66 "$rc"
 done
 for u in '*' 'lputri)(uid=*' 'lput*' 'uid=lputri' 'lputri,ou=people' 'a\5c'; do
 	kcr --as "$u" request list
@@ -159,7 +159,7 @@ mid=$(submit lputri 'lab:x,y=z*(1)\')
 t_check "meta: a resource named with , = * ( ) \\ can be requested" test -n "$mid"
 t_eq "meta: the request names exactly that resource" 'lab:x,y=z*(1)\' "$(field "$mid" resource)"
 kcr --as lputri request submit --resource 'lab:x*' --type card --reason x
-t_eq "meta: 'lab:x*' does not match it" 65 "$rc"
+t_eq "meta: 'lab:x*' does not match it (EX_NOINPUT)" 66 "$rc"
 t_eq "meta: --resource filter escapes *" 0 "$(kc request list --resource 'lab:x*' | grep -c '^20')"
 
 # --- audit -----------------------------------------------------------------

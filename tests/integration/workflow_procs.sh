@@ -35,7 +35,7 @@ t_eq "A-trenggalek: no grant after rejection" "" "$(field "$id" grant)"
 # --- C1: superior, Kadis, Kabid E-gov, Kasi SD TIK, Kasi Infra verifies
 # and approves, tech support creates the account, kuncid informs, Kasi
 # Infra records.
-id=$(submit lputri control-panel:webmin --until 2026-12-31)
+id=$(TYPE=account submit lputri control-panel:webmin --until 2026-12-31)
 kcr --as asetiawan request approve "$id"
 t_eq "C1: the Kabid cannot take the superior's step" 77 "$rc"
 walk "$id" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari
@@ -44,11 +44,11 @@ t_eq "C1: the account step wants --account, not --serial" 64 "$rc"
 walk "$id" ihidayat:--account:lputri.web rwulandari
 t_eq "C1: done" "active/" "$(field "$id" state)/$(field "$id" step)"
 grant_ok "$id" lputri control-panel:webmin lputri.web C1
-id=$(submit lputri control-panel:webmin)
+id=$(TYPE=account submit lputri control-panel:webmin)
 walk "$id" tramadhan hsantoso asetiawan bkurniawan
 kcr --as rwulandari request reject "$id" --reason "Jenis akses tidak sesuai"
 t_eq "C1: Kasi Infra rejects at verification" "0 rejected" "$rc $(field "$id" state)"
-id=$(submit lputri control-panel:webmin)
+id=$(TYPE=account submit lputri control-panel:webmin)
 kcr --as tramadhan request reject "$id" --reason "Belum perlu"
 t_eq "C1: the direct superior may reject too" "0 rejected" "$rc $(field "$id" state)"
 
