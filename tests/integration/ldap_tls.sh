@@ -59,16 +59,27 @@ SANDBOX_SLAPD_URLS="ldaps://127.0.0.1:$sport/" \
 t_check "slapd listens on ldaps://" wait_for 50 eval \
     "env -u LDAPNOINIT LDAPTLS_CACERT='$T/ca.crt' ldapsearch -x -H ldaps://127.0.0.1:$sport -s base -b '' 1.1 >/dev/null 2>&1"
 
-# conf URI TLS-LINES...: a copy of the sandbox config with one URI and the
-# given lines added to the directory group
+# conf NAME URI [KEY = VALUE;]...: a copy of the sandbox config with one
+# URI and the given directory settings (replacing the shipped ones)
 conf()
 {
 	local f=$T/$1.conf uri=$2
 	shift 2
 	awk -v uri="$uri" -v extra="$(printf '%s\n' "$@")" '
-	/^[[:space:]]*directory[[:space:]]*=[[:space:]]*\{/ { print; print extra; ind = 1; next }
+	BEGIN {
+		n = split(extra, ex, "\n")
+		for (i = 1; i <= n; i++) {
+			k = ex[i]; sub(/^[[:space:]]*/, "", k); sub(/[[:space:]]*=.*/, "", k)
+			if (k != "") val[k] = ex[i]
+		}
+	}
+	/^[[:space:]]*directory[[:space:]]*=[[:space:]]*\{/ { print; ind = 1; next }
 	ind && /^[[:space:]]*uri[[:space:]]*=/ { print "  uri = [ \"" uri "\" ];"; next }
-	/^\};/ { ind = 0 }
+	ind {
+		k = $0; sub(/^[[:space:]]*/, "", k); sub(/[[:space:]]*=.*/, "", k)
+		if (k in val) { print "  " val[k]; done[k] = 1; next }
+	}
+	ind && /^\};/ { for (k in val) if (!(k in done)) print "  " val[k]; ind = 0 }
 	{ print }' "$KUNCI_CONF" >"$f"
 	echo "$f"
 }
