@@ -68,6 +68,18 @@ $(BUILD)/obj/%.o: agent/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE $(PKG_CFLAGS) -c -o $@ $<
 
+# The one version string is debian/changelog's first entry (a package
+# build and a plain `make` print the same); "unknown" without it.
+VERSION	:= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog \
+	2>/dev/null)
+VERSION	:= $(or $(VERSION),unknown)
+$(BUILD)/version.h: debian/changelog
+	@mkdir -p $(@D)
+	printf '#define KUNCI_VERSION "%s"\n' '$(VERSION)' >$@.tmp
+	mv -f $@.tmp $@
+$(BUILD)/obj/kuncid.o $(BUILD)/obj/kuncictl.o: $(BUILD)/version.h
+$(BUILD)/obj/kuncid.o $(BUILD)/obj/kuncictl.o: KCFLAGS += -I$(BUILD)
+
 # Archives and binaries are written beside their target and renamed into
 # place, so a test (or a parallel build) never sees a half-written file.
 $(LIB): $(LIBOBJS)
