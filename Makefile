@@ -15,6 +15,7 @@ PAMDIR	?= /lib/$(MULTIARCH)/security
 UNITDIR	?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 PAMCONFIGDIR ?= /usr/share/pam-configs
+PAMD	?= /etc/pam.d
 
 BUILD	?= build
 CC	?= cc
@@ -60,7 +61,7 @@ BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard agent/*.h)
 
 .PHONY: all deps check check-unit check-integration asan analyze demo \
-	install uninstall clean bench
+	install uninstall clean bench deb
 
 all: $(PROGS) $(MODULE)
 
@@ -170,7 +171,12 @@ install: all
 	install -m 0755 $(BUILD)/kuncid $(DESTDIR)$(SBINDIR)/kuncid
 	install -m 0755 $(BUILD)/kuncictl $(DESTDIR)$(BINDIR)/kuncictl
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_kunci.so
-	install -m 0644 ldif/*.ldif ldif/*.schema $(DESTDIR)$(DATADIR)/kunci/ldif/
+	install -m 0644 ldif/kunci.ldif ldif/kunci.schema ldif/bootstrap.ldif \
+	    ldif/example-org.ldif $(DESTDIR)$(DATADIR)/kunci/ldif/
+	sed 's|@LDIFDIR@|$(DATADIR)/kunci/ldif|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    ldif/kunci-directory >$(DESTDIR)$(SBINDIR)/kunci-directory.tmp
+	chmod 0755 $(DESTDIR)$(SBINDIR)/kunci-directory.tmp
+	mv -f $(DESTDIR)$(SBINDIR)/kunci-directory.tmp $(DESTDIR)$(SBINDIR)/kunci-directory
 	test -e $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf || \
 	    install -m 0644 conf/kunci.conf $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf
 	for f in systemd/*.service systemd/*.timer; do \
@@ -188,8 +194,21 @@ install: all
 	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
 	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
 
+# The PAM profile leaves the stacks first, and the module stays while any
+# PAM service file still names it: a stack with a missing module fails
+# every login, su, sudo and cron job (PAM_MODULE_UNKNOWN).
 uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ -e $(PAMCONFIGDIR)/kunci ] && \
+	    command -v pam-auth-update >/dev/null; then \
+	    echo "pam-auth-update --package --remove kunci"; \
+	    pam-auth-update --package --remove kunci || exit 1; fi
+	@refs=$$(grep -lE '^[[:space:]]*[^#[:space:]].*pam_kunci' \
+	    $(DESTDIR)$(PAMD)/* 2>/dev/null | tr '\n' ' '); \
+	if [ -n "$$refs" ]; then \
+	    echo "kunci: not uninstalling: pam_kunci is still used by $$refs(remove it from those PAM stacks first)" >&2; \
+	    exit 1; fi
 	rm -f $(DESTDIR)$(SBINDIR)/kuncid $(DESTDIR)$(BINDIR)/kuncictl \
+	    $(DESTDIR)$(SBINDIR)/kunci-directory \
 	    $(DESTDIR)$(PAMDIR)/pam_kunci.so $(DESTDIR)$(PAMCONFIGDIR)/kunci \
 	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
 	for f in systemd/*.service systemd/*.timer; do \
@@ -198,6 +217,17 @@ uninstall:
 	for f in doc/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${f##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/kunci
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/kunci (configuration and secrets)"
+
+# Debian packages kunci and libpam-kunci into build/deb/ (debian/rules
+# calls `make install`).  Built from a copy of the tree, so the .deb
+# files land in build/deb/ and never in the parent directory.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./debian/build . | \
+	    tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && dpkg-buildpackage -b -us -uc
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf build
