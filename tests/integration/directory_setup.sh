@@ -191,6 +191,14 @@ t_eq "existing syncprov: exit 0" 0 "$rc"
 t_grep "existing syncprov: adds the session log" '^syncprov overlay: adding a session log: done' "$D/run3.out"
 t_eq "existing syncprov: nothing else" 1 "$(grep -c ': done$' "$D/run3.out")"
 
+# --- a changed rule set (a reader added) replaces kunci's rules only
+run -D "$ADMIN" -y "$D/admin.pw" --reader "cn=replica,$SUFFIX" >"$D/run4.out" 2>&1; rc=$?
+t_eq "with --reader: exit 0" 0 "$rc"
+t_grep "with --reader: replaces kunci's 4 rules" "^access rules: replacing kunci's 4 rules" "$D/run4.out"
+t_eq "with --reader: still 7 rules" 7 "$(acls | grep -c .)"
+t_eq "with --reader: the site's rules unchanged, in order" "$SITE_BEFORE" "$(site_acls)"
+t_eq "with --reader: the reader reads both subtrees" 2 "$(acls | grep -c 'by dn.base="cn=replica,dc=example,dc=org" read')"
+
 # --- kuncid starts against it
 mkdir -m 755 "$D/run"
 mkdir -m 700 "$D/state"
