@@ -64,6 +64,7 @@ cleanup()
 	rm -rf "$T"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 mkdir -p "$T/bak"
 cp -a /etc/pam.d "$T/bak/pam.d" && cp -a /var/lib/pam "$T/bak/pam" ||
@@ -91,6 +92,8 @@ t_check "dpkg -i succeeds on a server without kunci's settings" dpkg -i "$KDEB" 
 t_check "the _kunci system user exists" getent passwd _kunci
 t_check "kuncid.service in place" test -f /lib/systemd/system/kuncid.service
 t_check "kunci-review.timer in place" test -f /lib/systemd/system/kunci-review.timer
+t_check "kuncid.service enabled (deb-systemd-helper)" test -L /etc/systemd/system/multi-user.target.wants/kuncid.service
+t_check "kunci-review.timer enabled" test -L /etc/systemd/system/timers.target.wants/kunci-review.timer
 t_check "the module in the multiarch security directory" test -f "$MODULE"
 t_check "the config in place" test -f /etc/kunci/kunci.conf
 t_grep "the config is a conffile" '/etc/kunci/kunci.conf' <(dpkg-query -W -f='${Conffiles}\n' kunci)
