@@ -191,6 +191,23 @@ t_eq "existing syncprov: exit 0" 0 "$rc"
 t_grep "existing syncprov: adds the session log" '^syncprov overlay: adding a session log: done' "$D/run3.out"
 t_eq "existing syncprov: nothing else" 1 "$(grep -c ': done$' "$D/run3.out")"
 
+# --- cn=config with a password (--config-dn) instead of root over ldapi
+printf 'config-%s' "$RANDOM" >"$D/config.pw"
+printf 'dn: olcDatabase={0}config,cn=config\nchangetype: modify\nreplace: olcRootPW\nolcRootPW: %s\n' \
+    "$(slappasswd -T "$D/config.pw")" | ldapmodify -Q -Y EXTERNAL -H "$URI" >/dev/null
+run --config-dn cn=admin,cn=config --config-password-file "$D/config.pw" \
+    -D "$ADMIN" -y "$D/admin.pw" >"$D/run5.out" 2>&1; rc=$?
+t_eq "--config-dn: exit 0" 0 "$rc"
+t_grep "--config-dn: finds everything in place" '^nothing to do' "$D/run5.out"
+printf 'wrong' >"$D/wrong.pw"
+out=$(run --config-dn cn=admin,cn=config --config-password-file "$D/wrong.pw" 2>&1); rc=$?
+t_eq "--config-dn, wrong password: exit 77" 77 "$rc"
+t_eq "... one line" 1 "$(printf '%s\n' "$out" | grep -c .)"
+out=$("$KD" setup --suffix "$SUFFIX" -H "ldapi://%2Fnonexistent%2Fldapi" 2>&1); rc=$?
+t_eq "no slapd there: exit 69" 69 "$rc"
+t_grep "... one line naming the URI" '^kunci-directory: ldapi://%2Fnonexistent%2Fldapi: reading cn=config failed: ' <(printf '%s\n' "$out")
+t_eq "... only that line" 1 "$(printf '%s\n' "$out" | grep -c .)"
+
 # --- a changed rule set (a reader added) replaces kunci's rules only
 run -D "$ADMIN" -y "$D/admin.pw" --reader "cn=replica,$SUFFIX" >"$D/run4.out" 2>&1; rc=$?
 t_eq "with --reader: exit 0" 0 "$rc"
