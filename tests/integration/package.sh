@@ -99,6 +99,8 @@ t_check "the config in place" test -f /etc/kunci/kunci.conf
 t_grep "the config is a conffile" '/etc/kunci/kunci.conf' <(dpkg-query -W -f='${Conffiles}\n' kunci)
 t_check "the profile in /usr/share/pam-configs" test -f /usr/share/pam-configs/kunci
 t_check "kunci-directory installed" test -x /usr/sbin/kunci-directory
+t_eq "kunci-directory finds its schema (69: no slapd there, not 70)" 69 \
+    "$(/usr/sbin/kunci-directory setup --suffix dc=example,dc=org -H ldapi://%2Fnonexistent >/dev/null 2>&1; echo $?)"
 t_eq "kuncid --version is debian/changelog's" "kuncid $VERSION" "$(/usr/sbin/kuncid --version 2>&1)"
 t_eq "kuncictl --version is debian/changelog's" "kuncictl $VERSION" "$(/usr/bin/kuncictl --version 2>&1)"
 t_check "the profile is registered (seen)" grep -qx kunci /var/lib/pam/seen
