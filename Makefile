@@ -17,6 +17,7 @@ PAMDIR	?= /lib/$(MULTIARCH)/security
 UNITDIR	?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 PAMCONFIGDIR ?= /usr/share/pam-configs
+PAMD	?= /etc/pam.d
 
 BUILD	?= build
 CC	?= cc
@@ -62,13 +63,25 @@ BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard agent/*.h)
 
 .PHONY: all deps check check-unit check-integration asan analyze demo \
-	install uninstall clean bench
+	install uninstall clean bench deb
 
 all: $(PROGS) $(MODULE)
 
 $(BUILD)/obj/%.o: agent/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE $(PKG_CFLAGS) -c -o $@ $<
+
+# The one version string is debian/changelog's first entry (a package
+# build and a plain `make` print the same); "unknown" without it.
+VERSION	:= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog \
+	2>/dev/null)
+VERSION	:= $(or $(VERSION),unknown)
+$(BUILD)/version.h: debian/changelog
+	@mkdir -p $(@D)
+	printf '#define KUNCI_VERSION "%s"\n' '$(VERSION)' >$@.tmp
+	mv -f $@.tmp $@
+$(BUILD)/obj/kuncid.o $(BUILD)/obj/kuncictl.o: $(BUILD)/version.h
+$(BUILD)/obj/kuncid.o $(BUILD)/obj/kuncictl.o: KCFLAGS += -I$(BUILD)
 
 # Archives and binaries are written beside their target and renamed into
 # place, so a test (or a parallel build) never sees a half-written file.
@@ -162,7 +175,12 @@ install: all
 	install -m 0644 conf/bash-completion/kuncictl \
 	    $(DESTDIR)$(BASHCOMPDIR)/kuncictl
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_kunci.so
-	install -m 0644 ldif/*.ldif ldif/*.schema $(DESTDIR)$(DATADIR)/kunci/ldif/
+	install -m 0644 ldif/kunci.ldif ldif/kunci.schema ldif/bootstrap.ldif \
+	    ldif/example-org.ldif $(DESTDIR)$(DATADIR)/kunci/ldif/
+	sed 's|@LDIFDIR@|$(DATADIR)/kunci/ldif|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    ldif/kunci-directory >$(DESTDIR)$(SBINDIR)/kunci-directory.tmp
+	chmod 0755 $(DESTDIR)$(SBINDIR)/kunci-directory.tmp
+	mv -f $(DESTDIR)$(SBINDIR)/kunci-directory.tmp $(DESTDIR)$(SBINDIR)/kunci-directory
 	test -e $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf || \
 	    install -m 0644 conf/kunci.conf $(DESTDIR)$(SYSCONFDIR)/kunci/kunci.conf
 	for f in systemd/*.service systemd/*.timer; do \
@@ -180,8 +198,21 @@ install: all
 	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
 	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
 
+# The PAM profile leaves the stacks first, and the module stays while any
+# PAM service file still names it: a stack with a missing module fails
+# every login, su, sudo and cron job (PAM_MODULE_UNKNOWN).
 uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ -e $(PAMCONFIGDIR)/kunci ] && \
+	    command -v pam-auth-update >/dev/null; then \
+	    echo "pam-auth-update --package --remove kunci"; \
+	    pam-auth-update --package --remove kunci || exit 1; fi
+	@refs=$$(grep -lE '^[[:space:]]*[^#[:space:]].*pam_kunci' \
+	    $(DESTDIR)$(PAMD)/* 2>/dev/null | tr '\n' ' '); \
+	if [ -n "$$refs" ]; then \
+	    echo "kunci: not uninstalling: pam_kunci is still used by $$refs(remove it from those PAM stacks first)" >&2; \
+	    exit 1; fi
 	rm -f $(DESTDIR)$(SBINDIR)/kuncid $(DESTDIR)$(BINDIR)/kuncictl \
+	    $(DESTDIR)$(SBINDIR)/kunci-directory \
 	    $(DESTDIR)$(PAMDIR)/pam_kunci.so $(DESTDIR)$(PAMCONFIGDIR)/kunci \
 	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf \
 	    $(DESTDIR)$(BASHCOMPDIR)/kuncictl
@@ -191,6 +222,17 @@ uninstall:
 	for f in doc/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${f##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/kunci
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/kunci (configuration and secrets)"
+
+# Debian packages kunci and libpam-kunci into build/deb/ (debian/rules
+# calls `make install`).  Built from a copy of the tree, so the .deb
+# files land in build/deb/ and never in the parent directory.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/src
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./debian/build . | \
+	    tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && dpkg-buildpackage -b -us -uc
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf build

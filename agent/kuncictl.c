@@ -23,6 +23,7 @@
 
 #include "doccli.h"
 #include "proto.h"
+#include "version.h"
 
 #define DEFAULT_SOCKET	"/run/kunci/admin.sock"
 #define DEADLINE_MS	60000	/* one request, sent and answered */
@@ -91,6 +92,11 @@ main(int argc, char *argv[])
 		path = argv[1];
 		argv += 2;
 		argc -= 2;
+	}
+	/* Answered here: it must work with kuncid down or not installed. */
+	if (argc == 1 && strcmp(argv[0], "--version") == 0) {
+		printf("kuncictl %s\n", KUNCI_VERSION);
+		return EX_OK;
 	}
 	if (argc == 0) {
 		fprintf(stderr, "usage: kuncictl [-s SOCKET] [--as USER] "

@@ -30,6 +30,7 @@
 #include "gate.h"
 #include "kuncid.h"
 #include "log.h"
+#include "version.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -48,7 +49,8 @@ on_signal(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: kuncid [-dfTt] [-c file] [-l syslog-socket]\n");
+	fprintf(stderr, "usage: kuncid [-dfTt] [-c file] [-l syslog-socket]\n"
+	    "       kuncid --version\n");
 	exit(EX_USAGE);
 }
 
@@ -159,6 +161,11 @@ main(int argc, char *argv[])
 	char err[1024];
 	int ch, fg = 0, debug = 0, test = 0, dump = 0, lfd;
 
+	/* Before anything else: needs no configuration and no directory. */
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("kuncid %s\n", KUNCI_VERSION);
+		return EX_OK;
+	}
 	while ((ch = getopt(argc, argv, "c:dfl:Tt")) != -1) {
 		switch (ch) {
 		case 'c':
