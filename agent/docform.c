@@ -15,8 +15,7 @@
  * has no title.  Who signs which form follows the workflow's steps:
  * endorse "Menyetujui" (the direct superior), verify "Diverifikasi",
  * approve "Menyetujui", provision "Dilaksanakan", the first disposition
- * "Mengetahui" (the Kadis, at the foot as Indonesian forms put the
- * highest official), each with the act's decision and date.  A step not
+ * "Mengetahui" (the Kadis), each with the act's decision and date.  A step not
  * yet acted on shows its role's holder when the role group has exactly one
  * member, else a blank line to write the name on.
  */
@@ -386,6 +385,19 @@ when(struct doc *d, time_t t)
 	return doc_keep(d, "%s", buf);
 }
 
+/* In a table cell: "06-12-2026 09:05", never wrapped. */
+static const char *
+stamp(struct doc *d, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (t == 0 || localtime_r(&t, &tm) == NULL)
+		return "";
+	strftime(buf, sizeof(buf), "%d-%m-%Y %H:%M", &tm);
+	return doc_keep(d, "%s", buf);
+}
+
 static const char *
 day(struct doc *d, time_t t)
 {
@@ -442,8 +454,9 @@ caption_of(struct doc *d, enum cfg_kind k)
  * The officials' blocks for a request or visit: each deciding or
  * provisioning step (and the first disposition, first record before any
  * provision) with who acted and the decision, else the role's holder.
- * superior: the requester's manager.  Rows: 0 with the requester, 1 the
- * deciding officials, 2 "Mengetahui" at the foot.
+ * superior: the requester's manager.  Rows: 0 the superior, "Mengetahui"
+ * (the Kadis) and the requester, 1 the deciding officials: two rows keep
+ * one request on one A4 page.
  */
 static void
 step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
@@ -483,9 +496,9 @@ step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 		case CFG_KIND_DISPOSE:
 			if (seen_dispose)
 				continue;
-			if (pass == 2)
+			if (pass == 0)
 				seen_dispose = 1;
-			r = 2;
+			r = 0;
 			break;
 		default:
 			continue;
@@ -587,7 +600,7 @@ proc_rows(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 				dec = doc_keep(d, "%s%s%s", act_word(d,
 				    s->kind, ev[j].decision), ev[j].note[0] ?
 				    ": " : "", ev[j].note);
-				t = when(d, ev[j].time);
+				t = stamp(d, ev[j].time);
 			}
 		cells[0] = doc_keep(d, "%zu", i + 1);
 		cells[1] = d->en ? s->label_en : s->label_id;
@@ -1335,8 +1348,8 @@ gb_one(struct visit *v, void *arg)
 	cells[4] = doc_keep(d, "%s", v->iddoc);
 	cells[5] = purpose_word(d, v->purpose);
 	cells[6] = v->escort[0] ? name_of(d, v->escort) : "";
-	cells[7] = v->checkin ? doc_keep(d, "%s", when(d, v->checkin)) : "";
-	cells[8] = v->checkout ? doc_keep(d, "%s", when(d, v->checkout)) : "";
+	cells[7] = v->checkin ? stamp(d, v->checkin) : "";
+	cells[8] = v->checkout ? stamp(d, v->checkout) : "";
 	cells[9] = locked_word(d, v);
 	cells[10] = "";
 	row(d, p, cells, 11);

@@ -97,16 +97,16 @@ set(const char *s)
 /* ------------------------------------------------------------- HTML */
 
 static const char css[] =
-    "@page { size: A4; margin: 12mm 14mm 12mm 18mm }\n"
+    "@page { size: A4; margin: 10mm 12mm 10mm 16mm }\n"
     "@page wide { size: A4 landscape; margin: 12mm 12mm 12mm 12mm }\n"
-    "body { font: 9.5pt/1.3 Arial, \"Liberation Sans\", \"DejaVu Sans\", "
+    "body { font: 9pt/1.2 Arial, \"Liberation Sans\", \"DejaVu Sans\", "
     "sans-serif; color: #000; margin: 0 }\n"
     "body.wide section { page: wide }\n"
     "section + section { break-before: page; page-break-before: always }\n"
     ".kop { text-align: center; border-bottom: 3pt double #000; "
     "padding-bottom: 1.5mm; margin-bottom: 3mm }\n"
     ".kop p { margin: 0 }\n"
-    ".gov { font-size: 12pt; font-weight: bold; text-transform: uppercase }\n"
+    ".gov { font-size: 11pt; font-weight: bold; text-transform: uppercase }\n"
     ".dinas { font-size: 14pt; font-weight: bold; "
     "text-transform: uppercase }\n"
     ".contact { font-size: 8pt }\n"
@@ -122,11 +122,11 @@ static const char css[] =
     ".number { text-align: center; margin: 0.5mm 0 3mm }\n"
     ".procedure { text-align: center; margin: 0; font-size: 8.5pt }\n"
     "table.fields { width: 100%; margin-bottom: 2mm }\n"
-    "table.fields td { padding: 0.4mm 1mm; vertical-align: top }\n"
+    "table.fields td { padding: 0.2mm 1mm; vertical-align: top }\n"
     "table.fields td.l { width: 48mm }\n"
     "table.fields td.c { width: 3mm }\n"
     "h2 { font-size: 9.5pt; margin: 2mm 0 1mm }\n"
-    "table.grid { width: 100%; font-size: 8pt; margin-bottom: 2mm }\n"
+    "table.grid { width: 100%; font-size: 7.5pt; margin-bottom: 1mm }\n"
     "table.grid thead { display: table-header-group }\n"
     "table.grid tr { break-inside: avoid; page-break-inside: avoid }\n"
     "table.grid th, table.grid td { border: 0.5pt solid #000; "
@@ -135,24 +135,26 @@ static const char css[] =
     "hyphens: none }\n"
     "table.grid th { background: #e6e6e6; text-align: center }\n"
     "col.c-no { width: 7mm }\n"
-    "col.c-time, col.c-date, col.c-in, col.c-out, col.c-from, "
-    "col.c-until { width: 22mm }\n"
+    "col.c-time, col.c-date, col.c-in, col.c-out { width: 26mm }\n"
+    "col.c-standard { width: 17mm } col.c-nip { width: 33mm }\n"
+    "col.c-validity { width: 34mm }\n"
     "col.c-sign { width: 22mm }\n"
     "table.grid td.sign { height: 9mm }\n"
     ".empty { font-style: italic }\n"
-    ".place { text-align: right; margin: 3mm 6mm 1mm 0 }\n"
+    ".place { text-align: right; margin: 1mm 6mm 0 0 }\n"
     "table.sig { width: 100%; table-layout: fixed; margin-top: 1mm; "
     "break-inside: avoid; page-break-inside: avoid }\n"
     "table.sig td { text-align: center; vertical-align: top; "
-    "padding: 0 2mm 2mm }\n"
+    "padding: 0 2mm 1mm }\n"
     ".sig p { margin: 0 }\n"
-    ".decision { font-size: 8pt; font-style: italic }\n"
-    ".space { height: 15mm }\n"
+    ".decision { font-size: 7pt; font-style: italic; height: 6mm }\n"
+    ".jabatan { height: 7mm; font-size: 8pt }\n"
+    ".space { height: 9mm }\n"
     ".name { font-weight: bold; text-decoration: underline }\n"
     ".nip, .nowrap { white-space: nowrap }\n"
-    ".notice { border: 1pt solid #000; padding: 1.5mm 2mm; font-size: 7.5pt; "
-    "margin-top: 3mm; break-inside: avoid; page-break-inside: avoid }\n"
-    ".notice p { margin: 0 0 0.5mm }\n"
+    ".notice { border: 1pt solid #000; padding: 1mm 2mm; font-size: 6.5pt; "
+    "margin-top: 1mm; break-inside: avoid; page-break-inside: avoid }\n"
+    ".notice p { margin: 0 }\n"
     ".notice .fp { font-family: \"DejaVu Sans Mono\", monospace; "
     "overflow-wrap: anywhere }\n"
     ".printed { font-size: 7pt; margin-top: 2mm }\n"
@@ -222,9 +224,8 @@ html_sigs(struct strbuf *b, const struct form_part *p, int en)
 			    "</p>");
 			tag(b, "<p class=\"jabatan\">", set(s->jabatan) ?
 			    s->jabatan : "", "</p>");
-			if (set(s->decision))
-				tag(b, "<p class=\"decision\">", s->decision,
-				    "</p>");
+			tag(b, "<p class=\"decision\">", set(s->decision) ?
+			    s->decision : "", "</p>");
 			sb_puts(b, "<div class=\"space\"></div>");
 			tag(b, "<p class=\"name\">", set(s->name) ? s->name :
 			    "(..............................)", "</p>");
@@ -239,9 +240,11 @@ html_sigs(struct strbuf *b, const struct form_part *p, int en)
 	(void)en;
 }
 
+static void	html_tail(struct strbuf *, const struct form_doc *);
+
 static void
 html_part(struct strbuf *b, const struct form_doc *d,
-    const struct form_part *p)
+    const struct form_part *p, int last)
 {
 	int en = is_en(d);
 	size_t i;
@@ -283,6 +286,8 @@ html_part(struct strbuf *b, const struct form_doc *d,
 	if (set(p->place_date))
 		tag(b, "<p class=\"place\">", p->place_date, "</p>\n");
 	html_sigs(b, p, en);
+	if (last)
+		html_tail(b, d);
 	sb_puts(b, "</section>\n");
 }
 
@@ -304,7 +309,18 @@ form_html(const struct form_doc *d, struct strbuf *b)
 	sb_puts(b, "</style>\n</head>\n");
 	sb_puts(b, d->landscape ? "<body class=\"wide\">\n" : "<body>\n");
 	for (i = 0; i < d->nparts; i++)
-		html_part(b, d, &d->parts[i]);
+		html_part(b, d, &d->parts[i], i + 1 == d->nparts);
+	sb_puts(b, "</body>\n</html>\n");
+	return sb_err(b) ? -1 : 0;
+}
+
+/* Inside the last section: a line outside would start a page of its own
+ * (another named page than the landscape sections'). */
+static void
+html_tail(struct strbuf *b, const struct form_doc *d)
+{
+	size_t i;
+
 	if (d->nnotice > 0) {
 		sb_puts(b, "<div class=\"notice\">\n");
 		for (i = 0; i < d->nnotice; i++)
@@ -315,8 +331,6 @@ form_html(const struct form_doc *d, struct strbuf *b)
 	}
 	if (set(d->printed))
 		tag(b, "<p class=\"printed\">", d->printed, "</p>\n");
-	sb_puts(b, "</body>\n</html>\n");
-	return sb_err(b) ? -1 : 0;
 }
 
 /* ------------------------------------------------------------- text */
