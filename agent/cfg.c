@@ -76,7 +76,10 @@ static const char *const visits_keys[] = {
 	"workflow", "max_guests_per_escort", "grace", NULL
 };
 static const char *const removal_keys[] = { "workflow", NULL };
-static const char *const office_keys[] = { "name", "address", NULL };
+static const char *const office_keys[] = {
+	"government", "name", "address", "phone", "email", "website", "city",
+	NULL
+};
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
@@ -108,8 +111,11 @@ static const char *const role_keys[] = {
 	"group", "label_id", "label_en", "escalate_to", NULL
 };
 static const char *const workflow_keys[] = {
-	"label_id", "label_en", "sop", "one_act_per_person", "grant_kind",
-	"expire_after", "steps", NULL
+	"label_id", "label_en", "sop", "sop_number", "sop_made", "sop_revised",
+	"sop_effective", "sop_approver_title", "sop_approver_name",
+	"sop_approver_rank", "sop_approver_nip", "form_object_id",
+	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
+	"steps", NULL
 };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
@@ -743,19 +749,152 @@ parse_requests(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* The office block's strings, in office_keys' order. */
+static char **
+office_field(struct cfg_office *o, size_t i)
+{
+	char	**f[] = { &o->government, &o->name, &o->address, &o->phone,
+	    &o->email, &o->website, &o->city };
+
+	return i < sizeof(f) / sizeof(f[0]) ? f[i] : NULL;
+}
+
+static const char *
+office_str(const struct cfg_office *o, size_t i)
+{
+	const char	*f[] = { o->government, o->name, o->address, o->phone,
+	    o->email, o->website, o->city };
+
+	return i < sizeof(f) / sizeof(f[0]) ? f[i] : NULL;
+}
+
+/*
+ * Text printed on a form: one line (no control characters: a newline
+ * would break the header block) of at most CFG_FORM_TEXT_MAX bytes.
+ */
+#define CFG_FORM_TEXT_MAX	300
+static int
+check_form_text(struct ctx *c, const config_setting_t *g, const char *where,
+    const char *key, const char *v)
+{
+	const unsigned char	*p;
+
+	if (strlen(v) > CFG_FORM_TEXT_MAX) {
+		seterr(c, config_setting_get_member(g, key), "%s.%s: longer "
+		    "than %d bytes", where, key, CFG_FORM_TEXT_MAX);
+		return -1;
+	}
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			seterr(c, config_setting_get_member(g, key), "%s.%s: "
+			    "must be one line of text", where, key);
+			return -1;
+		}
+	return 0;
+}
+
 static int
 parse_office(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
 	config_setting_t	*g;
+	struct cfg_office	*o = &cfg->office;
 	const char		*w = "office";
+	size_t			 i;
 
 	if (get_group(c, root, w, office_keys, &g) == -1)
 		return -1;
 	if (g == NULL)
 		return 0;
-	if (get_str(c, g, w, "name", 0, &cfg->office.name) == -1 ||
-	    get_str(c, g, w, "address", 0, &cfg->office.address) == -1)
+	for (i = 0; office_keys[i] != NULL; i++)
+		if (get_str(c, g, w, office_keys[i], 0,
+		    office_field(o, i)) == -1 ||
+		    check_form_text(c, g, w, office_keys[i],
+		    *office_field(o, i)) == -1)
+			return -1;
+	if (strchr(o->email, ' ') != NULL || (o->email[0] != '\0' &&
+	    (strchr(o->email, '@') == NULL || o->email[0] == '@'))) {
+		seterr(c, config_setting_get_member(g, "email"), "office.email: "
+		    "\"%s\" is not an e-mail address", o->email);
 		return -1;
+	}
+	if (strchr(o->website, ' ') != NULL) {
+		seterr(c, config_setting_get_member(g, "website"),
+		    "office.website: \"%s\" has a space", o->website);
+		return -1;
+	}
+	if (o->name[0] == '\0' && (o->government[0] != '\0' ||
+	    o->address[0] != '\0')) {
+		seterr(c, g, "office: government and address need name (the "
+		    "Dinas)");
+		return -1;
+	}
+	return 0;
+}
+
+/* A workflow's SOP identity strings, in wf_doc_keys' order. */
+static const char *const wf_doc_keys[] = {
+	"sop_number", "sop_made", "sop_revised", "sop_effective",
+	"sop_approver_title", "sop_approver_name", "sop_approver_rank",
+	"sop_approver_nip", "form_object_id", "form_object_en", NULL
+};
+
+static char **
+wf_doc_field(struct cfg_workflow *wf, size_t i)
+{
+	char	**f[] = { &wf->sop_number, &wf->sop_made, &wf->sop_revised,
+	    &wf->sop_effective, &wf->sop_approver_title,
+	    &wf->sop_approver_name, &wf->sop_approver_rank,
+	    &wf->sop_approver_nip, &wf->form_object_id, &wf->form_object_en };
+
+	return i < sizeof(f) / sizeof(f[0]) ? f[i] : NULL;
+}
+
+static const char *
+wf_doc_str(const struct cfg_workflow *wf, size_t i)
+{
+	const char	*f[] = { wf->sop_number, wf->sop_made, wf->sop_revised,
+	    wf->sop_effective, wf->sop_approver_title, wf->sop_approver_name,
+	    wf->sop_approver_rank, wf->sop_approver_nip, wf->form_object_id,
+	    wf->form_object_en };
+
+	return i < sizeof(f) / sizeof(f[0]) ? f[i] : NULL;
+}
+
+/* The SOP identity keys: one-line text, dates, an 18-digit NIP. */
+static int
+parse_wf_doc(struct ctx *c, const config_setting_t *e, const char *where,
+    struct cfg_workflow *wf)
+{
+	const char	*v, *p;
+	size_t		 i, digits = 0;
+
+	for (i = 0; wf_doc_keys[i] != NULL; i++) {
+		if (setstr(c, e, wf_doc_field(wf, i), "") == -1 ||
+		    get_str(c, e, where, wf_doc_keys[i], 0,
+		    wf_doc_field(wf, i)) == -1 ||
+		    check_form_text(c, e, where, wf_doc_keys[i],
+		    *wf_doc_field(wf, i)) == -1)
+			return -1;
+		v = *wf_doc_field(wf, i);
+		if (i >= 1 && i <= 3 && v[0] != '\0' &&
+		    u_parse_date(v, NULL, NULL, NULL) == -1) {
+			seterr(c, config_setting_get_member(e, wf_doc_keys[i]),
+			    "%s.%s: \"%s\" is not a YYYY-MM-DD date", where,
+			    wf_doc_keys[i], v);
+			return -1;
+		}
+	}
+	for (p = wf->sop_approver_nip; *p != '\0'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != ' ')
+			digits = 99;
+	if (wf->sop_approver_nip[0] != '\0' && digits != 18) {
+		seterr(c, config_setting_get_member(e, "sop_approver_nip"),
+		    "%s.sop_approver_nip: \"%s\" is not an NIP (18 digits, "
+		    "spaces allowed)", where, wf->sop_approver_nip);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1247,6 +1386,8 @@ parse_workflows(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    get_str(c, e, where, "label_id", 1, &wf->label_id) == -1 ||
 		    get_str(c, e, where, "label_en", 1, &wf->label_en) == -1 ||
 		    get_str(c, e, where, "sop", 0, &wf->sop) == -1 ||
+		    check_form_text(c, e, where, "sop", wf->sop) == -1 ||
+		    parse_wf_doc(c, e, where, wf) == -1 ||
 		    get_bool(c, e, where, "one_act_per_person",
 		    &wf->one_act_per_person) == -1 ||
 		    get_enum(c, e, where, "grant_kind", 0, grant_names,
@@ -1350,8 +1491,13 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &a->timezone, "Asia/Jakarta") == -1 ||
 	    setstr(c, NULL, &l->snapshot_key_file,
 	    "/etc/kunci/snapshot.key") == -1 ||
+	    setstr(c, NULL, &cfg->office.government, "") == -1 ||
 	    setstr(c, NULL, &cfg->office.name, "") == -1 ||
 	    setstr(c, NULL, &cfg->office.address, "") == -1 ||
+	    setstr(c, NULL, &cfg->office.phone, "") == -1 ||
+	    setstr(c, NULL, &cfg->office.email, "") == -1 ||
+	    setstr(c, NULL, &cfg->office.website, "") == -1 ||
+	    setstr(c, NULL, &cfg->office.city, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.certificate, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
@@ -1533,8 +1679,8 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->directory.tls_ca_file);
 	free(cfg->directory.tls_cert_file);
 	free(cfg->directory.tls_key_file);
-	free(cfg->office.name);
-	free(cfg->office.address);
+	for (i = 0; office_keys[i] != NULL; i++)
+		free(*office_field(&cfg->office, i));
 	free(cfg->signing.certificate);
 	free(cfg->signing.key);
 	free(cfg->signing.ca);
@@ -1580,6 +1726,8 @@ cfg_free(struct kunci_cfg *cfg)
 		free(wf->label_id);
 		free(wf->label_en);
 		free(wf->sop);
+		for (j = 0; wf_doc_keys[j] != NULL; j++)
+			free(*wf_doc_field(wf, j));
 		for (j = 0; j < wf->nsteps; j++) {
 			s = &wf->steps[j];
 			free(s->name);
@@ -1733,8 +1881,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_dur(fp, "\t", "pending_expiry", cfg->requests.pending_expiry, 0);
 	fprintf(fp, "\tmax_reason = %d;\n", cfg->requests.max_reason);
 	fputs("};\n\noffice = {\n", fp);
-	put_kv(fp, "\t", "name", cfg->office.name);
-	put_kv(fp, "\t", "address", cfg->office.address);
+	for (i = 0; office_keys[i] != NULL; i++)
+		put_kv(fp, "\t", office_keys[i], office_str(&cfg->office, i));
 	fputs("};\n\nsigning = {\n", fp);
 	put_kv(fp, "\t", "certificate", cfg->signing.certificate);
 	put_kv(fp, "\t", "key", cfg->signing.key);
@@ -1844,6 +1992,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 		put_kv(fp, "\t\t", "label_id", wf->label_id);
 		put_kv(fp, "\t\t", "label_en", wf->label_en);
 		put_kv(fp, "\t\t", "sop", wf->sop);
+		for (j = 0; wf_doc_keys[j] != NULL; j++)
+			put_kv(fp, "\t\t", wf_doc_keys[j], wf_doc_str(wf, j));
 		fprintf(fp, "\t\tone_act_per_person = %s;\n",
 		    wf->one_act_per_person ? "true" : "false");
 		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);

@@ -87,7 +87,21 @@ struct cfg_workflow {
 	char		*name;		/* the key in "workflows" */
 	char		*label_id;
 	char		*label_en;
-	char		*sop;		/* the written SOP's reference, or "" */
+	char		*sop;		/* the written SOP's name (or "NAME No.
+					   NUMBER"), or "" */
+	/* The SOP document's identity block, as printed on its forms; each
+	 * "" when not set.  Dates are YYYY-MM-DD. */
+	char		*sop_number;
+	char		*sop_made;	/* Tanggal Pembuatan */
+	char		*sop_revised;	/* Tanggal Revisi */
+	char		*sop_effective;	/* Tanggal Efektif */
+	char		*sop_approver_title;	/* Disahkan oleh: jabatan */
+	char		*sop_approver_name;
+	char		*sop_approver_rank;	/* pangkat */
+	char		*sop_approver_nip;
+	char		*form_object_id;	/* "Akses Ruang Server": the
+						   forms' titles end so */
+	char		*form_object_en;
 	int		 one_act_per_person;
 	enum cfg_grant_kind grant_kind;
 	int64_t		 expire_after;	/* seconds; requests.pending_expiry
@@ -182,8 +196,13 @@ struct cfg_login {
 
 /* The office, as the forms' header block names it. */
 struct cfg_office {
+	char		 *government;	/* "Pemerintah Kabupaten Contoh" */
 	char		 *name;		/* "" when not set */
 	char		 *address;
+	char		 *phone;
+	char		 *email;
+	char		 *website;
+	char		 *city;		/* place of the forms' date line */
 };
 
 /*

@@ -430,8 +430,8 @@ render_csv(const struct render_table *t, struct strbuf *b)
 /* ---- HTML ---- */
 
 /* Append s HTML-escaped, as valid UTF-8 holding only XML characters. */
-static void
-html_put(struct strbuf *b, const char *s)
+void
+render_html_put(struct strbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), used;
@@ -481,10 +481,10 @@ html_para(struct strbuf *b, const char *tag, const char *cls,
 		return;
 	sb_printf(b, "<%s class=\"%s\">", tag, cls);
 	if (label != NULL) {
-		html_put(b, label);
+		render_html_put(b, label);
 		sb_puts(b, ": ");
 	}
-	html_put(b, value);
+	render_html_put(b, value);
 	sb_printf(b, "</%s>\n", tag);
 }
 
@@ -515,7 +515,6 @@ render_html(const struct render_table *t, const struct render_header *h,
 {
 	static const struct render_header none;
 	const char *lang, *numlabel, *datelabel;
-	size_t r, c;
 
 	if (h == NULL)
 		h = &none;
@@ -531,11 +530,11 @@ render_html(const struct render_table *t, const struct render_header *h,
 
 	sb_puts(b, "<!DOCTYPE html>\n"
 	    "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"");
-	html_put(b, lang);
+	render_html_put(b, lang);
 	sb_puts(b, "\" xml:lang=\"");
-	html_put(b, lang);
+	render_html_put(b, lang);
 	sb_puts(b, "\">\n<head>\n<meta charset=\"utf-8\" />\n<title>");
-	html_put(b, h->title != NULL ? h->title : "");
+	render_html_put(b, h->title != NULL ? h->title : "");
 	sb_puts(b, "</title>\n<style>\n");
 	sb_puts(b, html_style);
 	sb_puts(b, "</style>\n</head>\n<body>\n<header>\n");
@@ -544,10 +543,34 @@ render_html(const struct render_table *t, const struct render_header *h,
 	html_para(b, "p", "sop-number", numlabel, h->sop_number);
 	html_para(b, "h1", "title", NULL, h->title);
 	html_para(b, "p", "printed", datelabel, h->printed);
-	sb_puts(b, "</header>\n<table>\n<thead>\n<tr>");
+	sb_puts(b, "</header>\n");
+	render_html_table(t, NULL, b);
+	sb_puts(b, "</body>\n</html>\n");
+	return sb_err(b) ? -1 : 0;
+}
+
+void
+render_html_table(const struct render_table *t, const char *cls,
+    struct strbuf *b)
+{
+	size_t r, c;
+
+	sb_puts(b, "<table");
+	if (cls != NULL) {
+		sb_puts(b, " class=\"");
+		render_html_put(b, cls);
+		sb_puts(b, "\"");
+	}
+	sb_puts(b, ">\n<colgroup>");
+	for (c = 0; c < t->ncols; c++) {
+		sb_puts(b, "<col class=\"c-");
+		sb_puts(b, t->keys[c]);
+		sb_puts(b, "\" />");
+	}
+	sb_puts(b, "</colgroup>\n<thead>\n<tr>");
 	for (c = 0; c < t->ncols; c++) {
 		sb_puts(b, "<th scope=\"col\">");
-		html_put(b, t->headers[c]);
+		render_html_put(b, t->headers[c]);
 		sb_puts(b, "</th>");
 	}
 	sb_puts(b, "</tr>\n</thead>\n<tbody>\n");
@@ -555,13 +578,12 @@ render_html(const struct render_table *t, const struct render_header *h,
 		sb_puts(b, "<tr>");
 		for (c = 0; c < t->ncols; c++) {
 			sb_puts(b, "<td>");
-			html_put(b, cell(t, r, c));
+			render_html_put(b, cell(t, r, c));
 			sb_puts(b, "</td>");
 		}
 		sb_puts(b, "</tr>\n");
 	}
-	sb_puts(b, "</tbody>\n</table>\n</body>\n</html>\n");
-	return sb_err(b) ? -1 : 0;
+	sb_puts(b, "</tbody>\n</table>\n");
 }
 
 /* ---- JSON ---- */

@@ -112,4 +112,15 @@ int	render_html(const struct render_table *, const struct render_header *,
 	    struct strbuf *);
 int	render_json(const struct render_table *, struct strbuf *);
 
+/*
+ * The pieces of render_html() for documents built around tables
+ * (form.h): s escaped as render_html() escapes values, and the <table>
+ * alone, its class attribute cls (NULL: none), with a <colgroup> whose
+ * <col class="c-KEY"> (the column's key) let a stylesheet size columns.  Errors stick
+ * in the buffer.
+ */
+void	render_html_put(struct strbuf *, const char *s);
+void	render_html_table(const struct render_table *, const char *cls,
+	    struct strbuf *);
+
 #endif /* KUNCI_RENDER_H */

@@ -3395,6 +3395,73 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 	return EX_OK;
 }
 
+/* For the review form (doc.c); see review.h. */
+int
+review_items(struct wf *w, const char *campaign, int en,
+    struct review_info *info, struct review_item **items, size_t *n)
+{
+	struct rv_campaign k;
+	struct flist l;
+	struct review_item *it = NULL;
+	size_t i, j;
+	int st, b;
+
+	*items = NULL;
+	*n = 0;
+	if ((st = campaign_load(w, campaign, &k)) != EX_OK)
+		return st;
+	memset(info, 0, sizeof(*info));
+	u_strlcpy(info->id, k.id, sizeof(info->id));
+	u_strlcpy(info->period, k.period, sizeof(info->period));
+	u_strlcpy(info->scope, k.scope, sizeof(info->scope));
+	u_strlcpy(info->state, k.state, sizeof(info->state));
+	info->created = k.created;
+	info->deadline = k.deadline;
+	if ((st = flist_load(w, &k, NULL, &l)) != EX_OK)
+		return st;
+	if (l.n > 0 && (it = calloc(l.n, sizeof(*it))) == NULL) {
+		flist_free(&l);
+		return wf_fail(w, EX_OSERR, "out of memory");
+	}
+	for (i = 0; i < l.n; i++) {
+		u_strlcpy(it[i].grant, l.f[i].id, sizeof(it[i].grant));
+		u_strlcpy(it[i].subject, l.f[i].subject,
+		    sizeof(it[i].subject));
+		u_strlcpy(it[i].resource, l.f[i].resource,
+		    sizeof(it[i].resource));
+		u_strlcpy(it[i].decision, l.f[i].decision,
+		    sizeof(it[i].decision));
+		u_strlcpy(it[i].actor, l.f[i].actor, sizeof(it[i].actor));
+		for (b = 0; b < F_COUNT; b++)
+			if (l.f[i].flags & (1u << b)) {
+				if (it[i].findings[0] != '\0')
+					u_strlcat(it[i].findings, "; ",
+					    sizeof(it[i].findings));
+				u_strlcat(it[i].findings, en ? fdefs[b].en :
+				    fdefs[b].id, sizeof(it[i].findings));
+			}
+		it[i].note = l.f[i].note;
+		l.f[i].note = NULL;
+		it[i].time = l.f[i].time;
+		it[i].risk = l.f[i].risk;
+	}
+	j = l.n;
+	flist_free(&l);
+	*items = it;
+	*n = j;
+	return EX_OK;
+}
+
+void
+review_items_free(struct review_item *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(items[i].note);
+	free(items);
+}
+
 const struct admin_cmd review_cmds[] = {
 	{ "review", "start", cmd_start, "[--resource R] [--period P]" },
 	{ "review", "list", cmd_list, "" },

@@ -34,6 +34,7 @@
 
 #include <time.h>
 
+#include "dir.h"
 #include "wf.h"
 
 #define REVIEW_ID_MAX		320	/* period "@" resource */
@@ -47,5 +48,34 @@ void	review_tick(struct wf *, time_t now);
  * "2026-05" (monthly), "2026-q2", "2026-h1" or "2026". */
 void	review_period(const struct kunci_cfg *, time_t t, char *buf,
 	    size_t sz);
+
+/*
+ * A campaign's grants with their findings and decisions, for the review
+ * form (doc.c): every grant the campaign holds, decided or not, by risk.
+ * decision is a code (pending, escalated, valid, invalid, removed,
+ * spared); findings is the findings' text in the language asked for.
+ * Free with review_items_free().
+ */
+struct review_info {
+	char	id[REVIEW_ID_MAX + 1];
+	char	period[REVIEW_PERIOD_MAX + 1];
+	char	scope[DIR_NAME_MAX + 1];	/* "" = every resource */
+	char	state[16];			/* opening, open, closed */
+	time_t	created, deadline;
+};
+struct review_item {
+	char	 grant[WF_ID_MAX + 1];
+	char	 subject[DIR_UID_MAX + 1];
+	char	 resource[DIR_NAME_MAX + 1];
+	char	 decision[16];
+	char	 actor[DIR_UID_MAX + 1];
+	char	 findings[512];
+	char	*note;		/* owned, or NULL */
+	time_t	 time;
+	int	 risk;
+};
+int	review_items(struct wf *, const char *campaign, int en,
+	    struct review_info *, struct review_item **, size_t *n);
+void	review_items_free(struct review_item *, size_t n);
 
 #endif /* KUNCI_REVIEW_H */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/pem.h>	/* before cms.h, which declares PEM_*_CMS */
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
@@ -277,6 +278,69 @@ out:
 	X509_free(cert);
 	ERR_clear_error();
 	return rc;
+}
+
+/* An X509_NAME's commonName (or its one-line form), as UTF-8. */
+static void
+name_text(const X509_NAME *nm, char *buf, size_t sz)
+{
+	const X509_NAME_ENTRY *ne;
+	unsigned char *u = NULL;
+	int i, len;
+
+	buf[0] = '\0';
+	if (nm == NULL || sz == 0)
+		return;
+	if ((i = X509_NAME_get_index_by_NID(nm, NID_commonName, -1)) >= 0 &&
+	    (ne = X509_NAME_get_entry(nm, i)) != NULL &&
+	    (len = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(ne))) >=
+	    0) {
+		snprintf(buf, sz, "%.*s", len, (const char *)u);
+		OPENSSL_free(u);
+		return;
+	}
+	X509_NAME_oneline(nm, buf, (int)(sz > INT_MAX ? INT_MAX : sz));
+}
+
+int
+sign_cert_info(const char *cert_pem_path, struct sign_cert_info *ci,
+    char *err, size_t errsz)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	const ASN1_TIME *na;
+	struct tm tm;
+	BIGNUM *bn = NULL;
+	char *hex = NULL;
+	X509 *x;
+	size_t off = 0;
+
+	memset(ci, 0, sizeof(*ci));
+	ERR_clear_error();
+	if ((x = load_cert(cert_pem_path, err, errsz)) == NULL)
+		return -1;
+	name_text(X509_get_subject_name(x), ci->subject, sizeof(ci->subject));
+	name_text(X509_get_issuer_name(x), ci->issuer, sizeof(ci->issuer));
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) !=
+	    NULL && (hex = BN_bn2hex(bn)) != NULL)
+		snprintf(ci->serial, sizeof(ci->serial), "%s", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1) {
+		ossl_err(err, errsz, cert_pem_path);
+		X509_free(x);
+		return -1;
+	}
+	for (i = 0; i < mdlen && off + 3 < sizeof(ci->sha256); i++)
+		off += (size_t)snprintf(ci->sha256 + off,
+		    sizeof(ci->sha256) - off, "%s%02X", i ? ":" : "", md[i]);
+	if ((na = X509_get0_notAfter(x)) != NULL &&
+	    ASN1_TIME_to_tm(na, &tm) == 1)
+		strftime(ci->not_after, sizeof(ci->not_after),
+		    "%Y-%m-%d %H:%M UTC", &tm);
+	X509_free(x);
+	ERR_clear_error();
+	return 0;
 }
 
 static int

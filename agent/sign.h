@@ -71,6 +71,25 @@ int	sign_verify(const char *anchor_pem_path, const void *data, size_t len,
 	    const unsigned char *sig, size_t siglen, char *err, size_t errsz);
 
 /*
+ * What a signed document says of its signer's certificate (cert_pem_path,
+ * the first certificate in it): the subject's and issuer's common names
+ * (or their one-line form when they have none), the serial number in
+ * hex, the SHA-256 fingerprint of the DER as colon-separated upper-case
+ * hex (what "openssl x509 -fingerprint -sha256" prints) and the end of
+ * validity.  Strings are UTF-8 from the certificate: escape them before
+ * printing them in markup.
+ */
+struct sign_cert_info {
+	char	subject[256];
+	char	issuer[256];
+	char	serial[80];
+	char	sha256[100];
+	char	not_after[32];
+};
+int	sign_cert_info(const char *cert_pem_path, struct sign_cert_info *,
+	    char *err, size_t errsz);
+
+/*
  * Replace path with len bytes at data so that readers see either the old
  * file or the whole new one, even across a crash: write a temporary file
  * ".<name>.XXXXXX" in the same directory, set mode (exactly; the umask

@@ -500,6 +500,31 @@ static const struct bad bads[] = {
 	  "label_en = \"W\";\n  owner = \"x\";@@\n  steps = ( " STEP("")
 	  " ); };\n};\n",
 	  "workflows.W: unknown key 'owner'" },
+	{ "office: a value of two lines",
+	  BASE_DIR "office = {\n  name = \"Dinas\";\n"
+	  "  address = \"Jl. Merdeka\\nNo. 17\";@@\n};\n",
+	  "office.address: must be one line of text" },
+	{ "office: an e-mail without @",
+	  BASE_DIR "office = {\n  name = \"Dinas\";\n"
+	  "  email = \"diskominfo.contoh.go.id\";@@\n};\n",
+	  "office.email: \"diskominfo.contoh.go.id\" is not an e-mail "
+	  "address" },
+	{ "office: a government without the office's name",
+	  BASE_DIR "office = {@@\n  government = \"Pemerintah Kabupaten "
+	  "Contoh\";\n};\n",
+	  "office: government and address need name" },
+	{ "workflow: an SOP date not YYYY-MM-DD",
+	  BASE_DIR BASE_ROLES "workflows = {\n  W = { label_id = \"W\"; "
+	  "label_en = \"W\";\n  sop_made = \"6 Januari 2023\";@@\n"
+	  "  steps = ( " STEP("") " ); };\n};\n",
+	  "workflows.W.sop_made: \"6 Januari 2023\" is not a YYYY-MM-DD "
+	  "date" },
+	{ "workflow: an SOP approver's NIP of 17 digits",
+	  BASE_DIR BASE_ROLES "workflows = {\n  W = { label_id = \"W\"; "
+	  "label_en = \"W\";\n  sop_approver_nip = \"19710609 199201 1 "
+	  "00\";@@\n  steps = ( " STEP("") " ); };\n};\n",
+	  "workflows.W.sop_approver_nip: \"19710609 199201 1 00\" is not "
+	  "an NIP" },
 	{ "unknown key in a step",
 	  BASE_DIR BASE_ROLES WF(STEP(" timeout = \"1h\";@@")),
 	  "workflows.W.steps[0]: unknown key 'timeout'" },
