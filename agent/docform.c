@@ -461,7 +461,7 @@ caption_of(struct doc *d, enum cfg_kind k)
 static void
 step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
     const struct wf_event *ev, size_t n, const char *requester,
-    int closed)
+    int closed, const char *done_by, time_t done_at)
 {
 	const struct doc_official *o, *rq = doc_person(d, requester);
 	const char *dec;
@@ -529,6 +529,16 @@ step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 		}
 		if (acted)
 			continue;
+		if (s->kind == CFG_KIND_PROVISION && done_by != NULL) {
+			/* opened already carried out, by done_by */
+			sig(d, p, r, caption_of(d, s->kind),
+			    admin_role_label(d->c, s->role),
+			    doc_person(d, done_by), doc_keep(d, "%s, %s",
+			    T(d, "Carried out (emergency revocation)",
+			    "Dilaksanakan (pencabutan darurat)"),
+			    when(d, done_at)));
+			continue;
+		}
 		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
 			o = s->who[0] != '\0' ? doc_person(d, s->who) :
 			    rq != NULL && rq->found ? person_dn(d, rq->manager) :
@@ -714,7 +724,7 @@ form_request(struct doc *d, const char *id)
 		field(d, p, T(d, "Grant", "Nomor hak akses"), r->grant);
 	p->p.table_title = T(d, "Procedure steps", "Tahapan proses");
 	proc_rows(d, p, &r->snap, ev, n);
-	step_sigs(d, p, &r->snap, ev, n, r->requester, !wf_open(r));
+	step_sigs(d, p, &r->snap, ev, n, r->requester, !wf_open(r), NULL, 0);
 	sig_requester(d, p, r->requester, r->created,
 	    T(d, "Requester,", "Pemohon,"));
 	sig_rows(p);
@@ -1176,7 +1186,11 @@ form_removal(struct doc *d, const char *id)
 	    r->state));
 	p->p.table_title = T(d, "Procedure steps", "Tahapan proses");
 	proc_rows(d, p, &r->snap, ev, n);
-	step_sigs(d, p, &r->snap, ev, n, r->requester, !wf_open(r));
+	/* An emergency revocation's record is opened already carried out,
+	 * by the administrator who revoked (its requester). */
+	step_sigs(d, p, &r->snap, ev, n, r->requester, !wf_open(r),
+	    !wf_open(r) && strcmp(r->state, "active") == 0 ? r->requester :
+	    NULL, r->created);
 	sig_requester(d, p, r->requester, r->created, T(d, "Requested by,",
 	    "Pemohon,"));
 	sig_rows(p);
@@ -1286,7 +1300,7 @@ form_visit(struct doc *d, const char *id)
 	p->s[p->p.nsigs - 1].jabatan = doc_keep(d, "%s", v->org);
 	step_sigs(d, p, &v->snap, ev, n, v->requester,
 	    strcmp(v->state, "pending") != 0 &&
-	    strcmp(v->state, "active") != 0);
+	    strcmp(v->state, "active") != 0, NULL, 0);
 	if (v->escort[0] != '\0' && (o = doc_person(d, v->escort)) != NULL)
 		sig(d, p, 0, T(d, "Escort,", "Pendamping,"),
 		    T(d, "Escort", "Pendamping"), o, v->checkout ?
