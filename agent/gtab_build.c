@@ -399,19 +399,34 @@ gtab_patch_grant(struct gtab_hdr *h, const char *sub, const char *res,
     const char *id, int status, int64_t not_before, int64_t not_after)
 {
 	struct gtab_grant *g;
+	uint32_t s;
 
 	if (h == NULL || (g = find_grant(h, sub, res, id)) == NULL)
 		return -1;
-	/* narrowing first, widening last: a reader in between sees the
-	 * stricter of the two states in each field */
+	/*
+	 * A seqlock writer (there is one: callers hold the index's write
+	 * lock): the counter goes odd, the fields change, the counter goes
+	 * even again.  The release fence keeps the odd count ahead of the
+	 * field stores, the final release store keeps them ahead of the even
+	 * count, so a reader (read_grant() in gtab.c) that saw the same even
+	 * count before and after its reads saw no store of this patch.
+	 * Without it a reader could pair a new not_before with the old
+	 * not_after, and a grant flipped from "not yet valid" to "expired"
+	 * would allow in between.  Narrowing first and widening last still
+	 * holds for readers of an older table version that ignore seq.
+	 */
+	s = __atomic_load_n(&g->seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&g->seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (status != KD_ACTIVE)
 		__atomic_store_n(&g->status, (uint8_t)status,
-		    __ATOMIC_RELEASE);
-	__atomic_store_n(&g->not_before, not_before, __ATOMIC_RELEASE);
-	__atomic_store_n(&g->not_after, not_after, __ATOMIC_RELEASE);
+		    __ATOMIC_RELAXED);
+	__atomic_store_n(&g->not_before, not_before, __ATOMIC_RELAXED);
+	__atomic_store_n(&g->not_after, not_after, __ATOMIC_RELAXED);
 	if (status == KD_ACTIVE)
 		__atomic_store_n(&g->status, (uint8_t)status,
-		    __ATOMIC_RELEASE);
+		    __ATOMIC_RELAXED);
+	__atomic_store_n(&g->seq, s + 2, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -43,9 +43,9 @@ void	gtab_unmap(struct gtab_hdr *);
  * Patch a published table in place, so a change reaches logins before the
  * next rebuild: the grant (subject, res, id) gets a new status and
  * validity; a person disappears.  -1 if the record is not in the table
- * (then only the rebuild brings the change).  Each field is stored
- * atomically, a narrowing status before the times and a widening one
- * after them.
+ * (then only the rebuild brings the change).  A grant's fields change
+ * under the record's sequence counter (gtab.h), so no reader decides on a
+ * half-patched record.  One writer at a time (the caller's lock).
  */
 int	gtab_patch_grant(struct gtab_hdr *, const char *sub, const char *res,
 	    const char *id, int status, int64_t not_before, int64_t not_after);
