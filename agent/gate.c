@@ -51,6 +51,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "mapguard.h"
 #include "snapshot.h"
 
 #define GATE_WORKERS	4
@@ -88,17 +89,18 @@ static struct {
 	pthread_cond_t		 tab_cv;
 	int			 tab_dirty;	/* the index changed */
 	int			 tab_kick;	/* the online flag changed */
-	struct gtab_hdr		*tab_hdr;	/* the published file's */
+	struct gtab_pub		 tab;		/* the published file */
+	int			 tab_guard;	/* its mapguard slot */
 	char			 tab_path[4096];
 	char			 note_path[4096];
 	int			 nfd;
 	pthread_t		 tab_thr, note_thr;
 	int			 tab_started, note_started;
-	dev_t			 tab_dev;	/* the file published last */
-	ino_t			 tab_ino;
 } G = {
 	.qfd = -1,
 	.nfd = -1,
+	.tab = { .fd = -1 },
+	.tab_guard = -1,
 	.stop_pipe = { -1, -1 },
 	.lock = PTHREAD_RWLOCK_INITIALIZER,
 	.lu_mtx = PTHREAD_MUTEX_INITIALIZER,
@@ -430,14 +432,54 @@ tab_live(uint32_t *flags, int64_t *until, int32_t *off, int lock)
 	*until = a.tm_gmtoff == b.tm_gmtoff ? (int64_t)now + GTAB_LIVE : 0;
 }
 
+/*
+ * Let go of the published table's mapping.  Callers exclude the sync
+ * thread's patches (the index lock) and are the table thread or run after
+ * it stopped.
+ */
+static void
+tab_unpublish(void)
+{
+	mapguard_del(G.tab_guard);
+	G.tab_guard = -1;
+	gtab_unpublish(&G.tab);
+}
+
+/*
+ * Whether the published file is still the one kuncid wrote, whole: the
+ * path names it, it has one link, its size is what kuncid mapped, and no
+ * store into the mapping faulted (mapguard.h).  Someone else removed,
+ * replaced or truncated it otherwise; kuncid then publishes a new file
+ * (a rename, never a write into the damaged one).
+ */
+static int
+tab_intact(const char **why)
+{
+	struct stat st, fst;
+
+	if (stat(G.tab_path, &st) == -1) {
+		*why = "removed";
+		return 0;
+	}
+	if (st.st_dev != G.tab.dev || st.st_ino != G.tab.ino) {
+		*why = "replaced";
+		return 0;
+	}
+	if (fstat(G.tab.fd, &fst) == -1 || (uint64_t)fst.st_size !=
+	    (uint64_t)G.tab.len || mapguard_hit(G.tab_guard)) {
+		*why = "truncated";
+		return 0;
+	}
+	return 1;
+}
+
 /* Build and publish the table from the live index; 0 or -1. */
 static int
 tab_publish(void)
 {
 	const char *svc[64], *tmpl[64];
 	struct gtab_policy pol;
-	struct stat st;
-	struct gtab_hdr *h;
+	struct gtab_pub pub;
 	unsigned char *buf = NULL;
 	size_t len = 0, i;
 	uint32_t flags;
@@ -472,16 +514,13 @@ tab_publish(void)
 		tab_live(&flags, &until, &off, 0);
 		gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until,
 		    off);
-		if ((h = gtab_publish(G.tab_path, buf, len)) == NULL) {
+		if (gtab_publish(G.tab_path, buf, len, &pub) == -1) {
 			log_warn("gate table: %s", G.tab_path);
 			r = -1;
 		} else {
-			gtab_unmap(G.tab_hdr);
-			G.tab_hdr = h;
-			if (stat(G.tab_path, &st) == 0) {
-				G.tab_dev = st.st_dev;
-				G.tab_ino = st.st_ino;
-			}
+			tab_unpublish();
+			G.tab = pub;
+			G.tab_guard = mapguard_add(pub.h, pub.len);
 		}
 		free(buf);
 	}
@@ -528,7 +567,8 @@ tab_main(void *arg)
 	uint32_t flags;
 	int64_t until;
 	int32_t off;
-	struct stat st;
+	const char *why;
+	ino_t warned = 0;
 	int dirty, failed = 0;
 
 	(void)arg;
@@ -572,8 +612,8 @@ tab_main(void *arg)
 				 * withdraw it from use now rather than when
 				 * its live_until runs out.
 				 */
-				if (G.tab_hdr != NULL)
-					gtab_set_live(G.tab_hdr, 0, 0, 0);
+				if (G.tab.h != NULL)
+					gtab_set_live(G.tab.h, 0, 0, 0);
 				/* try again within a second */
 				pthread_mutex_lock(&G.tab_mtx);
 				G.tab_dirty = 1;
@@ -585,12 +625,26 @@ tab_main(void *arg)
 				failed = 0;
 			last = mono_ms();
 			cost = last - t0;
-		} else if (G.tab_hdr != NULL) {
+		} else if (G.tab.h != NULL) {
 			tab_live(&flags, &until, &off, 1);
-			gtab_set_live(G.tab_hdr, flags, until, off);
-			/* someone removed or replaced the file: put ours back */
-			if (stat(G.tab_path, &st) == -1 ||
-			    st.st_dev != G.tab_dev || st.st_ino != G.tab_ino) {
+			gtab_set_live(G.tab.h, flags, until, off);
+			/* someone removed, replaced or truncated the file:
+			 * put a new one of ours in its place */
+			if (!tab_intact(&why)) {
+				if (strcmp(why, "truncated") == 0) {
+					/* readers see the size mismatch and
+					 * ask the socket; say so once */
+					if (warned != G.tab.ino)
+						log_warnx("gate table: %s was "
+						    "truncated by someone else; "
+						    "publishing a new one",
+						    G.tab_path);
+					warned = G.tab.ino;
+					gtab_set_live(G.tab.h, 0, 0, 0);
+				} else
+					log_debug("gate table: %s %s by someone "
+					    "else; publishing a new one",
+					    G.tab_path, why);
 				tab_changed(1);
 			}
 		}
@@ -605,10 +659,9 @@ static void
 tab_withdraw(void)
 {
 	pthread_rwlock_wrlock(&G.lock);	/* the sync thread may patch it */
-	if (G.tab_hdr != NULL) {
-		gtab_set_live(G.tab_hdr, 0, 0, 0);
-		gtab_unmap(G.tab_hdr);
-		G.tab_hdr = NULL;
+	if (G.tab.h != NULL) {
+		gtab_set_live(G.tab.h, 0, 0, 0);
+		tab_unpublish();
 	}
 	pthread_rwlock_unlock(&G.lock);
 	if (G.tab_path[0] != '\0')
@@ -1104,12 +1157,12 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 			if (o.status != n.status || o.nb != n.nb ||
 			    o.na != n.na) {
 				changed = 1;
-				if (gtab_patch_grant(G.tab_hdr, n.sub, n.res,
+				if (gtab_patch_grant(&G.tab, n.sub, n.res,
 				    n.id, n.status, n.nb, n.na) == -1)
 					rebuild = 1;
 			}
 		} else {
-			(void)gtab_patch_grant(G.tab_hdr, o.sub, o.res, o.id,
+			(void)gtab_patch_grant(&G.tab, o.sub, o.res, o.id,
 			    KD_OTHER, o.nb, o.na);
 			rebuild = 1;
 		}
@@ -1119,7 +1172,7 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 		rebuild = 1;
 	if (o.uid != NULL) {
 		if (n.uid == NULL || strcmp(o.uid, n.uid) != 0) {
-			(void)gtab_patch_person_gone(G.tab_hdr, o.uid);
+			(void)gtab_patch_person_gone(&G.tab, o.uid);
 			rebuild = 1;
 		}
 	} else if (n.uid != NULL)
@@ -1584,6 +1637,9 @@ gate_start(struct kunci_ctx *ctx)
 	if (tab_paths() == -1 || (G.nfd = note_listen(G.note_path)) == -1)
 		return -1;
 	(void)unlink(G.tab_path);	/* a previous run's, now stale */
+	/* a store into a table someone truncated must not kill kuncid */
+	if (mapguard_init() == -1)
+		log_warn("gate table: SIGBUS handler");
 	if (pthread_create(&G.note_thr, NULL, note_main, NULL) != 0) {
 		log_warnx("cannot start the note thread");
 		return -1;

@@ -491,6 +491,7 @@ static void *
 table_map(const struct args *a, const char *path, uid_t *want,
     struct stat *st)
 {
+	struct stat again;
 	void *map = MAP_FAILED;
 	int fd;
 
@@ -501,6 +502,17 @@ table_map(const struct args *a, const char *path, uid_t *want,
 	if (fstat(fd, st) == 0 && table_file_ok(a, st, want))
 		map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED,
 		    fd, 0);
+	/*
+	 * Exactly what fstat() showed is mapped, and gtab_check() compares
+	 * it with the header's size.  kuncid never shrinks a published
+	 * file; if someone else shrank it before the mapping was made, the
+	 * file's size now differs and the mapping is not used.
+	 */
+	if (map != MAP_FAILED && (fstat(fd, &again) == -1 ||
+	    again.st_size != st->st_size || again.st_ino != st->st_ino)) {
+		munmap(map, (size_t)st->st_size);
+		map = MAP_FAILED;
+	}
 	close(fd);
 	return map == MAP_FAILED ? NULL : map;
 }
@@ -536,7 +548,11 @@ table_run(const void *map, size_t size, const struct proto_query *q,
  * by no one else, so every name in it was made by kuncid (or root); the
  * file must be a regular file of agent_user's with one link, writable by
  * no one else.  kuncid replaces the file by rename and never truncates it,
- * so a mapping cannot shrink under the reader.
+ * so a mapping cannot shrink under the reader -- unless root truncates
+ * the file by hand: then a check whose stat() came before the truncation
+ * may fault (SIGBUS) in the calling process, which fails that login
+ * closed; every later check sees the new size and asks the socket until
+ * kuncid has published a new file (within a second).
  */
 static int
 table_decide(const struct args *a, const char *dir,

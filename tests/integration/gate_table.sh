@@ -12,6 +12,9 @@
 #     truncated) is ignored, and kuncid puts its own back within seconds;
 #   - a table that cannot be written: the old one is withdrawn, the
 #     socket answers, and the table returns when it can be written;
+#   - the table truncated or removed by someone else: kuncid survives
+#     (its stores into the truncated mapping are caught) and publishes a
+#     new one; nothing is allowed wrongly meanwhile;
 #   - the directory lost: the table is not used (kuncid's offline policy
 #     answers);
 #   - the note FIFO: ordinary users cannot write to it, and a garbage note
@@ -189,6 +192,59 @@ before=$(count 'login.allow user=hsantoso .*via=table')
 pc kt hsantoso >/dev/null
 sleep 0.3
 t_eq "the next note is audited" $((before + 1)) "$(count 'login.allow user=hsantoso .*via=table')"
+
+# the table truncated or removed by someone else (root): kuncid, which
+# writes into its mapping every second, must survive (it died of SIGBUS
+# before), publish a new file, and no login may be allowed wrongly meanwhile
+kpid=$(cat "$SB/kuncid.pid")
+newfile()	# newfile INODE: wait up to 3 s for a table with another inode
+{
+	local i
+	for i in $(seq 30); do
+		[ -s "$TAB" ] && [ "$(stat -c %i "$TAB" 2>/dev/null)" != "$1" ] &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+until_count()	# until_count PATTERN N: wait up to 3 s for N records
+{
+	local i
+	for i in $(seq 30); do
+		[ "$(count "$1")" -ge "$2" ] && break
+		sleep 0.1
+	done
+	count "$1"
+}
+ino=$(stat -c %i "$TAB")
+: >"$TAB"
+t_eq "truncated table: the module asks the socket" PAM_SUCCESS "$(pc kt hsantoso)"
+t_check "truncated: kuncid publishes a new table" newfile "$ino"
+t_check "truncated: kuncid is still running" kill -0 "$kpid"
+t_grep "truncated: kuncid says so" 'was truncated by someone else' "$log"
+t_eq "the revoked grant is still denied" PAM_PERM_DENIED "$(pc kt asetiawan)"
+before=$(count 'login.allow user=hsantoso .*via=table')
+pc kt hsantoso >/dev/null
+t_eq "truncated: the new table is used" $((before + 1)) \
+    "$(until_count 'login.allow user=hsantoso .*via=table' $((before + 1)))"
+# truncated, then a suspension patched into the (now faulting) mapping
+ino=$(stat -c %i "$TAB")
+: >"$TAB"
+grant_set T-001 kunciStatus suspended
+t_check "truncated, then suspended: denied" wait_result kt hsantoso PAM_PERM_DENIED 50
+t_check "... kuncid publishes a new table" newfile "$ino"
+t_check "... and is still running" kill -0 "$kpid"
+t_eq "... which denies too" PAM_PERM_DENIED "$(pc kt hsantoso)"
+grant_set T-001 kunciStatus active
+t_check "reactivated: allowed" wait_result kt hsantoso PAM_SUCCESS 50
+ino=$(stat -c %i "$TAB")
+rm -f "$TAB"
+t_check "removed: kuncid publishes a new table" newfile "$ino"
+t_check "removed: kuncid is still running" kill -0 "$kpid"
+before=$(count 'login.allow user=hsantoso .*via=table')
+pc kt hsantoso >/dev/null
+t_eq "removed: the new table is used" $((before + 1)) \
+    "$(until_count 'login.allow user=hsantoso .*via=table' $((before + 1)))"
 
 # the directory lost: the table is withdrawn from use (offline flag) and
 # kuncid's offline policy answers

@@ -12,9 +12,11 @@
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "gindex.h"
 #include "gtab.h"
 #include "gtab_build.h"
+#include "mapguard.h"
 
 #define NOW	1790000000	/* 2026-09-21 */
 
@@ -473,6 +476,7 @@ t_patch(void)
 	char path[] = "/tmp/kunci-gtab-test.XXXXXX";
 	unsigned char *buf;
 	struct gtab_hdr *h;
+	struct gtab_pub pub;
 	struct gtab t;
 	struct kd_source s;
 	struct kd_result r;
@@ -487,7 +491,8 @@ t_patch(void)
 		abort();
 	close(fd);
 	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
-	CHECK((h = gtab_publish(path, buf, len)) != NULL);
+	CHECK(gtab_publish(path, buf, len, &pub) == 0);
+	h = pub.h;
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600 &&
 	    (size_t)st.st_size == len);
 	fd = open(path, O_RDONLY);
@@ -500,34 +505,34 @@ t_patch(void)
 	snprintf(q.user, sizeof(q.user), "p000");
 	snprintf(q.resource, sizeof(q.resource), "host:srv1");
 	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_ALLOW);
-	CHECK(gtab_patch_grant(h, "p000", "host:srv1", r.grant, KD_REVOKED,
+	CHECK(gtab_patch_grant(&pub, "p000", "host:srv1", r.grant, KD_REVOKED,
 	    NOW - 10, NOW + 10) == 0);
 	CHECK(decide(&s, &q, &w, &r) == 0);
 	CHECK_STR(r.reason, "grant revoked");
-	CHECK(gtab_patch_grant(h, "p000", "host:srv1", r.grant, KD_ACTIVE,
+	CHECK(gtab_patch_grant(&pub, "p000", "host:srv1", r.grant, KD_ACTIVE,
 	    NOW - 10, NOW - 5) == 0);
 	CHECK(decide(&s, &q, &w, &r) == 0);
 	CHECK_STR(r.reason, "grant expired (not-after passed)");
-	CHECK(gtab_patch_grant(h, "p000", "host:srv1", r.grant, KD_ACTIVE,
+	CHECK(gtab_patch_grant(&pub, "p000", "host:srv1", r.grant, KD_ACTIVE,
 	    NOW - 10, NOW + 10) == 0);
 	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_ALLOW);
 	/* no such record: the caller must rebuild */
-	CHECK(gtab_patch_grant(h, "p000", "host:srv1", "G-none", KD_REVOKED,
+	CHECK(gtab_patch_grant(&pub, "p000", "host:srv1", "G-none", KD_REVOKED,
 	    0, 0) == -1);
-	CHECK(gtab_patch_grant(h, "p000", "host:nowhere", r.grant,
+	CHECK(gtab_patch_grant(&pub, "p000", "host:nowhere", r.grant,
 	    KD_REVOKED, 0, 0) == -1);
 	/* a person who went away is unknown at once */
-	CHECK(gtab_patch_person_gone(h, "p000") == 0);
+	CHECK(gtab_patch_person_gone(&pub, "p000") == 0);
 	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_UNKNOWN);
-	CHECK(gtab_patch_person_gone(h, "p000") == -1);
-	CHECK(gtab_patch_person_gone(h, "nobody-at-all") == -1);
+	CHECK(gtab_patch_person_gone(&pub, "p000") == -1);
+	CHECK(gtab_patch_person_gone(&pub, "nobody-at-all") == -1);
 	snprintf(q.user, sizeof(q.user), "p005");	/* others untouched */
 	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_ALLOW);
 	/* the live header written through kuncid's mapping */
 	gtab_set_live(h, GTAB_F_ONLINE, NOW + 3, 0);
 	CHECK(gtab_live(&t, NOW, &(int32_t){ 0 }));
 	munmap(ro, len);
-	gtab_unmap(h);
+	gtab_unpublish(&pub);
 	unlink(path);
 	free(buf);
 	gindex_free(ix);
@@ -546,7 +551,7 @@ t_patch(void)
 #define FLIP_DECISIONS	1500000		/* per reader */
 
 struct flip {
-	struct gtab_hdr	*h;
+	struct gtab_pub	 pub;
 	struct gtab	 t;
 	char		 grant[PROTO_FIELD_MAX + 1];
 	int		 stop;
@@ -563,10 +568,10 @@ flip_writer(void *arg)
 
 	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
 		if (n++ & 1)
-			(void)gtab_patch_grant(f->h, "flip", "host:srv1",
+			(void)gtab_patch_grant(&f->pub, "flip", "host:srv1",
 			    f->grant, KD_ACTIVE, NOW - 200, NOW - 100);
 		else
-			(void)gtab_patch_grant(f->h, "flip", "host:srv1",
+			(void)gtab_patch_grant(&f->pub, "flip", "host:srv1",
 			    f->grant, KD_ACTIVE, NOW + 100, NOW + 200);
 	}
 	f->flips = n;
@@ -625,7 +630,7 @@ t_flip(void)
 		abort();
 	close(fd);
 	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
-	CHECK((f.h = gtab_publish(path, buf, len)) != NULL);
+	CHECK(gtab_publish(path, buf, len, &f.pub) == 0);
 	fd = open(path, O_RDONLY);
 	ro = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
@@ -659,7 +664,59 @@ t_flip(void)
 	CHECK(f.flips > 1000);		/* the writer really ran meanwhile */
 	CHECK(gaveup < decided / 100);	/* and the table stayed usable */
 	munmap(ro, len);
-	gtab_unmap(f.h);
+	gtab_unpublish(&f.pub);
+	unlink(path);
+	free(buf);
+	gindex_free(ix);
+}
+
+/*
+ * Item 5: someone truncates the published file under kuncid.  Its stores
+ * (the live header, a patch) must not kill it: mapguard catches the
+ * SIGBUS, the patch finds nothing in the zeros (so the caller rebuilds),
+ * and the hit is reported.  A fault outside any watched mapping is not
+ * swallowed (checked in a child, which must die of SIGBUS).
+ */
+static void
+t_truncated(void)
+{
+	struct gindex *ix = sample();
+	char path[] = "/tmp/kunci-gtab-trunc.XXXXXX";
+	struct gtab_pub pub;
+	unsigned char *buf, *m;
+	size_t len;
+	pid_t pid;
+	int fd, slot, status;
+
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	close(fd);
+	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
+	CHECK(gtab_publish(path, buf, len, &pub) == 0);
+	CHECK(mapguard_init() == 0);
+	CHECK((slot = mapguard_add(pub.h, pub.len)) >= 0);
+	CHECK(!mapguard_hit(slot));
+	CHECK(truncate(path, 0) == 0);
+	gtab_set_live(pub.h, GTAB_F_ONLINE, NOW + 3, 0);	/* faults */
+	CHECK(mapguard_hit(slot));
+	CHECK(gtab_patch_grant(&pub, "p000", "host:srv1", "G-1", KD_REVOKED,
+	    0, 0) == -1);
+	CHECK(gtab_patch_person_gone(&pub, "p000") == -1);
+	mapguard_del(slot);
+	/* an unwatched mapping of a truncated file still faults */
+	fd = open(path, O_RDWR);
+	CHECK(ftruncate(fd, 8192) == 0);
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED && ftruncate(fd, 0) == 0);
+	if ((pid = fork()) == 0) {
+		m[0] = 1;
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	munmap(m, 8192);
+	close(fd);
+	gtab_unpublish(&pub);
 	unlink(path);
 	free(buf);
 	gindex_free(ix);
@@ -675,6 +732,7 @@ main(void)
 	t_empty();
 	t_patch();
 	t_flip();
+	t_truncated();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }
