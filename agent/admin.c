@@ -313,7 +313,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 {
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	const struct kunci_cfg *cfg = c->ctx->cfg;
-	char *pos[1], since[32], roles[512];
+	char *pos[1], since[32], roles[512], audit[64];
+	unsigned long aq, alost;
 	const char *uri;
 	LDAP *ld;
 	size_t i;
@@ -336,6 +337,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	}
 	sb_reset(&c->err);
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
+	log_audit_stats(&aq, &alost);	/* lost: the log receiver stalled */
 	if (c->json) {
 		json_t *j = json_object();
 
@@ -351,6 +353,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "person", json_boolean(c->a.person));
 		json_object_set_new(j, "admin", json_boolean(c->a.admin));
 		json_object_set_new(j, "roles", out_jstr(roles));
+		json_object_set_new(j, "audit_queued", json_integer(aq));
+		json_object_set_new(j, "audit_lost", json_integer(alost));
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -364,6 +368,9 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Roles", "Peran"), roles);
 		out_kv(&c->out, 10, "Admin", c->a.admin ? ADMIN_T(c, "yes", "ya") :
 		    ADMIN_T(c, "no", "tidak"));
+		snprintf(audit, sizeof(audit), ADMIN_T(c, "%lu queued, %lu lost",
+		    "%lu antre, %lu hilang"), aq, alost);
+		out_kv(&c->out, 10, "Audit", audit);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }

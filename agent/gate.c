@@ -229,8 +229,11 @@ lu_touch(struct gindex_grant *g, time_t now)
 	return NULL;
 }
 
-/* One audit record per decision, whichever path made it. */
-static void
+/*
+ * One audit record per decision, whichever path made it.  0, or -1 when
+ * the record could not even be queued (log.h): the caller then refuses.
+ */
+static int
 audit_login(const struct proto_query *q, const struct kd_result *r,
     const char *via)
 {
@@ -238,7 +241,7 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 
 	if (!r->known && (G.ctx == NULL || !G.ctx->debug))
 		user = "(unknown)";
-	log_audit(r->decision == PROTO_ALLOW || r->decision == PROTO_IGNORE ?
+	return log_audit(r->decision == PROTO_ALLOW || r->decision == PROTO_IGNORE ?
 	    "login.allow" : "login.deny",
 	    "user", user, "service", q->service, "rhost", q->rhost,
 	    "tty", q->tty, "resource", r->resource, "grant", r->grant,
@@ -317,15 +320,57 @@ out:
 	a->decision = r.decision;
 	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
 	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
+	if (audit_login(q, &r, "query") == -1 && (r.decision == PROTO_ALLOW ||
+	    r.decision == PROTO_IGNORE)) {
+		/* no login without its record (the log receiver stalled and
+		 * the audit queue is full): fail closed */
+		a->decision = PROTO_UNAVAIL;
+		a->grant[0] = '\0';
+		r.decision = PROTO_UNAVAIL;
+	}
 	kd_message(r.decision, G.cfg != NULL &&
 	    G.cfg->agent.language == CFG_LANG_EN, r.resource, a->message,
 	    sizeof(a->message));
-	audit_login(q, &r, "query");
 }
 
 static void	nap(int);
 
 /* ---------------------------------------------------------- query socket */
+
+/*
+ * Warnings any local user can provoke (issue 13: 439,402 lines in 10 s
+ * from four users hammering the query socket) are limited to one per
+ * RL_SECS; the rest are counted and summarised.
+ */
+#define RL_SECS	10
+static struct log_rate refused_rl = LOG_RATE_INIT(RL_SECS);
+static struct log_rate peercred_rl = LOG_RATE_INIT(RL_SECS);
+static struct log_rate note_rl = LOG_RATE_INIT(RL_SECS);
+
+static const char *
+held_text(unsigned long n, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, " (and %lu more in the last %d s)", n, RL_SECS);
+	return buf;
+}
+
+/* Called every second: the count behind a quiet limiter, in one line. */
+static void
+rate_summary(void)
+{
+	unsigned long n;
+
+	if ((n = log_rate_flush(&refused_rl)) > 0)
+		log_warnx("query socket: refused %lu more connections from "
+		    "users other than root and kuncid's in the last %d s", n,
+		    RL_SECS);
+	if ((n = log_rate_flush(&peercred_rl)) > 0)
+		log_warnx("query socket: SO_PEERCRED failed %lu more times in "
+		    "the last %d s", n, RL_SECS);
+	if ((n = log_rate_flush(&note_rl)) > 0)
+		log_warnx("note fifo: %lu more malformed notes in the last "
+		    "%d s", n, RL_SECS);
+}
 
 static void
 serve_query(int fd)
@@ -334,17 +379,24 @@ serve_query(int fd)
 	struct pbuf b;
 	struct proto_query q;
 	struct proto_answer a;
+	unsigned long held;
+	char text[96];
 	uint32_t type;
 	int r;
 
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	if (kuncid_peer(fd, &p) == -1) {
-		log_warn("query socket: SO_PEERCRED");
+		if (log_rate(&peercred_rl, &held))
+			log_warn("query socket: SO_PEERCRED");
 		goto out;
 	}
 	if (p.uid != 0 && p.uid != G.ctx->uid) {
-		log_warnx("query socket: refused uid %u (pid %d)",
-		    (unsigned int)p.uid, (int)p.pid);
+		/* any local user can provoke this at will: one line per
+		 * interval, the rest counted (refused_summary()) */
+		if (log_rate(&refused_rl, &held))
+			log_warnx("query socket: refused uid %u (pid %d)%s",
+			    (unsigned int)p.uid, (int)p.pid, held > 0 ?
+			    held_text(held, text, sizeof(text)) : "");
 		goto out;
 	}
 	if ((r = proto_recv(fd, &type, &b, QUERY_READ_MS)) != PROTO_OK) {
@@ -648,6 +700,7 @@ tab_main(void *arg)
 				tab_changed(1);
 			}
 		}
+		rate_summary();
 		pthread_mutex_lock(&G.tab_mtx);
 	}
 	pthread_mutex_unlock(&G.tab_mtx);
