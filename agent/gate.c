@@ -235,7 +235,7 @@ lu_touch(struct gindex_grant *g, time_t now)
  */
 static int
 audit_login(const struct proto_query *q, const struct kd_result *r,
-    const char *via)
+    const char *via, const char *note)
 {
 	const char *user = q->user;
 
@@ -247,7 +247,8 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 	    "tty", q->tty, "resource", r->resource, "grant", r->grant,
 	    "decision", kd_decision_name(r->decision),
 	    "reason", r->reason != NULL ? r->reason : "", "via", via,
-	    (char *)NULL);
+	    /* a table decision names its note; NULL ends the list */
+	    note != NULL ? "note" : NULL, note, (char *)NULL);
 }
 
 void
@@ -320,7 +321,7 @@ out:
 	a->decision = r.decision;
 	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
 	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
-	if (audit_login(q, &r, "query") == -1 && (r.decision == PROTO_ALLOW ||
+	if (audit_login(q, &r, "query", NULL) == -1 && (r.decision == PROTO_ALLOW ||
 	    r.decision == PROTO_IGNORE)) {
 		/* no login without its record (the log receiver stalled and
 		 * the audit queue is full): fail closed */
@@ -722,40 +723,81 @@ tab_withdraw(void)
 }
 
 /*
- * A note from pam_kunci.so: a decision it made from the table.  Audit it
- * (via=table) and note the grant's use for kunciLastUsed.
+ * A note from pam_kunci.so: a decision it made from the table.  kuncid
+ * decides the same query again from its index at the note's time: if it
+ * agrees, the note is audited as the login (via=table, with the note's id,
+ * which the module's own syslog record also carries) and the grant's use
+ * is noted for kunciLastUsed; if not -- a note forged by root, a note
+ * older than NOTE_MAX_AGE, or a change that reached the index between the
+ * module's decision and this check -- it is audited as login.mismatch
+ * with both decisions, never as a login.allow of kuncid's.
  */
+#define NOTE_MAX_AGE	60	/* s; kuncid frozen longer: notes flagged */
+
 static void
 handle_note(const struct proto_note *n)
 {
-	struct kd_result r;
-	struct gindex_grant *g;
+	struct kd_source src;
+	struct kd_result r, mine;
+	struct kd_when t;
+	struct tm tm;
 	char *ludn = NULL;
-	time_t now = time(NULL);
+	const char *why = NULL, *user;
+	time_t now = time(NULL), at = (time_t)n->at;
 
 	memset(&r, 0, sizeof(r));
 	r.decision = n->decision;
 	r.reason = n->reason;
-	r.known = n->decision != PROTO_UNKNOWN;
 	snprintf(r.resource, sizeof(r.resource), "%s", n->resource);
 	snprintf(r.grant, sizeof(r.grant), "%s", n->grant);
-	if (n->decision == PROTO_ALLOW) {
+
+	ix_source(&src);
+	if (at > now + 1 || at < now - NOTE_MAX_AGE) {
+		why = "note time out of range";
+		at = now;
+	}
+	if (kd_begin(&src, &n->q, &mine) == 0) {
+		localtime_r(&at, &tm);
+		t.now = at;
+		t.wday = tm.tm_wday;
+		t.minute = tm.tm_hour * 60 + tm.tm_min;
 		pthread_rwlock_rdlock(&G.lock);
-		for (g = G.ix != NULL ? gindex_lookup(G.ix, n->q.user,
-		    n->resource) : NULL; g != NULL; g = g->key_next)
-			if (gindex_grant_is(g, n->q.user, n->resource) &&
-			    strcmp(g->id, n->grant) == 0 &&
-			    g->status == GINDEX_ACTIVE) {
-				ludn = lu_touch(g, now);
-				break;
-			}
+		if (G.ix == NULL) {
+			mine.decision = PROTO_UNAVAIL;
+			mine.reason = "no grant index";
+		} else
+			(void)kd_finish(&src, n->q.user, &t, &mine);
+		if (why == NULL && mine.decision == PROTO_ALLOW &&
+		    n->decision == PROTO_ALLOW &&
+		    strcmp(mine.grant, n->grant) == 0)
+			ludn = lu_touch(mine.allow_ref, now);
 		pthread_rwlock_unlock(&G.lock);
+	}
+	r.known = mine.known;
+	if (why == NULL && (mine.decision != n->decision ||
+	    strcmp(mine.resource, n->resource) != 0 ||
+	    (n->decision == PROTO_ALLOW && strcmp(mine.grant, n->grant) != 0)))
+		why = "kuncid decides otherwise";
+	if (why == NULL) {
 		if (ludn != NULL) {
 			lu_enqueue(ludn);
 			free(ludn);
 		}
+		(void)audit_login(&n->q, &r, "table", n->id);
+		return;
 	}
-	audit_login(&n->q, &r, "table");
+	free(ludn);
+	user = n->q.user;
+	if (!r.known && (G.ctx == NULL || !G.ctx->debug))
+		user = "(unknown)";
+	(void)log_audit("login.mismatch", "user", user, "service",
+	    n->q.service, "rhost", n->q.rhost, "tty", n->q.tty, "resource",
+	    n->resource, "grant", n->grant, "decision",
+	    kd_decision_name(n->decision), "reason", n->reason,
+	    "kuncid_decision", kd_decision_name(mine.decision),
+	    "kuncid_grant", mine.grant, "kuncid_reason", mine.reason != NULL ?
+	    mine.reason : "", "why", why, "via", "table", "note", n->id,
+	    (char *)NULL);
 }
 
 /*
@@ -780,52 +822,110 @@ static struct {
 	int		 wfd;		/* kuncid's own write end */
 } NQ = { .wfd = -1 };
 
+/* A malformed stretch of the FIFO: say so, at most once per RL_SECS. */
+static void
+note_bad(size_t bytes)
+{
+	unsigned long held;
+	char text[96];
+
+	if (bytes > 0 && log_rate(&note_rl, &held))
+		log_warnx("note fifo: malformed note; %zu bytes skipped%s",
+		    bytes, held > 0 ? held_text(held, text, sizeof(text)) : "");
+}
+
+/*
+ * Handle every whole note in NQ.buf.  empty: the FIFO was read until it
+ * had nothing more, so a frame still incomplete at the end can never be
+ * completed (the module's notes are single atomic writes): it is partial,
+ * written by root by hand, and skipped.  Anything that is no note is
+ * skipped up to the next GTAB_NOTE_MAGIC, so one bad write costs only
+ * itself, never the notes after it.
+ */
+static void
+parse_notes(struct pbuf *b, int empty)
+{
+	const size_t head = GTAB_NOTE_MAGIC_LEN + PROTO_HDR_LEN;
+	struct proto_note n;
+	unsigned char *m;
+	uint32_t type, len;
+	size_t off = 0, rest, keep, bad = 0;
+
+	while (off < NQ.len) {
+		m = memmem(NQ.buf + off, NQ.len - off, GTAB_NOTE_MAGIC,
+		    GTAB_NOTE_MAGIC_LEN);
+		if (m == NULL) {
+			/* a marker may be cut at the end: keep its start */
+			keep = empty ? 0 : NQ.len - off < GTAB_NOTE_MAGIC_LEN ?
+			    NQ.len - off : GTAB_NOTE_MAGIC_LEN - 1;
+			bad += NQ.len - off - keep;
+			off = NQ.len - keep;
+			break;
+		}
+		bad += (size_t)(m - (NQ.buf + off));
+		off = (size_t)(m - NQ.buf);
+		rest = NQ.len - off;
+		if (rest < head) {
+			if (!empty)
+				break;
+			bad += rest;
+			off = NQ.len;
+			break;
+		}
+		if (proto_hdr_parse(NQ.buf + off + GTAB_NOTE_MAGIC_LEN,
+		    PROTO_QUERY_MAX, &type, &len) != PROTO_OK ||
+		    type != PROTO_T_NOTE) {
+			bad++;
+			off++;		/* look for the next marker */
+			continue;
+		}
+		if (rest - head < len) {
+			if (!empty)
+				break;	/* the rest comes with the next read */
+			bad++;
+			off++;
+			continue;
+		}
+		if (pbuf_set(b, NQ.buf + off + head, len) != PROTO_OK ||
+		    proto_note_decode(b, &n) != PROTO_OK ||
+		    !kd_valid_name(n.q.user)) {
+			bad++;
+			off++;
+			continue;
+		}
+		note_bad(bad);
+		bad = 0;
+		handle_note(&n);
+		off += head + len;
+	}
+	note_bad(bad);
+	memmove(NQ.buf, NQ.buf + off, NQ.len - off);
+	NQ.len -= off;
+}
+
 /* Read what the FIFO holds and handle every whole note; 1 if any. */
 static int
 drain_notes(void)
 {
-	struct proto_note n;
 	struct pbuf b;
-	uint32_t type, len;
-	size_t off;
 	ssize_t got;
-	int any = 0;
+	int any = 0, empty;
 
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	for (;;) {
 		got = read(G.nfd, NQ.buf + NQ.len, sizeof(NQ.buf) - NQ.len);
 		if (got == -1 && errno == EINTR)
 			continue;
-		if (got <= 0)
-			break;
-		NQ.len += (size_t)got;
-		any = 1;
-		for (off = 0; NQ.len - off >= PROTO_HDR_LEN; off += PROTO_HDR_LEN +
-		    len) {
-			if (proto_hdr_parse(NQ.buf + off, PROTO_QUERY_MAX, &type,
-			    &len) != PROTO_OK || type != PROTO_T_NOTE) {
-				/* only root or kuncid can write here; still,
-				 * a stream out of step cannot be trusted */
-				log_warnx("note fifo: malformed note; %zu bytes "
-				    "discarded", NQ.len - off);
-				off = NQ.len;
-				len = 0;
-				break;
-			}
-			if (NQ.len - off - PROTO_HDR_LEN < len)
-				break;		/* the rest comes next read */
-			if (pbuf_set(&b, NQ.buf + off + PROTO_HDR_LEN, len) !=
-			    PROTO_OK || proto_note_decode(&b, &n) != PROTO_OK ||
-			    !kd_valid_name(n.q.user)) {
-				log_warnx("note fifo: malformed note");
-				continue;
-			}
-			handle_note(&n);
+		/* empty: nothing more to read (EAGAIN); a full buffer reads 0
+		 * bytes but is not empty, and parsing it always makes room */
+		empty = got <= 0 && NQ.len < sizeof(NQ.buf);
+		if (got > 0) {
+			NQ.len += (size_t)got;
+			any = 1;
 		}
-		if (off > NQ.len)
-			off = NQ.len;
-		memmove(NQ.buf, NQ.buf + off, NQ.len - off);
-		NQ.len -= off;
+		parse_notes(&b, empty);
+		if (empty)
+			break;
 	}
 	pbuf_free(&b);
 	return any;

@@ -57,6 +57,14 @@
 
 #define GTAB_NAME	"gate.table"
 #define GTAB_NOTE_NAME	"gate.note"	/* kuncid's audit-note FIFO */
+/*
+ * Each note in the FIFO starts with these 4 bytes, then one proto.h frame
+ * (PROTO_T_NOTE).  A pipe keeps no boundaries; the marker lets kuncid find
+ * the next note after a malformed or partial one (only root can write
+ * such a thing; module notes are single atomic writes).
+ */
+#define GTAB_NOTE_MAGIC		"\x7fKNT"
+#define GTAB_NOTE_MAGIC_LEN	4
 #define GTAB_MAGIC	"kunciGT1"
 #define GTAB_VERSION	2		/* 2: per-grant sequence counter */
 #define GTAB_LIVE	5		/* seconds live_until runs ahead */

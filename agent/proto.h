@@ -29,11 +29,14 @@
  *	u32 decision (enum proto_decision), string resource, string grant,
  *	string message (shown to the user on a denial; PROTO_MSG_MAX)
  *
- * PROTO_T_NOTE (module -> kuncid, note socket, one unix datagram holding
- * one whole frame; no reply): a decision the module made itself from the
- * gate table (gtab.h), for kuncid to audit and to note the grant's use.
+ * PROTO_T_NOTE (module -> kuncid, the note FIFO, one write() of at most
+ * PIPE_BUF bytes holding GTAB_NOTE_MAGIC and one whole frame; no reply): a
+ * decision the module made itself from the gate table (gtab.h), for kuncid
+ * to check against its index, audit, and note the grant's use.
  *	the six query strings, u32 decision, string resource, string grant,
- *	string reason (PROTO_FIELD_MAX each but user)
+ *	string reason (PROTO_FIELD_MAX each but user), string id (the note's
+ *	nonce, PROTO_NOTE_ID_LEN lowercase hex digits, also in the module's
+ *	own syslog record), u32 at (the Unix time the module decided at)
  *
  * PROTO_T_ADMIN (kuncictl -> kuncid, admin socket):
  *	u32 argc (1..PROTO_ARGC_MAX), argc strings: the command line words
@@ -62,6 +65,7 @@
 #define PROTO_MSG_MAX	512
 #define PROTO_ARGC_MAX	64
 #define PROTO_ARG_MAX	8192	/* one command-line word */
+#define PROTO_NOTE_ID_LEN 16	/* a note's nonce: 64 random bits in hex */
 
 enum proto_type {
 	PROTO_T_QUERY = 1,
@@ -158,6 +162,8 @@ struct proto_note {
 	char	 resource[PROTO_FIELD_MAX + 1];
 	char	 grant[PROTO_FIELD_MAX + 1];
 	char	 reason[PROTO_FIELD_MAX + 1];
+	char	 id[PROTO_NOTE_ID_LEN + 1];
+	uint32_t at;
 };
 
 int	proto_query_encode(struct pbuf *, const struct proto_query *);
