@@ -241,8 +241,8 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 
 	if (!r->known && (G.ctx == NULL || !G.ctx->debug))
 		user = "(unknown)";
-	return log_audit(r->decision == PROTO_ALLOW || r->decision == PROTO_IGNORE ?
-	    "login.allow" : "login.deny",
+	return log_audit(r->decision == PROTO_ALLOW ||
+	    r->decision == PROTO_IGNORE ? "login.allow" : "login.deny",
 	    "user", user, "service", q->service, "rhost", q->rhost,
 	    "tty", q->tty, "resource", r->resource, "grant", r->grant,
 	    "decision", kd_decision_name(r->decision),
@@ -321,8 +321,8 @@ out:
 	a->decision = r.decision;
 	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
 	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
-	if (audit_login(q, &r, "query", NULL) == -1 && (r.decision == PROTO_ALLOW ||
-	    r.decision == PROTO_IGNORE)) {
+	if (audit_login(q, &r, "query", NULL) == -1 &&
+	    (r.decision == PROTO_ALLOW || r.decision == PROTO_IGNORE)) {
 		/* no login without its record (the log receiver stalled and
 		 * the audit queue is full): fail closed */
 		a->decision = PROTO_UNAVAIL;
@@ -393,7 +393,7 @@ serve_query(int fd)
 	}
 	if (p.uid != 0 && p.uid != G.ctx->uid) {
 		/* any local user can provoke this at will: one line per
-		 * interval, the rest counted (refused_summary()) */
+		 * interval, the rest counted (rate_summary()) */
 		if (log_rate(&refused_rl, &held))
 			log_warnx("query socket: refused uid %u (pid %d)%s",
 			    (unsigned int)p.uid, (int)p.pid, held > 0 ?
