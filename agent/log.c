@@ -249,23 +249,31 @@ static struct {
 };
 static unsigned long	aq_lost;
 
-/* Do what need says for rec; wait: block until done.  The bits left. */
+/*
+ * Do what need says for rec; wait: block until done.  The bits left.
+ * Without wait the syslog copy goes first and nothing else is done if it
+ * cannot, so a record that is then lost (the queue full) was written
+ * nowhere: the stderr copy never shows a login that was refused for want
+ * of its record.
+ */
 static int
 aq_send(const char *rec, int need, int wait)
 {
-	if ((need & AQ_ERR) && (wait || err_is_file)) {
-		fprintf(stderr, "%s: %s\n", log_ident, rec);
-		need &= ~AQ_ERR;
-	}
 	if (need & AQ_SYS) {
 		if (sys_send(audit_fd, LOG_AUTHPRIV | LOG_NOTICE, rec, wait) ==
 		    0)
 			need &= ~AQ_SYS;
-		else if (wait) {
+		else if (!wait)
+			return need;
+		else {
 			/* no receiver at all: the record is gone */
 			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
 			need &= ~AQ_SYS;
 		}
+	}
+	if ((need & AQ_ERR) && (wait || err_is_file)) {
+		fprintf(stderr, "%s: %s\n", log_ident, rec);
+		need &= ~AQ_ERR;
 	}
 	return need;
 }
