@@ -318,7 +318,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 {
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	const struct kunci_cfg *cfg = c->ctx->cfg;
-	char *pos[1], since[32], roles[512], last[32], passes[64];
+	char *pos[1], since[32], roles[512], last[32], passes[64], audit[64];
+	unsigned long aq, alost;
 	const char *uri;
 	LDAP *ld;
 	size_t i;
@@ -342,6 +343,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	sb_reset(&c->err);
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
 	admin_fmt_time(last, sizeof(last), (time_t)sched_last);
+	log_audit_stats(&aq, &alost);	/* lost: the log receiver stalled */
 	if (c->json) {
 		json_t *j = json_object();
 
@@ -361,6 +363,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    json_integer((json_int_t)sched_passes));
 		json_object_set_new(j, "scheduler_last",
 		    admin_jtime((time_t)sched_last));
+		json_object_set_new(j, "audit_queued", json_integer(aq));
+		json_object_set_new(j, "audit_lost", json_integer(alost));
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -379,6 +383,9 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    (unsigned long)sched_passes, sched_last ? last : "-");
 		out_kv(&c->out, 10, ADMIN_T(c, "Scheduler", "Penjadwal"),
 		    passes);
+		snprintf(audit, sizeof(audit), ADMIN_T(c, "%lu queued, %lu lost",
+		    "%lu antre, %lu hilang"), aq, alost);
+		out_kv(&c->out, 10, "Audit", audit);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }

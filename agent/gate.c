@@ -51,6 +51,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "mapguard.h"
 #include "snapshot.h"
 
 #define GATE_WORKERS	4
@@ -88,17 +89,18 @@ static struct {
 	pthread_cond_t		 tab_cv;
 	int			 tab_dirty;	/* the index changed */
 	int			 tab_kick;	/* the online flag changed */
-	struct gtab_hdr		*tab_hdr;	/* the published file's */
+	struct gtab_pub		 tab;		/* the published file */
+	int			 tab_guard;	/* its mapguard slot */
 	char			 tab_path[4096];
 	char			 note_path[4096];
 	int			 nfd;
 	pthread_t		 tab_thr, note_thr;
 	int			 tab_started, note_started;
-	dev_t			 tab_dev;	/* the file published last */
-	ino_t			 tab_ino;
 } G = {
 	.qfd = -1,
 	.nfd = -1,
+	.tab = { .fd = -1 },
+	.tab_guard = -1,
 	.stop_pipe = { -1, -1 },
 	.lock = PTHREAD_RWLOCK_INITIALIZER,
 	.lu_mtx = PTHREAD_MUTEX_INITIALIZER,
@@ -227,22 +229,26 @@ lu_touch(struct gindex_grant *g, time_t now)
 	return NULL;
 }
 
-/* One audit record per decision, whichever path made it. */
-static void
+/*
+ * One audit record per decision, whichever path made it.  0, or -1 when
+ * the record could not even be queued (log.h): the caller then refuses.
+ */
+static int
 audit_login(const struct proto_query *q, const struct kd_result *r,
-    const char *via)
+    const char *via, const char *note)
 {
 	const char *user = q->user;
 
 	if (!r->known && (G.ctx == NULL || !G.ctx->debug))
 		user = "(unknown)";
-	log_audit(r->decision == PROTO_ALLOW || r->decision == PROTO_IGNORE ?
-	    "login.allow" : "login.deny",
+	return log_audit(r->decision == PROTO_ALLOW ||
+	    r->decision == PROTO_IGNORE ? "login.allow" : "login.deny",
 	    "user", user, "service", q->service, "rhost", q->rhost,
 	    "tty", q->tty, "resource", r->resource, "grant", r->grant,
 	    "decision", kd_decision_name(r->decision),
 	    "reason", r->reason != NULL ? r->reason : "", "via", via,
-	    (char *)NULL);
+	    /* a table decision names its note; NULL ends the list */
+	    note != NULL ? "note" : NULL, note, (char *)NULL);
 }
 
 void
@@ -318,16 +324,58 @@ out:
 	a->decision = r.decision;
 	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
 	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
+	if (audit_login(q, &r, "query", NULL) == -1 &&
+	    (r.decision == PROTO_ALLOW || r.decision == PROTO_IGNORE)) {
+		/* no login without its record (the log receiver stalled and
+		 * the audit queue is full): fail closed */
+		a->decision = PROTO_UNAVAIL;
+		a->grant[0] = '\0';
+		r.decision = PROTO_UNAVAIL;
+	}
 	kd_message(&r, G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN,
 	    type, utc_off, a->message, sizeof(a->message));
 	if (why != NULL)
 		snprintf(why, whysz, "%s", r.reason != NULL ? r.reason : "");
-	audit_login(q, &r, "query");
 }
 
 static void	nap(int);
 
 /* ---------------------------------------------------------- query socket */
+
+/*
+ * Warnings any local user can provoke (issue 13: 439,402 lines in 10 s
+ * from four users hammering the query socket) are limited to one per
+ * RL_SECS; the rest are counted and summarised.
+ */
+#define RL_SECS	10
+static struct log_rate refused_rl = LOG_RATE_INIT(RL_SECS);
+static struct log_rate peercred_rl = LOG_RATE_INIT(RL_SECS);
+static struct log_rate note_rl = LOG_RATE_INIT(RL_SECS);
+
+static const char *
+held_text(unsigned long n, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, " (and %lu more in the last %d s)", n, RL_SECS);
+	return buf;
+}
+
+/* Called every second: the count behind a quiet limiter, in one line. */
+static void
+rate_summary(void)
+{
+	unsigned long n;
+
+	if ((n = log_rate_flush(&refused_rl)) > 0)
+		log_warnx("query socket: refused %lu more connections from "
+		    "users other than root and kuncid's in the last %d s", n,
+		    RL_SECS);
+	if ((n = log_rate_flush(&peercred_rl)) > 0)
+		log_warnx("query socket: SO_PEERCRED failed %lu more times in "
+		    "the last %d s", n, RL_SECS);
+	if ((n = log_rate_flush(&note_rl)) > 0)
+		log_warnx("note fifo: %lu more malformed notes in the last "
+		    "%d s", n, RL_SECS);
+}
 
 static void
 serve_query(int fd)
@@ -336,17 +384,24 @@ serve_query(int fd)
 	struct pbuf b;
 	struct proto_query q;
 	struct proto_answer a;
+	unsigned long held;
+	char text[96];
 	uint32_t type;
 	int r;
 
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	if (kuncid_peer(fd, &p) == -1) {
-		log_warn("query socket: SO_PEERCRED");
+		if (log_rate(&peercred_rl, &held))
+			log_warn("query socket: SO_PEERCRED");
 		goto out;
 	}
 	if (p.uid != 0 && p.uid != G.ctx->uid) {
-		log_warnx("query socket: refused uid %u (pid %d)",
-		    (unsigned int)p.uid, (int)p.pid);
+		/* any local user can provoke this at will: one line per
+		 * interval, the rest counted (rate_summary()) */
+		if (log_rate(&refused_rl, &held))
+			log_warnx("query socket: refused uid %u (pid %d)%s",
+			    (unsigned int)p.uid, (int)p.pid, held > 0 ?
+			    held_text(held, text, sizeof(text)) : "");
 		goto out;
 	}
 	if ((r = proto_recv(fd, &type, &b, QUERY_READ_MS)) != PROTO_OK) {
@@ -434,14 +489,54 @@ tab_live(uint32_t *flags, int64_t *until, int32_t *off, int lock)
 	*until = a.tm_gmtoff == b.tm_gmtoff ? (int64_t)now + GTAB_LIVE : 0;
 }
 
+/*
+ * Let go of the published table's mapping.  Callers exclude the sync
+ * thread's patches (the index lock) and are the table thread or run after
+ * it stopped.
+ */
+static void
+tab_unpublish(void)
+{
+	mapguard_del(G.tab_guard);
+	G.tab_guard = -1;
+	gtab_unpublish(&G.tab);
+}
+
+/*
+ * Whether the published file is still the one kuncid wrote, whole: the
+ * path names it, it has one link, its size is what kuncid mapped, and no
+ * store into the mapping faulted (mapguard.h).  Someone else removed,
+ * replaced or truncated it otherwise; kuncid then publishes a new file
+ * (a rename, never a write into the damaged one).
+ */
+static int
+tab_intact(const char **why)
+{
+	struct stat st, fst;
+
+	if (stat(G.tab_path, &st) == -1) {
+		*why = "removed";
+		return 0;
+	}
+	if (st.st_dev != G.tab.dev || st.st_ino != G.tab.ino) {
+		*why = "replaced";
+		return 0;
+	}
+	if (fstat(G.tab.fd, &fst) == -1 || (uint64_t)fst.st_size !=
+	    (uint64_t)G.tab.len || mapguard_hit(G.tab_guard)) {
+		*why = "truncated";
+		return 0;
+	}
+	return 1;
+}
+
 /* Build and publish the table from the live index; 0 or -1. */
 static int
 tab_publish(void)
 {
 	const char *svc[64], *tmpl[64];
 	struct gtab_policy pol;
-	struct stat st;
-	struct gtab_hdr *h;
+	struct gtab_pub pub;
 	unsigned char *buf = NULL;
 	size_t len = 0, i;
 	uint32_t flags;
@@ -476,16 +571,13 @@ tab_publish(void)
 		tab_live(&flags, &until, &off, 0);
 		gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until,
 		    off);
-		if ((h = gtab_publish(G.tab_path, buf, len)) == NULL) {
+		if (gtab_publish(G.tab_path, buf, len, &pub) == -1) {
 			log_warn("gate table: %s", G.tab_path);
 			r = -1;
 		} else {
-			gtab_unmap(G.tab_hdr);
-			G.tab_hdr = h;
-			if (stat(G.tab_path, &st) == 0) {
-				G.tab_dev = st.st_dev;
-				G.tab_ino = st.st_ino;
-			}
+			tab_unpublish();
+			G.tab = pub;
+			G.tab_guard = mapguard_add(pub.h, pub.len);
 		}
 		free(buf);
 	}
@@ -532,7 +624,8 @@ tab_main(void *arg)
 	uint32_t flags;
 	int64_t until;
 	int32_t off;
-	struct stat st;
+	const char *why;
+	ino_t warned = 0;
 	int dirty, failed = 0;
 
 	(void)arg;
@@ -576,8 +669,8 @@ tab_main(void *arg)
 				 * withdraw it from use now rather than when
 				 * its live_until runs out.
 				 */
-				if (G.tab_hdr != NULL)
-					gtab_set_live(G.tab_hdr, 0, 0, 0);
+				if (G.tab.h != NULL)
+					gtab_set_live(G.tab.h, 0, 0, 0);
 				/* try again within a second */
 				pthread_mutex_lock(&G.tab_mtx);
 				G.tab_dirty = 1;
@@ -589,15 +682,30 @@ tab_main(void *arg)
 				failed = 0;
 			last = mono_ms();
 			cost = last - t0;
-		} else if (G.tab_hdr != NULL) {
+		} else if (G.tab.h != NULL) {
 			tab_live(&flags, &until, &off, 1);
-			gtab_set_live(G.tab_hdr, flags, until, off);
-			/* someone removed or replaced the file: put ours back */
-			if (stat(G.tab_path, &st) == -1 ||
-			    st.st_dev != G.tab_dev || st.st_ino != G.tab_ino) {
+			gtab_set_live(G.tab.h, flags, until, off);
+			/* someone removed, replaced or truncated the file:
+			 * put a new one of ours in its place */
+			if (!tab_intact(&why)) {
+				if (strcmp(why, "truncated") == 0) {
+					/* readers see the size mismatch and
+					 * ask the socket; say so once */
+					if (warned != G.tab.ino)
+						log_warnx("gate table: %s was "
+						    "truncated by someone else; "
+						    "publishing a new one",
+						    G.tab_path);
+					warned = G.tab.ino;
+					gtab_set_live(G.tab.h, 0, 0, 0);
+				} else
+					log_debug("gate table: %s %s by someone "
+					    "else; publishing a new one",
+					    G.tab_path, why);
 				tab_changed(1);
 			}
 		}
+		rate_summary();
 		pthread_mutex_lock(&G.tab_mtx);
 	}
 	pthread_mutex_unlock(&G.tab_mtx);
@@ -609,10 +717,9 @@ static void
 tab_withdraw(void)
 {
 	pthread_rwlock_wrlock(&G.lock);	/* the sync thread may patch it */
-	if (G.tab_hdr != NULL) {
-		gtab_set_live(G.tab_hdr, 0, 0, 0);
-		gtab_unmap(G.tab_hdr);
-		G.tab_hdr = NULL;
+	if (G.tab.h != NULL) {
+		gtab_set_live(G.tab.h, 0, 0, 0);
+		tab_unpublish();
 	}
 	pthread_rwlock_unlock(&G.lock);
 	if (G.tab_path[0] != '\0')
@@ -620,40 +727,81 @@ tab_withdraw(void)
 }
 
 /*
- * A note from pam_kunci.so: a decision it made from the table.  Audit it
- * (via=table) and note the grant's use for kunciLastUsed.
+ * A note from pam_kunci.so: a decision it made from the table.  kuncid
+ * decides the same query again from its index at the note's time: if it
+ * agrees, the note is audited as the login (via=table, with the note's id,
+ * which the module's own syslog record also carries) and the grant's use
+ * is noted for kunciLastUsed; if not -- a note forged by root, a note
+ * older than NOTE_MAX_AGE, or a change that reached the index between the
+ * module's decision and this check -- it is audited as login.mismatch
+ * with both decisions, never as a login.allow of kuncid's.
  */
+#define NOTE_MAX_AGE	60	/* s; kuncid frozen longer: notes flagged */
+
 static void
 handle_note(const struct proto_note *n)
 {
-	struct kd_result r;
-	struct gindex_grant *g;
+	struct kd_source src;
+	struct kd_result r, mine;
+	struct kd_when t;
+	struct tm tm;
 	char *ludn = NULL;
-	time_t now = time(NULL);
+	const char *why = NULL, *user;
+	time_t now = time(NULL), at = (time_t)n->at;
 
 	memset(&r, 0, sizeof(r));
 	r.decision = n->decision;
 	r.reason = n->reason;
-	r.known = n->decision != PROTO_UNKNOWN;
 	snprintf(r.resource, sizeof(r.resource), "%s", n->resource);
 	snprintf(r.grant, sizeof(r.grant), "%s", n->grant);
-	if (n->decision == PROTO_ALLOW) {
+
+	ix_source(&src);
+	if (at > now + 1 || at < now - NOTE_MAX_AGE) {
+		why = "note time out of range";
+		at = now;
+	}
+	if (kd_begin(&src, &n->q, &mine) == 0) {
+		localtime_r(&at, &tm);
+		t.now = at;
+		t.wday = tm.tm_wday;
+		t.minute = tm.tm_hour * 60 + tm.tm_min;
 		pthread_rwlock_rdlock(&G.lock);
-		for (g = G.ix != NULL ? gindex_lookup(G.ix, n->q.user,
-		    n->resource) : NULL; g != NULL; g = g->key_next)
-			if (gindex_grant_is(g, n->q.user, n->resource) &&
-			    strcmp(g->id, n->grant) == 0 &&
-			    g->status == GINDEX_ACTIVE) {
-				ludn = lu_touch(g, now);
-				break;
-			}
+		if (G.ix == NULL) {
+			mine.decision = PROTO_UNAVAIL;
+			mine.reason = "no grant index";
+		} else
+			(void)kd_finish(&src, n->q.user, &t, &mine);
+		if (why == NULL && mine.decision == PROTO_ALLOW &&
+		    n->decision == PROTO_ALLOW &&
+		    strcmp(mine.grant, n->grant) == 0)
+			ludn = lu_touch(mine.allow_ref, now);
 		pthread_rwlock_unlock(&G.lock);
+	}
+	r.known = mine.known;
+	if (why == NULL && (mine.decision != n->decision ||
+	    strcmp(mine.resource, n->resource) != 0 ||
+	    (n->decision == PROTO_ALLOW && strcmp(mine.grant, n->grant) != 0)))
+		why = "kuncid decides otherwise";
+	if (why == NULL) {
 		if (ludn != NULL) {
 			lu_enqueue(ludn);
 			free(ludn);
 		}
+		(void)audit_login(&n->q, &r, "table", n->id);
+		return;
 	}
-	audit_login(&n->q, &r, "table");
+	free(ludn);
+	user = n->q.user;
+	if (!r.known && (G.ctx == NULL || !G.ctx->debug))
+		user = "(unknown)";
+	(void)log_audit("login.mismatch", "user", user, "service",
+	    n->q.service, "rhost", n->q.rhost, "tty", n->q.tty, "resource",
+	    n->resource, "grant", n->grant, "decision",
+	    kd_decision_name(n->decision), "reason", n->reason,
+	    "kuncid_decision", kd_decision_name(mine.decision),
+	    "kuncid_grant", mine.grant, "kuncid_reason", mine.reason != NULL ?
+	    mine.reason : "", "why", why, "via", "table", "note", n->id,
+	    (char *)NULL);
 }
 
 /*
@@ -678,52 +826,110 @@ static struct {
 	int		 wfd;		/* kuncid's own write end */
 } NQ = { .wfd = -1 };
 
+/* A malformed stretch of the FIFO: say so, at most once per RL_SECS. */
+static void
+note_bad(size_t bytes)
+{
+	unsigned long held;
+	char text[96];
+
+	if (bytes > 0 && log_rate(&note_rl, &held))
+		log_warnx("note fifo: malformed note; %zu bytes skipped%s",
+		    bytes, held > 0 ? held_text(held, text, sizeof(text)) : "");
+}
+
+/*
+ * Handle every whole note in NQ.buf.  empty: the FIFO was read until it
+ * had nothing more, so a frame still incomplete at the end can never be
+ * completed (the module's notes are single atomic writes): it is partial,
+ * written by root by hand, and skipped.  Anything that is no note is
+ * skipped up to the next GTAB_NOTE_MAGIC, so one bad write costs only
+ * itself, never the notes after it.
+ */
+static void
+parse_notes(struct pbuf *b, int empty)
+{
+	const size_t head = GTAB_NOTE_MAGIC_LEN + PROTO_HDR_LEN;
+	struct proto_note n;
+	unsigned char *m;
+	uint32_t type, len;
+	size_t off = 0, rest, keep, bad = 0;
+
+	while (off < NQ.len) {
+		m = memmem(NQ.buf + off, NQ.len - off, GTAB_NOTE_MAGIC,
+		    GTAB_NOTE_MAGIC_LEN);
+		if (m == NULL) {
+			/* a marker may be cut at the end: keep its start */
+			keep = empty ? 0 : NQ.len - off < GTAB_NOTE_MAGIC_LEN ?
+			    NQ.len - off : GTAB_NOTE_MAGIC_LEN - 1;
+			bad += NQ.len - off - keep;
+			off = NQ.len - keep;
+			break;
+		}
+		bad += (size_t)(m - (NQ.buf + off));
+		off = (size_t)(m - NQ.buf);
+		rest = NQ.len - off;
+		if (rest < head) {
+			if (!empty)
+				break;
+			bad += rest;
+			off = NQ.len;
+			break;
+		}
+		if (proto_hdr_parse(NQ.buf + off + GTAB_NOTE_MAGIC_LEN,
+		    PROTO_QUERY_MAX, &type, &len) != PROTO_OK ||
+		    type != PROTO_T_NOTE) {
+			bad++;
+			off++;		/* look for the next marker */
+			continue;
+		}
+		if (rest - head < len) {
+			if (!empty)
+				break;	/* the rest comes with the next read */
+			bad++;
+			off++;
+			continue;
+		}
+		if (pbuf_set(b, NQ.buf + off + head, len) != PROTO_OK ||
+		    proto_note_decode(b, &n) != PROTO_OK ||
+		    !kd_valid_name(n.q.user)) {
+			bad++;
+			off++;
+			continue;
+		}
+		note_bad(bad);
+		bad = 0;
+		handle_note(&n);
+		off += head + len;
+	}
+	note_bad(bad);
+	memmove(NQ.buf, NQ.buf + off, NQ.len - off);
+	NQ.len -= off;
+}
+
 /* Read what the FIFO holds and handle every whole note; 1 if any. */
 static int
 drain_notes(void)
 {
-	struct proto_note n;
 	struct pbuf b;
-	uint32_t type, len;
-	size_t off;
 	ssize_t got;
-	int any = 0;
+	int any = 0, empty;
 
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	for (;;) {
 		got = read(G.nfd, NQ.buf + NQ.len, sizeof(NQ.buf) - NQ.len);
 		if (got == -1 && errno == EINTR)
 			continue;
-		if (got <= 0)
-			break;
-		NQ.len += (size_t)got;
-		any = 1;
-		for (off = 0; NQ.len - off >= PROTO_HDR_LEN; off += PROTO_HDR_LEN +
-		    len) {
-			if (proto_hdr_parse(NQ.buf + off, PROTO_QUERY_MAX, &type,
-			    &len) != PROTO_OK || type != PROTO_T_NOTE) {
-				/* only root or kuncid can write here; still,
-				 * a stream out of step cannot be trusted */
-				log_warnx("note fifo: malformed note; %zu bytes "
-				    "discarded", NQ.len - off);
-				off = NQ.len;
-				len = 0;
-				break;
-			}
-			if (NQ.len - off - PROTO_HDR_LEN < len)
-				break;		/* the rest comes next read */
-			if (pbuf_set(&b, NQ.buf + off + PROTO_HDR_LEN, len) !=
-			    PROTO_OK || proto_note_decode(&b, &n) != PROTO_OK ||
-			    !kd_valid_name(n.q.user)) {
-				log_warnx("note fifo: malformed note");
-				continue;
-			}
-			handle_note(&n);
+		/* empty: nothing more to read (EAGAIN); a full buffer reads 0
+		 * bytes but is not empty, and parsing it always makes room */
+		empty = got <= 0 && NQ.len < sizeof(NQ.buf);
+		if (got > 0) {
+			NQ.len += (size_t)got;
+			any = 1;
 		}
-		if (off > NQ.len)
-			off = NQ.len;
-		memmove(NQ.buf, NQ.buf + off, NQ.len - off);
-		NQ.len -= off;
+		parse_notes(&b, empty);
+		if (empty)
+			break;
 	}
 	pbuf_free(&b);
 	return any;
@@ -1108,12 +1314,12 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 			if (o.status != n.status || o.nb != n.nb ||
 			    o.na != n.na) {
 				changed = 1;
-				if (gtab_patch_grant(G.tab_hdr, n.sub, n.res,
+				if (gtab_patch_grant(&G.tab, n.sub, n.res,
 				    n.id, n.status, n.nb, n.na) == -1)
 					rebuild = 1;
 			}
 		} else {
-			(void)gtab_patch_grant(G.tab_hdr, o.sub, o.res, o.id,
+			(void)gtab_patch_grant(&G.tab, o.sub, o.res, o.id,
 			    KD_OTHER, o.nb, o.na);
 			rebuild = 1;
 		}
@@ -1123,7 +1329,7 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 		rebuild = 1;
 	if (o.uid != NULL) {
 		if (n.uid == NULL || strcmp(o.uid, n.uid) != 0) {
-			(void)gtab_patch_person_gone(G.tab_hdr, o.uid);
+			(void)gtab_patch_person_gone(&G.tab, o.uid);
 			rebuild = 1;
 		}
 	} else if (n.uid != NULL)
@@ -1588,6 +1794,9 @@ gate_start(struct kunci_ctx *ctx)
 	if (tab_paths() == -1 || (G.nfd = note_listen(G.note_path)) == -1)
 		return -1;
 	(void)unlink(G.tab_path);	/* a previous run's, now stale */
+	/* a store into a table someone truncated must not kill kuncid */
+	if (mapguard_init() == -1)
+		log_warn("gate table: SIGBUS handler");
 	if (pthread_create(&G.note_thr, NULL, note_main, NULL) != 0) {
 		log_warnx("cannot start the note thread");
 		return -1;

@@ -4,6 +4,7 @@
  * use, and every chain walk is bounded by the table's size, so a damaged
  * file gives "cannot decide" (-1), never a crash or an allow.
  */
+#include <sched.h>
 #include <string.h>
 
 #include "gtab.h"
@@ -202,6 +203,41 @@ tab_has_person(void *arg, const char *uid)
 	return 0;
 }
 
+/*
+ * The patchable fields of e, read consistently under its sequence
+ * counter (the seqlock reader of gtab_patch_grant()).  0, or -1 when the
+ * record stayed mid-patch for GTAB_SEQ_TRIES reads: the table is then
+ * unusable for this decision, never read half done.
+ */
+static int
+read_grant(const struct gtab_grant *e, struct kd_grant *k)
+{
+	uint32_t s1, s2;
+	int64_t nb, na;
+	uint8_t st;
+	int tries;
+
+	for (tries = 0; tries < GTAB_SEQ_TRIES; tries++) {
+		if (tries >= 8)
+			(void)sched_yield();	/* the writer may be off-CPU */
+		s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+		if (s1 & 1)
+			continue;
+		st = __atomic_load_n(&e->status, __ATOMIC_RELAXED);
+		nb = __atomic_load_n(&e->not_before, __ATOMIC_RELAXED);
+		na = __atomic_load_n(&e->not_after, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+		if (s1 != s2)
+			continue;
+		k->status = st;
+		k->not_before = nb;
+		k->not_after = na;
+		return 0;
+	}
+	return -1;
+}
+
 static int
 tab_grants(void *arg, const char *user, const char *res,
     int (*fn)(void *, const struct kd_grant *), void *fnarg)
@@ -227,10 +263,9 @@ tab_grants(void *arg, const char *user, const char *res,
 			return -1;
 		if (strcmp(sub, user) != 0 || strcmp(r, res) != 0)
 			continue;
-		k.status = e->status;
+		if (read_grant(e, &k) == -1)
+			return -1;
 		k.badwin = e->badwin;
-		k.not_before = e->not_before;
-		k.not_after = e->not_after;
 		k.win = e->nwin > 0 ? &w[e->win] : NULL;
 		k.nwin = e->nwin;
 		k.id = id;

@@ -11,9 +11,15 @@
  * writes a whole new table into a temporary file and renames it over the
  * old one when the index gains entries; readers that mapped the old file
  * keep a consistent old view.  Written in place: the live part of the
- * header, under a sequence counter (seqlock), and the status and validity
- * fields of grant records and the hash of a person record that went away
- * (gtab_patch_*() in gtab_build.h), each an aligned atomic store.
+ * header, under a sequence counter (seqlock); the status and validity
+ * fields of a grant record, under the record's own sequence counter (a
+ * reader that sees it odd, or changed across its reads, reads again, at
+ * most GTAB_SEQ_TRIES times, then gives up on the table: a half-patched
+ * record -- a new not_before with the old not_after -- can never allow);
+ * and the hash of a person record that went away (gtab_patch_*() in
+ * gtab_build.h), each an aligned atomic store with C11 release/acquire
+ * ordering.  kuncid never shrinks or truncates a file it published: a new
+ * table is a new file, renamed over the old one.
  *
  * Layout, host byte order (the file never leaves the machine), every
  * section 8-byte aligned and bounds-checked by gtab_check():
@@ -51,8 +57,16 @@
 
 #define GTAB_NAME	"gate.table"
 #define GTAB_NOTE_NAME	"gate.note"	/* kuncid's audit-note FIFO */
+/*
+ * Each note in the FIFO starts with these 4 bytes, then one proto.h frame
+ * (PROTO_T_NOTE).  A pipe keeps no boundaries; the marker lets kuncid find
+ * the next note after a malformed or partial one (only root can write
+ * such a thing; module notes are single atomic writes).
+ */
+#define GTAB_NOTE_MAGIC		"\x7fKNT"
+#define GTAB_NOTE_MAGIC_LEN	4
 #define GTAB_MAGIC	"kunciGT1"
-#define GTAB_VERSION	1
+#define GTAB_VERSION	2		/* 2: per-grant sequence counter */
 #define GTAB_LIVE	5		/* seconds live_until runs ahead */
 #define GTAB_MAX_SIZE	((uint64_t)1 << 31)
 
@@ -98,9 +112,17 @@ struct gtab_grant {
 	uint16_t	nwin;
 	uint8_t		status;		/* enum kd_status */
 	uint8_t		badwin;
-	uint32_t	pad;
+	uint32_t	seq;		/* odd while kuncid patches the record */
 	int64_t		not_before, not_after;
 };
+
+/*
+ * How often a reader re-reads a grant record it found mid-patch before it
+ * gives up on the table (and the module asks the query socket instead).
+ * A patch is three stores; only a writer descheduled in the middle of one
+ * makes a reader give up.
+ */
+#define GTAB_SEQ_TRIES	64
 
 /* A mapped table (a reader's view). */
 struct gtab {

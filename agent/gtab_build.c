@@ -322,21 +322,25 @@ gtab_set_live(struct gtab_hdr *h, uint32_t flags, int64_t live_until,
 	__atomic_store_n(&h->seq, s + 2, __ATOMIC_RELEASE);
 }
 
-struct gtab_hdr *
-gtab_publish(const char *path, const unsigned char *buf, size_t len)
+int
+gtab_publish(const char *path, const unsigned char *buf, size_t len,
+    struct gtab_pub *p)
 {
 	char tmp[4096];
 	struct gtab_hdr *h = NULL;
+	struct stat st;
 	size_t done = 0;
 	ssize_t n;
 	int fd, saved;
 
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
 	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
-		return NULL;
+		return -1;
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
-		return NULL;
+		return -1;
 	if (fchmod(fd, 0600) == -1)
 		goto fail;
 	while (done < len) {
@@ -347,6 +351,9 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len)
 			goto fail;
 		done += (size_t)n;
 	}
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	memcpy(&p->geo, buf, sizeof(p->geo));
 	h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (h == MAP_FAILED) {
 		h = NULL;
@@ -354,8 +361,12 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len)
 	}
 	if (rename(tmp, path) == -1)
 		goto fail;
-	close(fd);
-	return h;
+	p->h = h;
+	p->len = len;
+	p->fd = fd;
+	p->dev = st.st_dev;
+	p->ino = st.st_ino;
+	return 0;
 fail:
 	saved = errno;
 	if (h != NULL)
@@ -363,75 +374,118 @@ fail:
 	unlink(tmp);
 	close(fd);
 	errno = saved;
-	return NULL;
+	return -1;
 }
 
 void
-gtab_unmap(struct gtab_hdr *h)
+gtab_unpublish(struct gtab_pub *p)
 {
-	if (h != NULL)
-		munmap(h, (size_t)h->size);
+	if (p->h != NULL)
+		munmap(p->h, p->len);
+	if (p->fd != -1)
+		close(p->fd);
+	p->h = NULL;
+	p->len = 0;
+	p->fd = -1;
+}
+
+/*
+ * The string at off in p's string area, or NULL outside it.  What the
+ * mapping holds is bounded by the header kuncid built (p->geo), not by the
+ * file's own: a file truncated by someone else reads as zeros here
+ * (mapguard.h), and one scribbled on must not send kuncid outside it.
+ */
+static const char *
+pub_str(const struct gtab_pub *p, uint32_t off)
+{
+	const char *s = (const char *)p->h + p->geo.str_off;
+
+	if (off >= p->geo.strsz || memchr(s + off, '\0', p->geo.strsz - off)
+	    == NULL)
+		return NULL;
+	return s + off;
+}
+
+static int
+pub_eq(const struct gtab_pub *p, uint32_t off, const char *want)
+{
+	const char *s = pub_str(p, off);
+
+	return s != NULL && strcmp(s, want) == 0;
 }
 
 /* The writable record of (subject, res, id) in a published table. */
 static struct gtab_grant *
-find_grant(struct gtab_hdr *h, const char *sub, const char *res,
+find_grant(struct gtab_pub *p, const char *sub, const char *res,
     const char *id)
 {
-	unsigned char *base = (unsigned char *)h;
-	const char *str = (const char *)base + h->str_off;
-	struct gtab_grant *g = (struct gtab_grant *)(void *)(base + h->g_off);
+	const struct gtab_hdr *geo = &p->geo;
+	unsigned char *base = (unsigned char *)p->h;
+	struct gtab_grant *g = (struct gtab_grant *)(void *)(base + geo->g_off);
 	uint32_t hash = gtab_hash(sub, res), i, steps;
 
-	i = ((uint32_t *)(void *)(base + h->gb_off))[hash & (h->ngb - 1)];
-	for (steps = 0; i != 0 && i <= h->ng && steps < h->ng;
+	i = ((uint32_t *)(void *)(base + geo->gb_off))[hash & (geo->ngb - 1)];
+	for (steps = 0; i != 0 && i <= geo->ng && steps < geo->ng;
 	    i = g[i - 1].next, steps++)
 		if (g[i - 1].hash == hash &&
-		    strcmp(str + g[i - 1].subject, sub) == 0 &&
-		    strcmp(str + g[i - 1].resource, res) == 0 &&
-		    strcmp(str + g[i - 1].id, id) == 0)
+		    pub_eq(p, g[i - 1].subject, sub) &&
+		    pub_eq(p, g[i - 1].resource, res) &&
+		    pub_eq(p, g[i - 1].id, id))
 			return &g[i - 1];
 	return NULL;
 }
 
 int
-gtab_patch_grant(struct gtab_hdr *h, const char *sub, const char *res,
+gtab_patch_grant(struct gtab_pub *p, const char *sub, const char *res,
     const char *id, int status, int64_t not_before, int64_t not_after)
 {
 	struct gtab_grant *g;
+	uint32_t s;
 
-	if (h == NULL || (g = find_grant(h, sub, res, id)) == NULL)
+	if (p->h == NULL || (g = find_grant(p, sub, res, id)) == NULL)
 		return -1;
-	/* narrowing first, widening last: a reader in between sees the
-	 * stricter of the two states in each field */
+	/*
+	 * A seqlock writer (there is one: callers hold the index's write
+	 * lock): the counter goes odd, the fields change, the counter goes
+	 * even again.  The release fence keeps the odd count ahead of the
+	 * field stores, the final release store keeps them ahead of the even
+	 * count, so a reader (read_grant() in gtab.c) that saw the same even
+	 * count before and after its reads saw no store of this patch.
+	 * Without it a reader could pair a new not_before with the old
+	 * not_after, and a grant flipped from "not yet valid" to "expired"
+	 * would allow in between.  Narrowing first and widening last still
+	 * holds for readers of an older table version that ignore seq.
+	 */
+	s = __atomic_load_n(&g->seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&g->seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (status != KD_ACTIVE)
 		__atomic_store_n(&g->status, (uint8_t)status,
-		    __ATOMIC_RELEASE);
-	__atomic_store_n(&g->not_before, not_before, __ATOMIC_RELEASE);
-	__atomic_store_n(&g->not_after, not_after, __ATOMIC_RELEASE);
+		    __ATOMIC_RELAXED);
+	__atomic_store_n(&g->not_before, not_before, __ATOMIC_RELAXED);
+	__atomic_store_n(&g->not_after, not_after, __ATOMIC_RELAXED);
 	if (status == KD_ACTIVE)
 		__atomic_store_n(&g->status, (uint8_t)status,
-		    __ATOMIC_RELEASE);
+		    __ATOMIC_RELAXED);
+	__atomic_store_n(&g->seq, s + 2, __ATOMIC_RELEASE);
 	return 0;
 }
 
 int
-gtab_patch_person_gone(struct gtab_hdr *h, const char *uid)
+gtab_patch_person_gone(struct gtab_pub *pub, const char *uid)
 {
-	unsigned char *base = (unsigned char *)h;
-	const char *str;
+	const struct gtab_hdr *geo = &pub->geo;
+	unsigned char *base = (unsigned char *)pub->h;
 	struct gtab_person *p;
 	uint32_t hash = gtab_hash(uid, NULL), i, steps;
 
-	if (h == NULL)
+	if (base == NULL)
 		return -1;
-	str = (const char *)base + h->str_off;
-	p = (struct gtab_person *)(void *)(base + h->p_off);
-	i = ((uint32_t *)(void *)(base + h->pb_off))[hash & (h->npb - 1)];
-	for (steps = 0; i != 0 && i <= h->np && steps < h->np;
+	p = (struct gtab_person *)(void *)(base + geo->p_off);
+	i = ((uint32_t *)(void *)(base + geo->pb_off))[hash & (geo->npb - 1)];
+	for (steps = 0; i != 0 && i <= geo->np && steps < geo->np;
 	    i = p[i - 1].next, steps++)
-		if (p[i - 1].hash == hash && strcmp(str + p[i - 1].uid, uid)
-		    == 0) {
+		if (p[i - 1].hash == hash && pub_eq(pub, p[i - 1].uid, uid)) {
 			/* a hash no lookup of this uid can match */
 			__atomic_store_n(&p[i - 1].hash, hash ^ 1u,
 			    __ATOMIC_RELEASE);

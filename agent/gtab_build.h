@@ -5,6 +5,8 @@
 #ifndef KUNCI_GTAB_BUILD_H
 #define KUNCI_GTAB_BUILD_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,27 +31,41 @@ struct gtab_policy {
 int	gtab_build(const struct gindex *ix, const struct gtab_policy *,
 	    unsigned char **buf, size_t *len);
 
+/* A table kuncid published. */
+struct gtab_pub {
+	struct gtab_hdr	*h;	/* the file mapped whole, shared, writable */
+	size_t		 len;	/* the mapping's length (never h->size) */
+	int		 fd;	/* the file, open: its size and links */
+	dev_t		 dev;	/* what the path named when published */
+	ino_t		 ino;
+	struct gtab_hdr	 geo;	/* the header as built: the patches find
+				 * sections from this copy, never from the
+				 * file, which someone may have damaged */
+};
+
 /*
  * Write buf as path: a temporary file in the same directory, mode 0600,
- * renamed over path.  Returns the new file mapped whole, shared and
- * writable (for gtab_set_live() and the patches; unmap with
- * gtab_unmap()), or NULL with errno set (nothing replaced).
+ * renamed over path.  0 with *p filled (the new file mapped whole, for
+ * gtab_set_live() and the patches), or -1 with errno set (nothing
+ * replaced).  A published file is never written to except in place
+ * through p->h, and never shrunk: a new table is a new file.
  */
-struct gtab_hdr *gtab_publish(const char *path, const unsigned char *buf,
-	    size_t len);
-void	gtab_unmap(struct gtab_hdr *);
+int	gtab_publish(const char *path, const unsigned char *buf, size_t len,
+	    struct gtab_pub *p);
+/* Unmap and close p (p->h NULL: nothing). */
+void	gtab_unpublish(struct gtab_pub *p);
 
 /*
  * Patch a published table in place, so a change reaches logins before the
  * next rebuild: the grant (subject, res, id) gets a new status and
  * validity; a person disappears.  -1 if the record is not in the table
- * (then only the rebuild brings the change).  Each field is stored
- * atomically, a narrowing status before the times and a widening one
- * after them.
+ * (then only the rebuild brings the change).  A grant's fields change
+ * under the record's sequence counter (gtab.h), so no reader decides on a
+ * half-patched record.  One writer at a time (the caller's lock).
  */
-int	gtab_patch_grant(struct gtab_hdr *, const char *sub, const char *res,
+int	gtab_patch_grant(struct gtab_pub *, const char *sub, const char *res,
 	    const char *id, int status, int64_t not_before, int64_t not_after);
-int	gtab_patch_person_gone(struct gtab_hdr *, const char *uid);
+int	gtab_patch_person_gone(struct gtab_pub *, const char *uid);
 
 /* Update the live fields under the sequence counter. */
 void	gtab_set_live(struct gtab_hdr *, uint32_t flags, int64_t live_until,

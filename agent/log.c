@@ -3,6 +3,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -25,20 +26,27 @@ static const char	*log_ident = "kunci";
 static int		 log_fg = 1;
 static int		 log_dbg;
 static int		 log_fd = -1;
+static int		 audit_fd = -1;	/* the audit writer's own socket */
+static int		 err_is_file;	/* stderr cannot block for long */
 static char		 log_path[sizeof(((struct sockaddr_un *)0)->sun_path)] =
 			    "/dev/log";
 
 void
 log_init(const char *ident, int foreground, int verbose, const char *sockpath)
 {
+	struct stat st;
+
 	log_ident = ident;
 	log_fg = foreground;
 	log_dbg = verbose;
 	if (sockpath != NULL)
 		snprintf(log_path, sizeof(log_path), "%s", sockpath);
 	/* A private socket is used in the foreground too (tests read it). */
-	if (!foreground || sockpath != NULL)
+	if (!foreground || sockpath != NULL) {
 		log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		audit_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	}
+	err_is_file = fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 void
@@ -47,9 +55,13 @@ log_verbose(int v)
 	log_dbg = v;
 }
 
-/* Send one record to the syslog socket; reconnect once if it went away. */
-static void
-sys_send(int pri, const char *msg)
+/*
+ * Send one record to the syslog socket fd.  Without wait, a receiver with
+ * no room gets one more try after a millisecond, then the record is not
+ * sent (-1).  With wait, it blocks until the receiver takes it.
+ */
+static int
+sys_send(int fd, int pri, const char *msg, int wait)
 {
 	struct sockaddr_un sun;
 	char line[LOG_LINE_MAX + 64], ts[32];
@@ -57,28 +69,31 @@ sys_send(int pri, const char *msg)
 	time_t now;
 	int n, try;
 
-	if (log_fd == -1)
-		return;
+	if (fd == -1)
+		return 0;
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%b %e %H:%M:%S", &tm);
 	n = snprintf(line, sizeof(line), "<%d>%s %s[%ld]: %s", pri, ts,
 	    log_ident, (long)getpid(), msg);
 	if (n < 0)
-		return;
+		return -1;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	memcpy(sun.sun_path, log_path, sizeof(sun.sun_path) - 1);
-	for (try = 0; try < 2; try++) {
-		if (sendto(log_fd, line, (size_t)n, MSG_NOSIGNAL,
-		    (struct sockaddr *)&sun, sizeof(sun)) >= 0)
-			return;
-		if (errno != ENOBUFS && errno != EAGAIN)
-			return;
-		usleep(1000);
+	for (try = 0; try < 2 || wait; try++) {
+		if (sendto(fd, line, (size_t)n, MSG_NOSIGNAL |
+		    (wait ? 0 : MSG_DONTWAIT), (struct sockaddr *)&sun,
+		    sizeof(sun)) >= 0)
+			return 0;
+		if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (try < 1 || wait)
+			usleep(1000);
 	}
+	return -1;
 }
 
 static void
@@ -96,7 +111,7 @@ vlog(int pri, const char *fmt, va_list ap, int with_errno)
 	pthread_mutex_lock(&log_mtx);
 	if (log_fg)
 		fprintf(stderr, "%s: %s\n", log_ident, msg);
-	sys_send(pri, msg);
+	(void)sys_send(log_fd, pri, msg, 0);
 	pthread_mutex_unlock(&log_mtx);
 	errno = saved;
 }
@@ -207,11 +222,159 @@ toolong:
 	return -1;
 }
 
-void
+/* ------------------------------------------------------------ audit queue */
+
+/*
+ * Records waiting for the writer thread, oldest at head.  need says what
+ * is left to do for each: AQ_ERR (the stderr copy) and AQ_SYS (the syslog
+ * datagram).  busy: someone (a caller sending directly, or the writer) is
+ * sending a record, so records leave in order.  The mutex guards only
+ * these fields, never any I/O.
+ */
+#define AQ_ERR	1
+#define AQ_SYS	2
+static struct {
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 cv;		/* work for the writer */
+	pthread_cond_t	 idle;		/* the queue drained */
+	char		*rec[LOG_AUDIT_QMAX];
+	unsigned char	 need[LOG_AUDIT_QMAX];
+	size_t		 head, n;
+	int		 busy;
+	pid_t		 pid;		/* the process whose writer runs */
+} AQ = {
+	.mtx = PTHREAD_MUTEX_INITIALIZER,
+	.cv = PTHREAD_COND_INITIALIZER,
+	.idle = PTHREAD_COND_INITIALIZER,
+};
+static unsigned long	aq_lost;
+
+/*
+ * Do what need says for rec; wait: block until done.  The bits left.
+ * Without wait the syslog copy goes first and nothing else is done if it
+ * cannot, so a record that is then lost (the queue full) was written
+ * nowhere: the stderr copy never shows a login that was refused for want
+ * of its record.
+ */
+static int
+aq_send(const char *rec, int need, int wait)
+{
+	if (need & AQ_SYS) {
+		if (sys_send(audit_fd, LOG_AUTHPRIV | LOG_NOTICE, rec, wait) ==
+		    0)
+			need &= ~AQ_SYS;
+		else if (!wait)
+			return need;
+		else {
+			/* no receiver at all: the record is gone */
+			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
+			need &= ~AQ_SYS;
+		}
+	}
+	if ((need & AQ_ERR) && (wait || err_is_file)) {
+		fprintf(stderr, "%s: %s\n", log_ident, rec);
+		need &= ~AQ_ERR;
+	}
+	return need;
+}
+
+static void *
+aq_main(void *arg)
+{
+	char *rec;
+	int need;
+
+	(void)arg;
+	pthread_mutex_lock(&AQ.mtx);
+	for (;;) {
+		while (AQ.n == 0 || AQ.busy)
+			pthread_cond_wait(&AQ.cv, &AQ.mtx);
+		rec = AQ.rec[AQ.head];
+		need = AQ.need[AQ.head];
+		AQ.head = (AQ.head + 1) % LOG_AUDIT_QMAX;
+		AQ.n--;
+		AQ.busy = 1;
+		pthread_mutex_unlock(&AQ.mtx);
+		(void)aq_send(rec, need, 1);
+		free(rec);
+		pthread_mutex_lock(&AQ.mtx);
+		AQ.busy = 0;
+		if (AQ.n == 0)
+			pthread_cond_broadcast(&AQ.idle);
+	}
+	return NULL;
+}
+
+/* At exit(): give what is queued up to 2 s to leave. */
+static void
+aq_flush(void)
+{
+	struct timespec dl;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 2;
+	pthread_mutex_lock(&AQ.mtx);
+	while ((AQ.n > 0 || AQ.busy) && AQ.pid == getpid())
+		if (pthread_cond_timedwait(&AQ.idle, &AQ.mtx, &dl) != 0)
+			break;
+	pthread_mutex_unlock(&AQ.mtx);
+}
+
+/* The writer thread of this process, started on first use; 0 or -1. */
+static int
+aq_writer(void)
+{
+	static int registered;
+	pthread_attr_t at;
+	pthread_t t;
+	int r;
+
+	if (AQ.pid == getpid())
+		return 0;
+	/* a forked child (daemon()) has no writer: start its own */
+	if (pthread_attr_init(&at) != 0)
+		return -1;
+	(void)pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&t, &at, aq_main, NULL);
+	pthread_attr_destroy(&at);
+	if (r != 0)
+		return -1;
+	AQ.pid = getpid();
+	AQ.busy = 0;
+	if (!registered && atexit(aq_flush) == 0)
+		registered = 1;
+	return 0;
+}
+
+/* Queue rec (taken over) with what is left to do; 0, or -1 if lost. */
+static int
+aq_push(char *rec, int need, int first)
+{
+	size_t i;
+
+	if (AQ.n == LOG_AUDIT_QMAX || aq_writer() == -1) {
+		__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
+		free(rec);
+		return -1;
+	}
+	if (first) {		/* it was being sent: it leaves before the rest */
+		AQ.head = (AQ.head + LOG_AUDIT_QMAX - 1) % LOG_AUDIT_QMAX;
+		i = AQ.head;
+	} else
+		i = (AQ.head + AQ.n) % LOG_AUDIT_QMAX;
+	AQ.rec[i] = rec;
+	AQ.need[i] = (unsigned char)need;
+	AQ.n++;
+	pthread_cond_signal(&AQ.cv);
+	return 0;
+}
+
+int
 log_vaudit(const char *event, va_list ap)
 {
-	char rec[LOG_AUDIT_MAX];
+	char rec[LOG_AUDIT_MAX], *copy;
 	const char *k, *v;
+	int need = (log_fg ? AQ_ERR : 0) | (audit_fd != -1 ? AQ_SYS : 0), r;
 
 	rec[0] = '\0';
 	log_kv_append(rec, sizeof(rec), "event", event);
@@ -222,19 +385,100 @@ log_vaudit(const char *event, va_list ap)
 			break;
 		}
 	}
-	pthread_mutex_lock(&log_mtx);
-	if (log_fg)
-		fprintf(stderr, "%s: %s\n", log_ident, rec);
-	sys_send(LOG_AUTHPRIV | LOG_NOTICE, rec);
-	pthread_mutex_unlock(&log_mtx);
+	if (need == 0)
+		return 0;
+	pthread_mutex_lock(&AQ.mtx);
+	if (AQ.n == 0 && !AQ.busy) {
+		/* nothing ahead of it: send now, as far as that cannot block */
+		AQ.busy = 1;
+		pthread_mutex_unlock(&AQ.mtx);
+		need = aq_send(rec, need, 0);
+		pthread_mutex_lock(&AQ.mtx);
+		AQ.busy = 0;
+		if (need == 0) {
+			if (AQ.n > 0)
+				pthread_cond_signal(&AQ.cv);
+			pthread_mutex_unlock(&AQ.mtx);
+			return 0;
+		}
+		copy = strdup(rec);
+		r = copy != NULL ? aq_push(copy, need, 1) : -1;
+		if (copy == NULL)
+			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
+	} else {
+		copy = strdup(rec);
+		r = copy != NULL ? aq_push(copy, need, 0) : -1;
+		if (copy == NULL)
+			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
+	}
+	if (AQ.n > 0)
+		pthread_cond_signal(&AQ.cv);
+	pthread_mutex_unlock(&AQ.mtx);
+	return r;
 }
 
-void
+int
 log_audit(const char *event, ...)
 {
 	va_list ap;
+	int r;
 
 	va_start(ap, event);
-	log_vaudit(event, ap);
+	r = log_vaudit(event, ap);
 	va_end(ap);
+	return r;
+}
+
+void
+log_audit_stats(unsigned long *queued, unsigned long *lost)
+{
+	pthread_mutex_lock(&AQ.mtx);
+	*queued = AQ.n;
+	pthread_mutex_unlock(&AQ.mtx);
+	*lost = __atomic_load_n(&aq_lost, __ATOMIC_RELAXED);
+}
+
+/* ---------------------------------------------------------- rate limits */
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+log_rate(struct log_rate *r, unsigned long *held_before)
+{
+	int64_t now = mono_ms();
+	int ok = 0;
+
+	pthread_mutex_lock(&r->mtx);
+	*held_before = 0;
+	if (r->until == 0 || now >= r->until) {
+		*held_before = r->held;
+		r->held = 0;
+		r->until = now + (int64_t)r->interval * 1000;
+		ok = 1;
+	} else
+		r->held++;
+	pthread_mutex_unlock(&r->mtx);
+	return ok;
+}
+
+unsigned long
+log_rate_flush(struct log_rate *r)
+{
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&r->mtx);
+	if (r->held > 0 && mono_ms() >= r->until) {
+		n = r->held;
+		r->held = 0;
+		r->until = 0;	/* the next one is logged at once */
+	}
+	pthread_mutex_unlock(&r->mtx);
+	return n;
 }

@@ -14,13 +14,17 @@
  * A value made only of [A-Za-z0-9._:@/+-] is written bare; any other value
  * is double-quoted with \\, \", \n, \r, \t escaped and every other byte
  * below 0x20 or 0x7f written as \xNN, so no value can split a record or
- * forge a key.  All functions are thread-safe.
+ * forge a key.  All functions are thread-safe.  Ordinary messages never
+ * wait more than about a millisecond for a stalled syslog receiver: they
+ * are dropped instead (audit records are queued, below).
  */
 #ifndef KUNCI_LOG_H
 #define KUNCI_LOG_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * ident: program name; foreground: also/only stderr; verbose: log_debug on;
@@ -43,10 +47,40 @@ void	fatalx(const char *, ...)
  * One audit record: event, then key/value string pairs ending with NULL.
  * A NULL value is written as empty.  Records longer than LOG_AUDIT_MAX
  * are truncated at a pair boundary and end with "truncated=1".
+ *
+ * Audit records never wait for the log receiver and never take the lock
+ * ordinary logging takes: a record is sent at once if that cannot block
+ * (the queue is empty and the syslog socket has room), and otherwise
+ * queued (at most LOG_AUDIT_QMAX records) for a writer thread of its own.
+ * 0 when the record was sent or queued; -1 when it was lost (the queue
+ * full: the receiver stalled), which is counted (log_audit_stats()).  A
+ * caller whose action must not happen unrecorded (a login) refuses it on
+ * -1.  What is queued at exit() is sent for up to 2 s.
  */
 #define LOG_AUDIT_MAX	4096
-void	log_audit(const char *event, ...) __attribute__((sentinel));
-void	log_vaudit(const char *event, va_list);
+#define LOG_AUDIT_QMAX	4096
+int	log_audit(const char *event, ...) __attribute__((sentinel));
+int	log_vaudit(const char *event, va_list);
+/* Records waiting in the queue now, and lost since start. */
+void	log_audit_stats(unsigned long *queued, unsigned long *lost);
+
+/*
+ * Rate limiting for a warning that a caller can provoke at will (a
+ * refused connection): the first in each interval is logged, the rest
+ * counted.  log_rate() says whether to log this one and how many were
+ * held back before it; log_rate_flush() returns (and clears) the count
+ * held back in an interval that has ended, for a summary line.  Each
+ * limiter has its own small lock, never the logging lock.
+ */
+struct log_rate {
+	pthread_mutex_t	mtx;
+	int		interval;	/* seconds */
+	int64_t		until;		/* CLOCK_MONOTONIC ms; 0: never */
+	unsigned long	held;
+};
+#define LOG_RATE_INIT(secs)	{ PTHREAD_MUTEX_INITIALIZER, (secs), 0, 0 }
+int	log_rate(struct log_rate *, unsigned long *held_before);
+unsigned long log_rate_flush(struct log_rate *);
 
 /*
  * Append key=value (escaped as above) to dst, which holds a NUL-terminated

@@ -464,7 +464,22 @@ proto_note_encode(struct pbuf *b, const struct proto_note *n)
 	proto_put_u32(b, n->decision);
 	proto_put_str(b, n->resource);
 	proto_put_str(b, n->grant);
-	return proto_put_str(b, n->reason);
+	proto_put_str(b, n->reason);
+	proto_put_str(b, n->id);
+	return proto_put_u32(b, n->at);
+}
+
+/* PROTO_NOTE_ID_LEN lowercase hex digits. */
+static int
+note_id_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i] != '\0'; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') ||
+		    (id[i] >= 'a' && id[i] <= 'f')))
+			return 0;
+	return i == PROTO_NOTE_ID_LEN;
 }
 
 int
@@ -476,8 +491,11 @@ proto_note_decode(struct pbuf *b, struct proto_note *n)
 	proto_get_strbuf(b, n->resource, sizeof(n->resource));
 	proto_get_strbuf(b, n->grant, sizeof(n->grant));
 	proto_get_strbuf(b, n->reason, sizeof(n->reason));
+	proto_get_strbuf(b, n->id, sizeof(n->id));
+	proto_get_u32(b, &n->at);
 	if (proto_get_end(b) != PROTO_OK ||
-	    n->decision < PROTO_ALLOW || n->decision > PROTO_UNAVAIL) {
+	    n->decision < PROTO_ALLOW || n->decision > PROTO_UNAVAIL ||
+	    !note_id_ok(n->id)) {
 		memset(n, 0, sizeof(*n));
 		return PROTO_EPROTO;
 	}

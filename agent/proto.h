@@ -29,12 +29,14 @@
  *	u32 decision (enum proto_decision), string resource, string grant,
  *	string message (shown to the user on a denial; PROTO_MSG_MAX)
  *
- * PROTO_T_NOTE (module -> kuncid, the note FIFO GTAB_NOTE_NAME: one write
- * of one whole frame, at most PIPE_BUF bytes so it is atomic; no reply): a
- * decision the module made itself from the gate table (gtab.h), for
- * kuncid to audit and to note the grant's use.
+ * PROTO_T_NOTE (module -> kuncid, the note FIFO, one write() of at most
+ * PIPE_BUF bytes holding GTAB_NOTE_MAGIC and one whole frame; no reply): a
+ * decision the module made itself from the gate table (gtab.h), for kuncid
+ * to check against its index, audit, and note the grant's use.
  *	the six query strings, u32 decision, string resource, string grant,
- *	string reason (PROTO_FIELD_MAX each but user)
+ *	string reason (PROTO_FIELD_MAX each but user), string id (the note's
+ *	nonce, PROTO_NOTE_ID_LEN lowercase hex digits, also in the module's
+ *	own syslog record), u32 at (the Unix time the module decided at)
  *
  * PROTO_T_ADMIN (kuncictl -> kuncid, admin socket):
  *	u32 argc (1..PROTO_ARGC_MAX), argc strings: the command line words
@@ -63,6 +65,7 @@
 #define PROTO_MSG_MAX	512
 #define PROTO_ARGC_MAX	64
 #define PROTO_ARG_MAX	8192	/* one command-line word */
+#define PROTO_NOTE_ID_LEN 16	/* a note's nonce: 64 random bits in hex */
 
 enum proto_type {
 	PROTO_T_QUERY = 1,
@@ -129,7 +132,7 @@ int	proto_get_end(const struct pbuf *);
 int	proto_send(int fd, uint32_t type, const struct pbuf *, int timeout_ms);
 int	proto_recv(int fd, uint32_t *type, struct pbuf *, int timeout_ms);
 
-/* Write a frame header (for one write holding a whole frame). */
+/* Write a frame header (for a datagram holding a whole frame). */
 void	proto_hdr_make(unsigned char hdr[PROTO_HDR_LEN], uint32_t type,
 	    uint32_t len);
 /* Parse a frame header; PROTO_EPROTO on a bad version or len > max. */
@@ -159,6 +162,8 @@ struct proto_note {
 	char	 resource[PROTO_FIELD_MAX + 1];
 	char	 grant[PROTO_FIELD_MAX + 1];
 	char	 reason[PROTO_FIELD_MAX + 1];
+	char	 id[PROTO_NOTE_ID_LEN + 1];
+	uint32_t at;
 };
 
 int	proto_query_encode(struct pbuf *, const struct proto_query *);

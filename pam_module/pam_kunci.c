@@ -9,13 +9,12 @@
  *
  *   1. the gate table (agent/gtab.h): kuncid publishes its grant index as
  *      a file beside the query socket; the module maps it, decides, and
- *      queues a one-way audit note for kuncid (one atomic write of at most
- *      PIPE_BUF bytes into kuncid's note FIFO, gate.note, in the same
- *      directory).  No round trip, so no wait for kuncid to be scheduled.
- *      Used only when the directory and the file are kuncid's (so the
- *      FIFO in that directory is too), the table is live (kuncid is
- *      current with LDAP and refreshed it within seconds) and the note
- *      went into the FIFO, which needs kuncid holding its read end;
+ *      writes kuncid a one-way audit note (one atomic write into kuncid's
+ *      note FIFO) and its own record through pam_syslog(), both naming
+ *      the note's random id.  No round trip, so no wait for kuncid to be
+ *      scheduled.  Used only when the directory, the file and the FIFO
+ *      are all kuncid's, the table is live (kuncid is current with LDAP
+ *      and refreshed it within seconds) and the note was queued to kuncid;
  *   2. otherwise the query socket: ask kuncid and wait for its answer.
  *
  * The answer becomes a PAM code in one place (answer_to_pam()).  Anything
@@ -27,7 +26,10 @@
  * (SO_PEERCRED), or the table's directory and file, belong to agent_user;
  * a user name longer than PROTO_NAME_MAX or holding a control character is
  * denied before any of it; no decision is returned from the table unless
- * its audit note reached kuncid's queue; an unknown user's name is logged
+ * its audit note reached kuncid's FIFO and the module's own record was
+ * written (so a kuncid that dies with notes unread leaves the module's
+ * records behind, and a full FIFO sends the login to the socket, never
+ * through unrecorded); an unknown user's name is logged
  * only with "debug".  Logs go through pam_syslog() only.  Several threads
  * of one program may call the module at once: the only global state is
  * two caches below (the agent user's uid, the last mapped table), each
@@ -35,6 +37,7 @@
  */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -494,6 +497,7 @@ static void *
 table_map(const struct args *a, const char *path, uid_t *want,
     struct stat *st)
 {
+	struct stat again;
 	void *map = MAP_FAILED;
 	int fd;
 
@@ -504,6 +508,17 @@ table_map(const struct args *a, const char *path, uid_t *want,
 	if (fstat(fd, st) == 0 && table_file_ok(a, st, want))
 		map = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED,
 		    fd, 0);
+	/*
+	 * Exactly what fstat() showed is mapped, and gtab_check() compares
+	 * it with the header's size.  kuncid never shrinks a published
+	 * file; if someone else shrank it before the mapping was made, the
+	 * file's size now differs and the mapping is not used.
+	 */
+	if (map != MAP_FAILED && (fstat(fd, &again) == -1 ||
+	    again.st_size != st->st_size || again.st_ino != st->st_ino)) {
+		munmap(map, (size_t)st->st_size);
+		map = MAP_FAILED;
+	}
 	close(fd);
 	return map == MAP_FAILED ? NULL : map;
 }
@@ -511,12 +526,11 @@ table_map(const struct args *a, const char *path, uid_t *want,
 /* Decide from a mapped table; 0 or -1 (not usable). */
 static int
 table_run(const void *map, size_t size, const struct proto_query *q,
-    struct kd_result *r, char *msg, size_t msgsz)
+    int64_t now, struct kd_result *r, char *msg, size_t msgsz)
 {
 	struct kd_source src;
 	struct kd_when when;
 	struct gtab t;
-	int64_t now = (int64_t)time(NULL);
 	int32_t off;
 
 	if (gtab_check(&t, map, size) == -1 || !gtab_live(&t, now, &off))
@@ -539,11 +553,15 @@ table_run(const void *map, size_t size, const struct proto_query *q,
  * by no one else, so every name in it was made by kuncid (or root); the
  * file must be a regular file of agent_user's with one link, writable by
  * no one else.  kuncid replaces the file by rename and never truncates it,
- * so a mapping cannot shrink under the reader.
+ * so a mapping cannot shrink under the reader -- unless root truncates
+ * the file by hand: then a check whose stat() came before the truncation
+ * may fault (SIGBUS) in the calling process, which fails that login
+ * closed; every later check sees the new size and asks the socket until
+ * kuncid has published a new file (within a second).
  */
 static int
 table_decide(const struct args *a, const char *dir,
-    const struct proto_query *q, struct kd_result *r, char *msg,
+    const struct proto_query *q, int64_t now, struct kd_result *r, char *msg,
     size_t msgsz)
 {
 	char path[PATH_MAX];
@@ -574,13 +592,13 @@ table_decide(const struct args *a, const char *dir,
 			}
 		}
 		rc = tab_cache.map == NULL ? -1 : table_run(tab_cache.map,
-		    tab_cache.size, q, r, msg, msgsz);
+		    tab_cache.size, q, now, r, msg, msgsz);
 		pthread_mutex_unlock(&tab_cache.mtx);
 		return rc;
 	}
 	if ((map = table_map(a, path, &want, &fst)) == NULL)
 		return -1;
-	rc = table_run(map, (size_t)fst.st_size, q, r, msg, msgsz);
+	rc = table_run(map, (size_t)fst.st_size, q, now, r, msg, msgsz);
 	munmap(map, (size_t)fst.st_size);
 	return rc;
 }
@@ -616,21 +634,43 @@ write_nosigpipe(int fd, const void *buf, size_t len)
 }
 
 /*
+ * A fresh note id: 64 random bits in hex (getrandom(2), never blocking;
+ * failing that, the time, the pid and a counter, which is still unique
+ * on this machine).  It names the decision in both records (note_send()).
+ */
+static void
+note_id(char id[PROTO_NOTE_ID_LEN + 1])
+{
+	static unsigned int counter;
+	struct timespec ts;
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^
+		    (uint64_t)getpid() << 44 ^ __atomic_add_fetch(&counter, 1,
+		    __ATOMIC_RELAXED);
+	}
+	snprintf(id, PROTO_NOTE_ID_LEN + 1, "%016llx", (unsigned long long)v);
+}
+
+/*
  * Queue the audit note of a table decision to kuncid: one write of at most
- * PIPE_BUF bytes into kuncid's note FIFO (atomic, never waited for).  -1
- * when it cannot be queued -- no reader (kuncid gone: ENXIO), the FIFO
- * full -- and the caller then asks the query socket, so no decision goes
- * unaudited.  The FIFO's name is in the directory table_decide() trusted.
+ * PIPE_BUF bytes into kuncid's note FIFO (atomic, never waited for):
+ * GTAB_NOTE_MAGIC, then the frame.  -1 when it cannot be queued -- no
+ * reader (kuncid gone: ENXIO), the FIFO full -- and the caller then asks
+ * the query socket, so no decision goes unaudited.  The FIFO's name is in
+ * the directory table_decide() trusted.
  */
 static int
 note_send(const char *dir, const struct proto_query *q,
-    const struct kd_result *r)
+    const struct kd_result *r, const char *id, int64_t at)
 {
 	unsigned char frame[PIPE_BUF];
 	char path[PATH_MAX];
 	struct proto_note n;
 	struct pbuf b;
-	size_t len;
+	size_t len, head = GTAB_NOTE_MAGIC_LEN + PROTO_HDR_LEN;
 	int fd, rc = -1;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, GTAB_NOTE_NAME) >=
@@ -642,12 +682,16 @@ note_send(const char *dir, const struct proto_query *q,
 	kd_copy(n.resource, sizeof(n.resource), r->resource);
 	kd_copy(n.grant, sizeof(n.grant), r->grant);
 	kd_copy(n.reason, sizeof(n.reason), r->reason != NULL ? r->reason : "");
-	pbuf_init(&b, sizeof(frame) - PROTO_HDR_LEN);
+	kd_copy(n.id, sizeof(n.id), id);
+	n.at = (uint32_t)at;
+	pbuf_init(&b, sizeof(frame) - head);
 	if (proto_note_encode(&b, &n) != PROTO_OK)
 		goto out;
-	len = PROTO_HDR_LEN + b.len;
-	proto_hdr_make(frame, PROTO_T_NOTE, (uint32_t)b.len);
-	memcpy(frame + PROTO_HDR_LEN, b.data, b.len);
+	len = head + b.len;
+	memcpy(frame, GTAB_NOTE_MAGIC, GTAB_NOTE_MAGIC_LEN);
+	proto_hdr_make(frame + GTAB_NOTE_MAGIC_LEN, PROTO_T_NOTE,
+	    (uint32_t)b.len);
+	memcpy(frame + head, b.data, b.len);
 	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC))
 	    == -1)
 		goto out;
@@ -708,8 +752,10 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct kd_result r;
 	const char *user = NULL, *service;
 	char host[PROTO_FIELD_MAX + 1], dir[PATH_MAX];
+	char id[PROTO_NOTE_ID_LEN + 1];
+	int64_t now;
 	uid_t uid;
-	int rc;
+	int rc, via_table = 0;
 
 	memset(&q, 0, sizeof(q));
 	memset(&ans, 0, sizeof(ans));
@@ -756,15 +802,25 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	kd_copy(q.host, sizeof(q.host), host);
 	kd_copy(q.resource, sizeof(q.resource), a.resource);
 
+	now = (int64_t)time(NULL);
 	if (!a.no_table && gtab_dir(a.socket, dir, sizeof(dir)) == 0 &&
-	    table_decide(&a, dir, &q, &r, ans.message,
-	    sizeof(ans.message)) == 0 && note_send(dir, &q, &r) == 0) {
+	    table_decide(&a, dir, &q, now, &r, ans.message,
+	    sizeof(ans.message)) == 0 && (note_id(id), note_send(dir, &q, &r,
+	    id, now) == 0)) {
+		/*
+		 * The module's own record of a table decision, written before
+		 * the decision is returned: the note in the FIFO dies with
+		 * kuncid if kuncid dies before reading it, this does not.
+		 * kuncid's record of the same login carries the same note id.
+		 */
+		pam_syslog(pamh, LOG_NOTICE, "table decision: %s; user=%s "
+		    "service=%.100s resource=%s grant=%s note=%s",
+		    kd_decision_name(r.decision), r.known || a.debug ? user :
+		    "(unknown)", service, r.resource, r.grant, id);
 		ans.decision = r.decision;
 		kd_copy(ans.resource, sizeof(ans.resource), r.resource);
 		kd_copy(ans.grant, sizeof(ans.grant), r.grant);
-		if (a.debug)
-			pam_syslog(pamh, LOG_DEBUG, "decided from the gate "
-			    "table");
+		via_table = 1;
 	} else if (ask(pamh, &a, &q, &ans) == -1) {
 		pam_syslog(pamh, LOG_ERR, "access denied: kuncid unavailable "
 		    "(fail closed); service=%.100s", service);
@@ -777,7 +833,12 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	sanitize(ans.message);
 	sanitize(ans.resource);
 	sanitize(ans.grant);
-	switch (rc) {
+	switch (via_table ? -1 : rc) {
+	case -1:	/* recorded above */
+		if (rc != PAM_SUCCESS && rc != PAM_IGNORE &&
+		    !(flags & PAM_SILENT) && ans.message[0] != '\0')
+			pam_error(pamh, "%s", ans.message);
+		break;
 	case PAM_SUCCESS:
 		if (a.debug)
 			pam_syslog(pamh, LOG_DEBUG, "allowed; user=%s "

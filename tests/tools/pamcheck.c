@@ -9,13 +9,50 @@
  * user go to stderr as "msg: TEXT".  A user given as "hex:..." is decoded
  * from hex first (so tests can pass control characters).  Exit 0 unless
  * the arguments are wrong or libpam cannot start.
+ *
+ * With PAMCHECK_SYSLOG=FILE in the environment, what the modules log
+ * through pam_syslog() is appended to FILE as "authpriv MESSAGE" (the
+ * facility name, then the text) instead of going to /dev/log: the test
+ * machines run no syslog daemon, and the tests must read the module's
+ * own records.  libpam formats the text and calls __syslog_chk() (Debian
+ * builds it fortified); this program defines that symbol, which the
+ * dynamic linker then binds libpam's call to.  Without the variable the
+ * record goes to the system's syslog as usual.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <syslog.h>
+
 #include <security/pam_appl.h>
+
+void	__syslog_chk(int, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+void
+__syslog_chk(int pri, int flag, const char *fmt, ...)
+{
+	const char *path = getenv("PAMCHECK_SYSLOG");
+	va_list ap;
+	FILE *f;
+
+	(void)flag;
+	va_start(ap, fmt);
+	if (path == NULL || (f = fopen(path, "a")) == NULL) {
+		vsyslog(pri, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	fprintf(f, "%s ", (pri & LOG_FACMASK) == LOG_AUTHPRIV ? "authpriv" :
+	    "other");
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	fclose(f);
+	va_end(ap);
+}
 
 static int
 conv(int n, const struct pam_message **msg, struct pam_response **resp,

@@ -181,6 +181,8 @@ note_codec(void **state)
 	strcpy(n.resource, "host:srv-web1");
 	strcpy(n.grant, "2026-000123");
 	strcpy(n.reason, "active grant");
+	strcpy(n.id, "0123456789abcdef");
+	n.at = 1790000000;
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	pbuf_init(&t, PROTO_QUERY_MAX);
 	assert_int_equal(proto_note_encode(&b, &n), PROTO_OK);
@@ -196,6 +198,16 @@ note_codec(void **state)
 	assert_int_equal(proto_put_u32(&b, 0), PROTO_OK);
 	assert_int_equal(pbuf_set(&t, b.data, b.len), PROTO_OK);
 	assert_int_equal(proto_note_decode(&t, &r), PROTO_EPROTO);
+	/* an id that is not PROTO_NOTE_ID_LEN hex digits */
+	strcpy(n.id, "0123456789ABCDEF");
+	pbuf_reset(&b);
+	assert_int_equal(proto_note_encode(&b, &n), PROTO_OK);
+	assert_int_equal(proto_note_decode(&b, &r), PROTO_EPROTO);
+	strcpy(n.id, "0123");
+	pbuf_reset(&b);
+	assert_int_equal(proto_note_encode(&b, &n), PROTO_OK);
+	assert_int_equal(proto_note_decode(&b, &r), PROTO_EPROTO);
+	strcpy(n.id, "0123456789abcdef");
 	/* a decision outside the enum */
 	n.decision = 0;
 	pbuf_reset(&b);
