@@ -33,6 +33,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "notify.h"
 #include "out.h"
 #include "proto.h"
 #include "strbuf.h"
@@ -313,7 +314,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 {
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	const struct kunci_cfg *cfg = c->ctx->cfg;
-	char *pos[1], since[32], roles[512];
+	char *pos[1], since[32], roles[512], mail[300];
+	struct notify_outbox ob;
 	const char *uri;
 	LDAP *ld;
 	size_t i;
@@ -336,7 +338,15 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	}
 	sb_reset(&c->err);
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
+	notify_outbox(&engine, &ob);
 	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "waiting", json_integer(ob.waiting));
+		json_object_set_new(o, "failed", json_integer(ob.failed));
+		json_object_set_new(o, "reason", out_jstr(ob.why));
+		json_object_set_new(o, "tried", ob.tried != 0 ?
+		    admin_jtime(ob.tried) : json_null());
 		json_t *j = json_object();
 
 		json_object_set_new(j, "config", out_jstr(c->ctx->cfgpath));
@@ -351,6 +361,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "person", json_boolean(c->a.person));
 		json_object_set_new(j, "admin", json_boolean(c->a.admin));
 		json_object_set_new(j, "roles", out_jstr(roles));
+		json_object_set_new(j, "outbox", o);
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -364,6 +375,14 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Roles", "Peran"), roles);
 		out_kv(&c->out, 10, "Admin", c->a.admin ? ADMIN_T(c, "yes", "ya") :
 		    ADMIN_T(c, "no", "tidak"));
+		snprintf(mail, sizeof(mail), "%ld %s%s%s", ob.waiting,
+		    ADMIN_T(c, "waiting", "menunggu"), ob.why[0] ? ": " : "",
+		    ob.why);
+		out_kv(&c->out, 10, ADMIN_T(c, "Outbox", "Antrean"), mail);
+		snprintf(mail, sizeof(mail), "%ld %s", ob.failed,
+		    ADMIN_T(c, "given up (outbox/failed)",
+		    "dibatalkan (outbox/failed)"));
+		out_kv(&c->out, 10, ADMIN_T(c, "Failed", "Gagal"), mail);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }
