@@ -261,7 +261,7 @@ clean(char *s)
 static int
 reply(struct conn *c, char *text, size_t textsz)
 {
-	char line[512];
+	char line[256];		/* longer reply lines are cut */
 	size_t total = 0, n;
 	ssize_t len;
 	int code = -1, lines;
