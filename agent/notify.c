@@ -16,6 +16,7 @@
  * status, so the parent's loop only ever reads what is already there.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -842,6 +843,7 @@ reap(struct wf *w)
 void
 notify_tick(struct wf *w, time_t now)
 {
+	static int told;
 	char dir[2048], p[2400];
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	struct dirent *de;
@@ -849,6 +851,13 @@ notify_tick(struct wf *w, time_t now)
 	int waited;
 
 	(void)now;
+	/* The mistake kuncid.service makes easy: say it once, plainly. */
+	if (!told && w->cfg->notify.mail == CFG_MAIL_SENDMAIL &&
+	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		log_warnx("notify: running with no-new-privs, where the "
+		    "setuid/setgid sendmail of exim4 or postfix cannot queue "
+		    "mail; notify.mail = \"smtp\" can");
+	told = 1;
 	reap(w);
 	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1 ||
 	    (d = opendir(dir)) == NULL)

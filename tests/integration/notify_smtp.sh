@@ -9,6 +9,7 @@
 # kuncictl status says how many wait and why; with the MTA back it is
 # delivered.  A 4xx reply is retried, a 5xx reply fails the notice for
 # good.  A control character in a directory value never reaches a message.
+# With mail = "sendmail" under no-new-privs kuncid says what is wrong.
 . "$(dirname "$0")/provision.inc"
 
 [ "$(id -u)" -eq 0 ] || t_skip "needs root (a private exim, kuncid as nobody)"
@@ -285,5 +286,23 @@ t_eq "no ESC, BEL or CR in the message" 0 "$(printf '%s' "$m" | tr -cd '\033\007
 t_eq "no Bcc: header line" 0 "$(printf '%s\n' "$m" | grep -c '^Bcc:')"
 t_check "exim delivered to lputri" grep -qF "=> lputri <lputri@contoh.go.id> R=all T=mbox" "$E/log/mainlog"
 t_eq "... and never mallory" 0 "$(grep -c mallory "$E/log/mainlog")"
+
+# --- the sendmail method under no-new-privs ------------------------------------
+# Told once in the log; a failing program's own words reach the status.
+kd_stop
+printf '#!/bin/sh\ncat >/dev/null\necho "cannot queue: no privilege" >&2\nexit 75\n' \
+    >"$E/sendmail"
+chmod 755 "$E/sendmail"
+sed -i -e 's|^\([[:space:]]*mail[[:space:]]*=\).*|\1 "sendmail";|' \
+    -e "s|^\([[:space:]]*sendmail[[:space:]]*=\).*|\1 \"$E/sendmail\";|" \
+    "$W/kunci.conf"
+KUNCID=$E/kuncid-nnp kd_start || t_done
+id6=$(submit lputri "$DOOR")
+t_check "submitted ($id6)" test -n "$id6"
+warned() { grep -qF 'running with no-new-privs, where the setuid/setgid sendmail' "$W/kuncid.log"; }
+t_check "kuncid warns that sendmail cannot work under no-new-privs" wait_for 100 warned
+why6() { [ "$(status_json reason)" = "exit 75: cannot queue: no privilege" ]; }
+t_check "status shows the program's own words" wait_for 100 why6
+t_eq "... warned once" 1 "$(grep -cF 'running with no-new-privs' "$W/kuncid.log")"
 
 t_done
