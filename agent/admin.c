@@ -33,6 +33,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "notify.h"
 #include "out.h"
 #include "proto.h"
 #include "strbuf.h"
@@ -319,7 +320,9 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	const struct kunci_cfg *cfg = c->ctx->cfg;
 	char *pos[1], since[32], roles[512], last[32], passes[64], audit[64];
+	char mail[300];
 	unsigned long aq, alost;
+	struct notify_outbox ob;
 	const char *uri;
 	LDAP *ld;
 	size_t i;
@@ -344,7 +347,15 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
 	admin_fmt_time(last, sizeof(last), (time_t)sched_last);
 	log_audit_stats(&aq, &alost);	/* lost: the log receiver stalled */
+	notify_outbox(&engine, &ob);
 	if (c->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "waiting", json_integer(ob.waiting));
+		json_object_set_new(o, "failed", json_integer(ob.failed));
+		json_object_set_new(o, "reason", out_jstr(ob.why));
+		json_object_set_new(o, "tried", ob.tried != 0 ?
+		    admin_jtime(ob.tried) : json_null());
 		json_t *j = json_object();
 
 		json_object_set_new(j, "config", out_jstr(c->ctx->cfgpath));
@@ -365,6 +376,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    admin_jtime((time_t)sched_last));
 		json_object_set_new(j, "audit_queued", json_integer(aq));
 		json_object_set_new(j, "audit_lost", json_integer(alost));
+		json_object_set_new(j, "outbox", o);
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -386,6 +398,14 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		snprintf(audit, sizeof(audit), ADMIN_T(c, "%lu queued, %lu lost",
 		    "%lu antre, %lu hilang"), aq, alost);
 		out_kv(&c->out, 10, "Audit", audit);
+		snprintf(mail, sizeof(mail), "%ld %s%s%s", ob.waiting,
+		    ADMIN_T(c, "waiting", "menunggu"), ob.why[0] ? ": " : "",
+		    ob.why);
+		out_kv(&c->out, 10, ADMIN_T(c, "Outbox", "Antrean"), mail);
+		snprintf(mail, sizeof(mail), "%ld %s", ob.failed,
+		    ADMIN_T(c, "given up (outbox/failed)",
+		    "dibatalkan (outbox/failed)"));
+		out_kv(&c->out, 10, ADMIN_T(c, "Failed", "Gagal"), mail);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }

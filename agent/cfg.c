@@ -25,6 +25,7 @@
 #include <libconfig.h>
 
 #include "cfg.h"
+#include "smtp.h"
 #include "util.h"
 
 #define ZONEINFO	"/usr/share/zoneinfo"
@@ -46,6 +47,9 @@ static const char *const grant_names[CFG_GRANT_COUNT] = {
 };
 static const char *const offline_names[CFG_OFFLINE_COUNT] = {
 	"deny", "cache"
+};
+static const char *const mail_names[CFG_MAIL_COUNT] = {
+	"smtp", "sendmail", "none"
 };
 static const char *const lang_names[CFG_LANG_COUNT] = { "id", "en" };
 static const char *const day_names[7] = {
@@ -69,7 +73,7 @@ static const char *const provision_keys[] = {
 	"expiry_warning", NULL
 };
 static const char *const notify_keys[] = {
-	"sendmail", "command", "from", "timeout", "retry", "retry_max",
+	"mail", "smtp_host", "smtp_port", "sendmail", "command", "from", "timeout", "retry", "retry_max",
 	"give_up", NULL
 };
 static const char *const visits_keys[] = {
@@ -1087,14 +1091,21 @@ static int
 parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
 	struct cfg_notify	*n = &cfg->notify;
-	config_setting_t	*g;
+	char			 addr[256];
+	config_setting_t	*g, *m;
+	size_t			 i;
 	const char		*w = "notify";
+	int			 mail = (int)n->mail;
 
 	if (get_group(c, root, w, notify_keys, &g) == -1)
 		return -1;
 	if (g == NULL)
 		return 0;
-	if (get_path(c, g, w, "sendmail", 1, &n->sendmail, NULL) == -1 ||
+	if (get_enum(c, g, w, "mail", 0, mail_names, CFG_MAIL_COUNT,
+	    &mail) == -1 ||
+	    get_str(c, g, w, "smtp_host", 0, &n->smtp_host) == -1 ||
+	    get_int(c, g, w, "smtp_port", 1, 65535, &n->smtp_port) == -1 ||
+	    get_path(c, g, w, "sendmail", 1, &n->sendmail, NULL) == -1 ||
 	    get_path(c, g, w, "command", 1, &n->command, NULL) == -1 ||
 	    get_str(c, g, w, "from", 0, &n->from) == -1 ||
 	    get_duration(c, g, w, "timeout", 0, 1, &n->timeout, NULL) == -1 ||
@@ -1103,6 +1114,34 @@ parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    NULL) == -1 ||
 	    get_duration(c, g, w, "give_up", 0, 1, &n->give_up, NULL) == -1)
 		return -1;
+	/* Before "mail" existed, sendmail = "" was how e-mail was off. */
+	if (config_setting_get_member(g, "mail") == NULL &&
+	    config_setting_get_member(g, "sendmail") != NULL &&
+	    n->sendmail[0] == '\0')
+		mail = CFG_MAIL_NONE;
+	n->mail = (enum cfg_mail)mail;
+	if (!smtp_host_ok(n->smtp_host)) {
+		seterr(c, config_setting_get_member(g, "smtp_host"),
+		    "notify.smtp_host: \"%s\" is not an IPv4 or IPv6 address "
+		    "(names are not looked up)", n->smtp_host);
+		return -1;
+	}
+	if (n->mail == CFG_MAIL_SENDMAIL && n->sendmail[0] == '\0') {
+		seterr(c, g, "notify.sendmail: must be set when notify.mail "
+		    "is \"sendmail\"");
+		return -1;
+	}
+	for (i = 0; n->from[i] != '\0'; i++)
+		if ((unsigned char)n->from[i] < ' ' || n->from[i] == 0x7f)
+			break;
+	if (n->from[i] != '\0' ||
+	    smtp_addr(n->from, addr, sizeof(addr)) == -1) {
+		m = config_setting_get_member(g, "from");
+		seterr(c, m != NULL ? m : g, "notify.from: \"%s\" is not an "
+		    "address such as \"kunci@example.org\" or \"kunci "
+		    "<kunci@example.org>\"", n->from);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1508,6 +1547,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->provision.password_alphabet,
 	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
 	    -1 ||
+	    setstr(c, NULL, &cfg->notify.smtp_host, "127.0.0.1") == -1 ||
 	    setstr(c, NULL, &cfg->notify.sendmail, "/usr/sbin/sendmail") ==
 	    -1 ||
 	    setstr(c, NULL, &cfg->notify.command, "") == -1 ||
@@ -1515,6 +1555,8 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 		return -1;
 	cfg->provision.password_length = 16;
 	cfg->provision.expiry_warning = 7 * (int64_t)U_DAY;
+	cfg->notify.mail = CFG_MAIL_SMTP;
+	cfg->notify.smtp_port = 25;
 	cfg->notify.timeout = 30;
 	cfg->notify.retry = 60;
 	cfg->notify.retry_max = 3600;
@@ -1686,6 +1728,7 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->signing.ca);
 	free(cfg->provision.account_base);
 	free(cfg->provision.password_alphabet);
+	free(cfg->notify.smtp_host);
 	free(cfg->notify.sendmail);
 	free(cfg->notify.command);
 	free(cfg->notify.from);
@@ -1894,6 +1937,9 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "password_alphabet", cfg->provision.password_alphabet);
 	put_dur(fp, "\t", "expiry_warning", cfg->provision.expiry_warning, 0);
 	fputs("};\n\nnotify = {\n", fp);
+	put_kv(fp, "\t", "mail", mail_names[cfg->notify.mail]);
+	put_kv(fp, "\t", "smtp_host", cfg->notify.smtp_host);
+	fprintf(fp, "\tsmtp_port = %d;\n", cfg->notify.smtp_port);
 	put_kv(fp, "\t", "sendmail", cfg->notify.sendmail);
 	put_kv(fp, "\t", "command", cfg->notify.command);
 	put_kv(fp, "\t", "from", cfg->notify.from);

@@ -249,9 +249,20 @@ struct cfg_provision {
 	int64_t		  expiry_warning;	/* 0 = no warning */
 };
 
-/* Informing people: sendmail -t and/or a command, with an outbox. */
+/* How notices go out by e-mail. */
+enum cfg_mail {
+	CFG_MAIL_SMTP,		/* to an MTA on smtp_host:smtp_port */
+	CFG_MAIL_SENDMAIL,	/* "sendmail -t -i" */
+	CFG_MAIL_NONE,
+	CFG_MAIL_COUNT
+};
+
+/* Informing people: e-mail and/or a command, with an outbox. */
 struct cfg_notify {
-	char		 *sendmail;	/* absolute path, "" = off */
+	enum cfg_mail	  mail;
+	char		 *smtp_host;	/* an IPv4 or IPv6 literal */
+	int		  smtp_port;
+	char		 *sendmail;	/* absolute path; "" only when unused */
 	char		 *command;	/* absolute path, "" = off */
 	char		 *from;		/* From: address */
 	int64_t		  timeout;	/* one delivery attempt */

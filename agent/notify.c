@@ -3,12 +3,20 @@
  *
  * A message file is a short header ("kunci-outbox 1", then key value
  * lines), an empty line, and the message exactly as the delivery program
- * reads it on stdin.  One file per delivery method (".mail" for sendmail,
- * ".cmd" for the command), so a retry of one never repeats the other.
- * Retry bookkeeping rewrites the header atomically (sign.h), so a restart
- * finds every message that was not delivered yet.
+ * reads it on stdin.  One file per channel (".mail" for e-mail, by SMTP
+ * or sendmail, ".cmd" for the command), so a retry of one never repeats
+ * the other.  Retry bookkeeping (attempts, next, tried, error) rewrites
+ * the header atomically (sign.h), so a restart finds every message that
+ * was not delivered yet, and kuncictl status why it waits.
+ *
+ * Every delivery runs in a child: sendmail and the command are exec'd;
+ * SMTP is spoken by the forked child itself (smtp.h), which touches only
+ * what the parent prepared.  A child reports its reason on a pipe (the
+ * programs' stderr, the SMTP child's one line) and its verdict in its exit
+ * status, so the parent's loop only ever reads what is already there.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -32,6 +40,7 @@
 #include "log.h"
 #include "notify.h"
 #include "sign.h"
+#include "smtp.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -40,12 +49,22 @@
 #define NOTIFY_CHILDREN	4
 #define MSG_MAX		(16 * 1024)
 #define TICK_BUDGET_MS	300	/* time a tick may wait for children */
+#define WHY_MAX		200	/* a failure's reason, one line */
+#define STATUS_READS	500	/* headers notify_outbox() reads at most */
+#define EX_PERMANENT	EX_UNAVAILABLE	/* the SMTP child: 5xx */
 
 struct child {
 	pid_t	 pid;
 	time_t	 started;
+	int	 fd;		/* the child's reason, O_NONBLOCK */
+	int	 smtp;		/* EX_PERMANENT means "failed for good" */
+	char	 why[WHY_MAX];
+	size_t	 whylen;
+	int	 whydone;	/* a line break seen: the rest is dropped */
 	char	 name[256];
 };
+
+enum outcome { SENT, RETRY, FAILED };
 
 static struct child kids[NOTIFY_CHILDREN];
 
@@ -123,21 +142,37 @@ tmpl(const char *event)
 	return NULL;
 }
 
-/* A header value: no line breaks, bounded. */
-static int
-header_safe(const char *s)
+/*
+ * Append s as part of one line: CR, LF and tab become a space, other
+ * control characters (C0, DEL, and C1 written as UTF-8) are dropped.  So
+ * a name, a reason or an id can neither add a header line nor send a
+ * terminal escape (ESC, BEL) to whoever reads the message.
+ */
+static void
+put_clean(struct strbuf *b, const char *s)
 {
-	for (; *s != '\0'; s++)
-		if (*s == '\r' || *s == '\n')
-			return 0;
-	return 1;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			sb_add(b, " ", 1);
+		else if (*p < ' ' || *p == 0x7f)
+			continue;
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p++;
+		else
+			sb_add(b, (const char *)p, 1);
+	}
 }
 
 static void
 kv(struct strbuf *b, const char *label, const char *v)
 {
-	if (v != NULL && *v != '\0')
-		sb_printf(b, "%-16s %s\n", label, v);
+	if (v != NULL && *v != '\0') {
+		sb_printf(b, "%-16s ", label);
+		put_clean(b, v);
+		sb_puts(b, "\n");
+	}
 }
 
 static void
@@ -158,7 +193,9 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 	sb_printf(b, "From: %s\n", w->cfg->notify.from);
 	if (to_mail[0] != '\0')
 		sb_printf(b, "To: %s\n", to_mail);
-	sb_printf(b, "Subject: [kunci] %s\n", subj);
+	sb_puts(b, "Subject: [kunci] ");
+	put_clean(b, subj);
+	sb_puts(b, "\n");
 	sb_printf(b, "Date: %s\n", date);
 	sb_printf(b, "Message-ID: <%s@kunci>\n", key);
 	sb_puts(b, "MIME-Version: 1.0\n"
@@ -166,10 +203,14 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 	    "Content-Transfer-Encoding: 8bit\n");
 	sb_printf(b, "Content-Language: %s\n", en ? "en" : "id");
 	sb_printf(b, "X-Kunci-Event: %s\n", t->event);
-	if (v->request != NULL)
-		sb_printf(b, "X-Kunci-Request: %s\n", v->request);
-	sb_printf(b, "\n%s %s,\n\n%s\n\n", en ? "Dear" : "Yth.", cn,
-	    en ? t->line_en : t->line_id);
+	if (v->request != NULL) {
+		sb_puts(b, "X-Kunci-Request: ");
+		put_clean(b, v->request);
+		sb_puts(b, "\n");
+	}
+	sb_printf(b, "\n%s ", en ? "Dear" : "Yth.");
+	put_clean(b, cn);
+	sb_printf(b, ",\n\n%s\n\n", en ? t->line_en : t->line_id);
 	kv(b, en ? "Request:" : "Permohonan:", v->request);
 	kv(b, en ? "Grant:" : "Hak akses:", v->grant);
 	kv(b, en ? "Resource:" : "Sumber daya:", v->resource);
@@ -183,8 +224,9 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 		kv(b, en ? "Valid until:" : "Berlaku sampai:", na);
 	}
 	kv(b, en ? "Reason:" : "Alasan:", v->reason);
-	sb_printf(b, "\n-- \nkunci%s%s\n", w->cfg->office.name[0] ? ", " : "",
-	    w->cfg->office.name);
+	sb_printf(b, "\n-- \nkunci%s", w->cfg->office.name[0] ? ", " : "");
+	put_clean(b, w->cfg->office.name);
+	sb_puts(b, "\n");
 }
 
 /* ---------------------------------------------------------------- queue */
@@ -288,7 +330,7 @@ send_to(struct wf *w, const struct person *p, const char *event,
     const char *key, const struct notify_vars *v)
 {
 	const struct tmpl *t = tmpl(event);
-	char name[512], k2[200];
+	char name[512], k2[200], addr[256];
 	struct strbuf msg;
 	size_t i;
 	int en;
@@ -297,6 +339,8 @@ send_to(struct wf *w, const struct person *p, const char *event,
 		log_warnx("notify: no template for %s", event);
 		return;
 	}
+	if (!dir_valid_uid(p->uid))
+		return;			/* it names the outbox file */
 	u_strlcpy(k2, key, sizeof(k2));
 	for (i = 0; k2[i] != '\0'; i++)
 		if (!((k2[i] >= 'a' && k2[i] <= 'z') ||
@@ -308,26 +352,34 @@ send_to(struct wf *w, const struct person *p, const char *event,
 		en = strncasecmp(p->lang, "en", 2) == 0;
 	else
 		en = w->cfg->agent.language == CFG_LANG_EN;
-	if (!header_safe(p->mail) || !header_safe(p->cn))
-		return;
+	/*
+	 * The address goes into To:, the outbox header and RCPT TO: only a
+	 * plain address will do (no line break can smuggle in a header).
+	 */
+	addr[0] = '\0';
+	if (p->mail[0] != '\0' && (smtp_addr(p->mail, addr,
+	    sizeof(addr)) == -1 || strcmp(addr, p->mail) != 0)) {
+		log_warnx("notify: %s has an unusable mail address", p->uid);
+		addr[0] = '\0';
+	}
 	sb_init(&msg, MSG_MAX);
-	if (w->cfg->notify.sendmail[0] != '\0') {
-		if (p->mail[0] == '\0')
-			log_warnx("notify: %s has no mail address; %s not "
-			    "e-mailed", p->uid, event);
+	if (w->cfg->notify.mail != CFG_MAIL_NONE) {
+		if (addr[0] == '\0')
+			log_warnx("notify: %s has no usable mail address; %s "
+			    "not e-mailed", p->uid, event);
 		else {
-			render(w, &msg, t, en, p->mail, p->cn[0] ? p->cn :
+			render(w, &msg, t, en, addr, p->cn[0] ? p->cn :
 			    p->uid, k2, v);
 			snprintf(name, sizeof(name), "%s-%s.mail", k2, p->uid);
-			enqueue(w, name, p->uid, event, p->mail, &msg);
+			enqueue(w, name, p->uid, event, addr, &msg);
 		}
 	}
 	if (w->cfg->notify.command[0] != '\0') {
 		sb_reset(&msg);
-		render(w, &msg, t, en, p->mail, p->cn[0] ? p->cn : p->uid, k2,
+		render(w, &msg, t, en, addr, p->cn[0] ? p->cn : p->uid, k2,
 		    v);
 		snprintf(name, sizeof(name), "%s-%s.cmd", k2, p->uid);
-		enqueue(w, name, p->uid, event, p->mail, &msg);
+		enqueue(w, name, p->uid, event, addr, &msg);
 	}
 	sb_free(&msg);
 }
@@ -399,14 +451,41 @@ struct hdr {
 	char		 uid[DIR_UID_MAX + 1];
 	char		 event[32];
 	char		 mail[256];
-	long long	 created, attempts, next;
+	long long	 created, attempts, next, tried;
+	char		 error[WHY_MAX];	/* the last attempt's reason */
 	size_t		 body;		/* offset of the message */
 };
+
+/* The header lines of d (NUL-terminated at the empty line) into h. */
+static void
+parse_hdr(char *d, struct hdr *h)
+{
+	char *p, *line;
+
+	for (p = d; (line = strsep(&p, "\n")) != NULL;) {
+		if (strncmp(line, "uid ", 4) == 0)
+			u_strlcpy(h->uid, line + 4, sizeof(h->uid));
+		else if (strncmp(line, "event ", 6) == 0)
+			u_strlcpy(h->event, line + 6, sizeof(h->event));
+		else if (strncmp(line, "mail ", 5) == 0)
+			u_strlcpy(h->mail, line + 5, sizeof(h->mail));
+		else if (strncmp(line, "created ", 8) == 0)
+			h->created = strtoll(line + 8, NULL, 10);
+		else if (strncmp(line, "attempts ", 9) == 0)
+			h->attempts = strtoll(line + 9, NULL, 10);
+		else if (strncmp(line, "next ", 5) == 0)
+			h->next = strtoll(line + 5, NULL, 10);
+		else if (strncmp(line, "tried ", 6) == 0)
+			h->tried = strtoll(line + 6, NULL, 10);
+		else if (strncmp(line, "error ", 6) == 0)
+			u_strlcpy(h->error, line + 6, sizeof(h->error));
+	}
+}
 
 static int
 read_msg(const char *path, char **data, size_t *len, struct hdr *h)
 {
-	char *d = NULL, *p, *end, *line;
+	char *d = NULL, *end;
 	struct stat st;
 	ssize_t n;
 	int fd = -1;
@@ -427,20 +506,7 @@ read_msg(const char *path, char **data, size_t *len, struct hdr *h)
 	    (end = strstr(d, "\n\n")) == NULL)
 		goto fail;
 	*end = '\0';
-	for (p = d + 15; (line = strsep(&p, "\n")) != NULL;) {
-		if (strncmp(line, "uid ", 4) == 0)
-			u_strlcpy(h->uid, line + 4, sizeof(h->uid));
-		else if (strncmp(line, "event ", 6) == 0)
-			u_strlcpy(h->event, line + 6, sizeof(h->event));
-		else if (strncmp(line, "mail ", 5) == 0)
-			u_strlcpy(h->mail, line + 5, sizeof(h->mail));
-		else if (strncmp(line, "created ", 8) == 0)
-			h->created = strtoll(line + 8, NULL, 10);
-		else if (strncmp(line, "attempts ", 9) == 0)
-			h->attempts = strtoll(line + 9, NULL, 10);
-		else if (strncmp(line, "next ", 5) == 0)
-			h->next = strtoll(line + 5, NULL, 10);
-	}
+	parse_hdr(d + 15, h);
 	h->body = (size_t)(end - d) + 2;
 	*data = d;
 	*len = (size_t)n;
@@ -450,6 +516,31 @@ fail:
 		close(fd);
 	free(d);
 	return -1;
+}
+
+/* Just the header (it is short), for notify_outbox(). */
+static int
+read_hdr(const char *path, struct hdr *h)
+{
+	char d[2048], *end;
+	ssize_t n;
+	int fd;
+
+	memset(h, 0, sizeof(*h));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
+		return -1;
+	n = read(fd, d, sizeof(d) - 1);
+	close(fd);
+	if (n < 15)
+		return -1;
+	d[n] = '\0';
+	if (strncmp(d, "kunci-outbox 1\n", 15) != 0 ||
+	    (end = strstr(d, "\n\n")) == NULL)
+		return -1;
+	*end = '\0';
+	parse_hdr(d + 15, h);
+	return 0;
 }
 
 static int
@@ -474,87 +565,197 @@ free_slot(void)
 	return 0;
 }
 
+static void finished(struct wf *, const char *, enum outcome, const char *);
+
+/*
+ * The SMTP child: the parent prepared everything, so the child makes
+ * system calls only (the daemon has threads), reports on fd and exits.
+ */
+static void __attribute__((__noreturn__))
+smtp_child(const struct smtp_msg *m, int fd)
+{
+	struct sigaction sa;
+	char why[WHY_MAX];
+	enum smtp_result r;
+	ssize_t wr;
+	size_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	r = smtp_send(m, why, sizeof(why) - 1);
+	n = strlen(why);
+	why[n++] = '\n';
+	wr = write(fd, why, n);	/* if lost, the exit status still tells */
+	(void)wr;
+	_exit(r == SMTP_SENT ? 0 : r == SMTP_FAILED ? EX_PERMANENT :
+	    EX_TEMPFAIL);
+}
+
 static void
 start(struct wf *w, const char *name, const char *path)
 {
+	const struct cfg_notify *nc = &w->cfg->notify;
+	struct smtp_msg m;
+	struct strbuf enc;
 	struct hdr h;
-	char *data = NULL;
-	const char *prog;
+	char *data = NULL, from[256], rcpt[256];
+	const char *prog = NULL;
 	size_t len, i;
-	int pfd[2] = { -1, -1 }, dn;
+	int pfd[2] = { -1, -1 }, rfd[2] = { -1, -1 }, dn, cmd;
 	pid_t pid;
 
+	sb_init(&enc, 2 * MSG_MAX + 64);
 	for (i = 0; i < NOTIFY_CHILDREN && kids[i].pid > 0; i++)
 		;
 	if (i == NOTIFY_CHILDREN)
-		return;
+		goto out;
 	if (read_msg(path, &data, &len, &h) == -1) {
-		log_warnx("notify: %s unreadable; moved aside", name);
-		return;
+		log_warnx("notify: %s unreadable; left alone", name);
+		goto out;
 	}
 	if (h.next > time(NULL))
 		goto out;
-	prog = strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".cmd") == 0 ?
-	    w->cfg->notify.command : w->cfg->notify.sendmail;
-	if (prog[0] == '\0')
+	cmd = strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".cmd") == 0;
+	if (cmd)
+		prog = nc->command;
+	else if (nc->mail == CFG_MAIL_SENDMAIL)
+		prog = nc->sendmail;
+	else if (nc->mail == CFG_MAIL_NONE)
+		goto out;		/* e-mail turned off: keep it */
+	if (prog != NULL && prog[0] == '\0')
 		goto out;		/* method turned off: keep it */
-	/* The message is small: it fits the pipe, so no write blocks. */
-	if (pipe2(pfd, O_CLOEXEC) == -1) {
+	if (prog == NULL) {
+		/* SMTP: addresses and encoding checked here, not in the child. */
+		if (smtp_addr(nc->from, from, sizeof(from)) == -1 ||
+		    smtp_addr(h.mail, rcpt, sizeof(rcpt)) == -1) {
+			finished(w, name, FAILED, "no usable address");
+			goto out;
+		}
+		if (smtp_data(&enc, data + h.body, len - h.body) == -1) {
+			finished(w, name, FAILED, "message too large");
+			goto out;
+		}
+		m.host = nc->smtp_host;
+		m.port = nc->smtp_port;
+		m.from = from;
+		m.rcpt = rcpt;
+		m.data = sb_str(&enc);
+		m.len = enc.len;
+		/* Ends before the parent's kill at notify.timeout. */
+		m.timeout_ms = nc->timeout > 2 ? (int)(nc->timeout * 1000 -
+		    1000) : 900;
+		if (nc->timeout > 3600)
+			m.timeout_ms = 3600 * 1000;
+	}
+	if (pipe2(rfd, O_CLOEXEC) == -1) {
 		log_warn("notify: pipe");
 		goto out;
 	}
-	if (write(pfd[1], data + h.body, len - h.body) !=
-	    (ssize_t)(len - h.body)) {
-		log_warn("notify: pipe write");
-		goto out;
+	if (prog != NULL) {
+		/* The message is small: it fits the pipe, so no write blocks. */
+		if (pipe2(pfd, O_CLOEXEC) == -1) {
+			log_warn("notify: pipe");
+			goto out;
+		}
+		if (write(pfd[1], data + h.body, len - h.body) !=
+		    (ssize_t)(len - h.body)) {
+			log_warn("notify: pipe write");
+			goto out;
+		}
+		close(pfd[1]);
+		pfd[1] = -1;
 	}
-	close(pfd[1]);
-	pfd[1] = -1;
 	if ((pid = fork()) == -1) {
 		log_warn("notify: fork");
 		goto out;
 	}
 	if (pid == 0) {
+		if (prog == NULL)
+			smtp_child(&m, rfd[1]);
 		dn = open("/dev/null", O_RDWR);
 		dup2(pfd[0], 0);
-		if (dn != -1) {
+		if (dn != -1)
 			dup2(dn, 1);
-			dup2(dn, 2);
-		}
-		if (prog == w->cfg->notify.command)
+		dup2(rfd[1], 2);	/* what it says is the reason */
+		if (cmd)
 			execl(prog, prog, h.uid, h.mail, h.event, (char *)NULL);
 		else
 			execl(prog, prog, "-t", "-i", (char *)NULL);
 		_exit(127);
 	}
+	memset(&kids[i], 0, sizeof(kids[i]));
 	kids[i].pid = pid;
 	kids[i].started = time(NULL);
+	kids[i].smtp = prog == NULL;
+	kids[i].fd = rfd[0];
+	rfd[0] = -1;
+	(void)fcntl(kids[i].fd, F_SETFL, O_NONBLOCK);
 	u_strlcpy(kids[i].name, name, sizeof(kids[i].name));
 out:
 	if (pfd[0] != -1)
 		close(pfd[0]);
 	if (pfd[1] != -1)
 		close(pfd[1]);
+	if (rfd[0] != -1)
+		close(rfd[0]);
+	if (rfd[1] != -1)
+		close(rfd[1]);
+	sb_free(&enc);
 	free(data);
+}
+
+/*
+ * Take what the child has written so far, without waiting: the first
+ * line, printable ASCII only (it goes into the log and the status).
+ */
+static void
+drain(struct child *k)
+{
+	char buf[512];
+	ssize_t n, j;
+
+	while (k->fd != -1 && (n = read(k->fd, buf, sizeof(buf))) > 0)
+		for (j = 0; j < n && !k->whydone; j++) {
+			if (buf[j] == '\n') {
+				k->whydone = 1;
+				break;
+			}
+			if (k->whylen < sizeof(k->why) - 1)
+				k->why[k->whylen++] = buf[j] < ' ' ||
+				    buf[j] >= 0x7f ? '?' : buf[j];
+		}
+	k->why[k->whylen] = '\0';
+}
+
+static void
+forget(struct child *k)
+{
+	if (k->fd != -1)
+		close(k->fd);
+	k->fd = -1;
+	k->pid = 0;
 }
 
 /* A delivery ended: move it on, or schedule the retry. */
 static void
-finished(struct wf *w, const char *name, int ok, const char *why)
+finished(struct wf *w, const char *name, enum outcome oc, const char *why)
 {
 	char dir[2048], p[2400], q[2400], err[256];
 	struct hdr h;
 	struct strbuf f;
 	char *data = NULL;
-	size_t len;
+	size_t len, i;
 	long long delay;
 	time_t now = time(NULL);
-	int i;
+	int j;
 
 	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1)
 		return;
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	if (ok) {
+	if (oc == SENT) {
 		snprintf(q, sizeof(q), "%s/sent/%s", dir, name);
 		if (rename(p, q) == -1)
 			log_warn("notify: rename %s", name);
@@ -565,70 +766,87 @@ finished(struct wf *w, const char *name, int ok, const char *why)
 		return;
 	h.attempts++;
 	delay = w->cfg->notify.retry;
-	for (i = 1; i < h.attempts && delay < w->cfg->notify.retry_max; i++)
+	for (j = 1; j < h.attempts && delay < w->cfg->notify.retry_max; j++)
 		delay *= 2;
 	if (delay > w->cfg->notify.retry_max)
 		delay = w->cfg->notify.retry_max;
-	if (now - h.created >= w->cfg->notify.give_up) {
-		snprintf(q, sizeof(q), "%s/failed/%s", dir, name);
-		if (rename(p, q) == -1)
-			log_warn("notify: rename %s", name);
-		log_warnx("notify: giving up on %s after %lld attempts: %s",
-		    name, h.attempts, why);
-		free(data);
-		return;
-	}
-	log_warnx("notify: delivering %s failed (%s); attempt %lld, next in "
-	    "%llds", name, why, h.attempts, delay);
+	/* The reason is kept in the header: kuncictl status shows it. */
+	u_strlcpy(h.error, why, sizeof(h.error));
+	for (i = 0; h.error[i] != '\0'; i++)
+		if (h.error[i] < ' ' || h.error[i] == 0x7f)
+			h.error[i] = '?';
 	sb_init(&f, MSG_MAX + 1024);
 	sb_printf(&f, "kunci-outbox 1\nuid %s\nevent %s\nmail %s\n"
-	    "created %lld\nattempts %lld\nnext %lld\n\n", h.uid, h.event,
-	    h.mail, h.created, h.attempts, (long long)now + delay);
+	    "created %lld\nattempts %lld\nnext %lld\ntried %lld\nerror %s\n\n",
+	    h.uid, h.event, h.mail, h.created, h.attempts,
+	    (long long)now + delay, (long long)now, h.error);
 	sb_add(&f, data + h.body, len - h.body);
 	if (!sb_err(&f) && sign_write_file_atomic(p, sb_str(&f), f.len, 0600,
 	    err, sizeof(err)) == -1)
 		log_warnx("notify: %s", err);
 	sb_free(&f);
 	free(data);
+	if (oc == FAILED || now - h.created >= w->cfg->notify.give_up) {
+		snprintf(q, sizeof(q), "%s/failed/%s", dir, name);
+		if (rename(p, q) == -1)
+			log_warn("notify: rename %s", name);
+		if (oc == FAILED)
+			log_warnx("notify: %s failed for good: %s", name,
+			    h.error);
+		else
+			log_warnx("notify: giving up on %s after %lld "
+			    "attempts: %s", name, h.attempts, h.error);
+		return;
+	}
+	log_warnx("notify: delivering %s failed (%s); attempt %lld, next in "
+	    "%llds", name, h.error, h.attempts, delay);
 }
 
 static int
 reap(struct wf *w)
 {
-	char why[64];
+	char why[WHY_MAX + 32];
+	struct child *k;
 	size_t i;
 	int status, n = 0;
 	pid_t r;
 
 	for (i = 0; i < NOTIFY_CHILDREN; i++) {
-		if (kids[i].pid <= 0)
+		k = &kids[i];
+		if (k->pid <= 0)
 			continue;
-		r = waitpid(kids[i].pid, &status, WNOHANG);
+		drain(k);
+		r = waitpid(k->pid, &status, WNOHANG);
 		if (r == 0) {
-			if (time(NULL) - kids[i].started >=
+			if (time(NULL) - k->started >=
 			    w->cfg->notify.timeout) {
-				kill(kids[i].pid, SIGKILL);
-				waitpid(kids[i].pid, &status, 0);
-				finished(w, kids[i].name, 0, "timed out");
-				kids[i].pid = 0;
+				kill(k->pid, SIGKILL);
+				waitpid(k->pid, &status, 0);
+				finished(w, k->name, RETRY, "timed out");
+				forget(k);
 			} else
 				n++;
 			continue;
 		}
+		drain(k);
 		if (r == -1)
-			finished(w, kids[i].name, 0, "lost the child");
+			finished(w, k->name, RETRY, "lost the child");
 		else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			finished(w, kids[i].name, 1, "");
+			finished(w, k->name, SENT, "");
+		else if (k->smtp && WIFEXITED(status) && k->why[0] != '\0')
+			finished(w, k->name, WEXITSTATUS(status) ==
+			    EX_PERMANENT ? FAILED : RETRY, k->why);
 		else {
 			if (WIFEXITED(status))
-				snprintf(why, sizeof(why), "exit %d",
-				    WEXITSTATUS(status));
+				snprintf(why, sizeof(why), "exit %d%s%s",
+				    WEXITSTATUS(status), k->why[0] ? ": " : "",
+				    k->why);
 			else
 				snprintf(why, sizeof(why), "signal %d",
 				    WTERMSIG(status));
-			finished(w, kids[i].name, 0, why);
+			finished(w, k->name, RETRY, why);
 		}
-		kids[i].pid = 0;
+		forget(k);
 	}
 	return n;
 }
@@ -641,11 +859,19 @@ reap(struct wf *w)
 static int
 pump(struct wf *w)
 {
+	static int told;
 	char dir[2048], p[2400];
 	struct dirent *de;
 	DIR *d;
 	int left = 0;
 
+	/* The mistake kuncid.service makes easy: say it once, plainly. */
+	if (!told && w->cfg->notify.mail == CFG_MAIL_SENDMAIL &&
+	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		log_warnx("notify: running with no-new-privs, where the "
+		    "setuid/setgid sendmail of exim4 or postfix cannot queue "
+		    "mail; notify.mail = \"smtp\" can");
+	told = 1;
 	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return 0;
@@ -687,5 +913,44 @@ notify_tick(struct wf *w, time_t now)
 		else if (busy == 0)
 			break;
 		nanosleep(&ts, NULL);
+	}
+}
+
+void
+notify_outbox(struct wf *w, struct notify_outbox *o)
+{
+	char dir[2048], p[2400];
+	struct dirent *de;
+	struct hdr h;
+	long long last = -1;
+	int reads = 0;
+	DIR *d;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(dir, sizeof(dir), "%s/outbox", w->cfg->agent.state_dir);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' || de->d_type == DT_DIR)
+				continue;
+			o->waiting++;
+			/* Why: the reason of the latest failed attempt. */
+			if (reads++ >= STATUS_READS)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			if (read_hdr(p, &h) == 0 && h.error[0] != '\0' &&
+			    h.tried > last) {
+				last = h.tried;
+				u_strlcpy(o->why, h.error, sizeof(o->why));
+				o->tried = (time_t)h.tried;
+			}
+		}
+		closedir(d);
+	}
+	snprintf(p, sizeof(p), "%s/failed", dir);
+	if ((d = opendir(p)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.' && de->d_type != DT_DIR)
+				o->failed++;
+		closedir(d);
 	}
 }

@@ -1,7 +1,8 @@
 /*
- * notify.h: informing people by e-mail (sendmail -t) and/or a configured
- * command, in their preferred language (preferredLanguage, else
- * agent.language), through an outbox that survives a restart.
+ * notify.h: informing people by e-mail (SMTP to the local MTA, or
+ * sendmail -t) and/or a configured command, in their preferred language
+ * (preferredLanguage, else agent.language), through an outbox that
+ * survives a restart.
  *
  * notify_person() renders the message at once and writes it to
  * <state_dir>/outbox/<key> (mode 0600, atomically).  The key names the
@@ -12,7 +13,8 @@
  * notify.timeout), reaps them without blocking for long, moves a
  * delivered message to outbox/sent, and retries a failed one with a
  * doubling delay (notify.retry .. notify.retry_max) until notify.give_up,
- * then moves it to outbox/failed.  Nothing here blocks a request.
+ * then moves it to outbox/failed; an SMTP server's 5xx reply moves it there
+ * at once.  Nothing here blocks a request.
  *
  * Messages never carry secrets.  Main thread only.
  */
@@ -49,5 +51,16 @@ void	notify_person(struct wf *, const char *uid, const char *event,
 void	notify_dn(struct wf *, const char *dn, const char *event,
 	    const char *key, const struct notify_vars *);
 void	notify_tick(struct wf *, time_t now);
+
+/* What kuncictl status tells about the outbox. */
+struct notify_outbox {
+	long	 waiting;	/* messages in the outbox */
+	long	 failed;	/* in outbox/failed: given up */
+	char	 why[200];	/* the latest failed attempt's reason, or "" */
+	time_t	 tried;		/* and when it was */
+};
+
+/* Count the outbox (reads at most a few hundred small headers). */
+void	notify_outbox(struct wf *, struct notify_outbox *);
 
 #endif /* KUNCI_NOTIFY_H */

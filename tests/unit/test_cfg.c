@@ -445,9 +445,51 @@ test_minimal(void)
 		CHECK_STR(cfg->workflows[0].sop, "");
 		CHECK_LL(cfg->workflows[0].steps[0].quorum, 1);
 		CHECK_LL(cfg->workflows[0].steps[0].may_reject, 1);
+		CHECK_LL(cfg->notify.mail, CFG_MAIL_SMTP);
+		CHECK_STR(cfg->notify.smtp_host, "127.0.0.1");
+		CHECK_LL(cfg->notify.smtp_port, 25);
+		CHECK_STR(cfg->notify.sendmail, "/usr/sbin/sendmail");
 		cfg_free(cfg);
 	}
 	dump_twice(path, __LINE__);
+}
+
+/* notify.mail, and the meaning sendmail = "" had before it existed */
+static void
+test_mail(void)
+{
+	static const struct {
+		const char	*text;
+		int		 mail;
+	} cases[] = {
+		{ "sendmail = \"\";", CFG_MAIL_NONE },
+		{ "sendmail = \"/usr/sbin/sendmail\";", CFG_MAIL_SMTP },
+		{ "mail = \"sendmail\"; sendmail = \"/x/sm\";",
+		  CFG_MAIL_SENDMAIL },
+		{ "mail = \"smtp\"; sendmail = \"\";", CFG_MAIL_SMTP },
+		{ "mail = \"none\";", CFG_MAIL_NONE },
+		{ "smtp_host = \"::1\"; smtp_port = 2525; "
+		  "from = \"kunci <k@x.example>\";", CFG_MAIL_SMTP },
+	};
+	char			 path[300], text[1024], err[1024];
+	struct kunci_cfg	*cfg;
+	size_t			 i;
+
+	snprintf(path, sizeof(path), "%s/mail.conf", tmpdir);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), BASE_DIR "notify = { %s };\n",
+		    cases[i].text);
+		write_file(path, text, 0644);
+		if ((cfg = cfg_load(path, err, sizeof(err))) == NULL) {
+			printf("mail: %s: %s\n", cases[i].text, err);
+			CHECK(cfg != NULL);
+			continue;
+		}
+		check_ll(cfg->notify.mail, cases[i].mail, cases[i].text,
+		    __FILE__, __LINE__);
+		cfg_free(cfg);
+		dump_twice(path, __LINE__);
+	}
 }
 
 struct bad {
@@ -760,6 +802,29 @@ static const struct bad bads[] = {
 	  BASE_DIR "login = { services = (\n  { service = \"sshd\"; }@@\n"
 	  "); };\n",
 	  "login.services[0]: missing required key 'resource'" },
+	{ "unknown mail method",
+	  BASE_DIR "notify = {\n  mail = \"smtps\";@@\n};\n",
+	  "notify.mail: unknown value \"smtps\"" },
+	{ "smtp_host a name",
+	  BASE_DIR "notify = {\n  smtp_host = \"localhost\";@@\n};\n",
+	  "notify.smtp_host: \"localhost\" is not an IPv4 or IPv6 address "
+	  "(names are not looked up)" },
+	{ "smtp_port 0",
+	  BASE_DIR "notify = {\n  smtp_port = 0;@@\n};\n",
+	  "notify.smtp_port: 0 is out of range 1..65535" },
+	{ "smtp_port too large",
+	  BASE_DIR "notify = {\n  smtp_port = 65536;@@\n};\n",
+	  "notify.smtp_port: 65536 is out of range 1..65535" },
+	{ "sendmail method without a program",
+	  BASE_DIR "notify = {@@\n  mail = \"sendmail\";\n"
+	  "  sendmail = \"\";\n};\n",
+	  "notify.sendmail: must be set when notify.mail is \"sendmail\"" },
+	{ "from with a line break",
+	  BASE_DIR "notify = {\n  from = \"k@x\\r\\nBcc: a@b\";@@\n};\n",
+	  "notify.from: \"k@x\r\nBcc: a@b\" is not an address" },
+	{ "from not an address",
+	  BASE_DIR "notify = {\n  from = \"kunci at x\";@@\n};\n",
+	  "notify.from: \"kunci at x\" is not an address" },
 };
 
 static void
@@ -944,6 +1009,7 @@ main(void)
 	test_single_lines();
 	test_example();
 	test_minimal();
+	test_mail();
 	test_errors();
 	test_files();
 	if ((ex = example_copy()) != NULL)
