@@ -351,6 +351,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "person", json_boolean(c->a.person));
 		json_object_set_new(j, "admin", json_boolean(c->a.admin));
 		json_object_set_new(j, "roles", out_jstr(roles));
+		json_object_set_new(j, "gate", gate_status_json());
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -364,6 +365,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Roles", "Peran"), roles);
 		out_kv(&c->out, 10, "Admin", c->a.admin ? ADMIN_T(c, "yes", "ya") :
 		    ADMIN_T(c, "no", "tidak"));
+		gate_status_text(&c->out, 10, c->en);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }

@@ -126,6 +126,9 @@ struct cfg_directory {
 	char		 *bind_password_file; /* "" when bind_dn is "" */
 	int64_t		  connect_timeout;
 	int64_t		  timeout;
+	/* the sync connection's liveness probe (gate.c): interval, deadline */
+	int64_t		  heartbeat;
+	int64_t		  heartbeat_timeout;
 };
 
 struct cfg_agent {

@@ -59,6 +59,17 @@ ldapc_fail(struct ldapc *c, int rc)
 	}
 }
 
+void
+ldapc_failover(struct ldapc *c)
+{
+	size_t n = c->cfg->directory.nuri;
+
+	ldapc_close(c);
+	if (n > 0)
+		c->uri_index = (int)(((size_t)c->uri_index + 1) % n);
+	c->next_try = 0;
+}
+
 static int
 set_options(LDAP *ld, const struct cfg_directory *d)
 {
@@ -115,7 +126,7 @@ ldapc_get(struct ldapc *c, int force)
 	time_t now = time(NULL);
 	LDAP *ld = NULL;
 	size_t i, k;
-	int rc;
+	int rc, max;
 
 	if (c->ld != NULL)
 		return c->ld;
@@ -153,8 +164,8 @@ ldapc_get(struct ldapc *c, int force)
 	log_warnx("ldap: no directory answers (last: %s); retry in %d s",
 	    c->err, c->backoff);
 	c->next_try = now + c->backoff;
-	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-	    c->backoff * 2;
+	max = c->backoff_max > 0 ? c->backoff_max : BACKOFF_MAX;
+	c->backoff = c->backoff * 2 > max ? max : c->backoff * 2;
 	return NULL;
 }
 
