@@ -1959,6 +1959,9 @@ sync_main(void *arg)
 			pthread_mutex_unlock(&G.stat_mtx);
 			/* a hung server may still accept: try the next first */
 			ldapc_failover(&lc);
+			if (d->nuri > 1)
+				log_warnx("sync: trying %s next",
+				    d->uri[lc.uri_index]);
 			continue;
 		}
 		snprintf(why, sizeof(why), "%s: %s", d->uri[uri],

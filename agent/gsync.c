@@ -49,27 +49,32 @@ gsync_hb_sent(struct gsync_hb *h, int64_t now)
 	h->last_sent = now;
 }
 
+/* How long a probe must have been out before its silence counts. */
+static int64_t
+probe_age(const struct gsync_hb *h)
+{
+	return h->interval < h->timeout ? h->interval : h->timeout;
+}
+
 int
 gsync_hb_dead(const struct gsync_hb *h, int64_t now)
 {
-	int64_t since;
-
-	if (h->sent == 0)
-		return 0;
-	since = h->last_rx > h->sent ? h->last_rx : h->sent;
-	return now - since >= h->timeout;
+	return h->sent != 0 && now - h->last_rx >= h->timeout &&
+	    now - h->sent >= probe_age(h);
 }
 
 int64_t
 gsync_hb_wait(const struct gsync_hb *h, int64_t now)
 {
-	int64_t at, since;
+	int64_t at, a2;
 
 	if (h->sent == 0)
 		at = h->last_sent + h->interval;
 	else {
-		since = h->last_rx > h->sent ? h->last_rx : h->sent;
-		at = since + h->timeout;
+		at = h->last_rx + h->timeout;
+		a2 = h->sent + probe_age(h);
+		if (a2 > at)
+			at = a2;
 	}
 	if (at <= now)
 		return 0;

@@ -7,12 +7,13 @@
  *
  * Heartbeat.  TCP keepalive notices a dead peer after minutes and never a
  * hung slapd (its kernel still acknowledges), so the sync thread sends a
- * cheap search on the sync connection itself every `interval' ms and
- * declares the connection dead when a probe has been outstanding for
- * `timeout' ms with nothing at all received since it was sent (any
- * message proves the connection alive: during a large refresh the probe's
- * answer may queue behind thousands of entries).  A silence that starts at
- * T is therefore noticed by T + interval + timeout at the latest.
+ * cheap search on the sync connection itself every `interval' ms (one at
+ * a time) and declares the connection dead when nothing at all has
+ * arrived for `timeout' ms while a probe has been out for at least
+ * min(interval, timeout) (any message proves the connection alive: during
+ * a large refresh the probe's answer may queue behind thousands of
+ * entries).  A silence that starts at T is noticed by T + max(timeout,
+ * interval + min(interval, timeout)): T + 3 s with the defaults (1 s, 3 s).
  */
 #ifndef KUNCI_GSYNC_H
 #define KUNCI_GSYNC_H

@@ -12,7 +12,10 @@
  * notify.timeout), reaps them without blocking for long, moves a
  * delivered message to outbox/sent, and retries a failed one with a
  * doubling delay (notify.retry .. notify.retry_max) until notify.give_up,
- * then moves it to outbox/failed.  Nothing here blocks a request.
+ * then moves it to outbox/failed.  A message that cannot be written to
+ * the outbox (a full state directory) is kept in memory (at most 256) and
+ * written by the next ticks, so it is delayed, not lost -- unless kuncid
+ * stops first.  Nothing here blocks a request.
  *
  * Messages never carry secrets.  Main thread only.
  */
