@@ -67,8 +67,9 @@
 #define LU_BATCH	256
 #define SNAP_EVERY	5	/* seconds between snapshots of a dirty index */
 #define SNAP_RETRY	5	/* seconds between attempts after a failure */
-#define SYNC_BACKOFF	2	/* the sync connection retries at least this
+#define SYNC_BACKOFF	1	/* the sync connection retries at least this
 				 * often: the gate is offline meanwhile */
+#define SYNC_NAP_MS	200	/* between its attempts */
 #define PIN_MAX		64	/* kuncid's own recent narrowings */
 #define PIN_SECS	60
 
@@ -1723,7 +1724,7 @@ out:
 	return rc;
 }
 
-/* Start the sync search, resuming from the cookie if it is this URI's. */
+/* Start the sync search, resuming from the cookie if there is one. */
 static int
 start_search(struct syncrun *s)
 {
@@ -1740,7 +1741,13 @@ start_search(struct syncrun *s)
 	struct berval ck;
 	int rc, resume;
 
-	resume = G.cookie.len > 0 && G.cookie.uri == s->uri && G.ix != NULL;
+	/*
+	 * The URIs are replicas of one directory (failover), so the cookie
+	 * goes to whichever answers: its syncprov replays its session log,
+	 * runs a present phase, or asks for a full refresh
+	 * (e-syncRefreshRequired), as its state allows.
+	 */
+	resume = G.cookie.len > 0 && G.ix != NULL;
 	if (!resume && (s->fresh = gindex_new()) == NULL)
 		return LDAP_NO_MEMORY;
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
@@ -1906,16 +1913,22 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 	return err;
 }
 
-/* Sleep up to secs, waking early on stop. */
+/* Sleep up to ms milliseconds, waking early on stop. */
 static void
-nap(int secs)
+nap_ms(int ms)
 {
 	struct pollfd pfd;
 
 	pfd.fd = G.stop_pipe[0];
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	(void)poll(&pfd, 1, secs * 1000);
+	(void)poll(&pfd, 1, ms);
+}
+
+static void
+nap(int secs)
+{
+	nap_ms(secs * 1000);
 }
 
 static void *
@@ -1937,7 +1950,13 @@ sync_main(void *arg)
 			go_offline(time(NULL), lc.err[0] ? lc.err :
 			    "no directory answers");
 			snap_write(0);
-			nap(1);
+			/*
+			 * Short naps, ldapc's backoff capped at SYNC_BACKOFF:
+			 * a directory that returns is caught within about a
+			 * second (a hung one is retried back to back, each
+			 * bind bounded by directory.timeout).
+			 */
+			nap_ms(SYNC_NAP_MS);
 			continue;
 		}
 		uri = lc.uri_index;
@@ -1970,7 +1989,7 @@ sync_main(void *arg)
 		log_warnx("sync: %s; reconnecting", why);
 		ldapc_fail(&lc, LDAP_SERVER_DOWN);
 		ldapc_close(&lc);
-		nap(1);
+		nap_ms(SYNC_NAP_MS);
 	}
 	ldapc_close(&lc);
 	return NULL;
