@@ -14,7 +14,7 @@
  *     heartbeat on the same connection (gsync.h) notices a directory that
  *     went silent.  On any error or silence it marks the gate offline,
  *     reconnects (the next URI first after a silence) and refreshes again.
- *     It is also the only thread that writes snapshots.
+ *     It never waits for a disk: the table thread writes the snapshots.
  *   - the last-used thread drains a bounded queue of grant DNs and writes
  *     kunciLastUsed on its own LDAP connection, so a login never waits for
  *     LDAP.
@@ -22,9 +22,10 @@
  * Invariants: G.ix changes only under the write lock: by the sync thread,
  * and by gate_grant_left() (kuncid's own revocations and expiries, which
  * only narrow a status); gate_decide() takes the read lock only and never
- * blocks on I/O except the audit record.  Lock order: snap_mtx, then
- * G.lock; stat_mtx and pin_mtx are leaves.  Subjects and resources match byte for byte.
- * Everything that is not a positive match is a denial.
+ * blocks on I/O except the audit record.  snap_mtx, stat_mtx and pin_mtx
+ * are leaves (taken under G.lock at most, never the other way round).
+ * Subjects and resources match byte for byte.  Everything that is not a
+ * positive match is a denial.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -365,6 +366,7 @@ out:
 }
 
 static void	nap(int);
+static void	snap_write(int);
 
 /* ---------------------------------------------------------- query socket */
 
@@ -559,7 +561,8 @@ mono_ms(void)
  * see ix_change() for what is patched in place instead), at most once
  * per max(TAB_GAP_MS, the last build's time) so a burst of directory
  * changes (a bulk load) costs at most half a CPU, and refreshes the live
- * header every second.
+ * header every second.  It also writes the snapshot when one is due
+ * (snap_write()), after any rebuild: both are background work.
  */
 #define TAB_GAP_MS	20
 
@@ -637,6 +640,7 @@ tab_main(void *arg)
 				tab_changed(1);
 			}
 		}
+		snap_write(0);
 		pthread_mutex_lock(&G.tab_mtx);
 	}
 	pthread_mutex_unlock(&G.tab_mtx);
@@ -883,18 +887,29 @@ snap_dirty(void)
 	pthread_mutex_unlock(&G.snap_mtx);
 }
 
+/* A fresh index: write it at the table thread's next wake (tab_changed). */
+static void
+snap_due_now(void)
+{
+	pthread_mutex_lock(&G.snap_mtx);
+	G.snap_next = 0;
+	pthread_mutex_unlock(&G.snap_mtx);
+}
+
 /*
  * Write the snapshot when it is due (dirty, and not before snap_next), or
- * at once with force.  Only the sync thread calls it (and gate_stop()
- * after that thread has ended).
+ * at once with force.  The table thread calls it (background work, at
+ * nice 10: the sync thread never waits for a disk), and gate_stop() after
+ * the threads have ended.  The index is read-locked only while encoded.
  */
 static void
 snap_write(int force)
 {
 	char err[512];
+	unsigned char *buf = NULL;
 	unsigned long gen;
 	time_t now = time(NULL), t;
-	size_t ng = 0, np = 0;
+	size_t ng = 0, np = 0, len = 0;
 	int r, dirty;
 
 	if (G.keylen == 0)
@@ -915,11 +930,14 @@ snap_write(int force)
 	gen = G.snap_gen;
 	pthread_mutex_unlock(&G.snap_mtx);
 	t = G.online ? now : G.synced_at;
-	r = snapshot_write(G.snap_path, G.key, G.keylen, G.ix, t, err,
+	r = snapshot_encode(G.key, G.keylen, G.ix, t, &buf, &len, err,
 	    sizeof(err));
 	ng = gindex_ngrants(G.ix);
 	np = gindex_npeople(G.ix);
 	pthread_rwlock_unlock(&G.lock);
+	if (r == 0)
+		r = snapshot_store(G.snap_path, buf, len, err, sizeof(err));
+	free(buf);
 
 	pthread_mutex_lock(&G.snap_mtx);
 	if (r == 0 && gen != G.snap_gen) {
@@ -1651,7 +1669,7 @@ refresh_done(struct syncrun *s)
 		log_info("sync: refresh done, %zu grants, %zu people; "
 		    "persisting", gindex_ngrants(G.ix), gindex_npeople(G.ix));
 		snap_dirty();
-		snap_write(1);
+		snap_due_now();
 	} else {
 		tab_changed(0);		/* the online flag */
 		log_info("sync: resumed from the cookie, %zu grants, %zu "
@@ -1861,7 +1879,6 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 				break;
 			gsync_hb_sent(&s.hb, now);
 		}
-		snap_write(0);
 		wait = gsync_hb_wait(&s.hb, now);
 		wait = wait < 10 ? 10 : wait > 500 ? 500 : wait;
 		tv.tv_sec = (time_t)(wait / 1000);
@@ -1949,7 +1966,6 @@ sync_main(void *arg)
 		if ((ld = ldapc_get(&lc, 0)) == NULL) {
 			go_offline(time(NULL), lc.err[0] ? lc.err :
 			    "no directory answers");
-			snap_write(0);
 			/*
 			 * Short naps, ldapc's backoff capped at SYNC_BACKOFF:
 			 * a directory that returns is caught within about a
@@ -2161,6 +2177,8 @@ gate_start(struct kunci_ctx *ctx)
 		return -1;
 	}
 	G.lu_thr_started = 1;
+	G.sync_since = time(NULL);
+	snprintf(G.sync_err, sizeof(G.sync_err), "not connected yet");
 	if (pthread_create(&G.sync_thr, NULL, sync_main, NULL) != 0) {
 		log_warnx("cannot start the sync thread");
 		return -1;

@@ -158,11 +158,16 @@ ldapc_get(struct ldapc *c, int force)
 		c->uri_index = (int)i;
 		c->backoff = BACKOFF_MIN;
 		c->next_try = 0;
+		c->warned = 0;
 		c->err[0] = '\0';
 		return ld;
 	}
-	log_warnx("ldap: no directory answers (last: %s); retry in %d s",
-	    c->err, c->backoff);
+	/* a connection retried every second says so once a minute */
+	if (now - c->warned >= 60) {
+		log_warnx("ldap: no directory answers (last: %s); retry in "
+		    "%d s", c->err, c->backoff);
+		c->warned = now;
+	}
 	c->next_try = now + c->backoff;
 	max = c->backoff_max > 0 ? c->backoff_max : BACKOFF_MAX;
 	c->backoff = c->backoff * 2 > max ? max : c->backoff * 2;

@@ -26,6 +26,7 @@ struct ldapc {
 	time_t		 next_try;	/* backoff: no attempt before this */
 	int		 backoff;	/* seconds */
 	int		 backoff_max;	/* seconds; 0: the default (60) */
+	time_t		 warned;	/* last "no directory answers" */
 	char		 err[256];	/* the last failure, for messages */
 };
 
