@@ -137,6 +137,8 @@ t_eq "0 wrong allows of the revoked grant after 5 s" 0 "$(wrong_allows rwulandar
 # --- 2. failover: the first URI goes silent, the second answers ----------------
 conf_set uri "[ \"$RELAY\", \"$DIRECT\" ]"
 restart_kuncid
+# an offline=deny resource allowed: synced (not answering from the snapshot)
+t_check "two URIs: online" wait_result strict dpratama PAM_SUCCESS 100
 t_check "two URIs: allowed" wait_result kt asetiawan PAM_SUCCESS 100
 t_eq "status: online through the relay first" "daring lewat $RELAY" \
     "$(status_gate | sed 's/ sejak.*//')"
@@ -171,6 +173,7 @@ kill -USR2 "$RELAY_PID"
 conf_set uri "[ \"$RELAY\", \"$DIRECT\" ]"
 conf_set heartbeat_timeout '"1m"'
 restart_kuncid
+t_check "online again" wait_result strict dpratama PAM_SUCCESS 100
 t_check "allowed before" wait_result kt fnugroho PAM_SUCCESS 100
 kill -USR1 "$RELAY_PID"
 out=$(KUNCI_SOCKET=$KUNCI_SOCKET timeout 60 "$KUNCICTL" --as sanggraini \
