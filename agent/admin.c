@@ -377,6 +377,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "audit_queued", json_integer(aq));
 		json_object_set_new(j, "audit_lost", json_integer(alost));
 		json_object_set_new(j, "outbox", o);
+		json_object_set_new(j, "gate", gate_status_json());
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -406,6 +407,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    ADMIN_T(c, "given up (outbox/failed)",
 		    "dibatalkan (outbox/failed)"));
 		out_kv(&c->out, 10, ADMIN_T(c, "Failed", "Gagal"), mail);
+		gate_status_text(&c->out, 10, c->en);
 	}
 	return up ? EX_OK : EX_UNAVAILABLE;
 }

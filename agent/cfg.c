@@ -87,9 +87,9 @@ static const char *const office_keys[] = {
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
-	"bind_password_file", "connect_timeout", "timeout", "tls",
-	"tls_ca_file", "tls_require_cert", "tls_cert_file", "tls_key_file",
-	"allow_cleartext_password", NULL
+	"bind_password_file", "connect_timeout", "timeout", "heartbeat",
+	"heartbeat_timeout", "tls", "tls_ca_file", "tls_require_cert",
+	"tls_cert_file", "tls_key_file", "allow_cleartext_password", NULL
 };
 static const char *const tls_names[] = { "none", "starttls" };
 static const char *const tls_req_names[] = {
@@ -623,8 +623,21 @@ parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    &d->bind_password_file, &c->pwline) == -1 ||
 	    get_duration(c, g, w, "connect_timeout", 0, 1,
 	    &d->connect_timeout, NULL) == -1 ||
-	    get_duration(c, g, w, "timeout", 0, 1, &d->timeout, NULL) == -1)
+	    get_duration(c, g, w, "timeout", 0, 1, &d->timeout, NULL) == -1 ||
+	    get_duration(c, g, w, "heartbeat", 0, 1, &d->heartbeat,
+	    NULL) == -1 ||
+	    get_duration(c, g, w, "heartbeat_timeout", 0, 1,
+	    &d->heartbeat_timeout, NULL) == -1)
 		return -1;
+	/* a slower probe would not notice a silent directory in time */
+	if (d->heartbeat > 60 || d->heartbeat_timeout > 60) {
+		const char *k = d->heartbeat > 60 ? "heartbeat" :
+		    "heartbeat_timeout";
+
+		seterr(c, config_setting_get_member(g, k),
+		    "directory.%s: must not exceed 1m", k);
+		return -1;
+	}
 	if ((*d->bind_dn == '\0') != (*d->bind_password_file == '\0')) {
 		seterr(c, g, "directory: bind_dn and bind_password_file go "
 		    "together (both set, or both empty for SASL EXTERNAL)");
@@ -1570,6 +1583,8 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	cfg->review.on_silence = CFG_SILENCE_ESCALATE;
 	d->connect_timeout = 3;
 	d->timeout = 5;
+	d->heartbeat = 1;
+	d->heartbeat_timeout = 3;
 	a->language = CFG_LANG_ID;
 	cfg->calendar.work_week = 0x3e;		/* mon..fri */
 	cfg->requests.max_duration = 365 * (int64_t)U_DAY;
@@ -1895,6 +1910,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "bind_password_file", d->bind_password_file);
 	put_dur(fp, "\t", "connect_timeout", d->connect_timeout, 0);
 	put_dur(fp, "\t", "timeout", d->timeout, 0);
+	put_dur(fp, "\t", "heartbeat", d->heartbeat, 0);
+	put_dur(fp, "\t", "heartbeat_timeout", d->heartbeat_timeout, 0);
 	put_kv(fp, "\t", "tls", tls_names[d->tls]);
 	put_kv(fp, "\t", "tls_ca_file", d->tls_ca_file);
 	put_kv(fp, "\t", "tls_require_cert",

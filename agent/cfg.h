@@ -155,6 +155,9 @@ struct cfg_directory {
 	char		 *tls_cert_file; /* client certificate, or "" */
 	char		 *tls_key_file;	/* its key, or "" */
 	int		  allow_cleartext_password;
+	/* the sync connection's liveness probe (gate.c): interval, deadline */
+	int64_t		  heartbeat;
+	int64_t		  heartbeat_timeout;
 };
 
 struct cfg_agent {

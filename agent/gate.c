@@ -7,19 +7,25 @@
  *     reads one PROTO_T_QUERY with a short deadline, answers, closes.  A
  *     stalled client holds one worker for at most QUERY_READ_MS.
  *   - the sync thread owns one LDAP connection (ldapc) and runs an RFC 4533
- *     refreshAndPersist search for grants and people.  A refresh builds a
- *     fresh index that replaces the live one when the server says the
- *     refresh is done; persist-phase changes are applied in place.  On any
- *     error it marks the gate offline, reconnects with ldapc's backoff and
- *     refreshes again.  It is also the only thread that writes snapshots.
+ *     refreshAndPersist search for grants and people.  A first refresh
+ *     builds a fresh index that replaces the live one when the server says
+ *     the refresh is done; persist-phase changes, and a refresh resumed
+ *     from the cookie of the last complete state, are applied in place.  A
+ *     heartbeat on the same connection (gsync.h) notices a directory that
+ *     went silent.  On any error or silence it marks the gate offline,
+ *     reconnects (the next URI first after a silence) and refreshes again.
+ *     It never waits for a disk: the table thread writes the snapshots.
  *   - the last-used thread drains a bounded queue of grant DNs and writes
  *     kunciLastUsed on its own LDAP connection, so a login never waits for
  *     LDAP.
  *
- * Invariants: the sync thread is the only writer of G.ix (under the write
- * lock); gate_decide() takes the read lock only and never blocks on I/O
- * except the audit record.  Subjects and resources match byte for byte.
- * Everything that is not a positive match is a denial.
+ * Invariants: G.ix changes only under the write lock: by the sync thread,
+ * and by gate_grant_left() (kuncid's own revocations and expiries, which
+ * only narrow a status); gate_decide() takes the read lock only and never
+ * blocks on I/O except the audit record.  snap_mtx, stat_mtx and pin_mtx
+ * are leaves (taken under G.lock at most, never the other way round).
+ * Subjects and resources match byte for byte.  Everything that is not a
+ * positive match is a denial.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -47,18 +53,27 @@
 #include "decide.h"
 #include "gate.h"
 #include "gindex.h"
+#include "gsync.h"
 #include "gtab_build.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
 #include "mapguard.h"
+#include "out.h"
 #include "snapshot.h"
+#include "strbuf.h"
 
 #define GATE_WORKERS	4
 #define QUERY_READ_MS	1000	/* a query must arrive within this */
 #define LU_QMAX		4096	/* pending last-used writes */
 #define LU_BATCH	256
 #define SNAP_EVERY	5	/* seconds between snapshots of a dirty index */
+#define SNAP_RETRY	5	/* seconds between attempts after a failure */
+#define SYNC_BACKOFF	1	/* the sync connection retries at least this
+				 * often: the gate is offline meanwhile */
+#define SYNC_NAP_MS	200	/* between its attempts */
+#define PIN_MAX		64	/* kuncid's own recent narrowings */
+#define PIN_SECS	60
 
 static struct {
 	struct kunci_ctx	*ctx;
@@ -96,6 +111,30 @@ static struct {
 	int			 nfd;
 	pthread_t		 tab_thr, note_thr;
 	int			 tab_started, note_started;
+	/* the sync connection, for status (stat_mtx) */
+	pthread_mutex_t		 stat_mtx;
+	int			 sync_uri;	/* index in uri, -1: none */
+	time_t			 sync_since;	/* online or offline since */
+	char			 sync_err[256];	/* why it is offline */
+	unsigned long		 sync_silent;	/* connections given up */
+	/* the snapshot's state (snap_mtx) */
+	pthread_mutex_t		 snap_mtx;
+	int			 snap_dirty;	/* the file lacks a change */
+	unsigned long		 snap_gen;	/* changes so far */
+	time_t			 snap_ok_at;	/* last written */
+	time_t			 snap_fail_since;
+	time_t			 snap_next;	/* no attempt before */
+	unsigned long		 snap_fails;
+	char			 snap_err[512];
+	/* grants kuncid narrowed itself, until sync shows it (pin_mtx) */
+	pthread_mutex_t		 pin_mtx;
+	struct pin {
+		char	 id[128];
+		int	 status;
+		time_t	 until;
+	}			 pins[PIN_MAX];
+	/* the cookie of the last complete state (sync thread only) */
+	struct gsync_cookie	 cookie;
 } G = {
 	.qfd = -1,
 	.nfd = -1,
@@ -107,6 +146,11 @@ static struct {
 	.lu_cv = PTHREAD_COND_INITIALIZER,
 	.tab_mtx = PTHREAD_MUTEX_INITIALIZER,
 	.tab_cv = PTHREAD_COND_INITIALIZER,
+	.stat_mtx = PTHREAD_MUTEX_INITIALIZER,
+	.snap_mtx = PTHREAD_MUTEX_INITIALIZER,
+	.pin_mtx = PTHREAD_MUTEX_INITIALIZER,
+	.sync_uri = -1,
+	.cookie = { .uri = -1 },
 };
 
 /* ---------------------------------------------------------------- decide */
@@ -339,6 +383,7 @@ out:
 }
 
 static void	nap(int);
+static void	snap_write(int);
 
 /* ---------------------------------------------------------- query socket */
 
@@ -612,7 +657,8 @@ mono_ms(void)
  * see ix_change() for what is patched in place instead), at most once
  * per max(TAB_GAP_MS, the last build's time) so a burst of directory
  * changes (a bulk load) costs at most half a CPU, and refreshes the live
- * header every second.
+ * header every second.  It also writes the snapshot when one is due
+ * (snap_write()), after any rebuild: both are background work.
  */
 #define TAB_GAP_MS	20
 
@@ -706,6 +752,7 @@ tab_main(void *arg)
 			}
 		}
 		rate_summary();
+		snap_write(0);
 		pthread_mutex_lock(&G.tab_mtx);
 	}
 	pthread_mutex_unlock(&G.tab_mtx);
@@ -1020,22 +1067,117 @@ tab_paths(void)
 
 /* ------------------------------------------------------------- snapshot */
 
+/*
+ * Durability: a snapshot never lets a restarted kuncid allow what the
+ * index it came from no longer allows.  The first change after a snapshot
+ * withdraws the file (unlink needs no free space) before the next one is
+ * written, so a snapshot that cannot be written -- a full state directory
+ * -- leaves none rather than an older one.  The dirty state stays set
+ * until a write succeeds, is retried every SNAP_RETRY seconds and is shown
+ * by `kuncictl status`.  The price: a kuncid killed within moments of a
+ * change starts without a snapshot (no offline answers until the
+ * directory is reached).  kunciLastUsed changes do not count (ix_change).
+ */
 static void
-write_snapshot(void)
+snap_dirty(void)
+{
+	if (G.keylen == 0)
+		return;
+	pthread_mutex_lock(&G.snap_mtx);
+	G.snap_gen++;
+	if (!G.snap_dirty) {
+		G.snap_dirty = 1;
+		if (unlink(G.snap_path) == -1 && errno != ENOENT) {
+			snprintf(G.snap_err, sizeof(G.snap_err),
+			    "cannot withdraw the old snapshot: %s",
+			    strerror(errno));
+			log_warnx("snapshot: %s", G.snap_err);
+		}
+	}
+	pthread_mutex_unlock(&G.snap_mtx);
+}
+
+/* A fresh index: write it at the table thread's next wake (tab_changed). */
+static void
+snap_due_now(void)
+{
+	pthread_mutex_lock(&G.snap_mtx);
+	G.snap_next = 0;
+	pthread_mutex_unlock(&G.snap_mtx);
+}
+
+/*
+ * Write the snapshot when it is due (dirty, and not before snap_next), or
+ * at once with force.  The table thread calls it (background work, at
+ * nice 10: the sync thread never waits for a disk), and gate_stop() after
+ * the threads have ended.  The index is read-locked only while encoded.
+ */
+static void
+snap_write(int force)
 {
 	char err[512];
-	time_t t;
+	unsigned char *buf = NULL;
+	unsigned long gen;
+	time_t now = time(NULL), t;
+	size_t ng = 0, np = 0, len = 0;
+	int r, dirty;
 
-	if (G.keylen == 0 || G.ix == NULL)
+	if (G.keylen == 0)
 		return;
-	/* Only the sync thread changes G.ix: reading it here needs no lock. */
-	t = G.online ? time(NULL) : G.synced_at;
-	if (snapshot_write(G.snap_path, G.key, G.keylen, G.ix, t, err,
-	    sizeof(err)) == -1)
-		log_warnx("snapshot: %s", err);
-	else
-		log_debug("snapshot written: %zu grants, %zu people",
-		    gindex_ngrants(G.ix), gindex_npeople(G.ix));
+	pthread_mutex_lock(&G.snap_mtx);
+	dirty = G.snap_dirty;
+	r = !force && (!dirty || now < G.snap_next);
+	pthread_mutex_unlock(&G.snap_mtx);
+	if (r)
+		return;
+	pthread_rwlock_rdlock(&G.lock);
+	if (G.ix == NULL) {
+		pthread_rwlock_unlock(&G.lock);
+		return;
+	}
+	/* no change can come while the read lock is held */
+	pthread_mutex_lock(&G.snap_mtx);
+	gen = G.snap_gen;
+	pthread_mutex_unlock(&G.snap_mtx);
+	t = G.online ? now : G.synced_at;
+	r = snapshot_encode(G.key, G.keylen, G.ix, t, &buf, &len, err,
+	    sizeof(err));
+	ng = gindex_ngrants(G.ix);
+	np = gindex_npeople(G.ix);
+	pthread_rwlock_unlock(&G.lock);
+	if (r == 0)
+		r = snapshot_store(G.snap_path, buf, len, err, sizeof(err));
+	free(buf);
+
+	pthread_mutex_lock(&G.snap_mtx);
+	if (r == 0 && gen != G.snap_gen) {
+		/* a change came after the write: the file lacks it */
+		(void)unlink(G.snap_path);
+		G.snap_dirty = 1;
+		G.snap_next = 0;
+	} else if (r == 0) {
+		if (G.snap_fails > 0)
+			log_info("snapshot: written after %lu failed "
+			    "attempts", G.snap_fails);
+		G.snap_dirty = 0;
+		G.snap_ok_at = now;
+		G.snap_fail_since = 0;
+		G.snap_fails = 0;
+		G.snap_err[0] = '\0';
+		G.snap_next = now + SNAP_EVERY;
+		log_debug("snapshot written: %zu grants, %zu people", ng, np);
+	} else {
+		if (G.snap_fails == 0) {
+			G.snap_fail_since = now;
+			log_warnx("snapshot: %s; %s", err, dirty ?
+			    "none on disk until it can be written (retrying)" :
+			    "the previous one is kept");
+		}
+		G.snap_fails++;
+		snprintf(G.snap_err, sizeof(G.snap_err), "%s", err);
+		G.snap_next = now + SNAP_RETRY;
+	}
+	pthread_mutex_unlock(&G.snap_mtx);
 }
 
 static void
@@ -1064,6 +1206,207 @@ load_snapshot(void)
 	log_info("snapshot loaded: %zu grants, %zu people, %lld s old",
 	    gindex_ngrants(ix), gindex_npeople(ix),
 	    (long long)(time(NULL) - at));
+}
+
+/* ------------------------------------------------- kuncid's own changes */
+
+static int
+status_of(const char *st)
+{
+	if (strcmp(st, "revoked") == 0)
+		return KD_REVOKED;
+	if (strcmp(st, "expired") == 0)
+		return KD_EXPIRED;
+	if (strcmp(st, "suspended") == 0)
+		return KD_SUSPENDED;
+	return KD_OTHER;
+}
+
+/*
+ * The status kuncid itself gave grant id, if it did so in the last
+ * PIN_SECS and sync has not shown that status yet; -1 otherwise.  A sync
+ * connection that lags (a silent one, a replica the write has not reached
+ * yet) must not put back the "active" kuncid has just taken away.
+ */
+static int
+pin_get(const char *id, const char *synced)
+{
+	time_t now = time(NULL);
+	int i, r = -1;
+
+	pthread_mutex_lock(&G.pin_mtx);
+	for (i = 0; i < PIN_MAX; i++) {
+		if (G.pins[i].until <= now || strcmp(G.pins[i].id, id) != 0)
+			continue;
+		if (strcasecmp(synced, "active") == 0)
+			r = G.pins[i].status;
+		else
+			G.pins[i].until = 0;	/* sync caught up */
+	}
+	pthread_mutex_unlock(&G.pin_mtx);
+	return r;
+}
+
+static void
+pin_add(const char *id, int status)
+{
+	time_t now = time(NULL);
+	int i, slot = 0;
+
+	pthread_mutex_lock(&G.pin_mtx);
+	for (i = 0; i < PIN_MAX; i++)
+		if (G.pins[i].until < G.pins[slot].until)
+			slot = i;	/* a free (0) or the oldest */
+	snprintf(G.pins[slot].id, sizeof(G.pins[slot].id), "%s", id);
+	G.pins[slot].status = status;
+	G.pins[slot].until = now + PIN_SECS;
+	pthread_mutex_unlock(&G.pin_mtx);
+}
+
+void
+gate_grant_left(const char *subject, const char *resource, const char *id,
+    const char *status)
+{
+	struct gindex_grant *g;
+	int st = status_of(status), changed = 0;
+
+	if (!G.started || strlen(id) >= sizeof(G.pins[0].id))
+		return;
+	pin_add(id, st);
+	pthread_rwlock_wrlock(&G.lock);
+	if (G.ix != NULL &&
+	    (g = gindex_find_id(G.ix, subject, resource, id)) != NULL &&
+	    g->status == KD_ACTIVE) {
+		gindex_set_status(g, st);
+		(void)gtab_patch_grant(&G.tab, g->subject, g->resource,
+		    g->id, st, g->not_before, g->not_after);
+		changed = 1;
+	}
+	pthread_rwlock_unlock(&G.lock);
+	if (changed) {
+		snap_dirty();
+		log_debug("gate: grant %s %s at once", id, status);
+	}
+}
+
+/* ---------------------------------------------------------------- status */
+
+static void
+fmt_time(char *buf, size_t sz, time_t t, int iso)
+{
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (t != 0 && localtime_r(&t, &tm) != NULL)
+		strftime(buf, sz, iso ? "%Y-%m-%dT%H:%M:%S%z" :
+		    "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+struct gstat {
+	int		 started, online, uri, keyed, dirty;
+	time_t		 since, ok_at, fail_since;
+	unsigned long	 silent, fails;
+	char		 err[256], snap_err[512];
+};
+
+static void
+gstat_get(struct gstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->started = G.started;
+	st->keyed = G.keylen > 0;
+	pthread_mutex_lock(&G.stat_mtx);
+	st->uri = G.sync_uri;
+	st->online = G.sync_uri >= 0;
+	st->since = G.sync_since;
+	st->silent = G.sync_silent;
+	snprintf(st->err, sizeof(st->err), "%s", G.sync_err);
+	pthread_mutex_unlock(&G.stat_mtx);
+	pthread_mutex_lock(&G.snap_mtx);
+	st->dirty = G.snap_dirty;
+	st->ok_at = G.snap_ok_at;
+	st->fail_since = G.snap_fail_since;
+	st->fails = G.snap_fails;
+	snprintf(st->snap_err, sizeof(st->snap_err), "%s", G.snap_err);
+	pthread_mutex_unlock(&G.snap_mtx);
+}
+
+void
+gate_status_text(struct strbuf *out, size_t keywidth, int en)
+{
+	struct gstat st;
+	char t[40], t2[40], line[1024];
+
+	gstat_get(&st);
+	if (!st.started)
+		return;
+	fmt_time(t, sizeof(t), st.since, 0);
+	if (st.online)
+		snprintf(line, sizeof(line), en ? "online via %s since %s" :
+		    "daring lewat %s sejak %s",
+		    G.cfg->directory.uri[st.uri], t);
+	else
+		snprintf(line, sizeof(line), en ? "OFFLINE since %s: %s" :
+		    "LURING sejak %s: %s", t, st.err);
+	out_kv(out, keywidth, en ? "Gate" : "Gerbang", line);
+	fmt_time(t, sizeof(t), st.ok_at, 0);
+	fmt_time(t2, sizeof(t2), st.fail_since, 0);
+	if (!st.keyed)
+		snprintf(line, sizeof(line), "%s", en ?
+		    "disabled (no snapshot_key_file)" :
+		    "nonaktif (tanpa snapshot_key_file)");
+	else if (st.fails > 0)
+		snprintf(line, sizeof(line), en ?
+		    "FAILING since %s (%lu attempts): %s%s" :
+		    "GAGAL sejak %s (%lu percobaan): %s%s", t2, st.fails,
+		    st.snap_err, !st.dirty ? "" : en ?
+		    "; none on disk until written" :
+		    "; tidak ada di disk sampai tertulis");
+	else if (st.snap_err[0] != '\0')
+		snprintf(line, sizeof(line), "%s", st.snap_err);
+	else if (st.ok_at != 0)
+		snprintf(line, sizeof(line), en ? "written %s%s" :
+		    "ditulis %s%s", t, st.dirty ? (en ? ", a change pending" :
+		    ", ada perubahan tertunda") : "");
+	else
+		snprintf(line, sizeof(line), "%s", st.dirty ? (en ?
+		    "not written yet" : "belum ditulis") : (en ?
+		    "none written by this run" : "belum ditulis proses ini"));
+	out_kv(out, keywidth, "Snapshot", line);
+}
+
+json_t *
+gate_status_json(void)
+{
+	struct gstat st;
+	char t[40];
+	json_t *j, *sn;
+
+	gstat_get(&st);
+	j = json_object();
+	json_object_set_new(j, "online", json_boolean(st.online));
+	json_object_set_new(j, "uri", out_jstr(st.online ?
+	    G.cfg->directory.uri[st.uri] : ""));
+	fmt_time(t, sizeof(t), st.since, 1);
+	json_object_set_new(j, "since", st.since ? out_jstr(t) : json_null());
+	json_object_set_new(j, "error", out_jstr(st.online ? "" : st.err));
+	json_object_set_new(j, "silent_connections",
+	    json_integer((json_int_t)st.silent));
+	sn = json_object();
+	json_object_set_new(sn, "enabled", json_boolean(st.keyed));
+	json_object_set_new(sn, "ok", json_boolean(st.keyed && st.fails == 0 &&
+	    st.snap_err[0] == '\0'));
+	json_object_set_new(sn, "dirty", json_boolean(st.dirty));
+	fmt_time(t, sizeof(t), st.ok_at, 1);
+	json_object_set_new(sn, "written", st.ok_at ? out_jstr(t) :
+	    json_null());
+	fmt_time(t, sizeof(t), st.fail_since, 1);
+	json_object_set_new(sn, "failing_since", st.fail_since ?
+	    out_jstr(t) : json_null());
+	json_object_set_new(sn, "failures", json_integer((json_int_t)st.fails));
+	json_object_set_new(sn, "error", out_jstr(st.snap_err));
+	json_object_set_new(j, "snapshot", sn);
+	return j;
 }
 
 /* ------------------------------------------------------------------ sync */
@@ -1138,7 +1481,7 @@ apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
 	struct berval **wv = NULL;
 	time_t t;
 	size_t n = 0, i;
-	int ok = 0;
+	int ok = 0, pst;
 
 	if ((dn = ldap_get_dn(ld, e)) == NULL)
 		goto out;
@@ -1192,6 +1535,8 @@ apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
 		in.subject = sub;
 		in.resource = res;
 		in.status = st;
+		if ((pst = pin_get(id, st)) != -1)
+			in.status = gindex_status_name(pst);
 		in.windows = (const char *const *)win;
 		in.nwindows = n;
 		if (gindex_put_grant(ix, uuid, &in) == -1)
@@ -1226,10 +1571,15 @@ out:
 
 struct syncrun {
 	LDAP		*ld;
-	int		 msgid;
-	struct gindex	*fresh;		/* the refresh being built, or NULL */
-	int		 dirty;
-	time_t		 last_snap;
+	int		 msgid;		/* the sync search */
+	int		 hbid;		/* the heartbeat's search, -1: none */
+	int		 uri;		/* index in directory.uri */
+	struct gindex	*fresh;		/* a first refresh being built, or
+					 * NULL: changes go to G.ix */
+	int		 refreshing;	/* refreshDone not seen yet */
+	struct gsync_set present;	/* a resumed refresh's present phase */
+	struct gsync_cookie pending;	/* seen during the refresh */
+	struct gsync_hb	 hb;
 };
 
 /* What the gate table holds of one entry, to compare before and after. */
@@ -1340,6 +1690,33 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 	    (rebuild ? IXC_REBUILD : 0);
 }
 
+/* A change to the live index: patch the table, note the snapshot due. */
+static void
+live_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
+{
+	int ch;
+
+	pthread_rwlock_wrlock(&G.lock);
+	ch = ix_change(u, ld, e);
+	pthread_rwlock_unlock(&G.lock);
+	if (ch & IXC_CHANGED)
+		snap_dirty();
+	if (ch & IXC_REBUILD)
+		tab_changed(1);
+}
+
+/* A cookie: kept at once in the persist phase, at refreshDone before. */
+static void
+take_cookie(struct syncrun *s, const unsigned char *c, size_t n)
+{
+	if (c == NULL || n == 0)
+		return;
+	if (s->refreshing)
+		gsync_cookie_set(&s->pending, c, n, s->uri);
+	else
+		gsync_cookie_set(&G.cookie, c, n, s->uri);
+}
+
 /* Handle one search entry with its Sync State control; -1 on error. */
 static int
 sync_entry(struct syncrun *s, LDAPMessage *e)
@@ -1347,9 +1724,10 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 	LDAPControl **ctrls = NULL, *c;
 	BerElement *ber = NULL;
 	ber_int_t state = -1;
-	struct berval uuid = { 0, NULL };
+	struct berval uuid = { 0, NULL }, cookie = { 0, NULL };
 	unsigned char u[GINDEX_UUID_LEN];
-	int rc = -1, ch;
+	ber_len_t len;
+	int rc = -1;
 
 	if (ldap_get_entry_controls(s->ld, e, &ctrls) != LDAP_SUCCESS ||
 	    (c = ldap_control_find(LDAP_CONTROL_SYNC_STATE, ctrls, NULL)) ==
@@ -1363,6 +1741,11 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 		log_warnx("sync: malformed sync state control");
 		goto out;
 	}
+	if (ber_peek_tag(ber, &len) == LDAP_TAG_SYNC_COOKIE &&
+	    ber_scanf(ber, "m", &cookie) == LBER_ERROR) {
+		log_warnx("sync: malformed sync state cookie");
+		goto out;
+	}
 	memcpy(u, uuid.bv_val, GINDEX_UUID_LEN);
 	switch (state) {
 	case LDAP_SYNC_ADD:
@@ -1370,35 +1753,27 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 		if (s->fresh != NULL)
 			apply_entry(s->fresh, s->ld, e, u);
 		else {
-			pthread_rwlock_wrlock(&G.lock);
-			ch = ix_change(u, s->ld, e);
-			pthread_rwlock_unlock(&G.lock);
-			if (ch & IXC_CHANGED)
-				s->dirty = 1;
-			if (ch & IXC_REBUILD)
-				tab_changed(1);
+			if (s->refreshing)
+				gsync_set_add(&s->present, u);
+			live_change(u, s->ld, e);
 		}
 		break;
 	case LDAP_SYNC_DELETE:
 		if (s->fresh != NULL)
 			gindex_del(s->fresh, u);
-		else {
-			pthread_rwlock_wrlock(&G.lock);
-			ch = ix_change(u, NULL, NULL);
-			pthread_rwlock_unlock(&G.lock);
-			if (ch & IXC_CHANGED)
-				s->dirty = 1;
-			if (ch & IXC_REBUILD)
-				tab_changed(1);
-		}
+		else
+			live_change(u, NULL, NULL);
 		break;
 	case LDAP_SYNC_PRESENT:
-		/* only sent against a cookie; we never send one */
+		/* only against a cookie: unchanged since, keep it */
+		if (s->fresh == NULL && s->refreshing)
+			gsync_set_add(&s->present, u);
 		break;
 	default:
 		log_warnx("sync: unknown sync state %d", (int)state);
 		goto out;
 	}
+	take_cookie(s, (const unsigned char *)cookie.bv_val, cookie.bv_len);
 	rc = 0;
 out:
 	if (ber != NULL)
@@ -1408,41 +1783,119 @@ out:
 	return rc;
 }
 
-/* The refresh is complete: the fresh index becomes the live one. */
+struct sweep {
+	const struct gsync_set	*keep;
+	unsigned char		*gone;	/* n * 16 */
+	size_t			 n, cap;
+	int			 err;
+};
+
+static void
+sweep_one(void *arg, const unsigned char *u)
+{
+	struct sweep *w = arg;
+	unsigned char *p;
+
+	if (w->err || gsync_set_has(w->keep, u))
+		return;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		if ((p = realloc(w->gone, w->cap * GINDEX_UUID_LEN)) == NULL) {
+			w->err = 1;
+			return;
+		}
+		w->gone = p;
+	}
+	memcpy(w->gone + w->n++ * GINDEX_UUID_LEN, u, GINDEX_UUID_LEN);
+}
+
+/*
+ * The end of a present phase of a resumed refresh: what the server did
+ * not name is gone.  -1 if that cannot be worked out (out of memory): the
+ * session then starts again from scratch.
+ */
+static int
+present_sweep(struct syncrun *s)
+{
+	struct sweep w;
+	size_t i;
+
+	if (s->present.err)
+		return -1;
+	memset(&w, 0, sizeof(w));
+	w.keep = &s->present;
+	pthread_rwlock_rdlock(&G.lock);
+	if (G.ix != NULL)
+		gindex_foreach_uuid(G.ix, sweep_one, &w);
+	pthread_rwlock_unlock(&G.lock);
+	if (w.err) {
+		free(w.gone);
+		return -1;
+	}
+	for (i = 0; i < w.n; i++)
+		live_change(w.gone + i * GINDEX_UUID_LEN, NULL, NULL);
+	if (w.n > 0)
+		log_info("sync: %zu entries gone while disconnected", w.n);
+	free(w.gone);
+	gsync_set_free(&s->present);
+	return 0;
+}
+
+static void
+stat_online(int uri)
+{
+	pthread_mutex_lock(&G.stat_mtx);
+	G.sync_uri = uri;
+	G.sync_since = time(NULL);
+	G.sync_err[0] = '\0';
+	pthread_mutex_unlock(&G.stat_mtx);
+}
+
+/* The refresh is complete: the index is current with the directory. */
 static void
 refresh_done(struct syncrun *s)
 {
-	struct gindex *old;
+	struct gindex *old = NULL;
+	int fresh = s->fresh != NULL;
 
-	if (s->fresh == NULL)
-		return;
 	pthread_rwlock_wrlock(&G.lock);
-	old = G.ix;
-	G.ix = s->fresh;
+	if (fresh) {
+		old = G.ix;
+		G.ix = s->fresh;
+	}
 	G.online = 1;
 	G.synced_at = time(NULL);
 	pthread_rwlock_unlock(&G.lock);
 	s->fresh = NULL;
+	s->refreshing = 0;
+	gsync_set_free(&s->present);
 	gindex_free(old);
-	tab_changed(1);
-	log_info("sync: refresh done, %zu grants, %zu people; persisting",
-	    gindex_ngrants(G.ix), gindex_npeople(G.ix));
-	write_snapshot();
-	s->dirty = 0;
-	s->last_snap = time(NULL);
+	/* the state the refresh ended in is complete: its cookie holds */
+	if (s->pending.len > 0)
+		G.cookie = s->pending;
+	stat_online(s->uri);
+	if (fresh) {
+		tab_changed(1);
+		log_info("sync: refresh done, %zu grants, %zu people; "
+		    "persisting", gindex_ngrants(G.ix), gindex_npeople(G.ix));
+		snap_dirty();
+		snap_due_now();
+	} else {
+		tab_changed(0);		/* the online flag */
+		log_info("sync: resumed from the cookie, %zu grants, %zu "
+		    "people; persisting", gindex_ngrants(G.ix),
+		    gindex_npeople(G.ix));
+	}
 }
 
-/* A Sync Info intermediate response: we only need "refresh done". */
+/* A Sync Info intermediate response; -1 on error. */
 static int
 sync_intermediate(struct syncrun *s, LDAPMessage *m)
 {
-	char *oid = NULL;
+	struct gsync_info in;
 	struct berval *data = NULL;
-	BerElement *ber = NULL;
-	ber_tag_t tag;
-	ber_len_t len;
-	ber_int_t done = 1;
-	struct berval cookie;
+	char *oid = NULL;
+	size_t k;
 	int rc = -1;
 
 	if (ldap_parse_intermediate(s->ld, m, &oid, &data, NULL, 0) !=
@@ -1454,35 +1907,52 @@ sync_intermediate(struct syncrun *s, LDAPMessage *m)
 		rc = 0;
 		goto out;
 	}
-	if ((ber = ber_init(data)) == NULL)
+	if (gsync_info_decode((const unsigned char *)data->bv_val,
+	    data->bv_len, &in) == -1) {
+		log_warnx("sync: malformed sync info message");
 		goto out;
-	tag = ber_peek_tag(ber, &len);
-	if (tag == LDAP_TAG_SYNC_REFRESH_DELETE ||
-	    tag == LDAP_TAG_SYNC_REFRESH_PRESENT) {
-		if (ber_scanf(ber, "{") == LBER_ERROR)
-			goto out;
-		tag = ber_peek_tag(ber, &len);
-		if (tag == LDAP_TAG_SYNC_COOKIE) {
-			if (ber_scanf(ber, "m", &cookie) == LBER_ERROR)
-				goto out;
-			tag = ber_peek_tag(ber, &len);
-		}
-		if (tag == LDAP_TAG_REFRESHDONE &&
-		    ber_scanf(ber, "b", &done) == LBER_ERROR)
-			goto out;
-		if (done)
-			refresh_done(s);
 	}
+	switch (in.kind) {
+	case GSYNC_NEWCOOKIE:
+		break;
+	case GSYNC_ID_SET:
+		for (k = 0; k < in.nuuids; k++) {
+			const unsigned char *u = gsync_info_uuid(&in, k);
+
+			if (in.deletes) {
+				if (s->fresh != NULL)
+					gindex_del(s->fresh, u);
+				else
+					live_change(u, NULL, NULL);
+			} else if (s->fresh == NULL && s->refreshing)
+				gsync_set_add(&s->present, u);
+		}
+		break;
+	case GSYNC_REFRESH_PRESENT:
+		if (s->fresh == NULL && s->refreshing &&
+		    present_sweep(s) == -1) {
+			gsync_cookie_clear(&G.cookie);
+			log_warnx("sync: out of memory ending a present phase");
+			goto out;
+		}
+		/* FALLTHROUGH */
+	case GSYNC_REFRESH_DELETE:
+		gsync_set_free(&s->present);
+		break;
+	}
+	take_cookie(s, in.cookie, in.cookie_len);
+	if ((in.kind == GSYNC_REFRESH_PRESENT ||
+	    in.kind == GSYNC_REFRESH_DELETE) && in.done && s->refreshing)
+		refresh_done(s);
 	rc = 0;
 out:
-	if (ber != NULL)
-		ber_free(ber, 1);
 	ldap_memfree(oid);
 	if (data != NULL)
 		ber_bvfree(data);
 	return rc;
 }
 
+/* Start the sync search, resuming from the cookie if there is one. */
 static int
 start_search(struct syncrun *s)
 {
@@ -1496,13 +1966,27 @@ start_search(struct syncrun *s)
 	    NULL };
 	LDAPControl ctrl, *ctrls[2];
 	BerElement *ber;
-	int rc;
+	struct berval ck;
+	int rc, resume;
 
+	/*
+	 * The URIs are replicas of one directory (failover), so the cookie
+	 * goes to whichever answers: its syncprov replays its session log,
+	 * runs a present phase, or asks for a full refresh
+	 * (e-syncRefreshRequired), as its state allows.
+	 */
+	resume = G.cookie.len > 0 && G.ix != NULL;
+	if (!resume && (s->fresh = gindex_new()) == NULL)
+		return LDAP_NO_MEMORY;
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
 		return LDAP_NO_MEMORY;
-	/* SyncRequestValue: mode refreshAndPersist, no cookie, no hint */
-	if (ber_printf(ber, "{eb}", (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST,
-	    (ber_int_t)0) == -1) {
+	/* SyncRequestValue: refreshAndPersist, the cookie if any, no hint */
+	ck.bv_val = (char *)G.cookie.val;
+	ck.bv_len = G.cookie.len;
+	if ((resume ? ber_printf(ber, "{eOb}",
+	    (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST, &ck, (ber_int_t)0) :
+	    ber_printf(ber, "{eb}", (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST,
+	    (ber_int_t)0)) == -1) {
 		ber_free(ber, 1);
 		return LDAP_ENCODING_ERROR;
 	}
@@ -1515,131 +1999,223 @@ start_search(struct syncrun *s)
 	ctrl.ldctl_iscritical = 1;
 	ctrls[0] = &ctrl;
 	ctrls[1] = NULL;
+	s->refreshing = 1;
+	gsync_cookie_clear(&s->pending);
 	rc = ldap_search_ext(s->ld, G.cfg->directory.base, LDAP_SCOPE_SUBTREE,
 	    "(|(objectClass=kunciGrant)(objectClass=inetOrgPerson))", attrs,
 	    0, ctrls, NULL, NULL, 0, &s->msgid);
 	ber_free(ber, 1);
+	if (rc == LDAP_SUCCESS && resume)
+		log_debug("sync: resuming from a %zu-byte cookie",
+		    G.cookie.len);
 	return rc;
 }
 
+/* The heartbeat: a base search of the base entry, no attributes. */
+static int
+send_probe(struct syncrun *s)
+{
+	static char none[] = LDAP_NO_ATTRS;
+	static char *attrs[] = { none, NULL };
+
+	return ldap_search_ext(s->ld, G.cfg->directory.base, LDAP_SCOPE_BASE,
+	    "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1, &s->hbid);
+}
+
+/*
+ * The gate answers under the offline policies from now on; synced_at is
+ * when the index was last known current (for a silent connection, when
+ * it last said anything).
+ */
 static void
-go_offline(void)
+go_offline(time_t synced_at, const char *why)
 {
 	pthread_rwlock_wrlock(&G.lock);
 	if (G.online) {
 		G.online = 0;
-		G.synced_at = time(NULL);
-		log_warnx("sync: directory lost; answering from the index "
-		    "synced at %lld under the offline policies",
+		G.synced_at = synced_at;
+		log_warnx("sync: directory lost (%s); answering from the "
+		    "index synced at %lld under the offline policies", why,
 		    (long long)G.synced_at);
 	}
 	pthread_rwlock_unlock(&G.lock);
+	pthread_mutex_lock(&G.stat_mtx);
+	if (G.sync_uri >= 0 || G.sync_since == 0)
+		G.sync_since = time(NULL);
+	G.sync_uri = -1;
+	snprintf(G.sync_err, sizeof(G.sync_err), "%s", why);
+	pthread_mutex_unlock(&G.stat_mtx);
 	tab_changed(0);		/* the module must stop using the table */
 }
 
-/* Run one sync session until an error or stop; returns an LDAP code. */
+/*
+ * Run one sync session until an error, a silence or stop; returns an LDAP
+ * code.  *silent is set when the heartbeat gave the connection up, with
+ * *last_rx the wall-clock time anything last arrived.
+ */
 static int
-sync_session(LDAP *ld)
+sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 {
 	struct syncrun s;
 	struct timeval tv;
 	LDAPMessage *m = NULL;
+	int64_t now, wait;
 	int rc, t, err = LDAP_SUCCESS;
-	time_t now;
 
+	*silent = 0;
 	memset(&s, 0, sizeof(s));
 	s.ld = ld;
-	if ((s.fresh = gindex_new()) == NULL)
-		return LDAP_NO_MEMORY;
+	s.uri = uri;
+	s.hbid = -1;
+	gsync_set_init(&s.present);
+	gsync_cookie_clear(&s.pending);
+	gsync_hb_init(&s.hb, G.cfg->directory.heartbeat * 1000,
+	    G.cfg->directory.heartbeat_timeout * 1000, mono_ms());
 	if ((rc = start_search(&s)) != LDAP_SUCCESS) {
 		gindex_free(s.fresh);
 		return rc;
 	}
 	while (!G.stopping) {
-		tv.tv_sec = 1;
-		tv.tv_usec = 0;
-		t = ldap_result(ld, s.msgid, LDAP_MSG_ONE, &tv, &m);
-		now = time(NULL);
-		if (t == 0) {
-			if (s.dirty && now - s.last_snap >= SNAP_EVERY) {
-				write_snapshot();
-				s.dirty = 0;
-				s.last_snap = now;
-			}
-			continue;
+		now = mono_ms();
+		if (gsync_hb_dead(&s.hb, now)) {
+			*silent = 1;
+			*last_rx = time(NULL) - (time_t)((now - s.hb.last_rx) /
+			    1000);
+			err = LDAP_TIMEOUT;
+			break;
 		}
+		if (gsync_hb_due(&s.hb, now)) {
+			if ((err = send_probe(&s)) != LDAP_SUCCESS)
+				break;
+			gsync_hb_sent(&s.hb, now);
+		}
+		wait = gsync_hb_wait(&s.hb, now);
+		wait = wait < 10 ? 10 : wait > 500 ? 500 : wait;
+		tv.tv_sec = (time_t)(wait / 1000);
+		tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
+		t = ldap_result(ld, LDAP_RES_ANY, LDAP_MSG_ONE, &tv, &m);
+		if (t == 0)
+			continue;
 		if (t == -1) {
 			ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &err);
 			if (err == LDAP_SUCCESS)
 				err = LDAP_SERVER_DOWN;
 			break;
 		}
-		switch (t) {
-		case LDAP_RES_SEARCH_ENTRY:
-			if (sync_entry(&s, m) == -1)
-				err = LDAP_PROTOCOL_ERROR;
-			break;
-		case LDAP_RES_INTERMEDIATE:
-			if (sync_intermediate(&s, m) == -1)
-				err = LDAP_PROTOCOL_ERROR;
-			break;
-		case LDAP_RES_SEARCH_RESULT:
-			ldap_parse_result(ld, m, &err, NULL, NULL, NULL, NULL,
-			    0);
-			if (err == LDAP_SUCCESS)
-				err = LDAP_SERVER_DOWN;	/* persist ended */
-			break;
-		default:
-			break;
+		gsync_hb_rx(&s.hb, mono_ms());
+		if (ldap_msgid(m) == s.hbid) {
+			if (t == LDAP_RES_SEARCH_RESULT) {
+				gsync_hb_answered(&s.hb, mono_ms());
+				s.hbid = -1;
+			}
+		} else if (ldap_msgid(m) == s.msgid) {
+			switch (t) {
+			case LDAP_RES_SEARCH_ENTRY:
+				if (sync_entry(&s, m) == -1)
+					err = LDAP_PROTOCOL_ERROR;
+				break;
+			case LDAP_RES_INTERMEDIATE:
+				if (sync_intermediate(&s, m) == -1)
+					err = LDAP_PROTOCOL_ERROR;
+				break;
+			case LDAP_RES_SEARCH_RESULT:
+				ldap_parse_result(ld, m, &err, NULL, NULL,
+				    NULL, NULL, 0);
+				if (err == LDAP_SUCCESS)
+					err = LDAP_SERVER_DOWN; /* persist ended */
+				break;
+			default:
+				break;
+			}
 		}
 		ldap_msgfree(m);
 		m = NULL;
 		if (err != LDAP_SUCCESS)
 			break;
 	}
-	if (s.dirty)
-		write_snapshot();
 	gindex_free(s.fresh);
-	if (err != LDAP_SUCCESS && !G.stopping)
+	gsync_set_free(&s.present);
+	if (err != LDAP_SUCCESS && !G.stopping && !*silent)
 		ldap_abandon_ext(ld, s.msgid, NULL, NULL);
 	return err;
 }
 
-/* Sleep up to secs, waking early on stop. */
+/* Sleep up to ms milliseconds, waking early on stop. */
 static void
-nap(int secs)
+nap_ms(int ms)
 {
 	struct pollfd pfd;
 
 	pfd.fd = G.stop_pipe[0];
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	(void)poll(&pfd, 1, secs * 1000);
+	(void)poll(&pfd, 1, ms);
+}
+
+static void
+nap(int secs)
+{
+	nap_ms(secs * 1000);
 }
 
 static void *
 sync_main(void *arg)
 {
+	const struct cfg_directory *d = &G.cfg->directory;
 	struct ldapc lc;
+	char why[300];
+	time_t last_rx;
 	LDAP *ld;
-	int rc;
+	int rc, silent, uri;
 
 	(void)arg;
 	ldapc_init(&lc, G.cfg);
+	/* the gate is offline until this connects: retry often */
+	lc.backoff_max = SYNC_BACKOFF;
 	while (!G.stopping) {
 		if ((ld = ldapc_get(&lc, 0)) == NULL) {
-			go_offline();
-			nap(1);
+			go_offline(time(NULL), lc.err[0] ? lc.err :
+			    "no directory answers");
+			/*
+			 * Short naps, ldapc's backoff capped at SYNC_BACKOFF:
+			 * a directory that returns is caught within about a
+			 * second (a hung one is retried back to back, each
+			 * bind bounded by directory.timeout).
+			 */
+			nap_ms(SYNC_NAP_MS);
 			continue;
 		}
-		rc = sync_session(ld);
+		uri = lc.uri_index;
+		rc = sync_session(ld, uri, &silent, &last_rx);
 		if (G.stopping)
 			break;
-		go_offline();
-		log_warnx("sync: %s; reconnecting", ldap_err2string(rc));
+		if (rc == LDAP_SYNC_REFRESH_REQUIRED) {
+			/* the server cannot resume from our cookie */
+			log_info("sync: %s asks for a full refresh", d->uri[uri]);
+			gsync_cookie_clear(&G.cookie);
+			continue;
+		}
+		if (silent) {
+			snprintf(why, sizeof(why), "%s: no answer for %lld s",
+			    d->uri[uri], (long long)d->heartbeat_timeout);
+			go_offline(last_rx, why);
+			pthread_mutex_lock(&G.stat_mtx);
+			G.sync_silent++;
+			pthread_mutex_unlock(&G.stat_mtx);
+			/* a hung server may still accept: try the next first */
+			ldapc_failover(&lc);
+			if (d->nuri > 1)
+				log_warnx("sync: trying %s next",
+				    d->uri[lc.uri_index]);
+			continue;
+		}
+		snprintf(why, sizeof(why), "%s: %s", d->uri[uri],
+		    ldap_err2string(rc));
+		go_offline(time(NULL), why);
+		log_warnx("sync: %s; reconnecting", why);
 		ldapc_fail(&lc, LDAP_SERVER_DOWN);
 		ldapc_close(&lc);
-		nap(1);
+		nap_ms(SYNC_NAP_MS);
 	}
 	ldapc_close(&lc);
 	return NULL;
@@ -1814,6 +2390,8 @@ gate_start(struct kunci_ctx *ctx)
 		return -1;
 	}
 	G.lu_thr_started = 1;
+	G.sync_since = time(NULL);
+	snprintf(G.sync_err, sizeof(G.sync_err), "not connected yet");
 	if (pthread_create(&G.sync_thr, NULL, sync_main, NULL) != 0) {
 		log_warnx("cannot start the sync thread");
 		return -1;
@@ -1876,7 +2454,7 @@ gate_stop(void)
 		G.lu_thr_started = 0;
 	}
 	/* a last snapshot (the sync thread has stopped) */
-	write_snapshot();
+	snap_write(1);
 	if (G.qfd != -1) {
 		close(G.qfd);
 		unlink(G.cfg->agent.query_socket);

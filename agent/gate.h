@@ -6,9 +6,14 @@
 #ifndef KUNCI_GATE_H
 #define KUNCI_GATE_H
 
+#include <stddef.h>
+
+#include <jansson.h>
+
 #include "proto.h"
 
 struct kunci_ctx;
+struct strbuf;
 
 /* Open the query socket and start the gate's threads; -1 on failure. */
 int	gate_start(struct kunci_ctx *);
@@ -23,5 +28,18 @@ void	gate_stop(void);
  */
 void	gate_decide(const struct proto_query *, const char *type,
 	    struct proto_answer *, char *why, size_t whysz);
+/*
+ * kuncid itself took grant id of (subject, resource) out of "active"
+ * (status "revoked", "expired" or "suspended") with a successful LDAP
+ * modify: apply it to the index and the gate table at once, and keep sync
+ * from putting "active" back until it shows the change (a lagging or
+ * silent sync connection).  Never blocks on LDAP.
+ */
+void	gate_grant_left(const char *subject, const char *resource,
+	    const char *id, const char *status);
+/* The gate's lines of `kuncictl status': the sync connection, the
+ * snapshot ("key: value" lines, en: English), or the same as JSON. */
+void	gate_status_text(struct strbuf *, size_t keywidth, int en);
+json_t	*gate_status_json(void);
 
 #endif /* KUNCI_GATE_H */

@@ -769,6 +769,42 @@ gindex_foreach(const struct gindex *ix,
 			person(arg, p->uid);
 }
 
+void
+gindex_foreach_uuid(const struct gindex *ix,
+    void (*fn)(void *, const unsigned char *), void *arg)
+{
+	const struct gindex_grant *g;
+	const struct gindex_person *p;
+	size_t i;
+
+	for (i = 0; i < ix->g_uuid.nb; i++)
+		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
+			fn(arg, g->uuid);
+	for (i = 0; i < ix->p_uuid.nb; i++)
+		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next)
+			fn(arg, p->uuid);
+}
+
+struct gindex_grant *
+gindex_find_id(const struct gindex *ix, const char *subject,
+    const char *resource, const char *id)
+{
+	struct gindex_grant *g;
+
+	for (g = gindex_lookup(ix, subject, resource); g != NULL;
+	    g = g->key_next)
+		if (gindex_grant_is(g, subject, resource) &&
+		    strcmp(g->id, id) == 0)
+			return g;
+	return NULL;
+}
+
+void
+gindex_set_status(struct gindex_grant *g, int status)
+{
+	g->status = (uint8_t)status;
+}
+
 int
 gindex_kd_grants(struct gindex *ix, const char *user, const char *res,
     int (*fn)(void *, const struct kd_grant *), void *fnarg)

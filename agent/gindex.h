@@ -129,6 +129,17 @@ void	gindex_foreach(const struct gindex *,
 	    void (*grant)(void *, const struct gindex_grant *),
 	    void (*person)(void *, const char *), void *);
 size_t	gindex_npeople(const struct gindex *);
+/* Call fn with the UUID of every grant and person. */
+void	gindex_foreach_uuid(const struct gindex *,
+	    void (*fn)(void *, const unsigned char *uuid), void *);
+/*
+ * The grant of (subject, resource) whose kunciId is id, or NULL.  The
+ * gate narrows its status in place (under its write lock) when kuncid
+ * itself revoked or expired it.
+ */
+struct gindex_grant *gindex_find_id(const struct gindex *,
+	    const char *subject, const char *resource, const char *id);
+void	gindex_set_status(struct gindex_grant *, int status);
 
 /*
  * Whether local time t (broken down by the caller in agent.timezone) falls

@@ -134,6 +134,17 @@ conn_err(struct ldapc *c, LDAP *ld, const char *uri, const char *what,
 	ldap_memfree(diag);
 }
 
+void
+ldapc_failover(struct ldapc *c)
+{
+	size_t n = c->cfg->directory.nuri;
+
+	ldapc_close(c);
+	if (n > 0)
+		c->uri_index = (int)(((size_t)c->uri_index + 1) % n);
+	c->next_try = 0;
+}
+
 static int
 set_options(LDAP *ld, const struct cfg_directory *d)
 {
@@ -210,7 +221,7 @@ ldapc_get(struct ldapc *c, int force)
 	time_t now = time(NULL);
 	LDAP *ld = NULL;
 	size_t i, k;
-	int rc;
+	int rc, max;
 
 	if (c->ld != NULL)
 		return c->ld;
@@ -250,14 +261,19 @@ ldapc_get(struct ldapc *c, int force)
 		c->uri_index = (int)i;
 		c->backoff = BACKOFF_MIN;
 		c->next_try = 0;
+		c->warned = 0;
 		c->err[0] = '\0';
 		return ld;
 	}
-	log_warnx("ldap: no directory answers (last: %s); retry in %d s",
-	    c->err, c->backoff);
+	/* a connection retried every second says so once a minute */
+	if (now - c->warned >= 60) {
+		log_warnx("ldap: no directory answers (last: %s); retry in "
+		    "%d s", c->err, c->backoff);
+		c->warned = now;
+	}
 	c->next_try = now + c->backoff;
-	c->backoff = c->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-	    c->backoff * 2;
+	max = c->backoff_max > 0 ? c->backoff_max : BACKOFF_MAX;
+	c->backoff = c->backoff * 2 > max ? max : c->backoff * 2;
 	return NULL;
 }
 

@@ -25,6 +25,8 @@ struct ldapc {
 	int		 uri_index;	/* the URI in use */
 	time_t		 next_try;	/* backoff: no attempt before this */
 	int		 backoff;	/* seconds */
+	int		 backoff_max;	/* seconds; 0: the default (60) */
+	time_t		 warned;	/* last "no directory answers" */
 	char		 err[256];	/* the last failure, for messages */
 };
 
@@ -36,6 +38,12 @@ void	ldapc_init(struct ldapc *, const struct kunci_cfg *);
 LDAP	*ldapc_get(struct ldapc *, int force);
 /* Drop the connection after an error that means it is gone. */
 void	ldapc_fail(struct ldapc *, int rc);
+/*
+ * Give up the connection as dead although libldap saw no error (a server
+ * that stopped answering): close it and start the next attempt with the
+ * next URI, at once.
+ */
+void	ldapc_failover(struct ldapc *);
 /* 1 if rc means the server is gone (reconnect), 0 otherwise. */
 int	ldapc_is_down(int rc);
 void	ldapc_close(struct ldapc *);

@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,6 +248,96 @@ outbox_dir(struct wf *w, const char *sub, char *buf, size_t sz)
 	return 0;
 }
 
+/*
+ * Messages that could not be written to the outbox (a full state
+ * directory) are kept here and written again by notify_tick(), so a
+ * notice is delayed, not lost.  Bounded: beyond PENDING_MAX (a directory
+ * full for long) the newest are dropped with an error.  A mutex, as
+ * messages may be queued from more than one thread.
+ */
+#define PENDING_MAX	256
+
+static struct pending {
+	char	*path, *name, *uid, *event;
+	char	*data;
+	size_t	 len;
+} pend[PENDING_MAX];
+static size_t npend;
+static pthread_mutex_t pend_mtx = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+pending_free(struct pending *q)
+{
+	free(q->path);
+	free(q->name);
+	free(q->uid);
+	free(q->event);
+	free(q->data);
+	memset(q, 0, sizeof(*q));
+}
+
+static void
+pending_add(const char *path, const char *name, const char *uid,
+    const char *event, const struct strbuf *f)
+{
+	struct pending *q;
+	size_t i;
+
+	pthread_mutex_lock(&pend_mtx);
+	for (i = 0; i < npend; i++)
+		if (strcmp(pend[i].name, name) == 0)
+			goto out;	/* kept already */
+	if (npend == PENDING_MAX) {
+		log_warnx("notify: %s could not be queued and %d others wait; "
+		    "dropped", name, PENDING_MAX);
+		goto out;
+	}
+	q = &pend[npend];
+	if ((q->path = strdup(path)) == NULL ||
+	    (q->name = strdup(name)) == NULL ||
+	    (q->uid = strdup(uid)) == NULL ||
+	    (q->event = strdup(event)) == NULL ||
+	    (q->data = malloc(f->len + 1)) == NULL) {
+		log_warnx("notify: %s: out of memory; dropped", name);
+		pending_free(q);
+		goto out;
+	}
+	memcpy(q->data, sb_str(f), f->len);
+	q->len = f->len;
+	npend++;
+out:
+	pthread_mutex_unlock(&pend_mtx);
+}
+
+/* Write the kept messages, oldest first, until one fails again. */
+static void
+pending_flush(void)
+{
+	char err[256];
+	size_t done = 0, i;
+
+	pthread_mutex_lock(&pend_mtx);
+	while (done < npend) {
+		if (sign_write_file_atomic(pend[done].path, pend[done].data,
+		    pend[done].len, 0600, err, sizeof(err)) == -1)
+			break;
+		log_audit("notify.queue", "message", pend[done].name, "to",
+		    pend[done].uid, "event", pend[done].event, NULL);
+		pending_free(&pend[done]);
+		done++;
+	}
+	if (done > 0) {
+		for (i = done; i < npend; i++)
+			pend[i - done] = pend[i];
+		for (i = npend - done; i < npend; i++)
+			memset(&pend[i], 0, sizeof(pend[i]));
+		npend -= done;
+		log_info("notify: %zu delayed messages queued, %zu wait",
+		    done, npend);
+	}
+	pthread_mutex_unlock(&pend_mtx);
+}
+
 static int
 exists_in(struct wf *w, const char *sub, const char *name)
 {
@@ -283,9 +374,10 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 	if (sb_err(&f))
 		log_warnx("notify: message %s too large; dropped", name);
 	else if (sign_write_file_atomic(p, sb_str(&f), f.len, 0600, err,
-	    sizeof(err)) == -1)
-		log_warnx("notify: queueing %s: %s", name, err);
-	else
+	    sizeof(err)) == -1) {
+		log_warnx("notify: queueing %s: %s; kept to retry", name, err);
+		pending_add(p, name, uid, event, &f);
+	} else
 		log_audit("notify.queue", "message", name, "to", uid, "event",
 		    event, NULL);
 	sb_free(&f);
@@ -904,6 +996,7 @@ notify_tick(struct wf *w, time_t now)
 	int waited, left, busy;
 
 	(void)now;
+	pending_flush();	/* messages a full state directory held back */
 	reap(w);
 	left = pump(w);
 	for (waited = 0; waited < TICK_BUDGET_MS; waited += 10) {

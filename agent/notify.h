@@ -14,7 +14,10 @@
  * delivered message to outbox/sent, and retries a failed one with a
  * doubling delay (notify.retry .. notify.retry_max) until notify.give_up,
  * then moves it to outbox/failed; an SMTP server's 5xx reply moves it there
- * at once.  Nothing here blocks a request.
+ * at once.  A message that cannot be written to the outbox (a full state
+ * directory) is kept in memory (at most 256) and written by the next
+ * ticks, so it is delayed, not lost -- unless kuncid stops first.  Nothing
+ * here blocks a request.
  *
  * Messages never carry secrets.  Main thread only.
  */

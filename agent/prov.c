@@ -34,6 +34,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "gate.h"
 #include "ldapc.h"
 #include "log.h"
 #include "notify.h"
@@ -813,6 +814,8 @@ grant_leave(struct wf *w, const struct wf_grant *g, const char *status,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	st = asserted(w, dn, "(kunciStatus=active)", &m);
 	dir_mods_free(&m);
+	if (st == EX_OK)	/* the gate must not wait for sync to see it */
+		gate_grant_left(g->subject, g->resource, g->id, status);
 	if (st == EX_TEMPFAIL)
 		return wf_fail(w, EX_DATAERR, "grant %s is no longer active",
 		    g->id);

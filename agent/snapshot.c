@@ -86,19 +86,17 @@ write_all(int fd, const unsigned char *p, size_t n)
 }
 
 int
-snapshot_write(const char *path, const unsigned char *key, size_t keylen,
-    const struct gindex *ix, time_t synced_at, char *err, size_t errsz)
+snapshot_encode(const unsigned char *key, size_t keylen,
+    const struct gindex *ix, time_t synced_at, unsigned char **out,
+    size_t *outlen, char *err, size_t errsz)
 {
 	unsigned char *payload = NULL, *buf = NULL;
 	size_t plen = 0, n;
-	char tmp[4096];
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	err[0] = '\0';
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errsz, "%s: path too long", path);
-		goto out;
-	}
+	*out = NULL;
+	*outlen = 0;
 	if (gindex_encode(ix, &payload, &plen) == -1) {
 		snprintf(err, errsz, "out of memory encoding the index");
 		goto out;
@@ -115,6 +113,28 @@ snapshot_write(const char *path, const unsigned char *key, size_t keylen,
 	if (mac(key, keylen, buf, HDR_LEN + plen, buf + HDR_LEN + plen, err,
 	    errsz) == -1)
 		goto out;
+	*out = buf;
+	*outlen = n;
+	buf = NULL;
+	rc = 0;
+out:
+	free(payload);
+	free(buf);
+	return rc;
+}
+
+int
+snapshot_store(const char *path, const unsigned char *buf, size_t n,
+    char *err, size_t errsz)
+{
+	char tmp[4096];
+	int fd = -1, rc = -1;
+
+	err[0] = '\0';
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -1;
+	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600)) == -1 || write_all(fd, buf, n) == -1 ||
 	    fsync(fd) == -1) {
@@ -137,7 +157,21 @@ out:
 		close(fd);
 	if (rc == -1)
 		unlink(tmp);
-	free(payload);
+	return rc;
+}
+
+int
+snapshot_write(const char *path, const unsigned char *key, size_t keylen,
+    const struct gindex *ix, time_t synced_at, char *err, size_t errsz)
+{
+	unsigned char *buf;
+	size_t n;
+	int rc;
+
+	if (snapshot_encode(key, keylen, ix, synced_at, &buf, &n, err,
+	    errsz) == -1)
+		return -1;
+	rc = snapshot_store(path, buf, n, err, errsz);
 	free(buf);
 	return rc;
 }

@@ -13,7 +13,7 @@
  * The key is login.snapshot_key_file (a root-only file, at least
  * SNAPSHOT_KEY_MIN bytes).  A file whose MAC does not verify is refused and
  * never parsed.  Not thread-safe by itself: gate.c calls it from one thread
- * at a time (the index is read under the caller's read lock).
+ * at a time (the index is encoded under the caller's read lock).
  */
 #ifndef KUNCI_SNAPSHOT_H
 #define KUNCI_SNAPSHOT_H
@@ -33,6 +33,16 @@ struct gindex;
  */
 int	snapshot_write(const char *path, const unsigned char *key,
 	    size_t keylen, const struct gindex *, time_t synced_at,
+	    char *err, size_t errsz);
+/*
+ * The same in two steps, so the caller may hold a lock over the index
+ * only while it is encoded: encode into a malloc'd *buf (free it), then
+ * store buf through path.tmp, fsync, rename.  0, or -1 with err.
+ */
+int	snapshot_encode(const unsigned char *key, size_t keylen,
+	    const struct gindex *, time_t synced_at, unsigned char **buf,
+	    size_t *len, char *err, size_t errsz);
+int	snapshot_store(const char *path, const unsigned char *buf, size_t len,
 	    char *err, size_t errsz);
 /*
  * Read and verify path.  Returns 0 with a new index in *ix (free with

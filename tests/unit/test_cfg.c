@@ -219,6 +219,8 @@ test_example(void)
 	CHECK_STR(cfg->directory.bind_password_file, secret);
 	CHECK_LL(cfg->directory.connect_timeout, 3);
 	CHECK_LL(cfg->directory.timeout, 5);
+	CHECK_LL(cfg->directory.heartbeat, 1);
+	CHECK_LL(cfg->directory.heartbeat_timeout, 3);
 	CHECK_STR(cfg->agent.user, "_kunci");
 	CHECK_STR(cfg->agent.timezone, "Asia/Jakarta");
 	CHECK_LL(cfg->agent.language, CFG_LANG_ID);
@@ -621,6 +623,13 @@ static const struct bad bads[] = {
 	{ "zero timeout",
 	  "directory = {\n  base = \"dc=x\";\n  timeout = \"0s\";@@\n};\n",
 	  "directory.timeout: duration \"0s\" must not be zero" },
+	{ "zero heartbeat",
+	  "directory = {\n  base = \"dc=x\";\n  heartbeat = \"0s\";@@\n};\n",
+	  "directory.heartbeat: duration \"0s\" must not be zero" },
+	{ "slow heartbeat",
+	  "directory = {\n  base = \"dc=x\";\n  heartbeat_timeout = \"2m\";@@\n"
+	  "};\n",
+	  "directory.heartbeat_timeout: must not exceed 1m" },
 	{ "missing directory group",
 	  "agent = { };\n",
 	  "missing required group 'directory'" },
