@@ -31,6 +31,8 @@ kd_why_text(enum kd_why w)
 		return "outside the grant's time window";
 	case KD_W_ALLOW:
 		return "active grant";
+	case KD_W_UNMAPPED:
+		return "no resource configured for the service";
 	}
 	return "?";
 }
@@ -149,6 +151,18 @@ kd_message(const struct kd_result *r, int en, const char *type,
 		type = "account";
 	switch (r->decision) {
 	case PROTO_DENY:
+		/* No resource for the service: no request would help, the
+		 * configuration lacks a mapping (login.services). */
+		if (r->why == KD_W_UNMAPPED || res[0] == '\0') {
+			snprintf(dst, dstsz, "%s", en ? "kunci: this service "
+			    "is not mapped to a resource in kuncid's "
+			    "configuration (login.services); access is "
+			    "denied. Tell the administrator." : "kunci: "
+			    "layanan ini belum dipetakan ke sumber daya di "
+			    "konfigurasi kuncid (login.services); akses "
+			    "ditolak. Beri tahu administrator.");
+			break;
+		}
 		/* Not valid yet: the grant is there, a new request is not
 		 * what the user needs but the date. */
 		if (r->why == KD_W_NOT_YET && r->grant[0] != '\0') {
@@ -247,6 +261,7 @@ kd_begin(const struct kd_source *src, const struct proto_query *q,
 	}
 	if ((tmpl = src->service(src->arg, q->service)) == NULL) {
 		r->reason = "no resource configured for the service";
+		r->why = KD_W_UNMAPPED;
 		return 1;
 	}
 	if (kd_expand(tmpl, q->host[0] != '\0' ? q->host : src->hostname,

@@ -49,7 +49,8 @@ enum kd_why {
 	KD_W_NOT_YET,		/* now < not-before */
 	KD_W_BAD_WINDOW,
 	KD_W_WINDOW,		/* outside its time window */
-	KD_W_ALLOW
+	KD_W_ALLOW,
+	KD_W_UNMAPPED		/* the service names no resource (kd_begin) */
 };
 
 /* One grant as the decision sees it. */

@@ -112,6 +112,11 @@ t_eq "module: control character" PAM_PERM_DENIED "$("$PAMCHECK" -d "$PAMD" -s kt
 t_eq "service mapping allows on host:$HOST" PAM_SUCCESS "$(pc kunci-map nlestari)"
 t_eq "service mapping: grant for another host denied" PAM_PERM_DENIED "$(pc kunci-map hsantoso)"
 t_eq "unmapped service denied" deny "$(gq hsantoso no-such-service | head -n1 | cut -d' ' -f1)"
+pam_service no-such-service ""
+: >"$GT/pam.msgs"
+t_eq "an unmapped service through PAM: denied" PAM_PERM_DENIED "$(pc no-such-service hsantoso)"
+t_grep "... telling the user the service has no mapping, not an empty resource" \
+    "(not mapped to a resource|belum dipetakan ke sumber daya)" "$GT/pam.msgs"
 t_eq "unmanaged account ignored" ignore "$(gq darurat kt host:test | head -n1 | cut -d' ' -f1)"
 
 # revocation reaches the next login within 2 s
@@ -149,5 +154,8 @@ r=$(pc shipped-permit hsantoso)
 case $r in PAM_SUCCESS | PAM_IGNORE) t_fail "shipped snippet + pam_permit allowed ($r)" ;;
 *) t_ok "shipped snippet + pam_permit still denies ($r)" ;; esac
 t_eq "shipped snippet: root is not gated (minimum_uid)" PAM_SUCCESS "$(pc shipped-permit root)"
+t_eq "shipped snippet: the break-glass account (unmanaged=) passes with kuncid down" \
+    PAM_SUCCESS "$(pc shipped-permit darurat)"
+t_eq "... and no other name does" PAM_AUTHINFO_UNAVAIL "$(pc shipped hsantoso)"
 
 t_done

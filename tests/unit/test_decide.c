@@ -77,6 +77,28 @@ main(void)
 	the_grant.not_after = starts + 86400;
 	the_grant.id = "2026-000007";
 
+	/* A service no login.services entry maps: say so, not "request
+	 * access to (empty)" (issue 11: "izin akses aktif untuk . Ajukan
+	 * dengan ... --resource  ..."). */
+	{
+		struct kd_source src = { NULL, 1, "h", unmanaged, service,
+		    has_person, grants };
+		struct proto_query q;
+
+		memset(&q, 0, sizeof(q));
+		strcpy(q.user, "budi");
+		strcpy(q.service, "cockpit");
+		CHECK(kd_begin(&src, &q, &r) == 1);
+		CHECK_LL(r.decision, PROTO_DENY);
+		CHECK_LL(r.why, KD_W_UNMAPPED);
+		kd_message(&r, 1, NULL, 0, msg, sizeof(msg));
+		CHECK(strstr(msg, "not mapped to a resource") != NULL);
+		CHECK(strstr(msg, "--resource") == NULL);
+		kd_message(&r, 0, NULL, 0, msg, sizeof(msg));
+		CHECK(strstr(msg, "belum dipetakan") != NULL);
+		CHECK(strstr(msg, "--resource") == NULL);
+	}
+
 	/* Not valid yet: the date it starts, no new request. */
 	decide(starts - 3600, &r);
 	CHECK_LL(r.decision, PROTO_DENY);
