@@ -1319,6 +1319,60 @@ nomem:
 	return -1;
 }
 
+/*
+ * The whole file as one string for config_read_string(), or NULL with the
+ * error set.  Why not config_read() on the stream: libconfig's scanner
+ * follows "@include" on its own, and an include naming a directory makes it
+ * exit the whole process ("input in flex scanner failed"), one naming a
+ * FIFO blocks it.  kunci's configuration is one file, checked key by key,
+ * so a line starting with '@' (libconfig's only use of it) is refused here
+ * with its line number; so is a NUL byte, which would end the string early
+ * and drop the rest of the file unseen.
+ */
+static char *
+read_whole(struct ctx *c, FILE *fp, const struct stat *st)
+{
+	char	*text, *p;
+	size_t	 n;
+	int	 line = 1, bol = 1;
+
+	if (st->st_size > CFG_FILE_MAX) {
+		seterr(c, NULL, "larger than %d bytes", CFG_FILE_MAX);
+		return NULL;
+	}
+	if ((text = malloc((size_t)st->st_size + 1)) == NULL) {
+		seterr(c, NULL, "out of memory");
+		return NULL;
+	}
+	n = fread(text, 1, (size_t)st->st_size, fp);
+	if (ferror(fp) || getc(fp) != EOF) {
+		seterr(c, NULL, "read error or changed while read");
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	for (p = text; p < text + n; p++) {
+		if (*p == '\0') {
+			snprintf(c->err, c->errsz, "%s:%d: a NUL byte",
+			    c->path, line);
+			free(text);
+			return NULL;
+		}
+		if (bol && *p == '@') {
+			snprintf(c->err, c->errsz, "%s:%d: @include and other "
+			    "directives are not supported", c->path, line);
+			free(text);
+			return NULL;
+		}
+		if (*p == '\n') {
+			line++;
+			bol = 1;
+		} else if (*p != ' ' && *p != '\t' && *p != '\r')
+			bol = 0;
+	}
+	return text;
+}
+
 struct kunci_cfg *
 cfg_load(const char *path, char *err, size_t errsz)
 {
@@ -1328,6 +1382,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 	config_setting_t	*root;
 	const struct cfg_role	*r;
 	FILE			*fp = NULL;
+	char			*text = NULL;
 	size_t			 i;
 	struct stat		 st;
 	int			 ok = 0;
@@ -1360,7 +1415,9 @@ cfg_load(const char *path, char *err, size_t errsz)
 		seterr(&c, NULL, "not a regular file");
 		goto out;
 	}
-	if (config_read(&lc, fp) != CONFIG_TRUE) {
+	if ((text = read_whole(&c, fp, &st)) == NULL)
+		goto out;
+	if (config_read_string(&lc, text) != CONFIG_TRUE) {
 		snprintf(err, errsz, "%s:%d: %s",
 		    config_error_file(&lc) != NULL ? config_error_file(&lc) :
 		    path, config_error_line(&lc), config_error_text(&lc));
@@ -1427,6 +1484,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 out:
 	if (fp != NULL)
 		fclose(fp);
+	free(text);
 	config_destroy(&lc);
 	if (!ok) {
 		cfg_free(cfg);
