@@ -6,6 +6,9 @@
  * encoders.  `make fuzz-seeds` runs it into tests/fuzz/corpus; its output
  * is deterministic, so a rerun changes nothing unless the formats did.
  *
+ * The workflow snapshots (fuzz_snap) are those of the shipped workflows,
+ * read from the cfg corpus's copy of conf/kunci.conf.
+ *
  *	mkseed CORPUSDIR
  */
 #include <sys/stat.h>
@@ -15,11 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "decide.h"
 #include "gindex.h"
 #include "gtab.h"
 #include "gtab_build.h"
 #include "proto.h"
+#include "wf.h"
 
 #define NOW	1790000000	/* fuzz_gtab.c's FUZZ_NOW */
 
@@ -268,6 +273,30 @@ proto_seeds(void)
 	pbuf_free(&b);
 }
 
+static void
+snap_seeds(void)
+{
+	static struct wf_snap snap;
+	static char text[65536];
+	struct kunci_cfg *cfg;
+	char path[4096], err[512];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/cfg/sasl-external.conf", dir);
+	if ((cfg = cfg_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "mkseed: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < cfg->nworkflows; i++) {
+		wf_snap_from_cfg(&cfg->workflows[i], &snap);
+		if (wf_snap_format(&snap, text, sizeof(text)) == -1)
+			abort();
+		save("snap", cfg->workflows[i].name, text, strlen(text), NULL,
+		    0);
+	}
+	cfg_free(cfg);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -279,5 +308,6 @@ main(int argc, char *argv[])
 	(void)mkdir(dir, 0755);
 	gtab_seeds();
 	proto_seeds();
+	snap_seeds();
 	return 0;
 }
