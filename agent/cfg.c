@@ -1217,7 +1217,9 @@ check_secret_file(struct ctx *c, const char *key, const char *path,
 
 	if (line > 0)
 		snprintf(pfx, sizeof(pfx), ":%d", line);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	/* O_NONBLOCK: a FIFO is refused below, not waited on */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		if (errno == ENOENT && missing_ok)
 			rc = 0;
 		else
@@ -1384,6 +1386,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 	FILE			*fp = NULL;
 	char			*text = NULL;
 	size_t			 i;
+	int			 fd = -1;
 	struct stat		 st;
 	int			 ok = 0;
 
@@ -1401,16 +1404,18 @@ cfg_load(const char *path, char *err, size_t errsz)
 	}
 	if (set_defaults(&c, cfg) == -1)
 		goto out;
-	/* open it ourselves: config_read_file() hides errno */
-	if ((fp = fopen(path, "re")) == NULL) {
+	/*
+	 * Open it ourselves (config_read_file() hides errno), without
+	 * blocking on a FIFO, and refuse anything but a regular file: a
+	 * directory opens but cannot be read.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1 || (fp = fdopen(fd, "r")) == NULL) {
 		seterr(&c, NULL, "%s", strerror(errno));
+		if (fd != -1)
+			close(fd);
 		goto out;
 	}
-	/*
-	 * libconfig's scanner exits the whole process when a read fails (a
-	 * directory opens but cannot be read): refuse anything but a
-	 * regular file first.
-	 */
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
 		seterr(&c, NULL, "not a regular file");
 		goto out;
@@ -1855,8 +1860,10 @@ cfg_read_secret(const char *path, char *buf, size_t bufsz, char *err,
 		snprintf(err, errsz, "%s: buffer too small", path);
 		goto out;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	/* O_NONBLOCK: a FIFO is refused below, not waited on (a regular
+	 * file's reads are not affected) */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1 || fstat(fd, &st) == -1) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		goto out;
 	}
