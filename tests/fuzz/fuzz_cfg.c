@@ -19,15 +19,13 @@ int LLVMFuzzerInitialize(int *, char ***);
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char path[64];
+static int fd = -1;
 
 static void
 put(const void *p, size_t n)
 {
-	FILE *fp;
-
-	if ((fp = fopen(path, "we")) == NULL)
-		abort();
-	if ((n > 0 && fwrite(p, 1, n, fp) != n) || fclose(fp) != 0)
+	if (ftruncate(fd, 0) == -1 ||
+	    (n > 0 && pwrite(fd, p, n, 0) != (ssize_t)n))
 		abort();
 }
 
@@ -46,26 +44,18 @@ dump(const struct kunci_cfg *cfg, size_t *len)
 	return s;
 }
 
-static void
-cleanup(void)
-{
-	unlink(path);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	int fd;
 
 	(void)argc;
 	(void)argv;
 	snprintf(path, sizeof(path), "%s/kunci-fuzz-cfg.XXXXXX",
 	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
-	if ((fd = mkstemp(path)) == -1)
+	if ((fd = mkstemp(path)) == -1 || unlink(path) == -1)
 		abort();
-	close(fd);
-	atexit(cleanup);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	return 0;
 }
 
