@@ -63,7 +63,7 @@ BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard agent/*.h)
 
 .PHONY: all deps check check-unit check-integration asan analyze demo \
-	install uninstall clean bench deb
+	install uninstall clean bench deb fuzz fuzz-build fuzz-seeds
 
 all: $(PROGS) $(MODULE)
 
@@ -148,6 +148,49 @@ asan: deps
 	@BUILD=build/asan SANITIZE=address,undefined \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c).  The library is compiled again
+# with clang, instrumented for coverage and under ASan and UBSan, into
+# $(FUZZDIR); each harness runs FUZZ_TIME seconds from its committed seed
+# corpus (tests/fuzz/corpus/NAME) plus what earlier runs found
+# ($(FUZZDIR)/corpus/NAME).  make check runs each for a few seconds
+# (tests/integration/fuzz.sh).
+FUZZ_CC	?= clang
+FUZZ_TIME ?= 60
+FUZZDIR	?= build/fuzz
+FUZZSAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
+	  $(FUZZSAN) $(WARN) -Iagent -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+	  $(PKG_CFLAGS)
+FUZZSRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS	= $(FUZZSRCS:tests/fuzz/%.c=$(FUZZDIR)/%)
+FUZZOBJS = $(LIBSRCS:agent/%.c=$(FUZZDIR)/obj/%.o)
+
+$(FUZZDIR)/obj/%.o: agent/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZDIR)/libkunci.a: $(FUZZOBJS)
+	rm -f $@.tmp
+	ar rcs $@.tmp $^
+	mv -f $@.tmp $@
+$(FUZZDIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZDIR)/libkunci.a $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@.tmp $< \
+	    $(FUZZDIR)/libkunci.a $(PKG_LIBS) -lpthread
+	mv -f $@.tmp $@
+
+fuzz-build: $(FUZZERS)
+
+# The binary seeds, written by kunci's own table builder and encoders.
+$(BUILD)/tests/mkseed: tests/fuzz/mkseed.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(LDFLAGS) -o $@ \
+	    $< $(LIB) $(PKG_LIBS) -lpthread
+fuzz-seeds: $(BUILD)/tests/mkseed
+	$(BUILD)/tests/mkseed tests/fuzz/corpus
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZDIR=$(FUZZDIR) tests/fuzz/run $(FUZZ_TIME)
 
 # varFuncNullUB: log_audit()'s key/value list ends with NULL.  glibc
 # defines NULL as ((void *)0), and log.h marks the function with the

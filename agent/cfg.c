@@ -1485,7 +1485,9 @@ check_secret_file(struct ctx *c, const char *key, const char *path,
 
 	if (line > 0)
 		snprintf(pfx, sizeof(pfx), ":%d", line);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	/* O_NONBLOCK: a FIFO is refused below, not waited on */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1) {
 		if (errno == ENOENT && missing_ok)
 			rc = 0;
 		else
@@ -1600,6 +1602,60 @@ nomem:
 	return -1;
 }
 
+/*
+ * The whole file as one string for config_read_string(), or NULL with the
+ * error set.  Why not config_read() on the stream: libconfig's scanner
+ * follows "@include" on its own, and an include naming a directory makes it
+ * exit the whole process ("input in flex scanner failed"), one naming a
+ * FIFO blocks it.  kunci's configuration is one file, checked key by key,
+ * so a line starting with '@' (libconfig's only use of it) is refused here
+ * with its line number; so is a NUL byte, which would end the string early
+ * and drop the rest of the file unseen.
+ */
+static char *
+read_whole(struct ctx *c, FILE *fp, const struct stat *st)
+{
+	char	*text, *p;
+	size_t	 n;
+	int	 line = 1, bol = 1;
+
+	if (st->st_size > CFG_FILE_MAX) {
+		seterr(c, NULL, "larger than %d bytes", CFG_FILE_MAX);
+		return NULL;
+	}
+	if ((text = malloc((size_t)st->st_size + 1)) == NULL) {
+		seterr(c, NULL, "out of memory");
+		return NULL;
+	}
+	n = fread(text, 1, (size_t)st->st_size, fp);
+	if (ferror(fp) || getc(fp) != EOF) {
+		seterr(c, NULL, "read error or changed while read");
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	for (p = text; p < text + n; p++) {
+		if (*p == '\0') {
+			snprintf(c->err, c->errsz, "%s:%d: a NUL byte",
+			    c->path, line);
+			free(text);
+			return NULL;
+		}
+		if (bol && *p == '@') {
+			snprintf(c->err, c->errsz, "%s:%d: @include and other "
+			    "directives are not supported", c->path, line);
+			free(text);
+			return NULL;
+		}
+		if (*p == '\n') {
+			line++;
+			bol = 1;
+		} else if (*p != ' ' && *p != '\t' && *p != '\r')
+			bol = 0;
+	}
+	return text;
+}
+
 struct kunci_cfg *
 cfg_load(const char *path, char *err, size_t errsz)
 {
@@ -1609,7 +1665,9 @@ cfg_load(const char *path, char *err, size_t errsz)
 	config_setting_t	*root;
 	const struct cfg_role	*r;
 	FILE			*fp = NULL;
+	char			*text = NULL;
 	size_t			 i;
+	int			 fd = -1;
 	struct stat		 st;
 	int			 ok = 0;
 
@@ -1627,21 +1685,25 @@ cfg_load(const char *path, char *err, size_t errsz)
 	}
 	if (set_defaults(&c, cfg) == -1)
 		goto out;
-	/* open it ourselves: config_read_file() hides errno */
-	if ((fp = fopen(path, "re")) == NULL) {
+	/*
+	 * Open it ourselves (config_read_file() hides errno), without
+	 * blocking on a FIFO, and refuse anything but a regular file: a
+	 * directory opens but cannot be read.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1 || (fp = fdopen(fd, "r")) == NULL) {
 		seterr(&c, NULL, "%s", strerror(errno));
+		if (fd != -1)
+			close(fd);
 		goto out;
 	}
-	/*
-	 * libconfig's scanner exits the whole process when a read fails (a
-	 * directory opens but cannot be read): refuse anything but a
-	 * regular file first.
-	 */
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
 		seterr(&c, NULL, "not a regular file");
 		goto out;
 	}
-	if (config_read(&lc, fp) != CONFIG_TRUE) {
+	if ((text = read_whole(&c, fp, &st)) == NULL)
+		goto out;
+	if (config_read_string(&lc, text) != CONFIG_TRUE) {
 		snprintf(err, errsz, "%s:%d: %s",
 		    config_error_file(&lc) != NULL ? config_error_file(&lc) :
 		    path, config_error_line(&lc), config_error_text(&lc));
@@ -1708,6 +1770,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 out:
 	if (fp != NULL)
 		fclose(fp);
+	free(text);
 	config_destroy(&lc);
 	if (!ok) {
 		cfg_free(cfg);
@@ -2099,8 +2162,10 @@ cfg_read_secret(const char *path, char *buf, size_t bufsz, char *err,
 		snprintf(err, errsz, "%s: buffer too small", path);
 		goto out;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
-	    fstat(fd, &st) == -1) {
+	/* O_NONBLOCK: a FIFO is refused below, not waited on (a regular
+	 * file's reads are not affected) */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1 || fstat(fd, &st) == -1) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		goto out;
 	}

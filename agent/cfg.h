@@ -38,6 +38,7 @@
 #define CFG_MAX_QUORUM		100
 #define CFG_MAX_REASON		65536
 #define CFG_SECRET_MAX		1024	/* a buffer size for cfg_read_secret() */
+#define CFG_FILE_MAX		(1024 * 1024)	/* the configuration file */
 
 enum cfg_kind {
 	CFG_KIND_ENDORSE,	/* a superior's approval */

@@ -351,10 +351,19 @@ ldapc_gentime(char *dst, size_t dstsz, time_t t)
 int
 ldapc_parse_gentime(const char *s, time_t *t)
 {
-	struct tm tm;
+	struct tm tm, back;
 	const char *e;
+	int i;
 
 	*t = 0;
+	/*
+	 * Exactly 14 digits first: strptime() skips blanks before a number
+	 * and takes fewer digits than the field has, so "202608170930 0Z"
+	 * would read as a time.  Found by tests/fuzz/fuzz_when.
+	 */
+	for (i = 0; i < 14; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
 	memset(&tm, 0, sizeof(tm));
 	e = strptime(s, "%Y%m%d%H%M%S", &tm);
 	if (e == NULL || e - s != 14)
@@ -366,6 +375,15 @@ ldapc_parse_gentime(const char *s, time_t *t)
 	}
 	if (strcmp(e, "Z") != 0)
 		return -1;
-	*t = timegm(&tm);
+	back = tm;
+	*t = timegm(&back);
+	/* a day the month lacks (Feb 30) or a second 60 is no instant:
+	 * timegm() would move it to the next month or minute */
+	if (back.tm_year != tm.tm_year || back.tm_mon != tm.tm_mon ||
+	    back.tm_mday != tm.tm_mday || back.tm_hour != tm.tm_hour ||
+	    back.tm_min != tm.tm_min || back.tm_sec != tm.tm_sec) {
+		*t = 0;
+		return -1;
+	}
 	return 0;
 }

@@ -92,6 +92,34 @@ out=$("$KUNCID" -t -c "$d/absent.conf" 2>&1); rc=$?
 t_eq "missing file: EX_CONFIG" 78 "$rc"
 t_grep_str "missing file: names the file" "$d/absent.conf" "$out"
 
+# An include is refused with its line: libconfig's own reader exits the
+# process on an include of a directory and blocks on one of a FIFO.
+n=$(grep -n -m1 '^agent = {' "$d/good.conf" | cut -d: -f1)
+sed "${n}i\\@include \"$d\"" "$d/good.conf" > "$d/include-dir"
+expect_error include-dir "$n" "@include and other directives are not supported"
+mkfifo "$d/fifo"
+printf '  @include "%s"\n' "$d/fifo" > "$d/include-fifo"
+if out=$(timeout 10 "$KUNCID" -t -c "$d/include-fifo" 2>&1); then rc=0; else rc=$?; fi
+t_eq "include-fifo: EX_CONFIG, not blocked" 78 "$rc"
+t_grep_str "include-fifo: names line 1" "$d/include-fifo:1: @include" "$out"
+# A FIFO as the file or as a secret file is refused, not waited on.
+if out=$(timeout 10 "$KUNCID" -t -c "$d/fifo" 2>&1); then rc=0; else rc=$?; fi
+t_eq "the configuration a FIFO: EX_CONFIG, not blocked" 78 "$rc"
+t_grep_str "the configuration a FIFO: says so" "not a regular file" "$out"
+for key in bind_password_file snapshot_key_file; do
+	n=$(grep -n -m1 "^[[:space:]]*$key =" "$d/good.conf" | cut -d: -f1)
+	sed "${n}s|.*|  $key = \"$d/fifo\";|" "$d/good.conf" > "$d/fifo-$key"
+	if out=$(timeout 10 "$KUNCID" -t -c "$d/fifo-$key" 2>&1); then rc=0; else rc=$?; fi
+	t_eq "$key a FIFO: EX_CONFIG, not blocked" 78 "$rc"
+	t_grep_str "$key a FIFO: names the line" "$d/fifo-$key:$n: $key $d/fifo: not a regular file" "$out"
+done
+printf 'directory = { base = "dc=x"; };\n\0agent = { user = 5; };\n' > "$d/nul"
+expect_error nul 2 "a NUL byte"
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' > "$d/huge"
+out=$("$KUNCID" -t -c "$d/huge" 2>&1); rc=$?
+t_eq "over 1 MiB: EX_CONFIG" 78 "$rc"
+t_grep_str "over 1 MiB: says so" "larger than 1048576 bytes" "$out"
+
 chmod 644 "$d/bind.pw"
 n=$(grep -n -m1 '^[[:space:]]*bind_password_file =' "$d/good.conf" | cut -d: -f1)
 expect_error good.conf "$n" "group- or world-readable"
