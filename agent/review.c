@@ -2499,7 +2499,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			st = admin_wf_err(c, st);
 			goto out;
 		}
-		if (!ok && prev[i] == (const char *)"escalated" &&
+		if (!ok && strcmp(prev[i], "escalated") == 0 &&
 		    has_role(c, w->cfg->review.escalate_to))
 			ok = 1;
 		if (!ok) {

@@ -140,7 +140,7 @@ starttls(int fd)
 }
 
 static int
-handshake(int fd, const char *host, const char *cafile, char *out,
+handshake(int fd, char *host, const char *cafile, char *out,
     size_t outsz)
 {
 	SSL_CTX *ctx = NULL;

@@ -91,7 +91,7 @@ ask(const struct gtab *t, const struct kd_source *src,
 
 	if (kd_begin(src, q, &r) == 0 && kd_finish(src, q->user, w, &r) == -1)
 		return;		/* damaged: the module asks kuncid */
-	kd_message(r.decision, src->lang_en, r.resource, msg, sizeof(msg));
+	kd_message(&r, src->lang_en, NULL, 0, msg, sizeof(msg));
 	switch (r.decision) {
 	case PROTO_DENY:
 	case PROTO_UNKNOWN:

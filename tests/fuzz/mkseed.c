@@ -234,7 +234,14 @@ proto_seeds(void)
 	memset(&a, 0, sizeof(a));
 	a.decision = PROTO_DENY;
 	kd_copy(a.resource, sizeof(a.resource), "host:srv1");
-	kd_message(PROTO_DENY, 1, "host:srv1", a.message, sizeof(a.message));
+	{
+		struct kd_result kr;
+
+		memset(&kr, 0, sizeof(kr));
+		kr.decision = PROTO_DENY;
+		kd_copy(kr.resource, sizeof(kr.resource), "host:srv1");
+		kd_message(&kr, 1, NULL, 0, a.message, sizeof(a.message));
+	}
 	proto_answer_encode(&b, &a);
 	proto_save("answer-deny", PROTO_T_ANSWER, &b);
 
@@ -245,6 +252,8 @@ proto_seeds(void)
 	kd_copy(n.resource, sizeof(n.resource), "host:srv1");
 	kd_copy(n.grant, sizeof(n.grant), "G-1");
 	kd_copy(n.reason, sizeof(n.reason), kd_why_text(KD_W_ALLOW));
+	kd_copy(n.id, sizeof(n.id), "0123456789abcdef");
+	n.at = 1796605200;
 	proto_note_encode(&b, &n);
 	proto_save("note-allow", PROTO_T_NOTE, &b);
 
