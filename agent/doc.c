@@ -37,6 +37,7 @@
 #include <openssl/evp.h>
 
 #include "admin.h"
+#include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
 #include "kuncid.h"

@@ -66,6 +66,9 @@ static struct {
 	pthread_rwlock_t	 lock;
 	struct gindex		*ix;		/* NULL: nothing to answer from */
 	int			 online;	/* ix is current with LDAP */
+	int			 lost;		/* the sync connection failed
+						   and has not refreshed since
+						   (gate_directory_lost()) */
 	time_t			 synced_at;	/* last time ix was current */
 	int			 qfd;
 	int			 stop_pipe[2];
@@ -245,8 +248,20 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 	    (char *)NULL);
 }
 
-void
-gate_decide(const struct proto_query *q, struct proto_answer *a)
+int
+gate_directory_lost(void)
+{
+	return __atomic_load_n(&G.lost, __ATOMIC_RELAXED);
+}
+
+/*
+ * The decision, for a login (checker NULL: its grant's last use is noted
+ * and it is audited as login.allow/deny) or for `kuncictl check` (a dry
+ * run: nothing noted, audited as login.check by checker).
+ */
+static void
+decide(const struct proto_query *q, struct proto_answer *a,
+    const char *checker, const char *as)
 {
 	char reasonbuf[128], *ludn = NULL;
 	struct kd_source src;
@@ -298,7 +313,8 @@ gate_decide(const struct proto_query *q, struct proto_answer *a)
 	}
 	(void)kd_finish(&src, q->user, &t, &r);	/* the index never fails */
 	if (r.decision == PROTO_ALLOW) {
-		ludn = lu_touch(r.allow_ref, now);
+		if (checker == NULL)
+			ludn = lu_touch(r.allow_ref, now);
 		if (!G.online) {
 			snprintf(reasonbuf, sizeof(reasonbuf),
 			    "active grant (offline cache, %lld s old)",
@@ -318,7 +334,27 @@ out:
 	kd_message(r.decision, G.cfg != NULL &&
 	    G.cfg->agent.language == CFG_LANG_EN, r.resource, a->message,
 	    sizeof(a->message));
-	audit_login(q, &r, "query");
+	if (checker == NULL) {
+		audit_login(q, &r, "query");
+		return;
+	}
+	log_audit("login.check", "actor", checker, "as", as, "user", q->user,
+	    "service", q->service, "resource", r.resource, "grant", r.grant,
+	    "decision", kd_decision_name(r.decision),
+	    "reason", r.reason != NULL ? r.reason : "", (char *)NULL);
+}
+
+void
+gate_decide(const struct proto_query *q, struct proto_answer *a)
+{
+	decide(q, a, NULL, NULL);
+}
+
+void
+gate_check(const struct proto_query *q, struct proto_answer *a,
+    const char *actor, const char *as)
+{
+	decide(q, a, actor != NULL ? actor : "", as);
 }
 
 static void	nap(int);
@@ -1210,6 +1246,7 @@ refresh_done(struct syncrun *s)
 	old = G.ix;
 	G.ix = s->fresh;
 	G.online = 1;
+	__atomic_store_n(&G.lost, 0, __ATOMIC_RELAXED);
 	G.synced_at = time(NULL);
 	pthread_rwlock_unlock(&G.lock);
 	s->fresh = NULL;
@@ -1315,6 +1352,7 @@ start_search(struct syncrun *s)
 static void
 go_offline(void)
 {
+	__atomic_store_n(&G.lost, 1, __ATOMIC_RELAXED);
 	pthread_rwlock_wrlock(&G.lock);
 	if (G.online) {
 		G.online = 0;

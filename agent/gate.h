@@ -19,5 +19,18 @@ void	gate_stop(void);
  * `kuncictl check`).  Fills a; never blocks on LDAP.
  */
 void	gate_decide(const struct proto_query *, struct proto_answer *);
+/*
+ * The same decision as a dry run for `kuncictl check`: the grant's last
+ * use is not noted and the audit record is login.check with the admin who
+ * asked (actor, and as when root used --as), never a login.allow.
+ */
+void	gate_check(const struct proto_query *, struct proto_answer *,
+	    const char *actor, const char *as);
+/*
+ * 1 when the sync connection has failed and not refreshed since: the
+ * directory is known to be away, so other connections give up fast
+ * (ldapc.h: away).  0 before the first attempt and once synced again.
+ */
+int	gate_directory_lost(void);
 
 #endif /* KUNCI_GATE_H */

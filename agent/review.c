@@ -39,6 +39,7 @@
 #include <ldap.h>
 
 #include "admin.h"
+#include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
 #include "kuncid.h"
@@ -2749,7 +2750,8 @@ do_escalate(struct wf *w, const struct rv_campaign *k, long *n)
 static const struct wf_actor *
 kuncid_actor(void)
 {
-	static struct wf_actor a;
+	/* Per thread: the scheduler and an admin worker may both get here. */
+	static _Thread_local struct wf_actor a;
 
 	if (!a.person) {
 		u_strlcpy(a.p.uid, REVIEW_ACTOR, sizeof(a.p.uid));
@@ -3152,7 +3154,7 @@ tick_one(LDAP *ld, LDAPMessage *e, void *arg)
 void
 review_tick(struct wf *w, time_t now)
 {
-	static time_t last;
+	static time_t last;	/* the scheduler's thread only */
 	struct tick_arg ta;
 	char base[DIR_DN_MAX];
 
