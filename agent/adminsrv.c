@@ -345,8 +345,8 @@ reply_ready(struct conn *c, int64_t now)
 	c->state = C_WRITE;
 	c->idle_due = now + ADMINSRV_IDLE_MS;
 	c->nreq++;
-	if (c->peer.uid != 0 && c->nreq >= (unsigned)A.cfg->agent.
-	    admin_requests)
+	if (c->peer.uid != 0 && (c->nreq >= (unsigned)A.cfg->agent.
+	    admin_requests || now >= c->life_due))
 		c->last = 1;
 }
 
@@ -524,7 +524,9 @@ expire(int64_t now)
 		next = c->next;
 		if (c->inflight)
 			continue;
-		if (c->life_due != 0 && now >= c->life_due) {
+		/* A request read is answered: the life ends between them. */
+		if (c->state == C_READ && c->life_due != 0 &&
+		    now >= c->life_due) {
 			warn_limited(&A.rl_life, "uid %u: connection closed at "
 			    "the end of agent.admin_lifetime",
 			    (unsigned)c->peer.uid);
@@ -569,7 +571,8 @@ adminsrv_loop(int lfd, volatile sig_atomic_t *quit)
 				continue;
 			if (c->idle_due < due && c->state != C_READY)
 				due = c->idle_due;
-			if (c->life_due != 0 && c->life_due < due)
+			if (c->state == C_READ && c->life_due != 0 &&
+			    c->life_due < due)
 				due = c->life_due;
 			if (c->state != C_READ && c->state != C_WRITE)
 				continue;

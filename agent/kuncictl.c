@@ -150,9 +150,16 @@ main(int argc, char *argv[])
 	if ((rc = proto_recv(fd, &type, &b, DEADLINE_MS)) != PROTO_OK ||
 	    type != PROTO_T_REPLY ||
 	    (rc = proto_reply_decode(&b, &status, &out, &err)) != PROTO_OK) {
-		fprintf(stderr, "kuncictl: no answer from kuncid: %s\n",
+		/*
+		 * The request went out whole: kuncid may have carried it out
+		 * before it died or stalled.  Say so, with its own status,
+		 * rather than "unavailable", which means nothing was done.
+		 */
+		fprintf(stderr, "kuncictl: kuncid went away before answering "
+		    "(%s); the command may have been carried out: check "
+		    "(e.g. kuncictl request show ID) before repeating it\n",
 		    proto_strerror(rc != PROTO_OK ? rc : PROTO_EPROTO));
-		status = rc == PROTO_ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+		status = EX_IOERR;
 		goto out;
 	}
 	if (dc.active)
