@@ -49,6 +49,10 @@
 #define OUT_MAX			(4u * 1024 * 1024)
 #define ADMIN_TABLES_MAX	16
 
+/* A reason is one word of a request frame (kuncictl refuses a longer one). */
+_Static_assert(CFG_MAX_REASON <= PROTO_ARG_MAX, "requests.max_reason above "
+    "what one request word carries");
+
 /* This thread's engine (admin_thread_engine()). */
 static _Thread_local struct ldapc	*t_lc;
 static _Thread_local struct wf		*t_engine;

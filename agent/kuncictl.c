@@ -105,8 +105,21 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < argc; i++) {
 		if (strlen(argv[i]) > PROTO_ARG_MAX) {
-			fprintf(stderr, "kuncictl: argument %d too long (at "
-			    "most %d bytes)\n", i + 1, PROTO_ARG_MAX);
+			/* Name the option it belongs to (e.g. --reason): one
+			 * word of the request is at most PROTO_ARG_MAX bytes,
+			 * which bounds requests.max_reason too. */
+			const char *opt = strncmp(argv[i], "--", 2) == 0 ?
+			    argv[i] : i > 0 && strncmp(argv[i - 1], "--", 2) ==
+			    0 ? argv[i - 1] : NULL;
+
+			if (opt != NULL)
+				fprintf(stderr, "kuncictl: %.*s: too long: %zu "
+				    "bytes, at most %d\n", (int)strcspn(opt,
+				    "="), opt, strlen(argv[i]), PROTO_ARG_MAX);
+			else
+				fprintf(stderr, "kuncictl: argument %d too long "
+				    "(at most %d bytes)\n", i + 1,
+				    PROTO_ARG_MAX);
 			return EX_USAGE;
 		}
 		if (strcmp(argv[i], "--lang") == 0 ||
