@@ -7,6 +7,8 @@
 #  - requests.max_reason is bounded by what one request word carries
 #    (8192 bytes): 65536 is refused by kuncid -t, a reason of 8192 bytes
 #    is stored whole, a longer one refused with its option named;
+#  - (item 1) a command's LDAP time is bounded by admin_command_timeout
+#    when the directory hangs;
 #  - kuncid killed while it runs an approval: kuncictl says the command
 #    may have been carried out (exit 74, not 69), and a retry after the
 #    restart never counts the act twice.
@@ -20,6 +22,7 @@ GQ=$BUILD/tests/gatequery
 
 CONF=$(mktemp "${TMPDIR:-/tmp}/kunci-small.XXXXXX")
 sed -e 's|^\([[:space:]]*max_reason[[:space:]]*=\).*|\1 8192;|' \
+    -e 's|^\([[:space:]]*admin_command_timeout[[:space:]]*=\).*|\1 "2s";|' \
     "$KUNCI_TOP/conf/kunci.conf" >"$CONF"
 chmod 644 "$CONF"
 wf_setup --config "$CONF"
@@ -148,4 +151,20 @@ t_check "a retry after the restart is refused, not counted again" test "$rc" -ne
 n=$(ls_ -b "kunciId=$rid2,ou=requests,ou=kunci,$KUNCI_BASE" -s one \
     "(&(kunciId=step-0-*)(kunciActor=$sup))" kunciId | grep -c '^kunciId:')
 t_eq "... one act of $sup on the step in all (first retry: $first)" 1 "$n"
+
+# --- a hung directory: the command's LDAP time is bounded (2 s here) ----
+kc request list >/dev/null
+SLAPD_PID=$(cat "$W/slapd.pid")
+trap 'kill -CONT $SLAPD_PID 2>/dev/null; wf_cleanup' EXIT
+kill -STOP "$SLAPD_PID"
+t0=$(date +%s%N)
+kcr request list
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+kill -CONT "$SLAPD_PID"
+trap wf_cleanup EXIT
+t_eq "slapd hung: request list fails unavailable (69)" 69 "$rc"
+t_check "... within admin_command_timeout and one wait ($ms ms < 4500)" \
+    test "$ms" -lt 4500
+for _ in $(seq 100); do kc status >/dev/null 2>&1 && break; sleep 0.1; done
+t_check "... and works again once slapd answers" kc request list
 t_done
