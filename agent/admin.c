@@ -59,6 +59,7 @@ static _Thread_local struct wf		*t_engine;
 
 /* Written before the threads start (admin_register()), read-only after. */
 static const struct admin_cmd		*admin_tables[ADMIN_TABLES_MAX + 1];
+static unsigned				 admin_flags[ADMIN_TABLES_MAX + 1];
 
 void
 admin_thread_engine(struct wf *w, struct ldapc *lc)
@@ -1201,13 +1202,14 @@ static const struct admin_cmd base_cmds[] = {
 };
 
 int
-admin_register(const struct admin_cmd *t)
+admin_register(const struct admin_cmd *t, unsigned flags)
 {
 	size_t i;
 
 	for (i = 0; i < ADMIN_TABLES_MAX; i++)
 		if (admin_tables[i] == NULL || admin_tables[i] == t) {
 			admin_tables[i] = t;
+			admin_flags[i] = flags;
 			return 0;
 		}
 	return -1;
@@ -1231,10 +1233,17 @@ dispatch(struct admin_call *c, int argc, char **argv)
 			if (strcmp(t->word, argv[0]) != 0)
 				continue;
 			known = 1;
+			if (t->sub != NULL && (argc < 2 ||
+			    strcmp(t->sub, argv[1]) != 0))
+				continue;
+			if ((admin_flags[i] & ADMIN_LONG) &&
+			    admin_ldap()->deadline != 0)
+				admin_ldap()->deadline += (ADMIN_LONG_FACTOR -
+				    1) * (time_t)c->ctx->cfg->agent.
+				    admin_command_timeout;
 			if (t->sub == NULL)
 				return t->fn(c, argc, argv);
-			if (argc >= 2 && strcmp(t->sub, argv[1]) == 0)
-				return t->fn(c, argc - 1, argv + 1);
+			return t->fn(c, argc - 1, argv + 1);
 		}
 	if (known)
 		return admin_err(c, EX_USAGE, "unknown command: %.40s %.40s; "
@@ -1373,7 +1382,11 @@ admin_init(struct kunci_ctx *ctx)
 		memmove(admin_tables + 1, admin_tables,
 		    ADMIN_TABLES_MAX * sizeof(admin_tables[0]) -
 		    sizeof(admin_tables[0]));
+		memmove(admin_flags + 1, admin_flags,
+		    ADMIN_TABLES_MAX * sizeof(admin_flags[0]) -
+		    sizeof(admin_flags[0]));
 		admin_tables[0] = base_cmds;
+		admin_flags[0] = 0;
 	}
 	return 0;
 }

@@ -63,12 +63,19 @@ struct admin_cmd {
 	const char	*usage;		/* the arguments, for `kuncictl help` */
 };
 
+/* A table of commands whose LDAP time grows with the directory (a review
+ * campaign's scan of every grant): ADMIN_LONG_FACTOR times
+ * agent.admin_command_timeout. */
+#define ADMIN_LONG		0x1
+#define ADMIN_LONG_FACTOR	4
+
 /*
- * Add a module's command table (ending with a NULL word) to the dispatch;
- * kuncid.c registers every table (cmdtab.h) before the workers start, so
- * this module never names the modules built on it.  -1 when full.
+ * Add a module's command table (ending with a NULL word) to the dispatch,
+ * with ADMIN_* flags for all its commands; kuncid.c registers every table
+ * (cmdtab.h) before the workers start, so this module never names the
+ * modules built on it.  -1 when full.
  */
-int	admin_register(const struct admin_cmd *);
+int	admin_register(const struct admin_cmd *, unsigned flags);
 
 /* Set c->err to "kuncictl: <message>\n" and return st. */
 int	admin_err(struct admin_call *c, int st, const char *fmt, ...)

@@ -131,13 +131,13 @@ drop_privileges(const struct kunci_cfg *cfg)
 static void
 wire(void)
 {
-	const struct admin_cmd *tables[] = { card_cmds, removal_cmds,
-	    visit_cmds, doc_cmds, review_cmds };
-	size_t i;
-
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (admin_register(tables[i]) == -1)
-			fatalx("too many command tables");
+	if (admin_register(card_cmds, 0) == -1 ||
+	    admin_register(removal_cmds, 0) == -1 ||
+	    admin_register(visit_cmds, 0) == -1 ||
+	    admin_register(doc_cmds, 0) == -1 ||
+	    /* A campaign scans every grant: a longer LDAP bound. */
+	    admin_register(review_cmds, ADMIN_LONG) == -1)
+		fatalx("too many command tables");
 	wf_set_hooks(&prov_wf_hooks);
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||

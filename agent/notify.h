@@ -14,7 +14,9 @@
  * doubling delay (notify.retry .. notify.retry_max) until notify.give_up,
  * then moves it to outbox/failed.  Nothing here blocks a request.
  *
- * Messages never carry secrets.  Main thread only.
+ * Messages never carry secrets.  Queueing: any thread, on its own struct
+ * wf.  notify_tick() (the children, their reaping): the scheduler's
+ * thread only.
  */
 #ifndef KUNCI_NOTIFY_H
 #define KUNCI_NOTIFY_H

@@ -23,7 +23,8 @@
  * flight: slapd commits (and fsyncs) once per 500 grants, not per grant.
  * Decisions are per-grant entries, written only when someone decides.
  *
- * All of it runs in kuncid's main thread, on the engine's connection.
+ * Commands run on an admin worker, the tick on the scheduler's thread,
+ * each on its own engine and connection.
  */
 #include <sys/types.h>
 #include <ctype.h>
