@@ -33,6 +33,7 @@
 #include "cmdtab.h"
 #include "gate.h"
 #include "kuncid.h"
+#include "ldapc.h"
 #include "log.h"
 #include "prov.h"
 #include "review.h"
@@ -223,6 +224,7 @@ main(int argc, char *argv[])
 		fatalx("cannot open the admin socket");
 	if (admin_init(&ctx) == -1)
 		fatalx("start-up failed");
+	ldapc_global_init();	/* before the threads below use libldap */
 	wire();
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");

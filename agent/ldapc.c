@@ -25,6 +25,15 @@
 #define BACKOFF_MAX	60
 
 void
+ldapc_global_init(void)
+{
+	int v;
+
+	/* Any get with a NULL handle runs ldap_int_initialize(). */
+	(void)ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &v);
+}
+
+void
 ldapc_init(struct ldapc *c, const struct kunci_cfg *cfg)
 {
 	memset(c, 0, sizeof(*c));

@@ -45,6 +45,11 @@ struct ldapc {
 /* The monotonic clock in seconds, for deadline. */
 time_t	ldapc_now(void);
 
+/*
+ * Initialise libldap's global options once, before any thread starts:
+ * libldap does it lazily on first use, and two threads' first uses race.
+ */
+void	ldapc_global_init(void);
 void	ldapc_init(struct ldapc *, const struct kunci_cfg *);
 /*
  * Return the connected handle, connecting and binding first if needed;

@@ -9,7 +9,7 @@
 #      BENCH_SECONDS (default 15): back to back alone, back to back while
 #      `nobody` holds 4 connections (the per-uid limit), one sending
 #      `help` every second, and paced (each caller one request per 250 ms)
-#      while held;
+#      while held; and `request show` alone, back to back, while held;
 #   3. approvals per second: 10 officials at once, each approving the
 #      first step of its own 20 requests.
 # Output: one line per measurement on stdout and in $BENCH_OUT (default
@@ -74,6 +74,10 @@ with open(sys.argv[2] + "/read.jobs", "w") as f:
         for k in range(20):
             f.write(f"{t}\trequest\tlist\n")
             f.write(f"{t}\trequest\tshow\t{ids[(t * 20 + k) % len(ids)]}\n")
+with open(sys.argv[2] + "/show.jobs", "w") as f:
+    for t in range(50):
+        for k in range(20):
+            f.write(f"{t}\trequest\tshow\t{ids[(t * 20 + k) % len(ids)]}\n")
 with open(sys.argv[2] + "/approve.jobs", "w") as f:
     for i, l in sorted(by.items()):
         for rid in l:
@@ -90,6 +94,7 @@ HOLDER=$!
 sleep 2
 say "read 50 callers ${SECS}s list/show, nobody holding 4: $("$LAT" -d "$SECS" "$KUNCI_SOCKET" <"$W/read.jobs") load=$(load)"
 say "read 50 callers ${SECS}s list/show, each one per 250 ms (200/s offered), nobody holding 4: $("$LAT" -d "$SECS" -p 250 "$KUNCI_SOCKET" <"$W/read.jobs") load=$(load)"
+say "read 50 callers ${SECS}s request show only, nobody holding 4: $("$LAT" -d "$SECS" "$KUNCI_SOCKET" <"$W/show.jobs") load=$(load)"
 s0=$(date +%s%N)
 "$KC" status >/dev/null
 say "root status while held: $(( ($(date +%s%N) - s0) / 1000000 )) ms"
