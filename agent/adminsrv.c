@@ -96,7 +96,7 @@ static struct {
 	struct conn		*userq, *userq_tail;
 	struct conn		*done;
 	int			 stopping;
-	struct ratelimit	 rl_uid, rl_full, rl_life, rl_proto;
+	struct ratelimit	 rl_uid, rl_full, rl_life, rl_proto, rl_accept;
 } A = {
 	.wake = { -1, -1 },
 	.mtx = PTHREAD_MUTEX_INITIALIZER,
@@ -324,7 +324,8 @@ accept_some(int lfd, int64_t now)
 		if (fd == -1) {
 			if (errno != EINTR && errno != EAGAIN &&
 			    errno != ECONNABORTED)
-				log_warn("admin: accept");
+				warn_limited(&A.rl_accept, "accept: %s",
+				    strerror(errno));
 			return;
 		}
 		if (kuncid_peer(fd, &p) == -1) {
