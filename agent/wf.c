@@ -1538,6 +1538,42 @@ first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
 	free(ev);
 }
 
+/*
+ * A refused act by someone who already decided an earlier step of r: say
+ * so after why, so that a retry (kuncid died before its answer, kuncictl
+ * exit 74) reads as "done already", not only as a refusal.
+ */
+static void
+earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
+    char *why, size_t whysz)
+{
+	struct wf_event *ev = NULL;
+	char filter[3 * DIR_UID_MAX + 96], esc[3 * DIR_UID_MAX + 1], when[32];
+	struct tm tm;
+	size_t n, i, k = SIZE_MAX;
+
+	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
+		return;
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciId=step-*)(kunciActor=%s))", esc);
+	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK) {
+		free(ev);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (ev[i].step >= 0 && ev[i].step < r->step)
+			k = i;		/* the latest, oldest first */
+	if (k != SIZE_MAX) {
+		when[0] = '\0';
+		if (localtime_r(&ev[k].time, &tm) != NULL)
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		snprintf(why + strlen(why), whysz - strlen(why), "; you "
+		    "already decided step %s of this request (%s, %s)",
+		    ev[k].stepname, ev[k].decision, when);
+	}
+	free(ev);
+}
+
 int
 wf_act(struct wf *w, const struct wf_actor *a, const char *id,
     const char *decision, const char *stepwant, const char *note,
@@ -1657,6 +1693,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (why[0] != '\0') {
 		refuse_audit(a, &r, action, why);
+		earlier_act(w, a, &r, why, sizeof(why));
 		st = wf_fail(w, EX_NOPERM, "refused: %s", why);
 		goto out;
 	}

@@ -148,6 +148,8 @@ kcr --as "$sup" request approve "$rid2"
 first=$rc
 kcr --as "$sup" request approve "$rid2"
 t_check "a retry after the restart is refused, not counted again" test "$rc" -ne 0
+t_grep "... saying it was decided already" \
+    "already decided step [a-z-]* of this request \\(approve, " <(echo "$err")
 n=$(ls_ -b "kunciId=$rid2,ou=requests,ou=kunci,$KUNCI_BASE" -s one \
     "(&(kunciId=step-0-*)(kunciActor=$sup))" kunciId | grep -c '^kunciId:')
 t_eq "... one act of $sup on the step in all (first retry: $first)" 1 "$n"
