@@ -9,8 +9,13 @@
  * both names (actor=USER as=root).  Root without --as is an administrator
  * but no person, so it can read everything and decide nothing.
  *
- * One connection is served at a time (kuncid's main loop); every read has
- * a deadline, so a stalled client cannot hold the agent for long.
+ * This file runs one request at a time per thread: adminsrv.c reads the
+ * frames, limits the connections and hands each request to one of its
+ * worker threads, which calls admin_run() on its own engine (admin_wf(),
+ * set by admin_thread_engine()).  The scheduler's ticks run elsewhere
+ * (scheduler.c): nothing here is shared between threads but the read-only
+ * configuration and the command tables registered before the threads
+ * start.
  */
 #include <sys/types.h>
 
@@ -36,38 +41,50 @@
 #include "notify.h"
 #include "out.h"
 #include "proto.h"
+#include "scheduler.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
 #include "admin.h"
 
-#define READ_TIMEOUT_MS		10000	/* per request frame */
-#define WRITE_TIMEOUT_MS	10000
-#define TICK_EVERY		2	/* seconds between scheduler passes */
 #define LIST_MAX		2000	/* rows a list returns at most */
 #define OUT_MAX			(4u * 1024 * 1024)
+#define ADMIN_TABLES_MAX	16
 
-static struct ldapc	lc;
-static struct wf	engine;
+/* A reason is one word of a request frame (kuncictl refuses a longer one). */
+_Static_assert(CFG_MAX_REASON <= PROTO_ARG_MAX, "requests.max_reason above "
+    "what one request word carries");
+
+/* This thread's engine (admin_thread_engine()). */
+static _Thread_local struct ldapc	*t_lc;
+static _Thread_local struct wf		*t_engine;
+
+/* Written before the threads start (admin_register()), read-only after. */
+static const struct admin_cmd		*admin_tables[ADMIN_TABLES_MAX + 1];
+static unsigned				 admin_flags[ADMIN_TABLES_MAX + 1];
+
+void
+admin_thread_engine(struct wf *w, struct ldapc *lc)
+{
+	t_engine = w;
+	t_lc = lc;
+}
 
 struct ldapc *
 admin_ldap(void)
 {
-	return &lc;
+	if (t_lc == NULL)
+		fatalx("admin: no engine on this thread");
+	return t_lc;
 }
 
 struct wf *
 admin_wf(void)
 {
-	return &engine;
+	if (t_engine == NULL)
+		fatalx("admin: no engine on this thread");
+	return t_engine;
 }
-
-static time_t		last_tick;
-/* Scheduler passes completed, and when the last one ended: status shows
- * them, so an operator (or a test) can tell the scheduler is alive and
- * wait for "one more pass" instead of guessing with a sleep. */
-static _Atomic unsigned long	sched_passes;
-static _Atomic long long	sched_last;
 
 /* ------------------------------------------------------------ messages */
 
@@ -88,7 +105,7 @@ admin_err(struct admin_call *c, int st, const char *fmt, ...)
 int
 admin_wf_err(struct admin_call *c, int st)
 {
-	return admin_err(c, st, "%s", engine.err);
+	return admin_err(c, st, "%s", admin_wf()->err);
 }
 
 const char *
@@ -208,10 +225,10 @@ admin_identify(struct admin_call *c)
 		u_strlcpy(c->a.as, c->caller, sizeof(c->a.as));
 	} else
 		who = c->caller;
-	st = dir_person_by_uid(&lc, cfg, who, &c->a.p, err, sizeof(err));
+	st = dir_person_by_uid(admin_ldap(), cfg, who, &c->a.p, err, sizeof(err));
 	if (st == EX_OK) {
 		c->a.person = 1;
-		if ((st = dir_roles(&lc, cfg, c->a.p.dn, &c->a.roles, err,
+		if ((st = dir_roles(admin_ldap(), cfg, c->a.p.dn, &c->a.roles, err,
 		    sizeof(err))) != EX_OK)
 			return admin_err(c, st, "%s", err);
 	} else if (st == EX_NOUSER && c->as_user == NULL) {
@@ -321,7 +338,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	const struct kunci_cfg *cfg = c->ctx->cfg;
 	char *pos[1], since[32], roles[512], last[32], passes[64], audit[64];
 	char mail[300];
-	unsigned long aq, alost;
+	unsigned long aq, alost, sched_passes;
+	time_t sched_last;
 	struct notify_outbox ob;
 	const char *uri;
 	LDAP *ld;
@@ -330,9 +348,9 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
 		return st;
-	ld = ldapc_get(&lc, 1);
+	ld = ldapc_get(admin_ldap(), 1);
 	up = ld != NULL;
-	uri = up ? cfg->directory.uri[lc.uri_index] : "";
+	uri = up ? cfg->directory.uri[admin_ldap()->uri_index] : "";
 	roles[0] = '\0';
 	if (up && admin_identify(c) == EX_OK) {
 		for (i = 0; i < cfg->nroles && i < DIR_MAX_ROLES; i++)
@@ -345,9 +363,10 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	}
 	sb_reset(&c->err);
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
-	admin_fmt_time(last, sizeof(last), (time_t)sched_last);
+	sched_stats(&sched_passes, &sched_last);
+	admin_fmt_time(last, sizeof(last), sched_last);
 	log_audit_stats(&aq, &alost);	/* lost: the log receiver stalled */
-	notify_outbox(&engine, &ob);
+	notify_outbox(admin_wf(), &ob);
 	if (c->json) {
 		json_t *o = json_object();
 
@@ -363,7 +382,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "directory", out_jstr(up ? "up" :
 		    "down"));
 		json_object_set_new(j, "uri", out_jstr(uri));
-		json_object_set_new(j, "error", out_jstr(up ? "" : lc.err));
+		json_object_set_new(j, "error", out_jstr(up ? "" : admin_ldap()->err));
 		json_object_set_new(j, "caller", out_jstr(c->caller));
 		json_object_set_new(j, "user", out_jstr(c->identified ?
 		    c->a.p.uid : ""));
@@ -373,7 +392,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "scheduler_passes",
 		    json_integer((json_int_t)sched_passes));
 		json_object_set_new(j, "scheduler_last",
-		    admin_jtime((time_t)sched_last));
+		    admin_jtime(sched_last));
 		json_object_set_new(j, "audit_queued", json_integer(aq));
 		json_object_set_new(j, "audit_lost", json_integer(alost));
 		json_object_set_new(j, "outbox", o);
@@ -384,7 +403,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    c->ctx->cfgpath);
 		out_kv(&c->out, 10, ADMIN_T(c, "Started", "Mulai"), since);
 		out_kv(&c->out, 10, ADMIN_T(c, "Directory", "Direktori"), up ? uri :
-		    lc.err);
+		    admin_ldap()->err);
 		out_kv(&c->out, 10, ADMIN_T(c, "Caller", "Pemanggil"), c->caller);
 		out_kv(&c->out, 10, ADMIN_T(c, "User", "Pengguna"),
 		    c->identified ? c->a.p.uid : "");
@@ -420,7 +439,7 @@ describe_now(struct admin_call *c, const char *id)
 	struct wf_request r;
 	const struct wf_step *s;
 
-	if (wf_load(&engine, id, &r) != EX_OK)
+	if (wf_load(admin_wf(), id, &r) != EX_OK)
 		return;
 	if (c->json) {
 		json_t *j = json_object();
@@ -431,8 +450,8 @@ describe_now(struct admin_call *c, const char *id)
 		    out_jstr(r.snap.steps[r.step].name) : json_null());
 		json_object_set_new(j, "grant", r.grant[0] != '\0' ?
 		    out_jstr(r.grant) : json_null());
-		if (engine.info[0] != '\0')
-			json_object_set_new(j, "info", out_jstr(engine.info));
+		if (admin_wf()->info[0] != '\0')
+			json_object_set_new(j, "info", out_jstr(admin_wf()->info));
 		out_json(&c->out, j);
 	} else if (wf_open(&r)) {
 		s = &r.snap.steps[r.step];
@@ -441,8 +460,8 @@ describe_now(struct admin_call *c, const char *id)
 		    admin_state_label(c, req_state(&r)),
 		    ADMIN_T(c, "next step", "langkah berikut"), s->name,
 		    admin_role_label(c, s->role));
-		if (engine.info[0] != '\0')
-			sb_printf(&c->out, "%s\n", engine.info);
+		if (admin_wf()->info[0] != '\0')
+			sb_printf(&c->out, "%s\n", admin_wf()->info);
 	} else {
 		sb_printf(&c->out, "%s %s: %s", ADMIN_T(c, "request", "permohonan"),
 		    r.id, admin_state_label(c, req_state(&r)));
@@ -475,8 +494,8 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 		    "[--for USER]");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	engine.info[0] = '\0';
-	if ((st = wf_submit(&engine, &c->a, res, type, reason, from, until,
+	admin_wf()->info[0] = '\0';
+	if ((st = wf_submit(admin_wf(), &c->a, res, type, reason, from, until,
 	    forw, id)) != EX_OK) {
 		if (id[0] == '\0' || st == EX_UNAVAILABLE)
 			return admin_wf_err(c, st);
@@ -563,13 +582,13 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_USAGE, "usage: request show ID");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if ((st = wf_load(&engine, pos[0], &r)) != EX_OK)
+	if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (!admin_sees_all(c) && !involved(c, &r)) {
 		wf_request_free(&r);
 		return admin_err(c, EX_NOINPUT, "unknown request: %s", pos[0]);
 	}
-	if ((st = wf_events(&engine, &r, &ev, &nev)) != EX_OK) {
+	if ((st = wf_events(admin_wf(), &r, &ev, &nev)) != EX_OK) {
 		wf_request_free(&r);
 		return admin_wf_err(c, st);
 	}
@@ -737,7 +756,7 @@ list_one(struct wf_request *r, void *arg)
 		return EX_OK;
 	if (la->waiting && (s == NULL ||
 	    (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 && involved(c, r)) ||
-	    !wf_can_act(&engine, &c->a, r)))
+	    !wf_can_act(admin_wf(), &c->a, r)))
 		return EX_OK;
 	if (c->json) {
 		json_array_append_new(la->arr, request_json(c, r, 0));
@@ -830,7 +849,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		la.arr = json_array();
 	else
 		out_table_init(&la.t, 7, hdr);
-	st = wf_list(&engine, filter, LIST_MAX, list_one, &la);
+	st = wf_list(admin_wf(), filter, LIST_MAX, list_one, &la);
 	if (st != EX_OK) {
 		json_decref(la.arr);
 		out_table_free(&la.t);
@@ -877,23 +896,31 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 		    "both");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
+	/*
+	 * The right option for the request's kind, said before acting, but
+	 * only to someone who may act on its step: anyone else learns from
+	 * --serial neither that the request exists nor what it yields, and
+	 * gets wf_act()'s answer, the same as without the option.
+	 */
 	if (serial != NULL || account != NULL) {
 		struct wf_request r;
-		enum cfg_grant_kind gk;
+		enum cfg_grant_kind gk = CFG_GRANT_NONE;
+		int may = 0;
 
-		if ((st = wf_load(&engine, pos[0], &r)) != EX_OK)
-			return admin_wf_err(c, st);
-		gk = r.snap.grant_kind;
-		wf_request_free(&r);
-		if (serial != NULL && gk == CFG_GRANT_ACCOUNT)
+		if (c->a.person && wf_load(admin_wf(), pos[0], &r) == EX_OK) {
+			may = wf_open(&r) && wf_can_act(admin_wf(), &c->a, &r);
+			gk = r.snap.grant_kind;
+			wf_request_free(&r);
+		}
+		if (may && serial != NULL && gk == CFG_GRANT_ACCOUNT)
 			return admin_err(c, EX_USAGE, "request %s yields an "
 			    "account: use --account NAME", pos[0]);
-		if (account != NULL && gk == CFG_GRANT_CARD)
+		if (may && account != NULL && gk == CFG_GRANT_CARD)
 			return admin_err(c, EX_USAGE, "request %s yields an "
 			    "access card: use --serial SERIAL", pos[0]);
 	}
-	engine.info[0] = '\0';
-	st = wf_act(&engine, &c->a, pos[0], decision, step,
+	admin_wf()->info[0] = '\0';
+	st = wf_act(admin_wf(), &c->a, pos[0], decision, step,
 	    reject ? (reason != NULL ? reason : note) : note,
 	    serial != NULL ? serial : account);
 	if (st != EX_OK)
@@ -918,7 +945,7 @@ cmd_cancel(struct admin_call *c, int argc, char **argv)
 		    "[--reason TEXT]");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if ((st = wf_cancel(&engine, &c->a, pos[0], reason)) != EX_OK)
+	if ((st = wf_cancel(admin_wf(), &c->a, pos[0], reason)) != EX_OK)
 		return admin_wf_err(c, st);
 	describe_now(c, pos[0]);
 	return EX_OK;
@@ -939,7 +966,7 @@ cmd_comment(struct admin_call *c, int argc, char **argv)
 		    "--note TEXT");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if ((st = wf_comment(&engine, &c->a, pos[0], note)) != EX_OK)
+	if ((st = wf_comment(admin_wf(), &c->a, pos[0], note)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (c->json)
 		out_json(&c->out, json_pack("{s:s}", "id", pos[0]));
@@ -1087,7 +1114,7 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 		ga.arr = json_array();
 	if (!c->json && !show)
 		out_table_init(&ga.t, 7, hdr);
-	st = wf_grants(&engine, filter, LIST_MAX, grant_one, &ga);
+	st = wf_grants(admin_wf(), filter, LIST_MAX, grant_one, &ga);
 	if (st != EX_OK) {
 		json_decref(ga.arr);
 		out_table_free(&ga.t);
@@ -1155,7 +1182,9 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 	    sizeof(err)) == EX_OK &&
 	    (wfc = cfg_workflow(c->ctx->cfg, res.workflow)) != NULL)
 		type = wf_access_type(wfc);
-	gate_decide(&q, type, &a, why, sizeof(why));
+	/* A dry run: no last use noted, audited as this admin's check. */
+	gate_check(&q, type, &a, why, sizeof(why), c->a.p.uid[0] != '\0' ?
+	    c->a.p.uid : c->caller, c->a.as);
 	d = a.decision < sizeof(names) / sizeof(names[0]) ?
 	    names[a.decision] : "";
 	if (c->json)
@@ -1227,11 +1256,19 @@ static const struct admin_cmd base_cmds[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
-const struct admin_cmd *const admin_tables[] = {
-	base_cmds,
-	ADMIN_MORE_TABLES
-	NULL
-};
+int
+admin_register(const struct admin_cmd *t, unsigned flags)
+{
+	size_t i;
+
+	for (i = 0; i < ADMIN_TABLES_MAX; i++)
+		if (admin_tables[i] == NULL || admin_tables[i] == t) {
+			admin_tables[i] = t;
+			admin_flags[i] = flags;
+			return 0;
+		}
+	return -1;
+}
 
 /*
  * Find the command for argv: "word" or "word sub".  A command's function
@@ -1251,10 +1288,17 @@ dispatch(struct admin_call *c, int argc, char **argv)
 			if (strcmp(t->word, argv[0]) != 0)
 				continue;
 			known = 1;
+			if (t->sub != NULL && (argc < 2 ||
+			    strcmp(t->sub, argv[1]) != 0))
+				continue;
+			if ((admin_flags[i] & ADMIN_LONG) &&
+			    admin_ldap()->deadline != 0)
+				admin_ldap()->deadline += (ADMIN_LONG_FACTOR -
+				    1) * (time_t)c->ctx->cfg->agent.
+				    admin_command_timeout;
 			if (t->sub == NULL)
 				return t->fn(c, argc, argv);
-			if (argc >= 2 && strcmp(t->sub, argv[1]) == 0)
-				return t->fn(c, argc - 1, argv + 1);
+			return t->fn(c, argc - 1, argv + 1);
 		}
 	if (known)
 		return admin_err(c, EX_USAGE, "unknown command: %.40s %.40s; "
@@ -1343,94 +1387,61 @@ caller_name(const struct peer *p, char *buf, size_t sz)
 		snprintf(buf, sz, "uid:%u", (unsigned)p->uid);
 }
 
-void
-admin_serve(struct kunci_ctx *ctx, int fd, const struct peer *peer)
+int
+admin_run(struct kunci_ctx *ctx, const struct peer *peer, int argc,
+    char **argv, struct pbuf *reply)
 {
-	struct pbuf in, reply;
 	struct admin_call c;
-	uint32_t type;
-	char **argv = NULL;
-	int argc = 0, st, rc;
+	int st;
 
-	pbuf_init(&in, PROTO_MAX);
-	pbuf_init(&reply, PROTO_MAX);
-	for (;;) {
-		pbuf_reset(&in);
-		rc = proto_recv(fd, &type, &in, READ_TIMEOUT_MS);
-		if (rc != PROTO_OK) {
-			if (rc != PROTO_EIO)
-				log_warnx("admin: %s; uid=%u",
-				    proto_strerror(rc), (unsigned)peer->uid);
-			break;
-		}
-		if (type != PROTO_T_ADMIN ||
-		    proto_admin_decode(&in, &argc, &argv) != PROTO_OK) {
-			log_warnx("admin: malformed request; uid=%u",
-			    (unsigned)peer->uid);
-			break;
-		}
-		memset(&c, 0, sizeof(c));
-		c.ctx = ctx;
-		c.peer = peer;
-		c.en = ctx->cfg->agent.language == CFG_LANG_EN;
-		sb_init(&c.out, OUT_MAX);
-		sb_init(&c.err, 8192);
-		caller_name(peer, c.caller, sizeof(c.caller));
-		st = run(&c, argc, argv);
-		proto_argv_free(argc, argv);
-		argv = NULL;
-		if (sb_err(&c.out)) {
-			sb_reset(&c.out);
-			admin_err(&c, EX_SOFTWARE, "output too large");
-			st = EX_SOFTWARE;
-		}
-		pbuf_reset(&reply);
-		rc = proto_reply_encode(&reply, (uint32_t)st, sb_str(&c.out),
-		    c.out.len, sb_str(&c.err));
-		sb_free(&c.out);
-		sb_free(&c.err);
-		if (rc != PROTO_OK || proto_send(fd, PROTO_T_REPLY, &reply,
-		    WRITE_TIMEOUT_MS) != PROTO_OK)
-			break;
+	memset(&c, 0, sizeof(c));
+	c.ctx = ctx;
+	c.peer = peer;
+	c.en = ctx->cfg->agent.language == CFG_LANG_EN;
+	sb_init(&c.out, OUT_MAX);
+	sb_init(&c.err, 8192);
+	caller_name(peer, c.caller, sizeof(c.caller));
+	st = run(&c, argc, argv);
+	if (sb_err(&c.out)) {
+		sb_reset(&c.out);
+		admin_err(&c, EX_SOFTWARE, "output too large");
+		st = EX_SOFTWARE;
 	}
-	pbuf_free(&in);
-	pbuf_free(&reply);
+	pbuf_reset(reply);
+	if (proto_reply_encode(reply, (uint32_t)st, sb_str(&c.out),
+	    c.out.len, sb_str(&c.err)) != PROTO_OK) {
+		pbuf_reset(reply);
+		st = EX_SOFTWARE;
+		(void)proto_reply_encode(reply, (uint32_t)st, "", 0,
+		    "kuncictl: reply too large\n");
+	}
+	/* A reply may carry a one-time password: wipe our copies. */
+	if (c.out.len > 0)
+		explicit_bzero(c.out.s, c.out.len);
+	sb_free(&c.out);
+	sb_free(&c.err);
+	return st;
 }
 
 int
 admin_init(struct kunci_ctx *ctx)
 {
-	/* Dates people type and SLAs in business days are local time. */
+	/* Dates people type and SLAs in business days are local time.
+	 * Set before any thread starts: setenv() races getenv(). */
 	if (setenv("TZ", ctx->cfg->agent.timezone, 1) == -1) {
 		log_warn("setenv TZ");
 		return -1;
 	}
 	tzset();
-	ldapc_init(&lc, ctx->cfg);
-	wf_init(&engine, ctx->cfg, &lc);
-	if (ldapc_get(&lc, 1) == NULL)
-		log_warnx("directory not reachable yet (%s); will retry",
-		    lc.err);
+	if (admin_tables[0] != base_cmds) {
+		memmove(admin_tables + 1, admin_tables,
+		    ADMIN_TABLES_MAX * sizeof(admin_tables[0]) -
+		    sizeof(admin_tables[0]));
+		memmove(admin_flags + 1, admin_flags,
+		    ADMIN_TABLES_MAX * sizeof(admin_flags[0]) -
+		    sizeof(admin_flags[0]));
+		admin_tables[0] = base_cmds;
+		admin_flags[0] = 0;
+	}
 	return 0;
-}
-
-void
-admin_tick(struct kunci_ctx *ctx, time_t now)
-{
-	(void)ctx;
-	if (now - last_tick < TICK_EVERY)
-		return;
-	last_tick = now;
-	if (ldapc_get(&lc, 0) == NULL)
-		return;
-	wf_tick(&engine, now);
-	sched_last = (long long)time(NULL);
-	sched_passes++;
-}
-
-void
-admin_shutdown(struct kunci_ctx *ctx)
-{
-	(void)ctx;
-	ldapc_close(&lc);
 }

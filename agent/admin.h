@@ -1,13 +1,17 @@
 /*
  * admin.h: what the admin socket's command modules share.
  *
- * admin.c owns the connection, the caller's identity and the dispatch;
- * each area of commands (requests and grants in admin.c, cards, removals,
- * visits, documents, reviews in their own files) provides a table of
- * struct admin_cmd, listed in ADMIN_MORE_TABLES below.  A command returns
- * an exit status from sysexits.h and writes what the caller reads into
- * c->out (stdout) or, through admin_err(), c->err (one line, stderr).
- * Everything runs in kuncid's main thread: no locking is needed here.
+ * admin.c owns one request: the caller's identity and the dispatch
+ * (adminsrv.c owns the connections and the worker threads); each area of
+ * commands (requests and grants in admin.c, cards, removals, visits,
+ * documents, reviews in their own files) provides a table of struct
+ * admin_cmd, registered with admin_register() (kuncid.c).  A command
+ * returns an exit status from sysexits.h and writes what the caller reads
+ * into c->out (stdout) or, through admin_err(), c->err (one line, stderr).
+ *
+ * Threads: commands run on several admin workers at once, each with its
+ * own engine (admin_wf(), admin_ldap()); a command keeps its state in its
+ * struct admin_call and on the stack, never in a static.
  */
 #ifndef KUNCI_ADMIN_H
 #define KUNCI_ADMIN_H
@@ -17,6 +21,7 @@
 #include <jansson.h>
 
 #include "dir.h"
+#include "proto.h"
 #include "strbuf.h"
 #include "wf.h"
 
@@ -58,19 +63,19 @@ struct admin_cmd {
 	const char	*usage;		/* the arguments, for `kuncictl help` */
 };
 
-/*
- * The command tables of the other modules, each ending with a NULL word.
- * Add a module's table here and to ADMIN_MORE_TABLES.
- */
-extern const struct admin_cmd card_cmds[];	/* card.c */
-extern const struct admin_cmd removal_cmds[];	/* removal.c */
-extern const struct admin_cmd visit_cmds[];	/* visit.c */
-extern const struct admin_cmd doc_cmds[];	/* doc.c */
-extern const struct admin_cmd review_cmds[];	/* review.c */
-#define ADMIN_MORE_TABLES	card_cmds, removal_cmds, visit_cmds, doc_cmds, \
-				review_cmds,
+/* A table of commands whose LDAP time grows with the directory (a review
+ * campaign's scan of every grant): ADMIN_LONG_FACTOR times
+ * agent.admin_command_timeout. */
+#define ADMIN_LONG		0x1
+#define ADMIN_LONG_FACTOR	4
 
-extern const struct admin_cmd *const admin_tables[];
+/*
+ * Add a module's command table (ending with a NULL word) to the dispatch,
+ * with ADMIN_* flags for all its commands; kuncid.c registers every table
+ * (cmdtab.h) before the workers start, so this module never names the
+ * modules built on it.  -1 when full.
+ */
+int	admin_register(const struct admin_cmd *, unsigned flags);
 
 /* Set c->err to "kuncictl: <message>\n" and return st. */
 int	admin_err(struct admin_call *c, int st, const char *fmt, ...)
@@ -93,9 +98,25 @@ int	admin_identify(struct admin_call *c);
 /* An admin, or anyone holding a role: may read everything. */
 int	admin_sees_all(const struct admin_call *c);
 
-/* The main thread's LDAP connection and workflow engine. */
+/*
+ * The calling thread's LDAP connection and workflow engine: every admin
+ * worker (adminsrv.h) has its own, set with admin_thread_engine() when it
+ * starts, so a command never shares a connection or w->err and w->info
+ * with another.
+ */
 struct ldapc *admin_ldap(void);
 struct wf *admin_wf(void);
+void	admin_thread_engine(struct wf *, struct ldapc *);
+
+/* kuncid's own set-up before any thread runs (the time zone). */
+int	admin_init(struct kunci_ctx *);
+/*
+ * Run one request (argv: the words kuncictl sent) for peer on the calling
+ * thread's engine and encode the reply frame's payload into reply.
+ * Returns the exit status sent.
+ */
+int	admin_run(struct kunci_ctx *, const struct peer *, int argc,
+	    char **argv, struct pbuf *reply);
 
 /* Labels and times as people read them. */
 const char *admin_state_label(const struct admin_call *c, const char *state);

@@ -24,6 +24,7 @@
 #include <ldap.h>
 
 #include "admin.h"
+#include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
 #include "kuncid.h"

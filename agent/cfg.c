@@ -97,7 +97,8 @@ static const char *const tls_req_names[] = {
 };
 static const char *const agent_keys[] = {
 	"user", "admin_socket", "query_socket", "state_dir", "timezone",
-	"language", "admins", NULL
+	"language", "admins", "admin_workers", "admin_per_uid",
+	"admin_lifetime", "admin_requests", "admin_command_timeout", NULL
 };
 static const char *const calendar_keys[] = { "work_week", "holidays", NULL };
 static const char *const requests_keys[] = {
@@ -675,7 +676,17 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_enum(c, g, w, "language", 0, lang_names, CFG_LANG_COUNT,
 	    &lang) == -1 ||
 	    get_strlist(c, g, w, "admins", 0, &a->admins, &a->nadmins,
-	    NULL) == -1)
+	    NULL) == -1 ||
+	    get_int(c, g, w, "admin_workers", 1, 64, &a->admin_workers) ==
+	    -1 ||
+	    get_int(c, g, w, "admin_per_uid", 1, 1000, &a->admin_per_uid) ==
+	    -1 ||
+	    get_duration(c, g, w, "admin_lifetime", 0, 1, &a->admin_lifetime,
+	    NULL) == -1 ||
+	    get_int(c, g, w, "admin_requests", 1, 1000000,
+	    &a->admin_requests) == -1 ||
+	    get_duration(c, g, w, "admin_command_timeout", 0, 1,
+	    &a->admin_command_timeout, NULL) == -1)
 		return -1;
 	a->language = (enum cfg_language)lang;
 	if (*a->user == '\0') {
@@ -1588,6 +1599,11 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	d->heartbeat = 1;
 	d->heartbeat_timeout = 3;
 	a->language = CFG_LANG_ID;
+	a->admin_workers = 4;
+	a->admin_per_uid = 4;
+	a->admin_lifetime = 60;
+	a->admin_requests = 100;
+	a->admin_command_timeout = 15;
 	cfg->calendar.work_week = 0x3e;		/* mon..fri */
 	cfg->requests.max_duration = 365 * (int64_t)U_DAY;
 	cfg->requests.pending_expiry = 30 * (int64_t)U_DAY;
@@ -1991,6 +2007,12 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "timezone", a->timezone);
 	put_kv(fp, "\t", "language", lang_names[a->language]);
 	put_list(fp, "\t", "admins", a->admins, a->nadmins);
+	fprintf(fp, "\tadmin_workers = %d;\n", a->admin_workers);
+	fprintf(fp, "\tadmin_per_uid = %d;\n", a->admin_per_uid);
+	put_dur(fp, "\t", "admin_lifetime", a->admin_lifetime, 0);
+	fprintf(fp, "\tadmin_requests = %d;\n", a->admin_requests);
+	put_dur(fp, "\t", "admin_command_timeout", a->admin_command_timeout,
+	    0);
 	fputs("};\n\ncalendar = {\n", fp);
 	for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
 		if (cfg->calendar.work_week & (1U << (i % 7)))

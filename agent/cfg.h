@@ -36,7 +36,9 @@
 #define CFG_ROLE_OWNER		"access-owner-of-resource"
 
 #define CFG_MAX_QUORUM		100
-#define CFG_MAX_REASON		65536
+/* A reason travels as one command-line word: PROTO_ARG_MAX bytes at most
+ * (proto.h), so no larger bound may be configured. */
+#define CFG_MAX_REASON		8192
 #define CFG_SECRET_MAX		1024	/* a buffer size for cfg_read_secret() */
 #define CFG_FILE_MAX		(1024 * 1024)	/* the configuration file */
 
@@ -170,6 +172,15 @@ struct cfg_agent {
 	enum cfg_language language;
 	char		**admins;	/* role names */
 	size_t		  nadmins;
+	/* The admin socket's limits (doc/kuncid.8, adminsrv.h). */
+	int		  admin_workers;	/* threads running commands */
+	int		  admin_per_uid;	/* open connections per non-root
+						   uid */
+	int64_t		  admin_lifetime;	/* a non-root connection's
+						   whole life */
+	int		  admin_requests;	/* requests per non-root
+						   connection */
+	int64_t		  admin_command_timeout; /* LDAP time per command */
 };
 
 struct cfg_calendar {

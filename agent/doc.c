@@ -41,6 +41,7 @@
 #include <openssl/evp.h>
 
 #include "admin.h"
+#include "cmdtab.h"
 #include "cfg.h"
 #include "docform.h"
 #include "form.h"

@@ -82,6 +82,9 @@ static struct {
 	pthread_rwlock_t	 lock;
 	struct gindex		*ix;		/* NULL: nothing to answer from */
 	int			 online;	/* ix is current with LDAP */
+	int			 lost;		/* the sync connection failed
+						   and has not refreshed since
+						   (gate_directory_lost()) */
 	time_t			 synced_at;	/* last time ix was current */
 	int			 qfd;
 	int			 stop_pipe[2];
@@ -295,9 +298,22 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 	    note != NULL ? "note" : NULL, note, (char *)NULL);
 }
 
-void
-gate_decide(const struct proto_query *q, const char *type,
-    struct proto_answer *a, char *why, size_t whysz)
+int
+gate_directory_lost(void)
+{
+	return __atomic_load_n(&G.lost, __ATOMIC_RELAXED);
+}
+
+/*
+ * The decision, for a login (checker NULL: its grant's last use is noted
+ * and it is audited as login.allow/deny) or for `kuncictl check` (a dry
+ * run: nothing noted, audited as login.check by checker).  type: the
+ * access type the denial's hint names, or NULL; why, when not NULL, gets
+ * the decision's reason.
+ */
+static void
+decide(const struct proto_query *q, const char *type, struct proto_answer *a,
+    char *why, size_t whysz, const char *checker, const char *as)
 {
 	char reasonbuf[128], *ludn = NULL;
 	struct kd_source src;
@@ -351,7 +367,8 @@ gate_decide(const struct proto_query *q, const char *type,
 	}
 	(void)kd_finish(&src, q->user, &t, &r);	/* the index never fails */
 	if (r.decision == PROTO_ALLOW) {
-		ludn = lu_touch(r.allow_ref, now);
+		if (checker == NULL)
+			ludn = lu_touch(r.allow_ref, now);
 		if (!G.online) {
 			snprintf(reasonbuf, sizeof(reasonbuf),
 			    "active grant (offline cache, %lld s old)",
@@ -368,18 +385,39 @@ out:
 	a->decision = r.decision;
 	snprintf(a->resource, sizeof(a->resource), "%s", r.resource);
 	snprintf(a->grant, sizeof(a->grant), "%s", r.grant);
-	if (audit_login(q, &r, "query", NULL) == -1 &&
-	    (r.decision == PROTO_ALLOW || r.decision == PROTO_IGNORE)) {
-		/* no login without its record (the log receiver stalled and
-		 * the audit queue is full): fail closed */
-		a->decision = PROTO_UNAVAIL;
-		a->grant[0] = '\0';
-		r.decision = PROTO_UNAVAIL;
-	}
+	if (checker == NULL) {
+		if (audit_login(q, &r, "query", NULL) == -1 &&
+		    (r.decision == PROTO_ALLOW || r.decision == PROTO_IGNORE)) {
+			/* no login without its record (the log receiver
+			 * stalled and the audit queue is full): fail closed */
+			a->decision = PROTO_UNAVAIL;
+			a->grant[0] = '\0';
+			r.decision = PROTO_UNAVAIL;
+		}
+	} else
+		log_audit("login.check", "actor", checker, "as", as, "user",
+		    q->user, "service", q->service, "resource", r.resource,
+		    "grant", r.grant, "decision", kd_decision_name(r.decision),
+		    "reason", r.reason != NULL ? r.reason : "", (char *)NULL);
 	kd_message(&r, G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN,
 	    type, utc_off, a->message, sizeof(a->message));
 	if (why != NULL)
 		snprintf(why, whysz, "%s", r.reason != NULL ? r.reason : "");
+}
+
+void
+gate_decide(const struct proto_query *q, const char *type,
+    struct proto_answer *a, char *why, size_t whysz)
+{
+	decide(q, type, a, why, whysz, NULL, NULL);
+}
+
+void
+gate_check(const struct proto_query *q, const char *type,
+    struct proto_answer *a, char *why, size_t whysz, const char *actor,
+    const char *as)
+{
+	decide(q, type, a, why, whysz, actor != NULL ? actor : "", as);
 }
 
 static void	nap(int);
@@ -1864,6 +1902,7 @@ refresh_done(struct syncrun *s)
 		G.ix = s->fresh;
 	}
 	G.online = 1;
+	__atomic_store_n(&G.lost, 0, __ATOMIC_RELAXED);
 	G.synced_at = time(NULL);
 	pthread_rwlock_unlock(&G.lock);
 	s->fresh = NULL;
@@ -2030,6 +2069,7 @@ send_probe(struct syncrun *s)
 static void
 go_offline(time_t synced_at, const char *why)
 {
+	__atomic_store_n(&G.lost, 1, __ATOMIC_RELAXED);
 	pthread_rwlock_wrlock(&G.lock);
 	if (G.online) {
 		G.online = 0;

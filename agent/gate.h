@@ -41,5 +41,19 @@ void	gate_grant_left(const char *subject, const char *resource,
  * snapshot ("key: value" lines, en: English), or the same as JSON. */
 void	gate_status_text(struct strbuf *, size_t keywidth, int en);
 json_t	*gate_status_json(void);
+/*
+ * The same decision as a dry run for `kuncictl check`: the grant's last
+ * use is not noted and the audit record is login.check with the admin who
+ * asked (actor, and as when root used --as), never a login.allow.
+ */
+void	gate_check(const struct proto_query *, const char *type,
+	    struct proto_answer *, char *why, size_t whysz,
+	    const char *actor, const char *as);
+/*
+ * 1 when the sync connection has failed and not refreshed since: the
+ * directory is known to be away, so other connections give up fast
+ * (ldapc.h: away).  0 before the first attempt and once synced again.
+ */
+int	gate_directory_lost(void);
 
 #endif /* KUNCI_GATE_H */

@@ -111,8 +111,21 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < argc; i++) {
 		if (strlen(argv[i]) > PROTO_ARG_MAX) {
-			fprintf(stderr, "kuncictl: argument %d too long (at "
-			    "most %d bytes)\n", i + 1, PROTO_ARG_MAX);
+			/* Name the option it belongs to (e.g. --reason): one
+			 * word of the request is at most PROTO_ARG_MAX bytes,
+			 * which bounds requests.max_reason too. */
+			const char *opt = strncmp(argv[i], "--", 2) == 0 ?
+			    argv[i] : i > 0 && strncmp(argv[i - 1], "--", 2) ==
+			    0 ? argv[i - 1] : NULL;
+
+			if (opt != NULL)
+				fprintf(stderr, "kuncictl: %.*s: too long: %zu "
+				    "bytes, at most %d\n", (int)strcspn(opt,
+				    "="), opt, strlen(argv[i]), PROTO_ARG_MAX);
+			else
+				fprintf(stderr, "kuncictl: argument %d too long "
+				    "(at most %d bytes)\n", i + 1,
+				    PROTO_ARG_MAX);
 			return EX_USAGE;
 		}
 		if (strcmp(argv[i], "--lang") == 0 ||
@@ -156,9 +169,16 @@ main(int argc, char *argv[])
 	if ((rc = proto_recv(fd, &type, &b, DEADLINE_MS)) != PROTO_OK ||
 	    type != PROTO_T_REPLY ||
 	    (rc = proto_reply_decode(&b, &status, &out, &err)) != PROTO_OK) {
-		fprintf(stderr, "kuncictl: no answer from kuncid: %s\n",
+		/*
+		 * The request went out whole: kuncid may have carried it out
+		 * before it died or stalled.  Say so, with its own status,
+		 * rather than "unavailable", which means nothing was done.
+		 */
+		fprintf(stderr, "kuncictl: kuncid went away before answering "
+		    "(%s); the command may have been carried out: check "
+		    "(e.g. kuncictl request show ID) before repeating it\n",
 		    proto_strerror(rc != PROTO_OK ? rc : PROTO_EPROTO));
-		status = rc == PROTO_ETIMEDOUT ? EX_TEMPFAIL : EX_UNAVAILABLE;
+		status = EX_IOERR;
 		goto out;
 	}
 	if (dc.active)

@@ -3,9 +3,11 @@
  *
  * Start-up: parse options, load the configuration (kuncid -t checks it,
  * -T prints the effective one), make LDAP ignore ldaprc files and LDAP*
- * variables, open the admin socket, start the login gate, tell systemd we
- * are ready, then serve admin connections and tick the scheduler from one
- * poll loop until SIGTERM or SIGINT.
+ * variables, open the admin socket, wire the modules together (command
+ * tables, workflow hooks, scheduler ticks: the engine never calls up into
+ * the modules built on it), start the login gate, the scheduler's thread
+ * and the admin workers, tell systemd we are ready, then run the admin
+ * socket's event loop until SIGTERM or SIGINT.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -16,7 +18,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,10 +27,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin.h"
+#include "adminsrv.h"
 #include "cfg.h"
+#include "cmdtab.h"
 #include "gate.h"
 #include "kuncid.h"
+#include "ldapc.h"
 #include "log.h"
+#include "prov.h"
+#include "review.h"
+#include "scheduler.h"
+#include "visit.h"
+#include "wf.h"
 #include "version.h"
 
 #ifndef SYSCONFDIR
@@ -115,41 +125,28 @@ drop_privileges(const struct kunci_cfg *cfg)
 	    (unsigned)pw.pw_uid);
 }
 
+/*
+ * The modules, wired from the top: command tables to admin.c, the
+ * provisioning hooks to the engine, the ticks to the scheduler (in the
+ * order they always ran: requests, visits, reviews, then grants, allow
+ * lists and the outbox).
+ */
 static void
-serve(struct kunci_ctx *ctx, int lfd)
+wire(void)
 {
-	struct pollfd pfd;
-	struct peer peer;
-	time_t last = 0, now;
-	int fd, r;
-
-	while (!quit) {
-		pfd.fd = lfd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		r = poll(&pfd, 1, 1000);
-		if (r == -1 && errno != EINTR)
-			fatal("poll");
-		now = time(NULL);
-		if (now != last) {
-			admin_tick(ctx, now);
-			last = now;
-		}
-		if (r <= 0 || !(pfd.revents & POLLIN))
-			continue;
-		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd == -1) {
-			if (errno != EINTR && errno != EAGAIN &&
-			    errno != ECONNABORTED)
-				log_warn("accept");
-			continue;
-		}
-		if (kuncid_peer(fd, &peer) == -1)
-			log_warn("SO_PEERCRED");
-		else
-			admin_serve(ctx, fd, &peer);
-		close(fd);
-	}
+	if (admin_register(card_cmds, 0) == -1 ||
+	    admin_register(removal_cmds, 0) == -1 ||
+	    admin_register(visit_cmds, 0) == -1 ||
+	    admin_register(doc_cmds, 0) == -1 ||
+	    /* A campaign scans every grant: a longer LDAP bound. */
+	    admin_register(review_cmds, ADMIN_LONG) == -1)
+		fatalx("too many command tables");
+	wf_set_hooks(&prov_wf_hooks);
+	if (sched_add("requests", wf_tick) == -1 ||
+	    sched_add("visits", visit_tick) == -1 ||
+	    sched_add("reviews", review_tick) == -1 ||
+	    sched_add("grants", prov_tick) == -1)
+		fatalx("too many scheduler ticks");
 }
 
 int
@@ -234,14 +231,21 @@ main(int argc, char *argv[])
 		fatalx("cannot open the admin socket");
 	if (admin_init(&ctx) == -1)
 		fatalx("start-up failed");
+	ldapc_global_init();	/* before the threads below use libldap */
+	wire();
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
+	if (sched_start(ctx.cfg, gate_directory_lost) == -1)
+		fatalx("the scheduler failed to start");
+	if (adminsrv_start(&ctx, gate_directory_lost) == -1)
+		fatalx("the admin workers failed to start");
 	log_info("started, config %s", cfgpath);
 	notify_ready();
-	serve(&ctx, lfd);
+	adminsrv_loop(lfd, &quit);
 	log_info("stopping");
+	adminsrv_stop();
+	sched_stop();
 	gate_stop();
-	admin_shutdown(&ctx);
 	close(lfd);
 	unlink(ctx.cfg->agent.admin_socket);
 	cfg_free(ctx.cfg);

@@ -1,10 +1,11 @@
 /*
  * kuncid.h: the daemon's shared context and the hooks its parts provide.
  *
- * Threads: the main thread runs the admin socket and the scheduler tick
- * (admin_*); the login gate (gate_*) runs its own threads for the query
- * socket and the LDAP content-sync consumer, and shares nothing with the
- * main thread but the read-only configuration.
+ * Threads (doc/internals.md): the main thread runs the admin socket's
+ * event loop (adminsrv.h), whose workers run the commands (admin.h); the
+ * scheduler has its own thread (scheduler.h); the login gate (gate.h) runs
+ * its own threads for the query socket and the LDAP content-sync
+ * consumer.  They share the read-only configuration and this context.
  */
 #ifndef KUNCI_KUNCID_H
 #define KUNCI_KUNCID_H
@@ -28,14 +29,6 @@ struct peer {
 	uid_t	uid;
 	gid_t	gid;
 };
-
-/* admin.c: the admin socket's commands and the scheduler. */
-int	admin_init(struct kunci_ctx *);
-/* Serve one accepted connection until the client closes it. */
-void	admin_serve(struct kunci_ctx *, int fd, const struct peer *);
-/* Called about once a second: SLA escalation, expiry, retries. */
-void	admin_tick(struct kunci_ctx *, time_t now);
-void	admin_shutdown(struct kunci_ctx *);
 
 /* Open a listening unix socket at path (replacing a stale one), mode. */
 int	kuncid_listen(const char *path, mode_t mode);

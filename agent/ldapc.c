@@ -27,6 +27,15 @@
 #define BACKOFF_MAX	60
 
 void
+ldapc_global_init(void)
+{
+	int v;
+
+	/* Any get with a NULL handle runs ldap_int_initialize(). */
+	(void)ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &v);
+}
+
+void
 ldapc_init(struct ldapc *c, const struct kunci_cfg *cfg)
 {
 	memset(c, 0, sizeof(*c));
@@ -145,21 +154,78 @@ ldapc_failover(struct ldapc *c)
 	c->next_try = 0;
 }
 
+time_t
+ldapc_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * The longest one connect (*ct) and one operation (*ot) may take now:
+ * the configured timeouts, cut to LDAPC_AWAY_TIMEOUT while the directory
+ * is known to be away and to what is left before the deadline.  Returns
+ * 1 when they were cut, -1 when the deadline has passed.
+ */
 static int
-set_options(LDAP *ld, const struct cfg_directory *d)
+limits(const struct ldapc *c, time_t *ct, time_t *ot)
+{
+	const struct cfg_directory *d = &c->cfg->directory;
+	time_t left;
+	int cut = 0;
+
+	*ct = (time_t)d->connect_timeout;
+	*ot = (time_t)d->timeout;
+	if (c->away != NULL && c->away()) {
+		if (*ct > LDAPC_AWAY_TIMEOUT) {
+			*ct = LDAPC_AWAY_TIMEOUT;
+			cut = 1;
+		}
+		if (*ot > LDAPC_AWAY_TIMEOUT) {
+			*ot = LDAPC_AWAY_TIMEOUT;
+			cut = 1;
+		}
+	}
+	if (c->deadline != 0) {
+		if ((left = c->deadline - ldapc_now()) <= 0)
+			return -1;
+		if (*ct > left) {
+			*ct = left;
+			cut = 1;
+		}
+		if (*ot > left) {
+			*ot = left;
+			cut = 1;
+		}
+	}
+	return cut;
+}
+
+static int
+set_timeouts(LDAP *ld, time_t connect, time_t op)
 {
 	struct timeval ct, ot;
+
+	ct.tv_sec = connect;
+	ct.tv_usec = 0;
+	ot.tv_sec = op;
+	ot.tv_usec = 0;
+	if (ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &ct) !=
+	    LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &ot) != LDAP_OPT_SUCCESS)
+		return -1;
+	return 0;
+}
+
+static int
+set_options(LDAP *ld, time_t connect, time_t op)
+{
 	int v3 = LDAP_VERSION3;
 
-	ct.tv_sec = (time_t)d->connect_timeout;
-	ct.tv_usec = 0;
-	ot.tv_sec = (time_t)d->timeout;
-	ot.tv_usec = 0;
 	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3) !=
-	    LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &ct) !=
-	    LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &ot) != LDAP_OPT_SUCCESS ||
+	    LDAP_OPT_SUCCESS || set_timeouts(ld, connect, op) == -1 ||
 	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) !=
 	    LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) !=
@@ -220,22 +286,37 @@ ldapc_get(struct ldapc *c, int force)
 	const struct cfg_directory *d = &c->cfg->directory;
 	time_t now = time(NULL);
 	LDAP *ld = NULL;
+	time_t ct, ot;
 	size_t i, k;
-	int rc, max;
+	int rc, max, cut;
 
-	if (c->ld != NULL)
+	if ((cut = limits(c, &ct, &ot)) == -1) {
+		snprintf(c->err, sizeof(c->err), "the command took too long "
+		    "(agent.admin_command_timeout)");
+		return NULL;
+	}
+	if (c->ld != NULL) {
+		/* Fit this operation's wait to what is left. */
+		if ((cut || c->capped) && set_timeouts(c->ld, ct, ot) == -1) {
+			snprintf(c->err, sizeof(c->err), "cannot set timeouts");
+			return NULL;
+		}
+		c->capped = cut;
 		return c->ld;
+	}
 	if (!force && now < c->next_try)
 		return NULL;
 	/* Start with the URI that worked last; fail over in config order. */
 	for (k = 0; k < d->nuri; k++) {
 		i = ((size_t)c->uri_index + k) % d->nuri;
+		if (k > 0 && (cut = limits(c, &ct, &ot)) == -1)
+			break;
 		if ((rc = ldap_initialize(&ld, d->uri[i])) != LDAP_SUCCESS) {
 			snprintf(c->err, sizeof(c->err), "%s: %s", d->uri[i],
 			    ldap_err2string(rc));
 			continue;
 		}
-		if (set_options(ld, d) == -1 || (wants_tls(d, d->uri[i]) &&
+		if (set_options(ld, ct, ot) == -1 || (wants_tls(d, d->uri[i]) &&
 		    set_tls(ld, d) == -1)) {
 			snprintf(c->err, sizeof(c->err), "%s: cannot set options "
 			    "(TLS files: %s)", d->uri[i], *d->tls_ca_file ?
@@ -258,6 +339,7 @@ ldapc_get(struct ldapc *c, int force)
 		if (c->backoff > BACKOFF_MIN || (size_t)c->uri_index != i)
 			log_info("ldap: connected to %s", d->uri[i]);
 		c->ld = ld;
+		c->capped = cut;
 		c->uri_index = (int)i;
 		c->backoff = BACKOFF_MIN;
 		c->next_try = 0;

@@ -28,12 +28,36 @@ struct ldapc {
 	int		 backoff_max;	/* seconds; 0: the default (60) */
 	time_t		 warned;	/* last "no directory answers" */
 	char		 err[256];	/* the last failure, for messages */
+	/*
+	 * Set by the owner (an admin worker, the scheduler):
+	 * deadline	0, or the monotonic second after which no operation
+	 *		starts: ldapc_get() says "took too long" (the per-command
+	 *		bound), and an operation waits at most until it.
+	 * away	NULL, or a probe saying the directory is known to be away
+	 *		(the login gate's sync connection lost it): then every
+	 *		connect and operation waits at most LDAPC_AWAY_TIMEOUT.
+	 */
+	time_t		 deadline;
+	int		(*away)(void);
+	int		 capped;	/* the handle's timeouts were cut */
 };
 
+#define LDAPC_AWAY_TIMEOUT	1	/* seconds */
+
+/* The monotonic clock in seconds, for deadline. */
+time_t	ldapc_now(void);
+
+/*
+ * Initialise libldap's global options once, before any thread starts:
+ * libldap does it lazily on first use, and two threads' first uses race.
+ */
+void	ldapc_global_init(void);
 void	ldapc_init(struct ldapc *, const struct kunci_cfg *);
 /*
  * Return the connected handle, connecting and binding first if needed;
- * NULL when no URI answers (or while the backoff runs: force ignores it).
+ * NULL when no URI answers (or while the backoff runs: force ignores it),
+ * or when deadline has passed.  Each call fits the handle's timeouts to
+ * deadline and away (see above).
  */
 LDAP	*ldapc_get(struct ldapc *, int force);
 /* Drop the connection after an error that means it is gone. */

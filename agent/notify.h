@@ -19,7 +19,9 @@
  * ticks, so it is delayed, not lost -- unless kuncid stops first.  Nothing
  * here blocks a request.
  *
- * Messages never carry secrets.  Main thread only.
+ * Messages never carry secrets.  Queueing: any thread, on its own struct
+ * wf.  notify_tick() (the children, their reaping): the scheduler's
+ * thread only.
  */
 #ifndef KUNCI_NOTIFY_H
 #define KUNCI_NOTIFY_H

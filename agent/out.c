@@ -76,7 +76,7 @@ out_table_row(struct out_table *t, const char *const *cells)
 	t->nrows++;
 }
 
-static size_t sort_col;
+static _Thread_local size_t sort_col;	/* for cmp_rows: qsort has no argument */
 
 static int
 cmp_row(const void *a, const void *b)

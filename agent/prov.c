@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,13 @@
 #define LIST_MAX	100000
 #define WARNED_NOTE	"expiry warning sent"
 
-static time_t last_allow;
+static time_t last_allow;	/* the scheduler's thread only */
+/*
+ * A door's list is read from LDAP then written: two threads (an admin
+ * worker revoking, the scheduler's pass) must not interleave, or the
+ * older read could be renamed over the newer list.
+ */
+static pthread_mutex_t allow_mtx = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---------------------------------------------------------------- grants */
 
@@ -372,7 +379,7 @@ same_body(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 static int
-refresh_door(struct wf *w, const char *door, int force)
+refresh_door_locked(struct wf *w, const char *door, int force)
 {
 	char esc[3 * DIR_NAME_MAX + 1], filter[3 * DIR_NAME_MAX + 200];
 	char now_s[32], na[32], path[4096], sigp[4200], dir[4096], err[256];
@@ -468,6 +475,17 @@ refresh_door(struct wf *w, const char *door, int force)
 out:
 	free(sig);
 	free(col.v);
+	return st;
+}
+
+static int
+refresh_door(struct wf *w, const char *door, int force)
+{
+	int st;
+
+	pthread_mutex_lock(&allow_mtx);
+	st = refresh_door_locked(w, door, force);
+	pthread_mutex_unlock(&allow_mtx);
 	return st;
 }
 
@@ -1158,6 +1176,13 @@ tick_expiry(struct wf *w, time_t now)
 		}
 	free(t.v);
 }
+
+const struct wf_hooks prov_wf_hooks = {
+	.check_cred = prov_check_cred,
+	.granted = prov_granted,
+	.removal = prov_removal,
+	.event = prov_event,
+};
 
 void
 prov_tick(struct wf *w, time_t now)

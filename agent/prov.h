@@ -15,7 +15,8 @@
  * It is rewritten (atomically, then signed) whenever that set changes.
  *
  * Functions return a sysexits.h status with a one-line English message in
- * w->err on failure.  Main thread only (they use the engine's connection).
+ * w->err on failure.  Any thread, each with its own struct wf (and so its
+ * own LDAP connection).
  */
 #ifndef KUNCI_PROV_H
 #define KUNCI_PROV_H
@@ -25,11 +26,14 @@
 
 #include "wf.h"
 
-#define PROV_REMOVAL_TYPE	"removal"	/* kunciAccessType of a C3
+#define PROV_REMOVAL_TYPE	WF_REMOVAL_TYPE	/* kunciAccessType of a C3
 						   request */
 #define PROV_PW_MAX		129
 
-/* --- hooks called by wf.c ------------------------------------------- */
+/* --- hooks the workflow engine calls (wf.h) -------------------------- */
+
+/* The four below as wf_hooks, for wf_set_hooks() (kuncid.c). */
+extern const struct wf_hooks prov_wf_hooks;
 
 /* Before an act on a provision step: may cred be issued for r? */
 int	prov_check_cred(struct wf *, const struct wf_request *,
@@ -42,7 +46,7 @@ int	prov_removal(struct wf *, const struct wf_request *);
 /* Something people are told about happened to r (see notify.h). */
 void	prov_event(struct wf *, const struct wf_request *, const char *event,
 	    int step);
-/* Scheduler: expiry, warnings, allow lists, the outbox. */
+/* Scheduler (scheduler.h): expiry, warnings, allow lists, the outbox. */
 void	prov_tick(struct wf *, time_t now);
 
 /* --- used by the commands (card.c, removal.c) ----------------------- */

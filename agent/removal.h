@@ -30,8 +30,8 @@
  * grant is not active, or a removal of it is open and REMOVAL_REUSE is
  * not set), or wf_submit()'s status, with a message in w->err.  id (idsz
  * >= WF_ID_MAX + 1) is cleared on entry; wf_submit() may fill it and
- * still fail (the request exists, a later step failed).  Main thread
- * only (w's connection).
+ * still fail (the request exists, a later step failed).  Any thread,
+ * each on its own struct wf.
  */
 int	removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
 	    const char *reason, int flags, char *id, size_t idsz);

@@ -23,7 +23,8 @@
  * flight: slapd commits (and fsyncs) once per 500 grants, not per grant.
  * Decisions are per-grant entries, written only when someone decides.
  *
- * All of it runs in kuncid's main thread, on the engine's connection.
+ * Commands run on an admin worker, the tick on the scheduler's thread,
+ * each on its own engine and connection.
  */
 #include <sys/types.h>
 #include <ctype.h>
@@ -39,6 +40,7 @@
 #include <ldap.h>
 
 #include "admin.h"
+#include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
 #include "kuncid.h"
@@ -2749,7 +2751,8 @@ do_escalate(struct wf *w, const struct rv_campaign *k, long *n)
 static const struct wf_actor *
 kuncid_actor(void)
 {
-	static struct wf_actor a;
+	/* Per thread: the scheduler and an admin worker may both get here. */
+	static _Thread_local struct wf_actor a;
 
 	if (!a.person) {
 		u_strlcpy(a.p.uid, REVIEW_ACTOR, sizeof(a.p.uid));
@@ -3152,7 +3155,7 @@ tick_one(LDAP *ld, LDAPMessage *e, void *arg)
 void
 review_tick(struct wf *w, time_t now)
 {
-	static time_t last;
+	static time_t last;	/* the scheduler's thread only */
 	struct tick_arg ta;
 	char base[DIR_DN_MAX];
 

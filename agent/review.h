@@ -27,7 +27,7 @@
  * RDN or a modify asserting the value it replaces.
  *
  * Functions return a sysexits.h status, with a one-line English message
- * in w->err on failure.  Main thread only (the engine's connection).
+ * in w->err on failure.  Any thread, on its own struct wf.
  */
 #ifndef KUNCI_REVIEW_H
 #define KUNCI_REVIEW_H
@@ -40,7 +40,7 @@
 #define REVIEW_ID_MAX		320	/* period "@" resource */
 #define REVIEW_PERIOD_MAX	16
 #define REVIEW_ACTOR		"kuncid"
-/* Scheduler (from wf_tick): reminders, and at the deadline the
+/* Scheduler (scheduler.h): reminders, and at the deadline the
  * configured policy for unanswered grants.  Idempotent across hosts. */
 void	review_tick(struct wf *, time_t now);
 

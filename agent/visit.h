@@ -21,7 +21,7 @@
  * rejected, cancelled.
  *
  * Functions return a sysexits.h status with a one-line English message in
- * w->err, like wf.h.  Main thread only.
+ * w->err, like wf.h.  Any thread, each on its own struct wf.
  */
 #ifndef KUNCI_VISIT_H
 #define KUNCI_VISIT_H

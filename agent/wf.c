@@ -40,10 +40,7 @@
 #define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
 #include "ldapc.h"
 #include "log.h"
-#include "prov.h"
 #include "util.h"
-#include "review.h"
-#include "visit.h"
 #include "wf.h"
 
 #define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
@@ -51,6 +48,45 @@
 #define ACTOR_KUNCID	"kuncid"
 #define RECOVER_EVERY	300	/* seconds between roll-forward passes */
 #define TICK_MAX	500	/* requests handled per scheduler pass */
+
+static const struct wf_hooks *hooks;
+
+void
+wf_set_hooks(const struct wf_hooks *h)
+{
+	hooks = h;
+}
+
+static int
+hook_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
+{
+	if (hooks == NULL || hooks->check_cred == NULL)
+		return EX_OK;
+	return hooks->check_cred(w, r, cred);
+}
+
+static void
+hook_granted(struct wf *w, const struct wf_request *r, const char *cred)
+{
+	if (hooks != NULL && hooks->granted != NULL)
+		hooks->granted(w, r, cred);
+}
+
+static int
+hook_removal(struct wf *w, const struct wf_request *r)
+{
+	if (hooks == NULL || hooks->removal == NULL)
+		return EX_OK;
+	return hooks->removal(w, r);
+}
+
+static void
+hook_event(struct wf *w, const struct wf_request *r, const char *event,
+    int step)
+{
+	if (hooks != NULL && hooks->event != NULL)
+		hooks->event(w, r, event, step);
+}
 
 void
 wf_init(struct wf *w, const struct kunci_cfg *cfg, struct ldapc *lc)
@@ -947,7 +983,7 @@ settle(struct wf *w, const char *id)
 				    "actor", ACTOR_KUNCID, "step", s->name,
 				    "subject", r.subject, "requester",
 				    r.requester, "state", r.state, NULL);
-				prov_event(w, &r, "inform", r.step);
+				hook_event(w, &r, "inform", r.step);
 			}
 			else if (st != EX_CANTCREAT) {
 				wf_request_free(&r);
@@ -991,7 +1027,7 @@ settle(struct wf *w, const char *id)
 				    "step", s->name, "resource", r.resource,
 				    "subject", r.subject, "requester",
 				    r.requester, "state", "rejected", NULL);
-				prov_event(w, &r, "rejected", r.step);
+				hook_event(w, &r, "rejected", r.step);
 			}
 			wf_request_free(&r);
 			if (st == EX_OK)
@@ -1008,9 +1044,9 @@ settle(struct wf *w, const char *id)
 		/* The step is done. */
 		created = 0;
 		if (r.step == r.snap.grant_at &&
-		    strcmp(r.type, PROV_REMOVAL_TYPE) == 0) {
+		    strcmp(r.type, WF_REMOVAL_TYPE) == 0) {
 			/* A removal (C3): take the grant away here. */
-			if ((st = prov_removal(w, &r)) != EX_OK) {
+			if ((st = hook_removal(w, &r)) != EX_OK) {
 				dir_mods_free(&m);
 				wf_request_free(&r);
 				return st;
@@ -1041,9 +1077,9 @@ settle(struct wf *w, const char *id)
 				    "request", r.id, "subject", r.subject,
 				    "resource", r.resource, "credential", cred,
 				    NULL);
-				prov_granted(w, &r, cred);
+				hook_granted(w, &r, cred);
 				u_strlcpy(r.grant, r.id, sizeof(r.grant));
-				prov_event(w, &r, "approved", r.step);
+				hook_event(w, &r, "approved", r.step);
 			}
 			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciGrantRef",
 			    r.id);
@@ -1061,7 +1097,7 @@ settle(struct wf *w, const char *id)
 			    "resource", r.resource, "subject", r.subject,
 			    "grant", r.id, NULL);
 		if (st == EX_OK)
-			prov_event(w, &r, "waiting", r.step + 1);
+			hook_event(w, &r, "waiting", r.step + 1);
 		wf_request_free(&r);
 		if (st != EX_OK && st != EX_TEMPFAIL)
 			return st;
@@ -1441,8 +1477,8 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if (w->sub_grant != NULL)
 		u_strlcpy(r.grant, w->sub_grant, sizeof(r.grant));
 	if (!w->sub_done) {
-		prov_event(w, &r, "submit", -1);
-		prov_event(w, &r, "waiting", 0);
+		hook_event(w, &r, "submit", -1);
+		hook_event(w, &r, "waiting", 0);
 	}
 	r.reason = NULL;
 	if (w->sub_done)
@@ -1514,6 +1550,42 @@ first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
 	u_strlcpy(who, ev[0].actor, whosz);
 	if (localtime_r(&ev[0].time, &tm) != NULL)
 		strftime(when, whensz, "%Y-%m-%d %H:%M:%S", &tm);
+	free(ev);
+}
+
+/*
+ * A refused act by someone who already decided an earlier step of r: say
+ * so after why, so that a retry (kuncid died before its answer, kuncictl
+ * exit 74) reads as "done already", not only as a refusal.
+ */
+static void
+earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
+    char *why, size_t whysz)
+{
+	struct wf_event *ev = NULL;
+	char filter[3 * DIR_UID_MAX + 96], esc[3 * DIR_UID_MAX + 1], when[32];
+	struct tm tm;
+	size_t n, i, k = SIZE_MAX;
+
+	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
+		return;
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciId=step-*)(kunciActor=%s))", esc);
+	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK) {
+		free(ev);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (ev[i].step >= 0 && ev[i].step < r->step)
+			k = i;		/* the latest, oldest first */
+	if (k != SIZE_MAX) {
+		when[0] = '\0';
+		if (localtime_r(&ev[k].time, &tm) != NULL)
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		snprintf(why + strlen(why), whysz - strlen(why), "; you "
+		    "already decided step %s of this request (%s, %s)",
+		    ev[k].stepname, ev[k].decision, when);
+	}
 	free(ev);
 }
 
@@ -1636,6 +1708,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (why[0] != '\0') {
 		refuse_audit(a, &r, action, why);
+		earlier_act(w, a, &r, why, sizeof(why));
 		st = wf_fail(w, EX_NOPERM, "refused: %s", why);
 		goto out;
 	}
@@ -1656,7 +1729,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	/* A card or account that cannot be issued: refuse before acting. */
 	if (s->kind == CFG_KIND_PROVISION && !reject &&
-	    (st = prov_check_cred(w, &r, cred)) != EX_OK)
+	    (st = hook_check_cred(w, &r, cred)) != EX_OK)
 		goto out;
 	/* Claim a slot of the step's quorum: the add decides races. */
 	idx = r.step;
@@ -1915,7 +1988,7 @@ tick_escalate(struct wf_request *r, void *arg)
 		    ACTOR_KUNCID, "step", s->name, "role", s->role, "to", to,
 		    "deadline", dl, "resource", r->resource, "subject",
 		    r->subject, NULL);
-		prov_event(w, r, "escalate", r->step);
+		hook_event(w, r, "escalate", r->step);
 	}
 	return st == EX_UNAVAILABLE ? st : EX_OK;
 }
@@ -1996,11 +2069,5 @@ wf_tick(struct wf *w, time_t now)
 		    EX_UNAVAILABLE)
 			w->last_recover = now;
 	}
-	/* Guests inside past their time (visit.c). */
-	visit_tick(w, now);
-	/* Review campaigns: reminders, the deadline policy (review.c). */
-	review_tick(w, now);
-	/* Grant expiry, allow lists, the outbox (prov.c, notify.c). */
-	prov_tick(w, now);
 }
 

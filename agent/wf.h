@@ -40,6 +40,8 @@
 #define WF_NOTE_MAX	4096	/* a note or a rejection reason */
 #define WF_CRED_MAX	128	/* card serial / account name */
 #define WF_LABEL_MAX	256
+#define WF_REMOVAL_TYPE	"removal"	/* kunciAccessType of a removal
+					   request (C3, prov.h) */
 
 struct ldapc;
 
@@ -129,6 +131,27 @@ struct wf_event {
 };
 
 void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);
+
+/*
+ * What happens to a request beyond the engine (cards, accounts, notices:
+ * prov.c) is reached through these hooks, set once at start-up before any
+ * thread runs (kuncid.c), so the engine never calls up into the modules
+ * built on it.  Unset hooks do nothing (check_cred and removal: EX_OK).
+ *   check_cred	before an act on a provision step: may cred be issued?
+ *   granted	the grant of r was just created, bound to cred
+ *   removal	a removal request reached its deactivation step
+ *   event	something people are told about happened to r
+ */
+struct wf_hooks {
+	int	(*check_cred)(struct wf *, const struct wf_request *,
+		    const char *cred);
+	void	(*granted)(struct wf *, const struct wf_request *,
+		    const char *cred);
+	int	(*removal)(struct wf *, const struct wf_request *);
+	void	(*event)(struct wf *, const struct wf_request *,
+		    const char *event, int step);
+};
+void	wf_set_hooks(const struct wf_hooks *);
 
 /* Is the request open (a step waits)?  Closed: rejected, cancelled,
  * expired, or every step done. */
@@ -243,8 +266,8 @@ typedef int (*wf_each_fn)(struct wf_request *, void *);
 int	wf_list(struct wf *, const char *filter, size_t max, wf_each_fn,
 	    void *);
 
-/* Scheduler: escalate overdue steps, expire old requests, and (every few
- * minutes) roll forward requests a crash left half-done. */
+/* Scheduler (scheduler.h): escalate overdue steps, expire old requests, and
+ * (every few minutes) roll forward requests a crash left half-done. */
 void	wf_tick(struct wf *, time_t now);
 
 /* Grants. */

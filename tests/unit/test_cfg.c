@@ -229,6 +229,11 @@ test_example(void)
 	CHECK_LL(cfg->requests.max_duration, 365 * 86400LL);
 	CHECK_LL(cfg->requests.pending_expiry, 30 * 86400LL);
 	CHECK_LL(cfg->requests.max_reason, 1000);
+	CHECK_LL(cfg->agent.admin_workers, 4);
+	CHECK_LL(cfg->agent.admin_per_uid, 4);
+	CHECK_LL(cfg->agent.admin_lifetime, 60);
+	CHECK_LL(cfg->agent.admin_requests, 100);
+	CHECK_LL(cfg->agent.admin_command_timeout, 15);
 	CHECK_LL(cfg->login.offline, CFG_OFFLINE_CACHE);
 	CHECK_LL(cfg->login.offline_max_age, 12 * 3600);
 	CHECK_LL(cfg->login.npolicies, 1);
@@ -702,13 +707,33 @@ static const struct bad bads[] = {
 	  "workflows.W.steps[0].quorum: 101 is out of range 1..100" },
 	{ "max_reason 0",
 	  BASE_DIR "requests = {\n  max_reason = 0;@@\n};\n",
-	  "requests.max_reason: 0 is out of range 1..65536" },
-	{ "max_reason 65537",
-	  BASE_DIR "requests = {\n  max_reason = 65537;@@\n};\n",
-	  "requests.max_reason: 65537 is out of range 1..65536" },
+	  "requests.max_reason: 0 is out of range 1..8192" },
+	/* A reason is one request word (PROTO_ARG_MAX): 65536 was accepted
+	 * once and cut at the frame. */
+	{ "max_reason 65536",
+	  BASE_DIR "requests = {\n  max_reason = 65536;@@\n};\n",
+	  "requests.max_reason: 65536 is out of range 1..8192" },
+	{ "max_reason 8193",
+	  BASE_DIR "requests = {\n  max_reason = 8193;@@\n};\n",
+	  "requests.max_reason: 8193 is out of range 1..8192" },
+	{ "admin_workers 0",
+	  BASE_DIR "agent = {\n  admin_workers = 0;@@\n};\n",
+	  "agent.admin_workers: 0 is out of range 1..64" },
+	{ "admin_per_uid 0",
+	  BASE_DIR "agent = {\n  admin_per_uid = 0;@@\n};\n",
+	  "agent.admin_per_uid: 0 is out of range 1..1000" },
+	{ "admin_requests 0",
+	  BASE_DIR "agent = {\n  admin_requests = 0;@@\n};\n",
+	  "agent.admin_requests: 0 is out of range 1..1000000" },
+	{ "admin_lifetime 0s",
+	  BASE_DIR "agent = {\n  admin_lifetime = \"0s\";@@\n};\n",
+	  "agent.admin_lifetime: duration \"0s\" must not be zero" },
+	{ "admin_command_timeout 1bd",
+	  BASE_DIR "agent = {\n  admin_command_timeout = \"1bd\";@@\n};\n",
+	  "agent.admin_command_timeout: bad duration" },
 	{ "max_reason huge",
 	  BASE_DIR "requests = {\n  max_reason = 9999999999L;@@\n};\n",
-	  "requests.max_reason: 9999999999 is out of range 1..65536" },
+	  "requests.max_reason: 9999999999 is out of range 1..8192" },
 	{ "grant_kind unknown",
 	  BASE_DIR BASE_ROLES "workflows = {\n  W = { label_id = \"W\"; "
 	  "label_en = \"W\";\n    grant_kind = \"key\";@@\n    steps = ( "

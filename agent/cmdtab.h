@@ -1,0 +1,17 @@
+/*
+ * cmdtab.h: the command tables of the modules built on admin.c, which
+ * kuncid.c registers with admin_register().  Each table ends with a NULL
+ * word.  A new module adds its table here and one line to kuncid.c.
+ */
+#ifndef KUNCI_CMDTAB_H
+#define KUNCI_CMDTAB_H
+
+#include "admin.h"
+
+extern const struct admin_cmd card_cmds[];	/* card.c */
+extern const struct admin_cmd removal_cmds[];	/* removal.c */
+extern const struct admin_cmd visit_cmds[];	/* visit.c */
+extern const struct admin_cmd doc_cmds[];	/* doc.c */
+extern const struct admin_cmd review_cmds[];	/* review.c */
+
+#endif /* KUNCI_CMDTAB_H */
