@@ -116,10 +116,17 @@ line=$(grep -m1 "ldaps://127.0.0.1:$sport" "$W/kuncid.log")
 t_grep "... the log names the URI" "ldaps://127.0.0.1:$sport" <(echo "$line")
 t_grep "... and which check failed" "TLS: certificate verification failed: " <(echo "$line")
 t_grep "... status says the same" "ldaps://127.0.0.1:$sport: TLS: certificate verification failed" <(echo "$out")
-tries() { grep -c "no directory answers" "$W/kuncid.log"; }
-n=$(tries)
-t_check "... kuncid keeps retrying" wait_for 80 eval '[ "$(tries)" -gt "$n" ]'
+# the gate's sync connection retries on its own: once the CA file it
+# names holds the right CA, it comes online without a restart
+gate_online() { kc --json status 2>/dev/null | python3 -c \
+    'import json,sys; sys.exit(not json.load(sys.stdin)["gate"]["online"])'; }
+t_check_fail "... the gate is offline meanwhile" gate_online
 t_check "... without crashing" kill -0 "$(cat "$W/kuncid.pid")"
+cp "$T/other.crt" "$T/other.crt.orig"
+cp "$T/ca.crt" "$T/other.crt"
+t_check "... and kuncid keeps retrying: the right CA in place, online again" \
+    wait_for 150 gate_online
+cp "$T/other.crt.orig" "$T/other.crt"
 kd_stop
 
 c=$(conf wrongstarttls "ldap://127.0.0.1:$port" 'tls = "starttls";' \
