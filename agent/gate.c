@@ -324,6 +324,7 @@ decide(const struct proto_query *q, const char *type, struct proto_answer *a,
 	time_t now = time(NULL);
 	struct tm tm;
 	int32_t utc_off = 0;
+	int begun;
 
 	memset(a, 0, sizeof(*a));
 	memset(&r, 0, sizeof(r));
@@ -334,7 +335,11 @@ decide(const struct proto_query *q, const char *type, struct proto_answer *a,
 		goto out;
 	}
 	ix_source(&src);
-	if (kd_begin(&src, q, &r) == 1)
+	/* the login settings it reads are swapped under the write lock */
+	pthread_rwlock_rdlock(&G.lock);
+	begun = kd_begin(&src, q, &r);
+	pthread_rwlock_unlock(&G.lock);
+	if (begun == 1)
 		goto out;
 	localtime_r(&now, &tm);
 	t.now = now;
@@ -534,6 +539,34 @@ worker_main(void *arg)
 
 /* ------------------------------------------------------------ gate table */
 
+static void	tab_changed(int);
+
+/*
+ * A reload (SIGHUP): the login settings -- services, unmanaged accounts,
+ * offline policies, last-use granularity, query timeout -- are swapped
+ * into the running configuration under the index's write lock, which
+ * every reader of them holds, and the table is rebuilt with them.  l gets
+ * the old ones, for the caller to free.
+ */
+void
+gate_reload_login(struct cfg_login *l)
+{
+	struct kunci_cfg *cfg = (struct kunci_cfg *)(uintptr_t)G.cfg;
+	struct cfg_login old;
+	char *key;
+
+	pthread_rwlock_wrlock(&G.lock);
+	/* a restart-only key stays as it is (kuncid reads the key once) */
+	key = l->snapshot_key_file;
+	l->snapshot_key_file = cfg->login.snapshot_key_file;
+	old = cfg->login;
+	cfg->login = *l;
+	*l = old;
+	l->snapshot_key_file = key;
+	pthread_rwlock_unlock(&G.lock);
+	tab_changed(1);
+}
+
 /*
  * The index changed (dirty) or only the online flag did: wake the table
  * thread.  Never blocks on anything but the table mutex.
@@ -630,10 +663,15 @@ tab_publish(void)
 	memset(&pol, 0, sizeof(pol));
 	pol.lang_en = G.cfg->agent.language == CFG_LANG_EN;
 	pol.hostname = G.hostname;
+	/* The login settings under the lock: a reload swaps them under the
+	 * write lock (gate_reload_login()). */
+	pthread_rwlock_rdlock(&G.lock);
 	pol.unmanaged = G.cfg->login.unmanaged;
 	pol.nunmanaged = G.cfg->login.nunmanaged;
-	if (G.cfg->login.nservices > 64)
+	if (G.cfg->login.nservices > 64) {
+		pthread_rwlock_unlock(&G.lock);
 		return -1;	/* cfg.c bounds the list well below this */
+	}
 	for (i = 0; i < G.cfg->login.nservices; i++) {
 		svc[i] = G.cfg->login.services[i].service;
 		tmpl[i] = G.cfg->login.services[i].resource;
@@ -647,7 +685,6 @@ tab_publish(void)
 	 * lock, so each change is either in this build or patched into the
 	 * table this publishes, never lost between the two.
 	 */
-	pthread_rwlock_rdlock(&G.lock);
 	if (G.ix != NULL)
 		r = gtab_build(G.ix, &pol, &buf, &len);
 	if (r == 0) {
@@ -833,6 +870,7 @@ handle_note(const struct proto_note *n)
 	char *ludn = NULL;
 	const char *why = NULL, *user;
 	time_t now = time(NULL), at = (time_t)n->at;
+	int begun;
 
 	memset(&r, 0, sizeof(r));
 	r.decision = n->decision;
@@ -845,7 +883,10 @@ handle_note(const struct proto_note *n)
 		why = "note time out of range";
 		at = now;
 	}
-	if (kd_begin(&src, &n->q, &mine) == 0) {
+	pthread_rwlock_rdlock(&G.lock);
+	begun = kd_begin(&src, &n->q, &mine);
+	pthread_rwlock_unlock(&G.lock);
+	if (begun == 0) {
 		localtime_r(&at, &tm);
 		t.now = at;
 		t.wday = tm.tm_wday;

@@ -55,5 +55,13 @@ void	gate_check(const struct proto_query *, const char *type,
  * (ldapc.h: away).  0 before the first attempt and once synced again.
  */
 int	gate_directory_lost(void);
+/*
+ * Put the login settings of a reloaded configuration into force (the
+ * services map, unmanaged accounts, offline policies, last-use
+ * granularity, query timeout; not snapshot_key_file) and rebuild the
+ * table with them; l gets the previous settings, for the caller to free.
+ */
+struct cfg_login;
+void	gate_reload_login(struct cfg_login *);
 
 #endif /* KUNCI_GATE_H */

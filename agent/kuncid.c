@@ -7,7 +7,9 @@
  * tables, workflow hooks, scheduler ticks: the engine never calls up into
  * the modules built on it), start the login gate, the scheduler's thread
  * and the admin workers, tell systemd we are ready, then run the admin
- * socket's event loop until SIGTERM or SIGINT.
+ * socket's event loop until SIGTERM or SIGINT (then the sockets and the
+ * table are removed).  SIGHUP reloads the configuration (reload.h);
+ * SIGPIPE is ignored.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -36,6 +38,7 @@
 #include "ldapc.h"
 #include "log.h"
 #include "prov.h"
+#include "reload.h"
 #include "review.h"
 #include "scheduler.h"
 #include "visit.h"
@@ -223,6 +226,10 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* SIGHUP reloads (reload.h): blocked here, so in every thread
+	 * started below, and taken by one thread of its own with sigwait() */
+	if (reload_block() == -1)
+		fatal("sigmask");
 	umask(077);
 
 	if (!fg && daemon(0, 0) == -1)
@@ -239,6 +246,8 @@ main(int argc, char *argv[])
 		fatalx("the scheduler failed to start");
 	if (adminsrv_start(&ctx, gate_directory_lost) == -1)
 		fatalx("the admin workers failed to start");
+	if (reload_start(&ctx) == -1)
+		fatalx("the reload thread failed to start");
 	log_info("started, config %s", cfgpath);
 	notify_ready();
 	adminsrv_loop(lfd, &quit);

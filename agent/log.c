@@ -31,6 +31,26 @@ static int		 err_is_file;	/* stderr cannot block for long */
 static char		 log_path[sizeof(((struct sockaddr_un *)0)->sun_path)] =
 			    "/dev/log";
 
+/*
+ * systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it
+ * connected to stdout/stderr (systemd.exec(5)); stderr is the journal when
+ * it is that very file.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char end;
+
+	if (js == NULL || sscanf(js, "%llu:%llu%c", &dev, &ino, &end) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(const char *ident, int foreground, int verbose, const char *sockpath)
 {
@@ -47,6 +67,11 @@ log_init(const char *ident, int foreground, int verbose, const char *sockpath)
 		audit_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	}
 	err_is_file = fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+	/* Under systemd (kuncid -f -l /dev/log) stderr is the journal too:
+	 * one channel, the syslog socket, whose facility (authpriv for the
+	 * audit) the journal and rsyslog keep; no second copy. */
+	if (foreground && log_fd != -1 && stderr_is_journal())
+		log_fg = 0;
 }
 
 void
