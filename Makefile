@@ -82,6 +82,14 @@ $(BUILD)/version.h: debian/changelog
 	mv -f $@.tmp $@
 $(BUILD)/obj/kuncid.o $(BUILD)/obj/kuncictl.o: $(BUILD)/version.h
 $(BUILD)/obj/kuncid.o $(BUILD)/obj/kuncictl.o: KCFLAGS += -I$(BUILD)
+# kuncictl answers help without kuncid: kuncid prints its command tables
+# (kuncid --usage) into a header kuncictl is built with, so the two cannot
+# differ.
+$(BUILD)/usage.h: $(BUILD)/kuncid
+	ASAN_OPTIONS=detect_leaks=0 $(BUILD)/kuncid --usage >$@.txt
+	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $@.txt >$@.tmp
+	mv -f $@.tmp $@
+$(BUILD)/obj/kuncictl.o: $(BUILD)/usage.h
 
 # Archives and binaries are written beside their target and renamed into
 # place, so a test (or a parallel build) never sees a half-written file.

@@ -1204,23 +1204,32 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 
 /* ------------------------------------------------------------- dispatch */
 
-static int
-cmd_help(struct admin_call *c, int argc, char **argv)
+static void	base_first(void);
+
+void
+admin_help(struct strbuf *out)
 {
 	const struct admin_cmd *t;
 	size_t i;
 
-	(void)argc;
-	(void)argv;
-	sb_puts(&c->out, "usage: kuncictl [-s SOCKET] [--as USER] [--json] "
+	base_first();
+	sb_puts(out, "usage: kuncictl [-s SOCKET] [--as USER] [--json] "
 	    "[--lang id|en] COMMAND\n");
 	for (i = 0; admin_tables[i] != NULL; i++)
 		for (t = admin_tables[i]; t->word != NULL; t++)
-			sb_printf(&c->out, "  %s%s%s %s\n", t->word,
+			sb_printf(out, "  %s%s%s %s\n", t->word,
 			    t->sub != NULL ? " " : "", t->sub != NULL ? t->sub :
 			    "", t->usage);
-	sb_puts(&c->out, "DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time of "
+	sb_puts(out, "DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time of "
 	    "the agent)\n");
+}
+
+static int
+cmd_help(struct admin_call *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	admin_help(&c->out);
 	return EX_OK;
 }
 
@@ -1255,6 +1264,22 @@ static const struct admin_cmd base_cmds[] = {
 	{ "check", NULL, cmd_check, "USER RESOURCE [--service S]" },
 	{ NULL, NULL, NULL, NULL }
 };
+
+/* This file's commands first, before the tables kuncid.c registered. */
+static void
+base_first(void)
+{
+	if (admin_tables[0] != base_cmds) {
+		memmove(admin_tables + 1, admin_tables,
+		    ADMIN_TABLES_MAX * sizeof(admin_tables[0]) -
+		    sizeof(admin_tables[0]));
+		memmove(admin_flags + 1, admin_flags,
+		    ADMIN_TABLES_MAX * sizeof(admin_flags[0]) -
+		    sizeof(admin_flags[0]));
+		admin_tables[0] = base_cmds;
+		admin_flags[0] = 0;
+	}
+}
 
 int
 admin_register(const struct admin_cmd *t, unsigned flags)
@@ -1433,15 +1458,6 @@ admin_init(struct kunci_ctx *ctx)
 		return -1;
 	}
 	tzset();
-	if (admin_tables[0] != base_cmds) {
-		memmove(admin_tables + 1, admin_tables,
-		    ADMIN_TABLES_MAX * sizeof(admin_tables[0]) -
-		    sizeof(admin_tables[0]));
-		memmove(admin_flags + 1, admin_flags,
-		    ADMIN_TABLES_MAX * sizeof(admin_flags[0]) -
-		    sizeof(admin_flags[0]));
-		admin_tables[0] = base_cmds;
-		admin_flags[0] = 0;
-	}
+	base_first();
 	return 0;
 }

@@ -76,6 +76,13 @@ struct admin_cmd {
  * modules built on it.  -1 when full.
  */
 int	admin_register(const struct admin_cmd *, unsigned flags);
+/*
+ * The usage of every registered command, as `kuncictl help` prints it
+ * (kuncid --usage prints the same at build time, for kuncictl to answer
+ * help without kuncid).
+ */
+struct strbuf;
+void	admin_help(struct strbuf *);
 
 /* Set c->err to "kuncictl: <message>\n" and return st. */
 int	admin_err(struct admin_call *c, int st, const char *fmt, ...)

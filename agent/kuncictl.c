@@ -25,6 +25,11 @@
 #include "proto.h"
 #include "version.h"
 
+/* kuncid's command tables as `help` prints them (Makefile: usage.h). */
+static const char usage_text[] =
+#include "usage.h"
+    ;
+
 #define DEFAULT_SOCKET	"/run/kunci/admin.sock"
 #define DEADLINE_MS	60000	/* one request, sent and answered */
 
@@ -74,6 +79,74 @@ connect_to(const char *path)
 	return fd;
 }
 
+/* Print the lines of usage_text that start with prefix ("  request "). */
+static int
+print_lines(const char *prefix, int print)
+{
+	const char *p, *e;
+	size_t k = strlen(prefix);
+	int n = 0;
+
+	for (p = usage_text; *p != '\0'; p = e + 1) {
+		if ((e = strchr(p, '\n')) == NULL)
+			break;
+		if (strncmp(p, prefix, k) == 0) {
+			if (print)
+				fwrite(p, 1, (size_t)(e - p) + 1, stdout);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * `help`, `--help`, `-h` and `COMMAND [SUB] --help` are answered here,
+ * from the usage kuncid's tables printed at build time: they work with
+ * kuncid down or not yet configured.  -1 when argv asks for no help.
+ */
+static int
+local_help(int argc, char **argv)
+{
+	const char *w[2] = { NULL, NULL };
+	char prefix[256];
+	int i, nw = 0, help = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			help = 1;
+		else if (strcmp(argv[i], "--as") == 0 ||
+		    strcmp(argv[i], "--lang") == 0)
+			i++;
+		else if (argv[i][0] != '-' && nw < 2)
+			w[nw++] = argv[i];
+	}
+	if (nw > 0 && strcmp(w[0], "help") == 0)
+		help = 1, nw = 0;
+	if (!help)
+		return -1;
+	if (nw == 0) {
+		fputs(usage_text, stdout);
+		return fflush(stdout) == EOF ? EX_IOERR : EX_OK;
+	}
+	/* "request submit --help": that command; "check USER --help" or
+	 * "request --help": every command of the word */
+	if (nw == 2)
+		snprintf(prefix, sizeof(prefix), "  %s %s ", w[0], w[1]);
+	if (nw < 2 || print_lines(prefix, 0) == 0)
+		snprintf(prefix, sizeof(prefix), "  %s ", w[0]);
+	if (print_lines(prefix, 0) == 0) {
+		fprintf(stderr, "kuncictl: unknown command: %.40s; try: "
+		    "kuncictl help\n", w[0]);
+		return EX_USAGE;
+	}
+	printf("usage: kuncictl [-s SOCKET] [--as USER] [--json] "
+	    "[--lang id|en]\n");
+	(void)print_lines(prefix, 1);
+	return fflush(stdout) == EOF ? EX_IOERR : EX_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -98,6 +171,8 @@ main(int argc, char *argv[])
 		printf("kuncictl %s\n", KUNCI_VERSION);
 		return EX_OK;
 	}
+	if ((rc = local_help(argc, argv)) != -1)
+		return rc;
 	if (argc == 0) {
 		fprintf(stderr, "usage: kuncictl [-s SOCKET] [--as USER] "
 		    "[--json] [--lang id|en] COMMAND ...; try: kuncictl "
@@ -152,7 +227,8 @@ main(int argc, char *argv[])
 	}
 
 	if ((fd = connect_to(path)) == -1) {
-		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s)\n",
+		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s); "
+		    "start it, as root, with: systemctl start kuncid\n",
 		    path, strerror(errno));
 		status = EX_UNAVAILABLE;
 		goto out;

@@ -41,6 +41,7 @@
 #include "reload.h"
 #include "review.h"
 #include "scheduler.h"
+#include "strbuf.h"
 #include "visit.h"
 #include "wf.h"
 #include "version.h"
@@ -165,6 +166,19 @@ main(int argc, char *argv[])
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("kuncid %s\n", KUNCI_VERSION);
 		return EX_OK;
+	}
+	/* kuncictl's help, printed at build time (Makefile: usage.h) so the
+	 * CLI answers help without kuncid, from the same tables. */
+	if (argc == 2 && strcmp(argv[1], "--usage") == 0) {
+		struct strbuf b;
+
+		wire();
+		sb_init(&b, 64 * 1024);
+		admin_help(&b);
+		fputs(sb_str(&b), stdout);
+		sb_free(&b);
+		return sb_err(&b) || fflush(stdout) == EOF ? EX_SOFTWARE :
+		    EX_OK;
 	}
 	while ((ch = getopt(argc, argv, "c:dfl:Tt")) != -1) {
 		switch (ch) {

@@ -1,0 +1,38 @@
+#!/bin/bash
+# kuncictl without kuncid: --version, help, --help and COMMAND --help are
+# answered from the usage kuncid's own tables printed at build time (so
+# they cannot differ from what a running kuncid accepts); any other
+# command says kuncid is not running and how to start it.
+. "$(dirname "$0")/../lib.sh"
+BUILD=${BUILD:-$KUNCI_TOP/build}
+KUNCID=${KUNCID:-$BUILD/kuncid}
+KUNCICTL=${KUNCICTL:-$BUILD/kuncictl}
+[ -x "$KUNCICTL" ] && [ -x "$KUNCID" ] || t_skip "build kuncid and kuncictl first"
+export KUNCI_SOCKET=/nonexistent/kunci-admin.sock
+
+out=$("$KUNCICTL" --version 2>&1); rc=$?
+t_eq "--version without kuncid: exit 0" 0 "$rc"
+t_grep "... the package's version" "^kuncictl [0-9]" <(echo "$out")
+for h in help --help -h; do
+	out=$("$KUNCICTL" $h 2>&1); rc=$?
+	t_eq "kuncictl $h without kuncid: exit 0" 0 "$rc"
+	t_eq "... the same text as kuncid's tables (kuncid --usage)" \
+	    "$("$KUNCID" --usage)" "$out"
+done
+out=$("$KUNCICTL" request submit --help 2>&1); rc=$?
+t_eq "request submit --help: exit 0" 0 "$rc"
+t_grep "... its usage" "^  request submit --resource R --type T --reason TEXT" <(echo "$out")
+t_eq "... and only it" 2 "$(printf '%s\n' "$out" | wc -l)"
+out=$("$KUNCICTL" --as someone --json visit --help 2>&1); rc=$?
+t_eq "visit --help (after global options): exit 0" 0 "$rc"
+t_grep "... every visit command" "^  visit checkout " <(echo "$out")
+t_eq "... none other" 0 "$(printf '%s\n' "$out" | grep -c '^  request ')"
+out=$("$KUNCICTL" nosuch --help 2>&1); rc=$?
+t_eq "an unknown command's --help: EX_USAGE" 64 "$rc"
+t_eq "... one line" "kuncictl: unknown command: nosuch; try: kuncictl help" "$out"
+out=$("$KUNCICTL" status 2>&1); rc=$?
+t_eq "a command with kuncid down: EX_UNAVAILABLE" 69 "$rc"
+t_grep "... one line saying how to start it" \
+    "^kuncictl: kuncid is not running \(.*\); start it, as root, with: systemctl start kuncid$" <(echo "$out")
+t_eq "... one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+t_done
