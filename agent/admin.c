@@ -41,7 +41,6 @@
 #include "notify.h"
 #include "out.h"
 #include "proto.h"
-#include "scheduler.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -363,7 +362,10 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 	}
 	sb_reset(&c->err);
 	admin_fmt_time(since, sizeof(since), c->ctx->started);
-	sched_stats(&sched_passes, &sched_last);
+	sched_passes = 0;
+	sched_last = 0;
+	if (c->ctx->sched_stats != NULL)
+		c->ctx->sched_stats(&sched_passes, &sched_last);
 	admin_fmt_time(last, sizeof(last), sched_last);
 	log_audit_stats(&aq, &alost);	/* lost: the log receiver stalled */
 	notify_outbox(admin_wf(), &ob);

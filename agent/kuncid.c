@@ -232,6 +232,7 @@ main(int argc, char *argv[])
 	ctx.started = time(NULL);
 	ctx.uid = getuid();
 	ctx.debug = debug;
+	ctx.sched_stats = sched_stats;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

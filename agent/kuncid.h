@@ -21,6 +21,9 @@ struct kunci_ctx {
 	time_t		 started;
 	uid_t		 uid;		/* kuncid's own uid */
 	int		 debug;
+	/* The scheduler's completed passes and when the last ended, for
+	 * status: set by kuncid.c (admin.c sits below the scheduler). */
+	void		(*sched_stats)(unsigned long *, time_t *);
 };
 
 /* The caller of an admin request, as the kernel reported it. */
