@@ -92,8 +92,10 @@ t_check "dpkg -i succeeds on a server without kunci's settings" dpkg -i "$KDEB" 
 t_check "the _kunci system user exists" getent passwd _kunci
 t_check "kuncid.service in place" test -f /lib/systemd/system/kuncid.service
 t_check "kunci-review.timer in place" test -f /lib/systemd/system/kunci-review.timer
-t_check "kuncid.service enabled (deb-systemd-helper)" test -L /etc/systemd/system/multi-user.target.wants/kuncid.service
-t_check "kunci-review.timer enabled" test -L /etc/systemd/system/timers.target.wants/kunci-review.timer
+# an unconfigured kuncid must not start at the next boot: the admin
+# enables it once configured (README)
+t_check "kuncid.service not enabled by the package" test ! -e /etc/systemd/system/multi-user.target.wants/kuncid.service
+t_check "kunci-review.timer not enabled by the package" test ! -e /etc/systemd/system/timers.target.wants/kunci-review.timer
 t_check "the module in the multiarch security directory" test -f "$MODULE"
 t_check "the config in place" test -f /etc/kunci/kunci.conf
 t_grep "the config is a conffile" '/etc/kunci/kunci.conf' <(dpkg-query -W -f='${Conffiles}\n' kunci)
