@@ -88,7 +88,7 @@ static struct {
 	time_t			 synced_at;	/* last time ix was current */
 	int			 qfd;
 	int			 stop_pipe[2];
-	volatile int		 stopping;
+	_Atomic int		 stopping;	/* read by every thread unlocked */
 	pthread_t		 workers[GATE_WORKERS];
 	int			 nworkers;
 	pthread_t		 sync_thr, lu_thr;
