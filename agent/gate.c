@@ -2245,7 +2245,7 @@ sync_main(void *arg)
 	const struct cfg_directory *d = &G.cfg->directory;
 	struct ldapc lc;
 	char why[300];
-	time_t last_rx;
+	time_t last_rx = 0;
 	LDAP *ld;
 	int rc, silent, uri;
 
