@@ -237,8 +237,10 @@ install: all
 	for f in systemd/*.service systemd/*.timer; do \
 	    [ -e "$$f" ] && sed 's|@SBINDIR@|$(SBINDIR)|g; s|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 	    "$$f" > $(DESTDIR)$(UNITDIR)/$${f##*/}; done; true
-	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
 	for f in doc/*.1; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
+	for f in doc/*.5; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man5/; done; true
 	for f in doc/*.8; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man8/; done; true
 	[ ! -e systemd/kunci.sysusers ] || install -m 0644 systemd/kunci.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
@@ -270,6 +272,7 @@ uninstall:
 	for f in systemd/*.service systemd/*.timer; do \
 	    [ -e "$$f" ] && rm -f $(DESTDIR)$(UNITDIR)/$${f##*/}; done; true
 	for f in doc/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${f##*/}; done
+	for f in doc/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${f##*/}; done
 	for f in doc/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${f##*/}; done
 	rm -rf $(DESTDIR)$(DATADIR)/kunci
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/kunci (configuration and secrets)"

@@ -30,6 +30,7 @@ for f in /opt/k/sbin/kuncid /opt/k/bin/kuncictl /opt/k/pam/pam_kunci.so \
     /opt/k/etc/kunci/kunci.conf /opt/k/share/kunci/ldif/kunci.ldif \
     /opt/k/share/kunci/ldif/kunci.schema /opt/k/share/man/man8/kuncid.8 \
     /opt/k/share/man/man1/kuncictl.1 /opt/k/share/man/man8/pam_kunci.8 \
+    /opt/k/share/man/man5/kunci.conf.5 \
     /opt/k/share/bash-completion/completions/kuncictl; do
 	t_check "installed $f" test -e "$d$f"
 done
@@ -47,6 +48,7 @@ make -s -C "$KUNCI_TOP" BUILD="$BUILD" DESTDIR="$d" PREFIX=/opt/k \
 t_check_fail "uninstall removes kuncid" test -e "$d/opt/k/sbin/kuncid"
 t_check_fail "uninstall removes the module" test -e "$d/opt/k/pam/pam_kunci.so"
 t_check_fail "uninstall removes the man pages" test -e "$d/opt/k/share/man/man8/kuncid.8"
+t_check_fail "uninstall removes kunci.conf(5)" test -e "$d/opt/k/share/man/man5/kunci.conf.5"
 t_check_fail "uninstall removes the bash completion" test -e "$d/opt/k/share/bash-completion/completions/kuncictl"
 t_check "uninstall keeps the configuration" test -e "$d/opt/k/etc/kunci/kunci.conf"
 rm -f "$d.log"
