@@ -103,6 +103,21 @@ reload_config(struct kunci_ctx *ctx)
 		    "refused", "error", err, NULL);
 		return;
 	}
+	applied[0] = restart[0] = '\0';
+	/* login.snapshot_key_file is read once, at start: a restart key */
+	if (strcmp(ctx->cfg->login.snapshot_key_file,
+	    ncfg->login.snapshot_key_file) != 0) {
+		snprintf(restart, sizeof(restart), "login.snapshot_key_file");
+		free(ncfg->login.snapshot_key_file);
+		ncfg->login.snapshot_key_file =
+		    strdup(ctx->cfg->login.snapshot_key_file);
+		if (ncfg->login.snapshot_key_file == NULL) {
+			log_warnx("reload: out of memory; the running "
+			    "configuration stays");
+			cfg_free(ncfg);
+			return;
+		}
+	}
 	if (dump(ctx->cfg, &od) == -1 || dump(ncfg, &nd) == -1) {
 		log_warnx("reload: out of memory; the running configuration "
 		    "stays");
@@ -110,7 +125,6 @@ reload_config(struct kunci_ctx *ctx)
 		cfg_free(ncfg);
 		return;
 	}
-	applied[0] = restart[0] = '\0';
 	for (i = 0; groups[i] != NULL; i++) {
 		a = group(&od, groups[i], &an);
 		b = group(&nd, groups[i], &bn);

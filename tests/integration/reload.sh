@@ -62,6 +62,16 @@ kill -HUP "$kpid"
 t_wait_grep "a restart-only change is named" \
     "reload: .*: changed, in force only after a restart of kuncid: directory" "$log"
 t_wait_grep "... and audited" "config.reload file=.* result=loaded" "$log"
+# snapshot_key_file is read once, at start: a restart key, though in login
+cp "$GT/conf.good" "$KUNCI_CONF"
+cp "$GT/snapshot.key" "$GT/snapshot2.key"
+sed -i "s|^\([[:space:]]*snapshot_key_file[[:space:]]*=\).*|\1 \"$GT/snapshot2.key\";|" "$KUNCI_CONF"
+n=$(grep -c 'in force now: login' "$log")
+kill -HUP "$kpid"
+t_wait_grep "login.snapshot_key_file is named as needing a restart" \
+    "in force only after a restart of kuncid: login.snapshot_key_file" "$log"
+t_eq "... and login is not said to be in force" "$n" "$(grep -c 'in force now: login' "$log")"
+
 # the file as it runs (the restart-only change was not applied)
 cp "$GT/conf.good" "$KUNCI_CONF"
 kill -HUP "$kpid"
