@@ -7,7 +7,9 @@
 # agent_user= added.  A throwaway local user with a password, who is also a
 # directory person, logs in with HTTP Basic on /cockpit/login: refused
 # without a grant (cockpit-session's account phase fails: 403), let in with
-# one (200), refused again after revocation; a wrong password is 401.  The
+# one (200), refused again after revocation; a wrong password is 401; with
+# kuncid stopped the person is refused and the break-glass account
+# (unmanaged=darurat, made here unless the machine has one) let in.  The
 # system's /etc/pam.d/cockpit is put back on exit, also after a failure
 # halfway.  Needs root.  Other tests that restore all of /etc/pam.d
 # (package.sh) must not run at the same time.
@@ -28,10 +30,26 @@ TPASS=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 SAVED=			# a copy of the system's PAM file, when it had one
 WSPID=
 MADE_USER=0
+BGUSER=darurat		# the break-glass account on the shipped line
+MADE_BG=0
+
+# drop_user NAME: wait for the user's processes (a session's bridge ends
+# when cockpit-ws goes), after 3 s end what is left (it runs as a user
+# this test made), then delete the user
+drop_user()
+{
+	local i
+	for i in $(seq 100); do
+		pgrep -u "$1" >/dev/null || break
+		[ "$i" = 30 ] && pgrep -u "$1" | xargs -r kill 2>/dev/null
+		sleep 0.1
+	done
+	userdel -r "$1" >/dev/null 2>&1 ||
+	    echo "# cockpit.sh: userdel $1 failed" >&2
+}
 
 cockpit_cleanup()
 {
-	local i
 	# an interrupt must not cut the restoring short
 	trap '' INT TERM HUP
 	if [ -n "$WSPID" ]; then
@@ -47,18 +65,8 @@ cockpit_cleanup()
 	else
 		rm -f "$PAMFILE"
 	fi
-	if [ "$MADE_USER" = 1 ]; then
-		# the session's bridge ends when cockpit-ws goes; wait for it,
-		# and after 3 s end what is left: it runs as the throwaway user
-		# this test made
-		for i in $(seq 100); do
-			pgrep -u "$TUSER" >/dev/null || break
-			[ "$i" = 30 ] && pgrep -u "$TUSER" | xargs -r kill 2>/dev/null
-			sleep 0.1
-		done
-		userdel -r "$TUSER" >/dev/null 2>&1 ||
-		    echo "# cockpit.sh: userdel $TUSER failed" >&2
-	fi
+	[ "$MADE_USER" = 1 ] && drop_user "$TUSER"
+	[ "$MADE_BG" = 1 ] && drop_user "$BGUSER"
 	if [ "$T_FAIL" -gt 0 ] && [ -s "$GT/ws.log" ]; then
 		echo "# cockpit-ws said:" >&2
 		sort "$GT/ws.log" | uniq -c | tail -n 10 >&2
@@ -153,7 +161,7 @@ fi
 # 403: the account phase refused (cockpit-session: "Permission denied").
 login()
 {
-	curl -s -o /dev/null -m 20 -w '%{http_code}' -u "$TUSER:$TPASS" \
+	curl -s -o /dev/null -m 20 -w '%{http_code}' -u "${1:-$TUSER}:$TPASS" \
 	    "http://127.0.0.1:$port/cockpit/login"
 }
 gq_is() { [ "$(gq "$TUSER" cockpit | head -n1 | cut -d' ' -f1)" = "$1" ]; }
@@ -183,6 +191,27 @@ t_check "the revocation reached kuncid" wait_for 50 gq_is deny
 t_wait_eq "after revocation: the login is refused again" 403 50 login
 t_wait_grep "audit: login.deny, the grant revoked" \
     "login.deny user=$TUSER service=cockpit rhost=127.0.0.1 .*grant=S-001 .*reason=\"grant revoked\"" "$log"
+# kuncid down: the shipped line fails closed for a person who holds a
+# grant, and lets the break-glass account (unmanaged=darurat, a local
+# account not in the directory, uid >= 1000) in
+if id "$BGUSER" >/dev/null 2>&1; then
+	echo "# $BGUSER exists on this machine: the break-glass part is skipped" >&2
+else
+	grant_set S-001 kunciStatus active
+	t_check "the reinstated grant reached kuncid" wait_for 50 gq_is allow
+	t_wait_eq "reinstated: the login is let in" 200 50 login
+	useradd -m -s /bin/bash "$BGUSER" && MADE_BG=1
+	echo "$BGUSER:$TPASS" | chpasswd || t_fail "chpasswd $BGUSER"
+	t_check "$BGUSER has uid >= 1000 (not let in by minimum_uid)" \
+	    test "$(id -u "$BGUSER")" -ge 1000
+	"$KUNCI_TOP/tests/sandbox" kuncid-stop "$SB" >/dev/null 2>&1
+	t_check_fail "kuncid is down" gq "$TUSER" cockpit
+	# PAM_AUTHINFO_UNAVAIL from the account phase: Cockpit answers 401
+	t_eq "kuncid down: the person with a grant is refused" 401 "$(login)"
+	t_wait_grep "... told that access cannot be checked now" \
+	    "cockpit-session: pam: kunci: access cannot be checked right now" "$GT/ws.log"
+	t_eq "kuncid down: the break-glass account logs in" 200 "$(login "$BGUSER")"
+fi
 t_eq "/etc/pam.d/cockpit was the test's throughout" "$ours" "$(md5sum <"$PAMFILE")"
 
 t_done
