@@ -20,8 +20,9 @@ grant_add O-003 asetiawan host:short1 active -3600 86400
 grant_add O-004 rwulandari host:test revoked -3600 86400
 
 t_check "online: allowed" wait_result kt hsantoso PAM_SUCCESS 100
-t_eq "online: strict resource allowed" PAM_SUCCESS "$(pc strict dpratama)"
-t_eq "online: short-cache resource allowed" PAM_SUCCESS "$(pc short asetiawan)"
+# the four grants reach the index one by one: wait for each
+t_check "online: strict resource allowed" wait_result strict dpratama PAM_SUCCESS 50
+t_check "online: short-cache resource allowed" wait_result short asetiawan PAM_SUCCESS 50
 for _ in $(seq 100); do [ -s "$snap" ] && break; sleep 0.1; done
 t_check "snapshot written" test -s "$snap"
 t_eq "snapshot is private" 600 "$(stat -c %a "$snap")"
