@@ -30,9 +30,14 @@ grant_add G-009 nlestari "host:$HOST" active -3600 86400
 grant_add G-010 dpratama host:test expired -3600 86400
 grant_add G-011 '*' host:test active -3600 86400		# a literal star
 grant_add G-012 hsantoso host:test active -3600 86400 "mon-fri 25:00-26:00"
+grant_add G-099 nlestari host:sentinel active -3600 86400	# added last
 
 t_check "kuncid syncs and allows an active grant" \
     wait_result kt hsantoso PAM_SUCCESS 100
+# the grants reach the index one by one, in the order they were added:
+# once the last one (a sentinel) answers, every one before it is there
+t_check "the last grant added reaches the gate" wait_for 100 eval \
+    '[ "$(gq nlestari kt host:sentinel | head -n1 | cut -d" " -f1)" = allow ]'
 t_eq "window including now allows" PAM_SUCCESS "$(pc kt sanggraini)"
 for u in asetiawan rwulandari bkurniawan mfitriani fnugroho ihidayat \
     dpratama; do
