@@ -104,6 +104,14 @@ admin_err(struct admin_call *c, int st, const char *fmt, ...)
 int
 admin_wf_err(struct admin_call *c, int st)
 {
+	/* The directory went away after a write of this command went out:
+	 * not "nothing was done" (69) but "may have been done" (74), as
+	 * kuncictl says when kuncid itself goes away. */
+	if (st == EX_UNAVAILABLE && admin_wf()->wrote)
+		return admin_err(c, EX_IOERR, "%s; the directory went away "
+		    "while this was being written, so it may have been "
+		    "recorded: check (e.g. kuncictl request show ID) before "
+		    "repeating it", admin_wf()->err);
 	return admin_err(c, st, "%s", admin_wf()->err);
 }
 
@@ -1393,6 +1401,7 @@ run(struct admin_call *c, int argc, char **argv)
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
 	st = globals(c, argc, argv, rest, &n);
+	admin_wf()->wrote = 0;
 	if (st == EX_OK)
 		st = dispatch(c, n, rest);
 	free(rest);

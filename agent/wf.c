@@ -779,6 +779,7 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 		dir_mods_free(&m);
 		return wf_fail(w, EX_OSERR, "out of memory");
 	}
+	w->wrote = 1;
 	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	if (rc == LDAP_ALREADY_EXISTS)
 		st = EX_CANTCREAT;
@@ -837,6 +838,7 @@ wf_modify_asserted(struct wf *w, const char *dn, const char *assertion,
 		return wf_ldfail(w, rc, "assertion control");
 	ctrls[0] = ctrl;
 	ctrls[1] = NULL;
+	w->wrote = 1;
 	rc = ldap_modify_ext_s(ld, dn, m->p, ctrls, NULL);
 	ldap_control_free(ctrl);
 	if (rc == LDAP_ASSERTION_FAILED)
@@ -906,6 +908,7 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 		dir_mods_free(&m);
 		return wf_fail(w, EX_OSERR, "out of memory");
 	}
+	w->wrote = 1;
 	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	if (rc == LDAP_SUCCESS)
 		*created = 1;
@@ -1453,6 +1456,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		dir_mods_free(&m);
 		return EX_UNAVAILABLE;
 	}
+	w->wrote = 1;
 	st = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
 	if (st != LDAP_SUCCESS)

@@ -60,6 +60,10 @@ struct wf {
 	const char		*sub_workflow;
 	const char		*sub_grant;
 	int			 sub_done;
+	/* A write went out during this command: if the directory then goes
+	 * away, "nothing was done" is no longer true (admin.c says "may
+	 * have been recorded", exit 74).  Cleared before each command. */
+	int			 wrote;
 };
 
 /* Who acts: the directory person, and the real caller when root used
