@@ -498,9 +498,9 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
 		return st;
-	if (res == NULL || type == NULL || reason == NULL)
+	if (res == NULL || reason == NULL)
 		return admin_err(c, EX_USAGE, "usage: request submit --resource R "
-		    "--type T --reason TEXT [--from DATE] [--until DATE] "
+		    "[--type T] --reason TEXT [--from DATE] [--until DATE] "
 		    "[--for USER]");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
@@ -1259,7 +1259,7 @@ cmd_reject(struct admin_call *c, int argc, char **argv)
 static const struct admin_cmd base_cmds[] = {
 	{ "help", NULL, cmd_help, "" },
 	{ "status", NULL, cmd_status, "" },
-	{ "request", "submit", cmd_submit, "--resource R --type T --reason "
+	{ "request", "submit", cmd_submit, "--resource R [--type T] --reason "
 	    "TEXT [--from DATE] [--until DATE] [--for USER]" },
 	{ "request", "show", cmd_show, "ID" },
 	{ "request", "list", cmd_list, "[--mine] [--waiting] [--state S] "

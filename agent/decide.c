@@ -147,8 +147,6 @@ kd_message(const struct kd_result *r, int en, const char *type,
 	const char *res = r->resource;
 	char when[64];
 
-	if (type == NULL)
-		type = "account";
 	switch (r->decision) {
 	case PROTO_DENY:
 		/* No resource for the service: no request would help, the
@@ -179,16 +177,20 @@ kd_message(const struct kd_result *r, int en, const char *type,
 				    "baru.", r->grant, res, when);
 			break;
 		}
+		/* type NULL (a login: the table holds no resources): no
+		 * --type, which submit then takes from the workflow */
 		if (en)
 			snprintf(dst, dstsz, "kunci: you have no active access "
 			    "grant for %s. Request one with: kuncictl request "
-			    "submit --resource %s --type %s --reason TEXT",
-			    res, res, type);
+			    "submit --resource %s%s%s --reason TEXT",
+			    res, res, type != NULL ? " --type " : "",
+			    type != NULL ? type : "");
 		else
 			snprintf(dst, dstsz, "kunci: Anda tidak memiliki izin "
 			    "akses aktif untuk %s. Ajukan dengan: kuncictl "
-			    "request submit --resource %s --type %s "
-			    "--reason TEKS", res, res, type);
+			    "request submit --resource %s%s%s "
+			    "--reason TEKS", res, res, type != NULL ? " --type " :
+			    "", type != NULL ? type : "");
 		break;
 	case PROTO_UNKNOWN:
 		snprintf(dst, dstsz, "%s", en ? "kunci: this account is not "

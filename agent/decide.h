@@ -124,9 +124,10 @@ int	kd_expand(const char *tmpl, const char *host, char *dst,
  * starts), in English (en) or Indonesian.  A grant that is not valid yet
  * says when it starts, as local time utc_off seconds east of UTC; any
  * other denial names the command that asks for access, with type the
- * --type the resource's workflow takes, or NULL where that is not known:
- * at a login the module and the gate have no resource data, and what a
- * login needs is an "account".
+ * --type the resource's workflow takes, or NULL where that is not known
+ * (at a login the module and the gate have no resource data): then the
+ * hint names no --type, and request submit takes the one type the
+ * resource's workflow issues (a card for a door, an account for a panel).
  */
 void	kd_message(const struct kd_result *r, int en, const char *type,
 	    int32_t utc_off, char *dst, size_t dstsz);

@@ -1298,9 +1298,9 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if (!a->person)
 		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
-	if (type == NULL || *type == '\0')
-		return wf_fail(w, EX_USAGE, "--type is required");
-	if (!valid_word(type, WF_TYPE_MAX, "._-"))
+	if (type != NULL && *type == '\0')
+		type = NULL;
+	if (type != NULL && !valid_word(type, WF_TYPE_MAX, "._-"))
 		return wf_fail(w, EX_DATAERR, "bad access type: %.80s "
 		    "(letters, digits, . _ -; at most %d bytes)", type,
 		    WF_TYPE_MAX);
@@ -1347,8 +1347,14 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		    wfc->name);
 	/* The type names what the grant will carry (a card, an account);
 	 * "kartu" for a card would be a grant no one can issue. */
-	if (w->sub_workflow == NULL && (want = wf_access_type(wfc)) != NULL &&
-	    strcmp(type, want) != 0)
+	want = w->sub_workflow == NULL ? wf_access_type(wfc) : NULL;
+	if (type == NULL && want == NULL)
+		return wf_fail(w, EX_USAGE, "--type is required: workflow %s "
+		    "of resource %s takes any access type", wfc->name,
+		    res.name);
+	if (type == NULL)
+		type = want;	/* the one type the workflow issues */
+	if (want != NULL && strcmp(type, want) != 0)
 		return wf_fail(w, EX_DATAERR, "--type %.64s: resource %s "
 		    "takes --type %s (workflow %s)", type, res.name, want,
 		    wfc->name);

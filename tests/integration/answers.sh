@@ -132,4 +132,15 @@ t_grep "check: not valid yet is the reason" "deny: grant not yet valid \(later-t
 t_grep "... the user is told when it starts (agent.language id)" "belum berlaku: mulai berlaku $when\." <(echo "$out")
 t_check_fail "... and not to submit a new request" grep -q "request submit" <<<"$out"
 
+# the login hint names no --type (the gate has no resource data): submit
+# without --type takes the one type the resource's workflow issues
+kcr --as lputri --json request submit --resource server-room:dc1 --reason "tanpa jenis"
+t_eq "submit without --type for a door: accepted" 0 "$rc"
+nid=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+t_eq "... as a card request" card "$(field "$nid" type)"
+kcr --as lputri --json request submit --resource control-panel:webmin --reason "tanpa jenis"
+t_eq "submit without --type for a panel: accepted" 0 "$rc"
+nid=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+t_eq "... as an account request" account "$(field "$nid" type)"
+
 t_done

@@ -46,6 +46,8 @@ done
 t_eq "no grant at all: denied" PAM_PERM_DENIED "$(pc kt mfitriani)"
 t_eq "unknown user: denied" PAM_PERM_DENIED "$(pc kt tidakada)"
 t_grep "the denial tells the user the resource" "host:test" "$GT/pam.msgs"
+t_check_fail "... and names no --type it cannot know (submit takes the workflow's)" \
+    grep -q -- "--type" "$GT/pam.msgs"
 # a grant not valid yet: the user is told when it starts (agent.timezone,
 # Asia/Jakarta here), not to ask again
 nb=$(ls_ -b "kunciId=G-003,ou=grants,ou=kunci,$KUNCI_BASE" -s base kunciNotBefore |
