@@ -21,7 +21,7 @@ for h in help --help -h; do
 done
 out=$("$KUNCICTL" request submit --help 2>&1); rc=$?
 t_eq "request submit --help: exit 0" 0 "$rc"
-t_grep "... its usage" "^  request submit --resource R --type T --reason TEXT" <(echo "$out")
+t_grep "... its usage" "^  request submit --resource R \\[--type T\\] --reason TEXT" <(echo "$out")
 t_eq "... and only it" 2 "$(printf '%s\n' "$out" | wc -l)"
 out=$("$KUNCICTL" --as someone --json visit --help 2>&1); rc=$?
 t_eq "visit --help (after global options): exit 0" 0 "$rc"
