@@ -1395,6 +1395,8 @@ globals(struct admin_call *c, int argc, char **argv, char **rest, int *nrest)
 static int
 run(struct admin_call *c, int argc, char **argv)
 {
+	static _Thread_local unsigned long seen_gen;	/* per worker */
+	unsigned long gen;
 	char **rest;
 	int n = 0, st;
 
@@ -1402,6 +1404,12 @@ run(struct admin_call *c, int argc, char **argv)
 		return admin_err(c, EX_OSERR, "out of memory");
 	st = globals(c, argc, argv, rest, &n);
 	admin_wf()->wrote = 0;
+	/* The directory was lost since this worker's connection was made
+	 * (a slapd restart): it may be dead, so start on a new one. */
+	if ((gen = gate_lost_generation()) != seen_gen) {
+		ldapc_close(admin_ldap());
+		seen_gen = gen;
+	}
 	if (st == EX_OK)
 		st = dispatch(c, n, rest);
 	free(rest);

@@ -82,6 +82,7 @@ static struct {
 	pthread_rwlock_t	 lock;
 	struct gindex		*ix;		/* NULL: nothing to answer from */
 	int			 online;	/* ix is current with LDAP */
+	_Atomic unsigned long	 lost_gen;	/* go_offline() calls so far */
 	int			 lost;		/* the sync connection failed
 						   and has not refreshed since
 						   (gate_directory_lost()) */
@@ -296,6 +297,12 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 	    "reason", r->reason != NULL ? r->reason : "", "via", via,
 	    /* a table decision names its note; NULL ends the list */
 	    note != NULL ? "note" : NULL, note, (char *)NULL);
+}
+
+unsigned long
+gate_lost_generation(void)
+{
+	return G.lost_gen;
 }
 
 int
@@ -2111,6 +2118,7 @@ static void
 go_offline(time_t synced_at, const char *why)
 {
 	__atomic_store_n(&G.lost, 1, __ATOMIC_RELAXED);
+	G.lost_gen++;
 	pthread_rwlock_wrlock(&G.lock);
 	if (G.online) {
 		G.online = 0;

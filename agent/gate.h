@@ -56,6 +56,13 @@ void	gate_check(const struct proto_query *, const char *type,
  */
 int	gate_directory_lost(void);
 /*
+ * How many times the sync connection has lost the directory: a worker
+ * whose own connection is older than the last loss drops it before its
+ * next command (it may be dead: a slapd restart), instead of failing
+ * that command with "unavailable".
+ */
+unsigned long	gate_lost_generation(void);
+/*
  * Put the login settings of a reloaded configuration into force (the
  * services map, unmanaged accounts, offline policies, last-use
  * granularity, query timeout; not snapshot_key_file) and rebuild the
