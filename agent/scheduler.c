@@ -35,7 +35,6 @@ static struct {
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
 	int			 stopping;
-	time_t			 last;		/* monotonic end of last pass */
 	unsigned long		 passes;	/* complete passes (mtx) */
 	time_t			 last_wall;	/* wall clock end of the last */
 } S = {
@@ -52,17 +51,6 @@ sched_add(const char *name, sched_tick_fn fn)
 	S.tick[S.n].fn = fn;
 	S.n++;
 	return 0;
-}
-
-long
-sched_age(void)
-{
-	time_t last;
-
-	pthread_mutex_lock(&S.mtx);
-	last = S.last;
-	pthread_mutex_unlock(&S.mtx);
-	return last == 0 ? -1 : (long)(ldapc_now() - last);
 }
 
 void
@@ -106,7 +94,6 @@ sched_main(void *arg)
 		pthread_mutex_unlock(&S.mtx);
 		done = pass(&w, &lc);
 		pthread_mutex_lock(&S.mtx);
-		S.last = ldapc_now();
 		if (done) {
 			S.passes++;
 			S.last_wall = time(NULL);

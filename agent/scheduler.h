@@ -34,8 +34,6 @@ int	sched_add(const char *name, sched_tick_fn);
 int	sched_start(const struct kunci_cfg *, int (*away)(void));
 /* Stop it: waits for the pass under way to end. */
 void	sched_stop(void);
-/* Seconds since the last pass ended (for status); -1 before the first. */
-long	sched_age(void);
 /*
  * Complete passes so far (every tick ran) and the wall-clock time the last
  * ended (0 before the first): status shows them, so an operator or a test

@@ -51,9 +51,7 @@ wait_for 300 eval '[ "$(ls "$PT"/rc.* 2>/dev/null | wc -l)" -eq '"$N"' ]'
 t_eq "every approval answered (bounded by admin_command_timeout)" "$N" \
     "$(ls "$PT"/rc.* | wc -l)"
 "$KUNCI_TOP/tests/sandbox" slapd-start "$W" >/dev/null 2>&1
-up() { kc --json status 2>/dev/null | python3 -c \
-    'import json,sys; sys.exit(json.load(sys.stdin)["directory"] != "up")' \
-    2>/dev/null; }
+up() { directory_up; }
 t_check "slapd back: kuncid reconnects" wait_for 200 up
 touch "$PT/stop-logins"
 wait "$lp"

@@ -83,11 +83,7 @@ conf()
 	{ print }' "$KUNCI_CONF" >"$f"
 	echo "$f"
 }
-up()	# up CONF: kuncid with CONF says the directory is up
-{
-	kc --json status 2>/dev/null | python3 -c \
-	    'import json,sys; sys.exit(json.load(sys.stdin)["directory"] != "up")'
-}
+up() { directory_up; }
 
 c=$(conf starttls "ldap://127.0.0.1:$port" 'tls = "starttls";' \
     "tls_ca_file = \"$T/ca.crt\";")
