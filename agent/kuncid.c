@@ -257,7 +257,8 @@ main(int argc, char *argv[])
 	wire();
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
-	if (sched_start(ctx.cfg, gate_directory_lost) == -1)
+	if (sched_start(ctx.cfg, gate_directory_lost,
+	    gate_lost_generation) == -1)
 		fatalx("the scheduler failed to start");
 	if (adminsrv_start(&ctx, gate_directory_lost) == -1)
 		fatalx("the admin workers failed to start");
