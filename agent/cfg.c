@@ -77,7 +77,8 @@ static const char *const notify_keys[] = {
 	"give_up", NULL
 };
 static const char *const visits_keys[] = {
-	"workflow", "max_guests_per_escort", "grace", NULL
+	"workflow", "max_guests_per_escort", "grace", "identity_retention",
+	NULL
 };
 static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const office_keys[] = {
@@ -940,7 +941,9 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (get_str(c, g, w, "workflow", 0, &v->workflow) == -1 ||
 	    get_int(c, g, w, "max_guests_per_escort", 1, 100,
 	    &v->max_guests_per_escort) == -1 ||
-	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1)
+	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1 ||
+	    get_duration(c, g, w, "identity_retention", 0, 0,
+	    &v->identity_retention, NULL) == -1)
 		return -1;
 	return 0;
 }
@@ -2054,6 +2057,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
 	    cfg->visits.max_guests_per_escort);
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
+	put_dur(fp, "\t", "identity_retention", cfg->visits.identity_retention,
+	    0);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
 	fputs("};\n\nreview = {\n", fp);

@@ -241,6 +241,9 @@ struct cfg_visits {
 	char		 *workflow;
 	int		  max_guests_per_escort;	/* 1..100, default 3 */
 	int64_t		  grace;		/* seconds, default 15m */
+	/* seconds after a visit closed that its identity-document number
+	 * is kept (retention.c); 0 = kept for ever (the default) */
+	int64_t		  identity_retention;
 };
 
 /*

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "prov.h"
 #include "reload.h"
+#include "retention.h"
 #include "review.h"
 #include "scheduler.h"
 #include "strbuf.h"
@@ -149,7 +150,8 @@ wire(void)
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
-	    sched_add("grants", prov_tick) == -1)
+	    sched_add("grants", prov_tick) == -1 ||
+	    sched_add("retention", retention_tick) == -1)
 		fatalx("too many scheduler ticks");
 }
 
