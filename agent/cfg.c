@@ -13,6 +13,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -101,7 +102,9 @@ static const char *const agent_keys[] = {
 	"language", "admins", "admin_workers", "admin_per_uid",
 	"admin_lifetime", "admin_requests", "admin_command_timeout", NULL
 };
-static const char *const calendar_keys[] = { "work_week", "holidays", NULL };
+static const char *const calendar_keys[] = {
+	"work_week", "holidays", "office_hours", NULL
+};
 static const char *const requests_keys[] = {
 	"max_duration", "pending_expiry", "max_reason", NULL
 };
@@ -704,6 +707,79 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* "HH:MM" at s (5 bytes) as minutes after midnight, or -1 */
+static int
+hhmm(const char *s)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	if ((s[0] - '0') * 10 + (s[1] - '0') > 24 ||
+	    (s[3] - '0') * 10 + (s[4] - '0') > 59)
+		return -1;
+	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 +
+	    (s[3] - '0') * 10 + (s[4] - '0');
+}
+
+/*
+ * One calendar.office_hours entry, "DAY[-DAY] HH:MM-HH:MM" ("mon-thu
+ * 07:30-16:00", "fri 07:30-16:30"), into k; *seen: the days given so far.
+ */
+static int
+office_hours(struct ctx *c, config_setting_t *e, const char *s,
+    struct cfg_calendar *k, unsigned int *seen)
+{
+	char d1[4] = "", d2[4] = "";
+	int a = -1, b = -1, o, cl;
+	size_t n = strlen(s);
+
+	if (n == 15 && s[3] == ' ' && s[9] == '-') {
+		memcpy(d1, s, 3);
+		s += 4;
+	} else if (n == 19 && s[3] == '-' && s[7] == ' ' && s[13] == '-') {
+		memcpy(d1, s, 3);
+		memcpy(d2, s + 4, 3);
+		s += 8;
+	} else
+		goto bad;
+	for (o = 0; o < 7; o++) {
+		if (strcmp(d1, day_names[o]) == 0)
+			a = o;
+		if (strcmp(d2, day_names[o]) == 0)
+			b = o;
+	}
+	if (a < 0 || (d2[0] != '\0' && b < 0))
+		goto bad;
+	if (b < 0)
+		b = a;
+	o = hhmm(s);
+	cl = hhmm(s + 6);
+	if (o < 0 || cl < 0 || cl > 24 * 60 || o >= cl) {
+		seterr(c, e, "calendar.office_hours: \"%s\": the hours must "
+		    "be HH:MM-HH:MM, opening before closing", config_setting_get_string(e));
+		return -1;
+	}
+	for (;; a = (a + 1) % 7) {
+		if (*seen & (1U << a)) {
+			seterr(c, e, "calendar.office_hours: %s is given twice",
+			    day_names[a]);
+			return -1;
+		}
+		*seen |= 1U << a;
+		k->open[a] = o;
+		k->close[a] = cl;
+		if (a == b)
+			break;
+	}
+	return 0;
+bad:
+	seterr(c, e, "calendar.office_hours: \"%s\" is not \"DAY[-DAY] "
+	    "HH:MM-HH:MM\" (days: sun mon tue wed thu fri sat)",
+	    config_setting_get_string(e));
+	return -1;
+}
+
 static int
 parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -750,6 +826,26 @@ parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			    "YYYY-MM-DD date", k->holidays[i]);
 			goto out;
 		}
+	}
+	free_list(days, ndays);
+	days = NULL;
+	ndays = 0;
+	if (get_strlist(c, g, "calendar", "office_hours", 1, &days, &ndays,
+	    &l) == -1)
+		goto out;
+	if (l != NULL) {
+		week = 0;
+		for (i = 0; i < ndays; i++)
+			if (office_hours(c, config_setting_get_elem(l,
+			    (unsigned int)i), days[i], k, &week) == -1)
+				goto out;
+		for (d = 0; d < 7; d++)
+			if ((k->work_week & (1U << d)) && !(week & (1U << d))) {
+				seterr(c, l, "calendar.office_hours: no hours "
+				    "for %s, a working day", day_names[d]);
+				goto out;
+			}
+		k->office_hours = 1;
 	}
 	rc = 0;
 out:
@@ -2024,6 +2120,18 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_list(fp, "\t", "work_week", (char *const *)(uintptr_t)days, n);
 	put_list(fp, "\t", "holidays", cfg->calendar.holidays,
 	    cfg->calendar.nholidays);
+	if (cfg->calendar.office_hours) {
+		fputs("\toffice_hours = [", fp);
+		for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
+			if (cfg->calendar.work_week & (1U << (i % 7)))
+				fprintf(fp, "%s\"%s %02d:%02d-%02d:%02d\"",
+				    n++ == 0 ? " " : ", ", day_names[i % 7],
+				    cfg->calendar.open[i % 7] / 60,
+				    cfg->calendar.open[i % 7] % 60,
+				    cfg->calendar.close[i % 7] / 60,
+				    cfg->calendar.close[i % 7] % 60);
+		fputs(" ];\n", fp);
+	}
 	fputs("};\n\nrequests = {\n", fp);
 	put_dur(fp, "\t", "max_duration", cfg->requests.max_duration, 0);
 	put_dur(fp, "\t", "pending_expiry", cfg->requests.pending_expiry, 0);

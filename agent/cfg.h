@@ -15,7 +15,8 @@
  *
  * Durations are int64_t seconds.  An SLA written in business days ("2bd")
  * is stored as 2 * 86400 with sla_business = 1: the engine counts that
- * many working days of calendar.work_week minus calendar.holidays.
+ * many working days of calendar.work_week minus calendar.holidays, within
+ * calendar.office_hours when set (calendar.h).
  *
  * The struct is immutable after cfg_load(); reading it from several
  * threads is safe, cfg_free() is not concurrent with readers.
@@ -187,6 +188,10 @@ struct cfg_calendar {
 	unsigned int	  work_week;	/* bit (1 << tm_wday), Sunday = 0 */
 	char		**holidays;	/* "YYYY-MM-DD", validated */
 	size_t		  nholidays;
+	/* calendar.office_hours given: each working day's hours, minutes
+	 * after midnight, open < close (calendar.h) */
+	int		  office_hours;
+	int		  open[7], close[7];	/* by tm_wday */
 };
 
 struct cfg_requests {
