@@ -60,7 +60,7 @@ static const char *const day_names[7] = {
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
 	"workflows", "office", "signing", "visits", "provision", "notify",
-	"review", "removal", NULL
+	"review", "removal", "sop_totals", NULL
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
@@ -1044,6 +1044,70 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* sop_totals = { WORKFLOW = "DURATION"; ... }; after parse_workflows() */
+static int
+parse_sop_totals(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g, *e;
+	const char		*name, *v, *errstr;
+	unsigned int		 i, n;
+	int64_t			 secs;
+	int			 bd;
+
+	if ((g = config_setting_get_member(root, "sop_totals")) == NULL)
+		return 0;
+	if (!config_setting_is_group(g)) {
+		seterr(c, g, "sop_totals: expected a group { WORKFLOW = "
+		    "\"DURATION\"; ... }");
+		return -1;
+	}
+	n = (unsigned int)config_setting_length(g);
+	if (n > 0 && (cfg->sop_totals = calloc(n,
+	    sizeof(*cfg->sop_totals))) == NULL) {
+		seterr(c, g, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, i);
+		name = config_setting_name(e);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			seterr(c, e, "sop_totals.%s: expected a duration "
+			    "string such as \"22m\"", name);
+			return -1;
+		}
+		if (cfg_workflow(cfg, name) == NULL) {
+			seterr(c, e, "sop_totals.%s: unknown workflow", name);
+			return -1;
+		}
+		v = config_setting_get_string(e);
+		if (u_parse_duration(v, 1, &secs, &bd, &errstr) == -1 ||
+		    secs == 0) {
+			seterr(c, e, "sop_totals.%s: bad duration \"%s\": %s",
+			    name, v, errstr != NULL ? errstr : "zero");
+			return -1;
+		}
+		if ((cfg->sop_totals[i].workflow = strdup(name)) == NULL) {
+			seterr(c, e, "out of memory");
+			return -1;
+		}
+		cfg->sop_totals[i].secs = secs;
+		cfg->sop_totals[i].bd = bd;
+		cfg->nsop_totals++;
+	}
+	return 0;
+}
+
+const struct cfg_sop_total *
+cfg_sop_total(const struct kunci_cfg *cfg, const char *workflow)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nsop_totals; i++)
+		if (strcmp(cfg->sop_totals[i].workflow, workflow) == 0)
+			return &cfg->sop_totals[i];
+	return NULL;
+}
+
 /* removal.workflow is checked against "workflows" in cfg_load(). */
 static int
 parse_removal(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
@@ -1839,7 +1903,8 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_provision(&c, cfg, root) == -1 ||
 	    parse_notify(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
-	    parse_workflows(&c, cfg, root) == -1)
+	    parse_workflows(&c, cfg, root) == -1 ||
+	    parse_sop_totals(&c, cfg, root) == -1)
 		goto out;
 	if (cfg->visits.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
@@ -1926,6 +1991,9 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->notify.command);
 	free(cfg->notify.from);
 	free(cfg->visits.workflow);
+	for (i = 0; i < cfg->nsop_totals; i++)
+		free(cfg->sop_totals[i].workflow);
+	free(cfg->sop_totals);
 	free(cfg->removal.workflow);
 	free(cfg->review.escalate_to);
 	free(cfg->review.reminders);
@@ -2167,6 +2235,10 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
 	put_dur(fp, "\t", "identity_retention", cfg->visits.identity_retention,
 	    0);
+	fputs("};\n\nsop_totals = {\n", fp);
+	for (i = 0; i < cfg->nsop_totals; i++)
+		put_dur(fp, "\t", cfg->sop_totals[i].workflow,
+		    cfg->sop_totals[i].secs, cfg->sop_totals[i].bd);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
 	fputs("};\n\nreview = {\n", fp);

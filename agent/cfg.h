@@ -252,6 +252,18 @@ struct cfg_visits {
 };
 
 /*
+ * sop_totals: the total service time a workflow's SOP states for itself
+ * ("Waktu Penyelesaian 22 Menit"), for the service-standard reports
+ * (sla.h); a workflow not listed is measured against the sum of its
+ * steps' standards.  bd: secs is secs / 86400 business days.
+ */
+struct cfg_sop_total {
+	char		 *workflow;	/* a key of workflows */
+	int64_t		  secs;
+	int		  bd;
+};
+
+/*
  * Removal of access (procedure C3; removal.c, review.c).  workflow: the
  * workflow every removal request runs, whoever opens it (the access
  * owner, an emergency revocation's record, a review); "" = removal
@@ -335,6 +347,8 @@ struct kunci_cfg {
 	struct cfg_notify	 notify;
 	struct cfg_visits	 visits;
 	struct cfg_removal	 removal;
+	struct cfg_sop_total	*sop_totals;	/* sop_totals: by workflow */
+	size_t			 nsop_totals;
 	struct cfg_review	 review;
 	struct cfg_role		*roles;
 	size_t			 nroles;
@@ -359,6 +373,9 @@ void	cfg_free(struct kunci_cfg *);
 int	cfg_dump(const struct kunci_cfg *, FILE *);
 
 /* Look up by name; NULL when absent.  The result lives as long as cfg. */
+/* The SOP's stated total of a workflow, or NULL (none stated). */
+const struct cfg_sop_total *cfg_sop_total(const struct kunci_cfg *,
+    const char *workflow);
 const struct cfg_workflow *cfg_workflow(const struct kunci_cfg *,
 	    const char *name);
 const struct cfg_role *cfg_role(const struct kunci_cfg *, const char *name);

@@ -14,5 +14,6 @@ extern const struct admin_cmd visit_cmds[];	/* visit.c */
 extern const struct admin_cmd visit_report_cmds[]; /* visit_report.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
 extern const struct admin_cmd review_cmds[];	/* review.c */
+extern const struct admin_cmd sla_cmds[];	/* sla.c */
 
 #endif /* KUNCI_CMDTAB_H */

@@ -144,6 +144,7 @@ wire(void)
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(visit_report_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
+	    admin_register(sla_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
