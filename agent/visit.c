@@ -1120,12 +1120,13 @@ out:
 
 static int
 visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
-    int locked, const char *note, int lock_only)
+    int locked, const char *note, int lock_only, const char *left)
 {
 	struct visit *v;
 	struct visit_map mp;
-	char when[32];
+	char when[32], edn[DIR_DN_MAX + 32];
 	const char *action = lock_only ? "lock" : "checkout";
+	time_t out = 0;
 	int st;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
@@ -1169,6 +1170,15 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		    "visit %s is not checked in", v->id);
 		goto out;
 	}
+	/* --left: when the guest left, recorded now (B's steps 6 and 7:
+	 * the exit and its entry in the guest book are two acts) */
+	if (left != NULL && (wf_parse_when(left, 0, &out) == -1 ||
+	    out < v->checkin || out > time(NULL))) {
+		admin_fmt_time(when, sizeof(when), v->checkin);
+		st = wf_fail(w, EX_DATAERR, "--left: YYYY-MM-DDTHH:MM between "
+		    "the check-in (%s) and now", when);
+		goto out;
+	}
 	if (strcmp(a->p.uid, v->escort) != 0 &&
 	    (locked || lock_only || !holds_step(w, a, v, mp.checkout >= 0 ?
 	    mp.checkout : mp.escort))) {
@@ -1188,6 +1198,22 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		}
 		if (st != EX_OK)
 			goto out;
+		if (out != 0) {
+			struct dir_mods m;
+
+			/* the exit's time; visit_settle derives kunciCheckOut
+			 * from it */
+			dir_gentime(when, sizeof(when), out);
+			snprintf(edn, sizeof(edn), "kunciId=checkout,%s", v->dn);
+			dir_mods_init(&m);
+			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciTime", when);
+			st = wf_modify_asserted(w, edn,
+			    "(objectClass=kunciEvent)", &m,
+			    "recording the exit time");
+			dir_mods_free(&m);
+			if (st != EX_OK)
+				goto out;
+		}
 		if (mp.checkout >= 0 && (st = step_event(w, a, v,
 		    mp.checkout, "approve", "guest book: out")) != EX_OK)
 			goto out;
@@ -1475,12 +1501,14 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 static int
 simple(struct admin_call *c, int argc, char **argv, const char *what)
 {
-	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL;
+	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL,
+	    *left = NULL;
 	int locked = 0, npos, st;
 	struct admin_opt opts[] = {
 		{ "note", &note, NULL }, { "reason", &reason, NULL },
 		{ "step", &step, NULL }, { "escort", &escort, NULL },
-		{ "locked", NULL, &locked }, { NULL, NULL, NULL }
+		{ "locked", NULL, &locked }, { "left", &left, NULL },
+		{ NULL, NULL, NULL }
 	};
 	char *pos[1];
 	struct wf *w = admin_wf();
@@ -1493,7 +1521,7 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((escort != NULL && strcmp(what, "escort") != 0) ||
-	    (locked && strcmp(what, "checkout") != 0) ||
+	    ((locked || left != NULL) && strcmp(what, "checkout") != 0) ||
 	    (reason != NULL && strcmp(what, "reject") != 0) ||
 	    (step != NULL && strcmp(what, "approve") != 0 &&
 	    strcmp(what, "reject") != 0))
@@ -1508,9 +1536,9 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	else if (strcmp(what, "checkin") == 0)
 		st = visit_checkin(w, &c->a, pos[0]);
 	else if (strcmp(what, "checkout") == 0)
-		st = visit_checkout(w, &c->a, pos[0], locked, note, 0);
+		st = visit_checkout(w, &c->a, pos[0], locked, note, 0, left);
 	else
-		st = visit_checkout(w, &c->a, pos[0], 1, note, 1);
+		st = visit_checkout(w, &c->a, pos[0], 1, note, 1, NULL);
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	return EX_OK;
@@ -1685,7 +1713,8 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "reject", cmd_reject, "ID --reason TEXT [--step NAME]" },
 	{ "visit", "escort", cmd_escort, "ID --escort USER" },
 	{ "visit", "checkin", cmd_checkin, "ID" },
-	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--note TEXT]" },
+	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--left T] "
+	    "[--note TEXT]" },
 	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
 	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },
 	{ "visit", "show", cmd_show, "ID" },

@@ -13,8 +13,9 @@
 #   R2  D, Tue 03 10:00; Kadis 5:00*, Kabid 1:00, rejected by the
 #       coordinator after 4:00*
 #   V1  B visit, Wed 04, the guest arrived 09:00: form 5:00, Kasi 4:00,
-#       entry 2:00, escort appointed 2:00, guest book in 2:00, out and lock
-#       at the exit (0:00, 0:00); total 15:00 of 22:00 stated
+#       entry 2:00, escort appointed 2:00, guest book in 2:00 (09:15); the
+#       guest left at 10:12 (--left), the exit written in the book at 10:15
+#       (3:00) with the lock statement (0:00); total 18:00 of 22:00 stated
 #   R4  A-trenggalek, ekusuma, Fri 06 15:00: Kadis Mon 09 10:00 (within
 #       1bd: the deadline is Mon 15:00), Kabid verifies Tue 10 11:00 (over:
 #       due Tue 10:00), approves 11:30, card Wed 11 09:00, inform 0 s;
@@ -90,7 +91,17 @@ at "2026-11-04 09:09"; kc --as rwulandari visit approve "$v1" >/dev/null
 at "2026-11-04 09:11"; kc --as sanggraini visit approve "$v1" >/dev/null
 at "2026-11-04 09:13"; kc --as rwulandari visit escort "$v1" --escort fnugroho >/dev/null
 at "2026-11-04 09:15"; kc --as jwijaya visit checkin "$v1" >/dev/null
-at "2026-11-04 10:15"; kc --as fnugroho visit checkout "$v1" --locked >/dev/null
+at "2026-11-04 10:15"
+kcr --as fnugroho visit checkout "$v1" --locked --left 2026-11-04T09:10
+t_eq "--left before the check-in: 65" 65 "$rc"
+t_eq "... one line, nothing recorded" "1 in" \
+    "$(printf '%s\n' "$err" | grep -c .) $(kc --json visit show "$v1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
+kcr --as fnugroho visit lock "$v1" --left 2026-11-04T10:12
+t_eq "--left on visit lock: 64" 64 "$rc"
+# the guest left at 10:12; the exit is written in the book at 10:15
+kc --as fnugroho visit checkout "$v1" --locked --left 2026-11-04T10:12 >/dev/null
+t_eq "the exit is the time the guest left" "2026-11-04T10:12" \
+    "$(kc --json visit show "$v1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["checkout"][:16])')"
 t_eq "V1 done" done "$(kc --json visit show "$v1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
 
 at "2026-11-06 15:00"
@@ -184,13 +195,13 @@ t_grep "October: no requests" '"requests": 0' <(kc --json request report --month
 
 # --- the visit report: per procedure, B against its stated 22 minutes
 kc --json visit report --month 2026-11 >"$W/vr.json"
-t_eq "visit report: B only, stated 22:00, one visit in 15:00" \
-    "B 1 1 1320 stated 900 0" \
+t_eq "visit report: B only, stated 22:00, one visit in 18:00" \
+    "B 1 1 1320 stated 1080 0" \
     "$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["procedures"]; print(" ".join(" ".join(str(x[k]) for k in ("workflow","items","complete","total_standard_seconds","total_basis","total_average_seconds","over_total_standard")) for x in p))' "$W/vr.json")"
 t_eq "visit report: B's steps as measured" \
-    "form:300 kasi-check:240 approve-entry:120 appoint-escort:120 guest-book-in:120 guest-book-out:0 lock-room:0" \
+    "form:300 kasi-check:240 approve-entry:120 appoint-escort:120 guest-book-in:120 guest-book-out:180 lock-room:0" \
     "$(python3 -c 'import json,sys; print(" ".join("%s:%d" % (s["step"], s["max_seconds"]) for s in json.load(open(sys.argv[1]))["steps"]))' "$W/vr.json")"
-t_grep "visit report text: B's total row, stated" "^B +TOTAL +22:00 +1 +15:00 +15:00 +0 +stated$" \
+t_grep "visit report text: B's total row, stated" "^B +TOTAL +22:00 +1 +18:00 +18:00 +0 +stated$" \
     <(kc --lang en visit report --month 2026-11)
 
 # --- bad input
