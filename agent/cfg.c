@@ -1075,15 +1075,15 @@ parse_sop_totals(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			    "string such as \"22m\"", name);
 			return -1;
 		}
-		if (cfg_workflow(cfg, name) == NULL) {
-			seterr(c, e, "sop_totals.%s: unknown workflow", name);
-			return -1;
-		}
 		v = config_setting_get_string(e);
 		if (u_parse_duration(v, 1, &secs, &bd, &errstr) == -1 ||
 		    secs == 0) {
 			seterr(c, e, "sop_totals.%s: bad duration \"%s\": %s",
 			    name, v, errstr != NULL ? errstr : "zero");
+			return -1;
+		}
+		if (cfg_workflow(cfg, name) == NULL) {
+			seterr(c, e, "sop_totals.%s: unknown workflow", name);
 			return -1;
 		}
 		if ((cfg->sop_totals[i].workflow = strdup(name)) == NULL) {

@@ -3,7 +3,8 @@
  * of business-day standards across a weekend, a listed holiday, a fixed
  * national holiday missing from the list, a Friday afternoon and a
  * submission outside the hours; the office_hours setting as cfg.c parses
- * it, and its bad forms.
+ * it, and its bad forms; and the bad forms of sop_totals, the stated
+ * totals the reports measure against.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -180,6 +181,18 @@ main(void)
 	bad("calendar = { office_hours = [ \"mon-fry 07:30-16:00\" ]; };",
 	    "is not \"DAY[-DAY]", __LINE__);
 	bad("calendar = { office_hours = [ ]; };", "must not be empty",
+	    __LINE__);
+
+	/* sop_totals (the reports' stated totals; read by cfg.c too) */
+	bad("sop_totals = [ \"22m\" ];", "sop_totals: expected a group",
+	    __LINE__);
+	bad("sop_totals = { B = 22; };", "sop_totals.B: expected a duration",
+	    __LINE__);
+	bad("sop_totals = { B = \"22 menit\"; };",
+	    "sop_totals.B: bad duration \"22 menit\"", __LINE__);
+	bad("sop_totals = { B = \"0m\"; };", "sop_totals.B: bad duration",
+	    __LINE__);
+	bad("sop_totals = { Z = \"22m\"; };", "sop_totals.Z: unknown workflow",
 	    __LINE__);
 
 	printf("%d passed, %d failed\n", npass, nfail);
