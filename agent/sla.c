@@ -95,6 +95,29 @@ proc_for(struct sla_report *r, const struct wf_snap *s)
 	return p;
 }
 
+/*
+ * The row of step st in procedure p, by name: an item submitted before the
+ * workflow's configuration changed keeps its own snapshot, whose steps may
+ * differ from the first item's.  A step p does not have yet is added
+ * after its rows; NULL when p is full.
+ */
+static struct sla_step *
+step_for(struct sla_proc *p, const struct wf_step *st)
+{
+	size_t i;
+
+	for (i = 0; i < p->nst; i++)
+		if (strcmp(p->st[i].name, st->name) == 0)
+			return &p->st[i];
+	if (p->nst == WF_MAX_STEPS)
+		return NULL;
+	memset(&p->st[p->nst], 0, sizeof(p->st[0]));
+	u_strlcpy(p->st[p->nst].name, st->name, sizeof(p->st[0].name));
+	p->st[p->nst].sla = st->sla;
+	p->st[p->nst].bd = st->bd;
+	return &p->st[p->nst++];
+}
+
 /* Seconds of [a, b) outside [x, y). */
 static int64_t
 outside(time_t a, time_t b, time_t x, time_t y)
@@ -138,8 +161,9 @@ sla_item(struct sla_report *r, const char *id, const struct wf_snap *s,
 	if ((p = proc_for(r, s)) == NULL)
 		return -1;
 	p->items++;
-	for (k = 0; k < p->nst && end[k] != 0; k++) {
-		ss = &p->st[k];
+	for (k = 0; k < s->nsteps && k < WF_MAX_STEPS && end[k] != 0; k++) {
+		if ((ss = step_for(p, &s->steps[k])) == NULL)
+			continue;
 		d = outside(prev, end[k], x, y != 0 ? y : end[k]);
 		total += d;
 		ss->count++;
@@ -156,7 +180,7 @@ sla_item(struct sla_report *r, const char *id, const struct wf_snap *s,
 		}
 		prev = end[k];
 	}
-	if (p->nst > 0 && k == p->nst) {
+	if (s->nsteps > 0 && k == s->nsteps) {
 		p->complete++;
 		p->total_sum += total;
 		if (total > p->total_max)

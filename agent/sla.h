@@ -13,8 +13,11 @@
  * times, measured against the SOP's stated total (sop_totals in kunci.conf,
  * "stated") or else the sum of its steps' standards ("summed").
  *
- * Procedures are kept apart: nothing is added across workflows.  Any
- * thread, each report its own.
+ * Procedures are kept apart: nothing is added across workflows.  Steps
+ * are matched by name, so an item whose snapshot predates a change of its
+ * workflow adds to the rows of the steps it has (a step the first item's
+ * snapshot lacked gets a row after the others); the total standard is the
+ * first item's.  Any thread, each report its own.
  */
 #ifndef KUNCI_SLA_H
 #define KUNCI_SLA_H
