@@ -6,7 +6,9 @@
 # kuncid runs under libfaketime with a frozen clock that the test moves
 # before each act (FAKETIME_TIMESTAMP_FILE), so every act happens at the
 # minute written here; slapd and kuncictl run on the real clock, which the
-# figures do not use.  Month: November 2026, Asia/Jakarta.
+# figures do not use (under the sanitizer build libfaketime is preloaded
+# before ASan's runtime, which ASan accepts with verify_asan_link_order=0).
+# Month: November 2026, Asia/Jakarta.
 #
 #   R1  D, lputri, Mon 02 09:00; every step acted: 2:00 4:00* 3:00 2:00
 #       2:00 3:00 2:00 1:00 6:00* 4:00 (*over); total 29:00 of 34:00 summed
@@ -57,6 +59,7 @@ at "2026-11-02 09:00"
 kd_stop
 sock=$(sed -n 's/^[[:space:]]*admin_socket = "\(.*\)";/\1/p' "$KUNCI_CONF")
 rm -f "$sock"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 TZ=Asia/Jakarta LD_PRELOAD=$FT FAKETIME_TIMESTAMP_FILE=$W/ft FAKETIME_NO_CACHE=1 \
     FAKETIME_DONT_FAKE_MONOTONIC=1 "$KUNCID" -f -c "$KUNCI_CONF" \
     -l "$W/log.sock" </dev/null >>"$W/kuncid.log" 2>&1 &

@@ -32,6 +32,7 @@ kd_at()
 	kd_stop
 	sock=$(sed -n 's/^[[:space:]]*admin_socket = "\(.*\)";/\1/p' "$KUNCI_CONF")
 	rm -f "$sock"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 	LD_PRELOAD=$FT FAKETIME="$(printf '%+ds' "$off")" \
 	    FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_NO_CACHE=1 \
 	    "$KUNCID" -f -c "$KUNCI_CONF" -l "$W/log.sock" </dev/null \
