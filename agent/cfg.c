@@ -13,6 +13,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -59,7 +60,7 @@ static const char *const day_names[7] = {
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
 	"workflows", "office", "signing", "visits", "provision", "notify",
-	"review", "removal", NULL
+	"review", "removal", "sop_totals", NULL
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
@@ -77,7 +78,8 @@ static const char *const notify_keys[] = {
 	"give_up", NULL
 };
 static const char *const visits_keys[] = {
-	"workflow", "max_guests_per_escort", "grace", NULL
+	"workflow", "max_guests_per_escort", "grace", "identity_retention",
+	NULL
 };
 static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const office_keys[] = {
@@ -100,7 +102,9 @@ static const char *const agent_keys[] = {
 	"language", "admins", "admin_workers", "admin_per_uid",
 	"admin_lifetime", "admin_requests", "admin_command_timeout", NULL
 };
-static const char *const calendar_keys[] = { "work_week", "holidays", NULL };
+static const char *const calendar_keys[] = {
+	"work_week", "holidays", "office_hours", NULL
+};
 static const char *const requests_keys[] = {
 	"max_duration", "pending_expiry", "max_reason", NULL
 };
@@ -703,6 +707,79 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* "HH:MM" at s (5 bytes) as minutes after midnight, or -1 */
+static int
+hhmm(const char *s)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	if ((s[0] - '0') * 10 + (s[1] - '0') > 24 ||
+	    (s[3] - '0') * 10 + (s[4] - '0') > 59)
+		return -1;
+	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 +
+	    (s[3] - '0') * 10 + (s[4] - '0');
+}
+
+/*
+ * One calendar.office_hours entry, "DAY[-DAY] HH:MM-HH:MM" ("mon-thu
+ * 07:30-16:00", "fri 07:30-16:30"), into k; *seen: the days given so far.
+ */
+static int
+office_hours(struct ctx *c, config_setting_t *e, const char *s,
+    struct cfg_calendar *k, unsigned int *seen)
+{
+	char d1[4] = "", d2[4] = "";
+	int a = -1, b = -1, o, cl;
+	size_t n = strlen(s);
+
+	if (n == 15 && s[3] == ' ' && s[9] == '-') {
+		memcpy(d1, s, 3);
+		s += 4;
+	} else if (n == 19 && s[3] == '-' && s[7] == ' ' && s[13] == '-') {
+		memcpy(d1, s, 3);
+		memcpy(d2, s + 4, 3);
+		s += 8;
+	} else
+		goto bad;
+	for (o = 0; o < 7; o++) {
+		if (strcmp(d1, day_names[o]) == 0)
+			a = o;
+		if (strcmp(d2, day_names[o]) == 0)
+			b = o;
+	}
+	if (a < 0 || (d2[0] != '\0' && b < 0))
+		goto bad;
+	if (b < 0)
+		b = a;
+	o = hhmm(s);
+	cl = hhmm(s + 6);
+	if (o < 0 || cl < 0 || cl > 24 * 60 || o >= cl) {
+		seterr(c, e, "calendar.office_hours: \"%s\": the hours must "
+		    "be HH:MM-HH:MM, opening before closing", config_setting_get_string(e));
+		return -1;
+	}
+	for (;; a = (a + 1) % 7) {
+		if (*seen & (1U << a)) {
+			seterr(c, e, "calendar.office_hours: %s is given twice",
+			    day_names[a]);
+			return -1;
+		}
+		*seen |= 1U << a;
+		k->open[a] = o;
+		k->close[a] = cl;
+		if (a == b)
+			break;
+	}
+	return 0;
+bad:
+	seterr(c, e, "calendar.office_hours: \"%s\" is not \"DAY[-DAY] "
+	    "HH:MM-HH:MM\" (days: sun mon tue wed thu fri sat)",
+	    config_setting_get_string(e));
+	return -1;
+}
+
 static int
 parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -749,6 +826,26 @@ parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			    "YYYY-MM-DD date", k->holidays[i]);
 			goto out;
 		}
+	}
+	free_list(days, ndays);
+	days = NULL;
+	ndays = 0;
+	if (get_strlist(c, g, "calendar", "office_hours", 1, &days, &ndays,
+	    &l) == -1)
+		goto out;
+	if (l != NULL) {
+		week = 0;
+		for (i = 0; i < ndays; i++)
+			if (office_hours(c, config_setting_get_elem(l,
+			    (unsigned int)i), days[i], k, &week) == -1)
+				goto out;
+		for (d = 0; d < 7; d++)
+			if ((k->work_week & (1U << d)) && !(week & (1U << d))) {
+				seterr(c, l, "calendar.office_hours: no hours "
+				    "for %s, a working day", day_names[d]);
+				goto out;
+			}
+		k->office_hours = 1;
 	}
 	rc = 0;
 out:
@@ -940,9 +1037,75 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (get_str(c, g, w, "workflow", 0, &v->workflow) == -1 ||
 	    get_int(c, g, w, "max_guests_per_escort", 1, 100,
 	    &v->max_guests_per_escort) == -1 ||
-	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1)
+	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1 ||
+	    get_duration(c, g, w, "identity_retention", 0, 0,
+	    &v->identity_retention, NULL) == -1)
 		return -1;
 	return 0;
+}
+
+/* sop_totals = { WORKFLOW = "DURATION"; ... }; after parse_workflows() */
+static int
+parse_sop_totals(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g, *e;
+	const char		*name, *v, *errstr;
+	unsigned int		 i, n;
+	int64_t			 secs;
+	int			 bd;
+
+	if ((g = config_setting_get_member(root, "sop_totals")) == NULL)
+		return 0;
+	if (!config_setting_is_group(g)) {
+		seterr(c, g, "sop_totals: expected a group { WORKFLOW = "
+		    "\"DURATION\"; ... }");
+		return -1;
+	}
+	n = (unsigned int)config_setting_length(g);
+	if (n > 0 && (cfg->sop_totals = calloc(n,
+	    sizeof(*cfg->sop_totals))) == NULL) {
+		seterr(c, g, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, i);
+		name = config_setting_name(e);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			seterr(c, e, "sop_totals.%s: expected a duration "
+			    "string such as \"22m\"", name);
+			return -1;
+		}
+		v = config_setting_get_string(e);
+		if (u_parse_duration(v, 1, &secs, &bd, &errstr) == -1 ||
+		    secs == 0) {
+			seterr(c, e, "sop_totals.%s: bad duration \"%s\": %s",
+			    name, v, errstr != NULL ? errstr : "zero");
+			return -1;
+		}
+		if (cfg_workflow(cfg, name) == NULL) {
+			seterr(c, e, "sop_totals.%s: unknown workflow", name);
+			return -1;
+		}
+		if ((cfg->sop_totals[i].workflow = strdup(name)) == NULL) {
+			seterr(c, e, "out of memory");
+			return -1;
+		}
+		cfg->sop_totals[i].secs = secs;
+		cfg->sop_totals[i].bd = bd;
+		cfg->nsop_totals++;
+	}
+	return 0;
+}
+
+const struct cfg_sop_total *
+cfg_sop_total(const struct kunci_cfg *cfg, const char *workflow)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nsop_totals; i++)
+		if (strcmp(cfg->sop_totals[i].workflow, workflow) == 0)
+			return &cfg->sop_totals[i];
+	return NULL;
 }
 
 /* removal.workflow is checked against "workflows" in cfg_load(). */
@@ -1740,7 +1903,8 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_provision(&c, cfg, root) == -1 ||
 	    parse_notify(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
-	    parse_workflows(&c, cfg, root) == -1)
+	    parse_workflows(&c, cfg, root) == -1 ||
+	    parse_sop_totals(&c, cfg, root) == -1)
 		goto out;
 	if (cfg->visits.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
@@ -1827,6 +1991,9 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->notify.command);
 	free(cfg->notify.from);
 	free(cfg->visits.workflow);
+	for (i = 0; i < cfg->nsop_totals; i++)
+		free(cfg->sop_totals[i].workflow);
+	free(cfg->sop_totals);
 	free(cfg->removal.workflow);
 	free(cfg->review.escalate_to);
 	free(cfg->review.reminders);
@@ -2021,6 +2188,18 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_list(fp, "\t", "work_week", (char *const *)(uintptr_t)days, n);
 	put_list(fp, "\t", "holidays", cfg->calendar.holidays,
 	    cfg->calendar.nholidays);
+	if (cfg->calendar.office_hours) {
+		fputs("\toffice_hours = [", fp);
+		for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
+			if (cfg->calendar.work_week & (1U << (i % 7)))
+				fprintf(fp, "%s\"%s %02d:%02d-%02d:%02d\"",
+				    n++ == 0 ? " " : ", ", day_names[i % 7],
+				    cfg->calendar.open[i % 7] / 60,
+				    cfg->calendar.open[i % 7] % 60,
+				    cfg->calendar.close[i % 7] / 60,
+				    cfg->calendar.close[i % 7] % 60);
+		fputs(" ];\n", fp);
+	}
 	fputs("};\n\nrequests = {\n", fp);
 	put_dur(fp, "\t", "max_duration", cfg->requests.max_duration, 0);
 	put_dur(fp, "\t", "pending_expiry", cfg->requests.pending_expiry, 0);
@@ -2054,6 +2233,12 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
 	    cfg->visits.max_guests_per_escort);
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
+	put_dur(fp, "\t", "identity_retention", cfg->visits.identity_retention,
+	    0);
+	fputs("};\n\nsop_totals = {\n", fp);
+	for (i = 0; i < cfg->nsop_totals; i++)
+		put_dur(fp, "\t", cfg->sop_totals[i].workflow,
+		    cfg->sop_totals[i].secs, cfg->sop_totals[i].bd);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
 	fputs("};\n\nreview = {\n", fp);

@@ -15,7 +15,8 @@
  *
  * Durations are int64_t seconds.  An SLA written in business days ("2bd")
  * is stored as 2 * 86400 with sla_business = 1: the engine counts that
- * many working days of calendar.work_week minus calendar.holidays.
+ * many working days of calendar.work_week minus calendar.holidays, within
+ * calendar.office_hours when set (calendar.h).
  *
  * The struct is immutable after cfg_load(); reading it from several
  * threads is safe, cfg_free() is not concurrent with readers.
@@ -187,6 +188,10 @@ struct cfg_calendar {
 	unsigned int	  work_week;	/* bit (1 << tm_wday), Sunday = 0 */
 	char		**holidays;	/* "YYYY-MM-DD", validated */
 	size_t		  nholidays;
+	/* calendar.office_hours given: each working day's hours, minutes
+	 * after midnight, open < close (calendar.h) */
+	int		  office_hours;
+	int		  open[7], close[7];	/* by tm_wday */
 };
 
 struct cfg_requests {
@@ -241,6 +246,21 @@ struct cfg_visits {
 	char		 *workflow;
 	int		  max_guests_per_escort;	/* 1..100, default 3 */
 	int64_t		  grace;		/* seconds, default 15m */
+	/* seconds after a visit closed that its identity-document number
+	 * is kept (retention.c); 0 = kept for ever (the default) */
+	int64_t		  identity_retention;
+};
+
+/*
+ * sop_totals: the total service time a workflow's SOP states for itself
+ * ("Waktu Penyelesaian 22 Menit"), for the service-standard reports
+ * (sla.h); a workflow not listed is measured against the sum of its
+ * steps' standards.  bd: secs is secs / 86400 business days.
+ */
+struct cfg_sop_total {
+	char		 *workflow;	/* a key of workflows */
+	int64_t		  secs;
+	int		  bd;
 };
 
 /*
@@ -327,6 +347,8 @@ struct kunci_cfg {
 	struct cfg_notify	 notify;
 	struct cfg_visits	 visits;
 	struct cfg_removal	 removal;
+	struct cfg_sop_total	*sop_totals;	/* sop_totals: by workflow */
+	size_t			 nsop_totals;
 	struct cfg_review	 review;
 	struct cfg_role		*roles;
 	size_t			 nroles;
@@ -351,6 +373,9 @@ void	cfg_free(struct kunci_cfg *);
 int	cfg_dump(const struct kunci_cfg *, FILE *);
 
 /* Look up by name; NULL when absent.  The result lives as long as cfg. */
+/* The SOP's stated total of a workflow, or NULL (none stated). */
+const struct cfg_sop_total *cfg_sop_total(const struct kunci_cfg *,
+    const char *workflow);
 const struct cfg_workflow *cfg_workflow(const struct kunci_cfg *,
 	    const char *name);
 const struct cfg_role *cfg_role(const struct kunci_cfg *, const char *name);

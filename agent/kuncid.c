@@ -39,6 +39,7 @@
 #include "log.h"
 #include "prov.h"
 #include "reload.h"
+#include "retention.h"
 #include "review.h"
 #include "scheduler.h"
 #include "strbuf.h"
@@ -141,7 +142,9 @@ wire(void)
 	if (admin_register(card_cmds, 0) == -1 ||
 	    admin_register(removal_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
+	    admin_register(visit_report_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
+	    admin_register(sla_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
@@ -149,7 +152,8 @@ wire(void)
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
-	    sched_add("grants", prov_tick) == -1)
+	    sched_add("grants", prov_tick) == -1 ||
+	    sched_add("retention", retention_tick) == -1)
 		fatalx("too many scheduler ticks");
 }
 

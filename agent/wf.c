@@ -34,6 +34,7 @@
 
 #include <ldap.h>
 
+#include "calendar.h"
 #include "cfg.h"
 #include "dir.h"
 
@@ -209,49 +210,10 @@ valid_id(const char *s)
 
 /* ---------------------------------------------------------------- time */
 
-static int
-is_workday(const struct kunci_cfg *cfg, const struct tm *tm)
-{
-	char d[48];
-	size_t i;
-
-	if (!(cfg->calendar.work_week & (1u << tm->tm_wday)))
-		return 0;
-	snprintf(d, sizeof(d), "%04d-%02d-%02d", tm->tm_year + 1900,
-	    tm->tm_mon + 1, tm->tm_mday);
-	for (i = 0; i < cfg->calendar.nholidays; i++)
-		if (strcmp(cfg->calendar.holidays[i], d) == 0)
-			return 0;
-	return 1;
-}
-
 time_t
 wf_deadline(const struct kunci_cfg *cfg, time_t since, int64_t sla, int bd)
 {
-	struct tm tm;
-	int64_t n;
-	time_t t;
-	int guard;
-
-	if (sla <= 0)
-		return 0;
-	if (!bd)
-		return since + (time_t)sla;
-	/* n working days later, same time of day (agent.timezone). */
-	n = sla / U_DAY;
-	if (localtime_r(&since, &tm) == NULL)
-		return since + (time_t)sla;
-	for (guard = 0; n > 0 && guard < 3660; guard++) {
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		if ((t = mktime(&tm)) == (time_t)-1)
-			return since + (time_t)sla;
-		localtime_r(&t, &tm);
-		if (is_workday(cfg, &tm))
-			n--;
-	}
-	tm.tm_isdst = -1;
-	return mktime(&tm);
+	return cal_deadline(cfg, since, sla, bd);
 }
 
 int
