@@ -120,6 +120,26 @@ out=$("$KUNCID" -t -c "$d/huge" 2>&1); rc=$?
 t_eq "over 1 MiB: EX_CONFIG" 78 "$rc"
 t_grep_str "over 1 MiB: says so" "larger than 1048576 bytes" "$out"
 
+# Panel accounts (issue 20): a uid range below pam_kunci's minimum_uid
+# would be accounts the module never gates; the error names the line.
+n=$(mutate uid-low '^[[:space:]]*uid_min = ' '  uid_min = 999;')
+expect_error uid-low "$n" "provision.uid_min: 999 is below provision.minimum_uid 1000"
+n=$(mutate min-uid-high '^[[:space:]]*minimum_uid = ' '  minimum_uid = 25000;')
+n=$(grep -n -m1 '^[[:space:]]*uid_min = ' "$d/min-uid-high" | cut -d: -f1)
+expect_error min-uid-high "$n" "provision.uid_min: 20000 is below provision.minimum_uid 25000"
+n=$(mutate uid-order '^[[:space:]]*uid_max = ' '  uid_max = 19999;')
+expect_error uid-order "$n" "provision.uid_max: 19999 is below provision.uid_min 20000"
+n=$(mutate gid-system '^[[:space:]]*gid = ' '  gid = 27;')
+expect_error gid-system "$n" "provision.gid: 27 is a system group"
+n=$(mutate shell-rel '^[[:space:]]*shell = "/usr/sbin/nologin"' '  shell = "bash";')
+expect_error shell-rel "$n" "provision.shell: \"bash\" is not an absolute path"
+n=$(mutate shells-star '^[[:space:]]*{ resource = "control-panel:cockpit\*"' '    { resource = "control-*:cockpit"; shell = "/bin/bash"; }')
+expect_error shells-star "$n" "provision.shells?0?.resource: '?' is only allowed at the end"
+n=$(mutate home-colon '^[[:space:]]*home_base = ' '  home_base = "/srv/a:b";')
+expect_error home-colon "$n" "provision.home_base"
+grep -q '^	shells = (' "$d/dump1.conf" && grep -q '{ resource = "control-panel:cockpit\*"; shell = "/bin/bash"; }' "$d/dump1.conf" &&
+    t_ok "the dump holds provision.shells" || t_fail "the dump holds provision.shells"
+
 chmod 644 "$d/bind.pw"
 n=$(grep -n -m1 '^[[:space:]]*bind_password_file =' "$d/good.conf" | cut -d: -f1)
 expect_error good.conf "$n" "group- or world-readable"
