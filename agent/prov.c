@@ -10,7 +10,7 @@
  *
  * Account disabling: the panel account is an entry of its own under
  * provision.account_base (a POSIX account the panel hosts see through
- * nslcd), and disabling sets shadowExpire 1 and deletes its userPassword.  With
+ * nslcd), and disabling deletes its userPassword.  With
  * no userPassword a simple bind fails (invalidCredentials) on any slapd,
  * without the ppolicy overlay, and nothing else of the person is touched
  * (their own entry in ou=people keeps its password).  A new password is
@@ -640,8 +640,7 @@ real_shell(const char *sh)
  * An existing account made ready for resource: posixAccount and
  * shadowAccount added to an account made before they were (issue 20),
  * the shell raised to a real one when this resource's panel needs it
- * (never lowered: another grant's Cockpit may need it), the lock of a
- * past disabling (shadowExpire) lifted by the password set next.
+ * (never lowered: another grant's Cockpit may need it).
  */
 static int
 account_update(struct wf *w, const char *account, const char *dn,
@@ -823,21 +822,6 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 		explicit_bzero(pw, pwsz);
 		return wf_ldfail(w, rc, "setting the password");
 	}
-	/* A password set is the account enabled: lift a disabling's lock
-	 * (account_disable). */
-	{
-		struct dir_mods m;
-
-		dir_mods_init(&m);
-		dir_mods_add(&m, LDAP_MOD_DELETE, "shadowExpire", NULL);
-		rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn, m.p,
-		    NULL, NULL);
-		dir_mods_free(&m);
-		if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_ATTRIBUTE) {
-			explicit_bzero(pw, pwsz);
-			return wf_ldfail(w, rc, "unlocking the account");
-		}
-	}
 	log_audit("account.password", "account", account, "dn", dn, NULL);
 	return EX_OK;
 }
@@ -884,19 +868,10 @@ account_disable(struct wf *w, const struct wf_grant *g)
 	prov_account_dn(w, g->cred, dn, sizeof(dn));
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return;
-	/* Locked first (shadowExpire 1: expired on 2 January 1970): the
-	 * panel host's pam_ldap (nslcd) and pam_unix refuse the account in
-	 * their account phase even if a password were set again by hand.
-	 * An account made before issue 20 has no shadowAccount: only its
-	 * password goes. */
-	dir_mods_init(&m);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "shadowExpire", "1");
-	rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn, m.p, NULL,
-	    NULL);
-	dir_mods_free(&m);
-	if (rc != LDAP_SUCCESS && rc != LDAP_OBJECT_CLASS_VIOLATION)
-		log_warnx("locking account %s: %s", g->cred,
-		    ldap_err2string(rc));
+	/* Disabled by deleting the password, not by shadowExpire or other
+	 * shadow aging: the panel host's pam_unix and pam_ldap would answer
+	 * those with PAM_ACCT_EXPIRED, which Webmin (passwd_mode) turns
+	 * into its password-change form, a way back in. */
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_DELETE, "userPassword", NULL);
 	rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn, m.p, NULL,
