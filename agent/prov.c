@@ -826,6 +826,20 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 	return EX_OK;
 }
 
+int
+prov_grant_active(struct wf *w, const char *grant)
+{
+	struct wf_grant g;
+	int st;
+
+	if ((st = grant_get(w, grant, &g)) != EX_OK)
+		return st;
+	if (strcmp(g.status, "active") != 0)
+		return wf_fail(w, EX_DATAERR, "grant %s is %s: a password is "
+		    "set only for an active grant", g.id, g.status);
+	return EX_OK;
+}
+
 struct count_arg {
 	const char	*except;
 	int		 n;

@@ -7,7 +7,8 @@
 # account serves both).  Numbers come from the one counter module
 # (agent/counter.c): 20 accounts provisioned at the same moment get 20
 # distinct uid numbers (and 20 requests submitted at once 20 distinct
-# ids), and a number some directory entry already holds is skipped.
+# ids), and a number some directory entry already holds is skipped.  An
+# account whose grant was revoked gets no new password.
 . "$(dirname "$0")/provision.inc"
 
 prov_setup
@@ -69,6 +70,19 @@ id=$(c1_to_provision control-panel:webmin)
 kcr --as ihidayat request approve "$id" --account lputri-web
 t_eq "the next account is provisioned" 0 "$rc"
 t_eq "... with 20002: 20001 is held by a person" 20002 "$(attr lputri-web uidNumber)"
+
+# --- a revoked grant's account gets no new password ----------------------------
+wid=$id
+kcr --as sanggraini grant revoke "$wid" --now --reason "Tidak dipakai lagi"
+t_eq "the grant of lputri-web is revoked" 0 "$rc"
+t_eq "... its account has no password left" 0 \
+    "$(ls_ -b "uid=lputri-web,$PEOPLE" -s base userPassword | grep -c '^userPassword')"
+kcr --as ihidayat --lang en account password "$wid"
+t_eq "account password for a revoked grant: EX_DATAERR" 65 "$rc"
+t_eq "... saying why, in one line" \
+    "kuncictl: grant $wid is revoked: a password is set only for an active grant" "$err"
+t_eq "... and the account still has none" 0 \
+    "$(ls_ -b "uid=lputri-web,$PEOPLE" -s base userPassword | grep -c '^userPassword')"
 
 # --- 20 at once ------------------------------------------------------------------
 N=20
