@@ -137,6 +137,18 @@ n=$(mutate shells-star '^[[:space:]]*{ resource = "control-panel:cockpit\*"' '  
 expect_error shells-star "$n" "provision.shells?0?.resource: '?' is only allowed at the end"
 n=$(mutate home-colon '^[[:space:]]*home_base = ' '  home_base = "/srv/a:b";')
 expect_error home-colon "$n" "provision.home_base"
+# kuncid -t also reads this host's PAM files (KUNCI_PAM_D for the test):
+# a pam_kunci line whose minimum_uid= is above provision.uid_min is
+# refused with that file's line
+mkdir "$d/pam.d"
+printf '#%%PAM-1.0\n# account required pam_kunci.so minimum_uid=90000\n@include common-account\naccount required pam_permit.so minimum_uid=90000\naccount [success=ok ignore=ignore default=bad] /lib/x86_64-linux-gnu/security/pam_kunci.so minimum_uid=1000\n' >"$d/pam.d/cockpit"
+out=$(KUNCI_PAM_D=$d/pam.d "$KUNCID" -t -c "$d/good.conf" 2>&1); rc=$?
+t_eq "PAM files whose pam_kunci lines are at or below uid_min: OK" "0" "$rc"
+printf 'account    [success=ok ignore=ignore default=bad] pam_kunci.so resource=control-panel:webmin minimum_uid=25000 unmanaged=darurat\n' >>"$d/pam.d/cockpit"
+out=$(KUNCI_PAM_D=$d/pam.d "$KUNCID" -t -c "$d/good.conf" 2>&1); rc=$?
+t_eq "a pam_kunci line with minimum_uid above uid_min: EX_CONFIG" 78 "$rc"
+t_eq "... naming the PAM file's line and the range" \
+    "kuncid: $d/pam.d/cockpit:6: pam_kunci's minimum_uid=25000 is above provision.uid_min 20000 in $d/good.conf: pam_kunci would let panel accounts in without a grant" "$out"
 grep -q '^	shells = (' "$d/dump1.conf" && grep -q '{ resource = "control-panel:cockpit\*"; shell = "/bin/bash"; }' "$d/dump1.conf" &&
     t_ok "the dump holds provision.shells" || t_fail "the dump holds provision.shells"
 
