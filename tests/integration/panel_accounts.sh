@@ -8,7 +8,9 @@
 # (agent/counter.c): 20 accounts provisioned at the same moment get 20
 # distinct uid numbers (and 20 requests submitted at once 20 distinct
 # ids), and a number some directory entry already holds is skipped.  An
-# account whose grant was revoked gets no new password.
+# account made before (inetOrgPerson only) becomes a POSIX one when
+# provisioned again.  An account whose grant was revoked gets no new
+# password.
 . "$(dirname "$0")/provision.inc"
 
 prov_setup
@@ -71,6 +73,22 @@ kcr --as ihidayat request approve "$id" --account lputri-web
 t_eq "the next account is provisioned" 0 "$rc"
 t_eq "... with 20002: 20001 is held by a person" 20002 "$(attr lputri-web uidNumber)"
 
+# --- an account made before accounts were POSIX ones ---------------------------
+la >/dev/null <<EOT || t_fail "an account of an earlier version"
+dn: uid=lputri-lama,$PEOPLE
+objectClass: inetOrgPerson
+uid: lputri-lama
+cn: Lestari Putri
+sn: lputri-lama
+seeAlso: uid=lputri,ou=people,$KUNCI_BASE
+EOT
+oid=$(c1_to_provision control-panel:cockpit)
+kcr --as ihidayat request approve "$oid" --account lputri-lama
+t_eq "provisioning it again succeeds" 0 "$rc"
+t_eq "... and makes it a POSIX account with the next uid number" \
+    "posixAccount shadowAccount 20003 /bin/bash /home/lputri-lama" \
+    "$(attr lputri-lama objectClass | grep -E '^(posix|shadow)Account$' | sort | xargs) $(attr lputri-lama uidNumber) $(attr lputri-lama loginShell) $(attr lputri-lama homeDirectory)"
+
 # --- a revoked grant's account gets no new password ----------------------------
 wid=$id
 kcr --as sanggraini grant revoke "$wid" --now --reason "Tidak dipakai lagi"
@@ -124,8 +142,8 @@ t_eq "$N accounts provisioned at once" $N "$(cat "$tmp"/prov.* | grep -c 'passwo
 for i in $(seq 1 $N); do attr "$(printf 'panel%02d' $i)" uidNumber; done >"$tmp/uids"
 t_eq "... $N uid numbers" $N "$(grep -c '^[0-9]' "$tmp/uids")"
 t_eq "... $N distinct uid numbers" $N "$(sort -u "$tmp/uids" | grep -c .)"
-t_eq "... all in 20003..20022 (no gap, no double)" "20003 20022" \
+t_eq "... all in 20004..20023 (no gap, no double)" "20004 20023" \
     "$(sort -n "$tmp/uids" | sed -n '1p;$p' | xargs)"
-t_eq "the counter holds the last one" 20022 \
+t_eq "the counter holds the last one" 20023 \
     "$(ls_ -b "cn=panel-uid,ou=counters,ou=kunci,$KUNCI_BASE" -s base kunciCounter | sed -n 's/^kunciCounter: //p')"
 t_done
