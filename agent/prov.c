@@ -701,7 +701,8 @@ account_update(struct wf *w, const char *account, const char *dn,
 	dir_mods_free(&m);
 	if (rc != LDAP_SUCCESS)
 		return wf_ldfail(w, rc, "updating the account");
-	log_audit("account.update", "account", dn, "shell", want, NULL);
+	log_audit("account.update", "account", account, "dn", dn, "shell",
+	    want, NULL);
 	return EX_OK;
 }
 
