@@ -97,9 +97,9 @@ chmod 600 "$PN/secrets"
 (
 	while :; do
 		if [ -s "$PN/secrets" ]; then
-			for f in /proc/[0-9]*/cmdline; do
-				grep -qaF -f "$PN/secrets" "$f" 2>/dev/null &&
-				    echo "$f: $(tr '\0' ' ' <"$f" | cut -c1-60)"
+			for f in $(grep -laF -f "$PN/secrets" \
+			    /proc/[0-9]*/cmdline 2>/dev/null); do
+				echo "$f: $(tr '\0' ' ' <"$f" | cut -c1-60)"
 			done >>"$PN/argv-leaks"
 		fi
 		sleep 0.2
@@ -114,7 +114,7 @@ secret() { printf '%s\n' "$1" >>"$PN/secrets"; }
 # process's arguments
 CANARY=kunci-canary-$RANDOM$RANDOM
 secret "$CANARY"
-sh -c 'sleep 1.5' "$CANARY" &
+sh -c 'sleep 3' "$CANARY" &
 CPID=$!
 t_check "the argument sampler sees a process's arguments" wait_for 30 \
     grep -q "^/proc/$CPID/cmdline:" "$PN/argv-leaks"
