@@ -44,13 +44,13 @@ id nslcd >/dev/null 2>&1 || t_skip "no nslcd user"
 PN=$(mktemp -d "${TMPDIR:-/tmp}/kunci-panel.XXXXXX") || t_skip "mktemp"
 chmod 755 "$PN"
 mkdir -m 755 "$PN/home"
-WSPID= NSPID= SAMPLER= MADE_RUN=0
+WSPID='' NSPID='' SAMPLER='' MADE_RUN=0
 UIDS=			# uid numbers whose processes this test ended up owning
 
 panel_cleanup()
 {
 	trap '' INT TERM HUP
-	local p u i
+	local p u
 	[ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null
 	if [ -n "$WSPID" ]; then
 		kill "$WSPID" 2>/dev/null
@@ -59,7 +59,7 @@ panel_cleanup()
 	# the sessions' cockpit-bridge (and dbus) run as the panel accounts
 	# this test made: end what is left of them after 3 s
 	for u in $UIDS; do
-		for i in $(seq 30); do
+		for _ in $(seq 30); do
 			pgrep -U "$u" >/dev/null || break
 			sleep 0.1
 		done
