@@ -71,8 +71,10 @@ static const char *const silence_names[CFG_SILENCE_COUNT] = {
 };
 static const char *const provision_keys[] = {
 	"account_base", "password_length", "password_alphabet",
-	"expiry_warning", NULL
+	"expiry_warning", "minimum_uid", "uid_min", "uid_max", "gid",
+	"home_base", "shell", "shells", NULL
 };
+static const char *const shell_keys[] = { "resource", "shell", NULL };
 static const char *const notify_keys[] = {
 	"mail", "smtp_host", "smtp_port", "sendmail", "command", "from", "timeout", "retry", "retry_max",
 	"give_up", NULL
@@ -1239,6 +1241,121 @@ out:
 	return rc;
 }
 
+/* A passwd field's path (shell, home): absolute, printable ASCII, no
+ * spaces or colons, 255 bytes at most. */
+static int
+check_pwpath(struct ctx *c, const config_setting_t *m, const char *where,
+    const char *v)
+{
+	const char	*p;
+
+	for (p = v; *p > ' ' && *p <= '~' && *p != ':'; p++)
+		;
+	if (*v != '/' || *p != '\0' || p - v > 255) {
+		seterr(c, m, "%s: \"%.64s\" is not an absolute path without "
+		    "spaces or ':'", where, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* provision: the POSIX side of panel accounts (cfg.h, struct
+ * cfg_provision) */
+static int
+parse_accounts(struct ctx *c, struct cfg_provision *p, config_setting_t *g)
+{
+	config_setting_t	*list, *e, *m;
+	const char		*w = "provision";
+	char			 where[64], *star;
+	size_t			 i, n;
+
+	if (get_int(c, g, w, "minimum_uid", 0, CFG_UID_MAX,
+	    &p->minimum_uid) == -1 ||
+	    get_int(c, g, w, "uid_min", 1, CFG_UID_MAX, &p->uid_min) == -1 ||
+	    get_int(c, g, w, "uid_max", 1, CFG_UID_MAX, &p->uid_max) == -1 ||
+	    get_int(c, g, w, "gid", 0, CFG_UID_MAX, &p->gid) == -1 ||
+	    get_path(c, g, w, "home_base", 0, &p->home_base, NULL) == -1 ||
+	    get_str(c, g, w, "shell", 0, &p->shell) == -1)
+		return -1;
+	/* Below pam_kunci's minimum_uid the module lets the account in
+	 * without asking kuncid: a panel account there has no gate. */
+	if (p->uid_min < p->minimum_uid) {
+		if ((m = config_setting_get_member(g, "uid_min")) == NULL)
+			m = config_setting_get_member(g, "minimum_uid");
+		seterr(c, m != NULL ? m : g, "provision.uid_min: %d is below "
+		    "provision.minimum_uid %d (pam_kunci's minimum_uid=): "
+		    "pam_kunci would not gate these accounts", p->uid_min,
+		    p->minimum_uid);
+		return -1;
+	}
+	if (p->uid_max < p->uid_min) {
+		m = config_setting_get_member(g, "uid_max");
+		seterr(c, m != NULL ? m : g, "provision.uid_max: %d is below "
+		    "provision.uid_min %d", p->uid_max, p->uid_min);
+		return -1;
+	}
+	if (p->gid > 0 && p->gid < 100) {
+		seterr(c, config_setting_get_member(g, "gid"), "provision.gid: "
+		    "%d is a system group (0 = the uid number, or 100 and up)",
+		    p->gid);
+		return -1;
+	}
+	if (check_pwpath(c, config_setting_get_member(g, "shell"),
+	    "provision.shell", p->shell) == -1 ||
+	    check_pwpath(c, config_setting_get_member(g, "home_base"),
+	    "provision.home_base", p->home_base) == -1)
+		return -1;
+	if (get_grouplist(c, g, w, "shells", &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	n = (size_t)config_setting_length(list);
+	if ((p->shells = calloc(n + 1, sizeof(*p->shells))) == NULL) {
+		seterr(c, list, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(list, (unsigned int)i);
+		snprintf(where, sizeof(where), "provision.shells[%zu]", i);
+		p->nshells = i + 1;
+		if (check_keys(c, e, where, shell_keys) == -1 ||
+		    get_str(c, e, where, "resource", 1,
+		    &p->shells[i].resource) == -1 ||
+		    get_str(c, e, where, "shell", 1, &p->shells[i].shell) == -1)
+			return -1;
+		snprintf(where, sizeof(where), "provision.shells[%zu].shell",
+		    i);
+		if (check_pwpath(c, config_setting_get_member(e, "shell"),
+		    where, p->shells[i].shell) == -1)
+			return -1;
+		star = strchr(p->shells[i].resource, '*');
+		if (star != NULL && star[1] != '\0') {
+			seterr(c, config_setting_get_member(e, "resource"),
+			    "provision.shells[%zu].resource: '*' is only "
+			    "allowed at the end", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *
+cfg_account_shell(const struct kunci_cfg *cfg, const char *resource)
+{
+	const struct cfg_shell	*s;
+	size_t			 i, n;
+
+	for (i = 0; i < cfg->provision.nshells; i++) {
+		s = &cfg->provision.shells[i];
+		n = strlen(s->resource);
+		if (n > 0 && s->resource[n - 1] == '*' ?
+		    strncmp(resource, s->resource, n - 1) == 0 :
+		    strcmp(resource, s->resource) == 0)
+			return s->shell;
+	}
+	return cfg->provision.shell;
+}
+
 static int
 parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -1271,7 +1388,7 @@ parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    "printable ASCII characters, no spaces");
 		return -1;
 	}
-	return 0;
+	return parse_accounts(c, p, g);
 }
 
 static int
@@ -1733,6 +1850,9 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
+	    setstr(c, NULL, &cfg->provision.home_base, "/home") == -1 ||
+	    setstr(c, NULL, &cfg->provision.shell, "/usr/sbin/nologin") ==
+	    -1 ||
 	    setstr(c, NULL, &cfg->provision.password_alphabet,
 	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
 	    -1 ||
@@ -1744,6 +1864,9 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 		return -1;
 	cfg->provision.password_length = 16;
 	cfg->provision.expiry_warning = 7 * (int64_t)U_DAY;
+	cfg->provision.minimum_uid = 1000;
+	cfg->provision.uid_min = 20000;
+	cfg->provision.uid_max = 29999;
 	cfg->notify.mail = CFG_MAIL_SMTP;
 	cfg->notify.smtp_port = 25;
 	cfg->notify.timeout = 30;
@@ -1986,6 +2109,13 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->signing.ca);
 	free(cfg->provision.account_base);
 	free(cfg->provision.password_alphabet);
+	free(cfg->provision.home_base);
+	free(cfg->provision.shell);
+	for (i = 0; i < cfg->provision.nshells; i++) {
+		free(cfg->provision.shells[i].resource);
+		free(cfg->provision.shells[i].shell);
+	}
+	free(cfg->provision.shells);
 	free(cfg->notify.smtp_host);
 	free(cfg->notify.sendmail);
 	free(cfg->notify.command);
@@ -2217,6 +2347,22 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	    cfg->provision.password_length);
 	put_kv(fp, "\t", "password_alphabet", cfg->provision.password_alphabet);
 	put_dur(fp, "\t", "expiry_warning", cfg->provision.expiry_warning, 0);
+	fprintf(fp, "\tminimum_uid = %d;\n\tuid_min = %d;\n\tuid_max = %d;\n"
+	    "\tgid = %d;\n", cfg->provision.minimum_uid,
+	    cfg->provision.uid_min, cfg->provision.uid_max,
+	    cfg->provision.gid);
+	put_kv(fp, "\t", "home_base", cfg->provision.home_base);
+	put_kv(fp, "\t", "shell", cfg->provision.shell);
+	fputs("\tshells = (", fp);
+	for (i = 0; i < cfg->provision.nshells; i++) {
+		fputs(i == 0 ? "\n\t\t{ resource = " : ",\n\t\t{ resource = ",
+		    fp);
+		put_str(fp, cfg->provision.shells[i].resource);
+		fputs("; shell = ", fp);
+		put_str(fp, cfg->provision.shells[i].shell);
+		fputs("; }", fp);
+	}
+	fputs(cfg->provision.nshells > 0 ? "\n\t);\n" : " );\n", fp);
 	fputs("};\n\nnotify = {\n", fp);
 	put_kv(fp, "\t", "mail", mail_names[cfg->notify.mail]);
 	put_kv(fp, "\t", "smtp_host", cfg->notify.smtp_host);

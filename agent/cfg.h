@@ -273,16 +273,40 @@ struct cfg_removal {
 	char		 *workflow;
 };
 
+/* A panel account's login shell by resource (exact, or a prefix ending
+ * in '*'). */
+struct cfg_shell {
+	char		*resource;
+	char		*shell;		/* absolute path */
+};
+
 /*
  * Provisioning (issue 5): control-panel accounts, passwords, expiry
  * warnings.  account_base "" = "ou=panel-accounts,<base>".
+ *
+ * Panel accounts are POSIX accounts (issue 20): uid numbers come from the
+ * counter cn=panel-uid (counter.h) in uid_min..uid_max, which cfg_load()
+ * refuses below minimum_uid (pam_kunci's minimum_uid= on the panel hosts:
+ * below it the module ignores the account and the panel lets it in
+ * without a grant).  gid 0 = each account's gid number is its uid number.
+ * The shell is the first shells entry matching the grant's resource, else
+ * shell.
  */
 struct cfg_provision {
 	char		 *account_base;
 	int		  password_length;	/* 8..128 */
 	char		 *password_alphabet;	/* 2..255 printable ASCII */
 	int64_t		  expiry_warning;	/* 0 = no warning */
+	int		  minimum_uid;		/* 0..CFG_UID_MAX */
+	int		  uid_min;		/* minimum_uid..uid_max */
+	int		  uid_max;		/* ..CFG_UID_MAX */
+	int		  gid;			/* 0, or 100..CFG_UID_MAX */
+	char		 *home_base;		/* absolute; home = base/NAME */
+	char		 *shell;		/* absolute path */
+	struct cfg_shell *shells;
+	size_t		  nshells;
 };
+#define CFG_UID_MAX	2147483646	/* below nobody's (uid_t)-2 wraps */
 
 /* How notices go out by e-mail. */
 enum cfg_mail {
@@ -371,6 +395,10 @@ void	cfg_free(struct kunci_cfg *);
  * libconfig syntax.  Returns 0, or -1 on a write error.
  */
 int	cfg_dump(const struct kunci_cfg *, FILE *);
+
+/* The login shell of a panel account for resource: the first
+ * provision.shells match, else provision.shell.  Lives as long as cfg. */
+const char *cfg_account_shell(const struct kunci_cfg *, const char *resource);
 
 /* Look up by name; NULL when absent.  The result lives as long as cfg. */
 /* The SOP's stated total of a workflow, or NULL (none stated). */

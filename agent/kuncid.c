@@ -37,6 +37,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "pamscan.h"
 #include "prov.h"
 #include "reload.h"
 #include "retention.h"
@@ -222,6 +223,14 @@ main(int argc, char *argv[])
 		exit(EX_CONFIG);
 	}
 	if (test) {
+		/* This host's pam_kunci lines against the panel uid range
+		 * (KUNCI_PAM_D: another directory, for the tests). */
+		if (pamscan_check(ctx.cfg, getenv("KUNCI_PAM_D"), err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "kuncid: %s\n", err);
+			cfg_free(ctx.cfg);
+			exit(EX_CONFIG);
+		}
 		printf("%s: configuration OK\n", cfgpath);
 		cfg_free(ctx.cfg);
 		exit(EX_OK);

@@ -30,6 +30,7 @@
 #include "admin.h"
 #include "cmdtab.h"
 #include "cfg.h"
+#include "counter.h"
 #include "dir.h"
 #include "kuncid.h"
 #include "ldapc.h"
@@ -469,85 +470,18 @@ visit_settle(struct wf *w, const char *id)
 static int
 next_id(struct wf *w, char id[WF_ID_MAX + 1])
 {
-	char dn[DIR_DN_MAX], cn[32], cur[32], nxt[32];
-	char *attrs[] = { U("kunciCounter"), NULL };
-	LDAPMessage *res = NULL, *e;
-	struct dir_mods m;
+	char cn[32];
 	struct tm tm;
 	time_t now = time(NULL);
 	long long v;
-	LDAP *ld;
-	int rc, tries, year;
+	int st;
 
 	localtime_r(&now, &tm);
-	year = tm.tm_year + 1900;
-	snprintf(cn, sizeof(cn), "visit-%d", year);
-	snprintf(dn, sizeof(dn), "cn=%s,ou=counters,%s", cn,
-	    w->cfg->directory.kunci_base);
-	for (tries = 0; tries < 50; tries++) {
-		if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-			return EX_UNAVAILABLE;
-		rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
-		    "(objectClass=kunciIdCounter)", attrs, 0, NULL, NULL, NULL,
-		    1, &res);
-		if (rc == LDAP_NO_SUCH_OBJECT) {
-			ldap_msgfree(res);
-			res = NULL;
-			dir_mods_init(&m);
-			dir_mods_add(&m, LDAP_MOD_ADD, "objectClass",
-			    "kunciIdCounter");
-			dir_mods_add(&m, LDAP_MOD_ADD, "cn", cn);
-			dir_mods_add(&m, LDAP_MOD_ADD, "kunciCounter", "1");
-			rc = m.err ? LDAP_NO_MEMORY :
-			    ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
-			dir_mods_free(&m);
-			if (rc == LDAP_SUCCESS) {
-				v = 1;
-				goto done;
-			}
-			if (rc == LDAP_ALREADY_EXISTS)
-				continue;
-			return wf_ldfail(w, rc, "creating the visit counter");
-		}
-		if (rc != LDAP_SUCCESS) {
-			ldap_msgfree(res);
-			return wf_ldfail(w, rc, "reading the visit counter");
-		}
-		e = ldap_first_entry(ld, res);
-		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
-		    sizeof(cur)) == -1 || u_strtonum(cur, 0, 999999998, &v,
-		    &(const char *){ NULL }) == -1) {
-			ldap_msgfree(res);
-			return wf_fail(w, EX_SOFTWARE,
-			    "bad visit counter %s", dn);
-		}
-		ldap_msgfree(res);
-		res = NULL;
-		/* Delete the value read, add the next: whoever is second
-		 * gets noSuchAttribute and tries again. */
-		snprintf(nxt, sizeof(nxt), "%lld", v + 1);
-		dir_mods_init(&m);
-		dir_mods_add(&m, LDAP_MOD_DELETE, "kunciCounter", cur);
-		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCounter", nxt);
-		rc = m.err ? LDAP_NO_MEMORY :
-		    ldap_modify_ext_s(ld, dn, m.p, NULL, NULL);
-		dir_mods_free(&m);
-		if (rc == LDAP_SUCCESS) {
-			v++;
-			goto done;
-		}
-		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
-			continue;
-		return wf_ldfail(w, rc, "advancing the visit counter");
-	}
-	return wf_fail(w, EX_TEMPFAIL, "visit counter busy, try again");
-done:
-	{
-		char idb[64];
-
-		snprintf(idb, sizeof(idb), "V%d-%04lld", year, v);
-		u_strlcpy(id, idb, WF_ID_MAX + 1);
-	}
+	snprintf(cn, sizeof(cn), "visit-%d", tm.tm_year + 1900);
+	if ((st = counter_next(w->lc, w->cfg->directory.kunci_base, cn,
+	    "visit", 1, 999999999, &v, w->err, sizeof(w->err))) != EX_OK)
+		return st;
+	snprintf(id, WF_ID_MAX + 1, "V%d-%04lld", tm.tm_year + 1900, v);
 	return EX_OK;
 }
 

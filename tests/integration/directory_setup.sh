@@ -181,6 +181,9 @@ t_check "the panel account binds" ldapwhoami -x -H "$URI" -D "uid=p-ani,ou=panel
 t_grep "a user cannot set a panel account's password" 'Insufficient access' \
     <(ldappasswd -x -H "$URI" -D "uid=ani,ou=people,$SUFFIX" -y "$D/ani.pw" -s x "uid=p-ani,ou=panel-accounts,$SUFFIX" 2>&1)
 t_eq "a user reads no panel password" 0 "$(ldapsearch -x -H "$URI" -D "uid=budi,ou=people,$SUFFIX" -y "$D/budi.pw" -LLL -b "ou=panel-accounts,$SUFFIX" userPassword 2>/dev/null | grep -c '^userPassword')"
+# a panel host's nslcd binds with a proxy DN of the site's and must find
+# the accounts (doc/provisioning.md, "The panel host"): any authenticated DN
+t_eq "an authenticated DN (nslcd's proxy) finds the panel account" "uid: p-ani" "$(ldapsearch -x -H "$URI" -D "uid=budi,ou=people,$SUFFIX" -y "$D/budi.pw" -LLL -b "ou=panel-accounts,$SUFFIX" '(uid=p-ani)' uid 2>/dev/null | grep '^uid:')"
 
 # --- a second run changes nothing and says so
 cfgdump >"$D/cfg2"

@@ -29,6 +29,7 @@ SECTIONS = {
     "signing": "signing", "visits": "visits", "removal": "removal",
     "review": "review", "provision": "provision", "notify": "notify",
     "service": "login.services", "policy": "login.policies",
+    "shell": "provision.shells",
     "role": "roles.NAME", "workflow": "workflows.NAME",
     "wf_doc": "workflows.NAME", "step": "workflows.NAME.steps",
 }
