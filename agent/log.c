@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chain.h"
 #include "log.h"
 
 #define LOG_LINE_MAX	(LOG_AUDIT_MAX + 256)
@@ -267,6 +268,15 @@ static struct {
 	size_t		 head, n;
 	int		 busy;
 	pid_t		 pid;		/* the process whose writer runs */
+	/* the hash chain (chain.h), once log_audit_chain() opened it: each
+	 * queued record's seq and value, for the head the writer commits */
+	int		 chained;
+	struct chain	 ch;
+	uint64_t	 seq[LOG_AUDIT_QMAX];
+	unsigned char	 val[LOG_AUDIT_QMAX][CHAIN_VAL_LEN];
+	uint64_t	 emitted;	/* last seq the writer sent */
+	unsigned char	 emitted_val[CHAIN_VAL_LEN];
+	int		 commit_failed;	/* warned once */
 } AQ = {
 	.mtx = PTHREAD_MUTEX_INITIALIZER,
 	.cv = PTHREAD_COND_INITIALIZER,
@@ -303,6 +313,60 @@ aq_send(const char *rec, int need, int wait)
 	return need;
 }
 
+/*
+ * The writer with the chain on: take every queued record as one batch,
+ * make the head of its last record durable (one fdatasync), then send the
+ * batch.  A record is thus never emitted before the head covers it; a
+ * crash between the fdatasync and the last send is what the next start
+ * declares (chain.h).  Called and returns with AQ.mtx held.
+ */
+static char		*wb_rec[LOG_AUDIT_QMAX];
+static unsigned char	 wb_need[LOG_AUDIT_QMAX];
+
+static void
+aq_batch(void)
+{
+	unsigned char val[CHAIN_VAL_LEN];
+	uint64_t first, last;
+	size_t k, i;
+	int warn = 0;
+
+	k = AQ.n;
+	first = AQ.seq[AQ.head];
+	for (i = 0; i < k; i++) {
+		size_t j = (AQ.head + i) % LOG_AUDIT_QMAX;
+
+		wb_rec[i] = AQ.rec[j];
+		wb_need[i] = AQ.need[j];
+		last = AQ.seq[j];
+		memcpy(val, AQ.val[j], CHAIN_VAL_LEN);
+	}
+	AQ.head = (AQ.head + k) % LOG_AUDIT_QMAX;
+	AQ.n = 0;
+	AQ.busy = 1;
+	pthread_mutex_unlock(&AQ.mtx);
+	/* Only this thread writes the head while the chain is on (and the
+	 * exit flush, once this thread is idle). */
+	if (chain_commit(&AQ.ch, first, last, val, 0) == -1 &&
+	    !AQ.commit_failed) {
+		AQ.commit_failed = 1;
+		warn = 1;
+	}
+	if (warn)
+		log_warn("audit chain: cannot make the head durable; records "
+		    "are sent anyway");
+	for (i = 0; i < k; i++) {
+		(void)aq_send(wb_rec[i], wb_need[i], 1);
+		free(wb_rec[i]);
+	}
+	pthread_mutex_lock(&AQ.mtx);
+	AQ.emitted = last;
+	memcpy(AQ.emitted_val, val, CHAIN_VAL_LEN);
+	AQ.busy = 0;
+	if (AQ.n == 0)
+		pthread_cond_broadcast(&AQ.idle);
+}
+
 static void *
 aq_main(void *arg)
 {
@@ -314,6 +378,10 @@ aq_main(void *arg)
 	for (;;) {
 		while (AQ.n == 0 || AQ.busy)
 			pthread_cond_wait(&AQ.cv, &AQ.mtx);
+		if (AQ.chained) {
+			aq_batch();
+			continue;
+		}
 		rec = AQ.rec[AQ.head];
 		need = AQ.need[AQ.head];
 		AQ.head = (AQ.head + 1) % LOG_AUDIT_QMAX;
@@ -342,6 +410,11 @@ aq_flush(void)
 	while ((AQ.n > 0 || AQ.busy) && AQ.pid == getpid())
 		if (pthread_cond_timedwait(&AQ.idle, &AQ.mtx, &dl) != 0)
 			break;
+	/* every record sealed was sent: the next start resumes cleanly */
+	if (AQ.chained && AQ.n == 0 && !AQ.busy && AQ.pid == getpid() &&
+	    AQ.emitted == AQ.ch.seq)
+		(void)chain_commit(&AQ.ch, AQ.emitted + 1, AQ.emitted,
+		    AQ.emitted_val, 1);
 	pthread_mutex_unlock(&AQ.mtx);
 }
 
@@ -389,6 +462,10 @@ aq_push(char *rec, int need, int first)
 		i = (AQ.head + AQ.n) % LOG_AUDIT_QMAX;
 	AQ.rec[i] = rec;
 	AQ.need[i] = (unsigned char)need;
+	if (AQ.chained) {
+		AQ.seq[i] = AQ.ch.seq;
+		memcpy(AQ.val[i], AQ.ch.val, CHAIN_VAL_LEN);
+	}
 	AQ.n++;
 	pthread_cond_signal(&AQ.cv);
 	return 0;
@@ -405,14 +482,37 @@ log_vaudit(const char *event, va_list ap)
 	log_kv_append(rec, sizeof(rec), "event", event);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
-		if (log_kv_append(rec, sizeof(rec) - 16, k, v) == -1) {
-			log_kv_append(rec, sizeof(rec), "truncated", "1");
+		if (log_kv_append(rec, sizeof(rec) - 16 - CHAIN_SUFFIX_MAX, k,
+		    v) == -1) {
+			log_kv_append(rec, sizeof(rec) - CHAIN_SUFFIX_MAX,
+			    "truncated", "1");
 			break;
 		}
 	}
 	if (need == 0)
 		return 0;
 	pthread_mutex_lock(&AQ.mtx);
+	if (AQ.chained) {
+		/* Sealed in the order queued, and always queued: the writer
+		 * makes the head durable before a record leaves. */
+		if (AQ.n == LOG_AUDIT_QMAX || aq_writer() == -1 ||
+		    (copy = malloc(strlen(rec) + CHAIN_SUFFIX_MAX)) == NULL) {
+			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
+			pthread_mutex_unlock(&AQ.mtx);
+			return -1;
+		}
+		memcpy(copy, rec, strlen(rec) + 1);
+		if (chain_seal(&AQ.ch, copy, strlen(rec) + CHAIN_SUFFIX_MAX) ==
+		    -1) {
+			free(copy);
+			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
+			pthread_mutex_unlock(&AQ.mtx);
+			return -1;
+		}
+		r = aq_push(copy, need, 0);
+		pthread_mutex_unlock(&AQ.mtx);
+		return r;
+	}
 	if (AQ.n == 0 && !AQ.busy) {
 		/* nothing ahead of it: send now, as far as that cannot block */
 		AQ.busy = 1;
@@ -452,6 +552,92 @@ log_audit(const char *event, ...)
 	r = log_vaudit(event, ap);
 	va_end(ap);
 	return r;
+}
+
+int
+log_audit_chain(const char *statedir, const char *host, const char *version,
+    char *err, size_t errsz)
+{
+	char after[24], from[24];
+	int r;
+
+	pthread_mutex_lock(&AQ.mtx);
+	if (AQ.chained) {
+		pthread_mutex_unlock(&AQ.mtx);
+		snprintf(err, errsz, "audit chain: already open");
+		return -1;
+	}
+	if (chain_open(&AQ.ch, statedir, host, err, errsz) == -1) {
+		pthread_mutex_unlock(&AQ.mtx);
+		return -1;
+	}
+	AQ.emitted = AQ.ch.seq;
+	memcpy(AQ.emitted_val, AQ.ch.val, CHAIN_VAL_LEN);
+	AQ.chained = 1;
+	pthread_mutex_unlock(&AQ.mtx);
+	snprintf(after, sizeof(after), "%llu",
+	    (unsigned long long)AQ.ch.after);
+	snprintf(from, sizeof(from), "%llu",
+	    (unsigned long long)AQ.ch.unsent_from);
+	/* The first record says how this chain begins (doc/audit.md). */
+	switch (AQ.ch.state) {
+	case CHAIN_NEW:
+		r = log_audit("audit.start", "begins", "new", "version",
+		    version, NULL);
+		break;
+	case CHAIN_LOST:
+		r = log_audit("audit.start", "begins", "lost", "version",
+		    version, "reason", "the chain head in the state directory "
+		    "was unreadable", NULL);
+		break;
+	case CHAIN_CLEAN:
+		r = log_audit("audit.start", "begins", "resumed", "after",
+		    after, "version", version, NULL);
+		break;
+	default:
+		/* the last batch's positions may have been sealed, made
+		 * durable and never emitted */
+		r = log_audit("audit.start", "begins", "crashed", "after",
+		    after, "unsent_from", from, "version", version, NULL);
+		break;
+	}
+	return r;
+}
+
+int
+log_audit_head(char *host, size_t hostsz, uint64_t *seq,
+    unsigned char val[32])
+{
+	int r = -1;
+
+	pthread_mutex_lock(&AQ.mtx);
+	if (AQ.chained && AQ.emitted > 0) {
+		snprintf(host, hostsz, "%s", AQ.ch.host);
+		*seq = AQ.emitted;
+		memcpy(val, AQ.emitted_val, CHAIN_VAL_LEN);
+		r = 0;
+	}
+	pthread_mutex_unlock(&AQ.mtx);
+	return r;
+}
+
+void
+log_audit_drain(int ms)
+{
+	struct timespec dl;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&AQ.mtx);
+	while ((AQ.n > 0 || AQ.busy) && AQ.pid == getpid())
+		if (pthread_cond_timedwait(&AQ.idle, &AQ.mtx, &dl) != 0)
+			break;
+	pthread_mutex_unlock(&AQ.mtx);
 }
 
 void
