@@ -199,13 +199,17 @@ audit_stop(const struct kunci_cfg *cfg)
 	log_audit("audit.stop", NULL);
 	/* the head to sign is the last record sent: let the queue drain */
 	log_audit_drain(2000);
-	if (cfg->audit.certificate[0] == '\0')
+	if (cfg->audit.certificate[0] == '\0') {
+		log_audit_close();
 		return;
+	}
 	ldapc_init(&lc, cfg);
 	lc.deadline = ldapc_now() + 5;
 	if (checkpoint(cfg, &lc, 0, NULL, 0, err, sizeof(err)) != EX_OK)
 		log_warnx("audit checkpoint at shutdown: %s", err);
 	ldapc_close(&lc);
+	/* the checkpoint's own record (audit.checkpoint) is the last */
+	log_audit_close();
 }
 
 /* ------------------------------------------------------------ commands */

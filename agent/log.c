@@ -410,11 +410,6 @@ aq_flush(void)
 	while ((AQ.n > 0 || AQ.busy) && AQ.pid == getpid())
 		if (pthread_cond_timedwait(&AQ.idle, &AQ.mtx, &dl) != 0)
 			break;
-	/* every record sealed was sent: the next start resumes cleanly */
-	if (AQ.chained && AQ.n == 0 && !AQ.busy && AQ.pid == getpid() &&
-	    AQ.emitted == AQ.ch.seq)
-		(void)chain_commit(&AQ.ch, AQ.emitted + 1, AQ.emitted,
-		    AQ.emitted_val, 1);
 	pthread_mutex_unlock(&AQ.mtx);
 }
 
@@ -637,6 +632,24 @@ log_audit_drain(int ms)
 	while ((AQ.n > 0 || AQ.busy) && AQ.pid == getpid())
 		if (pthread_cond_timedwait(&AQ.idle, &AQ.mtx, &dl) != 0)
 			break;
+	pthread_mutex_unlock(&AQ.mtx);
+}
+
+void
+log_audit_close(void)
+{
+	log_audit_drain(2000);
+	pthread_mutex_lock(&AQ.mtx);
+	/* every record sealed was sent: the next start resumes cleanly.
+	 * Not at exit(): OpenSSL (the slot's checksum) is torn down by then. */
+	if (AQ.chained && AQ.n == 0 && !AQ.busy && AQ.pid == getpid() &&
+	    AQ.emitted == AQ.ch.seq &&
+	    chain_commit(&AQ.ch, AQ.emitted + 1, AQ.emitted, AQ.emitted_val,
+	    1) == -1) {
+		pthread_mutex_unlock(&AQ.mtx);
+		log_warn("audit chain: cannot record the clean stop");
+		return;
+	}
 	pthread_mutex_unlock(&AQ.mtx);
 }
 

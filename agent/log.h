@@ -77,6 +77,12 @@ int	log_audit_head(char *host, size_t hostsz, uint64_t *seq,
 	    unsigned char val[32]);
 /* Wait up to ms for the queue to drain. */
 void	log_audit_drain(int ms);
+/*
+ * At a clean stop, after the last record: wait for the queue to drain and
+ * mark the head clean, so the next start says the chain resumed rather
+ * than crashed.  Records logged after this still go out, chained.
+ */
+void	log_audit_close(void);
 /* Records waiting in the queue now, and lost since start. */
 void	log_audit_stats(unsigned long *queued, unsigned long *lost);
 
