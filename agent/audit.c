@@ -354,8 +354,10 @@ const struct admin_cmd audit_cmds[] = {
 	{ "audit", "search", cmd_local, "[FILE...] [--journal] [--person P] "
 	    "[--resource R] [--request ID] [--grant ID] [--event E] "
 	    "[--host H] [--since T] [--until T] [--json]" },
-	{ "audit", "export", cmd_local, "[FILE...] [--journal] [--since T] "
-	    "[--until T] [--format csv|signed] --out FILE" },
+	{ "audit", "export", cmd_local, "[FILE...] [--journal] [--person P] "
+	    "[--resource R] [--request ID] [--grant ID] [--event E] "
+	    "[--host H] [--since T] [--until T] [--format csv|signed] "
+	    "[--cert CERT --key KEY] --out FILE" },
 	{ "audit", "checkpoint", cmd_checkpoint, "" },
 	{ "audit", "checkpoints", cmd_checkpoints, "[--host HOST]" },
 	{ "audit", "certificate", cmd_certificate, "" },
