@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +32,11 @@ static int		 audit_fd = -1;	/* the audit writer's own socket */
 static int		 err_is_file;	/* stderr cannot block for long */
 static char		 log_path[sizeof(((struct sockaddr_un *)0)->sun_path)] =
 			    "/dev/log";
+/* Audit records in the journal's native protocol (structured fields): the
+ * socket, or "" for the syslog datagram. */
+static char		 jrn_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+#define JOURNAL_SOCKET	"/run/systemd/journal/socket"
+#define JOURNAL_DEVLOG	"/run/systemd/journal/dev-log"
 
 /*
  * systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it
@@ -57,16 +63,31 @@ log_init(const char *ident, int foreground, int verbose, const char *sockpath)
 {
 	struct stat st;
 
+	char real[PATH_MAX];
+
 	log_ident = ident;
 	log_fg = foreground;
 	log_dbg = verbose;
+	if (sockpath != NULL && strncmp(sockpath, "journal:", 8) == 0) {
+		/* the journal's native socket, named (tests capture it) */
+		snprintf(jrn_path, sizeof(jrn_path), "%s", sockpath + 8);
+		sockpath = NULL;
+		foreground = 1;
+	}
 	if (sockpath != NULL)
 		snprintf(log_path, sizeof(log_path), "%s", sockpath);
+	/* The journal is the syslog receiver: audit records go to it in its
+	 * native protocol, the same text as MESSAGE plus KUNCI_* fields. */
+	if (jrn_path[0] == '\0' && (!foreground || sockpath != NULL) &&
+	    realpath(log_path, real) != NULL &&
+	    strcmp(real, JOURNAL_DEVLOG) == 0 &&
+	    access(JOURNAL_SOCKET, W_OK) == 0)
+		snprintf(jrn_path, sizeof(jrn_path), "%s", JOURNAL_SOCKET);
 	/* A private socket is used in the foreground too (tests read it). */
-	if (!foreground || sockpath != NULL) {
+	if (!foreground || sockpath != NULL)
 		log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!foreground || sockpath != NULL || jrn_path[0] != '\0')
 		audit_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	}
 	err_is_file = fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode);
 	/* Under systemd (kuncid -f -l /dev/log) stderr is the journal too:
 	 * one channel, the syslog socket, whose facility (authpriv for the
@@ -259,6 +280,7 @@ toolong:
  */
 #define AQ_ERR	1
 #define AQ_SYS	2
+#define AQ_JF	4	/* the journal fields follow the record's NUL */
 static struct {
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 cv;		/* work for the writer */
@@ -291,12 +313,53 @@ static unsigned long	aq_lost;
  * nowhere: the stderr copy never shows a login that was refused for want
  * of its record.
  */
+/*
+ * One record to the journal's native socket: MESSAGE is the very text the
+ * syslog form carries, then the syslog fields journalctl -t and -p use,
+ * then the record's KUNCI_* fields (jf).  As sys_send() otherwise.
+ */
+static int
+jrn_send(const char *rec, const char *jf, int wait)
+{
+	struct sockaddr_un sun;
+	char *d;
+	int n, try, r = -1;
+	size_t cap = strlen(rec) + (jf != NULL ? strlen(jf) : 0) + 256;
+
+	if ((d = malloc(cap)) == NULL)
+		return -1;
+	n = snprintf(d, cap, "MESSAGE=%s\nPRIORITY=%d\nSYSLOG_FACILITY=%d\n"
+	    "SYSLOG_IDENTIFIER=%s\nSYSLOG_PID=%ld\n%s", rec, LOG_NOTICE,
+	    LOG_AUTHPRIV >> 3, log_ident, (long)getpid(), jf != NULL ? jf : "");
+	if (n < 0 || (size_t)n >= cap)
+		goto out;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, jrn_path, sizeof(sun.sun_path) - 1);
+	for (try = 0; try < 2 || wait; try++) {
+		if (sendto(audit_fd, d, (size_t)n, MSG_NOSIGNAL |
+		    (wait ? 0 : MSG_DONTWAIT), (struct sockaddr *)&sun,
+		    sizeof(sun)) >= 0) {
+			r = 0;
+			goto out;
+		}
+		if (errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
+			goto out;
+		if (try < 1 || wait)
+			usleep(1000);
+	}
+out:
+	free(d);
+	return r;
+}
+
 static int
 aq_send(const char *rec, int need, int wait)
 {
 	if (need & AQ_SYS) {
-		if (sys_send(audit_fd, LOG_AUTHPRIV | LOG_NOTICE, rec, wait) ==
-		    0)
+		if ((jrn_path[0] != '\0' ? jrn_send(rec, (need & AQ_JF) ?
+		    rec + strlen(rec) + 1 : NULL, wait) : sys_send(audit_fd,
+		    LOG_AUTHPRIV | LOG_NOTICE, rec, wait)) == 0)
 			need &= ~AQ_SYS;
 		else if (!wait)
 			return need;
@@ -310,7 +373,7 @@ aq_send(const char *rec, int need, int wait)
 		fprintf(stderr, "%s: %s\n", log_ident, rec);
 		need &= ~AQ_ERR;
 	}
-	return need;
+	return need == AQ_JF ? 0 : need;
 }
 
 /*
@@ -466,15 +529,50 @@ aq_push(char *rec, int need, int first)
 	return 0;
 }
 
+/*
+ * Append a journal field for key=value to jf: KUNCI_ and the key in upper
+ * case, anything but a letter or digit as '_'; a newline in the value
+ * becomes a space (the native protocol's text form has no room for one;
+ * MESSAGE keeps the escaped value exactly).  A field that does not fit is
+ * left out.
+ */
+static void
+jf_add(char *jf, size_t sz, size_t *len, const char *k, const char *v)
+{
+	size_t o = *len, i;
+
+	if (v == NULL)
+		v = "";
+	if (o + 6 + strlen(k) + 1 + strlen(v) + 2 > sz)
+		return;
+	memcpy(jf + o, "KUNCI_", 6);
+	o += 6;
+	if (o > 6 && strcmp(k, "event") == 0)
+		k = "event_field";	/* a field named event (notify.queue's):
+					   KUNCI_EVENT is the record's own */
+	for (i = 0; k[i] != '\0' && i < 50; i++)
+		jf[o++] = (k[i] >= 'a' && k[i] <= 'z') ? (char)(k[i] - 32) :
+		    ((k[i] >= 'A' && k[i] <= 'Z') || (k[i] >= '0' &&
+		    k[i] <= '9')) ? k[i] : '_';
+	jf[o++] = '=';
+	for (i = 0; v[i] != '\0'; i++)
+		jf[o++] = v[i] == '\n' ? ' ' : v[i];
+	jf[o++] = '\n';
+	jf[o] = '\0';
+	*len = o;
+}
+
 int
 log_vaudit(const char *event, va_list ap)
 {
-	char rec[LOG_AUDIT_MAX], *copy;
+	char rec[LOG_AUDIT_MAX], jf[2 * LOG_AUDIT_MAX], *copy, *e;
 	const char *k, *v;
 	int need = (log_fg ? AQ_ERR : 0) | (audit_fd != -1 ? AQ_SYS : 0), r;
+	size_t jl = 0, rl;
 
-	rec[0] = '\0';
+	rec[0] = jf[0] = '\0';
 	log_kv_append(rec, sizeof(rec), "event", event);
+	jf_add(jf, sizeof(jf), &jl, "event", event);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
 		if (log_kv_append(rec, sizeof(rec) - 16 - CHAIN_SUFFIX_MAX, k,
@@ -483,6 +581,7 @@ log_vaudit(const char *event, va_list ap)
 			    "truncated", "1");
 			break;
 		}
+		jf_add(jf, sizeof(jf), &jl, k, v);
 	}
 	if (need == 0)
 		return 0;
@@ -490,19 +589,33 @@ log_vaudit(const char *event, va_list ap)
 	if (AQ.chained) {
 		/* Sealed in the order queued, and always queued: the writer
 		 * makes the head durable before a record leaves. */
+		rl = strlen(rec);
 		if (AQ.n == LOG_AUDIT_QMAX || aq_writer() == -1 ||
-		    (copy = malloc(strlen(rec) + CHAIN_SUFFIX_MAX)) == NULL) {
+		    (copy = malloc(rl + CHAIN_SUFFIX_MAX + jl + 256)) == NULL) {
 			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
 			pthread_mutex_unlock(&AQ.mtx);
 			return -1;
 		}
-		memcpy(copy, rec, strlen(rec) + 1);
-		if (chain_seal(&AQ.ch, copy, strlen(rec) + CHAIN_SUFFIX_MAX) ==
-		    -1) {
+		memcpy(copy, rec, rl + 1);
+		if (chain_seal(&AQ.ch, copy, rl + CHAIN_SUFFIX_MAX) == -1) {
 			free(copy);
 			__atomic_add_fetch(&aq_lost, 1, __ATOMIC_RELAXED);
 			pthread_mutex_unlock(&AQ.mtx);
 			return -1;
+		}
+		if (jrn_path[0] != '\0') {
+			/* the record's fields, then the chain's, after its NUL */
+			char seq[24], hx[65];
+
+			e = copy + strlen(copy) + 1;
+			memcpy(e, jf, jl + 1);
+			snprintf(seq, sizeof(seq), "%llu",
+			    (unsigned long long)AQ.ch.seq);
+			chain_hex(AQ.ch.val, hx);
+			snprintf(e + jl, CHAIN_SUFFIX_MAX + 256, "KUNCI_HOST=%s\n"
+			    "KUNCI_SEQ=%s\nKUNCI_TIME=%s\nKUNCI_CHAIN=%s\n",
+			    AQ.ch.host, seq, AQ.ch.tstr, hx);
+			need |= AQ_JF;
 		}
 		r = aq_push(copy, need, 0);
 		pthread_mutex_unlock(&AQ.mtx);
