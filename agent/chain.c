@@ -21,7 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "chain.h"
@@ -79,25 +82,35 @@ chain_unhex(const char *hex, unsigned char v[CHAIN_VAL_LEN])
 	return 0;
 }
 
+/* SHA-256 fetched once: EVP_Digest*() with a fetched algorithm skips the
+ * implicit fetch SHA256() and EVP_sha256() make on every call in
+ * OpenSSL 3, which is most of the cost of a short record. */
+static EVP_MD		*sha256;
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 int
 chain_hash(const unsigned char prev[CHAIN_VAL_LEN], const char *text,
     size_t len, unsigned char out[CHAIN_VAL_LEN])
 {
-	unsigned char stack[8192], *buf = stack;
-	int r = 0;
+	static __thread EVP_MD_CTX *ctx;	/* one per thread, kept */
+	unsigned int n = 0;
 
-	/* one contiguous buffer: SHA256() is the cheapest OpenSSL 3 path
-	 * (EVP_DigestInit fetches the algorithm on every call) */
-	if (len > sizeof(stack) - CHAIN_VAL_LEN &&
-	    (buf = malloc(len + CHAIN_VAL_LEN)) == NULL)
+	if (pthread_once(&sha256_once, sha256_fetch) != 0 || sha256 == NULL)
 		return -1;
-	memcpy(buf, prev, CHAIN_VAL_LEN);
-	memcpy(buf + CHAIN_VAL_LEN, text, len);
-	if (SHA256(buf, len + CHAIN_VAL_LEN, out) == NULL)
-		r = -1;
-	if (buf != stack)
-		free(buf);
-	return r;
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex2(ctx, sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, prev, CHAIN_VAL_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, text, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, out, &n) != 1 || n != CHAIN_VAL_LEN)
+		return -1;
+	return 0;
 }
 
 /* Parse one slot; 0 when it is whole and for host. */
