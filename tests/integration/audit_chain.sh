@@ -28,7 +28,8 @@ mkcert()	# mkcert NAME CN
 }
 mkcert audit "kunci audit kantor-a" || t_fail "openssl could not make the audit key"
 mkcert other "someone else"
-prov_setup "\$a audit = { host = \"kantor-a\"; certificate = \"$AT/audit.crt\"; key = \"$AT/audit.key\"; checkpoint_interval = \"1h\"; };"
+# the example configuration's audit group, filled in
+prov_setup "s|^\\([[:space:]]*host = \\)\"\";|\\1\"kantor-a\";|; s|^\\([[:space:]]*certificate = \\)\"\";|\\1\"$AT/audit.crt\";|; s|^\\([[:space:]]*key = \\)\"\";|\\1\"$AT/audit.key\";|"
 trap 'wf_cleanup; rm -rf "$PT" "$AT"' EXIT
 LOG=$W/audit.log
 PANEL=control-panel:webmin
@@ -96,6 +97,20 @@ t_eq "grant $cid revoked" revoked "$(gfield "$cid" status)"
 wait_pc panel lputri PAM_PERM_DENIED 30 >/dev/null
 logins 10 lputri
 
+# a second host: its own chain, kantor-b, in the same capture
+C2=$W/kunci2.conf
+sed -e "s|$W/run/admin.sock|$W/run/admin2.sock|" \
+    -e "s|$W/run/query.sock|$W/run/query2.sock|" \
+    -e "s|state_dir = \"$W/state\"|state_dir = \"$W/state2\"|" \
+    -e "s|host = \"kantor-a\";|host = \"kantor-b\";|" "$KUNCI_CONF" >"$C2"
+mkdir -p "$W/state2"
+kd_start "$C2" kuncid2
+bid=$("$KUNCICTL" -s "$W/run/admin2.sock" --as jwijaya --json request submit --resource server-room:dc1 \
+    --type card --reason "Pemeliharaan rutin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+"$KUNCICTL" -s "$W/run/admin2.sock" --as jwijaya request cancel "$bid" --reason "batal" >/dev/null
+kd_stop kuncid2
+t_check "the second host's records carry its own chain" wait_audit "event=audit\.checkpoint .* host=kantor-b seq="
+
 # a checkpoint, then a few records more
 kcr audit checkpoint
 t_eq "audit checkpoint (root) signs the head" 0 "$rc"
@@ -117,7 +132,13 @@ cp "$LOG" "$AT/intact.log"
 vr "$AT/intact.log"
 t_eq "verify passes on the untouched capture" "0 0" "$rc $(damages)"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | head -5
-t_grep "... and says intact" "of 1 host\(s\): intact$" <(echo "$out")
+t_grep "... and says intact, two hosts" "of 2 host\(s\): intact$" <(echo "$out")
+bl=$(grep -n "event=request.submit request=$bid .* host=kantor-b seq=" "$AT/intact.log" | cut -d: -f1)
+bseq=$(sed -n "${bl}p" "$AT/intact.log" | sed 's/.* seq=\([0-9]*\) .*/\1/')
+sed "${bl}d" "$AT/intact.log" >"$AT/t0.log"
+vr "$AT/t0.log"
+t_eq "a record deleted from the second host's chain: one damage" "65 1" "$rc $(damages)"
+t_grep "... named in kantor-b's chain" "^DAMAGE: kantor-b: gap: seq $bseq-$bseq missing" <(echo "$out")
 out=$(KUNCI_SOCKET=/nonexistent "$KUNCICTL" --lang en audit verify "$AT/intact.log" --checkpoints "$AT/cps.txt" --cert "$AT/audit.crt" 2>&1)
 t_eq "verify with a checkpoint file needs no kuncid" 0 "$?"
 out=$("$KUNCICTL" --lang en audit verify "$W/kuncid.log" --no-checkpoints 2>&1)
