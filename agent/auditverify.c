@@ -546,6 +546,18 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 	if (oom)
 		add(S_DAMAGE, "error", NULL, 0, NULL, "%s",
 		    AT("out of memory", "memori habis"));
+	if (nchained == 0 && !oom) {
+		/* nothing checked is not "intact" */
+		fprintf(stderr, "kuncictl: %s\n", AT("no chained kuncid record "
+		    "in the input (is it kuncid's log, from this version on?)",
+		    "tidak ada catatan kuncid berantai di masukan (log kuncid "
+		    "dari versi ini?)"));
+		free(hosts);
+		free(F);
+		F = NULL;
+		NF = 0;
+		return 66;	/* EX_NOINPUT */
+	}
 	for (i = 0; i < NF; i++) {
 		if (F[i].sev == S_DAMAGE)
 			ndam++;
