@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -153,6 +154,13 @@ declared(const struct arecs *R, const struct item *it, size_t n, uint64_t a,
 	}
 	return NULL;
 }
+
+/* One chain of a host, as the checkpoints need it. */
+struct seg {
+	uint64_t		 minseq, maxseq;
+	time_t			 t0;	/* its first record's time */
+	const struct arec	*last;	/* the record with maxseq */
+};
 
 static void
 check_chain(const struct arecs *R, struct item *it, size_t n, int first,
@@ -349,19 +357,28 @@ check_chain(const struct arecs *R, struct item *it, size_t n, int first,
 	free(s);
 }
 
-/* Checkpoints of host against its records (every chain of it). */
+/*
+ * Checkpoints of host against its chains.  A checkpoint speaks of the
+ * chain in effect when it was signed: the last one that began at or
+ * before its time (a host whose head was lost starts again at seq 1, and
+ * the seqs of its chains repeat).  Its record is the one with its seq in
+ * that chain.
+ */
 static void
 check_points(const struct arecs *R, const char *host,
-    const struct achecks *C, const char *cert, uint64_t minseq,
-    uint64_t maxseq, const struct arec *last)
+    const struct achecks *C, const char *cert, const struct seg *sg,
+    size_t nsg)
 {
 	char err[512], w[300];
-	size_t k, i;
+	size_t k, i, s;
 	uint64_t best = 0;
 	const struct acheck *top = NULL;
+	const struct seg *in;
 
 	for (k = 0; k < C->n; k++) {
 		const struct acheck *c = &C->v[k];
+		struct tm tm;
+		time_t ct = 0;
 		int found = 0, match = 0;
 
 		if (strcmp(c->host, host) != 0)
@@ -376,11 +393,23 @@ check_points(const struct arecs *R, const char *host,
 			    c->time, cert, err);
 			continue;
 		}
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(c->time, "%Y%m%d%H%M%SZ", &tm) != NULL)
+			ct = timegm(&tm);
+		/* the chain in effect at its time */
+		in = NULL;
+		for (s = 0; s < nsg; s++)
+			if (sg[s].t0 == 0 || ct == 0 || sg[s].t0 <= ct)
+				in = &sg[s];
+		if (in == NULL)
+			continue;	/* before every chain in the input */
 		for (i = 0; i < R->n; i++) {
 			const struct arec *r = &R->v[i];
 
 			if (!r->chained || r->seq != c->seq ||
-			    strcmp(r->host, host) != 0 || !from_kuncid(r))
+			    strcmp(r->host, host) != 0 || !from_kuncid(r) ||
+			    (ct != 0 && r->t > ct) ||
+			    (in->t0 != 0 && r->t < in->t0))
 				continue;
 			found = 1;
 			if (CRYPTO_memcmp(r->val, c->val, CHAIN_VAL_LEN) == 0)
@@ -392,31 +421,31 @@ check_points(const struct arecs *R, const char *host,
 			    "the record with that seq", "titik periksa seq %"
 			    PRIu64 " (%s) tidak cocok dengan catatan seq itu"),
 			    c->seq, c->time);
-		if (match && c->seq >= best) {
+		if (match && in == &sg[nsg - 1] && c->seq >= best) {
 			best = c->seq;
 			top = c;
 		}
-		if (!found && c->seq > maxseq && maxseq > 0)
-			add(S_DAMAGE, "tail_cut", host, c->seq, last, AT(
+		if (!found && c->seq > in->maxseq)
+			add(S_DAMAGE, "tail_cut", host, c->seq, in->last, AT(
 			    "tail cut: the last record is seq %" PRIu64 " (%s) "
 			    "but a checkpoint signed %s covers up to seq %"
 			    PRIu64 " (%" PRIu64 " record(s) missing)",
 			    "ekor dipotong: catatan terakhir seq %" PRIu64
 			    " (%s) tetapi titik periksa bertanda tangan %s "
 			    "mencakup sampai seq %" PRIu64 " (%" PRIu64
-			    " catatan hilang)"), maxseq,
-			    last != NULL ? rname(last, w, sizeof(w)) : "-",
-			    c->time, c->seq, c->seq - maxseq);
-		(void)minseq;
+			    " catatan hilang)"), in->maxseq,
+			    in->last != NULL ? rname(in->last, w, sizeof(w)) :
+			    "-", c->time, c->seq, c->seq - in->maxseq);
 	}
-	if (top != NULL && maxseq > best)
+	if (top != NULL && nsg > 0 && sg[nsg - 1].maxseq > best)
 		add(S_INFO, "uncovered", host, best + 1, NULL, AT(
 		    "seq %" PRIu64 "-%" PRIu64 " come after the last "
 		    "checkpoint (seq %" PRIu64 ", %s): a cut there would show "
 		    "only at the next checkpoint", "seq %" PRIu64 "-%" PRIu64
 		    " sesudah titik periksa terakhir (seq %" PRIu64 ", %s): "
 		    "pemotongan di situ baru terlihat pada titik periksa "
-		    "berikutnya"), best + 1, maxseq, best, top->time);
+		    "berikutnya"), best + 1, sg[nsg - 1].maxseq, best,
+		    top->time);
 }
 
 int
@@ -474,8 +503,10 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 	if ((it = calloc(R->n + 1, sizeof(*it))) == NULL)
 		oom = 1;
 	for (h = 0; it != NULL && h < nh; h++) {
-		uint64_t maxseq = 0, minseq = 0;
+		uint64_t maxseq = 0;
 		const struct arec *last = NULL;
+		struct seg *sg = NULL, *nv;
+		size_t nsg = 0;
 		int first = 1;
 
 		n = 0;
@@ -497,9 +528,19 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 				/* one chain ends: check it; the next one's
 				 * maximum is what counts for the tail */
 				maxseq = 0;
+				last = NULL;
 				check_chain(R, it, n, first, &maxseq, &last);
-				if (first)
-					minseq = R->v[it[0].i].seq;
+				if ((nv = reallocarray(sg, nsg + 1,
+				    sizeof(*sg))) == NULL)
+					oom = 1;
+				else {
+					sg = nv;
+					sg[nsg].minseq = R->v[it[0].i].seq;
+					sg[nsg].maxseq = maxseq;
+					sg[nsg].t0 = R->v[it[0].i].t;
+					sg[nsg].last = last;
+					nsg++;
+				}
 				first = 0;
 				n = 0;
 			}
@@ -525,9 +566,9 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 			it[n].pos = i;
 			n++;
 		}
-		if (C != NULL)
-			check_points(R, hosts[h], C, cert, minseq, maxseq,
-			    last);
+		if (C != NULL && nsg > 0)
+			check_points(R, hosts[h], C, cert, sg, nsg);
+		free(sg);
 	}
 	free(it);
 	/* checkpoints of hosts with no record at all */
