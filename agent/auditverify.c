@@ -120,6 +120,53 @@ by_seq(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+static int
+by_pos(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The chained records of kuncid by host and seq, for the checkpoints. */
+static size_t	*ix;
+static size_t	 nix;
+
+static int
+by_host_seq(const void *a, const void *b)
+{
+	const struct arec *p = &verify_recs->v[*(const size_t *)a];
+	const struct arec *q = &verify_recs->v[*(const size_t *)b];
+	int c = strcmp(p->host, q->host);
+
+	if (c != 0)
+		return c;
+	if (p->seq != q->seq)
+		return p->seq < q->seq ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The first position in ix of (host, seq), or nix. */
+static size_t
+ix_find(const char *host, uint64_t seq)
+{
+	size_t lo = 0, hi = nix, mid;
+	int c;
+
+	while (lo < hi) {
+		const struct arec *r;
+
+		mid = lo + (hi - lo) / 2;
+		r = &verify_recs->v[ix[mid]];
+		c = strcmp(r->host, host);
+		if (c < 0 || (c == 0 && r->seq < seq))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static const char *
 rname(const struct arec *r, char *buf, size_t sz)
 {
@@ -277,7 +324,7 @@ check_chain(const struct arecs *R, struct item *it, size_t n, int first,
 	/* order: the genuine records' seqs in file order */
 	{
 		struct item *f = calloc(n, sizeof(*f));
-		size_t m = 0, a, b, i;
+		size_t m = 0, i;
 
 		if (f == NULL) {
 			oom = 1;
@@ -288,13 +335,7 @@ check_chain(const struct arecs *R, struct item *it, size_t n, int first,
 			if (s[k].genuine)
 				f[m++] = s[k];
 		/* back to file order */
-		for (a = 1; a < m; a++)
-			for (b = a; b > 0 && f[b - 1].pos > f[b].pos; b--) {
-				struct item t = f[b];
-
-				f[b] = f[b - 1];
-				f[b - 1] = t;
-			}
+		qsort(f, m, sizeof(*f), by_pos);
 		nd = 0;
 		d1 = d2 = 0;
 		for (i = 0; i + 1 < m; i++)
@@ -403,12 +444,12 @@ check_points(const struct arecs *R, const char *host,
 				in = &sg[s];
 		if (in == NULL)
 			continue;	/* before every chain in the input */
-		for (i = 0; i < R->n; i++) {
-			const struct arec *r = &R->v[i];
+		for (i = ix_find(host, c->seq); i < nix; i++) {
+			const struct arec *r = &R->v[ix[i]];
 
-			if (!r->chained || r->seq != c->seq ||
-			    strcmp(r->host, host) != 0 || !from_kuncid(r) ||
-			    (ct != 0 && r->t > ct) ||
+			if (r->seq != c->seq || strcmp(r->host, host) != 0)
+				break;
+			if ((ct != 0 && r->t > ct) ||
 			    (in->t0 != 0 && r->t < in->t0))
 				continue;
 			found = 1;
@@ -500,8 +541,15 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 		hosts = v;
 		hosts[nh++] = R->v[i].host;
 	}
-	if ((it = calloc(R->n + 1, sizeof(*it))) == NULL)
+	if ((it = calloc(R->n + 1, sizeof(*it))) == NULL ||
+	    (ix = calloc(R->n + 1, sizeof(*ix))) == NULL)
 		oom = 1;
+	nix = 0;
+	for (i = 0; ix != NULL && i < R->n; i++)
+		if (R->v[i].chained && from_kuncid(&R->v[i]))
+			ix[nix++] = i;
+	if (ix != NULL)
+		qsort(ix, nix, sizeof(*ix), by_host_seq);
 	for (h = 0; it != NULL && h < nh; h++) {
 		uint64_t maxseq = 0;
 		const struct arec *last = NULL;
@@ -571,6 +619,8 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 		free(sg);
 	}
 	free(it);
+	free(ix);
+	ix = NULL;
 	/* checkpoints of hosts with no record at all */
 	for (i = 0; C != NULL && i < C->n; i++) {
 		for (h = 0; h < nh; h++)
