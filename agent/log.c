@@ -389,8 +389,8 @@ static unsigned char	 wb_need[LOG_AUDIT_QMAX];
 static void
 aq_batch(void)
 {
-	unsigned char val[CHAIN_VAL_LEN];
-	uint64_t first, last;
+	unsigned char val[CHAIN_VAL_LEN] = { 0 };
+	uint64_t first, last = 0;
 	size_t k, i;
 	int warn = 0;
 
