@@ -51,6 +51,9 @@ extern int auditcli_en;
  */
 int	arec_read_file(struct arecs *, const char *path, char *err,
 	    size_t errsz);
+/* The same from an open stream; src names it in messages. */
+int	arec_read_stream(struct arecs *, const char *src, FILE *fp,
+	    char *err, size_t errsz);
 /* Read kuncid's records from the journal (journalctl -o json). */
 int	arec_read_journal(struct arecs *, char *err, size_t errsz);
 void	arec_free(struct arecs *);

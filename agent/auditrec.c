@@ -95,8 +95,8 @@ arec_kv_next(const char **pp, char *key, size_t keysz, char *val,
 		if (*p == '"')
 			p++;
 	} else
-		while (*p != '\0' && *p != ' ')
-			PUT(*p++);
+		for (; *p != '\0' && *p != ' '; p++)
+			PUT(*p);	/* PUT drops what does not fit */
 #undef PUT
 	val[o] = '\0';
 	*pp = p;
@@ -366,8 +366,8 @@ out:
 	return r;
 }
 
-static int
-read_stream(struct arecs *a, const char *src, FILE *fp, char *err,
+int
+arec_read_stream(struct arecs *a, const char *src, FILE *fp, char *err,
     size_t errsz)
 {
 	char *line = NULL;
@@ -424,12 +424,12 @@ arec_read_file(struct arecs *a, const char *path, char *err, size_t errsz)
 	int r;
 
 	if (strcmp(path, "-") == 0)
-		return read_stream(a, "-", stdin, err, errsz);
+		return arec_read_stream(a, "-", stdin, err, errsz);
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	r = read_stream(a, path, fp, err, errsz);
+	r = arec_read_stream(a, path, fp, err, errsz);
 	fclose(fp);
 	return r;
 }
@@ -464,7 +464,7 @@ arec_read_journal(struct arecs *a, char *err, size_t errsz)
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
-	r = read_stream(a, "journal", fp, err, errsz);
+	r = arec_read_stream(a, "journal", fp, err, errsz);
 	fclose(fp);
 	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
 	    (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
