@@ -26,6 +26,7 @@ struct opts {
 	int		 journal, json, nocp;
 	const char	*checkpoints, *cert, *key, *out, *format;
 	const char	*since, *until;
+	const char	*as;		/* --as, passed on to kuncid */
 	struct asearch	 q;
 };
 
@@ -118,6 +119,8 @@ parse(int argc, char **argv, int first, const char *cmd, struct opts *o)
 			    "%s memerlukan nilai"), a);
 		v = argv[++i];
 		dst = NULL;
+		if (strcmp(a, "--as") == 0)
+			o->as = v;
 		if (strcmp(a, "--lang") == 0 || strcmp(a, "--as") == 0)
 			continue;
 		if (verify && strcmp(a, "--checkpoints") == 0)
@@ -144,12 +147,12 @@ parse(int argc, char **argv, int first, const char *cmd, struct opts *o)
 			dst = &o->q.grant;
 		else if (!verify && strcmp(a, "--event") == 0)
 			dst = &o->q.event;
-		else if (strcmp(a, "--host") == 0)
+		else if (!verify && strcmp(a, "--host") == 0)
 			dst = &o->q.host;
 		if (dst == NULL)
-			return usage_err(AT("audit %s takes no such option; try:"
-			    " kuncictl audit --help", "audit %s tidak mengenal "
-			    "opsi itu; coba: kuncictl audit --help"), cmd);
+			return usage_err(AT("audit %s takes no option %s; try: "
+			    "kuncictl audit --help", "audit %s tidak mengenal "
+			    "opsi %s; coba: kuncictl audit --help"), cmd, a);
 		if (*dst != NULL)
 			return usage_err(AT("%s given twice",
 			    "%s diberikan dua kali"), a);
@@ -250,8 +253,11 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 	struct arecs R = { NULL, 0, 0 };
 	struct achecks C = { NULL, 0 };
 	char err[512], *text = NULL, *kerr = NULL;
-	char *words[] = { (char *)(uintptr_t)"audit",
-	    (char *)(uintptr_t)"checkpoints", NULL };
+	char *words[] = { (char *)(uintptr_t)"--as", NULL,
+	    (char *)(uintptr_t)"audit", (char *)(uintptr_t)"checkpoints",
+	    NULL };
+	char **w = words + 2;
+	int nw = 2;
 	int st;
 
 	if ((st = read_all(&R, o)) != EX_OK)
@@ -264,15 +270,23 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 				st = EX_NOINPUT;
 				goto out;
 			}
-		} else if ((st = ask(2, words, &text, &kerr)) != EX_OK) {
-			fprintf(stderr, "%s", kerr != NULL ? kerr : "");
-			fprintf(stderr, "kuncictl: %s\n", AT("the checkpoints "
-			    "could not be had from kuncid: give a checkpoint "
-			    "file (--checkpoints FILE) or --no-checkpoints",
-			    "titik periksa tidak bisa diambil dari kuncid: "
-			    "berikan berkas titik periksa (--checkpoints "
-			    "BERKAS) atau --no-checkpoints"));
-			goto out;
+		} else {
+			if (o->as != NULL) {	/* root acting for someone */
+				words[1] = (char *)(uintptr_t)o->as;
+				w = words;
+				nw = 4;
+			}
+			if ((st = ask(nw, w, &text, &kerr)) != EX_OK) {
+				fprintf(stderr, "%s", kerr != NULL ? kerr : "");
+				fprintf(stderr, "kuncictl: %s\n", AT("the "
+				    "checkpoints could not be had from kuncid: "
+				    "give a checkpoint file (--checkpoints FILE)"
+				    " or --no-checkpoints", "titik periksa tidak "
+				    "bisa diambil dari kuncid: berikan berkas "
+				    "titik periksa (--checkpoints BERKAS) atau "
+				    "--no-checkpoints"));
+				goto out;
+			}
 		}
 		if (acheck_parse(&C, text, err, sizeof(err)) == -1) {
 			fprintf(stderr, "kuncictl: %s\n", err);

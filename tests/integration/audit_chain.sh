@@ -297,6 +297,16 @@ t_eq "search --event with a pattern" "$(grep -c 'event=audit\.' "$AT/intact.log"
 kcr audit search "$AT/intact.log" --since yesterday
 t_eq "a bad --since: EX_USAGE" 64 "$rc"
 t_grep "... one clear line, in Indonesian by default" "^kuncictl: --since: bukan waktu" <(echo "$err")
+kcr --lang en audit verify "$AT/intact.log" --host kantor-a --no-checkpoints
+t_eq "an option verify does not take: EX_USAGE" 64 "$rc"
+t_eq "... named, in English with --lang en" "kuncictl: audit verify takes no option --host; try: kuncictl audit --help" "$err"
+kcr audit verify "$AT/nonexistent.log" --no-checkpoints
+t_eq "a file that cannot be read: EX_NOINPUT" 66 "$rc"
+kcr audit verify "$AT/intact.log"
+t_eq "verify without --cert or --no-checkpoints: EX_USAGE" 64 "$rc"
+kcr --as jwijaya audit verify "$AT/intact.log" --cert "$AT/audit.crt"
+t_eq "a person with no role gets no checkpoints from kuncid: refused" 77 "$rc"
+t_grep "... and is told to bring a checkpoint file" "checkpoints|titik periksa" <(echo "$err")
 
 # --- export -----------------------------------------------------------------
 kcr audit export "$AT/intact.log" --request "$cid" --out "$AT/export.csv"
