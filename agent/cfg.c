@@ -60,7 +60,7 @@ static const char *const day_names[7] = {
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
 	"workflows", "office", "signing", "visits", "provision", "notify",
-	"review", "removal", "sop_totals", NULL
+	"review", "removal", "sop_totals", "audit", NULL
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
@@ -89,6 +89,9 @@ static const char *const office_keys[] = {
 	NULL
 };
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
+static const char *const audit_keys[] = {
+	"host", "certificate", "key", "checkpoint_interval", NULL
+};
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
 	"bind_password_file", "connect_timeout", "timeout", "heartbeat",
@@ -1476,6 +1479,42 @@ parse_signing(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* The audit chain (chain.h, audit.c): its host name and checkpoint key. */
+static int
+parse_audit(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_audit	*a = &cfg->audit;
+	config_setting_t	*g;
+	const char		*w = "audit";
+	size_t			 i;
+
+	if (get_group(c, root, w, audit_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "host", 0, &a->host) == -1 ||
+	    get_path(c, g, w, "certificate", 1, &a->certificate, NULL) == -1 ||
+	    get_path(c, g, w, "key", 1, &a->key, NULL) == -1 ||
+	    get_duration(c, g, w, "checkpoint_interval", 0, 1,
+	    &a->checkpoint_interval, NULL) == -1)
+		return -1;
+	for (i = 0; a->host[i] != '\0'; i++)
+		if (!((a->host[i] >= 'a' && a->host[i] <= 'z') ||
+		    (a->host[i] >= 'A' && a->host[i] <= 'Z') ||
+		    (a->host[i] >= '0' && a->host[i] <= '9') ||
+		    a->host[i] == '.' || a->host[i] == '-') || i >= 64) {
+			seterr(c, g, "audit.host: 1 to 64 letters, digits, dots "
+			    "and hyphens: %.80s", a->host);
+			return -1;
+		}
+	if ((a->certificate[0] != '\0') != (a->key[0] != '\0')) {
+		seterr(c, g, "audit: set certificate and key together, or "
+		    "neither");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -1846,6 +1885,9 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->signing.certificate, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
+	    setstr(c, NULL, &cfg->audit.host, "") == -1 ||
+	    setstr(c, NULL, &cfg->audit.certificate, "") == -1 ||
+	    setstr(c, NULL, &cfg->audit.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
@@ -1867,6 +1909,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	cfg->provision.minimum_uid = 1000;
 	cfg->provision.uid_min = 20000;
 	cfg->provision.uid_max = 29999;
+	cfg->audit.checkpoint_interval = 3600;
 	cfg->notify.mail = CFG_MAIL_SMTP;
 	cfg->notify.smtp_port = 25;
 	cfg->notify.timeout = 30;
@@ -2020,6 +2063,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_login(&c, cfg, root) == -1 ||
 	    parse_office(&c, cfg, root) == -1 ||
 	    parse_signing(&c, cfg, root) == -1 ||
+	    parse_audit(&c, cfg, root) == -1 ||
 	    parse_visits(&c, cfg, root) == -1 ||
 	    parse_removal(&c, cfg, root) == -1 ||
 	    parse_review(&c, cfg, root) == -1 ||
@@ -2107,6 +2151,9 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->signing.certificate);
 	free(cfg->signing.key);
 	free(cfg->signing.ca);
+	free(cfg->audit.host);
+	free(cfg->audit.certificate);
+	free(cfg->audit.key);
 	free(cfg->provision.account_base);
 	free(cfg->provision.password_alphabet);
 	free(cfg->provision.home_base);
@@ -2341,6 +2388,12 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "certificate", cfg->signing.certificate);
 	put_kv(fp, "\t", "key", cfg->signing.key);
 	put_kv(fp, "\t", "ca", cfg->signing.ca);
+	fputs("};\n\naudit = {\n", fp);
+	put_kv(fp, "\t", "host", cfg->audit.host);
+	put_kv(fp, "\t", "certificate", cfg->audit.certificate);
+	put_kv(fp, "\t", "key", cfg->audit.key);
+	put_dur(fp, "\t", "checkpoint_interval",
+	    cfg->audit.checkpoint_interval, 0);
 	fputs("};\n\nprovision = {\n", fp);
 	put_kv(fp, "\t", "account_base", cfg->provision.account_base);
 	fprintf(fp, "\tpassword_length = %d;\n",

@@ -237,6 +237,19 @@ struct cfg_signing {
 };
 
 /*
+ * The audit hash chain (chain.h, audit.c, doc/audit.md).  host: the
+ * chain's name ("" = the host name, up to its first dot); certificate
+ * and key: what signs its checkpoints, separate from signing.key ("" for
+ * both = no checkpoints); checkpoint_interval: seconds, default 1 hour.
+ */
+struct cfg_audit {
+	char		 *host;
+	char		 *certificate;
+	char		 *key;
+	int64_t		  checkpoint_interval;
+};
+
+/*
  * Guest visits to server rooms (procedures B and D; visit.c).  workflow:
  * the visit workflow of a resource whose own workflow has no escort step
  * ("" = none).  A visit open longer than its expected duration plus grace
@@ -367,6 +380,7 @@ struct kunci_cfg {
 	struct cfg_login	 login;
 	struct cfg_office	 office;
 	struct cfg_signing	 signing;
+	struct cfg_audit	 audit;
 	struct cfg_provision	 provision;
 	struct cfg_notify	 notify;
 	struct cfg_visits	 visits;

@@ -15,5 +15,6 @@ extern const struct admin_cmd visit_report_cmds[]; /* visit_report.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
 extern const struct admin_cmd review_cmds[];	/* review.c */
 extern const struct admin_cmd sla_cmds[];	/* sla.c */
+extern const struct admin_cmd audit_cmds[];	/* audit.c */
 
 #endif /* KUNCI_CMDTAB_H */

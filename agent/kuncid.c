@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "adminsrv.h"
 #include "cfg.h"
 #include "cmdtab.h"
@@ -146,6 +147,7 @@ wire(void)
 	    admin_register(visit_report_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
 	    admin_register(sla_cmds, 0) == -1 ||
+	    admin_register(audit_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
@@ -154,7 +156,8 @@ wire(void)
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
 	    sched_add("grants", prov_tick) == -1 ||
-	    sched_add("retention", retention_tick) == -1)
+	    sched_add("retention", retention_tick) == -1 ||
+	    sched_add("audit", audit_tick) == -1)
 		fatalx("too many scheduler ticks");
 }
 
@@ -262,6 +265,7 @@ main(int argc, char *argv[])
 
 	if (!fg && daemon(0, 0) == -1)
 		fatal("daemon");
+	audit_chain_start(ctx.cfg, KUNCI_VERSION);
 	if ((lfd = kuncid_listen(ctx.cfg->agent.admin_socket, 0666)) == -1)
 		fatalx("cannot open the admin socket");
 	if (admin_init(&ctx) == -1)
@@ -284,6 +288,7 @@ main(int argc, char *argv[])
 	adminsrv_stop();
 	sched_stop();
 	gate_stop();
+	audit_stop(ctx.cfg);
 	close(lfd);
 	unlink(ctx.cfg->agent.admin_socket);
 	cfg_free(ctx.cfg);

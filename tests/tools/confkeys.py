@@ -27,6 +27,7 @@ SECTIONS = {
     "directory": "directory", "agent": "agent", "calendar": "calendar",
     "requests": "requests", "login": "login", "office": "office",
     "signing": "signing", "visits": "visits", "removal": "removal",
+    "audit": "audit",
     "review": "review", "provision": "provision", "notify": "notify",
     "service": "login.services", "policy": "login.policies",
     "shell": "provision.shells",
