@@ -40,7 +40,7 @@ struct ctx {
 
 static const char *const kind_names[CFG_KIND_COUNT] = {
 	"endorse", "dispose", "verify", "approve", "provision", "escort",
-	"notify", "record", "report"
+	"notify", "record", "report", "receive"
 };
 static const char *const grant_names[CFG_GRANT_COUNT] = {
 	"none", "card", "account"

@@ -49,9 +49,11 @@ enum cfg_kind {
 	CFG_KIND_APPROVE,	/* the decision */
 	CFG_KIND_PROVISION,	/* issue or withdraw the card / account */
 	CFG_KIND_ESCORT,	/* accompany a visitor; secure the room */
-	CFG_KIND_NOTIFY,	/* tell the requester (done by the system) */
+	CFG_KIND_NOTIFY,	/* tell the requester: the role's act, kuncid
+				   sends the notice as part of it */
 	CFG_KIND_RECORD,	/* write the register / guest book */
 	CFG_KIND_REPORT,	/* write or pass on an activity report */
+	CFG_KIND_RECEIVE,	/* the requester confirms receiving (sopact.c) */
 	CFG_KIND_COUNT
 };
 

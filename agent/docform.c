@@ -40,6 +40,7 @@
 #include "prov.h"
 #include "render.h"
 #include "review.h"
+#include "sopact.h"
 #include "strbuf.h"
 #include "util.h"
 #include "visit.h"
@@ -752,8 +753,10 @@ al_one(struct wf_grant *g, void *arg)
 {
 	struct al_arg *a = arg;
 	struct doc *d = a->d;
-	const struct doc_official *o = doc_person(d, g->subject);
-	const char *cells[8];
+	const struct doc_official *o = doc_person(d, g->subject), *ro;
+	const char *cells[9];
+	char who[DIR_UID_MAX + 1];
+	time_t at;
 
 	cells[0] = doc_keep(d, "%d", ++a->n);
 	cells[1] = o != NULL && o->found ? doc_keep(d, "%s", o->cn) :
@@ -767,7 +770,14 @@ al_one(struct wf_grant *g, void *arg)
 	    T(d, "to", "s.d."), day(d, g->not_after));
 	cells[6] = admin_state_label(d->c, g->status);
 	cells[7] = g->request;
-	row(d, a->p, cells, 8);
+	/* The record step's confirmation of this entry (sopact.c). */
+	if (sopact_recorded(g, who, sizeof(who), &at)) {
+		ro = doc_person(d, who);
+		cells[8] = doc_keep(d, "%s, %s", ro != NULL && ro->found ?
+		    ro->cn : who, day(d, at));
+	} else
+		cells[8] = T(d, "not yet recorded", "belum dicatat");
+	row(d, a->p, cells, 9);
 	return d->oom ? EX_OSERR : EX_OK;
 }
 
@@ -798,6 +808,7 @@ form_access_list(struct doc *d, const char *resource)
 		{ "validity", T(d, "Validity", "Masa berlaku") },
 		{ "status", "Status" },
 		{ "request", T(d, "Request", "No. permohonan") },
+		{ "recorded", T(d, "Recorded", "Dicatat") },
 	};
 	struct dir_resource res;
 	struct doc_part *p;
@@ -817,7 +828,7 @@ form_access_list(struct doc *d, const char *resource)
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	if ((p = part_new(d, res.workflow, "List Form", "Formulir Daftar",
-	    cols, 8)) == NULL)
+	    cols, 9)) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
 	if (strcmp(p->p.title, "Formulir Daftar") == 0)
 		p->p.title = "Formulir Daftar Akses";

@@ -20,10 +20,22 @@ grant_ok() # ID SUBJECT RESOURCE CREDENTIAL
 }
 
 # --- A-trenggalek: Kadis disposes, Kabid Aptika verifies and approves,
-# operator makes the card, kuncid informs.
+# operator makes the card and informs (steps 5-6), the requester confirms
+# receipt (step 7, "1 hari").
 id=$(submit ekusuma server-room:trenggalek)
 t_eq "A-trenggalek: first step is the Kadis" kadis-disposition "$(field "$id" step)"
 walk "$id" hsantoso dpratama dpratama sanggraini:--serial:TG-001
+t_eq "A-trenggalek: the operator's inform step waits" "active/inform" \
+    "$(field "$id" state)/$(field "$id" step)"
+kcr --as ekusuma request inform "$id"
+t_eq "A'.6: the requester cannot inform (EX_NOPERM)" 77 "$rc"
+kcr --as sanggraini request inform "$id"
+t_eq "A'.6: the operator informs" 0 "$rc"
+kcr --as sanggraini request confirm "$id"
+t_eq "A'.7: the operator cannot confirm for the requester (EX_NOPERM)" 77 "$rc"
+t_check "A'.7: the receive step is timed (1 hari)" test -n "$(field "$id" deadline)"
+kcr --as ekusuma request confirm "$id" --note "Kartu diterima"
+t_eq "A'.7: the requester confirms receipt" 0 "$rc"
 t_eq "A-trenggalek: done" "active/" "$(field "$id" state)/$(field "$id" step)"
 grant_ok "$id" ekusuma server-room:trenggalek TG-001 A-trenggalek
 id=$(submit ekusuma server-room:trenggalek)
@@ -33,15 +45,15 @@ t_eq "A-trenggalek: Kabid rejects at verification" "0 rejected" "$rc $(field "$i
 t_eq "A-trenggalek: no grant after rejection" "" "$(field "$id" grant)"
 
 # --- C1: superior, Kadis, Kabid E-gov, Kasi SD TIK, Kasi Infra verifies
-# and approves, tech support creates the account, kuncid informs, Kasi
-# Infra records.
+# and approves, tech support creates the account and informs, Kasi Infra
+# records, the requester confirms receipt.
 id=$(TYPE=account submit lputri control-panel:webmin --until 2026-12-31)
 kcr --as asetiawan request approve "$id"
 t_eq "C1: the Kabid cannot take the superior's step" 77 "$rc"
 walk "$id" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari
 kcr --as ihidayat request approve "$id" --serial X1
 t_eq "C1: the account step wants --account, not --serial" 64 "$rc"
-walk "$id" ihidayat:--account:lputri.web rwulandari
+walk "$id" ihidayat:--account:lputri.web ihidayat rwulandari lputri
 t_eq "C1: done" "active/" "$(field "$id" state)/$(field "$id" step)"
 grant_ok "$id" lputri control-panel:webmin lputri.web C1
 id=$(TYPE=account submit lputri control-panel:webmin)
