@@ -63,7 +63,7 @@ static const char *const top_keys[] = {
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
-	"escalate_to", "grace", "incompatible", "units", NULL
+	"escalate_to", "grace", "incompatible", "units", "workflow", NULL
 };
 static const char *const silence_names[CFG_SILENCE_COUNT] = {
 	"escalate", "remove"
@@ -1043,6 +1043,7 @@ parse_review(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_enum(c, g, "review", "on_silence", 0, silence_names,
 	    CFG_SILENCE_COUNT, &sil) == -1 ||
 	    get_str(c, g, "review", "escalate_to", 0, &r->escalate_to) == -1 ||
+	    get_str(c, g, "review", "workflow", 0, &r->workflow) == -1 ||
 	    get_pairs(c, g, "incompatible", &r->incompatible,
 	    &r->nincompatible) == -1 ||
 	    get_pairs(c, g, "units", &r->units, &r->nunits) == -1 ||
@@ -1569,6 +1570,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
+	    setstr(c, NULL, &cfg->review.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.password_alphabet,
 	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
@@ -1756,6 +1758,13 @@ cfg_load(const char *path, char *err, size_t errsz)
 		    cfg->removal.workflow);
 		goto out;
 	}
+	if (cfg->review.workflow[0] != '\0' &&
+	    cfg_workflow(cfg, cfg->review.workflow) == NULL) {
+		seterr(&c, config_lookup(&lc, "review.workflow"),
+		    "review.workflow: unknown workflow \"%s\"",
+		    cfg->review.workflow);
+		goto out;
+	}
 	if (cfg->review.escalate_to[0] != '\0' &&
 	    cfg_role(cfg, cfg->review.escalate_to) == NULL) {
 		seterr(&c, config_lookup(&lc, "review.escalate_to"),
@@ -1829,6 +1838,7 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->visits.workflow);
 	free(cfg->removal.workflow);
 	free(cfg->review.escalate_to);
+	free(cfg->review.workflow);
 	free(cfg->review.reminders);
 	free_list(cfg->review.incompatible, 2 * cfg->review.nincompatible);
 	free_list(cfg->review.units, 2 * cfg->review.nunits);
@@ -2073,6 +2083,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fputs(" ];\n", fp);
 	put_kv(fp, "\t", "on_silence", silence_names[cfg->review.on_silence]);
 	put_kv(fp, "\t", "escalate_to", cfg->review.escalate_to);
+	put_kv(fp, "\t", "workflow", cfg->review.workflow);
 	put_dur(fp, "\t", "grace", cfg->review.grace, 0);
 	fputs("\tincompatible = (", fp);
 	for (i = 0; i < cfg->review.nincompatible; i++) {

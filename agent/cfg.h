@@ -314,6 +314,8 @@ struct cfg_review {
 	size_t		  nincompatible;
 	char		**units;	/* 2 * nunits */
 	size_t		  nunits;
+	char		 *workflow;	/* the C2 steps' workflow (review_acts.c),
+					   or "" */
 };
 
 struct kunci_cfg {

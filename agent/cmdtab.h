@@ -14,5 +14,6 @@ extern const struct admin_cmd visit_cmds[];	/* visit.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
 extern const struct admin_cmd review_cmds[];	/* review.c */
 extern const struct admin_cmd sopact_cmds[];	/* sopact.c */
+extern const struct admin_cmd review_act_cmds[];	/* review_acts.c */
 
 #endif /* KUNCI_CMDTAB_H */

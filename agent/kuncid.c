@@ -40,6 +40,7 @@
 #include "prov.h"
 #include "reload.h"
 #include "review.h"
+#include "review_acts.h"
 #include "scheduler.h"
 #include "strbuf.h"
 #include "visit.h"
@@ -144,12 +145,14 @@ wire(void)
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
-	    admin_register(review_cmds, ADMIN_LONG) == -1)
+	    admin_register(review_cmds, ADMIN_LONG) == -1 ||
+	    admin_register(review_act_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
 	wf_set_hooks(&prov_wf_hooks);
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
+	    sched_add("review-acts", review_acts_tick) == -1 ||
 	    sched_add("grants", prov_tick) == -1)
 		fatalx("too many scheduler ticks");
 }

@@ -88,6 +88,15 @@ static const struct tmpl tmpls[] = {
 	    "diteruskan untuk diproses.",
 	    "Your request to remove the access below has been recorded and "
 	    "passed on." },
+	{ "review-verify", "Permintaan verifikasi hak akses (reviu)",
+	    "Access review: please verify",
+	    "Kepala Seksi telah mereviu daftar hak akses dan meminta Anda, "
+	    "selaku penanggung jawab hak akses, memverifikasi validitas "
+	    "setiap hak akses pada sumber daya berikut (kuncictl review "
+	    "show dan review attest).",
+	    "The Head of Section has reviewed the access list and asks you, "
+	    "as the access owner, to verify each access right on the "
+	    "resource below (kuncictl review show and review attest)." },
 	{ "waiting", "Permohonan menunggu tindakan Anda",
 	    "Request is waiting for you",
 	    "Sebuah permohonan menunggu tindakan Anda pada langkah berikut.",
