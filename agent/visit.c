@@ -1015,6 +1015,25 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	if ((st = dir_person_by_uid(w->lc, w->cfg, escort, &ep, w->err,
 	    sizeof(w->err))) != EX_OK)
 		goto out;
+	/*
+	 * Where the escort step is the escorting itself (no guest-book steps
+	 * between the appointment and it, as D's "tim teknis mendampingi"),
+	 * the escort must hold that step's role.
+	 */
+	if (mp.checkin < 0 && mp.escort >= 0 &&
+	    cfg_role(w->cfg, v->snap.steps[mp.escort].role) != NULL) {
+		const char *role = v->snap.steps[mp.escort].role;
+
+		if ((st = dir_is_member(w->lc, cfg_role(w->cfg, role)->group,
+		    ep.dn, &yes, w->err, sizeof(w->err))) != EX_OK)
+			goto out;
+		if (!yes) {
+			st = refuse(w, a, v, "escort", "escort %s does not "
+			    "hold role %s, whose step %s the escorting is",
+			    ep.uid, role, v->snap.steps[mp.escort].name);
+			goto out;
+		}
+	}
 	if ((st = has_grant(w, ep.uid, v->resource, &yes)) != EX_OK)
 		goto out;
 	if (!yes) {

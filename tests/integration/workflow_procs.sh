@@ -85,7 +85,12 @@ t_eq "D: the Kabid rejects" "0 rejected" "$rc $(field "$id" state)"
 id=$(submit lputri server-room:dc2)
 walk "$id" hsantoso dpratama
 kcr --as yhartono request reject "$id" --reason "Surat tidak lengkap"
-t_eq "D: the coordinator rejects at verification" "0 rejected" "$rc $(field "$id" state)"
+t_eq "D.4: the coordinator cannot reject (only the Kabid decides)" "77 pending coordinator-verify" \
+    "$rc $(field "$id" state) $(field "$id" step)"
+t_grep "D.4: ... the refusal says so" "cannot reject" <(echo "$err")
+walk "$id" "yhartono:--note:Surat tidak lengkap, dilaporkan ke Kabid"
+kcr --as dpratama request reject "$id" --reason "Surat tidak lengkap"
+t_eq "D.5: the Kabid rejects on the coordinator's report" "0 rejected" "$rc $(field "$id" state)"
 t_eq "D: one grant on the room, none for the rejected requests" 1 \
     "$(ls_ -b "$GR" -s one '(kunciResource=server-room:dc2)' 1.1 | grep -c '^dn:')"
 t_done
