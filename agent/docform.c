@@ -44,6 +44,7 @@
 #include "strbuf.h"
 #include "util.h"
 #include "visit.h"
+#include "visit_guest.h"
 #include "wf.h"
 
 #define U(s)		((char *)(uintptr_t)(s))
@@ -1243,6 +1244,7 @@ form_visit(struct doc *d, const char *id)
 	struct wf_event *ev = NULL;
 	struct doc_part *p;
 	const struct doc_official *o;
+	struct visit_guest g;
 	size_t n = 0;
 	int st;
 
@@ -1295,8 +1297,17 @@ form_visit(struct doc *d, const char *id)
 	    name_of(d, v->escort) : "-");
 	field(d, p, T(d, "Time in", "Jam masuk"), v->checkin ?
 	    when(d, v->checkin) : "-");
+	/* The guest's own entry (visit_guest.c). */
+	visit_guest_read(ev, n, &g);
+	field(d, p, T(d, "Identity document handed over",
+	    "Tanda pengenal diserahkan"), g.held ? when(d, g.in) : "-");
+	field(d, p, T(d, "Equipment brought", "Peralatan yang dibawa"),
+	    g.equipment[0] ? doc_keep(d, "%s", g.equipment) : "-");
 	field(d, p, T(d, "Time out", "Jam keluar"), v->checkout ?
 	    when(d, v->checkout) : "-");
+	field(d, p, T(d, "Identity document returned",
+	    "Tanda pengenal dikembalikan"), g.returned ? when(d, g.out) :
+	    "-");
 	field(d, p, T(d, "Room and racks locked", "Ruang dan rak terkunci"),
 	    v->checkout ? locked_word(d, v) : "-");
 	field(d, p, "Status", admin_state_label(c, v->state));

@@ -40,6 +40,7 @@
 #include "strbuf.h"
 #include "util.h"
 #include "visit.h"
+#include "visit_guest.h"
 #include "wf.h"
 
 #define U(s)		((char *)(uintptr_t)(s))
@@ -1073,7 +1074,8 @@ out:
 }
 
 static int
-visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
+visit_checkin(struct wf *w, const struct wf_actor *a, const char *id,
+    int held, const char *equipment)
 {
 	struct visit *v;
 	struct visit_map mp;
@@ -1082,7 +1084,8 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 
 	if ((v = malloc(sizeof(*v))) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
-	if ((st = begin(w, a, id, v)) != EX_OK)
+	if ((st = visit_guest_check(w, equipment)) != EX_OK ||
+	    (st = begin(w, a, id, v)) != EX_OK)
 		goto out;
 	visit_map(&v->snap, &mp);
 	if (v->checkin != 0) {
@@ -1125,6 +1128,10 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 	}
 	if (st != EX_OK)
 		goto out;
+	/* The guest's own entry: identity document, equipment. */
+	if ((st = visit_guest_in(w, v->dn, &v->snap, v->state, a, held,
+	    equipment)) != EX_OK)
+		goto out;
 	if (mp.checkin >= 0 && (st = step_event(w, a, v, mp.checkin,
 	    "approve", "guest book: in")) != EX_OK)
 		goto out;
@@ -1139,7 +1146,7 @@ out:
 
 static int
 visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
-    int locked, const char *note, int lock_only)
+    int locked, const char *note, int lock_only, int returned)
 {
 	struct visit *v;
 	struct visit_map mp;
@@ -1197,6 +1204,9 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		    "guest out", v->escort);
 		goto out;
 	}
+	if (!lock_only && (st = visit_guest_out_check(w, v->dn, v->id,
+	    returned)) != EX_OK)
+		goto out;
 	if (!lock_only) {
 		st = add_event(w, v, "checkout", a->p.uid, a->as, "checkout",
 		    -1, NULL, locked ? "locked: yes" : "locked: no", note);
@@ -1206,6 +1216,9 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 			goto out;
 		}
 		if (st != EX_OK)
+			goto out;
+		if ((st = visit_guest_out(w, v->dn, &v->snap, v->state, a,
+		    returned)) != EX_OK)
 			goto out;
 		if (mp.checkout >= 0 && (st = step_event(w, a, v,
 		    mp.checkout, "approve", "guest book: out")) != EX_OK)
@@ -1494,12 +1507,15 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 static int
 simple(struct admin_call *c, int argc, char **argv, const char *what)
 {
-	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL;
-	int locked = 0, npos, st;
+	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL,
+	    *equipment = NULL;
+	int locked = 0, held = 0, returned = 0, npos, st;
 	struct admin_opt opts[] = {
 		{ "note", &note, NULL }, { "reason", &reason, NULL },
 		{ "step", &step, NULL }, { "escort", &escort, NULL },
-		{ "locked", NULL, &locked }, { NULL, NULL, NULL }
+		{ "locked", NULL, &locked }, { "id-held", NULL, &held },
+		{ "equipment", &equipment, NULL },
+		{ "id-returned", NULL, &returned }, { NULL, NULL, NULL }
 	};
 	char *pos[1];
 	struct wf *w = admin_wf();
@@ -1513,6 +1529,8 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 		return st;
 	if ((escort != NULL && strcmp(what, "escort") != 0) ||
 	    (locked && strcmp(what, "checkout") != 0) ||
+	    ((held || equipment != NULL) && strcmp(what, "checkin") != 0) ||
+	    (returned && strcmp(what, "checkout") != 0) ||
 	    (reason != NULL && strcmp(what, "reject") != 0) ||
 	    (step != NULL && strcmp(what, "approve") != 0 &&
 	    strcmp(what, "reject") != 0))
@@ -1525,11 +1543,12 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	else if (strcmp(what, "escort") == 0)
 		st = visit_escort(w, &c->a, pos[0], escort);
 	else if (strcmp(what, "checkin") == 0)
-		st = visit_checkin(w, &c->a, pos[0]);
+		st = visit_checkin(w, &c->a, pos[0], held, equipment);
 	else if (strcmp(what, "checkout") == 0)
-		st = visit_checkout(w, &c->a, pos[0], locked, note, 0);
+		st = visit_checkout(w, &c->a, pos[0], locked, note, 0,
+		    returned);
 	else
-		st = visit_checkout(w, &c->a, pos[0], 1, note, 1);
+		st = visit_checkout(w, &c->a, pos[0], 1, note, 1, 0);
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	return EX_OK;
@@ -2014,8 +2033,9 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "approve", cmd_approve, "ID [--step NAME] [--note TEXT]" },
 	{ "visit", "reject", cmd_reject, "ID --reason TEXT [--step NAME]" },
 	{ "visit", "escort", cmd_escort, "ID --escort USER" },
-	{ "visit", "checkin", cmd_checkin, "ID" },
-	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--note TEXT]" },
+	{ "visit", "checkin", cmd_checkin, "ID [--id-held] [--equipment TEXT]" },
+	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--id-returned] "
+	    "[--note TEXT]" },
 	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
 	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },
 	{ "visit", "show", cmd_show, "ID" },

@@ -50,8 +50,16 @@ t_eq "only the appointing role appoints (77)" 77 "$rc"
 kcr --as rwulandari visit escort "$id" --escort fnugroho
 t_eq "B: escort appointed" "0 fnugroho guest-book-in" "$rc $(vfield "$id" escort) $(vfield "$id" step)"
 
-kcr --as jwijaya visit checkin "$id"
+kcr --as jwijaya visit checkin "$id" --id-held --equipment $'Laptop\x07'
+t_eq "B.5: --equipment with a control character is EX_DATAERR" 65 "$rc"
+kcr --as jwijaya visit checkin "$id" --id-returned
+t_eq "B.5: --id-returned belongs to check-out (EX_USAGE)" 64 "$rc"
+t_eq "B.5: ... nothing changed" "approved" "$(vfield "$id" state)"
+kcr --as jwijaya visit checkin "$id" --id-held --equipment "Laptop, kabel konsol"
 t_eq "B: guest checked in (guest book)" "0 in guest-book-out" "$rc $(vfield "$id" state) $(vfield "$id" step)"
+t_grep "B.5: the guest's entry is recorded (document held, equipment)" \
+    "identity document handed over; equipment: Laptop, kabel konsol" \
+    <(kc --json visit show "$id")
 t_check "B: check-in time recorded" test -n "$(vfield "$id" checkin)"
 t_grep "B: list shows the guest inside" "^$id +in " <(kc --lang en --json visit list | python3 -c 'import json,sys; [print(r["id"],r["state"],"") for r in json.load(sys.stdin)]')
 kcr --as jwijaya visit checkin "$id"
@@ -59,10 +67,17 @@ t_eq "a second check-in is EX_DATAERR" 65 "$rc"
 kcr --as sanggraini visit checkout "$id" --locked
 t_eq "the lock statement is the escort's (77)" 77 "$rc"
 kcr --as fnugroho visit checkout "$id" --locked
+t_eq "B.5: no check-out while the guest's identity document is held (65)" "65 in" "$rc $(vfield "$id" state)"
+t_grep "B.5: ... says to give it back" "id-returned" <(echo "$err")
+kcr --as fnugroho visit checkout "$id" --locked --id-returned
 t_eq "B: escort checks the guest out, room locked" "0 done True" \
     "$rc $(vfield "$id" state) $(vfield "$id" room_locked)"
 t_grep "B: checkout audited with locked=yes" "event=visit.checkout visit=$id .*locked=yes" "$W/audit.log"
 t_grep "B: complete audited" "event=visit.complete visit=$id" "$W/audit.log"
+f=$(kc --lang id doc visit "$id")
+t_grep "B.5: the permit form: document handed over" "Tanda pengenal diserahkan +: [0-9]" <(echo "$f")
+t_grep "B.5: ... the equipment" "Peralatan yang dibawa +: Laptop, kabel konsol" <(echo "$f")
+t_grep "B.5: ... and the document returned" "Tanda pengenal dikembalikan +: [0-9]" <(echo "$f")
 
 # bad input: check-out of a closed visit
 n0=$(nevents "$id")
