@@ -120,7 +120,7 @@ static const char *const workflow_keys[] = {
 	"sop_effective", "sop_approver_title", "sop_approver_name",
 	"sop_approver_rank", "sop_approver_nip", "form_object_id",
 	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
-	"steps", NULL
+	"submit_sla", "steps", NULL
 };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
@@ -1458,6 +1458,8 @@ parse_workflows(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    CFG_GRANT_COUNT, &gk) == -1 ||
 		    get_duration(c, e, where, "expire_after", 0, 1,
 		    &wf->expire_after, NULL) == -1 ||
+		    get_duration(c, e, where, "submit_sla", 0, 1,
+		    &wf->submit_sla, &wf->submit_sla_bd) == -1 ||
 		    get_grouplist(c, e, where, "steps", &list) == -1)
 			return -1;
 		wf->grant_kind = (enum cfg_grant_kind)gk;
@@ -2157,6 +2159,9 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 		    wf->one_act_per_person ? "true" : "false");
 		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);
 		put_dur(fp, "\t\t", "expire_after", wf->expire_after, 0);
+		if (wf->submit_sla != 0)
+			put_dur(fp, "\t\t", "submit_sla", wf->submit_sla,
+			    wf->submit_sla_bd);
 		fputs("\t\tsteps = (\n", fp);
 		for (j = 0; j < wf->nsteps; j++) {
 			s = &wf->steps[j];

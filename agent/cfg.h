@@ -111,6 +111,11 @@ struct cfg_workflow {
 	enum cfg_grant_kind grant_kind;
 	int64_t		 expire_after;	/* seconds; requests.pending_expiry
 					   unless the workflow overrides it */
+	int64_t		 submit_sla;	/* the requester's own first step (fill in
+					   the form, hand in the letter): its
+					   standard, timed from request submit
+					   --started; 0 = none */
+	int		 submit_sla_bd;	/* submit_sla is in business days */
 	struct cfg_step	*steps;		/* nsteps >= 1, in order */
 	size_t		 nsteps;
 };

@@ -31,6 +31,7 @@
 #include "cfg.h"
 #include "cmdtab.h"
 #include "ldapc.h"
+#include "log.h"
 #include "out.h"
 #include "sopact.h"
 #include "strbuf.h"

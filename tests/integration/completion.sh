@@ -47,7 +47,7 @@ t_eq "the command words" \
 t_eq "... by prefix" "removal request review" "$(joined "$(comp re)")"
 t_eq "request's words" "approve cancel comment confirm inform list record reject show submit" \
     "$(joined "$(comp request "")")"
-t_eq "submit's options" "--as --for --from --json --lang --reason --resource --type --until" \
+t_eq "submit's options" "--as --for --from --json --lang --reason --resource --started --type --until" \
     "$(joined "$(comp request submit --)")"
 t_eq "global options first: -s too" "--as --json --lang -s" "$(joined "$(comp -)")"
 t_eq "--lang's values" "en id" "$(joined "$(comp --lang "")")"

@@ -19,6 +19,24 @@ grant_ok() # ID SUBJECT RESOURCE CREDENTIAL
 	    "$(gfield "$1" status) $(gfield "$1" subject) $(gfield "$1" resource) $(gfield "$1" credential) $(gfield "$1" request)"
 }
 
+# --- the requester's own first step (A'.1 "1 hari", D.1 3 minutes), timed
+# from request submit --started against the workflow's submit_sla.
+sub() { kc --json request show "$1" | python3 -c 'import json,sys; s=json.load(sys.stdin).get("submission") or {}; print(s.get("standard_seconds"), s.get("late"), s.get("started") is not None)'; }
+kcr --as ekusuma request submit --resource server-room:trenggalek --type card --reason x --started 2099-01-01
+t_eq "A'.1: --started in the future is EX_DATAERR" 65 "$rc"
+kcr --as ekusuma request submit --resource server-room:trenggalek --type card --reason x --started kemarin
+t_eq "A'.1: a --started that is no date is EX_DATAERR" 65 "$rc"
+t_eq "A'.1: ... and nothing was submitted" "" "$(kc --as ekusuma --json request list --mine 2>/dev/null | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))')"
+ts=$(date -d '-10 minutes' +%Y-%m-%dT%H:%M)
+id=$(kc --as ekusuma --json request submit --resource server-room:trenggalek --type card --reason "Pemeliharaan" --started "$ts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+t_eq "A'.1: the form step is timed against 1 hari, met" "86400 False True" "$(sub "$id")"
+kc --as ekusuma request cancel "$id" >/dev/null
+ts=$(date -d '-10 minutes' +%Y-%m-%dT%H:%M)
+id=$(kc --as lputri --json request submit --resource server-room:dc2 --type card --reason "Cek server" --started "$ts" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+t_eq "D.1: the letter step is timed against 3 minutes, late after 10" "180 True True" "$(sub "$id")"
+t_grep "D.1: request show says when it started, and late" "^Dimulai: .*SLA 3m \(terlambat\)" <(kc --lang id request show "$id")
+kc --as lputri request cancel "$id" >/dev/null
+
 # --- A-trenggalek: Kadis disposes, Kabid Aptika verifies and approves,
 # operator makes the card and informs (steps 5-6), the requester confirms
 # receipt (step 7, "1 hari").
