@@ -157,7 +157,9 @@ const struct admin_cmd sopact_cmds[] = {
 
 /* --------------------------------------------- the access list's record */
 
-/* The first approving event on a record step of r: *who, *when. */
+/* The latest approving event on a record step of r (C3: the
+ * administrator's update-list, not the Kasi's record of the request):
+ * *who, *when. */
 static int
 record_of(struct wf *w, const struct wf_request *r, char *who, size_t whosz,
     time_t *when)
@@ -170,7 +172,7 @@ record_of(struct wf *w, const struct wf_request *r, char *who, size_t whosz,
 		free(ev);
 		return 0;
 	}
-	for (i = 0; i < n && !found; i++)
+	for (i = 0; i < n; i++)
 		if (strncmp(ev[i].rdn, "step-", 5) == 0 && ev[i].step >= 0 &&
 		    (size_t)ev[i].step < r->snap.nsteps &&
 		    r->snap.steps[ev[i].step].kind == CFG_KIND_RECORD &&

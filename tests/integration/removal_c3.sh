@@ -98,6 +98,8 @@ else
 	t_fail "pam_kunci still allows the panel"
 fi
 t_check "the card is off the list" bash -c "! grep -q KA-0100 '$AL'"
+t_grep "C3.6: the access list shows the removal recorded by the administrator" \
+    "KA-0100.*Sari Anggraini" <(kc --lang en doc access-list "$DOOR" --format csv)
 t_check "the new list verifies" verify "$AL"
 t_eq "card KA-0100 revoked" revoked "$(kc --json card show KA-0100 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
 kcr --as mfitriani removal request "$cid" --reason "lagi"
