@@ -77,7 +77,8 @@ static const char *const notify_keys[] = {
 	"give_up", NULL
 };
 static const char *const visits_keys[] = {
-	"workflow", "max_guests_per_escort", "grace", NULL
+	"workflow", "max_guests_per_escort", "grace",
+	"route_role", "route", NULL
 };
 static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const office_keys[] = {
@@ -942,6 +943,11 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    &v->max_guests_per_escort) == -1 ||
 	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1)
 		return -1;
+	/* route_role and route are checked against "roles" in cfg_load(). */
+	if (get_str(c, g, w, "route_role", 0, &v->route_role) == -1 ||
+	    get_strlist(c, g, w, "route", 0, &v->route, &v->nroute,
+	    NULL) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1570,6 +1576,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
 	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
+	    setstr(c, NULL, &cfg->visits.route_role, "") == -1 ||
 	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.workflow, "") == -1 ||
@@ -1746,6 +1753,26 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_roles(&c, cfg, root) == -1 ||
 	    parse_workflows(&c, cfg, root) == -1)
 		goto out;
+	if (cfg->visits.route_role[0] != '\0' &&
+	    cfg_role(cfg, cfg->visits.route_role) == NULL) {
+		seterr(&c, config_lookup(&lc, "visits.route_role"),
+		    "visits.route_role: unknown role \"%s\"",
+		    cfg->visits.route_role);
+		goto out;
+	}
+	for (i = 0; i < cfg->visits.nroute; i++) {
+		const char *rt = cfg->visits.route[i], *colon = strchr(rt, ':');
+
+		if (colon == NULL || !((colon - rt == 7 &&
+		    strncmp(rt, "network", 7) == 0) || (colon - rt == 7 &&
+		    strncmp(rt, "servers", 7) == 0)) ||
+		    cfg_role(cfg, colon + 1) == NULL) {
+			seterr(&c, config_lookup(&lc, "visits.route"),
+			    "visits.route: \"%s\" is not network:ROLE or "
+			    "servers:ROLE with a known role", rt);
+			goto out;
+		}
+	}
 	if (cfg->visits.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
 		seterr(&c, config_lookup(&lc, "visits.workflow"),
@@ -1838,6 +1865,8 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->notify.command);
 	free(cfg->notify.from);
 	free(cfg->visits.workflow);
+	free(cfg->visits.route_role);
+	free_list(cfg->visits.route, cfg->visits.nroute);
 	free(cfg->removal.workflow);
 	free(cfg->review.escalate_to);
 	free(cfg->review.workflow);
@@ -2066,6 +2095,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
 	    cfg->visits.max_guests_per_escort);
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
+	put_kv(fp, "\t", "route_role", cfg->visits.route_role);
+	put_list(fp, "\t", "route", cfg->visits.route, cfg->visits.nroute);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
 	fputs("};\n\nreview = {\n", fp);

@@ -248,6 +248,10 @@ struct cfg_visits {
 	char		 *workflow;
 	int		  max_guests_per_escort;	/* 1..100, default 3 */
 	int64_t		  grace;		/* seconds, default 15m */
+	char		 *route_role;	/* done per purpose by route's role, or
+					   "" (visit_route.c) */
+	char		**route;	/* "network:ROLE", "servers:ROLE" */
+	size_t		  nroute;
 };
 
 /*

@@ -41,6 +41,7 @@
 #include "util.h"
 #include "visit.h"
 #include "visit_guest.h"
+#include "visit_route.h"
 #include "wf.h"
 
 #define U(s)		((char *)(uintptr_t)(s))
@@ -568,7 +569,9 @@ holds_step(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	s = &v->snap.steps[i];
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		return strcmp(a->p.uid, v->requester) == 0;
-	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
+	/* B step 2's routing: the purpose's administrator. */
+	if ((idx = dir_role_index(w->cfg, visit_route_role(w->cfg, s->role,
+	    v->purpose))) < 0)
 		return 0;
 	return (a->roles >> idx) & 1;
 }
@@ -880,7 +883,8 @@ begin(struct wf *w, const struct wf_actor *a, const char *id,
 /* approve / reject the current (ordinary) step. */
 static int
 visit_act(struct wf *w, const struct wf_actor *a, const char *id,
-    const char *decision, const char *stepwant, const char *note)
+    const char *decision, const char *stepwant, const char *note,
+    const char *purpose)
 {
 	struct visit *v;
 	struct visit_map mp;
@@ -920,7 +924,14 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (!holds_step(w, a, v, v->step)) {
 		st = refuse(w, a, v, decision, "step %s needs role %s, which "
-		    "you do not hold", s->name, s->role);
+		    "you do not hold", s->name, visit_route_role(w->cfg,
+		    s->role, v->purpose));
+		goto out;
+	}
+	/* The Kasi's network-or-server determination, at the check. */
+	if (purpose != NULL && (reject || s->kind != CFG_KIND_VERIFY)) {
+		st = wf_fail(w, EX_USAGE, "--purpose is the check's (a verify "
+		    "step's approval), not step %s's", s->name);
 		goto out;
 	}
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
@@ -954,6 +965,10 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 			goto out;
 		}
 	}
+	if (purpose != NULL && strcmp(purpose, v->purpose) != 0 &&
+	    (st = visit_route_set(w, v->dn, v->state, v->step, purpose)) !=
+	    EX_OK)
+		goto out;
 	if ((st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
 	    note)) != EX_OK)
 		goto out;
@@ -1508,14 +1523,15 @@ static int
 simple(struct admin_call *c, int argc, char **argv, const char *what)
 {
 	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL,
-	    *equipment = NULL;
+	    *equipment = NULL, *purpose = NULL;
 	int locked = 0, held = 0, returned = 0, npos, st;
 	struct admin_opt opts[] = {
 		{ "note", &note, NULL }, { "reason", &reason, NULL },
 		{ "step", &step, NULL }, { "escort", &escort, NULL },
 		{ "locked", NULL, &locked }, { "id-held", NULL, &held },
 		{ "equipment", &equipment, NULL },
-		{ "id-returned", NULL, &returned }, { NULL, NULL, NULL }
+		{ "id-returned", NULL, &returned },
+		{ "purpose", &purpose, NULL }, { NULL, NULL, NULL }
 	};
 	char *pos[1];
 	struct wf *w = admin_wf();
@@ -1531,15 +1547,17 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	    (locked && strcmp(what, "checkout") != 0) ||
 	    ((held || equipment != NULL) && strcmp(what, "checkin") != 0) ||
 	    (returned && strcmp(what, "checkout") != 0) ||
+	    (purpose != NULL && strcmp(what, "approve") != 0) ||
 	    (reason != NULL && strcmp(what, "reject") != 0) ||
 	    (step != NULL && strcmp(what, "approve") != 0 &&
 	    strcmp(what, "reject") != 0))
 		return admin_err(c, EX_USAGE, "an option that visit %s does "
 		    "not take", what);
 	if (strcmp(what, "approve") == 0)
-		st = visit_act(w, &c->a, pos[0], "approve", step, note);
+		st = visit_act(w, &c->a, pos[0], "approve", step, note,
+		    purpose);
 	else if (strcmp(what, "reject") == 0)
-		st = visit_act(w, &c->a, pos[0], "reject", step, reason);
+		st = visit_act(w, &c->a, pos[0], "reject", step, reason, NULL);
 	else if (strcmp(what, "escort") == 0)
 		st = visit_escort(w, &c->a, pos[0], escort);
 	else if (strcmp(what, "checkin") == 0)
@@ -2030,7 +2048,8 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "request", cmd_request, "--resource R --guest NAME --org "
 	    "ORG --id-doc DOC --purpose network|servers --duration 2h "
 	    "[--arrived T] [--note TEXT]" },
-	{ "visit", "approve", cmd_approve, "ID [--step NAME] [--note TEXT]" },
+	{ "visit", "approve", cmd_approve, "ID [--step NAME] [--note TEXT] "
+	    "[--purpose network|servers]" },
 	{ "visit", "reject", cmd_reject, "ID --reason TEXT [--step NAME]" },
 	{ "visit", "escort", cmd_escort, "ID --escort USER" },
 	{ "visit", "checkin", cmd_checkin, "ID [--id-held] [--equipment TEXT]" },

@@ -59,7 +59,7 @@ t_eq "review's words" "ask attest close determine enforce list provide report sh
 t_eq "--purpose's values" "network servers" \
     "$(joined "$(comp visit request --resource r --purpose "")")"
 t_eq "options after an option's value: still the command's" \
-    "--as --json --lang --note --step" \
+    "--as --json --lang --note --purpose --step" \
     "$(joined "$(comp --as lputri visit approve V1 --note x --)")"
 t_eq "... after --as USER, still the command words" "removal request review" \
     "$(joined "$(comp --as lputri re)")"

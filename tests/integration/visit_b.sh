@@ -34,6 +34,28 @@ t_eq "SoD: the Kasi cannot also approve entry (77)" 77 "$rc"
 kcr --as sanggraini visit approve "$id"
 t_eq "B: entry approved" "0 approved appoint-escort" "$rc $(vfield "$id" state) $(vfield "$id" step)"
 
+# B.2: the Kasi's "network or server?" routes entry to that administrator
+# (visits.route: network -> network-admin sanggraini, servers -> server-admin
+# fnugroho).
+v3=$(vrequest jwijaya server-room:dc1)
+kcr --as rwulandari visit approve "$v3" --purpose lunch
+t_eq "B.2: a purpose that is neither is EX_DATAERR" 65 "$rc"
+t_eq "B.2: ... nothing changed" "network kasi-check" "$(vfield "$v3" purpose) $(vfield "$v3" step)"
+kcr --as rwulandari visit approve "$v3" --purpose servers --note "pekerjaan server, bukan jaringan"
+t_eq "B.2: the Kasi determines it is server work" "0 servers approve-entry" "$rc $(vfield "$v3" purpose) $(vfield "$v3" step)"
+kcr --as sanggraini visit approve "$v3"
+t_eq "B.2: the network administrator cannot approve server work (77)" 77 "$rc"
+t_grep "B.2: ... the refusal names the server administrator" "needs role server-admin" <(echo "$err")
+kcr --as fnugroho visit approve "$v3" --purpose network
+t_eq "B.2: --purpose belongs to the check, not to entry approval (64)" "64 servers" "$rc $(vfield "$v3" purpose)"
+kcr --as fnugroho visit approve "$v3"
+t_eq "B.2: the server administrator approves entry" "0 appoint-escort" "$rc $(vfield "$v3" step)"
+v4=$(vrequest jwijaya server-room:dc1)
+kc --as rwulandari visit approve "$v4" >/dev/null
+kcr --as fnugroho visit approve "$v4"
+t_eq "B.2: network work is not the server administrator's (77)" 77 "$rc"
+t_grep "B.2: ... the refusal names the network administrator" "needs role network-admin" <(echo "$err")
+
 # guard: no check-in without an escort
 kcr --as jwijaya visit checkin "$id"
 t_eq "guard: check-in without an escort is EX_DATAERR" 65 "$rc"

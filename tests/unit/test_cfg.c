@@ -245,7 +245,7 @@ test_example(void)
 	CHECK_STR(cfg->login.services[0].service, "sshd");
 	CHECK_STR(cfg->login.services[0].resource, "host:%h");
 
-	CHECK_LL(cfg->nroles, 12);
+	CHECK_LL(cfg->nroles, 14);
 	CHECK((r = cfg_role(cfg, "kasi-infra")) != NULL);
 	if (r != NULL) {
 		CHECK_STR(r->escalate_to, "kabid-aptika");
