@@ -86,7 +86,8 @@ ra_free(struct ra *k)
  * set or has not five steps; EX_NOINPUT for an unknown campaign.
  */
 static int
-ra_load(struct wf *w, const char *id, struct ra *k)
+ra_load_as(struct wf *w, const char *id, struct ra *k, int items,
+    time_t created)
 {
 	const struct cfg_workflow *wfc;
 	struct wf_event *ev = NULL;
@@ -104,8 +105,17 @@ ra_load(struct wf *w, const char *id, struct ra *k)
 		return wf_fail(w, EX_CONFIG, "review.workflow %s has %zu "
 		    "steps, not %d", wfc->name, wfc->nsteps, RA_STEPS);
 	wf_snap_from_cfg(wfc, &k->snap);
-	if ((st = review_items(w, id, 1, &k->info, &k->it, &k->n)) != EX_OK)
-		return st;
+	if (items) {
+		if ((st = review_items(w, id, 1, &k->info, &k->it, &k->n)) !=
+		    EX_OK)
+			return st;
+	} else {
+		/* the tick's cheap look: the acts only */
+		u_strlcpy(k->info.id, id, sizeof(k->info.id));
+		u_strlcpy(k->info.state, "open", sizeof(k->info.state));
+		k->info.created = created;
+		k->pending = 1;		/* unknown: step 3 not started */
+	}
 	if (ldapc_escape_dn(esc, sizeof(esc), k->info.id) == -1) {
 		ra_free(k);
 		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", id);
@@ -142,7 +152,7 @@ ra_load(struct wf *w, const char *id, struct ra *k)
 	k->start[0] = k->info.created;
 	k->start[1] = k->at[0];
 	k->start[RA_OWNERS] = k->at[1];
-	k->start[3] = k->pending == 0 && k->at[1] != 0 ?
+	k->start[3] = items && k->pending == 0 && k->at[1] != 0 ?
 	    (last > k->at[1] ? last : k->at[1]) : 0;
 	k->start[4] = k->at[3];
 	for (s = 0; s < RA_STEPS; s++)
@@ -150,6 +160,12 @@ ra_load(struct wf *w, const char *id, struct ra *k)
 		    k->start[s], k->snap.steps[s].sla, k->snap.steps[s].bd) :
 		    0;
 	return EX_OK;
+}
+
+static int
+ra_load(struct wf *w, const char *id, struct ra *k)
+{
+	return ra_load_as(w, id, k, 1, 0);
 }
 
 /* Does the caller hold the role of step s? */
@@ -500,12 +516,19 @@ tick_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
 	if (dir_get(ld, e, "kunciId", id, sizeof(id)) != 0 ||
 	    ++ta->n > 100)
 		return EX_OK;
-	if (ra_load(w, id, &k) != EX_OK)
+	/* The acts only; the findings only when the Kasi's determination
+	 * is due (its start is the last owner's answer). */
+	if (ra_load_as(w, id, &k, 0, dir_get_time(ld, e, "kunciCreated")) !=
+	    EX_OK)
 		return EX_OK;
-	/* the current step of ours: the first not done */
 	for (s = 0; s < RA_STEPS; s++)
 		if (s != RA_OWNERS && k.at[s] == 0)
 			break;
+	if (s == 3 && k.at[1] != 0) {
+		ra_free(&k);
+		if (ra_load(w, id, &k) != EX_OK)
+			return EX_OK;
+	}
 	if (s == RA_STEPS || k.escalated[s] || k.due[s] == 0 ||
 	    ta->now <= k.due[s]) {
 		ra_free(&k);
@@ -547,7 +570,8 @@ void
 review_acts_tick(struct wf *w, time_t now)
 {
 	static __thread time_t last;
-	char *attrs[] = { (char *)(uintptr_t)"kunciId", NULL };
+	char *attrs[] = { (char *)(uintptr_t)"kunciId",
+	    (char *)(uintptr_t)"kunciCreated", NULL };
 	struct tick_arg ta = { now, 0 };
 
 	if (w->cfg->review.workflow[0] == '\0' ||

@@ -75,29 +75,39 @@ sop_act(struct admin_call *c, int argc, char **argv, enum cfg_kind kind,
 	if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (!wf_open(&r)) {
+		st = admin_err(c, EX_DATAERR, "request %s is closed (%s)",
+		    r.id, strcmp(r.state, "active") == 0 ? "done" : r.state);
 		wf_request_free(&r);
-		/* the engine says why (done, rejected, cancelled ...) */
-		st = wf_act(admin_wf(), &c->a, pos[0], "approve", NULL, note,
-		    NULL);
-		return admin_wf_err(c, st == EX_OK ? EX_SOFTWARE : st);
+		return st;
 	}
 	/*
-	 * A step of another kind: say which command fits, but only to
-	 * someone who may act on it; anyone else gets the engine's refusal.
+	 * A step of another kind is never acted on by this command: the
+	 * command that fits is named to someone who may act on it; anyone
+	 * else is refused (and audited) as the engine would.
 	 */
 	if (r.snap.steps[r.step].kind != kind) {
 		int may = wf_can_act(admin_wf(), &c->a, &r);
 		enum cfg_kind k = r.snap.steps[r.step].kind;
 
-		u_strlcpy(step, r.snap.steps[r.step].name, sizeof(step));
-		wf_request_free(&r);
 		if (may)
-			return admin_err(c, EX_DATAERR, "request %s is at step "
-			    "%s (%s): use kuncictl %s", pos[0], step,
-			    cfg_kind_name(k), cmd_for(k));
-		st = wf_act(admin_wf(), &c->a, pos[0], "approve", step, note,
-		    NULL);
-		return admin_wf_err(c, st == EX_OK ? EX_SOFTWARE : st);
+			st = admin_err(c, EX_DATAERR, "request %s is at step "
+			    "%s (%s): use kuncictl %s", r.id,
+			    r.snap.steps[r.step].name, cfg_kind_name(k),
+			    cmd_for(k));
+		else {
+			log_audit("request.refused", "request", r.id, "actor",
+			    c->a.p.uid, "as", c->a.as, "action",
+			    cmd_for(kind) + 8, "step",
+			    r.snap.steps[r.step].name, "resource",
+			    r.resource, "subject", r.subject, "reason",
+			    "not the step's role", NULL);
+			st = admin_err(c, EX_NOPERM, "refused: step %s needs "
+			    "role %s, which you do not hold",
+			    r.snap.steps[r.step].name,
+			    r.snap.steps[r.step].role);
+		}
+		wf_request_free(&r);
+		return st;
 	}
 	u_strlcpy(step, r.snap.steps[r.step].name, sizeof(step));
 	wf_request_free(&r);
