@@ -1264,6 +1264,7 @@ form_visit(struct doc *d, const char *id)
 		st = admin_wf_err(c, st);
 		goto out;
 	}
+	visit_guest_read(ev, n, &g);
 	if ((p = part_new(d, v->snap.workflow, "Special Permit to Enter the",
 	    "Formulir Izin Khusus Memasuki", d->en ? proc_cols_en :
 	    proc_cols_id, 6)) == NULL) {
@@ -1297,17 +1298,20 @@ form_visit(struct doc *d, const char *id)
 	    name_of(d, v->escort) : "-");
 	field(d, p, T(d, "Time in", "Jam masuk"), v->checkin ?
 	    when(d, v->checkin) : "-");
-	/* The guest's own entry (visit_guest.c). */
-	visit_guest_read(ev, n, &g);
-	field(d, p, T(d, "Identity document handed over",
-	    "Tanda pengenal diserahkan"), g.held ? when(d, g.in) : "-");
-	field(d, p, T(d, "Equipment brought", "Peralatan yang dibawa"),
-	    g.equipment[0] ? doc_keep(d, "%s", g.equipment) : "-");
+	/* The guest's own entry (visit_guest.c), where there is one: the
+	 * document's hand-over and return, and the equipment. */
+	if (g.held)
+		field(d, p, T(d, "Identity document held",
+		    "Penyerahan tanda pengenal"),
+		    doc_keep(d, "%s %s%s%s", T(d, "handed over",
+		    "diserahkan"), when(d, g.in), g.returned ? T(d,
+		    ", returned ", ", dikembalikan ") : "", g.returned ?
+		    when(d, g.out) : ""));
+	if (g.equipment[0] != '\0')
+		field(d, p, T(d, "Equipment brought", "Peralatan yang dibawa"),
+		    doc_keep(d, "%s", g.equipment));
 	field(d, p, T(d, "Time out", "Jam keluar"), v->checkout ?
 	    when(d, v->checkout) : "-");
-	field(d, p, T(d, "Identity document returned",
-	    "Tanda pengenal dikembalikan"), g.returned ? when(d, g.out) :
-	    "-");
 	field(d, p, T(d, "Room and racks locked", "Ruang dan rak terkunci"),
 	    v->checkout ? locked_word(d, v) : "-");
 	field(d, p, "Status", admin_state_label(c, v->state));
