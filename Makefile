@@ -250,6 +250,8 @@ install: all
 	# there: which services kunci gates is the administrator's choice.
 	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
 	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
+	# likewise the panel host's nslcd.conf (doc/provisioning.md)
+	install -m 0644 conf/nslcd-panel.conf $(DESTDIR)$(DATADIR)/kunci/
 
 # The PAM profile leaves the stacks first, and the module stays while any
 # PAM service file still names it: a stack with a missing module fails
