@@ -60,7 +60,7 @@ cid=$(kc --as lputri --json request submit --resource "$PANEL" --type account \
 t_check "C1 submitted ($cid)" test -n "$cid"
 walk "$cid" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari
 kc --as ihidayat request approve "$cid" --account lputri >/dev/null
-walk "$cid" rwulandari
+walk "$cid" ihidayat rwulandari lputri	# inform, record, confirm
 t_eq "C1 active" "active/" "$(field "$cid" state)/$(field "$cid" step)"
 t_check "pam_kunci lets lputri into the panel" wait_pc panel lputri PAM_SUCCESS 50
 logins()	# logins N USER: N logins through libpam
@@ -106,7 +106,7 @@ logins 60 lputri
 # the removal of the panel grant (C3)
 rid=$(kc --as mfitriani --json removal request "$cid" --reason "Pegawai pindah tugas" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-walk "$rid" rwulandari sanggraini sanggraini
+walk "$rid" rwulandari sanggraini sanggraini sanggraini mfitriani
 t_eq "grant $cid revoked" revoked "$(gfield "$cid" status)"
 wait_pc panel lputri PAM_PERM_DENIED 30 >/dev/null
 logins 10 lputri
