@@ -285,7 +285,7 @@ for e in request.submit request.step grant.create login.allow login.deny grant.r
 done
 t_grep "... and the removal request's records" "$rid" <(echo "$sj")
 nstep=$(echo "$sj" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["event"] == "request.step" and r["fields"].get("request") == sys.argv[1]))' "$cid")
-t_eq "every step of the request (8 decisions)" 8 "$nstep"
+t_eq "every step of the request (C1 steps 2-11: 10 acts)" 10 "$nstep"
 nla=$(echo "$sj" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["event"] == "login.allow"))')
 nall=$(grep -c "event=login.allow user=lputri service=panel .*grant=$cid " "$AT/intact.log")
 t_eq "every login on the grant ($nall)" "$nall" "$nla"
