@@ -41,6 +41,7 @@
 #include "notify.h"
 #include "out.h"
 #include "proto.h"
+#include "reqtime.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -487,13 +488,14 @@ static int
 cmd_submit(struct admin_call *c, int argc, char **argv)
 {
 	const char *res = NULL, *type = NULL, *reason = NULL, *from = NULL,
-	    *until = NULL, *forw = NULL;
+	    *until = NULL, *forw = NULL, *started = NULL;
 	struct admin_opt opts[] = {
 		{ "resource", &res, NULL }, { "type", &type, NULL },
 		{ "reason", &reason, NULL }, { "from", &from, NULL },
 		{ "until", &until, NULL }, { "for", &forw, NULL },
-		{ NULL, NULL, NULL } };
+		{ "started", &started, NULL }, { NULL, NULL, NULL } };
 	char *pos[1], id[WF_ID_MAX + 1];
+	time_t t0 = 0;
 	int np, st;
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
@@ -501,7 +503,10 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 	if (res == NULL || reason == NULL)
 		return admin_err(c, EX_USAGE, "usage: request submit --resource R "
 		    "[--type T] --reason TEXT [--from DATE] [--until DATE] "
-		    "[--for USER]");
+		    "[--for USER] [--started DATE]");
+	if (started != NULL &&
+	    (st = reqtime_check(admin_wf(), started, &t0)) != EX_OK)
+		return admin_wf_err(c, st);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	admin_wf()->info[0] = '\0';
@@ -511,6 +516,8 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 			return admin_wf_err(c, st);
 		/* Submitted, but settling failed: say so, keep the id. */
 	}
+	if (started != NULL)
+		reqtime_record(admin_wf(), &c->a, id, t0);
 	describe_now(c, id);
 	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
@@ -553,6 +560,17 @@ request_json(struct admin_call *c, const struct wf_request *r, int full)
 	if (!full)
 		return j;
 	json_object_set_new(j, "reason", out_jstr(r->reason));
+	{
+		struct reqtime sub;
+
+		if (reqtime_get(admin_wf(), r, &sub))
+			json_object_set_new(j, "submission", json_pack(
+			    "{s:o,s:o,s:I,s:o,s:b}", "started",
+			    admin_jtime(sub.started), "submitted",
+			    admin_jtime(sub.submitted), "standard_seconds",
+			    (json_int_t)sub.sla, "due", admin_jtime(sub.due),
+			    "late", sub.late));
+	}
 	json_object_set_new(j, "workflow_label", out_jstr(c->en ?
 	    r->snap.label_en : r->snap.label_id));
 	steps = json_array();
@@ -650,6 +668,24 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, kw, ADMIN_T(c, "Valid", "Berlaku"), win);
 		admin_fmt_time(b1, sizeof(b1), r.created);
 		out_kv(&c->out, kw, ADMIN_T(c, "Submitted", "Diajukan"), b1);
+		{
+			/* The requester's own first step, if timed. */
+			struct reqtime sub;
+			char sl[32], line[160];
+
+			if (reqtime_get(admin_wf(), &r, &sub) &&
+			    sub.started != 0) {
+				admin_fmt_time(b1, sizeof(b1), sub.started);
+				if (sub.sla == 0 || u_format_duration(sub.sla,
+				    sub.bd, sl, sizeof(sl)) == -1)
+					u_strlcpy(sl, "-", sizeof(sl));
+				snprintf(line, sizeof(line), "%s; SLA %s%s", b1,
+				    sl, sub.late ? ADMIN_T(c, " (late)",
+				    " (terlambat)") : "");
+				out_kv(&c->out, kw, ADMIN_T(c, "Started",
+				    "Dimulai"), line);
+			}
+		}
 		if (wf_open(&r)) {
 			const struct wf_step *s = &r.snap.steps[r.step];
 			char line[600];
@@ -1260,7 +1296,7 @@ static const struct admin_cmd base_cmds[] = {
 	{ "help", NULL, cmd_help, "" },
 	{ "status", NULL, cmd_status, "" },
 	{ "request", "submit", cmd_submit, "--resource R [--type T] --reason "
-	    "TEXT [--from DATE] [--until DATE] [--for USER]" },
+	    "TEXT [--from DATE] [--until DATE] [--for USER] [--started DATE]" },
 	{ "request", "show", cmd_show, "ID" },
 	{ "request", "list", cmd_list, "[--mine] [--waiting] [--state S] "
 	    "[--resource R] [--overdue]" },

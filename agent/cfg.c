@@ -41,7 +41,7 @@ struct ctx {
 
 static const char *const kind_names[CFG_KIND_COUNT] = {
 	"endorse", "dispose", "verify", "approve", "provision", "escort",
-	"notify", "record", "report"
+	"notify", "record", "report", "receive"
 };
 static const char *const grant_names[CFG_GRANT_COUNT] = {
 	"none", "card", "account"
@@ -64,7 +64,7 @@ static const char *const top_keys[] = {
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
-	"escalate_to", "grace", "incompatible", "units", NULL
+	"escalate_to", "grace", "incompatible", "units", "workflow", NULL
 };
 static const char *const silence_names[CFG_SILENCE_COUNT] = {
 	"escalate", "remove"
@@ -81,7 +81,7 @@ static const char *const notify_keys[] = {
 };
 static const char *const visits_keys[] = {
 	"workflow", "max_guests_per_escort", "grace", "identity_retention",
-	NULL
+	"route_role", "route", NULL
 };
 static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const office_keys[] = {
@@ -129,7 +129,7 @@ static const char *const workflow_keys[] = {
 	"sop_effective", "sop_approver_title", "sop_approver_name",
 	"sop_approver_rank", "sop_approver_nip", "form_object_id",
 	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
-	"steps", NULL
+	"submit_sla", "steps", NULL
 };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
@@ -1046,6 +1046,11 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_duration(c, g, w, "identity_retention", 0, 0,
 	    &v->identity_retention, NULL) == -1)
 		return -1;
+	/* route_role and route are checked against "roles" in cfg_load(). */
+	if (get_str(c, g, w, "route_role", 0, &v->route_role) == -1 ||
+	    get_strlist(c, g, w, "route", 0, &v->route, &v->nroute,
+	    NULL) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1211,6 +1216,7 @@ parse_review(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_enum(c, g, "review", "on_silence", 0, silence_names,
 	    CFG_SILENCE_COUNT, &sil) == -1 ||
 	    get_str(c, g, "review", "escalate_to", 0, &r->escalate_to) == -1 ||
+	    get_str(c, g, "review", "workflow", 0, &r->workflow) == -1 ||
 	    get_pairs(c, g, "incompatible", &r->incompatible,
 	    &r->nincompatible) == -1 ||
 	    get_pairs(c, g, "units", &r->units, &r->nunits) == -1 ||
@@ -1776,6 +1782,8 @@ parse_workflows(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    CFG_GRANT_COUNT, &gk) == -1 ||
 		    get_duration(c, e, where, "expire_after", 0, 1,
 		    &wf->expire_after, NULL) == -1 ||
+		    get_duration(c, e, where, "submit_sla", 0, 1,
+		    &wf->submit_sla, &wf->submit_sla_bd) == -1 ||
 		    get_grouplist(c, e, where, "steps", &list) == -1)
 			return -1;
 		wf->grant_kind = (enum cfg_grant_kind)gk;
@@ -1889,8 +1897,10 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->audit.certificate, "") == -1 ||
 	    setstr(c, NULL, &cfg->audit.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
+	    setstr(c, NULL, &cfg->visits.route_role, "") == -1 ||
 	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
+	    setstr(c, NULL, &cfg->review.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.home_base, "/home") == -1 ||
 	    setstr(c, NULL, &cfg->provision.shell, "/usr/sbin/nologin") ==
@@ -2073,6 +2083,26 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_workflows(&c, cfg, root) == -1 ||
 	    parse_sop_totals(&c, cfg, root) == -1)
 		goto out;
+	if (cfg->visits.route_role[0] != '\0' &&
+	    cfg_role(cfg, cfg->visits.route_role) == NULL) {
+		seterr(&c, config_lookup(&lc, "visits.route_role"),
+		    "visits.route_role: unknown role \"%s\"",
+		    cfg->visits.route_role);
+		goto out;
+	}
+	for (i = 0; i < cfg->visits.nroute; i++) {
+		const char *rt = cfg->visits.route[i], *colon = strchr(rt, ':');
+
+		if (colon == NULL || !((colon - rt == 7 &&
+		    strncmp(rt, "network", 7) == 0) || (colon - rt == 7 &&
+		    strncmp(rt, "servers", 7) == 0)) ||
+		    cfg_role(cfg, colon + 1) == NULL) {
+			seterr(&c, config_lookup(&lc, "visits.route"),
+			    "visits.route: \"%s\" is not network:ROLE or "
+			    "servers:ROLE with a known role", rt);
+			goto out;
+		}
+	}
 	if (cfg->visits.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
 		seterr(&c, config_lookup(&lc, "visits.workflow"),
@@ -2085,6 +2115,13 @@ cfg_load(const char *path, char *err, size_t errsz)
 		seterr(&c, config_lookup(&lc, "removal.workflow"),
 		    "removal.workflow: unknown workflow \"%s\"",
 		    cfg->removal.workflow);
+		goto out;
+	}
+	if (cfg->review.workflow[0] != '\0' &&
+	    cfg_workflow(cfg, cfg->review.workflow) == NULL) {
+		seterr(&c, config_lookup(&lc, "review.workflow"),
+		    "review.workflow: unknown workflow \"%s\"",
+		    cfg->review.workflow);
 		goto out;
 	}
 	if (cfg->review.escalate_to[0] != '\0' &&
@@ -2168,11 +2205,14 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->notify.command);
 	free(cfg->notify.from);
 	free(cfg->visits.workflow);
+	free(cfg->visits.route_role);
+	free_list(cfg->visits.route, cfg->visits.nroute);
 	for (i = 0; i < cfg->nsop_totals; i++)
 		free(cfg->sop_totals[i].workflow);
 	free(cfg->sop_totals);
 	free(cfg->removal.workflow);
 	free(cfg->review.escalate_to);
+	free(cfg->review.workflow);
 	free(cfg->review.reminders);
 	free_list(cfg->review.incompatible, 2 * cfg->review.nincompatible);
 	free_list(cfg->review.units, 2 * cfg->review.nunits);
@@ -2432,6 +2472,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
 	    cfg->visits.max_guests_per_escort);
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
+	put_kv(fp, "\t", "route_role", cfg->visits.route_role);
+	put_list(fp, "\t", "route", cfg->visits.route, cfg->visits.nroute);
 	put_dur(fp, "\t", "identity_retention", cfg->visits.identity_retention,
 	    0);
 	fputs("};\n\nsop_totals = {\n", fp);
@@ -2457,6 +2499,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fputs(" ];\n", fp);
 	put_kv(fp, "\t", "on_silence", silence_names[cfg->review.on_silence]);
 	put_kv(fp, "\t", "escalate_to", cfg->review.escalate_to);
+	put_kv(fp, "\t", "workflow", cfg->review.workflow);
 	put_dur(fp, "\t", "grace", cfg->review.grace, 0);
 	fputs("\tincompatible = (", fp);
 	for (i = 0; i < cfg->review.nincompatible; i++) {
@@ -2530,6 +2573,9 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 		    wf->one_act_per_person ? "true" : "false");
 		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);
 		put_dur(fp, "\t\t", "expire_after", wf->expire_after, 0);
+		if (wf->submit_sla != 0)
+			put_dur(fp, "\t\t", "submit_sla", wf->submit_sla,
+			    wf->submit_sla_bd);
 		fputs("\t\tsteps = (\n", fp);
 		for (j = 0; j < wf->nsteps; j++) {
 			s = &wf->steps[j];

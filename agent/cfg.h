@@ -50,9 +50,11 @@ enum cfg_kind {
 	CFG_KIND_APPROVE,	/* the decision */
 	CFG_KIND_PROVISION,	/* issue or withdraw the card / account */
 	CFG_KIND_ESCORT,	/* accompany a visitor; secure the room */
-	CFG_KIND_NOTIFY,	/* tell the requester (done by the system) */
+	CFG_KIND_NOTIFY,	/* tell the requester: the role's act, kuncid
+				   sends the notice as part of it */
 	CFG_KIND_RECORD,	/* write the register / guest book */
 	CFG_KIND_REPORT,	/* write or pass on an activity report */
+	CFG_KIND_RECEIVE,	/* the requester confirms receiving (sopact.c) */
 	CFG_KIND_COUNT
 };
 
@@ -110,6 +112,11 @@ struct cfg_workflow {
 	enum cfg_grant_kind grant_kind;
 	int64_t		 expire_after;	/* seconds; requests.pending_expiry
 					   unless the workflow overrides it */
+	int64_t		 submit_sla;	/* the requester's own first step (fill in
+					   the form, hand in the letter): its
+					   standard, timed from request submit
+					   --started; 0 = none */
+	int		 submit_sla_bd;	/* submit_sla is in business days */
 	struct cfg_step	*steps;		/* nsteps >= 1, in order */
 	size_t		 nsteps;
 };
@@ -259,6 +266,10 @@ struct cfg_visits {
 	char		 *workflow;
 	int		  max_guests_per_escort;	/* 1..100, default 3 */
 	int64_t		  grace;		/* seconds, default 15m */
+	char		 *route_role;	/* done per purpose by route's role, or
+					   "" (visit_route.c) */
+	char		**route;	/* "network:ROLE", "servers:ROLE" */
+	size_t		  nroute;
 	/* seconds after a visit closed that its identity-document number
 	 * is kept (retention.c); 0 = kept for ever (the default) */
 	int64_t		  identity_retention;
@@ -369,6 +380,8 @@ struct cfg_review {
 	size_t		  nincompatible;
 	char		**units;	/* 2 * nunits */
 	size_t		  nunits;
+	char		 *workflow;	/* the C2 steps' workflow (review_acts.c),
+					   or "" */
 };
 
 struct kunci_cfg {

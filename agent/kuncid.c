@@ -43,6 +43,7 @@
 #include "reload.h"
 #include "retention.h"
 #include "review.h"
+#include "review_acts.h"
 #include "scheduler.h"
 #include "strbuf.h"
 #include "visit.h"
@@ -143,18 +144,21 @@ wire(void)
 {
 	if (admin_register(card_cmds, 0) == -1 ||
 	    admin_register(removal_cmds, 0) == -1 ||
+	    admin_register(sopact_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(visit_report_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
 	    admin_register(sla_cmds, 0) == -1 ||
 	    admin_register(audit_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
-	    admin_register(review_cmds, ADMIN_LONG) == -1)
+	    admin_register(review_cmds, ADMIN_LONG) == -1 ||
+	    admin_register(review_act_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
 	wf_set_hooks(&prov_wf_hooks);
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
+	    sched_add("review-acts", review_acts_tick) == -1 ||
 	    sched_add("grants", prov_tick) == -1 ||
 	    sched_add("retention", retention_tick) == -1 ||
 	    sched_add("audit", audit_tick) == -1)

@@ -82,6 +82,21 @@ static const struct tmpl tmpls[] = {
 	    "Access request received",
 	    "Permohonan akses Anda telah diterima dan sedang diproses.",
 	    "Your access request has been received and is being processed." },
+	{ "removal-submit", "Permintaan penghapusan hak akses dicatat",
+	    "Access removal request recorded",
+	    "Permintaan penghapusan hak akses Anda telah dicatat dan "
+	    "diteruskan untuk diproses.",
+	    "Your request to remove the access below has been recorded and "
+	    "passed on." },
+	{ "review-verify", "Permintaan verifikasi hak akses (reviu)",
+	    "Access review: please verify",
+	    "Kepala Seksi telah mereviu daftar hak akses dan meminta Anda, "
+	    "selaku penanggung jawab hak akses, memverifikasi validitas "
+	    "setiap hak akses pada sumber daya berikut (kuncictl review "
+	    "show dan review attest).",
+	    "The Head of Section has reviewed the access list and asks you, "
+	    "as the access owner, to verify each access right on the "
+	    "resource below (kuncictl review show and review attest)." },
 	{ "waiting", "Permohonan menunggu tindakan Anda",
 	    "Request is waiting for you",
 	    "Sebuah permohonan menunggu tindakan Anda pada langkah berikut.",
@@ -225,6 +240,15 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 		kv(b, en ? "Valid until:" : "Berlaku sampai:", na);
 	}
 	kv(b, en ? "Reason:" : "Alasan:", v->reason);
+	kv(b, en ? "By:" : "Oleh:", v->by);
+	kv(b, en ? "Note:" : "Catatan:", v->note);
+	if (v->confirm != NULL && *v->confirm != '\0') {
+		sb_puts(b, en ? "\nOnce you have received it, confirm with: "
+		    "kuncictl request confirm " : "\nSetelah Anda menerimanya, "
+		    "konfirmasikan penerimaan dengan: kuncictl request confirm ");
+		put_clean(b, v->confirm);
+		sb_puts(b, "\n");
+	}
 	sb_printf(b, "\n-- \nkunci%s", w->cfg->office.name[0] ? ", " : "");
 	put_clean(b, w->cfg->office.name);
 	sb_puts(b, "\n");

@@ -1125,6 +1125,18 @@ prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
 	}
 }
 
+/* Does a step of kind k come after step i of r? */
+static int
+later_kind(const struct wf_request *r, int i, enum cfg_kind k)
+{
+	size_t j;
+
+	for (j = (size_t)(i + 1); i >= -1 && j < r->snap.nsteps; j++)
+		if (r->snap.steps[j].kind == k)
+			return 1;
+	return 0;
+}
+
 int
 prov_removal(struct wf *w, const struct wf_request *r)
 {
@@ -1149,6 +1161,10 @@ prov_removal(struct wf *w, const struct wf_request *r)
 		} else if (st != EX_DATAERR)
 			return st;
 	}
+	/* A later notify step is the administrator's act of informing
+	 * (C3 step 5): the notice goes out with it, not here. */
+	if (later_kind(r, r->step, CFG_KIND_NOTIFY))
+		return EX_OK;
 	grant_vars(&g, &v);
 	v.request = r->id;
 	v.reason = r->reason;
@@ -1198,10 +1214,40 @@ tell_step(struct wf *w, const struct wf_request *r, int i, const char *event,
 		notify_dn(w, role->group, event, key, v);
 }
 
+/*
+ * The event of step i of r (the first approving one, or with reject the
+ * rejecting one), for the notice: who informed, and a rejection's reason.
+ * 0 when there is none.
+ */
+static int
+step_event(struct wf *w, const struct wf_request *r, int i, int reject,
+    struct wf_event *out)
+{
+	struct wf_event *ev = NULL;
+	size_t n, k;
+	int found = 0;
+
+	if (wf_events(w, r, &ev, &n) != EX_OK) {
+		free(ev);
+		return 0;
+	}
+	for (k = 0; k < n && !found; k++)
+		if (strncmp(ev[k].rdn, "step-", 5) == 0 &&
+		    (i < 0 || ev[k].step == i) &&
+		    strcmp(ev[k].decision, reject ? "reject" : "approve") ==
+		    0) {
+			*out = ev[k];
+			found = 1;
+		}
+	free(ev);
+	return found;
+}
+
 void
 prov_event(struct wf *w, const struct wf_request *r, const char *event,
     int step)
 {
+	struct wf_event se;
 	const struct cfg_role *role;
 	struct notify_vars v;
 	char key[128];
@@ -1211,18 +1257,29 @@ prov_event(struct wf *w, const struct wf_request *r, const char *event,
 	if (strcmp(event, "submit") == 0) {
 		snprintf(key, sizeof(key), "submit-%s", r->id);
 		v.reason = r->reason;
+		if (removal) {
+			/* Not "your request has been received": the owner
+			 * asked for a removal, which is now recorded. */
+			notify_person(w, r->requester, "removal-submit", key,
+			    &v);
+			return;
+		}
 		notify_person(w, r->requester, "submit", key, &v);
 		if (strcmp(r->subject, r->requester) != 0 && !removal)
 			notify_person(w, r->subject, "submit", key, &v);
 	} else if (strcmp(event, "waiting") == 0) {
-		if (step < 0 || (size_t)step >= r->snap.nsteps ||
-		    r->snap.steps[step].kind == CFG_KIND_NOTIFY)
+		if (step < 0 || (size_t)step >= r->snap.nsteps)
 			return;
 		snprintf(key, sizeof(key), "wait-%s-%d", r->id, step);
 		tell_step(w, r, step, "waiting", key, &v);
 	} else if (strcmp(event, "rejected") == 0) {
 		snprintf(key, sizeof(key), "reject-%s", r->id);
 		v.state = "rejected";
+		/* The notice carries the official's reason. */
+		if (step_event(w, r, -1, 1, &se)) {
+			v.reason = se.note;
+			v.by = se.actor;
+		}
 		notify_person(w, r->requester, "rejected", key, &v);
 		if (strcmp(r->subject, r->requester) != 0 && !removal)
 			notify_person(w, r->subject, "rejected", key, &v);
@@ -1235,15 +1292,26 @@ prov_event(struct wf *w, const struct wf_request *r, const char *event,
 			notify_person(w, r->subject, "approved", key, &v);
 	} else if (strcmp(event, "inform") == 0) {
 		snprintf(key, sizeof(key), "inform-%s-%d", r->id, step);
+		/* Sent as part of the informing official's act. */
+		if (step_event(w, r, step, 0, &se)) {
+			v.by = se.actor;
+			v.note = se.note[0] != '\0' ? se.note : NULL;
+		}
 		if (removal) {
-			/* The deactivation told both already (same key):
-			 * this only catches up after a crash. */
+			/* The administrator's informing act: the holder and
+			 * the access owner learn of the removal now. */
 			snprintf(key, sizeof(key), "removed-%s", r->id);
 			v.state = "revoked";
+			v.reason = r->reason;
+			v.not_after = 0;
 			notify_person(w, r->subject, "removed", key, &v);
+			if (later_kind(r, step, CFG_KIND_RECEIVE))
+				v.confirm = r->id;
 			notify_person(w, r->requester, "removed", key, &v);
 			return;
 		}
+		if (later_kind(r, step, CFG_KIND_RECEIVE))
+			v.confirm = r->id;
 		notify_person(w, r->requester, "inform", key, &v);
 		if (strcmp(r->subject, r->requester) != 0)
 			notify_person(w, r->subject, "inform", key, &v);

@@ -41,6 +41,8 @@
 #include "strbuf.h"
 #include "util.h"
 #include "visit.h"
+#include "visit_guest.h"
+#include "visit_route.h"
 #include "wf.h"
 
 #define U(s)		((char *)(uintptr_t)(s))
@@ -501,7 +503,9 @@ holds_step(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	s = &v->snap.steps[i];
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		return strcmp(a->p.uid, v->requester) == 0;
-	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
+	/* B step 2's routing: the purpose's administrator. */
+	if ((idx = dir_role_index(w->cfg, visit_route_role(w->cfg, s->role,
+	    v->purpose))) < 0)
 		return 0;
 	return (a->roles >> idx) & 1;
 }
@@ -813,7 +817,8 @@ begin(struct wf *w, const struct wf_actor *a, const char *id,
 /* approve / reject the current (ordinary) step. */
 static int
 visit_act(struct wf *w, const struct wf_actor *a, const char *id,
-    const char *decision, const char *stepwant, const char *note)
+    const char *decision, const char *stepwant, const char *note,
+    const char *purpose)
 {
 	struct visit *v;
 	struct visit_map mp;
@@ -853,7 +858,14 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (!holds_step(w, a, v, v->step)) {
 		st = refuse(w, a, v, decision, "step %s needs role %s, which "
-		    "you do not hold", s->name, s->role);
+		    "you do not hold", s->name, visit_route_role(w->cfg,
+		    s->role, v->purpose));
+		goto out;
+	}
+	/* The Kasi's network-or-server determination, at the check. */
+	if (purpose != NULL && (reject || s->kind != CFG_KIND_VERIFY)) {
+		st = wf_fail(w, EX_USAGE, "--purpose is the check's (a verify "
+		    "step's approval), not step %s's", s->name);
 		goto out;
 	}
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
@@ -887,6 +899,10 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 			goto out;
 		}
 	}
+	if (purpose != NULL && strcmp(purpose, v->purpose) != 0 &&
+	    (st = visit_route_set(w, v->dn, v->state, v->step, purpose)) !=
+	    EX_OK)
+		goto out;
 	if ((st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
 	    note)) != EX_OK)
 		goto out;
@@ -949,6 +965,25 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	if ((st = dir_person_by_uid(w->lc, w->cfg, escort, &ep, w->err,
 	    sizeof(w->err))) != EX_OK)
 		goto out;
+	/*
+	 * Where the escort step is the escorting itself (no guest-book steps
+	 * between the appointment and it, as D's "tim teknis mendampingi"),
+	 * the escort must hold that step's role.
+	 */
+	if (mp.checkin < 0 && mp.escort >= 0 &&
+	    cfg_role(w->cfg, v->snap.steps[mp.escort].role) != NULL) {
+		const char *role = v->snap.steps[mp.escort].role;
+
+		if ((st = dir_is_member(w->lc, cfg_role(w->cfg, role)->group,
+		    ep.dn, &yes, w->err, sizeof(w->err))) != EX_OK)
+			goto out;
+		if (!yes) {
+			st = refuse(w, a, v, "escort", "escort %s does not "
+			    "hold role %s, whose step %s the escorting is",
+			    ep.uid, role, v->snap.steps[mp.escort].name);
+			goto out;
+		}
+	}
 	if ((st = has_grant(w, ep.uid, v->resource, &yes)) != EX_OK)
 		goto out;
 	if (!yes) {
@@ -988,7 +1023,8 @@ out:
 }
 
 static int
-visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
+visit_checkin(struct wf *w, const struct wf_actor *a, const char *id,
+    int held, const char *equipment)
 {
 	struct visit *v;
 	struct visit_map mp;
@@ -997,7 +1033,8 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 
 	if ((v = malloc(sizeof(*v))) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
-	if ((st = begin(w, a, id, v)) != EX_OK)
+	if ((st = visit_guest_check(w, equipment)) != EX_OK ||
+	    (st = begin(w, a, id, v)) != EX_OK)
 		goto out;
 	visit_map(&v->snap, &mp);
 	if (v->checkin != 0) {
@@ -1040,6 +1077,10 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 	}
 	if (st != EX_OK)
 		goto out;
+	/* The guest's own entry: identity document, equipment. */
+	if ((st = visit_guest_in(w, v->dn, &v->snap, v->state, a, held,
+	    equipment)) != EX_OK)
+		goto out;
 	if (mp.checkin >= 0 && (st = step_event(w, a, v, mp.checkin,
 	    "approve", "guest book: in")) != EX_OK)
 		goto out;
@@ -1054,7 +1095,8 @@ out:
 
 static int
 visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
-    int locked, const char *note, int lock_only, const char *left)
+    int locked, const char *note, int lock_only, const char *left,
+    int returned)
 {
 	struct visit *v;
 	struct visit_map mp;
@@ -1122,6 +1164,9 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		    "guest out", v->escort);
 		goto out;
 	}
+	if (!lock_only && (st = visit_guest_out_check(w, v->dn, v->id,
+	    returned)) != EX_OK)
+		goto out;
 	if (!lock_only) {
 		st = add_event(w, v, "checkout", a->p.uid, a->as, "checkout",
 		    -1, NULL, locked ? "locked: yes" : "locked: no", note);
@@ -1148,6 +1193,9 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 			if (st != EX_OK)
 				goto out;
 		}
+		if ((st = visit_guest_out(w, v->dn, &v->snap, v->state, a,
+		    returned)) != EX_OK)
+			goto out;
 		if (mp.checkout >= 0 && (st = step_event(w, a, v,
 		    mp.checkout, "approve", "guest book: out")) != EX_OK)
 			goto out;
@@ -1436,13 +1484,15 @@ static int
 simple(struct admin_call *c, int argc, char **argv, const char *what)
 {
 	const char *note = NULL, *reason = NULL, *step = NULL, *escort = NULL,
-	    *left = NULL;
-	int locked = 0, npos, st;
+	    *equipment = NULL, *purpose = NULL, *left = NULL;
+	int locked = 0, held = 0, returned = 0, npos, st;
 	struct admin_opt opts[] = {
 		{ "note", &note, NULL }, { "reason", &reason, NULL },
 		{ "step", &step, NULL }, { "escort", &escort, NULL },
-		{ "locked", NULL, &locked }, { "left", &left, NULL },
-		{ NULL, NULL, NULL }
+		{ "locked", NULL, &locked }, { "id-held", NULL, &held },
+		{ "equipment", &equipment, NULL },
+		{ "id-returned", NULL, &returned }, { "left", &left, NULL },
+		{ "purpose", &purpose, NULL }, { NULL, NULL, NULL }
 	};
 	char *pos[1];
 	struct wf *w = admin_wf();
@@ -1456,23 +1506,28 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 		return st;
 	if ((escort != NULL && strcmp(what, "escort") != 0) ||
 	    ((locked || left != NULL) && strcmp(what, "checkout") != 0) ||
+	    ((held || equipment != NULL) && strcmp(what, "checkin") != 0) ||
+	    (returned && strcmp(what, "checkout") != 0) ||
+	    (purpose != NULL && strcmp(what, "approve") != 0) ||
 	    (reason != NULL && strcmp(what, "reject") != 0) ||
 	    (step != NULL && strcmp(what, "approve") != 0 &&
 	    strcmp(what, "reject") != 0))
 		return admin_err(c, EX_USAGE, "an option that visit %s does "
 		    "not take", what);
 	if (strcmp(what, "approve") == 0)
-		st = visit_act(w, &c->a, pos[0], "approve", step, note);
+		st = visit_act(w, &c->a, pos[0], "approve", step, note,
+		    purpose);
 	else if (strcmp(what, "reject") == 0)
-		st = visit_act(w, &c->a, pos[0], "reject", step, reason);
+		st = visit_act(w, &c->a, pos[0], "reject", step, reason, NULL);
 	else if (strcmp(what, "escort") == 0)
 		st = visit_escort(w, &c->a, pos[0], escort);
 	else if (strcmp(what, "checkin") == 0)
-		st = visit_checkin(w, &c->a, pos[0]);
+		st = visit_checkin(w, &c->a, pos[0], held, equipment);
 	else if (strcmp(what, "checkout") == 0)
-		st = visit_checkout(w, &c->a, pos[0], locked, note, 0, left);
+		st = visit_checkout(w, &c->a, pos[0], locked, note, 0, left,
+		    returned);
 	else
-		st = visit_checkout(w, &c->a, pos[0], 1, note, 1, NULL);
+		st = visit_checkout(w, &c->a, pos[0], 1, note, 1, NULL, 0);
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	return EX_OK;
@@ -1643,11 +1698,13 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "request", cmd_request, "--resource R --guest NAME --org "
 	    "ORG --id-doc DOC --purpose network|servers --duration 2h "
 	    "[--arrived T] [--note TEXT]" },
-	{ "visit", "approve", cmd_approve, "ID [--step NAME] [--note TEXT]" },
+	{ "visit", "approve", cmd_approve, "ID [--step NAME] [--note TEXT] "
+	    "[--purpose network|servers]" },
 	{ "visit", "reject", cmd_reject, "ID --reason TEXT [--step NAME]" },
 	{ "visit", "escort", cmd_escort, "ID --escort USER" },
-	{ "visit", "checkin", cmd_checkin, "ID" },
+	{ "visit", "checkin", cmd_checkin, "ID [--id-held] [--equipment TEXT]" },
 	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--left T] "
+	    "[--id-returned] "
 	    "[--note TEXT]" },
 	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
 	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },

@@ -912,8 +912,8 @@ fill_step_mods(struct wf *w, const struct wf_request *r, int next,
 }
 
 /*
- * Roll the request forward as far as its events allow: auto-complete
- * notify steps, end it on a rejection, advance a step whose quorum is met,
+ * Roll the request forward as far as its events allow: end it on a
+ * rejection, advance a step whose quorum is met,
  * create the grant.  Every write is idempotent or asserted, so any number
  * of kuncid processes may settle the same request at once.
  */
@@ -937,25 +937,6 @@ settle(struct wf *w, const char *id)
 		}
 		const struct wf_step *s = &r.snap.steps[r.step];
 
-		if (s->kind == CFG_KIND_NOTIFY) {
-			char rdn[32];
-
-			snprintf(rdn, sizeof(rdn), "step-%d-1", r.step);
-			st = add_event(w, &r, rdn, ACTOR_KUNCID, NULL,
-			    "approve", r.step, s->role,
-			    "requester informed", NULL);
-			if (st == EX_OK) {
-				log_audit("request.notify", "request", r.id,
-				    "actor", ACTOR_KUNCID, "step", s->name,
-				    "subject", r.subject, "requester",
-				    r.requester, "state", r.state, NULL);
-				hook_event(w, &r, "inform", r.step);
-			}
-			else if (st != EX_CANTCREAT) {
-				wf_request_free(&r);
-				return st;
-			}
-		}
 		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 		    "(kunciStepIndex=%d)(kunciId=step-*))", r.step);
 		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK) {
@@ -1062,6 +1043,14 @@ settle(struct wf *w, const char *id)
 			log_audit("request.approved", "request", r.id,
 			    "resource", r.resource, "subject", r.subject,
 			    "grant", r.id, NULL);
+		if (st == EX_OK && s->kind == CFG_KIND_NOTIFY) {
+			/* The role's act informed the requester: kuncid
+			 * sends the notice now, as part of that act. */
+			log_audit("request.notify", "request", r.id, "step",
+			    s->name, "subject", r.subject, "requester",
+			    r.requester, "state", r.state, NULL);
+			hook_event(w, &r, "inform", r.step);
+		}
 		if (st == EX_OK)
 			hook_event(w, &r, "waiting", r.step + 1);
 		wf_request_free(&r);
@@ -1395,8 +1384,6 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	if (!a->person || !wf_open(r))
 		return 0;
 	s = &r->snap.steps[r->step];
-	if (s->kind == CFG_KIND_NOTIFY)
-		return 0;
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		return strcmp(a->p.uid, r->requester) == 0 ||
 		    strcmp(a->p.uid, r->subject) == 0;
@@ -1542,14 +1529,10 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    r.id, s->name, stepwant);
 		goto out;
 	}
-	if (s->kind == CFG_KIND_NOTIFY) {
-		st = wf_fail(w, EX_TEMPFAIL,
-		    "step %s is done by kuncid", s->name);
-		goto out;
-	}
 	/* Who may act. */
 	why[0] = '\0';
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
+	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
 	    (strcmp(a->p.uid, r.requester) == 0 ||
 	    strcmp(a->p.uid, r.subject) == 0))
 		snprintf(why, sizeof(why), "you cannot decide your own "

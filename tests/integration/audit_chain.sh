@@ -60,7 +60,7 @@ cid=$(kc --as lputri --json request submit --resource "$PANEL" --type account \
 t_check "C1 submitted ($cid)" test -n "$cid"
 walk "$cid" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari
 kc --as ihidayat request approve "$cid" --account lputri >/dev/null
-walk "$cid" rwulandari
+walk "$cid" ihidayat rwulandari lputri	# inform, record, confirm
 t_eq "C1 active" "active/" "$(field "$cid" state)/$(field "$cid" step)"
 t_check "pam_kunci lets lputri into the panel" wait_pc panel lputri PAM_SUCCESS 50
 logins()	# logins N USER: N logins through libpam
@@ -106,7 +106,7 @@ logins 60 lputri
 # the removal of the panel grant (C3)
 rid=$(kc --as mfitriani --json removal request "$cid" --reason "Pegawai pindah tugas" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-walk "$rid" rwulandari sanggraini sanggraini
+walk "$rid" rwulandari sanggraini sanggraini sanggraini mfitriani
 t_eq "grant $cid revoked" revoked "$(gfield "$cid" status)"
 wait_pc panel lputri PAM_PERM_DENIED 30 >/dev/null
 logins 10 lputri
@@ -285,7 +285,7 @@ for e in request.submit request.step grant.create login.allow login.deny grant.r
 done
 t_grep "... and the removal request's records" "$rid" <(echo "$sj")
 nstep=$(echo "$sj" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["event"] == "request.step" and r["fields"].get("request") == sys.argv[1]))' "$cid")
-t_eq "every step of the request (8 decisions)" 8 "$nstep"
+t_eq "every step of the request (C1 steps 2-11: 10 acts)" 10 "$nstep"
 nla=$(echo "$sj" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["event"] == "login.allow"))')
 nall=$(grep -c "event=login.allow user=lputri service=panel .*grant=$cid " "$AT/intact.log")
 t_eq "every login on the grant ($nall)" "$nall" "$nla"

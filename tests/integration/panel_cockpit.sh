@@ -257,7 +257,7 @@ c1()
 	    --reason "Mengelola server web" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 	walk "$id" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari >&2
 	kcr --as ihidayat request approve "$id" --account lputri
-	walk "$id" rwulandari >&2
+	walk "$id" ihidayat rwulandari lputri >&2	# inform, record, confirm
 	C1_PW=$(echo "$out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
 	secret "$C1_PW"
 	C1_ID=$id
@@ -327,7 +327,7 @@ t_wait_grep "... audited: login.deny, no grant" \
 kcr --as mfitriani --json removal request "$cid" --reason "Pegawai pindah tugas"
 t_eq "the access owner asks for the removal" 0 "$rc"
 rid=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-walk "$rid" rwulandari sanggraini sanggraini
+walk "$rid" rwulandari sanggraini sanggraini sanggraini mfitriani
 t_eq "C3 done: the grant is revoked" revoked "$(gfield "$cid" status)"
 t_eq "layer 1: the account has no password left" 0 \
     "$(ls_ -b "$ACCT" -s base userPassword | grep -c '^userPassword')"

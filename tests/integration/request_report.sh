@@ -12,18 +12,21 @@
 #
 #   R1  D, lputri, Mon 02 09:00; every step acted: 2:00 4:00* 3:00 2:00
 #       2:00 3:00 2:00 1:00 6:00* 4:00 (*over); total 29:00 of 34:00 summed
-#   R2  D, Tue 03 10:00; Kadis 5:00*, Kabid 1:00, rejected by the
-#       coordinator after 4:00*
+#   R2  D, Tue 03 10:00; Kadis 5:00*, Kabid 1:00, the coordinator
+#       verifies and reports after 4:00* (it cannot reject), the Kabid
+#       rejects after 2:00
 #   V1  B visit, Wed 04, the guest arrived 09:00: form 5:00, Kasi 4:00,
 #       entry 2:00, escort appointed 2:00, guest book in 2:00 (09:15); the
 #       guest left at 10:12 (--left), the exit written in the book at 10:15
 #       (3:00) with the lock statement (0:00); total 18:00 of 22:00 stated
 #   R4  A-trenggalek, ekusuma, Fri 06 15:00: Kadis Mon 09 10:00 (within
 #       1bd: the deadline is Mon 15:00), Kabid verifies Tue 10 11:00 (over:
-#       due Tue 10:00), approves 11:30, card Wed 11 09:00, inform 0 s;
-#       total 4d 18:00 within 5bd (due Fri 13 15:00)
+#       due Tue 10:00), approves 11:30, card Wed 11 09:00, the operator
+#       informs and ekusuma confirms receipt in the same minute (0 s each);
+#       total 4d 18:00 within 6bd (six steps of 1bd)
 #   R5  A-trenggalek, gmaharani, Mon 16 08:00: Kadis Mon 23 09:00 (over),
-#       then 10 minutes each; total over 5bd (due Mon 23 08:00)
+#       then 10 minutes each, inform and receipt 0 s; total 7d 1:30,
+#       within 6bd (due Tue 24 08:00)
 #   R3  D, Mon 30 23:30: open, no act
 . "$(dirname "$0")/workflow.inc"
 
@@ -83,7 +86,9 @@ r2=$(submit lputri server-room:dc2)
 act "2026-11-03 10:05" hsantoso "$r2"
 act "2026-11-03 10:06" dpratama "$r2"
 at "2026-11-03 10:10"
-kc --as yhartono request reject "$r2" --reason "surat tidak lengkap" >/dev/null
+kc --as yhartono request approve "$r2" --note "surat tidak lengkap; dilaporkan ke Kabid" >/dev/null
+at "2026-11-03 10:12"
+kc --as dpratama request reject "$r2" --reason "surat tidak lengkap" >/dev/null
 t_eq "R2 rejected" rejected "$(field "$r2" state)"
 
 at "2026-11-04 09:05"
@@ -113,6 +118,8 @@ act "2026-11-09 10:00" hsantoso "$r4"
 act "2026-11-10 11:00" dpratama "$r4"
 act "2026-11-10 11:30" dpratama "$r4"
 act "2026-11-11 09:00" sanggraini "$r4" --serial TG-501
+act "2026-11-11 09:00" sanggraini "$r4"
+act "2026-11-11 09:00" ekusuma "$r4"
 t_eq "R4 done" "active " "$(field "$r4" state) $(field "$r4" step)"
 
 at "2026-11-16 08:00"
@@ -121,6 +128,8 @@ act "2026-11-23 09:00" hsantoso "$r5"
 act "2026-11-23 09:10" dpratama "$r5"
 act "2026-11-23 09:20" dpratama "$r5"
 act "2026-11-23 09:30" sanggraini "$r5" --serial TG-502
+act "2026-11-23 09:30" sanggraini "$r5"
+act "2026-11-23 09:30" gmaharani "$r5"
 t_eq "R5 done" "active " "$(field "$r5" state) $(field "$r5" step)"
 
 at "2026-11-30 23:30"
@@ -147,15 +156,15 @@ eq("D_total", (3, 1, 2040, False, "summed", 1740, 1740, 0),
    tuple(D.get(x) for x in k))
 tot4 = 2 * 86400 + 19 * 3600 + 90000 + 1800 + 77400
 tot5 = 7 * 86400 + 3600 + 600 + 600 + 600
-eq("A-trenggalek_total", (2, 2, 5 * 86400, True, "summed", (tot4 + tot5) // 2,
-                          tot5, 1), tuple(T.get(x) for x in k))
+eq("A-trenggalek_total", (2, 2, 6 * 86400, True, "summed", (tot4 + tot5) // 2,
+                          tot5, 0), tuple(T.get(x) for x in k))
 steps = {(s["workflow"], s["step"]): (s["count"], s["average_seconds"],
          s["max_seconds"], s["exceeded"], s["standard_seconds"]) for s in r["steps"]}
 want = {
     ("D", "kadis-disposition"): (2, 210, 300, 1, 180),
     ("D", "kabid-disposition"): (2, 150, 240, 1, 180),
     ("D", "coordinator-verify"): (2, 210, 240, 1, 180),
-    ("D", "kabid-decide"): (1, 120, 120, 0, 180),
+    ("D", "kabid-decide"): (2, 120, 120, 0, 180),
     ("D", "coordinator-assign"): (1, 120, 120, 0, 180),
     ("D", "escort"): (1, 180, 180, 0, 180),
     ("D", "helpdesk-report"): (1, 120, 120, 0, 180),
@@ -167,6 +176,7 @@ want = {
     ("A-trenggalek", "kabid-approve"): (2, 1200, 1800, 0, 86400),
     ("A-trenggalek", "card"): (2, (77400 + 600) // 2, 77400, 0, 86400),
     ("A-trenggalek", "inform"): (2, 0, 0, 0, 86400),
+    ("A-trenggalek", "receive"): (2, 0, 0, 0, 86400),
 }
 for key, v in want.items():
     eq("step:" + "/".join(key), v, steps.get(key))
@@ -184,9 +194,9 @@ done <"$W/rr.check"
 kc --lang en request report --month 2026-11 >"$W/rr.txt"
 t_grep "text: D's total row, summed" "^D +TOTAL +34:00 +1 +29:00 +29:00 +0 +summed$" "$W/rr.txt"
 t_grep "text: A-trenggalek's total row, in business days" \
-    "^A-trenggalek +TOTAL +5 bd +2 +5 d 21:45:00 +7 d 1:30:00 +1 +summed$" "$W/rr.txt"
+    "^A-trenggalek +TOTAL +6 bd +2 +5 d 21:45:00 +7 d 1:30:00 +0 +summed$" "$W/rr.txt"
 t_grep "text: names an exceeded step" "$r4 kabid-verify 1 d 1:00:00 > 1 bd" "$W/rr.txt"
-t_grep "text in Indonesian" "^A-trenggalek +TOTAL +5 hari kerja .* jumlah langkah$" \
+t_grep "text in Indonesian" "^A-trenggalek +TOTAL +6 hari kerja .* jumlah langkah$" \
     <(kc request report --month 2026-11)
 kc --lang en request report --month 2026-11 --format csv >"$W/rr.csv"
 t_grep "CSV: header" "^Procedure,Step,Standard,Count,Average,Longest,Exceeded,Standard from" "$W/rr.csv"

@@ -76,7 +76,7 @@ def catalogue(path):
             inside = line.strip() == "## Event catalogue"
         if not inside:
             continue
-        m = re.match(r"^\| `([a-z][a-z0-9.-]*)` \|", line)
+        m = re.match(r"^\| `([a-z][a-z0-9._-]*)` \|", line)
         if m:
             cat.add(m.group(1))
     return cat
