@@ -357,7 +357,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		return st;
 	ld = ldapc_get(admin_ldap(), 1);
 	up = ld != NULL;
-	uri = up ? cfg->directory.uri[admin_ldap()->uri_index] : "";
+	uri = up ? admin_ldap()->uri : "";
 	roles[0] = '\0';
 	if (up && admin_identify(c) == EX_OK) {
 		for (i = 0; i < cfg->nroles && i < DIR_MAX_ROLES; i++)

@@ -87,6 +87,7 @@ sched_main(void *arg)
 
 	(void)arg;
 	ldapc_init(&lc, S.cfg);
+	lc.writer = 1;		/* scheduled work writes to the one writer */
 	lc.away = S.away;
 	wf_init(&w, S.cfg, &lc);
 	pthread_mutex_lock(&S.mtx);
