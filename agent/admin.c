@@ -407,6 +407,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "audit_lost", json_integer(alost));
 		json_object_set_new(j, "outbox", o);
 		json_object_set_new(j, "gate", gate_status_json());
+		if (c->ctx->repl_status != NULL)
+			c->ctx->repl_status(c, j);
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -414,6 +416,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Started", "Mulai"), since);
 		out_kv(&c->out, 10, ADMIN_T(c, "Directory", "Direktori"), up ? uri :
 		    admin_ldap()->err);
+		if (c->ctx->repl_status != NULL)
+			c->ctx->repl_status(c, NULL);
 		out_kv(&c->out, 10, ADMIN_T(c, "Caller", "Pemanggil"), c->caller);
 		out_kv(&c->out, 10, ADMIN_T(c, "User", "Pengguna"),
 		    c->identified ? c->a.p.uid : "");
@@ -1410,11 +1414,29 @@ run(struct admin_call *c, int argc, char **argv)
 		ldapc_close(admin_ldap());
 		seen_gen = gen;
 	}
+	/* two sites: a writer switched since the last command */
+	ldapc_recheck(admin_ldap());
 	if (st == EX_OK)
 		st = dispatch(c, n, rest);
 	free(rest);
 	if (st == EX_UNAVAILABLE && c->err.len == 0)
 		admin_err(c, st, "directory unavailable");
+	/* Two sites: name the writer that stopped answering (doc/sites.md) */
+	if (st == EX_UNAVAILABLE && admin_ldap()->wid[0] != '\0' &&
+	    admin_ldap()->ld == NULL && c->err.len > 11 &&
+	    strstr(c->err.s, "serverID") == NULL) {
+		char was[300];
+
+		snprintf(was, sizeof(was), "%.*s", (int)(c->err.len - 11),
+		    c->err.s + 10);
+		admin_err(c, st, ADMIN_T(c, "the writer provider (serverID %s) "
+		    "does not answer (%s): nothing was written; writes wait "
+		    "for it or for an administrator's switch (kuncictl "
+		    "directory writer)", "provider penulis (serverID %s) tidak "
+		    "menjawab (%s): tidak ada yang ditulis; tulisan menunggu "
+		    "ia kembali atau pengalihan oleh administrator (kuncictl "
+		    "directory writer)"), admin_ldap()->wid, was);
+	}
 	return st;
 }
 

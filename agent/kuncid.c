@@ -41,6 +41,7 @@
 #include "reload.h"
 #include "review.h"
 #include "scheduler.h"
+#include "sites.h"
 #include "strbuf.h"
 #include "visit.h"
 #include "wf.h"
@@ -142,6 +143,7 @@ wire(void)
 	    admin_register(removal_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
+	    admin_register(sites_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
@@ -233,6 +235,7 @@ main(int argc, char *argv[])
 	ctx.uid = getuid();
 	ctx.debug = debug;
 	ctx.sched_stats = sched_stats;
+	ctx.repl_status = sites_status;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -428,9 +428,9 @@ names(const struct writer *w, const char *uri)
 }
 
 /*
- * Connect to the writer w names: its URIs that this kuncid's own
- * configuration lists first (the way this site reaches it), then the
- * others in the entry's order.  NULL with c->err set.
+ * Connect to the writer w names: by its URIs that this kuncid's own
+ * configuration lists (the way this site reaches it), or, when none is
+ * listed, by each of its URIs in the entry's order.  NULL with c->err set.
  */
 static LDAP *
 connect_writer(struct ldapc *c, const struct writer *w, char *used,
@@ -443,7 +443,7 @@ connect_writer(struct ldapc *c, const struct writer *w, char *used,
 	int pass, i;
 
 	why[0] = '\0';
-	for (pass = 0; pass < 2; pass++)
+	for (pass = 0; pass < 2 && why[0] == '\0'; pass++)
 		for (i = 0; i < w->n; i++) {
 			int listed = 0;
 
@@ -518,6 +518,24 @@ fail:
 		ldap_unbind_ext_s(ld, NULL, NULL);
 	*ldp = NULL;
 	return -1;
+}
+
+void
+ldapc_recheck(struct ldapc *c)
+{
+	struct writer w;
+	int r;
+
+	if (c->ld == NULL || !c->writer || c->wid[0] == '\0')
+		return;
+	r = read_writer(c, c->ld, c->uri, &w);
+	if (r == 1 && strcmp(w.id, c->wid) == 0 && names(&w, c->uri))
+		return;
+	if (r != -1)
+		log_info("ldap: %s (serverID %s) is no longer the writer; "
+		    "finding the writer again", c->uri, c->wid);
+	ldapc_close(c);
+	c->next_try = 0;
 }
 
 LDAP *

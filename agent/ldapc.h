@@ -97,6 +97,13 @@ int	ldapc_is_down(int rc);
  */
 int	ldapc_fenced(struct ldapc *, int rc);
 /*
+ * Before a batch of writes (a command, a scheduler pass): a writer
+ * connection whose provider no longer names itself the writer is closed,
+ * so the next ldapc_get() finds the writer afresh.  One base search on
+ * the writer; nothing for other connections or one server.
+ */
+void	ldapc_recheck(struct ldapc *);
+/*
  * Connect and bind to one URI with c's settings (TLS, bind DN), without
  * the backoff or the writer routing: a second look at one provider
  * (kuncictl status, the writer switch).  NULL with c->err set on failure.

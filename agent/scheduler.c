@@ -69,6 +69,7 @@ pass(struct wf *w, struct ldapc *lc)
 	time_t now = time(NULL);
 	size_t i;
 
+	ldapc_recheck(lc);	/* two sites: the writer may have moved */
 	for (i = 0; i < S.n; i++) {
 		if (ldapc_get(lc, 0) == NULL)
 			return 0;	/* tried again next pass */
