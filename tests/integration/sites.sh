@@ -15,11 +15,12 @@
 #   6. a hung provider is noticed within seconds: its site's gate fails
 #      over, writes are refused with 69 and one clear line; a cut link
 #      refuses writes at the cut-off site while its gate keeps answering.
-# SITES_RACE_N (default 100) races; SITES_CUT (default 8) seconds of cut.
+# SITES_RACE_N (default 100) races; SITES_CUT (default 30) seconds of cut.
+# make check-sites (about 4 minutes; tests/run skips it otherwise)
 . "$(dirname "$0")/sites.inc"
 
 N=${SITES_RACE_N:-100}
-CUT=${SITES_CUT:-8}
+CUT=${SITES_CUT:-30}
 GATEQUERY=$BUILD/tests/gatequery
 [ -x "$GATEQUERY" ] || t_skip "build $GATEQUERY first (make all check)"
 
