@@ -49,6 +49,9 @@ EOF2
 }
 
 # --- the writer and its fence ----------------------------------------------
+site_setup "$A_LDAPI" 1 "ldap://127.0.0.1:$RB" "$B/admin.pw" "$A/bind.pw" >/dev/null
+t_grep "kunci-directory setup --server-id a second time: nothing to do" \
+    "nothing to do" <(tail -n 3 "$W/setup-1.log")
 t_eq "site B writes to provider 1 through the link" \
     "ldap://127.0.0.1:$LA 1" \
     "$(kB --json status | jget uri) $(kB --json status | jget replication.writer_id)"
