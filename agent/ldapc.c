@@ -488,6 +488,8 @@ route(struct ldapc *c, LDAP **ldp, const char *uri, time_t ct, time_t ot)
 		snprintf(c->uri, sizeof(c->uri), "%s", uri);
 		return 0;
 	}
+	/* known before the writer answers: status shows two sites then */
+	snprintf(c->wid, sizeof(c->wid), "%s", w.id);
 	for (hop = 0; hop < WRITER_HOPS; hop++) {
 		if (names(&w, cur)) {
 			/* ld's own provider: it named itself */

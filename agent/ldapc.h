@@ -58,8 +58,9 @@ struct ldapc {
 	 * writer (see above). */
 	int		 writer;
 	char		 uri[LDAPC_URI_MAX];	/* the URI in use, "" if none */
-	char		 wid[16];	/* the writer's serverID, "" if the
-					 * directory names no writer */
+	char		 wid[16];	/* the writer's serverID as last
+					 * read, "" if the directory names
+					 * no writer */
 };
 
 #define LDAPC_AWAY_TIMEOUT	1	/* seconds */

@@ -295,6 +295,8 @@ sites_status(struct admin_call *c, void *json)
 	int haveview = 0, havel = 0, havew = 0, i;
 	long lag = -1;
 
+	if (w->wid[0] == '\0')
+		return;		/* one server (or never reached): nothing */
 	own_conn(&ll, cfg);
 	if ((ldl = ldapc_get(&ll, 1)) != NULL) {
 		haveview = writer_read(ldl, cfg, &v, err, sizeof(err)) == 1;
