@@ -61,7 +61,7 @@ EOF2
 			r=$("$GATEQUERY" "$q" lputri sshd "host:bl-$name-$i" | head -n 1)
 			case $r in allow*) ;; *) break ;; esac
 			t1=$(date +%s%N)
-			[ $(ms "$t0" "$t1") -lt 10000 ] || break
+			[ "$(ms "$t0" "$t1")" -lt 10000 ] || break
 		done
 		t1=$(date +%s%N)
 		ms "$t0" "$t1" >>"$f"

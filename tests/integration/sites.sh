@@ -181,9 +181,9 @@ for ((i = 0; i < 10; i++)); do
 	pids+=($!)
 done
 wait "${pids[@]}"
-ids=$(for f in "$W"/s1.* "$W"/s2.*; do jget id <"$f"; done)
+sids=$(for f in "$W"/s1.* "$W"/s2.*; do jget id <"$f"; done)
 t_eq "1. 20 parallel submissions across the sites: 20 distinct ids" "20 20" \
-    "$(echo "$ids" | grep -c .) $(echo "$ids" | sort -u | grep -c .)"
+    "$(echo "$sids" | grep -c .) $(echo "$sids" | sort -u | grep -c .)"
 wait_converged
 c1=$(cnt "$A_LDAPI")
 t_eq "1. the counter moved by exactly 20 and is the same on both providers" \
@@ -251,6 +251,32 @@ t_check "5. the deadline's escalation runs" wait_audit "event=review.escalate ca
 KUNCI_SOCKET=$SA wait_passes 3
 KUNCI_SOCKET=$SB wait_passes 3
 t_eq "5. ... once across both sites' schedulers" 1 "$(audit_count "event=review.escalate campaign=$E ")"
+
+# --- 1, 6. provider 2 killed (SIGKILL) and restarted while both sites write --
+n0=$(wc -l <"$W/kuncid2.log")
+kill -KILL "$B_SLAPD"
+acked=()
+for ((i = 0; i < 6; i++)); do
+	for site in "$SA" "$SB"; do
+		id=$(submit_at "$site" lputri server-room:race)
+		[ -n "$id" ] && acked+=("$id")
+	done
+done
+t_eq "1. provider 2 killed: both sites still write (to the writer, 1)" 12 "${#acked[@]}"
+# a dead server refuses at once: the sync connection reconnects to the next
+# URI (a hung one is given up by its heartbeat: "sync: trying ... next")
+gate_moved() { tail -n +"$((n0 + 1))" "$W/kuncid2.log" | grep -qE "(sync: trying|ldap: connected to) ldap://127.0.0.1:$LA( next)?\$"; }
+wait_for 150 gate_moved
+t_check "6. site B's gate notices and fails over to provider 1" gate_moved
+"$KUNCI_TOP/tests/sandbox" slapd-start "$B" >/dev/null 2>&1 || t_fail "provider 2 restart"
+B_SLAPD=$(cat "$B/slapd.pid")
+wait_converged || t_fail "6. providers did not converge after the restart" "$(subtree_diff | head -n 20)"
+t_eq "6. restarted provider 2 caught up: no difference in ou=kunci" "" "$(subtree_diff | head -n 5)"
+lost=0
+for id in "${acked[@]}"; do
+	[ -n "$(state_on "$B_LDAPI" "$id")" ] || lost=$((lost + 1))
+done
+t_eq "1. no write acknowledged while it was down lost" 0 "$lost"
 
 # --- 6. the writer's provider hung (SIGSTOP) --------------------------------
 ldapmodify -a -Q -Y EXTERNAL -H "$A_LDAPI" >/dev/null <<EOF2
@@ -344,7 +370,7 @@ for id in "${acked[@]}"; do
 done
 t_eq "1. no write acknowledged during the cut lost" 0 "$lost"
 t_eq "1. the counter is the same on both providers" "$(cnt "$A_LDAPI")" "$(cnt "$B_LDAPI")"
-ids=$(lsA -b "$RQ" -s one '(objectClass=kunciRequest)' kunciId | sed -n 's/^kunciId: //p')
-t_eq "1. no id handed out twice" "$(echo "$ids" | wc -l)" "$(echo "$ids" | sort -u | wc -l)"
+all=$(lsA -b "$RQ" -s one '(objectClass=kunciRequest)' kunciId | sed -n 's/^kunciId: //p')
+t_eq "1. no id handed out twice" "$(echo "$all" | wc -l)" "$(echo "$all" | sort -u | wc -l)"
 
 t_done
