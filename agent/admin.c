@@ -1402,7 +1402,7 @@ run(struct admin_call *c, int argc, char **argv)
 	static _Thread_local unsigned long seen_gen;	/* per worker */
 	unsigned long gen;
 	char **rest;
-	int n = 0, st;
+	int n = 0, st, own;
 
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
@@ -1418,24 +1418,35 @@ run(struct admin_call *c, int argc, char **argv)
 	ldapc_recheck(admin_ldap());
 	if (st == EX_OK)
 		st = dispatch(c, n, rest);
+	/* the writer switch says itself what it could not reach */
+	own = n > 0 && strcmp(rest[0], "directory") == 0;
 	free(rest);
 	if (st == EX_UNAVAILABLE && c->err.len == 0)
 		admin_err(c, st, "directory unavailable");
-	/* Two sites: name the writer that stopped answering (doc/sites.md) */
-	if (st == EX_UNAVAILABLE && admin_ldap()->wid[0] != '\0' &&
-	    admin_ldap()->ld == NULL && c->err.len > 11 &&
-	    strstr(c->err.s, "serverID") == NULL) {
+	/* Two sites: say that the writer is away, or was switched, in the
+	 * caller's language (doc/sites.md) */
+	if (st == EX_UNAVAILABLE && !own && admin_ldap()->wid[0] != '\0' &&
+	    admin_ldap()->ld == NULL && c->err.len > 11) {
 		char was[300];
 
 		snprintf(was, sizeof(was), "%.*s", (int)(c->err.len - 11),
 		    c->err.s + 10);
-		admin_err(c, st, ADMIN_T(c, "the writer provider (serverID %s) "
-		    "does not answer (%s): nothing was written; writes wait "
-		    "for it or for an administrator's switch (kuncictl "
-		    "directory writer)", "provider penulis (serverID %s) tidak "
-		    "menjawab (%s): tidak ada yang ditulis; tulisan menunggu "
-		    "ia kembali atau pengalihan oleh administrator (kuncictl "
-		    "directory writer)"), admin_ldap()->wid, was);
+		if (admin_ldap()->fenced)
+			admin_err(c, st, ADMIN_T(c, "the writer was switched "
+			    "while this ran (%s): nothing was written; try "
+			    "again", "penulis dialihkan saat perintah ini "
+			    "berjalan (%s): tidak ada yang ditulis; coba lagi"),
+			    was);
+		else
+			admin_err(c, st, ADMIN_T(c, "the writer provider "
+			    "(serverID %s) cannot be reached or does not answer "
+			    "(%s): nothing was written; writes wait for it or "
+			    "for an administrator's switch (kuncictl directory "
+			    "writer)", "provider penulis (serverID %s) tidak "
+			    "terjangkau atau tidak menjawab (%s): tidak ada yang "
+			    "ditulis; tulisan menunggu ia kembali atau pengalihan "
+			    "oleh administrator (kuncictl directory writer)"),
+			    admin_ldap()->wid, was);
 	}
 	return st;
 }

@@ -74,6 +74,7 @@ ldapc_fenced(struct ldapc *c, int rc)
 	log_warnx("ldap: %s", c->err);
 	ldapc_close(c);
 	c->next_try = 0;
+	c->fenced = 1;
 	return 1;
 }
 
@@ -586,6 +587,7 @@ ldapc_get(struct ldapc *c, int force)
 			    "", c->wid);
 		c->ld = ld;
 		c->capped = cut;
+		c->fenced = 0;
 		c->uri_index = (int)i;
 		c->backoff = BACKOFF_MIN;
 		c->next_try = 0;

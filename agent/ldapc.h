@@ -58,6 +58,7 @@ struct ldapc {
 	 * writer (see above). */
 	int		 writer;
 	char		 uri[LDAPC_URI_MAX];	/* the URI in use, "" if none */
+	int		 fenced;	/* the last failure was ldapc_fenced() */
 	char		 wid[16];	/* the writer's serverID as last
 					 * read, "" if the directory names
 					 * no writer */

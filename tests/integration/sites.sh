@@ -360,6 +360,9 @@ done
 echo "# during the cut: ${#acked[@]} writes at A acknowledged, $nB69 of $nB at B refused"
 t_check "1. during the cut the writer's site wrote" test "${#acked[@]}" -gt 0
 t_eq "6. during the cut every write at site B is refused with 69" "$nB" "$nB69"
+kcr -s "$SB" --lang en --as jwijaya request submit --resource server-room:race --type x --reason "saat putus"
+t_eq "6. ... in English with --lang en: one line naming the writer" "69 1 1" \
+    "$rc $(printf '%s\n' "$err" | grep -c .) $(printf '%s\n' "$err" | grep -c 'writer provider (serverID 1) cannot be reached')"
 t_eq "6. ... while site B's gate answers from its own provider" allow "$(gqB host:hung)"
 link_restore
 wait_converged || t_fail "6. providers did not converge after the cut" "$(subtree_diff | head -n 20)"
