@@ -170,8 +170,8 @@ cmd_writer(struct admin_call *c, int argc, char **argv)
 	    (st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!(c->peer->uid == 0 && c->as_user == NULL) && !c->a.admin) {
-		log_audit("directory.refused", "actor", c->caller,
-		    "action", "writer", "reason", "not an administrator",
+		log_audit("directory.refused", "actor", c->a.p.uid,
+		    "as", c->a.as, "action", "writer", "reason", "not an administrator",
 		    NULL);
 		return admin_err(c, EX_NOPERM, ADMIN_T(c, "refused: only an "
 		    "administrator switches the writer", "ditolak: hanya "

@@ -60,6 +60,18 @@ t_eq "fence: provider 2 refuses kuncid's writes (not the writer)" 50 \
 t_eq "fence: provider 1 (the writer) takes them" 0 \
     "$(svc_write "ldap://127.0.0.1:$PA"; echo $?)"
 
+# the switch: bad input and a caller who may not
+kcr -s "$SA" directory writer
+t_eq "switch without a serverID: 64" 64 "$rc"
+kcr -s "$SA" directory writer 9
+t_eq "switch to a serverID cn=writer does not list: 65" "65 1" "$rc $(printf '%s\n' "$err" | grep -c .)"
+kcr -s "$SA" --as lputri directory writer 2
+t_eq "switch by someone not an administrator: 77" 77 "$rc"
+t_check "... audited as refused" wait_audit "event=directory.refused actor=lputri as=root action=writer" 30
+t_eq "... and nothing switched" 1 "$(kB --json status | jget replication.writer_id)"
+kcr -s "$SA" directory writer 1
+t_eq "switch to the writer itself: 0, nothing to do" "0 1" "$rc $(printf '%s\n' "$out" | grep -c 'serverID 1')"
+
 # submit SITE USER RESOURCE: the new request's id (empty on failure)
 submit_at()
 {
