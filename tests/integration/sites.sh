@@ -351,6 +351,11 @@ t_eq "6. then provider 1 takes kuncid's writes and 2 refuses them" "0 50" \
 repl_cut
 id=$(submit_at "$SA" lputri server-room:race)
 t_check "6. replication cut: the writer's site still writes" test -n "$id"
+st=$(kB --json status)
+t_check "status at site B: its provider's contextCSN of serverID 1 is behind the writer's" \
+    test "$(echo "$st" | jget replication.local_csn.001)" \< "$(echo "$st" | jget replication.writer_csn.001)"
+kB status >"$W/statusB.txt" 2>&1
+t_grep "... and the text says which provider is written" "^Penulis: +serverID 1, ldap://127.0.0.1:$LA" "$W/statusB.txt"
 kcr -s "$SA" directory writer 2
 t_eq "6. switching to provider 2 which has not seen it: 75" 75 "$rc"
 t_grep "6. ... saying it has not caught up" "has not caught up|belum menyusul" <(echo "$err")
