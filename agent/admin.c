@@ -358,7 +358,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		return st;
 	ld = ldapc_get(admin_ldap(), 1);
 	up = ld != NULL;
-	uri = up ? cfg->directory.uri[admin_ldap()->uri_index] : "";
+	uri = up ? admin_ldap()->uri : "";
 	roles[0] = '\0';
 	if (up && admin_identify(c) == EX_OK) {
 		for (i = 0; i < cfg->nroles && i < DIR_MAX_ROLES; i++)
@@ -408,6 +408,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "audit_lost", json_integer(alost));
 		json_object_set_new(j, "outbox", o);
 		json_object_set_new(j, "gate", gate_status_json());
+		if (c->ctx->repl_status != NULL)
+			c->ctx->repl_status(c, j);
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -415,6 +417,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Started", "Mulai"), since);
 		out_kv(&c->out, 10, ADMIN_T(c, "Directory", "Direktori"), up ? uri :
 		    admin_ldap()->err);
+		if (c->ctx->repl_status != NULL)
+			c->ctx->repl_status(c, NULL);
 		out_kv(&c->out, 10, ADMIN_T(c, "Caller", "Pemanggil"), c->caller);
 		out_kv(&c->out, 10, ADMIN_T(c, "User", "Pengguna"),
 		    c->identified ? c->a.p.uid : "");
@@ -1434,7 +1438,7 @@ run(struct admin_call *c, int argc, char **argv)
 	static _Thread_local unsigned long seen_gen;	/* per worker */
 	unsigned long gen;
 	char **rest;
-	int n = 0, st;
+	int n = 0, st, own;
 
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
@@ -1446,11 +1450,40 @@ run(struct admin_call *c, int argc, char **argv)
 		ldapc_close(admin_ldap());
 		seen_gen = gen;
 	}
+	/* two sites: a writer switched since the last command */
+	ldapc_recheck(admin_ldap());
 	if (st == EX_OK)
 		st = dispatch(c, n, rest);
+	/* the writer switch says itself what it could not reach */
+	own = n > 0 && strcmp(rest[0], "directory") == 0;
 	free(rest);
 	if (st == EX_UNAVAILABLE && c->err.len == 0)
 		admin_err(c, st, "directory unavailable");
+	/* Two sites: say that the writer is away, or was switched, in the
+	 * caller's language (doc/sites.md) */
+	if (st == EX_UNAVAILABLE && !own && admin_ldap()->wid[0] != '\0' &&
+	    admin_ldap()->ld == NULL && c->err.len > 11) {
+		char was[300];
+
+		snprintf(was, sizeof(was), "%.*s", (int)(c->err.len - 11),
+		    c->err.s + 10);
+		if (admin_ldap()->fenced)
+			admin_err(c, st, ADMIN_T(c, "the writer was switched "
+			    "while this ran (%s): nothing was written; try "
+			    "again", "penulis dialihkan saat perintah ini "
+			    "berjalan (%s): tidak ada yang ditulis; coba lagi"),
+			    was);
+		else
+			admin_err(c, st, ADMIN_T(c, "the writer provider "
+			    "(serverID %s) cannot be reached or does not answer "
+			    "(%s): nothing was written; writes wait for it or "
+			    "for an administrator's switch (kuncictl directory "
+			    "writer)", "provider penulis (serverID %s) tidak "
+			    "terjangkau atau tidak menjawab (%s): tidak ada yang "
+			    "ditulis; tulisan menunggu ia kembali atau pengalihan "
+			    "oleh administrator (kuncictl directory writer)"),
+			    admin_ldap()->wid, was);
+	}
 	return st;
 }
 

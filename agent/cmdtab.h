@@ -18,5 +18,6 @@ extern const struct admin_cmd sopact_cmds[];	/* sopact.c */
 extern const struct admin_cmd review_act_cmds[];	/* review_acts.c */
 extern const struct admin_cmd sla_cmds[];	/* sla.c */
 extern const struct admin_cmd audit_cmds[];	/* audit.c */
+extern const struct admin_cmd sites_cmds[];	/* sites.c */
 
 #endif /* KUNCI_CMDTAB_H */

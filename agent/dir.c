@@ -58,6 +58,9 @@ dir_status(struct ldapc *lc, int rc)
 		ldapc_fail(lc, rc);
 		return EX_UNAVAILABLE;
 	}
+	/* a provider that is no longer the writer: nothing was written */
+	if (ldapc_fenced(lc, rc))
+		return EX_UNAVAILABLE;
 	return EX_SOFTWARE;
 }
 

@@ -2339,6 +2339,7 @@ lu_main(void *arg)
 
 	(void)arg;
 	ldapc_init(&lc, G.cfg);
+	lc.writer = 1;		/* chatter too goes to the one writer */
 	for (;;) {
 		pthread_mutex_lock(&G.lu_mtx);
 		while (G.lu_n == 0 && !G.stopping) {
@@ -2382,8 +2383,10 @@ lu_main(void *arg)
 			if (rc != LDAP_SUCCESS) {
 				log_warnx("last-used: %s: %s", batch[i],
 				    ldap_err2string(rc));
-				if (ldapc_is_down(rc)) {
-					ldapc_fail(&lc, rc);
+				if (ldapc_is_down(rc) ||
+				    ldapc_fenced(&lc, rc)) {
+					if (ldapc_is_down(rc))
+						ldapc_fail(&lc, rc);
 					for (j = i; j < n; j++)
 						free(batch[j]);
 					n = 0;

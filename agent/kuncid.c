@@ -45,6 +45,7 @@
 #include "review.h"
 #include "review_acts.h"
 #include "scheduler.h"
+#include "sites.h"
 #include "strbuf.h"
 #include "visit.h"
 #include "wf.h"
@@ -150,6 +151,7 @@ wire(void)
 	    admin_register(doc_cmds, 0) == -1 ||
 	    admin_register(sla_cmds, 0) == -1 ||
 	    admin_register(audit_cmds, 0) == -1 ||
+	    admin_register(sites_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1 ||
 	    admin_register(review_act_cmds, ADMIN_LONG) == -1)
@@ -253,6 +255,7 @@ main(int argc, char *argv[])
 	ctx.uid = getuid();
 	ctx.debug = debug;
 	ctx.sched_stats = sched_stats;
+	ctx.repl_status = sites_status;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -78,6 +78,7 @@ pass(struct wf *w, struct ldapc *lc)
 		ldapc_close(lc);
 		S.seen_gen = gen;
 	}
+	ldapc_recheck(lc);	/* two sites: the writer may have moved */
 	for (i = 0; i < S.n; i++) {
 		if (ldapc_get(lc, 0) == NULL)
 			return 0;	/* tried again next pass */
@@ -96,6 +97,7 @@ sched_main(void *arg)
 
 	(void)arg;
 	ldapc_init(&lc, S.cfg);
+	lc.writer = 1;		/* scheduled work writes to the one writer */
 	lc.away = S.away;
 	wf_init(&w, S.cfg, &lc);
 	pthread_mutex_lock(&S.mtx);

@@ -112,8 +112,13 @@ wf_fail(struct wf *w, int st, const char *fmt, ...)
 int
 wf_ldfail(struct wf *w, int rc, const char *what)
 {
+	int st;
+
 	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
-	return dir_status(w->lc, rc);
+	st = dir_status(w->lc, rc);
+	if (rc == LDAP_INSUFFICIENT_ACCESS && st == EX_UNAVAILABLE)
+		snprintf(w->err, sizeof(w->err), "%s: %s", what, w->lc->err);
+	return st;
 }
 
 int
