@@ -204,6 +204,7 @@ audit_stop(const struct kunci_cfg *cfg)
 		return;
 	}
 	ldapc_init(&lc, cfg);
+	lc.writer = 1;		/* two sites: checkpoints go to the writer too */
 	lc.deadline = ldapc_now() + 5;
 	if (checkpoint(cfg, &lc, 0, NULL, 0, err, sizeof(err)) != EX_OK)
 		log_warnx("audit checkpoint at shutdown: %s", err);
