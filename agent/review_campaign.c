@@ -841,18 +841,29 @@ scan_entry(LDAP *ld, LDAPMessage *e, void *arg)
 	g->created = dir_get_time(ld, e, "kunciCreated");
 	g->last_used = dir_get_time(ld, e, "kunciLastUsed");
 	g->last_reviewed = dir_get_time(ld, e, "kunciLastReviewed");
+	/* Expired before the last interval: not in scope (see
+	 * scope_filter, which cannot say it to slapd cheaply). */
+	if (strcasecmp(g->status, "expired") == 0 && (g->not_after == 0 ||
+	    g->not_after < s->now - (time_t)s->cfg->review.interval))
+		return EX_OK;
 	s->n++;
 	return EX_OK;
 }
 
-/* The grants a campaign covers, as a filter. */
+/*
+ * The grants a campaign covers, as a filter: active, suspended, and
+ * expired within the last interval.  The last condition is left to
+ * scan_entry: slapd (back-mdb) works out a paged search's candidates
+ * again for every page, and the candidates of (kunciNotAfter>=t) are the
+ * union of one index slot per distinct end time at or after t: O(grants)
+ * for each of grants/RV_PAGE pages.  With it in the filter a campaign of
+ * 100,000 grants took 11.6 s, 39 times the 10,000 one (bench/RESULTS.md).
+ */
 static int
-scope_filter(const struct kunci_cfg *cfg, const struct rv_campaign *k,
-    time_t now, char *buf, size_t sz)
+scope_filter(const struct rv_campaign *k, char *buf, size_t sz)
 {
-	char t[32], esc[3 * DIR_NAME_MAX + 1];
+	char esc[3 * DIR_NAME_MAX + 1];
 
-	dir_gentime(t, sizeof(t), now - (time_t)cfg->review.interval);
 	if (k->scope[0] != '\0') {
 		if (ldapc_escape_filter(esc, sizeof(esc), k->scope) == -1)
 			return -1;
@@ -860,7 +871,7 @@ scope_filter(const struct kunci_cfg *cfg, const struct rv_campaign *k,
 		esc[0] = '\0';
 	return snprintf(buf, sz, "(&(objectClass=kunciGrant)"
 	    "(|(kunciStatus=active)(kunciStatus=suspended)"
-	    "(&(kunciStatus=expired)(kunciNotAfter>=%s)))%s%s%s)", t,
+	    "(kunciStatus=expired))%s%s%s)",
 	    esc[0] ? "(kunciResource=" : "", esc, esc[0] ? ")" : "") >=
 	    (int)sz ? -1 : 0;
 }
@@ -897,7 +908,7 @@ run_scan(struct wf *w, const struct rv_campaign *k, int resume,
 		st = EX_UNAVAILABLE;
 		goto out;
 	}
-	if (scope_filter(w->cfg, k, s.now, filter, sizeof(filter)) == -1) {
+	if (scope_filter(k, filter, sizeof(filter)) == -1) {
 		st = wf_fail(w, EX_DATAERR, "bad scope");
 		goto out;
 	}

@@ -58,8 +58,10 @@ grant RV-NOTREV ekusuma server-room:dc1 kunciLastReviewed= kunciCreated="$(gt_ag
 grant RV-SELF nlestari "$P" kunciRequestRef=2030-000901
 grant RV-INC1 yhartono server-room:dc2
 grant RV-INC2 yhartono host:srv-db1
-# out of scope: revoked long ago
+# out of scope: revoked long ago; expired before the last interval (kuncid
+# leaves that test to itself, not to slapd's filter)
 grant RV-OLD jwijaya "$P" kunciStatus=revoked
+grant RV-OLDEXP ekusuma "$P" kunciStatus=expired kunciNotAfter="$(gt_ago $((400 * DAY)))"
 
 kcr --as jwijaya review start --period 2031-q1
 t_eq "a requester may not start a review: EX_NOPERM" 77 "$rc"
