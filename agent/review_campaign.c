@@ -294,6 +294,7 @@ struct scan {
 	struct pairside		*pairs;		/* per incompatible pair:
 						   its two sides */
 	long			 grants, flagged, written, existed;
+	long			 yielded;	/* ms paused for other commands */
 	int			 st;
 };
 
@@ -375,6 +376,22 @@ parent_id(const char *dn, char *id, size_t sz)
 	return 0;
 }
 
+/*
+ * The scan's connection, or NULL (w->err set) when a failed operation has
+ * dropped it since (ldapc_fail): s->ld is then freed.
+ */
+static LDAP *
+scan_ld(struct scan *s)
+{
+	if (s->ld != NULL && s->w->lc->ld == s->ld)
+		return s->ld;
+	s->ld = NULL;
+	if (s->w->err[0] == '\0')
+		snprintf(s->w->err, sizeof(s->w->err), "the directory "
+		    "connection was lost");
+	return NULL;
+}
+
 /* Holders who approved a step of their own request (one search). */
 static int
 check_self_approval(struct scan *s)
@@ -406,6 +423,10 @@ check_self_approval(struct scan *s)
 		goto out;
 	snprintf(base, sizeof(base), "ou=requests,%s",
 	    s->cfg->directory.kunci_base);
+	if (scan_ld(s) == NULL) {
+		st = EX_UNAVAILABLE;
+		goto out;
+	}
 	rc = ldap_search_ext_s(s->ld, base, LDAP_SCOPE_SUBTREE, sb_str(&f),
 	    attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
@@ -550,6 +571,10 @@ drain(struct scan *s, int keep)
 	int rc, err;
 
 	while (s->inflight > keep) {
+		if (scan_ld(s) == NULL) {
+			s->inflight = 0;
+			return EX_UNAVAILABLE;
+		}
 		tv.tv_sec = 30;
 		tv.tv_usec = 0;
 		r = NULL;
@@ -680,6 +705,10 @@ recorded(struct scan *s, struct smap *have)
 		st = wf_fail(s->w, EX_OSERR, "out of memory");
 		goto out;
 	}
+	if (scan_ld(s) == NULL) {
+		st = EX_UNAVAILABLE;
+		goto out;
+	}
 	rc = ldap_search_ext_s(s->ld, s->k->dn, LDAP_SCOPE_ONELEVEL,
 	    sb_str(&f), attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS) {
@@ -768,6 +797,10 @@ write_page(struct scan *s)
 	p[4] = NULL;
 	if ((st = drain(s, RV_WINDOW - 1)) != EX_OK)
 		goto out;
+	if (scan_ld(s) == NULL) {
+		st = EX_UNAVAILABLE;
+		goto out;
+	}
 	rc = ldap_add_ext(s->ld, dn, p, NULL, NULL, &msgid);
 	if (rc != LDAP_SUCCESS) {
 		st = wf_ldfail(s->w, rc, "writing findings");
@@ -781,6 +814,49 @@ out:
 	return st;
 }
 
+/*
+ * Between two pages, while other admin commands run: let slapd finish the
+ * pages in flight and wait (at most RV_YIELD_MS) until those commands are
+ * done, so that people's list and show commands are not queued behind a
+ * long campaign's writes (bench/RESULTS.md, "Admin plane under load").
+ */
+static int
+scan_yield(struct scan *s)
+{
+	struct timespec ts = { 0, RV_YIELD_STEP_MS * 1000000L };
+	int waited, st;
+
+	if (admin_running() <= 1)
+		return EX_OK;
+	if ((st = drain(s, 0)) != EX_OK)
+		return st;
+	for (waited = 0; waited < RV_YIELD_MS && admin_running() > 1;
+	    waited += RV_YIELD_STEP_MS)
+		(void)nanosleep(&ts, NULL);
+	s->yielded += waited;
+	return EX_OK;
+}
+
+/*
+ * A campaign is as long as its grants: the admin worker's bound on a
+ * command's LDAP time (agent.admin_command_timeout, ldapc.h) applies to
+ * each page (its searches and its writes), not to the whole scan, which
+ * at a million grants takes minutes.  Without a bound set (not on an admin
+ * worker) there is nothing to renew.
+ */
+static void
+renew_deadline(struct scan *s)
+{
+	struct ldapc *lc = s->w->lc;
+	time_t d;
+
+	if (lc->deadline == 0)
+		return;
+	d = ldapc_now() + (time_t)s->cfg->agent.admin_command_timeout;
+	if (d > lc->deadline)
+		lc->deadline = d;
+}
+
 static int
 scan_page(void *arg)
 {
@@ -791,6 +867,7 @@ scan_page(void *arg)
 
 	if (s->n == 0)
 		return EX_OK;
+	renew_deadline(s);
 	for (i = 0; i < s->n; i++)
 		basic_findings(s, &s->page[i]);
 	if ((st = check_self_approval(s)) != EX_OK)
@@ -816,7 +893,7 @@ scan_page(void *arg)
 	if ((st = write_page(s)) != EX_OK)
 		return st;
 	s->n = 0;
-	return EX_OK;
+	return scan_yield(s);
 }
 
 static int
@@ -934,8 +1011,8 @@ run_scan(struct wf *w, const struct rv_campaign *k, int resume,
 	*grants = s.grants;
 	*flagged = s.flagged;
 	log_debug("review %s: %ld grants, %ld flagged, %ld pages written, "
-	    "%ld grants already recorded", k->id, s.grants, s.flagged,
-	    s.written, s.existed);
+	    "%ld grants already recorded, %ld ms paused for other commands",
+	    k->id, s.grants, s.flagged, s.written, s.existed, s.yielded);
 out:
 	if (s.pairs != NULL)
 		for (i = 0; i < 2 * w->cfg->review.nincompatible; i++)

@@ -23,6 +23,9 @@
 #define RV_PAGE_PREFIX	"page-"	/* kunciId of a finding page */
 #define RV_STALE	600	/* an "opening" campaign untouched this long
 				   was left by a crash: resume it */
+#define RV_YIELD_MS	50	/* a scan's pause per page while other
+				   admin commands run */
+#define RV_YIELD_STEP_MS 2
 #define RV_MAX_BULK	2000	/* grants in one attest */
 #define RV_TICK_EVERY	5	/* seconds between scheduler passes */
 #define LIST_SHOW_MAX	200	/* rows review show prints */

@@ -319,6 +319,17 @@ rv_paged(struct wf *w, const char *base, int scope, const char *filter,
 		for (e = ldap_first_entry(ld, res); e != NULL && st == EX_OK;
 		    e = ldap_next_entry(ld, e))
 			st = fn(ld, e, arg);
+		if (w->lc->ld != ld) {
+			/* fn failed and the connection was dropped with
+			 * ld: nothing more on it */
+			ldap_msgfree(res);
+			res = NULL;
+			ld = NULL;
+			if (st == EX_OK)
+				st = wf_fail(w, EX_UNAVAILABLE,
+				    "paged search: the connection was lost");
+			break;
+		}
 		rc = ldap_parse_result(ld, res, &err, NULL, NULL, NULL,
 		    &rc_ctrls, 1);
 		res = NULL;
@@ -339,7 +350,8 @@ rv_paged(struct wf *w, const char *base, int scope, const char *filter,
 		if (st != EX_OK || ck.bv_val == NULL || ck.bv_len == 0)
 			break;
 	}
-	if (ck.bv_val != NULL && ck.bv_len > 0 && st != EX_OK) {
+	if (ck.bv_val != NULL && ck.bv_len > 0 && st != EX_OK &&
+	    ld != NULL && w->lc->ld == ld) {
 		/* Tell the server we are done with this search. */
 		if (ldap_create_page_control(ld, 0, &ck, 0, &pc) ==
 		    LDAP_SUCCESS) {
