@@ -297,7 +297,7 @@ rv_paged(struct wf *w, const char *base, int scope, const char *filter,
 	for (;;) {
 		rc = ldap_create_page_control(ld, RV_PAGE, &ck, 1, &pc);
 		if (rc != LDAP_SUCCESS) {
-			st = wf_ldfail(w, rc, "rv_paged search");
+			st = wf_ldfail(w, rc, "paged search");
 			break;
 		}
 		sc[0] = pc;
@@ -313,7 +313,7 @@ rv_paged(struct wf *w, const char *base, int scope, const char *filter,
 		}
 		if (rc != LDAP_SUCCESS) {
 			ldap_msgfree(res);
-			st = wf_ldfail(w, rc, "rv_paged search");
+			st = wf_ldfail(w, rc, "paged search");
 			break;
 		}
 		for (e = ldap_first_entry(ld, res); e != NULL && st == EX_OK;
