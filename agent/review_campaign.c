@@ -837,26 +837,6 @@ scan_yield(struct scan *s)
 	return EX_OK;
 }
 
-/*
- * A campaign is as long as its grants: the admin worker's bound on a
- * command's LDAP time (agent.admin_command_timeout, ldapc.h) applies to
- * each page (its searches and its writes), not to the whole scan, which
- * at a million grants takes minutes.  Without a bound set (not on an admin
- * worker) there is nothing to renew.
- */
-static void
-renew_deadline(struct scan *s)
-{
-	struct ldapc *lc = s->w->lc;
-	time_t d;
-
-	if (lc->deadline == 0)
-		return;
-	d = ldapc_now() + (time_t)s->cfg->agent.admin_command_timeout;
-	if (d > lc->deadline)
-		lc->deadline = d;
-}
-
 static int
 scan_page(void *arg)
 {
@@ -867,7 +847,7 @@ scan_page(void *arg)
 
 	if (s->n == 0)
 		return EX_OK;
-	renew_deadline(s);
+	rv_renew_deadline(s->w);
 	for (i = 0; i < s->n; i++)
 		basic_findings(s, &s->page[i]);
 	if ((st = check_self_approval(s)) != EX_OK)

@@ -98,6 +98,7 @@ void	rv_smap_free(struct smap *m);
 int	rv_smap_put(struct smap *m, const char *k, uint32_t v);
 int	rv_smap_get(const struct smap *m, const char *k, uint32_t *v);
 char *	rv_norm_dn(const char *dn);
+void	rv_renew_deadline(struct wf *w);
 int	rv_paged(struct wf *w, const char *base, int scope, const char *filter,
     char **attrs, rv_entry_fn fn, rv_page_fn page, void *arg);
 int	rv_campaign_dn(struct wf *w, const char *id, char *dn, size_t sz);

@@ -273,11 +273,33 @@ rv_norm_dn(const char *dn)
 	return r;
 }
 
-/* ------------------------------------------------------- rv_paged search */
+/* ------------------------------------------------------- paged search */
 
 
 /*
- * Search with the rv_paged results control (RFC 2696), RV_PAGE entries at a
+ * The review commands read and write as many entries as there are grants
+ * (a campaign's scan, its findings): the admin worker's bound on a
+ * command's LDAP time (agent.admin_command_timeout, ldapc.h) applies to
+ * each page of RV_PAGE entries, not to the whole command, which at a
+ * million grants takes minutes.  A directory that stops answering still
+ * fails the command within one bound.  Nothing to renew when no bound is
+ * set (the scheduler's thread).
+ */
+void
+rv_renew_deadline(struct wf *w)
+{
+	struct ldapc *lc = w->lc;
+	time_t d;
+
+	if (lc->deadline == 0)
+		return;
+	d = ldapc_now() + (time_t)w->cfg->agent.admin_command_timeout;
+	if (d > lc->deadline)
+		lc->deadline = d;
+}
+
+/*
+ * Search with the paged results control (RFC 2696), RV_PAGE entries at a
  * time; fn for each entry, then page (if not NULL) after each page.  A
  * missing base is an empty result.
  */
@@ -345,6 +367,7 @@ rv_paged(struct wf *w, const char *base, int scope, const char *filter,
 			    &ck);
 		ldap_controls_free(rc_ctrls);
 		rc_ctrls = NULL;
+		rv_renew_deadline(w);
 		if (st == EX_OK && page != NULL)
 			st = page(arg);
 		if (st != EX_OK || ck.bv_val == NULL || ck.bv_len == 0)
