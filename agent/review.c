@@ -1184,7 +1184,7 @@ review_tick(struct wf *w, time_t now)
 const struct admin_cmd review_cmds[] = {
 	{ "review", "start", cmd_start, "[--resource R] [--period P]" },
 	{ "review", "list", cmd_list, "" },
-	{ "review", "show", rv_cmd_show, "CAMPAIGN" },
+	{ "review", "show", rv_cmd_show, "CAMPAIGN [--limit N] [--offset N]" },
 	{ "review", "attest", cmd_attest,
 	    "CAMPAIGN GRANT[,GRANT...]... valid|invalid --note TEXT" },
 	{ "review", "enforce", cmd_enforce, "CAMPAIGN [--dry-run]" },

@@ -29,6 +29,8 @@
 #define RV_MAX_BULK	2000	/* grants in one attest */
 #define RV_TICK_EVERY	5	/* seconds between scheduler passes */
 #define LIST_SHOW_MAX	200	/* rows review show prints */
+#define RV_SHOW_JSON	1000	/* rows review show --json gives */
+#define RV_SHOW_MAX	20000	/* --offset + --limit of review show */
 
 enum {
 	F_RESOURCE_GONE, F_HOLDER_MISSING, F_HOLDER_DISABLED,
@@ -117,6 +119,16 @@ void	rv_flist_free(struct flist *l);
 int	rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
     struct flist *l);
 extern char *rv_camp_attrs[];
+/*
+ * The grants of a campaign from offset, at most limit, by risk (as
+ * rv_flist_load() orders them), with their decisions; and over all its
+ * grants: *total, ndec[] per rv_ddefs code and nf[F_COUNT] per finding.
+ * Memory: offset + limit findings and the decision entries, whatever the
+ * number of grants.
+ */
+int	rv_flist_window(struct wf *w, const struct rv_campaign *k,
+    size_t offset, size_t limit, struct flist *l, size_t *total,
+    size_t *ndec, size_t *nf);
 
 /* review_campaign.c */
 void	rv_dec_field(char *dst, size_t sz, const char *src, size_t len);

@@ -50,18 +50,37 @@ findings_text(const struct admin_call *c, unsigned flags, char *buf,
 int
 rv_cmd_show(struct admin_call *c, int argc, char **argv)
 {
-	struct admin_opt opts[] = { { NULL, NULL, NULL } };
+	const char *limit_s = NULL, *offset_s = NULL, *es;
+	struct admin_opt opts[] = { { "limit", &limit_s, NULL },
+		{ "offset", &offset_s, NULL }, { NULL, NULL, NULL } };
 	struct wf *w = admin_wf();
 	struct rv_campaign k;
 	struct flist l;
 	char *pos[1], buf[64], fx[1024], rk[16];
-	size_t i, ndec[8], nf[F_COUNT], shown = 0;
+	size_t i, ndec[8], nf[F_COUNT], shown = 0, total = 0;
+	long long limit = c->json ? RV_SHOW_JSON : LIST_SHOW_MAX, offset = 0;
 	int np, st, j;
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: review show CAMPAIGN");
+		return admin_err(c, EX_USAGE, "usage: review show CAMPAIGN "
+		    "[--limit N] [--offset N]");
+	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_SHOW_MAX, &limit,
+	    &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
+		    "bad --limit", "--limit tidak valid"), limit_s,
+		    RV_SHOW_MAX);
+	if (offset_s != NULL && u_strtonum(offset_s, 0, RV_SHOW_MAX,
+	    &offset, &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
+		    "bad --offset", "--offset tidak valid"), offset_s,
+		    RV_SHOW_MAX);
+	if (offset + limit > RV_SHOW_MAX)
+		return admin_err(c, EX_USAGE, "%s %d (review report)",
+		    ADMIN_T(c, "--offset plus --limit may not exceed",
+		    "--offset ditambah --limit tidak boleh melebihi"),
+		    RV_SHOW_MAX);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
@@ -69,18 +88,11 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		    "roles and administrators");
 	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
 		return admin_wf_err(c, st);
-	if ((st = rv_flist_load(w, &k, NULL, &l)) != EX_OK)
-		return admin_wf_err(c, st);
 	memset(ndec, 0, sizeof(ndec));
 	memset(nf, 0, sizeof(nf));
-	for (i = 0; i < l.n; i++) {
-		for (j = 0; rv_ddefs[j].code != NULL; j++)
-			if (strcmp(rv_ddefs[j].code, l.f[i].decision) == 0)
-				ndec[j]++;
-		for (j = 0; j < F_COUNT; j++)
-			if (l.f[i].flags & (1u << j))
-				nf[j]++;
-	}
+	if ((st = rv_flist_window(w, &k, (size_t)offset, (size_t)limit, &l,
+	    &total, ndec, nf)) != EX_OK)
+		return admin_wf_err(c, st);
 	if (c->json) {
 		json_t *o = json_object(), *d = json_object(),
 		    *fc = json_object(), *fa = json_array();
@@ -93,7 +105,11 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(o, "created", admin_jtime(k.created));
 		json_object_set_new(o, "deadline", admin_jtime(k.deadline));
 		json_object_set_new(o, "grants", json_integer((json_int_t)
-		    l.n));
+		    total));
+		json_object_set_new(o, "offset", json_integer(offset));
+		json_object_set_new(o, "more", json_integer((json_int_t)
+		    (total > (size_t)offset + l.n ? total - (size_t)offset -
+		    l.n : 0)));
 		for (j = 0; rv_ddefs[j].code != NULL; j++)
 			json_object_set_new(d, rv_ddefs[j].code,
 			    json_integer((json_int_t)ndec[j]));
@@ -138,7 +154,7 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 	out_kv(&c->out, 16, ADMIN_T(c, "Started", "Dimulai"), buf);
 	admin_fmt_time(buf, sizeof(buf), k.deadline);
 	out_kv(&c->out, 16, ADMIN_T(c, "Deadline", "Batas waktu"), buf);
-	snprintf(buf, sizeof(buf), "%zu", l.n);
+	snprintf(buf, sizeof(buf), "%zu", total);
 	out_kv(&c->out, 16, ADMIN_T(c, "Grants", "Hak akses"), buf);
 	for (j = 0; rv_ddefs[j].code != NULL; j++)
 		if (ndec[j] > 0) {
@@ -158,7 +174,7 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		hdr[4] = ADMIN_T(c, "DECISION", "KEPUTUSAN");
 		hdr[5] = ADMIN_T(c, "FINDINGS", "TEMUAN");
 		out_table_init(&t, 6, hdr);
-		for (i = 0; i < l.n && shown < LIST_SHOW_MAX; i++, shown++) {
+		for (i = 0; i < l.n; i++, shown++) {
 			findings_text(c, l.f[i].flags, fx, sizeof(fx));
 			snprintf(rk, sizeof(rk), "%d", l.f[i].risk);
 			cells[0] = l.f[i].id;
@@ -171,10 +187,10 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		}
 		out_table_render(&t, &c->out);
 		out_table_free(&t);
-		if (l.n > shown)
-			sb_printf(&c->out, "... %zu %s\n", l.n - shown,
-			    ADMIN_T(c, "more (review report)",
-			    "lagi (review report)"));
+		if (total > (size_t)offset + shown)
+			sb_printf(&c->out, "... %zu %s\n", total -
+			    (size_t)offset - shown, ADMIN_T(c, "more (--offset, "
+			    "review report)", "lagi (--offset, review report)"));
 	}
 	rv_flist_free(&l);
 	return EX_OK;

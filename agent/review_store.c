@@ -853,3 +853,160 @@ rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
 		qsort(l->f, l->n, sizeof(*l->f), cmp_risk);
 	return st;
 }
+
+/* --------------------------------------- a window of the findings */
+
+/*
+ * While the pages stream past: counts of every grant, and the first
+ * keep grants by risk in a heap whose top is the one that sorts last.
+ */
+struct fwin {
+	struct rv_finding	*h;
+	size_t			 n, keep;
+	struct flist		 dec;	/* decision entries (dec.d) */
+	size_t			 total, nf[F_COUNT];
+};
+
+static void
+fwin_swap(struct rv_finding *a, struct rv_finding *b)
+{
+	struct rv_finding t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void
+fwin_offer(struct fwin *fw, const struct rv_finding *f)
+{
+	size_t i, c, p;
+
+	if (fw->keep == 0)
+		return;
+	if (fw->n < fw->keep) {
+		fw->h[i = fw->n++] = *f;
+		for (; i > 0; i = p) {
+			p = (i - 1) / 2;
+			if (cmp_risk(&fw->h[i], &fw->h[p]) <= 0)
+				break;
+			fwin_swap(&fw->h[i], &fw->h[p]);
+		}
+		return;
+	}
+	if (cmp_risk(f, &fw->h[0]) >= 0)
+		return;
+	fw->h[0] = *f;
+	for (i = 0; (c = 2 * i + 1) < fw->n; i = c) {
+		if (c + 1 < fw->n && cmp_risk(&fw->h[c + 1], &fw->h[c]) > 0)
+			c++;
+		if (cmp_risk(&fw->h[c], &fw->h[i]) <= 0)
+			break;
+		fwin_swap(&fw->h[c], &fw->h[i]);
+	}
+}
+
+static int
+fwin_add(LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct fwin *fw = arg;
+	struct rv_finding f, *d;
+	struct berval **v;
+	int i, j, n;
+
+	if (!is_page(ld, e)) {
+		if ((d = flist_new(&fw->dec.d, &fw->dec.nd, &fw->dec.capd)) ==
+		    NULL)
+			return EX_OSERR;
+		dir_get(ld, e, "kunciId", d->id, sizeof(d->id));
+		parse_decision(ld, e, d);
+		return EX_OK;
+	}
+	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
+		return EX_OK;
+	n = ldap_count_values_len(v);
+	for (i = 0; i < n; i++) {
+		memset(&f, 0, sizeof(f));
+		if (parse_line(v[i], &f) == -1)
+			continue;
+		fw->total++;
+		for (j = 0; j < F_COUNT; j++)
+			if (f.flags & (1u << j))
+				fw->nf[j]++;
+		fwin_offer(fw, &f);
+	}
+	ldap_value_free_len(v);
+	return EX_OK;
+}
+
+int
+rv_flist_window(struct wf *w, const struct rv_campaign *k, size_t offset,
+    size_t limit, struct flist *l, size_t *total, size_t *ndec,
+    size_t *nf)
+{
+	struct fwin fw;
+	struct smap idx;
+	const char *undecided;
+	size_t i, decided = 0;
+	uint32_t fi;
+	int st, j;
+
+	memset(l, 0, sizeof(*l));
+	memset(&fw, 0, sizeof(fw));
+	memset(&idx, 0, sizeof(idx));
+	for (j = 0; rv_ddefs[j].code != NULL; j++)
+		ndec[j] = 0;
+	fw.keep = offset + limit;
+	if ((fw.h = calloc(fw.keep + 1, sizeof(*fw.h))) == NULL)
+		return wf_fail(w, EX_OSERR, "out of memory");
+	undecided = campaign_escalated(w, k) ? "escalated" : "pending";
+	st = rv_paged(w, k->dn, LDAP_SCOPE_ONELEVEL,
+	    "(objectClass=kunciReviewFinding)", find_attrs, fwin_add, NULL,
+	    &fw);
+	if (st == EX_OK && fw.n > 1)
+		qsort(fw.h, fw.n, sizeof(*fw.h), cmp_risk);
+	if (st == EX_OK && fw.n > offset) {
+		l->n = l->cap = fw.n - offset;
+		if ((l->f = calloc(l->n, sizeof(*l->f))) == NULL)
+			st = EX_OSERR;
+		else
+			memcpy(l->f, fw.h + offset, l->n * sizeof(*l->f));
+	}
+	for (i = 0; st == EX_OK && i < l->n; i++) {
+		u_strlcpy(l->f[i].decision, undecided,
+		    sizeof(l->f[i].decision));
+		if (rv_smap_put(&idx, l->f[i].id, (uint32_t)i) == -1)
+			st = EX_OSERR;
+	}
+	for (i = 0; st == EX_OK && i < fw.dec.nd; i++) {
+		struct rv_finding *d = &fw.dec.d[i];
+
+		for (j = 0; rv_ddefs[j].code != NULL; j++)
+			if (strcmp(rv_ddefs[j].code, d->decision) == 0) {
+				ndec[j]++;
+				decided++;
+			}
+		if (!rv_smap_get(&idx, d->id, &fi))
+			continue;
+		u_strlcpy(l->f[fi].decision, d->decision,
+		    sizeof(l->f[fi].decision));
+		u_strlcpy(l->f[fi].actor, d->actor, sizeof(l->f[fi].actor));
+		l->f[fi].time = d->time;
+		l->f[fi].note = d->note;
+		d->note = NULL;
+	}
+	for (j = 0; rv_ddefs[j].code != NULL; j++)
+		if (strcmp(rv_ddefs[j].code, undecided) == 0)
+			ndec[j] += fw.total > decided ? fw.total - decided : 0;
+	for (j = 0; j < F_COUNT; j++)
+		nf[j] = fw.nf[j];
+	*total = fw.total;
+	rv_smap_free(&idx);
+	rv_flist_free(&fw.dec);
+	free(fw.h);
+	if (st == EX_OSERR)
+		st = wf_fail(w, st, "out of memory");
+	if (st != EX_OK)
+		rv_flist_free(l);
+	return st;
+}
+
