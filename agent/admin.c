@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1500,6 +1501,15 @@ caller_name(const struct peer *p, char *buf, size_t sz)
 		snprintf(buf, sz, "uid:%u", (unsigned)p->uid);
 }
 
+/* Commands being run, on every worker (admin_running()). */
+static atomic_int running;
+
+int
+admin_running(void)
+{
+	return atomic_load(&running);
+}
+
 int
 admin_run(struct kunci_ctx *ctx, const struct peer *peer, int argc,
     char **argv, struct pbuf *reply)
@@ -1507,6 +1517,7 @@ admin_run(struct kunci_ctx *ctx, const struct peer *peer, int argc,
 	struct admin_call c;
 	int st;
 
+	atomic_fetch_add(&running, 1);
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	c.peer = peer;
@@ -1533,6 +1544,7 @@ admin_run(struct kunci_ctx *ctx, const struct peer *peer, int argc,
 		explicit_bzero(c.out.s, c.out.len);
 	sb_free(&c.out);
 	sb_free(&c.err);
+	atomic_fetch_sub(&running, 1);
 	return st;
 }
 

@@ -124,6 +124,12 @@ int	admin_init(struct kunci_ctx *);
  */
 int	admin_run(struct kunci_ctx *, const struct peer *, int argc,
 	    char **argv, struct pbuf *reply);
+/*
+ * Commands being run right now on all workers, the caller's included: a
+ * long command (review start's scan) pauses between its pages while
+ * others run, so it does not slow down every caller for its whole length.
+ */
+int	admin_running(void);
 
 /* Labels and times as people read them. */
 const char *admin_state_label(const struct admin_call *c, const char *state);

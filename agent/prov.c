@@ -495,9 +495,10 @@ int
 prov_allow_refresh(struct wf *w, const char *door, int force)
 {
 	char *attrs[] = { U("kunciName"), NULL };
-	char base[DIR_DN_MAX], name[DIR_NAME_MAX + 1];
+	char base[DIR_DN_MAX], name[DIR_NAME_MAX + 1], **doors = NULL;
 	LDAPMessage *res = NULL, *e;
 	LDAP *ld;
+	size_t i, n = 0;
 	int rc, st = EX_OK, s;
 
 	if (door != NULL)
@@ -513,14 +514,25 @@ prov_allow_refresh(struct wf *w, const char *door, int force)
 		ldap_msgfree(res);
 		return wf_ldfail(w, rc, "listing doors");
 	}
-	for (e = ldap_first_entry(ld, res); e != NULL;
-	    e = ldap_next_entry(ld, e)) {
-		if (dir_get(ld, e, "kunciName", name, sizeof(name)) == -1)
-			continue;
-		if ((s = refresh_door(w, name, force)) != EX_OK)
-			st = s;
+	/* The names first: a door's refresh that fails can drop the
+	 * connection (ldapc_fail), and res and ld with it. */
+	if ((doors = calloc((size_t)ldap_count_entries(ld, res) + 1,
+	    sizeof(*doors))) == NULL) {
+		ldap_msgfree(res);
+		return wf_fail(w, EX_OSERR, "out of memory");
 	}
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e))
+		if (dir_get(ld, e, "kunciName", name, sizeof(name)) == 0 &&
+		    (doors[n] = strdup(name)) != NULL)
+			n++;
 	ldap_msgfree(res);
+	for (i = 0; i < n; i++) {
+		if ((s = refresh_door(w, doors[i], force)) != EX_OK)
+			st = s;
+		free(doors[i]);
+	}
+	free(doors);
 	return st;
 }
 

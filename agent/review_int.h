@@ -1,0 +1,145 @@
+/*
+ * review_int.h: what the review files (review.c, review_store.c,
+ * review_campaign.c, review_report.c) share; private to them.  Include
+ * review.h first.
+ */
+#ifndef KUNCI_REVIEW_INT_H
+#define KUNCI_REVIEW_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <ldap.h>
+
+#include "admin.h"
+#include "dir.h"
+#include "wf.h"
+
+#define U(s)		((char *)(uintptr_t)(s))	/* libldap wants char * */
+#define RV_PAGE		500	/* entries per page of a paged search */
+#define RV_WINDOW	4	/* finding pages being added at once */
+#define RV_LINE_MAX	1024	/* one finding line (below) */
+#define RV_PAGE_PREFIX	"page-"	/* kunciId of a finding page */
+#define RV_STALE	600	/* an "opening" campaign untouched this long
+				   was left by a crash: resume it */
+#define RV_YIELD_MS	50	/* a scan's pause per page while other
+				   admin commands run */
+#define RV_YIELD_STEP_MS 2
+#define RV_MAX_BULK	2000	/* grants in one attest */
+#define RV_TICK_EVERY	5	/* seconds between scheduler passes */
+#define LIST_SHOW_MAX	200	/* rows review show prints */
+#define RV_SHOW_JSON	1000	/* rows review show --json gives */
+#define RV_SHOW_MAX	20000	/* --offset + --limit of review show */
+
+enum {
+	F_RESOURCE_GONE, F_HOLDER_MISSING, F_HOLDER_DISABLED,
+	F_SOD_SELF, F_SOD_INCOMPATIBLE, F_EXPIRED, F_LEFT_UNIT,
+	F_NEVER_USED, F_UNUSED, F_NOT_REVIEWED, F_COUNT
+};
+
+/* Ordered by weight: the risk of a grant is the sum of its findings'. */
+struct finding_def {
+	const char	*code;
+	int		 risk;
+	const char	*en, *id;
+};
+extern const struct finding_def rv_fdefs[F_COUNT];
+
+struct decision_def {
+	const char	*code, *en, *id;
+};
+extern const struct decision_def rv_ddefs[];
+
+struct smap {
+	char		**key;
+	uint32_t	 *val;
+	size_t		  cap, n;
+};
+
+typedef int (*rv_entry_fn)(LDAP *, LDAPMessage *, void *);
+typedef int (*rv_page_fn)(void *);
+
+struct rv_campaign {
+	char	id[REVIEW_ID_MAX + 1];
+	char	dn[DIR_DN_MAX];
+	char	period[REVIEW_PERIOD_MAX + 1];
+	char	scope[DIR_NAME_MAX + 1];	/* "" = everything */
+	char	state[16];
+	char	actor[DIR_UID_MAX + 1];
+	char	stats[128];
+	time_t	created, updated, deadline;
+};
+
+struct rv_finding {
+	char	 id[WF_ID_MAX + 1];
+	char	 subject[DIR_UID_MAX + 1];
+	char	 resource[DIR_NAME_MAX + 1];
+	char	 decision[16];
+	char	 actor[DIR_UID_MAX + 1];
+	char	*note;		/* joined kunciNote values, owned */
+	unsigned flags;
+	int	 risk;
+	time_t	 time, last_used, not_after;
+};
+
+struct flist {
+	struct rv_finding	*f;
+	size_t			 n, cap;
+	struct rv_finding	*d;	/* decision entries, while loading */
+	size_t			 nd, capd;
+	int			 oom;
+};
+
+/* review_store.c */
+const char *	rv_decision_label(int en, const char *code);
+int	rv_pattern_match(const char *pat, const char *name);
+int	rv_pattern_filter(const char *pat, char *dst, size_t sz);
+int	rv_valid_period(const char *s);
+void	rv_smap_free(struct smap *m);
+int	rv_smap_put(struct smap *m, const char *k, uint32_t v);
+int	rv_smap_get(const struct smap *m, const char *k, uint32_t *v);
+char *	rv_norm_dn(const char *dn);
+void	rv_renew_deadline(struct wf *w);
+int	rv_paged(struct wf *w, const char *base, int scope, const char *filter,
+    char **attrs, rv_entry_fn fn, rv_page_fn page, void *arg);
+int	rv_campaign_dn(struct wf *w, const char *id, char *dn, size_t sz);
+void	rv_parse_campaign(LDAP *ld, LDAPMessage *e, struct rv_campaign *k);
+int	rv_campaign_load(struct wf *w, const char *id, struct rv_campaign *k);
+int	rv_campaign_modify(struct wf *w, const struct rv_campaign *k,
+    const char *assert_filter, struct dir_mods *m);
+int	rv_campaign_event(struct wf *w, const struct rv_campaign *k,
+    const char *rdn, const char *actor, const char *decision,
+    char *const *notes, size_t nnotes);
+int	rv_campaign_get_event(struct wf *w, const struct rv_campaign *k,
+    const char *rdn, time_t *t, struct berval ***notes);
+int	rv_finding_load(struct wf *w, const struct rv_campaign *k,
+    const char *grant, struct rv_finding *f);
+void	rv_flist_free(struct flist *l);
+int	rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
+    struct flist *l);
+extern char *rv_camp_attrs[];
+/*
+ * The grants of a campaign from offset, at most limit, by risk (as
+ * rv_flist_load() orders them), with their decisions; and over all its
+ * grants: *total, ndec[] per rv_ddefs code and nf[F_COUNT] per finding.
+ * Memory: offset + limit findings and the decision entries, whatever the
+ * number of grants.
+ */
+int	rv_flist_window(struct wf *w, const struct rv_campaign *k,
+    size_t offset, size_t limit, struct flist *l, size_t *total,
+    size_t *ndec, size_t *nf);
+
+/* review_campaign.c */
+void	rv_dec_field(char *dst, size_t sz, const char *src, size_t len);
+int	rv_start_campaign(struct admin_call *c, const char *period,
+    const char *scope, struct rv_campaign *k, int *created);
+
+/* review_report.c */
+int	rv_cmd_show(struct admin_call *c, int argc, char **argv);
+int	rv_cmd_report(struct admin_call *c, int argc, char **argv);
+
+/* review.c */
+const char *	rv_actor_of(const struct admin_call *c);
+
+#endif /* KUNCI_REVIEW_INT_H */

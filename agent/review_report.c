@@ -1,0 +1,491 @@
+/*
+ * review_report.c: reading a review campaign for people: review show,
+ * review report (the review and list forms) and the review form's data.
+ */
+#include <sys/types.h>
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <ldap.h>
+
+#include "admin.h"
+#include "cmdtab.h"
+#include "cfg.h"
+#include "dir.h"
+#include "kuncid.h"
+#include "ldapc.h"
+#include "log.h"
+#include "out.h"
+#include "prov.h"
+#include "render.h"
+#include "removal.h"
+#include "review.h"
+#include "strbuf.h"
+#include "util.h"
+#include "wf.h"
+#include "review_int.h"
+
+static void
+findings_text(const struct admin_call *c, unsigned flags, char *buf,
+    size_t sz)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < F_COUNT; i++)
+		if (flags & (1u << i)) {
+			if (buf[0] != '\0')
+				u_strlcat(buf, "; ", sz);
+			u_strlcat(buf, c->en ? rv_fdefs[i].en : rv_fdefs[i].id, sz);
+		}
+}
+
+int
+rv_cmd_show(struct admin_call *c, int argc, char **argv)
+{
+	const char *limit_s = NULL, *offset_s = NULL, *es;
+	struct admin_opt opts[] = { { "limit", &limit_s, NULL },
+		{ "offset", &offset_s, NULL }, { NULL, NULL, NULL } };
+	struct wf *w = admin_wf();
+	struct rv_campaign k;
+	struct flist l;
+	char *pos[1], buf[64], fx[1024], rk[16];
+	size_t i, ndec[8], nf[F_COUNT], shown = 0, total = 0;
+	long long limit = c->json ? RV_SHOW_JSON : LIST_SHOW_MAX, offset = 0;
+	int np, st, j;
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
+		return st;
+	if (np != 1)
+		return admin_err(c, EX_USAGE, "usage: review show CAMPAIGN "
+		    "[--limit N] [--offset N]");
+	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_SHOW_MAX, &limit,
+	    &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
+		    "bad --limit", "--limit tidak valid"), limit_s,
+		    RV_SHOW_MAX);
+	if (offset_s != NULL && u_strtonum(offset_s, 0, RV_SHOW_MAX,
+	    &offset, &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
+		    "bad --offset", "--offset tidak valid"), offset_s,
+		    RV_SHOW_MAX);
+	if (offset + limit > RV_SHOW_MAX)
+		return admin_err(c, EX_USAGE, "%s %d (review report)",
+		    ADMIN_T(c, "--offset plus --limit may not exceed",
+		    "--offset ditambah --limit tidak boleh melebihi"),
+		    RV_SHOW_MAX);
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if (!admin_sees_all(c))
+		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
+		    "roles and administrators");
+	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
+		return admin_wf_err(c, st);
+	memset(ndec, 0, sizeof(ndec));
+	memset(nf, 0, sizeof(nf));
+	if ((st = rv_flist_window(w, &k, (size_t)offset, (size_t)limit, &l,
+	    &total, ndec, nf)) != EX_OK)
+		return admin_wf_err(c, st);
+	if (c->json) {
+		json_t *o = json_object(), *d = json_object(),
+		    *fc = json_object(), *fa = json_array();
+
+		json_object_set_new(o, "id", out_jstr(k.id));
+		json_object_set_new(o, "period", out_jstr(k.period));
+		json_object_set_new(o, "scope", out_jstr(k.scope[0] ?
+		    k.scope : "*"));
+		json_object_set_new(o, "state", out_jstr(k.state));
+		json_object_set_new(o, "created", admin_jtime(k.created));
+		json_object_set_new(o, "deadline", admin_jtime(k.deadline));
+		json_object_set_new(o, "grants", json_integer((json_int_t)
+		    total));
+		json_object_set_new(o, "offset", json_integer(offset));
+		json_object_set_new(o, "more", json_integer((json_int_t)
+		    (total > (size_t)offset + l.n ? total - (size_t)offset -
+		    l.n : 0)));
+		for (j = 0; rv_ddefs[j].code != NULL; j++)
+			json_object_set_new(d, rv_ddefs[j].code,
+			    json_integer((json_int_t)ndec[j]));
+		for (j = 0; j < F_COUNT; j++)
+			json_object_set_new(fc, rv_fdefs[j].code,
+			    json_integer((json_int_t)nf[j]));
+		json_object_set_new(o, "decisions", d);
+		json_object_set_new(o, "finding_counts", fc);
+		for (i = 0; i < l.n; i++) {
+			json_t *f = json_object(), *codes = json_array();
+
+			for (j = 0; j < F_COUNT; j++)
+				if (l.f[i].flags & (1u << j))
+					json_array_append_new(codes,
+					    json_string(rv_fdefs[j].code));
+			json_object_set_new(f, "grant", out_jstr(l.f[i].id));
+			json_object_set_new(f, "holder",
+			    out_jstr(l.f[i].subject));
+			json_object_set_new(f, "resource",
+			    out_jstr(l.f[i].resource));
+			json_object_set_new(f, "findings", codes);
+			json_object_set_new(f, "risk",
+			    json_integer(l.f[i].risk));
+			json_object_set_new(f, "decision",
+			    out_jstr(l.f[i].decision));
+			json_object_set_new(f, "actor", l.f[i].actor[0] ?
+			    out_jstr(l.f[i].actor) : json_null());
+			json_object_set_new(f, "note", l.f[i].note ?
+			    out_jstr(l.f[i].note) : json_null());
+			json_array_append_new(fa, f);
+		}
+		json_object_set_new(o, "findings", fa);
+		out_json(&c->out, o);
+		rv_flist_free(&l);
+		return EX_OK;
+	}
+	out_kv(&c->out, 16, ADMIN_T(c, "Campaign", "Kampanye"), k.id);
+	out_kv(&c->out, 16, ADMIN_T(c, "Scope", "Cakupan"), k.scope[0] ?
+	    k.scope : "*");
+	out_kv(&c->out, 16, "Status", k.state);
+	admin_fmt_time(buf, sizeof(buf), k.created);
+	out_kv(&c->out, 16, ADMIN_T(c, "Started", "Dimulai"), buf);
+	admin_fmt_time(buf, sizeof(buf), k.deadline);
+	out_kv(&c->out, 16, ADMIN_T(c, "Deadline", "Batas waktu"), buf);
+	snprintf(buf, sizeof(buf), "%zu", total);
+	out_kv(&c->out, 16, ADMIN_T(c, "Grants", "Hak akses"), buf);
+	for (j = 0; rv_ddefs[j].code != NULL; j++)
+		if (ndec[j] > 0) {
+			snprintf(buf, sizeof(buf), "%zu", ndec[j]);
+			out_kv(&c->out, 16, rv_decision_label(c->en,
+			    rv_ddefs[j].code), buf);
+		}
+	sb_puts(&c->out, "\n");
+	{
+		struct out_table t;
+		const char *hdr[6], *cells[6];
+
+		hdr[0] = ADMIN_T(c, "GRANT", "HAK AKSES");
+		hdr[1] = ADMIN_T(c, "HOLDER", "PEMEGANG");
+		hdr[2] = ADMIN_T(c, "RESOURCE", "SUMBER DAYA");
+		hdr[3] = ADMIN_T(c, "RISK", "RISIKO");
+		hdr[4] = ADMIN_T(c, "DECISION", "KEPUTUSAN");
+		hdr[5] = ADMIN_T(c, "FINDINGS", "TEMUAN");
+		out_table_init(&t, 6, hdr);
+		for (i = 0; i < l.n; i++, shown++) {
+			findings_text(c, l.f[i].flags, fx, sizeof(fx));
+			snprintf(rk, sizeof(rk), "%d", l.f[i].risk);
+			cells[0] = l.f[i].id;
+			cells[1] = l.f[i].subject;
+			cells[2] = l.f[i].resource;
+			cells[3] = rk;
+			cells[4] = rv_decision_label(c->en, l.f[i].decision);
+			cells[5] = fx;
+			out_table_row(&t, cells);
+		}
+		out_table_render(&t, &c->out);
+		out_table_free(&t);
+		if (total > (size_t)offset + shown)
+			sb_printf(&c->out, "... %zu %s\n", total -
+			    (size_t)offset - shown, ADMIN_T(c, "more (--offset, "
+			    "review report)", "lagi (--offset, review report)"));
+	}
+	rv_flist_free(&l);
+	return EX_OK;
+}
+
+/* ------------------------------------------------------------- report */
+
+struct rep_arg {
+	struct admin_call	*c;
+	struct render_table	*t;
+	struct smap		 idx;	/* grant id -> finding index */
+	struct flist		*l;
+	size_t			 no;
+	int			 oom;
+};
+
+static int
+rep_grant(LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct rep_arg *ra = arg;
+	struct admin_call *c = ra->c;
+	char id[WF_ID_MAX + 1], subj[DIR_UID_MAX + 1], res[DIR_NAME_MAX + 1],
+	    type[WF_TYPE_MAX + 1], cred[WF_CRED_MAX + 1], st[16], no[24],
+	    nb[32], na[32], lu[32];
+	const char *v[10];
+	uint32_t fi;
+	time_t t;
+
+	dir_get(ld, e, "kunciId", id, sizeof(id));
+	dir_get(ld, e, "kunciStatus", st, sizeof(st));
+	if (strcmp(st, "active") != 0 && strcmp(st, "suspended") != 0)
+		return EX_OK;
+	dir_get(ld, e, "kunciSubject", subj, sizeof(subj));
+	dir_get(ld, e, "kunciResource", res, sizeof(res));
+	dir_get(ld, e, "kunciAccessType", type, sizeof(type));
+	dir_get(ld, e, "kunciCredential", cred, sizeof(cred));
+	admin_fmt_time(nb, sizeof(nb), dir_get_time(ld, e, "kunciNotBefore"));
+	admin_fmt_time(na, sizeof(na), dir_get_time(ld, e, "kunciNotAfter"));
+	t = dir_get_time(ld, e, "kunciLastUsed");
+	if (t != 0)
+		admin_fmt_time(lu, sizeof(lu), t);
+	else
+		u_strlcpy(lu, ADMIN_T(c, "never", "belum pernah"), sizeof(lu));
+	snprintf(no, sizeof(no), "%zu", ++ra->no);
+	v[0] = no;
+	v[1] = id;
+	v[2] = subj;
+	v[3] = res;
+	v[4] = type;
+	v[5] = cred;
+	v[6] = nb;
+	v[7] = na;
+	v[8] = lu;
+	v[9] = rv_smap_get(&ra->idx, id, &fi) ? rv_decision_label(c->en,
+	    ra->l->f[fi].decision) : ADMIN_T(c, "not in this campaign",
+	    "tidak termasuk kampanye ini");
+	if (render_table_add_row(ra->t, v, 10) == -1) {
+		ra->oom = 1;
+		return EX_OSERR;
+	}
+	return EX_OK;
+}
+
+int
+rv_cmd_report(struct admin_call *c, int argc, char **argv)
+{
+	const char *form = NULL, *format = NULL;
+	struct admin_opt opts[] = { { "form", &form, NULL },
+		{ "format", &format, NULL }, { NULL, NULL, NULL } };
+	struct wf *w = admin_wf();
+	const struct kunci_cfg *cfg = w->cfg;
+	static const struct render_column rcols[] = {
+		{ "no", NULL }, { "grant", NULL }, { "holder", NULL },
+		{ "resource", NULL }, { "findings", NULL }, { "risk", NULL },
+		{ "decision", NULL }, { "attested_by", NULL },
+		{ "attested_at", NULL }, { "note", NULL } };
+	static const struct render_column lcols[] = {
+		{ "no", NULL }, { "grant", NULL }, { "holder", NULL },
+		{ "resource", NULL }, { "type", NULL },
+		{ "credential", NULL }, { "valid_from", NULL },
+		{ "valid_until", NULL }, { "last_used", NULL },
+		{ "review", NULL } };
+	const char *rh_id[] = { "No", "Hak akses", "Pemegang", "Sumber daya",
+	    "Temuan", "Risiko", "Keputusan", "Diverifikasi oleh", "Waktu",
+	    "Catatan" };
+	const char *rh_en[] = { "No", "Grant", "Holder", "Resource",
+	    "Findings", "Risk", "Decision", "Attested by", "Time", "Note" };
+	const char *lh_id[] = { "No", "Hak akses", "Pemegang", "Sumber daya",
+	    "Jenis akses", "Kredensial", "Berlaku dari", "Berlaku sampai",
+	    "Terakhir dipakai", "Hasil review" };
+	const char *lh_en[] = { "No", "Grant", "Holder", "Resource",
+	    "Access type", "Credential", "Valid from", "Valid until",
+	    "Last used", "Review" };
+	struct render_column cols[10];
+	struct render_header h;
+	struct rv_campaign k;
+	struct flist l;
+	struct rep_arg ra;
+	char *pos[1], fx[1024], rk[16], no[24], at[32], printed[32],
+	    title[400], base[DIR_DN_MAX], filter[3 * DIR_NAME_MAX + 256];
+	char *gattrs[] = { U("kunciId"), U("kunciStatus"), U("kunciSubject"),
+	    U("kunciResource"), U("kunciAccessType"), U("kunciCredential"),
+	    U("kunciNotBefore"), U("kunciNotAfter"), U("kunciLastUsed"),
+	    NULL };
+	const char *v[10];
+	size_t i;
+	int np, st, list, rc = 0;
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
+		return st;
+	if (np != 1)
+		return admin_err(c, EX_USAGE, "usage: review report CAMPAIGN "
+		    "[--form review|list] [--format text|csv|json|html]");
+	if (form == NULL || strcmp(form, "review") == 0)
+		list = 0;
+	else if (strcmp(form, "list") == 0)
+		list = 1;
+	else
+		return admin_err(c, EX_USAGE, "--form is review or list");
+	if (format == NULL)
+		format = c->json ? "json" : "text";
+	if (strcmp(format, "txt") == 0)		/* the alias */
+		format = "text";
+	if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0 &&
+	    strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
+		return admin_err(c, EX_USAGE, "--format: text, csv, json or "
+		    "html, not %.20s", format);
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if (!admin_sees_all(c))
+		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
+		    "roles and administrators");
+	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
+		return admin_wf_err(c, st);
+	if ((st = rv_flist_load(w, &k, NULL, &l)) != EX_OK)
+		return admin_wf_err(c, st);
+	for (i = 0; i < 10; i++) {
+		cols[i] = list ? lcols[i] : rcols[i];
+		cols[i].header = list ? (c->en ? lh_en[i] : lh_id[i]) :
+		    (c->en ? rh_en[i] : rh_id[i]);
+	}
+	memset(&ra, 0, sizeof(ra));
+	if ((ra.t = render_table_new(cols, 10)) == NULL) {
+		rv_flist_free(&l);
+		return admin_err(c, EX_OSERR, "out of memory");
+	}
+	if (!list) {
+		for (i = 0; i < l.n && rc == 0; i++) {
+			findings_text(c, l.f[i].flags, fx, sizeof(fx));
+			snprintf(rk, sizeof(rk), "%d", l.f[i].risk);
+			snprintf(no, sizeof(no), "%zu", i + 1);
+			if (l.f[i].time != 0)
+				admin_fmt_time(at, sizeof(at), l.f[i].time);
+			else
+				at[0] = '\0';
+			v[0] = no;
+			v[1] = l.f[i].id;
+			v[2] = l.f[i].subject;
+			v[3] = l.f[i].resource;
+			v[4] = fx;
+			v[5] = rk;
+			v[6] = rv_decision_label(c->en, l.f[i].decision);
+			v[7] = l.f[i].actor;
+			v[8] = at;
+			v[9] = l.f[i].note;
+			rc = render_table_add_row(ra.t, v, 10);
+		}
+	} else {
+		ra.c = c;
+		ra.l = &l;
+		for (i = 0; i < l.n; i++)
+			if (rv_smap_put(&ra.idx, l.f[i].id, (uint32_t)i) == -1)
+				rc = -1;
+		snprintf(base, sizeof(base), "ou=grants,%s",
+		    cfg->directory.kunci_base);
+		if (k.scope[0] != '\0') {
+			char esc[3 * DIR_NAME_MAX + 1];
+
+			ldapc_escape_filter(esc, sizeof(esc), k.scope);
+			snprintf(filter, sizeof(filter), "(&(objectClass="
+			    "kunciGrant)(kunciResource=%s))", esc);
+		} else
+			u_strlcpy(filter, "(objectClass=kunciGrant)",
+			    sizeof(filter));
+		if (rc == 0 && (st = rv_paged(w, base, LDAP_SCOPE_ONELEVEL,
+		    filter, gattrs, rep_grant, NULL, &ra)) != EX_OK &&
+		    !ra.oom) {
+			rv_smap_free(&ra.idx);
+			render_table_free(ra.t);
+			rv_flist_free(&l);
+			return admin_wf_err(c, st);
+		}
+		if (ra.oom)
+			rc = -1;
+		rv_smap_free(&ra.idx);
+	}
+	if (rc == 0) {
+		if (strcmp(format, "text") == 0) {
+			sb_printf(&c->out, "%s: %s (%s)\n\n", list ?
+			    ADMIN_T(c, "Access list", "Formulir Daftar Akses") :
+			    ADMIN_T(c, "Access review", "Formulir Review Akses"),
+			    k.id, k.state);
+			rc = render_text(ra.t, &c->out);
+		} else if (strcmp(format, "csv") == 0)
+			rc = render_csv(ra.t, &c->out);
+		else if (strcmp(format, "json") == 0)
+			rc = render_json(ra.t, &c->out);
+		else {
+			memset(&h, 0, sizeof(h));
+			snprintf(title, sizeof(title), "%s %s", list ?
+			    ADMIN_T(c, "Access list", "Formulir Daftar Akses") :
+			    ADMIN_T(c, "Access review", "Formulir Review Akses"),
+			    k.id);
+			admin_fmt_time(printed, sizeof(printed), time(NULL));
+			h.office = cfg->office.name[0] ? cfg->office.name :
+			    NULL;
+			h.sop_name = "SOP Hak Akses Control Panel Website: "
+			    "Review";
+			h.title = title;
+			h.printed = printed;
+			h.lang = c->en ? "en" : "id";
+			rc = render_html(ra.t, &h, &c->out);
+		}
+	}
+	render_table_free(ra.t);
+	rv_flist_free(&l);
+	if (rc != 0)
+		return admin_err(c, EX_SOFTWARE, "the report is too large or "
+		    "memory ran out");
+	return EX_OK;
+}
+
+/* For the review form (doc.c); see review.h. */
+int
+review_items(struct wf *w, const char *campaign, int en,
+    struct review_info *info, struct review_item **items, size_t *n)
+{
+	struct rv_campaign k;
+	struct flist l;
+	struct review_item *it = NULL;
+	size_t i, j;
+	int st, b;
+
+	*items = NULL;
+	*n = 0;
+	if ((st = rv_campaign_load(w, campaign, &k)) != EX_OK)
+		return st;
+	memset(info, 0, sizeof(*info));
+	u_strlcpy(info->id, k.id, sizeof(info->id));
+	u_strlcpy(info->period, k.period, sizeof(info->period));
+	u_strlcpy(info->scope, k.scope, sizeof(info->scope));
+	u_strlcpy(info->state, k.state, sizeof(info->state));
+	info->created = k.created;
+	info->deadline = k.deadline;
+	if ((st = rv_flist_load(w, &k, NULL, &l)) != EX_OK)
+		return st;
+	if (l.n > 0 && (it = calloc(l.n, sizeof(*it))) == NULL) {
+		rv_flist_free(&l);
+		return wf_fail(w, EX_OSERR, "out of memory");
+	}
+	for (i = 0; i < l.n; i++) {
+		u_strlcpy(it[i].grant, l.f[i].id, sizeof(it[i].grant));
+		u_strlcpy(it[i].subject, l.f[i].subject,
+		    sizeof(it[i].subject));
+		u_strlcpy(it[i].resource, l.f[i].resource,
+		    sizeof(it[i].resource));
+		u_strlcpy(it[i].decision, l.f[i].decision,
+		    sizeof(it[i].decision));
+		u_strlcpy(it[i].actor, l.f[i].actor, sizeof(it[i].actor));
+		for (b = 0; b < F_COUNT; b++)
+			if (l.f[i].flags & (1u << b)) {
+				if (it[i].findings[0] != '\0')
+					u_strlcat(it[i].findings, "; ",
+					    sizeof(it[i].findings));
+				u_strlcat(it[i].findings, en ? rv_fdefs[b].en :
+				    rv_fdefs[b].id, sizeof(it[i].findings));
+			}
+		it[i].note = l.f[i].note;
+		l.f[i].note = NULL;
+		it[i].time = l.f[i].time;
+		it[i].risk = l.f[i].risk;
+	}
+	j = l.n;
+	rv_flist_free(&l);
+	*items = it;
+	*n = j;
+	return EX_OK;
+}
+
+void
+review_items_free(struct review_item *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(items[i].note);
+	free(items);
+}

@@ -1,0 +1,17 @@
+#!/bin/bash
+# bench/scale.sh (make bench-scale): the figures of issue 18 measured so
+# far, each size in the same run so the 100,000 figure stands beside the
+# 1,000,000 one:
+#   - bench/review.sh over BENCH_REVIEW_SIZES (default 10,000, 100,000 and
+#     1,000,000 grants): campaign time per grant, slapd's and kuncid's CPU
+#     time, kuncid's peak memory;
+#   - bench/admin.sh with BENCH_CAMPAIGN (default 100,000): 50 list/show
+#     callers while campaigns run and nobody holds connections.
+# Needs root, about 4 GB of /tmp at a million grants, and tens of minutes.
+# Results in $BUILD/bench/review.txt and admin.txt; see bench/RESULTS.md.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+export BENCH_REVIEW_SIZES=${BENCH_REVIEW_SIZES:-10000 100000 1000000}
+export BENCH_CAMPAIGN=${BENCH_CAMPAIGN:-100000}
+bash "$top/bench/review.sh"
+bash "$top/bench/admin.sh"
