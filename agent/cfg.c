@@ -1682,7 +1682,7 @@ put_dur(FILE *fp, const char *indent, const char *key, int64_t v, int bd)
 	put_kv(fp, indent, key, buf);
 }
 
-static void
+void
 put_list(FILE *fp, const char *indent, const char *key, char *const *v,
     size_t n)
 {

@@ -36,6 +36,11 @@
 #define CFG_ROLE_OWNER		"access-owner-of-resource"
 
 #define CFG_MAX_QUORUM		100
+/* rejections = "quorum_lost": the step ends rejected once so many have
+ * rejected that its quorum can no longer be met (wf_rules.h). */
+#define CFG_REJECT_QUORUM_LOST	0
+#define CFG_MAX_WINDOWS		8	/* a workflow's time_window values, */
+#define CFG_WINDOW_MAX		40	/* each at most so many bytes */
 /* A reason travels as one command-line word: PROTO_ARG_MAX bytes at most
  * (proto.h), so no larger bound may be configured. */
 #define CFG_MAX_REASON		8192
@@ -84,6 +89,16 @@ struct cfg_step {
 	int		 may_reject;	/* 0 or 1 */
 	char		*label_id;
 	char		*label_en;
+	/* Rules (doc/workflow.md, "Rules a procedure adds"). */
+	int		 rejections;	/* rejections that end the step,
+					   1..CFG_MAX_QUORUM, or
+					   CFG_REJECT_QUORUM_LOST */
+	char		**not_same_as;	/* earlier steps whose actors may
+					   not act here */
+	size_t		 nnot_same_as;
+	int		 not_superior;	/* not the requester's superior */
+	char		*if_no_superior;	/* role superior only: "",
+						   "skip", or a role */
 };
 
 struct cfg_workflow {
@@ -111,6 +126,13 @@ struct cfg_workflow {
 					   unless the workflow overrides it */
 	struct cfg_step	*steps;		/* nsteps >= 1, in order */
 	size_t		 nsteps;
+	int64_t		 max_validity;	/* seconds; requests.max_duration
+					   unless the workflow overrides it */
+	char		**types;	/* access types allowed; none: any */
+	size_t		 ntypes;
+	char		**time_window;	/* the grant's kunciTimeWindow
+					   values; none: any time */
+	size_t		 ntime_window;
 };
 
 struct cfg_role {

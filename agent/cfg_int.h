@@ -60,6 +60,7 @@ int	is_builtin_role(const char *);
 void	put_str(FILE *, const char *);
 void	put_kv(FILE *, const char *, const char *, const char *);
 void	put_dur(FILE *, const char *, const char *, int64_t, int);
+void	put_list(FILE *, const char *, const char *, char *const *, size_t);
 
 /* cfg_wf.c: the "workflows" group (after roles), its freeing, its dump. */
 int	cfg_wf_parse(struct ctx *, struct kunci_cfg *, config_setting_t *);

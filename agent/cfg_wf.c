@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libconfig.h>
 
@@ -29,11 +30,12 @@ static const char *const workflow_keys[] = {
 	"sop_effective", "sop_approver_title", "sop_approver_name",
 	"sop_approver_rank", "sop_approver_nip", "form_object_id",
 	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
-	"steps", NULL
+	"max_validity", "types", "time_window", "steps", NULL
 };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
-	"label_en", NULL
+	"label_en", "rejections", "not_same_as", "not_superior",
+	"if_no_superior", NULL
 };
 
 static int
@@ -114,6 +116,9 @@ parse_wf_doc(struct ctx *c, const config_setting_t *e, const char *where,
 	}
 	return 0;
 }
+static int	parse_step_rules(struct ctx *, struct kunci_cfg *,
+		    struct cfg_workflow *, size_t, config_setting_t *, const char *);
+
 static int
 parse_step(struct ctx *c, struct kunci_cfg *cfg, struct cfg_workflow *wf,
     size_t idx, config_setting_t *e)
@@ -168,6 +173,231 @@ parse_step(struct ctx *c, struct kunci_cfg *cfg, struct cfg_workflow *wf,
 		seterr(c, m, "%s.role: unknown role \"%s\"", where, s->role);
 		return -1;
 	}
+	return parse_step_rules(c, cfg, wf, idx, e, where);
+}
+
+/*
+ * A step's rules: how many rejections end it, who may not act on it
+ * (separation of duties), and where a superior step goes when the
+ * requester has none.  Run once the step's own keys are read.
+ */
+static int
+parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
+    struct cfg_workflow *wf, size_t idx, config_setting_t *e,
+    const char *where)
+{
+	struct cfg_step		*s = &wf->steps[idx];
+	config_setting_t	*m, *l;
+	long long		 v;
+	size_t			 j, k;
+	int			 sup = strcmp(s->role, CFG_ROLE_SUPERIOR) == 0;
+
+	s->rejections = 1;
+	if (setstr(c, e, &s->if_no_superior, "") == -1)
+		return -1;
+	if (sup && s->quorum > 1) {
+		seterr(c, config_setting_get_member(e, "quorum"),
+		    "%s.quorum: %d can never be met: role %s is one person",
+		    where, s->quorum, s->role);
+		return -1;
+	}
+	if ((m = config_setting_get_member(e, "rejections")) != NULL) {
+		if (config_setting_type(m) == CONFIG_TYPE_STRING &&
+		    strcmp(config_setting_get_string(m), "quorum_lost") == 0)
+			s->rejections = CFG_REJECT_QUORUM_LOST;
+		else if (config_setting_type(m) == CONFIG_TYPE_INT ||
+		    config_setting_type(m) == CONFIG_TYPE_INT64) {
+			v = config_setting_get_int64(m);
+			if (v < 1 || v > CFG_MAX_QUORUM) {
+				seterr(c, m, "%s.rejections: %lld is out of "
+				    "range 1..%d", where, v, CFG_MAX_QUORUM);
+				return -1;
+			}
+			s->rejections = (int)v;
+		} else {
+			seterr(c, m, "%s.rejections: expected a number of "
+			    "rejections or \"quorum_lost\"", where);
+			return -1;
+		}
+		if (!s->may_reject) {
+			seterr(c, m, "%s.rejections: step %s cannot reject "
+			    "(may_reject is false)", where, s->name);
+			return -1;
+		}
+		if (sup && s->rejections != 1) {
+			seterr(c, m, "%s.rejections: can never be met: role "
+			    "%s is one person", where, s->role);
+			return -1;
+		}
+	}
+	if (get_strlist(c, e, where, "not_same_as", 1, &s->not_same_as,
+	    &s->nnot_same_as, &l) == -1)
+		return -1;
+	for (k = 0; k < s->nnot_same_as; k++) {
+		for (j = 0; j < idx; j++)
+			if (strcmp(wf->steps[j].name, s->not_same_as[k]) == 0)
+				break;
+		if (j < idx)
+			continue;
+		seterr(c, config_setting_get_elem(l, (unsigned int)k),
+		    "%s.not_same_as: %s step \"%s\"", where,
+		    strcmp(s->not_same_as[k], s->name) == 0 ? "this is the" :
+		    "no earlier", s->not_same_as[k]);
+		return -1;
+	}
+	if (get_bool(c, e, where, "not_superior", &s->not_superior) == -1)
+		return -1;
+	if (sup && s->not_superior) {
+		seterr(c, config_setting_get_member(e, "not_superior"),
+		    "%s.not_superior: can never be met: the step's role is "
+		    "the superior", where);
+		return -1;
+	}
+	if (get_str(c, e, where, "if_no_superior", 0,
+	    &s->if_no_superior) == -1)
+		return -1;
+	m = config_setting_get_member(e, "if_no_superior");
+	if (s->if_no_superior[0] != '\0' && !sup) {
+		seterr(c, m, "%s.if_no_superior: only for a step whose role "
+		    "is %s", where, CFG_ROLE_SUPERIOR);
+		return -1;
+	}
+	if (s->if_no_superior[0] != '\0' &&
+	    strcmp(s->if_no_superior, "skip") != 0 &&
+	    strcmp(s->if_no_superior, CFG_ROLE_OWNER) != 0 &&
+	    cfg_role(cfg, s->if_no_superior) == NULL) {
+		seterr(c, m, "%s.if_no_superior: unknown role \"%s\" (a role, "
+		    "%s, or \"skip\")", where, s->if_no_superior,
+		    CFG_ROLE_OWNER);
+		return -1;
+	}
+	return 0;
+}
+
+/* "DAYS HH:MM-HH:MM" as doc/login-gate.md has it (gindex.c reads it). */
+static int
+valid_hhmm(const char *p)
+{
+	int	h, mi;
+
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' ||
+	    p[2] != ':' || p[3] < '0' || p[3] > '9' || p[4] < '0' ||
+	    p[4] > '9')
+		return -1;
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	mi = (p[3] - '0') * 10 + (p[4] - '0');
+	if (mi > 59 || h > 24 || (h == 24 && mi != 0))
+		return -1;
+	return h * 60 + mi;
+}
+
+static int
+valid_day(const char *p, size_t n)
+{
+	static const char *const days[] = {
+		"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL
+	};
+	size_t	i;
+
+	if (n != 3)
+		return 0;
+	for (i = 0; days[i] != NULL; i++)
+		if (strncasecmp(p, days[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+valid_window(const char *s)
+{
+	const char	*sp, *p, *comma, *dash;
+	int		 a, b;
+
+	if (strlen(s) > CFG_WINDOW_MAX || (sp = strchr(s, ' ')) == NULL ||
+	    sp == s)
+		return 0;
+	if (!((sp - s == 5 && strncasecmp(s, "daily", 5) == 0) ||
+	    (sp - s == 1 && *s == '*'))) {
+		for (p = s; p < sp; p = comma + 1) {
+			if ((comma = memchr(p, ',', (size_t)(sp - p))) == NULL)
+				comma = sp;
+			dash = memchr(p, '-', (size_t)(comma - p));
+			if (dash == NULL ? !valid_day(p, (size_t)(comma - p)) :
+			    !valid_day(p, (size_t)(dash - p)) ||
+			    !valid_day(dash + 1, (size_t)(comma - dash - 1)))
+				return 0;
+			if (comma == sp)
+				break;
+		}
+	}
+	while (*sp == ' ')
+		sp++;
+	if (strlen(sp) != 11 || sp[5] != '-' || (a = valid_hhmm(sp)) < 0 ||
+	    (b = valid_hhmm(sp + 6)) < 0 || a == 1440 || b == 0 || a == b)
+		return 0;
+	return 1;
+}
+
+static int
+valid_type(const char *t)
+{
+	const char	*p;
+
+	if (*t == '\0' || strlen(t) > 64)
+		return 0;
+	for (p = t; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-'))
+			return 0;
+	return 1;
+}
+
+/* A workflow's own limits: validity, access types, time windows. */
+static int
+parse_wf_limits(struct ctx *c, struct kunci_cfg *cfg,
+    struct cfg_workflow *wf, config_setting_t *e, const char *where)
+{
+	config_setting_t	*l;
+	size_t			 i;
+
+	wf->max_validity = cfg->requests.max_duration;
+	if (get_duration(c, e, where, "max_validity", 0, 1,
+	    &wf->max_validity, NULL) == -1 ||
+	    get_strlist(c, e, where, "types", 1, &wf->types, &wf->ntypes,
+	    &l) == -1)
+		return -1;
+	if (l != NULL && wf->grant_kind != CFG_GRANT_NONE) {
+		seterr(c, l, "%s.types: grant_kind %s takes only --type %s",
+		    where, grant_names[wf->grant_kind],
+		    grant_names[wf->grant_kind]);
+		return -1;
+	}
+	for (i = 0; i < wf->ntypes; i++)
+		if (!valid_type(wf->types[i])) {
+			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			    "%s.types: \"%s\" is not an access type (letters, "
+			    "digits, . _ -; at most 64 bytes)", where,
+			    wf->types[i]);
+			return -1;
+		}
+	if (get_strlist(c, e, where, "time_window", 1, &wf->time_window,
+	    &wf->ntime_window, &l) == -1)
+		return -1;
+	if (wf->ntime_window > CFG_MAX_WINDOWS) {
+		seterr(c, l, "%s.time_window: more than %d windows", where,
+		    CFG_MAX_WINDOWS);
+		return -1;
+	}
+	for (i = 0; i < wf->ntime_window; i++)
+		if (!valid_window(wf->time_window[i])) {
+			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			    "%s.time_window: \"%s\" is not DAYS HH:MM-HH:MM "
+			    "(e.g. \"mon-fri 07:30-16:00\"; at most %d "
+			    "bytes)", where,
+			    wf->time_window[i], CFG_WINDOW_MAX);
+			return -1;
+		}
 	return 0;
 }
 
@@ -216,6 +446,8 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    get_grouplist(c, e, where, "steps", &list) == -1)
 			return -1;
 		wf->grant_kind = (enum cfg_grant_kind)gk;
+		if (parse_wf_limits(c, cfg, wf, e, where) == -1)
+			return -1;
 		if (list == NULL || config_setting_length(list) == 0) {
 			seterr(c, list != NULL ? list : e,
 			    "%s: %s", where, list == NULL ?
@@ -237,6 +469,7 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	}
 	return 0;
 }
+
 void
 cfg_wf_free(struct kunci_cfg *cfg)
 {
@@ -258,8 +491,12 @@ cfg_wf_free(struct kunci_cfg *cfg)
 			free(s->role);
 			free(s->label_id);
 			free(s->label_en);
+			free_list(s->not_same_as, s->nnot_same_as);
+			free(s->if_no_superior);
 		}
 		free(wf->steps);
+		free_list(wf->types, wf->ntypes);
+		free_list(wf->time_window, wf->ntime_window);
 	}
 	free(cfg->workflows);
 }
@@ -307,6 +544,12 @@ cfg_wf_dump(const struct kunci_cfg *cfg, FILE *fp)
 		    wf->one_act_per_person ? "true" : "false");
 		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);
 		put_dur(fp, "\t\t", "expire_after", wf->expire_after, 0);
+		put_dur(fp, "\t\t", "max_validity", wf->max_validity, 0);
+		if (wf->ntypes > 0)
+			put_list(fp, "\t\t", "types", wf->types, wf->ntypes);
+		if (wf->ntime_window > 0)
+			put_list(fp, "\t\t", "time_window", wf->time_window,
+			    wf->ntime_window);
 		fputs("\t\tsteps = (\n", fp);
 		for (j = 0; j < wf->nsteps; j++) {
 			s = &wf->steps[j];
@@ -321,6 +564,20 @@ cfg_wf_dump(const struct kunci_cfg *cfg, FILE *fp)
 			    s->may_reject ? "true" : "false");
 			put_kv(fp, "\t\t\t\t", "label_id", s->label_id);
 			put_kv(fp, "\t\t\t\t", "label_en", s->label_en);
+			if (s->rejections == CFG_REJECT_QUORUM_LOST)
+				put_kv(fp, "\t\t\t\t", "rejections",
+				    "quorum_lost");
+			else if (s->may_reject)
+				fprintf(fp, "\t\t\t\trejections = %d;\n",
+				    s->rejections);
+			if (s->nnot_same_as > 0)
+				put_list(fp, "\t\t\t\t", "not_same_as",
+				    s->not_same_as, s->nnot_same_as);
+			fprintf(fp, "\t\t\t\tnot_superior = %s;\n",
+			    s->not_superior ? "true" : "false");
+			if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+				put_kv(fp, "\t\t\t\t", "if_no_superior",
+				    s->if_no_superior);
 			fputs(j + 1 < wf->nsteps ? "\t\t\t},\n" : "\t\t\t}\n",
 			    fp);
 		}

@@ -368,7 +368,12 @@ wf_snap_format(const struct wf_snap *s, char *buf, size_t bufsz)
 			return -1;
 		off += (size_t)n;
 	}
-	return 0;
+	/* The rules after the steps they name (wf_rules.h). */
+	for (i = 0; i < s->nsteps; i++)
+		if (wfr_format_step(i, &s->steps[i].rule, buf, bufsz, &off) ==
+		    -1)
+			return -1;
+	return wfr_format_snap(&s->rules, buf, bufsz, &off);
 }
 
 int
@@ -430,8 +435,15 @@ wf_snap_parse(const char *text, struct wf_snap *s)
 			u_strlcpy(st->who, f[8], sizeof(st->who));
 			u_strlcpy(st->label_id, f[9], sizeof(st->label_id));
 			u_strlcpy(st->label_en, f[10], sizeof(st->label_en));
+			st->rule.rejections = 1;
 			s->nsteps++;
-		}
+		} else if (strcmp(f[0], "rule") == 0) {
+			if (nf != 4 || num(f[1], 0, (long long)s->nsteps - 1,
+			    &v) == -1 || wfr_parse_step(f[2], f[3], s->nsteps,
+			    &s->steps[v].rule) == -1)
+				goto out;
+		} else if (wfr_parse_snap(f[0], f[1], &s->rules) == -1)
+			goto out;
 	}
 	if (ok && s->nsteps > 0) {
 		set_grant_at(s);
@@ -468,7 +480,9 @@ wf_snap_from_cfg(const struct cfg_workflow *wfc, struct wf_snap *snap)
 		s->may_reject = c->may_reject;
 		clean_copy(s->label_id, sizeof(s->label_id), c->label_id);
 		clean_copy(s->label_en, sizeof(s->label_en), c->label_en);
+		wfr_step_from_cfg(wfc, i, &s->rule);
 	}
+	wfr_snap_from_cfg(wfc, &snap->rules);
 	set_grant_at(snap);
 }
 
@@ -878,6 +892,7 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 	char dn[DIR_DN_MAX], esc[ESC_ID], nb[32], na[32], now[32];
 	struct dir_mods m;
 	LDAP *ld;
+	size_t i;
 	int rc, st = EX_OK;
 
 	*created = 0;
@@ -904,6 +919,9 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAccessType", r->type);
 	if (cred != NULL && *cred != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCredential", cred);
+	for (i = 0; i < r->snap.rules.nwindows; i++)
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciTimeWindow",
+		    r->snap.rules.windows[i]);
 	if (m.err) {
 		dir_mods_free(&m);
 		return wf_fail(w, EX_OSERR, "out of memory");
@@ -974,14 +992,21 @@ settle(struct wf *w, const char *id)
 		}
 		const struct wf_step *s = &r.snap.steps[r.step];
 
-		if (s->kind == CFG_KIND_NOTIFY) {
+		if (s->kind == CFG_KIND_NOTIFY || s->rule.skip) {
 			char rdn[32];
 
 			snprintf(rdn, sizeof(rdn), "step-%d-1", r.step);
 			st = add_event(w, &r, rdn, ACTOR_KUNCID, NULL,
-			    "approve", r.step, s->role,
-			    "requester informed", NULL);
-			if (st == EX_OK) {
+			    "approve", r.step, s->role, s->rule.skip ?
+			    "skipped: the requester has no superior in the "
+			    "directory" : "requester informed", NULL);
+			if (st == EX_OK && s->rule.skip)
+				log_audit("request.skip", "request", r.id,
+				    "actor", ACTOR_KUNCID, "step", s->name,
+				    "subject", r.subject, "requester",
+				    r.requester, "reason", "no superior",
+				    NULL);
+			else if (st == EX_OK) {
 				log_audit("request.notify", "request", r.id,
 				    "actor", ACTOR_KUNCID, "step", s->name,
 				    "subject", r.subject, "requester",
@@ -1010,7 +1035,7 @@ settle(struct wf *w, const char *id)
 		ev = NULL;
 		now = time(NULL);
 		dir_mods_init(&m);
-		if (rejects > 0) {
+		if (rejects >= wfr_rejections(&s->rule)) {
 			/* A closed request has no deadline. */
 			{
 				char b[32];
@@ -1026,10 +1051,14 @@ settle(struct wf *w, const char *id)
 			st = cas_modify(w, &r, &m);
 			dir_mods_free(&m);
 			if (st == EX_OK) {
+				char nr[16];
+
+				snprintf(nr, sizeof(nr), "%d", rejects);
 				log_audit("request.reject", "request", r.id,
 				    "step", s->name, "resource", r.resource,
 				    "subject", r.subject, "requester",
-				    r.requester, "state", "rejected", NULL);
+				    r.requester, "state", "rejected",
+				    "rejections", nr, NULL);
 				hook_event(w, &r, "rejected", r.step);
 			}
 			wf_request_free(&r);
@@ -1321,19 +1350,11 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		if (wf_parse_when(until, 1, &na) == -1)
 			return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
 			    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", until);
-	} else
-		na = nb + (time_t)cfg->requests.max_duration;
-	if (na <= nb)
-		return wf_fail(w, EX_DATAERR, "--until must be after --from");
-	if (na <= now)
-		return wf_fail(w, EX_DATAERR, "--until is in the past");
-	if ((int64_t)(na - nb) > cfg->requests.max_duration) {
-		char d[32];
-
-		u_format_duration(cfg->requests.max_duration, 0, d, sizeof(d));
-		return wf_fail(w, EX_DATAERR,
-		    "validity window too long: at most "
-		    "%s", d);
+		if (na <= nb)
+			return wf_fail(w, EX_DATAERR,
+			    "--until must be after --from");
+		if (na <= now)
+			return wf_fail(w, EX_DATAERR, "--until is in the past");
 	}
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
 	    sizeof(w->err))) != EX_OK)
@@ -1342,6 +1363,13 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	    w->sub_workflow : res.workflow)) == NULL)
 		return wf_fail(w, EX_CONFIG, "resource %s names workflow %s, "
 		    "which is not configured", res.name, res.workflow);
+	/* The workflow's own longest window (requests.max_duration unless
+	 * it sets max_validity) and access types. */
+	if (until == NULL)
+		na = nb + (time_t)wfc->max_validity;
+	if (wfr_check_limits(wfc, w->sub_workflow == NULL ? type : NULL, nb,
+	    na, &st, w->err, sizeof(w->err)) == -1)
+		return st;
 	if (wfc->nsteps > WF_MAX_STEPS)
 		return wf_fail(w, EX_CONFIG, "workflow %s has too many steps",
 		    wfc->name);
@@ -1386,17 +1414,48 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		struct wf_step *s = &r.snap.steps[i];
 		const struct cfg_step *c = &wfc->steps[i];
 
-		if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0) {
-			if (a->p.manager[0] == '\0')
+		if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0 &&
+		    a->p.manager[0] == '\0') {
+			/* No superior: the step's if_no_superior, if any. */
+			if (c->if_no_superior[0] == '\0')
 				return wf_fail(w, EX_DATAERR, "you have no "
 				    "manager in the directory, and step %s "
-				    "needs your direct superior", c->name);
+				    "needs your direct superior (set manager "
+				    "on your directory entry, or configure "
+				    "workflows.%s.steps[%zu].if_no_superior)",
+				    c->name, wfc->name, i);
+			if (strcmp(c->if_no_superior, "skip") == 0)
+				s->rule.skip = 1;
+			else {
+				u_strlcpy(s->role, c->if_no_superior,
+				    sizeof(s->role));
+				s->rule.fallback = 1;
+			}
+		} else if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0 ||
+		    (c->not_superior && a->p.manager[0] != '\0')) {
 			if ((st = dir_person_by_dn(w->lc, cfg, a->p.manager,
 			    &mgr, w->err, sizeof(w->err))) != EX_OK)
 				return st == EX_NOUSER ? wf_fail(w, EX_DATAERR,
 				    "your manager %.200s is not a person",
 				    a->p.manager) : st;
-			u_strlcpy(s->who, mgr.uid, sizeof(s->who));
+			if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0)
+				u_strlcpy(s->who, mgr.uid, sizeof(s->who));
+			if (c->not_superior)
+				u_strlcpy(r.snap.rules.superior, mgr.uid,
+				    sizeof(r.snap.rules.superior));
+		}
+		if (c->rejections == CFG_REJECT_QUORUM_LOST) {
+			/* The quorum is lost when fewer than quorum members
+			 * are left who have not rejected. */
+			const struct cfg_role *ro = cfg_role(cfg, s->role);
+			int mem = 1;
+
+			if (ro != NULL && (st = wfr_role_members(w->lc,
+			    ro->group, a->p.dn, subj.dn, &mem, w->err,
+			    sizeof(w->err))) != EX_OK)
+				return st;
+			s->rule.rejections = mem - s->quorum + 1 < 1 ? 1 :
+			    mem - s->quorum + 1;
 		}
 	}
 	if ((snap = malloc(SNAP_MAX)) == NULL)
@@ -1518,7 +1577,7 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	if (!a->person || !wf_open(r))
 		return 0;
 	s = &r->snap.steps[r->step];
-	if (s->kind == CFG_KIND_NOTIFY)
+	if (s->kind == CFG_KIND_NOTIFY || s->rule.skip)
 		return 0;
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		return strcmp(a->p.uid, r->requester) == 0 ||
@@ -1609,6 +1668,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	const struct wf_step *s;
 	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
 	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
+	const char *names[WF_MAX_STEPS];
+	uint32_t acted;
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
 	int reject = strcmp(decision, "reject") == 0;
@@ -1665,7 +1726,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    r.id, s->name, stepwant);
 		goto out;
 	}
-	if (s->kind == CFG_KIND_NOTIFY) {
+	if (s->kind == CFG_KIND_NOTIFY || s->rule.skip) {
 		st = wf_fail(w, EX_TEMPFAIL,
 		    "step %s is done by kuncid", s->name);
 		goto out;
@@ -1700,6 +1761,14 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    "(kunciId=step-*)(kunciActor=%s))", esc);
 		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK)
 			goto out;
+		acted = 0;
+		for (i = 0; i < n; i++)
+			if (ev[i].step >= 0 && ev[i].step < 32)
+				acted |= UINT32_C(1) << ev[i].step;
+		for (i = 0; i < r.snap.nsteps; i++)
+			names[i] = r.snap.steps[i].name;
+		(void)wfr_may_act(&s->rule, a->p.uid, r.snap.rules.superior,
+		    acted, names, r.snap.nsteps, why, sizeof(why));
 		for (i = 0; i < n && why[0] == '\0'; i++) {
 			if (ev[i].step == r.step)
 				snprintf(why, sizeof(why), "you already acted "
@@ -1743,7 +1812,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	/* Claim a slot of the step's quorum: the add decides races. */
 	idx = r.step;
-	for (k = 1; k <= s->quorum; k++) {
+	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
 		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
 		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
 		    s->role, note, cred);
@@ -1791,7 +1860,13 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 				wf_request_free(&after);
 				goto out;
 			}
-			if (!w->info_secret && w->info[0] == '\0')
+			if (!w->info_secret && w->info[0] == '\0' && reject &&
+			    after.step == idx && wf_open(&after))
+				snprintf(w->info, sizeof(w->info), "rejection "
+				    "recorded; step %s stays open (%d "
+				    "rejections end it)", s->name,
+				    wfr_rejections(&s->rule));
+			else if (!w->info_secret && w->info[0] == '\0')
 				snprintf(w->info, sizeof(w->info), "%s",
 				    after.step > idx || !wf_open(&after) ?
 				    "" : "waiting for the rest of the quorum");

@@ -33,6 +33,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "wf_rules.h"
 
 #define WF_ID_MAX	31	/* "2026-000123" */
 #define WF_MAX_STEPS	32
@@ -87,6 +88,7 @@ struct wf_step {
 	char		 who[DIR_UID_MAX + 1];	/* resolved superior */
 	char		 label_id[WF_LABEL_MAX];
 	char		 label_en[WF_LABEL_MAX];
+	struct wfr_step	 rule;		/* wf_rules.h */
 };
 
 struct wf_snap {
@@ -101,6 +103,7 @@ struct wf_snap {
 					   provisioning step */
 	size_t		 nsteps;
 	struct wf_step	 steps[WF_MAX_STEPS];
+	struct wfr_snap	 rules;		/* wf_rules.h */
 };
 
 struct wf_request {

@@ -1,0 +1,288 @@
+#!/bin/bash
+# The rules a procedure adds to its steps (issue 16), each in a workflow
+# of its own, end to end against the sandbox: "N rejections end it" and
+# "rejections count once the quorum is lost", separation of duties per
+# step (not_same_as, not_superior), a route for a requester with no
+# superior (a fallback role, or skip) and the refusal without one, the
+# workflow's own limits (max_validity, types, time_window); each
+# misconfiguration refused by kuncid -t with file:line; and parallel
+# decisions under each rule giving exactly one outcome.
+. "$(dirname "$0")/workflow.inc"
+
+RACE_N=${RACE_N:-100}
+B=dc=diskominfo,dc=contoh,dc=go,dc=id
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+
+# A panel of five (a role for quorum steps), and the rule workflows.
+cat >"$D/panel.ldif" <<EOF
+dn: cn=panel-teknis,ou=groups,$B
+objectClass: groupOfNames
+cn: panel-teknis
+member: uid=wsaputra,ou=people,$B
+member: uid=ihidayat,ou=people,$B
+member: uid=yhartono,ou=people,$B
+member: uid=nlestari,ou=people,$B
+member: uid=jwijaya,ou=people,$B
+EOF
+step() # NAME ROLE KIND [extra keys]
+{
+	printf '      { name = "%s"; role = "%s"; kind = "%s"; sla = "1d"; label_id = "%s"; label_en = "%s"; %s },\n' \
+	    "$1" "$2" "$3" "$1" "$1" "${4:-}"
+}
+wf() # NAME [workflow keys] -- steps on stdin
+{
+	printf '  %s = {\n    label_id = "Uji %s"; label_en = "Test %s"; %s\n    steps = (\n' "$1" "$1" "$1" "${2:-}"
+	sed '$ s/},$/}/'
+	printf '    );\n  };\n'
+}
+{
+	wf Q2 'one_act_per_person = false;' <<EOF
+$(step panel panel approve 'quorum = 2; rejections = 2;')
+EOF
+	wf QL 'one_act_per_person = false;' <<EOF
+$(step panel panel approve 'quorum = 2; rejections = "quorum_lost";')
+EOF
+	wf SOD 'one_act_per_person = false;' <<EOF
+$(step check panel verify)
+$(step decide panel approve 'not_same_as = [ "check" ]; not_superior = true;')
+EOF
+	wf NSF '' <<EOF
+$(step endorse superior endorse 'if_no_superior = "panel";')
+$(step decide kabid-aptika approve)
+EOF
+	wf NSK '' <<EOF
+$(step endorse superior endorse 'if_no_superior = "skip";')
+$(step decide kabid-aptika approve)
+EOF
+	wf LIM 'max_validity = "10d"; types = [ "pemeliharaan", "audit" ]; time_window = [ "mon-fri 07:30-16:00", "sat 08:00-12:00" ];' <<EOF
+$(step decide kabid-aptika approve)
+EOF
+} >"$D/wfs"
+python3 - "$KUNCI_TOP/conf/kunci.conf" "$D/wfs" >"$D/kunci.conf" <<'EOF'
+import sys
+conf = open(sys.argv[1]).read()
+wfs = open(sys.argv[2]).read()
+role = ('  panel = {\n    group = "cn=panel-teknis,ou=groups,'
+        'dc=diskominfo,dc=contoh,dc=go,dc=id";\n'
+        '    label_id = "Panel Teknis";\n    label_en = "Technical Panel";\n  };\n')
+conf = conf.replace("\nroles = {\n", "\nroles = {\n" + role, 1)
+conf = conf.replace("\nworkflows = {\n", "\nworkflows = {\n" + wfs, 1)
+sys.stdout.write(conf)
+EOF
+
+wf_setup --config "$D/kunci.conf" --ldif "$D/panel.ldif"
+for w in Q2 QL SOD NSF NSK LIM; do
+	la >/dev/null <<EOF
+dn: kunciName=server-room:$w,ou=resources,ou=kunci,$KUNCI_BASE
+objectClass: kunciManagedResource
+kunciName: server-room:$w
+kunciType: server-room
+kunciWorkflow: $w
+EOF
+done
+TYPE=x
+
+# decisions ID: "actor:decision" of each step event, in order
+decisions()
+{
+	kc --json request show "$1" | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+print(" ".join("%s:%s" % (e["actor"], e["decision"]) for e in d["events"] if e["event"].startswith("step-")))'
+}
+
+# --- 2 rejections end it
+id=$(submit lputri server-room:Q2)
+kcr --as wsaputra request reject "$id" --reason "Belum lengkap"
+t_eq "Q2: one rejection leaves the request open" "0 pending panel" "$rc $(field "$id" state) $(field "$id" step)"
+t_grep "Q2: the rejecter is told the step stays open" "stays open" <(echo "$out $err")
+kcr --as ihidayat request approve "$id"
+t_eq "Q2: another official can still approve" "0 pending" "$rc $(field "$id" state)"
+kcr --as wsaputra request approve "$id"
+t_eq "Q2: the rejecter cannot also approve" 77 "$rc"
+kcr --as yhartono request approve "$id"
+t_eq "Q2: the second approval meets the quorum" "0 active" "$rc $(field "$id" state)"
+t_eq "Q2: the trail has the rejection and both approvals" "wsaputra:reject ihidayat:approve yhartono:approve" "$(decisions "$id")"
+id=$(submit lputri server-room:Q2)
+kcr --as wsaputra request reject "$id" --reason "Belum lengkap"
+kcr --as ihidayat request reject "$id" --reason "Tidak perlu"
+t_eq "Q2: a second rejection ends it" "0 rejected" "$rc $(field "$id" state)"
+t_eq "Q2: the trail shows both rejections" "wsaputra:reject ihidayat:reject" "$(decisions "$id")"
+kcr --as yhartono request approve "$id"
+t_eq "Q2: no approval after it ended" 65 "$rc"
+wait_audit "event=request.reject request=$id "
+t_grep "Q2: the audit counts the rejections" "event=request.reject request=$id .*rejections=2" "$W/audit.log"
+
+# --- rejections count once the quorum is lost: 5 members (the requester,
+# lputri, is not one), quorum 2: the fourth rejection loses it.
+id=$(submit lputri server-room:QL)
+for u in wsaputra ihidayat yhartono; do
+	kc --as $u request reject "$id" --reason "Tidak" >/dev/null
+done
+t_eq "QL: three rejections of five leave the quorum possible" pending "$(field "$id" state)"
+kcr --as nlestari request reject "$id" --reason "Tidak"
+t_eq "QL: the fourth loses the quorum and ends it" "0 rejected" "$rc $(field "$id" state)"
+id=$(submit wsaputra server-room:QL)
+for u in ihidayat yhartono; do
+	kc --as $u request reject "$id" --reason "Tidak" >/dev/null
+done
+kcr --as nlestari request reject "$id" --reason "Tidak"
+t_eq "QL: a requester in the panel does not count: 3 of 4 end it" "0 rejected" "$rc $(field "$id" state)"
+
+# --- separation of duties per step: wsaputra's superior is yhartono
+id=$(submit wsaputra server-room:SOD)
+walk "$id" ihidayat
+kcr --as ihidayat request approve "$id"
+t_eq "SOD: the checker may not also decide" 77 "$rc"
+t_grep "SOD: the refusal names the rule" "not_same_as" <(echo "$err")
+kcr --as yhartono request approve "$id"
+t_eq "SOD: the requester's superior may not decide" 77 "$rc"
+t_grep "SOD: that refusal names its rule" "not_superior" <(echo "$err")
+t_eq "SOD: both refusals audited" 2 "$(audit_count "event=request.refused request=$id ")"
+kcr --as nlestari request approve "$id"
+t_eq "SOD: someone else decides" "0 active" "$rc $(field "$id" state)"
+
+# --- no superior: hsantoso has no manager
+id=$(submit hsantoso server-room:NSF)
+t_eq "NSF: a requester with no superior is routed to the fallback role" "pending endorse" "$(field "$id" state) $(field "$id" step)"
+kcr --as nlestari request approve "$id"
+t_eq "NSF: a panel member takes the superior's step" 0 "$rc"
+walk "$id" dpratama
+t_eq "NSF: done" active "$(field "$id" state)"
+id=$(submit lputri server-room:NSF)
+kcr --as nlestari request approve "$id"
+t_eq "NSF: with a superior, the fallback role has no say" 77 "$rc"
+walk "$id" tramadhan dpratama
+t_eq "NSF: a requester with a superior goes through them" active "$(field "$id" state)"
+id=$(submit hsantoso server-room:NSK)
+t_eq "NSK: the superior's step is skipped" "pending decide" "$(field "$id" state) $(field "$id" step)"
+t_eq "NSK: kuncid recorded the skip" "kuncid:approve" "$(decisions "$id")"
+walk "$id" dpratama
+t_eq "NSK: done" active "$(field "$id" state)"
+kcr --as hsantoso request submit --resource server-room:dc1 --type card --reason "Pemeliharaan"
+t_eq "no fallback: the submission is refused (65)" 65 "$rc"
+t_grep "no fallback: the message names what to configure" "workflows\.A\.steps\[0\]\.if_no_superior" <(echo "$err")
+
+# --- the workflow's own limits
+kcr --as lputri request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
+t_eq "LIM: a window over max_validity is refused" 65 "$rc"
+t_grep "LIM: the refusal names the workflow's limit" "at most 10d \(workflow LIM\)" <(echo "$err")
+kcr --as lputri request submit --resource server-room:LIM --type kartu --reason "Audit"
+t_eq "LIM: a type the workflow does not allow is refused" 65 "$rc"
+t_grep "LIM: the refusal lists the allowed types" "takes --type pemeliharaan or audit" <(echo "$err")
+id=$(TYPE=audit submit lputri server-room:LIM --until "$(date -d '+5 days' +%F)")
+t_eq "LIM: an allowed type within the window is taken" pending "$(field "$id" state)"
+walk "$id" dpratama
+t_eq "LIM: the grant carries the workflow's time windows" \
+    "mon-fri 07:30-16:00|sat 08:00-12:00" \
+    "$(ls_ -b "kunciId=$id,ou=grants,ou=kunci,$KUNCI_BASE" -s base kunciTimeWindow | sed -n 's/^kunciTimeWindow: //p' | sort | paste -sd'|')"
+t_eq "LIM: a default window comes from max_validity" 1 \
+    "$(id2=$(TYPE=audit submit lputri server-room:LIM) && kc --json request show "$id2" | python3 -c 'import json,sys,datetime
+d=json.load(sys.stdin); p=lambda s: datetime.datetime.fromisoformat(s.replace("Z","+00:00"))
+print(int((p(d["not_after"])-p(d["not_before"])).total_seconds()==10*86400))')"
+
+# --- kuncid -t: each misuse with file:line
+C=$W/kunci.conf
+bad() # DESC PATTERN-IN-MESSAGE SED-SCRIPT (edits the line holding MARK)
+{
+	local desc=$1 pat=$2 f=$D/bad.conf line out
+	sed "$3" "$C" >"$f"
+	line=$(grep -n 'MARK' "$f" | head -1 | cut -d: -f1)
+	sed -i 's/ *# *MARK//' "$f"
+	out=$("$KUNCID" -t -c "$f" 2>&1)
+	if [ $? -ne 0 ] && printf '%s' "$out" | grep -qE -- "^(kuncid: )?$f:$line: .*$pat"; then
+		t_ok "kuncid -t: $desc ($f:$line)"
+	else
+		t_fail "kuncid -t: $desc" "line $line, got: $out"
+	fi
+}
+Q2L='s/\(name = "panel"; role = "panel"; kind = "approve"; sla = "1d"; label_id = "panel"; label_en = "panel"; quorum = 2; \)rejections = 2;/'
+bad "rejections on a step that cannot reject" "cannot reject" \
+    "${Q2L}\\1may_reject = false; rejections = 2; # MARK\\n/"
+bad "rejections out of range" "out of range" "${Q2L}\\1rejections = 0; # MARK\\n/"
+bad "rejections neither a number nor quorum_lost" 'expected a number of rejections or "quorum_lost"' \
+    "${Q2L}\\1rejections = \"many\"; # MARK\\n/"
+bad "a rejection rule that can never be met" "can never be met: role superior is one person" \
+    's/\(name = "endorse"; role = "superior"; kind = "endorse"; sla = "1d"; label_id = "endorse"; label_en = "endorse"; \)if_no_superior = "skip";/\1rejections = 2; # MARK\n/'
+bad "not_same_as naming an unknown step" 'no earlier step "cek"' \
+    's/not_same_as = \[ "check" \]; not_superior = true;/not_same_as = [\n "cek" ]; not_superior = true; # MARK\n/'
+bad "not_same_as naming its own step" 'this is the step "decide"' \
+    's/not_same_as = \[ "check" \]; not_superior = true;/not_same_as = [\n "decide" ]; # MARK\n/'
+bad "if_no_superior naming an unknown role" 'unknown role "kabag"' \
+    's/if_no_superior = "panel";/\n if_no_superior = "kabag"; # MARK\n/'
+bad "if_no_superior on a step that is not the superior's" "only for a step whose role is superior" \
+    's/\(name = "decide"; role = "kabid-aptika"; kind = "approve"; sla = "1d"; label_id = "decide"; label_en = "decide"; \)/\1\n if_no_superior = "skip"; # MARK\n/'
+bad "max_validity that is not a duration" 'max_validity: bad duration "seminggu"' \
+    's/max_validity = "10d";/\n max_validity = "seminggu"; # MARK\n/'
+bad "types on a card workflow" "grant_kind card takes only --type card" \
+    '0,/grant_kind = "card";/s//grant_kind = "card";\n types = [ "kartu" ]; # MARK\n/'
+bad "a time window that does not parse" 'is not DAYS HH:MM-HH:MM' \
+    's/time_window = \[ "mon-fri 07:30-16:00", "sat 08:00-12:00" \];/\n time_window = [ "senin 07:30-16:00" ]; # MARK\n/'
+t_check "kuncid -t: the test configuration itself is accepted" "$KUNCID" -t -c "$C"
+
+# --- races: parallel decisions under each rule, exactly one outcome
+race_q2()
+{
+	local ok=0 bad=0 detail= i id r rs st a r_ n
+	for ((i = 1; i <= RACE_N; i++)); do
+		id=$(submit lputri server-room:Q2)
+		"$KUNCICTL" --as wsaputra request reject "$id" --reason "x" >/dev/null 2>"$W/q1" & p1=$!
+		"$KUNCICTL" --as ihidayat request approve "$id" >/dev/null 2>"$W/q2" & p2=$!
+		"$KUNCICTL" --as yhartono request reject "$id" --reason "y" >/dev/null 2>"$W/q3" & p3=$!
+		"$KUNCICTL" --as nlestari request approve "$id" >/dev/null 2>"$W/q4" & p4=$!
+		rs=
+		for p in $p1 $p2 $p3 $p4; do wait "$p"; rs="$rs $?"; done
+		st=$(field "$id" state)
+		r_=$(decisions "$id")
+		a=$(grep -o ':approve' <<<"$r_" | wc -l)
+		n=$(grep -o ':reject' <<<"$r_" | wc -l)
+		want=pending
+		[ "$a" -ge 2 ] && want=active
+		[ "$n" -ge 2 ] && want=rejected
+		# 3 slots: three acts recorded, one told it lost (75); the
+		# outcome follows the recorded acts; nobody twice
+		if [ "$((a + n))" = 3 ] && [ "$st" = "$want" ] && [ "$want" != pending ] &&
+		    [ "$(tr ' ' '\n' <<<"$rs" | grep -c '^75$')" = 1 ] &&
+		    [ "$(tr ' ' '\n' <<<"$r_" | cut -d: -f1 | sort | uniq -d)" = "" ]; then
+			ok=$((ok + 1))
+		else
+			bad=$((bad + 1))
+			detail="$detail
+$id: rc$rs state=$st acts=$r_"
+		fi
+	done
+	[ "$bad" = 0 ] && t_ok "race Q2: $RACE_N of $RACE_N four-way races (2 reject, 2 approve) ended the step exactly once, as recorded" ||
+	    t_fail "race Q2: $bad of $RACE_N went wrong" "$detail"
+	t_eq "race Q2: the step ended once per request in the audit" "$RACE_N" \
+	    "$(( $(grep -cE 'event=request.reject request=.*rejections=2' "$W/audit.log") + $(grep -cE 'event=request.(approved|complete) ' "$W/audit.log") - BEFORE_END ))"
+}
+race_two() # LABEL RESOURCE REQUESTER U1 U2 [WALK...]: two eligible racers
+{
+	local label=$1 res=$2 who=$3 u1=$4 u2=$5 ok=0 bad=0 detail= i id r1 r2 s0 s1
+	shift 5
+	for ((i = 1; i <= RACE_N; i++)); do
+		id=$(submit "$who" "$res")
+		[ $# -gt 0 ] && walk "$id" "$@"
+		s0=$(field "$id" step)
+		"$KUNCICTL" --as "$u1" request approve "$id" >/dev/null 2>"$W/r1" & p1=$!
+		"$KUNCICTL" --as "$u2" request approve "$id" >/dev/null 2>"$W/r2" & p2=$!
+		wait $p1; r1=$?
+		wait $p2; r2=$?
+		s1=$(field "$id" step)
+		if [ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" = "0 75 " ] && [ "$s1" != "$s0" ] &&
+		    [ "$(decisions "$id" | tr ' ' '\n' | grep -vc '^kuncid:')" = "$(( $# + 1 ))" ]; then
+			ok=$((ok + 1))
+		else
+			bad=$((bad + 1))
+			detail="$detail
+$id: rc $r1/$r2 step $s0 -> $s1: $(decisions "$id")"
+		fi
+	done
+	[ "$bad" = 0 ] && t_ok "race $label: $RACE_N of $RACE_N parallel approvals decided the step once" ||
+	    t_fail "race $label: $bad of $RACE_N went wrong" "$detail"
+}
+BEFORE_END=$(( $(grep -cE 'event=request.reject request=.*rejections=2' "$W/audit.log") + $(grep -cE 'event=request.(approved|complete) ' "$W/audit.log") ))
+race_q2
+race_two "SOD (two eligible deciders, the checker barred)" server-room:SOD wsaputra nlestari jwijaya ihidayat
+race_two "NSF (fallback role)" server-room:NSF hsantoso nlestari jwijaya
+t_done
