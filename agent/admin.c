@@ -33,6 +33,7 @@
 #include <jansson.h>
 
 #include "cfg.h"
+#include "delegate.h"
 #include "dir.h"
 #include "gate.h"
 #include "kuncid.h"
@@ -249,6 +250,10 @@ admin_identify(struct admin_call *c)
 		if ((idx = dir_role_index(cfg, cfg->agent.admins[i])) >= 0 &&
 		    ((c->a.roles >> idx) & 1))
 			c->a.admin = 1;
+	/* Roles held as an acting official (never the admin's). */
+	if (c->a.person && (st = dlg_actor(admin_wf(), &c->a,
+	    time(NULL))) != EX_OK)
+		return admin_wf_err(c, st);
 	/* Language: --lang, else the person's, else the configured one. */
 	if (c->lang_opt == NULL && c->a.person && c->a.p.lang[0] != '\0')
 		c->en = strncasecmp(c->a.p.lang, "en", 2) == 0;
@@ -621,6 +626,10 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			    out_jstr(ev[i].note) : json_null());
 			json_object_set_new(o, "credential", ev[i].cred[0] ?
 			    out_jstr(ev[i].cred) : json_null());
+			json_object_set_new(o, "acting", ev[i].acting_for[0] ?
+			    json_pack("{s:s,s:s,s:s}", "kind",
+			    ev[i].acting_kind, "for", ev[i].acting_for,
+			    "delegation", ev[i].acting_id) : json_null());
 			json_array_append_new(a, o);
 		}
 		json_object_set_new(j, "events", a);
@@ -691,6 +700,15 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 					if (by[0] != '\0')
 						u_strlcat(by, ",", sizeof(by));
 					u_strlcat(by, ev[e].actor, sizeof(by));
+					if (ev[e].acting_for[0] != '\0') {
+						u_strlcat(by, strcmp(
+						    ev[e].acting_kind, "plh") ==
+						    0 ? " (Plh. " : " (Plt. ",
+						    sizeof(by));
+						u_strlcat(by, ev[e].acting_for,
+						    sizeof(by));
+						u_strlcat(by, ")", sizeof(by));
+					}
 					if (strcmp(ev[e].decision, "reject") ==
 					    0)
 						u_strlcat(by, ADMIN_T(c, " (rejected)",

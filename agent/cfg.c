@@ -46,7 +46,7 @@ static const char *const day_names[7] = {
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
 	"workflows", "office", "signing", "visits", "provision", "notify",
-	"review", "removal", NULL
+	"review", "removal", "delegation", NULL
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
@@ -1507,6 +1507,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_signing(&c, cfg, root) == -1 ||
 	    parse_visits(&c, cfg, root) == -1 ||
 	    parse_removal(&c, cfg, root) == -1 ||
+	    cfg_dlg_parse(&c, cfg, root) == -1 ||
 	    parse_review(&c, cfg, root) == -1 ||
 	    parse_provision(&c, cfg, root) == -1 ||
 	    parse_notify(&c, cfg, root) == -1 ||
@@ -1783,6 +1784,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
+	fputs("};\n\n", fp);
+	cfg_dlg_dump(cfg, fp);
 	fputs("};\n\nreview = {\n", fp);
 	put_dur(fp, "\t", "interval", cfg->review.interval, 0);
 	put_dur(fp, "\t", "unused_after", cfg->review.unused_after, 0);

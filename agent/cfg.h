@@ -336,6 +336,11 @@ struct cfg_review {
 	size_t		  nunits;
 };
 
+/* Acting officials (Plt./Plh.): kuncictl delegate (delegate.h). */
+struct cfg_delegation {
+	int64_t		 max_period;	/* the longest delegation */
+};
+
 struct kunci_cfg {
 	char			*path;	/* the file loaded */
 	struct cfg_directory	 directory;
@@ -350,6 +355,7 @@ struct kunci_cfg {
 	struct cfg_visits	 visits;
 	struct cfg_removal	 removal;
 	struct cfg_review	 review;
+	struct cfg_delegation	 delegation;
 	struct cfg_role		*roles;
 	size_t			 nroles;
 	struct cfg_workflow	*workflows;

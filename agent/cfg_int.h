@@ -66,5 +66,9 @@ void	put_list(FILE *, const char *, const char *, char *const *, size_t);
 int	cfg_wf_parse(struct ctx *, struct kunci_cfg *, config_setting_t *);
 void	cfg_wf_free(struct kunci_cfg *);
 void	cfg_wf_dump(const struct kunci_cfg *, FILE *);
+/* cfg_wf.c: the "delegation" group; its dump "delegation = { ... " with
+ * the group left open, as cfg_dump() closes each. */
+int	cfg_dlg_parse(struct ctx *, struct kunci_cfg *, config_setting_t *);
+void	cfg_dlg_dump(const struct kunci_cfg *, FILE *);
 
 #endif /* KUNCI_CFG_INT_H */

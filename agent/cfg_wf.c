@@ -1,7 +1,9 @@
 /*
  * cfg_wf.c: the "workflows" group of conf/kunci.conf: each workflow, its
  * SOP identity block and its steps, parsed into struct cfg_workflow,
- * freed and dumped (cfg_load(), cfg_free() and cfg_dump() call in here).
+ * freed and dumped (cfg_load(), cfg_free() and cfg_dump() call in here);
+ * and the "delegation" group, which says how acting officials decide in
+ * a workflow's roles.
  *
  * Roles are parsed before workflows (cfg.c), so a step's role is checked
  * against them here.  Like cfg.c, nothing here logs or exits.
@@ -32,6 +34,7 @@ static const char *const workflow_keys[] = {
 	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
 	"max_validity", "types", "time_window", "steps", NULL
 };
+static const char *const delegation_keys[] = { "max_period", NULL };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
 	"label_en", "rejections", "not_same_as", "not_superior",
@@ -584,4 +587,26 @@ cfg_wf_dump(const struct kunci_cfg *cfg, FILE *fp)
 		fputs("\t\t);\n\t};\n", fp);
 	}
 	fputs("};\n", fp);
+}
+
+/* delegation.max_period: the longest a Plt./Plh. may be appointed for. */
+int
+cfg_dlg_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g;
+
+	cfg->delegation.max_period = 30 * 86400;
+	if (get_group(c, root, "delegation", delegation_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	return get_duration(c, g, "delegation", "max_period", 0, 60,
+	    &cfg->delegation.max_period, NULL);
+}
+
+void
+cfg_dlg_dump(const struct kunci_cfg *cfg, FILE *fp)
+{
+	fputs("delegation = {\n", fp);
+	put_dur(fp, "\t", "max_period", cfg->delegation.max_period, 0);
 }

@@ -140,6 +140,7 @@ wire(void)
 {
 	if (admin_register(card_cmds, 0) == -1 ||
 	    admin_register(removal_cmds, 0) == -1 ||
+	    admin_register(delegate_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */

@@ -671,7 +671,26 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 	for (i = 0; v != NULL && v[i] != NULL; i++) {
 		size_t len = v[i]->bv_len;
 
-		if (len > 12 && memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
+		if (len > 8 && len < 8 + 8 + DIR_UID_MAX + WF_DLG_ID_MAX &&
+		    memcmp(v[i]->bv_val, "acting: ", 8) == 0) {
+			char av[8 + 8 + DIR_UID_MAX + WF_DLG_ID_MAX], *f[3];
+			char *p = av;
+			int k;
+
+			memcpy(av, v[i]->bv_val + 8, len - 8);
+			av[len - 8] = '\0';
+			for (k = 0; k < 3; k++)
+				f[k] = strsep(&p, " ");
+			if (f[1] != NULL && f[2] != NULL) {
+				u_strlcpy(ev->acting_kind, f[0],
+				    sizeof(ev->acting_kind));
+				u_strlcpy(ev->acting_for, f[1],
+				    sizeof(ev->acting_for));
+				u_strlcpy(ev->acting_id, f[2],
+				    sizeof(ev->acting_id));
+			}
+		} else if (len > 12 &&
+		    memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
 			len -= 12;
 			if (len > WF_CRED_MAX)
 				len = WF_CRED_MAX;
@@ -789,6 +808,13 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	if (note2 != NULL && *note2 != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note2);
+	if (w->acting != NULL) {
+		char av[32 + DIR_UID_MAX + WF_DLG_ID_MAX];
+
+		snprintf(av, sizeof(av), "acting: %s %s %s", w->acting->kind,
+		    w->acting->principal, w->acting->id);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", av);
+	}
 	if (m.err) {
 		dir_mods_free(&m);
 		return wf_fail(w, EX_OSERR, "out of memory");
@@ -1598,6 +1624,21 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	return (a->roles >> idx) & 1;
 }
 
+const struct wf_acting *
+wf_acting_for(const struct kunci_cfg *cfg, const struct wf_actor *a,
+    const char *role)
+{
+	int idx;
+	size_t i;
+
+	if ((idx = dir_role_index(cfg, role)) < 0)
+		return NULL;
+	for (i = 0; i < a->nacting; i++)
+		if (a->acting[i].role == idx)
+			return &a->acting[i];
+	return NULL;
+}
+
 /* The first deciding event on step i, for "who decided first". */
 static void
 first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
@@ -1669,6 +1710,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
 	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
 	const char *names[WF_MAX_STEPS];
+	const struct wf_acting *acting = NULL;
 	uint32_t acted;
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
@@ -1747,6 +1789,12 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			snprintf(why, sizeof(why), "step %s needs role %s, "
 			    "which you do not hold", s->name, s->role);
 	}
+	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, s->role) : NULL;
+	if (acting != NULL && (strcmp(acting->principal, r.requester) == 0 ||
+	    strcmp(acting->principal, r.subject) == 0))
+		snprintf(why, sizeof(why), "as acting official for %s you "
+		    "cannot decide %s's own request", acting->principal,
+		    acting->principal);
 	if (why[0] == '\0' && reject && !s->may_reject)
 		snprintf(why, sizeof(why), "step %s (%s) cannot reject",
 		    s->name, cfg_kind_name(s->kind));
@@ -1812,6 +1860,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	/* Claim a slot of the step's quorum: the add decides races. */
 	idx = r.step;
+	w->acting = acting;	/* the event records the delegation */
 	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
 		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
 		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
@@ -1819,6 +1868,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		if (st != EX_CANTCREAT)
 			break;
 	}
+	w->acting = NULL;
 	if (st == EX_CANTCREAT) {
 		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
 		log_audit("request.conflict", "request", r.id, "actor",
@@ -1831,10 +1881,19 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (st != EX_OK)
 		goto out;
-	log_audit("request.step", "request", r.id, "actor", a->p.uid, "as",
-	    a->as, "step", s->name, "kind", cfg_kind_name(s->kind),
-	    "decision", action, "resource", r.resource, "subject", r.subject,
-	    "credential", cred, "reason", note, NULL);
+	if (acting != NULL)
+		log_audit("request.step", "request", r.id, "actor", a->p.uid,
+		    "as", a->as, "step", s->name, "kind",
+		    cfg_kind_name(s->kind), "decision", action, "resource",
+		    r.resource, "subject", r.subject, "credential", cred,
+		    "reason", note, "acting", acting->kind, "for",
+		    acting->principal, "delegation", acting->id, NULL);
+	else
+		log_audit("request.step", "request", r.id, "actor", a->p.uid,
+		    "as", a->as, "step", s->name, "kind",
+		    cfg_kind_name(s->kind), "decision", action, "resource",
+		    r.resource, "subject", r.subject, "credential", cred,
+		    "reason", note, NULL);
 	/* Our event is written; move the request on. */
 	if ((st = settle(w, id)) != EX_OK)
 		goto out;

@@ -65,6 +65,20 @@ struct wf {
 	 * away, "nothing was done" is no longer true (admin.c says "may
 	 * have been recorded", exit 74).  Cleared before each command. */
 	int			 wrote;
+	/* Set around an act made as an acting official: the next event
+	 * written records it (a kunciNote "acting: KIND PRINCIPAL ID"). */
+	const struct wf_acting	*acting;
+};
+
+/* A role held for now only as an acting official (delegate.h). */
+#define WF_MAX_ACTING	8
+#define WF_DLG_ID_MAX	160
+struct wf_acting {
+	int			 role;		/* index into cfg->roles */
+	char			 principal[DIR_UID_MAX + 1];	/* in whose
+							   place */
+	char			 id[WF_DLG_ID_MAX + 1];	/* the delegation */
+	char			 kind[8];	/* "plt" or "plh" */
 };
 
 /* Who acts: the directory person, and the real caller when root used
@@ -72,9 +86,13 @@ struct wf {
 struct wf_actor {
 	struct dir_person	 p;
 	char			 as[DIR_UID_MAX + 1];	/* "" unless --as */
-	uint64_t		 roles;		/* bit i: cfg->roles[i] */
+	uint64_t		 roles;		/* bit i: cfg->roles[i], own or
+						   acting */
 	int			 admin;
 	int			 person;	/* p is valid */
+	/* Roles held only by delegation (their bits are in roles too). */
+	struct wf_acting	 acting[WF_MAX_ACTING];
+	size_t			 nacting;
 };
 
 struct wf_step {
@@ -135,6 +153,11 @@ struct wf_event {
 	time_t		 time;
 	char		 note[WF_NOTE_MAX + 1];
 	char		 cred[WF_CRED_MAX + 1];
+	/* Acted as an acting official: "plt" or "plh", for whom, the
+	 * delegation; "" otherwise. */
+	char		 acting_kind[8];
+	char		 acting_for[DIR_UID_MAX + 1];
+	char		 acting_id[WF_DLG_ID_MAX + 1];
 };
 
 void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);
@@ -166,6 +189,10 @@ int	wf_open(const struct wf_request *);
 /* Can actor act on the request's current step (role only, no SoD)? */
 int	wf_can_act(struct wf *, const struct wf_actor *,
 	    const struct wf_request *);
+/* The delegation under which actor holds role, or NULL when the actor
+ * holds it themselves (or not at all). */
+const struct wf_acting *wf_acting_for(const struct kunci_cfg *,
+	    const struct wf_actor *, const char *role);
 
 /*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in

@@ -42,7 +42,7 @@ trap 'rm -rf "$W"' EXIT
 export KUNCI_SOCKET=$W/none.sock
 
 t_eq "the command words" \
-    "account card check doc grant help removal request review status visit" \
+    "account card check delegate doc grant help removal request review status visit" \
     "$(joined "$(comp "")")"
 t_eq "... by prefix" "removal request review" "$(joined "$(comp re)")"
 t_eq "request's words" "approve cancel comment list reject show submit" \

@@ -226,10 +226,10 @@ race_q2()
 	local ok=0 bad=0 detail= i id r rs st a r_ n
 	for ((i = 1; i <= RACE_N; i++)); do
 		id=$(submit lputri server-room:Q2)
-		"$KUNCICTL" --as wsaputra request reject "$id" --reason "x" >/dev/null 2>"$W/q1" & p1=$!
-		"$KUNCICTL" --as ihidayat request approve "$id" >/dev/null 2>"$W/q2" & p2=$!
-		"$KUNCICTL" --as yhartono request reject "$id" --reason "y" >/dev/null 2>"$W/q3" & p3=$!
-		"$KUNCICTL" --as nlestari request approve "$id" >/dev/null 2>"$W/q4" & p4=$!
+		"$KUNCICTL" --as wsaputra request reject "$id" --step panel --reason "x" >/dev/null 2>"$W/q1" & p1=$!
+		"$KUNCICTL" --as ihidayat request approve "$id" --step panel >/dev/null 2>"$W/q2" & p2=$!
+		"$KUNCICTL" --as yhartono request reject "$id" --step panel --reason "y" >/dev/null 2>"$W/q3" & p3=$!
+		"$KUNCICTL" --as nlestari request approve "$id" --step panel >/dev/null 2>"$W/q4" & p4=$!
 		rs=
 		for p in $p1 $p2 $p3 $p4; do wait "$p"; rs="$rs $?"; done
 		st=$(field "$id" state)
@@ -239,10 +239,12 @@ race_q2()
 		want=pending
 		[ "$a" -ge 2 ] && want=active
 		[ "$n" -ge 2 ] && want=rejected
-		# 3 slots: three acts recorded, one told it lost (75); the
-		# outcome follows the recorded acts; nobody twice
+		# 3 slots: three acts recorded, the fourth told it lost (75:
+		# "already decided", or 65: closed, when it came after the
+		# end); the outcome follows the recorded acts; nobody twice
 		if [ "$((a + n))" = 3 ] && [ "$st" = "$want" ] && [ "$want" != pending ] &&
-		    [ "$(tr ' ' '\n' <<<"$rs" | grep -c '^75$')" = 1 ] &&
+		    [ "$(tr ' ' '\n' <<<"$rs" | grep -c '^0$')" = 3 ] &&
+		    [ "$(tr ' ' '\n' <<<"$rs" | grep -cE '^(75|65)$')" = 1 ] &&
 		    [ "$(tr ' ' '\n' <<<"$r_" | cut -d: -f1 | sort | uniq -d)" = "" ]; then
 			ok=$((ok + 1))
 		else
@@ -256,20 +258,22 @@ $id: rc$rs state=$st acts=$r_"
 	t_eq "race Q2: the step ended once per request in the audit" "$RACE_N" \
 	    "$(( $(grep -cE 'event=request.reject request=.*rejections=2' "$W/audit.log") + $(grep -cE 'event=request.(approved|complete) ' "$W/audit.log") - BEFORE_END ))"
 }
-race_two() # LABEL RESOURCE REQUESTER U1 U2 [WALK...]: two eligible racers
+race_two() # LABEL RESOURCE REQUESTER STEP U1 U2 [WALK...]: two eligible racers
 {
-	local label=$1 res=$2 who=$3 u1=$4 u2=$5 ok=0 bad=0 detail= i id r1 r2 s0 s1
-	shift 5
+	local label=$1 res=$2 who=$3 step=$4 u1=$5 u2=$6 ok=0 bad=0 detail= i id r1 r2 s0 s1
+	shift 6
 	for ((i = 1; i <= RACE_N; i++)); do
 		id=$(submit "$who" "$res")
 		[ $# -gt 0 ] && walk "$id" "$@"
 		s0=$(field "$id" step)
-		"$KUNCICTL" --as "$u1" request approve "$id" >/dev/null 2>"$W/r1" & p1=$!
-		"$KUNCICTL" --as "$u2" request approve "$id" >/dev/null 2>"$W/r2" & p2=$!
+		"$KUNCICTL" --as "$u1" request approve "$id" --step "$step" >/dev/null 2>"$W/r1" & p1=$!
+		"$KUNCICTL" --as "$u2" request approve "$id" --step "$step" >/dev/null 2>"$W/r2" & p2=$!
 		wait $p1; r1=$?
 		wait $p2; r2=$?
 		s1=$(field "$id" step)
-		if [ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" = "0 75 " ] && [ "$s1" != "$s0" ] &&
+		# the loser: 75 (already decided) or, the step being the
+		# last, 65 (closed)
+		if [[ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" =~ ^0\ (75|65)\ $ ]] && [ "$s1" != "$s0" ] &&
 		    [ "$(decisions "$id" | tr ' ' '\n' | grep -vc '^kuncid:')" = "$(( $# + 1 ))" ]; then
 			ok=$((ok + 1))
 		else
@@ -283,6 +287,6 @@ $id: rc $r1/$r2 step $s0 -> $s1: $(decisions "$id")"
 }
 BEFORE_END=$(( $(grep -cE 'event=request.reject request=.*rejections=2' "$W/audit.log") + $(grep -cE 'event=request.(approved|complete) ' "$W/audit.log") ))
 race_q2
-race_two "SOD (two eligible deciders, the checker barred)" server-room:SOD wsaputra nlestari jwijaya ihidayat
-race_two "NSF (fallback role)" server-room:NSF hsantoso nlestari jwijaya
+race_two "SOD (two eligible deciders, the checker barred)" server-room:SOD wsaputra decide nlestari jwijaya ihidayat
+race_two "NSF (fallback role)" server-room:NSF hsantoso endorse nlestari jwijaya
 t_done

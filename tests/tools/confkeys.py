@@ -29,6 +29,7 @@ SECTIONS = {
     "requests": "requests", "login": "login", "office": "office",
     "signing": "signing", "visits": "visits", "removal": "removal",
     "review": "review", "provision": "provision", "notify": "notify",
+    "delegation": "delegation",
     "service": "login.services", "policy": "login.policies",
     "role": "roles.NAME", "workflow": "workflows.NAME",
     "wf_doc": "workflows.NAME", "step": "workflows.NAME.steps",
