@@ -626,6 +626,8 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			    out_jstr(ev[i].note) : json_null());
 			json_object_set_new(o, "credential", ev[i].cred[0] ?
 			    out_jstr(ev[i].cred) : json_null());
+			json_object_set_new(o, "to", ev[i].to[0] ?
+			    out_jstr(ev[i].to) : json_null());
 			json_object_set_new(o, "acting", ev[i].acting_for[0] ?
 			    json_pack("{s:s,s:s,s:s}", "kind",
 			    ev[i].acting_kind, "for", ev[i].acting_for,
@@ -676,6 +678,18 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		if (r.grant[0] != '\0')
 			out_kv(&c->out, kw, ADMIN_T(c, "Grant", "Hak akses"),
 			    r.grant);
+		/* The latest disposition's instruction travels with it. */
+		for (e = nev; e-- > 0;)
+			if (ev[e].to[0] != '\0') {
+				char line[WF_NOTE_MAX + 256];
+
+				snprintf(line, sizeof(line), "%s -> %s%s%s",
+				    ev[e].actor, admin_role_label(c, ev[e].to),
+				    ev[e].note[0] ? ": " : "", ev[e].note);
+				out_kv(&c->out, kw, ADMIN_T(c, "Disposition",
+				    "Disposisi"), line);
+				break;
+			}
 	}
 	sb_puts(&c->out, "\n");
 	{
@@ -897,11 +911,11 @@ static int
 cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 {
 	const char *note = NULL, *reason = NULL, *serial = NULL,
-	    *account = NULL, *step = NULL;
+	    *account = NULL, *step = NULL, *to = NULL;
 	struct admin_opt approve_opts[] = {
 		{ "note", &note, NULL }, { "serial", &serial, NULL },
 		{ "account", &account, NULL }, { "step", &step, NULL },
-		{ NULL, NULL, NULL } };
+		{ "to", &to, NULL }, { NULL, NULL, NULL } };
 	struct admin_opt reject_opts[] = {
 		{ "reason", &reason, NULL }, { "note", &note, NULL },
 		{ "step", &step, NULL }, { NULL, NULL, NULL } };
@@ -916,7 +930,7 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 		return admin_err(c, EX_USAGE, reject ?
 		    "usage: request reject ID --reason TEXT [--step NAME]" :
 		    "usage: request approve ID [--note TEXT] [--serial S | "
-		    "--account NAME] [--step NAME]");
+		    "--account NAME] [--step NAME] [--to ROLE]");
 	if (reject && reason == NULL && note == NULL)
 		return admin_err(c, EX_USAGE, "a rejection needs --reason TEXT");
 	if (serial != NULL && account != NULL)
@@ -948,6 +962,7 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 			    "access card: use --serial SERIAL", pos[0]);
 	}
 	admin_wf()->info[0] = '\0';
+	admin_wf()->dispose_to = to;
 	st = wf_act(admin_wf(), &c->a, pos[0], decision, step,
 	    reject ? (reason != NULL ? reason : note) : note,
 	    serial != NULL ? serial : account);
@@ -1283,7 +1298,7 @@ static const struct admin_cmd base_cmds[] = {
 	{ "request", "list", cmd_list, "[--mine] [--waiting] [--state S] "
 	    "[--resource R] [--overdue]" },
 	{ "request", "approve", cmd_approve, "ID [--note TEXT] [--serial S | "
-	    "--account NAME] [--step S]" },
+	    "--account NAME] [--step S] [--to ROLE]" },
 	{ "request", "reject", cmd_reject, "ID --reason TEXT [--step S]" },
 	{ "request", "cancel", cmd_cancel, "ID [--reason TEXT]" },
 	{ "request", "comment", cmd_comment, "ID --note TEXT" },

@@ -1190,7 +1190,8 @@ is_builtin_role(const char *name)
 {
 	return strcmp(name, CFG_ROLE_SUPERIOR) == 0 ||
 	    strcmp(name, CFG_ROLE_REQUESTER) == 0 ||
-	    strcmp(name, CFG_ROLE_OWNER) == 0;
+	    strcmp(name, CFG_ROLE_OWNER) == 0 ||
+	    strcmp(name, CFG_ROLE_DISPOSED) == 0;
 }
 
 static int

@@ -34,6 +34,8 @@
 #define CFG_ROLE_SUPERIOR	"superior"
 #define CFG_ROLE_REQUESTER	"requester"
 #define CFG_ROLE_OWNER		"access-owner-of-resource"
+/* The role an earlier dispose step chose (its "choose" list). */
+#define CFG_ROLE_DISPOSED	"disposed"
 
 #define CFG_MAX_QUORUM		100
 /* rejections = "quorum_lost": the step ends rejected once so many have
@@ -41,6 +43,7 @@
 #define CFG_REJECT_QUORUM_LOST	0
 #define CFG_MAX_WINDOWS		8	/* a workflow's time_window values, */
 #define CFG_WINDOW_MAX		40	/* each at most so many bytes */
+#define CFG_CHOOSE_MAX		255	/* a step's choose list, joined by ',' */
 /* A reason travels as one command-line word: PROTO_ARG_MAX bytes at most
  * (proto.h), so no larger bound may be configured. */
 #define CFG_MAX_REASON		8192
@@ -99,6 +102,9 @@ struct cfg_step {
 	int		 not_superior;	/* not the requester's superior */
 	char		*if_no_superior;	/* role superior only: "",
 						   "skip", or a role */
+	char		**choose;	/* dispose only: the roles the
+					   disposer picks the next from */
+	size_t		 nchoose;
 };
 
 struct cfg_workflow {

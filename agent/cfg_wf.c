@@ -38,7 +38,7 @@ static const char *const delegation_keys[] = { "max_period", NULL };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
 	"label_en", "rejections", "not_same_as", "not_superior",
-	"if_no_superior", NULL
+	"if_no_superior", "choose", NULL
 };
 
 static int
@@ -264,6 +264,38 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 		seterr(c, m, "%s.if_no_superior: only for a step whose role "
 		    "is %s", where, CFG_ROLE_SUPERIOR);
 		return -1;
+	}
+	if (get_strlist(c, e, where, "choose", 1, &s->choose, &s->nchoose,
+	    &l) == -1)
+		return -1;
+	if (l != NULL && s->kind != CFG_KIND_DISPOSE) {
+		seterr(c, l, "%s.choose: only for a dispose step", where);
+		return -1;
+	}
+	for (k = 0, j = 0; k < s->nchoose; k++)
+		j += strlen(s->choose[k]) + 1;
+	if (j > CFG_CHOOSE_MAX + 1) {
+		seterr(c, l, "%s.choose: longer than %d bytes", where,
+		    CFG_CHOOSE_MAX);
+		return -1;
+	}
+	for (k = 0; k < s->nchoose; k++)
+		if (cfg_role(cfg, s->choose[k]) == NULL) {
+			seterr(c, config_setting_get_elem(l, (unsigned int)k),
+			    "%s.choose: unknown role \"%s\"", where,
+			    s->choose[k]);
+			return -1;
+		}
+	if (strcmp(s->role, CFG_ROLE_DISPOSED) == 0) {
+		for (j = idx; j-- > 0;)
+			if (wf->steps[j].nchoose > 0)
+				break;
+		if (j == (size_t)-1) {
+			seterr(c, config_setting_get_member(e, "role"),
+			    "%s.role: \"%s\" needs an earlier dispose step "
+			    "with choose", where, CFG_ROLE_DISPOSED);
+			return -1;
+		}
 	}
 	if (s->if_no_superior[0] != '\0' &&
 	    strcmp(s->if_no_superior, "skip") != 0 &&
@@ -495,6 +527,7 @@ cfg_wf_free(struct kunci_cfg *cfg)
 			free(s->label_id);
 			free(s->label_en);
 			free_list(s->not_same_as, s->nnot_same_as);
+			free_list(s->choose, s->nchoose);
 			free(s->if_no_superior);
 		}
 		free(wf->steps);
@@ -576,6 +609,9 @@ cfg_wf_dump(const struct kunci_cfg *cfg, FILE *fp)
 			if (s->nnot_same_as > 0)
 				put_list(fp, "\t\t\t\t", "not_same_as",
 				    s->not_same_as, s->nnot_same_as);
+			if (s->nchoose > 0)
+				put_list(fp, "\t\t\t\t", "choose", s->choose,
+				    s->nchoose);
 			fprintf(fp, "\t\t\t\tnot_superior = %s;\n",
 			    s->not_superior ? "true" : "false");
 			if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)

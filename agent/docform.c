@@ -531,6 +531,11 @@ step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 			    ev[j].note[0] ? ": " : "",
 			    strcmp(ev[j].decision, "reject") == 0 ?
 			    ev[j].note : "");
+			if (ev[j].to[0] != '\0')	/* the disposition */
+				dec = doc_keep(d, "%s %s %s%s%s", dec,
+				    T(d, "to", "kepada"), admin_role_label(d->c,
+				    ev[j].to), ev[j].note[0] ? ": " : "",
+				    ev[j].note);
 			sig(d, p, r, caption_of(d, s->kind),
 			    admin_role_label(d->c, s->role),
 			    doc_person(d, ev[j].actor), dec);

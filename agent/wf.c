@@ -689,6 +689,10 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 				u_strlcpy(ev->acting_id, f[2],
 				    sizeof(ev->acting_id));
 			}
+		} else if (len > 4 && len < 4 + sizeof(ev->to) &&
+		    memcmp(v[i]->bv_val, "to: ", 4) == 0) {
+			memcpy(ev->to, v[i]->bv_val + 4, len - 4);
+			ev->to[len - 4] = '\0';
 		} else if (len > 12 &&
 		    memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
 			len -= 12;
@@ -808,6 +812,12 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	if (note2 != NULL && *note2 != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note2);
+	if (w->ev_to != NULL) {
+		char tv[80];
+
+		snprintf(tv, sizeof(tv), "to: %s", w->ev_to);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", tv);
+	}
 	if (w->acting != NULL) {
 		char av[32 + DIR_UID_MAX + WF_DLG_ID_MAX];
 
@@ -1592,6 +1602,42 @@ refuse_audit(const struct wf_actor *a, const struct wf_request *r,
 	    r->resource, "subject", r->subject, "reason", why, NULL);
 }
 
+/*
+ * The role that acts on step i: the step's own, or for a step of role
+ * "disposed" the one the nearest earlier choosing dispose step sent the
+ * request to (its event's "to:"); "" when not decided yet.
+ */
+static void
+step_role(struct wf *w, const struct wf_request *r, int i, char *role,
+    size_t rolesz)
+{
+	struct wf_event *ev = NULL;
+	char filter[96];
+	size_t n, k;
+	int j;
+
+	u_strlcpy(role, r->snap.steps[i].role, rolesz);
+	if (strcmp(role, CFG_ROLE_DISPOSED) != 0)
+		return;
+	role[0] = '\0';
+	for (j = i - 1; j >= 0; j--)
+		if (r->snap.steps[j].rule.choose[0] != '\0')
+			break;
+	if (j < 0)
+		return;
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciStepIndex=%d)(kunciId=step-*))", j);
+	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK) {
+		free(ev);
+		return;
+	}
+	for (k = 0; k < n; k++)
+		if (ev[k].to[0] != '\0' &&
+		    wfr_may_choose(&r->snap.steps[j].rule, ev[k].to))
+			u_strlcpy(role, ev[k].to, rolesz);
+	free(ev);
+}
+
 int
 wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 {
@@ -1618,6 +1664,13 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 		    sizeof(err)) != EX_OK)
 			return 0;
 		return yes;
+	}
+	if (strcmp(s->role, CFG_ROLE_DISPOSED) == 0) {
+		char role[64];
+
+		step_role(w, r, r->step, role, sizeof(role));
+		return (idx = dir_role_index(w->cfg, role)) >= 0 &&
+		    ((a->roles >> idx) & 1);
 	}
 	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
 		return 0;
@@ -1711,6 +1764,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
 	const char *names[WF_MAX_STEPS];
 	const struct wf_acting *acting = NULL;
+	const char *to = w->dispose_to;
+	char erole[64];
 	uint32_t acted;
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
@@ -1719,6 +1774,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	int st, k, idx;
 
 	memset(&r, 0, sizeof(r));
+	w->dispose_to = NULL;	/* for this act only */
 	if (!a->person)
 		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
@@ -1775,6 +1831,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	/* Who may act. */
 	why[0] = '\0';
+	step_role(w, &r, r.step, erole, sizeof(erole));
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
 	    (strcmp(a->p.uid, r.requester) == 0 ||
 	    strcmp(a->p.uid, r.subject) == 0))
@@ -1787,9 +1844,10 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			    s->who);
 		else
 			snprintf(why, sizeof(why), "step %s needs role %s, "
-			    "which you do not hold", s->name, s->role);
+			    "which you do not hold", s->name, erole[0] ?
+			    erole : s->role);
 	}
-	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, s->role) : NULL;
+	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, erole) : NULL;
 	if (acting != NULL && (strcmp(acting->principal, r.requester) == 0 ||
 	    strcmp(acting->principal, r.subject) == 0))
 		snprintf(why, sizeof(why), "as acting official for %s you "
@@ -1849,6 +1907,19 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    "--account NAME");
 		goto out;
 	}
+	/* A disposition that chooses its recipient: --to, one of them. */
+	if (s->rule.choose[0] != '\0' && !reject &&
+	    (to == NULL || !wfr_may_choose(&s->rule, to))) {
+		st = wf_fail(w, to == NULL ? EX_USAGE : EX_DATAERR,
+		    "step %s disposes to one of %s: give --to ROLE", s->name,
+		    s->rule.choose);
+		goto out;
+	}
+	if (s->rule.choose[0] == '\0' && to != NULL) {
+		st = wf_fail(w, EX_USAGE, "--to belongs to a disposition that "
+		    "chooses its recipient, not step %s", s->name);
+		goto out;
+	}
 	if (s->kind != CFG_KIND_PROVISION && cred != NULL && *cred != '\0') {
 		st = wf_fail(w, EX_USAGE, "--serial/--account belong to a "
 		    "provision step, not %s", s->name);
@@ -1861,6 +1932,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	/* Claim a slot of the step's quorum: the add decides races. */
 	idx = r.step;
 	w->acting = acting;	/* the event records the delegation */
+	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
 	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
 		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
 		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
@@ -1869,6 +1941,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			break;
 	}
 	w->acting = NULL;
+	w->ev_to = NULL;
 	if (st == EX_CANTCREAT) {
 		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
 		log_audit("request.conflict", "request", r.id, "actor",
@@ -1893,6 +1966,10 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    "as", a->as, "step", s->name, "kind",
 		    cfg_kind_name(s->kind), "decision", action, "resource",
 		    r.resource, "subject", r.subject, "credential", cred,
+		    "reason", note, NULL);
+	if (to != NULL && !reject)
+		log_audit("request.dispose", "request", r.id, "actor",
+		    a->p.uid, "as", a->as, "step", s->name, "to", to,
 		    "reason", note, NULL);
 	/* Our event is written; move the request on. */
 	if ((st = settle(w, id)) != EX_OK)

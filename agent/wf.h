@@ -68,6 +68,11 @@ struct wf {
 	/* Set around an act made as an acting official: the next event
 	 * written records it (a kunciNote "acting: KIND PRINCIPAL ID"). */
 	const struct wf_acting	*acting;
+	/* Set by the caller for the next wf_act only: the role a dispose
+	 * step with "choose" sends the request to (--to); ev_to is the
+	 * engine's, recorded on the event as a kunciNote "to: ROLE". */
+	const char		*dispose_to;
+	const char		*ev_to;
 };
 
 /* A role held for now only as an acting official (delegate.h). */
@@ -158,6 +163,7 @@ struct wf_event {
 	char		 acting_kind[8];
 	char		 acting_for[DIR_UID_MAX + 1];
 	char		 acting_id[WF_DLG_ID_MAX + 1];
+	char		 to[64];	/* a disposition's chosen role */
 };
 
 void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);

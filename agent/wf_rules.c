@@ -33,6 +33,11 @@ wfr_step_from_cfg(const struct cfg_workflow *wfc, size_t i,
 	st->rejections = c->rejections < 1 ? 1 : c->rejections;
 	st->quorum_lost = c->rejections == CFG_REJECT_QUORUM_LOST;
 	st->not_superior = c->not_superior;
+	for (k = 0; k < c->nchoose; k++) {
+		if (k > 0)
+			u_strlcat(st->choose, ",", sizeof(st->choose));
+		u_strlcat(st->choose, c->choose[k], sizeof(st->choose));
+	}
 	for (k = 0; k < c->nnot_same_as; k++)
 		for (j = 0; j < i && j < 32; j++)
 			if (strcmp(wfc->steps[j].name, c->not_same_as[k]) == 0)
@@ -94,6 +99,9 @@ wfr_format_step(size_t i, const struct wfr_step *st, char *buf, size_t bufsz,
 	if (st->fallback && append(buf, bufsz, off,
 	    "rule\t%zu\tfallback\t1\n", i) == -1)
 		return -1;
+	if (st->choose[0] != '\0' && append(buf, bufsz, off,
+	    "rule\t%zu\tchoose\t%s\n", i, st->choose) == -1)
+		return -1;
 	return 0;
 }
 
@@ -142,6 +150,11 @@ wfr_parse_step(const char *key, const char *value, size_t nsteps,
 		    (nsteps < 32 && (v >> nsteps) != 0))
 			return -1;
 		st->not_same = (uint32_t)v;
+	} else if (strcmp(key, "choose") == 0) {
+		if (*value == '\0' || strlen(value) > WFR_CHOOSE_MAX ||
+		    strpbrk(value, " \t") != NULL)
+			return -1;
+		u_strlcpy(st->choose, value, sizeof(st->choose));
 	} else if (strcmp(key, "quorum_lost") == 0 ||
 	    strcmp(key, "not_superior") == 0 || strcmp(key, "skip") == 0 ||
 	    strcmp(key, "fallback") == 0) {
@@ -289,4 +302,21 @@ wfr_check_limits(const struct cfg_workflow *wfc, const char *type,
 		    wfc->types[i]);
 	*status = EX_DATAERR;
 	return -1;
+}
+
+int
+wfr_may_choose(const struct wfr_step *st, const char *role)
+{
+	const char *p = st->choose, *e;
+	size_t n = strlen(role);
+
+	if (n == 0)
+		return 0;
+	for (; *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == n && strncmp(p, role, n) == 0)
+			return 1;
+	}
+	return 0;
 }

@@ -26,6 +26,7 @@
 
 #define WFR_MAX_WINDOWS	CFG_MAX_WINDOWS
 #define WFR_WINDOW_MAX	CFG_WINDOW_MAX
+#define WFR_CHOOSE_MAX	CFG_CHOOSE_MAX
 /* The slots of one step: quorum approvals plus rejections, less one. */
 #define WFR_MAX_SLOTS	(2 * CFG_MAX_QUORUM)
 
@@ -43,6 +44,9 @@ struct wfr_step {
 					   kuncid passes the step */
 	int		 fallback;	/* no superior: role is the step's
 					   if_no_superior */
+	char		 choose[WFR_CHOOSE_MAX + 1];	/* dispose: the roles
+							   to pick from,
+							   comma-separated */
 };
 
 /* The request-wide part. */
@@ -74,6 +78,8 @@ int	wfr_parse_snap(const char *key, const char *value, struct wfr_snap *);
 /* How many acts a step of quorum q takes at most: q approvals or the
  * rejections that end it, whichever come first. */
 int	wfr_slots(int quorum, const struct wfr_step *);
+/* Is role one of the step's choose list? */
+int	wfr_may_choose(const struct wfr_step *, const char *role);
 /* The rejections that end the step (>= 1). */
 int	wfr_rejections(const struct wfr_step *);
 

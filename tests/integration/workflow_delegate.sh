@@ -5,7 +5,7 @@
 # refused; request show, the audit and the form name both people; a
 # misconfigured max_period is refused by kuncid -t with file:line; and
 # the official and the acting official racing on one step: one outcome.
-. "$(dirname "$0")/workflow.inc"
+. "$(dirname "$0")/visit.inc"
 
 RACE_N=${RACE_N:-100}
 D=$(mktemp -d)
@@ -114,6 +114,17 @@ wait_audit "event=delegation.end delegation=$did "
 t_grep "audit: create names official, acting official and role" \
     "event=delegation.create delegation=$did actor=dpratama .*holder=dpratama acting=asetiawan role=kabid-aptika kind=plt" "$W/audit.log"
 t_grep "audit: end" "event=delegation.end delegation=$did actor=dpratama" "$W/audit.log"
+
+# a visit step (procedure B): the Kasi Infra's Plt. checks the purpose
+vid=$(vrequest jwijaya server-room:dc1)
+kcr --as bkurniawan visit approve "$vid"
+t_eq "visit: without a delegation the Kasi SD TIK is refused (77)" 77 "$rc"
+kcr --as rwulandari delegate create --to bkurniawan --role kasi-infra --until "$(day '+2 days')"
+t_eq "visit: the Kasi Infra delegates" 0 "$rc"
+kcr --as bkurniawan visit approve "$vid" --note "KTP diperiksa"
+t_eq "visit: the Plt. takes the Kasi's check" "0 approve-entry" "$rc $(vfield "$vid" step)"
+wait_audit "event=delegation.act .*visit=$vid"
+t_grep "visit: audited with both names"     "event=delegation.act delegation=rwulandari.kasi-infra.[0-9]* actor=bkurniawan for=rwulandari role=kasi-infra visit=$vid step=kasi-check" "$W/audit.log"
 
 # kuncid -t: a max_period that is not a duration
 f=$D/bad.conf

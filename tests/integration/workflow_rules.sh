@@ -55,6 +55,10 @@ EOF
 $(step endorse superior endorse 'if_no_superior = "skip";')
 $(step decide kabid-aptika approve)
 EOF
+	wf DSP '' <<EOF
+$(step kadis kadis dispose 'choose = [ "kabid-aptika", "kabid-egov" ];')
+$(step kabid disposed approve)
+EOF
 	wf LIM 'max_validity = "10d"; types = [ "pemeliharaan", "audit" ]; time_window = [ "mon-fri 07:30-16:00", "sat 08:00-12:00" ];' <<EOF
 $(step decide kabid-aptika approve)
 EOF
@@ -72,7 +76,7 @@ sys.stdout.write(conf)
 EOF
 
 wf_setup --config "$D/kunci.conf" --ldif "$D/panel.ldif"
-for w in Q2 QL SOD NSF NSK LIM; do
+for w in Q2 QL SOD NSF NSK DSP LIM; do
 	la >/dev/null <<EOF
 dn: kunciName=server-room:$w,ou=resources,ou=kunci,$KUNCI_BASE
 objectClass: kunciManagedResource
@@ -163,6 +167,30 @@ kcr --as hsantoso request submit --resource server-room:dc1 --type card --reason
 t_eq "no fallback: the submission is refused (65)" 65 "$rc"
 t_grep "no fallback: the message names what to configure" "workflows\.A\.steps\[0\]\.if_no_superior" <(echo "$err")
 
+# --- a disposition to a chosen recipient, with an instruction
+id=$(submit lputri server-room:DSP)
+kcr --as hsantoso request approve "$id"
+t_eq "DSP: the Kadis must choose the recipient (64)" 64 "$rc"
+t_grep "DSP: ... and is told the choices" "disposes to one of kabid-aptika,kabid-egov: give --to ROLE" <(echo "$err")
+kcr --as hsantoso request approve "$id" --to kasi-infra
+t_eq "DSP: a recipient not among the choices is refused (65)" 65 "$rc"
+kcr --as hsantoso request approve "$id" --to kabid-egov --note "Mohon periksa kebutuhan jaringan"
+t_eq "DSP: the Kadis disposes to the Kabid E-Gov" "0 kabid" "$rc $(field "$id" step)"
+kcr --as lputri request show "$id"
+t_grep "DSP: the instruction travels with the request" "hsantoso -> .*: Mohon periksa kebutuhan jaringan" <(echo "$out")
+kcr --as dpratama request approve "$id"
+t_eq "DSP: the Kabid not chosen is refused (77)" 77 "$rc"
+t_grep "DSP: ... naming the chosen role" "needs role kabid-egov" <(echo "$err")
+kcr --as asetiawan request approve "$id"
+t_eq "DSP: the chosen Kabid decides" "0 active" "$rc $(field "$id" state)"
+wait_audit "event=request.dispose request=$id "
+t_grep "DSP: the disposition audited with its recipient" "event=request.dispose request=$id actor=hsantoso .*to=kabid-egov" "$W/audit.log"
+kcr --as lputri doc request "$id" --format text
+t_grep "DSP: the form shows the recipient and the instruction" "Mohon periksa kebutuhan jaringan" <(echo "$out")
+id=$(submit lputri server-room:Q2)
+kcr --as wsaputra request approve "$id" --to kabid-egov
+t_eq "DSP: --to on a step that does not choose is refused (64)" 64 "$rc"
+
 # --- the workflow's own limits
 kcr --as lputri request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
 t_eq "LIM: a window over max_validity is refused" 65 "$rc"
@@ -218,6 +246,12 @@ bad "types on a card workflow" "grant_kind card takes only --type card" \
     '0,/grant_kind = "card";/s//grant_kind = "card";\n types = [ "kartu" ]; # MARK\n/'
 bad "a time window that does not parse" 'is not DAYS HH:MM-HH:MM' \
     's/time_window = \[ "mon-fri 07:30-16:00", "sat 08:00-12:00" \];/\n time_window = [ "senin 07:30-16:00" ]; # MARK\n/'
+bad "choose on a step that does not dispose" "choose: only for a dispose step" \
+    's/\(name = "decide"; role = "panel"; kind = "approve"; sla = "1d"; label_id = "decide"; label_en = "decide"; \)/\1\n choose = [ "kadis" ]; # MARK\n/'
+bad "choose naming an unknown role" 'choose: unknown role "kabid-umum"' \
+    's/choose = \[ "kabid-aptika", "kabid-egov" \];/choose = [ "kabid-aptika",\n "kabid-umum" ]; # MARK\n/'
+bad "role disposed without an earlier choosing disposition" 'needs an earlier dispose step with choose' \
+    '0,/\(name = "decide"; \)role = "kabid-aptika"; /s//\1\n role = "disposed"; # MARK\n /'
 t_check "kuncid -t: the test configuration itself is accepted" "$KUNCID" -t -c "$C"
 
 # --- races: parallel decisions under each rule, exactly one outcome
@@ -239,12 +273,13 @@ race_q2()
 		want=pending
 		[ "$a" -ge 2 ] && want=active
 		[ "$n" -ge 2 ] && want=rejected
-		# 3 slots: three acts recorded, the fourth told it lost (75:
-		# "already decided", or 65: closed, when it came after the
-		# end); the outcome follows the recorded acts; nobody twice
-		if [ "$((a + n))" = 3 ] && [ "$st" = "$want" ] && [ "$want" != pending ] &&
-		    [ "$(tr ' ' '\n' <<<"$rs" | grep -c '^0$')" = 3 ] &&
-		    [ "$(tr ' ' '\n' <<<"$rs" | grep -cE '^(75|65)$')" = 1 ] &&
+		# at most 3 slots: each success is one recorded act, the rest
+		# were told they lost (75: "already decided", or 65: closed,
+		# when they came after the end); the outcome follows the
+		# recorded acts; nobody twice
+		if [ "$((a + n))" -le 3 ] && [ "$st" = "$want" ] && [ "$want" != pending ] &&
+		    [ "$(tr ' ' '\n' <<<"$rs" | grep -c '^0$')" = "$((a + n))" ] &&
+		    [ "$(tr ' ' '\n' <<<"$rs" | grep -cE '^(75|65)$')" = "$((4 - a - n))" ] &&
 		    [ "$(tr ' ' '\n' <<<"$r_" | cut -d: -f1 | sort | uniq -d)" = "" ]; then
 			ok=$((ok + 1))
 		else
@@ -289,4 +324,30 @@ BEFORE_END=$(( $(grep -cE 'event=request.reject request=.*rejections=2' "$W/audi
 race_q2
 race_two "SOD (two eligible deciders, the checker barred)" server-room:SOD wsaputra decide nlestari jwijaya ihidayat
 race_two "NSF (fallback role)" server-room:NSF hsantoso endorse nlestari jwijaya
+# the Kadis disposing twice at once, to two different Kabid: one counts
+ok=0 bad=0 detail=
+for ((i = 1; i <= RACE_N; i++)); do
+	id=$(submit lputri server-room:DSP)
+	"$KUNCICTL" --as hsantoso request approve "$id" --step kadis --to kabid-aptika >/dev/null 2>"$W/r1" & p1=$!
+	"$KUNCICTL" --as hsantoso request approve "$id" --step kadis --to kabid-egov >/dev/null 2>"$W/r2" & p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	tos=$(kc --json request show "$id" | python3 -c 'import json,sys
+print(" ".join(e["to"] for e in json.load(sys.stdin)["events"] if e.get("to")))')
+	# the loser: 75 (a lost race, or the step moved on under --step),
+	# or 77 (it read the winner's act: "you already acted")
+	if [[ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" =~ ^0\ (75|77)\ $ ]] &&
+	    [ "$(field "$id" step)" = kabid ] && [ "$(wc -w <<<"$tos")" = 1 ]; then
+		if [ "$tos" = kabid-aptika ]; then w=dpratama; else w=asetiawan; fi
+		kcr --as "$w" request approve "$id" --step kabid
+		if [ "$rc" = 0 ]; then ok=$((ok + 1)); else bad=$((bad + 1)); detail="$detail
+$id: the chosen $tos ($w) could not decide: $err"; fi
+	else
+		bad=$((bad + 1))
+		detail="$detail
+$id: rc $r1/$r2 to=$tos step=$(field "$id" step): $(cat "$W/r1" "$W/r2")"
+	fi
+done
+[ "$bad" = 0 ] && t_ok "race DSP: $RACE_N of $RACE_N double dispositions: one recipient, who then decides" ||
+    t_fail "race DSP: $bad of $RACE_N went wrong" "$detail"
 t_done
