@@ -105,6 +105,10 @@ struct cfg_step {
 	char		**choose;	/* dispose only: the roles the
 					   disposer picks the next from */
 	size_t		 nchoose;
+	char		**parallel;	/* roles acting on this step beside
+					   role, one member each, in either
+					   order */
+	size_t		 nparallel;
 };
 
 struct cfg_workflow {

@@ -38,7 +38,7 @@ static const char *const delegation_keys[] = { "max_period", NULL };
 static const char *const step_keys[] = {
 	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
 	"label_en", "rejections", "not_same_as", "not_superior",
-	"if_no_superior", "choose", NULL
+	"if_no_superior", "choose", "parallel", NULL
 };
 
 static int
@@ -286,6 +286,35 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 			    s->choose[k]);
 			return -1;
 		}
+	if (get_strlist(c, e, where, "parallel", 1, &s->parallel,
+	    &s->nparallel, &l) == -1)
+		return -1;
+	for (k = 0, j = strlen(s->role) + 1; k < s->nparallel; k++)
+		j += strlen(s->parallel[k]) + 1;
+	if (l != NULL && (is_builtin_role(s->role) || s->quorum != 1 ||
+	    s->rejections != 1 || j > CFG_CHOOSE_MAX + 1)) {
+		seterr(c, l, "%s.parallel: only beside a role of \"roles\", "
+		    "with quorum and rejections 1, at most %d bytes", where,
+		    CFG_CHOOSE_MAX);
+		return -1;
+	}
+	for (k = 0; k < s->nparallel; k++) {
+		if (cfg_role(cfg, s->parallel[k]) == NULL ||
+		    strcmp(s->parallel[k], s->role) == 0) {
+			seterr(c, config_setting_get_elem(l, (unsigned int)k),
+			    "%s.parallel: %s role \"%s\"", where,
+			    cfg_role(cfg, s->parallel[k]) == NULL ? "unknown" :
+			    "the step's own", s->parallel[k]);
+			return -1;
+		}
+		for (j = 0; j < k; j++)
+			if (strcmp(s->parallel[j], s->parallel[k]) == 0) {
+				seterr(c, config_setting_get_elem(l,
+				    (unsigned int)k), "%s.parallel: role "
+				    "\"%s\" twice", where, s->parallel[k]);
+				return -1;
+			}
+	}
 	if (strcmp(s->role, CFG_ROLE_DISPOSED) == 0) {
 		for (j = idx; j-- > 0;)
 			if (wf->steps[j].nchoose > 0)
@@ -528,6 +557,7 @@ cfg_wf_free(struct kunci_cfg *cfg)
 			free(s->label_en);
 			free_list(s->not_same_as, s->nnot_same_as);
 			free_list(s->choose, s->nchoose);
+			free_list(s->parallel, s->nparallel);
 			free(s->if_no_superior);
 		}
 		free(wf->steps);
@@ -612,6 +642,9 @@ cfg_wf_dump(const struct kunci_cfg *cfg, FILE *fp)
 			if (s->nchoose > 0)
 				put_list(fp, "\t\t\t\t", "choose", s->choose,
 				    s->nchoose);
+			if (s->nparallel > 0)
+				put_list(fp, "\t\t\t\t", "parallel",
+				    s->parallel, s->nparallel);
 			fprintf(fp, "\t\t\t\tnot_superior = %s;\n",
 			    s->not_superior ? "true" : "false");
 			if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)

@@ -1104,7 +1104,8 @@ settle(struct wf *w, const char *id)
 				return st;
 			continue;
 		}
-		if (approvals < s->quorum) {
+		if (approvals < (s->rule.parallel[0] != '\0' ?
+		    wfr_parallel_count(&s->rule) : s->quorum)) {
 			dir_mods_free(&m);
 			wf_request_free(&r);
 			return EX_OK;
@@ -1672,6 +1673,17 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 		return (idx = dir_role_index(w->cfg, role)) >= 0 &&
 		    ((a->roles >> idx) & 1);
 	}
+	if (s->rule.parallel[0] != '\0') {
+		char role[64];
+		int k;
+
+		for (k = 1; wfr_parallel_role(&s->rule, s->role, k, role,
+		    sizeof(role)) == 0; k++)
+			if ((idx = dir_role_index(w->cfg, role)) >= 0 &&
+			    ((a->roles >> idx) & 1))
+				return 1;
+		return 0;
+	}
 	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
 		return 0;
 	return (a->roles >> idx) & 1;
@@ -1933,10 +1945,29 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	idx = r.step;
 	w->acting = acting;	/* the event records the delegation */
 	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
+	st = EX_CANTCREAT;
 	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
+		const char *role = s->role;
+
+		if (s->rule.parallel[0] != '\0') {
+			/* slot k belongs to the k-th role: one act each */
+			int ri;
+
+			if (wfr_parallel_role(&s->rule, s->role, k, erole,
+			    sizeof(erole)) == -1 || (ri = dir_role_index(
+			    w->cfg, erole)) < 0 || !((a->roles >> ri) & 1))
+				continue;
+			role = erole;
+			acting = wf_acting_for(w->cfg, a, erole);
+			if (acting != NULL && (strcmp(acting->principal,
+			    r.requester) == 0 || strcmp(acting->principal,
+			    r.subject) == 0))
+				continue;	/* not for the official */
+			w->acting = acting;
+		}
 		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
 		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
-		    s->role, note, cred);
+		    role, note, cred);
 		if (st != EX_CANTCREAT)
 			break;
 	}

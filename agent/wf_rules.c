@@ -38,6 +38,11 @@ wfr_step_from_cfg(const struct cfg_workflow *wfc, size_t i,
 			u_strlcat(st->choose, ",", sizeof(st->choose));
 		u_strlcat(st->choose, c->choose[k], sizeof(st->choose));
 	}
+	for (k = 0; k < c->nparallel; k++) {
+		if (k > 0)
+			u_strlcat(st->parallel, ",", sizeof(st->parallel));
+		u_strlcat(st->parallel, c->parallel[k], sizeof(st->parallel));
+	}
 	for (k = 0; k < c->nnot_same_as; k++)
 		for (j = 0; j < i && j < 32; j++)
 			if (strcmp(wfc->steps[j].name, c->not_same_as[k]) == 0)
@@ -102,6 +107,9 @@ wfr_format_step(size_t i, const struct wfr_step *st, char *buf, size_t bufsz,
 	if (st->choose[0] != '\0' && append(buf, bufsz, off,
 	    "rule\t%zu\tchoose\t%s\n", i, st->choose) == -1)
 		return -1;
+	if (st->parallel[0] != '\0' && append(buf, bufsz, off,
+	    "rule\t%zu\tparallel\t%s\n", i, st->parallel) == -1)
+		return -1;
 	return 0;
 }
 
@@ -150,11 +158,13 @@ wfr_parse_step(const char *key, const char *value, size_t nsteps,
 		    (nsteps < 32 && (v >> nsteps) != 0))
 			return -1;
 		st->not_same = (uint32_t)v;
-	} else if (strcmp(key, "choose") == 0) {
+	} else if (strcmp(key, "choose") == 0 ||
+	    strcmp(key, "parallel") == 0) {
 		if (*value == '\0' || strlen(value) > WFR_CHOOSE_MAX ||
 		    strpbrk(value, " \t") != NULL)
 			return -1;
-		u_strlcpy(st->choose, value, sizeof(st->choose));
+		u_strlcpy(key[0] == 'c' ? st->choose : st->parallel, value,
+		    sizeof(st->choose));
 	} else if (strcmp(key, "quorum_lost") == 0 ||
 	    strcmp(key, "not_superior") == 0 || strcmp(key, "skip") == 0 ||
 	    strcmp(key, "fallback") == 0) {
@@ -203,6 +213,9 @@ int
 wfr_slots(int quorum, const struct wfr_step *st)
 {
 	int n = quorum + wfr_rejections(st) - 1;
+
+	if (st->parallel[0] != '\0')
+		return wfr_parallel_count(st);	/* one slot per role */
 
 	return n > WFR_MAX_SLOTS ? WFR_MAX_SLOTS : n;
 }
@@ -318,5 +331,59 @@ wfr_may_choose(const struct wfr_step *st, const char *role)
 		if ((size_t)(e - p) == n && strncmp(p, role, n) == 0)
 			return 1;
 	}
+	return 0;
+}
+
+int
+wfr_parallel_role(const struct wfr_step *st, const char *steprole, int n,
+    char *role, size_t rolesz)
+{
+	const char *p = st->parallel, *e;
+	int k;
+
+	if (n == 1) {
+		u_strlcpy(role, steprole, rolesz);
+		return 0;
+	}
+	for (k = 2; *p != '\0'; k++, p = *e == ',' ? e + 1 : e) {
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if (k == n) {
+			if ((size_t)(e - p) >= rolesz)
+				return -1;
+			memcpy(role, p, (size_t)(e - p));
+			role[e - p] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+wfr_parallel_count(const struct wfr_step *st)
+{
+	const char *p;
+	int n = 1;
+
+	if (st->parallel[0] == '\0')
+		return 1;
+	for (p = st->parallel, n = 2; *p != '\0'; p++)
+		if (*p == ',')
+			n++;
+	return n;
+}
+
+int
+wfr_parallel_slot(const struct wfr_step *st, const char *steprole,
+    const char *role)
+{
+	char r[64];
+	int n, k;
+
+	n = wfr_parallel_count(st);
+	for (k = 1; k <= n; k++)
+		if (wfr_parallel_role(st, steprole, k, r, sizeof(r)) == 0 &&
+		    strcmp(r, role) == 0)
+			return k;
 	return 0;
 }

@@ -47,6 +47,9 @@ struct wfr_step {
 	char		 choose[WFR_CHOOSE_MAX + 1];	/* dispose: the roles
 							   to pick from,
 							   comma-separated */
+	char		 parallel[WFR_CHOOSE_MAX + 1];	/* roles acting beside
+							   the step's, one
+							   each, any order */
 };
 
 /* The request-wide part. */
@@ -78,6 +81,17 @@ int	wfr_parse_snap(const char *key, const char *value, struct wfr_snap *);
 /* How many acts a step of quorum q takes at most: q approvals or the
  * rejections that end it, whichever come first. */
 int	wfr_slots(int quorum, const struct wfr_step *);
+/*
+ * A step with parallel roles: the slot (1: the step's own role, 2...: the
+ * parallel ones in order) role acts in, 0 when it is none of them; and
+ * how many roles act on it.
+ */
+int	wfr_parallel_slot(const struct wfr_step *, const char *steprole,
+	    const char *role);
+int	wfr_parallel_count(const struct wfr_step *);
+/* The n-th (1...) role of a parallel step into role; -1 when none. */
+int	wfr_parallel_role(const struct wfr_step *, const char *steprole,
+	    int n, char *role, size_t rolesz);
 /* Is role one of the step's choose list? */
 int	wfr_may_choose(const struct wfr_step *, const char *role);
 /* The rejections that end the step (>= 1). */

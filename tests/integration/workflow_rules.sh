@@ -59,6 +59,10 @@ EOF
 $(step kadis kadis dispose 'choose = [ "kabid-aptika", "kabid-egov" ];')
 $(step kabid disposed approve)
 EOF
+	wf PAR '' <<EOF
+$(step both kasi-infra verify 'parallel = [ "kasi-sdtik" ];')
+$(step decide kabid-aptika approve)
+EOF
 	wf LIM 'max_validity = "10d"; types = [ "pemeliharaan", "audit" ]; time_window = [ "mon-fri 07:30-16:00", "sat 08:00-12:00" ];' <<EOF
 $(step decide kabid-aptika approve)
 EOF
@@ -76,7 +80,7 @@ sys.stdout.write(conf)
 EOF
 
 wf_setup --config "$D/kunci.conf" --ldif "$D/panel.ldif"
-for w in Q2 QL SOD NSF NSK DSP LIM; do
+for w in Q2 QL SOD NSF NSK DSP PAR LIM; do
 	la >/dev/null <<EOF
 dn: kunciName=server-room:$w,ou=resources,ou=kunci,$KUNCI_BASE
 objectClass: kunciManagedResource
@@ -191,6 +195,26 @@ id=$(submit lputri server-room:Q2)
 kcr --as wsaputra request approve "$id" --to kabid-egov
 t_eq "DSP: --to on a step that does not choose is refused (64)" 64 "$rc"
 
+# --- two officials on one step, in either order
+id=$(submit lputri server-room:PAR)
+walk "$id" rwulandari
+t_eq "PAR: after the Kasi Infra the step waits for the Kasi SD TIK" "pending both" "$(field "$id" state) $(field "$id" step)"
+kcr --as rwulandari request approve "$id"
+t_eq "PAR: the same official cannot act twice (77)" 77 "$rc"
+kcr --as wsaputra request approve "$id"
+t_eq "PAR: neither role: refused (77)" 77 "$rc"
+walk "$id" bkurniawan
+t_eq "PAR: with both, the step is done" decide "$(field "$id" step)"
+id=$(submit lputri server-room:PAR)
+walk "$id" bkurniawan rwulandari dpratama
+t_eq "PAR: the other order works the same" active "$(field "$id" state)"
+t_eq "PAR: the trail has one act per role" "bkurniawan:approve dpratama:approve rwulandari:approve" \
+    "$(decisions "$id" | tr ' ' '\n' | sort | paste -sd' ')"
+id=$(submit lputri server-room:PAR)
+walk "$id" rwulandari
+kcr --as bkurniawan request reject "$id" --reason "Tidak sesuai"
+t_eq "PAR: a rejection by either ends it" "0 rejected" "$rc $(field "$id" state)"
+
 # --- the workflow's own limits
 kcr --as lputri request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
 t_eq "LIM: a window over max_validity is refused" 65 "$rc"
@@ -252,6 +276,10 @@ bad "choose naming an unknown role" 'choose: unknown role "kabid-umum"' \
     's/choose = \[ "kabid-aptika", "kabid-egov" \];/choose = [ "kabid-aptika",\n "kabid-umum" ]; # MARK\n/'
 bad "role disposed without an earlier choosing disposition" 'needs an earlier dispose step with choose' \
     '0,/\(name = "decide"; \)role = "kabid-aptika"; /s//\1\n role = "disposed"; # MARK\n /'
+bad "parallel naming an unknown role" 'parallel: unknown role "kasi-umum"' \
+    's/parallel = \[ "kasi-sdtik" \];/parallel = [\n "kasi-umum" ]; # MARK\n/'
+bad "parallel with a quorum" "parallel: only beside a role of" \
+    's/\(name = "both"; role = "kasi-infra"; kind = "verify"; sla = "1d"; label_id = "both"; label_en = "both"; \)parallel = \[ "kasi-sdtik" \];/\1quorum = 2;\n parallel = [ "kasi-sdtik" ]; # MARK\n/'
 t_check "kuncid -t: the test configuration itself is accepted" "$KUNCID" -t -c "$C"
 
 # --- races: parallel decisions under each rule, exactly one outcome
@@ -324,6 +352,33 @@ BEFORE_END=$(( $(grep -cE 'event=request.reject request=.*rejections=2' "$W/audi
 race_q2
 race_two "SOD (two eligible deciders, the checker barred)" server-room:SOD wsaputra decide nlestari jwijaya ihidayat
 race_two "NSF (fallback role)" server-room:NSF hsantoso endorse nlestari jwijaya
+# two officials of the two roles at once: both count, the step moves once
+ok=0 bad=0 detail=
+for ((i = 1; i <= RACE_N; i++)); do
+	id=$(submit lputri server-room:PAR)
+	"$KUNCICTL" --as rwulandari request approve "$id" --step both >/dev/null 2>"$W/r1" & p1=$!
+	"$KUNCICTL" --as bkurniawan request approve "$id" --step both >/dev/null 2>"$W/r2" & p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	if [ "$r1 $r2" = "0 0" ] && [ "$(field "$id" step)" = decide ] &&
+	    [ "$(decisions "$id" | wc -w)" = 2 ]; then
+		ok=$((ok + 1))
+	else
+		bad=$((bad + 1))
+		detail="$detail
+$id: rc $r1/$r2 step=$(field "$id" step) acts=$(decisions "$id"): $(cat "$W/r1" "$W/r2")"
+	fi
+done
+[ "$bad" = 0 ] && t_ok "race PAR: $RACE_N of $RACE_N parallel acts of the two roles: both recorded, the step moved once" ||
+    t_fail "race PAR: $bad of $RACE_N went wrong" "$detail"
+id=$(submit lputri server-room:PAR)
+"$KUNCICTL" --as rwulandari request approve "$id" --step both >/dev/null 2>&1 & p1=$!
+"$KUNCICTL" --as rwulandari request approve "$id" --step both >/dev/null 2>&1 & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+t_eq "race PAR: one official twice at once: one act" "1 both" \
+    "$(decisions "$id" | wc -w) $(field "$id" step)"
+
 # the Kadis disposing twice at once, to two different Kabid: one counts
 ok=0 bad=0 detail=
 for ((i = 1; i <= RACE_N; i++)); do
