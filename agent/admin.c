@@ -665,8 +665,18 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			const struct wf_step *s = &r.snap.steps[r.step];
 			char line[600];
 
-			snprintf(line, sizeof(line), "%s (%s)",
-			    step_label(c, s), admin_role_label(c, s->role));
+			char role[64], par[WFR_CHOOSE_MAX + 1];
+
+			wf_step_role(admin_wf(), &r, r.step, role,
+			    sizeof(role));
+			/* two officials side by side: "A + B" */
+			u_strlcpy(par, s->rule.parallel, sizeof(par));
+			for (e = 0; par[e] != '\0'; e++)
+				if (par[e] == ',')
+					par[e] = '+';
+			snprintf(line, sizeof(line), "%s (%s%s%s)",
+			    step_label(c, s), role[0] ? admin_role_label(c,
+			    role) : s->role, par[0] ? " + " : "", par);
 			out_kv(&c->out, kw, ADMIN_T(c, "Waiting for",
 			    "Menunggu"), line);
 			admin_fmt_time(b1, sizeof(b1), r.deadline);

@@ -537,13 +537,14 @@ step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 				    ev[j].to), ev[j].note[0] ? ": " : "",
 				    ev[j].note);
 			sig(d, p, r, caption_of(d, s->kind),
-			    admin_role_label(d->c, s->role),
-			    doc_person(d, ev[j].actor), dec);
+			    admin_role_label(d->c, ev[j].role[0] ? ev[j].role :
+			    s->role), doc_person(d, ev[j].actor), dec);
 			if (ev[j].acting_for[0] != '\0')
 				/* "Plt. Kepala Dinas": the office, not the
 				 * acting official's own title */
 				p->s[p->p.nsigs - 1].jabatan = acting_label(d,
-				    &ev[j], s->role);
+				    &ev[j], ev[j].role[0] ? ev[j].role :
+				    s->role);
 		}
 		if (acted)
 			continue;
@@ -624,8 +625,10 @@ proc_rows(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 			    strcmp(ev[j].decision, "reject") == 0)) {
 				by = doc_keep(d, "%s (%s)", name_of(d,
 				    ev[j].actor), ev[j].acting_for[0] != '\0' ?
-				    acting_label(d, &ev[j], s->role) :
-				    admin_role_label(d->c, s->role));
+				    acting_label(d, &ev[j], ev[j].role[0] ?
+				    ev[j].role : s->role) :
+				    admin_role_label(d->c, ev[j].role[0] ?
+				    ev[j].role : s->role));
 				dec = doc_keep(d, "%s%s%s", act_word(d,
 				    s->kind, ev[j].decision), ev[j].note[0] ?
 				    ": " : "", ev[j].note);

@@ -1608,8 +1608,8 @@ refuse_audit(const struct wf_actor *a, const struct wf_request *r,
  * "disposed" the one the nearest earlier choosing dispose step sent the
  * request to (its event's "to:"); "" when not decided yet.
  */
-static void
-step_role(struct wf *w, const struct wf_request *r, int i, char *role,
+void
+wf_step_role(struct wf *w, const struct wf_request *r, int i, char *role,
     size_t rolesz)
 {
 	struct wf_event *ev = NULL;
@@ -1669,7 +1669,7 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	if (strcmp(s->role, CFG_ROLE_DISPOSED) == 0) {
 		char role[64];
 
-		step_role(w, r, r->step, role, sizeof(role));
+		wf_step_role(w, r, r->step, role, sizeof(role));
 		return (idx = dir_role_index(w->cfg, role)) >= 0 &&
 		    ((a->roles >> idx) & 1);
 	}
@@ -1843,7 +1843,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	/* Who may act. */
 	why[0] = '\0';
-	step_role(w, &r, r.step, erole, sizeof(erole));
+	wf_step_role(w, &r, r.step, erole, sizeof(erole));
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
 	    (strcmp(a->p.uid, r.requester) == 0 ||
 	    strcmp(a->p.uid, r.subject) == 0))
@@ -1947,7 +1947,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
 	st = EX_CANTCREAT;
 	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
-		const char *role = s->role;
+		/* the role acted in: "disposed" resolved */
+		const char *role = erole[0] != '\0' ? erole : s->role;
 
 		if (s->rule.parallel[0] != '\0') {
 			/* slot k belongs to the k-th role: one act each */

@@ -195,6 +195,10 @@ int	wf_open(const struct wf_request *);
 /* Can actor act on the request's current step (role only, no SoD)? */
 int	wf_can_act(struct wf *, const struct wf_actor *,
 	    const struct wf_request *);
+/* The role that acts on step i of r: the step's own, or for role
+ * "disposed" the one its disposition chose ("" until chosen). */
+void	wf_step_role(struct wf *, const struct wf_request *, int i,
+	    char *role, size_t rolesz);
 /* The delegation under which actor holds role, or NULL when the actor
  * holds it themselves (or not at all). */
 const struct wf_acting *wf_acting_for(const struct kunci_cfg *,
