@@ -1350,12 +1350,11 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	const struct cfg_workflow *wfc;
 	const char *want;
 	struct dir_resource res;
-	struct dir_person subj, mgr;
+	struct dir_person subj;
 	struct wf_request r;
 	struct dir_mods m;
 	char *snap = NULL, buf[32], dn[DIR_DN_MAX];
 	time_t now = time(NULL), nb, na, dl;
-	size_t i;
 	int st, ok;
 	LDAP *ld;
 
@@ -1447,54 +1446,8 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		subj = a->p;
 	/* The snapshot, with the direct superior resolved now. */
 	wf_snap_from_cfg(wfc, &r.snap);
-	for (i = 0; i < wfc->nsteps; i++) {
-		struct wf_step *s = &r.snap.steps[i];
-		const struct cfg_step *c = &wfc->steps[i];
-
-		if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0 &&
-		    a->p.manager[0] == '\0') {
-			/* No superior: the step's if_no_superior, if any. */
-			if (c->if_no_superior[0] == '\0')
-				return wf_fail(w, EX_DATAERR, "you have no "
-				    "manager in the directory, and step %s "
-				    "needs your direct superior (set manager "
-				    "on your directory entry, or configure "
-				    "workflows.%s.steps[%zu].if_no_superior)",
-				    c->name, wfc->name, i);
-			if (strcmp(c->if_no_superior, "skip") == 0)
-				s->rule.skip = 1;
-			else {
-				u_strlcpy(s->role, c->if_no_superior,
-				    sizeof(s->role));
-				s->rule.fallback = 1;
-			}
-		} else if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0 ||
-		    (c->not_superior && a->p.manager[0] != '\0')) {
-			if ((st = dir_person_by_dn(w->lc, cfg, a->p.manager,
-			    &mgr, w->err, sizeof(w->err))) != EX_OK)
-				return st == EX_NOUSER ? wf_fail(w, EX_DATAERR,
-				    "your manager %.200s is not a person",
-				    a->p.manager) : st;
-			if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0)
-				u_strlcpy(s->who, mgr.uid, sizeof(s->who));
-			if (c->not_superior)
-				u_strlcpy(r.snap.rules.superior, mgr.uid,
-				    sizeof(r.snap.rules.superior));
-		}
-		if (c->rejections == CFG_REJECT_QUORUM_LOST) {
-			/* The quorum is lost when fewer than quorum members
-			 * are left who have not rejected. */
-			const struct cfg_role *ro = cfg_role(cfg, s->role);
-			int mem = 1;
-
-			if (ro != NULL && (st = wfr_role_members(w->lc,
-			    ro->group, a->p.dn, subj.dn, &mem, w->err,
-			    sizeof(w->err))) != EX_OK)
-				return st;
-			s->rule.rejections = mem - s->quorum + 1 < 1 ? 1 :
-			    mem - s->quorum + 1;
-		}
-	}
+	if ((st = wf_route(w, a, wfc, &subj, &r.snap)) != EX_OK)
+		return st;
 	if ((snap = malloc(SNAP_MAX)) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
 	if (wf_snap_format(&r.snap, snap, SNAP_MAX) == -1) {
@@ -1603,42 +1556,6 @@ refuse_audit(const struct wf_actor *a, const struct wf_request *r,
 	    r->resource, "subject", r->subject, "reason", why, NULL);
 }
 
-/*
- * The role that acts on step i: the step's own, or for a step of role
- * "disposed" the one the nearest earlier choosing dispose step sent the
- * request to (its event's "to:"); "" when not decided yet.
- */
-void
-wf_step_role(struct wf *w, const struct wf_request *r, int i, char *role,
-    size_t rolesz)
-{
-	struct wf_event *ev = NULL;
-	char filter[96];
-	size_t n, k;
-	int j;
-
-	u_strlcpy(role, r->snap.steps[i].role, rolesz);
-	if (strcmp(role, CFG_ROLE_DISPOSED) != 0)
-		return;
-	role[0] = '\0';
-	for (j = i - 1; j >= 0; j--)
-		if (r->snap.steps[j].rule.choose[0] != '\0')
-			break;
-	if (j < 0)
-		return;
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
-	    "(kunciStepIndex=%d)(kunciId=step-*))", j);
-	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK) {
-		free(ev);
-		return;
-	}
-	for (k = 0; k < n; k++)
-		if (ev[k].to[0] != '\0' &&
-		    wfr_may_choose(&r->snap.steps[j].rule, ev[k].to))
-			u_strlcpy(role, ev[k].to, rolesz);
-	free(ev);
-}
-
 int
 wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 {
@@ -1687,21 +1604,6 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
 		return 0;
 	return (a->roles >> idx) & 1;
-}
-
-const struct wf_acting *
-wf_acting_for(const struct kunci_cfg *cfg, const struct wf_actor *a,
-    const char *role)
-{
-	int idx;
-	size_t i;
-
-	if ((idx = dir_role_index(cfg, role)) < 0)
-		return NULL;
-	for (i = 0; i < a->nacting; i++)
-		if (a->acting[i].role == idx)
-			return &a->acting[i];
-	return NULL;
 }
 
 /* The first deciding event on step i, for "who decided first". */

@@ -195,6 +195,15 @@ int	wf_open(const struct wf_request *);
 /* Can actor act on the request's current step (role only, no SoD)? */
 int	wf_can_act(struct wf *, const struct wf_actor *,
 	    const struct wf_request *);
+/*
+ * wf_route.c.  wf_route: fix snap's route for a submission by a for subj
+ * (from wfc): the requester's superior, or the step's if_no_superior when
+ * there is none (refused, EX_DATAERR, when that is not configured), and
+ * the rejections that lose a "quorum_lost" step's quorum.
+ */
+int	wf_route(struct wf *, const struct wf_actor *,
+	    const struct cfg_workflow *, const struct dir_person *subj,
+	    struct wf_snap *);
 /* The role that acts on step i of r: the step's own, or for role
  * "disposed" the one its disposition chose ("" until chosen). */
 void	wf_step_role(struct wf *, const struct wf_request *, int i,
