@@ -41,7 +41,9 @@
 /* rejections = "quorum_lost": the step ends rejected once so many have
  * rejected that its quorum can no longer be met (wf_rules.h). */
 #define CFG_REJECT_QUORUM_LOST	0
-#define CFG_MAX_WINDOWS		8	/* a workflow's time_window values, */
+#define CFG_MAX_WINDOWS		2	/* a workflow's time_window values (one
+				   kunciTimeWindow mod of the grant's add
+				   holds two, dir.h), */
 #define CFG_WINDOW_MAX		40	/* each at most so many bytes */
 #define CFG_CHOOSE_MAX		255	/* a step's choose list, joined by ',' */
 /* A reason travels as one command-line word: PROTO_ARG_MAX bytes at most
