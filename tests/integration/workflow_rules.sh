@@ -182,6 +182,7 @@ kcr --as hsantoso request approve "$id" --to kabid-egov --note "Mohon periksa ke
 t_eq "DSP: the Kadis disposes to the Kabid E-Gov" "0 kabid" "$rc $(field "$id" step)"
 kcr --as lputri request show "$id"
 t_grep "DSP: the instruction travels with the request" "hsantoso -> .*: Mohon periksa kebutuhan jaringan" <(echo "$out")
+t_grep "DSP: the request waits on the role chosen" "(Menunggu|Waiting for): .*\((Kepala Bidang E-Government|Head of)" <(echo "$out")
 kcr --as dpratama request approve "$id"
 t_eq "DSP: the Kabid not chosen is refused (77)" 77 "$rc"
 t_grep "DSP: ... naming the chosen role" "needs role kabid-egov" <(echo "$err")
@@ -199,6 +200,8 @@ t_eq "DSP: --to on a step that does not choose is refused (64)" 64 "$rc"
 id=$(submit lputri server-room:PAR)
 walk "$id" rwulandari
 t_eq "PAR: after the Kasi Infra the step waits for the Kasi SD TIK" "pending both" "$(field "$id" state) $(field "$id" step)"
+kcr --as lputri request show "$id"
+t_grep "PAR: request show names both roles" "(Menunggu|Waiting for): .*\+ kasi-sdtik\)" <(echo "$out")
 kcr --as rwulandari request approve "$id"
 t_eq "PAR: the same official cannot act twice (77)" 77 "$rc"
 kcr --as wsaputra request approve "$id"
@@ -280,6 +283,8 @@ bad "parallel naming an unknown role" 'parallel: unknown role "kasi-umum"' \
     's/parallel = \[ "kasi-sdtik" \];/parallel = [\n "kasi-umum" ]; # MARK\n/'
 bad "parallel with a quorum" "parallel: only beside a role of" \
     's/\(name = "both"; role = "kasi-infra"; kind = "verify"; sla = "1d"; label_id = "both"; label_en = "both"; \)parallel = \[ "kasi-sdtik" \];/\1quorum = 2;\n parallel = [ "kasi-sdtik" ]; # MARK\n/'
+bad "more time windows than a grant takes" "time_window: more than 2 windows" \
+    's/time_window = \[ "mon-fri 07:30-16:00", "sat 08:00-12:00" \];/\n time_window = [ "mon-fri 07:30-16:00", "sat 08:00-12:00", "sun 08:00-10:00" ]; # MARK\n/'
 t_check "kuncid -t: the test configuration itself is accepted" "$KUNCID" -t -c "$C"
 
 # --- races: parallel decisions under each rule, exactly one outcome
