@@ -1406,6 +1406,11 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if (wfr_check_limits(wfc, w->sub_workflow == NULL ? type : NULL, nb,
 	    na, &st, w->err, sizeof(w->err)) == -1)
 		return st;
+	/* ... and the resource's own (kunciAllowedType). */
+	if (w->sub_workflow == NULL && type != NULL && res.types[0] != '\0' &&
+	    !wfr_in_list(res.types, type))
+		return wf_fail(w, EX_DATAERR, "--type %.64s: resource %s takes "
+		    "--type %s", type, res.name, res.types);
 	if (wfc->nsteps > WF_MAX_STEPS)
 		return wf_fail(w, EX_CONFIG, "workflow %s has too many steps",
 		    wfc->name);

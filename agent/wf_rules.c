@@ -320,7 +320,13 @@ wfr_check_limits(const struct cfg_workflow *wfc, const char *type,
 int
 wfr_may_choose(const struct wfr_step *st, const char *role)
 {
-	const char *p = st->choose, *e;
+	return wfr_in_list(st->choose, role);
+}
+
+int
+wfr_in_list(const char *list, const char *role)
+{
+	const char *p = list, *e;
 	size_t n = strlen(role);
 
 	if (n == 0)

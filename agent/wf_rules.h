@@ -92,6 +92,8 @@ int	wfr_parallel_count(const struct wfr_step *);
 /* The n-th (1...) role of a parallel step into role; -1 when none. */
 int	wfr_parallel_role(const struct wfr_step *, const char *steprole,
 	    int n, char *role, size_t rolesz);
+/* Is word one of list (","-separated)? */
+int	wfr_in_list(const char *list, const char *word);
 /* Is role one of the step's choose list? */
 int	wfr_may_choose(const struct wfr_step *, const char *role);
 /* The rejections that end the step (>= 1). */

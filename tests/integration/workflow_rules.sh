@@ -231,6 +231,20 @@ walk "$id" dpratama
 t_eq "LIM: the grant carries the workflow's time windows" \
     "mon-fri 07:30-16:00|sat 08:00-12:00" \
     "$(ls_ -b "kunciId=$id,ou=grants,ou=kunci,$KUNCI_BASE" -s base kunciTimeWindow | sed -n 's/^kunciTimeWindow: //p' | sort | paste -sd'|')"
+# the resource's own types (kunciAllowedType), within the workflow's
+la >/dev/null <<EOF
+dn: kunciName=server-room:LIM-audit,ou=resources,ou=kunci,$KUNCI_BASE
+objectClass: kunciManagedResource
+kunciName: server-room:LIM-audit
+kunciType: server-room
+kunciWorkflow: LIM
+kunciAllowedType: audit
+EOF
+kcr --as lputri request submit --resource server-room:LIM-audit --type pemeliharaan --reason "Audit"
+t_eq "LIM: a type the resource does not take is refused (65)" 65 "$rc"
+t_grep "LIM: ... naming the resource's types" "resource server-room:LIM-audit takes --type audit" <(echo "$err")
+kcr --as lputri request submit --resource server-room:LIM-audit --type audit --reason "Audit"
+t_eq "LIM: the resource's type is taken" 0 "$rc"
 t_eq "LIM: a default window comes from max_validity" 1 \
     "$(id2=$(TYPE=audit submit lputri server-room:LIM) && kc --json request show "$id2" | python3 -c 'import json,sys,datetime
 d=json.load(sys.stdin); p=lambda s: datetime.datetime.fromisoformat(s.replace("Z","+00:00"))
