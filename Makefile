@@ -62,7 +62,7 @@ BENCHSRCS = $(wildcard bench/*.c)
 BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard agent/*.h)
 
-.PHONY: all deps check check-unit check-integration asan analyze demo \
+.PHONY: all deps check check-unit check-integration check-sites asan analyze demo \
 	install uninstall clean bench deb fuzz fuzz-build fuzz-seeds
 
 all: $(PROGS) $(MODULE)
@@ -149,6 +149,11 @@ check-unit: all $(TESTS) $(TOOLS)
 
 check-integration: all $(TESTS) $(TOOLS)
 	@BUILD=$(BUILD) tests/run --integration
+
+# Two sites on replicated OpenLDAP (doc/sites.md): minutes, so apart.
+check-sites: all $(TOOLS)
+	@BUILD=$(abspath $(BUILD)) KUNCI_CHECK_SITES=1 \
+	    bash tests/integration/sites.sh
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan \
@@ -250,6 +255,8 @@ install: all
 	# there: which services kunci gates is the administrator's choice.
 	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
 	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
+	# likewise the panel host's nslcd.conf (doc/provisioning.md)
+	install -m 0644 conf/nslcd-panel.conf $(DESTDIR)$(DATADIR)/kunci/
 
 # The PAM profile leaves the stacks first, and the module stays while any
 # PAM service file still names it: a stack with a missing module fails

@@ -42,6 +42,7 @@
 #include "notify.h"
 #include "out.h"
 #include "proto.h"
+#include "reqtime.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -362,7 +363,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		return st;
 	ld = ldapc_get(admin_ldap(), 1);
 	up = ld != NULL;
-	uri = up ? cfg->directory.uri[admin_ldap()->uri_index] : "";
+	uri = up ? admin_ldap()->uri : "";
 	roles[0] = '\0';
 	if (up && admin_identify(c) == EX_OK) {
 		for (i = 0; i < cfg->nroles && i < DIR_MAX_ROLES; i++)
@@ -412,6 +413,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "audit_lost", json_integer(alost));
 		json_object_set_new(j, "outbox", o);
 		json_object_set_new(j, "gate", gate_status_json());
+		if (c->ctx->repl_status != NULL)
+			c->ctx->repl_status(c, j);
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 10, ADMIN_T(c, "Config", "Konfigurasi"),
@@ -419,6 +422,8 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, ADMIN_T(c, "Started", "Mulai"), since);
 		out_kv(&c->out, 10, ADMIN_T(c, "Directory", "Direktori"), up ? uri :
 		    admin_ldap()->err);
+		if (c->ctx->repl_status != NULL)
+			c->ctx->repl_status(c, NULL);
 		out_kv(&c->out, 10, ADMIN_T(c, "Caller", "Pemanggil"), c->caller);
 		out_kv(&c->out, 10, ADMIN_T(c, "User", "Pengguna"),
 		    c->identified ? c->a.p.uid : "");
@@ -492,13 +497,14 @@ static int
 cmd_submit(struct admin_call *c, int argc, char **argv)
 {
 	const char *res = NULL, *type = NULL, *reason = NULL, *from = NULL,
-	    *until = NULL, *forw = NULL;
+	    *until = NULL, *forw = NULL, *started = NULL;
 	struct admin_opt opts[] = {
 		{ "resource", &res, NULL }, { "type", &type, NULL },
 		{ "reason", &reason, NULL }, { "from", &from, NULL },
 		{ "until", &until, NULL }, { "for", &forw, NULL },
-		{ NULL, NULL, NULL } };
+		{ "started", &started, NULL }, { NULL, NULL, NULL } };
 	char *pos[1], id[WF_ID_MAX + 1];
+	time_t t0 = 0;
 	int np, st;
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
@@ -506,7 +512,10 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 	if (res == NULL || reason == NULL)
 		return admin_err(c, EX_USAGE, "usage: request submit --resource R "
 		    "[--type T] --reason TEXT [--from DATE] [--until DATE] "
-		    "[--for USER]");
+		    "[--for USER] [--started DATE]");
+	if (started != NULL &&
+	    (st = reqtime_check(admin_wf(), started, &t0)) != EX_OK)
+		return admin_wf_err(c, st);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	admin_wf()->info[0] = '\0';
@@ -516,6 +525,8 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 			return admin_wf_err(c, st);
 		/* Submitted, but settling failed: say so, keep the id. */
 	}
+	if (started != NULL)
+		reqtime_record(admin_wf(), &c->a, id, t0);
 	describe_now(c, id);
 	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
@@ -558,6 +569,17 @@ request_json(struct admin_call *c, const struct wf_request *r, int full)
 	if (!full)
 		return j;
 	json_object_set_new(j, "reason", out_jstr(r->reason));
+	{
+		struct reqtime sub;
+
+		if (reqtime_get(admin_wf(), r, &sub))
+			json_object_set_new(j, "submission", json_pack(
+			    "{s:o,s:o,s:I,s:o,s:b}", "started",
+			    admin_jtime(sub.started), "submitted",
+			    admin_jtime(sub.submitted), "standard_seconds",
+			    (json_int_t)sub.sla, "due", admin_jtime(sub.due),
+			    "late", sub.late));
+	}
 	json_object_set_new(j, "workflow_label", out_jstr(c->en ?
 	    r->snap.label_en : r->snap.label_id));
 	steps = json_array();
@@ -661,6 +683,24 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, kw, ADMIN_T(c, "Valid", "Berlaku"), win);
 		admin_fmt_time(b1, sizeof(b1), r.created);
 		out_kv(&c->out, kw, ADMIN_T(c, "Submitted", "Diajukan"), b1);
+		{
+			/* The requester's own first step, if timed. */
+			struct reqtime sub;
+			char sl[32], line[160];
+
+			if (reqtime_get(admin_wf(), &r, &sub) &&
+			    sub.started != 0) {
+				admin_fmt_time(b1, sizeof(b1), sub.started);
+				if (sub.sla == 0 || u_format_duration(sub.sla,
+				    sub.bd, sl, sizeof(sl)) == -1)
+					u_strlcpy(sl, "-", sizeof(sl));
+				snprintf(line, sizeof(line), "%s; SLA %s%s", b1,
+				    sl, sub.late ? ADMIN_T(c, " (late)",
+				    " (terlambat)") : "");
+				out_kv(&c->out, kw, ADMIN_T(c, "Started",
+				    "Dimulai"), line);
+			}
+		}
 		if (wf_open(&r)) {
 			const struct wf_step *s = &r.snap.steps[r.step];
 			char line[600];
@@ -1303,7 +1343,7 @@ static const struct admin_cmd base_cmds[] = {
 	{ "help", NULL, cmd_help, "" },
 	{ "status", NULL, cmd_status, "" },
 	{ "request", "submit", cmd_submit, "--resource R [--type T] --reason "
-	    "TEXT [--from DATE] [--until DATE] [--for USER]" },
+	    "TEXT [--from DATE] [--until DATE] [--for USER] [--started DATE]" },
 	{ "request", "show", cmd_show, "ID" },
 	{ "request", "list", cmd_list, "[--mine] [--waiting] [--state S] "
 	    "[--resource R] [--overdue]" },
@@ -1441,7 +1481,7 @@ run(struct admin_call *c, int argc, char **argv)
 	static _Thread_local unsigned long seen_gen;	/* per worker */
 	unsigned long gen;
 	char **rest;
-	int n = 0, st;
+	int n = 0, st, own;
 
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
@@ -1453,11 +1493,40 @@ run(struct admin_call *c, int argc, char **argv)
 		ldapc_close(admin_ldap());
 		seen_gen = gen;
 	}
+	/* two sites: a writer switched since the last command */
+	ldapc_recheck(admin_ldap());
 	if (st == EX_OK)
 		st = dispatch(c, n, rest);
+	/* the writer switch says itself what it could not reach */
+	own = n > 0 && strcmp(rest[0], "directory") == 0;
 	free(rest);
 	if (st == EX_UNAVAILABLE && c->err.len == 0)
 		admin_err(c, st, "directory unavailable");
+	/* Two sites: say that the writer is away, or was switched, in the
+	 * caller's language (doc/sites.md) */
+	if (st == EX_UNAVAILABLE && !own && admin_ldap()->wid[0] != '\0' &&
+	    admin_ldap()->ld == NULL && c->err.len > 11) {
+		char was[300];
+
+		snprintf(was, sizeof(was), "%.*s", (int)(c->err.len - 11),
+		    c->err.s + 10);
+		if (admin_ldap()->fenced)
+			admin_err(c, st, ADMIN_T(c, "the writer was switched "
+			    "while this ran (%s): nothing was written; try "
+			    "again", "penulis dialihkan saat perintah ini "
+			    "berjalan (%s): tidak ada yang ditulis; coba lagi"),
+			    was);
+		else
+			admin_err(c, st, ADMIN_T(c, "the writer provider "
+			    "(serverID %s) cannot be reached or does not answer "
+			    "(%s): nothing was written; writes wait for it or "
+			    "for an administrator's switch (kuncictl directory "
+			    "writer)", "provider penulis (serverID %s) tidak "
+			    "terjangkau atau tidak menjawab (%s): tidak ada yang "
+			    "ditulis; tulisan menunggu ia kembali atau pengalihan "
+			    "oleh administrator (kuncictl directory writer)"),
+			    admin_ldap()->wid, was);
+	}
 	return st;
 }
 

@@ -180,6 +180,7 @@ worker_main(void *arg)
 
 	(void)arg;
 	ldapc_init(&lc, A.cfg);
+	lc.writer = 1;		/* commands write to the one writer */
 	lc.away = A.away;
 	wf_init(&w, A.cfg, &lc);
 	admin_thread_engine(&w, &lc);

@@ -22,7 +22,7 @@
 
 static const char *const kind_names[CFG_KIND_COUNT] = {
 	"endorse", "dispose", "verify", "approve", "provision", "escort",
-	"notify", "record", "report"
+	"notify", "record", "report", "receive"
 };
 static const char *const grant_names[CFG_GRANT_COUNT] = {
 	"none", "card", "account"
@@ -32,7 +32,7 @@ static const char *const workflow_keys[] = {
 	"sop_effective", "sop_approver_title", "sop_approver_name",
 	"sop_approver_rank", "sop_approver_nip", "form_object_id",
 	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
-	"max_validity", "types", "time_window", "steps", NULL
+	"submit_sla", "max_validity", "types", "time_window", "steps", NULL
 };
 static const char *const delegation_keys[] = { "max_period", NULL };
 static const char *const step_keys[] = {
@@ -507,6 +507,8 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    CFG_GRANT_COUNT, &gk) == -1 ||
 		    get_duration(c, e, where, "expire_after", 0, 1,
 		    &wf->expire_after, NULL) == -1 ||
+		    get_duration(c, e, where, "submit_sla", 0, 1,
+		    &wf->submit_sla, &wf->submit_sla_bd) == -1 ||
 		    get_grouplist(c, e, where, "steps", &list) == -1)
 			return -1;
 		wf->grant_kind = (enum cfg_grant_kind)gk;
@@ -610,6 +612,9 @@ cfg_wf_dump(const struct kunci_cfg *cfg, FILE *fp)
 		    wf->one_act_per_person ? "true" : "false");
 		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);
 		put_dur(fp, "\t\t", "expire_after", wf->expire_after, 0);
+		if (wf->submit_sla != 0)
+			put_dur(fp, "\t\t", "submit_sla", wf->submit_sla,
+			    wf->submit_sla_bd);
 		put_dur(fp, "\t\t", "max_validity", wf->max_validity, 0);
 		if (wf->ntypes > 0)
 			put_list(fp, "\t\t", "types", wf->types, wf->ntypes);

@@ -40,9 +40,11 @@
 #include "prov.h"
 #include "render.h"
 #include "review.h"
+#include "sopact.h"
 #include "strbuf.h"
 #include "util.h"
 #include "visit.h"
+#include "visit_guest.h"
 #include "wf.h"
 
 #define U(s)		((char *)(uintptr_t)(s))
@@ -774,8 +776,10 @@ al_one(struct wf_grant *g, void *arg)
 {
 	struct al_arg *a = arg;
 	struct doc *d = a->d;
-	const struct doc_official *o = doc_person(d, g->subject);
-	const char *cells[8];
+	const struct doc_official *o = doc_person(d, g->subject), *ro;
+	const char *cells[9];
+	char who[DIR_UID_MAX + 1];
+	time_t at;
 
 	cells[0] = doc_keep(d, "%d", ++a->n);
 	cells[1] = o != NULL && o->found ? doc_keep(d, "%s", o->cn) :
@@ -789,7 +793,14 @@ al_one(struct wf_grant *g, void *arg)
 	    T(d, "to", "s.d."), day(d, g->not_after));
 	cells[6] = admin_state_label(d->c, g->status);
 	cells[7] = g->request;
-	row(d, a->p, cells, 8);
+	/* The record step's confirmation of this entry (sopact.c). */
+	if (sopact_recorded(g, who, sizeof(who), &at)) {
+		ro = doc_person(d, who);
+		cells[8] = doc_keep(d, "%s, %s", ro != NULL && ro->found ?
+		    ro->cn : who, day(d, at));
+	} else
+		cells[8] = T(d, "not yet recorded", "belum dicatat");
+	row(d, a->p, cells, 9);
 	return d->oom ? EX_OSERR : EX_OK;
 }
 
@@ -820,6 +831,7 @@ form_access_list(struct doc *d, const char *resource)
 		{ "validity", T(d, "Validity", "Masa berlaku") },
 		{ "status", "Status" },
 		{ "request", T(d, "Request", "No. permohonan") },
+		{ "recorded", T(d, "Recorded", "Dicatat") },
 	};
 	struct dir_resource res;
 	struct doc_part *p;
@@ -839,7 +851,7 @@ form_access_list(struct doc *d, const char *resource)
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	if ((p = part_new(d, res.workflow, "List Form", "Formulir Daftar",
-	    cols, 8)) == NULL)
+	    cols, 9)) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
 	if (strcmp(p->p.title, "Formulir Daftar") == 0)
 		p->p.title = "Formulir Daftar Akses";
@@ -1254,6 +1266,7 @@ form_visit(struct doc *d, const char *id)
 	struct wf_event *ev = NULL;
 	struct doc_part *p;
 	const struct doc_official *o;
+	struct visit_guest g;
 	size_t n = 0;
 	int st;
 
@@ -1273,6 +1286,7 @@ form_visit(struct doc *d, const char *id)
 		st = admin_wf_err(c, st);
 		goto out;
 	}
+	visit_guest_read(ev, n, &g);
 	if ((p = part_new(d, v->snap.workflow, "Special Permit to Enter the",
 	    "Formulir Izin Khusus Memasuki", d->en ? proc_cols_en :
 	    proc_cols_id, 6)) == NULL) {
@@ -1306,6 +1320,18 @@ form_visit(struct doc *d, const char *id)
 	    name_of(d, v->escort) : "-");
 	field(d, p, T(d, "Time in", "Jam masuk"), v->checkin ?
 	    when(d, v->checkin) : "-");
+	/* The guest's own entry (visit_guest.c), where there is one: the
+	 * document's hand-over and return, and the equipment. */
+	if (g.held)
+		field(d, p, T(d, "Identity document held",
+		    "Penyerahan tanda pengenal"),
+		    doc_keep(d, "%s %s%s%s", T(d, "handed over",
+		    "diserahkan"), when(d, g.in), g.returned ? T(d,
+		    ", returned ", ", dikembalikan ") : "", g.returned ?
+		    when(d, g.out) : ""));
+	if (g.equipment[0] != '\0')
+		field(d, p, T(d, "Equipment brought", "Peralatan yang dibawa"),
+		    doc_keep(d, "%s", g.equipment));
 	field(d, p, T(d, "Time out", "Jam keluar"), v->checkout ?
 	    when(d, v->checkout) : "-");
 	field(d, p, T(d, "Room and racks locked", "Ruang dan rak terkunci"),

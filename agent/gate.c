@@ -2284,6 +2284,19 @@ sync_main(void *arg)
 			gsync_cookie_clear(&G.cookie);
 			continue;
 		}
+		if (rc == LDAP_UNWILLING_TO_PERFORM && G.cookie.len > 0) {
+			/*
+			 * syncprov refuses a cookie newer than its own state
+			 * ("consumer state is newer than provider"): slapd was
+			 * killed before it recorded its contextCSN, or the
+			 * database was restored from a backup.  Resuming can
+			 * never work; a full refresh can.
+			 */
+			log_warnx("sync: %s refuses to resume from our cookie; "
+			    "full refresh", d->uri[uri]);
+			gsync_cookie_clear(&G.cookie);
+			continue;
+		}
 		if (silent) {
 			snprintf(why, sizeof(why), "%s: no answer for %lld s",
 			    d->uri[uri], (long long)d->heartbeat_timeout);
@@ -2326,6 +2339,7 @@ lu_main(void *arg)
 
 	(void)arg;
 	ldapc_init(&lc, G.cfg);
+	lc.writer = 1;		/* chatter too goes to the one writer */
 	for (;;) {
 		pthread_mutex_lock(&G.lu_mtx);
 		while (G.lu_n == 0 && !G.stopping) {
@@ -2369,8 +2383,10 @@ lu_main(void *arg)
 			if (rc != LDAP_SUCCESS) {
 				log_warnx("last-used: %s: %s", batch[i],
 				    ldap_err2string(rc));
-				if (ldapc_is_down(rc)) {
-					ldapc_fail(&lc, rc);
+				if (ldapc_is_down(rc) ||
+				    ldapc_fenced(&lc, rc)) {
+					if (ldapc_is_down(rc))
+						ldapc_fail(&lc, rc);
 					for (j = i; j < n; j++)
 						free(batch[j]);
 					n = 0;

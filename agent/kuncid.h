@@ -15,6 +15,8 @@
 
 struct kunci_cfg;
 
+struct admin_call;
+
 struct kunci_ctx {
 	struct kunci_cfg *cfg;		/* read-only after start-up */
 	const char	*cfgpath;
@@ -24,6 +26,9 @@ struct kunci_ctx {
 	/* The scheduler's completed passes and when the last ended, for
 	 * status: set by kuncid.c (admin.c sits below the scheduler). */
 	void		(*sched_stats)(unsigned long *, time_t *);
+	/* The replication lines of status (sites.c), to a json_t object
+	 * or, when NULL, as text: set by kuncid.c (sites.c sits above). */
+	void		(*repl_status)(struct admin_call *, void *json);
 };
 
 /* The caller of an admin request, as the kernel reported it. */

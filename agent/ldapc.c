@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ ldapc_close(struct ldapc *c)
 	if (c->ld != NULL)
 		ldap_unbind_ext_s(c->ld, NULL, NULL);
 	c->ld = NULL;
+	c->uri[0] = '\0';
 }
 
 int
@@ -58,6 +60,22 @@ ldapc_is_down(int rc)
 	    rc == LDAP_TIMEOUT || rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY ||
 	    rc == LDAP_LOCAL_ERROR || rc == LDAP_ENCODING_ERROR ||
 	    rc == LDAP_DECODING_ERROR;
+}
+
+int
+ldapc_fenced(struct ldapc *c, int rc)
+{
+	if (!c->writer || c->wid[0] == '\0' ||
+	    rc != LDAP_INSUFFICIENT_ACCESS)
+		return 0;
+	snprintf(c->err, sizeof(c->err), "the provider %.100s (serverID %s) no "
+	    "longer takes writes: the writer was switched; try again", c->uri,
+	    c->wid);
+	log_warnx("ldap: %s", c->err);
+	ldapc_close(c);
+	c->next_try = 0;
+	c->fenced = 1;
+	return 1;
 }
 
 void
@@ -280,6 +298,249 @@ bind_one(struct ldapc *c, LDAP *ld)
 	return rc;
 }
 
+/*
+ * Connect and bind to uri with timeouts ct (connect) and ot (operation).
+ * The handle, or NULL with c->err set.
+ */
+static LDAP *
+connect_uri(struct ldapc *c, const char *uri, time_t ct, time_t ot)
+{
+	const struct cfg_directory *d = &c->cfg->directory;
+	LDAP *ld = NULL;
+	int rc;
+
+	if ((rc = ldap_initialize(&ld, uri)) != LDAP_SUCCESS) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", uri,
+		    ldap_err2string(rc));
+		return NULL;
+	}
+	if (set_options(ld, ct, ot) == -1 || (wants_tls(d, uri) &&
+	    set_tls(ld, d) == -1)) {
+		snprintf(c->err, sizeof(c->err), "%s: cannot set options "
+		    "(TLS files: %s)", uri, *d->tls_ca_file ?
+		    d->tls_ca_file : CFG_TLS_SYSTEM_CA);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	if (wants_tls(d, uri) && strncmp(uri, "ldap://", 7) == 0 &&
+	    (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
+		conn_err(c, ld, uri, "StartTLS", rc);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	if ((rc = bind_one(c, ld)) != LDAP_SUCCESS) {
+		conn_err(c, ld, uri, "bind", rc);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	return ld;
+}
+
+LDAP *
+ldapc_open(struct ldapc *c, const char *uri)
+{
+	time_t ct, ot;
+
+	if (limits(c, &ct, &ot) == -1) {
+		snprintf(c->err, sizeof(c->err), "the command took too long "
+		    "(agent.admin_command_timeout)");
+		return NULL;
+	}
+	return connect_uri(c, uri, ct, ot);
+}
+
+/*
+ * The writer entry as ld's provider has it: 1 with the writer's serverID
+ * and its URIs (w->uri, w->n), 0 when there is none (one server: no
+ * routing), -1 on an error (c->err).
+ */
+#define WRITER_URIS	4
+
+struct writer {
+	char	id[16];
+	char	uri[WRITER_URIS][LDAPC_URI_MAX];
+	int	n;
+};
+
+static int
+read_writer(struct ldapc *c, LDAP *ld, const char *uri, struct writer *w)
+{
+	char dn[1024];
+	char *attrs[] = { (char *)(uintptr_t)"kunciWriterId",
+	    (char *)(uintptr_t)"kunciWriterURI", NULL };
+	struct berval **vi = NULL, **vu = NULL;
+	LDAPMessage *res = NULL, *e;
+	int rc, r = -1, i;
+
+	memset(w, 0, sizeof(*w));
+	snprintf(dn, sizeof(dn), "%s,%s", LDAPC_WRITER_RDN,
+	    c->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
+	    "(objectClass=kunciWriter)", attrs, 0, NULL, NULL, NULL, 1, &res);
+	if (rc == LDAP_NO_SUCH_OBJECT ||
+	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) == 0)) {
+		r = 0;
+		goto out;
+	}
+	if (rc != LDAP_SUCCESS) {
+		snprintf(c->err, sizeof(c->err), "%.100s: reading the writer "
+		    "entry: %s", uri, ldap_err2string(rc));
+		goto out;
+	}
+	e = ldap_first_entry(ld, res);
+	vi = ldap_get_values_len(ld, e, "kunciWriterId");
+	vu = ldap_get_values_len(ld, e, "kunciWriterURI");
+	if (vi == NULL || vu == NULL || vi[0] == NULL || vu[0] == NULL ||
+	    vi[0]->bv_len >= sizeof(w->id)) {
+		snprintf(c->err, sizeof(c->err), "%.100s: the writer entry "
+		    "%.100s is incomplete", uri, dn);
+		goto out;
+	}
+	memcpy(w->id, vi[0]->bv_val, vi[0]->bv_len);
+	for (i = 0; vu[i] != NULL && w->n < WRITER_URIS; i++) {
+		if (vu[i]->bv_len >= LDAPC_URI_MAX ||
+		    memchr(vu[i]->bv_val, '\0', vu[i]->bv_len) != NULL)
+			continue;
+		memcpy(w->uri[w->n], vu[i]->bv_val, vu[i]->bv_len);
+		w->uri[w->n++][vu[i]->bv_len] = '\0';
+	}
+	if (w->n == 0) {
+		snprintf(c->err, sizeof(c->err), "%.100s: the writer entry "
+		    "%.100s has no usable URI", uri, dn);
+		goto out;
+	}
+	r = 1;
+out:
+	ldap_value_free_len(vi);
+	ldap_value_free_len(vu);
+	ldap_msgfree(res);
+	return r;
+}
+
+static int
+names(const struct writer *w, const char *uri)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->uri[i], uri) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Connect to the writer w names: by its URIs that this kuncid's own
+ * configuration lists (the way this site reaches it), or, when none is
+ * listed, by each of its URIs in the entry's order.  NULL with c->err set.
+ */
+static LDAP *
+connect_writer(struct ldapc *c, const struct writer *w, char *used,
+    size_t usedsz, time_t ct, time_t ot)
+{
+	const struct cfg_directory *d = &c->cfg->directory;
+	char why[sizeof(c->err)];
+	LDAP *ld;
+	size_t k;
+	int pass, i;
+
+	why[0] = '\0';
+	for (pass = 0; pass < 2 && why[0] == '\0'; pass++)
+		for (i = 0; i < w->n; i++) {
+			int listed = 0;
+
+			for (k = 0; k < d->nuri; k++)
+				if (strcmp(d->uri[k], w->uri[i]) == 0)
+					listed = 1;
+			if (listed != (pass == 0))
+				continue;
+			if ((ld = connect_uri(c, w->uri[i], ct, ot)) != NULL) {
+				snprintf(used, usedsz, "%s", w->uri[i]);
+				return ld;
+			}
+			snprintf(why, sizeof(why), "%s", c->err);
+		}
+	snprintf(c->err, sizeof(c->err), "the writer provider (serverID %s, "
+	    "%.80s) cannot be reached: %.100s", w->id, w->uri[0], why);
+	return NULL;
+}
+
+/*
+ * ld (connected to uri) is the first provider that answered.  If the
+ * directory names a writer, replace ld by a connection to it, checked to
+ * name itself (following at most a few stale names while a switch
+ * replicates).  0 with *ldp and c->uri, c->wid set; -1 with c->err set and
+ * ld closed.
+ */
+#define WRITER_HOPS	3
+
+static int
+route(struct ldapc *c, LDAP **ldp, const char *uri, time_t ct, time_t ot)
+{
+	LDAP *ld = *ldp;
+	struct writer w, nw;
+	char cur[LDAPC_URI_MAX];
+	int r, hop;
+
+	snprintf(cur, sizeof(cur), "%s", uri);
+	if ((r = read_writer(c, ld, cur, &w)) <= 0) {
+		if (r == -1)
+			goto fail;
+		c->wid[0] = '\0';
+		snprintf(c->uri, sizeof(c->uri), "%s", uri);
+		return 0;
+	}
+	/* known before the writer answers: status shows two sites then */
+	snprintf(c->wid, sizeof(c->wid), "%s", w.id);
+	for (hop = 0; hop < WRITER_HOPS; hop++) {
+		if (names(&w, cur)) {
+			/* ld's own provider: it named itself */
+			snprintf(c->wid, sizeof(c->wid), "%s", w.id);
+			snprintf(c->uri, sizeof(c->uri), "%s", cur);
+			*ldp = ld;
+			return 0;
+		}
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		if ((ld = connect_writer(c, &w, cur, sizeof(cur), ct,
+		    ot)) == NULL)
+			goto fail;
+		if ((r = read_writer(c, ld, cur, &nw)) == -1)
+			goto fail;
+		if (r == 0) {
+			snprintf(c->err, sizeof(c->err), "%.100s names no "
+			    "writer although another provider does", cur);
+			goto fail;
+		}
+		if (strcmp(nw.id, w.id) != 0 || !names(&nw, cur))
+			w = nw;		/* stale: follow its name */
+	}
+	snprintf(c->err, sizeof(c->err), "the providers name different "
+	    "writers (last: serverID %s, %.100s): a switch of the writer is "
+	    "still replicating; try again", w.id, w.uri[0]);
+fail:
+	if (ld != NULL)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	*ldp = NULL;
+	return -1;
+}
+
+void
+ldapc_recheck(struct ldapc *c)
+{
+	struct writer w;
+	int r;
+
+	if (c->ld == NULL || !c->writer || c->wid[0] == '\0')
+		return;
+	r = read_writer(c, c->ld, c->uri, &w);
+	if (r == 1 && strcmp(w.id, c->wid) == 0 && names(&w, c->uri))
+		return;
+	if (r != -1)
+		log_info("ldap: %s (serverID %s) is no longer the writer; "
+		    "finding the writer again", c->uri, c->wid);
+	ldapc_close(c);
+	c->next_try = 0;
+}
+
 LDAP *
 ldapc_get(struct ldapc *c, int force)
 {
@@ -288,7 +549,7 @@ ldapc_get(struct ldapc *c, int force)
 	LDAP *ld = NULL;
 	time_t ct, ot;
 	size_t i, k;
-	int rc, max, cut;
+	int max, cut;
 
 	if ((cut = limits(c, &ct, &ot)) == -1) {
 		snprintf(c->err, sizeof(c->err), "the command took too long "
@@ -311,35 +572,22 @@ ldapc_get(struct ldapc *c, int force)
 		i = ((size_t)c->uri_index + k) % d->nuri;
 		if (k > 0 && (cut = limits(c, &ct, &ot)) == -1)
 			break;
-		if ((rc = ldap_initialize(&ld, d->uri[i])) != LDAP_SUCCESS) {
-			snprintf(c->err, sizeof(c->err), "%s: %s", d->uri[i],
-			    ldap_err2string(rc));
+		if ((ld = connect_uri(c, d->uri[i], ct, ot)) == NULL)
 			continue;
-		}
-		if (set_options(ld, ct, ot) == -1 || (wants_tls(d, d->uri[i]) &&
-		    set_tls(ld, d) == -1)) {
-			snprintf(c->err, sizeof(c->err), "%s: cannot set options "
-			    "(TLS files: %s)", d->uri[i], *d->tls_ca_file ?
-			    d->tls_ca_file : CFG_TLS_SYSTEM_CA);
-			ldap_unbind_ext_s(ld, NULL, NULL);
-			continue;
-		}
-		if (wants_tls(d, d->uri[i]) &&
-		    strncmp(d->uri[i], "ldap://", 7) == 0 &&
-		    (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
-			conn_err(c, ld, d->uri[i], "StartTLS", rc);
-			ldap_unbind_ext_s(ld, NULL, NULL);
-			continue;
-		}
-		if ((rc = bind_one(c, ld)) != LDAP_SUCCESS) {
-			conn_err(c, ld, d->uri[i], "bind", rc);
-			ldap_unbind_ext_s(ld, NULL, NULL);
-			continue;
+		if (c->writer) {
+			if (route(c, &ld, d->uri[i], ct, ot) == -1)
+				continue;
+		} else {
+			c->wid[0] = '\0';
+			snprintf(c->uri, sizeof(c->uri), "%s", d->uri[i]);
 		}
 		if (c->backoff > BACKOFF_MIN || (size_t)c->uri_index != i)
-			log_info("ldap: connected to %s", d->uri[i]);
+			log_info("ldap: connected to %s%s%s", c->uri,
+			    c->wid[0] != '\0' ? " as the writer, serverID " :
+			    "", c->wid);
 		c->ld = ld;
 		c->capped = cut;
+		c->fenced = 0;
 		c->uri_index = (int)i;
 		c->backoff = BACKOFF_MIN;
 		c->next_try = 0;

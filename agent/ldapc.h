@@ -9,6 +9,16 @@
  * a failure waits with exponential backoff (1 s doubling to 60 s) before it
  * tries again.  libldap must have been kept from reading ldaprc and LDAP*
  * variables (kuncid sets LDAPNOINIT before the first libldap call).
+ *
+ * Two sites (doc/sites.md): a connection that writes (writer set: the
+ * admin workers, the scheduler, the last-used writer) goes to the one
+ * provider the directory names in cn=writer,<kunci base>, whatever the
+ * order of the configured URIs; the writer entry is read on the first
+ * provider that answers and again on the writer itself, which must name
+ * itself.  Without that entry (one server) the URIs' order decides, as
+ * before.  A provider that is no longer the writer refuses kuncid's
+ * writes (its ACL, kunci-directory(8)); ldapc_fenced() recognises that
+ * refusal, so the next operation finds the new writer.
  */
 #ifndef KUNCI_LDAPC_H
 #define KUNCI_LDAPC_H
@@ -18,6 +28,10 @@
 #include <ldap.h>
 
 struct kunci_cfg;
+
+#define LDAPC_URI_MAX	256
+/* The writer entry's RDN under the kunci base. */
+#define LDAPC_WRITER_RDN	"cn=writer"
 
 struct ldapc {
 	const struct kunci_cfg *cfg;
@@ -40,6 +54,14 @@ struct ldapc {
 	time_t		 deadline;
 	int		(*away)(void);
 	int		 capped;	/* the handle's timeouts were cut */
+	/* Set by the owner before the first ldapc_get(): route to the
+	 * writer (see above). */
+	int		 writer;
+	char		 uri[LDAPC_URI_MAX];	/* the URI in use, "" if none */
+	int		 fenced;	/* the last failure was ldapc_fenced() */
+	char		 wid[16];	/* the writer's serverID as last
+					 * read, "" if the directory names
+					 * no writer */
 };
 
 #define LDAPC_AWAY_TIMEOUT	1	/* seconds */
@@ -70,6 +92,25 @@ void	ldapc_fail(struct ldapc *, int rc);
 void	ldapc_failover(struct ldapc *);
 /* 1 if rc means the server is gone (reconnect), 0 otherwise. */
 int	ldapc_is_down(int rc);
+/*
+ * 1 if rc is a writer connection's provider refusing a write because it
+ * is no longer the writer (insufficient access while a writer is named):
+ * the connection is closed and c->err says so; 0 otherwise.
+ */
+int	ldapc_fenced(struct ldapc *, int rc);
+/*
+ * Before a batch of writes (a command, a scheduler pass): a writer
+ * connection whose provider no longer names itself the writer is closed,
+ * so the next ldapc_get() finds the writer afresh.  One base search on
+ * the writer; nothing for other connections or one server.
+ */
+void	ldapc_recheck(struct ldapc *);
+/*
+ * Connect and bind to one URI with c's settings (TLS, bind DN), without
+ * the backoff or the writer routing: a second look at one provider
+ * (kuncictl status, the writer switch).  NULL with c->err set on failure.
+ */
+LDAP	*ldapc_open(struct ldapc *, const char *uri);
 void	ldapc_close(struct ldapc *);
 
 /*

@@ -82,6 +82,21 @@ static const struct tmpl tmpls[] = {
 	    "Access request received",
 	    "Permohonan akses Anda telah diterima dan sedang diproses.",
 	    "Your access request has been received and is being processed." },
+	{ "removal-submit", "Permintaan penghapusan hak akses dicatat",
+	    "Access removal request recorded",
+	    "Permintaan penghapusan hak akses Anda telah dicatat dan "
+	    "diteruskan untuk diproses.",
+	    "Your request to remove the access below has been recorded and "
+	    "passed on." },
+	{ "review-verify", "Permintaan verifikasi hak akses (reviu)",
+	    "Access review: please verify",
+	    "Kepala Seksi telah mereviu daftar hak akses dan meminta Anda, "
+	    "selaku penanggung jawab hak akses, memverifikasi validitas "
+	    "setiap hak akses pada sumber daya berikut (kuncictl review "
+	    "show dan review attest).",
+	    "The Head of Section has reviewed the access list and asks you, "
+	    "as the access owner, to verify each access right on the "
+	    "resource below (kuncictl review show and review attest)." },
 	{ "waiting", "Permohonan menunggu tindakan Anda",
 	    "Request is waiting for you",
 	    "Sebuah permohonan menunggu tindakan Anda pada langkah berikut.",
@@ -225,6 +240,15 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 		kv(b, en ? "Valid until:" : "Berlaku sampai:", na);
 	}
 	kv(b, en ? "Reason:" : "Alasan:", v->reason);
+	kv(b, en ? "By:" : "Oleh:", v->by);
+	kv(b, en ? "Note:" : "Catatan:", v->note);
+	if (v->confirm != NULL && *v->confirm != '\0') {
+		sb_puts(b, en ? "\nOnce you have received it, confirm with: "
+		    "kuncictl request confirm " : "\nSetelah Anda menerimanya, "
+		    "konfirmasikan penerimaan dengan: kuncictl request confirm ");
+		put_clean(b, v->confirm);
+		sb_puts(b, "\n");
+	}
 	sb_printf(b, "\n-- \nkunci%s", w->cfg->office.name[0] ? ", " : "");
 	put_clean(b, w->cfg->office.name);
 	sb_puts(b, "\n");
@@ -252,8 +276,14 @@ outbox_dir(struct wf *w, const char *sub, char *buf, size_t sz)
  * Messages that could not be written to the outbox (a full state
  * directory) are kept here and written again by notify_tick(), so a
  * notice is delayed, not lost.  Bounded: beyond PENDING_MAX (a directory
- * full for long) the newest are dropped with an error.  A mutex, as
- * messages may be queued from more than one thread.
+ * full for long) the newest are dropped with an error.
+ *
+ * Messages are queued from more than one thread (the scheduler and the
+ * admin workers).  queue_mtx makes "is this message queued already?" and
+ * the write one step, against the kept list as well as the outbox, so
+ * two threads queueing the same notice write it once: without it the
+ * second write could land after a delivery had moved the first to sent/,
+ * and the notice went out twice.
  */
 #define PENDING_MAX	256
 
@@ -263,7 +293,7 @@ static struct pending {
 	size_t	 len;
 } pend[PENDING_MAX];
 static size_t npend;
-static pthread_mutex_t pend_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t queue_mtx = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 pending_free(struct pending *q)
@@ -276,21 +306,31 @@ pending_free(struct pending *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* Is a message of this name kept?  The caller holds queue_mtx. */
+static int
+pending_has(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < npend; i++)
+		if (strcmp(pend[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keep a message to write later.  The caller holds queue_mtx. */
 static void
 pending_add(const char *path, const char *name, const char *uid,
     const char *event, const struct strbuf *f)
 {
 	struct pending *q;
-	size_t i;
 
-	pthread_mutex_lock(&pend_mtx);
-	for (i = 0; i < npend; i++)
-		if (strcmp(pend[i].name, name) == 0)
-			goto out;	/* kept already */
+	if (pending_has(name))
+		return;
 	if (npend == PENDING_MAX) {
 		log_warnx("notify: %s could not be queued and %d others wait; "
 		    "dropped", name, PENDING_MAX);
-		goto out;
+		return;
 	}
 	q = &pend[npend];
 	if ((q->path = strdup(path)) == NULL ||
@@ -300,13 +340,11 @@ pending_add(const char *path, const char *name, const char *uid,
 	    (q->data = malloc(f->len + 1)) == NULL) {
 		log_warnx("notify: %s: out of memory; dropped", name);
 		pending_free(q);
-		goto out;
+		return;
 	}
 	memcpy(q->data, sb_str(f), f->len);
 	q->len = f->len;
 	npend++;
-out:
-	pthread_mutex_unlock(&pend_mtx);
 }
 
 /* Write the kept messages, oldest first, until one fails again. */
@@ -316,7 +354,7 @@ pending_flush(void)
 	char err[256];
 	size_t done = 0, i;
 
-	pthread_mutex_lock(&pend_mtx);
+	pthread_mutex_lock(&queue_mtx);
 	while (done < npend) {
 		if (sign_write_file_atomic(pend[done].path, pend[done].data,
 		    pend[done].len, 0600, err, sizeof(err)) == -1)
@@ -335,7 +373,7 @@ pending_flush(void)
 		log_info("notify: %zu delayed messages queued, %zu wait",
 		    done, npend);
 	}
-	pthread_mutex_unlock(&pend_mtx);
+	pthread_mutex_unlock(&queue_mtx);
 }
 
 static int
@@ -358,11 +396,16 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 	struct strbuf f;
 	time_t now = time(NULL);
 
-	if (exists_in(w, NULL, name) || exists_in(w, "sent", name) ||
-	    exists_in(w, "failed", name))
+	pthread_mutex_lock(&queue_mtx);
+	if (pending_has(name) || exists_in(w, NULL, name) ||
+	    exists_in(w, "sent", name) || exists_in(w, "failed", name)) {
+		pthread_mutex_unlock(&queue_mtx);
 		return;			/* queued once already */
-	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1)
+	}
+	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1) {
+		pthread_mutex_unlock(&queue_mtx);
 		return;
+	}
 	(void)outbox_dir(w, "sent", p, sizeof(p));
 	(void)outbox_dir(w, "failed", p, sizeof(p));
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
@@ -380,6 +423,7 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 	} else
 		log_audit("notify.queue", "message", name, "to", uid, "event",
 		    event, NULL);
+	pthread_mutex_unlock(&queue_mtx);
 	sb_free(&f);
 }
 

@@ -41,11 +41,16 @@ struct notify_vars {
 	const char	*state;
 	const char	*credential;
 	const char	*reason;
+	const char	*by;		/* uid of the official who acted */
+	const char	*note;		/* that official's note */
+	const char	*confirm;	/* request id the reader confirms receipt
+					   of (a receive step follows), or NULL */
 	time_t		 not_after;
 };
 
 /*
- * Queue message event (submit, waiting, approved, rejected, inform,
+ * Queue message event (submit, removal-submit, waiting, approved,
+ * rejected, inform,
  * removed, revoked, expiring, expired, overdue, escalate) for person uid;
  * key makes it unique ([A-Za-z0-9._-], the uid is appended).  Failures
  * are logged, never returned: informing people never blocks the work.

@@ -25,8 +25,12 @@ demo_step dpratama "Step 4: Kabid receives the disposition, forwards to the Kasi
 demo_step rwulandari "Step 5: Kasi verifies the requested access type" --note "sesuai"
 demo_step dpratama "Step 6: Kabid approves the access right"
 demo_step fnugroho "Step 7: the operator issues access card KA-2026-0007" --serial KA-2026-0007
-echo "(step 8, informing the requester, is done by kuncid itself)"
-demo_step fnugroho "Step 9: the operator records it in the access list"
+say "Step 8: the operator informs the requester (fnugroho); kuncid sends the notice with the act"
+kc_as fnugroho --lang en request inform "$demo_id" --note "Kartu dapat diambil di ruang operator"
+say "Step 9: the operator records it in the access list (fnugroho)"
+kc_as fnugroho --lang en request record "$demo_id"
+say "Step 10: the requester confirms receipt (lputri)"
+kc_as lputri --lang en request confirm "$demo_id" --note "Kartu diterima"
 
 say "The request, in Indonesian"
 kc --lang id request show "$demo_id"

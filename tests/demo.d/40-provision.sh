@@ -32,7 +32,9 @@ say "Technical support creates the account; the password is shown once"
 c1out=$(kc_as ihidayat --lang en request approve "$c1" --account lputri)
 echo "$c1out" | sed 's/password [^ ]* (/password ******** (/'
 c1pw=$(echo "$c1out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
-kc_as rwulandari --lang en request approve "$c1" >/dev/null
+kc_as ihidayat --lang en request inform "$c1" >/dev/null	# step 9
+kc_as rwulandari --lang en request record "$c1" >/dev/null	# step 10
+kc_as lputri --lang en request confirm "$c1" >/dev/null	# step 11
 echo "  ldapwhoami as the panel account: $(ldapwhoami -x -H "$LDAP_URI" \
     -D "uid=lputri,ou=panel-accounts,$KUNCI_BASE" -w "$c1pw" 2>&1)"
 for _ in $(seq 30); do	# the grant reaches the gate through sync
@@ -51,7 +53,9 @@ for g in "$demo_id" "$c1"; do
 	fi
 	kc_as rwulandari --lang en request approve "$r" >/dev/null	# Kasi records
 	kc_as sanggraini --lang en request approve "$r" >/dev/null	# admin deactivates
-	kc_as sanggraini --lang en request approve "$r"			# access list
+	kc_as sanggraini --lang en request inform "$r" >/dev/null	# admin informs
+	kc_as sanggraini --lang en request record "$r" >/dev/null	# access list
+	kc_as mfitriani --lang en request confirm "$r"			# owner receives
 done
 unset c1pw
 for _ in $(seq 30); do	# the revocations reach the gate through sync

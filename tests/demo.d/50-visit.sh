@@ -11,7 +11,9 @@ for u in bkurniawan hsantoso dpratama rwulandari dpratama; do
 	kc_as "$u" request approve "$esc_id" >/dev/null
 done
 kc_as fnugroho request approve "$esc_id" --serial KA-0077 >/dev/null
-kc_as fnugroho request approve "$esc_id" >/dev/null
+kc_as fnugroho request inform "$esc_id" >/dev/null
+kc_as fnugroho request record "$esc_id" >/dev/null
+kc_as ihidayat request confirm "$esc_id" >/dev/null
 kc --lang en grant list | grep -E "^ID|$esc_id" || :
 
 say "A guest arrives: jwijaya files the visit (procedure B, step 1: the form)"
@@ -22,22 +24,24 @@ visit_id=$(kc_as jwijaya --json visit request --resource server-room:dc1 \
     sed -n 's/.*"id": "\([^"]*\)".*/\1/p')
 echo "visit $visit_id"
 say "Step 2: the Kasi checks the purpose (network) and the identity card"
-kc_as rwulandari visit approve "$visit_id" --note "Pekerjaan jaringan, KTP sesuai"
-say "Step 3: the network administrator approves entry"
+kc_as rwulandari visit approve "$visit_id" --purpose network --note "Pekerjaan jaringan, KTP sesuai"
+say "Step 3: the network administrator (the purpose routes it) approves entry"
 kc_as sanggraini visit approve "$visit_id"
 say "A check-in now is refused: no escort yet"
 kc_as jwijaya visit checkin "$visit_id" || echo "(refused, exit $?)"
 say "Step 4: the Kasi appoints ihidayat as escort (checked: active grant, capacity)"
 kc_as rwulandari visit escort "$visit_id" --escort ihidayat
-say "Step 5: the guest book entry on entering"
-kc_as jwijaya visit checkin "$visit_id"
+say "Step 5: the guest book entry on entering: the identity card handed over, the equipment brought"
+kc_as jwijaya visit checkin "$visit_id" --id-held --equipment "Laptop, kabel konsol"
 kc --lang en visit list
 say "Steps 7-8: the escort records the exit and states room and racks locked"
-kc_as ihidayat visit checkout "$visit_id" --locked
+kc_as ihidayat visit checkout "$visit_id" --locked --id-returned
 kc --lang en visit show "$visit_id"
 
-say "This month's visit report against the SOP's service standards (22 minutes for B)"
+say "This month's visit report against the SOP's service standards (22 minutes for B, stated)"
 kc --lang en visit report --month "$(date +%Y-%m)"
+say "This month's requests against their procedures' standards, per procedure"
+kc --lang en request report --month "$(date +%Y-%m)"
 
 say "The guest book entry of this visit (signed with the other forms: 90-forms.sh)"
 kc --lang en doc guest-book "$visit_id"

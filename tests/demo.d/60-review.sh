@@ -10,6 +10,11 @@ rv_id=$(kc_as rwulandari --lang en --json review start --period demo-1 |
 kc_as rwulandari --lang en review start --period demo-1
 kc --lang en review show "$rv_id"
 
+say "C2 steps 2-3: the administrator provides the list, the Kasi reviews it and asks the access owners (each is notified)"
+kc_as sanggraini --lang en review provide "$rv_id"
+kc_as rwulandari --lang en review ask "$rv_id"
+kc --lang en review steps "$rv_id"
+
 say "Formulir Review Akses (the review form), findings ordered by risk"
 kc --lang id review report "$rv_id"
 
@@ -28,7 +33,9 @@ if [ -n "$rv_grant" ]; then
 		say "C3: the Kasi records it, the administrator deactivates it"
 		kc_as rwulandari --lang en request approve "$rv_rm"
 		kc_as sanggraini --lang en request approve "$rv_rm"
-		kc_as sanggraini --lang en request approve "$rv_rm" || :
+		kc_as sanggraini --lang en request inform "$rv_rm" || :
+		kc_as sanggraini --lang en request record "$rv_rm" || :
+		kc_as mfitriani --lang en request confirm "$rv_rm" || :
 		kc --lang en grant show "$rv_grant" | sed -n '1,8p'
 	fi
 	say "Attesting the same grant again, or someone else's resource, is refused"

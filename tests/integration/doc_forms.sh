@@ -45,7 +45,7 @@ size() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Page size: *//p'; }
 
 # --- data: each made the way the SOP's acts make it --------------------------
 id=$(submit lputri server-room:dc1 --until 2026-12-31T17:00)
-walk "$id" tramadhan hsantoso dpratama rwulandari dpratama fnugroho:--serial:KA-0042 fnugroho
+walk "$id" tramadhan hsantoso dpratama rwulandari dpratama fnugroho:--serial:KA-0042 fnugroho fnugroho lputri
 seed_grant fnugroho server-room:dc1
 la >/dev/null <<LDIF
 dn: kunciId=2026-009001,ou=grants,$K
@@ -144,6 +144,7 @@ F="$W/access-list.html.flat"
 t_grep "access list: title" "FORMULIR DAFTAR AKSES RUANG SERVER" "$F"
 t_grep "access list: holder with NIP" "Lina Putri 19950818 202012 2 015" "$F"
 t_grep "access list: Mengetahui, the Kabid" "Mengetahui," "$F"
+t_grep "access list: a grant made without a record step is not recorded" "belum dicatat" "$F"
 signer "$F" "Dewi Pratama" "19750315 200012 2 002"
 
 form review "$C" 2 landscape

@@ -234,7 +234,7 @@ t_eq "nothing of it reached the mailbox" 0 "$(mbox_count "X-Kunci-Request: $id2"
 t_check "the MTA is back" exim_start
 t_check "the waiting notice is delivered" wait_mbox submit lputri@contoh.go.id "$id2"
 t_check "... and the superior's" wait_mbox waiting tramadhan@contoh.go.id "$id2"
-t_check "the outbox empties again" wait_for 100 test "$(outbox_n)" -eq 0
+t_check "the outbox empties again" wait_for 100 eval '[ "$(outbox_n)" -eq 0 ]'
 t_eq "status --json: nothing waits" 0 "$(status_json waiting)"
 t_eq "status --json: no reason then" "" "$(status_json reason)"
 

@@ -21,7 +21,7 @@ t_check "A: submitted ($id)" test -n "$id"
 walk "$id" tramadhan hsantoso dpratama rwulandari dpratama
 kcr --as fnugroho card issue "$id" --serial KA-0042
 t_eq "card issue at the provision step" 0 "$rc"
-walk "$id" fnugroho
+walk "$id" fnugroho fnugroho lputri
 t_eq "A: done with a grant" "active/$id" "$(field "$id" state)/$(field "$id" step)$(field "$id" grant)"
 t_grep "grant is bound to the card" "^KA-0042$" <(gfield "$id" credential)
 for _ in $(seq 30); do grep -q KA-0042 "$AL" 2>/dev/null && break; sleep 0.1; done
@@ -52,6 +52,12 @@ t_grep "the message names the holder" "another holder \\(lputri\\)" <(echo "$err
 t_eq "nothing changed: still at the card step" card "$(field "$id4" step)"
 kcr --as ihidayat card revoke KA-0042 --reason x
 t_eq "revoke by someone without the role: EX_NOPERM" 77 "$rc"
+
+# --- a rejection tells the reason -------------------------------------------
+rj=$(submit ekusuma "$DOOR")
+walk "$rj" gmaharani hsantoso dpratama
+kcr --as rwulandari request reject "$rj" --reason "Jenis akses tidak sesuai"
+t_eq "the Kasi rejects at verification" 0 "$rc"
 
 # --- lost card ---------------------------------------------------------------
 kcr --as fnugroho card issue "$id4" --serial KA-0050
@@ -102,6 +108,13 @@ t_eq "lputri told of the approval once" 1 "$(mails approved lputri)"
 t_eq "lputri told of the provisioning once" 1 "$(mails inform lputri)"
 t_eq "lputri told of the emergency revocation once" 1 "$(mails revoked lputri)"
 t_eq "the superior was asked once" 1 "$(mails waiting tramadhan)"
+t_check "ekusuma told of the rejection" wait_mail rejected ekusuma 300
+f=$(mail_file rejected ekusuma)
+t_grep "... with the Kasi's reason" "^(Alasan|Reason): +Jenis akses tidak sesuai$" "$f"
+t_grep "... and who rejected" "^(Oleh|By): +rwulandari$" "$f"
+f=$(mail_file inform lputri)
+t_grep "the provisioning notice names the operator who informed" "^(Oleh|By): +fnugroho$" "$f"
+t_grep "... and asks lputri to confirm receipt" "request confirm $id$" "$f"
 f=$(mail_file approved lputri)
 lang=$(ls_ -b "uid=lputri,ou=people,$KUNCI_BASE" -s base preferredLanguage | sed -n 's/^preferredLanguage: //p')
 t_grep "in lputri's language ($lang)" "^Content-Language: ${lang:-id}" "$f"

@@ -31,7 +31,17 @@ kcr --as ihidayat request approve "$cid" --account lputri
 t_eq "tech support provisions the account" 0 "$rc"
 pw=$(echo "$out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
 t_eq "the password is shown once, 16 characters" 16 "${#pw}"
+# C1 steps 9-11: technical support informs, the Kasi records, lputri
+# confirms receipt.
+kcr --as rwulandari request inform "$cid"
+t_eq "C1.9: the Kasi is not technical support (EX_NOPERM)" 77 "$rc"
+walk "$cid" ihidayat
+kcr --as ihidayat request record "$cid"
+t_eq "C1.10: technical support does not keep the list (EX_NOPERM)" 77 "$rc"
 walk "$cid" rwulandari
+kcr --as tramadhan request confirm "$cid"
+t_eq "C1.11: the superior cannot confirm for lputri (EX_NOPERM)" 77 "$rc"
+walk "$cid" lputri
 t_eq "C1 done" "active/" "$(field "$cid" state)/$(field "$cid" step)"
 t_check "the account binds to slapd with it" binds "$pw"
 t_check "pam_kunci lets lputri into the panel" wait_pc panel lputri PAM_SUCCESS 50
@@ -71,7 +81,12 @@ for g in "$cid" "$aid"; do
 	t0=$(date +%s%N)
 	walk "$rid" sanggraini
 	t_eq "grant $g revoked" revoked "$(gfield "$g" status)"
-	walk "$rid" sanggraini
+	kcr --as rwulandari request inform "$rid"
+	t_eq "C3.5: only an administrator informs (EX_NOPERM)" 77 "$rc"
+	walk "$rid" sanggraini sanggraini
+	kcr --as sanggraini request confirm "$rid"
+	t_eq "C3.7: the administrator cannot confirm for the owner (EX_NOPERM)" 77 "$rc"
+	walk "$rid" mfitriani
 	t_eq "removal $rid done" "active/" "$(field "$rid" state)/$(field "$rid" step)"
 	eval "rid_$((${#g} % 2))=\$rid"
 	RIDS="$RIDS $rid"
@@ -83,6 +98,8 @@ else
 	t_fail "pam_kunci still allows the panel"
 fi
 t_check "the card is off the list" bash -c "! grep -q KA-0100 '$AL'"
+t_grep "C3.6: the access list shows the removal recorded by the administrator" \
+    "KA-0100.*Sari Anggraini" <(kc --lang en doc access-list "$DOOR" --format csv)
 t_check "the new list verifies" verify "$AL"
 t_eq "card KA-0100 revoked" revoked "$(kc --json card show KA-0100 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')"
 kcr --as mfitriani removal request "$cid" --reason "lagi"
@@ -91,6 +108,10 @@ wait_for 300 eval '[ "$(mails removed lputri)$(mails removed mfitriani)" = 22 ]'
 
 t_eq "the holder informed once per removal" 2 "$(mails removed lputri)"
 t_eq "the access owner informed once per removal" 2 "$(mails removed mfitriani)"
+t_eq "the owner's removal requests were recorded (removal-submit)" 2 "$(mails removal-submit mfitriani)"
+t_eq "... never 'your access request has been received'" 0 "$(mails submit mfitriani)"
+f=$(mail_file removed mfitriani)
+t_grep "the removal notice names the informing administrator" "^(Oleh|By): +sanggraini" "$f"
 t_grep "removal listed" "$(echo $RIDS | cut -d' ' -f1)" <(kc removal list)
 
 # --- the removal form: read from the request removal.c made ----------------

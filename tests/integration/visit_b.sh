@@ -34,6 +34,28 @@ t_eq "SoD: the Kasi cannot also approve entry (77)" 77 "$rc"
 kcr --as sanggraini visit approve "$id"
 t_eq "B: entry approved" "0 approved appoint-escort" "$rc $(vfield "$id" state) $(vfield "$id" step)"
 
+# B.2: the Kasi's "network or server?" routes entry to that administrator
+# (visits.route: network -> network-admin sanggraini, servers -> server-admin
+# fnugroho).
+v3=$(vrequest jwijaya server-room:dc1)
+kcr --as rwulandari visit approve "$v3" --purpose lunch
+t_eq "B.2: a purpose that is neither is EX_DATAERR" 65 "$rc"
+t_eq "B.2: ... nothing changed" "network kasi-check" "$(vfield "$v3" purpose) $(vfield "$v3" step)"
+kcr --as rwulandari visit approve "$v3" --purpose servers --note "pekerjaan server, bukan jaringan"
+t_eq "B.2: the Kasi determines it is server work" "0 servers approve-entry" "$rc $(vfield "$v3" purpose) $(vfield "$v3" step)"
+kcr --as sanggraini visit approve "$v3"
+t_eq "B.2: the network administrator cannot approve server work (77)" 77 "$rc"
+t_grep "B.2: ... the refusal names the server administrator" "needs role server-admin" <(echo "$err")
+kcr --as fnugroho visit approve "$v3" --purpose network
+t_eq "B.2: --purpose belongs to the check, not to entry approval (64)" "64 servers" "$rc $(vfield "$v3" purpose)"
+kcr --as fnugroho visit approve "$v3"
+t_eq "B.2: the server administrator approves entry" "0 appoint-escort" "$rc $(vfield "$v3" step)"
+v4=$(vrequest jwijaya server-room:dc1)
+kc --as rwulandari visit approve "$v4" >/dev/null
+kcr --as fnugroho visit approve "$v4"
+t_eq "B.2: network work is not the server administrator's (77)" 77 "$rc"
+t_grep "B.2: ... the refusal names the network administrator" "needs role network-admin" <(echo "$err")
+
 # guard: no check-in without an escort
 kcr --as jwijaya visit checkin "$id"
 t_eq "guard: check-in without an escort is EX_DATAERR" 65 "$rc"
@@ -50,8 +72,16 @@ t_eq "only the appointing role appoints (77)" 77 "$rc"
 kcr --as rwulandari visit escort "$id" --escort fnugroho
 t_eq "B: escort appointed" "0 fnugroho guest-book-in" "$rc $(vfield "$id" escort) $(vfield "$id" step)"
 
-kcr --as jwijaya visit checkin "$id"
+kcr --as jwijaya visit checkin "$id" --id-held --equipment $'Laptop\x07'
+t_eq "B.5: --equipment with a control character is EX_DATAERR" 65 "$rc"
+kcr --as jwijaya visit checkin "$id" --id-returned
+t_eq "B.5: --id-returned belongs to check-out (EX_USAGE)" 64 "$rc"
+t_eq "B.5: ... nothing changed" "approved" "$(vfield "$id" state)"
+kcr --as jwijaya visit checkin "$id" --id-held --equipment "Laptop, kabel konsol"
 t_eq "B: guest checked in (guest book)" "0 in guest-book-out" "$rc $(vfield "$id" state) $(vfield "$id" step)"
+t_grep "B.5: the guest's entry is recorded (document held, equipment)" \
+    "identity document handed over; equipment: Laptop, kabel konsol" \
+    <(kc --json visit show "$id")
 t_check "B: check-in time recorded" test -n "$(vfield "$id" checkin)"
 t_grep "B: list shows the guest inside" "^$id +in " <(kc --lang en --json visit list | python3 -c 'import json,sys; [print(r["id"],r["state"],"") for r in json.load(sys.stdin)]')
 kcr --as jwijaya visit checkin "$id"
@@ -59,10 +89,16 @@ t_eq "a second check-in is EX_DATAERR" 65 "$rc"
 kcr --as sanggraini visit checkout "$id" --locked
 t_eq "the lock statement is the escort's (77)" 77 "$rc"
 kcr --as fnugroho visit checkout "$id" --locked
+t_eq "B.5: no check-out while the guest's identity document is held (65)" "65 in" "$rc $(vfield "$id" state)"
+t_grep "B.5: ... says to give it back" "id-returned" <(echo "$err")
+kcr --as fnugroho visit checkout "$id" --locked --id-returned
 t_eq "B: escort checks the guest out, room locked" "0 done True" \
     "$rc $(vfield "$id" state) $(vfield "$id" room_locked)"
 t_grep "B: checkout audited with locked=yes" "event=visit.checkout visit=$id .*locked=yes" "$W/audit.log"
 t_grep "B: complete audited" "event=visit.complete visit=$id" "$W/audit.log"
+f=$(kc --lang id doc visit "$id")
+t_grep "B.5: the permit form: the document handed over and returned" "Penyerahan tanda pengenal +: diserahkan [0-9].*, dikembalikan [0-9]" <(echo "$f")
+t_grep "B.5: ... the equipment" "Peralatan yang dibawa +: Laptop, kabel konsol" <(echo "$f")
 
 # bad input: check-out of a closed visit
 n0=$(nevents "$id")

@@ -31,7 +31,37 @@ walk "$id" tramadhan hsantoso dpratama rwulandari dpratama
 t_eq "A: at the card step after five decisions" "card" "$(field "$id" step)"
 kcr --as fnugroho request approve "$id"
 t_eq "A: the card step needs --serial (EX_USAGE)" 64 "$rc"
-walk "$id" fnugroho:--serial:KA-0042 fnugroho
+walk "$id" fnugroho:--serial:KA-0042
+# SOP steps 8-10: the operator informs, the operator records, the
+# requester confirms receipt; each the SOP's person, each refused to others.
+t_eq "A: at the inform step after the card" "active/inform" \
+    "$(field "$id" state)/$(field "$id" step)"
+kcr --as lputri request inform "$id"
+t_eq "A.8: the requester cannot inform (EX_NOPERM)" 77 "$rc"
+kcr --as rwulandari request inform "$id"
+t_eq "A.8: a Kasi is not the operator (EX_NOPERM)" 77 "$rc"
+t_grep "A.8: ... the refusal names the role" "operator-ruang-server" <(echo "$err")
+kcr --as fnugroho request confirm "$id"
+t_eq "A.8: request confirm on an inform step is EX_DATAERR" 65 "$rc"
+t_grep "A.8: ... and names the command that fits" "request inform" <(echo "$err")
+t_eq "A.8: refusals left no notify record" 0 "$(audit_count "event=request.notify request=$id ")"
+kcr --as fnugroho request inform "$id" --note "Kartu dapat diambil di ruang operator"
+t_eq "A.8: the operator informs" 0 "$rc"
+t_eq "A.9: now at the access list step" "access-list" "$(field "$id" step)"
+t_grep "A.9: before the record act the list entry reads 'not yet recorded'" \
+    "Lina Putri.*not yet recorded" <(kc --lang en doc access-list server-room:dc1 --format csv)
+kcr --as lputri request record "$id"
+t_eq "A.9: the requester cannot record (EX_NOPERM)" 77 "$rc"
+kcr --as fnugroho request record "$id"
+t_eq "A.9: the operator records the entry" 0 "$rc"
+t_grep "A.9: the access list shows who recorded the entry" \
+    "Lina Putri.*Fajar Nugroho" <(kc --lang en doc access-list server-room:dc1 --format csv)
+t_grep "A.9: ... and the form has the column" "Recorded" <(kc --lang en doc access-list server-room:dc1 --format csv)
+t_eq "A.10: now at the receive step" "receive" "$(field "$id" step)"
+kcr --as fnugroho request confirm "$id"
+t_eq "A.10: only the requester confirms receipt (EX_NOPERM)" 77 "$rc"
+kcr --as lputri request confirm "$id"
+t_eq "A.10: the requester confirms receipt" 0 "$rc"
 t_eq "A: request active with every step done" "active/" \
     "$(field "$id" state)/$(field "$id" step)"
 t_eq "A: grant subject/resource/status/credential" \
@@ -172,8 +202,8 @@ t_eq "audit: no record starts with or carries an unquoted event=forged" 0 \
 t_grep "audit: the newline is escaped inside a quoted value" 'reason="Akses darurat\\nevent=forged' "$W/audit.log"
 wait_audit "event=request.complete request=$id "
 t_eq "audit: submit of $id once" 1 "$(audit_count "event=request.submit request=$id ")"
-t_eq "audit: seven human steps of $id, once each" 7 "$(audit_count "event=request.step request=$id ")"
-for s in superior kadis-disposition kabid-disposition kasi-verify kabid-approve card access-list; do
+t_eq "audit: nine human steps of $id, once each" 9 "$(audit_count "event=request.step request=$id ")"
+for s in superior kadis-disposition kabid-disposition kasi-verify kabid-approve card inform access-list receive; do
 	t_eq "audit: step $s of $id once" 1 "$(audit_count "event=request.step request=$id .*step=$s ")"
 done
 t_eq "audit: notify of $id once" 1 "$(audit_count "event=request.notify request=$id ")"
@@ -181,7 +211,8 @@ t_eq "audit: grant of $id created once" 1 "$(audit_count "event=grant.create gra
 t_eq "audit: completion of $id once" 1 "$(audit_count "event=request.complete request=$id ")"
 t_grep "audit: --as recorded with both names" "event=request.step request=$id actor=tramadhan as=root " "$W/audit.log"
 t_eq "audit: wrong-role refusal recorded" 1 "$(audit_count "event=request.refused request=$id actor=hsantoso ")"
-t_eq "audit: self-approval refusal recorded" 1 "$(audit_count "event=request.refused request=$id actor=lputri ")"
+t_eq "audit: self-approval refusal recorded" 1 "$(audit_count "event=request.refused request=$id actor=lputri .*step=superior ")"
+t_eq "audit: the requester's refused inform and record recorded" 2 "$(audit_count "event=request.refused request=$id actor=lputri .*step=(inform|access-list) ")"
 t_eq "audit: second-decision refusal recorded" 1 "$(audit_count "event=request.refused request=$id2 actor=rwulandari ")"
 t_eq "audit: rejection recorded once" 1 "$(audit_count "event=request.reject request=$id3 ")"
 t_eq "audit: cancel recorded once" 1 "$(audit_count "event=request.cancel request=$id4 ")"

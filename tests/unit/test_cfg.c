@@ -156,7 +156,7 @@ total_sla(const struct cfg_workflow *wf)
 	return t;
 }
 
-/* kinds as a string of initials, e.g. "edd" */
+/* kinds as a string of initials, e.g. "edd" (R report, c receive) */
 static const char *
 kinds(const struct cfg_workflow *wf)
 {
@@ -164,7 +164,8 @@ kinds(const struct cfg_workflow *wf)
 	size_t		i;
 
 	for (i = 0; i < wf->nsteps && i + 1 < sizeof(buf); i++)
-		buf[i] = cfg_kind_name(wf->steps[i].kind)[0] == 'r' ?
+		buf[i] = wf->steps[i].kind == CFG_KIND_RECEIVE ? 'c' :
+		    cfg_kind_name(wf->steps[i].kind)[0] == 'r' ?
 		    (wf->steps[i].kind == CFG_KIND_RECORD ? 'r' : 'R') :
 		    cfg_kind_name(wf->steps[i].kind)[0];
 	buf[i] = '\0';
@@ -244,7 +245,7 @@ test_example(void)
 	CHECK_STR(cfg->login.services[0].service, "sshd");
 	CHECK_STR(cfg->login.services[0].resource, "host:%h");
 
-	CHECK_LL(cfg->nroles, 12);
+	CHECK_LL(cfg->nroles, 14);
 	CHECK((r = cfg_role(cfg, "kasi-infra")) != NULL);
 	if (r != NULL) {
 		CHECK_STR(r->escalate_to, "kabid-aptika");
@@ -267,14 +268,15 @@ test_example(void)
 		}
 	}
 
-	/* A: SOP steps 2-9 (1 = submit, 10 = use) */
+	/* A: SOP steps 2-10 (1 = submit; 10 = the requester confirms) */
 	CHECK((wf = cfg_workflow(cfg, "A")) != NULL);
 	if (wf != NULL) {
-		CHECK_LL(wf->nsteps, 8);
-		CHECK_STR(kinds(wf), "eddvapnr");
+		CHECK_LL(wf->nsteps, 9);
+		CHECK_STR(kinds(wf), "eddvapnrc");
 		CHECK_STR(roles_of(wf), "superior,kadis,kabid-aptika,"
 		    "kasi-infra,kabid-aptika,operator-ruang-server,"
-		    "operator-ruang-server,operator-ruang-server");
+		    "operator-ruang-server,operator-ruang-server,requester");
+		CHECK_LL(wf->steps[8].may_reject, 0);	/* receive */
 		CHECK_LL(wf->grant_kind, CFG_GRANT_CARD);
 		CHECK_LL(wf->one_act_per_person, 1);
 		CHECK_LL(wf->expire_after, 30 * 86400LL);
@@ -288,13 +290,13 @@ test_example(void)
 		    "Direct superior's approval, forwarded to the Head of "
 		    "Office");
 	}
-	/* A-trenggalek: SOP steps 2-6, one day each */
+	/* A-trenggalek: SOP steps 2-7, one day each */
 	CHECK((wf = cfg_workflow(cfg, "A-trenggalek")) != NULL);
 	if (wf != NULL) {
-		CHECK_LL(wf->nsteps, 5);
-		CHECK_STR(kinds(wf), "dvapn");
+		CHECK_LL(wf->nsteps, 6);
+		CHECK_STR(kinds(wf), "dvapnc");
 		CHECK_STR(roles_of(wf), "kadis,kabid-aptika,kabid-aptika,"
-		    "operator-ruang-server,operator-ruang-server");
+		    "operator-ruang-server,operator-ruang-server,requester");
 		for (j = 0; j < wf->nsteps; j++) {
 			CHECK_LL(wf->steps[j].sla, 86400);
 			CHECK_LL(wf->steps[j].sla_business, 1);
@@ -318,14 +320,14 @@ test_example(void)
 		CHECK_LL(wf->grant_kind, CFG_GRANT_NONE);
 		CHECK_LL(wf->expire_after, 86400);
 	}
-	/* C1: SOP steps 2-10 */
+	/* C1: SOP steps 2-11 */
 	CHECK((wf = cfg_workflow(cfg, "C1")) != NULL);
 	if (wf != NULL) {
-		CHECK_LL(wf->nsteps, 9);
-		CHECK_STR(kinds(wf), "edddvapnr");
+		CHECK_LL(wf->nsteps, 10);
+		CHECK_STR(kinds(wf), "edddvapnrc");
 		CHECK_STR(roles_of(wf), "superior,kadis,kabid-egov,kasi-sdtik,"
 		    "kasi-infra,kasi-infra,tech-support,tech-support,"
-		    "kasi-infra");
+		    "kasi-infra,requester");
 		CHECK_LL(wf->grant_kind, CFG_GRANT_ACCOUNT);
 	}
 	/* C2: SOP steps 2-6 */
@@ -336,13 +338,13 @@ test_example(void)
 		CHECK_STR(roles_of(wf), "administrator,kasi-infra,"
 		    "access-owner-of-resource,kasi-infra,administrator");
 	}
-	/* C3: SOP steps 3-6 */
+	/* C3: SOP steps 3-7 */
 	CHECK((wf = cfg_workflow(cfg, "C3")) != NULL);
 	if (wf != NULL) {
-		CHECK_LL(wf->nsteps, 4);
-		CHECK_STR(kinds(wf), "rpnr");
+		CHECK_LL(wf->nsteps, 5);
+		CHECK_STR(kinds(wf), "rpnrc");
 		CHECK_STR(roles_of(wf), "kasi-infra,administrator,"
-		    "administrator,administrator");
+		    "administrator,administrator,access-owner-of-resource");
 	}
 	/* D: SOP steps 2-7 and 9-12 (8 missing); 3 min, the last two 5 */
 	CHECK((wf = cfg_workflow(cfg, "D")) != NULL);
@@ -456,6 +458,51 @@ test_minimal(void)
 		CHECK_STR(cfg->notify.smtp_host, "127.0.0.1");
 		CHECK_LL(cfg->notify.smtp_port, 25);
 		CHECK_STR(cfg->notify.sendmail, "/usr/sbin/sendmail");
+		CHECK_LL(cfg->provision.minimum_uid, 1000);
+		CHECK_LL(cfg->provision.uid_min, 20000);
+		CHECK_LL(cfg->provision.uid_max, 29999);
+		CHECK_LL(cfg->provision.gid, 0);
+		CHECK_STR(cfg->provision.home_base, "/home");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit"),
+		    "/usr/sbin/nologin");
+		cfg_free(cfg);
+	}
+	dump_twice(path, __LINE__);
+}
+
+/* provision.shells: exact names and prefixes, the first match wins */
+static void
+test_shells(void)
+{
+	char			 path[300];
+	struct kunci_cfg	*cfg;
+	char			 err[1024];
+
+	snprintf(path, sizeof(path), "%s/shells.conf", tmpdir);
+	write_file(path, BASE_DIR "login = { snapshot_key_file = "
+	    "\"/nonexistent/kunci.key\"; };\n" BASE_ROLES WF(STEP(""))
+	    "provision = { uid_min = 5000; uid_max = 5009; gid = 100; "
+	    "shell = \"/bin/false\"; shells = ( "
+	    "{ resource = \"control-panel:cockpit-web1\"; shell = \"/bin/sh\"; },"
+	    "{ resource = \"control-panel:cockpit*\"; shell = \"/bin/bash\"; } ); };\n",
+	    0644);
+	cfg = cfg_load(path, err, sizeof(err));
+	if (cfg == NULL)
+		printf("shells: %s\n", err);
+	CHECK(cfg != NULL);
+	if (cfg != NULL) {
+		CHECK_LL(cfg->provision.nshells, 2);
+		CHECK_LL(cfg->provision.gid, 100);
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit-web1"),
+		    "/bin/sh");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit-web2"),
+		    "/bin/bash");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit"),
+		    "/bin/bash");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:webmin"),
+		    "/bin/false");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpi"),
+		    "/bin/false");
 		cfg_free(cfg);
 	}
 	dump_twice(path, __LINE__);
@@ -1043,6 +1090,7 @@ main(void)
 	test_single_lines();
 	test_example();
 	test_minimal();
+	test_shells();
 	test_mail();
 	test_errors();
 	test_files();

@@ -1,0 +1,594 @@
+/*
+ * review_acts.c: procedure C2's acts on a review campaign as the SOP
+ * gives them to its people (issue 15 item 3), timed and escalated by the
+ * steps of the workflow review.workflow names:
+ *
+ *   step 0  review provide CAMPAIGN      the administrator provides the
+ *                                        latest access list (SOP step 2)
+ *   step 1  review ask CAMPAIGN          the Kasi reviews it and asks the
+ *                                        access owners to verify: each
+ *                                        owner is notified (step 3)
+ *   step 2  review attest (review.c)     the owners verify (step 4)
+ *   step 3  review determine CAMPAIGN [--invalid GRANT[,GRANT...]]
+ *                                        the Kasi determines the validity
+ *                                        of every holder once no grant is
+ *                                        pending; a grant named --invalid
+ *                                        goes to removal (C3) (step 5)
+ *   step 4  review update-list CAMPAIGN  the administrator records the
+ *                                        updated list (step 6)
+ *   review steps CAMPAIGN                the five steps: who, when, the
+ *                                        standard, the deadline, late
+ *
+ * Each act is a kunciEvent act-<i> under the campaign entry: the add
+ * decides races across hosts, and the act exists once.  Step i's
+ * deadline runs from the act before it (step 0: the campaign's start;
+ * step 3: the last owner's answer), by the step's sla on the office
+ * calendar; review_acts_tick() adds act-escalate-<i> once when it
+ * passes and tells the step's role and the role it escalates to.  Step 2
+ * keeps review.c's own deadline and escalation (review.deadline,
+ * on_silence).  This file reads campaigns only through review_items().
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <ldap.h>
+
+#include "admin.h"
+#include "cfg.h"
+#include "cmdtab.h"
+#include "dir.h"
+#include "kuncid.h"
+#include "ldapc.h"
+#include "log.h"
+#include "notify.h"
+#include "out.h"
+#include "removal.h"
+#include "review.h"
+#include "review_acts.h"
+#include "strbuf.h"
+#include "util.h"
+#include "wf.h"
+
+#define RA_STEPS	5	/* the C2 steps after the start (SOP 2-6) */
+#define RA_OWNERS	2	/* the owners' step: review attest */
+#define RA_TICK_EVERY	10	/* seconds between escalation passes */
+
+/* A campaign and its acts, as the commands and the tick see it. */
+struct ra {
+	struct review_info	 info;
+	struct review_item	*it;
+	size_t			 n;
+	struct wf_snap		 snap;
+	char			 dn[DIR_DN_MAX];
+	char			 actor[RA_STEPS][DIR_UID_MAX + 1];
+	char			 note[RA_STEPS][WF_NOTE_MAX + 1];
+	time_t			 at[RA_STEPS];	/* 0 = not done */
+	time_t			 start[RA_STEPS], due[RA_STEPS];
+	int			 escalated[RA_STEPS];
+	size_t			 pending;
+};
+
+static void
+ra_free(struct ra *k)
+{
+	review_items_free(k->it, k->n);
+	k->it = NULL;
+	k->n = 0;
+}
+
+/*
+ * Load campaign id with its acts.  EX_CONFIG when review.workflow is not
+ * set or has not five steps; EX_NOINPUT for an unknown campaign.
+ */
+static int
+ra_load_as(struct wf *w, const char *id, struct ra *k, int items,
+    time_t created)
+{
+	const struct cfg_workflow *wfc;
+	struct wf_event *ev = NULL;
+	char esc[3 * REVIEW_ID_MAX + 1];
+	size_t n, i;
+	time_t last = 0;
+	int st, s;
+
+	memset(k, 0, sizeof(*k));
+	if (w->cfg->review.workflow[0] == '\0' ||
+	    (wfc = cfg_workflow(w->cfg, w->cfg->review.workflow)) == NULL)
+		return wf_fail(w, EX_CONFIG, "review.workflow is not set: "
+		    "the review's steps are not configured");
+	if (wfc->nsteps != RA_STEPS)
+		return wf_fail(w, EX_CONFIG, "review.workflow %s has %zu "
+		    "steps, not %d", wfc->name, wfc->nsteps, RA_STEPS);
+	wf_snap_from_cfg(wfc, &k->snap);
+	if (items) {
+		if ((st = review_items(w, id, 1, &k->info, &k->it, &k->n)) !=
+		    EX_OK)
+			return st;
+	} else {
+		/* the tick's cheap look: the acts only */
+		u_strlcpy(k->info.id, id, sizeof(k->info.id));
+		u_strlcpy(k->info.state, "open", sizeof(k->info.state));
+		k->info.created = created;
+		k->pending = 1;		/* unknown: step 3 not started */
+	}
+	if (ldapc_escape_dn(esc, sizeof(esc), k->info.id) == -1) {
+		ra_free(k);
+		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", id);
+	}
+	snprintf(k->dn, sizeof(k->dn), "kunciId=%s,ou=reviews,%s", esc,
+	    w->cfg->directory.kunci_base);
+	if ((st = wf_events_under(w, k->dn, "(&(objectClass=kunciEvent)"
+	    "(kunciId=act-*))", &ev, &n)) != EX_OK) {
+		ra_free(k);
+		return st;
+	}
+	for (i = 0; i < n; i++) {
+		if (sscanf(ev[i].rdn, "act-escalate-%d", &s) == 1) {
+			if (s >= 0 && s < RA_STEPS)
+				k->escalated[s] = 1;
+		} else if (sscanf(ev[i].rdn, "act-%d", &s) == 1 && s >= 0 &&
+		    s < RA_STEPS && k->at[s] == 0) {
+			k->at[s] = ev[i].time;
+			u_strlcpy(k->actor[s], ev[i].actor,
+			    sizeof(k->actor[s]));
+			u_strlcpy(k->note[s], ev[i].note, sizeof(k->note[s]));
+		}
+	}
+	free(ev);
+	/* The owners' step is done when no grant waits for an answer. */
+	for (i = 0; i < k->n; i++) {
+		if (strcmp(k->it[i].decision, "pending") == 0 ||
+		    strcmp(k->it[i].decision, "escalated") == 0)
+			k->pending++;
+		else if (k->it[i].time > last)
+			last = k->it[i].time;
+	}
+	/* When each step started (the act before it), and its deadline. */
+	k->start[0] = k->info.created;
+	k->start[1] = k->at[0];
+	k->start[RA_OWNERS] = k->at[1];
+	k->start[3] = items && k->pending == 0 && k->at[1] != 0 ?
+	    (last > k->at[1] ? last : k->at[1]) : 0;
+	k->start[4] = k->at[3];
+	for (s = 0; s < RA_STEPS; s++)
+		k->due[s] = k->start[s] != 0 ? wf_deadline(w->cfg,
+		    k->start[s], k->snap.steps[s].sla, k->snap.steps[s].bd) :
+		    0;
+	return EX_OK;
+}
+
+static int
+ra_load(struct wf *w, const char *id, struct ra *k)
+{
+	return ra_load_as(w, id, k, 1, 0);
+}
+
+/* Does the caller hold the role of step s? */
+static int
+holds(const struct admin_call *c, const struct ra *k, int s)
+{
+	int idx = dir_role_index(c->ctx->cfg, k->snap.steps[s].role);
+
+	return c->a.person && idx >= 0 && ((c->a.roles >> idx) & 1);
+}
+
+/* "2032-q1@server-room:dc1" as a notify key part. */
+static void
+key_part(char *dst, size_t sz, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] != '\0' && i + 1 < sz; i++)
+		dst[i] = (src[i] >= 'a' && src[i] <= 'z') ||
+		    (src[i] >= 'A' && src[i] <= 'Z') ||
+		    (src[i] >= '0' && src[i] <= '9') || src[i] == '.' ||
+		    src[i] == '-' ? src[i] : '_';
+	dst[i] = '\0';
+}
+
+/* Tell every access owner of the campaign's resources, once each. */
+static void
+ask_owners(struct wf *w, const struct ra *k, int *told)
+{
+	struct dir_resource res;
+	struct notify_vars v;
+	char err[256], key[REVIEW_ID_MAX + 64], kp[REVIEW_ID_MAX + 1];
+	char (*seen)[DIR_DN_MAX] = NULL;
+	size_t i, j, nseen = 0;
+
+	*told = 0;
+	if (k->n > 0 && (seen = calloc(k->n, sizeof(*seen))) == NULL)
+		return;
+	key_part(kp, sizeof(kp), k->info.id);
+	for (i = 0; i < k->n; i++) {
+		if (dir_resource(w->lc, w->cfg, k->it[i].resource, &res, err,
+		    sizeof(err)) != EX_OK || res.owner[0] == '\0')
+			continue;
+		for (j = 0; j < nseen; j++)
+			if (strcmp(seen[j], res.owner) == 0)
+				break;
+		if (j < nseen)
+			continue;
+		u_strlcpy(seen[nseen++], res.owner, sizeof(seen[0]));
+		memset(&v, 0, sizeof(v));
+		v.request = k->info.id;
+		v.resource = k->it[i].resource;
+		v.step_id = k->snap.steps[RA_OWNERS].label_id;
+		v.step_en = k->snap.steps[RA_OWNERS].label_en;
+		snprintf(key, sizeof(key), "review-verify-%s-%zu", kp, nseen);
+		notify_dn(w, res.owner, "review-verify", key, &v);
+		(*told)++;
+	}
+	free(seen);
+}
+
+static const char *const act_usage[RA_STEPS] = {
+	"review provide CAMPAIGN [--note TEXT]",
+	"review ask CAMPAIGN [--note TEXT]",
+	NULL,
+	"review determine CAMPAIGN [--invalid GRANT[,GRANT...]] "
+	    "[--note TEXT]",
+	"review update-list CAMPAIGN [--note TEXT]",
+};
+static const char *const act_cmd[RA_STEPS] = {
+	"review provide", "review ask", "review attest", "review determine",
+	"review update-list",
+};
+
+static int
+ra_act(struct admin_call *c, int argc, char **argv, int s)
+{
+	const char *note = NULL, *invalid = NULL;
+	struct admin_opt opts[] = { { "note", &note, NULL },
+		{ "invalid", &invalid, NULL }, { NULL, NULL, NULL } };
+	struct wf *w = admin_wf();
+	struct ra k;
+	char rdn[16], buf[WF_NOTE_MAX + 128], rid[WF_ID_MAX + 1];
+	char *pos[1], *list = NULL, *tok, *save;
+	int np, st, told = 0, prev, nbad = 0;
+
+	if (s != 3)
+		opts[1].name = NULL;
+	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
+		return st;
+	if (np != 1)
+		return admin_err(c, EX_USAGE, "usage: %s", act_usage[s]);
+	if (note != NULL && (strlen(note) > WF_NOTE_MAX ||
+	    !wf_utf8_valid(note)))
+		return admin_err(c, EX_DATAERR, "bad note: valid UTF-8, at "
+		    "most %d bytes", WF_NOTE_MAX);
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if ((st = ra_load(w, pos[0], &k)) != EX_OK)
+		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
+		    "campaign: %.80s", pos[0]) : admin_wf_err(c, st);
+	if (!holds(c, &k, s)) {
+		log_audit("review.refused", "campaign", k.info.id, "actor",
+		    c->a.p.uid, "as", c->a.as, "action", act_cmd[s] + 7,
+		    "reason", "not the step's role", NULL);
+		st = admin_err(c, EX_NOPERM, "refused: step %s of the review "
+		    "needs role %s, which you do not hold",
+		    k.snap.steps[s].name, k.snap.steps[s].role);
+		goto out;
+	}
+	if (strcmp(k.info.state, "open") != 0) {
+		st = admin_err(c, EX_DATAERR, "campaign %s is %s", k.info.id,
+		    k.info.state);
+		goto out;
+	}
+	if (k.at[s] != 0) {
+		char t[32];
+
+		admin_fmt_time(t, sizeof(t), k.at[s]);
+		st = admin_err(c, EX_DATAERR, "step %s of campaign %s was "
+		    "done by %s at %s", k.snap.steps[s].name, k.info.id,
+		    k.actor[s], t);
+		goto out;
+	}
+	/* The act before this one. */
+	prev = s == 3 ? 1 : s - 1;
+	if (s > 0 && k.at[prev] == 0) {
+		st = admin_err(c, EX_DATAERR, "campaign %s: step %s comes "
+		    "first (kuncictl %s)", k.info.id,
+		    k.snap.steps[prev].name, act_cmd[prev]);
+		goto out;
+	}
+	if (s == 3 && k.pending > 0) {
+		st = admin_err(c, EX_DATAERR, "campaign %s: %zu grant(s) "
+		    "not yet verified by the access owners", k.info.id,
+		    k.pending);
+		goto out;
+	}
+	/* --invalid: each must be a grant of the campaign. */
+	if (invalid != NULL) {
+		size_t i;
+
+		if ((list = strdup(invalid)) == NULL) {
+			st = admin_err(c, EX_OSERR, "out of memory");
+			goto out;
+		}
+		for (tok = strtok_r(list, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			for (i = 0; i < k.n; i++)
+				if (strcmp(k.it[i].grant, tok) == 0)
+					break;
+			if (i == k.n) {
+				st = admin_err(c, EX_NOINPUT, "grant %.64s is "
+				    "not in campaign %s", tok, k.info.id);
+				goto out;
+			}
+		}
+		free(list);
+		list = NULL;
+	}
+	snprintf(rdn, sizeof(rdn), "act-%d", s);
+	if (s == 3)
+		snprintf(buf, sizeof(buf), "invalid: %s%s%s",
+		    invalid != NULL ? invalid : "-", note != NULL ? "; " : "",
+		    note != NULL ? note : "");
+	else
+		snprintf(buf, sizeof(buf), "%s", note != NULL ? note : "");
+	st = wf_event_add(w, k.dn, &k.snap, "open", rdn, c->a.p.uid, c->a.as,
+	    "approve", s, k.snap.steps[s].role, buf, NULL);
+	if (st == EX_CANTCREAT) {
+		st = admin_err(c, EX_TEMPFAIL, "step %s of campaign %s was "
+		    "done by someone else meanwhile", k.snap.steps[s].name,
+		    k.info.id);
+		goto out;
+	}
+	if (st != EX_OK) {
+		st = admin_wf_err(c, st);
+		goto out;
+	}
+	log_audit("review.act", "campaign", k.info.id, "actor", c->a.p.uid,
+	    "as", c->a.as, "step", k.snap.steps[s].name, "note", buf, NULL);
+	if (s == 1)
+		ask_owners(w, &k, &told);
+	/* The Kasi's determination "not valid": removal (C3). */
+	if (s == 3 && invalid != NULL &&
+	    (list = strdup(invalid)) != NULL) {
+		for (tok = strtok_r(list, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			snprintf(buf, sizeof(buf), "review %s: ditetapkan "
+			    "tidak valid oleh Kasi", k.info.id);
+			if (removal_open(w, &c->a, tok, buf, REMOVAL_REUSE,
+			    rid, sizeof(rid)) != EX_OK)
+				nbad++;
+		}
+	}
+	if (c->json)
+		out_json(&c->out, json_pack("{s:s,s:s,s:i}", "campaign",
+		    k.info.id, "done", k.snap.steps[s].name, "owners_told",
+		    told));
+	else {
+		sb_printf(&c->out, "%s %s: %s %s %s\n", ADMIN_T(c, "campaign",
+		    "kampanye reviu"), k.info.id, ADMIN_T(c, "step",
+		    "langkah"), k.snap.steps[s].name, ADMIN_T(c, "done",
+		    "selesai"));
+		if (s == 1)
+			sb_printf(&c->out, "%s: %d\n", ADMIN_T(c,
+			    "access owners asked to verify",
+			    "penanggung jawab hak akses diminta memverifikasi"),
+			    told);
+	}
+	if (nbad > 0)
+		st = admin_err(c, EX_TEMPFAIL, "%d removal(s) could not be "
+		    "opened: %s", nbad, w->err);
+	else
+		st = EX_OK;
+out:
+	free(list);
+	ra_free(&k);
+	return st;
+}
+
+static int
+cmd_provide(struct admin_call *c, int argc, char **argv)
+{
+	return ra_act(c, argc, argv, 0);
+}
+
+static int
+cmd_ask(struct admin_call *c, int argc, char **argv)
+{
+	return ra_act(c, argc, argv, 1);
+}
+
+static int
+cmd_determine(struct admin_call *c, int argc, char **argv)
+{
+	return ra_act(c, argc, argv, 3);
+}
+
+static int
+cmd_update(struct admin_call *c, int argc, char **argv)
+{
+	return ra_act(c, argc, argv, 4);
+}
+
+static int
+cmd_steps(struct admin_call *c, int argc, char **argv)
+{
+	struct admin_opt opts[] = { { NULL, NULL, NULL } };
+	struct wf *w = admin_wf();
+	struct out_table t;
+	struct ra k;
+	char *pos[1], due[32], at[32], sla[32];
+	const char *cells[7], *hdr[7];
+	json_t *arr;
+	time_t now = time(NULL);
+	int np, st, s;
+
+	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
+		return st;
+	if (np != 1)
+		return admin_err(c, EX_USAGE, "usage: review steps CAMPAIGN");
+	if ((st = admin_identify(c)) != EX_OK)
+		return st;
+	if (!admin_sees_all(c))
+		return admin_err(c, EX_NOPERM, "refused: a review's steps are "
+		    "for role holders");
+	if ((st = ra_load(w, pos[0], &k)) != EX_OK)
+		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
+		    "campaign: %.80s", pos[0]) : admin_wf_err(c, st);
+	arr = c->json ? json_array() : NULL;
+	hdr[0] = ADMIN_T(c, "STEP", "LANGKAH");
+	hdr[1] = ADMIN_T(c, "ROLE", "PERAN");
+	hdr[2] = "SLA";
+	hdr[3] = ADMIN_T(c, "DEADLINE", "BATAS WAKTU");
+	hdr[4] = ADMIN_T(c, "DONE BY", "OLEH");
+	hdr[5] = ADMIN_T(c, "AT", "WAKTU");
+	hdr[6] = ADMIN_T(c, "NOTE", "CATATAN");
+	out_table_init(&t, 7, hdr);
+	for (s = 0; s < RA_STEPS; s++) {
+		const struct wf_step *p = &k.snap.steps[s];
+		int late;
+
+		if (u_format_duration(p->sla, p->bd, sla, sizeof(sla)) == -1)
+			u_strlcpy(sla, "?", sizeof(sla));
+		admin_fmt_time(due, sizeof(due), k.due[s]);
+		if (s == RA_OWNERS) {
+			/* review attest: the answers so far */
+			snprintf(at, sizeof(at), "%zu/%zu", k.n - k.pending,
+			    k.n);
+			late = k.pending > 0 && k.due[s] != 0 &&
+			    now > k.due[s];
+		} else {
+			admin_fmt_time(at, sizeof(at), k.at[s]);
+			late = k.due[s] != 0 && (k.at[s] != 0 ?
+			    k.at[s] > k.due[s] : now > k.due[s]);
+		}
+		if (arr != NULL) {
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,"
+			    "s:o,s:o,s:o,s:b,s:b}", "step", p->name, "role",
+			    p->role, "sla", sla, "deadline", admin_jtime(k.due[s]),
+			    "actor", s == RA_OWNERS ||
+			    k.at[s] == 0 ? json_null() : out_jstr(k.actor[s]),
+			    "time", s == RA_OWNERS || k.at[s] == 0 ? json_null() :
+			    admin_jtime(k.at[s]), "late", late, "escalated",
+			    k.escalated[s]));
+			continue;
+		}
+		cells[0] = c->en ? p->label_en : p->label_id;
+		cells[1] = admin_role_label(c, p->role);
+		cells[2] = sla;
+		cells[3] = late ? strcat(due, ADMIN_T(c, " (late)",
+		    " (terlambat)")) : due;
+		cells[4] = s == RA_OWNERS ? ADMIN_T(c, "access owners",
+		    "penanggung jawab hak akses") : k.actor[s];
+		cells[5] = at;
+		cells[6] = s == RA_OWNERS ? "" : k.note[s];
+		out_table_row(&t, cells);
+	}
+	if (arr != NULL)
+		out_json(&c->out, json_pack("{s:s,s:s,s:o}", "campaign",
+		    k.info.id, "state", k.info.state, "steps", arr));
+	else
+		out_table_render(&t, &c->out);
+	out_table_free(&t);
+	ra_free(&k);
+	return EX_OK;
+}
+
+/* ---------------------------------------------------------- escalation */
+
+struct tick_arg {
+	time_t	now;
+	int	n;
+};
+
+static int
+tick_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct tick_arg *ta = arg;
+	const struct cfg_role *role;
+	struct notify_vars v;
+	struct ra k;
+	char id[REVIEW_ID_MAX + 1], rdn[32], key[REVIEW_ID_MAX + 64];
+	char kp[REVIEW_ID_MAX + 1], when[32];
+	int s, st;
+
+	if (dir_get(ld, e, "kunciId", id, sizeof(id)) != 0 ||
+	    ++ta->n > 100)
+		return EX_OK;
+	/* The acts only; the findings only when the Kasi's determination
+	 * is due (its start is the last owner's answer). */
+	if (ra_load_as(w, id, &k, 0, dir_get_time(ld, e, "kunciCreated")) !=
+	    EX_OK)
+		return EX_OK;
+	for (s = 0; s < RA_STEPS; s++)
+		if (s != RA_OWNERS && k.at[s] == 0)
+			break;
+	if (s == 3 && k.at[1] != 0) {
+		ra_free(&k);
+		if (ra_load(w, id, &k) != EX_OK)
+			return EX_OK;
+	}
+	if (s == RA_STEPS || k.escalated[s] || k.due[s] == 0 ||
+	    ta->now <= k.due[s]) {
+		ra_free(&k);
+		return EX_OK;
+	}
+	snprintf(rdn, sizeof(rdn), "act-escalate-%d", s);
+	role = cfg_role(w->cfg, k.snap.steps[s].role);
+	st = wf_event_add(w, k.dn, &k.snap, "open", rdn, REVIEW_ACTOR, NULL,
+	    "escalate", s, k.snap.steps[s].role, role != NULL ?
+	    role->escalate_to : "", NULL);
+	if (st == EX_OK) {
+		dir_gentime(when, sizeof(when), k.due[s]);
+		log_audit("review.escalate", "campaign", k.info.id, "step",
+		    k.snap.steps[s].name, "role", k.snap.steps[s].role, "to",
+		    role != NULL ? role->escalate_to : "", "deadline", when,
+		    NULL);
+		memset(&v, 0, sizeof(v));
+		v.request = k.info.id;
+		v.step_id = k.snap.steps[s].label_id;
+		v.step_en = k.snap.steps[s].label_en;
+		key_part(kp, sizeof(kp), k.info.id);
+		if (role != NULL) {
+			snprintf(key, sizeof(key), "review-overdue-%s-%d", kp,
+			    s);
+			notify_dn(w, role->group, "overdue", key, &v);
+		}
+		if (role != NULL && role->escalate_to[0] != '\0' &&
+		    (role = cfg_role(w->cfg, role->escalate_to)) != NULL) {
+			snprintf(key, sizeof(key), "review-escalate-%s-%d",
+			    kp, s);
+			notify_dn(w, role->group, "escalate", key, &v);
+		}
+	}
+	ra_free(&k);
+	return EX_OK;
+}
+
+void
+review_acts_tick(struct wf *w, time_t now)
+{
+	static __thread time_t last;
+	char *attrs[] = { (char *)(uintptr_t)"kunciId",
+	    (char *)(uintptr_t)"kunciCreated", NULL };
+	struct tick_arg ta = { now, 0 };
+
+	if (w->cfg->review.workflow[0] == '\0' ||
+	    now - last < RA_TICK_EVERY)
+		return;
+	last = now;
+	(void)wf_search_each(w, "ou=reviews", "(&(objectClass="
+	    "kunciReviewCampaign)(kunciState=open))", attrs, 100, "review",
+	    tick_one, &ta);
+}
+
+const struct admin_cmd review_act_cmds[] = {
+	{ "review", "provide", cmd_provide, "CAMPAIGN [--note TEXT]" },
+	{ "review", "ask", cmd_ask, "CAMPAIGN [--note TEXT]" },
+	{ "review", "determine", cmd_determine,
+	    "CAMPAIGN [--invalid GRANT[,GRANT...]] [--note TEXT]" },
+	{ "review", "update-list", cmd_update, "CAMPAIGN [--note TEXT]" },
+	{ "review", "steps", cmd_steps, "CAMPAIGN" },
+	{ NULL, NULL, NULL, NULL }
+};
