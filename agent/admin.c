@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "cfg.h"
+#include "delegate.h"
 #include "dir.h"
 #include "gate.h"
 #include "kuncid.h"
@@ -251,6 +252,10 @@ admin_identify(struct admin_call *c)
 		if ((idx = dir_role_index(cfg, cfg->agent.admins[i])) >= 0 &&
 		    ((c->a.roles >> idx) & 1))
 			c->a.admin = 1;
+	/* Roles held as an acting official (never the admin's). */
+	if (c->a.person && (st = dlg_actor(admin_wf(), &c->a,
+	    time(NULL))) != EX_OK)
+		return admin_wf_err(c, st);
 	/* Language: --lang, else the person's, else the configured one. */
 	if (c->lang_opt == NULL && c->a.person && c->a.p.lang[0] != '\0')
 		c->en = strncasecmp(c->a.p.lang, "en", 2) == 0;
@@ -644,6 +649,12 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			    out_jstr(ev[i].note) : json_null());
 			json_object_set_new(o, "credential", ev[i].cred[0] ?
 			    out_jstr(ev[i].cred) : json_null());
+			json_object_set_new(o, "to", ev[i].to[0] ?
+			    out_jstr(ev[i].to) : json_null());
+			json_object_set_new(o, "acting", ev[i].acting_for[0] ?
+			    json_pack("{s:s,s:s,s:s}", "kind",
+			    ev[i].acting_kind, "for", ev[i].acting_for,
+			    "delegation", ev[i].acting_id) : json_null());
 			json_array_append_new(a, o);
 		}
 		json_object_set_new(j, "events", a);
@@ -695,8 +706,18 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			const struct wf_step *s = &r.snap.steps[r.step];
 			char line[600];
 
-			snprintf(line, sizeof(line), "%s (%s)",
-			    step_label(c, s), admin_role_label(c, s->role));
+			char role[64], par[WFR_CHOOSE_MAX + 1];
+
+			wf_step_role(admin_wf(), &r, r.step, role,
+			    sizeof(role));
+			/* two officials side by side: "A + B" */
+			u_strlcpy(par, s->rule.parallel, sizeof(par));
+			for (e = 0; par[e] != '\0'; e++)
+				if (par[e] == ',')
+					par[e] = '+';
+			snprintf(line, sizeof(line), "%s (%s%s%s)",
+			    step_label(c, s), role[0] ? admin_role_label(c,
+			    role) : s->role, par[0] ? " + " : "", par);
 			out_kv(&c->out, kw, ADMIN_T(c, "Waiting for",
 			    "Menunggu"), line);
 			admin_fmt_time(b1, sizeof(b1), r.deadline);
@@ -708,6 +729,18 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		if (r.grant[0] != '\0')
 			out_kv(&c->out, kw, ADMIN_T(c, "Grant", "Hak akses"),
 			    r.grant);
+		/* The latest disposition's instruction travels with it. */
+		for (e = nev; e-- > 0;)
+			if (ev[e].to[0] != '\0') {
+				char line[WF_NOTE_MAX + 256];
+
+				snprintf(line, sizeof(line), "%s -> %s%s%s",
+				    ev[e].actor, admin_role_label(c, ev[e].to),
+				    ev[e].note[0] ? ": " : "", ev[e].note);
+				out_kv(&c->out, kw, ADMIN_T(c, "Disposition",
+				    "Disposisi"), line);
+				break;
+			}
 	}
 	sb_puts(&c->out, "\n");
 	{
@@ -732,6 +765,15 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 					if (by[0] != '\0')
 						u_strlcat(by, ",", sizeof(by));
 					u_strlcat(by, ev[e].actor, sizeof(by));
+					if (ev[e].acting_for[0] != '\0') {
+						u_strlcat(by, strcmp(
+						    ev[e].acting_kind, "plh") ==
+						    0 ? " (Plh. " : " (Plt. ",
+						    sizeof(by));
+						u_strlcat(by, ev[e].acting_for,
+						    sizeof(by));
+						u_strlcat(by, ")", sizeof(by));
+					}
 					if (strcmp(ev[e].decision, "reject") ==
 					    0)
 						u_strlcat(by, ADMIN_T(c, " (rejected)",
@@ -920,11 +962,11 @@ static int
 cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 {
 	const char *note = NULL, *reason = NULL, *serial = NULL,
-	    *account = NULL, *step = NULL;
+	    *account = NULL, *step = NULL, *to = NULL;
 	struct admin_opt approve_opts[] = {
 		{ "note", &note, NULL }, { "serial", &serial, NULL },
 		{ "account", &account, NULL }, { "step", &step, NULL },
-		{ NULL, NULL, NULL } };
+		{ "to", &to, NULL }, { NULL, NULL, NULL } };
 	struct admin_opt reject_opts[] = {
 		{ "reason", &reason, NULL }, { "note", &note, NULL },
 		{ "step", &step, NULL }, { NULL, NULL, NULL } };
@@ -939,7 +981,7 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 		return admin_err(c, EX_USAGE, reject ?
 		    "usage: request reject ID --reason TEXT [--step NAME]" :
 		    "usage: request approve ID [--note TEXT] [--serial S | "
-		    "--account NAME] [--step NAME]");
+		    "--account NAME] [--step NAME] [--to ROLE]");
 	if (reject && reason == NULL && note == NULL)
 		return admin_err(c, EX_USAGE, "a rejection needs --reason TEXT");
 	if (serial != NULL && account != NULL)
@@ -971,6 +1013,7 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 			    "access card: use --serial SERIAL", pos[0]);
 	}
 	admin_wf()->info[0] = '\0';
+	admin_wf()->dispose_to = to;
 	st = wf_act(admin_wf(), &c->a, pos[0], decision, step,
 	    reject ? (reason != NULL ? reason : note) : note,
 	    serial != NULL ? serial : account);
@@ -1306,7 +1349,7 @@ static const struct admin_cmd base_cmds[] = {
 	{ "request", "list", cmd_list, "[--mine] [--waiting] [--state S] "
 	    "[--resource R] [--overdue]" },
 	{ "request", "approve", cmd_approve, "ID [--note TEXT] [--serial S | "
-	    "--account NAME] [--step S]" },
+	    "--account NAME] [--step S] [--to ROLE]" },
 	{ "request", "reject", cmd_reject, "ID --reason TEXT [--step S]" },
 	{ "request", "cancel", cmd_cancel, "ID [--reason TEXT]" },
 	{ "request", "comment", cmd_comment, "ID --note TEXT" },

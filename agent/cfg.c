@@ -26,26 +26,13 @@
 #include <libconfig.h>
 
 #include "cfg.h"
+#include "cfg_int.h"
 #include "smtp.h"
 #include "util.h"
 
 #define ZONEINFO	"/usr/share/zoneinfo"
 
-struct ctx {
-	const char	*path;
-	char		*err;
-	size_t		 errsz;
-	int		 pwline;	/* line of bind_password_file */
-	int		 keyline;	/* line of snapshot_key_file */
-};
 
-static const char *const kind_names[CFG_KIND_COUNT] = {
-	"endorse", "dispose", "verify", "approve", "provision", "escort",
-	"notify", "record", "report", "receive"
-};
-static const char *const grant_names[CFG_GRANT_COUNT] = {
-	"none", "card", "account"
-};
 static const char *const offline_names[CFG_OFFLINE_COUNT] = {
 	"deny", "cache"
 };
@@ -60,7 +47,7 @@ static const char *const day_names[7] = {
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
 	"workflows", "office", "signing", "visits", "provision", "notify",
-	"review", "removal", "sop_totals", "audit", NULL
+	"review", "removal", "sop_totals", "audit", "delegation", NULL
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
@@ -124,23 +111,10 @@ static const char *const policy_keys[] = {
 static const char *const role_keys[] = {
 	"group", "label_id", "label_en", "escalate_to", NULL
 };
-static const char *const workflow_keys[] = {
-	"label_id", "label_en", "sop", "sop_number", "sop_made", "sop_revised",
-	"sop_effective", "sop_approver_title", "sop_approver_name",
-	"sop_approver_rank", "sop_approver_nip", "form_object_id",
-	"form_object_en", "one_act_per_person", "grant_kind", "expire_after",
-	"submit_sla", "steps", NULL
-};
-static const char *const step_keys[] = {
-	"name", "role", "kind", "sla", "quorum", "may_reject", "label_id",
-	"label_en", NULL
-};
 
-static void	seterr(struct ctx *, const config_setting_t *, const char *,
-		    ...) __attribute__((__format__(__printf__, 3, 4)));
 
 /* "file:line: msg", or "file: msg" when s is NULL or has no line */
-static void
+void
 seterr(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list		 ap;
@@ -171,7 +145,7 @@ name_in(const char *name, const char *const *list)
 	return 0;
 }
 
-static int
+int
 setstr(struct ctx *c, const config_setting_t *s, char **dst, const char *v)
 {
 	char	*p;
@@ -185,7 +159,7 @@ setstr(struct ctx *c, const config_setting_t *s, char **dst, const char *v)
 	return 0;
 }
 
-static void
+void
 free_list(char **list, size_t n)
 {
 	size_t	i;
@@ -198,7 +172,7 @@ free_list(char **list, size_t n)
 }
 
 /* s must be a group whose member names all appear in keys */
-static int
+int
 check_keys(struct ctx *c, const config_setting_t *s, const char *where,
     const char *const *keys)
 {
@@ -227,7 +201,7 @@ out:
  * The getters: a missing key leaves *dst (the default) alone unless
  * required; a present key of the wrong type is an error.
  */
-static int
+int
 get_member(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int required, int type, const char *tname,
     config_setting_t **out)
@@ -255,7 +229,7 @@ get_member(struct ctx *c, const config_setting_t *g, const char *where,
 	return 0;
 }
 
-static int
+int
 get_str(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int required, char **dst)
 {
@@ -296,7 +270,7 @@ get_path(struct ctx *c, const config_setting_t *g, const char *where,
 	return setstr(c, m, dst, config_setting_get_string(m));
 }
 
-static int
+int
 get_int(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int min, int max, int *dst)
 {
@@ -318,7 +292,7 @@ get_int(struct ctx *c, const config_setting_t *g, const char *where,
 	return 0;
 }
 
-static int
+int
 get_bool(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int *dst)
 {
@@ -333,7 +307,7 @@ get_bool(struct ctx *c, const config_setting_t *g, const char *where,
 }
 
 /* business == NULL: "bd" refused.  min: smallest value in seconds */
-static int
+int
 get_duration(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int required, int64_t min, int64_t *dst, int *business)
 {
@@ -364,7 +338,7 @@ get_duration(struct ctx *c, const config_setting_t *g, const char *where,
 	return 0;
 }
 
-static int
+int
 get_enum(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int required, const char *const *names, int count,
     int *dst)
@@ -390,7 +364,7 @@ get_enum(struct ctx *c, const config_setting_t *g, const char *where,
 }
 
 /* a [ ] or ( ) of strings; replaces *list */
-static int
+int
 get_strlist(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, int nonempty, char ***list, size_t *n,
     config_setting_t **out)
@@ -448,7 +422,7 @@ out:
 }
 
 /* a ( { ... }, ... ) list of groups */
-static int
+int
 get_grouplist(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, config_setting_t **out)
 {
@@ -472,7 +446,7 @@ get_grouplist(struct ctx *c, const config_setting_t *g, const char *where,
 }
 
 /* the optional top-level group key; *out NULL when absent */
-static int
+int
 get_group(struct ctx *c, const config_setting_t *root, const char *key,
     const char *const *keys, config_setting_t **out)
 {
@@ -500,18 +474,6 @@ valid_zone(const char *tz)
 			return 0;
 	snprintf(p, sizeof(p), "%s/%s", ZONEINFO, tz);
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int
-valid_step_name(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-'))
-			return 0;
-	return 1;
 }
 
 /* *dst = prefix + base when *dst is "" */
@@ -903,7 +865,7 @@ office_str(const struct cfg_office *o, size_t i)
  * would break the header block) of at most CFG_FORM_TEXT_MAX bytes.
  */
 #define CFG_FORM_TEXT_MAX	300
-static int
+int
 check_form_text(struct ctx *c, const config_setting_t *g, const char *where,
     const char *key, const char *v)
 {
@@ -956,73 +918,6 @@ parse_office(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    o->address[0] != '\0')) {
 		seterr(c, g, "office: government and address need name (the "
 		    "Dinas)");
-		return -1;
-	}
-	return 0;
-}
-
-/* A workflow's SOP identity strings, in wf_doc_keys' order. */
-static const char *const wf_doc_keys[] = {
-	"sop_number", "sop_made", "sop_revised", "sop_effective",
-	"sop_approver_title", "sop_approver_name", "sop_approver_rank",
-	"sop_approver_nip", "form_object_id", "form_object_en", NULL
-};
-
-static char **
-wf_doc_field(struct cfg_workflow *wf, size_t i)
-{
-	char	**f[] = { &wf->sop_number, &wf->sop_made, &wf->sop_revised,
-	    &wf->sop_effective, &wf->sop_approver_title,
-	    &wf->sop_approver_name, &wf->sop_approver_rank,
-	    &wf->sop_approver_nip, &wf->form_object_id, &wf->form_object_en };
-
-	return i < sizeof(f) / sizeof(f[0]) ? f[i] : NULL;
-}
-
-static const char *
-wf_doc_str(const struct cfg_workflow *wf, size_t i)
-{
-	const char	*f[] = { wf->sop_number, wf->sop_made, wf->sop_revised,
-	    wf->sop_effective, wf->sop_approver_title, wf->sop_approver_name,
-	    wf->sop_approver_rank, wf->sop_approver_nip, wf->form_object_id,
-	    wf->form_object_en };
-
-	return i < sizeof(f) / sizeof(f[0]) ? f[i] : NULL;
-}
-
-/* The SOP identity keys: one-line text, dates, an 18-digit NIP. */
-static int
-parse_wf_doc(struct ctx *c, const config_setting_t *e, const char *where,
-    struct cfg_workflow *wf)
-{
-	const char	*v, *p;
-	size_t		 i, digits = 0;
-
-	for (i = 0; wf_doc_keys[i] != NULL; i++) {
-		if (setstr(c, e, wf_doc_field(wf, i), "") == -1 ||
-		    get_str(c, e, where, wf_doc_keys[i], 0,
-		    wf_doc_field(wf, i)) == -1 ||
-		    check_form_text(c, e, where, wf_doc_keys[i],
-		    *wf_doc_field(wf, i)) == -1)
-			return -1;
-		v = *wf_doc_field(wf, i);
-		if (i >= 1 && i <= 3 && v[0] != '\0' &&
-		    u_parse_date(v, NULL, NULL, NULL) == -1) {
-			seterr(c, config_setting_get_member(e, wf_doc_keys[i]),
-			    "%s.%s: \"%s\" is not a YYYY-MM-DD date", where,
-			    wf_doc_keys[i], v);
-			return -1;
-		}
-	}
-	for (p = wf->sop_approver_nip; *p != '\0'; p++)
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p != ' ')
-			digits = 99;
-	if (wf->sop_approver_nip[0] != '\0' && digits != 18) {
-		seterr(c, config_setting_get_member(e, "sop_approver_nip"),
-		    "%s.sop_approver_nip: \"%s\" is not an NIP (18 digits, "
-		    "spaces allowed)", where, wf->sop_approver_nip);
 		return -1;
 	}
 	return 0;
@@ -1615,12 +1510,13 @@ parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
-static int
+int
 is_builtin_role(const char *name)
 {
 	return strcmp(name, CFG_ROLE_SUPERIOR) == 0 ||
 	    strcmp(name, CFG_ROLE_REQUESTER) == 0 ||
-	    strcmp(name, CFG_ROLE_OWNER) == 0;
+	    strcmp(name, CFG_ROLE_OWNER) == 0 ||
+	    strcmp(name, CFG_ROLE_DISPOSED) == 0;
 }
 
 static int
@@ -1679,132 +1575,6 @@ parse_roles(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			    r->name, r->escalate_to);
 			return -1;
 		}
-	}
-	return 0;
-}
-
-static int
-parse_step(struct ctx *c, struct kunci_cfg *cfg, struct cfg_workflow *wf,
-    size_t idx, config_setting_t *e)
-{
-	struct cfg_step		*s = &wf->steps[idx];
-	config_setting_t	*m;
-	char			 where[128];
-	size_t			 j;
-	int			 kind = -1;
-
-	snprintf(where, sizeof(where), "workflows.%s.steps[%zu]", wf->name,
-	    idx);
-	s->quorum = 1;
-	if (check_keys(c, e, where, step_keys) == -1 ||
-	    get_str(c, e, where, "name", 1, &s->name) == -1 ||
-	    get_str(c, e, where, "role", 1, &s->role) == -1 ||
-	    get_enum(c, e, where, "kind", 1, kind_names, CFG_KIND_COUNT,
-	    &kind) == -1 ||
-	    get_duration(c, e, where, "sla", 1, 1, &s->sla,
-	    &s->sla_business) == -1 ||
-	    get_int(c, e, where, "quorum", 1, CFG_MAX_QUORUM,
-	    &s->quorum) == -1 ||
-	    get_str(c, e, where, "label_id", 1, &s->label_id) == -1 ||
-	    get_str(c, e, where, "label_en", 1, &s->label_en) == -1)
-		return -1;
-	s->kind = (enum cfg_kind)kind;
-	s->may_reject = s->kind == CFG_KIND_ENDORSE ||
-	    s->kind == CFG_KIND_VERIFY || s->kind == CFG_KIND_APPROVE;
-	if (get_bool(c, e, where, "may_reject", &s->may_reject) == -1)
-		return -1;
-	if (s->kind == CFG_KIND_DISPOSE && s->may_reject) {
-		seterr(c, config_setting_get_member(e, "may_reject"),
-		    "%s.may_reject: a dispose step forwards and cannot reject",
-		    where);
-		return -1;
-	}
-	if (!valid_step_name(s->name)) {
-		seterr(c, config_setting_get_member(e, "name"),
-		    "%s.name: \"%s\" must match [a-z0-9-]+", where, s->name);
-		return -1;
-	}
-	for (j = 0; j < idx; j++) {
-		if (strcmp(wf->steps[j].name, s->name) == 0) {
-			seterr(c, config_setting_get_member(e, "name"),
-			    "%s.name: duplicate step name \"%s\"", where,
-			    s->name);
-			return -1;
-		}
-	}
-	if (!is_builtin_role(s->role) && cfg_role(cfg, s->role) == NULL) {
-		m = config_setting_get_member(e, "role");
-		seterr(c, m, "%s.role: unknown role \"%s\"", where, s->role);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-parse_workflows(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
-{
-	config_setting_t	*g, *e, *list;
-	struct cfg_workflow	*wf;
-	char			 where[128];
-	size_t			 i, j, n;
-	int			 gk;
-
-	if (get_group(c, root, "workflows", NULL, &g) == -1)
-		return -1;
-	if (g == NULL)
-		return 0;
-	n = (size_t)config_setting_length(g);
-	if ((cfg->workflows = calloc(n + 1, sizeof(*cfg->workflows))) ==
-	    NULL) {
-		seterr(c, g, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(g, (unsigned int)i);
-		wf = &cfg->workflows[i];
-		cfg->nworkflows = i + 1;
-		snprintf(where, sizeof(where), "workflows.%s",
-		    config_setting_name(e));
-		wf->one_act_per_person = 1;
-		wf->expire_after = cfg->requests.pending_expiry;
-		gk = CFG_GRANT_NONE;
-		if (setstr(c, e, &wf->name, config_setting_name(e)) == -1 ||
-		    setstr(c, e, &wf->sop, "") == -1 ||
-		    check_keys(c, e, where, workflow_keys) == -1 ||
-		    get_str(c, e, where, "label_id", 1, &wf->label_id) == -1 ||
-		    get_str(c, e, where, "label_en", 1, &wf->label_en) == -1 ||
-		    get_str(c, e, where, "sop", 0, &wf->sop) == -1 ||
-		    check_form_text(c, e, where, "sop", wf->sop) == -1 ||
-		    parse_wf_doc(c, e, where, wf) == -1 ||
-		    get_bool(c, e, where, "one_act_per_person",
-		    &wf->one_act_per_person) == -1 ||
-		    get_enum(c, e, where, "grant_kind", 0, grant_names,
-		    CFG_GRANT_COUNT, &gk) == -1 ||
-		    get_duration(c, e, where, "expire_after", 0, 1,
-		    &wf->expire_after, NULL) == -1 ||
-		    get_duration(c, e, where, "submit_sla", 0, 1,
-		    &wf->submit_sla, &wf->submit_sla_bd) == -1 ||
-		    get_grouplist(c, e, where, "steps", &list) == -1)
-			return -1;
-		wf->grant_kind = (enum cfg_grant_kind)gk;
-		if (list == NULL || config_setting_length(list) == 0) {
-			seterr(c, list != NULL ? list : e,
-			    "%s: %s", where, list == NULL ?
-			    "missing required key 'steps'" :
-			    "steps must not be empty");
-			return -1;
-		}
-		wf->nsteps = (size_t)config_setting_length(list);
-		if ((wf->steps = calloc(wf->nsteps, sizeof(*wf->steps))) ==
-		    NULL) {
-			wf->nsteps = 0;
-			seterr(c, list, "out of memory");
-			return -1;
-		}
-		for (j = 0; j < wf->nsteps; j++)
-			if (parse_step(c, cfg, wf, j, config_setting_get_elem(
-			    list, (unsigned int)j)) == -1)
-				return -1;
 	}
 	return 0;
 }
@@ -2076,11 +1846,12 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_audit(&c, cfg, root) == -1 ||
 	    parse_visits(&c, cfg, root) == -1 ||
 	    parse_removal(&c, cfg, root) == -1 ||
+	    cfg_dlg_parse(&c, cfg, root) == -1 ||
 	    parse_review(&c, cfg, root) == -1 ||
 	    parse_provision(&c, cfg, root) == -1 ||
 	    parse_notify(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
-	    parse_workflows(&c, cfg, root) == -1 ||
+	    cfg_wf_parse(&c, cfg, root) == -1 ||
 	    parse_sop_totals(&c, cfg, root) == -1)
 		goto out;
 	if (cfg->visits.route_role[0] != '\0' &&
@@ -2166,9 +1937,7 @@ out:
 void
 cfg_free(struct kunci_cfg *cfg)
 {
-	struct cfg_workflow	*wf;
-	struct cfg_step		*s;
-	size_t			 i, j;
+	size_t			 i;
 
 	if (cfg == NULL)
 		return;
@@ -2241,36 +2010,8 @@ cfg_free(struct kunci_cfg *cfg)
 		free(cfg->roles[i].escalate_to);
 	}
 	free(cfg->roles);
-	for (i = 0; i < cfg->nworkflows; i++) {
-		wf = &cfg->workflows[i];
-		free(wf->name);
-		free(wf->label_id);
-		free(wf->label_en);
-		free(wf->sop);
-		for (j = 0; wf_doc_keys[j] != NULL; j++)
-			free(*wf_doc_field(wf, j));
-		for (j = 0; j < wf->nsteps; j++) {
-			s = &wf->steps[j];
-			free(s->name);
-			free(s->role);
-			free(s->label_id);
-			free(s->label_en);
-		}
-		free(wf->steps);
-	}
-	free(cfg->workflows);
+	cfg_wf_free(cfg);
 	free(cfg);
-}
-
-const struct cfg_workflow *
-cfg_workflow(const struct kunci_cfg *cfg, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < cfg->nworkflows; i++)
-		if (strcmp(cfg->workflows[i].name, name) == 0)
-			return &cfg->workflows[i];
-	return NULL;
 }
 
 const struct cfg_role *
@@ -2286,25 +2027,13 @@ cfg_role(const struct kunci_cfg *cfg, const char *name)
 }
 
 const char *
-cfg_kind_name(enum cfg_kind k)
-{
-	return (unsigned int)k < CFG_KIND_COUNT ? kind_names[k] : "?";
-}
-
-const char *
-cfg_grant_kind_name(enum cfg_grant_kind k)
-{
-	return (unsigned int)k < CFG_GRANT_COUNT ? grant_names[k] : "?";
-}
-
-const char *
 cfg_offline_name(enum cfg_offline o)
 {
 	return (unsigned int)o < CFG_OFFLINE_COUNT ? offline_names[o] : "?";
 }
 
 /* a libconfig string literal: \" \\ and \xNN for control bytes */
-static void
+void
 put_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
@@ -2319,7 +2048,7 @@ put_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
-static void
+void
 put_kv(FILE *fp, const char *indent, const char *key, const char *v)
 {
 	fprintf(fp, "%s%s = ", indent, key);
@@ -2327,7 +2056,7 @@ put_kv(FILE *fp, const char *indent, const char *key, const char *v)
 	fputs(";\n", fp);
 }
 
-static void
+void
 put_dur(FILE *fp, const char *indent, const char *key, int64_t v, int bd)
 {
 	char	buf[32];
@@ -2337,7 +2066,7 @@ put_dur(FILE *fp, const char *indent, const char *key, int64_t v, int bd)
 	put_kv(fp, indent, key, buf);
 }
 
-static void
+void
 put_list(FILE *fp, const char *indent, const char *key, char *const *v,
     size_t n)
 {
@@ -2357,10 +2086,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	const struct cfg_directory *d = &cfg->directory;
 	const struct cfg_agent	*a = &cfg->agent;
 	const struct cfg_login	*l = &cfg->login;
-	const struct cfg_workflow *wf;
-	const struct cfg_step	*s;
 	const char		*days[7];
-	size_t			 i, j, n;
+	size_t			 i, n;
 
 	/* no path or date here: a dump of a dump must be identical */
 	fputs("# kunci effective configuration\n\ndirectory = {\n", fp);
@@ -2482,6 +2209,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 		    cfg->sop_totals[i].secs, cfg->sop_totals[i].bd);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
+	fputs("};\n\n", fp);
+	cfg_dlg_dump(cfg, fp);
 	fputs("};\n\nreview = {\n", fp);
 	put_dur(fp, "\t", "interval", cfg->review.interval, 0);
 	put_dur(fp, "\t", "unused_after", cfg->review.unused_after, 0);
@@ -2560,42 +2289,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 		put_kv(fp, "\t\t", "escalate_to", cfg->roles[i].escalate_to);
 		fputs("\t};\n", fp);
 	}
-	fputs("};\n\nworkflows = {\n", fp);
-	for (i = 0; i < cfg->nworkflows; i++) {
-		wf = &cfg->workflows[i];
-		fprintf(fp, "\t%s = {\n", wf->name);
-		put_kv(fp, "\t\t", "label_id", wf->label_id);
-		put_kv(fp, "\t\t", "label_en", wf->label_en);
-		put_kv(fp, "\t\t", "sop", wf->sop);
-		for (j = 0; wf_doc_keys[j] != NULL; j++)
-			put_kv(fp, "\t\t", wf_doc_keys[j], wf_doc_str(wf, j));
-		fprintf(fp, "\t\tone_act_per_person = %s;\n",
-		    wf->one_act_per_person ? "true" : "false");
-		put_kv(fp, "\t\t", "grant_kind", grant_names[wf->grant_kind]);
-		put_dur(fp, "\t\t", "expire_after", wf->expire_after, 0);
-		if (wf->submit_sla != 0)
-			put_dur(fp, "\t\t", "submit_sla", wf->submit_sla,
-			    wf->submit_sla_bd);
-		fputs("\t\tsteps = (\n", fp);
-		for (j = 0; j < wf->nsteps; j++) {
-			s = &wf->steps[j];
-			fputs("\t\t\t{\n", fp);
-			put_kv(fp, "\t\t\t\t", "name", s->name);
-			put_kv(fp, "\t\t\t\t", "role", s->role);
-			put_kv(fp, "\t\t\t\t", "kind", kind_names[s->kind]);
-			put_dur(fp, "\t\t\t\t", "sla", s->sla,
-			    s->sla_business);
-			fprintf(fp, "\t\t\t\tquorum = %d;\n", s->quorum);
-			fprintf(fp, "\t\t\t\tmay_reject = %s;\n",
-			    s->may_reject ? "true" : "false");
-			put_kv(fp, "\t\t\t\t", "label_id", s->label_id);
-			put_kv(fp, "\t\t\t\t", "label_en", s->label_en);
-			fputs(j + 1 < wf->nsteps ? "\t\t\t},\n" : "\t\t\t}\n",
-			    fp);
-		}
-		fputs("\t\t);\n\t};\n", fp);
-	}
-	fputs("};\n", fp);
+	fputs("};\n\n", fp);
+	cfg_wf_dump(cfg, fp);
 	return ferror(fp) ? -1 : 0;
 }
 

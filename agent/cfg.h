@@ -35,8 +35,18 @@
 #define CFG_ROLE_SUPERIOR	"superior"
 #define CFG_ROLE_REQUESTER	"requester"
 #define CFG_ROLE_OWNER		"access-owner-of-resource"
+/* The role an earlier dispose step chose (its "choose" list). */
+#define CFG_ROLE_DISPOSED	"disposed"
 
 #define CFG_MAX_QUORUM		100
+/* rejections = "quorum_lost": the step ends rejected once so many have
+ * rejected that its quorum can no longer be met (wf_rules.h). */
+#define CFG_REJECT_QUORUM_LOST	0
+#define CFG_MAX_WINDOWS		2	/* a workflow's time_window values (one
+				   kunciTimeWindow mod of the grant's add
+				   holds two, dir.h), */
+#define CFG_WINDOW_MAX		40	/* each at most so many bytes */
+#define CFG_CHOOSE_MAX		255	/* a step's choose list, joined by ',' */
 /* A reason travels as one command-line word: PROTO_ARG_MAX bytes at most
  * (proto.h), so no larger bound may be configured. */
 #define CFG_MAX_REASON		8192
@@ -87,6 +97,23 @@ struct cfg_step {
 	int		 may_reject;	/* 0 or 1 */
 	char		*label_id;
 	char		*label_en;
+	/* Rules (doc/workflow.md, "Rules a procedure adds"). */
+	int		 rejections;	/* rejections that end the step,
+					   1..CFG_MAX_QUORUM, or
+					   CFG_REJECT_QUORUM_LOST */
+	char		**not_same_as;	/* earlier steps whose actors may
+					   not act here */
+	size_t		 nnot_same_as;
+	int		 not_superior;	/* not the requester's superior */
+	char		*if_no_superior;	/* role superior only: "",
+						   "skip", or a role */
+	char		**choose;	/* dispose only: the roles the
+					   disposer picks the next from */
+	size_t		 nchoose;
+	char		**parallel;	/* roles acting on this step beside
+					   role, one member each, in either
+					   order */
+	size_t		 nparallel;
 };
 
 struct cfg_workflow {
@@ -119,6 +146,13 @@ struct cfg_workflow {
 	int		 submit_sla_bd;	/* submit_sla is in business days */
 	struct cfg_step	*steps;		/* nsteps >= 1, in order */
 	size_t		 nsteps;
+	int64_t		 max_validity;	/* seconds; requests.max_duration
+					   unless the workflow overrides it */
+	char		**types;	/* access types allowed; none: any */
+	size_t		 ntypes;
+	char		**time_window;	/* the grant's kunciTimeWindow
+					   values; none: any time */
+	size_t		 ntime_window;
 };
 
 struct cfg_role {
@@ -384,6 +418,11 @@ struct cfg_review {
 					   or "" */
 };
 
+/* Acting officials (Plt./Plh.): kuncictl delegate (delegate.h). */
+struct cfg_delegation {
+	int64_t		 max_period;	/* the longest delegation */
+};
+
 struct kunci_cfg {
 	char			*path;	/* the file loaded */
 	struct cfg_directory	 directory;
@@ -401,6 +440,7 @@ struct kunci_cfg {
 	struct cfg_sop_total	*sop_totals;	/* sop_totals: by workflow */
 	size_t			 nsop_totals;
 	struct cfg_review	 review;
+	struct cfg_delegation	 delegation;
 	struct cfg_role		*roles;
 	size_t			 nroles;
 	struct cfg_workflow	*workflows;

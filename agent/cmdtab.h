@@ -14,6 +14,7 @@ extern const struct admin_cmd visit_cmds[];	/* visit.c */
 extern const struct admin_cmd visit_report_cmds[]; /* visit_report.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
 extern const struct admin_cmd review_cmds[];	/* review.c */
+extern const struct admin_cmd delegate_cmds[];	/* delegate_cmd.c */
 extern const struct admin_cmd sopact_cmds[];	/* sopact.c */
 extern const struct admin_cmd review_act_cmds[];	/* review_acts.c */
 extern const struct admin_cmd sla_cmds[];	/* sla.c */

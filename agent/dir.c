@@ -321,7 +321,9 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 {
 	char esc[3 * DIR_NAME_MAX + 1], dn[3 * DIR_NAME_MAX + DIR_DN_MAX];
 	char *attrs[] = { U("kunciName"), U("kunciType"), U("kunciWorkflow"),
-	    U("kunciAccessOwner"), NULL };
+	    U("kunciAccessOwner"), U("kunciAllowedType"), NULL };
+	struct berval **tv;
+	int i;
 	LDAPMessage *res = NULL, *e;
 	LDAP *ld;
 	int rc, st = EX_OK;
@@ -356,6 +358,18 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	dir_get(ld, e, "kunciType", r->type, sizeof(r->type));
 	dir_get(ld, e, "kunciWorkflow", r->workflow, sizeof(r->workflow));
 	dir_get(ld, e, "kunciAccessOwner", r->owner, sizeof(r->owner));
+	if ((tv = ldap_get_values_len(ld, e, "kunciAllowedType")) != NULL) {
+		for (i = 0; tv[i] != NULL; i++) {
+			if (strlen(r->types) + tv[i]->bv_len + 2 >
+			    sizeof(r->types) || memchr(tv[i]->bv_val, ',',
+			    tv[i]->bv_len) != NULL)
+				continue;
+			if (r->types[0] != '\0')
+				u_strlcat(r->types, ",", sizeof(r->types));
+			strncat(r->types, tv[i]->bv_val, tv[i]->bv_len);
+		}
+		ldap_value_free_len(tv);
+	}
 	u_strlcpy(r->dn, dn, sizeof(r->dn));
 	/* The stored name must be the one asked for (not a near match). */
 	if (strcasecmp(r->name, name) != 0) {

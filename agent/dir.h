@@ -43,6 +43,8 @@ struct dir_resource {
 	char	type[64];
 	char	workflow[64];
 	char	owner[DIR_DN_MAX];	/* kunciAccessOwner or "" */
+	char	types[256];	/* kunciAllowedType values, ","-joined, or
+				   "" (any); longer lists are cut short */
 };
 
 /* 1 if s is a plausible login name: [a-z_][a-z0-9_.-]*, 1..64 bytes. */

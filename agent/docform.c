@@ -322,6 +322,14 @@ row(struct doc *d, struct doc_part *p, const char **cells, size_t n)
 		d->oom = 1;
 }
 
+/* "Plt. <role>" (or "Plh.") for an act made as an acting official. */
+static const char *
+acting_label(struct doc *d, const struct wf_event *ev, const char *role)
+{
+	return doc_keep(d, "%s %s", strcmp(ev->acting_kind, "plh") == 0 ?
+	    "Plh." : "Plt.", admin_role_label(d->c, role));
+}
+
 /* A signature block for o (or a blank one), in layout row r. */
 static void
 sig(struct doc *d, struct doc_part *p, int r, const char *caption,
@@ -525,9 +533,20 @@ step_sigs(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 			    ev[j].note[0] ? ": " : "",
 			    strcmp(ev[j].decision, "reject") == 0 ?
 			    ev[j].note : "");
+			if (ev[j].to[0] != '\0')	/* the disposition */
+				dec = doc_keep(d, "%s %s %s%s%s", dec,
+				    T(d, "to", "kepada"), admin_role_label(d->c,
+				    ev[j].to), ev[j].note[0] ? ": " : "",
+				    ev[j].note);
 			sig(d, p, r, caption_of(d, s->kind),
-			    admin_role_label(d->c, s->role),
-			    doc_person(d, ev[j].actor), dec);
+			    admin_role_label(d->c, ev[j].role[0] ? ev[j].role :
+			    s->role), doc_person(d, ev[j].actor), dec);
+			if (ev[j].acting_for[0] != '\0')
+				/* "Plt. Kepala Dinas": the office, not the
+				 * acting official's own title */
+				p->s[p->p.nsigs - 1].jabatan = acting_label(d,
+				    &ev[j], ev[j].role[0] ? ev[j].role :
+				    s->role);
 		}
 		if (acted)
 			continue;
@@ -607,8 +626,11 @@ proc_rows(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 			    (strcmp(ev[j].decision, "approve") == 0 ||
 			    strcmp(ev[j].decision, "reject") == 0)) {
 				by = doc_keep(d, "%s (%s)", name_of(d,
-				    ev[j].actor), admin_role_label(d->c,
-				    s->role));
+				    ev[j].actor), ev[j].acting_for[0] != '\0' ?
+				    acting_label(d, &ev[j], ev[j].role[0] ?
+				    ev[j].role : s->role) :
+				    admin_role_label(d->c, ev[j].role[0] ?
+				    ev[j].role : s->role));
 				dec = doc_keep(d, "%s%s%s", act_word(d,
 				    s->kind, ev[j].decision), ev[j].note[0] ?
 				    ": " : "", ev[j].note);

@@ -145,6 +145,7 @@ wire(void)
 {
 	if (admin_register(card_cmds, 0) == -1 ||
 	    admin_register(removal_cmds, 0) == -1 ||
+	    admin_register(delegate_cmds, 0) == -1 ||
 	    admin_register(sopact_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(visit_report_cmds, 0) == -1 ||

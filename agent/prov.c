@@ -1212,8 +1212,17 @@ tell_step(struct wf *w, const struct wf_request *r, int i, const char *event,
 	const struct wf_step *s = &r->snap.steps[i];
 	const struct cfg_role *role;
 	struct dir_resource res;
-	char err[256];
+	char err[256], rname[64];
+	int k;
 
+	if (s->rule.skip)
+		return;		/* kuncid passes it: nobody to wait on */
+	/* the disposition's choice, and the roles beside the step's own */
+	wf_step_role(w, r, i, rname, sizeof(rname));
+	for (k = 2; wfr_parallel_role(&s->rule, s->role, k, err,
+	    sizeof(err)) == 0; k++)
+		if ((role = cfg_role(w->cfg, err)) != NULL)
+			notify_dn(w, role->group, event, key, v);
 	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
 		notify_person(w, s->who, event, key, v);
 	else if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
@@ -1222,7 +1231,7 @@ tell_step(struct wf *w, const struct wf_request *r, int i, const char *event,
 		if (dir_resource(w->lc, w->cfg, r->resource, &res, err,
 		    sizeof(err)) == EX_OK)
 			notify_dn(w, res.owner, event, key, v);
-	} else if ((role = cfg_role(w->cfg, s->role)) != NULL)
+	} else if ((role = cfg_role(w->cfg, rname)) != NULL)
 		notify_dn(w, role->group, event, key, v);
 }
 

@@ -533,6 +533,16 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 		log_audit("review.attest", "campaign", k.id, "grant", ids[i],
 		    "actor", c->a.p.uid, "as", c->a.as, "decision", decision,
 		    "reason", note, NULL);
+		if (strcmp(prev[i], "escalated") == 0 &&
+		    wf_acting_for(w->cfg, &c->a, w->cfg->review.escalate_to) !=
+		    NULL)	/* decided as a Plt./Plh. of the role */
+			log_audit("delegation.act", "delegation",
+			    wf_acting_for(w->cfg, &c->a,
+			    w->cfg->review.escalate_to)->id, "actor",
+			    c->a.p.uid, "for", wf_acting_for(w->cfg, &c->a,
+			    w->cfg->review.escalate_to)->principal, "role",
+			    w->cfg->review.escalate_to, "campaign", k.id,
+			    "grant", ids[i], NULL);
 		if (valid) {
 			mark_reviewed(w, ids[i], now);
 			if (!c->json)

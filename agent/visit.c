@@ -903,13 +903,21 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	    (st = visit_route_set(w, v->dn, v->state, v->step, purpose)) !=
 	    EX_OK)
 		goto out;
-	if ((st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
-	    note)) != EX_OK)
+	w->acting = wf_acting_for(w->cfg, a, s->role);	/* Plt./Plh. */
+	st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
+	    note);
+	w->acting = NULL;
+	if (st != EX_OK)
 		goto out;
 	log_audit("visit.step", "visit", v->id, "actor", a->p.uid, "as",
 	    a->as, "step", s->name, "kind", cfg_kind_name(s->kind),
 	    "decision", reject ? "reject" : "approve", "resource",
 	    v->resource, "reason", note, NULL);
+	if (wf_acting_for(w->cfg, a, s->role) != NULL)
+		log_audit("delegation.act", "delegation",
+		    wf_acting_for(w->cfg, a, s->role)->id, "actor", a->p.uid,
+		    "for", wf_acting_for(w->cfg, a, s->role)->principal,
+		    "role", s->role, "visit", v->id, "step", s->name, NULL);
 	st = visit_settle(w, id);
 out:
 	free(ev);

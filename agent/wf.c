@@ -336,7 +336,12 @@ wf_snap_format(const struct wf_snap *s, char *buf, size_t bufsz)
 			return -1;
 		off += (size_t)n;
 	}
-	return 0;
+	/* The rules after the steps they name (wf_rules.h). */
+	for (i = 0; i < s->nsteps; i++)
+		if (wfr_format_step(i, &s->steps[i].rule, buf, bufsz, &off) ==
+		    -1)
+			return -1;
+	return wfr_format_snap(&s->rules, buf, bufsz, &off);
 }
 
 int
@@ -398,8 +403,15 @@ wf_snap_parse(const char *text, struct wf_snap *s)
 			u_strlcpy(st->who, f[8], sizeof(st->who));
 			u_strlcpy(st->label_id, f[9], sizeof(st->label_id));
 			u_strlcpy(st->label_en, f[10], sizeof(st->label_en));
+			st->rule.rejections = 1;
 			s->nsteps++;
-		}
+		} else if (strcmp(f[0], "rule") == 0) {
+			if (nf != 4 || num(f[1], 0, (long long)s->nsteps - 1,
+			    &v) == -1 || wfr_parse_step(f[2], f[3], s->nsteps,
+			    &s->steps[v].rule) == -1)
+				goto out;
+		} else if (wfr_parse_snap(f[0], f[1], &s->rules) == -1)
+			goto out;
 	}
 	if (ok && s->nsteps > 0) {
 		set_grant_at(s);
@@ -436,7 +448,9 @@ wf_snap_from_cfg(const struct cfg_workflow *wfc, struct wf_snap *snap)
 		s->may_reject = c->may_reject;
 		clean_copy(s->label_id, sizeof(s->label_id), c->label_id);
 		clean_copy(s->label_en, sizeof(s->label_en), c->label_en);
+		wfr_step_from_cfg(wfc, i, &s->rule);
 	}
+	wfr_snap_from_cfg(wfc, &snap->rules);
 	set_grant_at(snap);
 }
 
@@ -625,7 +639,30 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 	for (i = 0; v != NULL && v[i] != NULL; i++) {
 		size_t len = v[i]->bv_len;
 
-		if (len > 12 && memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
+		if (len > 8 && len < 8 + 8 + DIR_UID_MAX + WF_DLG_ID_MAX &&
+		    memcmp(v[i]->bv_val, "acting: ", 8) == 0) {
+			char av[8 + 8 + DIR_UID_MAX + WF_DLG_ID_MAX], *f[3];
+			char *p = av;
+			int k;
+
+			memcpy(av, v[i]->bv_val + 8, len - 8);
+			av[len - 8] = '\0';
+			for (k = 0; k < 3; k++)
+				f[k] = strsep(&p, " ");
+			if (f[1] != NULL && f[2] != NULL) {
+				u_strlcpy(ev->acting_kind, f[0],
+				    sizeof(ev->acting_kind));
+				u_strlcpy(ev->acting_for, f[1],
+				    sizeof(ev->acting_for));
+				u_strlcpy(ev->acting_id, f[2],
+				    sizeof(ev->acting_id));
+			}
+		} else if (len > 4 && len < 4 + sizeof(ev->to) &&
+		    memcmp(v[i]->bv_val, "to: ", 4) == 0) {
+			memcpy(ev->to, v[i]->bv_val + 4, len - 4);
+			ev->to[len - 4] = '\0';
+		} else if (len > 12 &&
+		    memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
 			len -= 12;
 			if (len > WF_CRED_MAX)
 				len = WF_CRED_MAX;
@@ -743,6 +780,19 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	if (note2 != NULL && *note2 != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note2);
+	if (w->ev_to != NULL) {
+		char tv[80];
+
+		snprintf(tv, sizeof(tv), "to: %s", w->ev_to);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", tv);
+	}
+	if (w->acting != NULL) {
+		char av[32 + DIR_UID_MAX + WF_DLG_ID_MAX];
+
+		snprintf(av, sizeof(av), "acting: %s %s %s", w->acting->kind,
+		    w->acting->principal, w->acting->id);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", av);
+	}
 	if (m.err) {
 		dir_mods_free(&m);
 		return wf_fail(w, EX_OSERR, "out of memory");
@@ -846,6 +896,7 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 	char dn[DIR_DN_MAX], esc[ESC_ID], nb[32], na[32], now[32];
 	struct dir_mods m;
 	LDAP *ld;
+	size_t i;
 	int rc, st = EX_OK;
 
 	*created = 0;
@@ -872,6 +923,9 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciAccessType", r->type);
 	if (cred != NULL && *cred != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciCredential", cred);
+	for (i = 0; i < r->snap.rules.nwindows; i++)
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciTimeWindow",
+		    r->snap.rules.windows[i]);
 	if (m.err) {
 		dir_mods_free(&m);
 		return wf_fail(w, EX_OSERR, "out of memory");
@@ -942,6 +996,26 @@ settle(struct wf *w, const char *id)
 		}
 		const struct wf_step *s = &r.snap.steps[r.step];
 
+		if (s->rule.skip) {
+			/* No superior, if_no_superior "skip": kuncid passes
+			 * the step (the add decides, as for any act). */
+			char rdn[32];
+
+			snprintf(rdn, sizeof(rdn), "step-%d-1", r.step);
+			st = add_event(w, &r, rdn, ACTOR_KUNCID, NULL,
+			    "approve", r.step, s->role, "skipped: the requester "
+			    "has no superior in the directory", NULL);
+			if (st == EX_OK)
+				log_audit("request.skip", "request", r.id,
+				    "actor", ACTOR_KUNCID, "step", s->name,
+				    "subject", r.subject, "requester",
+				    r.requester, "reason", "no superior",
+				    NULL);
+			else if (st != EX_CANTCREAT) {
+				wf_request_free(&r);
+				return st;
+			}
+		}
 		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 		    "(kunciStepIndex=%d)(kunciId=step-*))", r.step);
 		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK) {
@@ -959,7 +1033,7 @@ settle(struct wf *w, const char *id)
 		ev = NULL;
 		now = time(NULL);
 		dir_mods_init(&m);
-		if (rejects > 0) {
+		if (rejects >= wfr_rejections(&s->rule)) {
 			/* A closed request has no deadline. */
 			{
 				char b[32];
@@ -975,10 +1049,14 @@ settle(struct wf *w, const char *id)
 			st = cas_modify(w, &r, &m);
 			dir_mods_free(&m);
 			if (st == EX_OK) {
+				char nr[16];
+
+				snprintf(nr, sizeof(nr), "%d", rejects);
 				log_audit("request.reject", "request", r.id,
 				    "step", s->name, "resource", r.resource,
 				    "subject", r.subject, "requester",
-				    r.requester, "state", "rejected", NULL);
+				    r.requester, "state", "rejected",
+				    "rejections", nr, NULL);
 				hook_event(w, &r, "rejected", r.step);
 			}
 			wf_request_free(&r);
@@ -988,7 +1066,8 @@ settle(struct wf *w, const char *id)
 				return st;
 			continue;
 		}
-		if (approvals < s->quorum) {
+		if (approvals < (s->rule.parallel[0] != '\0' ?
+		    wfr_parallel_count(&s->rule) : s->quorum)) {
 			dir_mods_free(&m);
 			wf_request_free(&r);
 			return EX_OK;
@@ -1155,12 +1234,11 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	const struct cfg_workflow *wfc;
 	const char *want;
 	struct dir_resource res;
-	struct dir_person subj, mgr;
+	struct dir_person subj;
 	struct wf_request r;
 	struct dir_mods m;
 	char *snap = NULL, buf[32], dn[DIR_DN_MAX];
 	time_t now = time(NULL), nb, na, dl;
-	size_t i;
 	int st, ok;
 	LDAP *ld;
 
@@ -1192,19 +1270,11 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		if (wf_parse_when(until, 1, &na) == -1)
 			return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
 			    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", until);
-	} else
-		na = nb + (time_t)cfg->requests.max_duration;
-	if (na <= nb)
-		return wf_fail(w, EX_DATAERR, "--until must be after --from");
-	if (na <= now)
-		return wf_fail(w, EX_DATAERR, "--until is in the past");
-	if ((int64_t)(na - nb) > cfg->requests.max_duration) {
-		char d[32];
-
-		u_format_duration(cfg->requests.max_duration, 0, d, sizeof(d));
-		return wf_fail(w, EX_DATAERR,
-		    "validity window too long: at most "
-		    "%s", d);
+		if (na <= nb)
+			return wf_fail(w, EX_DATAERR,
+			    "--until must be after --from");
+		if (na <= now)
+			return wf_fail(w, EX_DATAERR, "--until is in the past");
 	}
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
 	    sizeof(w->err))) != EX_OK)
@@ -1213,6 +1283,18 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	    w->sub_workflow : res.workflow)) == NULL)
 		return wf_fail(w, EX_CONFIG, "resource %s names workflow %s, "
 		    "which is not configured", res.name, res.workflow);
+	/* The workflow's own longest window (requests.max_duration unless
+	 * it sets max_validity) and access types. */
+	if (until == NULL)
+		na = nb + (time_t)wfc->max_validity;
+	if (wfr_check_limits(wfc, w->sub_workflow == NULL ? type : NULL, nb,
+	    na, &st, w->err, sizeof(w->err)) == -1)
+		return st;
+	/* ... and the resource's own (kunciAllowedType). */
+	if (w->sub_workflow == NULL && type != NULL && res.types[0] != '\0' &&
+	    !wfr_in_list(res.types, type))
+		return wf_fail(w, EX_DATAERR, "--type %.64s: resource %s takes "
+		    "--type %s", type, res.name, res.types);
 	if (wfc->nsteps > WF_MAX_STEPS)
 		return wf_fail(w, EX_CONFIG, "workflow %s has too many steps",
 		    wfc->name);
@@ -1253,23 +1335,8 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 		subj = a->p;
 	/* The snapshot, with the direct superior resolved now. */
 	wf_snap_from_cfg(wfc, &r.snap);
-	for (i = 0; i < wfc->nsteps; i++) {
-		struct wf_step *s = &r.snap.steps[i];
-		const struct cfg_step *c = &wfc->steps[i];
-
-		if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0) {
-			if (a->p.manager[0] == '\0')
-				return wf_fail(w, EX_DATAERR, "you have no "
-				    "manager in the directory, and step %s "
-				    "needs your direct superior", c->name);
-			if ((st = dir_person_by_dn(w->lc, cfg, a->p.manager,
-			    &mgr, w->err, sizeof(w->err))) != EX_OK)
-				return st == EX_NOUSER ? wf_fail(w, EX_DATAERR,
-				    "your manager %.200s is not a person",
-				    a->p.manager) : st;
-			u_strlcpy(s->who, mgr.uid, sizeof(s->who));
-		}
-	}
+	if ((st = wf_route(w, a, wfc, &subj, &r.snap)) != EX_OK)
+		return st;
 	if ((snap = malloc(SNAP_MAX)) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
 	if (wf_snap_format(&r.snap, snap, SNAP_MAX) == -1) {
@@ -1389,6 +1456,8 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	if (!a->person || !wf_open(r))
 		return 0;
 	s = &r->snap.steps[r->step];
+	if (s->rule.skip)
+		return 0;
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		return strcmp(a->p.uid, r->requester) == 0 ||
 		    strcmp(a->p.uid, r->subject) == 0;
@@ -1402,6 +1471,24 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 		    sizeof(err)) != EX_OK)
 			return 0;
 		return yes;
+	}
+	if (strcmp(s->role, CFG_ROLE_DISPOSED) == 0) {
+		char role[64];
+
+		wf_step_role(w, r, r->step, role, sizeof(role));
+		return (idx = dir_role_index(w->cfg, role)) >= 0 &&
+		    ((a->roles >> idx) & 1);
+	}
+	if (s->rule.parallel[0] != '\0') {
+		char role[64];
+		int k;
+
+		for (k = 1; wfr_parallel_role(&s->rule, s->role, k, role,
+		    sizeof(role)) == 0; k++)
+			if ((idx = dir_role_index(w->cfg, role)) >= 0 &&
+			    ((a->roles >> idx) & 1))
+				return 1;
+		return 0;
 	}
 	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
 		return 0;
@@ -1478,6 +1565,11 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	const struct wf_step *s;
 	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
 	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
+	const char *names[WF_MAX_STEPS];
+	const struct wf_acting *acting = NULL;
+	const char *to = w->dispose_to;
+	char erole[64];
+	uint32_t acted;
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
 	int reject = strcmp(decision, "reject") == 0;
@@ -1485,6 +1577,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	int st, k, idx;
 
 	memset(&r, 0, sizeof(r));
+	w->dispose_to = NULL;	/* for this act only */
 	if (!a->person)
 		return wf_fail(w, EX_NOPERM, "you are not a person in the "
 		    "directory (root: use --as USER)");
@@ -1534,8 +1627,14 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    r.id, s->name, stepwant);
 		goto out;
 	}
+	if (s->rule.skip) {
+		st = wf_fail(w, EX_TEMPFAIL,
+		    "step %s is done by kuncid", s->name);
+		goto out;
+	}
 	/* Who may act. */
 	why[0] = '\0';
+	wf_step_role(w, &r, r.step, erole, sizeof(erole));
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
 	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
 	    (strcmp(a->p.uid, r.requester) == 0 ||
@@ -1549,8 +1648,15 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			    s->who);
 		else
 			snprintf(why, sizeof(why), "step %s needs role %s, "
-			    "which you do not hold", s->name, s->role);
+			    "which you do not hold", s->name, erole[0] ?
+			    erole : s->role);
 	}
+	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, erole) : NULL;
+	if (acting != NULL && (strcmp(acting->principal, r.requester) == 0 ||
+	    strcmp(acting->principal, r.subject) == 0))
+		snprintf(why, sizeof(why), "as acting official for %s you "
+		    "cannot decide %s's own request", acting->principal,
+		    acting->principal);
 	if (why[0] == '\0' && reject && !s->may_reject)
 		snprintf(why, sizeof(why), "step %s (%s) cannot reject",
 		    s->name, cfg_kind_name(s->kind));
@@ -1565,6 +1671,14 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    "(kunciId=step-*)(kunciActor=%s))", esc);
 		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK)
 			goto out;
+		acted = 0;
+		for (i = 0; i < n; i++)
+			if (ev[i].step >= 0 && ev[i].step < 32)
+				acted |= UINT32_C(1) << ev[i].step;
+		for (i = 0; i < r.snap.nsteps; i++)
+			names[i] = r.snap.steps[i].name;
+		(void)wfr_may_act(&s->rule, a->p.uid, r.snap.rules.superior,
+		    acted, names, r.snap.nsteps, why, sizeof(why));
 		for (i = 0; i < n && why[0] == '\0'; i++) {
 			if (ev[i].step == r.step)
 				snprintf(why, sizeof(why), "you already acted "
@@ -1597,6 +1711,19 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    "--account NAME");
 		goto out;
 	}
+	/* A disposition that chooses its recipient: --to, one of them. */
+	if (s->rule.choose[0] != '\0' && !reject &&
+	    (to == NULL || !wfr_may_choose(&s->rule, to))) {
+		st = wf_fail(w, to == NULL ? EX_USAGE : EX_DATAERR,
+		    "step %s disposes to one of %s: give --to ROLE", s->name,
+		    s->rule.choose);
+		goto out;
+	}
+	if (s->rule.choose[0] == '\0' && to != NULL) {
+		st = wf_fail(w, EX_USAGE, "--to belongs to a disposition that "
+		    "chooses its recipient, not step %s", s->name);
+		goto out;
+	}
 	if (s->kind != CFG_KIND_PROVISION && cred != NULL && *cred != '\0') {
 		st = wf_fail(w, EX_USAGE, "--serial/--account belong to a "
 		    "provision step, not %s", s->name);
@@ -1608,13 +1735,37 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	/* Claim a slot of the step's quorum: the add decides races. */
 	idx = r.step;
-	for (k = 1; k <= s->quorum; k++) {
+	w->acting = acting;	/* the event records the delegation */
+	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
+	st = EX_CANTCREAT;
+	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
+		/* the role acted in: "disposed" resolved */
+		const char *role = erole[0] != '\0' ? erole : s->role;
+
+		if (s->rule.parallel[0] != '\0') {
+			/* slot k belongs to the k-th role: one act each */
+			int ri;
+
+			if (wfr_parallel_role(&s->rule, s->role, k, erole,
+			    sizeof(erole)) == -1 || (ri = dir_role_index(
+			    w->cfg, erole)) < 0 || !((a->roles >> ri) & 1))
+				continue;
+			role = erole;
+			acting = wf_acting_for(w->cfg, a, erole);
+			if (acting != NULL && (strcmp(acting->principal,
+			    r.requester) == 0 || strcmp(acting->principal,
+			    r.subject) == 0))
+				continue;	/* not for the official */
+			w->acting = acting;
+		}
 		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
 		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
-		    s->role, note, cred);
+		    role, note, cred);
 		if (st != EX_CANTCREAT)
 			break;
 	}
+	w->acting = NULL;
+	w->ev_to = NULL;
 	if (st == EX_CANTCREAT) {
 		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
 		log_audit("request.conflict", "request", r.id, "actor",
@@ -1627,10 +1778,23 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (st != EX_OK)
 		goto out;
-	log_audit("request.step", "request", r.id, "actor", a->p.uid, "as",
-	    a->as, "step", s->name, "kind", cfg_kind_name(s->kind),
-	    "decision", action, "resource", r.resource, "subject", r.subject,
-	    "credential", cred, "reason", note, NULL);
+	if (acting != NULL)
+		log_audit("request.step", "request", r.id, "actor", a->p.uid,
+		    "as", a->as, "step", s->name, "kind",
+		    cfg_kind_name(s->kind), "decision", action, "resource",
+		    r.resource, "subject", r.subject, "credential", cred,
+		    "reason", note, "acting", acting->kind, "for",
+		    acting->principal, "delegation", acting->id, NULL);
+	else
+		log_audit("request.step", "request", r.id, "actor", a->p.uid,
+		    "as", a->as, "step", s->name, "kind",
+		    cfg_kind_name(s->kind), "decision", action, "resource",
+		    r.resource, "subject", r.subject, "credential", cred,
+		    "reason", note, NULL);
+	if (to != NULL && !reject)
+		log_audit("request.dispose", "request", r.id, "actor",
+		    a->p.uid, "as", a->as, "step", s->name, "to", to,
+		    "reason", note, NULL);
 	/* Our event is written; move the request on. */
 	if ((st = settle(w, id)) != EX_OK)
 		goto out;
@@ -1656,7 +1820,13 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 				wf_request_free(&after);
 				goto out;
 			}
-			if (!w->info_secret && w->info[0] == '\0')
+			if (!w->info_secret && w->info[0] == '\0' && reject &&
+			    after.step == idx && wf_open(&after))
+				snprintf(w->info, sizeof(w->info), "rejection "
+				    "recorded; step %s stays open (%d "
+				    "rejections end it)", s->name,
+				    wfr_rejections(&s->rule));
+			else if (!w->info_secret && w->info[0] == '\0')
 				snprintf(w->info, sizeof(w->info), "%s",
 				    after.step > idx || !wf_open(&after) ?
 				    "" : "waiting for the rest of the quorum");

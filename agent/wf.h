@@ -33,6 +33,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "wf_rules.h"
 
 #define WF_ID_MAX	31	/* "2026-000123" */
 #define WF_MAX_STEPS	32
@@ -64,6 +65,25 @@ struct wf {
 	 * away, "nothing was done" is no longer true (admin.c says "may
 	 * have been recorded", exit 74).  Cleared before each command. */
 	int			 wrote;
+	/* Set around an act made as an acting official: the next event
+	 * written records it (a kunciNote "acting: KIND PRINCIPAL ID"). */
+	const struct wf_acting	*acting;
+	/* Set by the caller for the next wf_act only: the role a dispose
+	 * step with "choose" sends the request to (--to); ev_to is the
+	 * engine's, recorded on the event as a kunciNote "to: ROLE". */
+	const char		*dispose_to;
+	const char		*ev_to;
+};
+
+/* A role held for now only as an acting official (delegate.h). */
+#define WF_MAX_ACTING	8
+#define WF_DLG_ID_MAX	160
+struct wf_acting {
+	int			 role;		/* index into cfg->roles */
+	char			 principal[DIR_UID_MAX + 1];	/* in whose
+							   place */
+	char			 id[WF_DLG_ID_MAX + 1];	/* the delegation */
+	char			 kind[8];	/* "plt" or "plh" */
 };
 
 /* Who acts: the directory person, and the real caller when root used
@@ -71,9 +91,13 @@ struct wf {
 struct wf_actor {
 	struct dir_person	 p;
 	char			 as[DIR_UID_MAX + 1];	/* "" unless --as */
-	uint64_t		 roles;		/* bit i: cfg->roles[i] */
+	uint64_t		 roles;		/* bit i: cfg->roles[i], own or
+						   acting */
 	int			 admin;
 	int			 person;	/* p is valid */
+	/* Roles held only by delegation (their bits are in roles too). */
+	struct wf_acting	 acting[WF_MAX_ACTING];
+	size_t			 nacting;
 };
 
 struct wf_step {
@@ -87,6 +111,7 @@ struct wf_step {
 	char		 who[DIR_UID_MAX + 1];	/* resolved superior */
 	char		 label_id[WF_LABEL_MAX];
 	char		 label_en[WF_LABEL_MAX];
+	struct wfr_step	 rule;		/* wf_rules.h */
 };
 
 struct wf_snap {
@@ -101,6 +126,7 @@ struct wf_snap {
 					   provisioning step */
 	size_t		 nsteps;
 	struct wf_step	 steps[WF_MAX_STEPS];
+	struct wfr_snap	 rules;		/* wf_rules.h */
 };
 
 struct wf_request {
@@ -132,6 +158,12 @@ struct wf_event {
 	time_t		 time;
 	char		 note[WF_NOTE_MAX + 1];
 	char		 cred[WF_CRED_MAX + 1];
+	/* Acted as an acting official: "plt" or "plh", for whom, the
+	 * delegation; "" otherwise. */
+	char		 acting_kind[8];
+	char		 acting_for[DIR_UID_MAX + 1];
+	char		 acting_id[WF_DLG_ID_MAX + 1];
+	char		 to[64];	/* a disposition's chosen role */
 };
 
 void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);
@@ -163,6 +195,23 @@ int	wf_open(const struct wf_request *);
 /* Can actor act on the request's current step (role only, no SoD)? */
 int	wf_can_act(struct wf *, const struct wf_actor *,
 	    const struct wf_request *);
+/*
+ * wf_route.c.  wf_route: fix snap's route for a submission by a for subj
+ * (from wfc): the requester's superior, or the step's if_no_superior when
+ * there is none (refused, EX_DATAERR, when that is not configured), and
+ * the rejections that lose a "quorum_lost" step's quorum.
+ */
+int	wf_route(struct wf *, const struct wf_actor *,
+	    const struct cfg_workflow *, const struct dir_person *subj,
+	    struct wf_snap *);
+/* The role that acts on step i of r: the step's own, or for role
+ * "disposed" the one its disposition chose ("" until chosen). */
+void	wf_step_role(struct wf *, const struct wf_request *, int i,
+	    char *role, size_t rolesz);
+/* The delegation under which actor holds role, or NULL when the actor
+ * holds it themselves (or not at all). */
+const struct wf_acting *wf_acting_for(const struct kunci_cfg *,
+	    const struct wf_actor *, const char *role);
 
 /*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in

@@ -42,7 +42,7 @@ trap 'rm -rf "$W"' EXIT
 export KUNCI_SOCKET=$W/none.sock
 
 t_eq "the command words" \
-    "account audit card check directory doc grant help removal request review status visit" \
+    "account audit card check delegate directory doc grant help removal request review status visit" \
     "$(joined "$(comp "")")"
 t_eq "... by prefix" "removal request review" "$(joined "$(comp re)")"
 t_eq "request's words" "approve cancel comment confirm inform list record reject report show submit" \

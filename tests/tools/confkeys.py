@@ -18,6 +18,7 @@ and RELOAD every other group.
 
 Prints one line per problem and exits 1; exits 0 silently when all agree.
 """
+import os
 import re
 import sys
 
@@ -29,6 +30,7 @@ SECTIONS = {
     "signing": "signing", "visits": "visits", "removal": "removal",
     "audit": "audit",
     "review": "review", "provision": "provision", "notify": "notify",
+    "delegation": "delegation",
     "service": "login.services", "policy": "login.policies",
     "shell": "provision.shells",
     "role": "roles.NAME", "workflow": "workflows.NAME",
@@ -42,8 +44,18 @@ TYPES = {"string", "path", "integer", "boolean", "duration", "word", "list",
 
 
 def code_keys(cfg_c, problems):
-    """{section: set(keys)} and the top-level group names, from cfg.c."""
+    """{section: set(keys)} and the top-level group names, from cfg.c and
+    the parsers split out of it (cfg_*.c: the workflows are in cfg_wf.c),
+    read beside cfg_c, or from this tree's agent/ for a copy elsewhere."""
     text = open(cfg_c, encoding="utf-8").read()
+    here = os.path.dirname(os.path.abspath(cfg_c))
+    tree = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "agent")
+    for part in ("cfg_wf.c",):
+        for d in (here, tree):
+            if os.path.exists(os.path.join(d, part)):
+                text += open(os.path.join(d, part), encoding="utf-8").read()
+                break
     sections, top = {}, []
     arrays = re.findall(
         r"static const char \*const (\w+)_keys\[\] = \{(.*?)\};", text, re.S)

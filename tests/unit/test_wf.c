@@ -109,6 +109,54 @@ main(void)
 	when_eq("2026-12-31T1730", 0, NULL, __LINE__);
 	when_eq("", 0, NULL, __LINE__);
 
+	/* A snapshot's rules (wf_rules.h) survive format and parse. */
+	{
+		static const char text[] = "kunci-workflow-snapshot 1\n"
+		    "workflow\tQ\nlabel_id\tq\nlabel_en\tq\n"
+		    "one_act_per_person\t0\ngrant_kind\tnone\n"
+		    "expire_after\t60\n"
+		    "step\ta\tpanel\tverify\t60\t0\t1\t1\t\ta\ta\n"
+		    "step\tb\tpanel\tapprove\t60\t0\t2\t1\t\tb\tb\n"
+		    "rule\t1\trejections\t3\nrule\t1\tquorum_lost\t1\n"
+		    "rule\t1\tnot_same\t1\nrule\t1\tnot_superior\t1\n"
+		    "superior\tboss\nwindow\tmon-fri 07:30-16:00\n";
+		struct wf_snap *a = calloc(2, sizeof(*a));
+		char *buf = malloc(8192);
+
+		if (a == NULL || buf == NULL)
+			abort();
+		check(wf_snap_parse(text, &a[0]) == 0, "parse rules", __FILE__,
+		    __LINE__);
+		check_ll(a[0].steps[1].rule.rejections, 3, "rejections",
+		    __FILE__, __LINE__);
+		check_ll(a[0].steps[1].rule.not_same, 1, "not_same", __FILE__,
+		    __LINE__);
+		check_ll(wfr_slots(a[0].steps[1].quorum, &a[0].steps[1].rule),
+		    4, "slots = quorum + rejections - 1", __FILE__, __LINE__);
+		check_ll(wfr_slots(1, &a[0].steps[0].rule), 1,
+		    "a plain step has one slot", __FILE__, __LINE__);
+		check(strcmp(a[0].rules.superior, "boss") == 0 &&
+		    a[0].rules.nwindows == 1, "superior and window", __FILE__,
+		    __LINE__);
+		check(wf_snap_format(&a[0], buf, 8192) == 0 &&
+		    strcmp(buf, text) == 0, "format gives the same text",
+		    __FILE__, __LINE__);
+		check(wf_snap_parse("kunci-workflow-snapshot 1\n"
+		    "step\ta\tpanel\tverify\t60\t0\t1\t1\t\ta\ta\n"
+		    "rule\t1\trejections\t2\n", &a[1]) == -1,
+		    "a rule of a step that is not there", __FILE__, __LINE__);
+		check(wf_snap_parse("kunci-workflow-snapshot 1\n"
+		    "step\ta\tpanel\tverify\t60\t0\t1\t1\t\ta\ta\n"
+		    "rule\t0\tnot_same\t2\n", &a[1]) == -1,
+		    "not_same naming a later step", __FILE__, __LINE__);
+		check(wf_snap_parse("kunci-workflow-snapshot 1\n"
+		    "step\ta\tpanel\tverify\t60\t0\t1\t1\t\ta\ta\n"
+		    "rule\t0\tlater-key\tx\n", &a[1]) == 0,
+		    "a later kuncid's rule is skipped", __FILE__, __LINE__);
+		free(a);
+		free(buf);
+	}
+
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }
