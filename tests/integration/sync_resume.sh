@@ -47,8 +47,8 @@ t_check "a grant made after the backup: allowed" \
 t_check "slapd killed, its database restored from the backup" \
     restart_slapd restore
 t_check "kuncid online again" wait_for 200 directory_up
-t_grep "the refused cookie gave way to a full refresh" \
-    "refuses to resume from our cookie; full refresh" "$W/kuncid.log"
 t_check "the grant the restored directory lacks is denied" \
-    wait_pc door lputri PAM_PERM_DENIED 50
+    wait_pc door lputri PAM_PERM_DENIED 200
+t_wait_grep "the refused cookie gave way to a full refresh" \
+    "refuses to resume from our cookie; full refresh" "$W/kuncid.log" 100
 t_done
