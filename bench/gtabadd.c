@@ -8,7 +8,12 @@
  *   - an add in place: gtab_add_grant() of one new grant into the
  *     published table (kuncid's path now), until the room is used up;
  * each timed in wall and thread CPU, R times.  Also the table's size
- * with its spare room and how many adds the room takes.
+ * with its spare room and how many adds the room takes; the snapshot
+ * (snapshot.h) of the same index: encoding under the index's lock and
+ * storing (write, fsync, rename), in thread CPU, and reading it back
+ * (what kuncid's start-up from the snapshot does before it can answer);
+ * and the process's resident memory after the index is built (VmRSS):
+ * kuncid's index alone, without its LDAP library and sync buffers.
  *
  *	gtabadd [-n N] [-r R] [-d DIR]
  *
@@ -22,6 +27,7 @@
 #include <unistd.h>
 
 #include "gindex.h"
+#include "snapshot.h"
 #include "gtab.h"
 #include "gtab_build.h"
 
@@ -35,6 +41,22 @@ now_us(clockid_t c)
 
 	clock_gettime(c, &ts);
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static long
+rss_kib(const char *what)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, what, strlen(what)) == 0)
+			v = strtol(line + strlen(what), NULL, 10);
+	fclose(f);
+	return v;
 }
 
 static int
@@ -81,6 +103,70 @@ grant(struct gindex *ix, uint32_t i, uint32_t people, int64_t t)
 	}
 }
 
+/* The snapshot of ix: encode + store in CPU, read back in wall/CPU. */
+static void
+snapshot_bench(const struct gindex *ix, const char *dir, uint32_t n,
+    uint32_t r)
+{
+	static const unsigned char key[32] = "gtabadd bench key, not a secret";
+	char path[4096], err[512];
+	unsigned char *buf;
+	double ew[16], ec[16], sc[16], rw[16], rc[16], w0, c0;
+	struct gindex *back;
+	size_t len = 0;
+	time_t at;
+	uint32_t k;
+
+	if (r > 16)
+		r = 16;
+	snprintf(path, sizeof(path), "%s/gtabadd.%d.snapshot", dir,
+	    (int)getpid());
+	for (k = 0; k < r; k++) {
+		w0 = now_us(CLOCK_MONOTONIC);
+		c0 = now_us(CLOCK_THREAD_CPUTIME_ID);
+		if (snapshot_encode(key, sizeof(key), ix, time(NULL), &buf,
+		    &len, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gtabadd: snapshot: %s\n", err);
+			exit(1);
+		}
+		ew[k] = (now_us(CLOCK_MONOTONIC) - w0) / 1e3;
+		ec[k] = (now_us(CLOCK_THREAD_CPUTIME_ID) - c0) / 1e3;
+		c0 = now_us(CLOCK_THREAD_CPUTIME_ID);
+		if (snapshot_store(path, buf, len, err, sizeof(err)) == -1) {
+			fprintf(stderr, "gtabadd: snapshot: %s\n", err);
+			exit(1);
+		}
+		sc[k] = (now_us(CLOCK_THREAD_CPUTIME_ID) - c0) / 1e3;
+		free(buf);
+		w0 = now_us(CLOCK_MONOTONIC);
+		c0 = now_us(CLOCK_THREAD_CPUTIME_ID);
+		if (snapshot_read(path, key, sizeof(key), &back, &at, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "gtabadd: snapshot read: %s\n", err);
+			exit(1);
+		}
+		rw[k] = (now_us(CLOCK_MONOTONIC) - w0) / 1e3;
+		rc[k] = (now_us(CLOCK_THREAD_CPUTIME_ID) - c0) / 1e3;
+		if (gindex_ngrants(back) != gindex_ngrants(ix)) {
+			fprintf(stderr, "gtabadd: snapshot read back %zu "
+			    "grants, not %zu\n", gindex_ngrants(back),
+			    gindex_ngrants(ix));
+			exit(1);
+		}
+		gindex_free(back);
+	}
+	unlink(path);
+	qsort(ew, r, sizeof(*ew), cmp);
+	qsort(ec, r, sizeof(*ec), cmp);
+	qsort(sc, r, sizeof(*sc), cmp);
+	qsort(rw, r, sizeof(*rw), cmp);
+	qsort(rc, r, sizeof(*rc), cmp);
+	printf("snapshot %u grants: %.1f MB; encode median %.0f ms CPU "
+	    "(%.0f ms wall, under the index lock), store %.0f ms CPU; read "
+	    "back %.0f ms CPU (%.0f ms wall); %u runs\n", n, len / 1048576.0,
+	    ec[r / 2], ew[r / 2], sc[r / 2], rc[r / 2], rw[r / 2], r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -121,6 +207,9 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		grant(ix, i, people, t);
+	printf("gtab %u grants: index built, VmRSS %ld MiB\n", n,
+	    rss_kib("VmRSS:") / 1024);
+	snapshot_bench(ix, dir, n, r);
 	rw = calloc(r, sizeof(*rw));
 	rc = calloc(r, sizeof(*rc));
 	memset(&pub, 0, sizeof(pub));
