@@ -273,7 +273,7 @@ lu_touch(struct gindex_grant *g, time_t now)
 	if ((int64_t)now - g->last_used >= gran && (int64_t)now - prev >= gran &&
 	    __atomic_compare_exchange_n(&g->lu_queued, &prev, (int64_t)now, 0,
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		return strdup(g->dn);
+		return gindex_grant_dup_dn(g);
 	return NULL;
 }
 
