@@ -10,9 +10,11 @@
 #   - bench/gatescale.sh over BENCH_GATE_SIZES (default 100,000 and
 #     1,000,000): the gate table's rebuild against an add in place, the
 #     snapshot's CPU, kuncid's memory, pam_acct_mgmt p99 through the
-#     table, kuncid's restart from its snapshot.
+#     table, kuncid's restart from its snapshot;
+#   - bench/cards.sh: one door's allow list of BENCH_CARDS (default
+#     50,000) cards refreshed, signed and exported.
 # Needs root, about 4 GB of /tmp at a million grants, and tens of minutes.
-# Results in $BUILD/bench/review.txt, admin.txt and gate.txt; see
+# Results in $BUILD/bench/review.txt, admin.txt, gate.txt and cards.txt; see
 # bench/RESULTS.md.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,3 +23,4 @@ export BENCH_CAMPAIGN=${BENCH_CAMPAIGN:-100000}
 bash "$top/bench/review.sh"
 bash "$top/bench/admin.sh"
 bash "$top/bench/gatescale.sh"
+bash "$top/bench/cards.sh"
