@@ -273,7 +273,7 @@ lu_touch(struct gindex_grant *g, time_t now)
 	if ((int64_t)now - g->last_used >= gran && (int64_t)now - prev >= gran &&
 	    __atomic_compare_exchange_n(&g->lu_queued, &prev, (int64_t)now, 0,
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		return strdup(g->dn);
+		return gindex_grant_dup_dn(g);
 	return NULL;
 }
 
@@ -1713,15 +1713,32 @@ tabkey_free(struct tabkey *k)
 }
 
 /*
+ * Add the index's grant u to the published table in its spare room
+ * (gtab_add_grant()); -1 if there is no table or no room (then rebuild).
+ */
+static int
+tab_add_grant(const unsigned char *u)
+{
+	const struct gindex_grant *g = gindex_grant_by_uuid(G.ix, u);
+
+	if (g == NULL || G.tab.h == NULL)
+		return -1;
+	return gtab_add_grant(&G.tab, g);
+}
+
+/*
  * Apply one persist-phase change to the live index (e NULL: a delete),
  * under the write lock, and bring it into the published gate table at
  * once where the table can take it in place: a grant's new status or
  * validity is patched into its record; a grant that went away or changed
  * its subject, resource, id or windows is patched to a status that never
- * allows; a person who went away stops being found.  Returns IXC_CHANGED
- * if anything the decision reads changed (the snapshot is then due), with
- * IXC_REBUILD if the table also needs a rebuild (an addition, or anything
- * patched only to deny); 0 when neither -- a kunciLastUsed update, the
+ * allows (and its new form added); a person who went away stops being
+ * found; a grant or person added is written into the table's spare room
+ * (gtab_add_grant()), so it is allowed at once, without a rebuild.
+ * Returns IXC_CHANGED if anything the decision reads changed (the
+ * snapshot is then due), with IXC_REBUILD if the table also needs a
+ * rebuild (the spare room used up, a grant or person that went away: the
+ * rebuild compacts); 0 when neither -- a kunciLastUsed update, the
  * most frequent change (once a day per grant in use), touches nothing the
  * table holds, and is not worth a 100,000-grant snapshot either: after a
  * restart from the snapshot the worst is one more last-used write.
@@ -1755,21 +1772,32 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 					rebuild = 1;
 			}
 		} else {
-			(void)gtab_patch_grant(&G.tab, o.sub, o.res, o.id,
-			    KD_OTHER, o.nb, o.na);
-			rebuild = 1;
+			changed = 1;
+			if (gtab_patch_grant(&G.tab, o.sub, o.res, o.id,
+			    KD_OTHER, o.nb, o.na) == -1 || !n.grant ||
+			    tab_add_grant(u) == -1)
+				rebuild = 1;
 		}
 	} else if (o.grant)
 		rebuild = 1;
-	else if (n.grant)
-		rebuild = 1;
+	else if (n.grant) {
+		changed = 1;
+		if (tab_add_grant(u) == -1)
+			rebuild = 1;
+	}
 	if (o.uid != NULL) {
 		if (n.uid == NULL || strcmp(o.uid, n.uid) != 0) {
-			(void)gtab_patch_person_gone(&G.tab, o.uid);
-			rebuild = 1;
+			changed = 1;
+			if (gtab_patch_person_gone(&G.tab, o.uid) == -1 ||
+			    n.uid == NULL ||
+			    gtab_add_person(&G.tab, n.uid) == -1)
+				rebuild = 1;
 		}
-	} else if (n.uid != NULL)
-		rebuild = 1;
+	} else if (n.uid != NULL) {
+		changed = 1;
+		if (gtab_add_person(&G.tab, n.uid) == -1)
+			rebuild = 1;
+	}
 	tabkey_free(&o);
 	tabkey_free(&n);
 	return (changed || rebuild ? IXC_CHANGED : 0) |

@@ -28,11 +28,17 @@ struct table {
 	size_t		  n;
 };
 
+#define GINDEX_PARENTS	8
+
 struct gindex {
 	struct table	 g_uuid;	/* struct gindex_grant via uuid_next */
 	struct table	 g_key;		/* via key_next */
 	struct table	 p_uuid;	/* struct gindex_person via uuid_next */
 	struct table	 p_key;		/* via key_next */
+	/* the parents of grants' DNs (gindex_grant.dn_short), kept to the
+	 * index's end: a directory has one or two */
+	char		*parent[GINDEX_PARENTS];
+	size_t		 nparent;
 };
 
 /* FNV-1a, 32 bit. */
@@ -161,6 +167,8 @@ gindex_free(struct gindex *ix)
 			pn = p->uuid_next;
 			free(p);
 		}
+	for (i = 0; i < ix->nparent; i++)
+		free(ix->parent[i]);
 	free(ix->g_uuid.b);
 	free(ix->g_key.b);
 	free(ix->p_uuid.b);
@@ -358,6 +366,55 @@ gindex_in_window(const struct gindex_grant *g, const struct tm *tm)
 	    tm->tm_hour * 60 + tm->tm_min);
 }
 
+/*
+ * The shared copy of the parent of dn if dn is "kunciId=<id>,<parent>"
+ * (as kuncid's own grants are named), or NULL: then the grant keeps its
+ * whole DN.
+ */
+static const char *
+dn_parent(struct gindex *ix, const char *dn, const char *id)
+{
+	size_t l = strlen(id), i;
+	const char *par;
+
+	if (strncmp(dn, "kunciId=", 8) != 0 || strncmp(dn + 8, id, l) != 0 ||
+	    dn[8 + l] != ',' || dn[9 + l] == '\0')
+		return NULL;
+	par = dn + 9 + l;
+	for (i = 0; i < ix->nparent; i++)
+		if (strcmp(ix->parent[i], par) == 0)
+			return ix->parent[i];
+	if (ix->nparent == GINDEX_PARENTS ||
+	    (ix->parent[ix->nparent] = strdup(par)) == NULL)
+		return NULL;
+	return ix->parent[ix->nparent++];
+}
+
+int
+gindex_grant_dn(const struct gindex_grant *g, char *buf, size_t sz)
+{
+	int n;
+
+	if (g->dn_short)
+		n = snprintf(buf, sz, "kunciId=%s,%s", g->id, g->dn);
+	else
+		n = snprintf(buf, sz, "%s", g->dn);
+	return n < 0 || (size_t)n >= sz ? -1 : n;
+}
+
+char *
+gindex_grant_dup_dn(const struct gindex_grant *g)
+{
+	size_t sz = strlen(g->dn) + (g->dn_short ? strlen(g->id) + 10 : 1);
+	char *s = malloc(sz);
+
+	if (s != NULL && gindex_grant_dn(g, s, sz) == -1) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
 static int
 put_grant(struct gindex *ix, const unsigned char *uuid,
     const struct gindex_grant_in *in, const struct kd_win *win,
@@ -365,13 +422,14 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 {
 	struct gindex_grant *g;
 	size_t ls[4], sz, i;
-	const char *src[4];
+	const char *src[4], *par;
 	char *p;
 
 	if (in->dn == NULL || in->id == NULL || in->subject == NULL ||
 	    in->resource == NULL || in->status == NULL)
 		return -1;
-	src[0] = in->dn;
+	par = strlen(in->id) <= 4096 ? dn_parent(ix, in->dn, in->id) : NULL;
+	src[0] = par != NULL ? "" : in->dn;
 	src[1] = in->id;
 	src[2] = in->subject;
 	src[3] = in->resource;
@@ -398,7 +456,8 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 		memcpy(p, src[i], ls[i] + 1);
 		switch (i) {
 		case 0:
-			g->dn = p;
+			g->dn = par != NULL ? par : p;
+			g->dn_short = par != NULL;
 			break;
 		case 1:
 			g->id = p;
@@ -610,7 +669,15 @@ gindex_encode(const struct gindex *ix, unsigned char **buf, size_t *len)
 				wput_u(&w, g->win[k].start, 2);
 				wput_u(&w, g->win[k].end, 2);
 			}
-			wput_s(&w, g->dn);
+			if (g->dn_short) {	/* the whole DN, as put */
+				wput_u(&w, 9 + strlen(g->id) + strlen(g->dn),
+				    4);
+				wput(&w, "kunciId=", 8);
+				wput(&w, g->id, strlen(g->id));
+				wput(&w, ",", 1);
+				wput(&w, g->dn, strlen(g->dn));
+			} else
+				wput_s(&w, g->dn);
 			wput_s(&w, g->id);
 			wput_s(&w, g->subject);
 			wput_s(&w, g->resource);

@@ -73,6 +73,12 @@ struct gindex_grant {
 	uint8_t			 status;	/* enum gindex_status */
 	uint8_t			 nwin;
 	uint8_t			 badwin;	/* a window did not parse */
+	/*
+	 * 1: dn holds only the parent of the DN "kunciId=<id>,<dn>", shared
+	 * by every grant under it (a million grants share one "ou=grants,
+	 * ..."); read the DN through gindex_grant_dn().
+	 */
+	uint8_t			 dn_short;
 	int64_t			 not_before;
 	int64_t			 not_after;
 	int64_t			 last_used;
@@ -83,6 +89,13 @@ struct gindex_grant {
 };
 
 struct gindex;
+
+/*
+ * g's DN into buf (NUL-terminated): its length, or -1 if it does not fit
+ * in sz.  gindex_grant_dup_dn(): the same in a malloc'd copy, or NULL.
+ */
+int	gindex_grant_dn(const struct gindex_grant *g, char *buf, size_t sz);
+char	*gindex_grant_dup_dn(const struct gindex_grant *g);
 
 /* A new empty index, or NULL (out of memory).  Free with gindex_free(). */
 struct gindex *gindex_new(void);

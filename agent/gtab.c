@@ -82,6 +82,9 @@ gtab_check(struct gtab *t, const void *base, size_t size)
 	    !section(h, size, h->s_off, h->ns, 2 * sizeof(uint32_t), 4) ||
 	    h->strsz == 0 || !section(h, size, h->str_off, h->strsz, 1, 1))
 		return -1;
+	if (h->np_used > h->np || h->ng_used > h->ng || h->nw_used > h->nw ||
+	    h->str_used > h->strsz)
+		return -1;
 	/* "" at offset 0, and the last string ends inside the area */
 	if (b[h->str_off] != '\0' || b[h->str_off + h->strsz - 1] != '\0' ||
 	    h->hostname >= h->strsz)
@@ -189,7 +192,9 @@ tab_has_person(void *arg, const char *uid)
 	uint32_t h = gtab_hash(uid, NULL), i, steps;
 	const char *s;
 
-	i = u32s(t, t->h->pb_off)[h & (t->h->npb - 1)];
+	/* acquire: a person added in place is whole before it is linked */
+	i = __atomic_load_n(&u32s(t, t->h->pb_off)[h & (t->h->npb - 1)],
+	    __ATOMIC_ACQUIRE);
 	for (steps = 0; i != 0; i = p[i - 1].next, steps++) {
 		if (i > t->h->np || steps >= t->h->np)
 			return -1;
@@ -249,7 +254,10 @@ tab_grants(void *arg, const char *user, const char *res,
 	const char *sub, *r, *id;
 	struct kd_grant k;
 
-	i = u32s(t, t->h->gb_off)[h & (t->h->ngb - 1)];
+	/* acquire: a grant added in place (gtab_add_grant()) is written
+	 * whole before the release store that links it here */
+	i = __atomic_load_n(&u32s(t, t->h->gb_off)[h & (t->h->ngb - 1)],
+	    __ATOMIC_ACQUIRE);
 	for (steps = 0; i != 0; i = e->next, steps++) {
 		if (i > t->h->ng || steps >= t->h->ng)
 			return -1;

@@ -10,7 +10,15 @@
  * directory), owned by the agent user, mode 0600, one link.  kuncid
  * writes a whole new table into a temporary file and renames it over the
  * old one when the index gains entries; readers that mapped the old file
- * keep a consistent old view.  Written in place: the live part of the
+ * keep a consistent old view.  Each section is built with spare room
+ * (GTAB_SPARE: zeroed records, windows and string bytes past the used
+ * part), so a grant or person added to the index is written into the
+ * spare room and then linked at the head of its hash chain by one
+ * release store of the bucket: a reader (acquire load of the bucket)
+ * reaches the new record only whole, and a login is allowed by it at once
+ * without a rebuild.  When the room runs out kuncid rebuilds (which also
+ * compacts: strings interned again, patched-away records dropped).
+ * Written in place: the live part of the
  * header, under a sequence counter (seqlock); the status and validity
  * fields of a grant record, under the record's own sequence counter (a
  * reader that sees it odd, or changed across its reads, reads again, at
@@ -66,9 +74,13 @@
 #define GTAB_NOTE_MAGIC		"\x7fKNT"
 #define GTAB_NOTE_MAGIC_LEN	4
 #define GTAB_MAGIC	"kunciGT1"
-#define GTAB_VERSION	2		/* 2: per-grant sequence counter */
+#define GTAB_VERSION	3		/* 2: per-grant sequence counter;
+					 * 3: spare records, added in place */
 #define GTAB_LIVE	5		/* seconds live_until runs ahead */
 #define GTAB_MAX_SIZE	((uint64_t)1 << 31)
+/* Spare room per section: 1/GTAB_SPARE of the used part, at least ... */
+#define GTAB_SPARE	16
+#define GTAB_SPARE_MIN	64	/* records (strings: 64 bytes a grant) */
 
 #define GTAB_F_ONLINE	0x1
 
@@ -95,6 +107,14 @@ struct gtab_hdr {
 	uint32_t	strsz, str_off;
 	uint32_t	hostname;	/* string offset */
 	uint32_t	pad;
+	/*
+	 * How much of each section held records when the table was built
+	 * (kuncid counts its additions in its own copy of the header; the
+	 * rest is zeros a reader never reaches: no chain links there until
+	 * an added record is written whole).  Readers bound themselves by
+	 * the section counts above, never by these.
+	 */
+	uint32_t	np_used, ng_used, nw_used, str_used;
 };
 
 struct gtab_person {

@@ -186,6 +186,13 @@ align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+/* A section's size with its spare room (gtab.h). */
+static size_t
+spare(size_t used, size_t min)
+{
+	return used + (used / GTAB_SPARE > min ? used / GTAB_SPARE : min);
+}
+
 int
 gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
     unsigned char **out, size_t *outlen)
@@ -197,7 +204,7 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	struct gtab_person *pp;
 	struct gtab_grant *gg;
 	uint32_t *unm = NULL, *svc = NULL;
-	size_t off, i;
+	size_t off, i, np, ng, nw, strsz;
 	int rc = -1;
 
 	memset(&b, 0, sizeof(b));
@@ -235,31 +242,44 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	h.hdr_size = sizeof(h);
 	h.lang_en = pol->lang_en != 0;
 	h.hostname = hostname;
-	h.npb = pow2(b.np);
-	h.ngb = pow2(b.ng);
-	h.np = (uint32_t)b.np;
-	h.ng = (uint32_t)b.ng;
-	h.nw = (uint32_t)b.nw;
+	/* each section with its spare room for records added in place */
+	np = spare(b.np, GTAB_SPARE_MIN);
+	ng = spare(b.ng, GTAB_SPARE_MIN);
+	/* a window for each spare grant; more only as the index has them */
+	nw = spare(b.nw, ng - b.ng);
+	/* an added grant brings its subject, resource and id uninterned */
+	strsz = spare(b.strsz, 64 * (ng - b.ng));
+	if (strsz > GTAB_MAX_SIZE / 2)
+		goto out;
+	h.npb = pow2(np);
+	h.ngb = pow2(ng);
+	h.np = (uint32_t)np;
+	h.ng = (uint32_t)ng;
+	h.nw = (uint32_t)nw;
 	h.nu = (uint32_t)pol->nunmanaged;
 	h.ns = (uint32_t)pol->nservices;
-	h.strsz = (uint32_t)b.strsz;
+	h.strsz = (uint32_t)strsz;
+	h.np_used = (uint32_t)b.np;
+	h.ng_used = (uint32_t)b.ng;
+	h.nw_used = (uint32_t)b.nw;
+	h.str_used = (uint32_t)b.strsz;
 	off = align8(sizeof(h));
 	h.pb_off = (uint32_t)off;
 	off = align8(off + (size_t)h.npb * 4);
 	h.p_off = (uint32_t)off;
-	off = align8(off + b.np * sizeof(struct gtab_person));
+	off = align8(off + np * sizeof(struct gtab_person));
 	h.gb_off = (uint32_t)off;
 	off = align8(off + (size_t)h.ngb * 4);
 	h.g_off = (uint32_t)off;
-	off = align8(off + b.ng * sizeof(struct gtab_grant));
+	off = align8(off + ng * sizeof(struct gtab_grant));
 	h.w_off = (uint32_t)off;
-	off = align8(off + b.nw * sizeof(struct kd_win));
+	off = align8(off + nw * sizeof(struct kd_win));
 	h.u_off = (uint32_t)off;
 	off = align8(off + pol->nunmanaged * 4);
 	h.s_off = (uint32_t)off;
 	off = align8(off + pol->nservices * 8);
 	h.str_off = (uint32_t)off;
-	off = align8(off + b.strsz);
+	off = align8(off + strsz);
 	if (off > GTAB_MAX_SIZE)
 		goto out;
 	h.size = off;
@@ -492,4 +512,92 @@ gtab_patch_person_gone(struct gtab_pub *pub, const char *uid)
 			return 0;
 		}
 	return -1;
+}
+
+/*
+ * Room for n more bytes of strings in p's spare string area: the offset
+ * of the first, or 0 (offset 0 is "" and never handed out) if none.
+ */
+static uint32_t
+pub_strdup(struct gtab_pub *p, const char *s)
+{
+	size_t l = strlen(s) + 1;
+	uint32_t off = p->geo.str_used;
+
+	if (l == 1)
+		return 0;
+	if (l > p->geo.strsz - p->geo.str_used)
+		return UINT32_MAX;
+	memcpy((char *)p->h + p->geo.str_off + off, s, l);
+	p->geo.str_used += (uint32_t)l;
+	return off;
+}
+
+int
+gtab_add_grant(struct gtab_pub *p, const struct gindex_grant *in)
+{
+	const struct gtab_hdr *geo = &p->geo;
+	unsigned char *base = (unsigned char *)p->h;
+	struct gtab_grant *g;
+	uint32_t *head, used = geo->str_used, sub, res, id, i;
+
+	if (base == NULL || geo->ng_used >= geo->ng ||
+	    in->nwin > geo->nw - geo->nw_used)
+		return -1;
+	sub = pub_strdup(p, in->subject);
+	res = pub_strdup(p, in->resource);
+	id = pub_strdup(p, in->id);
+	if (sub == UINT32_MAX || res == UINT32_MAX || id == UINT32_MAX) {
+		p->geo.str_used = used;	/* nothing linked to them */
+		return -1;
+	}
+	i = geo->ng_used;
+	g = (struct gtab_grant *)(void *)(base + geo->g_off) + i;
+	head = (uint32_t *)(void *)(base + geo->gb_off);
+	memset(g, 0, sizeof(*g));
+	g->hash = gtab_hash(in->subject, in->resource);
+	g->subject = sub;
+	g->resource = res;
+	g->id = id;
+	g->win = geo->nw_used;
+	g->nwin = in->nwin;
+	g->status = in->status;
+	g->badwin = in->badwin;
+	g->not_before = in->not_before;
+	g->not_after = in->not_after;
+	if (in->nwin > 0)
+		memcpy(base + geo->w_off + (size_t)geo->nw_used *
+		    sizeof(struct kd_win), in->win,
+		    in->nwin * sizeof(struct kd_win));
+	g->next = head[g->hash & (geo->ngb - 1)];
+	/* everything above is stored before a reader can reach it */
+	__atomic_store_n(&head[g->hash & (geo->ngb - 1)], i + 1,
+	    __ATOMIC_RELEASE);
+	p->geo.ng_used++;
+	p->geo.nw_used += in->nwin;
+	return 0;
+}
+
+int
+gtab_add_person(struct gtab_pub *pub, const char *uid)
+{
+	const struct gtab_hdr *geo = &pub->geo;
+	unsigned char *base = (unsigned char *)pub->h;
+	struct gtab_person *p;
+	uint32_t *head, off, i;
+
+	if (base == NULL || geo->np_used >= geo->np ||
+	    (off = pub_strdup(pub, uid)) == UINT32_MAX)
+		return -1;
+	i = geo->np_used;
+	p = (struct gtab_person *)(void *)(base + geo->p_off) + i;
+	head = (uint32_t *)(void *)(base + geo->pb_off);
+	memset(p, 0, sizeof(*p));
+	p->hash = gtab_hash(uid, NULL);
+	p->uid = off;
+	p->next = head[p->hash & (geo->npb - 1)];
+	__atomic_store_n(&head[p->hash & (geo->npb - 1)], i + 1,
+	    __ATOMIC_RELEASE);
+	pub->geo.np_used++;
+	return 0;
 }

@@ -66,6 +66,15 @@ void	gtab_unpublish(struct gtab_pub *p);
 int	gtab_patch_grant(struct gtab_pub *, const char *sub, const char *res,
 	    const char *id, int status, int64_t not_before, int64_t not_after);
 int	gtab_patch_person_gone(struct gtab_pub *, const char *uid);
+/*
+ * Add a grant or a person to a published table in place, in its spare
+ * room (gtab.h): the record, its windows and strings are written first,
+ * then linked at the head of its chain by one release store, so a reader
+ * sees all of it or none.  -1 when the spare room is used up (the caller
+ * rebuilds).  One writer at a time (the caller's lock).
+ */
+int	gtab_add_grant(struct gtab_pub *, const struct gindex_grant *);
+int	gtab_add_person(struct gtab_pub *, const char *uid);
 
 /* Update the live fields under the sequence counter. */
 void	gtab_set_live(struct gtab_hdr *, uint32_t flags, int64_t live_until,

@@ -354,6 +354,107 @@ collect_grant(struct wf_grant *g, void *arg)
 	return EX_OK;
 }
 
+/*
+ * The active cards, read in one search when a list names many (a base
+ * read per card cost 50,000 round trips for a door of 50,000 cards:
+ * bench/cards.sh).  Sorted by serial for bsearch.
+ */
+struct cardrow {
+	char	serial[WF_CRED_MAX + 1];
+	char	holder[DIR_UID_MAX + 1];
+	int	ok;		/* status exactly "active", not lost */
+};
+
+struct cards {
+	struct cardrow	*v;
+	size_t		 n, cap;
+};
+
+#define CARDS_BULK	64	/* more lines than this: read the cards at once */
+
+static int
+cards_each(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct cards *c = arg;
+	struct cardrow *r, *nv;
+	struct berval **v;
+	char st[16];
+	int i;
+
+	(void)w;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		if ((nv = reallocarray(c->v, c->cap, sizeof(*nv))) == NULL)
+			return EX_OSERR;
+		c->v = nv;
+	}
+	r = &c->v[c->n];
+	memset(r, 0, sizeof(*r));
+	dir_get(ld, e, "kunciCardSerial", r->serial, sizeof(r->serial));
+	dir_get(ld, e, "kunciHolder", r->holder, sizeof(r->holder));
+	dir_get(ld, e, "kunciStatus", st, sizeof(st));
+	r->ok = strcmp(st, "active") == 0;
+	/* as card_get(): a note starting "lost" marks the card lost */
+	v = ldap_get_values_len(ld, e, "kunciNote");
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		if (v[i]->bv_len >= 5 && strncasecmp(v[i]->bv_val, "lost",
+		    4) == 0)
+			r->ok = 0;
+	ldap_value_free_len(v);
+	if (r->serial[0] != '\0')
+		c->n++;
+	return EX_OK;
+}
+
+static int
+cmp_cardrow(const void *a, const void *b)
+{
+	return strcmp(((const struct cardrow *)a)->serial,
+	    ((const struct cardrow *)b)->serial);
+}
+
+/*
+ * Read the active cards into c; -1 when they cannot all be had in one
+ * search (an error, or as many as the search's limit, which may have cut
+ * it short): the caller then reads each card.
+ */
+static int
+cards_load(struct wf *w, struct cards *c)
+{
+	char *attrs[] = { U("kunciCardSerial"), U("kunciHolder"),
+	    U("kunciStatus"), U("kunciNote"), NULL };
+
+	if (wf_search_each(w, "ou=cards", "(&(objectClass=kunciCard)"
+	    "(kunciStatus=active))", attrs, LIST_MAX, "card", cards_each,
+	    c) != EX_OK || c->n >= LIST_MAX) {
+		free(c->v);
+		memset(c, 0, sizeof(*c));
+		w->err[0] = '\0';
+		return -1;
+	}
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_cardrow);
+	return 0;
+}
+
+/* Whether serial is an active card, not lost, held by holder. */
+static int
+card_fits(struct wf *w, const struct cards *c, int bulk, const char *serial,
+    const char *holder)
+{
+	struct cardrow key, *r;
+	struct card cd;
+
+	if (!bulk)
+		return card_get(w, serial, &cd) == EX_OK &&
+		    strcmp(cd.status, "active") == 0 && !cd.lost &&
+		    strcmp(cd.holder, holder) == 0;
+	u_strlcpy(key.serial, serial, sizeof(key.serial));
+	r = c->n > 0 ? bsearch(&key, c->v, c->n, sizeof(*c->v),
+	    cmp_cardrow) : NULL;
+	return r != NULL && r->ok && strcmp(r->holder, holder) == 0;
+}
+
 static int
 cmp_line(const void *a, const void *b)
 {
@@ -387,15 +488,16 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	char now_s[32], na[32], path[4096], sigp[4200], dir[4096], err[256];
 	char old[1 << 16];
 	struct collect col;
+	struct cards cards;
 	struct strbuf b;
-	struct card cd;
 	unsigned char *sig = NULL;
 	size_t i, n = 0, siglen = 0;
 	ssize_t olen = -1;
 	time_t now = time(NULL);
-	int st = EX_OK, fd;
+	int st = EX_OK, fd, bulk = 0;
 
 	memset(&col, 0, sizeof(col));
+	memset(&cards, 0, sizeof(cards));
 	if (ldapc_escape_filter(esc, sizeof(esc), door) == -1)
 		return wf_fail(w, EX_DATAERR, "bad door name");
 	dir_gentime(now_s, sizeof(now_s), now);
@@ -407,6 +509,8 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 		goto out;
 	if (col.n > 1)
 		qsort(col.v, col.n, sizeof(*col.v), cmp_line);
+	if (col.n > CARDS_BULK)
+		bulk = cards_load(w, &cards) == 0;
 	sb_init(&b, 64u * 1024 * 1024);
 	sb_printf(&b, "kunci-allowlist 1\ndoor %s\ngenerated %s\n", door,
 	    now_s);
@@ -414,9 +518,8 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 		/* The card must exist, be active and be the holder's. */
 		if (i > 0 && strcmp(col.v[i].serial, col.v[i - 1].serial) == 0)
 			continue;
-		if (card_get(w, col.v[i].serial, &cd) != EX_OK ||
-		    strcmp(cd.status, "active") != 0 || cd.lost ||
-		    strcmp(cd.holder, col.v[i].holder) != 0)
+		if (!card_fits(w, &cards, bulk, col.v[i].serial,
+		    col.v[i].holder))
 			continue;
 		dir_gentime(na, sizeof(na), col.v[i].not_after);
 		sb_printf(&b, "card %s holder %s grant %s not-after %s\n",
@@ -477,6 +580,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 out:
 	free(sig);
 	free(col.v);
+	free(cards.v);
 	return st;
 }
 

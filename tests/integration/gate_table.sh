@@ -125,9 +125,15 @@ grant_set T-002 kunciStatus revoked
 t_check "revoked: denied" wait_result kt asetiawan PAM_PERM_DENIED 50
 t_eq "the revocation was patched into the published table, no rebuild" \
     "$ino" "$(stat -c %i "$TAB")"
+# a new grant is written into the table's spare room (gtab.h): allowed
+# from the table at once, the same file, no rebuild
+before=$(count 'login.allow user=rwulandari .*via=table')
 grant_add T-003 rwulandari host:test active -3600 86400
-t_check "a new grant allows after a rebuild" wait_result kt rwulandari PAM_SUCCESS 50
-t_check "which published a new file" test "$ino" != "$(stat -c %i "$TAB")"
+t_check "a new grant allows" wait_result kt rwulandari PAM_SUCCESS 50
+t_wait_eq "... from the table" $((before + 1)) 50 \
+    count 'login.allow user=rwulandari .*via=table'
+t_eq "... added in place: the same file, no rebuild" \
+    "$ino" "$(stat -c %i "$TAB")"
 pam_service fast "resource=host:test timeout=300"
 # make a copy live: flags, live_until = now + secs (gtab_hdr offsets 28, 32)
 make_live()
@@ -204,10 +210,15 @@ t_wait_eq "and the module uses it again" $((before + 1)) 50 \
     count 'login.allow user=hsantoso .*via=table'
 
 # a rebuild that cannot be written (the directory made immutable, as a
-# full /run would do): kuncid withdraws the old table, which lacks the new
-# grant, and the socket answers until it can publish again
+# full /run would do): more new grants than the table's spare room
+# (GTAB_SPARE_MIN, 64 for a table this small) make a rebuild due; kuncid
+# withdraws the old table, which lacks the last of them, and the socket
+# answers until it can publish again
 if chattr +i "$(dirname "$TAB")" 2>/dev/null; then
 	trap 'chattr -i "$(dirname "$TAB")" 2>/dev/null; gate_cleanup' EXIT
+	for i in $(seq 70); do
+		grant_add "F-$i" "filler$i" host:test active -3600 86400
+	done
 	grant_add T-004 bkurniawan host:test active -3600 86400
 	# within 2 s: the old table would stay live for up to 5 s
 	t_check "table not writable: the new grant allows all the same" \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Procedure A ends with the card on the door's signed allow list: the
 # signature verifies with the openssl command line, a one-byte change does
-# not; card list/show/export; bad input (a serial bound to another holder,
+# not; card list/show/export; a door of 70 cards (the cards read in one
+# search) keeping the same rules; bad input (a serial bound to another holder,
 # an unknown card, revoking twice); card lost takes it off a newly signed
 # list; an emergency revocation (grant revoke --now) denies the next login
 # within 2 s and opens the removal record; notifications captured once each
@@ -118,4 +119,30 @@ t_grep "... and asks lputri to confirm receipt" "request confirm $id$" "$f"
 f=$(mail_file approved lputri)
 lang=$(ls_ -b "uid=lputri,ou=people,$KUNCI_BASE" -s base preferredLanguage | sed -n 's/^preferredLanguage: //p')
 t_grep "in lputri's language ($lang)" "^Content-Language: ${lang:-id}" "$f"
+# --- a door of many cards: past CARDS_BULK (64) kuncid reads the cards in
+# one search instead of one read each; the same rules hold -------------------
+D2=server-room:dc2
+AL2=$(allow_file "$D2")
+nb=$(date -u -d '-1 hour' +%Y%m%d%H%M%SZ) na=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
+for i in $(seq -w 1 70); do
+	holder=banyak0$i st=active note=""
+	[ "$i" = 05 ] && holder=orang-lain		# held by someone else
+	[ "$i" = 07 ] && st=revoked
+	[ "$i" = 03 ] && note="kunciNote: lost 2026-12-01 dilaporkan hilang"
+	if [ "$i" != 09 ]; then			# 09: a grant, no card
+		printf 'dn: kunciId=KM-0%s,ou=cards,ou=kunci,%s\nobjectClass: kunciCard\nkunciId: KM-0%s\nkunciCardSerial: KM-0%s\nkunciHolder: %s\nkunciStatus: %s\nkunciResource: %s\n%s\n\n' \
+		    "$i" "$KUNCI_BASE" "$i" "$i" "$holder" "$st" "$D2" "$note"
+	fi
+	printf 'dn: kunciId=GM-0%s,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: GM-0%s\nkunciSubject: banyak0%s\nkunciResource: %s\nkunciStatus: active\nkunciCredential: KM-0%s\nkunciNotBefore: %s\nkunciNotAfter: %s\n\n' \
+	    "$i" "$KUNCI_BASE" "$i" "$i" "$D2" "$i" "$nb" "$na"
+done | sed '/^$/N;/^\n$/D' | la >/dev/null
+kc --as fnugroho card export "$D2" >"$PT/many.list"
+t_eq "70 grants with cards on one door: 66 listed" 66 "$(grep -c '^card ' "$PT/many.list")"
+t_grep "... and counted" "^end 66$" "$PT/many.list"
+t_check_fail "... not the lost, revoked or another's card, nor a missing one" \
+    grep -Eq '^card KM-0(03|05|07|09) ' "$PT/many.list"
+t_grep "... the others with their holder and grant" \
+    "^card KM-070 holder banyak070 grant GM-070 not-after " "$PT/many.list"
+t_check "... signed: the signature verifies" verify "$AL2"
+
 t_done

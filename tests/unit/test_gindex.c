@@ -248,7 +248,15 @@ t_roundtrip(void **state)
 	assert_int_equal(g->nwin, 1);
 	assert_int_equal(g->win[0].days, 0x3e);
 	assert_int_equal(g->not_before, 1000);
-	assert_string_equal(g->dn, "kunciId=G-1,ou=grants");
+	{
+		char dn[64];
+
+		/* stored as its parent, read back whole */
+		assert_true(g->dn_short);
+		assert_int_equal(gindex_grant_dn(g, dn, sizeof(dn)), 21);
+		assert_string_equal(dn, "kunciId=G-1,ou=grants");
+		assert_int_equal(gindex_grant_dn(g, dn, 21), -1);
+	}
 	assert_true(first(ix2, "budi", "host:b")->badwin);
 	assert_int_equal(first(ix2, "sari", "control-panel:webmin")->status,
 	    GINDEX_SUSPENDED);
@@ -353,6 +361,85 @@ t_snapshot(void **state)
 	gindex_free(ix);
 }
 
+/*
+ * Issue 18: a grant's DN is kept as its parent, shared, when it is
+ * "kunciId=<id>,<parent>", and whole otherwise (another naming, an id
+ * that is not the RDN, more parents than the index shares); each reads
+ * back whole, also through an encode/decode round trip.
+ */
+static void
+t_dn(void **state)
+{
+	static const char *dns[][2] = {
+		{ "G-1", "kunciId=G-1,ou=grants,dc=x" },
+		{ "G-2", "cn=G-2,ou=grants,dc=x" },	/* other attribute */
+		{ "G-3", "kunciId=G-30,ou=grants,dc=x" },	/* other id */
+		{ "G-4", "kunciId=G-4," },		/* no parent */
+		{ "G-5", "kunciId=G-5,ou=b,dc=x" },
+	};
+	struct gindex *ix = gindex_new(), *ix2;
+	struct gindex_grant_in in;
+	const struct gindex_grant *g;
+	unsigned char u[GINDEX_UUID_LEN], *buf;
+	char dn[128], *d;
+	size_t i, len;
+	int pass;
+
+	(void)state;
+	for (i = 0; i < 5 + 12; i++) {
+		char id[16], many[64];
+
+		memset(&in, 0, sizeof(in));
+		if (i < 5) {
+			in.id = dns[i][0];
+			in.dn = dns[i][1];
+		} else {	/* twelve parents: past the shared ones */
+			snprintf(id, sizeof(id), "M-%zu", i);
+			snprintf(many, sizeof(many), "kunciId=%s,ou=p%zu", id, i);
+			in.id = id;
+			in.dn = many;
+		}
+		in.subject = "budi";
+		in.resource = "host:a";
+		in.status = "active";
+		uuid(u, (int)i + 1);
+		assert_int_equal(gindex_put_grant(ix, u, &in), 0);
+	}
+	assert_int_equal(gindex_encode(ix, &buf, &len), 0);
+	ix2 = gindex_decode(buf, len);
+	assert_non_null(ix2);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < 5 + 12; i++) {
+			char want[64];
+
+			uuid(u, (int)i + 1);
+			g = gindex_grant_by_uuid(pass ? ix2 : ix, u);
+			assert_non_null(g);
+			if (i < 5)
+				snprintf(want, sizeof(want), "%s", dns[i][1]);
+			else
+				snprintf(want, sizeof(want), "kunciId=M-%zu,ou=p%zu",
+				    i, i);
+			assert_true(gindex_grant_dn(g, dn, sizeof(dn)) ==
+			    (int)strlen(want));
+			assert_string_equal(dn, want);
+			assert_non_null(d = gindex_grant_dup_dn(g));
+			assert_string_equal(d, want);
+			free(d);
+			/* shared: the two kunciId=ID,PARENT ones, and the
+			 * first parents of the twelve (in put order; the
+			 * decoded index puts them in its own order) */
+			if (!pass)
+				assert_int_equal(g->dn_short, i == 0 ||
+				    i == 4 || (i >= 5 && i < 5 + 6));
+			else if (i >= 1 && i <= 3)
+				assert_false(g->dn_short);
+		}
+	free(buf);
+	gindex_free(ix2);
+	gindex_free(ix);
+}
+
 int
 main(void)
 {
@@ -360,6 +447,7 @@ main(void)
 		cmocka_unit_test(t_windows),
 		cmocka_unit_test(t_in_window),
 		cmocka_unit_test(t_index),
+		cmocka_unit_test(t_dn),
 		cmocka_unit_test(t_roundtrip),
 		cmocka_unit_test(t_decode_fuzz),
 		cmocka_unit_test(t_snapshot),

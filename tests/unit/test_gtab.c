@@ -16,6 +16,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -538,6 +539,235 @@ t_patch(void)
 	gindex_free(ix);
 }
 
+/* The index record of the grant put() added last (its uuid is seq_uuid). */
+static const struct gindex_grant *
+last_put(const struct gindex *ix)
+{
+	unsigned char u[GINDEX_UUID_LEN];
+
+	memset(u, 0, sizeof(u));
+	memcpy(u, &seq_uuid, sizeof(seq_uuid));
+	return gindex_grant_by_uuid(ix, u);
+}
+
+/*
+ * Issue 18: a grant and a person added to a published table in its spare
+ * room are seen at once through a separate read-only mapping, the file
+ * neither grows nor moves, windows and strings of the added record are
+ * the ones given, and when the room is used up the add says so (-1: the
+ * caller rebuilds) while every record added before still decides.
+ */
+static void
+t_add(void)
+{
+	struct gindex *ix = sample();
+	char path[] = "/tmp/kunci-gtab-add.XXXXXX", uid[32];
+	const struct gindex_grant *g;
+	unsigned char *buf;
+	struct gtab_pub pub;
+	struct gtab t;
+	struct kd_source s;
+	struct kd_result r;
+	struct kd_when w;
+	struct proto_query q;
+	struct stat st, st2;
+	void *ro;
+	size_t len;
+	int fd, n, i;
+
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	close(fd);
+	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
+	CHECK(gtab_publish(path, buf, len, &pub) == 0);
+	CHECK(stat(path, &st) == 0);
+	fd = open(path, O_RDONLY);
+	ro = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	CHECK(ro != MAP_FAILED && gtab_check(&t, ro, len) == 0);
+	CHECK(t.h->ng > t.h->ng_used && t.h->np > t.h->np_used);
+	gtab_source(&t, &s);
+	gtab_when(NOW, 0, &w);	/* Monday 14:13 UTC */
+	memset(&q, 0, sizeof(q));
+	snprintf(q.user, sizeof(q.user), "newcomer");
+	snprintf(q.resource, sizeof(q.resource), "host:fresh");
+	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_UNKNOWN);
+	person(ix, "newcomer");
+	CHECK(gtab_add_person(&pub, "newcomer") == 0);
+	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_DENY);
+	CHECK_STR(r.reason, "no grant");
+	/* a window that excludes now, then one that includes it */
+	put(ix, "newcomer", "host:fresh", "active", NOW - 10, NOW + 10,
+	    "sat 00:00-00:01");
+	CHECK((g = last_put(ix)) != NULL && g->nwin == 1);
+	CHECK(gtab_add_grant(&pub, g) == 0);
+	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_DENY);
+	put(ix, "newcomer", "host:fresh", "active", NOW - 10, NOW + 10, NULL);
+	CHECK((g = last_put(ix)) != NULL);
+	CHECK(gtab_add_grant(&pub, g) == 0);
+	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_ALLOW);
+	CHECK_STR(r.grant, g->id);
+	/* an added record is patched like a built one */
+	CHECK(gtab_patch_grant(&pub, "newcomer", "host:fresh", g->id,
+	    KD_REVOKED, NOW - 10, NOW + 10) == 0);
+	CHECK(decide(&s, &q, &w, &r) == 0 && r.decision == PROTO_DENY);
+	/* the same file, the same size: no rebuild, no rename */
+	CHECK(stat(path, &st2) == 0 && st2.st_ino == st.st_ino &&
+	    st2.st_size == st.st_size);
+	/* fill the room: the add fails cleanly, the earlier ones stay */
+	for (n = 0; n < 100000; n++) {
+		snprintf(uid, sizeof(uid), "fill%05d", n);
+		put(ix, uid, "host:fresh", "active", NOW - 10, NOW + 10, NULL);
+		if (gtab_add_grant(&pub, last_put(ix)) == -1 ||
+		    gtab_add_person(&pub, uid) == -1)
+			break;
+	}
+	CHECK(n > 0 && n < 100000);
+	for (i = 0; i < n; i += n / 7 + 1) {
+		snprintf(q.user, sizeof(q.user), "fill%05d", i);
+		CHECK(decide(&s, &q, &w, &r) == 0 &&
+		    r.decision == PROTO_ALLOW);
+	}
+	CHECK(gtab_check(&t, ro, len) == 0);
+	munmap(ro, len);
+	gtab_unpublish(&pub);
+	unlink(path);
+	free(buf);
+	gindex_free(ix);
+}
+
+/*
+ * Issue 18: a writer adds people and grants in place while readers
+ * decide for the one added last (which must allow: it was linked whole)
+ * and the one being added (which is not yet there, or there whole: a
+ * reader that reached a half-written record would see a zero validity
+ * or status and deny it for some other reason).
+ */
+#define ADD_READERS	2
+
+struct addrace {
+	struct gtab_pub	 pub;
+	struct gindex	*ix;
+	struct gtab	 t;
+	int		 added;		/* records linked so far */
+	int		 stop;
+	long		 allows[ADD_READERS], absent[ADD_READERS];
+	long		 wrong[ADD_READERS], gaveup[ADD_READERS];
+};
+
+static struct addrace *add_arg;
+
+static void *
+add_writer(void *arg)
+{
+	struct addrace *a = arg;
+	char uid[32];
+	int n;
+
+	for (n = 0; ; n++) {
+		snprintf(uid, sizeof(uid), "race%06d", n);
+		put(a->ix, uid, "host:fresh", "active", NOW - 10, NOW + 10,
+		    "daily 00:00-23:59");
+		if (gtab_add_person(&a->pub, uid) == -1 ||
+		    gtab_add_grant(&a->pub, last_put(a->ix)) == -1)
+			break;
+		__atomic_store_n(&a->added, n + 1, __ATOMIC_RELEASE);
+		if (n % 64 == 0)
+			(void)sched_yield();
+	}
+	__atomic_store_n(&a->stop, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *
+add_reader(void *arg)
+{
+	struct addrace *a = add_arg;
+	int me = (int)(intptr_t)arg, k, j;
+	struct kd_source s;
+	struct kd_result r;
+	struct kd_when w;
+	struct proto_query q;
+
+	gtab_source(&a->t, &s);
+	gtab_when(NOW, 0, &w);
+	memset(&q, 0, sizeof(q));
+	snprintf(q.resource, sizeof(q.resource), "host:fresh");
+	while (!__atomic_load_n(&a->stop, __ATOMIC_ACQUIRE)) {
+		k = __atomic_load_n(&a->added, __ATOMIC_ACQUIRE);
+		for (j = k - 1; j <= k; j++) {
+			if (j < 0)
+				continue;
+			snprintf(q.user, sizeof(q.user), "race%06d", j);
+			if (decide(&s, &q, &w, &r) == -1)
+				a->gaveup[me]++;
+			else if (r.decision == PROTO_ALLOW)
+				a->allows[me]++;
+			else if (j == k && (r.decision == PROTO_UNKNOWN ||
+			    strcmp(r.reason, "no grant") == 0))
+				a->absent[me]++;
+			else
+				a->wrong[me]++;
+		}
+	}
+	return NULL;
+}
+
+static void
+t_addrace(void)
+{
+	struct addrace a;
+	char path[] = "/tmp/kunci-gtab-race.XXXXXX", uid[32];
+	pthread_t wr, rd[ADD_READERS];
+	unsigned char *buf;
+	long allows = 0, absent = 0, wrong = 0, gaveup = 0;
+	void *ro;
+	size_t len;
+	int fd, i;
+
+	memset(&a, 0, sizeof(a));
+	a.ix = sample();
+	/* a bigger table, so its spare room takes thousands of adds */
+	for (i = 0; i < 64000; i++) {
+		snprintf(uid, sizeof(uid), "bulk%05d", i);
+		person(a.ix, uid);
+		put(a.ix, uid, "host:srv2", "active", NOW - 10, NOW + 10, NULL);
+	}
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	close(fd);
+	CHECK(gtab_build(a.ix, &POL, &buf, &len) == 0);
+	CHECK(gtab_publish(path, buf, len, &a.pub) == 0);
+	fd = open(path, O_RDONLY);
+	ro = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	CHECK(ro != MAP_FAILED && gtab_check(&a.t, ro, len) == 0);
+	add_arg = &a;
+	for (i = 0; i < ADD_READERS; i++)
+		CHECK(pthread_create(&rd[i], NULL, add_reader,
+		    (void *)(intptr_t)i) == 0);
+	CHECK(pthread_create(&wr, NULL, add_writer, &a) == 0);
+	pthread_join(wr, NULL);
+	for (i = 0; i < ADD_READERS; i++) {
+		pthread_join(rd[i], NULL);
+		allows += a.allows[i];
+		absent += a.absent[i];
+		wrong += a.wrong[i];
+		gaveup += a.gaveup[i];
+	}
+	printf("add race: %d added, %ld allowed, %ld not yet there, %ld "
+	    "wrong, %ld gave up\n", a.added, allows, absent, wrong, gaveup);
+	CHECK(a.added >= 64000 / GTAB_SPARE - 1);
+	CHECK_LL(wrong, 0);
+	CHECK_LL(gaveup, 0);
+	CHECK(allows > 0);
+	munmap(ro, len);
+	gtab_unpublish(&a.pub);
+	unlink(path);
+	free(buf);
+	gindex_free(a.ix);
+}
+
 /*
  * Item 4 of issue 13: a writer flips a grant between "expired" (both
  * times past) and "not yet valid" (both ahead) while readers decide.
@@ -739,6 +969,8 @@ main(void)
 	t_damaged();
 	t_empty();
 	t_patch();
+	t_add();
+	t_addrace();
 	t_flip();
 	t_truncated();
 	printf("%d passed, %d failed\n", npass, nfail);
