@@ -43,6 +43,7 @@
 #include "proto.h"
 #include "strbuf.h"
 #include "util.h"
+#include "visible.h"
 #include "wf.h"
 #include "admin.h"
 
@@ -263,13 +264,6 @@ admin_sees_all(const struct admin_call *c)
 	return c->a.admin || c->a.roles != 0;
 }
 
-static int
-involved(const struct admin_call *c, const struct wf_request *r)
-{
-	return strcmp(r->requester, c->a.p.uid) == 0 ||
-	    strcmp(r->subject, c->a.p.uid) == 0;
-}
-
 /* ------------------------------------------------------------- options */
 
 
@@ -398,7 +392,15 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    c->a.p.uid : ""));
 		json_object_set_new(j, "person", json_boolean(c->a.person));
 		json_object_set_new(j, "admin", json_boolean(c->a.admin));
-		json_object_set_new(j, "roles", out_jstr(roles));
+		{
+			json_t *ra = json_array();
+			char *tok, *save = NULL;
+
+			for (tok = strtok_r(roles, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save))
+				json_array_append_new(ra, out_jstr(tok));
+			json_object_set_new(j, "roles", ra);
+		}
 		json_object_set_new(j, "scheduler_passes",
 		    json_integer((json_int_t)sched_passes));
 		json_object_set_new(j, "scheduler_last",
@@ -594,7 +596,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		return st;
 	if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
 		return admin_wf_err(c, st);
-	if (!admin_sees_all(c) && !involved(c, &r)) {
+	if (!visible_request(admin_wf(), &c->a, &r, NULL)) {
 		wf_request_free(&r);
 		return admin_err(c, EX_NOINPUT, "unknown request: %s", pos[0]);
 	}
@@ -624,6 +626,12 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			json_array_append_new(a, o);
 		}
 		json_object_set_new(j, "events", a);
+		if ((a = visible_actions(admin_wf(), &c->a, &r)) == NULL) {
+			json_decref(j);
+			st = admin_wf_err(c, EX_UNAVAILABLE);
+			goto out;
+		}
+		json_object_set_new(j, "actions", a);
 		out_json(&c->out, j);
 		goto out;
 	}
@@ -749,6 +757,7 @@ struct list_arg {
 	struct admin_call		*c;
 	struct out_table	 t;
 	json_t			*arr;
+	struct visible_set	 acted;
 	int			 waiting, mine;
 };
 
@@ -762,14 +771,32 @@ list_one(struct wf_request *r, void *arg)
 	const char *cells[7];
 	int overdue;
 
-	if (!admin_sees_all(c) && !involved(c, r))
+	if (!visible_request(admin_wf(), &c->a, r, &la->acted))
 		return EX_OK;
-	if (la->waiting && (s == NULL ||
-	    (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 && involved(c, r)) ||
-	    !wf_can_act(admin_wf(), &c->a, r)))
-		return EX_OK;
+	/* Waiting on me: I may approve or reject the step now, by the
+	 * same check request approve/reject apply (wf_why_not()). */
+	if (la->waiting) {
+		char why[320], why2[320];
+
+		if (s == NULL)
+			return EX_OK;
+		if (wf_why_not(admin_wf(), &c->a, r, 0, why, sizeof(why)) !=
+		    EX_OK || wf_why_not(admin_wf(), &c->a, r, 1, why2,
+		    sizeof(why2)) != EX_OK)
+			return EX_UNAVAILABLE;
+		if (why[0] != '\0' && why2[0] != '\0')
+			return EX_OK;
+	}
 	if (c->json) {
-		json_array_append_new(la->arr, request_json(c, r, 0));
+		json_t *j = request_json(c, r, 0), *acts;
+
+		json_object_set_new(j, "reason", out_jstr(r->reason));
+		if ((acts = visible_actions(admin_wf(), &c->a, r)) == NULL) {
+			json_decref(j);
+			return EX_UNAVAILABLE;
+		}
+		json_object_set_new(j, "actions", acts);
+		json_array_append_new(la->arr, j);
 		return EX_OK;
 	}
 	overdue = s != NULL && r->deadline != 0 && r->deadline <= time(NULL);
@@ -855,11 +882,17 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	hdr[4] = ADMIN_T(c, "STEP", "LANGKAH");
 	hdr[5] = ADMIN_T(c, "ROLE", "PERAN");
 	hdr[6] = ADMIN_T(c, "DUE", "BATAS");
+	if (!admin_sees_all(c) && (st = visible_acted(admin_wf(), &c->a,
+	    &la.acted)) != EX_OK) {
+		visible_set_free(&la.acted);
+		return admin_wf_err(c, st);
+	}
 	if (c->json)
 		la.arr = json_array();
 	else
 		out_table_init(&la.t, 7, hdr);
 	st = wf_list(admin_wf(), filter, LIST_MAX, list_one, &la);
+	visible_set_free(&la.acted);
 	if (st != EX_OK) {
 		json_decref(la.arr);
 		out_table_free(&la.t);
@@ -976,6 +1009,18 @@ cmd_comment(struct admin_call *c, int argc, char **argv)
 		    "--note TEXT");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
+	{
+		struct wf_request r;
+		int seen;
+
+		if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
+			return admin_wf_err(c, st);
+		seen = visible_request(admin_wf(), &c->a, &r, NULL);
+		wf_request_free(&r);
+		if (!seen)
+			return admin_err(c, EX_NOINPUT, "unknown request: %s",
+			    pos[0]);
+	}
 	if ((st = wf_comment(admin_wf(), &c->a, pos[0], note)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (c->json)

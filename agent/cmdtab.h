@@ -13,5 +13,6 @@ extern const struct admin_cmd removal_cmds[];	/* removal.c */
 extern const struct admin_cmd visit_cmds[];	/* visit.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
 extern const struct admin_cmd review_cmds[];	/* review.c */
+extern const struct admin_cmd resource_cmds[];	/* rescmd.c */
 
 #endif /* KUNCI_CMDTAB_H */

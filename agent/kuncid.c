@@ -142,6 +142,7 @@ wire(void)
 	    admin_register(removal_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
+	    admin_register(resource_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");

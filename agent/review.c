@@ -1667,9 +1667,9 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		return admin_wf_err(c, st);
 	admin_fmt_time(dl, sizeof(dl), k.deadline);
 	if (c->json) {
-		out_json(&c->out, json_pack("{s:s,s:s,s:b,s:s,s:o}", "id",
+		out_json(&c->out, json_pack("{s:s,s:s,s:b,s:o,s:o}", "id",
 		    k.id, "state", k.state, "created", created, "stats",
-		    k.stats, "deadline", admin_jtime(k.deadline)));
+		    out_jcounts(k.stats), "deadline", admin_jtime(k.deadline)));
 		return EX_OK;
 	}
 	if (created)
@@ -1704,10 +1704,10 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 	parse_campaign(ld, e, &k);
 	if (c->json) {
 		json_array_append_new(la->arr, json_pack("{s:s,s:s,s:s,s:s,"
-		    "s:o,s:o,s:s}", "id", k.id, "period", k.period, "scope",
+		    "s:o,s:o,s:o}", "id", k.id, "period", k.period, "scope",
 		    k.scope[0] ? k.scope : "*", "state", k.state, "created",
 		    admin_jtime(k.created), "deadline",
-		    admin_jtime(k.deadline), "stats", k.stats));
+		    admin_jtime(k.deadline), "stats", out_jcounts(k.stats)));
 		return EX_OK;
 	}
 	admin_fmt_time(dl, sizeof(dl), k.deadline);

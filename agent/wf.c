@@ -1599,20 +1599,88 @@ earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	free(ev);
 }
 
+/*
+ * Why actor may not take the decision (reject or approve) on r's open
+ * current step: why is "" when they may.  The one check wf_act() applies
+ * and the actions kuncid offers (visible.c) are computed from.  EX_OK, or
+ * an error (w->err set) when the directory could not say.
+ */
+int
+wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
+    int reject, char *why, size_t whysz)
+{
+	const struct wf_step *s;
+	struct wf_event *ev = NULL;
+	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
+	size_t n, i;
+	int st = EX_OK;
+
+	why[0] = '\0';
+	if (!a->person) {
+		snprintf(why, whysz, "you are not a person in the directory");
+		return EX_OK;
+	}
+	if (!wf_open(r)) {
+		snprintf(why, whysz, "request %s is closed", r->id);
+		return EX_OK;
+	}
+	s = &r->snap.steps[r->step];
+	if (s->kind == CFG_KIND_NOTIFY)
+		snprintf(why, whysz, "step %s is done by kuncid", s->name);
+	else if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
+	    (strcmp(a->p.uid, r->requester) == 0 ||
+	    strcmp(a->p.uid, r->subject) == 0))
+		snprintf(why, whysz, "you cannot decide your own request");
+	else if (!wf_can_act(w, a, r)) {
+		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+			snprintf(why, whysz, "step %s is for the "
+			    "requester's direct superior (%s)", s->name,
+			    s->who);
+		else
+			snprintf(why, whysz, "step %s needs role %s, "
+			    "which you do not hold", s->name, s->role);
+	}
+	if (why[0] == '\0' && reject && !s->may_reject)
+		snprintf(why, whysz, "step %s (%s) cannot reject",
+		    s->name, cfg_kind_name(s->kind));
+	if (why[0] != '\0')
+		return EX_OK;
+	/* One act per person per step; and with one_act, one deciding act
+	 * per person per request. */
+	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
+		return wf_fail(w, EX_DATAERR, "bad user name");
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciId=step-*)(kunciActor=%s))", esc);
+	if ((st = wf_events_under(w, r->dn, filter, &ev, &n)) != EX_OK)
+		return st;
+	for (i = 0; i < n && why[0] == '\0'; i++) {
+		if (ev[i].step == r->step)
+			snprintf(why, whysz, "you already acted on step %s",
+			    s->name);
+		else if (r->snap.one_act && deciding(s->kind) &&
+		    ev[i].step >= 0 && (size_t)ev[i].step < r->snap.nsteps &&
+		    deciding(r->snap.steps[ev[i].step].kind))
+			snprintf(why, whysz, "you already decided on this "
+			    "request (step %s); workflow %s allows one "
+			    "decision per person", ev[i].stepname,
+			    r->snap.workflow);
+	}
+	free(ev);
+	return EX_OK;
+}
+
 int
 wf_act(struct wf *w, const struct wf_actor *a, const char *id,
     const char *decision, const char *stepwant, const char *note,
     const char *cred)
 {
 	struct wf_request r;
-	struct wf_event *ev = NULL;
 	const struct wf_step *s;
-	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
 	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
 	int reject = strcmp(decision, "reject") == 0;
-	size_t n, i;
+	size_t i;
 	int st, k, idx;
 
 	memset(&r, 0, sizeof(r));
@@ -1671,51 +1739,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	}
 	/* Who may act. */
-	why[0] = '\0';
-	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
-	    (strcmp(a->p.uid, r.requester) == 0 ||
-	    strcmp(a->p.uid, r.subject) == 0))
-		snprintf(why, sizeof(why), "you cannot decide your own "
-		    "request");
-	else if (!wf_can_act(w, a, &r)) {
-		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-			snprintf(why, sizeof(why), "step %s is for the "
-			    "requester's direct superior (%s)", s->name,
-			    s->who);
-		else
-			snprintf(why, sizeof(why), "step %s needs role %s, "
-			    "which you do not hold", s->name, s->role);
-	}
-	if (why[0] == '\0' && reject && !s->may_reject)
-		snprintf(why, sizeof(why), "step %s (%s) cannot reject",
-		    s->name, cfg_kind_name(s->kind));
-	if (why[0] == '\0') {
-		/* One act per person per step; and with one_act, one
-		 * deciding act per person per request. */
-		if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1) {
-			st = wf_fail(w, EX_DATAERR, "bad user name");
-			goto out;
-		}
-		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
-		    "(kunciId=step-*)(kunciActor=%s))", esc);
-		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK)
-			goto out;
-		for (i = 0; i < n && why[0] == '\0'; i++) {
-			if (ev[i].step == r.step)
-				snprintf(why, sizeof(why), "you already acted "
-				    "on step %s", s->name);
-			else if (r.snap.one_act && deciding(s->kind) &&
-			    ev[i].step >= 0 &&
-			    (size_t)ev[i].step < r.snap.nsteps &&
-			    deciding(r.snap.steps[ev[i].step].kind))
-				snprintf(why, sizeof(why), "you already "
-				    "decided on this request (step %s); "
-				    "workflow %s allows one decision per "
-				    "person", ev[i].stepname, r.snap.workflow);
-		}
-		free(ev);
-		ev = NULL;
-	}
+	if ((st = wf_why_not(w, a, &r, reject, why, sizeof(why))) != EX_OK)
+		goto out;
 	if (why[0] != '\0') {
 		refuse_audit(a, &r, action, why);
 		earlier_act(w, a, &r, why, sizeof(why));

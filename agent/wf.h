@@ -165,6 +165,15 @@ int	wf_can_act(struct wf *, const struct wf_actor *,
 	    const struct wf_request *);
 
 /*
+ * Why actor may not approve (reject 0) or reject (1) r's current step:
+ * why is "" when they may.  wf_act() refuses with exactly this, and the
+ * actions offered with an item (visible.h) come from it.  EX_OK, or an
+ * error (w->err) when the directory could not answer.
+ */
+int	wf_why_not(struct wf *, const struct wf_actor *,
+	    const struct wf_request *, int reject, char *why, size_t whysz);
+
+/*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in
  * agent.timezone, or NULL (from = now, until = from + max_duration).
  * for_uid NULL = the actor.  id gets the new request's id.  type must be

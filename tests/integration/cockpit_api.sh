@@ -1,0 +1,84 @@
+#!/bin/bash
+# cockpit_api.sh: what kunci's Cockpit page asks of kuncid, through the
+# CLI against a real slapd and kuncid (doc/json.md): `resource list`; a
+# request seen by the direct superior who holds no role (waiting list,
+# show), by everyone who acted on it, and by nobody else ("unknown
+# request"); the `actions` kuncid offers with each request, which are
+# exactly the commands it then accepts, and a command without an action
+# refused; JSON arrays and objects where lists and counts were strings.
+. "$(dirname "$0")/workflow.inc"
+
+wf_setup
+j() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+acts() { kc --as "$1" --json request show "$2" | j '" ".join(a["action"] for a in d["actions"])'; }
+
+# --- resource list -----------------------------------------------------------
+kcr --as ekusuma --lang id --json resource list
+t_eq "resource list: a person with no role and no grant may list" 0 "$rc"
+t_eq "resource list: server-room:dc1 runs workflow A, type card" \
+    "A ['card'] False" \
+    "$(echo "$out" | j '[(r["workflow"], r["access_types"], r["any_access_type"]) for r in d if r["name"]=="server-room:dc1"][0]' | tr -d '()",' | sed "s/'A'/A/")"
+t_eq "resource list: the label in Indonesian by default" "Ruang server utama (data centre)" \
+    "$(echo "$out" | j '[r["label"] for r in d if r["name"]=="server-room:dc1"][0]')"
+t_eq "resource list --lang en: the English label" "main server room" \
+    "$(kc --as ekusuma --lang en --json resource list | j '[r["label"] for r in d if r["name"]=="server-room:dc1"][0]')"
+t_grep "resource list: a table for people" "^server-room:dc1 +server-room +A +card" \
+    <(kc --as ekusuma resource list)
+
+# --- the superior who holds no role --------------------------------------------
+id=$(submit lputri server-room:dc1)
+t_check "submitted ($id)" test -n "$id"
+kcr --as tramadhan --json request list --waiting
+t_eq "waiting: the superior (no role) finds the request" "$id" \
+    "$(echo "$out" | j '" ".join(r["id"] for r in d)')"
+t_eq "waiting: with its reason and deadline" "Pemeliharaan rutin server True" \
+    "$(echo "$out" | j 'd[0]["reason"] + " " + str(d[0]["deadline"] is not None)')"
+t_eq "waiting: the superior may approve or reject" "approve reject comment" \
+    "$(echo "$out" | j '" ".join(a["action"] for a in d[0]["actions"])')"
+kcr --as tramadhan --json request show "$id"
+t_eq "show: the superior sees the request" 0 "$rc"
+t_eq "show: the superior's actions" "approve reject comment" "$(acts tramadhan "$id")"
+t_eq "show: the requester may cancel and comment, not decide" "cancel comment" "$(acts lputri "$id")"
+t_eq "show: a role holder who is not at this step: comment only" "comment" "$(acts hsantoso "$id")"
+kcr --as ekusuma request show "$id"
+t_eq "show: an unrelated person without role: unknown request" "66/kuncictl: unknown request: $id" "$rc/$err"
+t_eq "show: the same words as for a request that does not exist" \
+    "kuncictl: unknown request: 2026-999999" "$(kc --as ekusuma request show 2026-999999 2>&1)"
+t_eq "list: an unrelated person does not see it" "" \
+    "$(kc --as ekusuma --json request list | j '" ".join(r["id"] for r in d)')"
+kcr --as ekusuma request comment "$id" --note "iseng"
+t_eq "comment by an unrelated person: unknown request, nothing written" \
+    "66/kuncictl: unknown request: $id" "$rc/$err"
+kcr --as ekusuma request approve "$id"
+t_eq "a forged approval by an unrelated person is refused" 77 "$rc"
+
+# times: ISO 8601 with the offset (Asia/Jakarta or the machine's zone)
+t_grep "times are ISO 8601 with the offset" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{4}$' \
+    <(kc --as lputri --json request show "$id" | j 'd["created"]')
+
+walk "$id" tramadhan
+t_eq "after acting, the superior still sees it (acted on it)" 0 \
+    "$(kc --as tramadhan request show "$id" >/dev/null 2>&1; echo $?)"
+t_eq "... in the list too" "$id" \
+    "$(kc --as tramadhan --json request list | j '" ".join(r["id"] for r in d)')"
+t_eq "... with no decision left to take" "comment" "$(acts tramadhan "$id")"
+t_eq "... and not in the waiting list" "" \
+    "$(kc --as tramadhan --json request list --waiting | j '" ".join(r["id"] for r in d)')"
+t_eq "the Kadis at a disposition step: approve only (cannot reject)" \
+    "approve comment" "$(acts hsantoso "$id")"
+kcr --as hsantoso request reject "$id" --reason "coba"
+t_eq "... and a forged rejection is refused" 77 "$rc"
+walk "$id" hsantoso dpratama rwulandari dpratama
+kcr --as fnugroho --json request show "$id"
+t_eq "the operator's approve asks for the card serial" "approve:serial" \
+    "$(echo "$out" | j '" ".join(a["action"]+":"+str(a["input"]) for a in d["actions"] if a["action"]=="approve")')"
+walk "$id" fnugroho:--serial:KA-0777 fnugroho
+t_eq "done: nobody has a decision left" "comment|comment" \
+    "$(acts lputri "$id")|$(acts fnugroho "$id")"
+
+# --- JSON shapes ---------------------------------------------------------------
+t_eq "card show: grants is an array" "list" \
+    "$(kc --json card show KA-0777 | j 'type(d["grants"]).__name__')"
+t_eq "status: roles is an array" "['kadis']" \
+    "$(kc --as hsantoso --json status | j 'd["roles"]')"
+t_done
