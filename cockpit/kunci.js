@@ -1,0 +1,502 @@
+/*
+ * kunci.js: kunci's page in Cockpit.  Every action is exactly one
+ * `kuncictl --json` command, run as the logged-in user (cockpit.spawn),
+ * so kuncid identifies the caller from the kernel as for any kuncictl.
+ * Nothing is decided here: the buttons of an item are the `actions`
+ * kuncid returns with it (doc/json.md), and kuncid's error lines are shown
+ * as they are.  Every value from kuncid reaches the page as text
+ * (textContent), never as markup.
+ */
+"use strict";
+
+const TEXT = {
+	title: ["Kunci: hak akses", "Kunci: access rights"],
+	tab_mine: ["Permohonan saya", "My requests"],
+	tab_waiting: ["Menunggu saya", "Waiting on me"],
+	tab_review: ["Reviu", "Review"],
+	tab_visit: ["Kunjungan", "Visits"],
+	tab_forms: ["Formulir", "Forms"],
+	new_request: ["Permohonan baru", "New request"],
+	resource: ["Sumber daya", "Resource"],
+	access_type: ["Jenis akses", "Access type"],
+	reason: ["Alasan", "Reason"],
+	from: ["Mulai", "From"],
+	until: ["Sampai", "Until"],
+	submit: ["Ajukan", "Submit"],
+	my_requests: ["Permohonan saya", "My requests"],
+	waiting_title: ["Menunggu tindakan saya", "Waiting for my action"],
+	review_title: ["Reviu hak akses", "Access review"],
+	visit_title: ["Kunjungan hari ini", "Today's visits"],
+	forms_title: ["Formulir", "Forms"],
+	close: ["Tutup", "Close"],
+	open: ["Buka", "Open"],
+	none: ["Tidak ada.", "None."],
+	loading: ["Memuat…", "Loading…"],
+	logged_in: ["Masuk sebagai", "Logged in as"],
+	id: ["Nomor", "Number"],
+	state: ["Status", "State"],
+	step: ["Langkah", "Step"],
+	due: ["Batas waktu", "Deadline"],
+	overdue: ["terlambat", "overdue"],
+	for_whom: ["Untuk", "For"],
+	requester: ["Pemohon", "Requested by"],
+	workflow: ["Prosedur", "Procedure"],
+	valid: ["Berlaku", "Valid"],
+	submitted: ["Diajukan", "Submitted"],
+	waiting_for: ["Menunggu", "Waiting for"],
+	grant: ["Hak akses", "Grant"],
+	steps: ["Langkah-langkah", "Steps"],
+	trail: ["Riwayat", "Trail"],
+	role: ["Peran", "Role"],
+	by: ["Oleh", "By"],
+	when: ["Waktu", "Time"],
+	event: ["Peristiwa", "Event"],
+	note: ["Catatan", "Note"],
+	request_n: ["Permohonan", "Request"],
+	approve: ["Setujui", "Approve"],
+	reject: ["Tolak", "Reject"],
+	cancel: ["Batalkan permohonan", "Cancel the request"],
+	comment: ["Kirim komentar", "Send comment"],
+	comment_label: ["Komentar", "Comment"],
+	reject_reason: ["Alasan penolakan", "Reason for rejection"],
+	cancel_reason: ["Alasan pembatalan (boleh kosong)",
+	    "Reason for cancelling (optional)"],
+	note_opt: ["Catatan (boleh kosong)", "Note (optional)"],
+	serial: ["Nomor seri kartu akses", "Access card serial"],
+	account: ["Nama akun", "Account name"],
+	done: ["Tersimpan.", "Saved."],
+	no_actions: ["Tidak ada tindakan untuk Anda pada permohonan ini.",
+	    "There is nothing for you to do on this request."],
+	type_any: ["(tulis jenis akses)", "(type the access type)"],
+	d_submit: ["diajukan", "submitted"],
+	d_approve: ["setuju", "approved"],
+	d_reject: ["menolak", "rejected"],
+	d_comment: ["komentar", "comment"],
+	d_cancel: ["dibatalkan", "cancelled"],
+	d_expire: ["kedaluwarsa", "expired"],
+	d_escalate: ["eskalasi", "escalated"],
+	d_provision: ["diterbitkan", "issued"],
+	d_record: ["dicatat", "recorded"],
+	d_notify: ["diberitahukan", "notified"],
+	campaign: ["Kampanye", "Campaign"],
+	subject: ["Pemegang", "Holder"],
+	finding: ["Temuan", "Finding"],
+	valid_btn: ["Masih diperlukan", "Still needed"],
+	invalid_btn: ["Tidak diperlukan lagi", "No longer needed"],
+	select_row: ["Pilih", "Select"],
+	guest: ["Tamu", "Guest"],
+	purpose: ["Keperluan", "Purpose"],
+	escort: ["Pendamping", "Escort"],
+	v_approve: ["Setujui kunjungan", "Approve the visit"],
+	v_escort: ["Tetapkan pendamping", "Appoint the escort"],
+	v_checkin: ["Catat masuk", "Check in"],
+	v_checkout: ["Catat keluar", "Check out"],
+	v_locked: ["Ruang server sudah dikunci kembali",
+	    "The server room is locked again"],
+	form_request: ["Formulir permintaan akses", "Access request form"],
+	print: ["Cetak", "Print"]
+};
+
+let EN = false;
+
+/* English when the CockpitLang cookie, or else the browser, asks for
+ * it; Indonesian otherwise (Cockpit 287 itself has no Indonesian). */
+function pick_language() {
+	const m = document.cookie.match(/(?:^|;\s*)CockpitLang=([^;]*)/);
+	let l = m ? decodeURIComponent(m[1]) : "";
+	if (!/^(en|id)/i.test(l)) {
+		const langs = navigator.languages && navigator.languages.length ?
+		    navigator.languages : [navigator.language || ""];
+		l = langs.find(x => /^(en|id)/i.test(x)) || "id";
+	}
+	EN = /^en/i.test(l);
+	document.documentElement.lang = EN ? "en" : "id";
+}
+
+function t(key) {
+	const v = TEXT[key];
+	return v ? v[EN ? 1 : 0] : key;
+}
+
+/* One kuncictl command; resolves to its parsed JSON, rejects with
+ * kuncid's one line (or Cockpit's message). */
+function kc(args) {
+	const argv = ["kuncictl", "--json", "--lang", EN ? "en" : "id"]
+	    .concat(args);
+	return new Promise((resolve, reject) => {
+		cockpit.spawn(argv, { err: "message" })
+		    .then(out => {
+			try {
+				resolve(out.trim() === "" ? null : JSON.parse(out));
+			} catch (e) {
+				reject(String(e));
+			}
+		    })
+		    .catch(ex => {
+			const msg = (ex && ex.message) ? String(ex.message) :
+			    String(ex);
+			reject(msg.trim());
+		    });
+	});
+}
+
+/* An element with text children only. */
+function el(tag, props, children) {
+	const e = document.createElement(tag);
+	for (const k in props || {}) {
+		if (k === "text")
+			e.textContent = props[k];
+		else if (k === "class")
+			e.className = props[k];
+		else if (k.startsWith("on"))
+			e.addEventListener(k.substring(2), props[k]);
+		else
+			e.setAttribute(k, props[k]);
+	}
+	for (const c of children || [])
+		if (c !== null && c !== undefined)
+			e.appendChild(typeof c === "string" ?
+			    document.createTextNode(c) : c);
+	return e;
+}
+
+function when(iso) {
+	if (!iso)
+		return "";
+	return String(iso).replace("T", " ").substring(0, 16);
+}
+
+function show_error(msg) {
+	const a = document.getElementById("alert");
+	a.textContent = msg;
+	a.hidden = false;
+	document.getElementById("notice").hidden = true;
+}
+
+function show_notice(msg) {
+	const n = document.getElementById("notice");
+	n.textContent = msg;
+	n.hidden = false;
+	document.getElementById("alert").hidden = true;
+}
+
+function table(headers, rows) {
+	if (rows.length === 0)
+		return el("p", { class: "k-muted", text: t("none") });
+	return el("table", {}, [
+		el("thead", {}, [el("tr", {}, headers.map(h =>
+		    el("th", { scope: "col", text: h })))]),
+		el("tbody", {}, rows.map(r => el("tr", {}, r.map((c, i) =>
+		    typeof c === "string" || c === null ?
+		    el("td", { "data-h": headers[i], class: "k-text",
+		    text: c || "" }) :
+		    el("td", { "data-h": headers[i] }, [c])))))
+	]);
+}
+
+/* ------------------------------------------------------------ requests */
+
+function due_cell(r) {
+	if (!r.deadline)
+		return "";
+	const s = el("span", { text: when(r.deadline) });
+	if (r.overdue) {
+		s.className = "k-overdue";
+		s.textContent += " (" + t("overdue") + ")";
+	}
+	return s;
+}
+
+function request_rows(list, opener) {
+	return list.map(r => [
+		r.id, r.resource, r.admin_state_label,
+		r.step_label || "", due_cell(r),
+		r.reason || "",
+		el("button", { type: "button", class: "k-btn",
+		    "data-id": r.id, text: t("open"),
+		    "aria-label": t("open") + " " + r.id,
+		    onclick: () => opener(r.id) })
+	]);
+}
+
+const REQ_HEAD = () => [t("id"), t("resource"), t("state"), t("step"),
+    t("due"), t("reason"), ""];
+
+function load_mine() {
+	const box = document.getElementById("mine-list");
+	return kc(["request", "list", "--mine"]).then(list => {
+		list.sort((a, b) => a.id < b.id ? 1 : -1);
+		box.replaceChildren(table(REQ_HEAD(),
+		    request_rows(list, open_request)));
+	}).catch(show_error);
+}
+
+function load_waiting() {
+	const box = document.getElementById("waiting-list");
+	return kc(["request", "list", "--waiting"]).then(list => {
+		/* oldest first: the one longest waiting on me on top */
+		list.sort((a, b) => (a.step_since || a.created) <
+		    (b.step_since || b.created) ? -1 : 1);
+		box.replaceChildren(table(REQ_HEAD(),
+		    request_rows(list, open_request)));
+	}).catch(show_error);
+}
+
+function decision_label(d) {
+	return TEXT["d_" + d] ? t("d_" + d) : d;
+}
+
+function field(id, label, input) {
+	input.id = id;
+	return el("div", { class: "k-field" }, [
+		el("label", { for: id, text: label }), input]);
+}
+
+/* The form of one action; run() gets the command's arguments. */
+function action_form(r, a) {
+	const f = el("form", { class: "k-act", "data-action": a.action });
+	const step = a.step ? ["--step", a.step] : [];
+	let inputs = [], build;
+
+	if (a.action === "approve") {
+		const note = el("input", { type: "text", maxlength: "4096" });
+		let cred = null;
+		if (a.input) {
+			cred = el("input", { type: "text", maxlength: "128",
+			    required: "required" });
+			inputs.push(field("act-cred", t(a.input), cred));
+		}
+		inputs.push(field("act-note", t("note_opt"), note));
+		build = () => ["request", "approve", r.id].concat(step,
+		    note.value ? ["--note", note.value] : [],
+		    cred ? ["--" + a.input, cred.value] : []);
+	} else if (a.action === "reject") {
+		const why = el("textarea", { rows: "2", maxlength: "4096",
+		    required: "required" });
+		inputs.push(field("act-reason", t("reject_reason"), why));
+		build = () => ["request", "reject", r.id].concat(step,
+		    ["--reason", why.value]);
+	} else if (a.action === "cancel") {
+		const why = el("input", { type: "text", maxlength: "4096" });
+		inputs.push(field("act-cancel", t("cancel_reason"), why));
+		build = () => ["request", "cancel", r.id].concat(
+		    why.value ? ["--reason", why.value] : []);
+	} else if (a.action === "comment") {
+		const note = el("textarea", { rows: "2", maxlength: "4096",
+		    required: "required" });
+		inputs.push(field("act-comment", t("comment_label"), note));
+		build = () => ["request", "comment", r.id, "--note",
+		    note.value];
+	} else
+		return null;	/* an action this page does not know */
+	const label = a.action === "approve" && r.step_label ?
+	    t("approve") + ": " + r.step_label : t(a.action);
+	const btn = el("button", { type: "submit", class: "k-btn " +
+	    (a.action === "reject" || a.action === "cancel" ? "k-danger" :
+	    "k-primary"), "data-action": a.action, text: label });
+	for (const i of inputs)
+		f.appendChild(i);
+	f.appendChild(btn);
+	f.addEventListener("submit", ev => {
+		ev.preventDefault();
+		btn.disabled = true;
+		kc(build()).then(() => {
+			show_notice(t("done"));
+			refresh();
+			return open_request(r.id);
+		}).catch(show_error).finally(() => { btn.disabled = false; });
+	});
+	return f;
+}
+
+function open_request(id) {
+	return kc(["request", "show", id]).then(r => {
+		const d = document.getElementById("detail");
+		const body = document.getElementById("detail-body");
+		document.getElementById("detail-title").textContent =
+		    t("request_n") + " " + r.id;
+		const kv = el("dl", { class: "k-kv" });
+		const add = (k, v) => {
+			if (v === null || v === undefined || v === "")
+				return;
+			kv.appendChild(el("dt", { text: k }));
+			kv.appendChild(el("dd", { text: v }));
+		};
+		const cur = r.steps && r.step ?
+		    r.steps.find(s => s.name === r.step) : null;
+		add(t("state"), r.admin_state_label);
+		add(t("workflow"), r.workflow_label);
+		add(t("resource"), r.resource);
+		add(t("access_type"), r.type);
+		add(t("for_whom"), r.subject);
+		add(t("requester"), r.requester);
+		add(t("reason"), r.reason);
+		add(t("valid"), when(r.not_before) + " – " + when(r.not_after));
+		add(t("submitted"), when(r.created));
+		if (r.step_label)
+			add(t("waiting_for"), r.step_label +
+			    (cur && cur.who ? " (" + cur.who + ")" : ""));
+		if (r.deadline)
+			add(t("due"), when(r.deadline) +
+			    (r.overdue ? " (" + t("overdue") + ")" : ""));
+		add(t("grant"), r.grant);
+		const steps = (r.steps || []).map((s, i) => {
+			const evs = (r.events || []).filter(e =>
+			    e.step === s.name && /^step-/.test(e.event));
+			return [String(i + 1) + (s.name === r.step ? " *" : ""),
+			    s.label, evs.map(e => e.actor +
+			    " (" + decision_label(e.decision) + ")").join(", "),
+			    evs.length ? when(evs[evs.length - 1].time) : ""];
+		});
+		const trail = (r.events || []).map(e => [when(e.time),
+		    decision_label(e.decision), e.actor + (e.as ? " (" + e.as +
+		    ")" : ""), e.step || "", [e.note, e.credential]
+		    .filter(x => x).join("; ")]);
+		const acts = el("div", { id: "actions" });
+		for (const a of r.actions || []) {
+			const f = action_form(r, a);
+			if (f)
+				acts.appendChild(f);
+		}
+		if (!acts.firstChild)
+			acts.appendChild(el("p", { class: "k-muted",
+			    text: t("no_actions") }));
+		body.replaceChildren(kv,
+		    el("h3", { text: t("steps") }),
+		    table(["#", t("step"), t("by"), t("when")], steps),
+		    el("h3", { text: t("trail") }),
+		    table([t("when"), t("event"), t("by"), t("step"),
+		    t("note")], trail), acts);
+		d.hidden = false;
+		d.scrollIntoView();
+		document.getElementById("detail-title").focus();
+	}).catch(show_error);
+}
+
+/* ------------------------------------------------------- submit form */
+
+let RESOURCES = [];
+
+function fill_types() {
+	const sel = document.getElementById("f-resource");
+	const type = document.getElementById("f-type");
+	const free = document.getElementById("f-type-free");
+	const r = RESOURCES.find(x => x.name === sel.value);
+	type.replaceChildren();
+	if (!r)
+		return;
+	for (const ty of r.access_types)
+		type.appendChild(el("option", { value: ty, text: ty }));
+	free.hidden = !r.any_access_type;
+	type.hidden = r.any_access_type;
+	free.placeholder = t("type_any");
+}
+
+function load_resources() {
+	return kc(["resource", "list"]).then(list => {
+		RESOURCES = list.filter(r => r.requestable);
+		const sel = document.getElementById("f-resource");
+		sel.replaceChildren(...RESOURCES.map(r => el("option",
+		    { value: r.name, text: r.label + " (" + r.name + ")" })));
+		fill_types();
+	}).catch(show_error);
+}
+
+function submit_request(ev) {
+	ev.preventDefault();
+	const v = id => document.getElementById(id).value;
+	const r = RESOURCES.find(x => x.name === v("f-resource"));
+	const type = r && r.any_access_type ? v("f-type-free") : v("f-type");
+	const args = ["request", "submit", "--resource", v("f-resource"),
+	    "--reason", v("f-reason")];
+	if (type)
+		args.push("--type", type);
+	if (v("f-from"))
+		args.push("--from", v("f-from"));
+	if (v("f-until"))
+		args.push("--until", v("f-until"));
+	const btn = document.getElementById("f-submit");
+	btn.disabled = true;
+	kc(args).then(res => {
+		show_notice(t("done") + " " + t("request_n") + " " + res.id);
+		document.getElementById("f-reason").value = "";
+		return load_mine();
+	}).catch(show_error).finally(() => { btn.disabled = false; });
+}
+
+/* ------------------------------------------------------------- tabs */
+
+const LOADERS = {
+	mine: load_mine,
+	waiting: load_waiting,
+	review: () => window.kunci_review && window.kunci_review(),
+	visit: () => window.kunci_visit && window.kunci_visit(),
+	forms: () => window.kunci_forms && window.kunci_forms()
+};
+let CURRENT = "mine";
+
+function select_tab(name, focus) {
+	for (const b of document.querySelectorAll("[role=tab]")) {
+		const on = b.id === "tab-" + name;
+		b.setAttribute("aria-selected", on ? "true" : "false");
+		b.tabIndex = on ? 0 : -1;
+		document.getElementById(b.getAttribute("aria-controls"))
+		    .hidden = !on;
+		if (on && focus)
+			b.focus();
+	}
+	CURRENT = name;
+	document.getElementById("detail").hidden = true;
+	return LOADERS[name]();
+}
+
+function refresh() {
+	return LOADERS[CURRENT]();
+}
+
+function init() {
+	pick_language();
+	for (const e of document.querySelectorAll("[data-t]"))
+		e.textContent = t(e.getAttribute("data-t"));
+	document.title = t("title");
+	const tabs = Array.from(document.querySelectorAll("[role=tab]"));
+	tabs.forEach((b, i) => {
+		b.addEventListener("click", () =>
+		    select_tab(b.id.substring(4), false));
+		b.addEventListener("keydown", ev => {
+			let j = -1;
+			if (ev.key === "ArrowRight")
+				j = (i + 1) % tabs.length;
+			else if (ev.key === "ArrowLeft")
+				j = (i + tabs.length - 1) % tabs.length;
+			if (j >= 0) {
+				ev.preventDefault();
+				select_tab(tabs[j].id.substring(4), true);
+			}
+		});
+	});
+	document.getElementById("detail-title").tabIndex = -1;
+	document.getElementById("detail-close").addEventListener("click",
+	    () => { document.getElementById("detail").hidden = true; });
+	document.getElementById("f-resource").addEventListener("change",
+	    fill_types);
+	document.getElementById("submit-form").addEventListener("submit",
+	    submit_request);
+	kc(["status"]).then(s => {
+		document.getElementById("who").textContent = t("logged_in") +
+		    ": " + (s.user || s.caller);
+	}).catch(() => {});
+	load_resources();
+	select_tab("mine", false).then(follow_hash);
+	window.addEventListener("hashchange", follow_hash);
+	document.body.setAttribute("data-ready", "1");
+}
+
+/* #request/ID (the link in a "waiting on you" e-mail) opens it. */
+function follow_hash() {
+	const m = window.location.hash.match(/^#\/?request\/([0-9A-Za-z-]{1,31})$/);
+	if (m)
+		return open_request(m[1]);
+}
+
+document.addEventListener("DOMContentLoaded", init);
