@@ -2077,6 +2077,45 @@ findings_text(const struct admin_call *c, unsigned flags, char *buf,
 		}
 }
 
+static int	is_owner(struct admin_call *, const char *, int *);
+static const char *attest_refusal(const struct admin_call *,
+		    const struct rv_finding *, int);
+
+/* is_owner() per resource, for one `review show` (a campaign names few). */
+#define OWNER_CACHE	32
+struct owner_cache {
+	char	res[OWNER_CACHE][DIR_NAME_MAX + 1];
+	int	yes[OWNER_CACHE];
+	size_t	n;
+};
+
+/* The actions the caller may take on a finding: ["attest"] or []. */
+static json_t *
+finding_actions(struct admin_call *c, const struct rv_campaign *k,
+    const struct rv_finding *f, struct owner_cache *oc)
+{
+	json_t *a = json_array();
+	size_t i;
+	int yes = 0;
+
+	if (strcmp(k->state, "open") != 0 || !c->a.person)
+		return a;
+	for (i = 0; i < oc->n; i++)
+		if (strcmp(oc->res[i], f->resource) == 0)
+			break;
+	if (i < oc->n)
+		yes = oc->yes[i];
+	else if (is_owner(c, f->resource, &yes) != EX_OK)
+		yes = 0;	/* the command will say why */
+	else if (oc->n < OWNER_CACHE) {
+		u_strlcpy(oc->res[oc->n], f->resource, sizeof(oc->res[0]));
+		oc->yes[oc->n++] = yes;
+	}
+	if (attest_refusal(c, f, yes) == NULL)
+		json_array_append_new(a, out_jstr("attest"));
+	return a;
+}
+
 static int
 cmd_show(struct admin_call *c, int argc, char **argv)
 {
@@ -2114,6 +2153,9 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	if (c->json) {
 		json_t *o = json_object(), *d = json_object(),
 		    *fc = json_object(), *fa = json_array();
+		struct owner_cache oc;
+
+		memset(&oc, 0, sizeof(oc));
 
 		json_object_set_new(o, "id", out_jstr(k.id));
 		json_object_set_new(o, "period", out_jstr(k.period));
@@ -2145,6 +2187,10 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			json_object_set_new(f, "resource",
 			    out_jstr(l.f[i].resource));
 			json_object_set_new(f, "findings", codes);
+			findings_text(c, l.f[i].flags, fx, sizeof(fx));
+			json_object_set_new(f, "findings_label", out_jstr(fx));
+			json_object_set_new(f, "decision_label", out_jstr(
+			    decision_label(c->en, l.f[i].decision)));
 			json_object_set_new(f, "risk",
 			    json_integer(l.f[i].risk));
 			json_object_set_new(f, "decision",
@@ -2153,6 +2199,8 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			    out_jstr(l.f[i].actor) : json_null());
 			json_object_set_new(f, "note", l.f[i].note ?
 			    out_jstr(l.f[i].note) : json_null());
+			json_object_set_new(f, "actions", finding_actions(c,
+			    &k, &l.f[i], &oc));
 			json_array_append_new(fa, f);
 		}
 		json_object_set_new(o, "findings", fa);
@@ -2276,6 +2324,29 @@ is_owner(struct admin_call *c, const char *resource, int *yes)
 	}
 	ldap_msgfree(res);
 	return EX_OK;
+}
+
+/*
+ * Why the caller may not attest finding f of open campaign k (NULL: they
+ * may): the one rule of cmd_attest() and of the actions `review show`
+ * offers.  owner: is_owner() of f's resource.
+ */
+static const char *
+attest_refusal(const struct admin_call *c, const struct rv_finding *f,
+    int owner)
+{
+	int escalated = strcmp(f->decision, "escalated") == 0;
+
+	if (!c->a.person)
+		return "not a person";
+	if (!escalated && strcmp(f->decision, "pending") != 0)
+		return "decided";
+	if (strcasecmp(f->subject, c->a.p.uid) == 0)
+		return "own grant";
+	if (!owner && !(escalated &&
+	    has_role(c, c->ctx->cfg->review.escalate_to)))
+		return "not the access owner";
+	return NULL;
 }
 
 /* Modify a finding, asserting its decision is still prev. */
@@ -2408,7 +2479,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 	struct rv_finding f;
 	char *pos[RV_MAX_POS], **ids = NULL, *copy = NULL, *tok, *save,
 	    rid[WF_ID_MAX + 1], reason[WF_NOTE_MAX + 128], nb[64];
-	const char *decision, **prev = NULL;
+	const char *decision, **prev = NULL, *why;
 	size_t nids = 0, i, j, len = 0;
 	int np, st, ok, valid;
 	time_t now = time(NULL);
@@ -2489,7 +2560,12 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			    f.decision, f.actor[0] ? f.actor : "-");
 			goto out;
 		}
-		if (strcasecmp(f.subject, c->a.p.uid) == 0) {
+		if ((st = is_owner(c, f.resource, &ok)) != EX_OK) {
+			st = admin_wf_err(c, st);
+			goto out;
+		}
+		why = attest_refusal(c, &f, ok);
+		if (why != NULL && strcmp(why, "own grant") == 0) {
 			log_audit("review.refused", "campaign", k.id, "grant",
 			    f.id, "actor", c->a.p.uid, "as", c->a.as,
 			    "action", "attest", "reason", "own grant", NULL);
@@ -2497,14 +2573,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			    "their own grant (%s)", f.id);
 			goto out;
 		}
-		if ((st = is_owner(c, f.resource, &ok)) != EX_OK) {
-			st = admin_wf_err(c, st);
-			goto out;
-		}
-		if (!ok && strcmp(prev[i], "escalated") == 0 &&
-		    has_role(c, w->cfg->review.escalate_to))
-			ok = 1;
-		if (!ok) {
+		if (why != NULL) {
 			log_audit("review.refused", "campaign", k.id, "grant",
 			    f.id, "actor", c->a.p.uid, "as", c->a.as,
 			    "action", "attest", "resource", f.resource,

@@ -599,7 +599,8 @@ refuse(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	refuse_audit(a, v, action, why);
+	if (!w->dry)
+		refuse_audit(a, v, action, why);
 	return wf_fail(w, EX_NOPERM, "refused: %s", why);
 }
 
@@ -953,6 +954,8 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 			goto out;
 		}
 	}
+	if (w->dry)
+		goto out;	/* st is EX_OK: the act would be taken */
 	if ((st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
 	    note)) != EX_OK)
 		goto out;
@@ -1012,6 +1015,8 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 		    mp.last_decide].role);
 		goto out;
 	}
+	if (w->dry)
+		goto out;	/* the appointer may: the escort is not known */
 	if ((st = dir_person_by_uid(w->lc, w->cfg, escort, &ep, w->err,
 	    sizeof(w->err))) != EX_OK)
 		goto out;
@@ -1096,6 +1101,8 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id)
 		    "escort or the step's role may check a guest in");
 		goto out;
 	}
+	if (w->dry)
+		goto out;
 	st = add_event(w, v, "checkin", a->p.uid, a->as, "checkin", -1, NULL,
 	    "guest book: in", NULL);
 	if (st == EX_CANTCREAT) {
@@ -1178,6 +1185,8 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		    "guest out", v->escort);
 		goto out;
 	}
+	if (w->dry)
+		goto out;
 	if (!lock_only) {
 		st = add_event(w, v, "checkout", a->p.uid, a->as, "checkout",
 		    -1, NULL, locked ? "locked: yes" : "locked: no", note);
@@ -1211,6 +1220,37 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 out:
 	free(v);
 	return st;
+}
+
+/*
+ * The actions actor may take on visit id now (doc/json.md): each command
+ * run dry, so the offer comes from the command's own checks.
+ */
+static json_t *
+visit_actions(struct wf *w, const struct wf_actor *a, const char *id)
+{
+	json_t *arr = json_array();
+	char saved[sizeof(w->err)];
+
+	memcpy(saved, w->err, sizeof(saved));
+	w->dry = 1;
+	if (visit_act(w, a, id, "approve", NULL, NULL) == EX_OK)
+		json_array_append_new(arr, json_string("approve"));
+	if (visit_act(w, a, id, "reject", NULL, "-") == EX_OK)
+		json_array_append_new(arr, json_string("reject"));
+	if (visit_escort(w, a, id, "-") == EX_OK)
+		json_array_append_new(arr, json_string("escort"));
+	if (visit_checkin(w, a, id) == EX_OK)
+		json_array_append_new(arr, json_string("checkin"));
+	if (visit_checkout(w, a, id, 0, NULL, 0) == EX_OK)
+		json_array_append_new(arr, json_string("checkout"));
+	if (visit_checkout(w, a, id, 1, NULL, 0) == EX_OK)
+		json_array_append_new(arr, json_string("checkout_locked"));
+	if (visit_checkout(w, a, id, 0, NULL, 1) == EX_OK)
+		json_array_append_new(arr, json_string("lock"));
+	w->dry = 0;
+	memcpy(w->err, saved, sizeof(saved));
+	return arr;
 }
 
 /* --------------------------------------------------------- scheduler */
@@ -1630,6 +1670,8 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			json_array_append_new(je, o);
 		}
 		json_object_set_new(j, "events", je);
+		json_object_set_new(j, "actions", visit_actions(w, &c->a,
+		    v->id));
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 16, ADMIN_T(c, "Visit", "Kunjungan"), v->id);

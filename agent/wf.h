@@ -64,6 +64,9 @@ struct wf {
 	 * away, "nothing was done" is no longer true (admin.c says "may
 	 * have been recorded", exit 74).  Cleared before each command. */
 	int			 wrote;
+	/* Set around a dry run (visit.c's offered actions): a command
+	 * stops after its checks, writing and auditing nothing. */
+	int			 dry;
 };
 
 /* Who acts: the directory person, and the real caller when root used

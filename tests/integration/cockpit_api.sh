@@ -6,7 +6,7 @@
 # request"); the `actions` kuncid offers with each request, which are
 # exactly the commands it then accepts, and a command without an action
 # refused; JSON arrays and objects where lists and counts were strings.
-. "$(dirname "$0")/workflow.inc"
+. "$(dirname "$0")/visit.inc"
 
 wf_setup
 j() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
@@ -75,6 +75,29 @@ t_eq "the operator's approve asks for the card serial" "approve:serial" \
 walk "$id" fnugroho:--serial:KA-0777 fnugroho
 t_eq "done: nobody has a decision left" "comment|comment" \
     "$(acts lputri "$id")|$(acts fnugroho "$id")"
+
+# --- a visit: the actions offered by its own commands' checks (run dry) -------
+seed_grant fnugroho server-room:dc1
+vid=$(vrequest jwijaya server-room:dc1)
+vacts() { kc --as "$1" --json visit show "$2" | j '" ".join(d["actions"])'; }
+t_eq "visit: the Kasi may check it (approve or reject)" "approve reject" "$(vacts rwulandari "$vid")"
+t_eq "visit: the requester has nothing to do yet" "" "$(vacts jwijaya "$vid")"
+n0=$(audit_count 'event=visit.refused')
+t_eq "visit: offering actions audits no refusal" 0 "$n0"
+kc --as rwulandari visit approve "$vid" >/dev/null
+kc --as sanggraini visit approve "$vid" >/dev/null
+t_eq "visit: approved, the Kasi may appoint the escort" "escort" "$(vacts rwulandari "$vid")"
+t_eq "visit: ... the requester may not check in before the escort" "" "$(vacts jwijaya "$vid")"
+kc --as rwulandari visit escort "$vid" --escort fnugroho >/dev/null
+t_eq "visit: the requester may check the guest in" "checkin" "$(vacts jwijaya "$vid")"
+t_eq "visit: ... so may the escort" "checkin" "$(vacts fnugroho "$vid")"
+kc --as jwijaya visit checkin "$vid" >/dev/null
+t_eq "visit: inside, the escort may check out, with the lock statement" \
+    "checkout checkout_locked" "$(vacts fnugroho "$vid")"
+t_eq "visit: ... the guest book's role without the statement" "checkout" "$(vacts sanggraini "$vid")"
+kcr --as sanggraini visit checkout "$vid" --locked
+t_eq "visit: a forged lock statement is refused" 77 "$rc"
+t_eq "visit: still no refusal audited but the forged one" 1 "$(audit_count 'event=visit.refused')"
 
 # --- JSON shapes ---------------------------------------------------------------
 t_eq "card show: grants is an array" "list" \

@@ -157,6 +157,7 @@ def main():
     ok("the requester's page is in Indonesian",
        d.find_element(By.ID, "tab-mine").text == "Permohonan saya" and
        d.find_element(By.ID, "tab-waiting").text == "Menunggu saya")
+    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#f-type option"))
     opts = [o.get_attribute("value") for o in
             d.find_elements(By.CSS_SELECTOR, "#f-resource option")]
     ok("the resource list offers server-room:dc1", "server-room:dc1" in opts,
