@@ -1648,6 +1648,14 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "escort", out_jstr(v->escort));
 		json_object_set_new(j, "step", out_jstr((size_t)v->step <
 		    v->snap.nsteps ? v->snap.steps[v->step].name : ""));
+		json_object_set_new(j, "step_label", (size_t)v->step <
+		    v->snap.nsteps ? out_jstr(c->en ?
+		    v->snap.steps[v->step].label_en :
+		    v->snap.steps[v->step].label_id) : json_null());
+		json_object_set_new(j, "state_label", out_jstr(vstate_label(c,
+		    v->state)));
+		json_object_set_new(j, "purpose_label", out_jstr(purpose_label(
+		    c, v->purpose)));
 		json_object_set_new(j, "created", admin_jtime(v->created));
 		json_object_set_new(j, "checkin", admin_jtime(v->checkin));
 		json_object_set_new(j, "checkout", admin_jtime(v->checkout));

@@ -94,8 +94,43 @@ const TEXT = {
 	v_locked: ["Ruang server sudah dikunci kembali",
 	    "The server room is locked again"],
 	form_request: ["Formulir permintaan akses", "Access request form"],
-	print: ["Cetak", "Print"]
+	form_visit: ["Formulir izin memasuki ruang server",
+	    "Server room entry permit"],
+	form_kind: ["Jenis formulir", "Form"],
+	form_id: ["Nomor permohonan atau kunjungan", "Request or visit number"],
+	show_form: ["Tampilkan", "Show"],
+	signed: ["Unduh bertanda tangan", "Download signed"],
+	print: ["Cetak", "Print"],
+	forms_btn: ["Formulir", "Form"],
+	risk: ["Risiko", "Risk"],
+	decision: ["Keputusan", "Decision"],
+	attest_note: ["Catatan reviu", "Review note"],
+	no_review: ["Tidak ada hak akses yang menunggu reviu Anda.",
+	    "No grant waits for your review."],
+	v_reject: ["Tolak kunjungan", "Reject the visit"],
+	v_lock: ["Nyatakan ruang sudah dikunci", "State the room is locked"],
+	v_checkout_locked: ["Catat keluar, ruang sudah dikunci kembali",
+	    "Check out, the room is locked again"],
+	v_escort_who: ["Pendamping (nama pengguna)", "Escort (user name)"],
+	org: ["Instansi", "Organisation"],
+	checkin_t: ["Masuk", "In"],
+	checkout_t: ["Keluar", "Out"],
+	visit_n: ["Kunjungan", "Visit"],
+	new_visit: ["Permohonan kunjungan tamu", "A guest's visit"],
+	room: ["Ruang server", "Server room"],
+	id_doc: ["Kartu identitas", "Identity document"],
+	p_network: ["jaringan", "network"],
+	p_servers: ["server", "servers"],
+	duration: ["Lama (jam)", "Duration (hours)"],
+	type_card: ["kartu akses", "access card"],
+	type_account: ["akun", "account"]
 };
+
+/* An access type as people read it ("card" is a word of the
+ * configuration). */
+function type_label(ty) {
+	return TEXT["type_" + ty] ? t("type_" + ty) : ty;
+}
 
 let EN = false;
 
@@ -327,7 +362,7 @@ function open_request(id) {
 		add(t("state"), r.admin_state_label);
 		add(t("workflow"), r.workflow_label);
 		add(t("resource"), r.resource);
-		add(t("access_type"), r.type);
+		add(t("access_type"), type_label(r.type));
 		add(t("for_whom"), r.subject);
 		add(t("requester"), r.requester);
 		add(t("reason"), r.reason);
@@ -348,9 +383,13 @@ function open_request(id) {
 			    " (" + decision_label(e.decision) + ")").join(", "),
 			    evs.length ? when(evs[evs.length - 1].time) : ""];
 		});
+		const step_label = name => {
+			const st = (r.steps || []).find(x => x.name === name);
+			return st ? st.label : name || "";
+		};
 		const trail = (r.events || []).map(e => [when(e.time),
 		    decision_label(e.decision), e.actor + (e.as ? " (" + e.as +
-		    ")" : ""), e.step || "", [e.note, e.credential]
+		    ")" : ""), step_label(e.step), [e.note, e.credential]
 		    .filter(x => x).join("; ")]);
 		const acts = el("div", { id: "actions" });
 		for (const a of r.actions || []) {
@@ -386,7 +425,8 @@ function fill_types() {
 	if (!r)
 		return;
 	for (const ty of r.access_types)
-		type.appendChild(el("option", { value: ty, text: ty }));
+		type.appendChild(el("option", { value: ty,
+		    text: type_label(ty) }));
 	free.hidden = !r.any_access_type;
 	type.hidden = r.any_access_type;
 	free.placeholder = t("type_any");
@@ -398,6 +438,10 @@ function load_resources() {
 		const sel = document.getElementById("f-resource");
 		sel.replaceChildren(...RESOURCES.map(r => el("option",
 		    { value: r.name, text: r.label + " (" + r.name + ")" })));
+		document.getElementById("v-resource").replaceChildren(
+		    ...list.filter(r => r.type === "server-room").map(r =>
+		    el("option", { value: r.name, text: r.label + " (" +
+		    r.name + ")" })));
 		fill_types();
 	}).catch(show_error);
 }
@@ -424,14 +468,230 @@ function submit_request(ev) {
 	}).catch(show_error).finally(() => { btn.disabled = false; });
 }
 
+/* ------------------------------------------------------------- review */
+
+function load_review() {
+	const box = document.getElementById("review-list");
+	return kc(["review", "list"]).then(list => {
+		const open = list.filter(k => k.state === "open");
+		return Promise.all(open.map(k => kc(["review", "show", k.id])));
+	}).then(camps => {
+		const parts = [];
+		for (const k of camps) {
+			const mine = k.findings.filter(f =>
+			    (f.actions || []).includes("attest"));
+			if (mine.length)
+				parts.push(review_campaign(k, mine));
+		}
+		box.replaceChildren(...(parts.length ? parts :
+		    [el("p", { class: "k-muted", text: t("no_review") })]));
+	}).catch(msg => {
+		box.replaceChildren(el("p", { class: "k-muted", text: msg }));
+	});
+}
+
+/* One campaign: the grants I attest, several at once. */
+function review_campaign(k, findings) {
+	const f = el("form", { class: "k-card", "data-campaign": k.id });
+	const rows = findings.map(x => {
+		const cb = el("input", { type: "checkbox", value: x.grant,
+		    id: "rv-" + k.id + "-" + x.grant,
+		    "aria-label": t("select_row") + " " + x.grant });
+		return [cb, x.grant, x.holder, x.resource, x.findings_label,
+		    String(x.risk), x.decision_label];
+	});
+	const note = el("textarea", { rows: "2", maxlength: "4096",
+	    required: "required" });
+	const send = decision => {
+		const ids = Array.from(f.querySelectorAll(
+		    "input[type=checkbox]:checked")).map(c => c.value);
+		if (!ids.length || !note.value) {
+			f.reportValidity();
+			return;
+		}
+		kc(["review", "attest", k.id, ids.join(","), decision,
+		    "--note", note.value]).then(() => {
+			show_notice(t("done"));
+			return load_review();
+		}).catch(show_error);
+	};
+	f.append(el("h3", { text: t("campaign") + " " + k.id + " · " +
+	    t("due") + " " + when(k.deadline) }),
+	    table([t("select_row"), t("grant"), t("subject"), t("resource"),
+	    t("finding"), t("risk"), t("decision")], rows),
+	    field("rv-note-" + k.id, t("attest_note"), note),
+	    el("button", { type: "button", class: "k-btn k-primary",
+	    "data-decision": "valid", text: t("valid_btn"),
+	    onclick: () => send("valid") }),
+	    el("button", { type: "button", class: "k-btn k-danger",
+	    "data-decision": "invalid", text: t("invalid_btn"),
+	    onclick: () => send("invalid") }));
+	f.addEventListener("submit", ev => ev.preventDefault());
+	return f;
+}
+
+/* ------------------------------------------------------------- visits */
+
+function load_visit() {
+	const box = document.getElementById("visit-list");
+	return kc(["visit", "list"]).then(list => {
+		box.replaceChildren(table([t("visit_n"), t("guest"), t("org"),
+		    t("escort"), t("checkin_t"), t("checkout_t"), ""],
+		    list.map(v => [v.id, v.guest, v.org, v.escort || "",
+		    when(v.checkin), when(v.checkout),
+		    el("button", { type: "button", class: "k-btn",
+		    "data-id": v.id, text: t("open"),
+		    "aria-label": t("open") + " " + v.id,
+		    onclick: () => open_visit(v.id) })])));
+	}).catch(show_error);
+}
+
+function submit_visit(ev) {
+	ev.preventDefault();
+	const v = id => document.getElementById(id).value;
+	const btn = document.getElementById("v-submit");
+	btn.disabled = true;
+	kc(["visit", "request", "--resource", v("v-resource"), "--guest",
+	    v("v-guest"), "--org", v("v-org"), "--id-doc", v("v-iddoc"),
+	    "--purpose", v("v-purpose"), "--duration", v("v-duration") + "h"])
+	    .then(res => {
+		show_notice(t("done") + " " + t("visit_n") + " " + res.id);
+		return load_visit();
+	    }).catch(show_error).finally(() => { btn.disabled = false; });
+}
+
+const VISIT_ACTS = {
+	approve: { label: "v_approve", argv: id => ["visit", "approve", id] },
+	reject: { label: "v_reject", reason: true,
+	    argv: id => ["visit", "reject", id] },
+	escort: { label: "v_escort", escort: true,
+	    argv: id => ["visit", "escort", id] },
+	checkin: { label: "v_checkin", argv: id => ["visit", "checkin", id] },
+	checkout: { label: "v_checkout",
+	    argv: id => ["visit", "checkout", id] },
+	checkout_locked: { label: "v_checkout_locked",
+	    argv: id => ["visit", "checkout", id, "--locked"] },
+	lock: { label: "v_lock", argv: id => ["visit", "lock", id] }
+};
+
+function open_visit(id) {
+	return kc(["visit", "show", id]).then(v => {
+		const d = document.getElementById("detail");
+		document.getElementById("detail-title").textContent =
+		    t("visit_n") + " " + v.id;
+		const kv = el("dl", { class: "k-kv" });
+		const add = (k, x) => {
+			if (x) {
+				kv.appendChild(el("dt", { text: k }));
+				kv.appendChild(el("dd", { text: x }));
+			}
+		};
+		add(t("state"), v.state_label);
+		add(t("guest"), v.guest);
+		add(t("org"), v.org);
+		add(t("purpose"), v.purpose_label);
+		add(t("resource"), v.resource);
+		add(t("requester"), v.requester);
+		add(t("escort"), v.escort);
+		add(t("waiting_for"), v.step_label);
+		add(t("checkin_t"), when(v.checkin));
+		add(t("checkout_t"), when(v.checkout));
+		const trail = (v.events || []).map(e => [when(e.time),
+		    decision_label(e.decision), e.actor, e.note || ""]);
+		const acts = el("div", { id: "actions" });
+		for (const name of v.actions || []) {
+			const a = VISIT_ACTS[name];
+			if (!a)
+				continue;
+			const f = el("form", { class: "k-act",
+			    "data-action": name });
+			let extra = () => [];
+			if (a.reason) {
+				const r = el("textarea", { rows: "2",
+				    required: "required", maxlength: "4096" });
+				f.appendChild(field("vact-reason",
+				    t("reject_reason"), r));
+				extra = () => ["--reason", r.value];
+			} else if (a.escort) {
+				const u = el("input", { type: "text",
+				    required: "required", maxlength: "64" });
+				f.appendChild(field("vact-escort",
+				    t("v_escort_who"), u));
+				extra = () => ["--escort", u.value];
+			}
+			const btn = el("button", { type: "submit",
+			    class: "k-btn " + (name === "reject" ?
+			    "k-danger" : "k-primary"), "data-action": name,
+			    text: t(a.label) });
+			f.appendChild(btn);
+			f.addEventListener("submit", ev => {
+				ev.preventDefault();
+				btn.disabled = true;
+				kc(a.argv(v.id).concat(extra())).then(() => {
+					show_notice(t("done"));
+					refresh();
+					return open_visit(v.id);
+				}).catch(show_error)
+				    .finally(() => { btn.disabled = false; });
+			});
+			acts.appendChild(f);
+		}
+		if (!acts.firstChild)
+			acts.appendChild(el("p", { class: "k-muted",
+			    text: t("no_actions") }));
+		const body = document.getElementById("detail-body");
+		body.replaceChildren(kv, el("h3", { text: t("trail") }),
+		    table([t("when"), t("event"), t("by"), t("note")], trail),
+		    acts);
+		d.hidden = false;
+		document.getElementById("detail-title").focus();
+	}).catch(show_error);
+}
+
+/* -------------------------------------------------------------- forms */
+
+/* kuncictl doc KIND ID --format html: kuncid's own rendering, shown in
+ * a frame where no script runs. */
+function load_forms() {
+	const box = document.getElementById("forms-list");
+	if (box.firstChild)
+		return Promise.resolve();
+	const kind = el("select", {}, [
+		el("option", { value: "request", text: t("form_request") }),
+		el("option", { value: "visit", text: t("form_visit") })]);
+	const id = el("input", { type: "text", maxlength: "31",
+	    required: "required" });
+	const frame = el("iframe", { sandbox: "allow-same-origin allow-modals",
+	    title: t("forms_title"), class: "k-form-frame", hidden: "hidden" });
+	const show = ev => {
+		ev.preventDefault();
+		cockpit.spawn(["kuncictl", "--lang", EN ? "en" : "id", "doc",
+		    kind.value, id.value, "--format", "html"], { err: "message" })
+		    .then(html => {
+			frame.srcdoc = html;
+			frame.hidden = false;
+		    }).catch(ex => show_error(String(ex.message || ex).trim()));
+	};
+	const f = el("form", { class: "k-card", id: "form-form" });
+	f.append(field("form-kind", t("form_kind"), kind),
+	    field("form-id", t("form_id"), id),
+	    el("button", { type: "submit", class: "k-btn k-primary",
+	    text: t("show_form") }),
+	    el("button", { type: "button", class: "k-btn", text: t("print"),
+	    onclick: () => frame.contentWindow.print() }));
+	f.addEventListener("submit", show);
+	box.replaceChildren(f, frame);
+	return Promise.resolve();
+}
+
 /* ------------------------------------------------------------- tabs */
 
 const LOADERS = {
 	mine: load_mine,
 	waiting: load_waiting,
-	review: () => window.kunci_review && window.kunci_review(),
-	visit: () => window.kunci_visit && window.kunci_visit(),
-	forms: () => window.kunci_forms && window.kunci_forms()
+	review: load_review,
+	visit: load_visit,
+	forms: load_forms
 };
 let CURRENT = "mine";
 
@@ -482,6 +742,8 @@ function init() {
 	    fill_types);
 	document.getElementById("submit-form").addEventListener("submit",
 	    submit_request);
+	document.getElementById("visit-form").addEventListener("submit",
+	    submit_visit);
 	kc(["status"]).then(s => {
 		document.getElementById("who").textContent = t("logged_in") +
 		    ": " + (s.user || s.caller);

@@ -162,9 +162,16 @@ def main():
             d.find_elements(By.CSS_SELECTOR, "#f-resource option")]
     ok("the resource list offers server-room:dc1", "server-room:dc1" in opts,
        opts)
+    Select(d.find_element(By.ID, "f-resource")).select_by_value(
+        "server-room:dc1")
     ok("... with its one access type, card",
        [o.get_attribute("value") for o in
         d.find_elements(By.CSS_SELECTOR, "#f-type option")] == ["card"])
+    Select(d.find_element(By.ID, "f-resource")).select_by_value(
+        "control-panel:webmin")
+    ok("... and a control panel with its one, account",
+       [o.get_attribute("value") for o in
+        d.find_elements(By.CSS_SELECTOR, "#f-type option")] == ["account"])
     rid, n = submit(d, "Pemeliharaan UPS di ruang server utama")
     ok("the requester submits procedure A from the page", rid is not None, n)
     print("ID A %s" % rid, flush=True)
@@ -271,6 +278,79 @@ def main():
     shot(d, "kadis-not-yet")
     d.quit()
 
+    # --- a review attestation, several grants at once ----------------------
+    camp = os.environ.get("CP_CAMPAIGN", "")
+    d = login("w")
+    d.find_element(By.ID, "tab-review").click()
+    try:
+        form = wait(d, EC.presence_of_element_located(
+            (By.CSS_SELECTOR, "#review-list form[data-campaign='%s']" % camp)))
+        boxes = form.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
+        ok("review: the access owner sees the two grants to attest",
+           sorted(b.get_attribute("value") for b in boxes) ==
+           ["RV1-" + P, "RV2-" + P],
+           [b.get_attribute("value") for b in boxes])
+        for b in boxes:
+            b.click()
+        form.find_element(By.TAG_NAME, "textarea").send_keys(
+            "Keduanya masih bertugas di bidang infrastruktur")
+        shot(d, "review-before")
+        form.find_element(By.CSS_SELECTOR,
+                          "button[data-decision=valid]").click()
+        n = notice(d)
+        ok("review: both attested valid at once", n.startswith("Tersimpan"),
+           n)
+        wait(d, lambda d: not d.find_elements(
+            By.CSS_SELECTOR, "#review-list form[data-campaign='%s']" % camp))
+        ok("review: nothing left to attest", True)
+        shot(d, "review-after")
+    except TimeoutException as e:
+        ok("review: the campaign is on the Reviu tab", False, repr(e))
+        shot(d, "review-missing")
+    d.quit()
+    d = login("x")
+    d.find_element(By.ID, "tab-review").click()
+    time.sleep(1)
+    ok("review: a person without a role sees nothing to attest",
+       not d.find_elements(By.CSS_SELECTOR, "#review-list form"))
+    d.quit()
+
+    # --- a visit, from request to locked check-out ---------------------------
+    d = login("r")
+    d.find_element(By.ID, "tab-visit").click()
+    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#v-resource option"))
+    Select(d.find_element(By.ID, "v-resource")).select_by_value(
+        "server-room:dc1")
+    d.find_element(By.ID, "v-guest").send_keys("Agus Tamu")
+    d.find_element(By.ID, "v-org").send_keys("PT Contoh Jaringan")
+    d.find_element(By.ID, "v-iddoc").send_keys("KTP 3302000000000001")
+    d.find_element(By.ID, "v-submit").click()
+    n = notice(d)
+    m = re.search(r"\b(V\d{4}-\d+)\b", n)
+    vid = m.group(1) if m else None
+    ok("visit: the requester asks for a guest's visit", vid is not None, n)
+    print("ID V %s" % vid, flush=True)
+    d.quit()
+    vsteps = [("k", "approve", None), ("a", "approve", None),
+              ("k", "escort", {"vact-escort": P + "o"}),
+              ("r", "checkin", None), ("o", "checkout_locked", None)]
+    for who, action, fields in vsteps:
+        if vid is None:
+            break
+        d = login(who)
+        found = open_from(d, "visit", vid)
+        ok("visit: %s opens it under Kunjungan" % (P + who), found)
+        if not found:
+            d.quit()
+            break
+        if who == "o":
+            ok("visit: the escort is offered the check-out with the lock "
+               "statement", "checkout_locked" in actions(d), actions(d))
+        n = act(d, action, fields)
+        ok("visit: %s: %s" % (P + who, action), n.startswith("Tersimpan"), n)
+        shot(d, "visit-%s-%s" % (who, action))
+        d.quit()
+
     # --- languages -----------------------------------------------------------
     d = login("s", lang="id", hash="#request/" + rid3)
     wait(d, lambda d: rid3 in d.find_element(By.ID, "detail-title").text)
@@ -284,7 +364,8 @@ def main():
         "return document.documentElement.lang") == "id")
     ok("--lang=id: no English text of kunci's on the page", left == [], left)
     for w in ("pending", "Waiting for", "direct superior", "Request",
-              "State", "Deadline"):
+              "State", "Deadline", "superior", "card", "approve",
+              "submit"):
         if re.search(r"(?<!\w)" + w + r"(?!\w)", text):
             ok("--lang=id: no '%s'" % w, False, text[:300])
     shot(d, "lang-id")

@@ -110,6 +110,24 @@ person b "Kabid Uji" "" kabid-aptika
 person k "Kasi Uji" "" kasi-infra
 person o "Operator Uji" "" operator-ruang-server
 person x "Orang Luar" ""				# no right on anything
+person a "Administrator Uji" "" administrator		# approves visits' entry
+person w "Pemilik Akses Uji" "" access-owner		# attests host:srv-db1
+# the escort holds a grant for the room; the access owner's resource
+# has two grants to review
+grant_ldif()	# grant_ldif ID SUBJECT RESOURCE
+{
+	printf 'dn: kunciId=%s,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: %s\nkunciSubject: %s\nkunciResource: %s\nkunciStatus: active\nkunciNotBefore: %s\nkunciNotAfter: %s\nkunciAccessType: account\n' \
+	    "$1" "$KUNCI_BASE" "$1" "$2" "$3" "$(now_gt -86400)" "$(now_gt 8640000)" |
+	    la >/dev/null || t_fail "grant $1"
+}
+grant_ldif "KE-$P" "${P}o" server-room:dc1
+grant_ldif "RV1-$P" jwijaya host:srv-db1
+grant_ldif "RV2-$P" ekusuma host:srv-db1
+printf 'dn: kunciName=host:srv-db1,ou=resources,ou=kunci,%s\nchangetype: modify\nreplace: kunciAccessOwner\nkunciAccessOwner: uid=%sw,ou=people,%s\n' \
+    "$KUNCI_BASE" "$P" "$KUNCI_BASE" | lm >/dev/null || t_fail "access owner of host:srv-db1"
+CAMP=$(kc --json review start --resource host:srv-db1 --period 2032-q1 |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+t_check "a review campaign for host:srv-db1 is open ($CAMP)" test -n "$CAMP"
 kc --as "${P}s" status >/dev/null 2>&1 || t_fail "kuncid knows ${P}s"
 
 # --- what cockpit-ws sees in its namespace
@@ -151,7 +169,7 @@ t_check "the system's /etc/pam.d/cockpit is not the test's" \
     test "$(md5sum <"$T/pam.d/cockpit")" != "$(md5sum </etc/pam.d/cockpit 2>/dev/null)"
 
 # --- the browser's part
-export CP_PORT=$port CP_PREFIX=$P CP_PASS=$PASS CP_OUT=$OUT
+export CP_PORT=$port CP_PREFIX=$P CP_PASS=$PASS CP_OUT=$OUT CP_CAMPAIGN=$CAMP
 while IFS= read -r line; do
 	case $line in
 	"ok - "*)	t_ok "${line#ok - }" ;;
@@ -174,6 +192,18 @@ if [ -n "$ida" ]; then
 	t_eq "procedure A: every step was done by its own official, none by root --as" \
 	    "${P}s ${P}d ${P}b ${P}k ${P}b ${P}o ${P}o" \
 	    "$(kc --json request show "$ida" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(e["actor"] for e in d["events"] if e["event"].startswith("step-") and not e["as"] and e["actor"] != "kuncid"))')"
+fi
+if [ -n "$CAMP" ]; then
+	t_eq "review: both grants attested valid by the access owner, from the page" \
+	    "RV1-$P valid ${P}w|RV2-$P valid ${P}w" \
+	    "$(kc --json review show "$CAMP" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("|".join(sorted("%s %s %s" % (f["grant"], f["decision"], f["actor"]) for f in d["findings"] if f["grant"].endswith(sys.argv[1]))))' "$P")"
+fi
+idv=$(sed -n 's/^ID V //p' "$T/ids" 2>/dev/null)
+if [ -n "$idv" ]; then
+	t_eq "visit: done, the room locked by the escort's statement" "done True ${P}o" \
+	    "$(kc --json visit show "$idv" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], d["room_locked"], d["escort"])')"
+	t_wait_grep "visit: the check-out audited with locked=yes, by the escort" \
+	    "event=visit.checkout visit=$idv actor=${P}o .*locked=yes" "$W/audit.log"
 fi
 t_check "the forged approval was refused and audited" \
     wait_audit "event=request.refused .*actor=${P}x .*action=approve"
