@@ -278,6 +278,28 @@ def main():
     shot(d, "kadis-not-yet")
     d.quit()
 
+    # --- the request's form, to view and print -------------------------------
+    d = login("r")
+    d.find_element(By.ID, "tab-forms").click()
+    Select(wait(d, EC.presence_of_element_located((By.ID, "form-kind")))
+           ).select_by_value("request")
+    d.find_element(By.ID, "form-id").send_keys(rid)
+    d.find_element(By.CSS_SELECTOR, "#form-form button[type=submit]").click()
+    try:
+        frame = wait(d, EC.visibility_of_element_located(
+            (By.CSS_SELECTOR, "iframe.k-form-frame")))
+        d.switch_to.frame(frame)
+        body = wait(d, lambda d: d.find_element(By.TAG_NAME, "body").text)
+        ok("Formulir: the request's form, as kuncid renders it",
+           "FORMULIR PERMINTAAN" in body.upper() and rid in body, body[:200])
+        d.switch_to.default_content()
+        ok("... in a frame where no script runs",
+           "allow-scripts" not in frame.get_attribute("sandbox"))
+    except TimeoutException as e:
+        ok("Formulir: the request's form is shown", False, repr(e))
+    shot(d, "form")
+    d.quit()
+
     # --- a review attestation, several grants at once ----------------------
     camp = os.environ.get("CP_CAMPAIGN", "")
     d = login("w")
