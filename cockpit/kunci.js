@@ -400,6 +400,9 @@ function open_request(id) {
 		if (!acts.firstChild)
 			acts.appendChild(el("p", { class: "k-muted",
 			    text: t("no_actions") }));
+		acts.appendChild(el("button", { type: "button", class: "k-btn",
+		    text: t("forms_btn"), onclick: () => show_form("request",
+		    r.id) }));
 		body.replaceChildren(kv,
 		    el("h3", { text: t("steps") }),
 		    table(["#", t("step"), t("by"), t("when")], steps),
@@ -678,10 +681,58 @@ function load_forms() {
 	    el("button", { type: "submit", class: "k-btn k-primary",
 	    text: t("show_form") }),
 	    el("button", { type: "button", class: "k-btn", text: t("print"),
-	    onclick: () => frame.contentWindow.print() }));
+	    onclick: () => frame.contentWindow.print() }),
+	    el("button", { type: "button", class: "k-btn", id: "form-signed",
+	    text: t("signed"), onclick: () => {
+		if (f.reportValidity())
+			download_signed(kind.value, id.value);
+	    } }));
 	f.addEventListener("submit", show);
 	box.replaceChildren(f, frame);
 	return Promise.resolve();
+}
+
+/* The Formulir tab with this record's form shown. */
+function show_form(kind, id) {
+	select_tab("forms", true).then(() => {
+		document.getElementById("form-kind").value = kind;
+		document.getElementById("form-id").value = id;
+		document.getElementById("form-form").requestSubmit();
+	});
+}
+
+function download(name, data, type) {
+	const url = URL.createObjectURL(new Blob([data], { type: type }));
+	const a = el("a", { href: url, download: name, hidden: "hidden" });
+	document.body.appendChild(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/* The signed form: kuncictl writes FILE and FILE.p7s (kuncid signs, with
+ * the office's key) into a directory of the user's own, the browser
+ * saves both, the directory goes. */
+function download_signed(kind, id) {
+	const base = kind + "-" + id.replace(/[^0-9A-Za-z-]/g, "_") + ".html";
+	let dir = null;
+	cockpit.spawn(["mktemp", "-d"], { err: "message" }).then(out => {
+		dir = out.trim();
+		const path = dir + "/" + base;
+		return cockpit.spawn(["kuncictl", "--lang", EN ? "en" : "id",
+		    "doc", kind, id, "--format", "html", "--sign", "--out",
+		    path], { err: "message" })
+		    .then(() => Promise.all([cockpit.file(path).read(),
+		    cockpit.file(path + ".p7s", { binary: true }).read()]));
+	}).then(([html, sig]) => {
+		download(base, html, "text/html");
+		download(base + ".p7s", sig, "application/pkcs7-signature");
+		show_notice(t("done"));
+	}).catch(ex => show_error(String(ex.message || ex).trim()))
+	    .finally(() => {
+		if (dir)
+			cockpit.spawn(["rm", "-rf", "--", dir]);
+	    });
 }
 
 /* ------------------------------------------------------------- tabs */

@@ -51,7 +51,11 @@ def browser(lang="id", cookie_lang=None):
               "--disable-dev-shm-usage", "--window-size=1280,1000",
               "--lang=" + lang):
         o.add_argument(a)
-    o.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    o.add_experimental_option("prefs", {
+        "intl.accept_languages": lang,
+        "download.default_directory": os.path.join(OUT, "downloads"),
+        "download.prompt_for_download": False,
+        "profile.default_content_setting_values.automatic_downloads": 1})
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
     d.set_page_load_timeout(60)
     if cookie_lang:
@@ -298,6 +302,19 @@ def main():
     except TimeoutException as e:
         ok("Formulir: the request's form is shown", False, repr(e))
     shot(d, "form")
+    dl = os.path.join(OUT, "downloads")
+    d.find_element(By.ID, "form-signed").click()
+    try:
+        WebDriverWait(d, 30).until(lambda d: all(
+            os.path.exists(os.path.join(dl, "request-%s.html%s" % (rid, x)))
+            for x in ("", ".p7s")))
+        ok("Formulir: the signed form and its signature are downloaded",
+           True)
+        print("SIGNED %s" % os.path.join(dl, "request-%s.html" % rid),
+              flush=True)
+    except TimeoutException:
+        ok("Formulir: the signed form and its signature are downloaded",
+           False, os.listdir(dl) if os.path.isdir(dl) else "no dir")
     d.quit()
 
     # --- a review attestation, several grants at once ----------------------

@@ -174,7 +174,7 @@ while IFS= read -r line; do
 	case $line in
 	"ok - "*)	t_ok "${line#ok - }" ;;
 	"FAIL - "*)	t_fail "${line#FAIL - }" ;;
-	"ID "*)		echo "$line" >>"$T/ids" ;;
+	"ID "*|"SIGNED "*)	echo "$line" >>"$T/ids" ;;
 	*)		echo "# $line" ;;
 	esac
 done < <(timeout 600 "$PY" "$KUNCI_TOP/tests/integration/cockpit_page.py" 2>"$T/py.err"; echo "exit $?")
@@ -197,6 +197,11 @@ if [ -n "$CAMP" ]; then
 	t_eq "review: both grants attested valid by the access owner, from the page" \
 	    "RV1-$P valid ${P}w|RV2-$P valid ${P}w" \
 	    "$(kc --json review show "$CAMP" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("|".join(sorted("%s %s %s" % (f["grant"], f["decision"], f["actor"]) for f in d["findings"] if f["grant"].endswith(sys.argv[1]))))' "$P")"
+fi
+signed=$(sed -n 's/^SIGNED //p' "$T/ids" 2>/dev/null)
+if [ -n "$signed" ]; then
+	t_check "the downloaded form's signature verifies against the office's CA" \
+	    "$KUNCICTL" doc verify "$signed" "$signed.p7s" --ca "$W/sign.crt"
 fi
 idv=$(sed -n 's/^ID V //p' "$T/ids" 2>/dev/null)
 if [ -n "$idv" ]; then
