@@ -539,6 +539,10 @@ request_json(struct admin_call *c, const struct wf_request *r, int full)
 	    json_null());
 	json_object_set_new(j, "step_role", s ? out_jstr(s->role) :
 	    json_null());
+	json_object_set_new(j, "step_role_label", s ? out_jstr(
+	    admin_role_label(c, s->role)) : json_null());
+	json_object_set_new(j, "step_who", s && s->who[0] ? out_jstr(s->who) :
+	    json_null());
 	json_object_set_new(j, "step_index", json_integer(r->step));
 	json_object_set_new(j, "step_since", s ? admin_jtime(r->step_since) :
 	    json_null());

@@ -1385,7 +1385,7 @@ emit(struct admin_call *c, struct render_table *t)
 struct list_arg {
 	struct admin_call	*c;
 	struct render_table	*t;
-	int			 overdue;
+	int			 overdue, waiting;
 };
 
 static int
@@ -1403,6 +1403,14 @@ list_one(struct visit *v, void *arg)
 	    time(NULL) <= v->checkin + (time_t)v->expected +
 	    (time_t)c->ctx->cfg->visits.grace))
 		return EX_OK;
+	if (la->waiting) {	/* something the caller may do now */
+		json_t *acts = visit_actions(admin_wf(), &c->a, v->id);
+		size_t n = json_array_size(acts);
+
+		json_decref(acts);
+		if (n == 0)
+			return EX_OK;
+	}
 	admin_fmt_time(in, sizeof(in), v->checkin);
 	admin_fmt_time(out, sizeof(out), v->checkout);
 	cells[0] = v->id;
@@ -1423,11 +1431,12 @@ static int
 cmd_list(struct admin_call *c, int argc, char **argv)
 {
 	const char *day = NULL, *month = NULL;
-	int all = 0, overdue = 0, npos, st;
+	int all = 0, overdue = 0, waiting = 0, npos, st;
 	char *pos[1], f[256], a[32], b[32];
 	struct admin_opt opts[] = {
 		{ "day", &day, NULL }, { "month", &month, NULL },
 		{ "all", NULL, &all }, { "overdue", NULL, &overdue },
+		{ "waiting", NULL, &waiting },
 		{ NULL, NULL, NULL }
 	};
 	struct render_column cols[] = {
@@ -1469,6 +1478,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		    "(kunciState=in)(kunciState=out)))");
 	la.c = c;
 	la.overdue = overdue;
+	la.waiting = waiting;
 	if ((la.t = render_table_new(cols, 9)) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
 	if ((st = visit_list(admin_wf(), f, LIST_MAX, list_one, &la)) !=
@@ -2048,7 +2058,7 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "checkin", cmd_checkin, "ID" },
 	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--note TEXT]" },
 	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
-	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },
+	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue] [--waiting]" },
 	{ "visit", "show", cmd_show, "ID" },
 	{ "visit", "report", cmd_report, "--month YYYY-MM "
 	    "[--format text|csv|json]" },

@@ -122,6 +122,8 @@ const TEXT = {
 	p_network: ["jaringan", "network"],
 	p_servers: ["server", "servers"],
 	duration: ["Lama (jam)", "Duration (hours)"],
+	waiting_visits: ["Kunjungan yang menunggu saya",
+	    "Visits waiting on me"],
 	type_card: ["kartu akses", "access card"],
 	type_account: ["akun", "account"]
 };
@@ -245,7 +247,8 @@ function due_cell(r) {
 function request_rows(list, opener) {
 	return list.map(r => [
 		r.id, r.resource, r.admin_state_label,
-		r.step_label || "", due_cell(r),
+		r.step_label ? r.step_label + " (" + (r.step_who ||
+		    r.step_role_label) + ")" : "", due_cell(r),
 		r.reason || "",
 		el("button", { type: "button", class: "k-btn",
 		    "data-id": r.id, text: t("open"),
@@ -268,13 +271,16 @@ function load_mine() {
 
 function load_waiting() {
 	const box = document.getElementById("waiting-list");
-	return kc(["request", "list", "--waiting"]).then(list => {
+	const vbox = document.getElementById("waiting-visits");
+	return Promise.all([kc(["request", "list", "--waiting"]).then(list => {
 		/* oldest first: the one longest waiting on me on top */
 		list.sort((a, b) => (a.step_since || a.created) <
 		    (b.step_since || b.created) ? -1 : 1);
 		box.replaceChildren(table(REQ_HEAD(),
 		    request_rows(list, open_request)));
-	}).catch(show_error);
+	}), kc(["visit", "list", "--waiting"]).then(list => {
+		vbox.replaceChildren(visit_table(list));
+	})]).catch(show_error);
 }
 
 function decision_label(d) {
@@ -357,8 +363,6 @@ function open_request(id) {
 			kv.appendChild(el("dt", { text: k }));
 			kv.appendChild(el("dd", { text: v }));
 		};
-		const cur = r.steps && r.step ?
-		    r.steps.find(s => s.name === r.step) : null;
 		add(t("state"), r.admin_state_label);
 		add(t("workflow"), r.workflow_label);
 		add(t("resource"), r.resource);
@@ -369,8 +373,8 @@ function open_request(id) {
 		add(t("valid"), when(r.not_before) + " – " + when(r.not_after));
 		add(t("submitted"), when(r.created));
 		if (r.step_label)
-			add(t("waiting_for"), r.step_label +
-			    (cur && cur.who ? " (" + cur.who + ")" : ""));
+			add(t("waiting_for"), r.step_label + " (" +
+			    (r.step_who || r.step_role_label) + ")");
 		if (r.deadline)
 			add(t("due"), when(r.deadline) +
 			    (r.overdue ? " (" + t("overdue") + ")" : ""));
@@ -535,17 +539,21 @@ function review_campaign(k, findings) {
 
 /* ------------------------------------------------------------- visits */
 
+function visit_table(list) {
+	return table([t("visit_n"), t("guest"), t("org"), t("escort"),
+	    t("checkin_t"), t("checkout_t"), ""],
+	    list.map(v => [v.id, v.guest, v.org, v.escort || "",
+	    when(v.checkin), when(v.checkout),
+	    el("button", { type: "button", class: "k-btn",
+	    "data-id": v.id, text: t("open"),
+	    "aria-label": t("open") + " " + v.id,
+	    onclick: () => open_visit(v.id) })]));
+}
+
 function load_visit() {
 	const box = document.getElementById("visit-list");
 	return kc(["visit", "list"]).then(list => {
-		box.replaceChildren(table([t("visit_n"), t("guest"), t("org"),
-		    t("escort"), t("checkin_t"), t("checkout_t"), ""],
-		    list.map(v => [v.id, v.guest, v.org, v.escort || "",
-		    when(v.checkin), when(v.checkout),
-		    el("button", { type: "button", class: "k-btn",
-		    "data-id": v.id, text: t("open"),
-		    "aria-label": t("open") + " " + v.id,
-		    onclick: () => open_visit(v.id) })])));
+		box.replaceChildren(visit_table(list));
 	}).catch(show_error);
 }
 

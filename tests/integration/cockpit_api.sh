@@ -38,6 +38,9 @@ t_eq "waiting: the superior may approve or reject" "approve reject comment" \
 kcr --as tramadhan --json request show "$id"
 t_eq "show: the superior sees the request" 0 "$rc"
 t_eq "show: the superior's actions" "approve reject comment" "$(acts tramadhan "$id")"
+t_eq "show: who acts next, by name and as people read the role" \
+    "tramadhan atasan langsung" \
+    "$(kc --as lputri --lang id --json request show "$id" | j 'd["step_who"] + " " + d["step_role_label"]')"
 t_eq "show: the requester may cancel and comment, not decide" "cancel comment" "$(acts lputri "$id")"
 t_eq "show: a role holder who is not at this step: comment only" "comment" "$(acts hsantoso "$id")"
 kcr --as ekusuma request show "$id"
@@ -92,6 +95,10 @@ kc --as rwulandari visit escort "$vid" --escort fnugroho >/dev/null
 t_eq "visit: the requester may check the guest in" "checkin" "$(vacts jwijaya "$vid")"
 t_eq "visit: ... so may the escort" "checkin" "$(vacts fnugroho "$vid")"
 kc --as jwijaya visit checkin "$vid" >/dev/null
+t_eq "visit list --waiting: the escort's visit waits on them" "$vid" \
+    "$(kc --as fnugroho --json visit list --waiting | j '" ".join(v["id"] for v in d)')"
+t_eq "visit list --waiting: nothing waits on the requester now" "" \
+    "$(kc --as jwijaya --json visit list --waiting | j '" ".join(v["id"] for v in d)')"
 t_eq "visit: inside, the escort may check out, with the lock statement" \
     "checkout checkout_locked" "$(vacts fnugroho "$vid")"
 t_eq "visit: ... the guest book's role without the statement" "checkout" "$(vacts sanggraini "$vid")"

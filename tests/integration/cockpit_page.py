@@ -370,15 +370,17 @@ def main():
     ok("visit: the requester asks for a guest's visit", vid is not None, n)
     print("ID V %s" % vid, flush=True)
     d.quit()
-    vsteps = [("k", "approve", None), ("a", "approve", None),
-              ("k", "escort", {"vact-escort": P + "o"}),
-              ("r", "checkin", None), ("o", "checkout_locked", None)]
-    for who, action, fields in vsteps:
+    # the escort finds it under Menunggu saya, the others under Kunjungan
+    vsteps = [("k", "approve", None, "visit"), ("a", "approve", None, "visit"),
+              ("k", "escort", {"vact-escort": P + "o"}, "visit"),
+              ("r", "checkin", None, "visit"),
+              ("o", "checkout_locked", None, "waiting")]
+    for who, action, fields, tab in vsteps:
         if vid is None:
             break
         d = login(who)
-        found = open_from(d, "visit", vid)
-        ok("visit: %s opens it under Kunjungan" % (P + who), found)
+        found = open_from(d, tab, vid)
+        ok("visit: %s opens it under %s" % (P + who, tab), found)
         if not found:
             d.quit()
             break
