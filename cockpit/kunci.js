@@ -96,8 +96,15 @@ const TEXT = {
 	form_request: ["Formulir permintaan akses", "Access request form"],
 	form_visit: ["Formulir izin memasuki ruang server",
 	    "Server room entry permit"],
+	form_review: ["Formulir reviu akses (kampanye)",
+	    "Access review form (campaign)"],
+	form_removal: ["Formulir permintaan penghapusan akses",
+	    "Access removal request form"],
+	form_access_list: ["Formulir daftar akses (sumber daya)",
+	    "Access list form (resource)"],
 	form_kind: ["Jenis formulir", "Form"],
-	form_id: ["Nomor permohonan atau kunjungan", "Request or visit number"],
+	form_id: ["Nomor permohonan, kunjungan, kampanye, atau nama sumber daya",
+	    "Request, visit or campaign number, or resource name"],
 	show_form: ["Tampilkan", "Show"],
 	signed: ["Unduh bertanda tangan", "Download signed"],
 	print: ["Cetak", "Print"],
@@ -669,8 +676,12 @@ function load_forms() {
 		return Promise.resolve();
 	const kind = el("select", {}, [
 		el("option", { value: "request", text: t("form_request") }),
-		el("option", { value: "visit", text: t("form_visit") })]);
-	const id = el("input", { type: "text", maxlength: "31",
+		el("option", { value: "visit", text: t("form_visit") }),
+		el("option", { value: "review", text: t("form_review") }),
+		el("option", { value: "removal", text: t("form_removal") }),
+		el("option", { value: "access-list",
+		    text: t("form_access_list") })]);
+	const id = el("input", { type: "text", maxlength: "128",
 	    required: "required" });
 	const frame = el("iframe", { sandbox: "allow-same-origin allow-modals",
 	    title: t("forms_title"), class: "k-form-frame", hidden: "hidden" });
@@ -723,6 +734,7 @@ function download(name, data, type) {
  * saves both, the directory goes. */
 function download_signed(kind, id) {
 	const base = kind + "-" + id.replace(/[^0-9A-Za-z-]/g, "_") + ".html";
+	/* (the name is ours; id reaches kuncictl as one argument) */
 	let dir = null;
 	cockpit.spawn(["mktemp", "-d"], { err: "message" }).then(out => {
 		dir = out.trim();

@@ -410,6 +410,14 @@ def main():
         if re.search(r"(?<!\w)" + w + r"(?!\w)", text):
             ok("--lang=id: no '%s'" % w, False, text[:300])
     shot(d, "lang-id")
+    for tab in ("mine", "waiting", "review", "visit", "forms"):
+        d.find_element(By.ID, "tab-" + tab).click()
+        time.sleep(1.5)
+        text = d.find_element(By.TAG_NAME, "body").text
+        left = [e for e in english if re.search(
+            r"(?<!\w)" + re.escape(e) + r"(?!\w)", text)]
+        ok("--lang=id: the %s tab has no English text of kunci's" % tab,
+           left == [], left)
     d.quit()
     for lang, cookie in (("en", None), ("id", "en-us")):
         d = login("s", lang=lang, cookie_lang=cookie, hash="#request/" + rid3)
