@@ -165,8 +165,6 @@ if ! wait_for 100 ws_up; then
 	t_fail "cockpit-ws listens on 127.0.0.1:$port" "$(tail -n 5 "$T/ws.log")"
 	t_done
 fi
-t_check "the system's /etc/pam.d/cockpit is not the test's" \
-    test "$(md5sum <"$T/pam.d/cockpit")" != "$(md5sum </etc/pam.d/cockpit 2>/dev/null)"
 
 # --- the browser's part
 export CP_PORT=$port CP_PREFIX=$P CP_PASS=$PASS CP_OUT=$OUT CP_CAMPAIGN=$CAMP
