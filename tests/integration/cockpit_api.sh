@@ -79,6 +79,28 @@ walk "$id" fnugroho:--serial:KA-0777 fnugroho
 t_eq "done: nobody has a decision left" "comment|comment" \
     "$(acts lputri "$id")|$(acts fnugroho "$id")"
 
+# --- the access owner, who holds no role, at a C2 step ------------------------
+la >/dev/null <<EOT
+dn: kunciName=host:kc-api,ou=resources,ou=kunci,$KUNCI_BASE
+objectClass: kunciManagedResource
+kunciName: host:kc-api
+kunciType: host
+kunciWorkflow: C2
+kunciAccessOwner: uid=gmaharani,ou=people,$KUNCI_BASE
+EOT
+oid=$(TYPE=review submit dpratama host:kc-api)
+t_check "a C2 request on a resource owned by gmaharani ($oid)" test -n "$oid"
+t_eq "the owner sees nothing before the owner's step" \
+    "66" "$(kc --as gmaharani request show "$oid" >/dev/null 2>&1; echo $?)"
+walk "$oid" sanggraini rwulandari
+t_eq "at the owner's step: the request waits on the owner (no role)" "$oid" \
+    "$(kc --as gmaharani --json request list --waiting | j '" ".join(r["id"] for r in d)')"
+t_eq "... who may approve or reject it" "approve reject comment" "$(acts gmaharani "$oid")"
+t_eq "... and reads who the step waits on" "penanggung jawab hak akses" \
+    "$(kc --as gmaharani --lang id --json request show "$oid" | j 'd["step_role_label"]')"
+walk "$oid" gmaharani
+t_eq "after acting, the owner still sees it, with no decision left" "comment" "$(acts gmaharani "$oid")"
+
 # --- a visit: the actions offered by its own commands' checks (run dry) -------
 seed_grant fnugroho server-room:dc1
 vid=$(vrequest jwijaya server-room:dc1)
