@@ -251,6 +251,8 @@ install: all
 	# there: which services kunci gates is the administrator's choice.
 	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
 	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
+	# likewise the panel host's nslcd.conf (doc/provisioning.md)
+	install -m 0644 conf/nslcd-panel.conf $(DESTDIR)$(DATADIR)/kunci/
 
 # kunci's Cockpit page: static files, no build step (cockpit/).
 COCKPITDIR ?= $(DATADIR)/cockpit/kunci

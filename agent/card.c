@@ -421,7 +421,8 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 		if (acct[0] == '\0')
 			return admin_err(c, EX_DATAERR, "no account recorded "
 			    "for %s", pos[0]);
-		if ((st = prov_account_password(w, acct, pw, sizeof(pw))) !=
+		if ((st = prov_grant_active(w, pos[0])) != EX_OK ||
+		    (st = prov_account_password(w, acct, pw, sizeof(pw))) !=
 		    EX_OK)
 			return admin_wf_err(c, st);
 		if (c->json)

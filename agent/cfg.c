@@ -13,6 +13,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -59,7 +60,7 @@ static const char *const day_names[7] = {
 static const char *const top_keys[] = {
 	"directory", "agent", "calendar", "requests", "login", "roles",
 	"workflows", "office", "signing", "visits", "provision", "notify",
-	"review", "removal", NULL
+	"review", "removal", "sop_totals", "audit", NULL
 };
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
@@ -70,14 +71,17 @@ static const char *const silence_names[CFG_SILENCE_COUNT] = {
 };
 static const char *const provision_keys[] = {
 	"account_base", "password_length", "password_alphabet",
-	"expiry_warning", NULL
+	"expiry_warning", "minimum_uid", "uid_min", "uid_max", "gid",
+	"home_base", "shell", "shells", NULL
 };
+static const char *const shell_keys[] = { "resource", "shell", NULL };
 static const char *const notify_keys[] = {
 	"mail", "smtp_host", "smtp_port", "sendmail", "command", "from", "page_url", "timeout", "retry", "retry_max",
 	"give_up", NULL
 };
 static const char *const visits_keys[] = {
-	"workflow", "max_guests_per_escort", "grace", NULL
+	"workflow", "max_guests_per_escort", "grace", "identity_retention",
+	NULL
 };
 static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const office_keys[] = {
@@ -85,6 +89,9 @@ static const char *const office_keys[] = {
 	NULL
 };
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
+static const char *const audit_keys[] = {
+	"host", "certificate", "key", "checkpoint_interval", NULL
+};
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
 	"bind_password_file", "connect_timeout", "timeout", "heartbeat",
@@ -100,7 +107,9 @@ static const char *const agent_keys[] = {
 	"language", "admins", "admin_workers", "admin_per_uid",
 	"admin_lifetime", "admin_requests", "admin_command_timeout", NULL
 };
-static const char *const calendar_keys[] = { "work_week", "holidays", NULL };
+static const char *const calendar_keys[] = {
+	"work_week", "holidays", "office_hours", NULL
+};
 static const char *const requests_keys[] = {
 	"max_duration", "pending_expiry", "max_reason", NULL
 };
@@ -703,6 +712,79 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	return 0;
 }
 
+/* "HH:MM" at s (5 bytes) as minutes after midnight, or -1 */
+static int
+hhmm(const char *s)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	if ((s[0] - '0') * 10 + (s[1] - '0') > 24 ||
+	    (s[3] - '0') * 10 + (s[4] - '0') > 59)
+		return -1;
+	return ((s[0] - '0') * 10 + (s[1] - '0')) * 60 +
+	    (s[3] - '0') * 10 + (s[4] - '0');
+}
+
+/*
+ * One calendar.office_hours entry, "DAY[-DAY] HH:MM-HH:MM" ("mon-thu
+ * 07:30-16:00", "fri 07:30-16:30"), into k; *seen: the days given so far.
+ */
+static int
+office_hours(struct ctx *c, config_setting_t *e, const char *s,
+    struct cfg_calendar *k, unsigned int *seen)
+{
+	char d1[4] = "", d2[4] = "";
+	int a = -1, b = -1, o, cl;
+	size_t n = strlen(s);
+
+	if (n == 15 && s[3] == ' ' && s[9] == '-') {
+		memcpy(d1, s, 3);
+		s += 4;
+	} else if (n == 19 && s[3] == '-' && s[7] == ' ' && s[13] == '-') {
+		memcpy(d1, s, 3);
+		memcpy(d2, s + 4, 3);
+		s += 8;
+	} else
+		goto bad;
+	for (o = 0; o < 7; o++) {
+		if (strcmp(d1, day_names[o]) == 0)
+			a = o;
+		if (strcmp(d2, day_names[o]) == 0)
+			b = o;
+	}
+	if (a < 0 || (d2[0] != '\0' && b < 0))
+		goto bad;
+	if (b < 0)
+		b = a;
+	o = hhmm(s);
+	cl = hhmm(s + 6);
+	if (o < 0 || cl < 0 || cl > 24 * 60 || o >= cl) {
+		seterr(c, e, "calendar.office_hours: \"%s\": the hours must "
+		    "be HH:MM-HH:MM, opening before closing", config_setting_get_string(e));
+		return -1;
+	}
+	for (;; a = (a + 1) % 7) {
+		if (*seen & (1U << a)) {
+			seterr(c, e, "calendar.office_hours: %s is given twice",
+			    day_names[a]);
+			return -1;
+		}
+		*seen |= 1U << a;
+		k->open[a] = o;
+		k->close[a] = cl;
+		if (a == b)
+			break;
+	}
+	return 0;
+bad:
+	seterr(c, e, "calendar.office_hours: \"%s\" is not \"DAY[-DAY] "
+	    "HH:MM-HH:MM\" (days: sun mon tue wed thu fri sat)",
+	    config_setting_get_string(e));
+	return -1;
+}
+
 static int
 parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -749,6 +831,26 @@ parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			    "YYYY-MM-DD date", k->holidays[i]);
 			goto out;
 		}
+	}
+	free_list(days, ndays);
+	days = NULL;
+	ndays = 0;
+	if (get_strlist(c, g, "calendar", "office_hours", 1, &days, &ndays,
+	    &l) == -1)
+		goto out;
+	if (l != NULL) {
+		week = 0;
+		for (i = 0; i < ndays; i++)
+			if (office_hours(c, config_setting_get_elem(l,
+			    (unsigned int)i), days[i], k, &week) == -1)
+				goto out;
+		for (d = 0; d < 7; d++)
+			if ((k->work_week & (1U << d)) && !(week & (1U << d))) {
+				seterr(c, l, "calendar.office_hours: no hours "
+				    "for %s, a working day", day_names[d]);
+				goto out;
+			}
+		k->office_hours = 1;
 	}
 	rc = 0;
 out:
@@ -940,9 +1042,75 @@ parse_visits(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (get_str(c, g, w, "workflow", 0, &v->workflow) == -1 ||
 	    get_int(c, g, w, "max_guests_per_escort", 1, 100,
 	    &v->max_guests_per_escort) == -1 ||
-	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1)
+	    get_duration(c, g, w, "grace", 0, 0, &v->grace, NULL) == -1 ||
+	    get_duration(c, g, w, "identity_retention", 0, 0,
+	    &v->identity_retention, NULL) == -1)
 		return -1;
 	return 0;
+}
+
+/* sop_totals = { WORKFLOW = "DURATION"; ... }; after parse_workflows() */
+static int
+parse_sop_totals(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	config_setting_t	*g, *e;
+	const char		*name, *v, *errstr;
+	unsigned int		 i, n;
+	int64_t			 secs;
+	int			 bd;
+
+	if ((g = config_setting_get_member(root, "sop_totals")) == NULL)
+		return 0;
+	if (!config_setting_is_group(g)) {
+		seterr(c, g, "sop_totals: expected a group { WORKFLOW = "
+		    "\"DURATION\"; ... }");
+		return -1;
+	}
+	n = (unsigned int)config_setting_length(g);
+	if (n > 0 && (cfg->sop_totals = calloc(n,
+	    sizeof(*cfg->sop_totals))) == NULL) {
+		seterr(c, g, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(g, i);
+		name = config_setting_name(e);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			seterr(c, e, "sop_totals.%s: expected a duration "
+			    "string such as \"22m\"", name);
+			return -1;
+		}
+		v = config_setting_get_string(e);
+		if (u_parse_duration(v, 1, &secs, &bd, &errstr) == -1 ||
+		    secs == 0) {
+			seterr(c, e, "sop_totals.%s: bad duration \"%s\": %s",
+			    name, v, errstr != NULL ? errstr : "zero");
+			return -1;
+		}
+		if (cfg_workflow(cfg, name) == NULL) {
+			seterr(c, e, "sop_totals.%s: unknown workflow", name);
+			return -1;
+		}
+		if ((cfg->sop_totals[i].workflow = strdup(name)) == NULL) {
+			seterr(c, e, "out of memory");
+			return -1;
+		}
+		cfg->sop_totals[i].secs = secs;
+		cfg->sop_totals[i].bd = bd;
+		cfg->nsop_totals++;
+	}
+	return 0;
+}
+
+const struct cfg_sop_total *
+cfg_sop_total(const struct kunci_cfg *cfg, const char *workflow)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nsop_totals; i++)
+		if (strcmp(cfg->sop_totals[i].workflow, workflow) == 0)
+			return &cfg->sop_totals[i];
+	return NULL;
 }
 
 /* removal.workflow is checked against "workflows" in cfg_load(). */
@@ -1076,6 +1244,121 @@ out:
 	return rc;
 }
 
+/* A passwd field's path (shell, home): absolute, printable ASCII, no
+ * spaces or colons, 255 bytes at most. */
+static int
+check_pwpath(struct ctx *c, const config_setting_t *m, const char *where,
+    const char *v)
+{
+	const char	*p;
+
+	for (p = v; *p > ' ' && *p <= '~' && *p != ':'; p++)
+		;
+	if (*v != '/' || *p != '\0' || p - v > 255) {
+		seterr(c, m, "%s: \"%.64s\" is not an absolute path without "
+		    "spaces or ':'", where, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* provision: the POSIX side of panel accounts (cfg.h, struct
+ * cfg_provision) */
+static int
+parse_accounts(struct ctx *c, struct cfg_provision *p, config_setting_t *g)
+{
+	config_setting_t	*list, *e, *m;
+	const char		*w = "provision";
+	char			 where[64], *star;
+	size_t			 i, n;
+
+	if (get_int(c, g, w, "minimum_uid", 0, CFG_UID_MAX,
+	    &p->minimum_uid) == -1 ||
+	    get_int(c, g, w, "uid_min", 1, CFG_UID_MAX, &p->uid_min) == -1 ||
+	    get_int(c, g, w, "uid_max", 1, CFG_UID_MAX, &p->uid_max) == -1 ||
+	    get_int(c, g, w, "gid", 0, CFG_UID_MAX, &p->gid) == -1 ||
+	    get_path(c, g, w, "home_base", 0, &p->home_base, NULL) == -1 ||
+	    get_str(c, g, w, "shell", 0, &p->shell) == -1)
+		return -1;
+	/* Below pam_kunci's minimum_uid the module lets the account in
+	 * without asking kuncid: a panel account there has no gate. */
+	if (p->uid_min < p->minimum_uid) {
+		if ((m = config_setting_get_member(g, "uid_min")) == NULL)
+			m = config_setting_get_member(g, "minimum_uid");
+		seterr(c, m != NULL ? m : g, "provision.uid_min: %d is below "
+		    "provision.minimum_uid %d (pam_kunci's minimum_uid=): "
+		    "pam_kunci would not gate these accounts", p->uid_min,
+		    p->minimum_uid);
+		return -1;
+	}
+	if (p->uid_max < p->uid_min) {
+		m = config_setting_get_member(g, "uid_max");
+		seterr(c, m != NULL ? m : g, "provision.uid_max: %d is below "
+		    "provision.uid_min %d", p->uid_max, p->uid_min);
+		return -1;
+	}
+	if (p->gid > 0 && p->gid < 100) {
+		seterr(c, config_setting_get_member(g, "gid"), "provision.gid: "
+		    "%d is a system group (0 = the uid number, or 100 and up)",
+		    p->gid);
+		return -1;
+	}
+	if (check_pwpath(c, config_setting_get_member(g, "shell"),
+	    "provision.shell", p->shell) == -1 ||
+	    check_pwpath(c, config_setting_get_member(g, "home_base"),
+	    "provision.home_base", p->home_base) == -1)
+		return -1;
+	if (get_grouplist(c, g, w, "shells", &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	n = (size_t)config_setting_length(list);
+	if ((p->shells = calloc(n + 1, sizeof(*p->shells))) == NULL) {
+		seterr(c, list, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(list, (unsigned int)i);
+		snprintf(where, sizeof(where), "provision.shells[%zu]", i);
+		p->nshells = i + 1;
+		if (check_keys(c, e, where, shell_keys) == -1 ||
+		    get_str(c, e, where, "resource", 1,
+		    &p->shells[i].resource) == -1 ||
+		    get_str(c, e, where, "shell", 1, &p->shells[i].shell) == -1)
+			return -1;
+		snprintf(where, sizeof(where), "provision.shells[%zu].shell",
+		    i);
+		if (check_pwpath(c, config_setting_get_member(e, "shell"),
+		    where, p->shells[i].shell) == -1)
+			return -1;
+		star = strchr(p->shells[i].resource, '*');
+		if (star != NULL && star[1] != '\0') {
+			seterr(c, config_setting_get_member(e, "resource"),
+			    "provision.shells[%zu].resource: '*' is only "
+			    "allowed at the end", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *
+cfg_account_shell(const struct kunci_cfg *cfg, const char *resource)
+{
+	const struct cfg_shell	*s;
+	size_t			 i, n;
+
+	for (i = 0; i < cfg->provision.nshells; i++) {
+		s = &cfg->provision.shells[i];
+		n = strlen(s->resource);
+		if (n > 0 && s->resource[n - 1] == '*' ?
+		    strncmp(resource, s->resource, n - 1) == 0 :
+		    strcmp(resource, s->resource) == 0)
+			return s->shell;
+	}
+	return cfg->provision.shell;
+}
+
 static int
 parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 {
@@ -1108,7 +1391,7 @@ parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    "printable ASCII characters, no spaces");
 		return -1;
 	}
-	return 0;
+	return parse_accounts(c, p, g);
 }
 
 static int
@@ -1205,6 +1488,42 @@ parse_signing(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (set != 0 && set != 3) {
 		seterr(c, g, "signing: set certificate, key and ca together, "
 		    "or none");
+		return -1;
+	}
+	return 0;
+}
+
+/* The audit chain (chain.h, audit.c): its host name and checkpoint key. */
+static int
+parse_audit(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
+{
+	struct cfg_audit	*a = &cfg->audit;
+	config_setting_t	*g;
+	const char		*w = "audit";
+	size_t			 i;
+
+	if (get_group(c, root, w, audit_keys, &g) == -1)
+		return -1;
+	if (g == NULL)
+		return 0;
+	if (get_str(c, g, w, "host", 0, &a->host) == -1 ||
+	    get_path(c, g, w, "certificate", 1, &a->certificate, NULL) == -1 ||
+	    get_path(c, g, w, "key", 1, &a->key, NULL) == -1 ||
+	    get_duration(c, g, w, "checkpoint_interval", 0, 1,
+	    &a->checkpoint_interval, NULL) == -1)
+		return -1;
+	for (i = 0; a->host[i] != '\0'; i++)
+		if (!((a->host[i] >= 'a' && a->host[i] <= 'z') ||
+		    (a->host[i] >= 'A' && a->host[i] <= 'Z') ||
+		    (a->host[i] >= '0' && a->host[i] <= '9') ||
+		    a->host[i] == '.' || a->host[i] == '-') || i >= 64) {
+			seterr(c, g, "audit.host: 1 to 64 letters, digits, dots "
+			    "and hyphens: %.80s", a->host);
+			return -1;
+		}
+	if ((a->certificate[0] != '\0') != (a->key[0] != '\0')) {
+		seterr(c, g, "audit: set certificate and key together, or "
+		    "neither");
 		return -1;
 	}
 	return 0;
@@ -1580,10 +1899,16 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->signing.certificate, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
+	    setstr(c, NULL, &cfg->audit.host, "") == -1 ||
+	    setstr(c, NULL, &cfg->audit.certificate, "") == -1 ||
+	    setstr(c, NULL, &cfg->audit.key, "") == -1 ||
 	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
 	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
 	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
+	    setstr(c, NULL, &cfg->provision.home_base, "/home") == -1 ||
+	    setstr(c, NULL, &cfg->provision.shell, "/usr/sbin/nologin") ==
+	    -1 ||
 	    setstr(c, NULL, &cfg->provision.password_alphabet,
 	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
 	    -1 ||
@@ -1596,6 +1921,10 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 		return -1;
 	cfg->provision.password_length = 16;
 	cfg->provision.expiry_warning = 7 * (int64_t)U_DAY;
+	cfg->provision.minimum_uid = 1000;
+	cfg->provision.uid_min = 20000;
+	cfg->provision.uid_max = 29999;
+	cfg->audit.checkpoint_interval = 3600;
 	cfg->notify.mail = CFG_MAIL_SMTP;
 	cfg->notify.smtp_port = 25;
 	cfg->notify.timeout = 30;
@@ -1749,13 +2078,15 @@ cfg_load(const char *path, char *err, size_t errsz)
 	    parse_login(&c, cfg, root) == -1 ||
 	    parse_office(&c, cfg, root) == -1 ||
 	    parse_signing(&c, cfg, root) == -1 ||
+	    parse_audit(&c, cfg, root) == -1 ||
 	    parse_visits(&c, cfg, root) == -1 ||
 	    parse_removal(&c, cfg, root) == -1 ||
 	    parse_review(&c, cfg, root) == -1 ||
 	    parse_provision(&c, cfg, root) == -1 ||
 	    parse_notify(&c, cfg, root) == -1 ||
 	    parse_roles(&c, cfg, root) == -1 ||
-	    parse_workflows(&c, cfg, root) == -1)
+	    parse_workflows(&c, cfg, root) == -1 ||
+	    parse_sop_totals(&c, cfg, root) == -1)
 		goto out;
 	if (cfg->visits.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
@@ -1835,14 +2166,27 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->signing.certificate);
 	free(cfg->signing.key);
 	free(cfg->signing.ca);
+	free(cfg->audit.host);
+	free(cfg->audit.certificate);
+	free(cfg->audit.key);
 	free(cfg->provision.account_base);
 	free(cfg->provision.password_alphabet);
+	free(cfg->provision.home_base);
+	free(cfg->provision.shell);
+	for (i = 0; i < cfg->provision.nshells; i++) {
+		free(cfg->provision.shells[i].resource);
+		free(cfg->provision.shells[i].shell);
+	}
+	free(cfg->provision.shells);
 	free(cfg->notify.smtp_host);
 	free(cfg->notify.sendmail);
 	free(cfg->notify.command);
 	free(cfg->notify.from);
 	free(cfg->notify.page_url);
 	free(cfg->visits.workflow);
+	for (i = 0; i < cfg->nsop_totals; i++)
+		free(cfg->sop_totals[i].workflow);
+	free(cfg->sop_totals);
 	free(cfg->removal.workflow);
 	free(cfg->review.escalate_to);
 	free(cfg->review.reminders);
@@ -2037,6 +2381,18 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_list(fp, "\t", "work_week", (char *const *)(uintptr_t)days, n);
 	put_list(fp, "\t", "holidays", cfg->calendar.holidays,
 	    cfg->calendar.nholidays);
+	if (cfg->calendar.office_hours) {
+		fputs("\toffice_hours = [", fp);
+		for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
+			if (cfg->calendar.work_week & (1U << (i % 7)))
+				fprintf(fp, "%s\"%s %02d:%02d-%02d:%02d\"",
+				    n++ == 0 ? " " : ", ", day_names[i % 7],
+				    cfg->calendar.open[i % 7] / 60,
+				    cfg->calendar.open[i % 7] % 60,
+				    cfg->calendar.close[i % 7] / 60,
+				    cfg->calendar.close[i % 7] % 60);
+		fputs(" ];\n", fp);
+	}
 	fputs("};\n\nrequests = {\n", fp);
 	put_dur(fp, "\t", "max_duration", cfg->requests.max_duration, 0);
 	put_dur(fp, "\t", "pending_expiry", cfg->requests.pending_expiry, 0);
@@ -2048,12 +2404,34 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "certificate", cfg->signing.certificate);
 	put_kv(fp, "\t", "key", cfg->signing.key);
 	put_kv(fp, "\t", "ca", cfg->signing.ca);
+	fputs("};\n\naudit = {\n", fp);
+	put_kv(fp, "\t", "host", cfg->audit.host);
+	put_kv(fp, "\t", "certificate", cfg->audit.certificate);
+	put_kv(fp, "\t", "key", cfg->audit.key);
+	put_dur(fp, "\t", "checkpoint_interval",
+	    cfg->audit.checkpoint_interval, 0);
 	fputs("};\n\nprovision = {\n", fp);
 	put_kv(fp, "\t", "account_base", cfg->provision.account_base);
 	fprintf(fp, "\tpassword_length = %d;\n",
 	    cfg->provision.password_length);
 	put_kv(fp, "\t", "password_alphabet", cfg->provision.password_alphabet);
 	put_dur(fp, "\t", "expiry_warning", cfg->provision.expiry_warning, 0);
+	fprintf(fp, "\tminimum_uid = %d;\n\tuid_min = %d;\n\tuid_max = %d;\n"
+	    "\tgid = %d;\n", cfg->provision.minimum_uid,
+	    cfg->provision.uid_min, cfg->provision.uid_max,
+	    cfg->provision.gid);
+	put_kv(fp, "\t", "home_base", cfg->provision.home_base);
+	put_kv(fp, "\t", "shell", cfg->provision.shell);
+	fputs("\tshells = (", fp);
+	for (i = 0; i < cfg->provision.nshells; i++) {
+		fputs(i == 0 ? "\n\t\t{ resource = " : ",\n\t\t{ resource = ",
+		    fp);
+		put_str(fp, cfg->provision.shells[i].resource);
+		fputs("; shell = ", fp);
+		put_str(fp, cfg->provision.shells[i].shell);
+		fputs("; }", fp);
+	}
+	fputs(cfg->provision.nshells > 0 ? "\n\t);\n" : " );\n", fp);
 	fputs("};\n\nnotify = {\n", fp);
 	put_kv(fp, "\t", "mail", mail_names[cfg->notify.mail]);
 	put_kv(fp, "\t", "smtp_host", cfg->notify.smtp_host);
@@ -2071,6 +2449,12 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tmax_guests_per_escort = %d;\n",
 	    cfg->visits.max_guests_per_escort);
 	put_dur(fp, "\t", "grace", cfg->visits.grace, 0);
+	put_dur(fp, "\t", "identity_retention", cfg->visits.identity_retention,
+	    0);
+	fputs("};\n\nsop_totals = {\n", fp);
+	for (i = 0; i < cfg->nsop_totals; i++)
+		put_dur(fp, "\t", cfg->sop_totals[i].workflow,
+		    cfg->sop_totals[i].secs, cfg->sop_totals[i].bd);
 	fputs("};\n\nremoval = {\n", fp);
 	put_kv(fp, "\t", "workflow", cfg->removal.workflow);
 	fputs("};\n\nreview = {\n", fp);

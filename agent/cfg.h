@@ -15,7 +15,8 @@
  *
  * Durations are int64_t seconds.  An SLA written in business days ("2bd")
  * is stored as 2 * 86400 with sla_business = 1: the engine counts that
- * many working days of calendar.work_week minus calendar.holidays.
+ * many working days of calendar.work_week minus calendar.holidays, within
+ * calendar.office_hours when set (calendar.h).
  *
  * The struct is immutable after cfg_load(); reading it from several
  * threads is safe, cfg_free() is not concurrent with readers.
@@ -187,6 +188,10 @@ struct cfg_calendar {
 	unsigned int	  work_week;	/* bit (1 << tm_wday), Sunday = 0 */
 	char		**holidays;	/* "YYYY-MM-DD", validated */
 	size_t		  nholidays;
+	/* calendar.office_hours given: each working day's hours, minutes
+	 * after midnight, open < close (calendar.h) */
+	int		  office_hours;
+	int		  open[7], close[7];	/* by tm_wday */
 };
 
 struct cfg_requests {
@@ -232,6 +237,19 @@ struct cfg_signing {
 };
 
 /*
+ * The audit hash chain (chain.h, audit.c, doc/audit.md).  host: the
+ * chain's name ("" = the host name, up to its first dot); certificate
+ * and key: what signs its checkpoints, separate from signing.key ("" for
+ * both = no checkpoints); checkpoint_interval: seconds, default 1 hour.
+ */
+struct cfg_audit {
+	char		 *host;
+	char		 *certificate;
+	char		 *key;
+	int64_t		  checkpoint_interval;
+};
+
+/*
  * Guest visits to server rooms (procedures B and D; visit.c).  workflow:
  * the visit workflow of a resource whose own workflow has no escort step
  * ("" = none).  A visit open longer than its expected duration plus grace
@@ -241,6 +259,21 @@ struct cfg_visits {
 	char		 *workflow;
 	int		  max_guests_per_escort;	/* 1..100, default 3 */
 	int64_t		  grace;		/* seconds, default 15m */
+	/* seconds after a visit closed that its identity-document number
+	 * is kept (retention.c); 0 = kept for ever (the default) */
+	int64_t		  identity_retention;
+};
+
+/*
+ * sop_totals: the total service time a workflow's SOP states for itself
+ * ("Waktu Penyelesaian 22 Menit"), for the service-standard reports
+ * (sla.h); a workflow not listed is measured against the sum of its
+ * steps' standards.  bd: secs is secs / 86400 business days.
+ */
+struct cfg_sop_total {
+	char		 *workflow;	/* a key of workflows */
+	int64_t		  secs;
+	int		  bd;
 };
 
 /*
@@ -253,16 +286,40 @@ struct cfg_removal {
 	char		 *workflow;
 };
 
+/* A panel account's login shell by resource (exact, or a prefix ending
+ * in '*'). */
+struct cfg_shell {
+	char		*resource;
+	char		*shell;		/* absolute path */
+};
+
 /*
  * Provisioning (issue 5): control-panel accounts, passwords, expiry
  * warnings.  account_base "" = "ou=panel-accounts,<base>".
+ *
+ * Panel accounts are POSIX accounts (issue 20): uid numbers come from the
+ * counter cn=panel-uid (counter.h) in uid_min..uid_max, which cfg_load()
+ * refuses below minimum_uid (pam_kunci's minimum_uid= on the panel hosts:
+ * below it the module ignores the account and the panel lets it in
+ * without a grant).  gid 0 = each account's gid number is its uid number.
+ * The shell is the first shells entry matching the grant's resource, else
+ * shell.
  */
 struct cfg_provision {
 	char		 *account_base;
 	int		  password_length;	/* 8..128 */
 	char		 *password_alphabet;	/* 2..255 printable ASCII */
 	int64_t		  expiry_warning;	/* 0 = no warning */
+	int		  minimum_uid;		/* 0..CFG_UID_MAX */
+	int		  uid_min;		/* minimum_uid..uid_max */
+	int		  uid_max;		/* ..CFG_UID_MAX */
+	int		  gid;			/* 0, or 100..CFG_UID_MAX */
+	char		 *home_base;		/* absolute; home = base/NAME */
+	char		 *shell;		/* absolute path */
+	struct cfg_shell *shells;
+	size_t		  nshells;
 };
+#define CFG_UID_MAX	2147483646	/* below nobody's (uid_t)-2 wraps */
 
 /* How notices go out by e-mail. */
 enum cfg_mail {
@@ -324,10 +381,13 @@ struct kunci_cfg {
 	struct cfg_login	 login;
 	struct cfg_office	 office;
 	struct cfg_signing	 signing;
+	struct cfg_audit	 audit;
 	struct cfg_provision	 provision;
 	struct cfg_notify	 notify;
 	struct cfg_visits	 visits;
 	struct cfg_removal	 removal;
+	struct cfg_sop_total	*sop_totals;	/* sop_totals: by workflow */
+	size_t			 nsop_totals;
 	struct cfg_review	 review;
 	struct cfg_role		*roles;
 	size_t			 nroles;
@@ -351,7 +411,14 @@ void	cfg_free(struct kunci_cfg *);
  */
 int	cfg_dump(const struct kunci_cfg *, FILE *);
 
+/* The login shell of a panel account for resource: the first
+ * provision.shells match, else provision.shell.  Lives as long as cfg. */
+const char *cfg_account_shell(const struct kunci_cfg *, const char *resource);
+
 /* Look up by name; NULL when absent.  The result lives as long as cfg. */
+/* The SOP's stated total of a workflow, or NULL (none stated). */
+const struct cfg_sop_total *cfg_sop_total(const struct kunci_cfg *,
+    const char *workflow);
 const struct cfg_workflow *cfg_workflow(const struct kunci_cfg *,
 	    const char *name);
 const struct cfg_role *cfg_role(const struct kunci_cfg *, const char *name);

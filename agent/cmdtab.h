@@ -11,8 +11,11 @@
 extern const struct admin_cmd card_cmds[];	/* card.c */
 extern const struct admin_cmd removal_cmds[];	/* removal.c */
 extern const struct admin_cmd visit_cmds[];	/* visit.c */
+extern const struct admin_cmd visit_report_cmds[]; /* visit_report.c */
 extern const struct admin_cmd doc_cmds[];	/* doc.c */
 extern const struct admin_cmd review_cmds[];	/* review.c */
 extern const struct admin_cmd resource_cmds[];	/* rescmd.c */
+extern const struct admin_cmd sla_cmds[];	/* sla.c */
+extern const struct admin_cmd audit_cmds[];	/* audit.c */
 
 #endif /* KUNCI_CMDTAB_H */

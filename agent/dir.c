@@ -374,14 +374,17 @@ void
 dir_mods_add(struct dir_mods *m, int op, const char *attr, const char *val)
 {
 	LDAPMod *mod;
+	int i;
 
 	if (m->err)
 		return;
 	if (m->n > 0 && val != NULL && m->m[m->n - 1].mod_op == op &&
 	    m->m[m->n - 1].mod_values != NULL &&
-	    m->v[m->n - 1][1] == NULL &&
+	    m->v[m->n - 1][DIR_MODS_VALS - 1] == NULL &&
 	    strcasecmp(m->m[m->n - 1].mod_type, attr) == 0) {
-		if ((m->v[m->n - 1][1] = strdup(val)) == NULL)
+		for (i = 1; m->v[m->n - 1][i] != NULL; i++)
+			;
+		if ((m->v[m->n - 1][i] = strdup(val)) == NULL)
 			m->err = 1;
 		return;
 	}
@@ -401,8 +404,8 @@ dir_mods_add(struct dir_mods *m, int op, const char *attr, const char *val)
 			m->err = 1;
 			return;
 		}
-		m->v[m->n][1] = NULL;
-		m->v[m->n][2] = NULL;
+		for (i = 1; i <= DIR_MODS_VALS; i++)
+			m->v[m->n][i] = NULL;
 		mod->mod_values = m->v[m->n];
 	} else
 		mod->mod_values = NULL;
@@ -414,12 +417,12 @@ dir_mods_add(struct dir_mods *m, int op, const char *attr, const char *val)
 void
 dir_mods_free(struct dir_mods *m)
 {
-	int i;
+	int i, j;
 
 	for (i = 0; i < m->n; i++) {
 		free(m->m[i].mod_type);
-		free(m->v[i][0]);
-		free(m->v[i][1]);
+		for (j = 0; j < DIR_MODS_VALS; j++)
+			free(m->v[i][j]);
 	}
 	memset(m, 0, sizeof(*m));
 }

@@ -80,17 +80,19 @@ int	dir_role_index(const struct kunci_cfg *, const char *name);
  * are copied; dir_mods_free() releases them.  Errors stick (err).
  */
 #define DIR_MODS_MAX	40
+#define DIR_MODS_VALS	3	/* values of one modification, at most */
 struct dir_mods {
 	LDAPMod	 m[DIR_MODS_MAX];
 	LDAPMod	*p[DIR_MODS_MAX + 1];
-	char	*v[DIR_MODS_MAX][3];	/* up to two values each */
+	char	*v[DIR_MODS_MAX][DIR_MODS_VALS + 1];	/* NULL-terminated */
 	int	 n;
 	int	 err;
 };
 void	dir_mods_init(struct dir_mods *);
 /* op: LDAP_MOD_ADD / LDAP_MOD_REPLACE / LDAP_MOD_DELETE; val NULL for a
  * value-less replace or delete.  Adding the same attr with the same op
- * right after gives that modification a second value. */
+ * right after gives that modification another value (DIR_MODS_VALS in
+ * all). */
 void	dir_mods_add(struct dir_mods *, int op, const char *attr,
 	    const char *val);
 void	dir_mods_free(struct dir_mods *);

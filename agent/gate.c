@@ -2284,6 +2284,19 @@ sync_main(void *arg)
 			gsync_cookie_clear(&G.cookie);
 			continue;
 		}
+		if (rc == LDAP_UNWILLING_TO_PERFORM && G.cookie.len > 0) {
+			/*
+			 * syncprov refuses a cookie newer than its own state
+			 * ("consumer state is newer than provider"): slapd was
+			 * killed before it recorded its contextCSN, or the
+			 * database was restored from a backup.  Resuming can
+			 * never work; a full refresh can.
+			 */
+			log_warnx("sync: %s refuses to resume from our cookie; "
+			    "full refresh", d->uri[uri]);
+			gsync_cookie_clear(&G.cookie);
+			continue;
+		}
 		if (silent) {
 			snprintf(why, sizeof(why), "%s: no answer for %lld s",
 			    d->uri[uri], (long long)d->heartbeat_timeout);

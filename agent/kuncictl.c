@@ -21,6 +21,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "auditcli.h"
 #include "doccli.h"
 #include "proto.h"
 #include "version.h"
@@ -77,6 +78,40 @@ connect_to(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * One request to kuncid for "audit verify" (its checkpoints): the reply's
+ * status, stdout and stderr (malloc'd, or NULL).
+ */
+static const char *ask_path;
+
+static int
+ask_kuncid(int n, char **args, char **out, char **err)
+{
+	struct pbuf b;
+	uint32_t type, status = EX_UNAVAILABLE;
+	int fd, rc;
+
+	*out = *err = NULL;
+	if ((fd = connect_to(ask_path)) == -1) {
+		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s)\n",
+		    ask_path, strerror(errno));
+		return EX_UNAVAILABLE;
+	}
+	pbuf_init(&b, PROTO_MAX);
+	if (proto_admin_encode(&b, n, args) != PROTO_OK ||
+	    proto_send(fd, PROTO_T_ADMIN, &b, DEADLINE_MS) != PROTO_OK)
+		goto out;
+	pbuf_reset(&b);
+	if ((rc = proto_recv(fd, &type, &b, DEADLINE_MS)) != PROTO_OK ||
+	    type != PROTO_T_REPLY ||
+	    proto_reply_decode(&b, &status, out, err) != PROTO_OK)
+		status = EX_UNAVAILABLE;
+out:
+	close(fd);
+	pbuf_free(&b);
+	return (int)status;
 }
 
 /* Print the lines of usage_text that start with prefix ("  request "). */
@@ -208,6 +243,11 @@ main(int argc, char *argv[])
 			haslang = 1;
 		if (strcmp(argv[i], "--") == 0)
 			break;
+	}
+	/* "audit verify|search|export" read the caller's files: here. */
+	if (auditcli_is_local(argc, argv)) {
+		ask_path = path;
+		return auditcli_main(argc, argv, ask_kuncid, env_lang());
 	}
 	if ((args = calloc((size_t)argc + 3, sizeof(*args))) == NULL) {
 		fprintf(stderr, "kuncictl: out of memory\n");

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "adminsrv.h"
 #include "cfg.h"
 #include "cmdtab.h"
@@ -37,8 +38,10 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "pamscan.h"
 #include "prov.h"
 #include "reload.h"
+#include "retention.h"
 #include "review.h"
 #include "scheduler.h"
 #include "strbuf.h"
@@ -141,8 +144,11 @@ wire(void)
 	if (admin_register(card_cmds, 0) == -1 ||
 	    admin_register(removal_cmds, 0) == -1 ||
 	    admin_register(visit_cmds, 0) == -1 ||
+	    admin_register(visit_report_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
 	    admin_register(resource_cmds, 0) == -1 ||
+	    admin_register(sla_cmds, 0) == -1 ||
+	    admin_register(audit_cmds, 0) == -1 ||
 	    /* A campaign scans every grant: a longer LDAP bound. */
 	    admin_register(review_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
@@ -150,7 +156,9 @@ wire(void)
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
-	    sched_add("grants", prov_tick) == -1)
+	    sched_add("grants", prov_tick) == -1 ||
+	    sched_add("retention", retention_tick) == -1 ||
+	    sched_add("audit", audit_tick) == -1)
 		fatalx("too many scheduler ticks");
 }
 
@@ -219,6 +227,14 @@ main(int argc, char *argv[])
 		exit(EX_CONFIG);
 	}
 	if (test) {
+		/* This host's pam_kunci lines against the panel uid range
+		 * (KUNCI_PAM_D: another directory, for the tests). */
+		if (pamscan_check(ctx.cfg, getenv("KUNCI_PAM_D"), err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "kuncid: %s\n", err);
+			cfg_free(ctx.cfg);
+			exit(EX_CONFIG);
+		}
 		printf("%s: configuration OK\n", cfgpath);
 		cfg_free(ctx.cfg);
 		exit(EX_OK);
@@ -250,6 +266,7 @@ main(int argc, char *argv[])
 
 	if (!fg && daemon(0, 0) == -1)
 		fatal("daemon");
+	audit_chain_start(ctx.cfg, KUNCI_VERSION);
 	if ((lfd = kuncid_listen(ctx.cfg->agent.admin_socket, 0666)) == -1)
 		fatalx("cannot open the admin socket");
 	if (admin_init(&ctx) == -1)
@@ -258,7 +275,8 @@ main(int argc, char *argv[])
 	wire();
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
-	if (sched_start(ctx.cfg, gate_directory_lost) == -1)
+	if (sched_start(ctx.cfg, gate_directory_lost,
+	    gate_lost_generation) == -1)
 		fatalx("the scheduler failed to start");
 	if (adminsrv_start(&ctx, gate_directory_lost) == -1)
 		fatalx("the admin workers failed to start");
@@ -271,6 +289,7 @@ main(int argc, char *argv[])
 	adminsrv_stop();
 	sched_stop();
 	gate_stop();
+	audit_stop(ctx.cfg);
 	close(lfd);
 	unlink(ctx.cfg->agent.admin_socket);
 	cfg_free(ctx.cfg);

@@ -61,6 +61,28 @@ void	fatalx(const char *, ...)
 #define LOG_AUDIT_QMAX	4096
 int	log_audit(const char *event, ...) __attribute__((sentinel));
 int	log_vaudit(const char *event, va_list);
+/*
+ * Chain every audit record from now on (chain.h): open the head in
+ * statedir for host and write the first record, which says how the chain
+ * begins (new, resumed after a clean stop, or after a crash with the
+ * positions that may never have been emitted).  From then on records are
+ * always queued and the writer makes the head durable once per batch,
+ * before sending it.  Call once, in the process that logs (after
+ * daemon()).  0, or -1 with a reason in err.
+ */
+int	log_audit_chain(const char *statedir, const char *host,
+	    const char *version, char *err, size_t errsz);
+/* The last record sent (host, seq, chain value); -1 before the first. */
+int	log_audit_head(char *host, size_t hostsz, uint64_t *seq,
+	    unsigned char val[32]);
+/* Wait up to ms for the queue to drain. */
+void	log_audit_drain(int ms);
+/*
+ * At a clean stop, after the last record: wait for the queue to drain and
+ * mark the head clean, so the next start says the chain resumed rather
+ * than crashed.  Records logged after this still go out, chained.
+ */
+void	log_audit_close(void);
 /* Records waiting in the queue now, and lost since start. */
 void	log_audit_stats(unsigned long *queued, unsigned long *lost);
 

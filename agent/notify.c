@@ -271,8 +271,14 @@ outbox_dir(struct wf *w, const char *sub, char *buf, size_t sz)
  * Messages that could not be written to the outbox (a full state
  * directory) are kept here and written again by notify_tick(), so a
  * notice is delayed, not lost.  Bounded: beyond PENDING_MAX (a directory
- * full for long) the newest are dropped with an error.  A mutex, as
- * messages may be queued from more than one thread.
+ * full for long) the newest are dropped with an error.
+ *
+ * Messages are queued from more than one thread (the scheduler and the
+ * admin workers).  queue_mtx makes "is this message queued already?" and
+ * the write one step, against the kept list as well as the outbox, so
+ * two threads queueing the same notice write it once: without it the
+ * second write could land after a delivery had moved the first to sent/,
+ * and the notice went out twice.
  */
 #define PENDING_MAX	256
 
@@ -282,7 +288,7 @@ static struct pending {
 	size_t	 len;
 } pend[PENDING_MAX];
 static size_t npend;
-static pthread_mutex_t pend_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t queue_mtx = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 pending_free(struct pending *q)
@@ -295,21 +301,31 @@ pending_free(struct pending *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* Is a message of this name kept?  The caller holds queue_mtx. */
+static int
+pending_has(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < npend; i++)
+		if (strcmp(pend[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keep a message to write later.  The caller holds queue_mtx. */
 static void
 pending_add(const char *path, const char *name, const char *uid,
     const char *event, const struct strbuf *f)
 {
 	struct pending *q;
-	size_t i;
 
-	pthread_mutex_lock(&pend_mtx);
-	for (i = 0; i < npend; i++)
-		if (strcmp(pend[i].name, name) == 0)
-			goto out;	/* kept already */
+	if (pending_has(name))
+		return;
 	if (npend == PENDING_MAX) {
 		log_warnx("notify: %s could not be queued and %d others wait; "
 		    "dropped", name, PENDING_MAX);
-		goto out;
+		return;
 	}
 	q = &pend[npend];
 	if ((q->path = strdup(path)) == NULL ||
@@ -319,13 +335,11 @@ pending_add(const char *path, const char *name, const char *uid,
 	    (q->data = malloc(f->len + 1)) == NULL) {
 		log_warnx("notify: %s: out of memory; dropped", name);
 		pending_free(q);
-		goto out;
+		return;
 	}
 	memcpy(q->data, sb_str(f), f->len);
 	q->len = f->len;
 	npend++;
-out:
-	pthread_mutex_unlock(&pend_mtx);
 }
 
 /* Write the kept messages, oldest first, until one fails again. */
@@ -335,7 +349,7 @@ pending_flush(void)
 	char err[256];
 	size_t done = 0, i;
 
-	pthread_mutex_lock(&pend_mtx);
+	pthread_mutex_lock(&queue_mtx);
 	while (done < npend) {
 		if (sign_write_file_atomic(pend[done].path, pend[done].data,
 		    pend[done].len, 0600, err, sizeof(err)) == -1)
@@ -354,7 +368,7 @@ pending_flush(void)
 		log_info("notify: %zu delayed messages queued, %zu wait",
 		    done, npend);
 	}
-	pthread_mutex_unlock(&pend_mtx);
+	pthread_mutex_unlock(&queue_mtx);
 }
 
 static int
@@ -377,11 +391,16 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 	struct strbuf f;
 	time_t now = time(NULL);
 
-	if (exists_in(w, NULL, name) || exists_in(w, "sent", name) ||
-	    exists_in(w, "failed", name))
+	pthread_mutex_lock(&queue_mtx);
+	if (pending_has(name) || exists_in(w, NULL, name) ||
+	    exists_in(w, "sent", name) || exists_in(w, "failed", name)) {
+		pthread_mutex_unlock(&queue_mtx);
 		return;			/* queued once already */
-	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1)
+	}
+	if (outbox_dir(w, NULL, dir, sizeof(dir)) == -1) {
+		pthread_mutex_unlock(&queue_mtx);
 		return;
+	}
 	(void)outbox_dir(w, "sent", p, sizeof(p));
 	(void)outbox_dir(w, "failed", p, sizeof(p));
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
@@ -399,6 +418,7 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 	} else
 		log_audit("notify.queue", "message", name, "to", uid, "event",
 		    event, NULL);
+	pthread_mutex_unlock(&queue_mtx);
 	sb_free(&f);
 }
 

@@ -9,7 +9,8 @@
  * record and the message follow the one write that succeeded.
  *
  * Account disabling: the panel account is an entry of its own under
- * provision.account_base, and disabling deletes its userPassword.  With
+ * provision.account_base (a POSIX account the panel hosts see through
+ * nslcd), and disabling deletes its userPassword.  With
  * no userPassword a simple bind fails (invalidCredentials) on any slapd,
  * without the ppolicy overlay, and nothing else of the person is touched
  * (their own entry in ou=people keeps its password).  A new password is
@@ -34,6 +35,7 @@
 #include <openssl/rand.h>
 
 #include "cfg.h"
+#include "counter.h"
 #include "dir.h"
 #include "gate.h"
 #include "ldapc.h"
@@ -573,42 +575,192 @@ account_owner(struct wf *w, const char *account, char *owner, size_t sz)
 	return EX_OK;
 }
 
+/*
+ * A uid number for a new panel account: the next of the counter
+ * cn=panel-uid (counter.c: one asserted write per number, so concurrent
+ * creations on any host never share one), skipping a number some entry of
+ * the directory already holds (an account made by hand, a person).
+ */
+static int
+account_uid_number(struct wf *w, long long *uidn)
+{
+	char filter[64], *attrs[] = { U("1.1"), NULL };
+	LDAPMessage *res = NULL;
+	LDAP *ld;
+	int st, rc, tries, n;
+
+	for (tries = 0; tries < 100; tries++) {
+		if ((st = counter_next(w->lc, w->cfg->directory.kunci_base,
+		    "panel-uid", "uid number", w->cfg->provision.uid_min,
+		    w->cfg->provision.uid_max, uidn, w->err,
+		    sizeof(w->err))) != EX_OK)
+			return st;
+		if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+			return EX_UNAVAILABLE;
+		snprintf(filter, sizeof(filter), "(uidNumber=%lld)", *uidn);
+		rc = ldap_search_ext_s(ld, w->cfg->directory.base,
+		    LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 1,
+		    &res);
+		n = rc == LDAP_SUCCESS ? ldap_count_entries(ld, res) : -1;
+		ldap_msgfree(res);
+		res = NULL;
+		if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED)
+			return wf_ldfail(w, rc, "checking the uid number");
+		if (n == 0)
+			return EX_OK;
+		log_warnx("uid number %lld is taken in the directory; "
+		    "skipping it", *uidn);
+	}
+	*uidn = 0;
+	return wf_fail(w, EX_TEMPFAIL, "no free uid number found in "
+	    "provision.uid_min..uid_max");
+}
+
+/* homeDirectory: <provision.home_base>/<account> */
+static void
+account_home(struct wf *w, const char *account, char *home, size_t sz)
+{
+	const char *b = w->cfg->provision.home_base;
+
+	snprintf(home, sz, "%s%s%s", b, b[strlen(b) - 1] == '/' ? "" : "/",
+	    account);
+}
+
+/* A real shell, not one that refuses logins. */
+static int
+real_shell(const char *sh)
+{
+	const char *b = strrchr(sh, '/');
+
+	b = b != NULL ? b + 1 : sh;
+	return strcmp(b, "nologin") != 0 && strcmp(b, "false") != 0;
+}
+
+/*
+ * An existing account made ready for resource: posixAccount and
+ * shadowAccount added to an account made before they were (issue 20),
+ * the shell raised to a real one when this resource's panel needs it
+ * (never lowered: another grant's Cockpit may need it).
+ */
+static int
+account_update(struct wf *w, const char *account, const char *dn,
+    const char *resource)
+{
+	char *attrs[] = { U("objectClass"), U("loginShell"), NULL };
+	char shell[256] = "", num[32], home[4096];
+	const char *want = cfg_account_shell(w->cfg, resource);
+	const struct cfg_provision *p = &w->cfg->provision;
+	LDAPMessage *res = NULL, *e;
+	struct berval **v;
+	struct dir_mods m;
+	long long uidn;
+	LDAP *ld;
+	int rc, i, posix = 0, st;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+	    attrs, 0, NULL, NULL, NULL, 1, &res);
+	if (rc != LDAP_SUCCESS || (e = ldap_first_entry(ld, res)) == NULL) {
+		ldap_msgfree(res);
+		return wf_ldfail(w, rc, "reading the account");
+	}
+	v = ldap_get_values_len(ld, e, "objectClass");
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		if (v[i]->bv_len == 12 &&
+		    strncasecmp(v[i]->bv_val, "posixAccount", 12) == 0)
+			posix = 1;
+	ldap_value_free_len(v);
+	dir_get(ld, e, "loginShell", shell, sizeof(shell));
+	ldap_msgfree(res);
+	dir_mods_init(&m);
+	if (!posix) {
+		if ((st = account_uid_number(w, &uidn)) != EX_OK) {
+			dir_mods_free(&m);
+			return st;
+		}
+		snprintf(num, sizeof(num), "%lld", uidn);
+		dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "posixAccount");
+		dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "shadowAccount");
+		dir_mods_add(&m, LDAP_MOD_ADD, "uidNumber", num);
+		if (p->gid > 0)
+			snprintf(num, sizeof(num), "%d", p->gid);
+		dir_mods_add(&m, LDAP_MOD_ADD, "gidNumber", num);
+		account_home(w, account, home, sizeof(home));
+		dir_mods_add(&m, LDAP_MOD_ADD, "homeDirectory", home);
+		dir_mods_add(&m, LDAP_MOD_ADD, "loginShell", want);
+	} else if (strcmp(shell, want) != 0 &&
+	    (real_shell(want) || shell[0] == '\0'))
+		dir_mods_add(&m, LDAP_MOD_REPLACE, "loginShell", want);
+	if (m.n == 0) {
+		dir_mods_free(&m);
+		return EX_OK;
+	}
+	rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn, m.p, NULL,
+	    NULL);
+	dir_mods_free(&m);
+	if (rc != LDAP_SUCCESS)
+		return wf_ldfail(w, rc, "updating the account");
+	log_audit("account.update", "account", account, "dn", dn, "shell",
+	    want, NULL);
+	return EX_OK;
+}
+
 static int
 account_ensure(struct wf *w, const char *account, const char *subject,
-    const char *grant)
+    const char *grant, const char *resource)
 {
+	const struct cfg_provision *pr = &w->cfg->provision;
 	struct dir_person p;
 	struct dir_mods m;
-	char dn[DIR_DN_MAX], desc[256], owner[DIR_DN_MAX];
+	char dn[DIR_DN_MAX], desc[256], owner[DIR_DN_MAX], uidn_s[32],
+	    gidn_s[32], home[4096];
+	const char *shell = cfg_account_shell(w->cfg, resource);
+	long long uidn;
 	LDAP *ld;
 	int st, rc;
 
 	if ((st = dir_person_by_uid(w->lc, w->cfg, subject, &p, w->err,
 	    sizeof(w->err))) != EX_OK)
 		return st;
+	prov_account_dn(w, account, dn, sizeof(dn));
 	st = account_owner(w, account, owner, sizeof(owner));
-	if (st == EX_OK)
-		return EX_OK;		/* it exists: enabled by a password */
+	if (st == EX_OK)	/* it exists: enabled by a password */
+		return account_update(w, account, dn, resource);
 	if (st != EX_NOINPUT)
 		return st;
-	prov_account_dn(w, account, dn, sizeof(dn));
+	if ((st = account_uid_number(w, &uidn)) != EX_OK)
+		return st;
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	snprintf(desc, sizeof(desc), "kunci control-panel account, grant %s",
 	    grant);
+	snprintf(uidn_s, sizeof(uidn_s), "%lld", uidn);
+	snprintf(gidn_s, sizeof(gidn_s), "%lld", pr->gid > 0 ?
+	    (long long)pr->gid : uidn);
+	account_home(w, account, home, sizeof(home));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "inetOrgPerson");
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "posixAccount");
+	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "shadowAccount");
 	dir_mods_add(&m, LDAP_MOD_ADD, "uid", account);
 	dir_mods_add(&m, LDAP_MOD_ADD, "cn", p.cn[0] ? p.cn : account);
 	dir_mods_add(&m, LDAP_MOD_ADD, "sn", account);
 	dir_mods_add(&m, LDAP_MOD_ADD, "seeAlso", p.dn);
 	dir_mods_add(&m, LDAP_MOD_ADD, "description", desc);
+	dir_mods_add(&m, LDAP_MOD_ADD, "uidNumber", uidn_s);
+	dir_mods_add(&m, LDAP_MOD_ADD, "gidNumber", gidn_s);
+	dir_mods_add(&m, LDAP_MOD_ADD, "homeDirectory", home);
+	dir_mods_add(&m, LDAP_MOD_ADD, "loginShell", shell);
 	rc = m.err ? LDAP_NO_MEMORY : ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
-	if (rc != LDAP_SUCCESS && rc != LDAP_ALREADY_EXISTS)
+	if (rc == LDAP_ALREADY_EXISTS)	/* a racing provisioning made it */
+		return account_update(w, account, dn, resource);
+	if (rc != LDAP_SUCCESS)
 		return wf_ldfail(w, rc, "creating the account");
 	log_audit("account.create", "account", account, "subject", subject,
-	    "grant", grant, "dn", dn, NULL);
+	    "grant", grant, "dn", dn, "uid_number", uidn_s, "shell", shell,
+	    NULL);
 	return EX_OK;
 }
 
@@ -675,6 +827,20 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 	return EX_OK;
 }
 
+int
+prov_grant_active(struct wf *w, const char *grant)
+{
+	struct wf_grant g;
+	int st;
+
+	if ((st = grant_get(w, grant, &g)) != EX_OK)
+		return st;
+	if (strcmp(g.status, "active") != 0)
+		return wf_fail(w, EX_DATAERR, "grant %s is %s: a password is "
+		    "set only for an active grant", g.id, g.status);
+	return EX_OK;
+}
+
 struct count_arg {
 	const char	*except;
 	int		 n;
@@ -717,6 +883,10 @@ account_disable(struct wf *w, const struct wf_grant *g)
 	prov_account_dn(w, g->cred, dn, sizeof(dn));
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return;
+	/* Disabled by deleting the password, not by shadowExpire or other
+	 * shadow aging: the panel host's pam_unix and pam_ldap would answer
+	 * those with PAM_ACCT_EXPIRED, which Webmin (passwd_mode) turns
+	 * into its password-change form, a way back in. */
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_DELETE, "userPassword", NULL);
 	rc = m.err ? LDAP_NO_MEMORY : ldap_modify_ext_s(ld, dn, m.p, NULL,
@@ -935,7 +1105,8 @@ prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
 			    w->err);
 		(void)prov_allow_refresh(w, r->resource, 0);
 	} else if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
-		if (account_ensure(w, cred, r->subject, r->id) != EX_OK ||
+		if (account_ensure(w, cred, r->subject, r->id, r->resource) !=
+		    EX_OK ||
 		    prov_account_password(w, cred, pw, sizeof(pw)) != EX_OK) {
 			log_warnx("request %s: account %s: %s", r->id, cred,
 			    w->err);

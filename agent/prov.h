@@ -68,6 +68,10 @@ int	prov_allow_path(struct wf *, const char *door, char *buf, size_t sz);
  * it (wipe it after use). */
 int	prov_account_password(struct wf *, const char *account, char *pw,
 	    size_t pwsz);
+/* EX_OK when grant is active; else EX_NOINPUT (unknown) or EX_DATAERR,
+ * w->err saying why: C3 and expiry leave an account without a password,
+ * and only an active grant may give it one again. */
+int	prov_grant_active(struct wf *, const char *grant);
 /* The DN of account. */
 int	prov_account_dn(struct wf *, const char *account, char *dn, size_t sz);
 /* Revoke a card (lost: audited as a loss). */

@@ -87,7 +87,7 @@ reload_config(struct kunci_ctx *ctx)
 	static const char *const groups[] = {
 		"directory", "agent", "calendar", "requests", "login",
 		"office", "signing", "provision", "notify", "visits",
-		"removal", "review", "roles", "workflows", NULL
+		"removal", "review", "audit", "roles", "workflows", "sop_totals", NULL
 	};
 	struct kunci_cfg *ncfg;
 	struct dump od, nd;

@@ -30,6 +30,8 @@ static struct {
 	size_t			 n;
 	const struct kunci_cfg	*cfg;
 	int			(*away)(void);
+	unsigned long		(*lost_gen)(void);
+	unsigned long		 seen_gen;	/* lost_gen at the connection */
 	pthread_t		 thr;
 	int			 running;
 	pthread_mutex_t		 mtx;
@@ -67,8 +69,15 @@ static int
 pass(struct wf *w, struct ldapc *lc)
 {
 	time_t now = time(NULL);
+	unsigned long gen;
 	size_t i;
 
+	/* The directory was lost since the last pass (a slapd restart): the
+	 * connection may be dead although no call on it failed yet. */
+	if (S.lost_gen != NULL && (gen = S.lost_gen()) != S.seen_gen) {
+		ldapc_close(lc);
+		S.seen_gen = gen;
+	}
 	for (i = 0; i < S.n; i++) {
 		if (ldapc_get(lc, 0) == NULL)
 			return 0;	/* tried again next pass */
@@ -110,12 +119,16 @@ sched_main(void *arg)
 }
 
 int
-sched_start(const struct kunci_cfg *cfg, int (*away)(void))
+sched_start(const struct kunci_cfg *cfg, int (*away)(void),
+    unsigned long (*lost_gen)(void))
 {
 	int e;
 
 	S.cfg = cfg;
 	S.away = away;
+	S.lost_gen = lost_gen;
+	if (lost_gen != NULL)
+		S.seen_gen = lost_gen();
 	if ((e = pthread_create(&S.thr, NULL, sched_main, NULL)) != 0) {
 		errno = e;
 		log_warn("scheduler: pthread_create");

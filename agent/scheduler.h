@@ -29,9 +29,12 @@ typedef void (*sched_tick_fn)(struct wf *, time_t now);
 int	sched_add(const char *name, sched_tick_fn);
 /*
  * Start the thread.  away: NULL, or the probe saying the directory is
- * known to be away (ldapc.h).  -1 on failure.
+ * known to be away (ldapc.h).  lost_gen: NULL, or a counter that grows
+ * each time the directory is lost: a pass that sees it changed starts on
+ * a new connection rather than fail once on a dead one.  -1 on failure.
  */
-int	sched_start(const struct kunci_cfg *, int (*away)(void));
+int	sched_start(const struct kunci_cfg *, int (*away)(void),
+	    unsigned long (*lost_gen)(void));
 /* Stop it: waits for the pass under way to end. */
 void	sched_stop(void);
 /*

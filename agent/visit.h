@@ -77,6 +77,9 @@ int	visit_events(struct wf *, const struct visit *, struct wf_event **ev,
 /* Scheduler: alert on visits open past expected duration + grace. */
 void	visit_tick(struct wf *, time_t now);
 
+/* Seconds as "min:s" (negative as 0). */
+void	visit_dur_text(char *buf, size_t sz, int64_t secs);
+
 /* The month "YYYY-MM" as [start, end) in local time; -1 if malformed. */
 int	visit_month(const char *month, time_t *start, time_t *end);
 

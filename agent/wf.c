@@ -34,7 +34,9 @@
 
 #include <ldap.h>
 
+#include "calendar.h"
 #include "cfg.h"
+#include "counter.h"
 #include "dir.h"
 
 #define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
@@ -209,49 +211,10 @@ valid_id(const char *s)
 
 /* ---------------------------------------------------------------- time */
 
-static int
-is_workday(const struct kunci_cfg *cfg, const struct tm *tm)
-{
-	char d[48];
-	size_t i;
-
-	if (!(cfg->calendar.work_week & (1u << tm->tm_wday)))
-		return 0;
-	snprintf(d, sizeof(d), "%04d-%02d-%02d", tm->tm_year + 1900,
-	    tm->tm_mon + 1, tm->tm_mday);
-	for (i = 0; i < cfg->calendar.nholidays; i++)
-		if (strcmp(cfg->calendar.holidays[i], d) == 0)
-			return 0;
-	return 1;
-}
-
 time_t
 wf_deadline(const struct kunci_cfg *cfg, time_t since, int64_t sla, int bd)
 {
-	struct tm tm;
-	int64_t n;
-	time_t t;
-	int guard;
-
-	if (sla <= 0)
-		return 0;
-	if (!bd)
-		return since + (time_t)sla;
-	/* n working days later, same time of day (agent.timezone). */
-	n = sla / U_DAY;
-	if (localtime_r(&since, &tm) == NULL)
-		return since + (time_t)sla;
-	for (guard = 0; n > 0 && guard < 3660; guard++) {
-		tm.tm_mday++;
-		tm.tm_isdst = -1;
-		if ((t = mktime(&tm)) == (time_t)-1)
-			return since + (time_t)sla;
-		localtime_r(&t, &tm);
-		if (is_workday(cfg, &tm))
-			n--;
-	}
-	tm.tm_isdst = -1;
-	return mktime(&tm);
+	return cal_deadline(cfg, since, sla, bd);
 }
 
 int
@@ -1113,104 +1076,18 @@ settle(struct wf *w, const char *id)
 static int
 next_id(struct wf *w, char id[WF_ID_MAX + 1])
 {
-	char dn[DIR_DN_MAX], cur[32], nxt[32];
-	char *attrs[] = { U("kunciCounter"), NULL };
-	char *oc[] = { U("kunciIdCounter"), NULL }, *cnv[2];
-	char *one[] = { U("1"), NULL };
-	char *odel[2], *oadd[2];
-	LDAPMod mo, mc, mv, *am[4], md, ma, *mm[3];
-	LDAPMessage *res = NULL, *e;
+	char cn[32];
 	struct tm tm;
 	time_t now = time(NULL);
 	long long v;
-	LDAP *ld;
-	int rc, tries, year;
+	int st;
 
 	localtime_r(&now, &tm);
-	year = tm.tm_year + 1900;
-	snprintf(cur, sizeof(cur), "request-%d", year);
-	snprintf(dn, sizeof(dn), "cn=%s,ou=counters,%s", cur,
-	    w->cfg->directory.kunci_base);
-	for (tries = 0; tries < 50; tries++) {
-		if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-			return EX_UNAVAILABLE;
-		rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE,
-		    "(objectClass=kunciIdCounter)", attrs, 0, NULL, NULL, NULL,
-		    1, &res);
-		if (rc == LDAP_NO_SUCH_OBJECT) {
-			ldap_msgfree(res);
-			res = NULL;
-			snprintf(nxt, sizeof(nxt), "request-%d", year);
-			cnv[0] = nxt;
-			cnv[1] = NULL;
-			mo.mod_op = LDAP_MOD_ADD;
-			mo.mod_type = (char *)(uintptr_t)"objectClass";
-			mo.mod_values = oc;
-			mc.mod_op = LDAP_MOD_ADD;
-			mc.mod_type = (char *)(uintptr_t)"cn";
-			mc.mod_values = cnv;
-			mv.mod_op = LDAP_MOD_ADD;
-			mv.mod_type = (char *)(uintptr_t)"kunciCounter";
-			mv.mod_values = one;
-			am[0] = &mo;
-			am[1] = &mc;
-			am[2] = &mv;
-			am[3] = NULL;
-			rc = ldap_add_ext_s(ld, dn, am, NULL, NULL);
-			if (rc == LDAP_SUCCESS) {
-				v = 1;
-				goto done;
-			}
-			if (rc == LDAP_ALREADY_EXISTS)
-				continue;
-			return wf_ldfail(w, rc, "creating the id counter");
-		}
-		if (rc != LDAP_SUCCESS) {
-			ldap_msgfree(res);
-			return wf_ldfail(w, rc, "reading the id counter");
-		}
-		e = ldap_first_entry(ld, res);
-		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
-		    sizeof(cur)) == -1 ||
-		    num(cur, 0, 999999998, &v) == -1) {
-			ldap_msgfree(res);
-			return wf_fail(w, EX_SOFTWARE, "bad id counter %s", dn);
-		}
-		ldap_msgfree(res);
-		res = NULL;
-		/* Delete the value we read and add the next one: the modify
-		 * fails (noSuchAttribute) if someone got there first. */
-		snprintf(nxt, sizeof(nxt), "%lld", v + 1);
-		odel[0] = cur;
-		odel[1] = NULL;
-		oadd[0] = nxt;
-		oadd[1] = NULL;
-		md.mod_op = LDAP_MOD_DELETE;
-		md.mod_type = (char *)(uintptr_t)"kunciCounter";
-		md.mod_values = odel;
-		ma.mod_op = LDAP_MOD_ADD;
-		ma.mod_type = (char *)(uintptr_t)"kunciCounter";
-		ma.mod_values = oadd;
-		mm[0] = &md;
-		mm[1] = &ma;
-		mm[2] = NULL;
-		rc = ldap_modify_ext_s(ld, dn, mm, NULL, NULL);
-		if (rc == LDAP_SUCCESS) {
-			v++;
-			goto done;
-		}
-		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
-			continue;
-		return wf_ldfail(w, rc, "advancing the id counter");
-	}
-	return wf_fail(w, EX_TEMPFAIL, "id counter busy, try again");
-done:
-	{
-		char idb[64];
-
-		snprintf(idb, sizeof(idb), "%d-%06lld", year, v);
-		u_strlcpy(id, idb, WF_ID_MAX + 1);
-	}
+	snprintf(cn, sizeof(cn), "request-%d", tm.tm_year + 1900);
+	if ((st = counter_next(w->lc, w->cfg->directory.kunci_base, cn, "id",
+	    1, 999999999, &v, w->err, sizeof(w->err))) != EX_OK)
+		return st;
+	snprintf(id, WF_ID_MAX + 1, "%d-%06lld", tm.tm_year + 1900, v);
 	return EX_OK;
 }
 

@@ -36,8 +36,10 @@ say "Steps 7-8: the escort records the exit and states room and racks locked"
 kc_as ihidayat visit checkout "$visit_id" --locked
 kc --lang en visit show "$visit_id"
 
-say "This month's visit report against the SOP's service standards (22 minutes for B)"
+say "This month's visit report against the SOP's service standards (22 minutes for B, stated)"
 kc --lang en visit report --month "$(date +%Y-%m)"
+say "This month's requests against their procedures' standards, per procedure"
+kc --lang en request report --month "$(date +%Y-%m)"
 
 say "The guest book entry of this visit (signed with the other forms: 90-forms.sh)"
 kc --lang en doc guest-book "$visit_id"

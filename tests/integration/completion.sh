@@ -42,17 +42,18 @@ trap 'rm -rf "$W"' EXIT
 export KUNCI_SOCKET=$W/none.sock
 
 t_eq "the command words" \
-    "account card check doc grant help removal request resource review status visit" \
+    "account audit card check doc grant help removal request resource review status visit" \
     "$(joined "$(comp "")")"
 t_eq "... by prefix" "removal request resource review" "$(joined "$(comp re)")"
-t_eq "request's words" "approve cancel comment list reject show submit" \
+t_eq "request's words" "approve cancel comment list reject report show submit" \
     "$(joined "$(comp request "")")"
 t_eq "submit's options" "--as --for --from --json --lang --reason --resource --type --until" \
     "$(joined "$(comp request submit --)")"
 t_eq "global options first: -s too" "--as --json --lang -s" "$(joined "$(comp -)")"
 t_eq "--lang's values" "en id" "$(joined "$(comp --lang "")")"
 t_eq "--type's values" "account card" "$(joined "$(comp request submit --type "")")"
-t_eq "visit report --format" "csv json text" "$(joined "$(comp visit report --format "")")"
+t_eq "visit report --format" "csv html json text" "$(joined "$(comp visit report --format "")")"
+t_eq "request report --format" "csv html json text" "$(joined "$(comp request report --format "")")"
 t_eq "review report --format" "csv html json text" "$(joined "$(comp review report 2031-q1 --format "")")"
 t_eq "--purpose's values" "network servers" \
     "$(joined "$(comp visit request --resource r --purpose "")")"

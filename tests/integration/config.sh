@@ -120,6 +120,38 @@ out=$("$KUNCID" -t -c "$d/huge" 2>&1); rc=$?
 t_eq "over 1 MiB: EX_CONFIG" 78 "$rc"
 t_grep_str "over 1 MiB: says so" "larger than 1048576 bytes" "$out"
 
+# Panel accounts (issue 20): a uid range below pam_kunci's minimum_uid
+# would be accounts the module never gates; the error names the line.
+n=$(mutate uid-low '^[[:space:]]*uid_min = ' '  uid_min = 999;')
+expect_error uid-low "$n" "provision.uid_min: 999 is below provision.minimum_uid 1000"
+n=$(mutate min-uid-high '^[[:space:]]*minimum_uid = ' '  minimum_uid = 25000;')
+n=$(grep -n -m1 '^[[:space:]]*uid_min = ' "$d/min-uid-high" | cut -d: -f1)
+expect_error min-uid-high "$n" "provision.uid_min: 20000 is below provision.minimum_uid 25000"
+n=$(mutate uid-order '^[[:space:]]*uid_max = ' '  uid_max = 19999;')
+expect_error uid-order "$n" "provision.uid_max: 19999 is below provision.uid_min 20000"
+n=$(mutate gid-system '^[[:space:]]*gid = ' '  gid = 27;')
+expect_error gid-system "$n" "provision.gid: 27 is a system group"
+n=$(mutate shell-rel '^[[:space:]]*shell = "/usr/sbin/nologin"' '  shell = "bash";')
+expect_error shell-rel "$n" "provision.shell: \"bash\" is not an absolute path"
+n=$(mutate shells-star '^[[:space:]]*{ resource = "control-panel:cockpit\*"' '    { resource = "control-*:cockpit"; shell = "/bin/bash"; }')
+expect_error shells-star "$n" "provision.shells?0?.resource: '?' is only allowed at the end"
+n=$(mutate home-colon '^[[:space:]]*home_base = ' '  home_base = "/srv/a:b";')
+expect_error home-colon "$n" "provision.home_base"
+# kuncid -t also reads this host's PAM files (KUNCI_PAM_D for the test):
+# a pam_kunci line whose minimum_uid= is above provision.uid_min is
+# refused with that file's line
+mkdir "$d/pam.d"
+printf '#%%PAM-1.0\n# account required pam_kunci.so minimum_uid=90000\n@include common-account\naccount required pam_permit.so minimum_uid=90000\naccount [success=ok ignore=ignore default=bad] /lib/x86_64-linux-gnu/security/pam_kunci.so minimum_uid=1000\n' >"$d/pam.d/cockpit"
+out=$(KUNCI_PAM_D=$d/pam.d "$KUNCID" -t -c "$d/good.conf" 2>&1); rc=$?
+t_eq "PAM files whose pam_kunci lines are at or below uid_min: OK" "0" "$rc"
+printf 'account    [success=ok ignore=ignore default=bad] pam_kunci.so resource=control-panel:webmin minimum_uid=25000 unmanaged=darurat\n' >>"$d/pam.d/cockpit"
+out=$(KUNCI_PAM_D=$d/pam.d "$KUNCID" -t -c "$d/good.conf" 2>&1); rc=$?
+t_eq "a pam_kunci line with minimum_uid above uid_min: EX_CONFIG" 78 "$rc"
+t_eq "... naming the PAM file's line and the range" \
+    "kuncid: $d/pam.d/cockpit:6: pam_kunci's minimum_uid=25000 is above provision.uid_min 20000 in $d/good.conf: pam_kunci would let panel accounts in without a grant" "$out"
+grep -q '^	shells = (' "$d/dump1.conf" && grep -q '{ resource = "control-panel:cockpit\*"; shell = "/bin/bash"; }' "$d/dump1.conf" &&
+    t_ok "the dump holds provision.shells" || t_fail "the dump holds provision.shells"
+
 chmod 644 "$d/bind.pw"
 n=$(grep -n -m1 '^[[:space:]]*bind_password_file =' "$d/good.conf" | cut -d: -f1)
 expect_error good.conf "$n" "group- or world-readable"

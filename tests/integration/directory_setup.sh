@@ -100,7 +100,8 @@ t_grep "unknown suffix: says so" "no database with suffix dc=nowhere,dc=org" <(p
 run --dry-run >"$D/dry.out" 2>&1; rc=$?
 t_eq "--dry-run exits 0" 0 "$rc"
 t_grep "--dry-run prints the schema LDIF" '^dn: cn=kunci,cn=schema,cn=config' "$D/dry.out"
-t_grep "--dry-run prints kunci's rules" '^olcAccess: \{0\}to dn.subtree="ou=panel-accounts,dc=example,dc=org" attrs=userPassword' "$D/dry.out"
+t_grep "--dry-run prints kunci's rules" '^olcAccess: \{1\}to dn.subtree="ou=panel-accounts,dc=example,dc=org" attrs=userPassword' "$D/dry.out"
+t_grep "... the personal-data rule first" '^olcAccess: \{0\}to dn.subtree="ou=kunci,dc=example,dc=org" attrs=kunciIdentityDoc,kunciGuestName,kunciGuestOrg,kunciReason,kunciNote by dn.base="cn=kuncid,ou=services,dc=example,dc=org" write by \* none$' "$D/dry.out"
 t_grep "--dry-run prints the entries" '^dn: ou=kunci,dc=example,dc=org' "$D/dry.out"
 cfgdump >"$D/cfg1"
 datadump >"$D/data1"
@@ -124,7 +125,7 @@ t_grep "setup prints the bind DN" "^bind DN: $SVC" "$D/run1.out"
 t_grep "setup prints where the secret is" "^secret: +$D/etc/bind.secret \(directory.bind_password_file" "$D/run1.out"
 t_eq "the secret file is mode 0600" 600 "$(stat -c %a "$D/etc/bind.secret" 2>/dev/null)"
 t_eq "the site's rules are all there, in their order" "$SITE_BEFORE" "$(site_acls)"
-t_eq "kunci added 4 rules" 7 "$(acls | grep -c .)"
+t_eq "kunci added 5 rules" 8 "$(acls | grep -c .)"
 t_check "kunci's schema is loaded" sh -c "ldapsearch -Q -Y EXTERNAL -H '$URI' -LLL -b cn=schema,cn=config -s one dn | grep -q 'kunci,cn=schema'"
 t_check "syncprov overlay with a session log" sh -c "ldapsearch -Q -Y EXTERNAL -H '$URI' -LLL -b cn=config '(objectClass=olcSyncProvConfig)' olcSpSessionLog | grep -qi '^olcSpSessionLog: 1000'"
 t_check "kunciSubject is indexed" sh -c "ldapsearch -Q -Y EXTERNAL -H '$URI' -LLL -o ldif-wrap=no -b cn=config '(olcSuffix=$SUFFIX)' olcDbIndex | grep -qi '^olcDbIndex: kunciSubject eq'"
@@ -160,6 +161,17 @@ t_check_fail "a user cannot change ou=kunci's entries" sh -c "printf 'dn: ou=gra
 t_eq "a user reads ou=kunci" 1 "$(ldapsearch -x -H "$URI" -D "uid=ani,ou=people,$SUFFIX" -y "$D/ani.pw" -LLL -b "ou=grants,ou=kunci,$SUFFIX" -s base dn 2>/dev/null | grep -c '^dn:')"
 t_eq "anonymous reads nothing of ou=kunci" 0 "$(ldapsearch -x -H "$URI" -LLL -b "ou=kunci,$SUFFIX" dn 2>/dev/null | grep -c '^dn:')"
 
+# --- personal data under ou=kunci (UU 27/2022): kuncid reads it, users not
+printf 'dn: kunciId=V2026-0001,ou=visits,ou=kunci,%s\nchangetype: add\nobjectClass: kunciVisit\nkunciId: V2026-0001\nkunciGuestName: Tamu Contoh\nkunciGuestOrg: PT Contoh\nkunciIdentityDoc: KTP 3302000000000009\nkunciResource: server-room:dc1\nkunciState: pending\nkunciCreated: 20261206000000Z\n' \
+    "$SUFFIX" >"$D/visit.ldif"
+t_check "kuncid adds a visit" ldapmodify -x -H "$URI" -D "$SVC" -y "$D/etc/bind.secret" -f "$D/visit.ldif"
+# vread BIND-ARGS...: the visit's attributes the identity reads, one a line
+vread() { ldapsearch -x -H "$URI" "$@" -LLL -o ldif-wrap=no -b "kunciId=V2026-0001,ou=visits,ou=kunci,$SUFFIX" -s base '*' 2>/dev/null | sed -n 's/^\(kunci[A-Za-z]*\):.*/\1/p' | sort | tr '\n' ' '; }
+t_eq "a user reads the visit but not the guest's details" "kunciCreated kunciId kunciResource kunciState " \
+    "$(vread -D "uid=ani,ou=people,$SUFFIX" -y "$D/ani.pw")"
+t_eq "kuncid reads the guest's details" "kunciCreated kunciGuestName kunciGuestOrg kunciId kunciIdentityDoc kunciResource kunciState " \
+    "$(vread -D "$SVC" -y "$D/etc/bind.secret")"
+
 # --- a C1 panel account: kuncid creates it and sets its password, it binds
 printf 'panel-%s' "$RANDOM" >"$D/panel.pw"
 printf 'dn: uid=p-ani,ou=panel-accounts,%s\nchangetype: add\nobjectClass: account\nobjectClass: simpleSecurityObject\nuid: p-ani\nuserPassword: {CRYPT}!\n' "$SUFFIX" >"$D/panel.ldif"
@@ -169,6 +181,9 @@ t_check "the panel account binds" ldapwhoami -x -H "$URI" -D "uid=p-ani,ou=panel
 t_grep "a user cannot set a panel account's password" 'Insufficient access' \
     <(ldappasswd -x -H "$URI" -D "uid=ani,ou=people,$SUFFIX" -y "$D/ani.pw" -s x "uid=p-ani,ou=panel-accounts,$SUFFIX" 2>&1)
 t_eq "a user reads no panel password" 0 "$(ldapsearch -x -H "$URI" -D "uid=budi,ou=people,$SUFFIX" -y "$D/budi.pw" -LLL -b "ou=panel-accounts,$SUFFIX" userPassword 2>/dev/null | grep -c '^userPassword')"
+# a panel host's nslcd binds with a proxy DN of the site's and must find
+# the accounts (doc/provisioning.md, "The panel host"): any authenticated DN
+t_eq "an authenticated DN (nslcd's proxy) finds the panel account" "uid: p-ani" "$(ldapsearch -x -H "$URI" -D "uid=budi,ou=people,$SUFFIX" -y "$D/budi.pw" -LLL -b "ou=panel-accounts,$SUFFIX" '(uid=p-ani)' uid 2>/dev/null | grep '^uid:')"
 
 # --- a second run changes nothing and says so
 cfgdump >"$D/cfg2"
@@ -211,10 +226,10 @@ t_eq "... only that line" 1 "$(printf '%s\n' "$out" | grep -c .)"
 # --- a changed rule set (a reader added) replaces kunci's rules only
 run -D "$ADMIN" -y "$D/admin.pw" --reader "cn=replica,$SUFFIX" >"$D/run4.out" 2>&1; rc=$?
 t_eq "with --reader: exit 0" 0 "$rc"
-t_grep "with --reader: replaces kunci's 4 rules" "^access rules: replacing kunci's 4 rules" "$D/run4.out"
-t_eq "with --reader: still 7 rules" 7 "$(acls | grep -c .)"
+t_grep "with --reader: replaces kunci's 5 rules" "^access rules: replacing kunci's 5 rules" "$D/run4.out"
+t_eq "with --reader: still 8 rules" 8 "$(acls | grep -c .)"
 t_eq "with --reader: the site's rules unchanged, in order" "$SITE_BEFORE" "$(site_acls)"
-t_eq "with --reader: the reader reads both subtrees" 2 "$(acls | grep -c 'by dn.base="cn=replica,dc=example,dc=org" read')"
+t_eq "with --reader: the reader reads both subtrees and the personal data" 3 "$(acls | grep -c 'by dn.base="cn=replica,dc=example,dc=org" read')"
 
 # --- kuncid starts against it
 mkdir -m 755 "$D/run"

@@ -34,8 +34,8 @@ t_eq "offline=cache: valid grant still allowed" PAM_SUCCESS "$(pc kt hsantoso)"
 t_eq "offline=cache: revoked grant still denied" PAM_PERM_DENIED "$(pc kt rwulandari)"
 t_eq "offline=cache: no grant still denied" PAM_PERM_DENIED "$(pc kt bkurniawan)"
 t_eq "offline=deny: valid grant denied" PAM_AUTHINFO_UNAVAIL "$(pc strict dpratama)"
-t_grep "audit: offline deny reason" 'login.deny.*resource=host:strict.*offline policy deny' "$SB/kuncid.log"
-t_grep "audit: allow from cache" 'login.allow.*user=hsantoso.*offline cache' "$SB/kuncid.log"
+t_wait_grep "audit: offline deny reason" 'login.deny.*resource=host:strict.*offline policy deny' "$SB/kuncid.log"
+t_wait_grep "audit: allow from cache" 'login.allow.*user=hsantoso.*offline cache' "$SB/kuncid.log"
 t_check "offline_max_age passed: denied" \
     wait_result short asetiawan PAM_AUTHINFO_UNAVAIL 100
 t_eq "other resources keep their 12h cache" PAM_SUCCESS "$(pc kt hsantoso)"

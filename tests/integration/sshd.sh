@@ -116,7 +116,7 @@ wait_result_gq()
 }
 wait_result_gq || t_fail "grant never reached the index"
 t_eq "ssh with a grant succeeds" kunci-ok "$(try_ssh)"
-t_grep "audit: the login allowed via sshd" "login.allow user=$TUSER service=$NAME rhost=127.0.0.1" "$SB/kuncid.log"
+t_wait_grep "audit: the login allowed via sshd" "login.allow user=$TUSER service=$NAME rhost=127.0.0.1" "$SB/kuncid.log"
 
 grant_set S-001 kunciStatus revoked
 gq_denies() { [ "$(gq "$TUSER" "$NAME" host:sshtest | head -n1 | cut -d' ' -f1)" = deny ]; }

@@ -456,6 +456,51 @@ test_minimal(void)
 		CHECK_STR(cfg->notify.smtp_host, "127.0.0.1");
 		CHECK_LL(cfg->notify.smtp_port, 25);
 		CHECK_STR(cfg->notify.sendmail, "/usr/sbin/sendmail");
+		CHECK_LL(cfg->provision.minimum_uid, 1000);
+		CHECK_LL(cfg->provision.uid_min, 20000);
+		CHECK_LL(cfg->provision.uid_max, 29999);
+		CHECK_LL(cfg->provision.gid, 0);
+		CHECK_STR(cfg->provision.home_base, "/home");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit"),
+		    "/usr/sbin/nologin");
+		cfg_free(cfg);
+	}
+	dump_twice(path, __LINE__);
+}
+
+/* provision.shells: exact names and prefixes, the first match wins */
+static void
+test_shells(void)
+{
+	char			 path[300];
+	struct kunci_cfg	*cfg;
+	char			 err[1024];
+
+	snprintf(path, sizeof(path), "%s/shells.conf", tmpdir);
+	write_file(path, BASE_DIR "login = { snapshot_key_file = "
+	    "\"/nonexistent/kunci.key\"; };\n" BASE_ROLES WF(STEP(""))
+	    "provision = { uid_min = 5000; uid_max = 5009; gid = 100; "
+	    "shell = \"/bin/false\"; shells = ( "
+	    "{ resource = \"control-panel:cockpit-web1\"; shell = \"/bin/sh\"; },"
+	    "{ resource = \"control-panel:cockpit*\"; shell = \"/bin/bash\"; } ); };\n",
+	    0644);
+	cfg = cfg_load(path, err, sizeof(err));
+	if (cfg == NULL)
+		printf("shells: %s\n", err);
+	CHECK(cfg != NULL);
+	if (cfg != NULL) {
+		CHECK_LL(cfg->provision.nshells, 2);
+		CHECK_LL(cfg->provision.gid, 100);
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit-web1"),
+		    "/bin/sh");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit-web2"),
+		    "/bin/bash");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit"),
+		    "/bin/bash");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:webmin"),
+		    "/bin/false");
+		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpi"),
+		    "/bin/false");
 		cfg_free(cfg);
 	}
 	dump_twice(path, __LINE__);
@@ -1043,6 +1088,7 @@ main(void)
 	test_single_lines();
 	test_example();
 	test_minimal();
+	test_shells();
 	test_mail();
 	test_errors();
 	test_files();

@@ -1,0 +1,445 @@
+/*
+ * auditcli.c: the command lines of "kuncictl audit verify|search|export"
+ * (auditcli.h), run by kuncictl itself as the caller.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "auditcli.h"
+#include "sign.h"
+
+#define FILES_MAX	64
+#define CP_FILE_MAX	(16 * 1024 * 1024)
+
+struct opts {
+	const char	*files[FILES_MAX];
+	int		 nfiles;
+	int		 journal, json, nocp;
+	const char	*checkpoints, *cert, *key, *out, *format;
+	const char	*since, *until;
+	const char	*as;		/* --as, passed on to kuncid */
+	struct asearch	 q;
+};
+
+int
+auditcli_is_local(int argc, char **argv)
+{
+	int i;
+
+	/* the first words that are not global options */
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--as") == 0 ||
+		    strcmp(argv[i], "--lang") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		break;
+	}
+	return i + 1 < argc && strcmp(argv[i], "audit") == 0 &&
+	    (strcmp(argv[i + 1], "verify") == 0 ||
+	    strcmp(argv[i + 1], "search") == 0 ||
+	    strcmp(argv[i + 1], "export") == 0);
+}
+
+static int usage_err(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int
+usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kuncictl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EX_USAGE;
+}
+
+static int
+parse(int argc, char **argv, int first, const char *cmd, struct opts *o)
+{
+	static const char *const valued[] = { "--checkpoints", "--cert",
+	    "--key", "--out", "--format", "--since", "--until", "--person",
+	    "--resource", "--request", "--grant", "--event", "--host",
+	    "--lang", "--as", NULL };
+	const char **dst;
+	char *a, *v;
+	int i, k, verify = strcmp(cmd, "verify") == 0,
+	    export = strcmp(cmd, "export") == 0;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		a = argv[i];
+		if (i + 1 < argc && i == first) {	/* "audit" CMD */
+			i++;
+			continue;
+		}
+		if (a[0] != '-' || strcmp(a, "-") == 0) {
+			if (o->nfiles == FILES_MAX)
+				return usage_err(AT("too many files (at most "
+				    "64)%s", "terlalu banyak berkas (paling "
+				    "banyak 64)%s"), "");
+			o->files[o->nfiles++] = a;
+			continue;
+		}
+		if (strcmp(a, "--journal") == 0) {
+			o->journal = 1;
+			continue;
+		}
+		if (strcmp(a, "--json") == 0 && !export) {
+			o->json = 1;
+			continue;
+		}
+		if (strcmp(a, "--no-checkpoints") == 0 && verify) {
+			o->nocp = 1;
+			continue;
+		}
+		for (k = 0; valued[k] != NULL; k++)
+			if (strcmp(a, valued[k]) == 0)
+				break;
+		if (valued[k] == NULL)
+			return usage_err(AT("audit: unknown option %s; try: "
+			    "kuncictl audit --help", "audit: opsi tidak dikenal "
+			    "%s; coba: kuncictl audit --help"), a);
+		if (i + 1 >= argc)
+			return usage_err(AT("%s needs a value",
+			    "%s memerlukan nilai"), a);
+		v = argv[++i];
+		dst = NULL;
+		if (strcmp(a, "--as") == 0)
+			o->as = v;
+		if (strcmp(a, "--lang") == 0 || strcmp(a, "--as") == 0)
+			continue;
+		if (verify && strcmp(a, "--checkpoints") == 0)
+			dst = &o->checkpoints;
+		else if ((verify || export) && strcmp(a, "--cert") == 0)
+			dst = &o->cert;
+		else if (export && strcmp(a, "--key") == 0)
+			dst = &o->key;
+		else if (export && strcmp(a, "--out") == 0)
+			dst = &o->out;
+		else if (export && strcmp(a, "--format") == 0)
+			dst = &o->format;
+		else if (!verify && strcmp(a, "--since") == 0)
+			dst = &o->since;
+		else if (!verify && strcmp(a, "--until") == 0)
+			dst = &o->until;
+		else if (!verify && strcmp(a, "--person") == 0)
+			dst = &o->q.person;
+		else if (!verify && strcmp(a, "--resource") == 0)
+			dst = &o->q.resource;
+		else if (!verify && strcmp(a, "--request") == 0)
+			dst = &o->q.request;
+		else if (!verify && strcmp(a, "--grant") == 0)
+			dst = &o->q.grant;
+		else if (!verify && strcmp(a, "--event") == 0)
+			dst = &o->q.event;
+		else if (!verify && strcmp(a, "--host") == 0)
+			dst = &o->q.host;
+		if (dst == NULL)
+			return usage_err(AT("audit %s takes no option %s; try: "
+			    "kuncictl audit --help", "audit %s tidak mengenal "
+			    "opsi %s; coba: kuncictl audit --help"), cmd, a);
+		if (*dst != NULL)
+			return usage_err(AT("%s given twice",
+			    "%s diberikan dua kali"), a);
+		*dst = v;
+	}
+	if (o->since != NULL && arec_parse_time(o->since, 0, &o->q.since) ==
+	    -1)
+		return usage_err(AT("--since: not a time: %.40s (YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM)", "--since: bukan waktu: %.40s "
+		    "(YYYY-MM-DD atau YYYY-MM-DDTHH:MM)"), o->since);
+	if (o->until != NULL && arec_parse_time(o->until, 1, &o->q.until) ==
+	    -1)
+		return usage_err(AT("--until: not a time: %.40s (YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM)", "--until: bukan waktu: %.40s "
+		    "(YYYY-MM-DD atau YYYY-MM-DDTHH:MM)"), o->until);
+	if (o->q.host != NULL && !chain_host_ok(o->q.host))
+		return usage_err(AT("--host: not a host name: %.64s",
+		    "--host: bukan nama host: %.64s"), o->q.host);
+	if (o->nfiles == 0 && !o->journal)
+		return usage_err(AT("audit %s: name the records to read: FILE "
+		    "(a syslog file, a journal export) or --journal",
+		    "audit %s: sebutkan catatan yang dibaca: BERKAS (berkas "
+		    "syslog, ekspor jurnal) atau --journal"), cmd);
+	if (verify && o->nocp && (o->checkpoints != NULL || o->cert != NULL))
+		return usage_err("%s", AT("--no-checkpoints with --checkpoints"
+		    " or --cert", "--no-checkpoints bersama --checkpoints atau "
+		    "--cert"));
+	if (verify && !o->nocp && o->cert == NULL)
+		return usage_err("%s", AT("audit verify: --cert CERT (the audit"
+		    " certificate the checkpoints must verify with), or "
+		    "--no-checkpoints", "audit verify: --cert SERTIFIKAT "
+		    "(sertifikat audit untuk memeriksa titik periksa), atau "
+		    "--no-checkpoints"));
+	if (export) {
+		if (o->out == NULL)
+			return usage_err("%s", AT("audit export: --out FILE",
+			    "audit export: --out BERKAS"));
+		if (o->format == NULL)
+			o->format = "csv";
+		if (strcmp(o->format, "csv") != 0 &&
+		    strcmp(o->format, "signed") != 0)
+			return usage_err(AT("--format: csv or signed, not "
+			    "%.20s", "--format: csv atau signed, bukan %.20s"),
+			    o->format);
+		if (strcmp(o->format, "signed") == 0 &&
+		    (o->cert == NULL || o->key == NULL))
+			return usage_err("%s", AT("--format signed: --cert CERT"
+			    " --key KEY (who signs the export)", "--format "
+			    "signed: --cert SERTIFIKAT --key KUNCI (penanda "
+			    "tangan ekspor)"));
+	}
+	return EX_OK;
+}
+
+static int
+read_all(struct arecs *R, const struct opts *o)
+{
+	char err[512];
+	int i;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (arec_read_file(R, o->files[i], err, sizeof(err)) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			return EX_NOINPUT;
+		}
+	if (o->journal && arec_read_journal(R, err, sizeof(err)) == -1) {
+		fprintf(stderr, "kuncictl: %s\n", err);
+		return EX_NOINPUT;
+	}
+	return EX_OK;
+}
+
+static char *
+slurp(const char *path, char *err, size_t errsz)
+{
+	FILE *fp;
+	char *buf;
+	size_t n;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(CP_FILE_MAX + 1)) == NULL) {
+		fclose(fp);
+		snprintf(err, errsz, "%s", AT("out of memory", "memori habis"));
+		return NULL;
+	}
+	n = fread(buf, 1, CP_FILE_MAX, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int
+do_verify(struct opts *o, auditcli_ask_fn ask)
+{
+	struct arecs R = { NULL, 0, 0 };
+	struct achecks C = { NULL, 0 };
+	char err[512], *text = NULL, *kerr = NULL;
+	char *words[] = { (char *)(uintptr_t)"--as", NULL,
+	    (char *)(uintptr_t)"audit", (char *)(uintptr_t)"checkpoints",
+	    NULL };
+	char **w = words + 2;
+	int nw = 2;
+	int st;
+
+	if ((st = read_all(&R, o)) != EX_OK)
+		goto out;
+	if (!o->nocp) {
+		if (o->checkpoints != NULL) {
+			if ((text = slurp(o->checkpoints, err, sizeof(err))) ==
+			    NULL) {
+				fprintf(stderr, "kuncictl: %s\n", err);
+				st = EX_NOINPUT;
+				goto out;
+			}
+		} else {
+			if (o->as != NULL) {	/* root acting for someone */
+				words[1] = (char *)(uintptr_t)o->as;
+				w = words;
+				nw = 4;
+			}
+			if ((st = ask(nw, w, &text, &kerr)) != EX_OK) {
+				fprintf(stderr, "%s", kerr != NULL ? kerr : "");
+				fprintf(stderr, "kuncictl: %s\n", AT("the "
+				    "checkpoints could not be had from kuncid: "
+				    "give a checkpoint file (--checkpoints FILE)"
+				    " or --no-checkpoints", "titik periksa tidak "
+				    "bisa diambil dari kuncid: berikan berkas "
+				    "titik periksa (--checkpoints BERKAS) atau "
+				    "--no-checkpoints"));
+				goto out;
+			}
+		}
+		if (acheck_parse(&C, text, err, sizeof(err)) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			st = EX_DATAERR;
+			goto out;
+		}
+	}
+	st = audit_verify(&R, o->nocp ? NULL : &C, o->cert, o->json, stdout);
+out:
+	if (fflush(stdout) == EOF)
+		st = EX_IOERR;
+	free(text);
+	free(kerr);
+	acheck_free(&C);
+	arec_free(&R);
+	return st;
+}
+
+static int
+do_search(struct opts *o, int export)
+{
+	struct arecs R = { NULL, 0, 0 };
+	unsigned char *sel = NULL, *sig = NULL;
+	char tmp[4096] = "", sigpath[4096], err[512], *data = NULL;
+	size_t siglen, dlen = 0;
+	FILE *fp = NULL;
+	int st, fd = -1;
+
+	if ((st = read_all(&R, o)) != EX_OK)
+		goto out;
+	if ((sel = calloc(R.n + 1, 1)) == NULL) {
+		st = EX_OSERR;
+		goto out;
+	}
+	audit_select(&R, &o->q, sel);
+	if (!export) {
+		st = audit_print(&R, sel, o->json, stdout) == -1 ? EX_OSERR :
+		    EX_OK;
+		goto out;
+	}
+	/* the export: written beside FILE and renamed, never half there */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", o->out) >=
+	    sizeof(tmp) || (size_t)snprintf(sigpath, sizeof(sigpath),
+	    "%s.p7s", o->out) >= sizeof(sigpath)) {
+		st = usage_err("%s", "--out: too long");
+		goto out;
+	}
+	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w+")) == NULL) {
+		fprintf(stderr, "kuncictl: %s: %s\n", o->out, strerror(errno));
+		st = EX_CANTCREAT;
+		goto out;
+	}
+	fd = -1;
+	if (audit_csv(&R, sel, fp) == -1 || fflush(fp) == EOF) {
+		fprintf(stderr, "kuncictl: %s: %s\n", o->out, strerror(errno));
+		st = EX_IOERR;
+		goto out;
+	}
+	if (strcmp(o->format, "signed") == 0) {
+		long n;
+
+		if ((n = ftell(fp)) < 0 || (size_t)n > SIGN_MAX_DATA ||
+		    (data = malloc((size_t)n + 1)) == NULL ||
+		    fseek(fp, 0, SEEK_SET) == -1 ||
+		    fread(data, 1, (size_t)n, fp) != (size_t)n) {
+			fprintf(stderr, "kuncictl: %s: %s\n", o->out,
+			    AT("cannot read back the export",
+			    "ekspor tidak bisa dibaca ulang"));
+			st = EX_IOERR;
+			goto out;
+		}
+		dlen = (size_t)n;
+		if (sign_detached(o->cert, o->key, data, dlen, &sig, &siglen,
+		    0, err, sizeof(err)) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			st = EX_DATAERR;
+			goto out;
+		}
+	}
+	if (fclose(fp) == EOF) {
+		fp = NULL;
+		st = EX_IOERR;
+		goto out;
+	}
+	fp = NULL;
+	if (sig != NULL) {
+		char stmp[4200];
+		int sfd;
+
+		snprintf(stmp, sizeof(stmp), "%s.tmpXXXXXX", sigpath);
+		if ((sfd = mkstemp(stmp)) == -1 ||
+		    write(sfd, sig, siglen) != (ssize_t)siglen ||
+		    close(sfd) == -1 || rename(stmp, sigpath) == -1) {
+			fprintf(stderr, "kuncictl: %s: %s\n", sigpath,
+			    strerror(errno));
+			unlink(stmp);
+			st = EX_CANTCREAT;
+			goto out;
+		}
+	}
+	if (rename(tmp, o->out) == -1) {
+		fprintf(stderr, "kuncictl: %s: %s\n", o->out, strerror(errno));
+		st = EX_CANTCREAT;
+		goto out;
+	}
+	tmp[0] = '\0';
+	if (sig != NULL)
+		printf(AT("%s and its signature %s; check with:\n  openssl cms "
+		    "-verify -binary -inform DER -content %s -in %s -CAfile "
+		    "CERT -purpose any -out /dev/null\n", "%s dan tanda "
+		    "tangannya %s; periksa dengan:\n  openssl cms -verify "
+		    "-binary -inform DER -content %s -in %s -CAfile "
+		    "SERTIFIKAT -purpose any -out /dev/null\n"), o->out,
+		    sigpath, o->out, sigpath);
+	st = EX_OK;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	if (fd != -1)
+		close(fd);
+	if (export && tmp[0] != '\0' && st != EX_OK)
+		unlink(tmp);
+	free(data);
+	free(sig);
+	free(sel);
+	arec_free(&R);
+	if (fflush(stdout) == EOF)
+		st = EX_IOERR;
+	return st;
+}
+
+int
+auditcli_main(int argc, char **argv, auditcli_ask_fn ask, const char *lang)
+{
+	struct opts o;
+	const char *cmd = NULL;
+	int i, st, first = 0;
+
+	auditcli_en = lang != NULL && strcmp(lang, "en") == 0;
+	for (i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--lang") == 0)
+			auditcli_en = strcmp(argv[i + 1], "en") == 0;
+	for (i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], "audit") == 0) {
+			cmd = argv[i + 1];
+			first = i;
+			break;
+		}
+	if (cmd == NULL)
+		return EX_USAGE;
+	if ((st = parse(argc, argv, first, cmd, &o)) != EX_OK)
+		return st;
+	if (strcmp(cmd, "verify") == 0)
+		return do_verify(&o, ask);
+	return do_search(&o, strcmp(cmd, "export") == 0);
+}
