@@ -24,6 +24,7 @@
 #include "out.h"
 #include "util.h"
 #include "wf.h"
+#include "wf_rules.h"
 
 #define U(s)		((char *)(uintptr_t)(s))
 #define RES_MAX		2000	/* resources listed at most */
@@ -36,15 +37,71 @@ cmp_name(const void *a, const void *b)
 	    "name")));
 }
 
+/*
+ * Whether wf_submit() takes type t: the workflow's one issued type (want),
+ * its `types` list and the resource's own kunciAllowedType (rtypes,
+ * ","-joined) all allow it.
+ */
+static int
+type_ok(const struct cfg_workflow *wfc, const char *want, const char *rtypes,
+    const char *t)
+{
+	size_t i;
+
+	if (want != NULL && strcmp(t, want) != 0)
+		return 0;
+	if (rtypes[0] != '\0' && !wfr_in_list(rtypes, t))
+		return 0;
+	for (i = 0; i < wfc->ntypes; i++)
+		if (strcmp(t, wfc->types[i]) == 0)
+			return 1;
+	return wfc->ntypes == 0;
+}
+
+/* The access types a request for the resource may use, appended to arr;
+ * *any: none is named anywhere, any word goes. */
+static void
+access_types(const struct cfg_workflow *wfc, const char *rtypes,
+    json_t *arr, int *any)
+{
+	const char *want = wf_access_type(wfc), *p, *e;
+	char t[64];
+	size_t i;
+
+	*any = 0;
+	if (want != NULL) {
+		if (type_ok(wfc, want, rtypes, want))
+			json_array_append_new(arr, out_jstr(want));
+	} else if (wfc->ntypes > 0) {
+		for (i = 0; i < wfc->ntypes; i++)
+			if (type_ok(wfc, NULL, rtypes, wfc->types[i]))
+				json_array_append_new(arr,
+				    out_jstr(wfc->types[i]));
+	} else if (rtypes[0] != '\0') {
+		for (p = rtypes; *p != '\0'; p = *e == ',' ? e + 1 : e) {
+			if ((e = strchr(p, ',')) == NULL)
+				e = p + strlen(p);
+			if ((size_t)(e - p) < sizeof(t)) {
+				memcpy(t, p, (size_t)(e - p));
+				t[e - p] = '\0';
+				json_array_append_new(arr, out_jstr(t));
+			}
+		}
+	} else
+		*any = 1;
+}
+
 static int
 cmd_list(struct admin_call *c, int argc, char **argv)
 {
 	const struct kunci_cfg *cfg = c->ctx->cfg;
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	char *attrs[] = { U("kunciName"), U("kunciType"), U("kunciWorkflow"),
-	    U("kunciAccessOwner"), U("description"), NULL };
+	    U("kunciAccessOwner"), U("description"), U("kunciAllowedType"),
+	    NULL };
 	char *pos[1], base[DIR_DN_MAX + 32], name[DIR_NAME_MAX + 1], type[64],
-	    wfname[64], owner[DIR_DN_MAX], desc[512], err[256];
+	    wfname[64], owner[DIR_DN_MAX], desc[512], err[256],
+	    rtypes[256];
 	const struct cfg_workflow *wfc;
 	LDAPMessage *res = NULL, *e;
 	json_t **rows = NULL, *arr;
@@ -79,9 +136,10 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
 	    e = ldap_next_entry(ld, e)) {
-		const char *t;
 		json_t *o, *types;
+		struct berval **tv;
 		char *p;
+		int any = 0, k;
 
 		dir_get(ld, e, "kunciName", name, sizeof(name));
 		dir_get(ld, e, "kunciType", type, sizeof(type));
@@ -90,6 +148,21 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		dir_get(ld, e, "description", desc, sizeof(desc));
 		if (name[0] == '\0')
 			continue;
+		/* kunciAllowedType, ","-joined as dir_resource() reads it */
+		rtypes[0] = '\0';
+		if ((tv = ldap_get_values_len(ld, e, "kunciAllowedType")) !=
+		    NULL) {
+			for (k = 0; tv[k] != NULL; k++) {
+				if (strlen(rtypes) + tv[k]->bv_len + 2 >
+				    sizeof(rtypes) || memchr(tv[k]->bv_val,
+				    ',', tv[k]->bv_len) != NULL)
+					continue;
+				if (rtypes[0] != '\0')
+					u_strlcat(rtypes, ",", sizeof(rtypes));
+				strncat(rtypes, tv[k]->bv_val, tv[k]->bv_len);
+			}
+			ldap_value_free_len(tv);
+		}
 		wfc = cfg_workflow(cfg, wfname);
 		o = json_object();
 		types = json_array();
@@ -107,15 +180,13 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(o, "workflow_label", wfc == NULL ?
 		    json_null() : out_jstr(c->en ? wfc->label_en :
 		    wfc->label_id));
-		/* wf_submit() takes exactly this type, or any when none. */
-		t = wfc != NULL ? wf_access_type(wfc) : NULL;
-		if (t != NULL)
-			json_array_append_new(types, out_jstr(t));
+		/* the types wf_submit() takes, or any when none is named */
+		if (wfc != NULL)
+			access_types(wfc, rtypes, types, &any);
 		json_object_set_new(o, "access_types", types);
-		json_object_set_new(o, "any_access_type", json_boolean(
-		    wfc != NULL && t == NULL));
+		json_object_set_new(o, "any_access_type", json_boolean(any));
 		json_object_set_new(o, "requestable", json_boolean(wfc !=
-		    NULL));
+		    NULL && (any || json_array_size(types) > 0)));
 		rows[n++] = o;
 	}
 	ldap_msgfree(res);
@@ -140,14 +211,21 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 			json_t *o = rows[i], *ty = json_object_get(o,
 			    "access_types");
 			const char *cells[5];
+			char tl[256];
+			size_t m;
 
 			cells[0] = json_string_value(json_object_get(o, "name"));
 			cells[1] = json_string_value(json_object_get(o, "type"));
 			cells[2] = json_string_value(json_object_get(o,
 			    "workflow"));
-			cells[3] = json_array_size(ty) > 0 ?
-			    json_string_value(json_array_get(ty, 0)) :
-			    json_is_true(json_object_get(o,
+			tl[0] = '\0';
+			for (m = 0; m < json_array_size(ty); m++) {
+				if (m > 0)
+					u_strlcat(tl, ",", sizeof(tl));
+				u_strlcat(tl, json_string_value(
+				    json_array_get(ty, m)), sizeof(tl));
+			}
+			cells[3] = tl[0] != '\0' ? tl : json_is_true(json_object_get(o,
 			    "any_access_type")) ? ADMIN_T(c, "(any)",
 			    "(bebas)") : "-";
 			cells[4] = json_string_value(json_object_get(o,

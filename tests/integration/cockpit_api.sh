@@ -75,7 +75,21 @@ walk "$id" hsantoso dpratama rwulandari dpratama
 kcr --as fnugroho --json request show "$id"
 t_eq "the operator's approve asks for the card serial" "approve:serial" \
     "$(echo "$out" | j '" ".join(a["action"]+":"+str(a["input"]) for a in d["actions"] if a["action"]=="approve")')"
-walk "$id" fnugroho:--serial:KA-0777 fnugroho
+walk "$id" fnugroho:--serial:KA-0777
+# The SOP's acts after the card, each offered by the name of its command
+# (request inform/record/confirm) to its person only, and then accepted.
+t_eq "inform step: the operator is offered inform, the requester nothing" \
+    "inform comment|comment" "$(acts fnugroho "$id")|$(acts lputri "$id")"
+kcr --as fnugroho request inform "$id"
+t_eq "... and the operator's inform is taken" 0 "$rc"
+t_eq "record step: the operator is offered record, the requester nothing" \
+    "record comment|comment" "$(acts fnugroho "$id")|$(acts lputri "$id")"
+kcr --as fnugroho request record "$id"
+t_eq "... and the operator's record is taken" 0 "$rc"
+t_eq "receive step: the requester is offered confirm, the operator nothing" \
+    "confirm comment|comment" "$(acts lputri "$id")|$(acts fnugroho "$id")"
+kcr --as lputri request confirm "$id"
+t_eq "... and the requester's confirm is taken" 0 "$rc"
 t_eq "done: nobody has a decision left" "comment|comment" \
     "$(acts lputri "$id")|$(acts fnugroho "$id")"
 

@@ -186,9 +186,14 @@ def main():
     d.quit()
 
     # the superior holds no role: the request waits on them all the same
-    steps = [("s", None), ("d", None), ("b", None), ("k", None), ("b", None),
-             ("o", {"act-cred": "KB-" + P}), ("o", None)]
-    for who, fields in steps:
+    # then the SOP's acts after the card: the operator informs and records,
+    # the requester confirms receipt (each its own button)
+    steps = [("s", "approve", None), ("d", "approve", None),
+             ("b", "approve", None), ("k", "approve", None),
+             ("b", "approve", None), ("o", "approve", {"act-cred": "KB-" + P}),
+             ("o", "inform", None), ("o", "record", None),
+             ("r", "confirm", None)]
+    for who, action, fields in steps:
         d = login(who)
         found = open_from(d, "waiting", rid, 40)
         ok("%s finds the request under Menunggu saya" % (P + who), found)
@@ -205,11 +210,15 @@ def main():
         if fields:
             ok("the operator's step asks for the card serial",
                len(d.find_elements(By.ID, "act-cred")) == 1)
-        shot(d, "step-%s-before" % who)
-        n = act(d, "approve", fields)
-        ok("%s approves from the page" % (P + who), n.startswith("Tersimpan"),
-           n)
-        shot(d, "step-%s-after" % who)
+        if action != "approve":
+            ok("%s is offered %s, and no approve" % (P + who, action),
+               action in actions(d) and "approve" not in actions(d),
+               actions(d))
+        shot(d, "step-%s-%s-before" % (who, action))
+        n = act(d, action, fields)
+        ok("%s does %s from the page" % (P + who, action),
+           n.startswith("Tersimpan"), n)
+        shot(d, "step-%s-%s-after" % (who, action))
         d.quit()
 
     d = login("r", hash="#request/" + rid)

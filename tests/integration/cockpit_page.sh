@@ -188,7 +188,7 @@ if [ -n "$ida" ]; then
 	    "active ${P}r KB-$P" \
 	    "$(kc --json grant show "$ida" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["subject"], d["credential"])')"
 	t_eq "procedure A: every step was done by its own official, none by root --as" \
-	    "${P}s ${P}d ${P}b ${P}k ${P}b ${P}o ${P}o" \
+	    "${P}s ${P}d ${P}b ${P}k ${P}b ${P}o ${P}o ${P}o ${P}r" \
 	    "$(kc --json request show "$ida" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(e["actor"] for e in d["events"] if e["event"].startswith("step-") and not e["as"] and e["actor"] != "kuncid"))')"
 fi
 if [ -n "$CAMP" ]; then
