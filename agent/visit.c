@@ -1698,6 +1698,18 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		    json_null() : json_boolean(v->locked));
 		json_object_set_new(j, "expected_seconds",
 		    json_integer(v->expected));
+		{
+			struct visit_guest g;
+
+			/* the checkout of a guest whose identity document
+			 * was held needs --id-returned (visit_guest.c) */
+			visit_guest_read(ev, n, &g);
+			json_object_set_new(j, "id_held", json_boolean(g.held));
+			json_object_set_new(j, "id_returned",
+			    json_boolean(g.returned));
+			json_object_set_new(j, "equipment", g.equipment[0] ?
+			    out_jstr(g.equipment) : json_null());
+		}
 		for (i = 0; i < n; i++) {
 			json_t *o = json_object();
 

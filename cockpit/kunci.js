@@ -118,6 +118,12 @@ const TEXT = {
 	no_review: ["Tidak ada hak akses yang menunggu reviu Anda.",
 	    "No grant waits for your review."],
 	v_reject: ["Tolak kunjungan", "Reject the visit"],
+	v_id_held: ["Kartu identitas tamu dititipkan",
+	    "The guest's identity document is held"],
+	v_equipment: ["Peralatan yang dibawa (opsional)",
+	    "Equipment brought in (optional)"],
+	v_id_returned: ["Kartu identitas sudah dikembalikan",
+	    "The identity document was given back"],
 	v_lock: ["Nyatakan ruang sudah dikunci", "State the room is locked"],
 	v_checkout_locked: ["Catat keluar, ruang sudah dikunci kembali",
 	    "Check out, the room is locked again"],
@@ -594,10 +600,11 @@ const VISIT_ACTS = {
 	    argv: id => ["visit", "reject", id] },
 	escort: { label: "v_escort", escort: true,
 	    argv: id => ["visit", "escort", id] },
-	checkin: { label: "v_checkin", argv: id => ["visit", "checkin", id] },
-	checkout: { label: "v_checkout",
+	checkin: { label: "v_checkin", guest_in: true,
+	    argv: id => ["visit", "checkin", id] },
+	checkout: { label: "v_checkout", guest_out: true,
 	    argv: id => ["visit", "checkout", id] },
-	checkout_locked: { label: "v_checkout_locked",
+	checkout_locked: { label: "v_checkout_locked", guest_out: true,
 	    argv: id => ["visit", "checkout", id, "--locked"] },
 	lock: { label: "v_lock", argv: id => ["visit", "lock", id] }
 };
@@ -646,6 +653,27 @@ function open_visit(id) {
 				f.appendChild(field("vact-escort",
 				    t("v_escort_who"), u));
 				extra = () => ["--escort", u.value];
+			} else if (a.guest_in) {
+				/* the guest's identity document and equipment
+				 * (visit checkin --id-held --equipment) */
+				const h = el("input", { type: "checkbox" });
+				const q = el("input", { type: "text",
+				    maxlength: "200" });
+				f.appendChild(field("vact-held-" + name,
+				    t("v_id_held"), h));
+				f.appendChild(field("vact-equip-" + name,
+				    t("v_equipment"), q));
+				extra = () => (h.checked ? ["--id-held"] : [])
+				    .concat(q.value ? ["--equipment", q.value] :
+				    []);
+			} else if (a.guest_out && v.id_held && !v.id_returned) {
+				/* kuncid refuses the checkout until the
+				 * document is given back (--id-returned) */
+				const h = el("input", { type: "checkbox",
+				    required: "required" });
+				f.appendChild(field("vact-ret-" + name,
+				    t("v_id_returned"), h));
+				extra = () => ["--id-returned"];
 			}
 			const btn = el("button", { type: "submit",
 			    class: "k-btn " + (name === "reject" ?
