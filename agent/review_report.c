@@ -27,6 +27,7 @@
 #include "render.h"
 #include "removal.h"
 #include "review.h"
+#include "review_acts.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -186,6 +187,9 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			json_array_append_new(fa, f);
 		}
 		json_object_set_new(o, "findings", fa);
+		/* the campaign's own acts (review_acts.c) */
+		json_object_set_new(o, "actions", review_acts_offered(c,
+		    k.id));
 		out_json(&c->out, o);
 		rv_flist_free(&l);
 		return EX_OK;

@@ -118,6 +118,16 @@ const TEXT = {
 	no_review: ["Tidak ada hak akses yang menunggu reviu Anda.",
 	    "No grant waits for your review."],
 	v_reject: ["Tolak kunjungan", "Reject the visit"],
+	rv_provide: ["Sediakan daftar akses terbaru",
+	    "Provide the latest access list"],
+	rv_ask: ["Minta verifikasi penanggung jawab hak akses",
+	    "Ask the access owners to verify"],
+	rv_determine: ["Tetapkan keabsahan pemegang hak akses",
+	    "Determine the holders' validity"],
+	rv_update_list: ["Catat daftar akses yang diperbarui",
+	    "Record the updated access list"],
+	rv_invalid: ["Hak akses tidak valid (ID, dipisah koma; opsional)",
+	    "Grants not valid (ids, comma-separated; optional)"],
 	v_id_held: ["Kartu identitas tamu dititipkan",
 	    "The guest's identity document is held"],
 	v_equipment: ["Peralatan yang dibawa (opsional)",
@@ -512,6 +522,9 @@ function load_review() {
 			    (f.actions || []).includes("attest"));
 			if (mine.length)
 				parts.push(review_campaign(k, mine));
+			const acts = (k.actions || []).filter(a => RV_ACTS[a]);
+			if (acts.length)
+				parts.push(review_acts(k, acts));
 		}
 		box.replaceChildren(...(parts.length ? parts :
 		    [el("p", { class: "k-muted", text: t("no_review") })]));
@@ -558,6 +571,48 @@ function review_campaign(k, findings) {
 	    onclick: () => send("invalid") }));
 	f.addEventListener("submit", ev => ev.preventDefault());
 	return f;
+}
+
+/* The campaign's own acts (procedure C2: review provide, ask, determine,
+ * update-list), as kuncid offers them; an unknown one is skipped. */
+const RV_ACTS = {
+	provide: "rv_provide", ask: "rv_ask", determine: "rv_determine",
+	"update-list": "rv_update_list"
+};
+
+function review_acts(k, acts) {
+	const box = el("div", { class: "k-card", "data-campaign-acts": k.id });
+	box.append(el("h3", { text: t("campaign") + " " + k.id }));
+	for (const a of acts) {
+		const f = el("form", { class: "k-act", "data-action": a });
+		const note = el("input", { type: "text", maxlength: "4096" });
+		let invalid = null;
+		if (a === "determine") {
+			invalid = el("input", { type: "text", maxlength: "4096" });
+			f.appendChild(field("rvact-invalid-" + k.id,
+			    t("rv_invalid"), invalid));
+		}
+		f.appendChild(field("rvact-note-" + a + "-" + k.id,
+		    t("note_opt"), note));
+		const btn = el("button", { type: "submit",
+		    class: "k-btn k-primary", "data-action": a,
+		    text: t(RV_ACTS[a]) });
+		f.appendChild(btn);
+		f.addEventListener("submit", ev => {
+			ev.preventDefault();
+			btn.disabled = true;
+			kc(["review", a, k.id].concat(
+			    note.value ? ["--note", note.value] : [],
+			    invalid && invalid.value ? ["--invalid",
+			    invalid.value] : [])).then(() => {
+				show_notice(t("done"));
+				return load_review();
+			}).catch(show_error)
+			    .finally(() => { btn.disabled = false; });
+		});
+		box.appendChild(f);
+	}
+	return box;
 }
 
 /* ------------------------------------------------------------- visits */
