@@ -110,7 +110,7 @@ person b "Kabid Uji" "" kabid-aptika
 person k "Kasi Uji" "" kasi-infra
 person o "Operator Uji" "" operator-ruang-server
 person x "Orang Luar" ""				# no right on anything
-person a "Administrator Uji" "" administrator		# approves visits' entry
+person a "Administrator Uji" "" administrator network-admin	# approves visits' entry (routed: purpose network)
 person w "Pemilik Akses Uji" "" access-owner		# attests host:srv-db1
 # the escort holds a grant for the room; the access owner's resource
 # has two grants to review
