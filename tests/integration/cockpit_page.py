@@ -382,8 +382,10 @@ def main():
     # the escort finds it under Menunggu saya, the others under Kunjungan
     vsteps = [("k", "approve", None, "visit"), ("a", "approve", None, "visit"),
               ("k", "escort", {"vact-escort": P + "o"}, "visit"),
-              ("r", "checkin", None, "visit"),
-              ("o", "checkout_locked", None, "waiting")]
+              ("r", "checkin", {"vact-held-checkin": " ",
+                                "vact-equip-checkin": "Laptop"}, "visit"),
+              ("o", "checkout_locked", {"vact-ret-checkout_locked": " "},
+               "waiting")]
     for who, action, fields, tab in vsteps:
         if vid is None:
             break

@@ -205,6 +205,9 @@ idv=$(sed -n 's/^ID V //p' "$T/ids" 2>/dev/null)
 if [ -n "$idv" ]; then
 	t_eq "visit: done, the room locked by the escort's statement" "done True ${P}o" \
 	    "$(kc --json visit show "$idv" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], d["room_locked"], d["escort"])')"
+	t_eq "visit: the identity document held at check-in and given back at check-out, from the page" \
+	    "True True Laptop" \
+	    "$(kc --json visit show "$idv" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id_held"], d["id_returned"], d["equipment"])')"
 	t_wait_grep "visit: the check-out audited with locked=yes, by the escort" \
 	    "event=visit.checkout visit=$idv actor=${P}o .*locked=yes" "$W/audit.log"
 fi
