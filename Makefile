@@ -63,7 +63,8 @@ BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard agent/*.h)
 
 .PHONY: all deps check check-unit check-integration check-sites asan analyze demo \
-	install uninstall clean bench bench-scale deb fuzz fuzz-build fuzz-seeds
+	install-cockpit install uninstall clean bench bench-scale deb fuzz fuzz-build \
+	fuzz-seeds
 
 all: $(PROGS) $(MODULE)
 
@@ -255,12 +256,20 @@ install: all
 	    $(DESTDIR)$(SYSUSERSDIR)/kunci.conf
 	[ ! -e conf/pam-configs/kunci ] || install -m 0644 conf/pam-configs/kunci \
 	    $(DESTDIR)$(PAMCONFIGDIR)/kunci
+	$(MAKE) --no-print-directory install-cockpit
 	# PAM snippets are examples to copy into /etc/pam.d, never installed
 	# there: which services kunci gates is the administrator's choice.
 	for f in conf/pam.d/*; do [ -e "$$f" ] && install -m 0644 "$$f" \
 	    $(DESTDIR)$(DATADIR)/kunci/pam.d/; done; true
 	# likewise the panel host's nslcd.conf (doc/provisioning.md)
 	install -m 0644 conf/nslcd-panel.conf $(DESTDIR)$(DATADIR)/kunci/
+
+# kunci's Cockpit page: static files, no build step (cockpit/).
+COCKPITDIR ?= $(DATADIR)/cockpit/kunci
+install-cockpit:
+	install -d $(DESTDIR)$(COCKPITDIR)
+	install -m 0644 cockpit/manifest.json cockpit/index.html \
+	    cockpit/kunci.js cockpit/kunci.css $(DESTDIR)$(COCKPITDIR)/
 
 # The PAM profile leaves the stacks first, and the module stays while any
 # PAM service file still names it: a stack with a missing module fails
@@ -285,7 +294,7 @@ uninstall:
 	for f in doc/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${f##*/}; done
 	for f in doc/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${f##*/}; done
 	for f in doc/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$${f##*/}; done
-	rm -rf $(DESTDIR)$(DATADIR)/kunci
+	rm -rf $(DESTDIR)$(DATADIR)/kunci $(DESTDIR)$(COCKPITDIR)
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/kunci (configuration and secrets)"
 
 # Debian packages kunci and libpam-kunci into build/deb/ (debian/rules

@@ -46,6 +46,7 @@
 #include "reqtime.h"
 #include "strbuf.h"
 #include "util.h"
+#include "visible.h"
 #include "wf.h"
 #include "admin.h"
 
@@ -270,13 +271,6 @@ admin_sees_all(const struct admin_call *c)
 	return c->a.admin || c->a.roles != 0;
 }
 
-static int
-involved(const struct admin_call *c, const struct wf_request *r)
-{
-	return strcmp(r->requester, c->a.p.uid) == 0 ||
-	    strcmp(r->subject, c->a.p.uid) == 0;
-}
-
 /* ------------------------------------------------------------- options */
 
 
@@ -405,7 +399,15 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    c->a.p.uid : ""));
 		json_object_set_new(j, "person", json_boolean(c->a.person));
 		json_object_set_new(j, "admin", json_boolean(c->a.admin));
-		json_object_set_new(j, "roles", out_jstr(roles));
+		{
+			json_t *ra = json_array();
+			char *tok, *save = NULL;
+
+			for (tok = strtok_r(roles, ",", &save); tok != NULL;
+			    tok = strtok_r(NULL, ",", &save))
+				json_array_append_new(ra, out_jstr(tok));
+			json_object_set_new(j, "roles", ra);
+		}
 		json_object_set_new(j, "scheduler_passes",
 		    json_integer((json_int_t)sched_passes));
 		json_object_set_new(j, "scheduler_last",
@@ -554,6 +556,10 @@ request_json(struct admin_call *c, const struct wf_request *r, int full)
 	    json_null());
 	json_object_set_new(j, "step_role", s ? out_jstr(s->role) :
 	    json_null());
+	json_object_set_new(j, "step_role_label", s ? out_jstr(
+	    admin_role_label(c, s->role)) : json_null());
+	json_object_set_new(j, "step_who", s && s->who[0] ? out_jstr(s->who) :
+	    json_null());
 	json_object_set_new(j, "step_index", json_integer(r->step));
 	json_object_set_new(j, "step_since", s ? admin_jtime(r->step_since) :
 	    json_null());
@@ -622,7 +628,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		return st;
 	if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
 		return admin_wf_err(c, st);
-	if (!admin_sees_all(c) && !involved(c, &r)) {
+	if (!visible_request(admin_wf(), &c->a, &r, NULL)) {
 		wf_request_free(&r);
 		return admin_err(c, EX_NOINPUT, "unknown request: %s", pos[0]);
 	}
@@ -658,6 +664,12 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			json_array_append_new(a, o);
 		}
 		json_object_set_new(j, "events", a);
+		if ((a = visible_actions(admin_wf(), &c->a, &r)) == NULL) {
+			json_decref(j);
+			st = admin_wf_err(c, EX_UNAVAILABLE);
+			goto out;
+		}
+		json_object_set_new(j, "actions", a);
 		out_json(&c->out, j);
 		goto out;
 	}
@@ -832,6 +844,7 @@ struct list_arg {
 	struct admin_call		*c;
 	struct out_table	 t;
 	json_t			*arr;
+	struct visible_set	 acted;
 	int			 waiting, mine;
 };
 
@@ -845,14 +858,37 @@ list_one(struct wf_request *r, void *arg)
 	const char *cells[7];
 	int overdue;
 
-	if (!admin_sees_all(c) && !involved(c, r))
+	if (!visible_request(admin_wf(), &c->a, r, &la->acted))
 		return EX_OK;
-	if (la->waiting && (s == NULL ||
-	    (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 && involved(c, r)) ||
-	    !wf_can_act(admin_wf(), &c->a, r)))
-		return EX_OK;
+	/* Waiting on me: I may approve or reject the step now, by the
+	 * same check request approve/reject apply (wf_why_not()). */
+	if (la->waiting) {
+		char why[320], why2[320];
+
+		if (s == NULL)
+			return EX_OK;
+		if (wf_why_not(admin_wf(), &c->a, r, 0, why, sizeof(why)) !=
+		    EX_OK || wf_why_not(admin_wf(), &c->a, r, 1, why2,
+		    sizeof(why2)) != EX_OK)
+			return EX_UNAVAILABLE;
+		if (why[0] != '\0' && why2[0] != '\0')
+			return EX_OK;
+	}
 	if (c->json) {
-		json_array_append_new(la->arr, request_json(c, r, 0));
+		json_t *j = request_json(c, r, 0), *acts;
+
+		json_object_set_new(j, "reason", out_jstr(r->reason));
+		/* Actions cost a read or two per request: for the short
+		 * lists a page shows (mine, waiting), not for every one. */
+		if (la->waiting || la->mine) {
+			if ((acts = visible_actions(admin_wf(), &c->a, r)) ==
+			    NULL) {
+				json_decref(j);
+				return EX_UNAVAILABLE;
+			}
+			json_object_set_new(j, "actions", acts);
+		}
+		json_array_append_new(la->arr, j);
 		return EX_OK;
 	}
 	overdue = s != NULL && r->deadline != 0 && r->deadline <= time(NULL);
@@ -931,6 +967,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	memset(&la, 0, sizeof(la));
 	la.c = c;
 	la.waiting = waiting;
+	la.mine = mine;
 	hdr[0] = "ID";
 	hdr[1] = ADMIN_T(c, "STATE", "STATUS");
 	hdr[2] = ADMIN_T(c, "RESOURCE", "SUMBER DAYA");
@@ -938,11 +975,17 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	hdr[4] = ADMIN_T(c, "STEP", "LANGKAH");
 	hdr[5] = ADMIN_T(c, "ROLE", "PERAN");
 	hdr[6] = ADMIN_T(c, "DUE", "BATAS");
+	if (!admin_sees_all(c) && (st = visible_acted(admin_wf(), &c->a,
+	    &la.acted)) != EX_OK) {
+		visible_set_free(&la.acted);
+		return admin_wf_err(c, st);
+	}
 	if (c->json)
 		la.arr = json_array();
 	else
 		out_table_init(&la.t, 7, hdr);
 	st = wf_list(admin_wf(), filter, LIST_MAX, list_one, &la);
+	visible_set_free(&la.acted);
 	if (st != EX_OK) {
 		json_decref(la.arr);
 		out_table_free(&la.t);
@@ -1060,6 +1103,18 @@ cmd_comment(struct admin_call *c, int argc, char **argv)
 		    "--note TEXT");
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
+	{
+		struct wf_request r;
+		int seen;
+
+		if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
+			return admin_wf_err(c, st);
+		seen = visible_request(admin_wf(), &c->a, &r, NULL);
+		wf_request_free(&r);
+		if (!seen)
+			return admin_err(c, EX_NOINPUT, "unknown request: %s",
+			    pos[0]);
+	}
 	if ((st = wf_comment(admin_wf(), &c->a, pos[0], note)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (c->json)

@@ -118,10 +118,16 @@ card_row(struct admin_call *c, LDAP *ld, LDAPMessage *e, struct out_table *t,
 	}
 	ldap_value_free_len(v);
 	if (c->json) {
+		json_t *ga = json_array();
+
+		v = ldap_get_values_len(ld, e, "kunciGrantRef");
+		for (i = 0; v != NULL && v[i] != NULL; i++)
+			json_array_append_new(ga, json_stringn(v[i]->bv_val,
+			    v[i]->bv_len));
+		ldap_value_free_len(v);
 		j = json_pack("{s:o,s:o,s:o,s:o,s:o}", "serial",
 		    out_jstr(serial), "holder", out_jstr(holder), "status",
-		    out_jstr(status), "resource", out_jstr(res), "grants",
-		    out_jstr(grants));
+		    out_jstr(status), "resource", out_jstr(res), "grants", ga);
 		v = ldap_get_values_len(ld, e, "kunciNote");
 		if (v != NULL && v[0] != NULL) {
 			json_t *n = json_array();

@@ -63,7 +63,7 @@ static const char *const provision_keys[] = {
 };
 static const char *const shell_keys[] = { "resource", "shell", NULL };
 static const char *const notify_keys[] = {
-	"mail", "smtp_host", "smtp_port", "sendmail", "command", "from", "timeout", "retry", "retry_max",
+	"mail", "smtp_host", "smtp_port", "sendmail", "command", "from", "page_url", "timeout", "retry", "retry_max",
 	"give_up", NULL
 };
 static const char *const visits_keys[] = {
@@ -1316,6 +1316,7 @@ parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_path(c, g, w, "sendmail", 1, &n->sendmail, NULL) == -1 ||
 	    get_path(c, g, w, "command", 1, &n->command, NULL) == -1 ||
 	    get_str(c, g, w, "from", 0, &n->from) == -1 ||
+	    get_str(c, g, w, "page_url", 0, &n->page_url) == -1 ||
 	    get_duration(c, g, w, "timeout", 0, 1, &n->timeout, NULL) == -1 ||
 	    get_duration(c, g, w, "retry", 0, 1, &n->retry, NULL) == -1 ||
 	    get_duration(c, g, w, "retry_max", 0, 1, &n->retry_max,
@@ -1337,6 +1338,19 @@ parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (n->mail == CFG_MAIL_SENDMAIL && n->sendmail[0] == '\0') {
 		seterr(c, g, "notify.sendmail: must be set when notify.mail "
 		    "is \"sendmail\"");
+		return -1;
+	}
+	/* One line of a message: http(s)://, no blank or control byte. */
+	for (i = 0; n->page_url[i] != '\0'; i++)
+		if ((unsigned char)n->page_url[i] <= ' ' ||
+		    n->page_url[i] == 0x7f)
+			break;
+	if (n->page_url[0] != '\0' && (n->page_url[i] != '\0' ||
+	    i > 300 || (strncmp(n->page_url, "https://", 8) != 0 &&
+	    strncmp(n->page_url, "http://", 7) != 0))) {
+		seterr(c, config_setting_get_member(g, "page_url"),
+		    "notify.page_url: \"%.80s\" is not an http:// or https:// "
+		    "address of at most 300 bytes without spaces", n->page_url);
 		return -1;
 	}
 	for (i = 0; n->from[i] != '\0'; i++)
@@ -1682,7 +1696,8 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	    setstr(c, NULL, &cfg->notify.sendmail, "/usr/sbin/sendmail") ==
 	    -1 ||
 	    setstr(c, NULL, &cfg->notify.command, "") == -1 ||
-	    setstr(c, NULL, &cfg->notify.from, "kunci@localhost") == -1)
+	    setstr(c, NULL, &cfg->notify.from, "kunci@localhost") == -1 ||
+	    setstr(c, NULL, &cfg->notify.page_url, "") == -1)
 		return -1;
 	cfg->provision.password_length = 16;
 	cfg->provision.expiry_warning = 7 * (int64_t)U_DAY;
@@ -1973,6 +1988,7 @@ cfg_free(struct kunci_cfg *cfg)
 	free(cfg->notify.sendmail);
 	free(cfg->notify.command);
 	free(cfg->notify.from);
+	free(cfg->notify.page_url);
 	free(cfg->visits.workflow);
 	free(cfg->visits.route_role);
 	free_list(cfg->visits.route, cfg->visits.nroute);
@@ -2190,6 +2206,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "sendmail", cfg->notify.sendmail);
 	put_kv(fp, "\t", "command", cfg->notify.command);
 	put_kv(fp, "\t", "from", cfg->notify.from);
+	put_kv(fp, "\t", "page_url", cfg->notify.page_url);
 	put_dur(fp, "\t", "timeout", cfg->notify.timeout, 0);
 	put_dur(fp, "\t", "retry", cfg->notify.retry, 0);
 	put_dur(fp, "\t", "retry_max", cfg->notify.retry_max, 0);

@@ -382,6 +382,7 @@ struct cfg_notify {
 	char		 *sendmail;	/* absolute path; "" only when unused */
 	char		 *command;	/* absolute path, "" = off */
 	char		 *from;		/* From: address */
+	char		 *page_url;	/* kunci's Cockpit page, or "" */
 	int64_t		  timeout;	/* one delivery attempt */
 	int64_t		  retry;	/* first retry delay, doubling */
 	int64_t		  retry_max;	/* longest delay between tries */

@@ -17,6 +17,7 @@ extern const struct admin_cmd review_cmds[];	/* review.c */
 extern const struct admin_cmd delegate_cmds[];	/* delegate_cmd.c */
 extern const struct admin_cmd sopact_cmds[];	/* sopact.c */
 extern const struct admin_cmd review_act_cmds[];	/* review_acts.c */
+extern const struct admin_cmd resource_cmds[];	/* rescmd.c */
 extern const struct admin_cmd sla_cmds[];	/* sla.c */
 extern const struct admin_cmd audit_cmds[];	/* audit.c */
 extern const struct admin_cmd sites_cmds[];	/* sites.c */

@@ -150,6 +150,7 @@ wire(void)
 	    admin_register(visit_cmds, 0) == -1 ||
 	    admin_register(visit_report_cmds, 0) == -1 ||
 	    admin_register(doc_cmds, 0) == -1 ||
+	    admin_register(resource_cmds, 0) == -1 ||
 	    admin_register(sla_cmds, 0) == -1 ||
 	    admin_register(audit_cmds, 0) == -1 ||
 	    admin_register(sites_cmds, 0) == -1 ||

@@ -242,6 +242,25 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 	kv(b, en ? "Reason:" : "Alasan:", v->reason);
 	kv(b, en ? "By:" : "Oleh:", v->by);
 	kv(b, en ? "Note:" : "Catatan:", v->note);
+	if (v->deadline != 0) {
+		localtime_r(&v->deadline, &tm);
+		strftime(na, sizeof(na), "%Y-%m-%d %H:%M", &tm);
+		kv(b, en ? "Deadline:" : "Batas waktu:", na);
+	}
+	if (v->request != NULL && w->cfg->notify.page_url[0] != '\0') {
+		sb_printf(b, "\n%s\n  ", en ? "Act on it in the browser "
+		    "(Cockpit):" : "Tindak lanjuti di peramban (Cockpit):");
+		put_clean(b, w->cfg->notify.page_url);
+		sb_puts(b, "#request/");
+		put_clean(b, v->request);
+		sb_puts(b, "\n");
+	}
+	if (v->command != NULL) {
+		sb_printf(b, "\n%s\n  ", en ? "or on the server:" :
+		    "atau di server:");
+		put_clean(b, v->command);
+		sb_puts(b, "\n");
+	}
 	if (v->confirm != NULL && *v->confirm != '\0') {
 		sb_puts(b, en ? "\nOnce you have received it, confirm with: "
 		    "kuncictl request confirm " : "\nSetelah Anda menerimanya, "

@@ -46,6 +46,11 @@ struct notify_vars {
 	const char	*confirm;	/* request id the reader confirms receipt
 					   of (a receive step follows), or NULL */
 	time_t		 not_after;
+	/* "waiting": the step's deadline (0: none), the kuncictl command
+	 * that does it; the page's link is added when notify.page_url is
+	 * set. */
+	time_t		 deadline;
+	const char	*command;
 };
 
 /*

@@ -205,3 +205,29 @@ out_json(struct strbuf *sb, json_t *j)
 		ret = 0;
 	return ret;
 }
+
+json_t *
+out_jcounts(const char *s)
+{
+	json_t *o = json_object();
+	char key[64], *end;
+	const char *p, *eq, *sp;
+	long long v;
+
+	for (p = s != NULL ? s : ""; *p != '\0'; p = sp) {
+		while (*p == ' ')
+			p++;
+		if ((sp = strchr(p, ' ')) == NULL)
+			sp = p + strlen(p);
+		if ((eq = memchr(p, '=', (size_t)(sp - p))) == NULL ||
+		    eq == p || (size_t)(eq - p) >= sizeof(key))
+			continue;
+		memcpy(key, p, (size_t)(eq - p));
+		key[eq - p] = '\0';
+		v = strtoll(eq + 1, &end, 10);
+		if (end != sp || end == eq + 1)
+			continue;
+		json_object_set_new(o, key, json_integer(v));
+	}
+	return o;
+}

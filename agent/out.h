@@ -52,4 +52,8 @@ int	out_json(struct strbuf *, json_t *);
 /* json_string() that never fails on bad UTF-8 (replaces it). */
 json_t	*out_jstr(const char *);
 
+/* "name=N name=N ..." as a JSON object of integers (a word that is not
+ * name=N is left out): counts kept as text in the directory. */
+json_t	*out_jcounts(const char *);
+
 #endif /* KUNCI_OUT_H */

@@ -1396,7 +1396,24 @@ prov_event(struct wf *w, const struct wf_request *r, const char *event,
 		if (step < 0 || (size_t)step >= r->snap.nsteps)
 			return;
 		snprintf(key, sizeof(key), "wait-%s-%d", r->id, step);
-		tell_step(w, r, step, "waiting", key, &v);
+		{
+			const struct wf_step *s = &r->snap.steps[step];
+			char cmd[WF_ID_MAX + 256];
+
+			v.reason = r->reason;
+			v.deadline = step == r->step && r->deadline != 0 ?
+			    r->deadline : wf_deadline(w->cfg, time(NULL),
+			    s->sla, s->bd);
+			snprintf(cmd, sizeof(cmd), "kuncictl request approve "
+			    "%s --step %s%s", r->id, s->name,
+			    s->kind != CFG_KIND_PROVISION ? "" :
+			    r->snap.grant_kind == CFG_GRANT_CARD ?
+			    " --serial SERIAL" :
+			    r->snap.grant_kind == CFG_GRANT_ACCOUNT ?
+			    " --account NAME" : "");
+			v.command = cmd;
+			tell_step(w, r, step, "waiting", key, &v);
+		}
 	} else if (strcmp(event, "rejected") == 0) {
 		snprintf(key, sizeof(key), "reject-%s", r->id);
 		v.state = "rejected";

@@ -120,9 +120,9 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		return admin_wf_err(c, st);
 	admin_fmt_time(dl, sizeof(dl), k.deadline);
 	if (c->json) {
-		out_json(&c->out, json_pack("{s:s,s:s,s:b,s:s,s:o}", "id",
+		out_json(&c->out, json_pack("{s:s,s:s,s:b,s:o,s:o}", "id",
 		    k.id, "state", k.state, "created", created, "stats",
-		    k.stats, "deadline", admin_jtime(k.deadline)));
+		    out_jcounts(k.stats), "deadline", admin_jtime(k.deadline)));
 		return EX_OK;
 	}
 	if (created)
@@ -157,10 +157,10 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 	rv_parse_campaign(ld, e, &k);
 	if (c->json) {
 		json_array_append_new(la->arr, json_pack("{s:s,s:s,s:s,s:s,"
-		    "s:o,s:o,s:s}", "id", k.id, "period", k.period, "scope",
+		    "s:o,s:o,s:o}", "id", k.id, "period", k.period, "scope",
 		    k.scope[0] ? k.scope : "*", "state", k.state, "created",
 		    admin_jtime(k.created), "deadline",
-		    admin_jtime(k.deadline), "stats", k.stats));
+		    admin_jtime(k.deadline), "stats", out_jcounts(k.stats)));
 		return EX_OK;
 	}
 	admin_fmt_time(dl, sizeof(dl), k.deadline);
@@ -254,8 +254,8 @@ read_resource(struct wf *w, const char *resource, char **attrs, LDAP **ldp,
 	return EX_OK;
 }
 
-static int
-is_owner(struct admin_call *c, const char *resource, int *yes)
+int
+rv_is_owner(struct admin_call *c, const char *resource, int *yes)
 {
 	struct wf *w = admin_wf();
 	char err[256], *o;
@@ -285,6 +285,29 @@ is_owner(struct admin_call *c, const char *resource, int *yes)
 	}
 	ldap_msgfree(res);
 	return EX_OK;
+}
+
+/*
+ * Why the caller may not attest finding f of an open campaign (NULL: they
+ * may): the one rule of cmd_attest() and of the actions `review show`
+ * offers.  owner: rv_is_owner() of f's resource.
+ */
+const char *
+rv_attest_refusal(const struct admin_call *c, const struct rv_finding *f,
+    int owner)
+{
+	int escalated = strcmp(f->decision, "escalated") == 0;
+
+	if (!c->a.person)
+		return "not a person";
+	if (!escalated && strcmp(f->decision, "pending") != 0)
+		return "decided";
+	if (strcasecmp(f->subject, c->a.p.uid) == 0)
+		return "own grant";
+	if (!owner && !(escalated &&
+	    has_role(c, c->ctx->cfg->review.escalate_to)))
+		return "not the access owner";
+	return NULL;
 }
 
 /* Modify a finding, asserting its decision is still prev. */
@@ -417,7 +440,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 	struct rv_finding f;
 	char *pos[RV_MAX_POS], **ids = NULL, *copy = NULL, *tok, *save,
 	    rid[WF_ID_MAX + 1], reason[WF_NOTE_MAX + 128], nb[64];
-	const char *decision, **prev = NULL;
+	const char *decision, **prev = NULL, *why;
 	size_t nids = 0, i, j, len = 0;
 	int np, st, ok, valid;
 	time_t now = time(NULL);
@@ -498,7 +521,12 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			    f.decision, f.actor[0] ? f.actor : "-");
 			goto out;
 		}
-		if (strcasecmp(f.subject, c->a.p.uid) == 0) {
+		if ((st = rv_is_owner(c, f.resource, &ok)) != EX_OK) {
+			st = admin_wf_err(c, st);
+			goto out;
+		}
+		why = rv_attest_refusal(c, &f, ok);
+		if (why != NULL && strcmp(why, "own grant") == 0) {
 			log_audit("review.refused", "campaign", k.id, "grant",
 			    f.id, "actor", c->a.p.uid, "as", c->a.as,
 			    "action", "attest", "reason", "own grant", NULL);
@@ -506,14 +534,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			    "their own grant (%s)", f.id);
 			goto out;
 		}
-		if ((st = is_owner(c, f.resource, &ok)) != EX_OK) {
-			st = admin_wf_err(c, st);
-			goto out;
-		}
-		if (!ok && strcmp(prev[i], "escalated") == 0 &&
-		    has_role(c, w->cfg->review.escalate_to))
-			ok = 1;
-		if (!ok) {
+		if (why != NULL) {
 			log_audit("review.refused", "campaign", k.id, "grant",
 			    f.id, "actor", c->a.p.uid, "as", c->a.as,
 			    "action", "attest", "resource", f.resource,

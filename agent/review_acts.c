@@ -240,6 +240,50 @@ static const char *const act_cmd[RA_STEPS] = {
 	"review update-list",
 };
 
+/*
+ * Whether the caller may take act s on campaign k now: RA_MAY, or the
+ * first check that refuses it.  The one rule of ra_act() and of the
+ * actions `review show` offers (review_acts_offered()).
+ */
+enum { RA_MAY, RA_NOT_ROLE, RA_CLOSED, RA_DONE, RA_FIRST, RA_PENDING };
+
+static int
+ra_refusal(const struct admin_call *c, const struct ra *k, int s)
+{
+	int prev = s == 3 ? 1 : s - 1;
+
+	if (!holds(c, k, s))
+		return RA_NOT_ROLE;
+	if (strcmp(k->info.state, "open") != 0)
+		return RA_CLOSED;
+	if (k->at[s] != 0)
+		return RA_DONE;
+	if (s > 0 && k->at[prev] == 0)
+		return RA_FIRST;
+	if (s == 3 && k->pending > 0)
+		return RA_PENDING;
+	return RA_MAY;
+}
+
+json_t *
+review_acts_offered(struct admin_call *c, const char *campaign)
+{
+	static const char *const name[RA_STEPS] = { "provide", "ask", NULL,
+		"determine", "update-list" };
+	json_t *arr = json_array();
+	struct ra k;
+	int s;
+
+	/* no review.workflow, or the campaign unreadable: nothing offered */
+	if (ra_load(admin_wf(), campaign, &k) != EX_OK)
+		return arr;
+	for (s = 0; s < RA_STEPS; s++)
+		if (name[s] != NULL && ra_refusal(c, &k, s) == RA_MAY)
+			json_array_append_new(arr, json_string(name[s]));
+	ra_free(&k);
+	return arr;
+}
+
 static int
 ra_act(struct admin_call *c, int argc, char **argv, int s)
 {
@@ -250,7 +294,7 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 	struct ra k;
 	char rdn[16], buf[WF_NOTE_MAX + 128], rid[WF_ID_MAX + 1];
 	char *pos[1], *list = NULL, *tok, *save;
-	int np, st, told = 0, prev, nbad = 0;
+	int np, st, told = 0, prev, nbad = 0, why;
 
 	if (s != 3)
 		opts[1].name = NULL;
@@ -267,7 +311,8 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 	if ((st = ra_load(w, pos[0], &k)) != EX_OK)
 		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
 		    "campaign: %.80s", pos[0]) : admin_wf_err(c, st);
-	if (!holds(c, &k, s)) {
+	why = ra_refusal(c, &k, s);
+	if (why == RA_NOT_ROLE) {
 		log_audit("review.refused", "campaign", k.info.id, "actor",
 		    c->a.p.uid, "as", c->a.as, "action", act_cmd[s] + 7,
 		    "reason", "not the step's role", NULL);
@@ -276,12 +321,12 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 		    k.snap.steps[s].name, k.snap.steps[s].role);
 		goto out;
 	}
-	if (strcmp(k.info.state, "open") != 0) {
+	if (why == RA_CLOSED) {
 		st = admin_err(c, EX_DATAERR, "campaign %s is %s", k.info.id,
 		    k.info.state);
 		goto out;
 	}
-	if (k.at[s] != 0) {
+	if (why == RA_DONE) {
 		char t[32];
 
 		admin_fmt_time(t, sizeof(t), k.at[s]);
@@ -292,13 +337,13 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 	}
 	/* The act before this one. */
 	prev = s == 3 ? 1 : s - 1;
-	if (s > 0 && k.at[prev] == 0) {
+	if (why == RA_FIRST) {
 		st = admin_err(c, EX_DATAERR, "campaign %s: step %s comes "
 		    "first (kuncictl %s)", k.info.id,
 		    k.snap.steps[prev].name, act_cmd[prev]);
 		goto out;
 	}
-	if (s == 3 && k.pending > 0) {
+	if (why == RA_PENDING) {
 		st = admin_err(c, EX_DATAERR, "campaign %s: %zu grant(s) "
 		    "not yet verified by the access owners", k.info.id,
 		    k.pending);

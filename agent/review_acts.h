@@ -8,10 +8,18 @@
 
 #include <time.h>
 
+#include <jansson.h>
+
 #include "wf.h"
 
 /* Scheduler (scheduler.h): escalate a campaign's late act, once across
  * hosts (at most one pass every 10 s). */
 void	review_acts_tick(struct wf *, time_t now);
+
+struct admin_call;
+
+/* The review acts (provide, ask, determine, update-list) the caller may
+ * take on campaign now, by ra_act()'s own checks: a JSON array. */
+json_t	*review_acts_offered(struct admin_call *, const char *campaign);
 
 #endif /* KUNCI_REVIEW_ACTS_H */

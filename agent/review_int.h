@@ -135,6 +135,11 @@ void	rv_dec_field(char *dst, size_t sz, const char *src, size_t len);
 int	rv_start_campaign(struct admin_call *c, const char *period,
     const char *scope, struct rv_campaign *k, int *created);
 
+/* review.c */
+int	rv_is_owner(struct admin_call *c, const char *resource, int *yes);
+const char *	rv_attest_refusal(const struct admin_call *c,
+    const struct rv_finding *f, int owner);
+
 /* review_report.c */
 int	rv_cmd_show(struct admin_call *c, int argc, char **argv);
 int	rv_cmd_report(struct admin_call *c, int argc, char **argv);

@@ -27,6 +27,7 @@
 #include "render.h"
 #include "removal.h"
 #include "review.h"
+#include "review_acts.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -45,6 +46,42 @@ findings_text(const struct admin_call *c, unsigned flags, char *buf,
 				u_strlcat(buf, "; ", sz);
 			u_strlcat(buf, c->en ? rv_fdefs[i].en : rv_fdefs[i].id, sz);
 		}
+}
+
+/* rv_is_owner() per resource, for one `review show` (a campaign names
+ * few). */
+#define OWNER_CACHE	32
+struct owner_cache {
+	char	res[OWNER_CACHE][DIR_NAME_MAX + 1];
+	int	yes[OWNER_CACHE];
+	size_t	n;
+};
+
+/* The actions the caller may take on a finding: ["attest"] or []. */
+static json_t *
+finding_actions(struct admin_call *c, const struct rv_campaign *k,
+    const struct rv_finding *f, struct owner_cache *oc)
+{
+	json_t *a = json_array();
+	size_t i;
+	int yes = 0;
+
+	if (strcmp(k->state, "open") != 0 || !c->a.person)
+		return a;
+	for (i = 0; i < oc->n; i++)
+		if (strcmp(oc->res[i], f->resource) == 0)
+			break;
+	if (i < oc->n)
+		yes = oc->yes[i];
+	else if (rv_is_owner(c, f->resource, &yes) != EX_OK)
+		yes = 0;	/* the command will say why */
+	else if (oc->n < OWNER_CACHE) {
+		u_strlcpy(oc->res[oc->n], f->resource, sizeof(oc->res[0]));
+		oc->yes[oc->n++] = yes;
+	}
+	if (rv_attest_refusal(c, f, yes) == NULL)
+		json_array_append_new(a, out_jstr("attest"));
+	return a;
 }
 
 int
@@ -96,7 +133,9 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 	if (c->json) {
 		json_t *o = json_object(), *d = json_object(),
 		    *fc = json_object(), *fa = json_array();
+		struct owner_cache oc;
 
+		memset(&oc, 0, sizeof(oc));
 		json_object_set_new(o, "id", out_jstr(k.id));
 		json_object_set_new(o, "period", out_jstr(k.period));
 		json_object_set_new(o, "scope", out_jstr(k.scope[0] ?
@@ -131,6 +170,10 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			json_object_set_new(f, "resource",
 			    out_jstr(l.f[i].resource));
 			json_object_set_new(f, "findings", codes);
+			findings_text(c, l.f[i].flags, fx, sizeof(fx));
+			json_object_set_new(f, "findings_label", out_jstr(fx));
+			json_object_set_new(f, "decision_label", out_jstr(
+			    rv_decision_label(c->en, l.f[i].decision)));
 			json_object_set_new(f, "risk",
 			    json_integer(l.f[i].risk));
 			json_object_set_new(f, "decision",
@@ -139,9 +182,14 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			    out_jstr(l.f[i].actor) : json_null());
 			json_object_set_new(f, "note", l.f[i].note ?
 			    out_jstr(l.f[i].note) : json_null());
+			json_object_set_new(f, "actions", finding_actions(c,
+			    &k, &l.f[i], &oc));
 			json_array_append_new(fa, f);
 		}
 		json_object_set_new(o, "findings", fa);
+		/* the campaign's own acts (review_acts.c) */
+		json_object_set_new(o, "actions", review_acts_offered(c,
+		    k.id));
 		out_json(&c->out, o);
 		rv_flist_free(&l);
 		return EX_OK;

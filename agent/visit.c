@@ -537,7 +537,8 @@ refuse(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	refuse_audit(a, v, action, why);
+	if (!w->dry)
+		refuse_audit(a, v, action, why);
 	return wf_fail(w, EX_NOPERM, "refused: %s", why);
 }
 
@@ -899,6 +900,8 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 			goto out;
 		}
 	}
+	if (w->dry)
+		goto out;	/* st is EX_OK: the act would be taken */
 	if (purpose != NULL && strcmp(purpose, v->purpose) != 0 &&
 	    (st = visit_route_set(w, v->dn, v->state, v->step, purpose)) !=
 	    EX_OK)
@@ -970,6 +973,8 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 		    mp.last_decide].role);
 		goto out;
 	}
+	if (w->dry)
+		goto out;	/* the appointer may: the escort is not known */
 	if ((st = dir_person_by_uid(w->lc, w->cfg, escort, &ep, w->err,
 	    sizeof(w->err))) != EX_OK)
 		goto out;
@@ -1075,6 +1080,8 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id,
 		    "escort or the step's role may check a guest in");
 		goto out;
 	}
+	if (w->dry)
+		goto out;
 	st = add_event(w, v, "checkin", a->p.uid, a->as, "checkin", -1, NULL,
 	    "guest book: in", NULL);
 	if (st == EX_CANTCREAT) {
@@ -1172,6 +1179,8 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		    "guest out", v->escort);
 		goto out;
 	}
+	if (w->dry)
+		goto out;	/* st is EX_OK: the act would be taken */
 	if (!lock_only && (st = visit_guest_out_check(w, v->dn, v->id,
 	    returned)) != EX_OK)
 		goto out;
@@ -1227,6 +1236,37 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 out:
 	free(v);
 	return st;
+}
+
+/*
+ * The actions actor may take on visit id now (doc/json.md): each command
+ * run dry, so the offer comes from the command's own checks.
+ */
+static json_t *
+visit_actions(struct wf *w, const struct wf_actor *a, const char *id)
+{
+	json_t *arr = json_array();
+	char saved[sizeof(w->err)];
+
+	memcpy(saved, w->err, sizeof(saved));
+	w->dry = 1;
+	if (visit_act(w, a, id, "approve", NULL, NULL, NULL) == EX_OK)
+		json_array_append_new(arr, json_string("approve"));
+	if (visit_act(w, a, id, "reject", NULL, "-", NULL) == EX_OK)
+		json_array_append_new(arr, json_string("reject"));
+	if (visit_escort(w, a, id, "-") == EX_OK)
+		json_array_append_new(arr, json_string("escort"));
+	if (visit_checkin(w, a, id, 0, NULL) == EX_OK)
+		json_array_append_new(arr, json_string("checkin"));
+	if (visit_checkout(w, a, id, 0, NULL, 0, NULL, 0) == EX_OK)
+		json_array_append_new(arr, json_string("checkout"));
+	if (visit_checkout(w, a, id, 1, NULL, 0, NULL, 0) == EX_OK)
+		json_array_append_new(arr, json_string("checkout_locked"));
+	if (visit_checkout(w, a, id, 0, NULL, 1, NULL, 0) == EX_OK)
+		json_array_append_new(arr, json_string("lock"));
+	w->dry = 0;
+	memcpy(w->err, saved, sizeof(saved));
+	return arr;
 }
 
 /* --------------------------------------------------------- scheduler */
@@ -1361,7 +1401,7 @@ emit(struct admin_call *c, struct render_table *t)
 struct list_arg {
 	struct admin_call	*c;
 	struct render_table	*t;
-	int			 overdue;
+	int			 overdue, waiting;
 };
 
 static int
@@ -1379,6 +1419,14 @@ list_one(struct visit *v, void *arg)
 	    time(NULL) <= v->checkin + (time_t)v->expected +
 	    (time_t)c->ctx->cfg->visits.grace))
 		return EX_OK;
+	if (la->waiting) {	/* something the caller may do now */
+		json_t *acts = visit_actions(admin_wf(), &c->a, v->id);
+		size_t n = json_array_size(acts);
+
+		json_decref(acts);
+		if (n == 0)
+			return EX_OK;
+	}
 	admin_fmt_time(in, sizeof(in), v->checkin);
 	admin_fmt_time(out, sizeof(out), v->checkout);
 	cells[0] = v->id;
@@ -1399,11 +1447,12 @@ static int
 cmd_list(struct admin_call *c, int argc, char **argv)
 {
 	const char *day = NULL, *month = NULL;
-	int all = 0, overdue = 0, npos, st;
+	int all = 0, overdue = 0, waiting = 0, npos, st;
 	char *pos[1], f[256], a[32], b[32];
 	struct admin_opt opts[] = {
 		{ "day", &day, NULL }, { "month", &month, NULL },
 		{ "all", NULL, &all }, { "overdue", NULL, &overdue },
+		{ "waiting", NULL, &waiting },
 		{ NULL, NULL, NULL }
 	};
 	struct render_column cols[] = {
@@ -1445,6 +1494,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		    "(kunciState=in)(kunciState=out)))");
 	la.c = c;
 	la.overdue = overdue;
+	la.waiting = waiting;
 	if ((la.t = render_table_new(cols, 9)) == NULL)
 		return admin_err(c, EX_OSERR, "out of memory");
 	if ((st = visit_list(admin_wf(), f, LIST_MAX, list_one, &la)) !=
@@ -1633,6 +1683,14 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		json_object_set_new(j, "escort", out_jstr(v->escort));
 		json_object_set_new(j, "step", out_jstr((size_t)v->step <
 		    v->snap.nsteps ? v->snap.steps[v->step].name : ""));
+		json_object_set_new(j, "step_label", (size_t)v->step <
+		    v->snap.nsteps ? out_jstr(c->en ?
+		    v->snap.steps[v->step].label_en :
+		    v->snap.steps[v->step].label_id) : json_null());
+		json_object_set_new(j, "state_label", out_jstr(vstate_label(c,
+		    v->state)));
+		json_object_set_new(j, "purpose_label", out_jstr(purpose_label(
+		    c, v->purpose)));
 		json_object_set_new(j, "created", admin_jtime(v->created));
 		json_object_set_new(j, "checkin", admin_jtime(v->checkin));
 		json_object_set_new(j, "checkout", admin_jtime(v->checkout));
@@ -1640,6 +1698,18 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		    json_null() : json_boolean(v->locked));
 		json_object_set_new(j, "expected_seconds",
 		    json_integer(v->expected));
+		{
+			struct visit_guest g;
+
+			/* the checkout of a guest whose identity document
+			 * was held needs --id-returned (visit_guest.c) */
+			visit_guest_read(ev, n, &g);
+			json_object_set_new(j, "id_held", json_boolean(g.held));
+			json_object_set_new(j, "id_returned",
+			    json_boolean(g.returned));
+			json_object_set_new(j, "equipment", g.equipment[0] ?
+			    out_jstr(g.equipment) : json_null());
+		}
 		for (i = 0; i < n; i++) {
 			json_t *o = json_object();
 
@@ -1655,6 +1725,8 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			json_array_append_new(je, o);
 		}
 		json_object_set_new(j, "events", je);
+		json_object_set_new(j, "actions", visit_actions(w, &c->a,
+		    v->id));
 		out_json(&c->out, j);
 	} else {
 		out_kv(&c->out, 16, ADMIN_T(c, "Visit", "Kunjungan"), v->id);
@@ -1715,7 +1787,7 @@ const struct admin_cmd visit_cmds[] = {
 	    "[--id-returned] "
 	    "[--note TEXT]" },
 	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
-	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue]" },
+	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue] [--waiting]" },
 	{ "visit", "show", cmd_show, "ID" },
 	{ NULL, NULL, NULL, NULL }
 };

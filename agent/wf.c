@@ -1555,25 +1555,135 @@ earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	free(ev);
 }
 
+/*
+ * Why actor may not take the decision (reject or approve) on r's open
+ * current step: why is "" when they may.  The one check wf_act() applies
+ * and the actions kuncid offers (visible.c) are computed from.  EX_OK, or
+ * an error (w->err set) when the directory could not say.
+ */
+int
+wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
+    int reject, char *why, size_t whysz)
+{
+	const struct wf_step *s;
+	const struct wf_acting *acting;
+	struct wf_event *ev = NULL;
+	const char *names[WF_MAX_STEPS];
+	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
+	char erole[64];
+	uint32_t acted;
+	size_t n, i;
+	int st = EX_OK;
+
+	why[0] = '\0';
+	if (!a->person) {
+		snprintf(why, whysz, "you are not a person in the directory");
+		return EX_OK;
+	}
+	if (!wf_open(r)) {
+		snprintf(why, whysz, "request %s is closed", r->id);
+		return EX_OK;
+	}
+	s = &r->snap.steps[r->step];
+	/* the role the step waits on: "disposed" resolved */
+	wf_step_role(w, r, r->step, erole, sizeof(erole));
+	if (s->rule.skip)
+		snprintf(why, whysz, "step %s is done by kuncid", s->name);
+	else if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
+	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
+	    (strcmp(a->p.uid, r->requester) == 0 ||
+	    strcmp(a->p.uid, r->subject) == 0))
+		snprintf(why, whysz, "you cannot decide your own request");
+	else if (!wf_can_act(w, a, r)) {
+		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+			snprintf(why, whysz, "step %s is for the "
+			    "requester's direct superior (%s)", s->name,
+			    s->who);
+		else
+			snprintf(why, whysz, "step %s needs role %s, "
+			    "which you do not hold", s->name, erole[0] ?
+			    erole : s->role);
+	}
+	/* A Plt./Plh. never decides the official's own request. */
+	acting = why[0] == '\0' && s->rule.parallel[0] == '\0' ?
+	    wf_acting_for(w->cfg, a, erole) : NULL;
+	if (acting != NULL && (strcmp(acting->principal, r->requester) == 0 ||
+	    strcmp(acting->principal, r->subject) == 0))
+		snprintf(why, whysz, "as acting official for %s you "
+		    "cannot decide %s's own request", acting->principal,
+		    acting->principal);
+	if (why[0] == '\0' && s->rule.parallel[0] != '\0') {
+		/* parallel roles: one held in one's own right, or as an
+		 * acting official not of the requester or subject */
+		char role[64];
+		int k, ri, ok = 0;
+
+		for (k = 1; !ok && wfr_parallel_role(&s->rule, s->role, k,
+		    role, sizeof(role)) == 0; k++) {
+			if ((ri = dir_role_index(w->cfg, role)) < 0 ||
+			    !((a->roles >> ri) & 1))
+				continue;
+			acting = wf_acting_for(w->cfg, a, role);
+			ok = acting == NULL || (strcmp(acting->principal,
+			    r->requester) != 0 && strcmp(acting->principal,
+			    r->subject) != 0);
+		}
+		if (!ok)
+			snprintf(why, whysz, "as acting official you cannot "
+			    "decide the official's own request");
+	}
+	if (why[0] == '\0' && reject && !s->may_reject)
+		snprintf(why, whysz, "step %s (%s) cannot reject",
+		    s->name, cfg_kind_name(s->kind));
+	if (why[0] != '\0')
+		return EX_OK;
+	/* One act per person per step; and with one_act, one deciding act
+	 * per person per request; and the step's separation of duties. */
+	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
+		return wf_fail(w, EX_DATAERR, "bad user name");
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciId=step-*)(kunciActor=%s))", esc);
+	if ((st = wf_events_under(w, r->dn, filter, &ev, &n)) != EX_OK)
+		return st;
+	acted = 0;
+	for (i = 0; i < n; i++)
+		if (ev[i].step >= 0 && ev[i].step < 32)
+			acted |= UINT32_C(1) << ev[i].step;
+	for (i = 0; i < r->snap.nsteps && i < WF_MAX_STEPS; i++)
+		names[i] = r->snap.steps[i].name;
+	(void)wfr_may_act(&s->rule, a->p.uid, r->snap.rules.superior,
+	    acted, names, r->snap.nsteps, why, whysz);
+	for (i = 0; i < n && why[0] == '\0'; i++) {
+		if (ev[i].step == r->step)
+			snprintf(why, whysz, "you already acted on step %s",
+			    s->name);
+		else if (r->snap.one_act && deciding(s->kind) &&
+		    ev[i].step >= 0 && (size_t)ev[i].step < r->snap.nsteps &&
+		    deciding(r->snap.steps[ev[i].step].kind))
+			snprintf(why, whysz, "you already decided on this "
+			    "request (step %s); workflow %s allows one "
+			    "decision per person", ev[i].stepname,
+			    r->snap.workflow);
+	}
+	free(ev);
+	return EX_OK;
+}
+
 int
 wf_act(struct wf *w, const struct wf_actor *a, const char *id,
     const char *decision, const char *stepwant, const char *note,
     const char *cred)
 {
 	struct wf_request r;
-	struct wf_event *ev = NULL;
 	const struct wf_step *s;
-	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
 	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
-	const char *names[WF_MAX_STEPS];
 	const struct wf_acting *acting = NULL;
 	const char *to = w->dispose_to;
 	char erole[64];
-	uint32_t acted;
 	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
 	    "approve";
 	int reject = strcmp(decision, "reject") == 0;
-	size_t n, i;
+	size_t i;
 	int st, k, idx;
 
 	memset(&r, 0, sizeof(r));
@@ -1633,68 +1743,10 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	}
 	/* Who may act. */
-	why[0] = '\0';
+	if ((st = wf_why_not(w, a, &r, reject, why, sizeof(why))) != EX_OK)
+		goto out;
 	wf_step_role(w, &r, r.step, erole, sizeof(erole));
-	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
-	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
-	    (strcmp(a->p.uid, r.requester) == 0 ||
-	    strcmp(a->p.uid, r.subject) == 0))
-		snprintf(why, sizeof(why), "you cannot decide your own "
-		    "request");
-	else if (!wf_can_act(w, a, &r)) {
-		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-			snprintf(why, sizeof(why), "step %s is for the "
-			    "requester's direct superior (%s)", s->name,
-			    s->who);
-		else
-			snprintf(why, sizeof(why), "step %s needs role %s, "
-			    "which you do not hold", s->name, erole[0] ?
-			    erole : s->role);
-	}
 	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, erole) : NULL;
-	if (acting != NULL && (strcmp(acting->principal, r.requester) == 0 ||
-	    strcmp(acting->principal, r.subject) == 0))
-		snprintf(why, sizeof(why), "as acting official for %s you "
-		    "cannot decide %s's own request", acting->principal,
-		    acting->principal);
-	if (why[0] == '\0' && reject && !s->may_reject)
-		snprintf(why, sizeof(why), "step %s (%s) cannot reject",
-		    s->name, cfg_kind_name(s->kind));
-	if (why[0] == '\0') {
-		/* One act per person per step; and with one_act, one
-		 * deciding act per person per request. */
-		if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1) {
-			st = wf_fail(w, EX_DATAERR, "bad user name");
-			goto out;
-		}
-		snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
-		    "(kunciId=step-*)(kunciActor=%s))", esc);
-		if ((st = wf_events_under(w, r.dn, filter, &ev, &n)) != EX_OK)
-			goto out;
-		acted = 0;
-		for (i = 0; i < n; i++)
-			if (ev[i].step >= 0 && ev[i].step < 32)
-				acted |= UINT32_C(1) << ev[i].step;
-		for (i = 0; i < r.snap.nsteps; i++)
-			names[i] = r.snap.steps[i].name;
-		(void)wfr_may_act(&s->rule, a->p.uid, r.snap.rules.superior,
-		    acted, names, r.snap.nsteps, why, sizeof(why));
-		for (i = 0; i < n && why[0] == '\0'; i++) {
-			if (ev[i].step == r.step)
-				snprintf(why, sizeof(why), "you already acted "
-				    "on step %s", s->name);
-			else if (r.snap.one_act && deciding(s->kind) &&
-			    ev[i].step >= 0 &&
-			    (size_t)ev[i].step < r.snap.nsteps &&
-			    deciding(r.snap.steps[ev[i].step].kind))
-				snprintf(why, sizeof(why), "you already "
-				    "decided on this request (step %s); "
-				    "workflow %s allows one decision per "
-				    "person", ev[i].stepname, r.snap.workflow);
-		}
-		free(ev);
-		ev = NULL;
-	}
 	if (why[0] != '\0') {
 		refuse_audit(a, &r, action, why);
 		earlier_act(w, a, &r, why, sizeof(why));

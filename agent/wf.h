@@ -73,6 +73,9 @@ struct wf {
 	 * engine's, recorded on the event as a kunciNote "to: ROLE". */
 	const char		*dispose_to;
 	const char		*ev_to;
+	/* Set around a dry run (visit.c's offered actions): a command
+	 * stops after its checks, writing and auditing nothing. */
+	int			 dry;
 };
 
 /* A role held for now only as an acting official (delegate.h). */
@@ -212,6 +215,15 @@ void	wf_step_role(struct wf *, const struct wf_request *, int i,
  * holds it themselves (or not at all). */
 const struct wf_acting *wf_acting_for(const struct kunci_cfg *,
 	    const struct wf_actor *, const char *role);
+
+/*
+ * Why actor may not approve (reject 0) or reject (1) r's current step:
+ * why is "" when they may.  wf_act() refuses with exactly this, and the
+ * actions offered with an item (visible.h) come from it.  EX_OK, or an
+ * error (w->err) when the directory could not answer.
+ */
+int	wf_why_not(struct wf *, const struct wf_actor *,
+	    const struct wf_request *, int reject, char *why, size_t whysz);
 
 /*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in

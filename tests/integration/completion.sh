@@ -42,9 +42,9 @@ trap 'rm -rf "$W"' EXIT
 export KUNCI_SOCKET=$W/none.sock
 
 t_eq "the command words" \
-    "account audit card check delegate directory doc grant help removal request review status visit" \
+    "account audit card check delegate directory doc grant help removal request resource review status visit" \
     "$(joined "$(comp "")")"
-t_eq "... by prefix" "removal request review" "$(joined "$(comp re)")"
+t_eq "... by prefix" "removal request resource review" "$(joined "$(comp re)")"
 t_eq "request's words" "approve cancel comment confirm inform list record reject report show submit" \
     "$(joined "$(comp request "")")"
 t_eq "submit's options" "--as --for --from --json --lang --reason --resource --started --type --until" \
@@ -62,7 +62,7 @@ t_eq "--purpose's values" "network servers" \
 t_eq "options after an option's value: still the command's" \
     "--as --json --lang --note --purpose --step" \
     "$(joined "$(comp --as lputri visit approve V1 --note x --)")"
-t_eq "... after --as USER, still the command words" "removal request review" \
+t_eq "... after --as USER, still the command words" "removal request resource review" \
     "$(joined "$(comp --as lputri re)")"
 t_eq "no kuncid: no ids" "" "$(comp request show "")"
 t_eq "... and nothing on stderr" "" "$(cat "$W/comp.err")"

@@ -18,6 +18,8 @@ C=2032-q1
 kc review start --period "$C" >/dev/null
 outbox() { find "$W/state/outbox" -name "$1" | wc -l; }
 act_count() { ls_ -b "kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE" -s one "(kunciId=$1)" 1.1 | grep -c '^dn:'; }
+# the campaign's acts `review show --json` offers the caller (the page's buttons)
+offered() { kc --as "$1" --json review show "$C" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["actions"]) or "-")'; }
 
 # --- order and roles ------------------------------------------------------------
 kcr review steps "$C"
@@ -27,6 +29,8 @@ t_eq "step 1 (provide) has a deadline from the start" 1 \
     "$(kc --json review steps "$C" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["steps"][0]["deadline"] is not None))')"
 kcr --as rwulandari review ask "$C"
 t_eq "ask before the list is provided: EX_DATAERR" 65 "$rc"
+t_eq "offered first: provide to the administrator, nothing to the Kasi" \
+    "provide|-" "$(offered sanggraini)|$(offered rwulandari)"
 t_grep "... names the step that comes first" "provide-list comes first" <(echo "$err")
 kcr --as rwulandari review provide "$C"
 t_eq "C2.2: the Kasi cannot provide the list (EX_NOPERM)" 77 "$rc"
@@ -36,6 +40,8 @@ t_eq "C2.2: a holder cannot provide the list (EX_NOPERM)" 77 "$rc"
 t_eq "refusals wrote no act" 0 "$(act_count 'act-*')"
 kcr --as sanggraini review provide "$C" --note "Daftar per hari ini"
 t_eq "C2.2: the administrator provides the list" 0 "$rc"
+t_eq "offered then: ask to the Kasi, nothing to the administrator" \
+    "ask|-" "$(offered rwulandari)|$(offered sanggraini)"
 kcr --as fnugroho review provide "$C"
 t_eq "... once: a second provide is EX_DATAERR" 65 "$rc"
 t_grep "... naming who did it" "done by sanggraini" <(echo "$err")
@@ -45,6 +51,7 @@ kcr --as sanggraini review ask "$C"
 t_eq "C2.3: the administrator cannot ask the owners (EX_NOPERM)" 77 "$rc"
 kcr --as rwulandari review ask "$C"
 t_eq "C2.3: the Kasi reviews and asks the owners" 0 "$rc"
+t_eq "no determine offered while grants are pending" "-" "$(offered rwulandari)"
 t_grep "... one access owner asked" ": 1$" <(echo "$out")
 t_eq "C2.3: the access owner is notified" 1 "$(outbox "review-verify-${C}-1-mfitriani.mail")"
 
@@ -53,6 +60,8 @@ kcr --as rwulandari review determine "$C"
 t_eq "C2.5: determination while grants are pending: EX_DATAERR" 65 "$rc"
 t_grep "... says how many" "2 grant\(s\) not yet verified" <(echo "$err")
 kc --as mfitriani review attest "$C" RC-1,RC-2 valid --note "Masih bertugas" >/dev/null
+t_eq "determine offered to the Kasi once every grant is answered" \
+    "determine" "$(offered rwulandari)"
 kcr --as mfitriani review determine "$C"
 t_eq "C2.5: the access owner cannot determine (EX_NOPERM)" 77 "$rc"
 kcr --as rwulandari review determine "$C" --invalid RC-404
@@ -60,6 +69,8 @@ t_eq "C2.5: a grant not in the campaign: EX_NOINPUT" 66 "$rc"
 t_eq "... and nothing recorded" 0 "$(act_count 'act-3')"
 kcr --as rwulandari review determine "$C" --invalid RC-2 --note "Sudah mutasi"
 t_eq "C2.5: the Kasi determines validity" 0 "$rc"
+t_eq "update-list offered to the administrator, nothing to the Kasi" \
+    "update-list|-" "$(offered sanggraini)|$(offered rwulandari)"
 t_eq "C2.5: the grant determined not valid goes to removal (C3)" 1 \
     "$(ls_ -b "ou=requests,ou=kunci,$KUNCI_BASE" -s one '(&(kunciAccessType=removal)(kunciGrantRef=RC-2))' 1.1 | grep -c '^dn:')"
 t_eq "... the other does not" 0 \
@@ -70,6 +81,7 @@ kcr --as rwulandari review update-list "$C"
 t_eq "C2.6: the Kasi cannot update the list (EX_NOPERM)" 77 "$rc"
 kcr --as sanggraini review update-list "$C"
 t_eq "C2.6: the administrator updates the list" 0 "$rc"
+t_eq "nothing offered once every act is done" "-" "$(offered sanggraini)"
 t_eq "every act recorded once" "1 1 1 1" "$(act_count act-0) $(act_count act-1) $(act_count act-3) $(act_count act-4)"
 t_eq "review steps --json names each actor" "sanggraini rwulandari None rwulandari sanggraini" \
     "$(kc --json review steps "$C" | python3 -c 'import json,sys; print(" ".join(str(s["actor"]) for s in json.load(sys.stdin)["steps"]))')"

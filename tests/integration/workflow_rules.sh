@@ -245,6 +245,30 @@ t_eq "LIM: a type the resource does not take is refused (65)" 65 "$rc"
 t_grep "LIM: ... naming the resource's types" "resource server-room:LIM-audit takes --type audit" <(echo "$err")
 kcr --as lputri request submit --resource server-room:LIM-audit --type audit --reason "Audit"
 t_eq "LIM: the resource's type is taken" 0 "$rc"
+# resource list: the types a request may use are both lists at once
+la >/dev/null <<EOF
+dn: kunciName=server-room:LIM-both,ou=resources,ou=kunci,$KUNCI_BASE
+objectClass: kunciManagedResource
+kunciName: server-room:LIM-both
+kunciType: server-room
+kunciWorkflow: LIM
+kunciAllowedType: audit
+kunciAllowedType: darurat
+EOF
+rtypes() # RESOURCE: its access_types, any_access_type, requestable
+{
+	kc --as lputri --json resource list | python3 -c 'import json,sys
+r=[r for r in json.load(sys.stdin) if r["name"]==sys.argv[1]][0]
+print(",".join(r["access_types"]), r["any_access_type"], r["requestable"])' "$1"
+}
+t_eq "resource list: the workflow's types where the resource names none" \
+    "pemeliharaan,audit False True" "$(rtypes server-room:LIM)"
+t_eq "resource list: the workflow's types within the resource's own" \
+    "audit False True" "$(rtypes server-room:LIM-both)"
+t_grep "resource list: ... in the table too" \
+    "^server-room:LIM-both +server-room +LIM +audit " <(kc --as lputri resource list)
+kcr --as lputri request submit --resource server-room:LIM-both --type darurat --reason "Audit"
+t_eq "... and submit refuses the type left out (65)" 65 "$rc"
 t_eq "LIM: a default window comes from max_validity" 1 \
     "$(id2=$(TYPE=audit submit lputri server-room:LIM) && kc --json request show "$id2" | python3 -c 'import json,sys,datetime
 d=json.load(sys.stdin); p=lambda s: datetime.datetime.fromisoformat(s.replace("Z","+00:00"))
