@@ -143,6 +143,8 @@ struct list_arg {
 	struct admin_call	*c;
 	struct out_table	 t;
 	json_t			*arr;
+	int			 owner;	/* an access owner with no role */
+	size_t			 n;
 };
 
 static int
@@ -155,6 +157,22 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 	char dl[32], cr[32];
 
 	rv_parse_campaign(ld, e, &k);
+	if (la->owner) {
+		struct flist l;
+		size_t mine;
+		int st;
+
+		/* only the open campaigns with a finding theirs to attest */
+		if (strcmp(k.state, "open") != 0)
+			return EX_OK;
+		if ((st = rv_owner_findings(c, &k, &l)) != EX_OK)
+			return st;
+		mine = l.n;
+		rv_flist_free(&l);
+		if (mine == 0)
+			return EX_OK;
+	}
+	la->n++;
 	if (c->json) {
 		json_array_append_new(la->arr, json_pack("{s:s,s:s,s:s,s:s,"
 		    "s:o,s:o,s:o}", "id", k.id, "period", k.period, "scope",
@@ -176,6 +194,13 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 }
 
 static int
+list_refused(struct admin_call *c)
+{
+	return admin_err(c, EX_NOPERM, "refused: reviews are for the roles, "
+	    "administrators and access owners");
+}
+
+static int
 cmd_list(struct admin_call *c, int argc, char **argv)
 {
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
@@ -189,11 +214,11 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		return st;
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
-		    "roles and administrators");
+	if (!admin_sees_all(c) && !c->a.person)
+		return list_refused(c);
 	memset(&la, 0, sizeof(la));
 	la.c = c;
+	la.owner = !admin_sees_all(c);
 	hdr[0] = ADMIN_T(c, "CAMPAIGN", "KAMPANYE");
 	hdr[1] = ADMIN_T(c, "SCOPE", "CAKUPAN");
 	hdr[2] = "STATUS";
@@ -209,6 +234,14 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	st = rv_paged(w, base, LDAP_SCOPE_ONELEVEL,
 	    "(objectClass=kunciReviewCampaign)", rv_camp_attrs, list_one, NULL,
 	    &la);
+	if (st == EX_OK && la.owner && la.n == 0) {
+		/* neither a role nor a finding to attest: nothing to see */
+		if (c->json)
+			json_decref(la.arr);
+		else
+			out_table_free(&la.t);
+		return list_refused(c);
+	}
 	if (c->json)
 		out_json(&c->out, la.arr);
 	else {

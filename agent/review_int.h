@@ -143,6 +143,8 @@ const char *	rv_attest_refusal(const struct admin_call *c,
 /* review_report.c */
 int	rv_cmd_show(struct admin_call *c, int argc, char **argv);
 int	rv_cmd_report(struct admin_call *c, int argc, char **argv);
+int	rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
+    struct flist *l);
 
 /* review.c */
 const char *	rv_actor_of(const struct admin_call *c);

@@ -57,31 +57,127 @@ struct owner_cache {
 	size_t	n;
 };
 
+/* Is the caller the access owner of resource?  Through oc. */
+static int
+owner_cached(struct admin_call *c, const char *resource,
+    struct owner_cache *oc, int *yes)
+{
+	size_t i;
+	int st;
+
+	for (i = 0; i < oc->n; i++)
+		if (strcmp(oc->res[i], resource) == 0) {
+			*yes = oc->yes[i];
+			return EX_OK;
+		}
+	if ((st = rv_is_owner(c, resource, yes)) != EX_OK)
+		return st;
+	if (oc->n < OWNER_CACHE) {
+		u_strlcpy(oc->res[oc->n], resource, sizeof(oc->res[0]));
+		oc->yes[oc->n++] = *yes;
+	}
+	return EX_OK;
+}
+
+/*
+ * For a person who holds no role: the findings of campaign k that are
+ * theirs to attest (of a resource they own, not their own grant), by
+ * risk, in *l.  l->n == 0: none (they may not see the campaign).
+ * Memory: all the campaign's findings, while filtering.
+ */
+int
+rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
+    struct flist *l)
+{
+	struct wf *w = admin_wf();
+	struct owner_cache *oc;
+	size_t i, j;
+	int st = EX_OK, yes;
+
+	memset(l, 0, sizeof(*l));
+	if (!c->a.person)
+		return EX_OK;
+	if ((oc = calloc(1, sizeof(*oc))) == NULL)
+		return wf_fail(w, EX_OSERR, "out of memory");
+	if ((st = rv_flist_load(w, k, NULL, l)) != EX_OK) {
+		free(oc);
+		return st;
+	}
+	for (i = j = 0; i < l->n; i++) {
+		yes = 0;
+		if (strcasecmp(l->f[i].subject, c->a.p.uid) != 0 &&
+		    (st = owner_cached(c, l->f[i].resource, oc, &yes)) !=
+		    EX_OK)
+			break;
+		if (!yes) {
+			free(l->f[i].note);
+			continue;
+		}
+		l->f[j++] = l->f[i];
+	}
+	for (; i < l->n; i++)		/* after an error: the rest */
+		l->f[j++] = l->f[i];
+	l->n = j;
+	free(oc);
+	if (st != EX_OK) {
+		rv_flist_free(l);
+		return st;
+	}
+	return EX_OK;
+}
+
 /* The actions the caller may take on a finding: ["attest"] or []. */
 static json_t *
 finding_actions(struct admin_call *c, const struct rv_campaign *k,
     const struct rv_finding *f, struct owner_cache *oc)
 {
 	json_t *a = json_array();
-	size_t i;
 	int yes = 0;
 
 	if (strcmp(k->state, "open") != 0 || !c->a.person)
 		return a;
-	for (i = 0; i < oc->n; i++)
-		if (strcmp(oc->res[i], f->resource) == 0)
-			break;
-	if (i < oc->n)
-		yes = oc->yes[i];
-	else if (rv_is_owner(c, f->resource, &yes) != EX_OK)
+	if (owner_cached(c, f->resource, oc, &yes) != EX_OK)
 		yes = 0;	/* the command will say why */
-	else if (oc->n < OWNER_CACHE) {
-		u_strlcpy(oc->res[oc->n], f->resource, sizeof(oc->res[0]));
-		oc->yes[oc->n++] = yes;
-	}
 	if (rv_attest_refusal(c, f, yes) == NULL)
 		json_array_append_new(a, out_jstr("attest"));
 	return a;
+}
+
+static int
+show_refused(struct admin_call *c)
+{
+	return admin_err(c, EX_NOPERM, "refused: reviews are for the roles, "
+	    "administrators and access owners");
+}
+
+/* Counts over l (as rv_flist_window() gives them), then keep only the
+ * window [offset, offset + limit) of it. */
+static void
+owner_window(struct flist *l, size_t offset, size_t limit, size_t *total,
+    size_t *ndec, size_t *nf)
+{
+	size_t i, j;
+	int d;
+
+	*total = l->n;
+	for (i = 0; i < l->n; i++) {
+		for (d = 0; rv_ddefs[d].code != NULL; d++)
+			if (strcmp(rv_ddefs[d].code, l->f[i].decision) == 0) {
+				ndec[d]++;
+				break;
+			}
+		for (d = 0; d < F_COUNT; d++)
+			if (l->f[i].flags & (1u << d))
+				nf[d]++;
+	}
+	for (i = j = 0; i < l->n; i++) {
+		if (i < offset || i >= offset + limit) {
+			free(l->f[i].note);
+			continue;
+		}
+		l->f[j++] = l->f[i];
+	}
+	l->n = j;
 }
 
 int
@@ -120,16 +216,34 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		    RV_SHOW_MAX);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
-		    "roles and administrators");
-	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_wf_err(c, st);
 	memset(ndec, 0, sizeof(ndec));
 	memset(nf, 0, sizeof(nf));
-	if ((st = rv_flist_window(w, &k, (size_t)offset, (size_t)limit, &l,
-	    &total, ndec, nf)) != EX_OK)
-		return admin_wf_err(c, st);
+	if (admin_sees_all(c)) {
+		if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
+			return admin_wf_err(c, st);
+		if ((st = rv_flist_window(w, &k, (size_t)offset,
+		    (size_t)limit, &l, &total, ndec, nf)) != EX_OK)
+			return admin_wf_err(c, st);
+	} else {
+		/* an access owner: the findings theirs to attest only, and
+		 * the counts of those; nobody else learns the campaign is */
+		if (!c->a.person)
+			return show_refused(c);
+		st = rv_campaign_load(w, pos[0], &k);
+		if (st == EX_NOINPUT || (st == EX_OK &&
+		    strcmp(k.state, "open") != 0))
+			return show_refused(c);
+		if (st != EX_OK)
+			return admin_wf_err(c, st);
+		if ((st = rv_owner_findings(c, &k, &l)) != EX_OK)
+			return admin_wf_err(c, st);
+		if (l.n == 0) {
+			rv_flist_free(&l);
+			return show_refused(c);
+		}
+		owner_window(&l, (size_t)offset, (size_t)limit, &total,
+		    ndec, nf);
+	}
 	if (c->json) {
 		json_t *o = json_object(), *d = json_object(),
 		    *fc = json_object(), *fa = json_array();

@@ -47,6 +47,46 @@ t_eq "a bulk list with one unknown grant: EX_NOINPUT" 66 "$rc"
 t_eq "... and nothing changed at all" "$before" "$(snap)"
 t_check "refusals are audited" wait_audit 'event=review.refused campaign=2032-q1 grant=RA-2 actor=jwijaya'
 
+# --- an access owner who holds no role ------------------------------------------
+# ekusuma (no role) also owns host:srv-web1: she sees the campaign, only the
+# grant she attests (RA-3, gmaharani's), and attests it.
+lm >/dev/null <<EOT
+dn: kunciName=host:srv-web1,ou=resources,ou=kunci,$KUNCI_BASE
+changetype: modify
+add: kunciAccessOwner
+kunciAccessOwner: uid=ekusuma,ou=people,$KUNCI_BASE
+EOT
+kcr --as ekusuma --json review list
+t_eq "an owner without a role lists the open campaign" "0 $C" "$rc $(echo "$out" | python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)))')"
+kcr --as ekusuma review list
+t_grep "... also as text" "^$C " <(echo "$out")
+kcr --as ekusuma --json review show "$C"
+t_eq "... shows only her finding, with its action, counted alone" "0 1 RA-3:attest pending=1" "$rc $(echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["grants"], " ".join(f["grant"] + ":" + ",".join(f["actions"]) for f in d["findings"]), "pending=%d" % d["decisions"]["pending"])')"
+kcr --as ekusuma --json review show "$C" --offset 1
+t_eq "... paged: nothing after the first" "0 0 1" "$rc $(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["findings"]), d["grants"])')"
+kcr --as ekusuma review show "$C"
+t_eq "... as text: the one row" "0 RA-3" "$rc $(echo "$out" | awk '/^RA-/ {print $1}' | tr '\n' ' ' | sed 's/ $//')"
+for who in jwijaya tramadhan; do
+	kcr --as $who review list
+	t_eq "$who (no role, owns nothing here): review list refused" "77 " "$rc $out"
+	t_grep "... says why" "refused: reviews are for the roles" <(echo "$err")
+	kcr --as $who --json review show "$C"
+	t_eq "... review show refused, nothing shown" "77 " "$rc $out"
+done
+kcr --as ekusuma --json review show 2099-q4
+t_eq "an unknown campaign, to an owner: refused like the others" 77 "$rc"
+kcr --as ekusuma review attest "$C" RA-3 valid --note "diperiksa pemilik akses"
+t_eq "the owner without a role attests RA-3" 0 "$rc"
+t_eq "... recorded" valid "$(decision "$C" RA-3)"
+kcr --as ekusuma --json review show "$C"
+t_eq "... still shown to her, decided, no action left" "RA-3:valid: pending=0 valid=1" "$(echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(f["grant"] + ":" + f["decision"] + ":" + ",".join(f["actions"]) for f in d["findings"]), "pending=%d valid=%d" % (d["decisions"]["pending"], d["decisions"]["valid"]))')"
+
 # --- attest ----------------------------------------------------------------------
 kcr --as mfitriani --lang en review attest "$C" RA-1 valid --note "masih bertugas di Diskominfo"
 t_eq "the access owner attests RA-1 valid" 0 "$rc"
@@ -61,10 +101,10 @@ rid=$(echo "$out" | sed -n 's/.*removal request \([0-9-]*\).*/\1/p')
 t_check "... opens a removal request ($rid)" test -n "$rid"
 t_eq "... for RA-2, waiting for the Kasi (C3)" "RA-2 pending kasi-record" "$(kc --json request show "$rid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("grant"), d["state"], d.get("step"))')"
 t_check "... audited" wait_audit "event=review.removal campaign=2032-q1 grant=RA-2 request=$rid"
-kcr --as mfitriani review attest "$C" RA-3,RA-4 RA-5 valid --note "diperiksa bersama Kasi"
-t_eq "bulk: three grants at once" 0 "$rc"
+kcr --as mfitriani review attest "$C" RA-4 RA-5 valid --note "diperiksa bersama Kasi"
+t_eq "bulk: two grants at once" 0 "$rc"
 t_eq "... all valid" "valid valid valid" "$(decision "$C" RA-3) $(decision "$C" RA-4) $(decision "$C" RA-5)"
-t_eq "three review.attest valid records" 4 "$(audit_count 'event=review.attest .*decision=valid')"
+t_eq "four review.attest valid records (RA-1, RA-3, RA-4, RA-5)" 4 "$(audit_count 'event=review.attest .*decision=valid')"
 
 # --- reports ---------------------------------------------------------------------
 kcr review report "$C"
