@@ -334,7 +334,7 @@ def main():
         form = wait(d, EC.presence_of_element_located(
             (By.CSS_SELECTOR, "#review-list form[data-campaign='%s']" % camp)))
         boxes = form.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
-        ok("review: the access owner sees the two grants to attest",
+        ok("review: the access owner (no role) sees the two grants to attest",
            sorted(b.get_attribute("value") for b in boxes) ==
            ["RV1-" + P, "RV2-" + P],
            [b.get_attribute("value") for b in boxes])

@@ -111,7 +111,7 @@ person k "Kasi Uji" "" kasi-infra
 person o "Operator Uji" "" operator-ruang-server
 person x "Orang Luar" ""				# no right on anything
 person a "Administrator Uji" "" administrator network-admin	# approves visits' entry (routed: purpose network)
-person w "Pemilik Akses Uji" "" access-owner		# attests host:srv-db1
+person w "Pemilik Akses Uji" ""			# attests host:srv-db1; holds no role
 # the escort holds a grant for the room; the access owner's resource
 # has two grants to review
 grant_ldif()	# grant_ldif ID SUBJECT RESOURCE
