@@ -83,32 +83,39 @@ owner_cached(struct admin_call *c, const char *resource,
  * For a person who holds no role: the findings of campaign k that are
  * theirs to attest (of a resource they own, not their own grant), by
  * risk, in *l.  l->n == 0: none (they may not see the campaign).
- * Memory: all the campaign's findings, while filtering.
+ * Memory: all the campaign's findings, while filtering; one directory
+ * look-up per resource named.
  */
 int
 rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
     struct flist *l)
 {
 	struct wf *w = admin_wf();
-	struct owner_cache *oc;
+	struct smap owned;	/* resource -> rv_is_owner() */
+	uint32_t v;
 	size_t i, j;
 	int st = EX_OK, yes;
 
 	memset(l, 0, sizeof(*l));
+	memset(&owned, 0, sizeof(owned));
 	if (!c->a.person)
 		return EX_OK;
-	if ((oc = calloc(1, sizeof(*oc))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
-	if ((st = rv_flist_load(w, k, NULL, l)) != EX_OK) {
-		free(oc);
+	if ((st = rv_flist_load(w, k, NULL, l)) != EX_OK)
 		return st;
-	}
 	for (i = j = 0; i < l->n; i++) {
 		yes = 0;
-		if (strcasecmp(l->f[i].subject, c->a.p.uid) != 0 &&
-		    (st = owner_cached(c, l->f[i].resource, oc, &yes)) !=
+		if (strcasecmp(l->f[i].subject, c->a.p.uid) == 0)
+			;	/* never their own grant */
+		else if (rv_smap_get(&owned, l->f[i].resource, &v))
+			yes = (int)v;
+		else if ((st = rv_is_owner(c, l->f[i].resource, &yes)) !=
 		    EX_OK)
 			break;
+		else if (rv_smap_put(&owned, l->f[i].resource,
+		    (uint32_t)yes) == -1) {
+			st = wf_fail(w, EX_OSERR, "out of memory");
+			break;
+		}
 		if (!yes) {
 			free(l->f[i].note);
 			continue;
@@ -118,7 +125,7 @@ rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
 	for (; i < l->n; i++)		/* after an error: the rest */
 		l->f[j++] = l->f[i];
 	l->n = j;
-	free(oc);
+	rv_smap_free(&owned);
 	if (st != EX_OK) {
 		rv_flist_free(l);
 		return st;
