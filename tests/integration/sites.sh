@@ -12,10 +12,14 @@
 #      one succeeds;
 #   4. a request is never both rejected and granted;
 #   5. scheduled work (a review campaign) runs once across the sites;
-#   6. a hung provider is noticed within seconds: its site's gate fails
-#      over, writes are refused with 69 and one clear line; a cut link
-#      refuses writes at the cut-off site while its gate keeps answering.
-# SITES_RACE_N (default 100) races; SITES_CUT (default 30) seconds of cut.
+#   6. a writer hung for 8 s while both sites work: every write answered
+#      (0, 69 or 74), both write again after, one id each; a
+#      hung provider (about 30 s) is noticed within seconds: its site's
+#      gate fails over, writes are refused with 69 and one clear line; a
+#      cut link refuses writes at the cut-off site while its gate keeps
+#      answering.
+# SITES_RACE_N (default 100) races; SITES_CUT (default 30) seconds of cut;
+# SITES_HANG (default 8) seconds of the short hang.
 # make check-sites (about 4 minutes; tests/run skips it otherwise)
 . "$(dirname "$0")/sites.inc"
 
@@ -392,5 +396,41 @@ t_eq "1. no write acknowledged during the cut lost" 0 "$lost"
 t_eq "1. the counter is the same on both providers" "$(cnt "$A_LDAPI")" "$(cnt "$B_LDAPI")"
 all=$(lsA -b "$RQ" -s one '(objectClass=kunciRequest)' kunciId | sed -n 's/^kunciId: //p')
 t_eq "1. no id handed out twice" "$(echo "$all" | wc -l)" "$(echo "$all" | sort -u | wc -l)"
+
+# --- 6. the writer's provider hung for 8 s, no switch -----------------------
+# Both sites keep working: a write is acknowledged (0), refused (69) or
+# told it may have been carried out (74); the gates keep answering; when
+# slapd resumes, both sites write again, the providers converge, and the
+# writes that landed late took one id each.
+HANG=${SITES_HANG:-8}
+ngate=0 nbad=0
+kill -STOP "$A_SLAPD"
+th=$(date +%s)
+while [ $(($(date +%s) - th)) -lt "$HANG" ]; do
+	for site in "$SA" "$SB"; do
+		"$KUNCICTL" -s "$site" --as lputri --json request submit \
+		    --resource server-room:race --type x \
+		    --reason "saat macet singkat" >/dev/null 2>&1
+		case $? in
+		0|69|74) ;;
+		*) nbad=$((nbad + 1)) ;;
+		esac
+	done
+	[ -n "$(gqA host:sr-0)" ] && ngate=$((ngate + 1))
+done
+kill -CONT "$A_SLAPD"
+t_eq "6. hung ${HANG} s: every write answered 0, 69 or 74" 0 "$nbad"
+t_check "6. ... site A's gate kept answering" test "$ngate" -gt 0
+t_check "6. after it resumes, site A writes again" \
+    wait_for 300 eval '[ -n "$(submit_at "$SA" lputri server-room:race)" ]'
+t_check "6. ... and site B too" \
+    wait_for 300 eval '[ -n "$(submit_at "$SB" lputri server-room:race)" ]'
+wait_converged || t_fail "6. providers did not converge after the hang" "$(subtree_diff | head -n 20)"
+t_eq "6. converged after the ${HANG} s hang: no difference in ou=kunci" "" "$(subtree_diff | head -n 5)"
+# a write told 74 may land when slapd resumes: still one id each
+t_eq "1. after the hang the counter is the same on both providers" \
+    "$(cnt "$A_LDAPI")" "$(cnt "$B_LDAPI")"
+all=$(lsA -b "$RQ" -s one '(objectClass=kunciRequest)' kunciId | sed -n 's/^kunciId: //p')
+t_eq "1. ... and no id handed out twice" "$(echo "$all" | wc -l)" "$(echo "$all" | sort -u | wc -l)"
 
 t_done
