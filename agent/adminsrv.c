@@ -154,7 +154,14 @@ run_one(struct conn *c, struct wf *w, struct ldapc *lc)
 		/* Not from kuncictl: no answer, as before a frame is read. */
 		c->drop = 1;
 	} else {
-		/* Everyone's command gets a bounded LDAP time. */
+		/*
+		 * Everyone's command gets a bounded LDAP time, and one
+		 * connection attempt now: the backoff paces the retries of
+		 * a lost directory, it must not refuse a person's command
+		 * for up to backoff_max after the directory is back.
+		 */
+		if (lc->ld == NULL)
+			lc->next_try = 0;
 		lc->deadline = ldapc_now() + (time_t)A.cfg->agent.
 		    admin_command_timeout;
 		(void)admin_run(A.ctx, &c->peer, argc, argv, &c->reply);
