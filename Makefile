@@ -50,7 +50,7 @@ LDFLAGS	?=
 # kuncictl and the tests (STYLE.md: the CLI reuses the agent's modules).
 MAINS	= agent/kuncid.c agent/kuncictl.c
 LIBSRCS	= $(filter-out $(MAINS),$(wildcard agent/*.c))
-LIBOBJS	= $(LIBSRCS:agent/%.c=$(BUILD)/obj/%.o)
+LIBOBJS	= $(LIBSRCS:agent/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/i18n_id.o
 LIB	= $(BUILD)/libkunci.a
 PROGS	= $(BUILD)/kuncid $(BUILD)/kuncictl
 MODULE	= $(BUILD)/pam_kunci.so
@@ -71,6 +71,15 @@ all: $(PROGS) $(MODULE)
 $(BUILD)/obj/%.o: agent/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE $(PKG_CFLAGS) -c -o $@ $<
+
+# The Indonesian messages (agent/i18n.h): po/id.po compiled in as a table.
+$(BUILD)/gen/i18n_id.c: po/id.po po/po2c.awk
+	@mkdir -p $(@D)
+	awk -f po/po2c.awk po/id.po >$@.tmp
+	mv -f $@.tmp $@
+$(BUILD)/obj/i18n_id.o: $(BUILD)/gen/i18n_id.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -fPIE -c -o $@ $<
 
 # The one version string is debian/changelog's first entry (a package
 # build and a plain `make` print the same); "unknown" without it.
@@ -178,9 +187,12 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
 	  $(PKG_CFLAGS)
 FUZZSRCS = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS	= $(FUZZSRCS:tests/fuzz/%.c=$(FUZZDIR)/%)
-FUZZOBJS = $(LIBSRCS:agent/%.c=$(FUZZDIR)/obj/%.o)
+FUZZOBJS = $(LIBSRCS:agent/%.c=$(FUZZDIR)/obj/%.o) $(FUZZDIR)/obj/i18n_id.o
 
 $(FUZZDIR)/obj/%.o: agent/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZDIR)/obj/i18n_id.o: $(BUILD)/gen/i18n_id.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(FUZZDIR)/libkunci.a: $(FUZZOBJS)

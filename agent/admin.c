@@ -37,6 +37,7 @@
 #include "delegate.h"
 #include "dir.h"
 #include "gate.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -1620,13 +1621,14 @@ admin_run(struct kunci_ctx *ctx, const struct peer *peer, int argc,
 	c.ctx = ctx;
 	c.peer = peer;
 	c.en = ctx->cfg->agent.language == CFG_LANG_EN;
+	i18n_bind(&c.en);	/* the engine's messages too (i18n.h) */
 	sb_init(&c.out, OUT_MAX);
 	sb_init(&c.err, 8192);
 	caller_name(peer, c.caller, sizeof(c.caller));
 	st = run(&c, argc, argv);
 	if (sb_err(&c.out)) {
 		sb_reset(&c.out);
-		admin_err(&c, EX_SOFTWARE, "output too large");
+		admin_err(&c, EX_SOFTWARE, _("output too large"));
 		st = EX_SOFTWARE;
 	}
 	pbuf_reset(reply);
@@ -1642,6 +1644,7 @@ admin_run(struct kunci_ctx *ctx, const struct peer *peer, int argc,
 		explicit_bzero(c.out.s, c.out.len);
 	sb_free(&c.out);
 	sb_free(&c.err);
+	i18n_bind(NULL);
 	atomic_fetch_sub(&running, 1);
 	return st;
 }

@@ -20,6 +20,7 @@
 #define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
 #include "ldapc.h"
 #include "util.h"
+#include "i18n.h"
 
 int
 dir_valid_uid(const char *s)
@@ -46,8 +47,8 @@ dir_ld(struct ldapc *lc, char *err, size_t errsz)
 	LDAP *ld;
 
 	if ((ld = ldapc_get(lc, 0)) == NULL)
-		snprintf(err, errsz, "directory unavailable: %s",
-		    lc->err[0] != '\0' ? lc->err : "no server answers");
+		snprintf(err, errsz, _("directory unavailable: %s"),
+		    lc->err[0] != '\0' ? lc->err : _("no server answers"));
 	return ld;
 }
 
