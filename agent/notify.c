@@ -379,7 +379,7 @@ pending_flush(void)
 		    pend[done].len, 0600, err, sizeof(err)) == -1)
 			break;
 		log_audit("notify.queue", "message", pend[done].name, "to",
-		    pend[done].uid, "event", pend[done].event, NULL);
+		    pend[done].uid, "notice", pend[done].event, NULL);
 		pending_free(&pend[done]);
 		done++;
 	}
@@ -440,7 +440,7 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 		log_warnx("notify: queueing %s: %s; kept to retry", name, err);
 		pending_add(p, name, uid, event, &f);
 	} else
-		log_audit("notify.queue", "message", name, "to", uid, "event",
+		log_audit("notify.queue", "message", name, "to", uid, "notice",
 		    event, NULL);
 	pthread_mutex_unlock(&queue_mtx);
 	sb_free(&f);

@@ -231,4 +231,8 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
             sys.exit("unparseable: " + rest[pos:pos + 60])
         pos = m.end()
 PY
+t_check "audit: no record names a field twice (notify.queue's notice)" \
+    python3 "$KUNCI_TOP/tests/tools/auditkeys.py" "$W/audit.log"
+t_grep "audit: a notice's kind is its own field" \
+    'event=notify.queue message=[^ ]+ to=[^ ]+ notice=waiting ' "$W/audit.log"
 t_done
