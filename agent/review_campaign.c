@@ -1013,7 +1013,7 @@ rv_start_campaign(struct admin_call *c, const char *period, const char *scope,
 	struct wf *w = admin_wf();
 	const struct kunci_cfg *cfg = w->cfg;
 	struct dir_mods m;
-	char buf[32], stats[128], old[32], af[64];
+	char buf[32], stats[128], old[32], af[64], ng[24], nf[24];
 	time_t now = time(NULL);
 	long grants = 0, flagged = 0;
 	LDAP *ld;
@@ -1099,7 +1099,9 @@ rv_start_campaign(struct admin_call *c, const char *period, const char *scope,
 	u_strlcpy(k->state, "open", sizeof(k->state));
 	snprintf(k->stats, sizeof(k->stats), "grants=%ld flagged=%ld", grants,
 	    flagged);
-	log_audit("review.open", "campaign", k->id, "grants",
-	    stats + 13, "deadline", buf, NULL);
+	snprintf(ng, sizeof(ng), "%ld", grants);
+	snprintf(nf, sizeof(nf), "%ld", flagged);
+	log_audit("review.open", "campaign", k->id, "grants", ng, "flagged",
+	    nf, "deadline", buf, NULL);
 	return EX_OK;
 }

@@ -101,6 +101,10 @@ for bad in "--limit 0" "--limit x" "--offset -1" "--offset 19999 --limit 2"; do
 done
 t_grep "... says which" "may not exceed 20000" <(echo "$err$out")
 t_check "audit: review.start" wait_audit 'event=review.start campaign=2031-q1 actor=root'
+t_check "audit: review.open with its counts, each its own field" \
+    wait_audit 'event=review.open campaign=2031-q1 grants=12 flagged=[0-9]+ deadline='
+t_check "audit: no record names a field twice" \
+    python3 "$KUNCI_TOP/tests/tools/auditkeys.py" "$W/audit.log"
 
 # --- idempotence -------------------------------------------------------------
 snap() { ls_ -b "kunciId=2031-q1,ou=reviews,ou=kunci,$KUNCI_BASE" '(objectClass=*)' '*' modifyTimestamp entryCSN | sort; }
