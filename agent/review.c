@@ -1254,6 +1254,7 @@ const struct admin_cmd review_cmds[] = {
 	{ "review", "enforce", cmd_enforce, "CAMPAIGN [--dry-run]" },
 	{ "review", "close", cmd_close, "CAMPAIGN" },
 	{ "review", "report", rv_cmd_report,
-	    "CAMPAIGN [--form review|list] [--format text|csv|json|html]" },
+	    "CAMPAIGN [--form review|list] [--format text|csv|json|html] "
+	    "[--offset N] [--limit N]" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -31,6 +31,9 @@
 #define LIST_SHOW_MAX	200	/* rows review show prints */
 #define RV_SHOW_JSON	1000	/* rows review show --json gives */
 #define RV_SHOW_MAX	20000	/* --offset + --limit of review show */
+#define RV_REPORT_PAGE	2000	/* rows of a review report page */
+#define RV_REPORT_MAX	10000	/* its --limit */
+#define RV_OFFSET_MAX	1000000000	/* --offset of a report or form */
 
 enum {
 	F_RESOURCE_GONE, F_HOLDER_MISSING, F_HOLDER_DISABLED,
@@ -103,6 +106,9 @@ char *	rv_norm_dn(const char *dn);
 void	rv_renew_deadline(struct wf *w);
 int	rv_paged(struct wf *w, const char *base, int scope, const char *filter,
     char **attrs, rv_entry_fn fn, rv_page_fn page, void *arg);
+int	rv_paged_n(struct wf *w, const char *base, int scope,
+    const char *filter, char **attrs, int size, rv_entry_fn fn,
+    rv_page_fn page, void *arg);
 int	rv_campaign_dn(struct wf *w, const char *id, char *dn, size_t sz);
 void	rv_parse_campaign(LDAP *ld, LDAPMessage *e, struct rv_campaign *k);
 int	rv_campaign_load(struct wf *w, const char *id, struct rv_campaign *k);
@@ -116,6 +122,11 @@ int	rv_campaign_get_event(struct wf *w, const struct rv_campaign *k,
 int	rv_finding_load(struct wf *w, const struct rv_campaign *k,
     const char *grant, struct rv_finding *f);
 void	rv_flist_free(struct flist *l);
+int	rv_is_page(LDAP *ld, LDAPMessage *e);
+int	rv_parse_line(const struct berval *bv, struct rv_finding *f);
+void	rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f);
+int	rv_escalated(struct wf *w, const struct rv_campaign *k);
+int	rv_cmp_risk(const void *a, const void *b);
 int	rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
     struct flist *l);
 extern char *rv_camp_attrs[];
@@ -129,6 +140,44 @@ extern char *rv_camp_attrs[];
 int	rv_flist_window(struct wf *w, const struct rv_campaign *k,
     size_t offset, size_t limit, struct flist *l, size_t *total,
     size_t *ndec, size_t *nf);
+
+/* review_walk.c: a campaign's findings in bounded memory (see there) */
+#define RV_NDEC		8	/* >= the codes in rv_ddefs */
+struct rv_census {
+	size_t	  total;		/* grants (finding lines) */
+	size_t	  ndec[RV_NDEC];	/* per rv_ddefs code */
+	size_t	  nf[F_COUNT];		/* per finding */
+	int	  escalated;		/* undecided reads "escalated" */
+	int	 *risk;			/* distinct risks, highest first */
+	size_t	  nrisk;
+	char	**pid;			/* finding page ids, sorted */
+	size_t	  npg;
+	size_t	 *cnt;		/* [page * nrisk + risk]: its lines */
+	size_t	 *base;		/* the rank of the first of them */
+};
+typedef int (*rv_walk_fn)(struct rv_finding *, size_t, void *);
+/* One paged pass: the counts, and where each rank lies.  Memory: a few
+ * words per finding page and risk, not per grant. */
+int	rv_census(struct wf *w, const struct rv_campaign *k,
+    struct rv_census *c);
+void	rv_census_free(struct rv_census *c);
+/* The findings ranked [offset, offset + limit), with their decisions,
+ * read from the pages that hold them only. */
+int	rv_census_window(struct wf *w, const struct rv_campaign *k,
+    const struct rv_census *c, size_t offset, size_t limit,
+    struct flist *l);
+/* Set f[0..n)'s decisions from their decision entries (looked up by
+ * grant, RW_IDS_AT at a time). */
+int	rv_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
+    struct rv_finding *f, size_t n);
+/* fn on each finding page in turn (page order), with decisions; the
+ * notes are freed after fn. */
+int	rv_walk(struct wf *w, const struct rv_campaign *k, rv_walk_fn fn,
+    void *arg);
+/* The decision code of each grant ids[i] in campaign k into dec[i], ""
+ * when the campaign does not hold it. */
+int	rv_grant_decisions(struct wf *w, const struct rv_campaign *k,
+    int escalated, char *const *ids, size_t n, char (*dec)[16]);
 
 /* review_campaign.c */
 void	rv_dec_field(char *dst, size_t sz, const char *src, size_t len);

@@ -367,68 +367,242 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 
 /* ------------------------------------------------------------- report */
 
-struct rep_arg {
-	struct admin_call	*c;
-	struct render_table	*t;
-	struct smap		 idx;	/* grant id -> finding index */
-	struct flist		*l;
-	size_t			 no;
-	int			 oom;
+/* One row of the list form, kept until the decisions are known. */
+struct rep_row {
+	char	id[WF_ID_MAX + 1], subj[DIR_UID_MAX + 1],
+		res[DIR_NAME_MAX + 1], type[WF_TYPE_MAX + 1],
+		cred[WF_CRED_MAX + 1], nb[32], na[32], lu[32];
 };
 
+struct rep_arg {
+	struct admin_call	*c;
+	struct rep_row		*rows;
+	size_t			 offset, limit, total, n;
+};
+
+/* The list form: every active or suspended grant counted, the window's
+ * kept. */
 static int
 rep_grant(LDAP *ld, LDAPMessage *e, void *arg)
 {
 	struct rep_arg *ra = arg;
 	struct admin_call *c = ra->c;
-	char id[WF_ID_MAX + 1], subj[DIR_UID_MAX + 1], res[DIR_NAME_MAX + 1],
-	    type[WF_TYPE_MAX + 1], cred[WF_CRED_MAX + 1], st[16], no[24],
-	    nb[32], na[32], lu[32];
-	const char *v[10];
-	uint32_t fi;
+	struct rep_row *r;
+	char st[16];
 	time_t t;
 
-	dir_get(ld, e, "kunciId", id, sizeof(id));
 	dir_get(ld, e, "kunciStatus", st, sizeof(st));
 	if (strcmp(st, "active") != 0 && strcmp(st, "suspended") != 0)
 		return EX_OK;
-	dir_get(ld, e, "kunciSubject", subj, sizeof(subj));
-	dir_get(ld, e, "kunciResource", res, sizeof(res));
-	dir_get(ld, e, "kunciAccessType", type, sizeof(type));
-	dir_get(ld, e, "kunciCredential", cred, sizeof(cred));
-	admin_fmt_time(nb, sizeof(nb), dir_get_time(ld, e, "kunciNotBefore"));
-	admin_fmt_time(na, sizeof(na), dir_get_time(ld, e, "kunciNotAfter"));
+	if (ra->total++ < ra->offset || ra->n >= ra->limit)
+		return EX_OK;
+	r = &ra->rows[ra->n++];
+	dir_get(ld, e, "kunciId", r->id, sizeof(r->id));
+	dir_get(ld, e, "kunciSubject", r->subj, sizeof(r->subj));
+	dir_get(ld, e, "kunciResource", r->res, sizeof(r->res));
+	dir_get(ld, e, "kunciAccessType", r->type, sizeof(r->type));
+	dir_get(ld, e, "kunciCredential", r->cred, sizeof(r->cred));
+	admin_fmt_time(r->nb, sizeof(r->nb), dir_get_time(ld, e,
+	    "kunciNotBefore"));
+	admin_fmt_time(r->na, sizeof(r->na), dir_get_time(ld, e,
+	    "kunciNotAfter"));
 	t = dir_get_time(ld, e, "kunciLastUsed");
 	if (t != 0)
-		admin_fmt_time(lu, sizeof(lu), t);
+		admin_fmt_time(r->lu, sizeof(r->lu), t);
 	else
-		u_strlcpy(lu, ADMIN_T(c, "never", "belum pernah"), sizeof(lu));
-	snprintf(no, sizeof(no), "%zu", ++ra->no);
-	v[0] = no;
-	v[1] = id;
-	v[2] = subj;
-	v[3] = res;
-	v[4] = type;
-	v[5] = cred;
-	v[6] = nb;
-	v[7] = na;
-	v[8] = lu;
-	v[9] = rv_smap_get(&ra->idx, id, &fi) ? rv_decision_label(c->en,
-	    ra->l->f[fi].decision) : ADMIN_T(c, "not in this campaign",
-	    "tidak termasuk kampanye ini");
-	if (render_table_add_row(ra->t, v, 10) == -1) {
-		ra->oom = 1;
-		return EX_OSERR;
-	}
+		u_strlcpy(r->lu, ADMIN_T(c, "never", "belum pernah"),
+		    sizeof(r->lu));
 	return EX_OK;
+}
+
+/* The list form's page: rows [offset, offset + limit) of the grants in
+ * the campaign's scope now, in the directory's order, into t. */
+static int
+rep_list(struct admin_call *c, const struct rv_campaign *k, size_t offset,
+    size_t limit, struct render_table *t, size_t *total)
+{
+	struct wf *w = admin_wf();
+	char base[DIR_DN_MAX], filter[3 * DIR_NAME_MAX + 256], no[24];
+	char *gattrs[] = { U("kunciId"), U("kunciStatus"), U("kunciSubject"),
+	    U("kunciResource"), U("kunciAccessType"), U("kunciCredential"),
+	    U("kunciNotBefore"), U("kunciNotAfter"), U("kunciLastUsed"),
+	    NULL };
+	struct rep_arg ra;
+	char **ids = NULL, (*dec)[16] = NULL;
+	const char *v[10];
+	size_t i;
+	int st;
+
+	memset(&ra, 0, sizeof(ra));
+	ra.c = c;
+	ra.offset = offset;
+	ra.limit = limit;
+	if ((ra.rows = calloc(limit, sizeof(*ra.rows))) == NULL)
+		return wf_fail(w, EX_OSERR, "out of memory");
+	snprintf(base, sizeof(base), "ou=grants,%s",
+	    w->cfg->directory.kunci_base);
+	if (k->scope[0] != '\0') {
+		char esc[3 * DIR_NAME_MAX + 1];
+
+		ldapc_escape_filter(esc, sizeof(esc), k->scope);
+		snprintf(filter, sizeof(filter), "(&(objectClass="
+		    "kunciGrant)(kunciResource=%s))", esc);
+	} else
+		u_strlcpy(filter, "(objectClass=kunciGrant)", sizeof(filter));
+	st = rv_paged(w, base, LDAP_SCOPE_ONELEVEL, filter, gattrs,
+	    rep_grant, NULL, &ra);
+	*total = ra.total;
+	if (st == EX_OK && ra.n > 0 &&
+	    ((ids = calloc(ra.n, sizeof(*ids))) == NULL ||
+	    (dec = calloc(ra.n, sizeof(*dec))) == NULL))
+		st = wf_fail(w, EX_OSERR, "out of memory");
+	for (i = 0; st == EX_OK && i < ra.n; i++)
+		ids[i] = ra.rows[i].id;
+	if (st == EX_OK)
+		st = rv_grant_decisions(w, k, rv_escalated(w, k), ids, ra.n,
+		    dec);
+	for (i = 0; st == EX_OK && i < ra.n; i++) {
+		snprintf(no, sizeof(no), "%zu", offset + i + 1);
+		v[0] = no;
+		v[1] = ra.rows[i].id;
+		v[2] = ra.rows[i].subj;
+		v[3] = ra.rows[i].res;
+		v[4] = ra.rows[i].type;
+		v[5] = ra.rows[i].cred;
+		v[6] = ra.rows[i].nb;
+		v[7] = ra.rows[i].na;
+		v[8] = ra.rows[i].lu;
+		v[9] = dec[i][0] ? rv_decision_label(c->en, dec[i]) :
+		    ADMIN_T(c, "not in this campaign",
+		    "tidak termasuk kampanye ini");
+		if (render_table_add_row(t, v, 10) == -1)
+			st = wf_fail(w, EX_OSERR, "out of memory");
+	}
+	free(ids);
+	free(dec);
+	free(ra.rows);
+	return st;
+}
+
+/* The review form's page: findings ranked [offset, offset + limit). */
+static int
+rep_review(struct admin_call *c, const struct rv_campaign *k,
+    const struct rv_census *cen, size_t offset, size_t limit,
+    struct render_table *t)
+{
+	struct wf *w = admin_wf();
+	struct flist l;
+	char fx[1024], rk[16], no[24], at[32];
+	const char *v[10];
+	size_t i;
+	int st;
+
+	if ((st = rv_census_window(w, k, cen, offset, limit, &l)) != EX_OK)
+		return st;
+	for (i = 0; i < l.n && st == EX_OK; i++) {
+		findings_text(c, l.f[i].flags, fx, sizeof(fx));
+		snprintf(rk, sizeof(rk), "%d", l.f[i].risk);
+		snprintf(no, sizeof(no), "%zu", offset + i + 1);
+		if (l.f[i].time != 0)
+			admin_fmt_time(at, sizeof(at), l.f[i].time);
+		else
+			at[0] = '\0';
+		v[0] = no;
+		v[1] = l.f[i].id;
+		v[2] = l.f[i].subject;
+		v[3] = l.f[i].resource;
+		v[4] = fx;
+		v[5] = rk;
+		v[6] = rv_decision_label(c->en, l.f[i].decision);
+		v[7] = l.f[i].actor;
+		v[8] = at;
+		v[9] = l.f[i].note;
+		if (render_table_add_row(t, v, 10) == -1)
+			st = wf_fail(w, EX_OSERR, "out of memory");
+	}
+	rv_flist_free(&l);
+	return st;
+}
+
+/* The report's JSON: the summary, the paging and the page's rows. */
+static int
+rep_json(struct admin_call *c, const struct rv_campaign *k, int list,
+    const struct rv_census *cen, size_t total, size_t offset, size_t limit,
+    size_t rows, struct render_table *t)
+{
+	struct strbuf sb;
+	json_t *o, *d, *r;
+	json_error_t jerr;
+	size_t more;
+	int j;
+
+	sb_init(&sb, 4u << 20);	/* the reply's bound */
+	if (render_json(t, &sb) == -1 ||
+	    (r = json_loads(sb_str(&sb), 0, &jerr)) == NULL) {
+		sb_free(&sb);
+		return -1;
+	}
+	sb_free(&sb);
+	more = total > offset + rows ? total - offset - rows : 0;
+	o = json_object();
+	json_object_set_new(o, "campaign", out_jstr(k->id));
+	json_object_set_new(o, "state", out_jstr(k->state));
+	json_object_set_new(o, "form", out_jstr(list ? "list" : "review"));
+	json_object_set_new(o, "total", json_integer((json_int_t)total));
+	json_object_set_new(o, "offset", json_integer((json_int_t)offset));
+	json_object_set_new(o, "limit", json_integer((json_int_t)limit));
+	json_object_set_new(o, "more", json_integer((json_int_t)more));
+	json_object_set_new(o, "next_offset", more > 0 ?
+	    json_integer((json_int_t)(offset + rows)) : json_null());
+	d = json_object();
+	for (j = 0; rv_ddefs[j].code != NULL; j++)
+		json_object_set_new(d, rv_ddefs[j].code,
+		    json_integer((json_int_t)cen->ndec[j]));
+	json_object_set_new(o, "grants", json_integer((json_int_t)
+	    cen->total));
+	json_object_set_new(o, "decisions", d);
+	json_object_set_new(o, "rows", r);
+	out_json(&c->out, o);
+	return sb_err(&c->out) ? -1 : 0;
+}
+
+/* The text form's summary: the campaign's counts, whichever page. */
+static void
+rep_summary(struct admin_call *c, const struct rv_campaign *k, int list,
+    const struct rv_census *cen, size_t total, size_t offset, size_t rows)
+{
+	char buf[64];
+	int j;
+
+	sb_printf(&c->out, "%s: %s (%s)\n", list ?
+	    ADMIN_T(c, "Access list", "Formulir Daftar Akses") :
+	    ADMIN_T(c, "Access review", "Formulir Review Akses"), k->id,
+	    k->state);
+	snprintf(buf, sizeof(buf), "%zu", cen->total);
+	out_kv(&c->out, 16, ADMIN_T(c, "Grants", "Hak akses"), buf);
+	for (j = 0; rv_ddefs[j].code != NULL; j++)
+		if (cen->ndec[j] > 0) {
+			snprintf(buf, sizeof(buf), "%zu", cen->ndec[j]);
+			out_kv(&c->out, 16, rv_decision_label(c->en,
+			    rv_ddefs[j].code), buf);
+		}
+	if (rows > 0)
+		snprintf(buf, sizeof(buf), "%zu-%zu / %zu", offset + 1,
+		    offset + rows, total);
+	else
+		snprintf(buf, sizeof(buf), "0 / %zu", total);
+	out_kv(&c->out, 16, ADMIN_T(c, "Rows", "Baris"), buf);
+	sb_puts(&c->out, "\n");
 }
 
 int
 rv_cmd_report(struct admin_call *c, int argc, char **argv)
 {
-	const char *form = NULL, *format = NULL;
+	const char *form = NULL, *format = NULL, *limit_s = NULL,
+	    *offset_s = NULL, *es;
 	struct admin_opt opts[] = { { "form", &form, NULL },
-		{ "format", &format, NULL }, { NULL, NULL, NULL } };
+		{ "format", &format, NULL }, { "limit", &limit_s, NULL },
+		{ "offset", &offset_s, NULL }, { NULL, NULL, NULL } };
 	struct wf *w = admin_wf();
 	const struct kunci_cfg *cfg = w->cfg;
 	static const struct render_column rcols[] = {
@@ -455,24 +629,20 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	    "Last used", "Review" };
 	struct render_column cols[10];
 	struct render_header h;
+	struct render_table *t;
 	struct rv_campaign k;
-	struct flist l;
-	struct rep_arg ra;
-	char *pos[1], fx[1024], rk[16], no[24], at[32], printed[32],
-	    title[400], base[DIR_DN_MAX], filter[3 * DIR_NAME_MAX + 256];
-	char *gattrs[] = { U("kunciId"), U("kunciStatus"), U("kunciSubject"),
-	    U("kunciResource"), U("kunciAccessType"), U("kunciCredential"),
-	    U("kunciNotBefore"), U("kunciNotAfter"), U("kunciLastUsed"),
-	    NULL };
-	const char *v[10];
-	size_t i;
+	struct rv_census cen;
+	char *pos[1], printed[32], title[480];
+	long long limit = RV_REPORT_PAGE, offset = 0;
+	size_t i, total = 0, rows;
 	int np, st, list, rc = 0;
 
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
 		return admin_err(c, EX_USAGE, "usage: review report CAMPAIGN "
-		    "[--form review|list] [--format text|csv|json|html]");
+		    "[--form review|list] [--format text|csv|json|html] "
+		    "[--offset N] [--limit N]");
 	if (form == NULL || strcmp(form, "review") == 0)
 		list = 0;
 	else if (strcmp(form, "list") == 0)
@@ -487,6 +657,16 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	    strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
 		return admin_err(c, EX_USAGE, "--format: text, csv, json or "
 		    "html, not %.20s", format);
+	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_REPORT_MAX, &limit,
+	    &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
+		    "bad --limit", "--limit tidak valid"), limit_s,
+		    RV_REPORT_MAX);
+	if (offset_s != NULL && u_strtonum(offset_s, 0, RV_OFFSET_MAX,
+	    &offset, &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
+		    "bad --offset", "--offset tidak valid"), offset_s,
+		    RV_OFFSET_MAX);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
@@ -494,101 +674,68 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 		    "roles and administrators");
 	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
 		return admin_wf_err(c, st);
-	if ((st = rv_flist_load(w, &k, NULL, &l)) != EX_OK)
+	if ((st = rv_census(w, &k, &cen)) != EX_OK)
 		return admin_wf_err(c, st);
 	for (i = 0; i < 10; i++) {
 		cols[i] = list ? lcols[i] : rcols[i];
 		cols[i].header = list ? (c->en ? lh_en[i] : lh_id[i]) :
 		    (c->en ? rh_en[i] : rh_id[i]);
 	}
-	memset(&ra, 0, sizeof(ra));
-	if ((ra.t = render_table_new(cols, 10)) == NULL) {
-		rv_flist_free(&l);
+	if ((t = render_table_new(cols, 10)) == NULL) {
+		rv_census_free(&cen);
 		return admin_err(c, EX_OSERR, "out of memory");
 	}
-	if (!list) {
-		for (i = 0; i < l.n && rc == 0; i++) {
-			findings_text(c, l.f[i].flags, fx, sizeof(fx));
-			snprintf(rk, sizeof(rk), "%d", l.f[i].risk);
-			snprintf(no, sizeof(no), "%zu", i + 1);
-			if (l.f[i].time != 0)
-				admin_fmt_time(at, sizeof(at), l.f[i].time);
-			else
-				at[0] = '\0';
-			v[0] = no;
-			v[1] = l.f[i].id;
-			v[2] = l.f[i].subject;
-			v[3] = l.f[i].resource;
-			v[4] = fx;
-			v[5] = rk;
-			v[6] = rv_decision_label(c->en, l.f[i].decision);
-			v[7] = l.f[i].actor;
-			v[8] = at;
-			v[9] = l.f[i].note;
-			rc = render_table_add_row(ra.t, v, 10);
-		}
-	} else {
-		ra.c = c;
-		ra.l = &l;
-		for (i = 0; i < l.n; i++)
-			if (rv_smap_put(&ra.idx, l.f[i].id, (uint32_t)i) == -1)
-				rc = -1;
-		snprintf(base, sizeof(base), "ou=grants,%s",
-		    cfg->directory.kunci_base);
-		if (k.scope[0] != '\0') {
-			char esc[3 * DIR_NAME_MAX + 1];
-
-			ldapc_escape_filter(esc, sizeof(esc), k.scope);
-			snprintf(filter, sizeof(filter), "(&(objectClass="
-			    "kunciGrant)(kunciResource=%s))", esc);
-		} else
-			u_strlcpy(filter, "(objectClass=kunciGrant)",
-			    sizeof(filter));
-		if (rc == 0 && (st = rv_paged(w, base, LDAP_SCOPE_ONELEVEL,
-		    filter, gattrs, rep_grant, NULL, &ra)) != EX_OK &&
-		    !ra.oom) {
-			rv_smap_free(&ra.idx);
-			render_table_free(ra.t);
-			rv_flist_free(&l);
-			return admin_wf_err(c, st);
-		}
-		if (ra.oom)
-			rc = -1;
-		rv_smap_free(&ra.idx);
+	if (list)
+		st = rep_list(c, &k, (size_t)offset, (size_t)limit, t, &total);
+	else {
+		total = cen.total;
+		st = rep_review(c, &k, &cen, (size_t)offset, (size_t)limit,
+		    t);
 	}
-	if (rc == 0) {
-		if (strcmp(format, "text") == 0) {
-			sb_printf(&c->out, "%s: %s (%s)\n\n", list ?
-			    ADMIN_T(c, "Access list", "Formulir Daftar Akses") :
-			    ADMIN_T(c, "Access review", "Formulir Review Akses"),
-			    k.id, k.state);
-			rc = render_text(ra.t, &c->out);
-		} else if (strcmp(format, "csv") == 0)
-			rc = render_csv(ra.t, &c->out);
-		else if (strcmp(format, "json") == 0)
-			rc = render_json(ra.t, &c->out);
-		else {
-			memset(&h, 0, sizeof(h));
+	if (st != EX_OK) {
+		render_table_free(t);
+		rv_census_free(&cen);
+		return admin_wf_err(c, st);
+	}
+	rows = render_table_nrows(t);
+	if (strcmp(format, "text") == 0) {
+		rep_summary(c, &k, list, &cen, total, (size_t)offset, rows);
+		rc = render_text(t, &c->out);
+		if (rc == 0 && total > (size_t)offset + rows)
+			sb_printf(&c->out, "... %zu %s %zu\n", total -
+			    (size_t)offset - rows, ADMIN_T(c, "more: --offset",
+			    "lagi: --offset"), (size_t)offset + rows);
+	} else if (strcmp(format, "csv") == 0)
+		rc = render_csv(t, &c->out);
+	else if (strcmp(format, "json") == 0)
+		rc = rep_json(c, &k, list, &cen, total, (size_t)offset,
+		    (size_t)limit, rows, t);
+	else {
+		memset(&h, 0, sizeof(h));
+		if (rows > 0 && (offset > 0 || rows < total))
+			snprintf(title, sizeof(title), "%s %s (%zu-%zu / %zu)",
+			    list ? ADMIN_T(c, "Access list", "Formulir Daftar "
+			    "Akses") : ADMIN_T(c, "Access review", "Formulir "
+			    "Review Akses"), k.id, (size_t)offset + 1,
+			    (size_t)offset + rows, total);
+		else
 			snprintf(title, sizeof(title), "%s %s", list ?
 			    ADMIN_T(c, "Access list", "Formulir Daftar Akses") :
 			    ADMIN_T(c, "Access review", "Formulir Review Akses"),
 			    k.id);
-			admin_fmt_time(printed, sizeof(printed), time(NULL));
-			h.office = cfg->office.name[0] ? cfg->office.name :
-			    NULL;
-			h.sop_name = "SOP Hak Akses Control Panel Website: "
-			    "Review";
-			h.title = title;
-			h.printed = printed;
-			h.lang = c->en ? "en" : "id";
-			rc = render_html(ra.t, &h, &c->out);
-		}
+		admin_fmt_time(printed, sizeof(printed), time(NULL));
+		h.office = cfg->office.name[0] ? cfg->office.name : NULL;
+		h.sop_name = "SOP Hak Akses Control Panel Website: Review";
+		h.title = title;
+		h.printed = printed;
+		h.lang = c->en ? "en" : "id";
+		rc = render_html(t, &h, &c->out);
 	}
-	render_table_free(ra.t);
-	rv_flist_free(&l);
+	render_table_free(t);
+	rv_census_free(&cen);
 	if (rc != 0)
-		return admin_err(c, EX_SOFTWARE, "the report is too large or "
-		    "memory ran out");
+		return admin_err(c, EX_SOFTWARE, "the report page is too "
+		    "large: a smaller --limit");
 	return EX_OK;
 }
 

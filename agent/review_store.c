@@ -307,6 +307,16 @@ int
 rv_paged(struct wf *w, const char *base, int scope, const char *filter,
     char **attrs, rv_entry_fn fn, rv_page_fn page, void *arg)
 {
+	return rv_paged_n(w, base, scope, filter, attrs, RV_PAGE, fn, page,
+	    arg);
+}
+
+/* rv_paged() with size entries a page (a campaign's finding pages are
+ * large: a few at a time). */
+int
+rv_paged_n(struct wf *w, const char *base, int scope, const char *filter,
+    char **attrs, int size, rv_entry_fn fn, rv_page_fn page, void *arg)
+{
 	struct berval ck = { 0, NULL };
 	LDAPControl *pc = NULL, *sc[2], **rc_ctrls = NULL, *rp;
 	LDAPMessage *res = NULL, *e;
@@ -317,7 +327,7 @@ rv_paged(struct wf *w, const char *base, int scope, const char *filter,
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	for (;;) {
-		rc = ldap_create_page_control(ld, RV_PAGE, &ck, 1, &pc);
+		rc = ldap_create_page_control(ld, size, &ck, 1, &pc);
 		if (rc != LDAP_SUCCESS) {
 			st = wf_ldfail(w, rc, "paged search");
 			break;
@@ -583,8 +593,8 @@ static char *find_attrs[] = { U("kunciId"), U("kunciFinding"),
     U("kunciDecision"), U("kunciActor"), U("kunciTime"), U("kunciNote"),
     NULL };
 
-static int
-is_page(LDAP *ld, LDAPMessage *e)
+int
+rv_is_page(LDAP *ld, LDAPMessage *e)
 {
 	char id[WF_ID_MAX + 8];
 
@@ -593,8 +603,8 @@ is_page(LDAP *ld, LDAPMessage *e)
 }
 
 /* One finding line (see format_line) into f; -1 when malformed. */
-static int
-parse_line(const struct berval *bv, struct rv_finding *f)
+int
+rv_parse_line(const struct berval *bv, struct rv_finding *f)
 {
 	const char *p = bv->bv_val, *end = bv->bv_val + bv->bv_len, *q;
 	const char *fld[5];
@@ -631,8 +641,8 @@ parse_line(const struct berval *bv, struct rv_finding *f)
 }
 
 /* A decision entry (kunciId=<grant>) over its finding f. */
-static void
-parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
+void
+rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 {
 	struct berval **v;
 	int i, n;
@@ -660,8 +670,8 @@ parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 
 /* Whether the campaign was escalated: then every grant nobody decided
  * reads "escalated" (one event, not one write per grant). */
-static int
-campaign_escalated(struct wf *w, const struct rv_campaign *k)
+int
+rv_escalated(struct wf *w, const struct rv_campaign *k)
 {
 	time_t t;
 
@@ -698,7 +708,7 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
-		if (!is_page(ld, e)) {
+		if (!rv_is_page(ld, e)) {
 			dec = e;
 			continue;
 		}
@@ -707,7 +717,7 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 			continue;
 		n = ldap_count_values_len(v);
 		for (i = 0; i < n && !found; i++)
-			if (parse_line(v[i], &t) == 0 &&
+			if (rv_parse_line(v[i], &t) == 0 &&
 			    strcasecmp(t.id, grant) == 0) {
 				*f = t;
 				found = 1;
@@ -715,12 +725,12 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 		ldap_value_free_len(v);
 	}
 	if (found && dec != NULL)
-		parse_decision(ld, dec, f);
+		rv_parse_decision(ld, dec, f);
 	ldap_msgfree(res);
 	if (!found)
 		return wf_fail(w, EX_NOINPUT, "grant %s is not in campaign %s",
 		    grant, k->id);
-	if (dec == NULL && campaign_escalated(w, k))
+	if (dec == NULL && rv_escalated(w, k))
 		u_strlcpy(f->decision, "escalated", sizeof(f->decision));
 	return EX_OK;
 }
@@ -751,13 +761,13 @@ flist_add(LDAP *ld, LDAPMessage *e, void *arg)
 	struct berval **v;
 	int i, n, st = EX_OK;
 
-	if (!is_page(ld, e)) {
+	if (!rv_is_page(ld, e)) {
 		if ((f = flist_new(&l->d, &l->nd, &l->capd)) == NULL) {
 			l->oom = 1;
 			return EX_OSERR;
 		}
 		dir_get(ld, e, "kunciId", f->id, sizeof(f->id));
-		parse_decision(ld, e, f);
+		rv_parse_decision(ld, e, f);
 		return EX_OK;
 	}
 	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
@@ -769,7 +779,7 @@ flist_add(LDAP *ld, LDAPMessage *e, void *arg)
 			st = EX_OSERR;
 			break;
 		}
-		if (parse_line(v[i], f) == -1)
+		if (rv_parse_line(v[i], f) == -1)
 			l->n--;
 	}
 	ldap_value_free_len(v);
@@ -790,8 +800,8 @@ rv_flist_free(struct flist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int
-cmp_risk(const void *a, const void *b)
+int
+rv_cmp_risk(const void *a, const void *b)
 {
 	const struct rv_finding *x = a, *y = b;
 
@@ -815,7 +825,7 @@ rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
 
 	memset(l, 0, sizeof(*l));
 	memset(&idx, 0, sizeof(idx));
-	undecided = campaign_escalated(w, k) ? "escalated" : "pending";
+	undecided = rv_escalated(w, k) ? "escalated" : "pending";
 	st = rv_paged(w, k->dn, LDAP_SCOPE_ONELEVEL,
 	    "(objectClass=kunciReviewFinding)", find_attrs, flist_add, NULL,
 	    l);
@@ -850,7 +860,7 @@ rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
 	if (st == EX_OSERR)
 		st = wf_fail(w, st, "out of memory");
 	if (st == EX_OK && l->n > 1)
-		qsort(l->f, l->n, sizeof(*l->f), cmp_risk);
+		qsort(l->f, l->n, sizeof(*l->f), rv_cmp_risk);
 	return st;
 }
 
@@ -887,19 +897,19 @@ fwin_offer(struct fwin *fw, const struct rv_finding *f)
 		fw->h[i = fw->n++] = *f;
 		for (; i > 0; i = p) {
 			p = (i - 1) / 2;
-			if (cmp_risk(&fw->h[i], &fw->h[p]) <= 0)
+			if (rv_cmp_risk(&fw->h[i], &fw->h[p]) <= 0)
 				break;
 			fwin_swap(&fw->h[i], &fw->h[p]);
 		}
 		return;
 	}
-	if (cmp_risk(f, &fw->h[0]) >= 0)
+	if (rv_cmp_risk(f, &fw->h[0]) >= 0)
 		return;
 	fw->h[0] = *f;
 	for (i = 0; (c = 2 * i + 1) < fw->n; i = c) {
-		if (c + 1 < fw->n && cmp_risk(&fw->h[c + 1], &fw->h[c]) > 0)
+		if (c + 1 < fw->n && rv_cmp_risk(&fw->h[c + 1], &fw->h[c]) > 0)
 			c++;
-		if (cmp_risk(&fw->h[c], &fw->h[i]) <= 0)
+		if (rv_cmp_risk(&fw->h[c], &fw->h[i]) <= 0)
 			break;
 		fwin_swap(&fw->h[c], &fw->h[i]);
 	}
@@ -913,12 +923,12 @@ fwin_add(LDAP *ld, LDAPMessage *e, void *arg)
 	struct berval **v;
 	int i, j, n;
 
-	if (!is_page(ld, e)) {
+	if (!rv_is_page(ld, e)) {
 		if ((d = flist_new(&fw->dec.d, &fw->dec.nd, &fw->dec.capd)) ==
 		    NULL)
 			return EX_OSERR;
 		dir_get(ld, e, "kunciId", d->id, sizeof(d->id));
-		parse_decision(ld, e, d);
+		rv_parse_decision(ld, e, d);
 		return EX_OK;
 	}
 	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
@@ -926,7 +936,7 @@ fwin_add(LDAP *ld, LDAPMessage *e, void *arg)
 	n = ldap_count_values_len(v);
 	for (i = 0; i < n; i++) {
 		memset(&f, 0, sizeof(f));
-		if (parse_line(v[i], &f) == -1)
+		if (rv_parse_line(v[i], &f) == -1)
 			continue;
 		fw->total++;
 		for (j = 0; j < F_COUNT; j++)
@@ -958,12 +968,12 @@ rv_flist_window(struct wf *w, const struct rv_campaign *k, size_t offset,
 	fw.keep = offset + limit;
 	if ((fw.h = calloc(fw.keep + 1, sizeof(*fw.h))) == NULL)
 		return wf_fail(w, EX_OSERR, "out of memory");
-	undecided = campaign_escalated(w, k) ? "escalated" : "pending";
+	undecided = rv_escalated(w, k) ? "escalated" : "pending";
 	st = rv_paged(w, k->dn, LDAP_SCOPE_ONELEVEL,
 	    "(objectClass=kunciReviewFinding)", find_attrs, fwin_add, NULL,
 	    &fw);
 	if (st == EX_OK && fw.n > 1)
-		qsort(fw.h, fw.n, sizeof(*fw.h), cmp_risk);
+		qsort(fw.h, fw.n, sizeof(*fw.h), rv_cmp_risk);
 	if (st == EX_OK && fw.n > offset) {
 		l->n = l->cap = fw.n - offset;
 		if ((l->f = calloc(l->n, sizeof(*l->f))) == NULL)

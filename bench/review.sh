@@ -66,6 +66,24 @@ for n in $SIZES; do
 	t4=$(date +%s.%N)
 	r2=$("$BUILD/kuncictl" --lang en review start --period bench-1)
 	t5=$(date +%s.%N)
+	# review report (issue 18): the first page as CSV, then every page
+	# (--limit 10000) as JSON, following next_offset; kuncid's VmHWM after
+	h2=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	t6=$(date +%s.%N)
+	"$BUILD/kuncictl" --lang en review report bench-1 --format csv >"$W/rep.csv" 2>&1 || :
+	t7=$(date +%s.%N)
+	h3=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	off=0 rows=0 pages=0
+	while [ "$off" != None ] && [ $pages -lt 1000 ]; do
+		"$BUILD/kuncictl" --json review report bench-1 --limit 10000 --offset "$off" >"$W/rep.json" 2>&1 || break
+		set -- $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["next_offset"], len(d["rows"]))' "$W/rep.json")
+		off=$1 rows=$((rows + $2)) pages=$((pages + 1))
+	done
+	t8=$(date +%s.%N)
+	h4=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	printf 'report grants=%d csv_first_page=%.2fs csv_lines=%d all_pages=%d rows=%d time=%.1fs kuncid_hwm_before=%s after_csv=%s after_all=%s load=%s\n' \
+	    "$n" "$(echo "$t7 - $t6" | bc)" "$(wc -l <"$W/rep.csv")" "$pages" "$rows" \
+	    "$(echo "$t8 - $t7" | bc)" "$h2" "$h3" "$h4" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
 	{
 		printf 'review grants=%d slapd_sync=%s load_slapadd=%.1fs campaign=%.1fs per_grant=%.1fus slapd_cpu=%.2fs kuncid_cpu=%.2fs findings=%d kuncid_hwm_before=%s kuncid_hwm_after=%s second_start=%.2fs load=%s\n' \
 		    "$n" "$sync" "$(echo "$t1 - $t0" | bc)" "$(echo "$t3 - $t2" | bc)" \

@@ -115,7 +115,7 @@ kcr --lang en review report "$C" --format csv
 t_eq "review form as CSV (English)" "No,Grant,Holder,Resource,Findings,Risk,Decision,Attested by,Time,Note" "$(echo "$out" | head -n 1 | tr -d '\r')"
 t_eq "... one row per grant" 7 "$(echo "$out" | wc -l)"
 kcr review report "$C" --format json
-t_eq "review form as JSON" "6 RA-5 never used" "$(echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r), r[0]["grant"], "never used" if "dipakai" in r[0]["findings"] else r[0]["findings"])')"
+t_eq "review form as JSON" "6 RA-5 never used" "$(echo "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin)["rows"]; print(len(r), r[0]["grant"], "never used" if "dipakai" in r[0]["findings"] else r[0]["findings"])')"
 kcr --lang en review report "$C" --form list
 t_grep "access list (English)" "^Access list: $C" <(echo "$out")
 t_grep "... with the review's result" "RA-1 +jwijaya .* valid$" <(echo "$out")

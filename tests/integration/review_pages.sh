@@ -1,0 +1,117 @@
+#!/bin/bash
+# review report paged (issue 18): a campaign of 1,100 grants (three finding
+# pages of the store) read in report pages of 97 rows: every grant appears
+# exactly once across the pages, ranked by risk without a gap, the summary
+# (counts per decision) is the whole campaign's on every page, and --json
+# says how to get the next page.  The list form pages the same way.  Bad
+# paging options: EX_USAGE.
+. "$(dirname "$0")/review.inc"
+
+rv_setup "
+  interval = \"90d\"; unused_after = \"30d\"; deadline = \"14d\";
+  reminders = [ ]; on_silence = \"escalate\"; escalate_to = \"kasi-infra\";
+  grace = \"1h\"; incompatible = ( ); units = ( );"
+P=control-panel:webmin
+N=1100
+python3 - "$N" "$KUNCI_BASE" "$P" "$(gt_ago $((60 * DAY)))" "$(gt_ago $((5 * DAY)))" \
+    "$(gt_ago $DAY)" "$(gt_ago $((-100 * DAY)))" <<'PY' | la >/dev/null
+import sys
+n, base, res, old, rev, used, until = sys.argv[1:]
+for i in range(int(n)):
+    # a third never used, a third unused for 60 days, a third clean
+    lu = {0: None, 1: old, 2: used}[i % 3]
+    print(f"dn: kunciId=RP-{i:04d},ou=grants,ou=kunci,{base}")
+    print("objectClass: kunciGrant")
+    print(f"kunciId: RP-{i:04d}")
+    print("kunciSubject: jwijaya")
+    print(f"kunciResource: {res}")
+    print("kunciStatus: active")
+    print("kunciAccessType: account")
+    print(f"kunciCreated: {old}")
+    print(f"kunciNotBefore: {old}")
+    print(f"kunciNotAfter: {until}")
+    print(f"kunciLastReviewed: {rev}")
+    if lu:
+        print(f"kunciLastUsed: {lu}")
+    print()
+PY
+t_eq "1,100 grants seeded" "$N" "$(ls_ -b "ou=grants,ou=kunci,$KUNCI_BASE" -s one '(kunciId=RP-*)' 1.1 | grep -c '^dn:')"
+kc review start --period 2033-q1 >/dev/null
+C=2033-q1
+t_eq "... in three finding pages" 3 "$(ls_ -b "kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(kunciId=page-*)' 1.1 | grep -c '^dn:')"
+for g in RP-0000 RP-0003 RP-0601; do
+	kcr --as mfitriani review attest "$C" "$g" valid --note "diperiksa"
+done
+kcr --as mfitriani review attest "$C" RP-0004 invalid --note "sudah pindah"
+
+# --- every page, as --json says ---------------------------------------------
+pages=$W/pages.json
+off=0; n=0; ok=1
+while [ "$off" != "None" ] && [ $n -lt 30 ]; do
+	kcr --json review report "$C" --limit 97 --offset "$off"
+	[ "$rc" = 0 ] || { ok=0; break; }
+	echo "$out" >>"$pages"; echo >>"$pages"
+	off=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_offset"])')
+	n=$((n + 1))
+done
+t_eq "report pages of 97 rows: all answered" 1 "$ok"
+t_eq "... 12 pages for 1,100 grants" 12 "$n"
+res=$(python3 - "$pages" "$N" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+dec = json.JSONDecoder(); i = 0; pages = []
+while True:
+    while i < len(text) and text[i].isspace(): i += 1
+    if i >= len(text): break
+    o, i = dec.raw_decode(text, i); pages.append(o)
+rows = [r for p in pages for r in p["rows"]]
+ids = [r["grant"] for r in rows]
+want = {f"RP-{k:04d}" for k in range(int(sys.argv[2]))}
+print("once" if len(ids) == len(set(ids)) and set(ids) == want else f"bad {len(ids)} {len(set(ids))}")
+print("numbered" if [int(r["no"]) for r in rows] == list(range(1, len(rows) + 1)) else "gaps")
+risks = [int(r["risk"]) for r in rows]
+print("by-risk" if risks == sorted(risks, reverse=True) else "unordered")
+print("summary-same" if all(p["decisions"] == pages[0]["decisions"] and p["total"] == len(rows) for p in pages) else "summary-differs")
+d = pages[0]["decisions"]
+print(d["valid"], d["invalid"], d["pending"], pages[-1]["more"])
+by = {r["grant"]: r["decision"] for r in rows}
+print(by["RP-0601"], by["RP-0004"], by["RP-0005"])
+PY
+)
+t_eq "... every grant exactly once across the pages" once "$(sed -n 1p <<<"$res")"
+t_eq "... numbered 1..1100 without a gap" numbered "$(sed -n 2p <<<"$res")"
+t_eq "... ranked by risk across the pages" by-risk "$(sed -n 3p <<<"$res")"
+t_eq "... the whole campaign's summary on every page" summary-same "$(sed -n 4p <<<"$res")"
+t_eq "... totals: 3 valid, 1 invalid, 1,096 pending; nothing more after the last" "3 1 1096 0" "$(sed -n 5p <<<"$res")"
+t_eq "... each row with its decision" "sah tidak sah: penghapusan menunggu verifikasi" "$(sed -n 6p <<<"$res")"
+
+# --- text and CSV pages -------------------------------------------------------
+kcr review report "$C" --limit 500 --offset 1000
+t_eq "text page: answered" 0 "$rc"
+t_grep "... the range of rows" "^Baris: +1001-1100 / 1100" <(echo "$out")
+t_grep "... the whole campaign's counts" "^sah: +3" <(echo "$out")
+kcr review report "$C" --limit 500
+t_grep "... the first page says where the next starts" "^\.\.\. 600 lagi: --offset 500" <(echo "$out")
+kcr review report "$C" --format csv --limit 10 --offset 1095
+t_eq "CSV page: a header and the last 5 rows" 6 "$(echo "$out" | wc -l)"
+kcr review report "$C" --format csv
+t_eq "CSV, no --limit: 2,000 rows a page hold the 1,100" 1101 "$(echo "$out" | wc -l)"
+
+# --- the list form ------------------------------------------------------------
+ids=$(for off in 0 400 800; do
+	kc --json review report "$C" --form list --limit 400 --offset $off |
+	    python3 -c 'import json,sys; [print(r["grant"]) for r in json.load(sys.stdin)["rows"]]'
+done | grep '^RP-' | sort)
+t_eq "list form, three pages: every grant once" "$N $N" "$(echo "$ids" | wc -l) $(echo "$ids" | sort -u | wc -l)"
+t_eq "... with the review's result" "tidak sah: penghapusan" "$(kc --json review report "$C" --form list --limit 2000 | python3 -c 'import json,sys; print([r["review"] for r in json.load(sys.stdin)["rows"] if r["grant"] == "RP-0004"][0])')"
+
+# --- bad paging: EX_USAGE, nothing printed -------------------------------------
+kcr review report "$C" --limit 0
+t_eq "--limit 0: EX_USAGE" 64 "$rc"
+kcr review report "$C" --limit 10001
+t_eq "--limit past 10,000: EX_USAGE" 64 "$rc"
+kcr review report "$C" --offset -1
+t_eq "a negative --offset: EX_USAGE" 64 "$rc"
+kcr review report "$C" --offset 5000
+t_eq "an --offset past the end: an empty page" "0 0" "$rc $(echo "$out" | grep -c '^RP-')"
+t_done
