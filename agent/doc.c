@@ -45,6 +45,7 @@
 #include "cfg.h"
 #include "docform.h"
 #include "form.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "log.h"
 #include "render.h"
@@ -159,7 +160,8 @@ sign_notice(struct doc *d, const char **lines, size_t *n)
 	    doc_person(d, c->a.p.uid) : NULL;
 
 	if (sign_cert_info(s->certificate, &ci, err, sizeof(err)) == -1)
-		return admin_err(c, EX_CONFIG, "signing certificate: %s", err);
+		return admin_err(c, EX_CONFIG, _("signing certificate: "
+		    "%s"), err);
 	form_date(now, sizeof(now), time(NULL), d->en, 1);
 	lines[0] = d->en ? "This document is signed electronically." :
 	    "Dokumen ini ditandatangani secara elektronik.";
@@ -207,11 +209,20 @@ sign_out(struct admin_call *c, const struct strbuf *doc)
 
 	if (sign_detached(s->certificate, s->key, doc->s, doc->len, &sig,
 	    &siglen, 0, err, sizeof(err)) == -1) {
+		st = admin_err(c, EX_SOFTWARE, _("signing failed: %s"),
+		    err);
+		if (!c->en) {	/* once more for the log, in English */
+			i18n_bind(NULL);
+			(void)sign_detached(s->certificate, s->key, doc->s,
+			    doc->len, &sig, &siglen, 0, err, sizeof(err));
+			i18n_bind(&c->en);
+		}
 		log_warnx("doc: signing failed: %s", err);
-		return admin_err(c, EX_SOFTWARE, "signing failed: %s", err);
+		free(sig);
+		return st;
 	}
 	if ((b64 = malloc(4 * ((siglen + 2) / 3) + 1)) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	EVP_EncodeBlock(b64, sig, (int)siglen);
@@ -243,8 +254,8 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &npos)) != EX_OK)
 		return st;
 	if (npos != 1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl doc %s %s "
-		    "[--format text|csv|html|json] [--sign --out FILE]", kind,
+		return admin_err(c, EX_USAGE, _("usage: kuncictl doc %s %s "
+		    "[--format text|csv|html|json] [--sign --out FILE]"), kind,
 		    strcmp(kind, "access-list") == 0 ? "RESOURCE" :
 		    strcmp(kind, "review") == 0 ? "CAMPAIGN" :
 		    strcmp(kind, "guest-book") == 0 ? "YYYY-MM|VISIT" :
@@ -262,11 +273,11 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 	else if (strcmp(format, "json") == 0)
 		fmt = F_JSON;
 	else
-		return admin_err(c, EX_USAGE, "--format: text, csv or html "
-		    "(or json), not %.20s", format);
+		return admin_err(c, EX_USAGE, _("--format: text, csv or html "
+		    "(or json), not %.20s"), format);
 	if (sign && c->ctx->cfg->signing.certificate[0] == '\0')
-		return admin_err(c, EX_CONFIG, "signing is not configured "
-		    "(signing.certificate, key, ca)");
+		return admin_err(c, EX_CONFIG, _("signing is not configured "
+		    "(signing.certificate, key, ca)"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = docform_build(&d, c, kind, pos[0])) != EX_OK)
@@ -278,7 +289,7 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 	if (render_doc(&d, fmt, notice, nnotice, &doc) == -1 ||
 	    sb_err(&doc) || d.oom) {
 		sb_free(&doc);
-		st = admin_err(c, EX_SOFTWARE, "document too large");
+		st = admin_err(c, EX_SOFTWARE, _("document too large"));
 		goto out;
 	}
 	if (sign)
@@ -343,12 +354,12 @@ cmd_ca(struct admin_call *c, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl doc ca");
+		return admin_err(c, EX_USAGE, _("usage: kuncictl doc ca"));
 	if (ca[0] == '\0')
-		return admin_err(c, EX_CONFIG, "signing is not configured "
-		    "(signing.ca)");
+		return admin_err(c, EX_CONFIG, _("signing is not configured "
+		    "(signing.ca)"));
 	if ((fp = fopen(ca, "re")) == NULL)
-		return admin_err(c, EX_CONFIG, "cannot read %s", ca);
+		return admin_err(c, EX_CONFIG, _("cannot read %s"), ca);
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0 &&
 	    c->out.len < 1024 * 1024)
 		sb_add(&c->out, buf, n);
@@ -362,15 +373,15 @@ cmd_verify(struct admin_call *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return admin_err(c, EX_USAGE, "doc verify is done by kuncictl: "
-	    "kuncictl doc verify FILE SIGNATURE [--ca CAFILE]");
+	return admin_err(c, EX_USAGE, _("doc verify is done by kuncictl: "
+	    "kuncictl doc verify FILE SIGNATURE [--ca CAFILE]"));
 }
 
 static int
 cmd_unknown(struct admin_call *c, int argc, char **argv)
 {
-	return admin_err(c, EX_USAGE, "unknown document type: %.40s "
-	    "(request, access-list, review, removal, guest-book, visit)",
+	return admin_err(c, EX_USAGE, _("unknown document type: %.40s "
+	    "(request, access-list, review, removal, guest-book, visit)"),
 	    argc >= 2 ? argv[1] : "");
 }
 

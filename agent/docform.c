@@ -35,6 +35,7 @@
 #include "dir.h"
 #include "docform.h"
 #include "form.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "prov.h"
@@ -691,21 +692,21 @@ form_request(struct doc *d, const char *id)
 	int st;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	st = strlen(id) > WF_ID_MAX ? EX_NOINPUT : wf_load(w, id, r);
 	if (st != EX_OK) {
 		free(r);
-		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
-		    "request: %.40s", id) : admin_wf_err(c, st);
+		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, _("unknown "
+		    "request: %.40s"), id) : admin_wf_err(c, st);
 	}
 	if (!admin_sees_all(c) && strcmp(r->requester, c->a.p.uid) != 0 &&
 	    strcmp(r->subject, c->a.p.uid) != 0) {
-		st = admin_err(c, EX_NOPERM, "refused: not your request");
+		st = admin_err(c, EX_NOPERM, _("refused: not your request"));
 		goto out;
 	}
 	if (strcmp(r->type, PROV_REMOVAL_TYPE) == 0) {
-		st = admin_err(c, EX_NOINPUT, "%s is a removal request: "
-		    "kuncictl doc removal %s", r->id, r->id);
+		st = admin_err(c, EX_NOINPUT, _("%s is a removal request: "
+		    "kuncictl doc removal %s"), r->id, r->id);
 		goto out;
 	}
 	if ((st = wf_events(w, r, &ev, &n)) != EX_OK) {
@@ -755,7 +756,7 @@ form_request(struct doc *d, const char *id)
 	st = EX_OK;
 	goto out;
 oom:
-	st = admin_err(c, EX_OSERR, "out of memory");
+	st = admin_err(c, EX_OSERR, _("out of memory"));
 out:
 	free(ev);
 	wf_request_free(r);
@@ -841,18 +842,18 @@ form_access_list(struct doc *d, const char *resource)
 	int st;
 
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the access list is "
-		    "for role holders");
+		return admin_err(c, EX_NOPERM, _("refused: the access list is "
+		    "for role holders"));
 	if (strlen(resource) > DIR_NAME_MAX ||
 	    (st = dir_resource(admin_ldap(), cfg, resource, &res,
 	    admin_wf()->err, sizeof(admin_wf()->err))) == EX_NOINPUT)
-		return admin_err(c, EX_NOINPUT, "unknown resource: %.80s",
+		return admin_err(c, EX_NOINPUT, _("unknown resource: %.80s"),
 		    resource);
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	if ((p = part_new(d, res.workflow, "List Form", "Formulir Daftar",
 	    cols, 9)) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	if (strcmp(p->p.title, "Formulir Daftar") == 0)
 		p->p.title = "Formulir Daftar Akses";
 	else if (strcmp(p->p.title, "List Form") == 0)
@@ -872,7 +873,7 @@ form_access_list(struct doc *d, const char *resource)
 	p->p.table_title = T(d, "Holders", "Daftar pemegang hak akses");
 	p->p.table_empty = T(d, "No grants.", "Tidak ada hak akses.");
 	if (ldapc_escape_filter(esc, sizeof(esc), res.name) == -1)
-		return admin_err(c, EX_DATAERR, "bad resource name");
+		return admin_err(c, EX_DATAERR, _("bad resource name"));
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciResource=%s))", esc);
 	a.d = d;
@@ -880,7 +881,7 @@ form_access_list(struct doc *d, const char *resource)
 	a.n = 0;
 	if ((st = wf_grants(admin_wf(), filter, DOC_ROWS, al_one, &a)) !=
 	    EX_OK)
-		return d->oom ? admin_err(c, EX_OSERR, "out of memory") :
+		return d->oom ? admin_err(c, EX_OSERR, _("out of memory")) :
 		    admin_wf_err(c, st);
 	/* Who keeps the list (the record step), and the deciding official. */
 	role = wf_role(cfg, res.workflow, CFG_KIND_RECORD);
@@ -910,9 +911,9 @@ review_word(struct doc *d, const char *code)
 		{ "pending", "not yet verified", "belum diverifikasi" },
 		{ "escalated", "not answered: escalated",
 		    "tidak dijawab: dieskalasi" },
-		{ "valid", "still valid", "masih valid" },
+		{ "valid", "still valid", "sah" },
 		{ "invalid", "not valid: removal",
-		    "tidak valid: penghapusan hak akses" },
+		    "tidak sah: penghapusan hak akses" },
 		{ "removed", "removed (no answer)",
 		    "dicabut (tidak dijawab)" },
 		{ "spared", "kept: last holder of a critical resource",
@@ -959,19 +960,19 @@ form_review(struct doc *d, const char *campaign)
 	int st, cnt[DOC_PARTS][4];
 
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the review form is "
-		    "for role holders");
+		return admin_err(c, EX_NOPERM, _("refused: the review form is "
+		    "for role holders"));
 	if (strlen(campaign) > REVIEW_ID_MAX)
-		return admin_err(c, EX_NOINPUT, "unknown campaign: %.40s",
+		return admin_err(c, EX_NOINPUT, _("unknown campaign: %.40s"),
 		    campaign);
 	if ((st = review_items(admin_wf(), campaign, d->en, &info, &it,
 	    &n)) != EX_OK)
-		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
-		    "campaign: %.80s", campaign) : admin_wf_err(c, st);
+		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, _("unknown "
+		    "campaign: %.80s"), campaign) : admin_wf_err(c, st);
 	d->landscape = 1;
 	memset(cnt, 0, sizeof(cnt));
 	if (n > 0 && (rm = calloc(n, sizeof(*rm))) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < n && !d->oom; i++) {
@@ -1021,7 +1022,7 @@ form_review(struct doc *d, const char *campaign)
 				    w->sop_number : "");
 			}
 			p->p.number = doc_keep(d, "%s: %s", T(d, "Campaign",
-			    "Kampanye reviu"), info.id);
+			    "Putaran reviu"), info.id);
 			p->p.table_title = T(d, "Access rights reviewed",
 			    "Hak akses yang direviu");
 		}
@@ -1065,7 +1066,7 @@ form_review(struct doc *d, const char *campaign)
 		    "Formulir Review Akses", cols, 9)) == NULL)
 			goto oomout;
 		p->p.number = doc_keep(d, "%s: %s", T(d, "Campaign",
-		    "Kampanye reviu"), info.id);
+		    "Putaran reviu"), info.id);
 	}
 	d->title = d->parts[0].p.title;
 	for (pi = 0; pi < d->nparts; pi++) {
@@ -1073,8 +1074,8 @@ form_review(struct doc *d, const char *campaign)
 
 		p = &d->parts[pi];
 		p->p.table_empty = T(d, "No grants in this campaign.",
-		    "Tidak ada hak akses dalam kampanye ini.");
-		field(d, p, T(d, "Campaign", "Kampanye reviu"),
+		    "Tidak ada hak akses dalam putaran reviu ini.");
+		field(d, p, T(d, "Campaign", "Putaran reviu"),
 		    doc_keep(d, "%s", info.id));
 		field(d, p, T(d, "Scope", "Ruang lingkup"), info.scope[0] ?
 		    doc_keep(d, "%s", info.scope) : T(d, "all resources",
@@ -1082,15 +1083,15 @@ form_review(struct doc *d, const char *campaign)
 		field(d, p, T(d, "Started", "Dimulai"), when(d, info.created));
 		field(d, p, T(d, "Verify by", "Batas waktu verifikasi"),
 		    when(d, info.deadline));
-		field(d, p, T(d, "Campaign state", "Status kampanye"),
+		field(d, p, T(d, "Campaign state", "Status putaran reviu"),
 		    strcmp(info.state, "closed") == 0 ? T(d, "closed",
 		    "ditutup") : strcmp(info.state, "open") == 0 ?
 		    T(d, "in progress", "berjalan") : T(d, "being prepared",
 		    "sedang disiapkan"));
 		field(d, p, T(d, "Summary", "Ringkasan"), doc_keep(d,
 		    d->en ? "%d grants: %d still valid, %d not valid, %d not "
-		    "yet verified" : "%d hak akses: %d masih valid, %d tidak "
-		    "valid, %d belum diverifikasi", cnt[pi][0], cnt[pi][1],
+		    "yet verified" : "%d hak akses: %d sah, %d tidak "
+		    "sah, %d belum diverifikasi", cnt[pi][0], cnt[pi][1],
 		    cnt[pi][2], cnt[pi][3]));
 		if (p->p.nsigs == 0)	/* nobody verified yet: the owners */
 			for (j = 0; j < nrm && p->p.nsigs < 2; j++)
@@ -1104,13 +1105,14 @@ form_review(struct doc *d, const char *campaign)
 			sig(d, p, 1, T(d, "Determined by,", "Menetapkan,"),
 			    admin_role_label(c, kasi), role_holder(d, kasi),
 			    strcmp(info.state, "closed") == 0 ?
-			    T(d, "Campaign closed", "Kampanye ditutup") : "");
+			    T(d, "Campaign closed", "Putaran reviu "
+			    "ditutup") : "");
 		sig_rows(p);
 	}
-	st = d->oom ? admin_err(c, EX_OSERR, "out of memory") : EX_OK;
+	st = d->oom ? admin_err(c, EX_OSERR, _("out of memory")) : EX_OK;
 	goto out;
 oomout:
-	st = admin_err(c, EX_OSERR, "out of memory");
+	st = admin_err(c, EX_OSERR, _("out of memory"));
 out:
 	free(rm);
 	review_items_free(it, n);
@@ -1150,25 +1152,25 @@ form_removal(struct doc *d, const char *id)
 	int st;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	st = strlen(id) > WF_ID_MAX ? EX_NOINPUT : wf_load(w, id, r);
 	if (st != EX_OK) {
 		free(r);
 		if (st != EX_NOINPUT)
 			return admin_wf_err(c, st);
-		return admin_err(c, EX_NOINPUT, "unknown removal request: "
-		    "%.40s", id);
+		return admin_err(c, EX_NOINPUT, _("unknown removal request: "
+		    "%.40s"), id);
 	}
 	if (strcmp(r->type, PROV_REMOVAL_TYPE) != 0) {
-		st = admin_err(c, EX_NOINPUT, "unknown removal request: %s "
-		    "(a request for access: kuncictl doc request %s)", r->id,
+		st = admin_err(c, EX_NOINPUT, _("unknown removal request: %s "
+		    "(a request for access: kuncictl doc request %s)"), r->id,
 		    r->id);
 		goto out;
 	}
 	if (!admin_sees_all(c) && strcmp(r->requester, c->a.p.uid) != 0 &&
 	    strcmp(r->subject, c->a.p.uid) != 0) {
-		st = admin_err(c, EX_NOPERM, "refused: not your removal "
-		    "request");
+		st = admin_err(c, EX_NOPERM, _("refused: not your removal "
+		    "request"));
 		goto out;
 	}
 	if ((st = wf_events(w, r, &ev, &n)) != EX_OK) {
@@ -1190,7 +1192,7 @@ form_removal(struct doc *d, const char *id)
 	if ((p = part_new(d, wfname, "Removal Request Form",
 	    "Formulir Permintaan Penghapusan", d->en ? proc_cols_en :
 	    proc_cols_id, 6)) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	if (strcmp(p->p.title, "Formulir Permintaan Penghapusan") == 0)
@@ -1271,15 +1273,15 @@ form_visit(struct doc *d, const char *id)
 	int st;
 
 	if ((v = calloc(1, sizeof(*v))) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	if (strlen(id) > WF_ID_MAX || (st = visit_load(w, id, v)) != EX_OK) {
 		free(v);
-		return admin_err(c, EX_NOINPUT, "unknown month or visit: "
-		    "%.40s (want YYYY-MM or a visit id)", id);
+		return admin_err(c, EX_NOINPUT, _("unknown month or visit: "
+		    "%.40s (want YYYY-MM or a visit id)"), id);
 	}
 	if (!admin_sees_all(c) && strcmp(v->requester, c->a.p.uid) != 0 &&
 	    strcmp(v->escort, c->a.p.uid) != 0) {
-		st = admin_err(c, EX_NOPERM, "refused: not your visit");
+		st = admin_err(c, EX_NOPERM, _("refused: not your visit"));
 		goto out;
 	}
 	if ((st = visit_events(w, v, &ev, &n)) != EX_OK) {
@@ -1290,7 +1292,7 @@ form_visit(struct doc *d, const char *id)
 	if ((p = part_new(d, v->snap.workflow, "Special Permit to Enter the",
 	    "Formulir Izin Khusus Memasuki", d->en ? proc_cols_en :
 	    proc_cols_id, 6)) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	if (strcmp(p->p.title, "Formulir Izin Khusus Memasuki") == 0)
@@ -1304,11 +1306,11 @@ form_visit(struct doc *d, const char *id)
 	field(d, p, T(d, "Date", "Tanggal"), when(d, v->created));
 	field(d, p, T(d, "Guest", "Nama tamu"), v->guest);
 	field(d, p, T(d, "Organisation", "Instansi"), v->org);
-	field(d, p, T(d, "Identity document", "Tanda pengenal"), v->iddoc);
+	field(d, p, T(d, "Identity document", "Kartu identitas"), v->iddoc);
 	field(d, p, T(d, "Work concerns", "Pekerjaan berhubungan dengan"),
 	    purpose_word(d, v->purpose));
 	if (v->note[0] != '\0')
-		field(d, p, T(d, "Note", "Keterangan"), v->note);
+		field(d, p, T(d, "Note", "Catatan"), v->note);
 	field(d, p, T(d, "Room", "Ruang"), v->resource);
 	if (v->expected > 0)
 		field(d, p, T(d, "Expected duration", "Perkiraan lama"),
@@ -1324,7 +1326,7 @@ form_visit(struct doc *d, const char *id)
 	 * document's hand-over and return, and the equipment. */
 	if (g.held)
 		field(d, p, T(d, "Identity document held",
-		    "Penyerahan tanda pengenal"),
+		    "Penyerahan kartu identitas"),
 		    doc_keep(d, "%s %s%s%s", T(d, "handed over",
 		    "diserahkan"), when(d, g.in), g.returned ? T(d,
 		    ", returned ", ", dikembalikan ") : "", g.returned ?
@@ -1355,7 +1357,7 @@ form_visit(struct doc *d, const char *id)
 		    doc_keep(d, "%s, %s", T(d, "Out", "Keluar"),
 		    when(d, v->checkout)) : "");
 	sig_rows(p);
-	st = d->oom ? admin_err(c, EX_OSERR, "out of memory") : EX_OK;
+	st = d->oom ? admin_err(c, EX_OSERR, _("out of memory")) : EX_OK;
 out:
 	free(ev);
 	free(v);
@@ -1429,7 +1431,7 @@ form_guest_book(struct doc *d, const char *what)
 		{ "date", T(d, "Date", "Tanggal") },
 		{ "guest", T(d, "Guest (visit)", "Nama tamu (kunjungan)") },
 		{ "org", T(d, "Organisation", "Instansi") },
-		{ "id_doc", T(d, "Identity document", "Tanda pengenal") },
+		{ "id_doc", T(d, "Identity document", "Kartu identitas") },
 		{ "purpose", T(d, "Purpose", "Keperluan") },
 		{ "escort", T(d, "Escort", "Pendamping") },
 		{ "in", T(d, "Time in", "Jam masuk") },
@@ -1447,8 +1449,8 @@ form_guest_book(struct doc *d, const char *what)
 	if (visit_month(what, &s, &e) != 0)
 		return form_visit(d, what);
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the guest book is "
-		    "for role holders");
+		return admin_err(c, EX_NOPERM, _("refused: the guest book is "
+		    "for role holders"));
 	d->landscape = 1;
 	ldapc_gentime(t1, sizeof(t1), s);
 	ldapc_gentime(t2, sizeof(t2), e);
@@ -1460,10 +1462,10 @@ form_guest_book(struct doc *d, const char *what)
 	if ((st = visit_list(admin_wf(), filter, DOC_ROWS, gb_one, &a)) !=
 	    EX_OK)
 		return d->oom || st == EX_OSERR ? admin_err(c, EX_OSERR,
-		    "out of memory") : admin_wf_err(c, st);
+		    _("out of memory")) : admin_wf_err(c, st);
 	if (d->nparts == 0 && part_new(d, c->ctx->cfg->visits.workflow,
 	    "Guest Book", "Buku Tamu", cols, 11) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	for (i = 0; i < d->nparts; i++) {
 		d->parts[i].p.number = doc_keep(d, "%s: %s", T(d, "Month",
 		    "Bulan"), what);
@@ -1497,6 +1499,6 @@ docform_build(struct doc *d, struct admin_call *c, const char *kind,
 	else
 		st = form_guest_book(d, arg);
 	if (st == EX_OK && d->oom)
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 	return st;
 }

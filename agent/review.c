@@ -35,6 +35,7 @@
 #include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -92,16 +93,16 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		log_audit("review.refused", "actor", rv_actor_of(c), "as",
 		    c->a.as, "action", "start", "reason",
 		    "not an administrator or the review role", NULL);
-		return admin_err(c, EX_NOPERM, "refused: only an "
-		    "administrator or %s may start a review",
+		return admin_err(c, EX_NOPERM, _("refused: only an "
+		    "administrator or %s may start a review"),
 		    w->cfg->review.escalate_to[0] ?
 		    w->cfg->review.escalate_to : "root");
 	}
 	if (period != NULL) {
 		if (!rv_valid_period(period))
-			return admin_err(c, EX_DATAERR, "bad period: %.40s "
+			return admin_err(c, EX_DATAERR, _("bad period: %.40s "
 			    "(lower-case letters, digits and '-', at most "
-			    "%d)", period, REVIEW_PERIOD_MAX);
+			    "%d)"), period, REVIEW_PERIOD_MAX);
 		u_strlcpy(p, period, sizeof(p));
 	} else
 		review_period(w->cfg, time(NULL), p, sizeof(p));
@@ -110,8 +111,8 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		    !wf_utf8_valid(resource) ||
 		    (st = dir_resource(admin_ldap(), w->cfg, resource, &res,
 		    err, sizeof(err))) == EX_NOINPUT)
-			return admin_err(c, EX_NOINPUT, "unknown resource: "
-			    "%.80s", resource);
+			return admin_err(c, EX_NOINPUT, _("unknown resource: "
+			    "%.80s"), resource);
 		if (st != EX_OK)
 			return admin_err(c, st, "%s", err);
 		resource = res.name;
@@ -127,11 +128,11 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 	}
 	if (created)
 		sb_printf(&c->out, "%s %s: %s; %s %s\n", ADMIN_T(c, "campaign",
-		    "kampanye review"), k.id, k.stats, ADMIN_T(c, "deadline",
+		    "putaran reviu"), k.id, k.stats, ADMIN_T(c, "deadline",
 		    "batas waktu"), dl);
 	else
 		sb_printf(&c->out, "%s %s %s (%s): %s\n", ADMIN_T(c,
-		    "campaign", "kampanye review"), k.id, ADMIN_T(c,
+		    "campaign", "putaran reviu"), k.id, ADMIN_T(c,
 		    "already exists", "sudah ada"), k.state, ADMIN_T(c,
 		    "nothing done", "tidak ada perubahan"));
 	return EX_OK;
@@ -185,7 +186,7 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 	admin_fmt_time(cr, sizeof(cr), k.created);
 	cells[0] = k.id;
 	cells[1] = k.scope[0] ? k.scope : "*";
-	cells[2] = k.state;
+	cells[2] = review_state_label(c->en, k.state);
 	cells[3] = cr;
 	cells[4] = dl;
 	cells[5] = k.stats;
@@ -196,8 +197,8 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 static int
 list_refused(struct admin_call *c)
 {
-	return admin_err(c, EX_NOPERM, "refused: reviews are for the roles, "
-	    "administrators and access owners");
+	return admin_err(c, EX_NOPERM, _("refused: reviews are for the roles, "
+	    "administrators and access owners"));
 }
 
 static int
@@ -219,7 +220,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	memset(&la, 0, sizeof(la));
 	la.c = c;
 	la.owner = !admin_sees_all(c);
-	hdr[0] = ADMIN_T(c, "CAMPAIGN", "KAMPANYE");
+	hdr[0] = ADMIN_T(c, "CAMPAIGN", "PUTARAN REVIU");
 	hdr[1] = ADMIN_T(c, "SCOPE", "CAKUPAN");
 	hdr[2] = "STATUS";
 	hdr[3] = ADMIN_T(c, "STARTED", "DIMULAI");
@@ -282,7 +283,7 @@ read_resource(struct wf *w, const char *resource, char **attrs, LDAP **ldp,
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(*res);
 		*res = NULL;
-		return wf_ldfail(w, rc, "reading the resource");
+		return wf_ldfail(w, rc, _("reading the resource"));
 	}
 	return EX_OK;
 }
@@ -355,25 +356,25 @@ finding_modify(struct wf *w, const struct rv_campaign *k, const char *grant,
 	int rc;
 
 	if (m->err)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
-		return wf_fail(w, EX_NOINPUT, "bad grant id");
+		return wf_fail(w, EX_NOINPUT, _("bad grant id"));
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
 	snprintf(af, sizeof(af), "(kunciDecision=%s)", prev);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	if ((rc = ldap_create_assertion_control(ld, af, 1, &ctl)) !=
 	    LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "assertion control");
+		return wf_ldfail(w, rc, _("assertion control"));
 	ctls[0] = ctl;
 	ctls[1] = NULL;
 	rc = ldap_modify_ext_s(ld, dn, m->p, ctls, NULL);
 	ldap_control_free(ctl);
 	if (rc == LDAP_ASSERTION_FAILED)
-		return wf_fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
-		    "decided meanwhile", grant, k->id);
+		return wf_fail(w, EX_TEMPFAIL, _("grant %s in campaign %s was "
+		    "decided meanwhile"), grant, k->id);
 	if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "updating a finding");
+		return wf_ldfail(w, rc, _("updating a finding"));
 	return EX_OK;
 }
 
@@ -396,7 +397,7 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 
 	(void)prev;
 	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
-		return wf_fail(w, EX_NOINPUT, "bad grant id");
+		return wf_fail(w, EX_NOINPUT, _("bad grant id"));
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
 	dir_gentime(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
@@ -409,15 +410,15 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 	if (note != NULL && *note != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	if (m.err)
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 	else if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		st = EX_UNAVAILABLE;
 	else if ((rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL)) ==
 	    LDAP_ALREADY_EXISTS)
-		st = wf_fail(w, EX_TEMPFAIL, "grant %s in campaign %s was "
-		    "decided meanwhile", grant, k->id);
+		st = wf_fail(w, EX_TEMPFAIL, _("grant %s in campaign %s was "
+		    "decided meanwhile"), grant, k->id);
 	else if (rc != LDAP_SUCCESS)
-		st = wf_ldfail(w, rc, "recording a decision");
+		st = wf_ldfail(w, rc, _("recording a decision"));
 	dir_mods_free(&m);
 	return st;
 }
@@ -482,37 +483,38 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 	    EX_OK)
 		return st;
 	if (np < 3 || note == NULL)
-		return admin_err(c, EX_USAGE, "usage: review attest CAMPAIGN "
-		    "GRANT[,GRANT...]... valid|invalid --note TEXT");
+		return admin_err(c, EX_USAGE, _("usage: review attest CAMPAIGN "
+		    "GRANT[,GRANT...]... valid|invalid --note TEXT"));
 	decision = pos[np - 1];
 	if (strcmp(decision, "valid") == 0)
 		valid = 1;
 	else if (strcmp(decision, "invalid") == 0)
 		valid = 0;
 	else
-		return admin_err(c, EX_USAGE, "the decision is valid or "
-		    "invalid, not %.40s", decision);
+		return admin_err(c, EX_USAGE, _("the decision is valid or "
+		    "invalid, not %.40s"), decision);
 	if (*note == '\0' || strlen(note) > WF_NOTE_MAX ||
 	    !wf_utf8_valid(note))
-		return admin_err(c, EX_DATAERR, "bad note (1..%d bytes of "
-		    "UTF-8)", WF_NOTE_MAX);
+		return admin_err(c, EX_DATAERR, _("bad note (1..%d bytes of "
+		    "UTF-8)"), WF_NOTE_MAX);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!c->a.person)
-		return admin_err(c, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return admin_err(c, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
-		return admin_err(c, EX_DATAERR, "campaign %s is %s: no more "
-		    "attestations", k.id, k.state);
+		return admin_err(c, EX_DATAERR, _("campaign %s is %s: no more "
+		    "attestations"), k.id,
+		    review_state_label(c->en, k.state));
 	/* The grants: words, each maybe a comma-separated list. */
 	for (i = 1; i < (size_t)np - 1; i++)
 		len += strlen(pos[i]) + 1;
 	if ((copy = malloc(len + 1)) == NULL ||
 	    (ids = calloc(RV_MAX_BULK, sizeof(*ids))) == NULL ||
 	    (prev = calloc(RV_MAX_BULK, sizeof(*prev))) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	copy[0] = '\0';
@@ -523,8 +525,8 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (nids == RV_MAX_BULK) {
-			st = admin_err(c, EX_USAGE, "at most %d grants at "
-			    "once", RV_MAX_BULK);
+			st = admin_err(c, EX_USAGE, _("at most %d grants at "
+			    "once"), RV_MAX_BULK);
 			goto out;
 		}
 		for (j = 0; j < nids; j++)
@@ -534,7 +536,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			ids[nids++] = tok;
 	}
 	if (nids == 0) {
-		st = admin_err(c, EX_USAGE, "no grant named");
+		st = admin_err(c, EX_USAGE, _("no grant named"));
 		goto out;
 	}
 	/* Check every grant first: all or nothing. */
@@ -549,9 +551,10 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 		else if (strcmp(f.decision, "escalated") == 0)
 			prev[i] = "escalated";
 		else {
-			st = admin_err(c, EX_DATAERR, "grant %s in campaign "
-			    "%s is already decided: %s by %s", f.id, k.id,
-			    f.decision, f.actor[0] ? f.actor : "-");
+			st = admin_err(c, EX_DATAERR, _("grant %s in campaign "
+			    "%s is already decided: %s by %s"), f.id, k.id,
+			    rv_decision_label(c->en, f.decision),
+			    f.actor[0] ? f.actor : "-");
 			goto out;
 		}
 		if ((st = rv_is_owner(c, f.resource, &ok)) != EX_OK) {
@@ -563,8 +566,8 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			log_audit("review.refused", "campaign", k.id, "grant",
 			    f.id, "actor", c->a.p.uid, "as", c->a.as,
 			    "action", "attest", "reason", "own grant", NULL);
-			st = admin_err(c, EX_NOPERM, "refused: nobody attests "
-			    "their own grant (%s)", f.id);
+			st = admin_err(c, EX_NOPERM, _("refused: nobody "
+			    "attests their own grant (%s)"), f.id);
 			goto out;
 		}
 		if (why != NULL) {
@@ -572,15 +575,17 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			    f.id, "actor", c->a.p.uid, "as", c->a.as,
 			    "action", "attest", "resource", f.resource,
 			    "reason", "not the access owner", NULL);
-			st = admin_err(c, EX_NOPERM, "refused: you are not the "
-			    "access owner of %s (grant %s)", f.resource, f.id);
+			st = admin_err(c, EX_NOPERM, _("refused: you are not "
+			    "the "
+			    "access owner of %s (grant %s)"), f.resource, f.id);
 			goto out;
 		}
 	}
 	for (i = 0; i < nids; i++) {
 		if ((st = set_decision(w, &k, ids[i], prev[i], decision,
 		    c->a.p.uid, note)) != EX_OK) {
-			st = admin_err(c, st, "%s (%zu of %zu done)", w->err, i,
+			st = admin_err(c, st, _("%s (%zu of %zu "
+			    "done)"), w->err, i,
 			    nids);
 			goto out;
 		}
@@ -692,7 +697,7 @@ resource_state(struct wf *w, const char *resource, struct crit *cr)
 	    0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "counting holders");
+		return wf_ldfail(w, rc, _("counting holders"));
 	}
 	cr->active = ldap_count_entries(ld, res);
 	ldap_msgfree(res);
@@ -726,7 +731,7 @@ make_plan(struct wf *w, const struct rv_campaign *k, struct flist *l)
 			continue;
 		if ((ncr = reallocarray(cr, ncr_n + 1, sizeof(*cr))) == NULL) {
 			free(cr);
-			return wf_fail(w, EX_OSERR, "out of memory");
+			return wf_fail(w, EX_OSERR, _("out of memory"));
 		}
 		cr = ncr;
 		if ((st = resource_state(w, l->f[i].resource, &cr[ncr_n])) !=
@@ -771,7 +776,7 @@ record_preview(struct wf *w, const struct rv_campaign *k,
 
 	*nrem = 0;
 	if ((notes = calloc(l->n + 1, sizeof(*notes))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	for (i = 0; i < l->n; i++) {
 		int rm = strcmp(l->f[i].decision, "removed") == 0;
 
@@ -783,7 +788,7 @@ record_preview(struct wf *w, const struct rv_campaign *k,
 		n++;
 		*nrem += rm;
 	}
-	st = i < l->n ? wf_fail(w, EX_OSERR, "out of memory") :
+	st = i < l->n ? wf_fail(w, EX_OSERR, _("out of memory")) :
 	    rv_campaign_event(w, k, "preview", actor, "preview", notes, n);
 	for (i = 0; i < n; i++)
 		free(notes[i]);
@@ -957,8 +962,8 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 	*a = *b = 0;
 	if (now < k->deadline) {
 		admin_fmt_time(t, sizeof(t), k->deadline);
-		return wf_fail(w, EX_DATAERR, "the deadline of %s has not "
-		    "passed (%s)", k->id, t);
+		return wf_fail(w, EX_DATAERR, _("the deadline of %s has not "
+		    "passed (%s)"), k->id, t);
 	}
 	if (cfg->review.on_silence == CFG_SILENCE_ESCALATE) {
 		/* Once: a second run finds it done and counts nothing. */
@@ -971,15 +976,15 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 	}
 	st = rv_campaign_get_event(w, k, "preview", &pt, &ids);
 	if (st == EX_NOINPUT)
-		return wf_fail(w, EX_DATAERR, "no preview of %s yet: run "
-		    "\"review enforce %s --dry-run\" first", k->id, k->id);
+		return wf_fail(w, EX_DATAERR, _("no preview of %s yet: run "
+		    "\"review enforce %s --dry-run\" first"), k->id, k->id);
 	if (st != EX_OK)
 		return st;
 	if (now < pt + (time_t)cfg->review.grace) {
 		ldap_value_free_len(ids);
 		admin_fmt_time(t, sizeof(t), pt + (time_t)cfg->review.grace);
-		return wf_fail(w, EX_TEMPFAIL, "the grace period of %s runs "
-		    "until %s", k->id, t);
+		return wf_fail(w, EX_TEMPFAIL, _("the grace period of %s runs "
+		    "until %s"), k->id, t);
 	}
 	(void)rv_campaign_event(w, k, "enforce", actor, "remove", NULL, 0);
 	st = do_remove(w, k, ids, a, b, out, en);
@@ -1012,24 +1017,24 @@ cmd_enforce(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: review enforce CAMPAIGN "
-		    "[--dry-run]");
+		return admin_err(c, EX_USAGE, _("usage: review enforce "
+		    "CAMPAIGN [--dry-run]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!may_run(c)) {
 		log_audit("review.refused", "actor", rv_actor_of(c), "as",
 		    c->a.as, "action", "enforce", "campaign", pos[0],
 		    "reason", "not an administrator or the review role", NULL);
-		return admin_err(c, EX_NOPERM, "refused: only an "
-		    "administrator or %s may enforce a review",
+		return admin_err(c, EX_NOPERM, _("refused: only an "
+		    "administrator or %s may enforce a review"),
 		    cfg->review.escalate_to[0] ? cfg->review.escalate_to :
 		    "root");
 	}
 	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
-		return admin_err(c, EX_DATAERR, "campaign %s is %s", k.id,
-		    k.state);
+		return admin_err(c, EX_DATAERR, _("campaign %s is %s"), k.id,
+		    review_state_label(c->en, k.state));
 	if (!dry) {
 		struct strbuf sb;
 
@@ -1137,25 +1142,26 @@ cmd_close(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: review close CAMPAIGN");
+		return admin_err(c, EX_USAGE, _("usage: review close "
+		    "CAMPAIGN"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!may_run(c))
-		return admin_err(c, EX_NOPERM, "refused: only an "
-		    "administrator or %s may close a review",
+		return admin_err(c, EX_NOPERM, _("refused: only an "
+		    "administrator or %s may close a review"),
 		    w->cfg->review.escalate_to);
 	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
-		return admin_err(c, EX_DATAERR, "campaign %s is %s", k.id,
-		    k.state);
+		return admin_err(c, EX_DATAERR, _("campaign %s is %s"), k.id,
+		    review_state_label(c->en, k.state));
 	if ((st = set_state(w, &k, "open", "closed")) != EX_OK)
 		return admin_wf_err(c, st);
 	(void)rv_campaign_event(w, &k, "close", rv_actor_of(c), "close", NULL, 0);
 	log_audit("review.close", "campaign", k.id, "actor", rv_actor_of(c),
 	    "as", c->a.as, NULL);
 	sb_printf(&c->out, "%s %s: %s\n", ADMIN_T(c, "campaign",
-	    "kampanye review"), k.id, ADMIN_T(c, "closed", "ditutup"));
+	    "putaran reviu"), k.id, ADMIN_T(c, "closed", "ditutup"));
 	return EX_OK;
 }
 

@@ -77,5 +77,7 @@ struct review_item {
 int	review_items(struct wf *, const char *campaign, int en,
 	    struct review_info *, struct review_item **, size_t *n);
 void	review_items_free(struct review_item *, size_t n);
+/* A campaign's state (opening, open, closed) in words, for text output. */
+const char	*review_state_label(int en, const char *state);
 
 #endif /* KUNCI_REVIEW_H */

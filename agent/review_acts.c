@@ -42,6 +42,7 @@
 #include "cfg.h"
 #include "cmdtab.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -99,11 +100,11 @@ ra_load_as(struct wf *w, const char *id, struct ra *k, int items,
 	memset(k, 0, sizeof(*k));
 	if (w->cfg->review.workflow[0] == '\0' ||
 	    (wfc = cfg_workflow(w->cfg, w->cfg->review.workflow)) == NULL)
-		return wf_fail(w, EX_CONFIG, "review.workflow is not set: "
-		    "the review's steps are not configured");
+		return wf_fail(w, EX_CONFIG, _("review.workflow is not set: "
+		    "the review's steps are not configured"));
 	if (wfc->nsteps != RA_STEPS)
-		return wf_fail(w, EX_CONFIG, "review.workflow %s has %zu "
-		    "steps, not %d", wfc->name, wfc->nsteps, RA_STEPS);
+		return wf_fail(w, EX_CONFIG, _("review.workflow %s has %zu "
+		    "steps, not %d"), wfc->name, wfc->nsteps, RA_STEPS);
 	wf_snap_from_cfg(wfc, &k->snap);
 	if (items) {
 		if ((st = review_items(w, id, 1, &k->info, &k->it, &k->n)) !=
@@ -118,7 +119,7 @@ ra_load_as(struct wf *w, const char *id, struct ra *k, int items,
 	}
 	if (ldapc_escape_dn(esc, sizeof(esc), k->info.id) == -1) {
 		ra_free(k);
-		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", id);
+		return wf_fail(w, EX_NOINPUT, _("unknown campaign: %.80s"), id);
 	}
 	snprintf(k->dn, sizeof(k->dn), "kunciId=%s,ou=reviews,%s", esc,
 	    w->cfg->directory.kunci_base);
@@ -301,51 +302,51 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: %s", act_usage[s]);
+		return admin_err(c, EX_USAGE, _("usage: %s"), act_usage[s]);
 	if (note != NULL && (strlen(note) > WF_NOTE_MAX ||
 	    !wf_utf8_valid(note)))
-		return admin_err(c, EX_DATAERR, "bad note: valid UTF-8, at "
-		    "most %d bytes", WF_NOTE_MAX);
+		return admin_err(c, EX_DATAERR, _("bad note: valid UTF-8, at "
+		    "most %d bytes"), WF_NOTE_MAX);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = ra_load(w, pos[0], &k)) != EX_OK)
-		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
-		    "campaign: %.80s", pos[0]) : admin_wf_err(c, st);
+		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, _("unknown "
+		    "campaign: %.80s"), pos[0]) : admin_wf_err(c, st);
 	why = ra_refusal(c, &k, s);
 	if (why == RA_NOT_ROLE) {
 		log_audit("review.refused", "campaign", k.info.id, "actor",
 		    c->a.p.uid, "as", c->a.as, "action", act_cmd[s] + 7,
 		    "reason", "not the step's role", NULL);
-		st = admin_err(c, EX_NOPERM, "refused: step %s of the review "
-		    "needs role %s, which you do not hold",
+		st = admin_err(c, EX_NOPERM, _("refused: step %s of the review "
+		    "needs role %s, which you do not hold"),
 		    k.snap.steps[s].name, k.snap.steps[s].role);
 		goto out;
 	}
 	if (why == RA_CLOSED) {
-		st = admin_err(c, EX_DATAERR, "campaign %s is %s", k.info.id,
-		    k.info.state);
+		st = admin_err(c, EX_DATAERR, _("campaign %s is %s"), k.info.id,
+		    review_state_label(c->en, k.info.state));
 		goto out;
 	}
 	if (why == RA_DONE) {
 		char t[32];
 
 		admin_fmt_time(t, sizeof(t), k.at[s]);
-		st = admin_err(c, EX_DATAERR, "step %s of campaign %s was "
-		    "done by %s at %s", k.snap.steps[s].name, k.info.id,
+		st = admin_err(c, EX_DATAERR, _("step %s of campaign %s was "
+		    "done by %s at %s"), k.snap.steps[s].name, k.info.id,
 		    k.actor[s], t);
 		goto out;
 	}
 	/* The act before this one. */
 	prev = s == 3 ? 1 : s - 1;
 	if (why == RA_FIRST) {
-		st = admin_err(c, EX_DATAERR, "campaign %s: step %s comes "
-		    "first (kuncictl %s)", k.info.id,
+		st = admin_err(c, EX_DATAERR, _("campaign %s: step %s comes "
+		    "first (kuncictl %s)"), k.info.id,
 		    k.snap.steps[prev].name, act_cmd[prev]);
 		goto out;
 	}
 	if (why == RA_PENDING) {
-		st = admin_err(c, EX_DATAERR, "campaign %s: %zu grant(s) "
-		    "not yet verified by the access owners", k.info.id,
+		st = admin_err(c, EX_DATAERR, _("campaign %s: %zu grant(s) "
+		    "not yet verified by the access owners"), k.info.id,
 		    k.pending);
 		goto out;
 	}
@@ -354,7 +355,7 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 		size_t i;
 
 		if ((list = strdup(invalid)) == NULL) {
-			st = admin_err(c, EX_OSERR, "out of memory");
+			st = admin_err(c, EX_OSERR, _("out of memory"));
 			goto out;
 		}
 		for (tok = strtok_r(list, ",", &save); tok != NULL;
@@ -363,8 +364,8 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 				if (strcmp(k.it[i].grant, tok) == 0)
 					break;
 			if (i == k.n) {
-				st = admin_err(c, EX_NOINPUT, "grant %.64s is "
-				    "not in campaign %s", tok, k.info.id);
+				st = admin_err(c, EX_NOINPUT, _("grant %.64s "
+				    "is not in campaign %s"), tok, k.info.id);
 				goto out;
 			}
 		}
@@ -381,8 +382,8 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 	st = wf_event_add(w, k.dn, &k.snap, "open", rdn, c->a.p.uid, c->a.as,
 	    "approve", s, k.snap.steps[s].role, buf, NULL);
 	if (st == EX_CANTCREAT) {
-		st = admin_err(c, EX_TEMPFAIL, "step %s of campaign %s was "
-		    "done by someone else meanwhile", k.snap.steps[s].name,
+		st = admin_err(c, EX_TEMPFAIL, _("step %s of campaign %s was "
+		    "done by someone else meanwhile"), k.snap.steps[s].name,
 		    k.info.id);
 		goto out;
 	}
@@ -400,7 +401,7 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 		for (tok = strtok_r(list, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save)) {
 			snprintf(buf, sizeof(buf), "review %s: ditetapkan "
-			    "tidak valid oleh Kasi", k.info.id);
+			    "tidak sah oleh Kasi", k.info.id);
 			if (removal_open(w, &c->a, tok, buf, REMOVAL_REUSE,
 			    rid, sizeof(rid)) != EX_OK)
 				nbad++;
@@ -412,7 +413,7 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 		    told));
 	else {
 		sb_printf(&c->out, "%s %s: %s %s %s\n", ADMIN_T(c, "campaign",
-		    "kampanye reviu"), k.info.id, ADMIN_T(c, "step",
+		    "putaran reviu"), k.info.id, ADMIN_T(c, "step",
 		    "langkah"), k.snap.steps[s].name, ADMIN_T(c, "done",
 		    "selesai"));
 		if (s == 1)
@@ -422,8 +423,8 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 			    told);
 	}
 	if (nbad > 0)
-		st = admin_err(c, EX_TEMPFAIL, "%d removal(s) could not be "
-		    "opened: %s", nbad, w->err);
+		st = admin_err(c, EX_TEMPFAIL, _("%d removal(s) could not be "
+		    "opened: %s"), nbad, w->err);
 	else
 		st = EX_OK;
 out:
@@ -472,15 +473,16 @@ cmd_steps(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: review steps CAMPAIGN");
+		return admin_err(c, EX_USAGE, _("usage: review steps "
+		    "CAMPAIGN"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: a review's steps are "
-		    "for role holders");
+		return admin_err(c, EX_NOPERM, _("refused: a review's steps "
+		    "are for role holders"));
 	if ((st = ra_load(w, pos[0], &k)) != EX_OK)
-		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, "unknown "
-		    "campaign: %.80s", pos[0]) : admin_wf_err(c, st);
+		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, _("unknown "
+		    "campaign: %.80s"), pos[0]) : admin_wf_err(c, st);
 	arr = c->json ? json_array() : NULL;
 	hdr[0] = ADMIN_T(c, "STEP", "LANGKAH");
 	hdr[1] = ADMIN_T(c, "ROLE", "PERAN");

@@ -30,6 +30,7 @@
 #include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -196,7 +197,7 @@ load_unit(struct wf *w, const char *group, struct smap *m)
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading a unit group");
+		return wf_ldfail(w, rc, _("reading a unit group"));
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL &&
 	    (v = ldap_get_values_len(ld, e, "member")) != NULL) {
@@ -210,7 +211,7 @@ load_unit(struct wf *w, const char *group, struct smap *m)
 				free(n);
 				ldap_value_free_len(v);
 				ldap_msgfree(res);
-				return wf_fail(w, EX_OSERR, "out of memory");
+				return wf_fail(w, EX_OSERR, _("out of memory"));
 			}
 			free(n);
 		}
@@ -236,17 +237,17 @@ rvdir_load(struct wf *w, struct rv_dir *d, time_t now)
 	d->now = now;
 	if ((st = rv_paged(w, cfg->directory.people_base, LDAP_SCOPE_SUBTREE,
 	    "(uid=*)", pattrs, load_person, NULL, d)) != EX_OK)
-		return st == EX_OSERR ? wf_fail(w, st, "out of memory") : st;
+		return st == EX_OSERR ? wf_fail(w, st, _("out of memory")) : st;
 	snprintf(base, sizeof(base), "ou=resources,%s",
 	    cfg->directory.kunci_base);
 	if ((st = rv_paged(w, base, LDAP_SCOPE_ONELEVEL,
 	    "(objectClass=kunciManagedResource)", rattrs, load_res, NULL,
 	    d)) != EX_OK)
-		return st == EX_OSERR ? wf_fail(w, st, "out of memory") : st;
+		return st == EX_OSERR ? wf_fail(w, st, _("out of memory")) : st;
 	if (cfg->review.nunits > 0) {
 		if ((d->unit = calloc(cfg->review.nunits, sizeof(*d->unit))) ==
 		    NULL)
-			return wf_fail(w, EX_OSERR, "out of memory");
+			return wf_fail(w, EX_OSERR, _("out of memory"));
 		d->nunit = cfg->review.nunits;
 		for (i = 0; i < cfg->review.nunits; i++)
 			if ((st = load_unit(w, cfg->review.units[2 * i + 1],
@@ -413,7 +414,7 @@ check_self_approval(struct scan *s)
 			continue;
 		if (or_values(&f, &seen, "kunciActor", s->page[i].subject) ==
 		    -1) {
-			st = wf_fail(s->w, EX_SOFTWARE, "filter too long");
+			st = wf_fail(s->w, EX_SOFTWARE, _("filter too long"));
 			goto out;
 		}
 		any++;
@@ -430,7 +431,7 @@ check_self_approval(struct scan *s)
 	rc = ldap_search_ext_s(s->ld, base, LDAP_SCOPE_SUBTREE, sb_str(&f),
 	    attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
-		st = wf_ldfail(s->w, rc, "reading approvals");
+		st = wf_ldfail(s->w, rc, _("reading approvals"));
 		goto out;
 	}
 	for (e = ldap_first_entry(s->ld, res); e != NULL;
@@ -540,7 +541,7 @@ pairside_load(struct wf *w, const char *pat, time_t now,
 	st = rv_paged(w, base, LDAP_SCOPE_ONELEVEL, filter, attrs, pairside_add,
 	    NULL, ps);
 	if (st == EX_OSERR)
-		st = wf_fail(w, st, "out of memory");
+		st = wf_fail(w, st, _("out of memory"));
 	return st;
 }
 
@@ -585,7 +586,7 @@ drain(struct scan *s, int keep)
 			    &err);
 			s->inflight = 0;
 			return wf_ldfail(s->w, rc == 0 ? LDAP_TIMEOUT : err,
-			    "writing findings");
+			    _("writing findings"));
 		}
 		s->inflight--;
 		if (ldap_parse_result(s->ld, r, &err, NULL, NULL, NULL, NULL,
@@ -596,7 +597,7 @@ drain(struct scan *s, int keep)
 		else if (err != LDAP_SUCCESS) {
 			s->inflight = keep;	/* give up counting */
 			return drain(s, 0) == EX_OK ?
-			    wf_ldfail(s->w, err, "writing a finding page") :
+			    wf_ldfail(s->w, err, _("writing a finding page")) :
 			    EX_UNAVAILABLE;
 		} else
 			s->written++;
@@ -697,12 +698,12 @@ recorded(struct scan *s, struct smap *have)
 	for (i = 0; i < s->n; i++)
 		if (or_values(&f, &seen, "kunciGrantRef", s->page[i].id) ==
 		    -1) {
-			st = wf_fail(s->w, EX_SOFTWARE, "filter too long");
+			st = wf_fail(s->w, EX_SOFTWARE, _("filter too long"));
 			goto out;
 		}
 	sb_puts(&f, "))");
 	if (sb_err(&f)) {
-		st = wf_fail(s->w, EX_OSERR, "out of memory");
+		st = wf_fail(s->w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	if (scan_ld(s) == NULL) {
@@ -712,7 +713,7 @@ recorded(struct scan *s, struct smap *have)
 	rc = ldap_search_ext_s(s->ld, s->k->dn, LDAP_SCOPE_ONELEVEL,
 	    sb_str(&f), attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS) {
-		st = wf_ldfail(s->w, rc, "reading recorded findings");
+		st = wf_ldfail(s->w, rc, _("reading recorded findings"));
 		goto out;
 	}
 	for (e = ldap_first_entry(s->ld, res); e != NULL;
@@ -728,7 +729,8 @@ recorded(struct scan *s, struct smap *have)
 			    v[j]->bv_val);
 			if (rv_smap_get(&seen, ref, NULL) &&
 			    rv_smap_put(have, ref, 1) == -1)
-				st = wf_fail(s->w, EX_OSERR, "out of memory");
+				st = wf_fail(s->w, EX_OSERR, _("out of "
+				    "memory"));
 		}
 		ldap_value_free_len(v);
 	}
@@ -762,7 +764,7 @@ write_page(struct scan *s)
 		goto out;
 	if ((refs = calloc(s->n + 1, sizeof(*refs))) == NULL ||
 	    (lines = calloc(s->n + 1, sizeof(*lines))) == NULL) {
-		st = wf_fail(s->w, EX_OSERR, "out of memory");
+		st = wf_fail(s->w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < s->n; i++) {
@@ -779,7 +781,8 @@ write_page(struct scan *s)
 		goto out;
 	snprintf(pid, sizeof(pid), RV_PAGE_PREFIX "%s", refs[0]);
 	if (ldapc_escape_dn(esc, sizeof(esc), pid) == -1) {
-		st = wf_fail(s->w, EX_DATAERR, "bad grant id %.40s", refs[0]);
+		st = wf_fail(s->w, EX_DATAERR, _("bad grant id "
+		    "%.40s"), refs[0]);
 		goto out;
 	}
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, s->k->dn);
@@ -803,7 +806,7 @@ write_page(struct scan *s)
 	}
 	rc = ldap_add_ext(s->ld, dn, p, NULL, NULL, &msgid);
 	if (rc != LDAP_SUCCESS) {
-		st = wf_ldfail(s->w, rc, "writing findings");
+		st = wf_ldfail(s->w, rc, _("writing findings"));
 		goto out;
 	}
 	s->inflight++;
@@ -958,7 +961,7 @@ run_scan(struct wf *w, const struct rv_campaign *k, int resume,
 	s.resume = resume;
 	if ((s.page = calloc(RV_PAGE, sizeof(*s.page))) == NULL ||
 	    (s.lines = calloc(RV_PAGE, RV_LINE_MAX)) == NULL) {
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	if ((s.ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
@@ -966,14 +969,14 @@ run_scan(struct wf *w, const struct rv_campaign *k, int resume,
 		goto out;
 	}
 	if (scope_filter(k, filter, sizeof(filter)) == -1) {
-		st = wf_fail(w, EX_DATAERR, "bad scope");
+		st = wf_fail(w, EX_DATAERR, _("bad scope"));
 		goto out;
 	}
 	snprintf(base, sizeof(base), "ou=grants,%s",
 	    w->cfg->directory.kunci_base);
 	if ((s.pairs = calloc(2 * w->cfg->review.nincompatible + 1,
 	    sizeof(*s.pairs))) == NULL) {
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	for (i = 0; i < 2 * w->cfg->review.nincompatible; i++)
@@ -1028,7 +1031,7 @@ rv_start_campaign(struct admin_call *c, const char *period, const char *scope,
 	u_strlcpy(k->period, period, sizeof(k->period));
 	u_strlcpy(k->scope, scope != NULL ? scope : "", sizeof(k->scope));
 	if (rv_campaign_dn(w, k->id, k->dn, sizeof(k->dn)) == -1)
-		return wf_fail(w, EX_DATAERR, "bad campaign id");
+		return wf_fail(w, EX_DATAERR, _("bad campaign id"));
 	k->created = now;
 	k->deadline = now + (time_t)cfg->review.deadline;
 	dir_mods_init(&m);
@@ -1047,7 +1050,7 @@ rv_start_campaign(struct admin_call *c, const char *period, const char *scope,
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciDeadline", buf);
 	if (m.err) {
 		dir_mods_free(&m);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
 		dir_mods_free(&m);
@@ -1076,7 +1079,7 @@ rv_start_campaign(struct admin_call *c, const char *period, const char *scope,
 		log_info("review %s: resuming an interrupted start", k->id);
 		resume = 1;
 	} else if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "creating the campaign");
+		return wf_ldfail(w, rc, _("creating the campaign"));
 	*created = 1;
 	log_audit("review.start", "campaign", k->id, "actor", rv_actor_of(c),
 	    "as", c->a.as, "period", period, "scope", scope != NULL ? scope :

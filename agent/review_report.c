@@ -19,6 +19,7 @@
 #include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -113,7 +114,7 @@ rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
 			break;
 		else if (rv_smap_put(&owned, l->f[i].resource,
 		    (uint32_t)yes) == -1) {
-			st = wf_fail(w, EX_OSERR, "out of memory");
+			st = wf_fail(w, EX_OSERR, _("out of memory"));
 			break;
 		}
 		if (!yes) {
@@ -153,8 +154,8 @@ finding_actions(struct admin_call *c, const struct rv_campaign *k,
 static int
 show_refused(struct admin_call *c)
 {
-	return admin_err(c, EX_NOPERM, "refused: reviews are for the roles, "
-	    "administrators and access owners");
+	return admin_err(c, EX_NOPERM, _("refused: reviews are for the roles, "
+	    "administrators and access owners"));
 }
 
 /* Counts over l (as rv_flist_window() gives them), then keep only the
@@ -204,8 +205,8 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: review show CAMPAIGN "
-		    "[--limit N] [--offset N]");
+		return admin_err(c, EX_USAGE, _("usage: review show CAMPAIGN "
+		    "[--limit N] [--offset N]"));
 	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_SHOW_MAX, &limit,
 	    &es) == -1)
 		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
@@ -217,7 +218,7 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		    "bad --offset", "--offset tidak valid"), offset_s,
 		    RV_SHOW_MAX);
 	if (offset + limit > RV_SHOW_MAX)
-		return admin_err(c, EX_USAGE, "%s %d (review report)",
+		return admin_err(c, EX_USAGE, _("%s %d (review report)"),
 		    ADMIN_T(c, "--offset plus --limit may not exceed",
 		    "--offset ditambah --limit tidak boleh melebihi"),
 		    RV_SHOW_MAX);
@@ -315,10 +316,10 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 		rv_flist_free(&l);
 		return EX_OK;
 	}
-	out_kv(&c->out, 16, ADMIN_T(c, "Campaign", "Kampanye"), k.id);
+	out_kv(&c->out, 16, ADMIN_T(c, "Campaign", "Putaran reviu"), k.id);
 	out_kv(&c->out, 16, ADMIN_T(c, "Scope", "Cakupan"), k.scope[0] ?
 	    k.scope : "*");
-	out_kv(&c->out, 16, "Status", k.state);
+	out_kv(&c->out, 16, "Status", review_state_label(c->en, k.state));
 	admin_fmt_time(buf, sizeof(buf), k.created);
 	out_kv(&c->out, 16, ADMIN_T(c, "Started", "Dimulai"), buf);
 	admin_fmt_time(buf, sizeof(buf), k.deadline);
@@ -438,7 +439,7 @@ rep_list(struct admin_call *c, const struct rv_campaign *k, size_t offset,
 	ra.offset = offset;
 	ra.limit = limit;
 	if ((ra.rows = calloc(limit, sizeof(*ra.rows))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	snprintf(base, sizeof(base), "ou=grants,%s",
 	    w->cfg->directory.kunci_base);
 	if (k->scope[0] != '\0') {
@@ -455,7 +456,7 @@ rep_list(struct admin_call *c, const struct rv_campaign *k, size_t offset,
 	if (st == EX_OK && ra.n > 0 &&
 	    ((ids = calloc(ra.n, sizeof(*ids))) == NULL ||
 	    (dec = calloc(ra.n, sizeof(*dec))) == NULL))
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 	for (i = 0; st == EX_OK && i < ra.n; i++)
 		ids[i] = ra.rows[i].id;
 	if (st == EX_OK)
@@ -474,9 +475,9 @@ rep_list(struct admin_call *c, const struct rv_campaign *k, size_t offset,
 		v[8] = ra.rows[i].lu;
 		v[9] = dec[i][0] ? rv_decision_label(c->en, dec[i]) :
 		    ADMIN_T(c, "not in this campaign",
-		    "tidak termasuk kampanye ini");
+		    "tidak termasuk putaran reviu ini");
 		if (render_table_add_row(t, v, 10) == -1)
-			st = wf_fail(w, EX_OSERR, "out of memory");
+			st = wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	free(ids);
 	free(dec);
@@ -518,7 +519,7 @@ rep_review(struct admin_call *c, const struct rv_campaign *k,
 		v[8] = at;
 		v[9] = l.f[i].note;
 		if (render_table_add_row(t, v, 10) == -1)
-			st = wf_fail(w, EX_OSERR, "out of memory");
+			st = wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	rv_flist_free(&l);
 	return st;
@@ -640,23 +641,23 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: review report CAMPAIGN "
+		return admin_err(c, EX_USAGE, _("usage: review report CAMPAIGN "
 		    "[--form review|list] [--format text|csv|json|html] "
-		    "[--offset N] [--limit N]");
+		    "[--offset N] [--limit N]"));
 	if (form == NULL || strcmp(form, "review") == 0)
 		list = 0;
 	else if (strcmp(form, "list") == 0)
 		list = 1;
 	else
-		return admin_err(c, EX_USAGE, "--form is review or list");
+		return admin_err(c, EX_USAGE, _("--form is review or list"));
 	if (format == NULL)
 		format = c->json ? "json" : "text";
 	if (strcmp(format, "txt") == 0)		/* the alias */
 		format = "text";
 	if (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0 &&
 	    strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
-		return admin_err(c, EX_USAGE, "--format: text, csv, json or "
-		    "html, not %.20s", format);
+		return admin_err(c, EX_USAGE, _("--format: text, csv, json or "
+		    "html, not %.20s"), format);
 	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_REPORT_MAX, &limit,
 	    &es) == -1)
 		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
@@ -670,8 +671,8 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: reviews are for the "
-		    "roles and administrators");
+		return admin_err(c, EX_NOPERM, _("refused: reviews are for the "
+		    "roles and administrators"));
 	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
 		return admin_wf_err(c, st);
 	if ((st = rv_census(w, &k, &cen)) != EX_OK)
@@ -683,7 +684,7 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	}
 	if ((t = render_table_new(cols, 10)) == NULL) {
 		rv_census_free(&cen);
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	}
 	if (list)
 		st = rep_list(c, &k, (size_t)offset, (size_t)limit, t, &total);
@@ -734,8 +735,8 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	render_table_free(t);
 	rv_census_free(&cen);
 	if (rc != 0)
-		return admin_err(c, EX_SOFTWARE, "the report page is too "
-		    "large: a smaller --limit");
+		return admin_err(c, EX_SOFTWARE, _("the report page is too "
+		    "large: a smaller --limit"));
 	return EX_OK;
 }
 
@@ -765,7 +766,7 @@ review_items(struct wf *w, const char *campaign, int en,
 		return st;
 	if (l.n > 0 && (it = calloc(l.n, sizeof(*it))) == NULL) {
 		rv_flist_free(&l);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	for (i = 0; i < l.n; i++) {
 		u_strlcpy(it[i].grant, l.f[i].id, sizeof(it[i].grant));

@@ -20,6 +20,7 @@
 #include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -54,7 +55,7 @@ const struct finding_def rv_fdefs[F_COUNT] = {
 	{ "never-used", 50, "never used", "tidak pernah dipakai" },
 	{ "unused", 40, "not used for too long", "lama tidak dipakai" },
 	{ "not-reviewed", 20, "not reviewed within the interval",
-	    "belum direview dalam periode" },
+	    "belum direviu dalam periode" },
 };
 
 const struct decision_def rv_ddefs[] = {
@@ -77,6 +78,22 @@ rv_decision_label(int en, const char *code)
 		if (strcmp(rv_ddefs[i].code, code) == 0)
 			return en ? rv_ddefs[i].en : rv_ddefs[i].id;
 	return code;
+}
+
+const char *
+review_state_label(int en, const char *state)
+{
+	static const char *const tab[][3] = {
+		{ "opening", "being prepared", "sedang disiapkan" },
+		{ "open", "open", "berjalan" },
+		{ "closed", "closed", "ditutup" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(tab[i][0], state) == 0)
+			return tab[i][en ? 1 : 2];
+	return state;
 }
 
 static int
@@ -329,7 +346,7 @@ rv_paged_n(struct wf *w, const char *base, int scope, const char *filter,
 	for (;;) {
 		rc = ldap_create_page_control(ld, size, &ck, 1, &pc);
 		if (rc != LDAP_SUCCESS) {
-			st = wf_ldfail(w, rc, "paged search");
+			st = wf_ldfail(w, rc, _("paged search"));
 			break;
 		}
 		sc[0] = pc;
@@ -345,7 +362,7 @@ rv_paged_n(struct wf *w, const char *base, int scope, const char *filter,
 		}
 		if (rc != LDAP_SUCCESS) {
 			ldap_msgfree(res);
-			st = wf_ldfail(w, rc, "paged search");
+			st = wf_ldfail(w, rc, _("paged search"));
 			break;
 		}
 		for (e = ldap_first_entry(ld, res); e != NULL && st == EX_OK;
@@ -359,7 +376,7 @@ rv_paged_n(struct wf *w, const char *base, int scope, const char *filter,
 			ld = NULL;
 			if (st == EX_OK)
 				st = wf_fail(w, EX_UNAVAILABLE,
-				    "paged search: the connection was lost");
+				    _("paged search: the connection was lost"));
 			break;
 		}
 		rc = ldap_parse_result(ld, res, &err, NULL, NULL, NULL,
@@ -467,7 +484,8 @@ rv_campaign_load(struct wf *w, const char *id, struct rv_campaign *k)
 	u_strlcpy(idc, id, sizeof(idc));
 	if (rv_campaign_dn(w, idc, dn, sizeof(dn)) == -1) {
 		memset(k, 0, sizeof(*k));
-		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", idc);
+		return wf_fail(w, EX_NOINPUT, _("unknown campaign: "
+		    "%.80s"), idc);
 	}
 	memset(k, 0, sizeof(*k));
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
@@ -478,11 +496,12 @@ rv_campaign_load(struct wf *w, const char *id, struct rv_campaign *k)
 	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
 	    (e = ldap_first_entry(ld, res)) == NULL)) {
 		ldap_msgfree(res);
-		return wf_fail(w, EX_NOINPUT, "unknown campaign: %.80s", idc);
+		return wf_fail(w, EX_NOINPUT, _("unknown campaign: "
+		    "%.80s"), idc);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the campaign");
+		return wf_ldfail(w, rc, _("reading the campaign"));
 	}
 	rv_parse_campaign(ld, e, k);
 	ldap_msgfree(res);
@@ -497,9 +516,9 @@ rv_campaign_modify(struct wf *w, const struct rv_campaign *k,
 	int st;
 
 	st = wf_modify_asserted(w, k->dn, assert_filter, m,
-	    "updating the campaign");
+	    _("updating the campaign"));
 	if (st == EX_TEMPFAIL)
-		st = wf_fail(w, EX_TEMPFAIL, "campaign %s changed meanwhile",
+		st = wf_fail(w, EX_TEMPFAIL, _("campaign %s changed meanwhile"),
 		    k->id);
 	return st;
 }
@@ -534,7 +553,7 @@ rv_campaign_event(struct wf *w, const struct rv_campaign *k, const char *rdn,
 	MOD("kunciDecision", dv);
 	if (nnotes > 0) {
 		if ((vals = calloc(nnotes + 1, sizeof(*vals))) == NULL)
-			return wf_fail(w, EX_OSERR, "out of memory");
+			return wf_fail(w, EX_OSERR, _("out of memory"));
 		memcpy(vals, notes, nnotes * sizeof(*vals));
 		MOD("kunciNote", vals);
 	}
@@ -544,7 +563,7 @@ rv_campaign_event(struct wf *w, const struct rv_campaign *k, const char *rdn,
 	if (rc == LDAP_ALREADY_EXISTS)
 		st = EX_CANTCREAT;
 	else if (rc != LDAP_SUCCESS)
-		st = wf_ldfail(w, rc, "writing a campaign event");
+		st = wf_ldfail(w, rc, _("writing a campaign event"));
 	free(vals);
 	return st;
 }
@@ -575,7 +594,7 @@ rv_campaign_get_event(struct wf *w, const struct rv_campaign *k,
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading a campaign event");
+		return wf_ldfail(w, rc, _("reading a campaign event"));
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL) {
 		*t = dir_get_time(ld, e, "kunciTime");
@@ -694,8 +713,8 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 	memset(f, 0, sizeof(*f));
 	if (strlen(grant) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
-		return wf_fail(w, EX_NOINPUT, "grant %.40s is not in campaign "
-		    "%s", grant, k->id);
+		return wf_fail(w, EX_NOINPUT, _("grant %.40s is not in "
+		    "campaign %s"), grant, k->id);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciReviewFinding)"
 	    "(kunciGrantRef=%s))", esc);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
@@ -704,7 +723,7 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 	    find_attrs, 0, NULL, NULL, NULL, 0, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading a finding");
+		return wf_ldfail(w, rc, _("reading a finding"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -728,8 +747,8 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 		rv_parse_decision(ld, dec, f);
 	ldap_msgfree(res);
 	if (!found)
-		return wf_fail(w, EX_NOINPUT, "grant %s is not in campaign %s",
-		    grant, k->id);
+		return wf_fail(w, EX_NOINPUT, _("grant %s is not in campaign "
+		    "%s"), grant, k->id);
 	if (dec == NULL && rv_escalated(w, k))
 		u_strlcpy(f->decision, "escalated", sizeof(f->decision));
 	return EX_OK;
@@ -858,7 +877,7 @@ rv_flist_load(struct wf *w, const struct rv_campaign *k, const char *only,
 		l->n = j;
 	}
 	if (st == EX_OSERR)
-		st = wf_fail(w, st, "out of memory");
+		st = wf_fail(w, st, _("out of memory"));
 	if (st == EX_OK && l->n > 1)
 		qsort(l->f, l->n, sizeof(*l->f), rv_cmp_risk);
 	return st;
@@ -967,7 +986,7 @@ rv_flist_window(struct wf *w, const struct rv_campaign *k, size_t offset,
 		ndec[j] = 0;
 	fw.keep = offset + limit;
 	if ((fw.h = calloc(fw.keep + 1, sizeof(*fw.h))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	undecided = rv_escalated(w, k) ? "escalated" : "pending";
 	st = rv_paged(w, k->dn, LDAP_SCOPE_ONELEVEL,
 	    "(objectClass=kunciReviewFinding)", find_attrs, fwin_add, NULL,
@@ -1014,7 +1033,7 @@ rv_flist_window(struct wf *w, const struct rv_campaign *k, size_t offset,
 	rv_flist_free(&fw.dec);
 	free(fw.h);
 	if (st == EX_OSERR)
-		st = wf_fail(w, st, "out of memory");
+		st = wf_fail(w, st, _("out of memory"));
 	if (st != EX_OK)
 		rv_flist_free(l);
 	return st;

@@ -24,6 +24,7 @@
 
 #include "admin.h"
 #include "dir.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "review.h"
 #include "strbuf.h"
@@ -276,7 +277,7 @@ rv_census(struct wf *w, const struct rv_campaign *k, struct rv_census *c)
 		rc.oom = 1;
 	free(rc.tri);
 	if (rc.oom)
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 	if (st != EX_OK) {
 		rv_census_free(c);
 		return st;
@@ -321,7 +322,7 @@ search_or(struct wf *w, const struct rv_campaign *k, const char *attr,
 	sb_init(&f, 1u << 20);
 	if (or_filter(&f, attr, vals, n) == -1) {
 		sb_free(&f);
-		return wf_fail(w, EX_SOFTWARE, "bad or long filter");
+		return wf_fail(w, EX_SOFTWARE, _("bad or long filter"));
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
 		sb_free(&f);
@@ -332,7 +333,7 @@ search_or(struct wf *w, const struct rv_campaign *k, const char *attr,
 	sb_free(&f);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading findings");
+		return wf_ldfail(w, rc, _("reading findings"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && st == EX_OK;
 	    e = ldap_next_entry(ld, e))
@@ -482,7 +483,7 @@ rv_census_window(struct wf *w, const struct rv_campaign *k,
 		free(l->f);
 		l->f = NULL;
 		free(ww.got);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	l->cap = ww.n;
 	for (p = 0; p < c->npg && st == EX_OK; ) {
@@ -533,7 +534,7 @@ walk_entry(LDAP *ld, LDAPMessage *e, void *arg)
 		if ((nf = reallocarray(wk->l.f, (size_t)n, sizeof(*nf))) ==
 		    NULL) {
 			ldap_value_free_len(v);
-			return wf_fail(wk->w, EX_OSERR, "out of memory");
+			return wf_fail(wk->w, EX_OSERR, _("out of memory"));
 		}
 		wk->l.f = nf;
 		wk->l.cap = (size_t)n;

@@ -28,6 +28,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "i18n.h"
 #include "sign.h"
 
 /* a PEM private key is a few KiB; anything larger is not one */
@@ -70,7 +71,8 @@ ossl_err(char *err, size_t errsz, const char *what)
 			snprintf(extra, sizeof(extra), " (%s)", data);
 	}
 	if (first == 0) {
-		seterr(err, errsz, "%s: failed (no OpenSSL error given)", what);
+		seterr(err, errsz, _("%s: failed (no OpenSSL error "
+		    "given)"), what);
 		return;
 	}
 	if ((reason = ERR_reason_error_string(first)) == NULL) {
@@ -109,30 +111,30 @@ load_key(const char *path, EVP_PKEY **pkey, char *err, size_t errsz)
 
 	*pkey = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		seterr(err, errsz, "key %s: %s", path, strerror(errno));
+		seterr(err, errsz, _("key %s: %s"), path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) == -1) {
-		seterr(err, errsz, "key %s: %s", path, strerror(errno));
+		seterr(err, errsz, _("key %s: %s"), path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errsz, "key %s: not a regular file", path);
+		seterr(err, errsz, _("key %s: not a regular file"), path);
 		goto out;
 	}
 	if (st.st_mode & 077) {
-		seterr(err, errsz, "key %s: mode %04o is group- or "
-		    "world-accessible (chmod 600)", path,
+		seterr(err, errsz, _("key %s: mode %04o is group- or "
+		    "world-accessible (chmod 600)"), path,
 		    (unsigned int)(st.st_mode & 07777));
 		goto out;
 	}
 	if (st.st_size <= 0 || st.st_size > KEY_FILE_MAX) {
-		seterr(err, errsz, "key %s: size %lld is not that of a PEM "
-		    "key", path, (long long)st.st_size);
+		seterr(err, errsz, _("key %s: size %lld is not that of a PEM "
+		    "key"), path, (long long)st.st_size);
 		goto out;
 	}
 	if ((buf = malloc(KEY_FILE_MAX)) == NULL) {
-		seterr(err, errsz, "key %s: %s", path, strerror(errno));
+		seterr(err, errsz, _("key %s: %s"), path, strerror(errno));
 		goto out;
 	}
 	while (have < KEY_FILE_MAX) {
@@ -140,7 +142,7 @@ load_key(const char *path, EVP_PKEY **pkey, char *err, size_t errsz)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			seterr(err, errsz, "key %s: %s", path,
+			seterr(err, errsz, _("key %s: %s"), path,
 			    strerror(errno));
 			goto out;
 		}
@@ -149,15 +151,15 @@ load_key(const char *path, EVP_PKEY **pkey, char *err, size_t errsz)
 		have += (size_t)n;
 	}
 	if ((bio = BIO_new_mem_buf(buf, (int)have)) == NULL) {
-		ossl_err(err, errsz, "key");
+		ossl_err(err, errsz, _("key"));
 		goto out;
 	}
 	*pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, &asked);
 	if (*pkey == NULL) {
 		if (asked) {
 			ERR_clear_error();
-			seterr(err, errsz, "key %s: encrypted keys are not "
-			    "supported", path);
+			seterr(err, errsz, _("key %s: encrypted keys are not "
+			    "supported"), path);
 		} else {
 			char what[PATH_MAX + 8];
 
@@ -212,11 +214,11 @@ sign_detached(const char *cert_pem_path, const char *key_pem_path,
 
 	*sig = NULL;
 	*siglen = 0;
-	seterr(err, errsz, "unknown error");
+	seterr(err, errsz, _("unknown error"));
 	ERR_clear_error();
 	if (len > SIGN_MAX_DATA) {
-		seterr(err, errsz, "sign: document of %zu bytes is too large",
-		    len);
+		seterr(err, errsz, _("sign: document of %zu bytes is too "
+		    "large"), len);
 		goto out;
 	}
 	if ((cert = load_cert(cert_pem_path, err, errsz)) == NULL)
@@ -225,44 +227,44 @@ sign_detached(const char *cert_pem_path, const char *key_pem_path,
 		goto out;
 	if (X509_check_private_key(cert, pkey) != 1) {
 		ERR_clear_error();
-		seterr(err, errsz, "sign: key %s does not match certificate "
-		    "%s", key_pem_path, cert_pem_path);
+		seterr(err, errsz, _("sign: key %s does not match certificate "
+		    "%s"), key_pem_path, cert_pem_path);
 		goto out;
 	}
 	/* BIO_new_mem_buf() refuses NULL even for zero bytes */
 	if ((in = BIO_new_mem_buf(len ? data : "", (int)len)) == NULL) {
-		ossl_err(err, errsz, "sign");
+		ossl_err(err, errsz, _("sign"));
 		goto out;
 	}
 	/* CMS_PARTIAL, then add1_signer: the only way to choose SHA-256 */
 	if ((cms = CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL)) ==
 	    NULL) {
-		ossl_err(err, errsz, "sign: CMS_sign");
+		ossl_err(err, errsz, _("sign: CMS_sign"));
 		goto out;
 	}
 	if (CMS_add1_signer(cms, cert, pkey, EVP_sha256(), flags) == NULL) {
-		ossl_err(err, errsz, "sign: CMS_add1_signer");
+		ossl_err(err, errsz, _("sign: CMS_add1_signer"));
 		goto out;
 	}
 	if (CMS_final(cms, in, NULL, flags) != 1) {
-		ossl_err(err, errsz, "sign: CMS_final");
+		ossl_err(err, errsz, _("sign: CMS_final"));
 		goto out;
 	}
 	if ((out = BIO_new(BIO_s_mem())) == NULL) {
-		ossl_err(err, errsz, "sign");
+		ossl_err(err, errsz, _("sign"));
 		goto out;
 	}
 	if ((pem ? PEM_write_bio_CMS(out, cms) : i2d_CMS_bio(out, cms)) !=
 	    1) {
-		ossl_err(err, errsz, "sign: encoding");
+		ossl_err(err, errsz, _("sign: encoding"));
 		goto out;
 	}
 	if ((n = BIO_get_mem_data(out, &p)) <= 0) {
-		ossl_err(err, errsz, "sign: encoding");
+		ossl_err(err, errsz, _("sign: encoding"));
 		goto out;
 	}
 	if ((*sig = malloc((size_t)n + 1)) == NULL) {
-		seterr(err, errsz, "sign: %s", strerror(errno));
+		seterr(err, errsz, _("sign: %s"), strerror(errno));
 		goto out;
 	}
 	memcpy(*sig, p, (size_t)n);
@@ -367,19 +369,19 @@ sign_verify(const char *anchor_pem_path, const void *data, size_t len,
 	char what[PATH_MAX + 16];
 	int rc = -1;
 
-	seterr(err, errsz, "unknown error");
+	seterr(err, errsz, _("unknown error"));
 	ERR_clear_error();
 	if (len > SIGN_MAX_DATA || siglen > SIGN_MAX_DATA) {
-		seterr(err, errsz, "verify: input too large");
+		seterr(err, errsz, _("verify: input too large"));
 		goto out;
 	}
 	if (siglen == 0) {
-		seterr(err, errsz, "verify: empty signature");
+		seterr(err, errsz, _("verify: empty signature"));
 		goto out;
 	}
 	snprintf(what, sizeof(what), "verify: anchor %s", anchor_pem_path);
 	if ((store = X509_STORE_new()) == NULL) {
-		ossl_err(err, errsz, "verify");
+		ossl_err(err, errsz, _("verify"));
 		goto out;
 	}
 	if (X509_STORE_load_file(store, anchor_pem_path) != 1) {
@@ -388,13 +390,13 @@ sign_verify(const char *anchor_pem_path, const void *data, size_t len,
 	}
 	/* as "openssl cms -verify -purpose any"; see sign.h */
 	if (X509_STORE_set_purpose(store, X509_PURPOSE_ANY) != 1) {
-		ossl_err(err, errsz, "verify: purpose");
+		ossl_err(err, errsz, _("verify: purpose"));
 		goto out;
 	}
 
 	if (is_pem(sig, siglen)) {
 		if ((sigbio = BIO_new_mem_buf(sig, (int)siglen)) == NULL) {
-			ossl_err(err, errsz, "verify");
+			ossl_err(err, errsz, _("verify"));
 			goto out;
 		}
 		cms = PEM_read_bio_CMS(sigbio, NULL, no_passphrase, NULL);
@@ -402,22 +404,22 @@ sign_verify(const char *anchor_pem_path, const void *data, size_t len,
 		p = sig;
 		cms = d2i_CMS_ContentInfo(NULL, &p, (long)siglen);
 		if (cms != NULL && p != sig + siglen) {
-			seterr(err, errsz, "verify: %zu bytes of trailing "
-			    "data after the signature",
+			seterr(err, errsz, _("verify: %zu bytes of trailing "
+			    "data after the signature"),
 			    siglen - (size_t)(p - sig));
 			goto out;
 		}
 	}
 	if (cms == NULL) {
-		ossl_err(err, errsz, "verify: signature");
+		ossl_err(err, errsz, _("verify: signature"));
 		goto out;
 	}
 	if ((in = BIO_new_mem_buf(len ? data : "", (int)len)) == NULL) {
-		ossl_err(err, errsz, "verify");
+		ossl_err(err, errsz, _("verify"));
 		goto out;
 	}
 	if (CMS_verify(cms, NULL, store, in, NULL, CMS_BINARY) != 1) {
-		ossl_err(err, errsz, "verify");
+		ossl_err(err, errsz, _("verify"));
 		goto out;
 	}
 	seterr(err, errsz, "%s", "");
@@ -442,12 +444,12 @@ sign_write_file_atomic(const char *path, const void *data, size_t len,
 	ssize_t n;
 	int fd = -1, dfd = -1, made = 0, rc = -1;
 
-	seterr(err, errsz, "unknown error");
+	seterr(err, errsz, _("unknown error"));
 	slash = strrchr(path, '/');
 	base = slash != NULL ? slash + 1 : path;
 	if (*base == '\0' || strcmp(base, ".") == 0 ||
 	    strcmp(base, "..") == 0) {
-		seterr(err, errsz, "write %s: not a file name", path);
+		seterr(err, errsz, _("write %s: not a file name"), path);
 		goto out;
 	}
 	if (slash == NULL)
@@ -458,17 +460,17 @@ sign_write_file_atomic(const char *path, const void *data, size_t len,
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX",
 	    (int)(base - path), path, base) >= sizeof(tmp)) {
-		seterr(err, errsz, "write %s: path too long", path);
+		seterr(err, errsz, _("write %s: path too long"), path);
 		goto out;
 	}
 
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		seterr(err, errsz, "write %s: %s", tmp, strerror(errno));
+		seterr(err, errsz, _("write %s: %s"), tmp, strerror(errno));
 		goto out;
 	}
 	made = 1;
 	if (fchmod(fd, mode & 0777) == -1) {
-		seterr(err, errsz, "write %s: chmod: %s", tmp,
+		seterr(err, errsz, _("write %s: chmod: %s"), tmp,
 		    strerror(errno));
 		goto out;
 	}
@@ -477,14 +479,14 @@ sign_write_file_atomic(const char *path, const void *data, size_t len,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			seterr(err, errsz, "write %s: %s", tmp,
+			seterr(err, errsz, _("write %s: %s"), tmp,
 			    strerror(errno));
 			goto out;
 		}
 		off += (size_t)n;
 	}
 	if (fsync(fd) == -1) {
-		seterr(err, errsz, "write %s: fsync: %s", tmp,
+		seterr(err, errsz, _("write %s: fsync: %s"), tmp,
 		    strerror(errno));
 		goto out;
 	}
@@ -492,12 +494,12 @@ sign_write_file_atomic(const char *path, const void *data, size_t len,
 	n = close(fd);
 	fd = -1;
 	if (n == -1) {
-		seterr(err, errsz, "write %s: close: %s", tmp,
+		seterr(err, errsz, _("write %s: close: %s"), tmp,
 		    strerror(errno));
 		goto out;
 	}
 	if (rename(tmp, path) == -1) {
-		seterr(err, errsz, "write %s: rename: %s", path,
+		seterr(err, errsz, _("write %s: rename: %s"), path,
 		    strerror(errno));
 		goto out;
 	}
@@ -505,7 +507,7 @@ sign_write_file_atomic(const char *path, const void *data, size_t len,
 	/* make the rename itself durable */
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1) {
-		seterr(err, errsz, "write %s: fsync directory %s: %s", path,
+		seterr(err, errsz, _("write %s: fsync directory %s: %s"), path,
 		    dir, strerror(errno));
 		goto out;
 	}

@@ -20,6 +20,7 @@
 #include "cfg.h"
 #include "cmdtab.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "out.h"
 #include "render.h"
@@ -427,22 +428,22 @@ cmd_request_report(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &npos)) != EX_OK)
 		return st;
 	if (month == NULL || visit_month(month, &s, &e) == -1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl request report "
-		    "--month YYYY-MM [--format text|csv|json|html]");
+		return admin_err(c, EX_USAGE, _("usage: kuncictl request "
+		    "report --month YYYY-MM [--format text|csv|json|html]"));
 	if (format != NULL && strcmp(format, "text") != 0 &&
 	    strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
 	    strcmp(format, "html") != 0)
-		return admin_err(c, EX_USAGE, "--format: text, csv, json or "
-		    "html, not %.20s", format);
+		return admin_err(c, EX_USAGE, _("--format: text, csv, json or "
+		    "html, not %.20s"), format);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the request report "
-		    "is for role holders");
+		return admin_err(c, EX_NOPERM, _("refused: the request report "
+		    "is for role holders"));
 	if ((r = malloc(sizeof(*r))) == NULL ||
 	    sla_init(r, c->ctx->cfg, "request") == -1) {
 		free(r);
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	}
 	memset(&x, 0, sizeof(x));
 	x.c = c;
@@ -455,8 +456,8 @@ cmd_request_report(struct admin_call *c, int argc, char **argv)
 	if (st == EX_OK && x.st != EX_OK)
 		st = x.st;
 	if (st != EX_OK) {
-		st = st == EX_SOFTWARE ? admin_err(c, st, "too many "
-		    "procedures in one month") : admin_wf_err(c, st);
+		st = st == EX_SOFTWARE ? admin_err(c, st, _("too many "
+		    "procedures in one month")) : admin_wf_err(c, st);
 		goto out;
 	}
 	if (c->json || (format != NULL && strcmp(format, "json") == 0)) {
@@ -475,7 +476,7 @@ cmd_request_report(struct admin_call *c, int argc, char **argv)
 		goto out;
 	}
 	if ((t = sla_table(c, r)) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	snprintf(title, sizeof(title), "%s %s", ADMIN_T(c,
@@ -490,7 +491,7 @@ cmd_request_report(struct admin_call *c, int argc, char **argv)
 		    x.rejected, ADMIN_T(c, "open", "berjalan"), x.open);
 	}
 	if (sla_render(c, t, format, title) != 0) {
-		st = admin_err(c, EX_SOFTWARE, "the report is too large");
+		st = admin_err(c, EX_SOFTWARE, _("the report is too large"));
 		goto out;
 	}
 	if (format == NULL || strcmp(format, "text") == 0)

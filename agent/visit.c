@@ -32,6 +32,7 @@
 #include "cfg.h"
 #include "counter.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -79,22 +80,23 @@ check_text(struct wf *w, const char *what, const char *s, size_t max,
 	const unsigned char *p;
 
 	if (s == NULL || *s == '\0')
-		return required ? wf_fail(w, EX_USAGE, "%s is required", what) :
+		return required ? wf_fail(w, EX_USAGE, _("%s is "
+		    "required"), what) :
 		    EX_OK;
 	if (strlen(s) > max)
-		return wf_fail(w, EX_DATAERR, "%s too long: at most %zu bytes",
-		    what, max);
+		return wf_fail(w, EX_DATAERR, _("%s too long: at most %zu "
+		    "bytes"), what, max);
 	if (!wf_utf8_valid(s))
-		return wf_fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
+		return wf_fail(w, EX_DATAERR, _("%s is not valid UTF-8"), what);
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return wf_fail(w, EX_DATAERR, "%s holds a control "
-			    "character", what);
+			return wf_fail(w, EX_DATAERR, _("%s holds a control "
+			    "character"), what);
 	for (p = (const unsigned char *)s; *p == ' '; p++)
 		;
 	if (*p == '\0')
 		return wf_fail(w, required ? EX_USAGE : EX_DATAERR,
-		    "%s is blank", what);
+		    _("%s is blank"), what);
 	return EX_OK;
 }
 
@@ -206,8 +208,8 @@ parse_visit(struct wf *w, LDAP *ld, LDAPMessage *e, struct visit *v)
 	 * configured now. */
 	dir_get(ld, e, "kunciWorkflow", wfname, sizeof(wfname));
 	if ((wfc = cfg_workflow(w->cfg, wfname)) == NULL)
-		return wf_fail(w, EX_SOFTWARE, "visit %s: no workflow snapshot "
-		    "and no workflow %s", v->id, wfname);
+		return wf_fail(w, EX_SOFTWARE, _("visit %s: no workflow "
+		    "snapshot and no workflow %s"), v->id, wfname);
 	wf_snap_from_cfg(wfc, &v->snap);
 	return EX_OK;
 }
@@ -222,7 +224,7 @@ visit_load(struct wf *w, const char *id, struct visit *v)
 
 	memset(v, 0, sizeof(*v));
 	if (visit_dn(w, id, dn, sizeof(dn)) == -1)
-		return wf_fail(w, EX_NOINPUT, "unknown visit: %.40s", id);
+		return wf_fail(w, EX_NOINPUT, _("unknown visit: %.40s"), id);
 	if ((st = wf_read_entry(w, dn, "(objectClass=kunciVisit)",
 	    visit_attrs, "visit", id, &ld, &res)) != EX_OK)
 		return st;
@@ -256,7 +258,7 @@ visit_list(struct wf *w, const char *filter, size_t max, visit_each_fn cb,
 	int st;
 
 	if ((c.v = malloc(sizeof(*c.v))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	st = wf_search_each(w, "ou=visits", filter, visit_attrs, max,
 	    "visit", vlist_one, &c);
 	free(c.v);
@@ -288,7 +290,7 @@ cas_modify(struct wf *w, const struct visit *v, struct dir_mods *m)
 
 	snprintf(filter, sizeof(filter),
 	    "(&(kunciState=%s)(kunciStepIndex=%d))", v->state, v->step);
-	return wf_modify_asserted(w, v->dn, filter, m, "updating the visit");
+	return wf_modify_asserted(w, v->dn, filter, m, _("updating the visit"));
 }
 
 static int
@@ -332,7 +334,7 @@ visit_settle(struct wf *w, const char *id)
 	time_t in, out, now;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	for (iter = 0; iter < 3 * WF_MAX_STEPS; iter++) {
 		if ((st = visit_load(w, id, v)) != EX_OK)
 			break;
@@ -534,12 +536,17 @@ refuse(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	char why[256];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (!w->dry)
+	/* the audit trail's reason in English, the caller's in theirs */
+	if (!w->dry) {
+		va_start(ap, fmt);
+		vsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
 		refuse_audit(a, v, action, why);
-	return wf_fail(w, EX_NOPERM, "refused: %s", why);
+	}
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), _(fmt), ap);
+	va_end(ap);
+	return wf_fail(w, EX_NOPERM, _("refused: %s"), why);
 }
 
 struct grant_found {
@@ -648,59 +655,60 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 
 	id[0] = '\0';
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if ((st = check_text(w, "--guest", guest, VISIT_TEXT_MAX, 1)) != EX_OK ||
 	    (st = check_text(w, "--org", org, VISIT_TEXT_MAX, 1)) != EX_OK ||
 	    (st = check_text(w, "--id-doc", iddoc, VISIT_DOC_MAX, 1)) != EX_OK ||
 	    (st = check_text(w, "--note", note, 1000, 0)) != EX_OK)
 		return st;
 	if (purpose == NULL || *purpose == '\0')
-		return wf_fail(w, EX_USAGE, "--purpose is required (network or "
-		    "servers)");
+		return wf_fail(w, EX_USAGE, _("--purpose is required (network "
+		    "or servers)"));
 	if (strcmp(purpose, "network") != 0 && strcmp(purpose, "servers") != 0)
-		return wf_fail(w, EX_DATAERR, "--purpose: network or servers, "
-		    "not %.40s", purpose);
+		return wf_fail(w, EX_DATAERR, _("--purpose: network or "
+		    "servers, not %.40s"), purpose);
 	if (duration == NULL || *duration == '\0')
-		return wf_fail(w, EX_USAGE, "--duration is required (e.g. 2h)");
+		return wf_fail(w, EX_USAGE, _("--duration is required (e.g. "
+		    "2h)"));
 	if (u_parse_duration(duration, 0, &secs, &bd, &errstr) == -1 ||
 	    secs <= 0 || secs > 86400)
 		return wf_fail(w, EX_DATAERR,
-		    "--duration: a duration from 1s to "
-		    "24h such as 90m, not %.40s", duration);
+		    _("--duration: a duration from 1s to "
+		    "24h such as 90m, not %.40s"), duration);
 	if (arrived != NULL) {
 		if (wf_parse_when(arrived, 0, &created) == -1 ||
 		    created > now || now - created > 86400)
-			return wf_fail(w, EX_DATAERR, "--arrived: "
-			    "YYYY-MM-DDTHH:MM within the last day");
+			return wf_fail(w, EX_DATAERR, _("--arrived: "
+			    "YYYY-MM-DDTHH:MM within the last day"));
 	}
 	if (resource == NULL || *resource == '\0')
-		return wf_fail(w, EX_USAGE, "--resource is required");
+		return wf_fail(w, EX_USAGE, _("--resource is required"));
 	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
 		return wf_fail(w, EX_NOINPUT,
-		    "unknown resource: %.80s", resource);
+		    _("unknown resource: %.80s"), resource);
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
 	    sizeof(w->err))) != EX_OK)
 		return st;
 	if ((wfc = visit_workflow(cfg, &res)) == NULL)
 		return wf_fail(w, EX_DATAERR,
-		    "resource %s takes no visits (its "
+		    _("resource %s takes no visits (its "
 		    "workflow %s has no escort step and visits.workflow is "
-		    "not set)", res.name, res.workflow);
+		    "not set)"), res.name, res.workflow);
 	if ((v = calloc(1, sizeof(*v))) == NULL ||
 	    (snap = malloc(SNAP_MAX)) == NULL) {
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	wf_snap_from_cfg(wfc, &v->snap);
 	if (wf_snap_format(&v->snap, snap, SNAP_MAX) == -1) {
-		st = wf_fail(w, EX_SOFTWARE, "workflow snapshot too large");
+		st = wf_fail(w, EX_SOFTWARE, _("workflow snapshot too large"));
 		goto out;
 	}
 	if ((st = next_id(w, id)) != EX_OK)
 		goto out;
 	if (visit_dn(w, id, v->dn, sizeof(v->dn)) == -1) {
-		st = wf_fail(w, EX_SOFTWARE, "bad id %s", id);
+		st = wf_fail(w, EX_SOFTWARE, _("bad id %s"), id);
 		goto out;
 	}
 	dir_mods_init(&m);
@@ -736,7 +744,7 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	}
 	if (m.err) {
 		dir_mods_free(&m);
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
@@ -747,7 +755,7 @@ visit_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	st = ldap_add_ext_s(ld, v->dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
 	if (st != LDAP_SUCCESS) {
-		st = wf_ldfail(w, st, "writing the visit");
+		st = wf_ldfail(w, st, _("writing the visit"));
 		goto out;
 	}
 	log_audit("visit.submit", "visit", id, "actor", a->p.uid, "as", a->as,
@@ -790,8 +798,8 @@ step_event(struct wf *w, const struct wf_actor *a, const struct visit *v,
 	}
 	if (st == EX_CANTCREAT)
 		return wf_fail(w, EX_TEMPFAIL,
-		    "step %s of visit %s was already "
-		    "done by someone else", v->snap.steps[i].name, v->id);
+		    _("step %s of visit %s was already "
+		    "done by someone else"), v->snap.steps[i].name, v->id);
 	return st;
 }
 
@@ -803,14 +811,15 @@ begin(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if ((st = visit_settle(w, id)) != EX_OK)
 		return st;
 	if ((st = visit_load(w, id, v)) != EX_OK)
 		return st;
 	if (closed(v))
-		return wf_fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
+		return wf_fail(w, EX_DATAERR, _("visit %s is closed "
+		    "(%s)"), v->id,
 		    v->state);
 	return EX_OK;
 }
@@ -830,7 +839,7 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	size_t n, i;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if ((st = check_text(w, reject ? "--reason" : "--note", note,
 	    WF_NOTE_MAX, reject)) != EX_OK)
 		goto out;
@@ -838,8 +847,8 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	s = &v->snap.steps[v->step];
 	if (stepwant != NULL && strcmp(stepwant, s->name) != 0) {
-		st = wf_fail(w, EX_DATAERR, "visit %s is at step %s, not %.64s",
-		    v->id, s->name, stepwant);
+		st = wf_fail(w, EX_DATAERR, _("visit %s is at step %s, not "
+		    "%.64s"), v->id, s->name, stepwant);
 		goto out;
 	}
 	visit_map(&v->snap, &mp);
@@ -853,30 +862,30 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	    mp.escort >= 0 && v->step < mp.escort)
 		cmd = "visit checkin ID";
 	if (cmd != NULL && !reject) {
-		st = wf_fail(w, EX_USAGE, "step %s of visit %s is done with "
-		    "kuncictl %s", s->name, v->id, cmd);
+		st = wf_fail(w, EX_USAGE, _("step %s of visit %s is done with "
+		    "kuncictl %s"), s->name, v->id, cmd);
 		goto out;
 	}
 	if (!holds_step(w, a, v, v->step)) {
-		st = refuse(w, a, v, decision, "step %s needs role %s, which "
-		    "you do not hold", s->name, visit_route_role(w->cfg,
+		st = refuse(w, a, v, decision, N_("step %s needs role %s, "
+		    "which you do not hold"), s->name, visit_route_role(w->cfg,
 		    s->role, v->purpose));
 		goto out;
 	}
 	/* The Kasi's network-or-server determination, at the check. */
 	if (purpose != NULL && (reject || s->kind != CFG_KIND_VERIFY)) {
-		st = wf_fail(w, EX_USAGE, "--purpose is the check's (a verify "
-		    "step's approval), not step %s's", s->name);
+		st = wf_fail(w, EX_USAGE, _("--purpose is the check's (a "
+		    "verify step's approval), not step %s's"), s->name);
 		goto out;
 	}
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
 	    strcmp(a->p.uid, v->requester) == 0 && deciding(s->kind)) {
-		st = refuse(w, a, v, decision, "you cannot decide on a visit "
-		    "you requested");
+		st = refuse(w, a, v, decision, N_("you cannot decide on a "
+		    "visit you requested"));
 		goto out;
 	}
 	if (reject && !s->may_reject) {
-		st = refuse(w, a, v, decision, "step %s (%s) cannot reject",
+		st = refuse(w, a, v, decision, N_("step %s (%s) cannot reject"),
 		    s->name, cfg_kind_name(s->kind));
 		goto out;
 	}
@@ -889,14 +898,14 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    (size_t)ev[i].step >= v->snap.nsteps)
 			continue;
 		if (ev[i].step == v->step) {
-			st = refuse(w, a, v, decision, "you already acted on "
-			    "step %s", s->name);
+			st = refuse(w, a, v, decision, N_("you already acted "
+			    "on step %s"), s->name);
 			goto out;
 		}
 		if (v->snap.one_act && deciding(s->kind) &&
 		    deciding(v->snap.steps[ev[i].step].kind)) {
-			st = refuse(w, a, v, decision, "you already decided "
-			    "on this visit (step %s)", ev[i].stepname);
+			st = refuse(w, a, v, decision, N_("you already decided "
+			    "on this visit (step %s)"), ev[i].stepname);
 			goto out;
 		}
 	}
@@ -939,36 +948,36 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	int st, yes, load;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if (escort == NULL || *escort == '\0') {
-		st = wf_fail(w, EX_USAGE, "--escort USER is required");
+		st = wf_fail(w, EX_USAGE, _("--escort USER is required"));
 		goto out;
 	}
 	if ((st = begin(w, a, id, v)) != EX_OK)
 		goto out;
 	visit_map(&v->snap, &mp);
 	if (v->step <= mp.last_decide) {
-		st = wf_fail(w, EX_DATAERR, "visit %s is not approved yet "
-		    "(waiting for step %s)", v->id,
+		st = wf_fail(w, EX_DATAERR, _("visit %s is not approved yet "
+		    "(waiting for step %s)"), v->id,
 		    v->snap.steps[v->step].name);
 		goto out;
 	}
 	if (v->escort[0] != '\0') {
 		st = wf_fail(w, EX_DATAERR,
-		    "visit %s already has an escort: %s",
+		    _("visit %s already has an escort: %s"),
 		    v->id, v->escort);
 		goto out;
 	}
 	if (mp.appoint >= 0 && v->step != mp.appoint) {
-		st = wf_fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
+		st = wf_fail(w, EX_DATAERR, _("visit %s is at step %s, not %s"),
 		    v->id, v->snap.steps[v->step].name,
 		    v->snap.steps[mp.appoint].name);
 		goto out;
 	}
 	if (!holds_step(w, a, v, mp.appoint >= 0 ? mp.appoint :
 	    mp.last_decide)) {
-		st = refuse(w, a, v, "escort", "appointing the escort needs "
-		    "role %s, which you do not hold",
+		st = refuse(w, a, v, "escort", N_("appointing the escort needs "
+		    "role %s, which you do not hold"),
 		    v->snap.steps[mp.appoint >= 0 ? mp.appoint :
 		    mp.last_decide].role);
 		goto out;
@@ -991,8 +1000,8 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 		    ep.dn, &yes, w->err, sizeof(w->err))) != EX_OK)
 			goto out;
 		if (!yes) {
-			st = refuse(w, a, v, "escort", "escort %s does not "
-			    "hold role %s, whose step %s the escorting is",
+			st = refuse(w, a, v, "escort", N_("escort %s does not "
+			    "hold role %s, whose step %s the escorting is"),
 			    ep.uid, role, v->snap.steps[mp.escort].name);
 			goto out;
 		}
@@ -1000,15 +1009,15 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	if ((st = has_grant(w, ep.uid, v->resource, &yes)) != EX_OK)
 		goto out;
 	if (!yes) {
-		st = refuse(w, a, v, "escort", "escort %s holds no active "
-		    "grant for %s", ep.uid, v->resource);
+		st = refuse(w, a, v, "escort", N_("escort %s holds no active "
+		    "grant for %s"), ep.uid, v->resource);
 		goto out;
 	}
 	if ((st = escort_load(w, ep.uid, v->id, &load)) != EX_OK)
 		goto out;
 	if (load >= w->cfg->visits.max_guests_per_escort) {
-		st = refuse(w, a, v, "escort", "escort %s already accompanies "
-		    "%d guest(s), at most %d", ep.uid, load,
+		st = refuse(w, a, v, "escort", N_("escort %s already "
+		    "accompanies %d guest(s), at most %d"), ep.uid, load,
 		    w->cfg->visits.max_guests_per_escort);
 		goto out;
 	}
@@ -1017,7 +1026,7 @@ visit_escort(struct wf *w, const struct wf_actor *a, const char *id,
 	    note, NULL);
 	if (st == EX_CANTCREAT) {
 		st = wf_fail(w, EX_TEMPFAIL,
-		    "visit %s got its escort meanwhile",
+		    _("visit %s got its escort meanwhile"),
 		    v->id);
 		goto out;
 	}
@@ -1045,30 +1054,30 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if ((st = visit_guest_check(w, equipment)) != EX_OK ||
 	    (st = begin(w, a, id, v)) != EX_OK)
 		goto out;
 	visit_map(&v->snap, &mp);
 	if (v->checkin != 0) {
 		admin_fmt_time(when, sizeof(when), v->checkin);
-		st = wf_fail(w, EX_DATAERR, "visit %s already checked in at %s",
-		    v->id, when);
+		st = wf_fail(w, EX_DATAERR, _("visit %s already checked in at "
+		    "%s"), v->id, when);
 		goto out;
 	}
 	if (v->step <= mp.last_decide) {
-		st = wf_fail(w, EX_DATAERR, "visit %s is not approved (waiting "
-		    "for step %s): no check-in", v->id,
+		st = wf_fail(w, EX_DATAERR, _("visit %s is not approved "
+		    "(waiting for step %s): no check-in"), v->id,
 		    v->snap.steps[v->step].name);
 		goto out;
 	}
 	if (v->escort[0] == '\0') {
-		st = wf_fail(w, EX_DATAERR, "visit %s has no escort appointed: "
-		    "no check-in", v->id);
+		st = wf_fail(w, EX_DATAERR, _("visit %s has no escort "
+		    "appointed: no check-in"), v->id);
 		goto out;
 	}
 	if (mp.checkin >= 0 && v->step != mp.checkin) {
-		st = wf_fail(w, EX_DATAERR, "visit %s is at step %s, not %s",
+		st = wf_fail(w, EX_DATAERR, _("visit %s is at step %s, not %s"),
 		    v->id, v->snap.steps[v->step].name,
 		    v->snap.steps[mp.checkin].name);
 		goto out;
@@ -1076,8 +1085,8 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id,
 	if (strcmp(a->p.uid, v->requester) != 0 &&
 	    strcmp(a->p.uid, v->escort) != 0 &&
 	    !holds_step(w, a, v, mp.checkin >= 0 ? mp.checkin : mp.escort)) {
-		st = refuse(w, a, v, "checkin", "only the requester, the "
-		    "escort or the step's role may check a guest in");
+		st = refuse(w, a, v, "checkin", N_("only the requester, the "
+		    "escort or the step's role may check a guest in"));
 		goto out;
 	}
 	if (w->dry)
@@ -1086,7 +1095,7 @@ visit_checkin(struct wf *w, const struct wf_actor *a, const char *id,
 	    "guest book: in", NULL);
 	if (st == EX_CANTCREAT) {
 		st = wf_fail(w, EX_TEMPFAIL,
-		    "visit %s was checked in meanwhile",
+		    _("visit %s was checked in meanwhile"),
 		    v->id);
 		goto out;
 	}
@@ -1121,12 +1130,12 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if ((st = check_text(w, "--note", note, WF_NOTE_MAX, 0)) != EX_OK)
 		goto out;
 	if (!a->person) {
-		st = wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		st = wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 		goto out;
 	}
 	if ((st = visit_settle(w, id)) != EX_OK ||
@@ -1136,29 +1145,29 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 	if (!lock_only && v->checkout != 0) {
 		admin_fmt_time(when, sizeof(when), v->checkout);
 		st = wf_fail(w, EX_DATAERR,
-		    "visit %s already checked out at %s",
+		    _("visit %s already checked out at %s"),
 		    v->id, when);
 		goto out;
 	}
 	if (closed(v)) {
-		st = wf_fail(w, EX_DATAERR, "visit %s is closed (%s)", v->id,
+		st = wf_fail(w, EX_DATAERR, _("visit %s is closed (%s)"), v->id,
 		    v->state);
 		goto out;
 	}
 	if (lock_only) {
 		if (v->checkout == 0) {
-			st = wf_fail(w, EX_DATAERR, "visit %s is not checked "
-			    "out: use visit checkout --locked", v->id);
+			st = wf_fail(w, EX_DATAERR, _("visit %s is not checked "
+			    "out: use visit checkout --locked"), v->id);
 			goto out;
 		}
 		if (v->locked == 1) {
-			st = wf_fail(w, EX_DATAERR, "visit %s: the lock was "
-			    "already stated", v->id);
+			st = wf_fail(w, EX_DATAERR, _("visit %s: the lock was "
+			    "already stated"), v->id);
 			goto out;
 		}
 	} else if (v->checkin == 0) {
 		st = wf_fail(w, EX_DATAERR,
-		    "visit %s is not checked in", v->id);
+		    _("visit %s is not checked in"), v->id);
 		goto out;
 	}
 	/* --left: when the guest left, recorded now (B's steps 6 and 7:
@@ -1166,17 +1175,17 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 	if (left != NULL && (wf_parse_when(left, 0, &out) == -1 ||
 	    out < v->checkin || out > time(NULL))) {
 		admin_fmt_time(when, sizeof(when), v->checkin);
-		st = wf_fail(w, EX_DATAERR, "--left: YYYY-MM-DDTHH:MM between "
-		    "the check-in (%s) and now", when);
+		st = wf_fail(w, EX_DATAERR, _("--left: YYYY-MM-DDTHH:MM "
+		    "between the check-in (%s) and now"), when);
 		goto out;
 	}
 	if (strcmp(a->p.uid, v->escort) != 0 &&
 	    (locked || lock_only || !holds_step(w, a, v, mp.checkout >= 0 ?
 	    mp.checkout : mp.escort))) {
 		st = refuse(w, a, v, action, locked || lock_only ?
-		    "the lock statement is the escort's (%s)" :
-		    "only the escort (%s) or the step's role may check a "
-		    "guest out", v->escort);
+		    N_("the lock statement is the escort's (%s)") :
+		    N_("only the escort (%s) or the step's role may check a "
+		    "guest out"), v->escort);
 		goto out;
 	}
 	if (w->dry)
@@ -1188,8 +1197,8 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 		st = add_event(w, v, "checkout", a->p.uid, a->as, "checkout",
 		    -1, NULL, locked ? "locked: yes" : "locked: no", note);
 		if (st == EX_CANTCREAT) {
-			st = wf_fail(w, EX_TEMPFAIL, "visit %s was checked out "
-			    "meanwhile", v->id);
+			st = wf_fail(w, EX_TEMPFAIL, _("visit %s was checked "
+			    "out meanwhile"), v->id);
 			goto out;
 		}
 		if (st != EX_OK)
@@ -1205,7 +1214,7 @@ visit_checkout(struct wf *w, const struct wf_actor *a, const char *id,
 			dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciTime", when);
 			st = wf_modify_asserted(w, edn,
 			    "(objectClass=kunciEvent)", &m,
-			    "recording the exit time");
+			    _("recording the exit time"));
 			dir_mods_free(&m);
 			if (st != EX_OK)
 				goto out;
@@ -1391,11 +1400,11 @@ emit(struct admin_call *c, struct render_table *t)
 	int rc;
 
 	if (t == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	rc = c->json ? render_json(t, &c->out) : render_text(t, &c->out);
 	render_table_free(t);
-	return rc == 0 ? EX_OK : admin_err(c, EX_SOFTWARE, "output too "
-	    "large");
+	return rc == 0 ? EX_OK : admin_err(c, EX_SOFTWARE, _("output too "
+	    "large"));
 }
 
 struct list_arg {
@@ -1440,7 +1449,7 @@ list_one(struct visit *v, void *arg)
 	cells[8] = (size_t)v->step < v->snap.nsteps ?
 	    v->snap.steps[v->step].name : "";
 	return render_table_add_row(la->t, cells, 9) == 0 ? EX_OK :
-	    admin_err(c, EX_OSERR, "out of memory");
+	    admin_err(c, EX_OSERR, _("out of memory"));
 }
 
 static int
@@ -1475,11 +1484,11 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 		return st;
 	if (day != NULL) {
 		if (wf_parse_when(day, 0, &s) == -1 || strlen(day) != 10)
-			return admin_err(c, EX_DATAERR, "--day: YYYY-MM-DD");
+			return admin_err(c, EX_DATAERR, _("--day: YYYY-MM-DD"));
 		wf_parse_when(day, 1, &e);
 	} else if (month != NULL) {
 		if (visit_month(month, &s, &e) == -1)
-			return admin_err(c, EX_DATAERR, "--month: YYYY-MM");
+			return admin_err(c, EX_DATAERR, _("--month: YYYY-MM"));
 	}
 	if (day != NULL || month != NULL) {
 		dir_gentime(a, sizeof(a), s);
@@ -1496,7 +1505,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	la.overdue = overdue;
 	la.waiting = waiting;
 	if ((la.t = render_table_new(cols, 9)) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	if ((st = visit_list(admin_wf(), f, LIST_MAX, list_one, &la)) !=
 	    EX_OK) {
 		render_table_free(la.t);
@@ -1558,7 +1567,7 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &npos)) != EX_OK)
 		return st;
 	if (npos != 1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl visit %s ID",
+		return admin_err(c, EX_USAGE, _("usage: kuncictl visit %s ID"),
 		    what);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
@@ -1570,8 +1579,8 @@ simple(struct admin_call *c, int argc, char **argv, const char *what)
 	    (reason != NULL && strcmp(what, "reject") != 0) ||
 	    (step != NULL && strcmp(what, "approve") != 0 &&
 	    strcmp(what, "reject") != 0))
-		return admin_err(c, EX_USAGE, "an option that visit %s does "
-		    "not take", what);
+		return admin_err(c, EX_USAGE, _("an option that visit %s does "
+		    "not take"), what);
 	if (strcmp(what, "approve") == 0)
 		st = visit_act(w, &c->a, pos[0], "approve", step, note,
 		    purpose);
@@ -1650,11 +1659,12 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &npos)) != EX_OK)
 		return st;
 	if (npos != 1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl visit show ID");
+		return admin_err(c, EX_USAGE, _("usage: kuncictl visit show "
+		    "ID"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((v = malloc(sizeof(*v))) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	if ((st = visit_load(w, pos[0], v)) != EX_OK) {
 		free(v);
 		return admin_wf_err(c, st);
@@ -1662,7 +1672,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	if (!admin_sees_all(c) && strcmp(v->requester, c->a.p.uid) != 0 &&
 	    strcmp(v->escort, c->a.p.uid) != 0) {
 		free(v);
-		return admin_err(c, EX_NOPERM, "refused: not your visit");
+		return admin_err(c, EX_NOPERM, _("refused: not your visit"));
 	}
 	if ((st = visit_events(w, v, &ev, &n)) != EX_OK) {
 		free(v);
@@ -1739,8 +1749,8 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 16, ADMIN_T(c, "Guest", "Tamu"), v->guest);
 		out_kv(&c->out, 16, ADMIN_T(c, "Organisation", "Instansi"),
 		    v->org);
-		out_kv(&c->out, 16, ADMIN_T(c, "Identity doc.", "Identitas"),
-		    v->iddoc);
+		out_kv(&c->out, 16, ADMIN_T(c, "Identity doc.", "Kartu "
+		    "identitas"), v->iddoc);
 		out_kv(&c->out, 16, ADMIN_T(c, "Purpose", "Keperluan"),
 		    purpose_label(c, v->purpose));
 		out_kv(&c->out, 16, ADMIN_T(c, "Requester", "Pemohon"),
@@ -1784,8 +1794,7 @@ const struct admin_cmd visit_cmds[] = {
 	{ "visit", "escort", cmd_escort, "ID --escort USER" },
 	{ "visit", "checkin", cmd_checkin, "ID [--id-held] [--equipment TEXT]" },
 	{ "visit", "checkout", cmd_checkout, "ID [--locked] [--left T] "
-	    "[--id-returned] "
-	    "[--note TEXT]" },
+	    "[--id-returned] [--note TEXT]" },
 	{ "visit", "lock", cmd_lock, "ID [--note TEXT]" },
 	{ "visit", "list", cmd_list, "[--all|--day D|--month M] [--overdue] [--waiting]" },
 	{ "visit", "show", cmd_show, "ID" },

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "i18n.h"
 #include "util.h"
 #include "visit_guest.h"
 #include "wf.h"
@@ -49,12 +50,12 @@ visit_guest_check(struct wf *w, const char *equipment)
 		return EX_OK;
 	if (*equipment == '\0' || strlen(equipment) > VISIT_EQUIPMENT_MAX ||
 	    !wf_utf8_valid(equipment))
-		return wf_fail(w, EX_DATAERR, "bad --equipment: 1 to %d bytes "
-		    "of UTF-8 text", VISIT_EQUIPMENT_MAX);
+		return wf_fail(w, EX_DATAERR, _("bad --equipment: 1 to %d "
+		    "bytes of UTF-8 text"), VISIT_EQUIPMENT_MAX);
 	for (p = (const unsigned char *)equipment; *p != '\0'; p++)
 		if (*p < ' ' || *p == 0x7f)
-			return wf_fail(w, EX_DATAERR, "bad --equipment: no "
-			    "control characters");
+			return wf_fail(w, EX_DATAERR, _("bad --equipment: no "
+			    "control characters"));
 	return EX_OK;
 }
 
@@ -91,12 +92,13 @@ visit_guest_out_check(struct wf *w, const char *dn, const char *id,
 	visit_guest_read(ev, n, &g);
 	free(ev);
 	if (g.held && !returned)
-		return wf_fail(w, EX_DATAERR, "visit %s: the guest's identity "
+		return wf_fail(w, EX_DATAERR, _("visit %s: the guest's "
+		    "identity "
 		    "document was handed over at check-in: give it back and "
-		    "say so with --id-returned", id);
+		    "say so with --id-returned"), id);
 	if (!g.held && returned)
-		return wf_fail(w, EX_DATAERR, "visit %s: no identity document "
-		    "was handed over at check-in (--id-held)", id);
+		return wf_fail(w, EX_DATAERR, _("visit %s: no identity "
+		    "document was handed over at check-in (--id-held)"), id);
 	return EX_OK;
 }
 

@@ -18,6 +18,7 @@
 #include "admin.h"
 #include "cmdtab.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "out.h"
 #include "render.h"
@@ -100,6 +101,19 @@ report_one(struct visit *v, void *arg)
 	return EX_OK;
 }
 
+/* A flag's words in the text report (JSON keeps the English value). */
+static const char *
+flag_label(const struct admin_call *c, const char *flag)
+{
+	if (flag == NULL)
+		return "";
+	if (strcmp(flag, "overdue") == 0)
+		return ADMIN_T(c, "overdue", "lewat batas waktu");
+	if (strcmp(flag, "checkout without lock statement") == 0)
+		return ADMIN_T(c, flag, "keluar tanpa pernyataan terkunci");
+	return flag;
+}
+
 static int
 cmd_report(struct admin_call *c, int argc, char **argv)
 {
@@ -118,24 +132,24 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &npos)) != EX_OK)
 		return st;
 	if (month == NULL || visit_month(month, &s, &e) == -1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl visit report "
-		    "--month YYYY-MM [--format text|csv|json|html]");
+		return admin_err(c, EX_USAGE, _("usage: kuncictl visit report "
+		    "--month YYYY-MM [--format text|csv|json|html]"));
 	if (format != NULL && strcmp(format, "text") != 0 &&
 	    strcmp(format, "txt") != 0 && strcmp(format, "csv") != 0 &&
 	    strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
-		return admin_err(c, EX_USAGE, "--format: text, csv, json or "
-		    "html, not %.20s", format);
+		return admin_err(c, EX_USAGE, _("--format: text, csv, json or "
+		    "html, not %.20s"), format);
 	if (format != NULL && strcmp(format, "txt") == 0)
 		format = "text";
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the visit report is "
-		    "for role holders");
+		return admin_err(c, EX_NOPERM, _("refused: the visit report is "
+		    "for role holders"));
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    sla_init(&r->sla, c->ctx->cfg, "visit") == -1) {
 		free(r);
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	}
 	r->c = c;
 	r->flags = json_array();
@@ -147,8 +161,8 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 	if (st == EX_OK && r->st != EX_OK)
 		st = r->st;
 	if (st != EX_OK) {
-		st = st == EX_SOFTWARE ? admin_err(c, st, "too many "
-		    "procedures in one month") : admin_wf_err(c, st);
+		st = st == EX_SOFTWARE ? admin_err(c, st, _("too many "
+		    "procedures in one month")) : admin_wf_err(c, st);
 		goto out;
 	}
 	for (i = 0; i < r->sla.np; i++)
@@ -182,15 +196,15 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 		goto out;
 	}
 	if ((t = sla_table(c, &r->sla)) == NULL) {
-		st = admin_err(c, EX_OSERR, "out of memory");
+		st = admin_err(c, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	snprintf(title, sizeof(title), "%s %s", ADMIN_T(c, "Visits, month",
 	    "Kunjungan, bulan"), month);
 	if (format != NULL && strcmp(format, "text") != 0) {
 		if (sla_render(c, t, format, title) != 0)
-			st = admin_err(c, EX_SOFTWARE, "the report is too "
-			    "large");
+			st = admin_err(c, EX_SOFTWARE, _("the report is too "
+			    "large"));
 		else
 			st = EX_OK;
 		goto out;
@@ -207,8 +221,8 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 	sb_printf(&c->out, "%s: %d  %s: %d\n\n",
 	    ADMIN_T(c, "check-out without lock statement",
 	    "keluar tanpa pernyataan terkunci"), r->not_locked,
-	    ADMIN_T(c, "overdue alerts", "peringatan lewat waktu"),
-	    r->overdue);
+	    ADMIN_T(c, "overdue alerts",
+	    "peringatan lewat batas waktu"), r->overdue);
 	render_text(t, &c->out);
 	for (i = 0; i < json_array_size(r->sla.exceeded); i++) {
 		json_t *x = json_array_get(r->sla.exceeded, i);
@@ -227,7 +241,8 @@ cmd_report(struct admin_call *c, int argc, char **argv)
 
 		sb_printf(&c->out, "%s %s: %s\n", ADMIN_T(c, "flag", "tanda"),
 		    json_string_value(json_object_get(x, "visit")),
-		    json_string_value(json_object_get(x, "flag")));
+		    flag_label(c, json_string_value(json_object_get(x,
+		    "flag"))));
 	}
 	st = EX_OK;
 out:

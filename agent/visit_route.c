@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "visit_route.h"
 #include "wf.h"
 
@@ -50,14 +51,14 @@ visit_route_set(struct wf *w, const char *dn, const char *state, int step,
 	int st;
 
 	if (!visit_route_valid(purpose))
-		return wf_fail(w, EX_DATAERR, "--purpose: network or servers, "
-		    "not %.40s", purpose);
+		return wf_fail(w, EX_DATAERR, _("--purpose: network or "
+		    "servers, not %.40s"), purpose);
 	snprintf(filter, sizeof(filter), "(&(kunciState=%s)"
 	    "(kunciStepIndex=%d))", state, step);
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciPurpose", purpose);
-	st = m.err ? wf_fail(w, EX_OSERR, "out of memory") :
-	    wf_modify_asserted(w, dn, filter, &m, "updating the visit");
+	st = m.err ? wf_fail(w, EX_OSERR, _("out of memory")) :
+	    wf_modify_asserted(w, dn, filter, &m, _("updating the visit"));
 	dir_mods_free(&m);
 	return st;
 }

@@ -155,7 +155,9 @@ t_grep "review: the server room part names its SOP" "SOP Permintaan Akses Ruang 
 t_grep "review: the control panel part names its SOP" "SOP Hak Akses Control Panel Website" "$F"
 t_grep "review: the holder by name and NIP" "Lina Putri 19950818 202012 2 015" "$F"
 t_grep "review: the resource" "server-room:dc1" "$F"
-t_grep "review: the decision in Indonesian" "masih valid" "$F"
+t_grep "review: the decision in Indonesian (sah)" "[0-9]+ sah, [0-9]+ tidak sah" "$F"
+t_check_fail "review: no English decision on the Indonesian form" \
+    grep -qE "masih valid|tidak valid|still valid" "$F"
 t_grep "review: a pending grant is listed" "belum diverifikasi" "$F"
 t_grep "review: the pending grant's holder" "Fajar Nugroho" "$F"
 t_grep "review: the note" "Masih bertugas sebagai staf Bappeda" "$F"
@@ -259,10 +261,10 @@ t_eq "sign: --sign needs --out (64)" 64 "$rc"
 # --- bad input ---------------------------------------------------------------
 kcr doc invoice 1
 t_eq "unknown document type is EX_USAGE" 64 "$rc"
-t_grep "... and says so" "unknown document type: invoice" <(echo "$err")
+t_grep "... and says so" "jenis dokumen tidak dikenal: invoice" <(echo "$err")
 kcr doc review 2027-q4
 t_eq "review of a missing campaign: EX_NOINPUT" 66 "$rc"
-t_grep "... 'unknown campaign'" "unknown campaign: 2027-q4" <(echo "$err")
+t_grep "... 'unknown campaign' in Indonesian" "putaran reviu tidak dikenal: 2027-q4" <(echo "$err")
 kcr doc request 2026-999999
 t_eq "unknown request: EX_NOINPUT" 66 "$rc"
 kcr doc visit V2026-9999

@@ -31,10 +31,10 @@ kcr --as rwulandari review ask "$C"
 t_eq "ask before the list is provided: EX_DATAERR" 65 "$rc"
 t_eq "offered first: provide to the administrator, nothing to the Kasi" \
     "provide|-" "$(offered sanggraini)|$(offered rwulandari)"
-t_grep "... names the step that comes first" "provide-list comes first" <(echo "$err")
+t_grep "... names the step that comes first" "langkah provide-list harus lebih dahulu" <(echo "$err")
 kcr --as rwulandari review provide "$C"
 t_eq "C2.2: the Kasi cannot provide the list (EX_NOPERM)" 77 "$rc"
-t_grep "... names the role" "needs role administrator" <(echo "$err")
+t_grep "... names the role" "memerlukan peran administrator" <(echo "$err")
 kcr --as lputri review provide "$C"
 t_eq "C2.2: a holder cannot provide the list (EX_NOPERM)" 77 "$rc"
 t_eq "refusals wrote no act" 0 "$(act_count 'act-*')"
@@ -44,7 +44,7 @@ t_eq "offered then: ask to the Kasi, nothing to the administrator" \
     "ask|-" "$(offered rwulandari)|$(offered sanggraini)"
 kcr --as fnugroho review provide "$C"
 t_eq "... once: a second provide is EX_DATAERR" 65 "$rc"
-t_grep "... naming who did it" "done by sanggraini" <(echo "$err")
+t_grep "... naming who did it" "dilakukan oleh sanggraini" <(echo "$err")
 kcr --as rwulandari review determine "$C"
 t_eq "determine before the Kasi's review: EX_DATAERR" 65 "$rc"
 kcr --as sanggraini review ask "$C"
@@ -58,7 +58,7 @@ t_eq "C2.3: the access owner is notified" 1 "$(outbox "review-verify-${C}-1-mfit
 # --- the Kasi's determination -----------------------------------------------------
 kcr --as rwulandari review determine "$C"
 t_eq "C2.5: determination while grants are pending: EX_DATAERR" 65 "$rc"
-t_grep "... says how many" "2 grant\(s\) not yet verified" <(echo "$err")
+t_grep "... says how many" "2 hak akses belum diverifikasi" <(echo "$err")
 kc --as mfitriani review attest "$C" RC-1,RC-2 valid --note "Masih bertugas" >/dev/null
 t_eq "determine offered to the Kasi once every grant is answered" \
     "determine" "$(offered rwulandari)"

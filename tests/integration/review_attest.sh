@@ -27,13 +27,13 @@ snap() { ls_ -b "kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE" '(objectClass=*)' '
 before=$(snap)
 kcr --as mfitriani review attest 2099-q4 RA-1 valid --note "masih bertugas"
 t_eq "unknown campaign: EX_NOINPUT" 66 "$rc"
-t_grep "... says which" "unknown campaign: 2099-q4" <(echo "$err")
+t_grep "... says which" "putaran reviu tidak dikenal: 2099-q4" <(echo "$err")
 kcr --as mfitriani review attest "$C" RA-404 valid --note "masih bertugas"
 t_eq "unknown grant: EX_NOINPUT" 66 "$rc"
-t_grep "... says which" "grant RA-404 is not in campaign $C" <(echo "$err")
+t_grep "... says which" "hak akses RA-404 tidak termasuk putaran reviu $C" <(echo "$err")
 kcr --as jwijaya review attest "$C" RA-2 valid --note "teman saya"
 t_eq "someone who owns no resource: EX_NOPERM" 77 "$rc"
-t_grep "... not the access owner" "not the access owner of $P" <(echo "$err")
+t_grep "... not the access owner" "bukan penanggung jawab hak akses $P" <(echo "$err")
 kcr --as rwulandari review attest "$C" RA-2 valid --note "x"
 t_eq "the Kasi, before escalation: EX_NOPERM" 77 "$rc"
 kcr --as mfitriani review attest "$C" RA-6 valid --note "saya sendiri"
@@ -72,7 +72,7 @@ t_eq "... as text: the one row" "0 RA-3" "$rc $(echo "$out" | awk '/^RA-/ {print
 for who in jwijaya tramadhan; do
 	kcr --as $who review list
 	t_eq "$who (no role, owns nothing here): review list refused" "77 " "$rc $out"
-	t_grep "... says why" "refused: reviews are for the roles" <(echo "$err")
+	t_grep "... says why" "ditolak: reviu hanya untuk pemegang peran" <(echo "$err")
 	kcr --as $who --json review show "$C"
 	t_eq "... review show refused, nothing shown" "77 " "$rc $out"
 done
@@ -94,7 +94,7 @@ t_eq "... recorded" valid "$(decision "$C" RA-1)"
 t_grep "... the grant's kunciLastReviewed is set" "^kunciLastReviewed: $(date -u +%Y%m%d)" <(ls_ -b "kunciId=RA-1,$GB" -s base kunciLastReviewed)
 kcr --as mfitriani review attest "$C" RA-1 invalid --note "berubah pikiran"
 t_eq "a second attestation: EX_DATAERR" 65 "$rc"
-t_grep "... already decided" "already decided: valid by mfitriani" <(echo "$err")
+t_grep "... already decided" "sudah diputuskan: sah oleh mfitriani" <(echo "$err")
 kcr --as mfitriani --lang en review attest "$C" RA-2 invalid --note "Pegawai pindah ke Bappeda"
 t_eq "RA-2 invalid" 0 "$rc"
 rid=$(echo "$out" | sed -n 's/.*removal request \([0-9-]*\).*/\1/p')
@@ -132,6 +132,6 @@ t_eq "the Kasi closes it" 0 "$rc"
 before=$(snap)
 kcr --as mfitriani review attest "$C" RA-6 valid --note "terlambat"
 t_eq "attesting after the campaign closed: EX_DATAERR" 65 "$rc"
-t_grep "... says it is closed" "campaign $C is closed" <(echo "$err")
+t_grep "... says it is closed" "putaran reviu $C berstatus ditutup" <(echo "$err")
 t_eq "... nothing changed" "$before" "$(snap)"
 t_done

@@ -145,7 +145,7 @@ kcr review start --resource host:nope
 t_eq "unknown resource: EX_NOINPUT (one rule for unknown names)" 66 "$rc"
 kcr review show 2099-q9
 t_eq "unknown campaign: EX_NOINPUT" 66 "$rc"
-t_grep "... says so" "unknown campaign: 2099-q9" <(echo "$err")
+t_grep "... says so" "putaran reviu tidak dikenal: 2099-q9" <(echo "$err")
 kcr --as gmaharani review show 2031-q1
 t_eq "a person without a role may not read reviews" 77 "$rc"
 t_eq "campaigns listed" 3 "$(kc --json review list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"

@@ -51,7 +51,7 @@ t_check "the preview is recorded once (by the dry run or the scheduler)" wait_au
 t_eq "... once" 1 "$(audit_count "event=review.preview campaign=$C ")"
 kcr review enforce "$C"
 t_eq "the real run during the grace: EX_TEMPFAIL" 75 "$rc"
-t_grep "... says until when" "grace period of $C runs until" <(echo "$err")
+t_grep "... says until when" "masa tenggang $C berlaku sampai" <(echo "$err")
 t_eq "... nothing revoked" "$s0" "$(status)"
 
 # the grace ends: the scheduler removes what the preview listed

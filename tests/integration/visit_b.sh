@@ -22,7 +22,7 @@ t_grep "B: submit audited" "event=visit.submit visit=$id actor=jwijaya" "$W/audi
 n0=$(nevents "$id")
 kcr --as jwijaya visit checkin "$id"
 t_eq "guard: check-in of an unapproved visit is EX_DATAERR" 65 "$rc"
-t_grep "guard: ... says it is not approved" "not approved" <(echo "$err")
+t_grep "guard: ... says it is not approved" "belum disetujui" <(echo "$err")
 t_eq "guard: ... nothing changed" "pending|$n0|" "$(vfield "$id" state)|$(nevents "$id")|$(vfield "$id" checkin)"
 
 kcr --as jwijaya visit approve "$id"
@@ -45,7 +45,7 @@ kcr --as rwulandari visit approve "$v3" --purpose servers --note "pekerjaan serv
 t_eq "B.2: the Kasi determines it is server work" "0 servers approve-entry" "$rc $(vfield "$v3" purpose) $(vfield "$v3" step)"
 kcr --as sanggraini visit approve "$v3"
 t_eq "B.2: the network administrator cannot approve server work (77)" 77 "$rc"
-t_grep "B.2: ... the refusal names the server administrator" "needs role server-admin" <(echo "$err")
+t_grep "B.2: ... the refusal names the server administrator (in sanggraini's English)" "needs role server-admin" <(echo "$err")
 kcr --as fnugroho visit approve "$v3" --purpose network
 t_eq "B.2: --purpose belongs to the check, not to entry approval (64)" "64 servers" "$rc $(vfield "$v3" purpose)"
 kcr --as fnugroho visit approve "$v3"
@@ -54,17 +54,17 @@ v4=$(vrequest jwijaya server-room:dc1)
 kc --as rwulandari visit approve "$v4" >/dev/null
 kcr --as fnugroho visit approve "$v4"
 t_eq "B.2: network work is not the server administrator's (77)" 77 "$rc"
-t_grep "B.2: ... the refusal names the network administrator" "needs role network-admin" <(echo "$err")
+t_grep "B.2: ... the refusal names the network administrator" "memerlukan peran network-admin" <(echo "$err")
 
 # guard: no check-in without an escort
 kcr --as jwijaya visit checkin "$id"
 t_eq "guard: check-in without an escort is EX_DATAERR" 65 "$rc"
-t_grep "guard: ... says no escort" "no escort" <(echo "$err")
+t_grep "guard: ... says no escort" "belum memiliki pendamping" <(echo "$err")
 
 # guard: the escort must hold an active grant
 kcr --as rwulandari visit escort "$id" --escort ihidayat
 t_eq "guard: an escort without a grant is refused (77)" 77 "$rc"
-t_grep "guard: ... says why" "no active grant" <(echo "$err")
+t_grep "guard: ... says why" "tidak memegang hak akses aktif" <(echo "$err")
 t_eq "guard: ... no escort recorded" "" "$(vfield "$id" escort)"
 t_grep "guard: ... audited as visit.refused" "event=visit.refused visit=$id .*action=escort" "$W/audit.log"
 kcr --as jwijaya visit escort "$id" --escort fnugroho
@@ -97,7 +97,7 @@ t_eq "B: escort checks the guest out, room locked" "0 done True" \
 t_grep "B: checkout audited with locked=yes" "event=visit.checkout visit=$id .*locked=yes" "$W/audit.log"
 t_grep "B: complete audited" "event=visit.complete visit=$id" "$W/audit.log"
 f=$(kc --lang id doc visit "$id")
-t_grep "B.5: the permit form: the document handed over and returned" "Penyerahan tanda pengenal +: diserahkan [0-9].*, dikembalikan [0-9]" <(echo "$f")
+t_grep "B.5: the permit form: the document handed over and returned" "Penyerahan kartu identitas +: diserahkan [0-9].*, dikembalikan [0-9]" <(echo "$f")
 t_grep "B.5: ... the equipment" "Peralatan yang dibawa +: Laptop, kabel konsol" <(echo "$f")
 
 # bad input: check-out of a closed visit
@@ -127,7 +127,7 @@ kcr --as rwulandari visit escort "$v1" --escort fnugroho
 t_eq "capacity: first guest for fnugroho" 0 "$rc"
 kcr --as rwulandari visit escort "$v2" --escort fnugroho
 t_eq "guard: an escort over max_guests_per_escort is refused (77)" 77 "$rc"
-t_grep "guard: ... says how many" "already accompanies 1 guest" <(echo "$err")
+t_grep "guard: ... says how many" "sudah mendampingi 1 tamu" <(echo "$err")
 kcr --as rwulandari visit escort "$v2" --escort sanggraini
 t_eq "capacity: another escort is fine" 0 "$rc"
 

@@ -25,7 +25,7 @@ kcr --as yhartono visit escort "$id" --escort ihidayat
 t_eq "D: escort without a dc2 grant refused (77)" 77 "$rc"
 kcr --as yhartono visit escort "$id" --escort fnugroho
 t_eq "D.7: an escort outside the technical team refused (77), dc2 grant or not" 77 "$rc"
-t_grep "D.7: ... the refusal names the role" "does not hold role tim-teknis" <(echo "$err")
+t_grep "D.7: ... the refusal names the role" "tidak memegang peran tim-teknis" <(echo "$err")
 kcr --as yhartono visit escort "$id" --escort wsaputra
 t_eq "D: coordinator appoints the technical team's escort" "0 wsaputra escort" \
     "$rc $(vfield "$id" escort) $(vfield "$id" step)"
