@@ -2085,12 +2085,15 @@ start_search(struct syncrun *s)
 	int rc, resume;
 
 	/*
-	 * The URIs are replicas of one directory (failover), so the cookie
-	 * goes to whichever answers: its syncprov replays its session log,
-	 * runs a present phase, or asks for a full refresh
-	 * (e-syncRefreshRequired), as its state allows.
+	 * The cookie goes back to the URI it came from: its syncprov
+	 * replays its session log, runs a present phase, or asks for a full
+	 * refresh (e-syncRefreshRequired), as its state allows.  Another
+	 * provider of a multi-provider pair takes a cookie whose CSNs it
+	 * has not reached yet and then never sends the replicated changes
+	 * in between (two sites: a grant added at the other site missing
+	 * from the gate for good), so there it is a full refresh.
 	 */
-	resume = G.cookie.len > 0 && G.ix != NULL;
+	resume = G.cookie.len > 0 && G.ix != NULL && G.cookie.uri == s->uri;
 	if (!resume && (s->fresh = gindex_new()) == NULL)
 		return LDAP_NO_MEMORY;
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
