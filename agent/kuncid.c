@@ -35,6 +35,7 @@
 #include "cfg.h"
 #include "cmdtab.h"
 #include "gate.h"
+#include "gfresh.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -283,6 +284,8 @@ main(int argc, char *argv[])
 	wire();
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
+	if (gfresh_start(ctx.cfg) == -1)
+		fatalx("the writer's beat failed to start");
 	if (sched_start(ctx.cfg, gate_directory_lost,
 	    gate_lost_generation) == -1)
 		fatalx("the scheduler failed to start");
@@ -296,6 +299,7 @@ main(int argc, char *argv[])
 	log_info("stopping");
 	adminsrv_stop();
 	sched_stop();
+	gfresh_stop();
 	gate_stop();
 	audit_stop(ctx.cfg);
 	close(lfd);

@@ -17,7 +17,8 @@
 #      hung provider (about 30 s) is noticed within seconds: its site's
 #      gate fails over, writes are refused with 69 and one clear line; a
 #      cut link refuses writes at the cut-off site while its gate keeps
-#      answering.
+#      answering, offline within seconds (the writer's beat): an
+#      offline = "deny" resource denied there, allowed again after.
 # SITES_RACE_N (default 100) races; SITES_CUT (default 30) seconds of cut;
 # SITES_HANG (default 8) seconds of the short hang.
 # make check-sites (about 4 minutes; tests/run skips it otherwise)
@@ -366,8 +367,40 @@ t_grep "6. ... saying it has not caught up" "has not caught up|belum menyusul" <
 repl_restore
 wait_converged || t_fail "6. providers did not converge" "$(subtree_diff | head -n 20)"
 
+# --- 6. a gate cut off from the writer goes offline, not stale ------------
+# host:strict is offline = "deny" (sites.inc), host:* "cache".
+# Site B's provider stays up but hears nothing from the writer: its gate
+# notices by the writer's beat (directory.writer_timeout, 6 s) and denies
+# SF-1; site A's gate, with the writer, stays online.
+ldapmodify -a -Q -Y EXTERNAL -H "$A_LDAPI" >/dev/null <<EOF2
+dn: kunciId=SF-1,$GB
+objectClass: kunciGrant
+kunciId: SF-1
+kunciSubject: lputri
+kunciResource: host:strict
+kunciStatus: active
+kunciNotBefore: $(now_gt -3600)
+kunciNotAfter: $(now_gt 86400)
+EOF2
+t_wait_eq "6. both gates allow SF-1 (host:strict, offline deny) before the cut" \
+    "allow allow" 300 eval 'echo "$(gqA host:strict) $(gqB host:strict)"'
+t_eq "6. ... both gates online with the writer's beat" "True True" \
+    "$(kA --json status | jget gate.online) $(kB --json status | jget gate.online)"
+
 # --- 1, 6. the link between the sites cut while both sites work ------------
+nl=$(wc -l <"$W/kuncid2.log")
 link_cut
+tf0=$(date +%s%N)
+wait_for 300 eval '[ "$(gqB host:strict)" = unavail ]'
+tf1=$(date +%s%N)
+t_eq "6. cut off from the writer, site B's gate goes offline: SF-1 refused (offline deny)" \
+    unavail "$(gqB host:strict)"
+echo "# site B's gate went offline $(((tf1 - tf0) / 1000000)) ms after the cut"
+t_check "6. ... within 10 s" test $(((tf1 - tf0) / 1000000)) -lt 10000
+t_grep "6. ... and its log says so" "sync: directory lost \(.*not heard from" \
+    <(tail -n +"$((nl + 1))" "$W/kuncid2.log")
+t_wait_eq "6. ... while site A's gate, with the writer, is online and allows SF-1" \
+    "allow True" 300 eval 'echo "$(gqA host:strict) $(kA --json status | jget gate.online)"'
 acked=()
 tc=$(date +%s)
 nB=0 nB69=0
@@ -386,6 +419,11 @@ t_eq "6. ... in English with --lang en: one line naming the writer" "69 1 1" \
     "$rc $(printf '%s\n' "$err" | grep -c .) $(printf '%s\n' "$err" | grep -c 'writer provider (serverID 1) cannot be reached')"
 t_eq "6. ... while site B's gate answers from its own provider" allow "$(gqB host:hung)"
 link_restore
+tf0=$(date +%s%N)
+t_wait_eq "6. link back: site B's gate online again, SF-1 allowed" allow 600 gqB host:strict
+echo "# site B's gate back online $((($(date +%s%N) - tf0) / 1000000)) ms after the link returned"
+t_grep "6. ... its log says the beat is current again" \
+    "sync: the writer's beat is current again" <(tail -n +"$((nl + 1))" "$W/kuncid2.log")
 wait_converged || t_fail "6. providers did not converge after the cut" "$(subtree_diff | head -n 20)"
 t_eq "6. after the cut: no difference in ou=kunci" "" "$(subtree_diff | head -n 5)"
 lost=0
