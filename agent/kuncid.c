@@ -34,6 +34,7 @@
 #include "adminsrv.h"
 #include "cfg.h"
 #include "cmdtab.h"
+#include "double.h"
 #include "gate.h"
 #include "gfresh.h"
 #include "kuncid.h"
@@ -161,6 +162,7 @@ wire(void)
 		fatalx("too many command tables");
 	wf_set_hooks(&prov_wf_hooks);
 	if (sched_add("requests", wf_tick) == -1 ||
+	    sched_add("double-decisions", dbl_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
 	    sched_add("review-acts", review_acts_tick) == -1 ||

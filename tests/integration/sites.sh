@@ -10,7 +10,10 @@
 #   2. a revocation is never undone by a concurrent last-used write;
 #   3. 100 parallel decisions of one step split across the sites: exactly
 #      one succeeds;
-#   4. a request is never both rejected and granted;
+#   4. a request is never both rejected and granted; a step decided at
+#      both sites during a forced switch with the old writer alive is
+#      found when the link returns, recorded once (request.double,
+#      request show) and the rejection wins;
 #   5. scheduled work (a review campaign) runs once across the sites;
 #   6. a writer hung for 8 s while both sites work: every write answered
 #      (0, 69 or 74), both write again after, one id each; a
@@ -470,5 +473,56 @@ t_eq "1. after the hang the counter is the same on both providers" \
     "$(cnt "$A_LDAPI")" "$(cnt "$B_LDAPI")"
 all=$(lsA -b "$RQ" -s one '(objectClass=kunciRequest)' kunciId | sed -n 's/^kunciId: //p')
 t_eq "1. ... and no id handed out twice" "$(echo "$all" | wc -l)" "$(echo "$all" | sort -u | wc -l)"
+
+# --- 3, 4. a forced switch while the old writer still takes writes ---------
+# The administrator's promise broken on purpose (doc/sites.md): the link
+# cut, provider 2 made the writer by --force while provider 1 still runs
+# and site A still writes to it.  Step approve-entry of one request is
+# rejected at site B, then approved at site A (so the approval, the
+# newer change, is what replication keeps of the request and its grant).
+# When the link returns the double decision is found (agent/double.h),
+# recorded once, shown by request show, and the rejection wins: the
+# request ends rejected and its grant revoked, on both providers.
+did=$(submit_at "$SA" lputri server-room:race)
+walk_at "$SA" "$did" lputri rwulandari || t_fail "double: walk failed"
+wait_for 100 eval '[ "$(state_on "$B_LDAPI" "$did")" = pending ] &&
+    [ -n "$(lsB -b "kunciId=$did,$RQ" -s one "(kunciId=step-1-1)" 1.1)" ]'
+link_cut
+kcr -s "$SB" directory writer 2 --force
+t_eq "double: forced switch to 2 while provider 1 runs, cut off" 0 "$rc"
+kcr -s "$SB" --as fnugroho request reject "$did" --reason "Tidak perlu"
+rj=$rc
+sleep 1
+kcr -s "$SA" --as sanggraini request approve "$did"
+t_eq "double: during the split both sites decide step approve-entry" "0 0" "$rj $rc"
+t_eq "double: ... rejected at provider 2, granted at provider 1" "rejected active" \
+    "$(state_on "$B_LDAPI" "$did") $(state_on "$A_LDAPI" "$did")"
+link_restore
+dbl_seen() { [ -n "$(lsA -b "kunciId=$did,$RQ" -s one '(kunciId=double-2-1)' 1.1)" ] &&
+    [ -n "$(lsB -b "kunciId=$did,$RQ" -s one '(kunciId=double-2-1)' 1.1)" ]; }
+td=$(date +%s)
+wait_for 1200 dbl_seen
+t_check "double: after the link returns it is found: event double-2-1 on both providers" dbl_seen
+echo "# found $(($(date +%s) - td)) s after the link returned"
+t_check "double: ... audited as request.double" wait_audit "event=request.double request=$did " 100
+t_eq "double: ... once across both sites" 1 "$(audit_count "event=request.double request=$did ")"
+t_grep "double: ... naming both decisions and the one kept" \
+    "event=request.double request=$did step=approve-entry decisions=.*1:approve:sanggraini.* kept=reject" \
+    "$W/audit.log"
+gst() { ldapsearch -Q -Y EXTERNAL -H "$1" -LLL -b "ou=grants,ou=kunci,$KUNCI_BASE" "(kunciRequestRef=$did)" kunciStatus | sed -n 's/^kunciStatus: //p' | tr '\n' ' '; }
+t_wait_eq "double: the rejection wins: rejected on both providers" "rejected rejected" 600 \
+    eval 'echo "$(state_on "$A_LDAPI" "$did") $(state_on "$B_LDAPI" "$did")"'
+t_wait_eq "double: ... its one grant revoked on both providers" "revoked |revoked " 600 \
+    eval 'echo "$(gst "$A_LDAPI")|$(gst "$B_LDAPI")"'
+kcr -s "$SA" request show "$did"
+t_grep "double: request show says so" \
+    "^Keputusan ganda: +approve-entry: serverID [12]: (approve|reject) by .*; serverID [12]: .*; kept: reject" <(echo "$out")
+kcr -s "$SB" --json request show "$did"
+t_eq "double: ... and --json lists the event double-2-1" "approve-entry kuncid 1" \
+    "$(echo "$out" | python3 -c 'import json,sys
+e=[x for x in json.load(sys.stdin)["events"] if x["event"]=="double-2-1"]
+print(e[0]["step"], e[0]["actor"], int("kept: reject" in e[0]["note"]) if e else "")')"
+t_eq "double: ... and no mark (site-*) among the events" 0 \
+    "$(echo "$out" | grep -c '"site-')"
 
 t_done
