@@ -82,8 +82,9 @@ static const char *const audit_keys[] = {
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
 	"bind_password_file", "connect_timeout", "timeout", "heartbeat",
-	"heartbeat_timeout", "writer_timeout", "tls", "tls_ca_file", "tls_require_cert",
-	"tls_cert_file", "tls_key_file", "allow_cleartext_password", NULL
+	"heartbeat_timeout", "writer_timeout", "tls", "tls_ca_file",
+	"tls_require_cert", "tls_cert_file", "tls_key_file",
+	"allow_cleartext_password", NULL
 };
 static const char *const tls_names[] = { "none", "starttls" };
 static const char *const tls_req_names[] = {
