@@ -24,7 +24,7 @@
 #      offline = "deny" resource denied there, allowed again after.
 # SITES_RACE_N (default 100) races; SITES_CUT (default 30) seconds of cut;
 # SITES_HANG (default 8) seconds of the short hang.
-# make check-sites (about 4 minutes; tests/run skips it otherwise)
+# make check-sites (about 10 minutes loaded; tests/run skips it otherwise)
 . "$(dirname "$0")/sites.inc"
 
 N=${SITES_RACE_N:-100}
