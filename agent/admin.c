@@ -754,6 +754,17 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 				    "Disposisi"), line);
 				break;
 			}
+		/* A step decided at two sites (double.h): what each did. */
+		for (e = 0; e < nev; e++)
+			if (strncmp(ev[e].rdn, "double-", 7) == 0) {
+				char line[WF_NOTE_MAX + 128];
+
+				snprintf(line, sizeof(line), "%s: %s",
+				    ev[e].stepname, ev[e].note);
+				out_kv(&c->out, kw, ADMIN_T(c,
+				    "Double decision", "Keputusan ganda"),
+				    line);
+			}
 	}
 	sb_puts(&c->out, "\n");
 	{

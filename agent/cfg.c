@@ -82,8 +82,9 @@ static const char *const audit_keys[] = {
 static const char *const directory_keys[] = {
 	"uri", "base", "kunci_base", "people_base", "groups_base", "bind_dn",
 	"bind_password_file", "connect_timeout", "timeout", "heartbeat",
-	"heartbeat_timeout", "tls", "tls_ca_file", "tls_require_cert",
-	"tls_cert_file", "tls_key_file", "allow_cleartext_password", NULL
+	"heartbeat_timeout", "writer_timeout", "tls", "tls_ca_file",
+	"tls_require_cert", "tls_cert_file", "tls_key_file",
+	"allow_cleartext_password", NULL
 };
 static const char *const tls_names[] = { "none", "starttls" };
 static const char *const tls_req_names[] = {
@@ -599,12 +600,16 @@ parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_duration(c, g, w, "heartbeat", 0, 1, &d->heartbeat,
 	    NULL) == -1 ||
 	    get_duration(c, g, w, "heartbeat_timeout", 0, 1,
-	    &d->heartbeat_timeout, NULL) == -1)
+	    &d->heartbeat_timeout, NULL) == -1 ||
+	    get_duration(c, g, w, "writer_timeout", 0, 0,
+	    &d->writer_timeout, NULL) == -1)
 		return -1;
 	/* a slower probe would not notice a silent directory in time */
-	if (d->heartbeat > 60 || d->heartbeat_timeout > 60) {
+	if (d->heartbeat > 60 || d->heartbeat_timeout > 60 ||
+	    d->writer_timeout > 60) {
 		const char *k = d->heartbeat > 60 ? "heartbeat" :
-		    "heartbeat_timeout";
+		    d->heartbeat_timeout > 60 ? "heartbeat_timeout" :
+		    "writer_timeout";
 
 		seterr(c, config_setting_get_member(g, k),
 		    "directory.%s: must not exceed 1m", k);
@@ -1722,6 +1727,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	d->timeout = 5;
 	d->heartbeat = 1;
 	d->heartbeat_timeout = 3;
+	d->writer_timeout = 6;
 	a->language = CFG_LANG_ID;
 	a->admin_workers = 4;
 	a->admin_per_uid = 4;
@@ -2118,6 +2124,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_dur(fp, "\t", "timeout", d->timeout, 0);
 	put_dur(fp, "\t", "heartbeat", d->heartbeat, 0);
 	put_dur(fp, "\t", "heartbeat_timeout", d->heartbeat_timeout, 0);
+	put_dur(fp, "\t", "writer_timeout", d->writer_timeout, 0);
 	put_kv(fp, "\t", "tls", tls_names[d->tls]);
 	put_kv(fp, "\t", "tls_ca_file", d->tls_ca_file);
 	put_kv(fp, "\t", "tls_require_cert",

@@ -203,6 +203,9 @@ struct cfg_directory {
 	/* the sync connection's liveness probe (gate.c): interval, deadline */
 	int64_t		  heartbeat;
 	int64_t		  heartbeat_timeout;
+	/* two sites: the writer's beat unchanged this long on the gate's
+	 * provider takes the gate offline (gfresh.c); 0: not checked */
+	int64_t		  writer_timeout;
 };
 
 struct cfg_agent {

@@ -52,6 +52,7 @@
 #include "cfg.h"
 #include "decide.h"
 #include "gate.h"
+#include "gfresh.h"
 #include "gindex.h"
 #include "gsync.h"
 #include "gtab_build.h"
@@ -139,6 +140,7 @@ static struct {
 	}			 pins[PIN_MAX];
 	/* the cookie of the last complete state (sync thread only) */
 	struct gsync_cookie	 cookie;
+	struct gfresh		 fresh;	/* the writer's beat (sync thread) */
 } G = {
 	.qfd = -1,
 	.nfd = -1,
@@ -547,6 +549,7 @@ worker_main(void *arg)
 /* ------------------------------------------------------------ gate table */
 
 static void	tab_changed(int);
+static void	answer_offline(time_t, const char *);
 
 /*
  * A reload (SIGHUP): the login settings -- services, unmanaged accounts,
@@ -1977,7 +1980,7 @@ refresh_done(struct syncrun *s)
 		old = G.ix;
 		G.ix = s->fresh;
 	}
-	G.online = 1;
+	G.online = !G.fresh.stale;	/* behind the writer: still not */
 	__atomic_store_n(&G.lost, 0, __ATOMIC_RELAXED);
 	G.synced_at = time(NULL);
 	pthread_rwlock_unlock(&G.lock);
@@ -1988,7 +1991,11 @@ refresh_done(struct syncrun *s)
 	/* the state the refresh ended in is complete: its cookie holds */
 	if (s->pending.len > 0)
 		G.cookie = s->pending;
-	stat_online(s->uri);
+	if (G.fresh.stale)
+		answer_offline(time(NULL) - gfresh_age(&G.fresh, mono_ms()) /
+		    1000, G.fresh.why);
+	else
+		stat_online(s->uri);
 	if (fresh) {
 		tab_changed(1);
 		log_info("sync: refresh done, %zu grants, %zu people; "
@@ -2085,12 +2092,15 @@ start_search(struct syncrun *s)
 	int rc, resume;
 
 	/*
-	 * The URIs are replicas of one directory (failover), so the cookie
-	 * goes to whichever answers: its syncprov replays its session log,
-	 * runs a present phase, or asks for a full refresh
-	 * (e-syncRefreshRequired), as its state allows.
+	 * The cookie goes back to the URI it came from: its syncprov
+	 * replays its session log, runs a present phase, or asks for a full
+	 * refresh (e-syncRefreshRequired), as its state allows.  Another
+	 * provider of a multi-provider pair takes a cookie whose CSNs it
+	 * has not reached yet and then never sends the replicated changes
+	 * in between (two sites: a grant added at the other site missing
+	 * from the gate for good), so there it is a full refresh.
 	 */
-	resume = G.cookie.len > 0 && G.ix != NULL;
+	resume = G.cookie.len > 0 && G.ix != NULL && G.cookie.uri == s->uri;
 	if (!resume && (s->fresh = gindex_new()) == NULL)
 		return LDAP_NO_MEMORY;
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
@@ -2126,27 +2136,22 @@ start_search(struct syncrun *s)
 	return rc;
 }
 
-/* The heartbeat: a base search of the base entry, no attributes. */
+/* The heartbeat: a base search of cn=beat, the writer's (gfresh.h). */
 static int
 send_probe(struct syncrun *s)
 {
-	static char none[] = LDAP_NO_ATTRS;
-	static char *attrs[] = { none, NULL };
-
-	return ldap_search_ext(s->ld, G.cfg->directory.base, LDAP_SCOPE_BASE,
-	    "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1, &s->hbid);
+	return gfresh_probe(s->ld, G.cfg, &G.fresh, &s->hbid);
 }
 
 /*
  * The gate answers under the offline policies from now on; synced_at is
  * when the index was last known current (for a silent connection, when
- * it last said anything).
+ * it last said anything; for a provider cut off from the writer, when the
+ * writer's beat last changed).
  */
 static void
-go_offline(time_t synced_at, const char *why)
+answer_offline(time_t synced_at, const char *why)
 {
-	__atomic_store_n(&G.lost, 1, __ATOMIC_RELAXED);
-	G.lost_gen++;
 	pthread_rwlock_wrlock(&G.lock);
 	if (G.online) {
 		G.online = 0;
@@ -2163,6 +2168,40 @@ go_offline(time_t synced_at, const char *why)
 	snprintf(G.sync_err, sizeof(G.sync_err), "%s", why);
 	pthread_mutex_unlock(&G.stat_mtx);
 	tab_changed(0);		/* the module must stop using the table */
+}
+
+/* The connection is lost: offline, and the writers told (away). */
+static void
+go_offline(time_t synced_at, const char *why)
+{
+	__atomic_store_n(&G.lost, 1, __ATOMIC_RELAXED);
+	G.lost_gen++;
+	answer_offline(synced_at, why);
+}
+
+/* The writer's beat went stale on this provider, or came back. */
+static void
+fresh_check(struct syncrun *s, int64_t now)
+{
+	switch (gfresh_check(&G.fresh, G.cfg, now,
+	    G.cfg->directory.uri[s->uri])) {
+	case GFRESH_STALE:
+		answer_offline(time(NULL) - gfresh_age(&G.fresh, now) / 1000,
+		    G.fresh.why);
+		break;
+	case GFRESH_FRESH:
+		if (s->refreshing)
+			break;		/* refresh_done() brings it online */
+		pthread_rwlock_wrlock(&G.lock);
+		G.online = 1;
+		G.synced_at = time(NULL);
+		pthread_rwlock_unlock(&G.lock);
+		stat_online(s->uri);
+		tab_changed(0);
+		log_info("sync: the writer's beat is current again on %s; "
+		    "online", G.cfg->directory.uri[s->uri]);
+		break;
+	}
 }
 
 /*
@@ -2201,6 +2240,7 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 			err = LDAP_TIMEOUT;
 			break;
 		}
+		fresh_check(&s, now);
 		if (gsync_hb_due(&s.hb, now)) {
 			if ((err = send_probe(&s)) != LDAP_SUCCESS)
 				break;
@@ -2221,7 +2261,10 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 		}
 		gsync_hb_rx(&s.hb, mono_ms());
 		if (ldap_msgid(m) == s.hbid) {
+			if (t == LDAP_RES_SEARCH_ENTRY)
+				gfresh_entry(&G.fresh, ld, m, mono_ms());
 			if (t == LDAP_RES_SEARCH_RESULT) {
+				gfresh_result(&G.fresh);
 				gsync_hb_answered(&s.hb, mono_ms());
 				s.hbid = -1;
 			}

@@ -34,7 +34,9 @@
 #include "adminsrv.h"
 #include "cfg.h"
 #include "cmdtab.h"
+#include "double.h"
 #include "gate.h"
+#include "gfresh.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -160,6 +162,7 @@ wire(void)
 		fatalx("too many command tables");
 	wf_set_hooks(&prov_wf_hooks);
 	if (sched_add("requests", wf_tick) == -1 ||
+	    sched_add("double-decisions", dbl_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
 	    sched_add("reviews", review_tick) == -1 ||
 	    sched_add("review-acts", review_acts_tick) == -1 ||
@@ -283,6 +286,8 @@ main(int argc, char *argv[])
 	wire();
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
+	if (gfresh_start(ctx.cfg) == -1)
+		fatalx("the writer's beat failed to start");
 	if (sched_start(ctx.cfg, gate_directory_lost,
 	    gate_lost_generation) == -1)
 		fatalx("the scheduler failed to start");
@@ -296,6 +301,7 @@ main(int argc, char *argv[])
 	log_info("stopping");
 	adminsrv_stop();
 	sched_stop();
+	gfresh_stop();
 	gate_stop();
 	audit_stop(ctx.cfg);
 	close(lfd);

@@ -38,6 +38,7 @@
 #include "cfg.h"
 #include "counter.h"
 #include "dir.h"
+#include "double.h"
 
 #define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
 #include "ldapc.h"
@@ -740,7 +741,8 @@ int
 wf_events(struct wf *w, const struct wf_request *r, struct wf_event **ev,
     size_t *n)
 {
-	return wf_events_under(w, r->dn, "(objectClass=kunciEvent)", ev, n);
+	return wf_events_under(w, r->dn, "(&(objectClass=kunciEvent)"
+	    "(!(kunciId=site-*)))", ev, n);	/* not double.h's marks */
 }
 
 int
@@ -1830,6 +1832,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (st != EX_OK)
 		goto out;
+	dbl_mark(w, &r, idx, k, a->p.uid, a->as, action, erole[0] != '\0' ?
+	    erole : s->role, note, cred);	/* two sites: double.h */
 	if (acting != NULL)
 		log_audit("request.step", "request", r.id, "actor", a->p.uid,
 		    "as", a->as, "step", s->name, "kind",

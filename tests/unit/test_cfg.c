@@ -222,6 +222,7 @@ test_example(void)
 	CHECK_LL(cfg->directory.timeout, 5);
 	CHECK_LL(cfg->directory.heartbeat, 1);
 	CHECK_LL(cfg->directory.heartbeat_timeout, 3);
+	CHECK_LL(cfg->directory.writer_timeout, 6);
 	CHECK_STR(cfg->agent.user, "_kunci");
 	CHECK_STR(cfg->agent.timezone, "Asia/Jakarta");
 	CHECK_LL(cfg->agent.language, CFG_LANG_ID);
@@ -682,6 +683,10 @@ static const struct bad bads[] = {
 	  "directory = {\n  base = \"dc=x\";\n  heartbeat_timeout = \"2m\";@@\n"
 	  "};\n",
 	  "directory.heartbeat_timeout: must not exceed 1m" },
+	{ "slow writer beat",
+	  "directory = {\n  base = \"dc=x\";\n  writer_timeout = \"61s\";@@\n"
+	  "};\n",
+	  "directory.writer_timeout: must not exceed 1m" },
 	{ "missing directory group",
 	  "agent = { };\n",
 	  "missing required group 'directory'" },
