@@ -115,6 +115,109 @@ dir_get_time(LDAP *ld, LDAPMessage *e, const char *attr)
 	return t;
 }
 
+int
+dir_fields(LDAP *ld, LDAPMessage *e, struct berval *dn, struct dir_field *f,
+    size_t n)
+{
+	BerElement *ber = NULL;
+	struct berval d, a, *v;
+	uint64_t seen = 0;
+	size_t i, left = n;
+	int rc;
+
+	if (dn != NULL) {
+		dn->bv_val = NULL;
+		dn->bv_len = 0;
+	}
+	for (i = 0; i < n; i++) {
+		f[i].val.bv_val = NULL;
+		f[i].val.bv_len = 0;
+	}
+	if (n > DIR_FIELDS_MAX)
+		return -1;
+	/* The BerElement is a copy of the entry's, over the same buffer:
+	 * libldap's in-place decoding, as ldapsearch(1) reads entries. */
+	if (ldap_get_dn_ber(ld, e, &ber, &d) != LDAP_SUCCESS) {
+		if (ber != NULL)
+			ber_free(ber, 0);
+		return -1;
+	}
+	if (dn != NULL)
+		*dn = d;
+	while (left > 0) {
+		v = NULL;
+		rc = ldap_get_attribute_ber(ld, e, ber, &a, &v);
+		if (rc != LDAP_SUCCESS || a.bv_val == NULL) {
+			ber_memfree(v);
+			if (rc != LDAP_SUCCESS) {
+				ber_free(ber, 0);
+				for (i = 0; i < n; i++)
+					f[i].val.bv_val = NULL;
+				if (dn != NULL)
+					dn->bv_val = NULL;
+				return -1;
+			}
+			break;
+		}
+		/* the first attribute of the name counts, as for
+		 * ldap_get_values_len() */
+		for (i = 0; i < n; i++)
+			if (!((seen >> i) & 1) && strlen(f[i].attr) ==
+			    a.bv_len && strncasecmp(f[i].attr, a.bv_val,
+			    a.bv_len) == 0) {
+				seen |= (uint64_t)1 << i;
+				left--;
+				if (v != NULL && v[0].bv_val != NULL)
+					f[i].val = v[0];
+				break;
+			}
+		ber_memfree(v);
+	}
+	ber_free(ber, 0);
+	return 0;
+}
+
+int
+dir_bv_get(const struct berval *bv, char *dst, size_t dstsz)
+{
+	size_t n;
+
+	if (dstsz > 0)
+		dst[0] = '\0';
+	if (bv->bv_val == NULL)
+		return -1;
+	if (dstsz > 0) {
+		n = bv->bv_len < dstsz - 1 ? bv->bv_len : dstsz - 1;
+		memcpy(dst, bv->bv_val, n);
+		dst[n] = '\0';
+	}
+	return 0;
+}
+
+char *
+dir_bv_dup(const struct berval *bv)
+{
+	char *s;
+
+	if (bv->bv_val == NULL || (s = malloc(bv->bv_len + 1)) == NULL)
+		return NULL;
+	memcpy(s, bv->bv_val, bv->bv_len);
+	s[bv->bv_len] = '\0';
+	return s;
+}
+
+time_t
+dir_bv_time(const struct berval *bv)
+{
+	char buf[64];
+	time_t t;
+
+	if (dir_bv_get(bv, buf, sizeof(buf)) == -1 ||
+	    ldapc_parse_gentime(buf, &t) == -1)
+		return 0;
+	return t;
+}
+
 void
 dir_gentime(char *buf, size_t bufsz, time_t t)
 {

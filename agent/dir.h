@@ -107,6 +107,27 @@ int	dir_get(LDAP *, LDAPMessage *, const char *attr, char *dst,
 char	*dir_get_dup(LDAP *, LDAPMessage *, const char *attr);
 /* First value of attr as a GeneralizedTime; 0 when absent or malformed. */
 time_t	dir_get_time(LDAP *, LDAPMessage *, const char *attr);
+/*
+ * One pass over an entry for many attributes: f[i].val is the first value
+ * of f[i].attr (in place in e until it is freed, not terminated; bv_val
+ * NULL when absent), what dir_get() would find, and *dn (when not NULL)
+ * the entry's DN likewise.  dir_get() decodes the entry from its start
+ * for each attribute: a list of 200 requests spent 40% of its time there.
+ * 0, or -1 when the entry does not decode (every field absent then).  At
+ * most DIR_FIELDS_MAX fields.
+ */
+#define DIR_FIELDS_MAX	64
+struct dir_field {
+	const char	*attr;
+	struct berval	 val;
+};
+int	dir_fields(LDAP *, LDAPMessage *, struct berval *dn,
+	    struct dir_field *f, size_t n);
+/* dir_get(), dir_get_dup() and dir_get_time() on a field (or a DN) read
+ * with dir_fields(). */
+int	dir_bv_get(const struct berval *, char *dst, size_t dstsz);
+char	*dir_bv_dup(const struct berval *);
+time_t	dir_bv_time(const struct berval *);
 /* t as a GeneralizedTime into buf; "" if it does not fit. */
 void	dir_gentime(char *buf, size_t bufsz, time_t t);
 

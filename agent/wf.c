@@ -345,16 +345,32 @@ wf_snap_format(const struct wf_snap *s, char *buf, size_t bufsz)
 	return wfr_format_snap(&s->rules, buf, bufsz, &off);
 }
 
+static int	snap_parse(char *, struct wf_snap *);
+
 int
 wf_snap_parse(const char *text, struct wf_snap *s)
 {
-	char *copy, *line, *save = NULL, *f[12], *p;
+	char *copy;
+	int ret;
+
+	if ((copy = strdup(text)) == NULL) {
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	ret = snap_parse(copy, s);
+	free(copy);
+	return ret;
+}
+
+/* wf_snap_parse() on a text of the caller's, which it cuts up. */
+static int
+snap_parse(char *copy, struct wf_snap *s)
+{
+	char *line, *save = NULL, *f[12], *p;
 	long long v;
 	int nf, i, ok = 0, ret = -1;
 
 	memset(s, 0, sizeof(*s));
-	if ((copy = strdup(text)) == NULL)
-		return -1;
 	for (line = strtok_r(copy, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strcmp(line, "kunci-workflow-snapshot 1") == 0) {
@@ -419,7 +435,6 @@ wf_snap_parse(const char *text, struct wf_snap *s)
 		ret = 0;
 	}
 out:
-	free(copy);
 	return ret;
 }
 
@@ -469,6 +484,7 @@ request_dn(struct wf *w, const char *id, char *dn, size_t dnsz)
 	return 0;
 }
 
+/* The attributes of a request, in the order of enum req_attr. */
 static char *req_attrs[] = {
 	U("kunciId"), U("kunciRequester"), U("kunciSubject"),
 	U("kunciAsUser"), U("kunciResource"), U("kunciAccessType"),
@@ -478,45 +494,155 @@ static char *req_attrs[] = {
 	U("kunciStepIndex"), U("kunciWorkflow"), U("kunciWorkflowSnapshot"),
 	NULL
 };
+enum req_attr {
+	RA_ID, RA_REQUESTER, RA_SUBJECT, RA_AS, RA_RESOURCE, RA_TYPE,
+	RA_REASON, RA_STATE, RA_GRANT, RA_CREATED, RA_UPDATED,
+	RA_NOT_BEFORE, RA_NOT_AFTER, RA_STEP_SINCE, RA_DEADLINE,
+	RA_STEP_INDEX, RA_WORKFLOW, RA_SNAPSHOT, RA_COUNT
+};
+
+/*
+ * The snapshots a list parsed, and their texts: the requests of a
+ * workflow share theirs (but for the superior named in it), and parsing
+ * each was a quarter of a list's time in kuncid.  A hit copies the parse
+ * into the list's reused request: the steps used, and zeroes over the
+ * ones its previous snapshot used beyond them (hi), so that the request
+ * holds the bytes a parse would give.
+ */
+#define SNAP_MEMO_MAX	16
+struct snap_memo {
+	struct snap_seen {
+		char		*text;
+		size_t		 len;
+		struct wf_snap	 snap;
+	}		*seen[SNAP_MEMO_MAX];
+	size_t		 next;		/* the slot to fill next */
+	size_t		 hi;		/* steps the request may hold */
+};
 
 static int
-parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r)
+snap_memo_get(struct snap_memo *m, const struct berval *bv,
+    struct wf_snap *snap)
 {
-	char buf[32], *dn, *snap;
-	long long v;
+	const struct snap_seen *e = NULL;
+	size_t i, n;
 
-	memset(r, 0, sizeof(*r));
-	if ((dn = ldap_get_dn(ld, e)) != NULL) {
-		u_strlcpy(r->dn, dn, sizeof(r->dn));
-		ldap_memfree(dn);
+	for (i = 0; i < SNAP_MEMO_MAX && m->seen[i] != NULL; i++)
+		if (m->seen[i]->len == bv->bv_len &&
+		    memcmp(m->seen[i]->text, bv->bv_val, bv->bv_len) == 0) {
+			e = m->seen[i];
+			break;
+		}
+	if (e == NULL)
+		return 0;
+	n = e->snap.nsteps;
+	memcpy(snap, &e->snap, offsetof(struct wf_snap, steps));
+	memcpy(snap->steps, e->snap.steps, n * sizeof(snap->steps[0]));
+	if (m->hi > n)
+		memset(&snap->steps[n], 0, (m->hi - n) *
+		    sizeof(snap->steps[0]));
+	memcpy(&snap->rules, &e->snap.rules, sizeof(snap->rules));
+	m->hi = n;
+	return 1;
+}
+
+/* A snapshot just parsed (or, with snap NULL, cleared) into the list's
+ * request. */
+static void
+snap_memo_put(struct snap_memo *m, const struct berval *bv,
+    const struct wf_snap *snap)
+{
+	struct snap_seen *e;
+
+	m->hi = snap != NULL ? snap->nsteps : 0;
+	if (snap == NULL)
+		return;
+	if ((e = m->seen[m->next]) == NULL &&
+	    (e = calloc(1, sizeof(*e))) == NULL)
+		return;
+	m->seen[m->next] = e;
+	free(e->text);
+	if ((e->text = malloc(bv->bv_len + 1)) == NULL) {
+		e->len = 0;
+		e->snap.nsteps = 0;
+		return;
 	}
-	dir_get(ld, e, "kunciId", r->id, sizeof(r->id));
-	dir_get(ld, e, "kunciRequester", r->requester, sizeof(r->requester));
-	dir_get(ld, e, "kunciSubject", r->subject, sizeof(r->subject));
-	dir_get(ld, e, "kunciAsUser", r->as, sizeof(r->as));
-	dir_get(ld, e, "kunciResource", r->resource, sizeof(r->resource));
-	dir_get(ld, e, "kunciAccessType", r->type, sizeof(r->type));
-	dir_get(ld, e, "kunciState", r->state, sizeof(r->state));
-	dir_get(ld, e, "kunciGrantRef", r->grant, sizeof(r->grant));
-	r->reason = dir_get_dup(ld, e, "kunciReason");
-	r->created = dir_get_time(ld, e, "kunciCreated");
-	r->updated = dir_get_time(ld, e, "kunciUpdated");
-	r->not_before = dir_get_time(ld, e, "kunciNotBefore");
-	r->not_after = dir_get_time(ld, e, "kunciNotAfter");
-	r->step_since = dir_get_time(ld, e, "kunciStepSince");
-	r->deadline = dir_get_time(ld, e, "kunciDeadline");
+	memcpy(e->text, bv->bv_val, bv->bv_len);
+	e->text[bv->bv_len] = '\0';
+	e->len = bv->bv_len;
+	memcpy(&e->snap, snap, sizeof(e->snap));
+	m->next = (m->next + 1) % SNAP_MEMO_MAX;
+}
+
+static void
+snap_memo_free(struct snap_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < SNAP_MEMO_MAX; i++)
+		if (m->seen[i] != NULL) {
+			free(m->seen[i]->text);
+			free(m->seen[i]);
+		}
+	free(m);
+}
+
+/* The request in entry e, read in one pass (dir_fields()): a list reads
+ * hundreds.  memo (NULL for none) keeps the last snapshot parsed. */
+static int
+parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r,
+    struct snap_memo *memo)
+{
+	struct dir_field f[RA_COUNT];
+	struct berval dn, *sv;
+	char buf[32], *snap;
+	long long v;
+	int i;
+
+	/* the snapshot (40 kB) is cleared by snap_parse() or below */
+	memset(r, 0, offsetof(struct wf_request, snap));
+	for (i = 0; i < RA_COUNT; i++)
+		f[i].attr = req_attrs[i];
+	(void)dir_fields(ld, e, &dn, f, RA_COUNT);
+	(void)dir_bv_get(&dn, r->dn, sizeof(r->dn));
+	dir_bv_get(&f[RA_ID].val, r->id, sizeof(r->id));
+	dir_bv_get(&f[RA_REQUESTER].val, r->requester, sizeof(r->requester));
+	dir_bv_get(&f[RA_SUBJECT].val, r->subject, sizeof(r->subject));
+	dir_bv_get(&f[RA_AS].val, r->as, sizeof(r->as));
+	dir_bv_get(&f[RA_RESOURCE].val, r->resource, sizeof(r->resource));
+	dir_bv_get(&f[RA_TYPE].val, r->type, sizeof(r->type));
+	dir_bv_get(&f[RA_STATE].val, r->state, sizeof(r->state));
+	dir_bv_get(&f[RA_GRANT].val, r->grant, sizeof(r->grant));
+	r->reason = dir_bv_dup(&f[RA_REASON].val);
+	r->created = dir_bv_time(&f[RA_CREATED].val);
+	r->updated = dir_bv_time(&f[RA_UPDATED].val);
+	r->not_before = dir_bv_time(&f[RA_NOT_BEFORE].val);
+	r->not_after = dir_bv_time(&f[RA_NOT_AFTER].val);
+	r->step_since = dir_bv_time(&f[RA_STEP_SINCE].val);
+	r->deadline = dir_bv_time(&f[RA_DEADLINE].val);
 	r->step = 0;
-	if (dir_get(ld, e, "kunciStepIndex", buf, sizeof(buf)) == 0 &&
+	if (dir_bv_get(&f[RA_STEP_INDEX].val, buf, sizeof(buf)) == 0 &&
 	    num(buf, 0, WF_MAX_STEPS, &v) == 0)
 		r->step = (int)v;
-	snap = dir_get_dup(ld, e, "kunciWorkflowSnapshot");
-	if (snap == NULL || wf_snap_parse(snap, &r->snap) == -1) {
+	sv = &f[RA_SNAPSHOT].val;
+	if (memo != NULL && sv->bv_val != NULL &&
+	    snap_memo_get(memo, sv, &r->snap))
+		return EX_OK;
+	snap = dir_bv_dup(sv);
+	if (snap == NULL || snap_parse(snap, &r->snap) == -1) {
 		free(snap);
+		memset(&r->snap, 0, sizeof(r->snap));
+		if (memo != NULL)
+			snap_memo_put(memo, sv, NULL);
 		return wf_fail(w, EX_SOFTWARE,
 		    "request %s: bad workflow snapshot",
 		    r->id);
 	}
 	free(snap);
+	if (memo != NULL)
+		snap_memo_put(memo, sv, &r->snap);
 	return EX_OK;
 }
 
@@ -600,7 +726,7 @@ wf_load(struct wf *w, const char *id, struct wf_request *r)
 	if ((st = wf_read_entry(w, dn, "(objectClass=kunciRequest)",
 	    req_attrs, "request", id, &ld, &res)) != EX_OK)
 		return st;
-	st = parse_request(w, ld, ldap_first_entry(ld, res), r);
+	st = parse_request(w, ld, ldap_first_entry(ld, res), r, NULL);
 	ldap_msgfree(res);
 	return st;
 }
@@ -1983,6 +2109,7 @@ wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
 
 struct list_ctx {
 	struct wf_request	*r;
+	struct snap_memo	*memo;
 	wf_each_fn		 cb;
 	void			*arg;
 };
@@ -1994,7 +2121,7 @@ list_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
 	struct list_ctx *c = arg;
 	int st;
 
-	if (parse_request(w, ld, e, c->r) != EX_OK) {
+	if (parse_request(w, ld, e, c->r, c->memo) != EX_OK) {
 		wf_request_free(c->r);
 		return EX_OK;
 	}
@@ -2007,13 +2134,17 @@ int
 wf_list(struct wf *w, const char *filter, size_t max, wf_each_fn cb,
     void *arg)
 {
-	struct list_ctx c = { NULL, cb, arg };
+	struct list_ctx c = { NULL, NULL, cb, arg };
 	int st;
 
-	if ((c.r = malloc(sizeof(*c.r))) == NULL)
+	if ((c.r = malloc(sizeof(*c.r))) == NULL ||
+	    (c.memo = calloc(1, sizeof(*c.memo))) == NULL) {
+		free(c.r);
 		return wf_fail(w, EX_OSERR, "out of memory");
+	}
 	st = wf_search_each(w, "ou=requests", filter, req_attrs, max,
 	    "request", list_one, &c);
+	snap_memo_free(c.memo);
 	free(c.r);
 	return st;
 }
