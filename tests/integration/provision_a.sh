@@ -98,7 +98,7 @@ t_eq "it is marked carried out" "active|" "$(field "$rid" state)|$(field "$rid" 
 t_eq "it is a removal of that grant" "$id" "$(field "$rid" grant)"
 wait_audit 'event=grant.revoke.emergency' || :
 t_eq "audited as an emergency" 1 "$(audit_count "event=grant.revoke.emergency grant=$id ")"
-kcr --as sanggraini grant revoke "$id" --now --reason "lagi"
+kcr --as sanggraini --lang en grant revoke "$id" --now --reason "lagi"
 t_eq "revoking a revoked grant: EX_DATAERR" 65 "$rc"
 t_grep "... with a clear message" "already revoked" <(echo "$err")
 

@@ -219,10 +219,10 @@ kcr --as bkurniawan request reject "$id" --reason "Tidak sesuai"
 t_eq "PAR: a rejection by either ends it" "0 rejected" "$rc $(field "$id" state)"
 
 # --- the workflow's own limits
-kcr --as lputri request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
+kcr --as lputri --lang en request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
 t_eq "LIM: a window over max_validity is refused" 65 "$rc"
 t_grep "LIM: the refusal names the workflow's limit" "at most 10d \(workflow LIM\)" <(echo "$err")
-kcr --as lputri request submit --resource server-room:LIM --type kartu --reason "Audit"
+kcr --as lputri --lang en request submit --resource server-room:LIM --type kartu --reason "Audit"
 t_eq "LIM: a type the workflow does not allow is refused" 65 "$rc"
 t_grep "LIM: the refusal lists the allowed types" "takes --type pemeliharaan or audit" <(echo "$err")
 id=$(TYPE=audit submit lputri server-room:LIM --until "$(date -d '+5 days' +%F)")
@@ -240,7 +240,7 @@ kunciType: server-room
 kunciWorkflow: LIM
 kunciAllowedType: audit
 EOF
-kcr --as lputri request submit --resource server-room:LIM-audit --type pemeliharaan --reason "Audit"
+kcr --as lputri --lang en request submit --resource server-room:LIM-audit --type pemeliharaan --reason "Audit"
 t_eq "LIM: a type the resource does not take is refused (65)" 65 "$rc"
 t_grep "LIM: ... naming the resource's types" "resource server-room:LIM-audit takes --type audit" <(echo "$err")
 kcr --as lputri request submit --resource server-room:LIM-audit --type audit --reason "Audit"
