@@ -59,7 +59,7 @@ cmd_create(struct admin_call *c, int argc, char **argv)
 		out_json(&c->out, json_pack("{s:s}", "id", id));
 	else
 		sb_printf(&c->out, "%s %s: %s %s %s %s\n", ADMIN_T(c,
-		    "delegation", "pelimpahan"), id, to, ADMIN_T(c,
+		    "delegation", "pelimpahan wewenang"), id, to, ADMIN_T(c,
 		    "acts as", "menjadi"), kind_word(kind != NULL ? kind :
 		    "plt"), admin_role_label(c, role));
 	return EX_OK;
@@ -173,7 +173,8 @@ cmd_end(struct admin_call *c, int argc, char **argv)
 		    "status", "ended"));
 	else
 		sb_printf(&c->out, "%s %s %s\n", ADMIN_T(c, "delegation",
-		    "pelimpahan"), pos[0], ADMIN_T(c, "ended", "berakhir"));
+		    "pelimpahan wewenang"), pos[0], ADMIN_T(c, "ended",
+		    "berakhir"));
 	return EX_OK;
 }
 

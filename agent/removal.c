@@ -198,7 +198,7 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 		    g.id));
 	else
 		sb_printf(&c->out, "%s %s %s %s\n", ADMIN_T(c, "removal request",
-		    "permohonan penghapusan"), id, ADMIN_T(c, "for grant",
+		    "permohonan penghapusan akses"), id, ADMIN_T(c, "for grant",
 		    "untuk hak akses"), g.id);
 	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }

@@ -1795,7 +1795,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	if (s->rule.choose[0] != '\0' && !reject &&
 	    (to == NULL || !wfr_may_choose(&s->rule, to))) {
 		st = wf_fail(w, to == NULL ? EX_USAGE : EX_DATAERR,
-		    "step %s disposes to one of %s: give --to ROLE", s->name,
+		    _("step %s disposes to one of %s: give --to ROLE"), s->name,
 		    s->rule.choose);
 		goto out;
 	}

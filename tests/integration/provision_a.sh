@@ -47,7 +47,7 @@ t_eq "revoking an unknown card: EX_NOINPUT" 66 "$(kc --as fnugroho card revoke K
 id4=$(submit gmaharani "$DOOR")
 mgr=$(ls_ -b "uid=gmaharani,ou=people,$KUNCI_BASE" -s base manager | sed -n 's/^manager: uid=\([^,]*\),.*/\1/p')
 walk "$id4" "$mgr" hsantoso dpratama rwulandari dpratama
-kcr --as fnugroho card issue "$id4" --serial KA-0042
+kcr --as fnugroho --lang en card issue "$id4" --serial KA-0042
 t_eq "a serial bound to another holder is refused (EX_DATAERR)" 65 "$rc"
 t_grep "the message names the holder" "another holder \\(lputri\\)" <(echo "$err")
 t_eq "nothing changed: still at the card step" card "$(field "$id4" step)"
