@@ -113,6 +113,8 @@ t_check "ekusuma told of the rejection" wait_mail rejected ekusuma 300
 f=$(mail_file rejected ekusuma)
 t_grep "... with the Kasi's reason" "^(Alasan|Reason): +Jenis akses tidak sesuai$" "$f"
 t_grep "... and who rejected" "^(Oleh|By): +rwulandari$" "$f"
+t_grep "... its state in the recipient's words" \
+    "^(Status: +ditolak|State: +rejected)$" "$f"
 f=$(mail_file inform lputri)
 t_grep "the provisioning notice names the operator who informed" "^(Oleh|By): +fnugroho$" "$f"
 t_grep "... and asks lputri to confirm receipt" "request confirm $id$" "$f"
