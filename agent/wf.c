@@ -122,25 +122,6 @@ wf_ldfail(struct wf *w, int rc, const char *what)
 	return st;
 }
 
-static const char *const raw_words[] = {
-	N_("pending"), N_("active"), N_("done"), N_("rejected"),
-	N_("cancelled"), N_("expired"), N_("revoked"), N_("lost"),
-	N_("approve"), N_("reject"),
-	/* what wf_read_entry() and wf_search_each() read */
-	N_("request"), N_("grant"), N_("card"), N_("visit"), N_("review")
-};
-
-const char *
-wf_word(const char *raw)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(raw_words) / sizeof(raw_words[0]); i++)
-		if (strcmp(raw, raw_words[i]) == 0)
-			return _(raw_words[i]);
-	return raw;
-}
-
 int
 wf_utf8_valid(const char *s)
 {
