@@ -19,17 +19,16 @@
 
 #include "counter.h"
 #include "dir.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "util.h"
 
 #define U(s)	((char *)(uintptr_t)(s))
 
 static int
-ldfail(struct ldapc *lc, int rc, const char *what, const char *label,
-    char *err, size_t errsz)
+ldfail(struct ldapc *lc, int rc, const char *what, char *err, size_t errsz)
 {
-	snprintf(err, errsz, "%s the %s counter: %s", what, label,
-	    ldap_err2string(rc));
+	snprintf(err, errsz, "%s: %s", what, ldap_err2string(rc));
 	return dir_status(lc, rc);
 }
 
@@ -39,6 +38,7 @@ counter_next(struct ldapc *lc, const char *kunci_base, const char *name,
     char *err, size_t errsz)
 {
 	char esc[3 * COUNTER_NAME_MAX + 1], dn[DIR_DN_MAX], cur[32], nxt[32];
+	char what[128];
 	char *attrs[] = { U("kunciCounter"), NULL };
 	LDAPMessage *res = NULL, *e;
 	struct dir_mods m;
@@ -51,7 +51,7 @@ counter_next(struct ldapc *lc, const char *kunci_base, const char *name,
 		err[0] = '\0';
 	if (strlen(name) > COUNTER_NAME_MAX || first < 0 || max < first ||
 	    ldapc_escape_dn(esc, sizeof(esc), name) == -1) {
-		snprintf(err, errsz, "bad counter %.64s", name);
+		snprintf(err, errsz, _("bad counter %.64s"), name);
 		return EX_SOFTWARE;
 	}
 	snprintf(dn, sizeof(dn), "cn=%s,ou=counters,%s", esc, kunci_base);
@@ -79,26 +79,31 @@ counter_next(struct ldapc *lc, const char *kunci_base, const char *name,
 			}
 			if (rc == LDAP_ALREADY_EXISTS)
 				continue;
-			return ldfail(lc, rc, "creating", label, err, errsz);
+			snprintf(what, sizeof(what),
+			    _("creating the %s counter"), label);
+			return ldfail(lc, rc, what, err, errsz);
 		}
 		if (rc != LDAP_SUCCESS) {
 			ldap_msgfree(res);
-			return ldfail(lc, rc, "reading", label, err, errsz);
+			snprintf(what, sizeof(what),
+			    _("reading the %s counter"), label);
+			return ldfail(lc, rc, what, err, errsz);
 		}
 		e = ldap_first_entry(ld, res);
 		if (e == NULL || dir_get(ld, e, "kunciCounter", cur,
 		    sizeof(cur)) == -1 || u_strtonum(cur, first, max, &v,
 		    &(const char *){ NULL }) == -1) {
 			ldap_msgfree(res);
-			snprintf(err, errsz, "bad %s counter %s: not a number "
-			    "in %lld..%lld", label, dn, first, max);
+			snprintf(err, errsz,
+			    _("bad %s counter %s: not a number "
+			    "in %lld..%lld"), label, dn, first, max);
 			return EX_SOFTWARE;
 		}
 		ldap_msgfree(res);
 		res = NULL;
 		if (v == max) {
-			snprintf(err, errsz, "the %s counter is used up "
-			    "(%lld..%lld)", label, first, max);
+			snprintf(err, errsz, _("the %s counter is used up "
+			    "(%lld..%lld)"), label, first, max);
 			return EX_CANTCREAT;
 		}
 		/* Delete the value read, add the next: whoever is second
@@ -116,8 +121,10 @@ counter_next(struct ldapc *lc, const char *kunci_base, const char *name,
 		}
 		if (rc == LDAP_NO_SUCH_ATTRIBUTE)
 			continue;
-		return ldfail(lc, rc, "advancing", label, err, errsz);
+		snprintf(what, sizeof(what), _("advancing the %s counter"),
+		    label);
+		return ldfail(lc, rc, what, err, errsz);
 	}
-	snprintf(err, errsz, "%s counter busy, try again", label);
+	snprintf(err, errsz, _("%s counter busy, try again"), label);
 	return EX_TEMPFAIL;
 }

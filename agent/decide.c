@@ -171,7 +171,7 @@ kd_message(const struct kd_result *r, int en, const char *type,
 				    "%s.  No new request is needed.", r->grant,
 				    res, when);
 			else
-				snprintf(dst, dstsz, "kunci: izin akses %s "
+				snprintf(dst, dstsz, "kunci: hak akses %s "
 				    "Anda untuk %s belum berlaku: mulai berlaku "
 				    "%s.  Tidak perlu mengajukan permohonan "
 				    "baru.", r->grant, res, when);
@@ -186,9 +186,9 @@ kd_message(const struct kd_result *r, int en, const char *type,
 			    res, res, type != NULL ? " --type " : "",
 			    type != NULL ? type : "");
 		else
-			snprintf(dst, dstsz, "kunci: Anda tidak memiliki izin "
-			    "akses aktif untuk %s. Ajukan dengan: kuncictl "
-			    "request submit --resource %s%s%s "
+			snprintf(dst, dstsz, "kunci: Anda tidak memiliki hak "
+			    "akses aktif untuk %s. Ajukan permohonan dengan: "
+			    "kuncictl request submit --resource %s%s%s "
 			    "--reason TEKS", res, res, type != NULL ? " --type " :
 			    "", type != NULL ? type : "");
 		break;

@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "delegate.h"
 #include "dir.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "log.h"
 #include "util.h"
@@ -75,7 +76,7 @@ search(struct wf *w, const char *filter, size_t max,
 	}
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "listing delegations");
+		return wf_ldfail(w, rc, _("listing delegations"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
@@ -117,47 +118,52 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 
 	id[0] = '\0';
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if (holder == NULL || *holder == '\0')
 		holder = a->p.uid;
 	if (kind == NULL || *kind == '\0')
 		kind = "plt";
 	if (strcmp(kind, "plt") != 0 && strcmp(kind, "plh") != 0)
-		return wf_fail(w, EX_DATAERR, "bad --kind %.16s (plt or plh)",
+		return wf_fail(w, EX_DATAERR,
+		    _("bad --kind %.16s (plt or plh)"),
 		    kind);
 	if (reason != NULL && !valid_text(reason, WF_NOTE_MAX))
-		return wf_fail(w, EX_DATAERR, "bad reason: one line of UTF-8, "
-		    "at most %d bytes", WF_NOTE_MAX);
+		return wf_fail(w, EX_DATAERR,
+		    _("bad reason: one line of UTF-8, "
+		    "at most %d bytes"), WF_NOTE_MAX);
 	if (acting == NULL || *acting == '\0' || role == NULL || *role == '\0'
 	    || until == NULL)
-		return wf_fail(w, EX_USAGE, "usage: delegate create --to USER "
-		    "--role ROLE --until DATE");
+		return wf_fail(w, EX_USAGE,
+		    _("usage: delegate create --to USER "
+		    "--role ROLE --until DATE"));
 	if (strcmp(holder, a->p.uid) != 0 && !a->admin) {
 		log_audit("delegation.refused", "actor", a->p.uid, "as", a->as,
 		    "holder", holder, "acting", acting, "role", role, "reason",
 		    "not the official or an administrator", NULL);
-		return wf_fail(w, EX_NOPERM, "refused: only %s or an "
-		    "administrator may delegate %s's roles", holder, holder);
+		return wf_fail(w, EX_NOPERM, _("refused: only %s or an "
+		    "administrator may delegate %s's roles"), holder, holder);
 	}
 	if ((ro = cfg_role(cfg, role)) == NULL)
-		return wf_fail(w, EX_NOINPUT, "unknown role: %.64s", role);
+		return wf_fail(w, EX_NOINPUT, _("unknown role: %.64s"), role);
 	/* The period. */
 	nb = now;
 	if (from != NULL && wf_parse_when(from, 0, &nb) == -1)
-		return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
-		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", from);
+		return wf_fail(w, EX_DATAERR, _("malformed date: %.40s "
+		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)"), from);
 	if (wf_parse_when(until, 1, &na) == -1)
-		return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
-		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", until);
+		return wf_fail(w, EX_DATAERR, _("malformed date: %.40s "
+		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)"), until);
 	if (na <= nb)
-		return wf_fail(w, EX_DATAERR, "--until must be after --from");
+		return wf_fail(w, EX_DATAERR,
+		    _("--until must be after --from"));
 	if (na <= now)
-		return wf_fail(w, EX_DATAERR, "--until is in the past");
+		return wf_fail(w, EX_DATAERR, _("--until is in the past"));
 	if ((int64_t)(na - nb) > cfg->delegation.max_period) {
 		u_format_duration(cfg->delegation.max_period, 0, d, sizeof(d));
-		return wf_fail(w, EX_DATAERR, "delegation too long: at most %s "
-		    "(delegation.max_period)", d);
+		return wf_fail(w, EX_DATAERR,
+		    _("delegation too long: at most %s "
+		    "(delegation.max_period)"), d);
 	}
 	/* The people: the official holds the role; someone else acts. */
 	if ((st = dir_person_by_uid(w->lc, cfg, holder, &hp, w->err,
@@ -166,21 +172,21 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 	    sizeof(w->err))) != EX_OK)
 		return st;
 	if (strcmp(hp.uid, ap.uid) == 0)
-		return wf_fail(w, EX_DATAERR, "%s cannot act for themselves",
+		return wf_fail(w, EX_DATAERR, _("%s cannot act for themselves"),
 		    ap.uid);
 	if ((st = dir_is_member(w->lc, ro->group, hp.dn, &yes, w->err,
 	    sizeof(w->err))) != EX_OK)
 		return st;
 	if (!yes)
-		return wf_fail(w, EX_DATAERR, "%s does not hold role %s",
+		return wf_fail(w, EX_DATAERR, _("%s does not hold role %s"),
 		    hp.uid, ro->name);
 	if (localtime_r(&nb, &tm) == NULL)
-		return wf_fail(w, EX_SOFTWARE, "bad time");
+		return wf_fail(w, EX_SOFTWARE, _("bad time"));
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M", &tm);
 	snprintf(id, WF_DLG_ID_MAX + 1, "%s.%s.%s", hp.uid, ro->name, stamp);
 	if (ldapc_escape_dn(esc, sizeof(esc), id) == -1) {
 		id[0] = '\0';
-		return wf_fail(w, EX_DATAERR, "delegation id too long");
+		return wf_fail(w, EX_DATAERR, _("delegation id too long"));
 	}
 	snprintf(base, sizeof(base), OU ",%s", cfg->directory.kunci_base);
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, base);
@@ -206,7 +212,7 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 	if (m.err) {
 		dir_mods_free(&m);
 		id[0] = '\0';
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	st = EX_OK;
 	for (tries = 0; tries < 2; tries++) {
@@ -231,10 +237,10 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 				continue;
 		}
 		if (rc == LDAP_ALREADY_EXISTS)
-			st = wf_fail(w, EX_DATAERR, "delegation %s exists "
-			    "already", id);
+			st = wf_fail(w, EX_DATAERR, _("delegation %s exists "
+			    "already"), id);
 		else if (rc != LDAP_SUCCESS)
-			st = wf_ldfail(w, rc, "writing the delegation");
+			st = wf_ldfail(w, rc, _("writing the delegation"));
 		break;
 	}
 	dir_mods_free(&m);
@@ -276,36 +282,39 @@ dlg_end(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person && !a->admin)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if (reason != NULL && !valid_text(reason, WF_NOTE_MAX))
-		return wf_fail(w, EX_DATAERR, "bad reason: one line of UTF-8, "
-		    "at most %d bytes", WF_NOTE_MAX);
+		return wf_fail(w, EX_DATAERR,
+		    _("bad reason: one line of UTF-8, "
+		    "at most %d bytes"), WF_NOTE_MAX);
 	if (strlen(id) > WF_DLG_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), id) == -1)
-		return wf_fail(w, EX_NOINPUT, "unknown delegation: %.80s", id);
+		return wf_fail(w, EX_NOINPUT,
+		    _("unknown delegation: %.80s"), id);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciDelegation)"
 	    "(kunciId=%s))", esc);
 	memset(&o, 0, sizeof(o));
 	if ((st = search(w, filter, 1, take, &o)) != EX_OK)
 		return st;
 	if (!o.found)
-		return wf_fail(w, EX_NOINPUT, "unknown delegation: %.80s", id);
+		return wf_fail(w, EX_NOINPUT,
+		    _("unknown delegation: %.80s"), id);
 	if (!a->admin && strcmp(a->p.uid, o.d.holder) != 0 &&
 	    strcmp(a->p.uid, o.d.acting) != 0) {
 		log_audit("delegation.refused", "delegation", o.d.id, "actor",
 		    a->p.uid, "as", a->as, "action", "end", "reason",
 		    "not the official, the acting official or an "
 		    "administrator", NULL);
-		return wf_fail(w, EX_NOPERM, "refused: only %s, %s or an "
-		    "administrator may end delegation %s", o.d.holder,
+		return wf_fail(w, EX_NOPERM, _("refused: only %s, %s or an "
+		    "administrator may end delegation %s"), o.d.holder,
 		    o.d.acting, o.d.id);
 	}
 	if (strcmp(o.d.status, "active") != 0 || o.d.not_after <= t)
-		return wf_fail(w, EX_DATAERR, "delegation %s has ended",
+		return wf_fail(w, EX_DATAERR, _("delegation %s has ended"),
 		    o.d.id);
 	if (ldapc_escape_dn(esc, sizeof(esc), o.d.id) == -1)
-		return wf_fail(w, EX_SOFTWARE, "bad delegation id");
+		return wf_fail(w, EX_SOFTWARE, _("bad delegation id"));
 	snprintf(dn, sizeof(dn), "kunciId=%s," OU ",%s", esc,
 	    w->cfg->directory.kunci_base);
 	dir_gentime(now, sizeof(now), t);
@@ -315,11 +324,11 @@ dlg_end(struct wf *w, const struct wf_actor *a, const char *id,
 	if (o.d.not_before <= t)
 		dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciNotAfter", now);
 	st = wf_modify_asserted(w, dn, "(kunciStatus=active)", &m,
-	    "ending the delegation");
+	    _("ending the delegation"));
 	dir_mods_free(&m);
 	if (st == EX_TEMPFAIL)
-		return wf_fail(w, EX_TEMPFAIL, "delegation %s was ended "
-		    "meanwhile", o.d.id);
+		return wf_fail(w, EX_TEMPFAIL, _("delegation %s was ended "
+		    "meanwhile"), o.d.id);
 	if (st != EX_OK)
 		return st;
 	log_audit("delegation.end", "delegation", o.d.id, "actor", a->p.uid,
@@ -338,7 +347,7 @@ dlg_list(struct wf *w, const char *uid, size_t max,
 		return search(w, "(objectClass=kunciDelegation)", max, cb,
 		    arg);
 	if (ldapc_escape_filter(esc, sizeof(esc), uid) == -1)
-		return wf_fail(w, EX_DATAERR, "bad user name");
+		return wf_fail(w, EX_DATAERR, _("bad user name"));
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciDelegation)"
 	    "(|(kunciHolder=%s)(kunciSubject=%s)))", esc, esc);
 	return search(w, filter, max, cb, arg);

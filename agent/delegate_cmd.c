@@ -18,6 +18,7 @@
 #include "admin.h"
 #include "cmdtab.h"
 #include "delegate.h"
+#include "i18n.h"
 #include "out.h"
 #include "util.h"
 #include "wf.h"
@@ -45,9 +46,10 @@ cmd_create(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
 		return st;
 	if (np != 0 || to == NULL || role == NULL || until == NULL)
-		return admin_err(c, EX_USAGE, "usage: delegate create --to USER "
+		return admin_err(c, EX_USAGE,
+		    _("usage: delegate create --to USER "
 		    "--role ROLE --until DATE [--from DATE] [--for USER] "
-		    "[--kind plt|plh] [--reason TEXT]");
+		    "[--kind plt|plh] [--reason TEXT]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = dlg_create(admin_wf(), &c->a, holder, to, role, kind, from,
@@ -57,7 +59,7 @@ cmd_create(struct admin_call *c, int argc, char **argv)
 		out_json(&c->out, json_pack("{s:s}", "id", id));
 	else
 		sb_printf(&c->out, "%s %s: %s %s %s %s\n", ADMIN_T(c,
-		    "delegation", "pelimpahan"), id, to, ADMIN_T(c,
+		    "delegation", "pelimpahan wewenang"), id, to, ADMIN_T(c,
 		    "acts as", "menjadi"), kind_word(kind != NULL ? kind :
 		    "plt"), admin_role_label(c, role));
 	return EX_OK;
@@ -117,12 +119,13 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
 		return st;
 	if (np != 0)
-		return admin_err(c, EX_USAGE, "usage: delegate list [--all]");
+		return admin_err(c, EX_USAGE,
+		    _("usage: delegate list [--all]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (all && !c->a.admin)
-		return admin_err(c, EX_NOPERM, "refused: --all is for "
-		    "administrators");
+		return admin_err(c, EX_NOPERM, _("refused: --all is for "
+		    "administrators"));
 	memset(&la, 0, sizeof(la));
 	la.c = c;
 	hdr[0] = "ID";
@@ -159,8 +162,8 @@ cmd_end(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: delegate end ID "
-		    "[--reason TEXT]");
+		return admin_err(c, EX_USAGE, _("usage: delegate end ID "
+		    "[--reason TEXT]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = dlg_end(admin_wf(), &c->a, pos[0], reason)) != EX_OK)
@@ -170,7 +173,8 @@ cmd_end(struct admin_call *c, int argc, char **argv)
 		    "status", "ended"));
 	else
 		sb_printf(&c->out, "%s %s %s\n", ADMIN_T(c, "delegation",
-		    "pelimpahan"), pos[0], ADMIN_T(c, "ended", "berakhir"));
+		    "pelimpahan wewenang"), pos[0], ADMIN_T(c, "ended",
+		    "berakhir"));
 	return EX_OK;
 }
 

@@ -37,6 +37,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "log.h"
 #include "notify.h"
@@ -232,7 +233,8 @@ render(struct wf *w, struct strbuf *b, const struct tmpl *t, int en,
 	kv(b, en ? "Resource:" : "Sumber daya:", v->resource);
 	kv(b, en ? "Holder:" : "Pemegang:", v->subject);
 	kv(b, en ? "Step:" : "Langkah:", en ? v->step_en : v->step_id);
-	kv(b, en ? "State:" : "Status:", v->state);
+	kv(b, en ? "State:" : "Status:", v->state != NULL ?
+	    i18n_tr_lang(en, v->state) : NULL);
 	kv(b, en ? "Credential:" : "Kredensial:", v->credential);
 	if (v->not_after != 0) {
 		localtime_r(&v->not_after, &tm);

@@ -38,6 +38,7 @@
 #include "counter.h"
 #include "dir.h"
 #include "gate.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "log.h"
 #include "notify.h"
@@ -88,13 +89,13 @@ grant_get(struct wf *w, const char *id, struct wf_grant *g)
 	memset(g, 0, sizeof(*g));
 	if (strlen(id) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), id) == -1)
-		return wf_fail(w, EX_NOINPUT, "unknown grant: %.40s", id);
+		return wf_fail(w, EX_NOINPUT, _("unknown grant: %.40s"), id);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciId=%s))", esc);
 	if ((st = wf_grants(w, filter, 1, take_one, &o)) != EX_OK)
 		return st;
 	if (!o.found)
-		return wf_fail(w, EX_NOINPUT, "unknown grant: %s", id);
+		return wf_fail(w, EX_NOINPUT, _("unknown grant: %s"), id);
 	*g = o.g;
 	return EX_OK;
 }
@@ -116,7 +117,7 @@ static int
 asserted(struct wf *w, const char *dn, const char *assertion,
     struct dir_mods *m)
 {
-	return wf_modify_asserted(w, dn, assertion, m, "updating the grant");
+	return wf_modify_asserted(w, dn, assertion, m, _("updating the grant"));
 }
 
 /* ----------------------------------------------------------------- cards */
@@ -155,7 +156,7 @@ card_get(struct wf *w, const char *serial, struct card *c)
 
 	memset(c, 0, sizeof(*c));
 	if (card_dn(w, serial, c->dn, sizeof(c->dn)) == -1)
-		return wf_fail(w, EX_NOINPUT, "unknown card: %.40s", serial);
+		return wf_fail(w, EX_NOINPUT, _("unknown card: %.40s"), serial);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_search_ext_s(ld, c->dn, LDAP_SCOPE_BASE,
@@ -163,11 +164,11 @@ card_get(struct wf *w, const char *serial, struct card *c)
 	if (rc == LDAP_NO_SUCH_OBJECT || (rc == LDAP_SUCCESS &&
 	    (e = ldap_first_entry(ld, res)) == NULL)) {
 		ldap_msgfree(res);
-		return wf_fail(w, EX_NOINPUT, "unknown card: %s", serial);
+		return wf_fail(w, EX_NOINPUT, _("unknown card: %s"), serial);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the card");
+		return wf_ldfail(w, rc, _("reading the card"));
 	}
 	dir_get(ld, e, "kunciCardSerial", c->serial, sizeof(c->serial));
 	dir_get(ld, e, "kunciHolder", c->holder, sizeof(c->holder));
@@ -244,7 +245,7 @@ card_bind(struct wf *w, const char *serial, const char *holder,
 	if (rc == LDAP_ALREADY_EXISTS || rc == LDAP_TYPE_OR_VALUE_EXISTS)
 		rc = LDAP_SUCCESS;
 	if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "writing the card");
+		return wf_ldfail(w, rc, _("writing the card"));
 	log_audit("card.issue", "card", serial, "holder", holder, "grant",
 	    grant, "resource", resource, NULL);
 	return EX_OK;
@@ -263,11 +264,12 @@ prov_card_revoke(struct wf *w, const char *serial, const char *actor,
 	if ((st = card_get(w, serial, &c)) != EX_OK)
 		return st;
 	if (strcmp(c.status, "active") != 0 && !lost)
-		return wf_fail(w, EX_DATAERR, "card %s is already %s", c.serial,
-		    c.status);
+		return wf_fail(w, EX_DATAERR,
+		    _("card %s is already %s"), c.serial,
+		    wf_word(c.status));
 	if (c.lost)
 		return wf_fail(w, EX_DATAERR,
-		    "card %s was already reported lost",
+		    _("card %s was already reported lost"),
 		    c.serial);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
@@ -283,7 +285,7 @@ prov_card_revoke(struct wf *w, const char *serial, const char *actor,
 	    NULL);
 	dir_mods_free(&m);
 	if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "revoking the card");
+		return wf_ldfail(w, rc, _("revoking the card"));
 	log_audit(lost ? "card.lost" : "card.revoke", "card", c.serial,
 	    "holder", c.holder, "actor", actor, "as", as, "reason", reason,
 	    NULL);
@@ -499,7 +501,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	memset(&col, 0, sizeof(col));
 	memset(&cards, 0, sizeof(cards));
 	if (ldapc_escape_filter(esc, sizeof(esc), door) == -1)
-		return wf_fail(w, EX_DATAERR, "bad door name");
+		return wf_fail(w, EX_DATAERR, _("bad door name"));
 	dir_gentime(now_s, sizeof(now_s), now);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciResource=%s)(kunciStatus=active)(kunciCredential=*)"
@@ -529,19 +531,19 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	sb_printf(&b, "end %zu\n", n);
 	if (sb_err(&b)) {
 		sb_free(&b);
-		st = wf_fail(w, EX_SOFTWARE, "allow list too large");
+		st = wf_fail(w, EX_SOFTWARE, _("allow list too large"));
 		goto out;
 	}
 	snprintf(dir, sizeof(dir), "%s/allowlists", w->cfg->agent.state_dir);
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
 		sb_free(&b);
-		st = wf_fail(w, EX_CANTCREAT, "mkdir %s: %s", dir,
+		st = wf_fail(w, EX_CANTCREAT, _("mkdir %s: %s"), dir,
 		    strerror(errno));
 		goto out;
 	}
 	if (prov_allow_path(w, door, path, sizeof(path)) == -1) {
 		sb_free(&b);
-		st = wf_fail(w, EX_SOFTWARE, "path too long");
+		st = wf_fail(w, EX_SOFTWARE, _("path too long"));
 		goto out;
 	}
 	snprintf(sigp, sizeof(sigp), "%s.p7s", path);
@@ -559,7 +561,8 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	    sb_str(&b), b.len, &sig, &siglen, 0, err, sizeof(err)) == -1) {
 		log_warnx("allow list %s: signing failed: %s", door, err);
 		sb_free(&b);
-		st = wf_fail(w, EX_SOFTWARE, "signing the allow list: %s", err);
+		st = wf_fail(w, EX_SOFTWARE,
+		    _("signing the allow list: %s"), err);
 		goto out;
 	}
 	if (sign_write_file_atomic(path, sb_str(&b), b.len, 0644, err,
@@ -568,7 +571,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	    sizeof(err)) == -1)) {
 		log_warnx("allow list %s: %s", door, err);
 		st = wf_fail(w, EX_CANTCREAT,
-		    "writing the allow list: %s", err);
+		    _("writing the allow list: %s"), err);
 	} else {
 		char cnt[32];
 
@@ -616,14 +619,14 @@ prov_allow_refresh(struct wf *w, const char *door, int force)
 	    attrs, 0, NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "listing doors");
+		return wf_ldfail(w, rc, _("listing doors"));
 	}
 	/* The names first: a door's refresh that fails can drop the
 	 * connection (ldapc_fail), and res and ld with it. */
 	if ((doors = calloc((size_t)ldap_count_entries(ld, res) + 1,
 	    sizeof(*doors))) == NULL) {
 		ldap_msgfree(res);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e))
@@ -672,7 +675,7 @@ account_owner(struct wf *w, const char *account, char *owner, size_t sz)
 	owner[0] = '\0';
 	if (prov_account_dn(w, account, dn, sizeof(dn)) == -1)
 		return wf_fail(w, EX_DATAERR,
-		    "bad account name: %.64s", account);
+		    _("bad account name: %.64s"), account);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
@@ -684,7 +687,7 @@ account_owner(struct wf *w, const char *account, char *owner, size_t sz)
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the account");
+		return wf_ldfail(w, rc, _("reading the account"));
 	}
 	dir_get(ld, e, "seeAlso", owner, sz);
 	ldap_msgfree(res);
@@ -707,7 +710,7 @@ account_uid_number(struct wf *w, long long *uidn)
 
 	for (tries = 0; tries < 100; tries++) {
 		if ((st = counter_next(w->lc, w->cfg->directory.kunci_base,
-		    "panel-uid", "uid number", w->cfg->provision.uid_min,
+		    "panel-uid", _("uid number"), w->cfg->provision.uid_min,
 		    w->cfg->provision.uid_max, uidn, w->err,
 		    sizeof(w->err))) != EX_OK)
 			return st;
@@ -721,15 +724,15 @@ account_uid_number(struct wf *w, long long *uidn)
 		ldap_msgfree(res);
 		res = NULL;
 		if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED)
-			return wf_ldfail(w, rc, "checking the uid number");
+			return wf_ldfail(w, rc, _("checking the uid number"));
 		if (n == 0)
 			return EX_OK;
 		log_warnx("uid number %lld is taken in the directory; "
 		    "skipping it", *uidn);
 	}
 	*uidn = 0;
-	return wf_fail(w, EX_TEMPFAIL, "no free uid number found in "
-	    "provision.uid_min..uid_max");
+	return wf_fail(w, EX_TEMPFAIL, _("no free uid number found in "
+	    "provision.uid_min..uid_max"));
 }
 
 /* homeDirectory: <provision.home_base>/<account> */
@@ -779,7 +782,7 @@ account_update(struct wf *w, const char *account, const char *dn,
 	    attrs, 0, NULL, NULL, NULL, 1, &res);
 	if (rc != LDAP_SUCCESS || (e = ldap_first_entry(ld, res)) == NULL) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading the account");
+		return wf_ldfail(w, rc, _("reading the account"));
 	}
 	v = ldap_get_values_len(ld, e, "objectClass");
 	for (i = 0; v != NULL && v[i] != NULL; i++)
@@ -816,7 +819,7 @@ account_update(struct wf *w, const char *account, const char *dn,
 	    NULL);
 	dir_mods_free(&m);
 	if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "updating the account");
+		return wf_ldfail(w, rc, _("updating the account"));
 	log_audit("account.update", "account", account, "dn", dn, "shell",
 	    want, NULL);
 	return EX_OK;
@@ -873,7 +876,7 @@ account_ensure(struct wf *w, const char *account, const char *subject,
 	if (rc == LDAP_ALREADY_EXISTS)	/* a racing provisioning made it */
 		return account_update(w, account, dn, resource);
 	if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "creating the account");
+		return wf_ldfail(w, rc, _("creating the account"));
 	log_audit("account.create", "account", account, "subject", subject,
 	    "grant", grant, "dn", dn, "uid_number", uidn_s, "shell", shell,
 	    NULL);
@@ -919,12 +922,12 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 		pw[0] = '\0';
 	if (prov_account_dn(w, account, dn, sizeof(dn)) == -1)
 		return wf_fail(w, EX_DATAERR,
-		    "bad account name: %.64s", account);
+		    _("bad account name: %.64s"), account);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	if (gen_password(w, pw, pwsz) == -1)
-		return wf_fail(w, EX_SOFTWARE, "the random number generator "
-		    "failed");
+		return wf_fail(w, EX_SOFTWARE, _("the random number generator "
+		    "failed"));
 	user.bv_val = dn;
 	user.bv_len = strlen(dn);
 	newpw.bv_val = pw;
@@ -937,7 +940,7 @@ prov_account_password(struct wf *w, const char *account, char *pw,
 	}
 	if (rc != LDAP_SUCCESS) {
 		explicit_bzero(pw, pwsz);
-		return wf_ldfail(w, rc, "setting the password");
+		return wf_ldfail(w, rc, _("setting the password"));
 	}
 	log_audit("account.password", "account", account, "dn", dn, NULL);
 	return EX_OK;
@@ -952,8 +955,8 @@ prov_grant_active(struct wf *w, const char *grant)
 	if ((st = grant_get(w, grant, &g)) != EX_OK)
 		return st;
 	if (strcmp(g.status, "active") != 0)
-		return wf_fail(w, EX_DATAERR, "grant %s is %s: a password is "
-		    "set only for an active grant", g.id, g.status);
+		return wf_fail(w, EX_DATAERR, _("grant %s is %s: a password is "
+		    "set only for an active grant"), g.id, wf_word(g.status));
 	return EX_OK;
 }
 
@@ -1109,7 +1112,7 @@ grant_leave(struct wf *w, const struct wf_grant *g, const char *status,
 	int st;
 
 	if (grant_dn(w, g->id, dn, sizeof(dn)) == -1)
-		return wf_fail(w, EX_DATAERR, "bad grant id");
+		return wf_fail(w, EX_DATAERR, _("bad grant id"));
 	dir_gentime(now, sizeof(now), time(NULL));
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciStatus", status);
@@ -1121,7 +1124,7 @@ grant_leave(struct wf *w, const struct wf_grant *g, const char *status,
 	if (st == EX_OK)	/* the gate must not wait for sync to see it */
 		gate_grant_left(g->subject, g->resource, g->id, status);
 	if (st == EX_TEMPFAIL)
-		return wf_fail(w, EX_DATAERR, "grant %s is no longer active",
+		return wf_fail(w, EX_DATAERR, _("grant %s is no longer active"),
 		    g->id);
 	return st;
 }
@@ -1138,8 +1141,8 @@ prov_revoke(struct wf *w, const char *grant, const char *actor,
 	if ((st = grant_get(w, grant, &g)) != EX_OK)
 		return st;
 	if (strcmp(g.status, "active") != 0)
-		return wf_fail(w, EX_DATAERR, "grant %s is already %s", g.id,
-		    g.status);
+		return wf_fail(w, EX_DATAERR, _("grant %s is already %s"), g.id,
+		    wf_word(g.status));
 	snprintf(note, sizeof(note), "%s by %s: %s", emergency ?
 	    "emergency revocation" : "revoked", actor, reason ? reason : "");
 	if ((st = grant_leave(w, &g, "revoked", note)) != EX_OK)
@@ -1179,18 +1182,19 @@ prov_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 			return st;
 		if (c.lost)
 			return wf_fail(w, EX_DATAERR,
-			    "card %s was reported lost; "
-			    "issue another card", c.serial);
+			    _("card %s was reported lost; "
+			    "issue another card"), c.serial);
 		if (strcmp(c.status, "active") == 0 &&
 		    strcmp(c.holder, r->subject) != 0)
-			return wf_fail(w, EX_DATAERR, "card %s is bound to "
-			    "another holder (%s)", c.serial, c.holder);
+			return wf_fail(w, EX_DATAERR, _("card %s is bound to "
+			    "another holder (%s)"), c.serial, c.holder);
 		return EX_OK;
 	}
 	if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
 		if (!dir_valid_uid(cred))
-			return wf_fail(w, EX_DATAERR, "bad account name: %.64s "
-			    "(a login name: [a-z_][a-z0-9_.-]*)", cred);
+			return wf_fail(w, EX_DATAERR,
+			    _("bad account name: %.64s "
+			    "(a login name: [a-z_][a-z0-9_.-]*)"), cred);
 		st = account_owner(w, cred, owner, sizeof(owner));
 		if (st == EX_NOINPUT)
 			return EX_OK;
@@ -1200,8 +1204,8 @@ prov_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 		    w->err, sizeof(w->err))) != EX_OK)
 			return st;
 		if (owner[0] == '\0' || !dir_dn_equal(owner, p.dn))
-			return wf_fail(w, EX_DATAERR, "account %s belongs to "
-			    "someone else", cred);
+			return wf_fail(w, EX_DATAERR, _("account %s belongs to "
+			    "someone else"), cred);
 	}
 	return EX_OK;
 }
@@ -1226,15 +1230,16 @@ prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
 		    prov_account_password(w, cred, pw, sizeof(pw)) != EX_OK) {
 			log_warnx("request %s: account %s: %s", r->id, cred,
 			    w->err);
-			snprintf(w->info, sizeof(w->info), "account %s: %.300s; "
-			    "retry with: kuncictl account password %s", cred,
+			snprintf(w->info, sizeof(w->info),
+			    _("account %s: %.300s; "
+			    "retry with: kuncictl account password %s"), cred,
 			    w->err, r->id);
 			return;
 		}
 		/* Shown once, to the operator who acted (the reply of this
 		 * call); wiped by the next scheduler tick. */
-		n = snprintf(w->info, sizeof(w->info), "account %s, password "
-		    "%s (shown once; hand it to %s)", cred, pw, r->subject);
+		n = snprintf(w->info, sizeof(w->info), _("account %s, password "
+		    "%s (shown once; hand it to %s)"), cred, pw, r->subject);
 		(void)n;
 		w->info_secret = 1;
 		explicit_bzero(pw, sizeof(pw));

@@ -27,6 +27,7 @@
 #include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -61,13 +62,13 @@ load_grant(struct admin_call *c, const char *id, struct wf_grant *g)
 	memset(&o, 0, sizeof(o));
 	if (strlen(id) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), id) == -1)
-		return admin_err(c, EX_NOINPUT, "unknown grant: %.40s", id);
+		return admin_err(c, EX_NOINPUT, _("unknown grant: %.40s"), id);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciId=%s))", esc);
 	if ((st = wf_grants(admin_wf(), filter, 1, take, &o)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (!o.found)
-		return admin_err(c, EX_NOINPUT, "unknown grant: %s", id);
+		return admin_err(c, EX_NOINPUT, _("unknown grant: %s"), id);
 	*g = o.g;
 	return EX_OK;
 }
@@ -100,23 +101,24 @@ removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
 	if (idsz > 0)
 		id[0] = '\0';
 	if (idsz < WF_ID_MAX + 1)
-		return wf_fail(w, EX_SOFTWARE, "removal_open: id buffer");
+		return wf_fail(w, EX_SOFTWARE, _("removal_open: id buffer"));
 	if (wfname == NULL || wfname[0] == '\0')
-		return wf_fail(w, EX_CONFIG, "removal requests are not "
-		    "configured (removal.workflow)");
+		return wf_fail(w, EX_CONFIG, _("removal requests are not "
+		    "configured (removal.workflow)"));
 	memset(&o, 0, sizeof(o));
 	if (strlen(grant) > WF_ID_MAX ||
 	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
-		return wf_fail(w, EX_NOINPUT, "unknown grant: %.40s", grant);
+		return wf_fail(w, EX_NOINPUT, _("unknown grant: %.40s"), grant);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
 	    "(kunciId=%s))", esc);
 	if ((st = wf_grants(w, filter, 1, take, &o)) != EX_OK)
 		return st;
 	if (!o.found)
-		return wf_fail(w, EX_NOINPUT, "unknown grant: %s", grant);
+		return wf_fail(w, EX_NOINPUT, _("unknown grant: %s"), grant);
 	if (!(flags & REMOVAL_DONE) && strcmp(o.g.status, "active") != 0)
-		return wf_fail(w, EX_DATAERR, "grant %s is already %s", o.g.id,
-		    o.g.status);
+		return wf_fail(w, EX_DATAERR,
+		    _("grant %s is already %s"), o.g.id,
+		    wf_word(o.g.status));
 	if ((flags & REMOVAL_REUSE) || !(flags & REMOVAL_DONE)) {
 		snprintf(filter, sizeof(filter), "(&(objectClass="
 		    "kunciRequest)(kunciAccessType=" PROV_REMOVAL_TYPE ")"
@@ -126,8 +128,9 @@ removal_open(struct wf *w, const struct wf_actor *a, const char *grant,
 			return st;
 		if (oa.id[0] != '\0') {
 			if (!(flags & REMOVAL_REUSE))
-				return wf_fail(w, EX_DATAERR, "removal %s for "
-				    "grant %s is already open", oa.id, o.g.id);
+				return wf_fail(w, EX_DATAERR,
+				    _("removal %s for "
+				    "grant %s is already open"), oa.id, o.g.id);
 			u_strlcpy(id, oa.id, idsz);
 			return EX_OK;
 		}
@@ -159,13 +162,13 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1 || reason == NULL)
-		return admin_err(c, EX_USAGE, "usage: removal request GRANT "
-		    "--reason TEXT");
+		return admin_err(c, EX_USAGE, _("usage: removal request GRANT "
+		    "--reason TEXT"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!c->a.person)
-		return admin_err(c, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return admin_err(c, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if ((st = load_grant(c, pos[0], &g)) != EX_OK)
 		return st;
 	/* Who may ask: the resource's access owner, or an administrator. */
@@ -182,8 +185,9 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 		    c->a.as, "action", "removal", "grant", g.id, "resource",
 		    g.resource, "reason", "not the access owner or an "
 		    "administrator", NULL);
-		return admin_err(c, EX_NOPERM, "refused: only the access owner "
-		    "of %s or an administrator may request a removal",
+		return admin_err(c, EX_NOPERM,
+		    _("refused: only the access owner "
+		    "of %s or an administrator may request a removal"),
 		    g.resource);
 	}
 	if ((st = removal_open(admin_wf(), &c->a, g.id, reason, 0, id,
@@ -194,7 +198,7 @@ cmd_request(struct admin_call *c, int argc, char **argv)
 		    g.id));
 	else
 		sb_printf(&c->out, "%s %s %s %s\n", ADMIN_T(c, "removal request",
-		    "permohonan penghapusan"), id, ADMIN_T(c, "for grant",
+		    "permohonan penghapusan akses"), id, ADMIN_T(c, "for grant",
 		    "untuk hak akses"), g.id);
 	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
@@ -255,7 +259,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	if (state != NULL) {
 		if (strlen(state) > 16 ||
 		    ldapc_escape_filter(esc, sizeof(esc), state) == -1)
-			return admin_err(c, EX_DATAERR, "bad state");
+			return admin_err(c, EX_DATAERR, _("bad state"));
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciState=%s)", esc);
 	}
@@ -297,12 +301,13 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1 || reason == NULL || !now)
-		return admin_err(c, EX_USAGE, "usage: grant revoke GRANT --now "
+		return admin_err(c, EX_USAGE,
+		    _("usage: grant revoke GRANT --now "
 		    "--reason TEXT (for an incident; otherwise: removal "
-		    "request)");
+		    "request)"));
 	if (strlen(reason) > WF_NOTE_MAX || !wf_utf8_valid(reason) ||
 	    *reason == '\0')
-		return admin_err(c, EX_DATAERR, "bad reason");
+		return admin_err(c, EX_DATAERR, _("bad reason"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!c->a.admin || !c->a.person) {
@@ -310,9 +315,9 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 		    c->a.as, "action", "grant.revoke", "grant", pos[0],
 		    "reason", c->a.admin ? "not a person" :
 		    "not an administrator", NULL);
-		return admin_err(c, EX_NOPERM, c->a.admin ? "refused: act as "
-		    "a person (root: use --as USER)" : "refused: emergency "
-		    "revocation is for administrators");
+		return admin_err(c, EX_NOPERM, c->a.admin ? _("refused: act as "
+		    "a person (root: use --as USER)") : _("refused: emergency "
+		    "revocation is for administrators"));
 	}
 	if ((st = load_grant(c, pos[0], &g)) != EX_OK)
 		return st;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cfg.h"
+#include "i18n.h"
 #include "log.h"
 #include "reqtime.h"
 #include "wf.h"
@@ -30,11 +31,11 @@ reqtime_check(struct wf *w, const char *s, time_t *t)
 	time_t now = time(NULL);
 
 	if (wf_parse_when(s, 0, t) == -1)
-		return wf_fail(w, EX_DATAERR, "bad --started: %.40s (want "
-		    "YYYY-MM-DD[THH:MM])", s);
+		return wf_fail(w, EX_DATAERR, _("bad --started: %.40s (want "
+		    "YYYY-MM-DD[THH:MM])"), s);
 	if (*t > now + 60 || *t < now - 366 * 86400)
-		return wf_fail(w, EX_DATAERR, "bad --started: %.40s is in "
-		    "the future or more than a year ago", s);
+		return wf_fail(w, EX_DATAERR, _("bad --started: %.40s is in "
+		    "the future or more than a year ago"), s);
 	return EX_OK;
 }
 

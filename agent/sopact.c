@@ -30,6 +30,7 @@
 #include "admin.h"
 #include "cfg.h"
 #include "cmdtab.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "log.h"
 #include "out.h"
@@ -69,14 +70,15 @@ sop_act(struct admin_call *c, int argc, char **argv, enum cfg_kind kind,
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: %s", usage);
+		return admin_err(c, EX_USAGE, _("usage: %s"), usage);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (!wf_open(&r)) {
-		st = admin_err(c, EX_DATAERR, "request %s is closed (%s)",
-		    r.id, strcmp(r.state, "active") == 0 ? "done" : r.state);
+		st = admin_err(c, EX_DATAERR, _("request %s is closed (%s)"),
+		    r.id, wf_word(strcmp(r.state, "active") == 0 ? "done" :
+		    r.state));
 		wf_request_free(&r);
 		return st;
 	}
@@ -90,8 +92,8 @@ sop_act(struct admin_call *c, int argc, char **argv, enum cfg_kind kind,
 		enum cfg_kind k = r.snap.steps[r.step].kind;
 
 		if (may)
-			st = admin_err(c, EX_DATAERR, "request %s is at step "
-			    "%s (%s): use kuncictl %s", r.id,
+			st = admin_err(c, EX_DATAERR, _("request %s is at step "
+			    "%s (%s): use kuncictl %s"), r.id,
 			    r.snap.steps[r.step].name, cfg_kind_name(k),
 			    cmd_for(k));
 		else {
@@ -101,8 +103,8 @@ sop_act(struct admin_call *c, int argc, char **argv, enum cfg_kind kind,
 			    r.snap.steps[r.step].name, "resource",
 			    r.resource, "subject", r.subject, "reason",
 			    "not the step's role", NULL);
-			st = admin_err(c, EX_NOPERM, "refused: step %s needs "
-			    "role %s, which you do not hold",
+			st = admin_err(c, EX_NOPERM, _("refused: step %s needs "
+			    "role %s, which you do not hold"),
 			    r.snap.steps[r.step].name,
 			    r.snap.steps[r.step].role);
 		}

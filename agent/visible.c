@@ -11,6 +11,7 @@
 #include <ldap.h>
 
 #include "dir.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "out.h"
 #include "util.h"
@@ -59,7 +60,7 @@ visible_acted(struct wf *w, const struct wf_actor *a, struct visible_set *set)
 	if (!a->person)
 		return EX_OK;
 	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
-		return wf_fail(w, EX_DATAERR, "bad user name");
+		return wf_fail(w, EX_DATAERR, _("bad user name"));
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	snprintf(filter, sizeof(filter),
@@ -70,11 +71,11 @@ visible_acted(struct wf *w, const struct wf_actor *a, struct visible_set *set)
 	    NULL, NULL, NULL, ACTED_MAX, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading events");
+		return wf_ldfail(w, rc, _("reading events"));
 	}
 	cnt = (size_t)ldap_count_entries(ld, res);
 	if (cnt > 0 && (set->ids = calloc(cnt, sizeof(*set->ids))) == NULL) {
-		st = wf_fail(w, EX_OSERR, "out of memory");
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
 		goto out;
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && set->n < cnt;

@@ -39,12 +39,13 @@
 #include "counter.h"
 #include "dir.h"
 #include "double.h"
-
-#define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
+#include "i18n.h"
 #include "ldapc.h"
 #include "log.h"
 #include "util.h"
 #include "wf.h"
+
+#define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
 
 #define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
 #define ESC_ID		(3 * WF_ID_MAX + 1)
@@ -168,23 +169,23 @@ check_text(struct wf *w, const char *what, const char *s, size_t max,
 
 	if (s == NULL || *s == '\0') {
 		if (required)
-			return wf_fail(w, EX_USAGE, "%s is required", what);
+			return wf_fail(w, EX_USAGE, _("%s is required"), what);
 		return EX_OK;
 	}
 	n = strlen(s);
 	if (n > max)
 		return wf_fail(w, EX_DATAERR,
-		    "%s too long: %zu bytes, at most %zu",
+		    _("%s too long: %zu bytes, at most %zu"),
 		    what, n, max);
 	if (!wf_utf8_valid(s))
-		return wf_fail(w, EX_DATAERR, "%s is not valid UTF-8", what);
+		return wf_fail(w, EX_DATAERR, _("%s is not valid UTF-8"), what);
 	/* A value of only spaces is not a reason (and LDAP trims it). */
 	for (; *s != '\0'; s++)
 		if (!isspace((unsigned char)*s))
 			return EX_OK;
 	if (required)
-		return wf_fail(w, EX_USAGE, "%s is required", what);
-	return wf_fail(w, EX_DATAERR, "%s is blank", what);
+		return wf_fail(w, EX_USAGE, _("%s is required"), what);
+	return wf_fail(w, EX_DATAERR, _("%s is blank"), what);
 }
 
 /* u_strtonum without the error phrase. */
@@ -637,7 +638,7 @@ parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r,
 		if (memo != NULL)
 			snap_memo_put(memo, sv, NULL);
 		return wf_fail(w, EX_SOFTWARE,
-		    "request %s: bad workflow snapshot",
+		    _("request %s: bad workflow snapshot"),
 		    r->id);
 	}
 	free(snap);
@@ -672,12 +673,13 @@ wf_read_entry(struct wf *w, const char *dn, const char *filter,
 	    (rc == LDAP_SUCCESS && ldap_count_entries(*ldp, *res) != 1)) {
 		ldap_msgfree(*res);
 		*res = NULL;
-		return wf_fail(w, EX_NOINPUT, "unknown %s: %s", what, id);
+		return wf_fail(w, EX_NOINPUT,
+		    _("unknown %s: %s"), wf_word(what), id);
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(*res);
 		*res = NULL;
-		snprintf(act, sizeof(act), "reading the %s", what);
+		snprintf(act, sizeof(act), _("reading the %s"), wf_word(what));
 		return wf_ldfail(w, rc, act);
 	}
 	return EX_OK;
@@ -701,7 +703,7 @@ wf_search_each(struct wf *w, const char *ou, const char *filter,
 	    0, NULL, NULL, NULL, (int)max, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
-		snprintf(act, sizeof(act), "listing %ss", what);
+		snprintf(act, sizeof(act), _("listing %ss"), wf_word(what));
 		return wf_ldfail(w, rc, act);
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
@@ -722,7 +724,7 @@ wf_load(struct wf *w, const char *id, struct wf_request *r)
 
 	memset(r, 0, sizeof(*r));
 	if (request_dn(w, id, dn, sizeof(dn)) == -1)
-		return wf_fail(w, EX_NOINPUT, "unknown request: %.40s", id);
+		return wf_fail(w, EX_NOINPUT, _("unknown request: %.40s"), id);
 	if ((st = wf_read_entry(w, dn, "(objectClass=kunciRequest)",
 	    req_attrs, "request", id, &ld, &res)) != EX_OK)
 		return st;
@@ -845,12 +847,12 @@ wf_events_under(struct wf *w, const char *dn, const char *filter,
 	    NULL, NULL, NULL, LDAP_NO_LIMIT, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "reading events");
+		return wf_ldfail(w, rc, _("reading events"));
 	}
 	cnt = (size_t)ldap_count_entries(ld, res);
 	if (cnt > 0 && (ev = calloc(cnt, sizeof(*ev))) == NULL) {
 		ldap_msgfree(res);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
 	    e = ldap_next_entry(ld, e))
@@ -923,14 +925,14 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 	}
 	if (m.err) {
 		dir_mods_free(&m);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	w->wrote = 1;
 	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	if (rc == LDAP_ALREADY_EXISTS)
 		st = EX_CANTCREAT;
 	else if (rc != LDAP_SUCCESS)
-		st = wf_ldfail(w, rc, "writing the event");
+		st = wf_ldfail(w, rc, _("writing the event"));
 	dir_mods_free(&m);
 	return st;
 }
@@ -976,12 +978,12 @@ wf_modify_asserted(struct wf *w, const char *dn, const char *assertion,
 	int rc;
 
 	if (m->err)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	rc = ldap_create_assertion_control(ld, U(assertion), 1, &ctrl);
 	if (rc != LDAP_SUCCESS)
-		return wf_ldfail(w, rc, "assertion control");
+		return wf_ldfail(w, rc, _("assertion control"));
 	ctrls[0] = ctrl;
 	ctrls[1] = NULL;
 	w->wrote = 1;
@@ -1003,7 +1005,7 @@ cas_modify(struct wf *w, const struct wf_request *r, struct dir_mods *m)
 	snprintf(filter, sizeof(filter),
 	    "(&(kunciState=%s)(kunciStepIndex=%d))", r->state, r->step);
 	return wf_modify_asserted(w, r->dn, filter, m,
-	    "updating the request");
+	    _("updating the request"));
 }
 
 /* ---------------------------------------------------------- the engine */
@@ -1031,7 +1033,7 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return EX_UNAVAILABLE;
 	if (ldapc_escape_dn(esc, sizeof(esc), r->id) == -1)
-		return wf_fail(w, EX_SOFTWARE, "bad request id");
+		return wf_fail(w, EX_SOFTWARE, _("bad request id"));
 	snprintf(dn, sizeof(dn), "kunciId=%s,ou=grants,%s", esc,
 	    w->cfg->directory.kunci_base);
 	dir_gentime(nb, sizeof(nb), r->not_before);
@@ -1056,14 +1058,14 @@ make_grant(struct wf *w, const struct wf_request *r, const char *cred,
 		    r->snap.rules.windows[i]);
 	if (m.err) {
 		dir_mods_free(&m);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	w->wrote = 1;
 	rc = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	if (rc == LDAP_SUCCESS)
 		*created = 1;
 	else if (rc != LDAP_ALREADY_EXISTS)
-		st = wf_ldfail(w, rc, "creating the grant");
+		st = wf_ldfail(w, rc, _("creating the grant"));
 	dir_mods_free(&m);
 	return st;
 }
@@ -1319,7 +1321,7 @@ may_submit_for(struct wf *w, const struct wf_actor *a,
 		return EX_UNAVAILABLE;
 	fl = strlen(e1) + strlen(e2) + 64;
 	if ((filter = malloc(fl)) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	snprintf(filter, fl, "(&(objectClass=groupOfNames)(member=%s)"
 	    "(member=%s))", e1, e2);
 	rc = ldap_search_ext_s(ld, w->cfg->directory.groups_base,
@@ -1328,7 +1330,7 @@ may_submit_for(struct wf *w, const struct wf_actor *a,
 	free(filter);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		return wf_ldfail(w, rc, "unit lookup");
+		return wf_ldfail(w, rc, _("unit lookup"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && !*ok;
 	    e = ldap_next_entry(ld, e)) {
@@ -1373,44 +1375,45 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	id[0] = '\0';
 	memset(&r, 0, sizeof(r));
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
 	if (type != NULL && *type == '\0')
 		type = NULL;
 	if (type != NULL && !valid_word(type, WF_TYPE_MAX, "._-"))
-		return wf_fail(w, EX_DATAERR, "bad access type: %.80s "
-		    "(letters, digits, . _ -; at most %d bytes)", type,
+		return wf_fail(w, EX_DATAERR, _("bad access type: %.80s "
+		    "(letters, digits, . _ -; at most %d bytes)"), type,
 		    WF_TYPE_MAX);
-	if ((st = check_text(w, "reason", reason, (size_t)
+	if ((st = check_text(w, _("reason"), reason, (size_t)
 	    cfg->requests.max_reason, 1)) != EX_OK)
 		return st;
 	if (resource == NULL || *resource == '\0')
-		return wf_fail(w, EX_USAGE, "--resource is required");
+		return wf_fail(w, EX_USAGE, _("--resource is required"));
 	if (strlen(resource) > DIR_NAME_MAX || !wf_utf8_valid(resource))
-		return wf_fail(w, EX_NOINPUT, "unknown resource: %.80s",
+		return wf_fail(w, EX_NOINPUT, _("unknown resource: %.80s"),
 		    resource);
 	/* The validity window. */
 	nb = now;
 	if (from != NULL && wf_parse_when(from, 0, &nb) == -1)
-		return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
-		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", from);
+		return wf_fail(w, EX_DATAERR, _("malformed date: %.40s "
+		    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)"), from);
 	if (until != NULL) {
 		if (wf_parse_when(until, 1, &na) == -1)
-			return wf_fail(w, EX_DATAERR, "malformed date: %.40s "
-			    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)", until);
+			return wf_fail(w, EX_DATAERR, _("malformed date: %.40s "
+			    "(want YYYY-MM-DD or YYYY-MM-DDTHH:MM)"), until);
 		if (na <= nb)
 			return wf_fail(w, EX_DATAERR,
-			    "--until must be after --from");
+			    _("--until must be after --from"));
 		if (na <= now)
-			return wf_fail(w, EX_DATAERR, "--until is in the past");
+			return wf_fail(w, EX_DATAERR,
+			    _("--until is in the past"));
 	}
 	if ((st = dir_resource(w->lc, cfg, resource, &res, w->err,
 	    sizeof(w->err))) != EX_OK)
 		return st;
 	if ((wfc = cfg_workflow(cfg, w->sub_workflow != NULL ?
 	    w->sub_workflow : res.workflow)) == NULL)
-		return wf_fail(w, EX_CONFIG, "resource %s names workflow %s, "
-		    "which is not configured", res.name, res.workflow);
+		return wf_fail(w, EX_CONFIG, _("resource %s names workflow %s, "
+		    "which is not configured"), res.name, res.workflow);
 	/* The workflow's own longest window (requests.max_duration unless
 	 * it sets max_validity) and access types. */
 	if (until == NULL)
@@ -1421,23 +1424,25 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	/* ... and the resource's own (kunciAllowedType). */
 	if (w->sub_workflow == NULL && type != NULL && res.types[0] != '\0' &&
 	    !wfr_in_list(res.types, type))
-		return wf_fail(w, EX_DATAERR, "--type %.64s: resource %s takes "
-		    "--type %s", type, res.name, res.types);
+		return wf_fail(w, EX_DATAERR,
+		    _("--type %.64s: resource %s takes "
+		    "--type %s"), type, res.name, res.types);
 	if (wfc->nsteps > WF_MAX_STEPS)
-		return wf_fail(w, EX_CONFIG, "workflow %s has too many steps",
+		return wf_fail(w, EX_CONFIG,
+		    _("workflow %s has too many steps"),
 		    wfc->name);
 	/* The type names what the grant will carry (a card, an account);
 	 * "kartu" for a card would be a grant no one can issue. */
 	want = w->sub_workflow == NULL ? wf_access_type(wfc) : NULL;
 	if (type == NULL && want == NULL)
-		return wf_fail(w, EX_USAGE, "--type is required: workflow %s "
-		    "of resource %s takes any access type", wfc->name,
+		return wf_fail(w, EX_USAGE, _("--type is required: workflow %s "
+		    "of resource %s takes any access type"), wfc->name,
 		    res.name);
 	if (type == NULL)
 		type = want;	/* the one type the workflow issues */
 	if (want != NULL && strcmp(type, want) != 0)
-		return wf_fail(w, EX_DATAERR, "--type %.64s: resource %s "
-		    "takes --type %s (workflow %s)", type, res.name, want,
+		return wf_fail(w, EX_DATAERR, _("--type %.64s: resource %s "
+		    "takes --type %s (workflow %s)"), type, res.name, want,
 		    wfc->name);
 	/* The subject. */
 	if (for_uid != NULL && strcmp(for_uid, a->p.uid) != 0) {
@@ -1455,8 +1460,8 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 			    "resource", res.name, "reason",
 			    "not in the subject's unit", NULL);
 			return wf_fail(w, EX_NOPERM,
-			    "you may not request access "
-			    "for %s (not in their unit, not their superior)",
+			    _("you may not request access "
+			    "for %s (not in their unit, not their superior)"),
 			    subj.uid);
 		}
 	} else
@@ -1466,10 +1471,11 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if ((st = wf_route(w, a, wfc, &subj, &r.snap)) != EX_OK)
 		return st;
 	if ((snap = malloc(SNAP_MAX)) == NULL)
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	if (wf_snap_format(&r.snap, snap, SNAP_MAX) == -1) {
 		free(snap);
-		return wf_fail(w, EX_SOFTWARE, "workflow snapshot too large");
+		return wf_fail(w, EX_SOFTWARE,
+		    _("workflow snapshot too large"));
 	}
 	if ((st = next_id(w, id)) != EX_OK) {
 		free(snap);
@@ -1477,7 +1483,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	}
 	if (request_dn(w, id, dn, sizeof(dn)) == -1) {
 		free(snap);
-		return wf_fail(w, EX_SOFTWARE, "bad id %s", id);
+		return wf_fail(w, EX_SOFTWARE, _("bad id %s"), id);
 	}
 	dir_mods_init(&m);
 	dir_mods_add(&m, LDAP_MOD_ADD, "objectClass", "kunciRequest");
@@ -1522,7 +1528,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	free(snap);
 	if (m.err) {
 		dir_mods_free(&m);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
 		dir_mods_free(&m);
@@ -1532,7 +1538,7 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	st = ldap_add_ext_s(ld, dn, m.p, NULL, NULL);
 	dir_mods_free(&m);
 	if (st != LDAP_SUCCESS)
-		return wf_ldfail(w, st, "writing the request");
+		return wf_ldfail(w, st, _("writing the request"));
 	log_audit("request.submit", "request", id, "actor", a->p.uid, "as",
 	    a->as, "subject", subj.uid, "resource", res.name, "workflow",
 	    wfc->name, "type", type, "reason", reason, NULL);
@@ -1633,7 +1639,7 @@ first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
 	struct tm tm;
 	size_t n;
 
-	u_strlcpy(who, "someone else", whosz);
+	u_strlcpy(who, _("someone else"), whosz);
 	when[0] = '\0';
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 	    "(kunciStepIndex=%d)(kunciId=step-*))", i);
@@ -1676,9 +1682,9 @@ earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 		when[0] = '\0';
 		if (localtime_r(&ev[k].time, &tm) != NULL)
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		snprintf(why + strlen(why), whysz - strlen(why), "; you "
-		    "already decided step %s of this request (%s, %s)",
-		    ev[k].stepname, ev[k].decision, when);
+		snprintf(why + strlen(why), whysz - strlen(why), _("; you "
+		    "already decided step %s of this request (%s, %s)"),
+		    ev[k].stepname, wf_word(ev[k].decision), when);
 	}
 	free(ev);
 }
@@ -1705,31 +1711,32 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 
 	why[0] = '\0';
 	if (!a->person) {
-		snprintf(why, whysz, "you are not a person in the directory");
+		snprintf(why, whysz,
+		    _("you are not a person in the directory"));
 		return EX_OK;
 	}
 	if (!wf_open(r)) {
-		snprintf(why, whysz, "request %s is closed", r->id);
+		snprintf(why, whysz, _("request %s is closed"), r->id);
 		return EX_OK;
 	}
 	s = &r->snap.steps[r->step];
 	/* the role the step waits on: "disposed" resolved */
 	wf_step_role(w, r, r->step, erole, sizeof(erole));
 	if (s->rule.skip)
-		snprintf(why, whysz, "step %s is done by kuncid", s->name);
+		snprintf(why, whysz, _("step %s is done by kuncid"), s->name);
 	else if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
 	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
 	    (strcmp(a->p.uid, r->requester) == 0 ||
 	    strcmp(a->p.uid, r->subject) == 0))
-		snprintf(why, whysz, "you cannot decide your own request");
+		snprintf(why, whysz, _("you cannot decide your own request"));
 	else if (!wf_can_act(w, a, r)) {
 		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-			snprintf(why, whysz, "step %s is for the "
-			    "requester's direct superior (%s)", s->name,
+			snprintf(why, whysz, _("step %s is for the "
+			    "requester's direct superior (%s)"), s->name,
 			    s->who);
 		else
-			snprintf(why, whysz, "step %s needs role %s, "
-			    "which you do not hold", s->name, erole[0] ?
+			snprintf(why, whysz, _("step %s needs role %s, "
+			    "which you do not hold"), s->name, erole[0] ?
 			    erole : s->role);
 	}
 	/* A Plt./Plh. never decides the official's own request. */
@@ -1737,8 +1744,8 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	    wf_acting_for(w->cfg, a, erole) : NULL;
 	if (acting != NULL && (strcmp(acting->principal, r->requester) == 0 ||
 	    strcmp(acting->principal, r->subject) == 0))
-		snprintf(why, whysz, "as acting official for %s you "
-		    "cannot decide %s's own request", acting->principal,
+		snprintf(why, whysz, _("as acting official for %s you "
+		    "cannot decide %s's own request"), acting->principal,
 		    acting->principal);
 	if (why[0] == '\0' && s->rule.parallel[0] != '\0') {
 		/* parallel roles: one held in one's own right, or as an
@@ -1757,18 +1764,18 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 			    r->subject) != 0);
 		}
 		if (!ok)
-			snprintf(why, whysz, "as acting official you cannot "
-			    "decide the official's own request");
+			snprintf(why, whysz, _("as acting official you cannot "
+			    "decide the official's own request"));
 	}
 	if (why[0] == '\0' && reject && !s->may_reject)
-		snprintf(why, whysz, "step %s (%s) cannot reject",
+		snprintf(why, whysz, _("step %s (%s) cannot reject"),
 		    s->name, cfg_kind_name(s->kind));
 	if (why[0] != '\0')
 		return EX_OK;
 	/* One act per person per step; and with one_act, one deciding act
 	 * per person per request; and the step's separation of duties. */
 	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
-		return wf_fail(w, EX_DATAERR, "bad user name");
+		return wf_fail(w, EX_DATAERR, _("bad user name"));
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 	    "(kunciId=step-*)(kunciActor=%s))", esc);
 	if ((st = wf_events_under(w, r->dn, filter, &ev, &n)) != EX_OK)
@@ -1783,14 +1790,14 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	    acted, names, r->snap.nsteps, why, whysz);
 	for (i = 0; i < n && why[0] == '\0'; i++) {
 		if (ev[i].step == r->step)
-			snprintf(why, whysz, "you already acted on step %s",
+			snprintf(why, whysz, _("you already acted on step %s"),
 			    s->name);
 		else if (r->snap.one_act && deciding(s->kind) &&
 		    ev[i].step >= 0 && (size_t)ev[i].step < r->snap.nsteps &&
 		    deciding(r->snap.steps[ev[i].step].kind))
-			snprintf(why, whysz, "you already decided on this "
+			snprintf(why, whysz, _("you already decided on this "
 			    "request (step %s); workflow %s allows one "
-			    "decision per person", ev[i].stepname,
+			    "decision per person"), ev[i].stepname,
 			    r->snap.workflow);
 	}
 	free(ev);
@@ -1817,24 +1824,25 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	memset(&r, 0, sizeof(r));
 	w->dispose_to = NULL;	/* for this act only */
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
-	if ((st = check_text(w, reject ? "reason" : "note", note,
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
+	if ((st = check_text(w, reject ? _("reason") : _("note"), note,
 	    WF_NOTE_MAX, reject)) != EX_OK)
 		return st;
 	if (cred != NULL && *cred != '\0' &&
 	    !valid_word(cred, WF_CRED_MAX, "._:@/-"))
 		return wf_fail(w, EX_DATAERR,
-		    "bad credential: letters, digits, "
-		    ". _ : @ / -; at most %d bytes", WF_CRED_MAX);
+		    _("bad credential: letters, digits, "
+		    ". _ : @ / -; at most %d bytes"), WF_CRED_MAX);
 	/* Finish whatever a crash left half-done first. */
 	if ((st = settle(w, id)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
 	if (!wf_open(&r)) {
-		st = wf_fail(w, EX_DATAERR, "request %s is closed (%s)", r.id,
-		    strcmp(r.state, "active") == 0 ? "done" : r.state);
+		st = wf_fail(w, EX_DATAERR,
+		    _("request %s is closed (%s)"), r.id,
+		    wf_word(strcmp(r.state, "active") == 0 ? "done" : r.state));
 		goto out;
 	}
 	s = &r.snap.steps[r.step];
@@ -1845,7 +1853,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 				break;
 		if (i == r.snap.nsteps) {
 			st = wf_fail(w, EX_DATAERR,
-			    "request %s has no step %.64s",
+			    _("request %s has no step %.64s"),
 			    r.id, stepwant);
 			goto out;
 		}
@@ -1856,18 +1864,19 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 			    "actor", a->p.uid, "as", a->as, "step", stepwant,
 			    "decision", action, "first", who, NULL);
 			st = wf_fail(w, EX_TEMPFAIL,
-			    "step %s of request %s was "
-			    "already decided by %s at %s", stepwant, r.id,
+			    _("step %s of request %s was "
+			    "already decided by %s at %s"), stepwant, r.id,
 			    who, when);
 			goto out;
 		}
-		st = wf_fail(w, EX_DATAERR, "request %s is at step %s, not %s",
+		st = wf_fail(w, EX_DATAERR,
+		    _("request %s is at step %s, not %s"),
 		    r.id, s->name, stepwant);
 		goto out;
 	}
 	if (s->rule.skip) {
 		st = wf_fail(w, EX_TEMPFAIL,
-		    "step %s is done by kuncid", s->name);
+		    _("step %s is done by kuncid"), s->name);
 		goto out;
 	}
 	/* Who may act. */
@@ -1878,15 +1887,15 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	if (why[0] != '\0') {
 		refuse_audit(a, &r, action, why);
 		earlier_act(w, a, &r, why, sizeof(why));
-		st = wf_fail(w, EX_NOPERM, "refused: %s", why);
+		st = wf_fail(w, EX_NOPERM, _("refused: %s"), why);
 		goto out;
 	}
 	if (s->kind == CFG_KIND_PROVISION && !reject &&
 	    (cred == NULL || *cred == '\0') &&
 	    r.snap.grant_kind != CFG_GRANT_NONE) {
-		st = wf_fail(w, EX_USAGE, "step %s issues the %s: give %s",
+		st = wf_fail(w, EX_USAGE, _("step %s issues the %s: give %s"),
 		    s->name, r.snap.grant_kind == CFG_GRANT_CARD ?
-		    "access card" : "account",
+		    _("access card") : _("account"),
 		    r.snap.grant_kind == CFG_GRANT_CARD ? "--serial SERIAL" :
 		    "--account NAME");
 		goto out;
@@ -1895,18 +1904,19 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	if (s->rule.choose[0] != '\0' && !reject &&
 	    (to == NULL || !wfr_may_choose(&s->rule, to))) {
 		st = wf_fail(w, to == NULL ? EX_USAGE : EX_DATAERR,
-		    "step %s disposes to one of %s: give --to ROLE", s->name,
+		    _("step %s disposes to one of %s: give --to ROLE"), s->name,
 		    s->rule.choose);
 		goto out;
 	}
 	if (s->rule.choose[0] == '\0' && to != NULL) {
-		st = wf_fail(w, EX_USAGE, "--to belongs to a disposition that "
-		    "chooses its recipient, not step %s", s->name);
+		st = wf_fail(w, EX_USAGE,
+		    _("--to belongs to a disposition that "
+		    "chooses its recipient, not step %s"), s->name);
 		goto out;
 	}
 	if (s->kind != CFG_KIND_PROVISION && cred != NULL && *cred != '\0') {
-		st = wf_fail(w, EX_USAGE, "--serial/--account belong to a "
-		    "provision step, not %s", s->name);
+		st = wf_fail(w, EX_USAGE, _("--serial/--account belong to a "
+		    "provision step, not %s"), s->name);
 		goto out;
 	}
 	/* A card or account that cannot be issued: refuse before acting. */
@@ -1952,8 +1962,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    a->p.uid, "as", a->as, "step", s->name, "decision", action,
 		    "first", who, NULL);
 		st = wf_fail(w, EX_TEMPFAIL,
-		    "step %s of request %s was already "
-		    "decided by %s at %s", s->name, r.id, who, when);
+		    _("step %s of request %s was already "
+		    "decided by %s at %s"), s->name, r.id, who, when);
 		goto out;
 	}
 	if (st != EX_OK)
@@ -1996,22 +2006,24 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 				    "actor", a->p.uid, "as", a->as, "step",
 				    s->name, "reason", after.state, NULL);
 				st = wf_fail(w, EX_TEMPFAIL,
-				    "request %s was %s "
-				    "meanwhile; nothing done", r.id,
-				    after.state);
+				    _("request %s was %s "
+				    "meanwhile; nothing done"), r.id,
+				    wf_word(after.state));
 				wf_request_free(&after);
 				goto out;
 			}
 			if (!w->info_secret && w->info[0] == '\0' && reject &&
 			    after.step == idx && wf_open(&after))
-				snprintf(w->info, sizeof(w->info), "rejection "
+				snprintf(w->info, sizeof(w->info),
+				    _("rejection "
 				    "recorded; step %s stays open (%d "
-				    "rejections end it)", s->name,
+				    "rejections end it)"), s->name,
 				    wfr_rejections(&s->rule));
 			else if (!w->info_secret && w->info[0] == '\0')
 				snprintf(w->info, sizeof(w->info), "%s",
 				    after.step > idx || !wf_open(&after) ?
-				    "" : "waiting for the rest of the quorum");
+				    "" :
+			    _("waiting for the rest of the quorum"));
 			wf_request_free(&after);
 		}
 	}
@@ -2030,24 +2042,24 @@ wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
-	if ((st = check_text(w, "reason", reason, WF_NOTE_MAX, 0)) != EX_OK)
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
+	if ((st = check_text(w, _("reason"), reason, WF_NOTE_MAX, 0)) != EX_OK)
 		return st;
 	if ((st = settle(w, id)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
 	if (strcmp(r.state, "pending") != 0) {
-		st = wf_fail(w, EX_DATAERR, "request %s can no longer be "
-		    "cancelled (%s)", r.id, r.state);
+		st = wf_fail(w, EX_DATAERR, _("request %s can no longer be "
+		    "cancelled (%s)"), r.id, wf_word(r.state));
 		goto out;
 	}
 	if (strcmp(a->p.uid, r.requester) != 0 &&
 	    strcmp(a->p.uid, r.subject) != 0) {
 		refuse_audit(a, &r, "cancel", "only the requester may cancel");
-		st = wf_fail(w, EX_NOPERM, "refused: only the requester may "
-		    "cancel request %s", r.id);
+		st = wf_fail(w, EX_NOPERM, _("refused: only the requester may "
+		    "cancel request %s"), r.id);
 		goto out;
 	}
 	dir_mods_init(&m);
@@ -2058,8 +2070,8 @@ wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
 	st = cas_modify(w, &r, &m);
 	dir_mods_free(&m);
 	if (st == EX_TEMPFAIL) {
-		st = wf_fail(w, EX_TEMPFAIL, "request %s changed meanwhile; "
-		    "look again", r.id);
+		st = wf_fail(w, EX_TEMPFAIL, _("request %s changed meanwhile; "
+		    "look again"), r.id);
 		goto out;
 	}
 	if (st != EX_OK)
@@ -2085,9 +2097,9 @@ wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
 	int st;
 
 	if (!a->person)
-		return wf_fail(w, EX_NOPERM, "you are not a person in the "
-		    "directory (root: use --as USER)");
-	if ((st = check_text(w, "note", note, WF_NOTE_MAX, 1)) != EX_OK)
+		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
+		    "directory (root: use --as USER)"));
+	if ((st = check_text(w, _("note"), note, WF_NOTE_MAX, 1)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
@@ -2097,7 +2109,7 @@ wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
 	st = add_event(w, &r, rdn, a->p.uid, a->as, "comment", -1, NULL,
 	    note, NULL);
 	if (st == EX_CANTCREAT)
-		st = wf_fail(w, EX_TEMPFAIL, "comment collided; try again");
+		st = wf_fail(w, EX_TEMPFAIL, _("comment collided; try again"));
 	if (st == EX_OK)
 		log_audit("request.comment", "request", r.id, "actor",
 		    a->p.uid, "as", a->as, "reason", note, NULL);
@@ -2140,7 +2152,7 @@ wf_list(struct wf *w, const char *filter, size_t max, wf_each_fn cb,
 	if ((c.r = malloc(sizeof(*c.r))) == NULL ||
 	    (c.memo = calloc(1, sizeof(*c.memo))) == NULL) {
 		free(c.r);
-		return wf_fail(w, EX_OSERR, "out of memory");
+		return wf_fail(w, EX_OSERR, _("out of memory"));
 	}
 	st = wf_search_each(w, "ou=requests", filter, req_attrs, max,
 	    "request", list_one, &c);

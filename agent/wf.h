@@ -298,6 +298,11 @@ int	wf_fail(struct wf *, int st, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	wf_ldfail(struct wf *, int rc, const char *what);
 
+/* A raw value a message shows (a state, a decision, what a look-up reads:
+ * "pending", "approve", "grant") in the reader's language; unknown values
+ * as they are.  JSON and the directory keep the raw value. */
+const char *wf_word(const char *raw);
+
 /*
  * Modify dn (m) under an LDAP assertion control (a filter the entry must
  * match, values escaped by the caller): the compare-and-swap that moves a

@@ -14,6 +14,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "util.h"
 #include "wf.h"
 #include "wf_rules.h"
@@ -36,11 +37,11 @@ wf_route(struct wf *w, const struct wf_actor *a,
 		    a->p.manager[0] == '\0') {
 			/* No superior: the step's if_no_superior, if any. */
 			if (c->if_no_superior[0] == '\0')
-				return wf_fail(w, EX_DATAERR, "you have no "
+				return wf_fail(w, EX_DATAERR, _("you have no "
 				    "manager in the directory, and step %s "
 				    "needs your direct superior (set manager "
 				    "on your directory entry, or configure "
-				    "workflows.%s.steps[%zu].if_no_superior)",
+				    "workflows.%s.steps[%zu].if_no_superior)"),
 				    c->name, wfc->name, i);
 			if (strcmp(c->if_no_superior, "skip") == 0)
 				s->rule.skip = 1;
@@ -54,7 +55,7 @@ wf_route(struct wf *w, const struct wf_actor *a,
 			if ((st = dir_person_by_dn(w->lc, cfg, a->p.manager,
 			    &mgr, w->err, sizeof(w->err))) != EX_OK)
 				return st == EX_NOUSER ? wf_fail(w, EX_DATAERR,
-				    "your manager %.200s is not a person",
+				    _("your manager %.200s is not a person"),
 				    a->p.manager) : st;
 			if (strcmp(c->role, CFG_ROLE_SUPERIOR) == 0)
 				u_strlcpy(s->who, mgr.uid, sizeof(s->who));

@@ -19,6 +19,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "util.h"
 #include "wf_rules.h"
 
@@ -241,7 +242,8 @@ wfr_role_members(struct ldapc *lc, const char *group, const char *req,
 	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		snprintf(err, errsz, "role members: %s", ldap_err2string(rc));
+		snprintf(err, errsz,
+		    _("role members: %s"), ldap_err2string(rc));
 		return dir_status(lc, rc);
 	}
 	if ((e = ldap_first_entry(ld, res)) != NULL &&
@@ -273,14 +275,15 @@ wfr_may_act(const struct wfr_step *st, const char *actor,
 
 	if (st->not_superior && superior[0] != '\0' &&
 	    strcmp(actor, superior) == 0) {
-		snprintf(why, whysz, "the requester's superior may not decide "
-		    "this step (not_superior)");
+		snprintf(why, whysz,
+		    _("the requester's superior may not decide "
+		    "this step (not_superior)"));
 		return -1;
 	}
 	for (j = 0; j < nsteps && j < 32; j++)
 		if ((st->not_same & acted) & (UINT32_C(1) << j)) {
-			snprintf(why, whysz, "you acted on step %s, and this "
-			    "step must be someone else (not_same_as)",
+			snprintf(why, whysz, _("you acted on step %s, and this "
+			    "step must be someone else (not_same_as)"),
 			    stepnames[j]);
 			return -1;
 		}
@@ -297,8 +300,8 @@ wfr_check_limits(const struct cfg_workflow *wfc, const char *type,
 	*status = EX_OK;
 	if ((int64_t)(na - nb) > wfc->max_validity) {
 		u_format_duration(wfc->max_validity, 0, d, sizeof(d));
-		snprintf(why, whysz, "validity window too long: at most %s "
-		    "(workflow %s)", d, wfc->name);
+		snprintf(why, whysz, _("validity window too long: at most %s "
+		    "(workflow %s)"), d, wfc->name);
 		*status = EX_DATAERR;
 		return -1;
 	}
@@ -307,11 +310,11 @@ wfr_check_limits(const struct cfg_workflow *wfc, const char *type,
 	for (i = 0; i < wfc->ntypes; i++)
 		if (strcmp(type, wfc->types[i]) == 0)
 			return 0;
-	off = (size_t)snprintf(why, whysz, "--type %.64s: workflow %s takes "
-	    "--type", type, wfc->name);
+	off = (size_t)snprintf(why, whysz, _("--type %.64s: workflow %s takes "
+	    "--type"), type, wfc->name);
 	for (i = 0; i < wfc->ntypes && off < whysz; i++)
 		off += (size_t)snprintf(why + off, whysz - off, "%s %s",
-		    i == 0 ? "" : (i + 1 == wfc->ntypes ? " or" : ","),
+		    i == 0 ? "" : (i + 1 == wfc->ntypes ? _(" or") : ","),
 		    wfc->types[i]);
 	*status = EX_DATAERR;
 	return -1;

@@ -14,6 +14,7 @@
 #include <ldap.h>
 
 #include "cfg.h"
+#include "i18n.h"
 #include "ldapc.h"
 #include "writer.h"
 
@@ -63,7 +64,7 @@ writer_read(LDAP *ld, const struct kunci_cfg *cfg, struct writer_view *v,
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
-		snprintf(err, errsz, "reading %.100s: %s", dn,
+		snprintf(err, errsz, _("reading %.100s: %s"), dn,
 		    ldap_err2string(rc));
 		goto out;
 	}
@@ -72,7 +73,7 @@ writer_read(LDAP *ld, const struct kunci_cfg *cfg, struct writer_view *v,
 	vu = ldap_get_values_len(ld, e, "kunciWriterURI");
 	vp = ldap_get_values_len(ld, e, "kunciProvider");
 	if (vi == NULL || vi[0] == NULL || vu == NULL || vu[0] == NULL) {
-		snprintf(err, errsz, "%.100s is incomplete", dn);
+		snprintf(err, errsz, _("%.100s is incomplete"), dn);
 		goto out;
 	}
 	copy_bv(v->id, sizeof(v->id), vi[0]);
@@ -126,7 +127,7 @@ writer_open(struct ldapc *c, const struct writer_prov *p)
 	size_t k;
 	int pass, i, listed, tried = 0;
 
-	snprintf(c->err, sizeof(c->err), "serverID %s has no URI", p->id);
+	snprintf(c->err, sizeof(c->err), _("serverID %s has no URI"), p->id);
 	/* the listed URIs, or all when none is listed (as ldapc.c) */
 	for (pass = 0; pass < 2 && (pass == 0 || !tried); pass++)
 		for (i = 0; i < p->nuri; i++) {
@@ -160,7 +161,7 @@ writer_csns(LDAP *ld, const struct kunci_cfg *cfg, struct writer_csns *o,
 	rc = ldap_search_ext_s(ld, cfg->directory.base, LDAP_SCOPE_BASE,
 	    "(objectClass=*)", attrs, 0, NULL, NULL, NULL, 1, &res);
 	if (rc != LDAP_SUCCESS) {
-		snprintf(err, errsz, "reading contextCSN: %s",
+		snprintf(err, errsz, _("reading contextCSN: %s"),
 		    ldap_err2string(rc));
 		goto out;
 	}

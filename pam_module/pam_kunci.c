@@ -68,6 +68,11 @@
 #define EXPORT		__attribute__((visibility("default")))
 #define DEF_SOCKET	"/run/kunci/query.sock"
 #define DEF_USER	"_kunci"
+/* The module's own message, when kuncid does not answer: it cannot ask
+ * kuncid for the configured language, so it says it in both. */
+#define PAM_UNAVAIL_MSG	"kunci: akses tidak dapat diperiksa saat ini; " \
+	"coba lagi nanti. (access cannot be checked right now; try again " \
+	"later.)"
 #define DEF_TIMEOUT	3000	/* ms */
 #define MAX_UNMANAGED	16
 #define AGENT_TTL	60	/* s a cached agent uid is trusted */
@@ -825,8 +830,7 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		pam_syslog(pamh, LOG_ERR, "access denied: kuncid unavailable "
 		    "(fail closed); service=%.100s", service);
 		if (!(flags & PAM_SILENT))
-			pam_error(pamh, "kunci: access cannot be checked right "
-			    "now; try again later.");
+			pam_error(pamh, "%s", PAM_UNAVAIL_MSG);
 		return PAM_AUTHINFO_UNAVAIL;
 	}
 	rc = answer_to_pam(ans.decision);

@@ -146,7 +146,7 @@ t_grep "... saying the command may have been carried out" \
 kd_start
 kcr --as "$sup" request approve "$rid2"
 first=$rc
-kcr --as "$sup" request approve "$rid2"
+kcr --as "$sup" --lang en request approve "$rid2"
 t_check "a retry after the restart is refused, not counted again" test "$rc" -ne 0
 t_grep "... saying it was decided already" \
     "already decided step [a-z-]* of this request \\(approve, " <(echo "$err")

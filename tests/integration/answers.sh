@@ -17,7 +17,7 @@ unknown()
 {
 	local what=$1
 	shift
-	kcr "$@"
+	kcr --lang en "$@"
 	t_eq "unknown $what: EX_NOINPUT ($*)" 66 "$rc"
 	t_grep "... says 'unknown $what'" "^kuncictl: unknown $what" <(echo "$err")
 	t_check "... in one line" one_line "$err"
@@ -45,13 +45,13 @@ t_eq "an unknown user stays EX_NOUSER" 67 "$rc"
 
 # --- --type: what the resource's workflow takes --------------------------------
 n0=$(nreq)
-kcr --as lputri request submit --resource server-room:dc1 --type kartu --reason x
+kcr --as lputri --lang en request submit --resource server-room:dc1 --type kartu --reason x
 t_eq "--type kartu for a card workflow: EX_DATAERR" 65 "$rc"
 t_grep "... names the type it takes" "^kuncictl: --type kartu: resource server-room:dc1 takes --type card \(workflow A\)$" <(echo "$err")
 t_check "... in one line" one_line "$err"
 kcr --as lputri request submit --resource server-room:dc1 --type account --reason x
 t_eq "--type account for a card workflow: EX_DATAERR" 65 "$rc"
-kcr --as lputri request submit --resource control-panel:webmin --type card --reason x
+kcr --as lputri --lang en request submit --resource control-panel:webmin --type card --reason x
 t_eq "--type card for an account workflow: EX_DATAERR" 65 "$rc"
 t_grep "... names --type account" "takes --type account \(workflow C1\)" <(echo "$err")
 t_eq "... no request written for any of them" "$n0" "$(nreq)"

@@ -43,13 +43,13 @@ t_eq "show: who acts next, by name and as people read the role" \
     "$(kc --as lputri --lang id --json request show "$id" | j 'd["step_who"] + " " + d["step_role_label"]')"
 t_eq "show: the requester may cancel and comment, not decide" "cancel comment" "$(acts lputri "$id")"
 t_eq "show: a role holder who is not at this step: comment only" "comment" "$(acts hsantoso "$id")"
-kcr --as ekusuma request show "$id"
+kcr --as ekusuma --lang en request show "$id"
 t_eq "show: an unrelated person without role: unknown request" "66/kuncictl: unknown request: $id" "$rc/$err"
 t_eq "show: the same words as for a request that does not exist" \
-    "kuncictl: unknown request: 2026-999999" "$(kc --as ekusuma request show 2026-999999 2>&1)"
+    "kuncictl: unknown request: 2026-999999" "$(kc --as ekusuma --lang en request show 2026-999999 2>&1)"
 t_eq "list: an unrelated person does not see it" "" \
     "$(kc --as ekusuma --json request list | j '" ".join(r["id"] for r in d)')"
-kcr --as ekusuma request comment "$id" --note "iseng"
+kcr --as ekusuma --lang en request comment "$id" --note "iseng"
 t_eq "comment by an unrelated person: unknown request, nothing written" \
     "66/kuncictl: unknown request: $id" "$rc/$err"
 kcr --as ekusuma request approve "$id"

@@ -154,6 +154,9 @@ fi
 { cat "$PAMD/shipped"; echo "account required pam_permit.so"; } >"$PAMD/shipped-permit"
 "$KUNCI_TOP/tests/sandbox" kuncid-stop "$SB" >/dev/null 2>&1
 t_eq "kuncid down: module says unavailable" PAM_AUTHINFO_UNAVAIL "$(pc kt hsantoso)"
+t_eq "... and tells the user so in Indonesian and English (doc/pam_kunci.8)" \
+    "msg: kunci: akses tidak dapat diperiksa saat ini; coba lagi nanti. (access cannot be checked right now; try again later.)" \
+    "$(grep '^msg: ' "$GT/pam.msgs" | tail -n 1)"
 r=$(pc shipped hsantoso)
 case $r in PAM_SUCCESS | PAM_IGNORE) t_fail "shipped snippet allowed with kuncid down ($r)" ;;
 *) t_ok "shipped snippet denies with kuncid down ($r)" ;; esac

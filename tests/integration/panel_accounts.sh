@@ -31,7 +31,7 @@ c1_to_provision()
 
 # --- one account, Webmin: nologin ---------------------------------------------
 id=$(c1_to_provision control-panel:webmin)
-kcr --as ihidayat request approve "$id" --account lputri
+kcr --as ihidayat --lang en request approve "$id" --account lputri
 t_eq "the account is provisioned" 0 "$rc"
 t_grep "... and the password shown once" "password [^ ]+ \(" <(echo "$out")
 t_eq "objectClasses: inetOrgPerson posixAccount shadowAccount" \
@@ -133,7 +133,7 @@ t_eq "all $N wait at the provision step" $N \
 i=0 pids=()
 while read -r rid; do
 	i=$((i + 1))
-	kc --as ihidayat request approve "$rid" --account "$(printf 'panel%02d' $i)" \
+	kc --as ihidayat --lang en request approve "$rid" --account "$(printf 'panel%02d' $i)" \
 	    >"$tmp/prov.$i" 2>&1 &
 	pids+=($!)
 done <"$tmp/ids"

@@ -256,7 +256,7 @@ c1()
 	id=$(kc --as lputri --json request submit --resource "$PANEL" --type account \
 	    --reason "Mengelola server web" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 	walk "$id" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari >&2
-	kcr --as ihidayat request approve "$id" --account lputri
+	kcr --as ihidayat --lang en request approve "$id" --account lputri
 	walk "$id" ihidayat rwulandari lputri >&2	# inform, record, confirm
 	C1_PW=$(echo "$out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
 	secret "$C1_PW"

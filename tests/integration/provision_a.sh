@@ -47,7 +47,7 @@ t_eq "revoking an unknown card: EX_NOINPUT" 66 "$(kc --as fnugroho card revoke K
 id4=$(submit gmaharani "$DOOR")
 mgr=$(ls_ -b "uid=gmaharani,ou=people,$KUNCI_BASE" -s base manager | sed -n 's/^manager: uid=\([^,]*\),.*/\1/p')
 walk "$id4" "$mgr" hsantoso dpratama rwulandari dpratama
-kcr --as fnugroho card issue "$id4" --serial KA-0042
+kcr --as fnugroho --lang en card issue "$id4" --serial KA-0042
 t_eq "a serial bound to another holder is refused (EX_DATAERR)" 65 "$rc"
 t_grep "the message names the holder" "another holder \\(lputri\\)" <(echo "$err")
 t_eq "nothing changed: still at the card step" card "$(field "$id4" step)"
@@ -98,7 +98,7 @@ t_eq "it is marked carried out" "active|" "$(field "$rid" state)|$(field "$rid" 
 t_eq "it is a removal of that grant" "$id" "$(field "$rid" grant)"
 wait_audit 'event=grant.revoke.emergency' || :
 t_eq "audited as an emergency" 1 "$(audit_count "event=grant.revoke.emergency grant=$id ")"
-kcr --as sanggraini grant revoke "$id" --now --reason "lagi"
+kcr --as sanggraini --lang en grant revoke "$id" --now --reason "lagi"
 t_eq "revoking a revoked grant: EX_DATAERR" 65 "$rc"
 t_grep "... with a clear message" "already revoked" <(echo "$err")
 
@@ -113,6 +113,8 @@ t_check "ekusuma told of the rejection" wait_mail rejected ekusuma 300
 f=$(mail_file rejected ekusuma)
 t_grep "... with the Kasi's reason" "^(Alasan|Reason): +Jenis akses tidak sesuai$" "$f"
 t_grep "... and who rejected" "^(Oleh|By): +rwulandari$" "$f"
+t_grep "... its state in the recipient's words" \
+    "^(Status: +ditolak|State: +rejected)$" "$f"
 f=$(mail_file inform lputri)
 t_grep "the provisioning notice names the operator who informed" "^(Oleh|By): +fnugroho$" "$f"
 t_grep "... and asks lputri to confirm receipt" "request confirm $id$" "$f"

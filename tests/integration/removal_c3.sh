@@ -27,7 +27,7 @@ cid=$(kc --as lputri --json request submit --resource "$PANEL" --type account \
     --reason "Mengelola situs Bappeda" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 t_check "C1 submitted ($cid)" test -n "$cid"
 walk "$cid" tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari
-kcr --as ihidayat request approve "$cid" --account lputri
+kcr --as ihidayat --lang en request approve "$cid" --account lputri
 t_eq "tech support provisions the account" 0 "$rc"
 pw=$(echo "$out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
 t_eq "the password is shown once, 16 characters" 16 "${#pw}"

@@ -59,7 +59,7 @@ kill -0 "$KPID" 2>/dev/null && alive=yes
 kill -CONT "$SLAPD_PID"
 trap wf_cleanup EXIT
 t_eq "review start fails: the directory is unavailable (69)" 69 "$src"
-t_grep "... and says so" "Timed out|took too long|lost|terputus" "$W/start.out"
+t_grep "... and says so" "Timed out|took too long|terlalu lama|lost|terputus" "$W/start.out"
 t_eq "kuncid is still running" yes "$alive"
 for _ in $(seq 100); do kc status >/dev/null 2>&1 && break; sleep 0.1; done
 t_check "kuncid answers again once slapd does" kc status

@@ -17,10 +17,10 @@ t_check "A: submitted ($id)" test -n "$id"
 t_eq "A: pending at the superior step" "pending superior" \
     "$(field "$id" state) $(field "$id" step)"
 
-kcr --as hsantoso request approve "$id"
+kcr --as hsantoso --lang en request approve "$id"
 t_eq "A: wrong role refused with EX_NOPERM" 77 "$rc"
 t_grep "A: wrong role message is one clear line" "needs|superior" <(echo "$err")
-kcr --as lputri request approve "$id"
+kcr --as lputri --lang en request approve "$id"
 t_eq "A: self-approval refused with EX_NOPERM" 77 "$rc"
 t_grep "A: self-approval says why" "own request" <(echo "$err")
 t_eq "A: refused attempts changed nothing" "superior" "$(field "$id" step)"
@@ -86,7 +86,7 @@ t_grep "grant list shows the grant" "$id +(active|aktif) +lputri" <(kc grant lis
 # jwijaya's superior is rwulandari, who is also the Kasi that verifies.
 id2=$(submit jwijaya server-room:dc1)
 walk "$id2" rwulandari hsantoso dpratama
-kcr --as rwulandari request approve "$id2"
+kcr --as rwulandari --lang en request approve "$id2"
 t_eq "SoD: a second decision by one person refused" 77 "$rc"
 t_grep "SoD: message names the first decision" "already decided" <(echo "$err")
 t_eq "SoD: request did not move" "kasi-verify" "$(field "$id2" step)"
@@ -129,7 +129,7 @@ kcr --as lputri request submit --resource server-room:dc1 --type card
 t_eq "bad: missing reason is EX_USAGE" 64 "$rc"
 kcr --as lputri request submit --resource server-room:dc1 --type card --reason "   "
 t_eq "bad: a blank reason is EX_USAGE" 64 "$rc"
-kcr --as lputri request submit --resource server-room:dc1 --type card --reason x --until 2099-01-01
+kcr --as lputri --lang en request submit --resource server-room:dc1 --type card --reason x --until 2099-01-01
 t_eq "bad: window beyond the maximum is EX_DATAERR" 65 "$rc"
 t_grep "bad: window message names the maximum" "at most" <(echo "$err")
 for d in 2026-13-01 2026-02-30 26-01-01 2026-1-1 2026-12-01T25:00 "2026-12-01 10:00" 2026-12-01T10:00Z tomorrow; do

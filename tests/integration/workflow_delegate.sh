@@ -30,7 +30,7 @@ kcr --as lputri --json delegate list
 t_eq "list: someone else sees none of it" "[]" "$(tr -d ' \n' <<<"$out")"
 
 # refusals of create
-kcr --as dpratama delegate create --to asetiawan --role kabid-aptika --until "$(day '+20 days')"
+kcr --as dpratama --lang en delegate create --to asetiawan --role kabid-aptika --until "$(day '+20 days')"
 t_eq "create: a period over max_period is refused (65)" 65 "$rc"
 t_grep "create: ... naming the limit" "at most 2w \(delegation.max_period\)" <(echo "$err")
 kcr --as dpratama delegate create --to asetiawan --role kadis --until "$(day '+3 days')"

@@ -102,7 +102,7 @@ kcr --as dpratama request reject "$id" --reason "Tidak ada pekerjaan terjadwal"
 t_eq "D: the Kabid rejects" "0 rejected" "$rc $(field "$id" state)"
 id=$(submit lputri server-room:dc2)
 walk "$id" hsantoso dpratama
-kcr --as yhartono request reject "$id" --reason "Surat tidak lengkap"
+kcr --as yhartono --lang en request reject "$id" --reason "Surat tidak lengkap"
 t_eq "D.4: the coordinator cannot reject (only the Kabid decides)" "77 pending coordinator-verify" \
     "$rc $(field "$id" state) $(field "$id" step)"
 t_grep "D.4: ... the refusal says so" "cannot reject" <(echo "$err")

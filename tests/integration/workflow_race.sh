@@ -35,9 +35,9 @@ ok=0 bad=0 detail=
 for ((i = 1; i <= N; i++)); do
 	id=$(submit lputri server-room:race)
 	walk "$id" lputri rwulandari || { bad=$((bad + 1)); continue; }
-	"$KUNCICTL" -s "$S1" --as sanggraini request approve "$id" --step approve-entry >"$W/r1" 2>&1 &
+	"$KUNCICTL" -s "$S1" --as sanggraini --lang en request approve "$id" --step approve-entry >"$W/r1" 2>&1 &
 	p1=$!
-	"$KUNCICTL" -s "$S2" --as fnugroho request approve "$id" --step approve-entry >"$W/r2" 2>&1 &
+	"$KUNCICTL" -s "$S2" --as fnugroho --lang en request approve "$id" --step approve-entry >"$W/r2" 2>&1 &
 	p2=$!
 	wait $p1; r1=$?
 	wait $p2; r2=$?

@@ -101,7 +101,7 @@ print(" ".join("%s:%s" % (e["actor"], e["decision"]) for e in d["events"] if e["
 
 # --- 2 rejections end it
 id=$(submit lputri server-room:Q2)
-kcr --as wsaputra request reject "$id" --reason "Belum lengkap"
+kcr --as wsaputra --lang en request reject "$id" --reason "Belum lengkap"
 t_eq "Q2: one rejection leaves the request open" "0 pending panel" "$rc $(field "$id" state) $(field "$id" step)"
 t_grep "Q2: the rejecter is told the step stays open" "stays open" <(echo "$out $err")
 kcr --as ihidayat request approve "$id"
@@ -173,7 +173,7 @@ t_grep "no fallback: the message names what to configure" "workflows\.A\.steps\[
 
 # --- a disposition to a chosen recipient, with an instruction
 id=$(submit lputri server-room:DSP)
-kcr --as hsantoso request approve "$id"
+kcr --as hsantoso --lang en request approve "$id"
 t_eq "DSP: the Kadis must choose the recipient (64)" 64 "$rc"
 t_grep "DSP: ... and is told the choices" "disposes to one of kabid-aptika,kabid-egov: give --to ROLE" <(echo "$err")
 kcr --as hsantoso request approve "$id" --to kasi-infra
@@ -183,7 +183,7 @@ t_eq "DSP: the Kadis disposes to the Kabid E-Gov" "0 kabid" "$rc $(field "$id" s
 kcr --as lputri request show "$id"
 t_grep "DSP: the instruction travels with the request" "hsantoso -> .*: Mohon periksa kebutuhan jaringan" <(echo "$out")
 t_grep "DSP: the request waits on the role chosen" "(Menunggu|Waiting for): .*\((Kepala Bidang E-Government|Head of)" <(echo "$out")
-kcr --as dpratama request approve "$id"
+kcr --as dpratama --lang en request approve "$id"
 t_eq "DSP: the Kabid not chosen is refused (77)" 77 "$rc"
 t_grep "DSP: ... naming the chosen role" "needs role kabid-egov" <(echo "$err")
 kcr --as asetiawan request approve "$id"
@@ -219,10 +219,10 @@ kcr --as bkurniawan request reject "$id" --reason "Tidak sesuai"
 t_eq "PAR: a rejection by either ends it" "0 rejected" "$rc $(field "$id" state)"
 
 # --- the workflow's own limits
-kcr --as lputri request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
+kcr --as lputri --lang en request submit --resource server-room:LIM --type audit --reason "Audit" --until "$(date -d '+14 days' +%F)"
 t_eq "LIM: a window over max_validity is refused" 65 "$rc"
 t_grep "LIM: the refusal names the workflow's limit" "at most 10d \(workflow LIM\)" <(echo "$err")
-kcr --as lputri request submit --resource server-room:LIM --type kartu --reason "Audit"
+kcr --as lputri --lang en request submit --resource server-room:LIM --type kartu --reason "Audit"
 t_eq "LIM: a type the workflow does not allow is refused" 65 "$rc"
 t_grep "LIM: the refusal lists the allowed types" "takes --type pemeliharaan or audit" <(echo "$err")
 id=$(TYPE=audit submit lputri server-room:LIM --until "$(date -d '+5 days' +%F)")
@@ -240,7 +240,7 @@ kunciType: server-room
 kunciWorkflow: LIM
 kunciAllowedType: audit
 EOF
-kcr --as lputri request submit --resource server-room:LIM-audit --type pemeliharaan --reason "Audit"
+kcr --as lputri --lang en request submit --resource server-room:LIM-audit --type pemeliharaan --reason "Audit"
 t_eq "LIM: a type the resource does not take is refused (65)" 65 "$rc"
 t_grep "LIM: ... naming the resource's types" "resource server-room:LIM-audit takes --type audit" <(echo "$err")
 kcr --as lputri request submit --resource server-room:LIM-audit --type audit --reason "Audit"
