@@ -145,6 +145,8 @@ drop_privileges(const struct kunci_cfg *cfg)
 static void
 wire(void)
 {
+	static struct wf_hooks hooks;	/* the engine keeps the pointer */
+
 	if (admin_register(card_cmds, 0) == -1 ||
 	    admin_register(removal_cmds, 0) == -1 ||
 	    admin_register(delegate_cmds, 0) == -1 ||
@@ -160,7 +162,10 @@ wire(void)
 	    admin_register(review_cmds, ADMIN_LONG) == -1 ||
 	    admin_register(review_act_cmds, ADMIN_LONG) == -1)
 		fatalx("too many command tables");
-	wf_set_hooks(&prov_wf_hooks);
+	/* The engine's hooks: provisioning's, and two sites' marks. */
+	hooks = prov_wf_hooks;
+	hooks.decided = dbl_mark;
+	wf_set_hooks(&hooks);
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("double-decisions", dbl_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||

@@ -38,7 +38,6 @@
 #include "cfg.h"
 #include "counter.h"
 #include "dir.h"
-#include "double.h"
 #include "i18n.h"
 #include "ldapc.h"
 #include "log.h"
@@ -1968,8 +1967,9 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (st != EX_OK)
 		goto out;
-	dbl_mark(w, &r, idx, k, a->p.uid, a->as, action, erole[0] != '\0' ?
-	    erole : s->role, note, cred);	/* two sites: double.h */
+	if (hooks != NULL && hooks->decided != NULL)
+		hooks->decided(w, &r, idx, k, a->p.uid, a->as, action,
+		    erole[0] != '\0' ? erole : s->role, note, cred);
 	if (acting != NULL)
 		log_audit("request.step", "request", r.id, "actor", a->p.uid,
 		    "as", a->as, "step", s->name, "kind",

@@ -189,6 +189,12 @@ struct wf_hooks {
 	int	(*removal)(struct wf *, const struct wf_request *);
 	void	(*event)(struct wf *, const struct wf_request *,
 		    const char *event, int step);
+	/* after the decision event step-<step>-<slot> was added (two
+	 * sites: double.h's dbl_mark) */
+	void	(*decided)(struct wf *, const struct wf_request *, int step,
+		    int slot, const char *actor, const char *as,
+		    const char *decision, const char *role, const char *note,
+		    const char *cred);
 };
 void	wf_set_hooks(const struct wf_hooks *);
 
