@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* Days a step moves over at most looking for a working day (ten years:
- * a calendar with none is refused by cfg.c, this only bounds a loop). */
+ * a calendar with none is refused by cfg_groups.c, this only bounds a loop). */
 #define GUARD_DAYS	3660
 
 int

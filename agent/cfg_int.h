@@ -1,6 +1,7 @@
 /*
- * cfg_int.h: what cfg.c shares with cfg_wf.c (the workflows group), and
- * with no other module: the parse context and the getters.
+ * cfg_int.h: what cfg.c shares with cfg_groups.c (the feature groups),
+ * cfg_wf.c (the workflows group) and cfg_dump.c, and with no other module:
+ * the parse context, the getters and the name tables.
  *
  * A getter leaves *dst (the default) alone when the key is absent, unless
  * required; a present key of the wrong type, or out of range, is an error:
@@ -35,6 +36,9 @@ int	get_member(struct ctx *, const config_setting_t *, const char *,
 	    const char *, int, int, const char *, config_setting_t **);
 int	get_str(struct ctx *, const config_setting_t *, const char *,
 	    const char *, int, char **);
+/* an absolute path, or "" when allow_empty; *line (if not NULL) its line */
+int	get_path(struct ctx *, const config_setting_t *, const char *,
+	    const char *, int, char **, int *);
 int	get_int(struct ctx *, const config_setting_t *, const char *,
 	    const char *, int, int, int *);
 int	get_bool(struct ctx *, const config_setting_t *, const char *,
@@ -56,7 +60,38 @@ int	check_form_text(struct ctx *, const config_setting_t *, const char *,
 	    const char *, const char *);
 int	is_builtin_role(const char *);
 
-/* cfg_dump()'s writers: a libconfig string; "indent key = value;" */
+/* cfg.c: the names of the enums' values, in the enums' order (offline,
+ * mail, language, silence, tls, tls_require_cert), the days from "sun",
+ * and the office group's keys in struct cfg_office's order (NULL-ended). */
+extern const char *const offline_names[];
+extern const char *const mail_names[];
+extern const char *const lang_names[];
+extern const char *const day_names[];
+extern const char *const silence_names[];
+extern const char *const tls_names[];
+extern const char *const tls_req_names[];
+extern const char *const office_keys[];
+
+/* cfg_groups.c: the feature groups, each into its part of *cfg. */
+int	parse_calendar(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_requests(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_login(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_office(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_signing(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_audit(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_visits(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_removal(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_review(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_provision(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_notify(struct ctx *, struct kunci_cfg *, config_setting_t *);
+int	parse_sop_totals(struct ctx *, struct kunci_cfg *, config_setting_t *);
+/* cfg_groups.c: the office block's string fields, in office_keys' order;
+ * NULL past the last (cfg_free() frees them). */
+struct cfg_office;
+char	**office_field(struct cfg_office *, size_t);
+
+/* cfg_dump.c: cfg_dump()'s writers: a libconfig string; "indent key =
+ * value;" */
 void	put_str(FILE *, const char *);
 void	put_kv(FILE *, const char *, const char *, const char *);
 void	put_dur(FILE *, const char *, const char *, int64_t, int);

@@ -680,7 +680,7 @@ tab_publish(void)
 	pol.nunmanaged = G.cfg->login.nunmanaged;
 	if (G.cfg->login.nservices > 64) {
 		pthread_rwlock_unlock(&G.lock);
-		return -1;	/* cfg.c bounds the list well below this */
+		return -1;	/* cfg_groups.c bounds the list well below this */
 	}
 	for (i = 0; i < G.cfg->login.nservices; i++) {
 		svc[i] = G.cfg->login.services[i].service;

@@ -56,7 +56,7 @@ t_grep "... and from conf/kunci.conf" \
     "$d/out"
 
 # A new key array (a new group) nobody documented.
-sed 's/^static const char \*const removal_keys\[\]/static const char *const archive_keys[] = { "x", NULL };\n&/' \
+sed 's/^static const char \*const role_keys\[\]/static const char *const archive_keys[] = { "x", NULL };\n&/' \
     "$T/agent/cfg.c" > "$d/cfg2.c"
 expect_fail "a new *_keys array is noticed" "archive_keys is not mapped" \
     "$d/cfg2.c" "$T/agent/reload.c" "$PAGE" "$T/conf/kunci.conf" \

@@ -45,20 +45,22 @@ TYPES = {"string", "path", "integer", "boolean", "duration", "word", "list",
 
 def code_keys(cfg_c, problems):
     """{section: set(keys)} and the top-level group names, from cfg.c and
-    the parsers split out of it (cfg_*.c: the workflows are in cfg_wf.c),
-    read beside cfg_c, or from this tree's agent/ for a copy elsewhere."""
+    the parsers split out of it (cfg_*.c: the feature groups are in
+    cfg_groups.c, the workflows in cfg_wf.c), read beside cfg_c, or from
+    this tree's agent/ for a copy elsewhere."""
     text = open(cfg_c, encoding="utf-8").read()
     here = os.path.dirname(os.path.abspath(cfg_c))
     tree = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         "..", "..", "agent")
-    for part in ("cfg_wf.c",):
+    for part in ("cfg_groups.c", "cfg_wf.c"):
         for d in (here, tree):
             if os.path.exists(os.path.join(d, part)):
                 text += open(os.path.join(d, part), encoding="utf-8").read()
                 break
     sections, top = {}, []
     arrays = re.findall(
-        r"static const char \*const (\w+)_keys\[\] = \{(.*?)\};", text, re.S)
+        r"^(?:static )?const char \*const (\w+)_keys\[\] = \{(.*?)\};", text,
+        re.S | re.M)
     if not arrays:
         problems.append("%s: no *_keys arrays found" % cfg_c)
     for name, body in arrays:

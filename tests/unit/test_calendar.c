@@ -2,7 +2,7 @@
  * test_calendar.c: working days and office hours (calendar.h): deadlines
  * of business-day standards across a weekend, a listed holiday, a fixed
  * national holiday missing from the list, a Friday afternoon and a
- * submission outside the hours; the office_hours setting as cfg.c parses
+ * submission outside the hours; the office_hours setting as cfg_groups.c parses
  * it, and its bad forms; and the bad forms of sop_totals, the stated
  * totals the reports measure against.
  */
@@ -157,7 +157,7 @@ main(void)
 	check(cal_deadline(&cfg, at("2026-12-06 06:50"), 0, 1) == 0,
 	    "no standard: no deadline", __FILE__, __LINE__);
 
-	/* The setting as cfg.c reads it. */
+	/* The setting as cfg_groups.c reads it. */
 	lc = load("calendar = { office_hours = [ \"mon-thu 07:30-16:00\", "
 	    "\"fri 07:30-16:30\" ]; };", err, sizeof(err));
 	check(lc != NULL, err, __FILE__, __LINE__);
@@ -183,7 +183,7 @@ main(void)
 	bad("calendar = { office_hours = [ ]; };", "must not be empty",
 	    __LINE__);
 
-	/* sop_totals (the reports' stated totals; read by cfg.c too) */
+	/* sop_totals (the reports' stated totals; read by cfg_groups.c too) */
 	bad("sop_totals = [ \"22m\" ];", "sop_totals: expected a group",
 	    __LINE__);
 	bad("sop_totals = { B = 22; };", "sop_totals.B: expected a duration",

@@ -1,5 +1,6 @@
 /*
- * test_cfg.c: unit tests of agent/cfg.c.
+ * test_cfg.c: unit tests of agent/cfg.c and the files split out of it
+ * (cfg_groups.c, cfg_wf.c, cfg_dump.c).
  *
  * Loads the shipped conf/kunci.conf (from $KUNCI_TOP, default ".") with its
  * secret-file paths pointed into a temporary directory, checks every SOP
