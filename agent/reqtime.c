@@ -56,14 +56,26 @@ reqtime_record(struct wf *w, const struct wf_actor *a, const char *id,
 	wf_request_free(&r);
 }
 
+time_t
+reqtime_started(const struct wf_event *ev, size_t n)
+{
+	long long v;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ev[i].rdn, STARTED_RDN) == 0 &&
+		    sscanf(ev[i].note, STARTED_NOTE "%lld", &v) == 1)
+			return (time_t)v;
+	return 0;
+}
+
 int
 reqtime_get(struct wf *w, const struct wf_request *r, struct reqtime *s)
 {
 	const struct cfg_workflow *wfc = cfg_workflow(w->cfg,
 	    r->snap.workflow);
 	struct wf_event *ev = NULL;
-	long long v;
-	size_t n;
+	size_t n = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->submitted = r->created;
@@ -72,9 +84,8 @@ reqtime_get(struct wf *w, const struct wf_request *r, struct reqtime *s)
 		s->bd = wfc->submit_sla_bd;
 	}
 	if (wf_events_under(w, r->dn, "(&(objectClass=kunciEvent)"
-	    "(kunciId=" STARTED_RDN "))", &ev, &n) == EX_OK && n > 0 &&
-	    sscanf(ev[0].note, STARTED_NOTE "%lld", &v) == 1)
-		s->started = (time_t)v;
+	    "(kunciId=" STARTED_RDN "))", &ev, &n) == EX_OK)
+		s->started = reqtime_started(ev, n);
 	free(ev);
 	if (s->started != 0 && s->sla != 0) {
 		s->due = wf_deadline(w->cfg, s->started, s->sla, s->bd);

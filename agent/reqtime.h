@@ -6,6 +6,7 @@
 #ifndef KUNCI_REQTIME_H
 #define KUNCI_REQTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -26,6 +27,8 @@ int	reqtime_check(struct wf *, const char *s, time_t *t);
 /* Record it under the submitted request id (event "started"). */
 void	reqtime_record(struct wf *, const struct wf_actor *, const char *id,
 	    time_t t);
+/* The start recorded among a request's events (wf_events()), or 0. */
+time_t	reqtime_started(const struct wf_event *ev, size_t n);
 /* Fill s; 1 when there is anything to show (a standard or a start). */
 int	reqtime_get(struct wf *, const struct wf_request *, struct reqtime *s);
 

@@ -24,6 +24,7 @@
 #include "kuncid.h"
 #include "out.h"
 #include "render.h"
+#include "reqtime.h"
 #include "sla.h"
 #include "strbuf.h"
 #include "util.h"
@@ -191,6 +192,45 @@ sla_item(struct sla_report *r, const char *id, const struct wf_snap *s,
 			p->over_total++;
 	}
 	return total;
+}
+
+int
+sla_submission(struct sla_report *r, const char *id, const struct wf_snap *s,
+    time_t started, time_t created, int64_t sla, int bd)
+{
+	struct sla_proc *p;
+	struct sla_step *ss;
+	int64_t d;
+
+	if (started == 0 || started > created)
+		return 0;
+	if ((p = proc_for(r, s)) == NULL)
+		return -1;
+	if (p->nst == 0 || strcmp(p->st[0].name, SLA_SUBMISSION) != 0) {
+		if (p->nst == sizeof(p->st) / sizeof(p->st[0]))
+			return -1;
+		memmove(&p->st[1], &p->st[0], p->nst * sizeof(p->st[0]));
+		p->nst++;
+		memset(&p->st[0], 0, sizeof(p->st[0]));
+		u_strlcpy(p->st[0].name, SLA_SUBMISSION, sizeof(p->st[0].name));
+		p->st[0].sla = sla;
+		p->st[0].bd = bd;
+	}
+	ss = &p->st[0];
+	d = (int64_t)(created - started);
+	ss->count++;
+	ss->sum += d;
+	if (d > ss->max)
+		ss->max = d;
+	if (over(r->cfg, started, created, d, ss->sla, ss->bd)) {
+		ss->exceeded++;
+		json_array_append_new(r->exceeded,
+		    json_pack("{s:s,s:s,s:s,s:I,s:I,s:b}", r->idkey, id,
+		    "workflow", p->workflow, "step", ss->name,
+		    "seconds", (json_int_t)d, "standard_seconds",
+		    (json_int_t)ss->sla, "standard_bd", ss->bd));
+	}
+	return 0;
 }
 
 json_t *
@@ -376,8 +416,9 @@ static int
 report_one(struct wf_request *q, void *arg)
 {
 	struct rctx *x = arg;
+	const struct cfg_workflow *wfc;
 	struct wf_event *ev = NULL;
-	time_t end[WF_MAX_STEPS];
+	time_t end[WF_MAX_STEPS], started;
 	size_t n = 0, i;
 	int st;
 
@@ -401,8 +442,13 @@ report_one(struct wf_request *q, void *arg)
 		if (ev[i].time > end[ev[i].step])
 			end[ev[i].step] = ev[i].time;
 	}
+	started = reqtime_started(ev, n);
 	free(ev);
-	if (sla_item(x->r, q->id, &q->snap, q->created, end, 0, 0) < 0) {
+	wfc = cfg_workflow(x->r->cfg, q->snap.workflow);
+	if (sla_item(x->r, q->id, &q->snap, q->created, end, 0, 0) < 0 ||
+	    sla_submission(x->r, q->id, &q->snap, started, q->created,
+	    wfc != NULL ? wfc->submit_sla : 0, wfc != NULL ?
+	    wfc->submit_sla_bd : 0) == -1) {
 		x->st = EX_SOFTWARE;
 		return EX_SOFTWARE;
 	}

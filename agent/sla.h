@@ -18,7 +18,14 @@
  * workflow adds to the rows of the steps it has (a step the first item's
  * snapshot lacked gets a row after the others); the total standard is the
  * first item's.  Any thread, each report its own.
+ *
+ * A request submitted with --started (reqtime.h: the requester's own
+ * first step, the form filled in before kunci heard of it) adds to a row
+ * of its own, SLA_SUBMISSION, first in its procedure, against the
+ * workflow's submit_sla; the total still runs from the submission (the
+ * steps kunci saw), so items with and without a start add up alike.
  */
+#define SLA_SUBMISSION	"submission"
 #ifndef KUNCI_SLA_H
 #define KUNCI_SLA_H
 
@@ -47,7 +54,7 @@ struct sla_proc {
 	char		 workflow[64];
 	char		 label_id[WF_LABEL_MAX];
 	char		 label_en[WF_LABEL_MAX];
-	struct sla_step	 st[WF_MAX_STEPS];
+	struct sla_step	 st[WF_MAX_STEPS + 1];	/* + the submission */
 	size_t		 nst;
 	int		 items;
 	int		 complete;	/* every step done: has a total */
@@ -77,6 +84,11 @@ void	sla_free(struct sla_report *);
  * none).  Returns the item's measured time (its done steps together), or
  * -1 when the report holds SLA_PROCS_MAX procedures already.
  */
+/* The requester's own step of item id: from started to created, against
+ * sla (bd: business days; 0: no standard).  0, or -1 when full. */
+int	sla_submission(struct sla_report *, const char *id,
+	    const struct wf_snap *, time_t started, time_t created,
+	    int64_t sla, int bd);
 int64_t	sla_item(struct sla_report *, const char *id,
 	    const struct wf_snap *, time_t created, const time_t *end,
 	    time_t x, time_t y);

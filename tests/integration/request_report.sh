@@ -23,7 +23,9 @@
 #       1bd: the deadline is Mon 15:00), Kabid verifies Tue 10 11:00 (over:
 #       due Tue 10:00), approves 11:30, card Wed 11 09:00, the operator
 #       informs and ekusuma confirms receipt in the same minute (0 s each);
-#       total 4d 18:00 within 6bd (six steps of 1bd)
+#       total 4d 18:00 within 6bd (six steps of 1bd); ekusuma filled in
+#       the form on Thu 05 09:00 (--started): the submission row, 30:00
+#       against 1bd, over (due Fri 06 09:00)
 #   R5  A-trenggalek, gmaharani, Mon 16 08:00: Kadis Mon 23 09:00 (over),
 #       then 10 minutes each, inform and receipt 0 s; total 7d 1:30,
 #       within 6bd (due Tue 24 08:00)
@@ -113,7 +115,7 @@ t_eq "the exit is the time the guest left" "2026-11-04T10:12" \
 t_eq "V1 done" done "$(kc --json visit show "$v1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')"
 
 at "2026-11-06 15:00"
-r4=$(submit ekusuma server-room:trenggalek)
+r4=$(submit ekusuma server-room:trenggalek --started 2026-11-05T09:00)
 act "2026-11-09 10:00" hsantoso "$r4"
 act "2026-11-10 11:00" dpratama "$r4"
 act "2026-11-10 11:30" dpratama "$r4"
@@ -171,6 +173,7 @@ want = {
     ("D", "coordinator-report"): (1, 60, 60, 0, 180),
     ("D", "kabid-report"): (1, 360, 360, 1, 300),
     ("D", "kadis-receive"): (1, 240, 240, 0, 300),
+    ("A-trenggalek", "submission"): (1, 108000, 108000, 1, 86400),
     ("A-trenggalek", "kadis-disposition"): (2, (241200 + 608400) // 2, 608400, 1, 86400),
     ("A-trenggalek", "kabid-verify"): (2, (90000 + 600) // 2, 90000, 1, 86400),
     ("A-trenggalek", "kabid-approve"): (2, 1200, 1800, 0, 86400),
@@ -184,7 +187,8 @@ eq("no_other_steps", sorted(want), sorted(steps))
 ex = sorted((e["request"], e["step"], e["seconds"]) for e in r["exceeded"])
 eq("exceeded", sorted([(r1, "kabid-disposition", 240), (r1, "kabid-report", 360),
                        (r2, "kadis-disposition", 300), (r2, "coordinator-verify", 240),
-                       (r4, "kabid-verify", 90000), (r5, "kadis-disposition", 608400)]), ex)
+                       (r4, "kabid-verify", 90000), (r4, "submission", 108000),
+                       (r5, "kadis-disposition", 608400)]), ex)
 PY
 while read -r name res detail; do
 	if [ "$res" = ok ]; then t_ok "request report: $name"; else t_fail "request report: $name" "$detail"; fi
@@ -196,6 +200,9 @@ t_grep "text: D's total row, summed" "^D +TOTAL +34:00 +1 +29:00 +29:00 +0 +summ
 t_grep "text: A-trenggalek's total row, in business days" \
     "^A-trenggalek +TOTAL +6 bd +2 +5 d 21:45:00 +7 d 1:30:00 +0 +summed$" "$W/rr.txt"
 t_grep "text: names an exceeded step" "$r4 kabid-verify 1 d 1:00:00 > 1 bd" "$W/rr.txt"
+t_eq "text: A-trenggalek's first row is the requester's own step (--started)" \
+    "submission 1 bd 1" \
+    "$(grep -m1 '^A-trenggalek ' "$W/rr.txt" | awk '{print $2, $3, $4, $5}')"
 t_grep "text in Indonesian" "^A-trenggalek +TOTAL +6 hari kerja .* jumlah langkah$" \
     <(kc request report --month 2026-11)
 kc --lang en request report --month 2026-11 --format csv >"$W/rr.csv"
