@@ -273,14 +273,20 @@ def main():
     d = login("x", hash="#request/" + rid3)
     time.sleep(1)
     al = d.find_element(By.ID, "alert")
-    ok("a person with no right cannot open the request",
-       al.is_displayed() and "unknown request" in al.text, al.text)
+    ok("a person with no right cannot open the request, told so in "
+       "Indonesian by kuncid",
+       al.is_displayed() and "permohonan tidak dikenal" in al.text and
+       "unknown" not in al.text, al.text)
     d.find_element(By.ID, "tab-waiting").click()
     time.sleep(1)
     ok("... finds nothing waiting on them",
        len(d.find_elements(By.CSS_SELECTOR, "#waiting-list button")) == 0)
     r = forged(d, ["kuncictl", "--json", "request", "approve", rid3])
     ok("a forged approval from the browser's console is refused by kuncid",
+       r.startswith("ERR") and "ditolak" in r, r)
+    r = forged(d, ["kuncictl", "--json", "--lang", "en", "request", "approve",
+                   rid3])
+    ok("... in English when asked for English",
        r.startswith("ERR") and "refused" in r, r)
     shot(d, "outsider")
     d.quit()
