@@ -209,7 +209,7 @@ else
 	# PAM_AUTHINFO_UNAVAIL from the account phase: Cockpit answers 401
 	t_eq "kuncid down: the person with a grant is refused" 401 "$(login)"
 	t_wait_grep "... told that access cannot be checked now" \
-	    "cockpit-session: pam: kunci: akses tidak dapat diperiksa saat ini; coba lagi nanti. (access cannot be checked right now" "$GT/ws.log"
+	    "cockpit-session: pam: kunci: akses tidak dapat diperiksa saat ini; coba lagi nanti\. \(access cannot be checked right now" "$GT/ws.log"
 	t_eq "kuncid down: the break-glass account logs in" 200 "$(login "$BGUSER")"
 fi
 t_eq "/etc/pam.d/cockpit was the test's throughout" "$ours" "$(md5sum <"$PAMFILE")"
