@@ -807,8 +807,10 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 						    " (menolak)"), sizeof(by));
 					admin_fmt_time(b1, sizeof(b1), ev[e].time);
 				}
-			snprintf(role, sizeof(role), "%s%s%s", s->role,
-			    s->who[0] ? ":" : "", s->who);
+			/* English: the role as --to types it; else its label */
+			snprintf(role, sizeof(role), "%s%s%s", c->en ? s->role :
+			    admin_role_label(c, s->role), s->who[0] ? ":" : "",
+			    s->who);
 			cells[0] = num;
 			cells[1] = step_label(c, s);
 			cells[2] = role;
@@ -951,7 +953,7 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 				break;
 		if (valid[i] == NULL)
 			return admin_err(c, EX_DATAERR, _("unknown state: %.40s "
-			    "(pending, active, rejected, cancelled, "
+			    "(--state pending|active|rejected|cancelled|"
 			    "expired)"), state);
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciState=%s)", state);
