@@ -1396,15 +1396,16 @@ admin_help(struct strbuf *out)
 	size_t i;
 
 	base_first();
-	sb_puts(out, "usage: kuncictl [-s SOCKET] [--as USER] [--json] "
-	    "[--lang id|en] COMMAND\n");
+	/* English: kuncictl prints these two lines in its language */
+	sb_puts(out, N_("usage: kuncictl [-s SOCKET] [--as USER] [--json] "
+	    "[--lang id|en] COMMAND\n"));
 	for (i = 0; admin_tables[i] != NULL; i++)
 		for (t = admin_tables[i]; t->word != NULL; t++)
 			sb_printf(out, "  %s%s%s %s\n", t->word,
 			    t->sub != NULL ? " " : "", t->sub != NULL ? t->sub :
 			    "", t->usage);
-	sb_puts(out, "DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time of "
-	    "the agent)\n");
+	sb_puts(out, N_("DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time of "
+	    "the agent)\n"));
 }
 
 static int

@@ -140,6 +140,22 @@ out:
 	return (int)status;
 }
 
+/* One line of usage_text (with its newline), in kuncictl's language: its
+ * notes are msgids (admin_help()), its command lines are not. */
+static void
+put_line(const char *p, size_t len)
+{
+	char line[1024];
+
+	if (len >= sizeof(line)) {
+		fwrite(p, 1, len, stdout);
+		return;
+	}
+	memcpy(line, p, len);
+	line[len] = '\0';
+	fputs(i18n_tr(line), stdout);
+}
+
 /* Print the lines of usage_text that start with prefix ("  request "). */
 static int
 print_lines(const char *prefix, int print)
@@ -153,7 +169,7 @@ print_lines(const char *prefix, int print)
 			break;
 		if (strncmp(p, prefix, k) == 0) {
 			if (print)
-				fwrite(p, 1, (size_t)(e - p) + 1, stdout);
+				put_line(p, (size_t)(e - p) + 1);
 			n++;
 		}
 	}
@@ -188,7 +204,7 @@ local_help(int argc, char **argv)
 	if (!help)
 		return -1;
 	if (nw == 0) {
-		fputs(usage_text, stdout);
+		(void)print_lines("", 1);
 		return fflush(stdout) == EOF ? EX_IOERR : EX_OK;
 	}
 	/* "request submit --help": that command; "check USER --help" or

@@ -18,11 +18,15 @@ out=$("$KUNCICTL" --version 2>&1); rc=$?
 t_eq "--version without kuncid: exit 0" 0 "$rc"
 t_grep "... the package's version" "^kuncictl [0-9]" <(echo "$out")
 for h in help --help -h; do
-	out=$("$KUNCICTL" $h 2>&1); rc=$?
-	t_eq "kuncictl $h without kuncid: exit 0" 0 "$rc"
+	out=$("$KUNCICTL" --lang en $h 2>&1); rc=$?
+	t_eq "kuncictl --lang en $h without kuncid: exit 0" 0 "$rc"
 	t_eq "... the same text as kuncid's tables (kuncid --usage)" \
 	    "$("$KUNCID" --usage)" "$out"
 done
+out=$("$KUNCICTL" help 2>&1)
+t_eq "help in Indonesian: its notes translated, the command lines as typed" \
+    "penggunaan: kuncictl [-s SOCKET] [--as USER] [--json] [--lang id|en] COMMAND|DATE: YYYY-MM-DD atau YYYY-MM-DDTHH:MM (waktu setempat agen)|0" \
+    "$(printf '%s\n' "$out" | sed -n '1p;$p' | tr '\n' '|')$(diff <(printf '%s\n' "$out" | grep '^  ') <("$KUNCID" --usage | grep '^  ') | wc -l)"
 out=$("$KUNCICTL" request submit --help 2>&1); rc=$?
 t_eq "request submit --help: exit 0" 0 "$rc"
 t_grep "... its usage" "^  request submit --resource R \\[--type T\\] --reason TEXT" <(echo "$out")
