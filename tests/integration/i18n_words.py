@@ -102,6 +102,17 @@ def english_strings(top):
     return out
 
 
+def all_literals(top):
+    """(string, file) of every string literal: where a line comes from."""
+    out = []
+    for path, text in sources(top):
+        for m in re.finditer(LITS, text):
+            s = cstr(m.group(1))
+            if re.search(r'[a-z]{2,} [a-z]{2,}', s):
+                out.append((s, path))
+    return out
+
+
 def words_of(s):
     s = FMT.sub(' ', s)
     return [w.lower() for w in WORD.findall(s)]
@@ -175,12 +186,10 @@ def line_words(line, words):
     return found
 
 
-def origin(line, eng):
-    """The file whose English string matches the line best."""
+def origin(line, lits):
+    """The files whose string literal matches the line best."""
     best, blen = set(), 8	# a shorter match says nothing
-    for s, path in eng:
-        if path == 'po/id.po':
-            continue
+    for s, path in lits:
         frags = [f.strip() for f in FMT.split(s)]
         frags = [f for f in frags if len(f) >= 4]
         if not frags or not all(f in line for f in frags):
@@ -194,7 +203,8 @@ def origin(line, eng):
 
 
 def check(top, usage, confdump, log):
-    words, eng = word_list(top, usage, confdump)
+    words, _ = word_list(top, usage, confdump)
+    lits = all_literals(top)
     cmd, bad, byfile = '', 0, {}
     with open(log, encoding='utf-8', errors='replace') as f:
         for line in f:
@@ -210,7 +220,7 @@ def check(top, usage, confdump, log):
             found = line_words(text, words)
             if not found:
                 continue
-            src = origin(text, eng) or '?'
+            src = origin(text, lits) or '?'
             if bad == 0 or cmd != last:
                 print('# %s' % cmd)
             last = cmd
