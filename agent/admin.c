@@ -113,10 +113,10 @@ admin_wf_err(struct admin_call *c, int st)
 	 * not "nothing was done" (69) but "may have been done" (74), as
 	 * kuncictl says when kuncid itself goes away. */
 	if (st == EX_UNAVAILABLE && admin_wf()->wrote)
-		return admin_err(c, EX_IOERR, "%s; the directory went away "
+		return admin_err(c, EX_IOERR, _("%s; the directory went away "
 		    "while this was being written, so it may have been "
 		    "recorded: check (e.g. kuncictl request show ID) before "
-		    "repeating it", admin_wf()->err);
+		    "repeating it"), admin_wf()->err);
 	return admin_err(c, st, "%s", admin_wf()->err);
 }
 
@@ -147,6 +147,19 @@ admin_state_label(const struct admin_call *c, const char *s)
 	};
 
 	return admin_tab_label(c, tab, sizeof(tab) / sizeof(tab[0]), s);
+}
+
+const char *
+admin_type_label(const struct admin_call *c, const char *type)
+{
+	static const char *const tab[][3] = {
+		{ "card", "card", "kartu akses" },
+		{ "account", "account", "akun" },
+		{ "panel", "panel", "akun panel kontrol" },
+		{ "removal", "removal", "penghapusan akses" },
+	};
+
+	return admin_tab_label(c, tab, sizeof(tab) / sizeof(tab[0]), type);
 }
 
 /* The request's state as people read it: "active" with steps left is
@@ -230,8 +243,8 @@ admin_identify(struct admin_call *c)
 			log_audit("request.refused", "actor", c->caller, "as",
 			    c->as_user, "action", "as", "reason",
 			    "--as is for root only", NULL);
-			return admin_err(c, EX_NOPERM, "refused: only root may "
-			    "use --as");
+			return admin_err(c, EX_NOPERM, _("refused: only root may "
+			    "use --as"));
 		}
 		who = c->as_user;
 		u_strlcpy(c->a.as, c->caller, sizeof(c->a.as));
@@ -295,14 +308,14 @@ admin_opts(struct admin_call *c, int argc, char **argv, struct admin_opt *opts,
 				for (i++; i < argc; i++) {
 					if (n >= maxpos)
 						return admin_err(c, EX_USAGE,
-						    "too many arguments");
+						    _("too many arguments"));
 					pos[n++] = argv[i];
 				}
 				break;
 			}
 			if (n >= maxpos)
 				return admin_err(c, EX_USAGE,
-				    "unexpected argument: %.60s", argv[i]);
+				    _("unexpected argument: %.60s"), argv[i]);
 			pos[n++] = argv[i];
 			continue;
 		}
@@ -314,24 +327,24 @@ admin_opts(struct admin_call *c, int argc, char **argv, struct admin_opt *opts,
 			    strncmp(opts[j].name, argv[i] + 2, len) == 0)
 				break;
 		if (opts[j].name == NULL)
-			return admin_err(c, EX_USAGE, "unknown option: %.60s",
+			return admin_err(c, EX_USAGE, _("unknown option: %.60s"),
 			    argv[i]);
 		if (opts[j].flag != NULL) {
 			if (eq != NULL)
-				return admin_err(c, EX_USAGE, "--%s takes no "
-				    "value", opts[j].name);
+				return admin_err(c, EX_USAGE, _("--%s takes no "
+				    "value"), opts[j].name);
 			*opts[j].flag = 1;
 			continue;
 		}
 		if (*opts[j].val != NULL)
-			return admin_err(c, EX_USAGE, "--%s given twice",
+			return admin_err(c, EX_USAGE, _("--%s given twice"),
 			    opts[j].name);
 		if (eq != NULL)
 			*opts[j].val = eq + 1;
 		else if (i + 1 < argc)
 			*opts[j].val = argv[++i];
 		else
-			return admin_err(c, EX_USAGE, "--%s needs a value",
+			return admin_err(c, EX_USAGE, _("--%s needs a value"),
 			    opts[j].name);
 	}
 	*npos = n;
@@ -482,7 +495,8 @@ describe_now(struct admin_call *c, const char *id)
 		sb_printf(&c->out, "%s %s: %s; %s %s (%s)\n",
 		    ADMIN_T(c, "request", "permohonan"), r.id,
 		    admin_state_label(c, req_state(&r)),
-		    ADMIN_T(c, "next step", "langkah berikut"), s->name,
+		    ADMIN_T(c, "next step", "langkah berikut"), c->en ?
+		    s->name : step_label(c, s),
 		    admin_role_label(c, s->role));
 		if (admin_wf()->info[0] != '\0')
 			sb_printf(&c->out, "%s\n", admin_wf()->info);
@@ -514,9 +528,9 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 0, &np)) != EX_OK)
 		return st;
 	if (res == NULL || reason == NULL)
-		return admin_err(c, EX_USAGE, "usage: request submit --resource R "
+		return admin_err(c, EX_USAGE, _("usage: request submit --resource R "
 		    "[--type T] --reason TEXT [--from DATE] [--until DATE] "
-		    "[--for USER] [--started DATE]");
+		    "[--for USER] [--started DATE]"));
 	if (started != NULL &&
 	    (st = reqtime_check(admin_wf(), started, &t0)) != EX_OK)
 		return admin_wf_err(c, st);
@@ -624,14 +638,14 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: request show ID");
+		return admin_err(c, EX_USAGE, _("usage: request show ID"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_load(admin_wf(), pos[0], &r)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (!visible_request(admin_wf(), &c->a, &r, NULL)) {
 		wf_request_free(&r);
-		return admin_err(c, EX_NOINPUT, "unknown request: %s", pos[0]);
+		return admin_err(c, EX_NOINPUT, _("unknown request: %s"), pos[0]);
 	}
 	if ((st = wf_events(admin_wf(), &r, &ev, &nev)) != EX_OK) {
 		wf_request_free(&r);
@@ -686,7 +700,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, kw, ADMIN_T(c, "Resource", "Sumber daya"),
 		    r.resource);
 		out_kv(&c->out, kw, ADMIN_T(c, "Access type", "Jenis akses"),
-		    r.type);
+		    admin_type_label(c, r.type));
 		out_kv(&c->out, kw, ADMIN_T(c, "For", "Untuk"), r.subject);
 		out_kv(&c->out, kw, ADMIN_T(c, "Requested by", "Pemohon"),
 		    r.requester);
@@ -804,8 +818,10 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 						    " (menolak)"), sizeof(by));
 					admin_fmt_time(b1, sizeof(b1), ev[e].time);
 				}
-			snprintf(role, sizeof(role), "%s%s%s", s->role,
-			    s->who[0] ? ":" : "", s->who);
+			/* English: the role as --to types it; else its label */
+			snprintf(role, sizeof(role), "%s%s%s", c->en ? s->role :
+			    admin_role_label(c, s->role), s->who[0] ? ":" : "",
+			    s->who);
 			cells[0] = num;
 			cells[1] = step_label(c, s);
 			cells[2] = role;
@@ -911,8 +927,10 @@ list_one(struct wf_request *r, void *arg)
 	cells[1] = admin_state_label(c, req_state(r));
 	cells[2] = r->resource;
 	cells[3] = r->subject;
-	cells[4] = s != NULL ? s->name : "";
-	cells[5] = s != NULL ? s->role : "";
+	/* English: the words a user types (--step); else their labels */
+	cells[4] = s == NULL ? "" : c->en ? s->name : step_label(c, s);
+	cells[5] = s == NULL ? "" : c->en ? s->role : admin_role_label(c,
+	    s->role);
 	cells[6] = due;
 	out_table_row(&la->t, cells);
 	return EX_OK;
@@ -945,29 +963,29 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 			if (strcmp(valid[i], state) == 0)
 				break;
 		if (valid[i] == NULL)
-			return admin_err(c, EX_DATAERR, "unknown state: %.40s "
-			    "(pending, active, rejected, cancelled, "
-			    "expired)", state);
+			return admin_err(c, EX_DATAERR, _("unknown state: %.40s "
+			    "(--state pending|active|rejected|cancelled|"
+			    "expired)"), state);
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciState=%s)", state);
 	}
 	if (res != NULL) {
 		if (strlen(res) > DIR_NAME_MAX ||
 		    ldapc_escape_filter(esc, sizeof(esc), res) == -1)
-			return admin_err(c, EX_DATAERR, "bad resource name");
+			return admin_err(c, EX_DATAERR, _("bad resource name"));
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciResource=%s)", esc);
 	}
 	if (mine) {
 		if (ldapc_escape_filter(uesc, sizeof(uesc), c->a.p.uid) == -1)
-			return admin_err(c, EX_DATAERR, "bad user name");
+			return admin_err(c, EX_DATAERR, _("bad user name"));
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(|(kunciRequester=%s)(kunciSubject=%s))",
 		    uesc, uesc);
 	}
 	if (overdue) {
 		if (ldapc_gentime(t, sizeof(t), time(NULL)) == -1)
-			return admin_err(c, EX_SOFTWARE, "clock");
+			return admin_err(c, EX_SOFTWARE, _("clock"));
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(|(kunciState=pending)(kunciState=active))"
 		    "(kunciDeadline<=%s)", t);
@@ -1034,14 +1052,14 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 		return st;
 	if (np != 1)
 		return admin_err(c, EX_USAGE, reject ?
-		    "usage: request reject ID --reason TEXT [--step NAME]" :
-		    "usage: request approve ID [--note TEXT] [--serial S | "
-		    "--account NAME] [--step NAME] [--to ROLE]");
+		    _("usage: request reject ID --reason TEXT [--step NAME]") :
+		    _("usage: request approve ID [--note TEXT] [--serial S | "
+		    "--account NAME] [--step NAME] [--to ROLE]"));
 	if (reject && reason == NULL && note == NULL)
-		return admin_err(c, EX_USAGE, "a rejection needs --reason TEXT");
+		return admin_err(c, EX_USAGE, _("a rejection needs --reason TEXT"));
 	if (serial != NULL && account != NULL)
-		return admin_err(c, EX_USAGE, "give --serial or --account, not "
-		    "both");
+		return admin_err(c, EX_USAGE, _("give --serial or --account, not "
+		    "both"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	/*
@@ -1061,11 +1079,11 @@ cmd_act(struct admin_call *c, int argc, char **argv, const char *decision)
 			wf_request_free(&r);
 		}
 		if (may && serial != NULL && gk == CFG_GRANT_ACCOUNT)
-			return admin_err(c, EX_USAGE, "request %s yields an "
-			    "account: use --account NAME", pos[0]);
+			return admin_err(c, EX_USAGE, _("request %s yields an "
+			    "account: use --account NAME"), pos[0]);
 		if (may && account != NULL && gk == CFG_GRANT_CARD)
-			return admin_err(c, EX_USAGE, "request %s yields an "
-			    "access card: use --serial SERIAL", pos[0]);
+			return admin_err(c, EX_USAGE, _("request %s yields an "
+			    "access card: use --serial SERIAL"), pos[0]);
 	}
 	admin_wf()->info[0] = '\0';
 	admin_wf()->dispose_to = to;
@@ -1090,8 +1108,8 @@ cmd_cancel(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: request cancel ID "
-		    "[--reason TEXT]");
+		return admin_err(c, EX_USAGE, _("usage: request cancel ID "
+		    "[--reason TEXT]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if ((st = wf_cancel(admin_wf(), &c->a, pos[0], reason)) != EX_OK)
@@ -1111,8 +1129,8 @@ cmd_comment(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1 || note == NULL)
-		return admin_err(c, EX_USAGE, "usage: request comment ID "
-		    "--note TEXT");
+		return admin_err(c, EX_USAGE, _("usage: request comment ID "
+		    "--note TEXT"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	{
@@ -1124,7 +1142,7 @@ cmd_comment(struct admin_call *c, int argc, char **argv)
 		seen = visible_request(admin_wf(), &c->a, &r, NULL);
 		wf_request_free(&r);
 		if (!seen)
-			return admin_err(c, EX_NOINPUT, "unknown request: %s",
+			return admin_err(c, EX_NOINPUT, _("unknown request: %s"),
 			    pos[0]);
 	}
 	if ((st = wf_comment(admin_wf(), &c->a, pos[0], note)) != EX_OK)
@@ -1193,7 +1211,7 @@ grant_one(struct wf_grant *g, void *arg)
 		out_kv(&c->out, 12, ADMIN_T(c, "Resource", "Sumber daya"),
 		    g->resource);
 		out_kv(&c->out, 12, ADMIN_T(c, "Access type", "Jenis akses"),
-		    g->type);
+		    admin_type_label(c, g->type));
 		out_kv(&c->out, 12, ADMIN_T(c, "Credential", "Kredensial"), g->cred);
 		out_kv(&c->out, 12, ADMIN_T(c, "Not before", "Mulai"), nb);
 		out_kv(&c->out, 12, ADMIN_T(c, "Not after", "Sampai"), na);
@@ -1224,30 +1242,30 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 	int np, st, show;
 
 	if (argc < 1)
-		return admin_err(c, EX_USAGE, "usage: grant list|show ...");
+		return admin_err(c, EX_USAGE, _("usage: grant list|show ..."));
 	show = strcmp(argv[0], "show") == 0;
 	if (!show && strcmp(argv[0], "list") != 0)
-		return admin_err(c, EX_USAGE, "unknown command: grant %.40s",
+		return admin_err(c, EX_USAGE, _("unknown command: grant %.40s"),
 		    argv[0]);
 	if ((st = admin_opts(c, argc, argv, opts, pos, show ? 1 : 0,
 	    &np)) != EX_OK)
 		return st;
 	if (show && np != 1)
-		return admin_err(c, EX_USAGE, "usage: grant show ID");
+		return admin_err(c, EX_USAGE, _("usage: grant show ID"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	u_strlcpy(filter, "(&(objectClass=kunciGrant)", sizeof(filter));
 	if (show) {
 		if (strlen(pos[0]) > WF_ID_MAX ||
 		    ldapc_escape_filter(e1, sizeof(e1), pos[0]) == -1)
-			return admin_err(c, EX_NOINPUT, "unknown grant: %.40s",
+			return admin_err(c, EX_NOINPUT, _("unknown grant: %.40s"),
 			    pos[0]);
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciId=%s)", e1);
 	}
 	if (subj != NULL) {
 		if (!dir_valid_uid(subj))
-			return admin_err(c, EX_NOUSER, "unknown user: %.64s",
+			return admin_err(c, EX_NOUSER, _("unknown user: %.64s"),
 			    subj);
 		ldapc_escape_filter(e1, sizeof(e1), subj);
 		snprintf(filter + strlen(filter), sizeof(filter) -
@@ -1256,7 +1274,7 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 	if (res != NULL) {
 		if (strlen(res) > DIR_NAME_MAX ||
 		    ldapc_escape_filter(e2, sizeof(e2), res) == -1)
-			return admin_err(c, EX_DATAERR, "bad resource name");
+			return admin_err(c, EX_DATAERR, _("bad resource name"));
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciResource=%s)", e2);
 	}
@@ -1282,7 +1300,7 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 		return admin_wf_err(c, st);
 	}
 	if (show && ga.arr == NULL && c->out.len == 0)
-		return admin_err(c, EX_NOINPUT, "unknown grant: %s", pos[0]);
+		return admin_err(c, EX_NOINPUT, _("unknown grant: %s"), pos[0]);
 	if (c->json)
 		out_json(&c->out, ga.arr);
 	else if (!show) {
@@ -1294,6 +1312,21 @@ cmd_grant(struct admin_call *c, int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- check */
+
+/* A gate decision as people read it (--json: the English word). */
+static const char *
+check_label(const struct admin_call *c, const char *d)
+{
+	static const char *const tab[][3] = {
+		{ "allow", "allow", "diperbolehkan" },
+		{ "deny", "deny", "ditolak" },
+		{ "unknown", "unknown", "tidak dikenal" },
+		{ "ignore", "ignore", "diabaikan" },
+		{ "unavailable", "unavailable", "tidak tersedia" },
+	};
+
+	return admin_tab_label(c, tab, sizeof(tab) / sizeof(tab[0]), d);
+}
 
 static int
 cmd_check(struct admin_call *c, int argc, char **argv)
@@ -1314,23 +1347,23 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 2, &np)) != EX_OK)
 		return st;
 	if (np != 2)
-		return admin_err(c, EX_USAGE, "usage: check USER RESOURCE "
-		    "[--service S]");
+		return admin_err(c, EX_USAGE, _("usage: check USER RESOURCE "
+		    "[--service S]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!c->a.admin) {
 		log_audit("request.refused", "actor", c->a.p.uid, "as",
 		    c->a.as, "action", "check", "reason", "not an admin",
 		    NULL);
-		return admin_err(c, EX_NOPERM, "refused: check is for "
-		    "administrators");
+		return admin_err(c, EX_NOPERM, _("refused: check is for "
+		    "administrators"));
 	}
 	memset(&q, 0, sizeof(q));
 	memset(&a, 0, sizeof(a));
 	if (strlen(pos[0]) > PROTO_NAME_MAX || strlen(pos[1]) >
 	    PROTO_FIELD_MAX || (service != NULL && strlen(service) >
 	    PROTO_FIELD_MAX))
-		return admin_err(c, EX_DATAERR, "argument too long");
+		return admin_err(c, EX_DATAERR, _("argument too long"));
 	u_strlcpy(q.user, pos[0], sizeof(q.user));
 	u_strlcpy(q.resource, pos[1], sizeof(q.resource));
 	u_strlcpy(q.service, service != NULL ? service : "kuncictl",
@@ -1355,7 +1388,7 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 		    out_jstr(a.grant), "message", out_jstr(a.message)));
 	else {
 		sb_printf(&c->out, "%s %s %s: %s%s%s%s\n", q.user, q.resource,
-		    d, why, a.grant[0] ? " (" : "", a.grant,
+		    check_label(c, d), _(why), a.grant[0] ? " (" : "", a.grant,
 		    a.grant[0] ? ")" : "");
 		if (a.message[0] != '\0')
 			sb_printf(&c->out, "%s\n", a.message);
@@ -1374,15 +1407,16 @@ admin_help(struct strbuf *out)
 	size_t i;
 
 	base_first();
-	sb_puts(out, "usage: kuncictl [-s SOCKET] [--as USER] [--json] "
-	    "[--lang id|en] COMMAND\n");
+	/* English: kuncictl prints these two lines in its language */
+	sb_puts(out, N_("usage: kuncictl [-s SOCKET] [--as USER] [--json] "
+	    "[--lang id|en] COMMAND\n"));
 	for (i = 0; admin_tables[i] != NULL; i++)
 		for (t = admin_tables[i]; t->word != NULL; t++)
 			sb_printf(out, "  %s%s%s %s\n", t->word,
 			    t->sub != NULL ? " " : "", t->sub != NULL ? t->sub :
 			    "", t->usage);
-	sb_puts(out, "DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time of "
-	    "the agent)\n");
+	sb_puts(out, N_("DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time of "
+	    "the agent)\n"));
 }
 
 static int
@@ -1468,7 +1502,7 @@ dispatch(struct admin_call *c, int argc, char **argv)
 	int known = 0;
 
 	if (argc == 0)
-		return admin_err(c, EX_USAGE, "no command; try: kuncictl help");
+		return admin_err(c, EX_USAGE, _("no command; try: kuncictl help"));
 	for (i = 0; admin_tables[i] != NULL; i++)
 		for (t = admin_tables[i]; t->word != NULL; t++) {
 			if (strcmp(t->word, argv[0]) != 0)
@@ -1487,10 +1521,10 @@ dispatch(struct admin_call *c, int argc, char **argv)
 			return t->fn(c, argc - 1, argv + 1);
 		}
 	if (known)
-		return admin_err(c, EX_USAGE, "unknown command: %.40s %.40s; "
-		    "try: kuncictl help", argv[0], argc >= 2 ? argv[1] : "");
-	return admin_err(c, EX_USAGE, "unknown command: %.40s; try: kuncictl "
-	    "help", argv[0]);
+		return admin_err(c, EX_USAGE, _("unknown command: %.40s %.40s; "
+		    "try: kuncictl help"), argv[0], argc >= 2 ? argv[1] : "");
+	return admin_err(c, EX_USAGE, _("unknown command: %.40s; try: kuncictl "
+	    "help"), argv[0]);
 }
 
 /* Take the global options out of argv (anywhere before "--"). */
@@ -1512,12 +1546,12 @@ globals(struct admin_call *c, int argc, char **argv, char **rest, int *nrest)
 			c->json = 1;
 		else if (strcmp(a, "--as") == 0 || strcmp(a, "--lang") == 0) {
 			if (i + 1 >= argc)
-				return admin_err(c, EX_USAGE, "%s needs a value",
+				return admin_err(c, EX_USAGE, _("%s needs a value"),
 				    a);
 			if (a[2] == 'a') {
 				if (c->as_user != NULL)
 					return admin_err(c, EX_USAGE,
-					    "--as given twice");
+					    _("--as given twice"));
 				c->as_user = argv[++i];
 			} else
 				c->lang_opt = argv[++i];
@@ -1535,10 +1569,10 @@ globals(struct admin_call *c, int argc, char **argv, char **rest, int *nrest)
 		else if (strcmp(c->lang_opt, "id") == 0)
 			c->en = 0;
 		else
-			return admin_err(c, EX_USAGE, "--lang: id or en");
+			return admin_err(c, EX_USAGE, _("--lang: id or en"));
 	}
 	if (c->as_user != NULL && !dir_valid_uid(c->as_user))
-		return admin_err(c, EX_NOUSER, "unknown user: %.64s",
+		return admin_err(c, EX_NOUSER, _("unknown user: %.64s"),
 		    c->as_user);
 	return EX_OK;
 }
@@ -1552,7 +1586,7 @@ run(struct admin_call *c, int argc, char **argv)
 	int n = 0, st, own;
 
 	if ((rest = calloc((size_t)argc + 1, sizeof(*rest))) == NULL)
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	st = globals(c, argc, argv, rest, &n);
 	admin_wf()->wrote = 0;
 	/* The directory was lost since this worker's connection was made
@@ -1569,7 +1603,7 @@ run(struct admin_call *c, int argc, char **argv)
 	own = n > 0 && strcmp(rest[0], "directory") == 0;
 	free(rest);
 	if (st == EX_UNAVAILABLE && c->err.len == 0)
-		admin_err(c, st, "directory unavailable");
+		admin_err(c, st, _("directory unavailable"));
 	/* Two sites: say that the writer is away, or was switched, in the
 	 * caller's language (doc/sites.md) */
 	if (st == EX_UNAVAILABLE && !own && admin_ldap()->wid[0] != '\0' &&

@@ -133,6 +133,8 @@ int	admin_running(void);
 
 /* Labels and times as people read them. */
 const char *admin_state_label(const struct admin_call *c, const char *state);
+/* An access type ("card", "account") as people read it. */
+const char *admin_type_label(const struct admin_call *c, const char *type);
 /* The label of key in tab, rows { key, English, Indonesian }, n rows, in
  * the caller's language; key itself when no row has it. */
 const char *admin_tab_label(const struct admin_call *c,

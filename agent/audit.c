@@ -40,6 +40,7 @@
 #include "chain.h"
 #include "cmdtab.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -110,11 +111,11 @@ checkpoint(const struct kunci_cfg *cfg, struct ldapc *lc, int force,
 
 	err[0] = '\0';
 	if (cfg->audit.certificate[0] == '\0')
-		return snprintf(err, errsz, "audit checkpoints are not "
-		    "configured (audit.certificate, audit.key)"), EX_CONFIG;
+		return snprintf(err, errsz, _("audit checkpoints are not "
+		    "configured (audit.certificate, audit.key)")), EX_CONFIG;
 	pthread_mutex_lock(&cp_mtx);
 	if (log_audit_head(host, sizeof(host), &seq, val) == -1) {
-		snprintf(err, errsz, "no audit record has been sent yet");
+		snprintf(err, errsz, _("no audit record has been sent yet"));
 		st = EX_TEMPFAIL;
 		goto out;
 	}
@@ -150,7 +151,7 @@ checkpoint(const struct kunci_cfg *cfg, struct ldapc *lc, int force,
 	dir_mods_free(&m);
 	/* the same head signed again (a second command): already stored */
 	if (rc != LDAP_SUCCESS && rc != LDAP_ALREADY_EXISTS) {
-		snprintf(err, errsz, "storing checkpoint %s: %s", id,
+		snprintf(err, errsz, _("storing checkpoint %s: %s"), id,
 		    ldap_err2string(rc));
 		st = dir_status(lc, rc);
 		goto out;
@@ -266,7 +267,7 @@ cmd_checkpoints(struct admin_call *c, int argc, char **argv)
 		    "not a host name", "bukan nama host"), host);
 	if (ldapc_escape_filter(esc, sizeof(esc), host != NULL ? host : "") ==
 	    -1)
-		return admin_err(c, EX_USAGE, "--host too long");
+		return admin_err(c, EX_USAGE, _("--host too long"));
 	snprintf(filter, sizeof(filter), host != NULL ?
 	    "(&(objectClass=kunciAuditCheckpoint)(kunciHost=%s))" :
 	    "(objectClass=kunciAuditCheckpoint)", esc);
@@ -281,7 +282,7 @@ cmd_checkpoints(struct admin_call *c, int argc, char **argv)
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
 		return admin_err(c, dir_status(admin_ldap(), rc),
-		    "checkpoints: %s", ldap_err2string(rc));
+		    _("checkpoints: %s"), ldap_err2string(rc));
 	}
 	sb_puts(&c->out, "# kunci audit checkpoints: each a line and its "
 	    "signature (CMS, PEM)\n");
@@ -305,10 +306,10 @@ cmd_checkpoints(struct admin_call *c, int argc, char **argv)
 	}
 	ldap_msgfree(res);
 	if (rc == LDAP_SIZELIMIT_EXCEEDED)
-		sb_printf(&c->err, "kuncictl: only the first %d checkpoints\n",
+		sb_printf(&c->err, _("kuncictl: only the first %d checkpoints\n"),
 		    n);
 	if (sb_err(&c->out))
-		return admin_err(c, EX_SOFTWARE, "too many checkpoints");
+		return admin_err(c, EX_SOFTWARE, _("too many checkpoints"));
 	return EX_OK;
 }
 
@@ -334,7 +335,7 @@ cmd_certificate(struct admin_call *c, int argc, char **argv)
 	n = fread(buf, 1, sizeof(buf), fp);
 	fclose(fp);
 	if (n == sizeof(buf))
-		return admin_err(c, EX_CONFIG, "%s: too large",
+		return admin_err(c, EX_CONFIG, _("%s: too large"),
 		    c->ctx->cfg->audit.certificate);
 	sb_add(&c->out, buf, n);
 	return EX_OK;
@@ -345,8 +346,8 @@ static int
 cmd_local(struct admin_call *c, int argc, char **argv)
 {
 	(void)argc;
-	return admin_err(c, EX_USAGE, "audit %s is done by kuncictl itself "
-	    "(kuncictl audit %s ...)", argv[0], argv[0]);
+	return admin_err(c, EX_USAGE, _("audit %s is done by kuncictl itself "
+	    "(kuncictl audit %s ...)"), argv[0], argv[0]);
 }
 
 const struct admin_cmd audit_cmds[] = {

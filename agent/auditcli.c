@@ -331,7 +331,8 @@ do_search(struct opts *o, int export)
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", o->out) >=
 	    sizeof(tmp) || (size_t)snprintf(sigpath, sizeof(sigpath),
 	    "%s.p7s", o->out) >= sizeof(sigpath)) {
-		st = usage_err("%s", "--out: too long");
+		st = usage_err("%s", AT("--out: too long",
+		    "--out: terlalu panjang"));
 		goto out;
 	}
 	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w+")) == NULL) {

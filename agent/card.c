@@ -27,6 +27,7 @@
 #include "cmdtab.h"
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -75,8 +76,8 @@ cmd_issue(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1 || serial == NULL)
-		return admin_err(c, EX_USAGE, "usage: card issue REQUEST "
-		    "--serial SERIAL [--note TEXT]");
+		return admin_err(c, EX_USAGE, _("usage: card issue REQUEST "
+		    "--serial SERIAL [--note TEXT]"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	w->info[0] = '\0';
@@ -186,21 +187,21 @@ cmd_list_show(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, show, &np)) != EX_OK)
 		return st;
 	if (show && np != 1)
-		return admin_err(c, EX_USAGE, "usage: card show SERIAL");
+		return admin_err(c, EX_USAGE, _("usage: card show SERIAL"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	u_strlcpy(filter, "(&(objectClass=kunciCard)", sizeof(filter));
 	if (show) {
 		if (strlen(pos[0]) > WF_CRED_MAX ||
 		    ldapc_escape_filter(esc, sizeof(esc), pos[0]) == -1)
-			return admin_err(c, EX_NOINPUT, "unknown card: %.40s",
+			return admin_err(c, EX_NOINPUT, _("unknown card: %.40s"),
 			    pos[0]);
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciCardSerial=%s)", esc);
 	}
 	if (holder != NULL) {
 		if (!dir_valid_uid(holder))
-			return admin_err(c, EX_NOUSER, "unknown user: %.64s",
+			return admin_err(c, EX_NOUSER, _("unknown user: %.64s"),
 			    holder);
 		ldapc_escape_filter(esc, sizeof(esc), holder);
 		snprintf(filter + strlen(filter), sizeof(filter) -
@@ -209,7 +210,7 @@ cmd_list_show(struct admin_call *c, int argc, char **argv)
 	if (status != NULL) {
 		if (strlen(status) > 16 ||
 		    ldapc_escape_filter(esc, sizeof(esc), status) == -1)
-			return admin_err(c, EX_DATAERR, "bad status");
+			return admin_err(c, EX_DATAERR, _("bad status"));
 		snprintf(filter + strlen(filter), sizeof(filter) -
 		    strlen(filter), "(kunciStatus=%s)", esc);
 	}
@@ -229,7 +230,7 @@ cmd_list_show(struct admin_call *c, int argc, char **argv)
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
 		return admin_err(c, dir_status(admin_ldap(), rc),
-		    "listing cards: %s", ldap_err2string(rc));
+		    _("listing cards: %s"), ldap_err2string(rc));
 	}
 	hdr[0] = ADMIN_T(c, "SERIAL", "NOMOR");
 	hdr[1] = "STATUS";
@@ -245,7 +246,7 @@ cmd_list_show(struct admin_call *c, int argc, char **argv)
 		card_row(c, ld, e, &t, arr, show);
 	ldap_msgfree(res);
 	if (show && n == 0)
-		return admin_err(c, EX_NOINPUT, "unknown card: %s", pos[0]);
+		return admin_err(c, EX_NOINPUT, _("unknown card: %s"), pos[0]);
 	if (!show && c->json)
 		out_json(&c->out, arr);
 	else if (!show) {
@@ -269,14 +270,14 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1 || (!lost && reason == NULL))
-		return admin_err(c, EX_USAGE, lost ? "usage: card lost SERIAL "
-		    "[--reason TEXT]" : "usage: card revoke SERIAL --reason "
-		    "TEXT");
+		return admin_err(c, EX_USAGE, lost ? _("usage: card lost "
+		    "SERIAL [--reason TEXT]") : _("usage: card revoke SERIAL "
+		    "--reason TEXT"));
 	if (reason != NULL && (strlen(reason) > WF_NOTE_MAX ||
 	    !wf_utf8_valid(reason)))
-		return admin_err(c, EX_DATAERR, "bad reason");
+		return admin_err(c, EX_DATAERR, _("bad reason"));
 	if (strlen(pos[0]) > WF_CRED_MAX)
-		return admin_err(c, EX_NOINPUT, "unknown card: %.40s", pos[0]);
+		return admin_err(c, EX_NOINPUT, _("unknown card: %.40s"), pos[0]);
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!card_operator(c)) {
@@ -310,9 +311,11 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 			    c->a.as, "action", lost ? "card.lost" :
 			    "card.revoke", "card", pos[0], "reason",
 			    "not an operator or administrator", NULL);
-			return admin_err(c, EX_NOPERM, "refused: only the server "
-			    "room operator or an administrator may %s a card",
-			    lost ? "report a lost" : "revoke");
+			return admin_err(c, EX_NOPERM, "%s", lost ?
+			    _("refused: only the server room operator or an "
+			    "administrator may report a lost card") :
+			    _("refused: only the server room operator or an "
+			    "administrator may revoke a card"));
 		}
 	}
 	if ((st = prov_card_revoke(admin_wf(), pos[0], c->a.p.uid, c->a.as,
@@ -340,22 +343,22 @@ cmd_export(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: card export DOOR");
+		return admin_err(c, EX_USAGE, _("usage: card export DOOR"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
-		return admin_err(c, EX_NOPERM, "refused: the allow lists are "
-		    "for operators and administrators");
+		return admin_err(c, EX_NOPERM, _("refused: the allow lists are "
+		    "for operators and administrators"));
 	if (strlen(pos[0]) > DIR_NAME_MAX || (st = dir_resource(admin_ldap(),
 	    c->ctx->cfg, pos[0], &res, err, sizeof(err))) == EX_NOINPUT)
-		return admin_err(c, EX_NOINPUT, "unknown door: %.80s", pos[0]);
+		return admin_err(c, EX_NOINPUT, _("unknown door: %.80s"), pos[0]);
 	if (st != EX_OK)
 		return admin_err(c, st, "%s", err);
 	if ((st = prov_allow_refresh(admin_wf(), res.name, 0)) != EX_OK)
 		return admin_wf_err(c, st);
 	if (prov_allow_path(admin_wf(), res.name, path, sizeof(path)) == -1 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return admin_err(c, EX_IOERR, "no allow list for %s", res.name);
+		return admin_err(c, EX_IOERR, _("no allow list for %s"), res.name);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		sb_add(&c->out, buf, (size_t)n);
 	close(fd);
@@ -375,17 +378,17 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: account password GRANT");
+		return admin_err(c, EX_USAGE, _("usage: account password GRANT"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	/* A grant's id is its request's; the user named a grant. */
 	if ((st = wf_load(w, pos[0], &r)) == EX_NOINPUT)
-		return admin_err(c, st, "unknown grant: %.40s", pos[0]);
+		return admin_err(c, st, _("unknown grant: %.40s"), pos[0]);
 	if (st != EX_OK)
 		return admin_wf_err(c, st);
 	if (r.snap.grant_kind != CFG_GRANT_ACCOUNT || r.grant[0] == '\0') {
 		wf_request_free(&r);
-		return admin_err(c, EX_DATAERR, "%s has no account grant",
+		return admin_err(c, EX_DATAERR, _("%s has no account grant"),
 		    pos[0]);
 	}
 	/* Who provisions: the role of the account's provision step. */
@@ -402,8 +405,8 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 		    c->a.p.uid, "as", c->a.as, "action", "account.password",
 		    "reason", "not the provisioning role", NULL);
 		wf_request_free(&r);
-		return admin_err(c, EX_NOPERM, "refused: only the provisioning "
-		    "role or an administrator may set the password");
+		return admin_err(c, EX_NOPERM, _("refused: only the provisioning "
+		    "role or an administrator may set the password"));
 	}
 	{
 		/* The account name is the grant's credential. */
@@ -419,8 +422,8 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 		free(ev);
 		wf_request_free(&r);
 		if (acct[0] == '\0')
-			return admin_err(c, EX_DATAERR, "no account recorded "
-			    "for %s", pos[0]);
+			return admin_err(c, EX_DATAERR, _("no account recorded "
+			    "for %s"), pos[0]);
 		if ((st = prov_grant_active(w, pos[0])) != EX_OK ||
 		    (st = prov_account_password(w, acct, pw, sizeof(pw))) !=
 		    EX_OK)
@@ -429,9 +432,8 @@ cmd_password(struct admin_call *c, int argc, char **argv)
 			out_json(&c->out, json_pack("{s:s,s:s}", "account",
 			    acct, "password", pw));
 		else
-			sb_printf(&c->out, "account %s, password %s (%s)\n",
-			    acct, pw, ADMIN_T(c, "shown once",
-			    "ditampilkan sekali"));
+			sb_printf(&c->out, _("account %s, password %s (shown "
+			    "once)\n"), acct, pw);
 		explicit_bzero(pw, sizeof(pw));
 	}
 	return EX_OK;

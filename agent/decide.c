@@ -1,38 +1,40 @@
 /*
- * decide.c: the login decision (see decide.h).  libc only.
+ * decide.c: the login decision (see decide.h).  libc only.  Its reasons
+ * are marked N_(): kuncictl check shows them in the caller's language.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "decide.h"
+#include "i18n.h"
 
 const char *
 kd_why_text(enum kd_why w)
 {
 	switch (w) {
 	case KD_W_NONE:
-		return "no grant";
+		return N_("no grant");
 	case KD_W_STATUS_OTHER:
-		return "grant status unknown";
+		return N_("grant status unknown");
 	case KD_W_REVOKED:
-		return "grant revoked";
+		return N_("grant revoked");
 	case KD_W_EXPIRED_STATUS:
-		return "grant expired";
+		return N_("grant expired");
 	case KD_W_SUSPENDED:
-		return "grant suspended";
+		return N_("grant suspended");
 	case KD_W_EXPIRED:
-		return "grant expired (not-after passed)";
+		return N_("grant expired (not-after passed)");
 	case KD_W_NOT_YET:
-		return "grant not yet valid";
+		return N_("grant not yet valid");
 	case KD_W_BAD_WINDOW:
-		return "bad time window";
+		return N_("bad time window");
 	case KD_W_WINDOW:
-		return "outside the grant's time window";
+		return N_("outside the grant's time window");
 	case KD_W_ALLOW:
-		return "active grant";
+		return N_("active grant");
 	case KD_W_UNMAPPED:
-		return "no resource configured for the service";
+		return N_("no resource configured for the service");
 	}
 	return "?";
 }
@@ -248,13 +250,13 @@ kd_begin(const struct kd_source *src, const struct proto_query *q,
 	r->known = 1;
 	/* Checked before anything else, and never near LDAP. */
 	if (!kd_valid_name(q->user)) {
-		r->reason = "invalid user name";
+		r->reason = N_("invalid user name");
 		r->known = 0;
 		return 1;
 	}
 	if (src->unmanaged(src->arg, q->user)) {
 		r->decision = PROTO_IGNORE;
-		r->reason = "unmanaged account";
+		r->reason = N_("unmanaged account");
 		return 1;
 	}
 	if (q->resource[0] != '\0') {
@@ -262,13 +264,13 @@ kd_begin(const struct kd_source *src, const struct proto_query *q,
 		return 0;
 	}
 	if ((tmpl = src->service(src->arg, q->service)) == NULL) {
-		r->reason = "no resource configured for the service";
+		r->reason = N_("no resource configured for the service");
 		r->why = KD_W_UNMAPPED;
 		return 1;
 	}
 	if (kd_expand(tmpl, q->host[0] != '\0' ? q->host : src->hostname,
 	    r->resource, sizeof(r->resource)) == -1) {
-		r->reason = "resource name too long";
+		r->reason = N_("resource name too long");
 		r->resource[0] = '\0';
 		return 1;
 	}
@@ -311,7 +313,7 @@ kd_finish(const struct kd_source *src, const char *user,
 		return -1;
 	if (p == 0) {
 		r->decision = PROTO_UNKNOWN;
-		r->reason = "unknown user";
+		r->reason = N_("unknown user");
 		r->known = 0;
 		return 0;
 	}

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "doccli.h"
+#include "i18n.h"
 #include "sign.h"
 
 #define ENVELOPE	"kunci-signed-document 1 "
@@ -88,12 +89,11 @@ verify(struct doccli *d, const char *ca)
 	free(sig);
 	if (!ok) {
 		fprintf(stderr, "kuncictl: %s: %s: %s\n", d->file,
-		    d->en ? "signature NOT valid" : "tanda tangan TIDAK sah",
+		    _("signature NOT valid"),
 		    err);
 		return EX_DATAERR;
 	}
-	printf("%s: %s\n", d->file, d->en ? "signature valid" :
-	    "tanda tangan sah");
+	printf("%s: %s\n", d->file, _("signature valid"));
 	return EX_OK;
 }
 
@@ -108,10 +108,7 @@ doccli_prepare(struct doccli *d, int *n, char **args)
 		if (strcmp(args[i], "--") == 0)
 			return 0;
 		if (is_global(args[i], &takes)) {
-			if (strcmp(args[i], "--lang") == 0 && i + 1 < *n)
-				d->en = strcmp(args[i + 1], "en") == 0;
-			else if (strcmp(args[i], "--lang=en") == 0)
-				d->en = 1;
+			/* --lang: kuncictl bound its language (i18n.h) */
 			i += takes;
 			continue;
 		}
@@ -134,13 +131,13 @@ doccli_prepare(struct doccli *d, int *n, char **args)
 			dst = &d->ca;
 		if (dst != NULL) {
 			if (*dst != NULL)
-				return usage(d, "an option given twice");
+				return usage(d, _("an option given twice"));
 			if (strchr(args[i], '=') != NULL)
 				*dst = strchr(args[i], '=') + 1;
 			else if (i + 1 < *n)
 				*dst = args[++i];
 			else
-				return usage(d, "--out and --ca need a FILE");
+				return usage(d, _("--out and --ca need a FILE"));
 			continue;
 		}
 		if (strcmp(args[i], "--sign") == 0)
@@ -153,8 +150,8 @@ doccli_prepare(struct doccli *d, int *n, char **args)
 	*n = j;
 	if (d->verify) {
 		if (npos != 2 || d->out != NULL || d->sign)
-			return usage(d, "usage: kuncictl doc verify FILE "
-			    "SIGNATURE [--ca CAFILE]");
+			return usage(d, _("usage: kuncictl doc verify FILE "
+			    "SIGNATURE [--ca CAFILE]"));
 		d->file = pos[0];
 		d->sig = pos[1];
 		if (d->ca != NULL) {
@@ -167,8 +164,8 @@ doccli_prepare(struct doccli *d, int *n, char **args)
 		return 0;
 	}
 	if (d->sign && d->out == NULL)
-		return usage(d, "--sign needs --out FILE (the signature goes "
-		    "to FILE.p7s)");
+		return usage(d, _("--sign needs --out FILE (the signature "
+		    "goes to FILE.p7s)"));
 	return 0;
 }
 
@@ -261,6 +258,7 @@ doccli_finish(struct doccli *d, uint32_t status, const char *out,
 bad:
 	free(sig);
 	free(sigpath);
-	fprintf(stderr, "kuncictl: malformed signed document from kuncid\n");
+	fprintf(stderr, _("kuncictl: malformed signed document from "
+	    "kuncid\n"));
 	return EX_PROTOCOL;
 }

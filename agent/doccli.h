@@ -17,7 +17,6 @@ struct doccli {
 	int		 active;	/* a doc command */
 	int		 verify;	/* doc verify: the words now ask "doc ca" */
 	int		 sign;		/* --sign was given */
-	int		 en;		/* messages in English */
 	const char	*out;		/* --out FILE */
 	const char	*file, *sig, *ca;
 	int		 status;	/* exit status when done locally */

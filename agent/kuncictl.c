@@ -6,9 +6,15 @@
  *
  *	kuncictl [-s SOCKET] [--as USER] [--json] [--lang id|en] COMMAND ...
  *
- * The socket: -s, else $KUNCI_SOCKET, else /run/kunci/admin.sock.  Without
- * --lang, the language comes from LANGUAGE, LC_ALL, LC_MESSAGES or LANG
- * (the first that names id or en).
+ * The socket: -s, else $KUNCI_SOCKET, else /run/kunci/admin.sock.
+ *
+ * The language: --lang is sent only when the user typed it; without it
+ * kuncid answers in the person's preferredLanguage in the directory, else
+ * agent.language.  The shell's LANG (which ssh forwards from the client
+ * machine) never overrides the directory: it is read only for kuncictl's
+ * own messages, those it says without kuncid (kuncid not running, local
+ * help, the local audit commands), as --lang, else LANGUAGE, LC_ALL,
+ * LC_MESSAGES or LANG (the first that names id or en), else Indonesian.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -23,6 +29,7 @@
 
 #include "auditcli.h"
 #include "doccli.h"
+#include "i18n.h"
 #include "proto.h"
 #include "version.h"
 
@@ -33,6 +40,8 @@ static const char usage_text[] =
 
 #define DEFAULT_SOCKET	"/run/kunci/admin.sock"
 #define DEADLINE_MS	60000	/* one request, sent and answered */
+
+static int	local_en;	/* kuncictl's own messages in English */
 
 static const char *
 env_lang(void)
@@ -51,6 +60,23 @@ env_lang(void)
 		if (strncmp(v, "en", 2) == 0 && (v[2] == '\0' ||
 		    v[2] == '_' || v[2] == '.' || v[2] == ':' || v[2] == '@'))
 			return "en";
+	}
+	return NULL;
+}
+
+/* The language the user typed (--lang X or --lang=X), or NULL. */
+static const char *
+typed_lang(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--lang=", 7) == 0)
+			return argv[i] + 7;
 	}
 	return NULL;
 }
@@ -95,7 +121,7 @@ ask_kuncid(int n, char **args, char **out, char **err)
 
 	*out = *err = NULL;
 	if ((fd = connect_to(ask_path)) == -1) {
-		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s)\n",
+		fprintf(stderr, _("kuncictl: kuncid is not running (%s: %s)\n"),
 		    ask_path, strerror(errno));
 		return EX_UNAVAILABLE;
 	}
@@ -114,6 +140,22 @@ out:
 	return (int)status;
 }
 
+/* One line of usage_text (with its newline), in kuncictl's language: its
+ * notes are msgids (admin_help()), its command lines are not. */
+static void
+put_line(const char *p, size_t len)
+{
+	char line[1024];
+
+	if (len >= sizeof(line)) {
+		fwrite(p, 1, len, stdout);
+		return;
+	}
+	memcpy(line, p, len);
+	line[len] = '\0';
+	fputs(i18n_tr(line), stdout);
+}
+
 /* Print the lines of usage_text that start with prefix ("  request "). */
 static int
 print_lines(const char *prefix, int print)
@@ -127,7 +169,7 @@ print_lines(const char *prefix, int print)
 			break;
 		if (strncmp(p, prefix, k) == 0) {
 			if (print)
-				fwrite(p, 1, (size_t)(e - p) + 1, stdout);
+				put_line(p, (size_t)(e - p) + 1);
 			n++;
 		}
 	}
@@ -162,7 +204,7 @@ local_help(int argc, char **argv)
 	if (!help)
 		return -1;
 	if (nw == 0) {
-		fputs(usage_text, stdout);
+		(void)print_lines("", 1);
 		return fflush(stdout) == EOF ? EX_IOERR : EX_OK;
 	}
 	/* "request submit --help": that command; "check USER --help" or
@@ -172,12 +214,12 @@ local_help(int argc, char **argv)
 	if (nw < 2 || print_lines(prefix, 0) == 0)
 		snprintf(prefix, sizeof(prefix), "  %s ", w[0]);
 	if (print_lines(prefix, 0) == 0) {
-		fprintf(stderr, "kuncictl: unknown command: %.40s; try: "
-		    "kuncictl help\n", w[0]);
+		fprintf(stderr, _("kuncictl: unknown command: %.40s; try: "
+		    "kuncictl help\n"), w[0]);
 		return EX_USAGE;
 	}
-	printf("usage: kuncictl [-s SOCKET] [--as USER] [--json] "
-	    "[--lang id|en]\n");
+	printf(_("usage: kuncictl [-s SOCKET] [--as USER] [--json] "
+	    "[--lang id|en]\n"));
 	(void)print_lines(prefix, 1);
 	return fflush(stdout) == EOF ? EX_IOERR : EX_OK;
 }
@@ -190,7 +232,7 @@ main(int argc, char *argv[])
 	struct doccli dc;
 	uint32_t type, status = EX_SOFTWARE;
 	char **args, *out = NULL, *err = NULL;
-	int i, n = 0, fd = -1, rc, haslang = 0;
+	int i, n = 0, fd = -1, rc;
 
 	if (path == NULL || *path == '\0')
 		path = DEFAULT_SOCKET;
@@ -201,6 +243,12 @@ main(int argc, char *argv[])
 		argv += 2;
 		argc -= 2;
 	}
+	/* kuncictl's own messages: --lang, else the environment, else
+	 * Indonesian (kunci's default language).  Not sent to kuncid. */
+	if ((lang = typed_lang(argc, argv)) == NULL)
+		lang = env_lang();
+	local_en = lang != NULL && strcmp(lang, "en") == 0;
+	i18n_bind(&local_en);
 	/* Answered here: it must work with kuncid down or not installed. */
 	if (argc == 1 && strcmp(argv[0], "--version") == 0) {
 		printf("kuncictl %s\n", KUNCI_VERSION);
@@ -209,13 +257,13 @@ main(int argc, char *argv[])
 	if ((rc = local_help(argc, argv)) != -1)
 		return rc;
 	if (argc == 0) {
-		fprintf(stderr, "usage: kuncictl [-s SOCKET] [--as USER] "
+		fprintf(stderr, _("usage: kuncictl [-s SOCKET] [--as USER] "
 		    "[--json] [--lang id|en] COMMAND ...; try: kuncictl "
-		    "help\n");
+		    "help\n"));
 		return EX_USAGE;
 	}
 	if (argc + 2 > PROTO_ARGC_MAX) {
-		fprintf(stderr, "kuncictl: too many arguments (at most %d)\n",
+		fprintf(stderr, _("kuncictl: too many arguments (at most %d)\n"),
 		    PROTO_ARGC_MAX - 2);
 		return EX_USAGE;
 	}
@@ -229,33 +277,26 @@ main(int argc, char *argv[])
 			    0 ? argv[i - 1] : NULL;
 
 			if (opt != NULL)
-				fprintf(stderr, "kuncictl: %.*s: too long: %zu "
-				    "bytes, at most %d\n", (int)strcspn(opt,
+				fprintf(stderr, _("kuncictl: %.*s: too long: %zu "
+				    "bytes, at most %d\n"), (int)strcspn(opt,
 				    "="), opt, strlen(argv[i]), PROTO_ARG_MAX);
 			else
-				fprintf(stderr, "kuncictl: argument %d too long "
-				    "(at most %d bytes)\n", i + 1,
+				fprintf(stderr, _("kuncictl: argument %d too long "
+				    "(at most %d bytes)\n"), i + 1,
 				    PROTO_ARG_MAX);
 			return EX_USAGE;
 		}
-		if (strcmp(argv[i], "--lang") == 0 ||
-		    strncmp(argv[i], "--lang=", 7) == 0)
-			haslang = 1;
 		if (strcmp(argv[i], "--") == 0)
 			break;
 	}
 	/* "audit verify|search|export" read the caller's files: here. */
 	if (auditcli_is_local(argc, argv)) {
 		ask_path = path;
-		return auditcli_main(argc, argv, ask_kuncid, env_lang());
+		return auditcli_main(argc, argv, ask_kuncid, lang);
 	}
 	if ((args = calloc((size_t)argc + 3, sizeof(*args))) == NULL) {
-		fprintf(stderr, "kuncictl: out of memory\n");
+		fprintf(stderr, _("kuncictl: out of memory\n"));
 		return EX_OSERR;
-	}
-	if (!haslang && (lang = env_lang()) != NULL) {
-		args[n++] = (char *)(uintptr_t)"--lang";
-		args[n++] = (char *)(uintptr_t)lang;
 	}
 	for (i = 0; i < argc; i++)
 		args[n++] = argv[i];
@@ -267,8 +308,8 @@ main(int argc, char *argv[])
 	}
 
 	if ((fd = connect_to(path)) == -1) {
-		fprintf(stderr, "kuncictl: kuncid is not running (%s: %s); "
-		    "start it, as root, with: systemctl start kuncid\n",
+		fprintf(stderr, _("kuncictl: kuncid is not running (%s: %s); "
+		    "start it, as root, with: systemctl start kuncid\n"),
 		    path, strerror(errno));
 		status = EX_UNAVAILABLE;
 		goto out;
@@ -276,7 +317,7 @@ main(int argc, char *argv[])
 	if ((rc = proto_admin_encode(&b, n, args)) != PROTO_OK ||
 	    (rc = proto_send(fd, PROTO_T_ADMIN, &b, DEADLINE_MS)) !=
 	    PROTO_OK) {
-		fprintf(stderr, "kuncictl: sending to kuncid: %s\n",
+		fprintf(stderr, _("kuncictl: sending to kuncid: %s\n"),
 		    proto_strerror(rc));
 		status = rc == PROTO_EPROTO ? EX_USAGE : EX_UNAVAILABLE;
 		goto out;
@@ -290,9 +331,9 @@ main(int argc, char *argv[])
 		 * before it died or stalled.  Say so, with its own status,
 		 * rather than "unavailable", which means nothing was done.
 		 */
-		fprintf(stderr, "kuncictl: kuncid went away before answering "
+		fprintf(stderr, _("kuncictl: kuncid went away before answering "
 		    "(%s); the command may have been carried out: check "
-		    "(e.g. kuncictl request show ID) before repeating it\n",
+		    "(e.g. kuncictl request show ID) before repeating it\n"),
 		    proto_strerror(rc != PROTO_OK ? rc : PROTO_EPROTO));
 		status = EX_IOERR;
 		goto out;

@@ -19,6 +19,7 @@
 #include "cfg.h"
 #include "cmdtab.h"
 #include "dir.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "out.h"
@@ -114,8 +115,8 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!c->a.person && !c->a.admin)
-		return admin_err(c, EX_NOPERM, "refused: you are not a person "
-		    "in the directory");
+		return admin_err(c, EX_NOPERM, _("refused: you are not a person "
+		    "in the directory"));
 	if ((ld = dir_ld(admin_ldap(), err, sizeof(err))) == NULL)
 		return admin_err(c, EX_UNAVAILABLE, "%s", err);
 	snprintf(base, sizeof(base), "ou=resources,%s",
@@ -126,13 +127,13 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
 		st = dir_status(admin_ldap(), rc);
-		return admin_err(c, st, "reading resources: %s",
+		return admin_err(c, st, _("reading resources: %s"),
 		    ldap_err2string(rc));
 	}
 	cnt = (size_t)ldap_count_entries(ld, res);
 	if (cnt > 0 && (rows = calloc(cnt, sizeof(*rows))) == NULL) {
 		ldap_msgfree(res);
-		return admin_err(c, EX_OSERR, "out of memory");
+		return admin_err(c, EX_OSERR, _("out of memory"));
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL && n < cnt;
 	    e = ldap_next_entry(ld, e)) {
@@ -222,8 +223,9 @@ cmd_list(struct admin_call *c, int argc, char **argv)
 			for (m = 0; m < json_array_size(ty); m++) {
 				if (m > 0)
 					u_strlcat(tl, ",", sizeof(tl));
-				u_strlcat(tl, json_string_value(
-				    json_array_get(ty, m)), sizeof(tl));
+				u_strlcat(tl, admin_type_label(c,
+				    json_string_value(json_array_get(ty, m))),
+				    sizeof(tl));
 			}
 			cells[3] = tl[0] != '\0' ? tl : json_is_true(json_object_get(o,
 			    "any_access_type")) ? ADMIN_T(c, "(any)",

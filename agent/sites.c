@@ -37,6 +37,7 @@
 #include "admin.h"
 #include "cfg.h"
 #include "cmdtab.h"
+#include "i18n.h"
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
@@ -162,8 +163,8 @@ cmd_writer(struct admin_call *c, int argc, char **argv)
 	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
 		return st;
 	if (np != 1)
-		return admin_err(c, EX_USAGE, "usage: kuncictl directory "
-		    "writer SERVERID [--force]");
+		return admin_err(c, EX_USAGE, _("usage: kuncictl directory "
+		    "writer SERVERID [--force]"));
 	/* root needs no directory to be known as an administrator: the
 	 * switch is what it runs while the writer does not answer */
 	if (!(c->peer->uid == 0 && c->as_user == NULL) &&

@@ -30,8 +30,9 @@ for u in tramadhan hsantoso asetiawan bkurniawan rwulandari rwulandari; do
 done
 say "Technical support creates the account; the password is shown once"
 c1out=$(kc_as ihidayat --lang en request approve "$c1" --account lputri)
-echo "$c1out" | sed 's/password [^ ]* (/password ******** (/'
-c1pw=$(echo "$c1out" | sed -n 's/.*password \([^ ]*\) (shown once.*/\1/p')
+echo "$c1out" | sed 's/\(password\|sandi\) [^ ]* (/\1 ******** (/'
+# the password: the word after "password" (or "sandi"), in either language
+c1pw=$(echo "$c1out" | sed -n 's/.*\(password\|sandi\) \([^ ]*\) (.*/\2/p')
 kc_as ihidayat --lang en request inform "$c1" >/dev/null	# step 9
 kc_as rwulandari --lang en request record "$c1" >/dev/null	# step 10
 kc_as lputri --lang en request confirm "$c1" >/dev/null	# step 11

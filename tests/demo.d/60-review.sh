@@ -28,7 +28,8 @@ if [ -n "$rv_grant" ]; then
 	rv_out=$(kc_as mfitriani --lang en review attest "$rv_id" "$rv_grant" invalid \
 	    --note "Tidak lagi diperlukan setelah review")
 	echo "$rv_out"
-	rv_rm=$(echo "$rv_out" | sed -n 's/.*removal request \([0-9-]*\).*/\1/p')
+	rv_rm=$(echo "$rv_out" | sed -n \
+	    's/.*\(removal request\|permohonan penghapusan\) \([0-9-]*\).*/\2/p')
 	if [ -n "$rv_rm" ]; then
 		say "C3: the Kasi records it, the administrator deactivates it"
 		kc_as rwulandari --lang en request approve "$rv_rm"

@@ -14,7 +14,7 @@ asnobody() { runuser -u nobody -- "$KUNCICTL" "$@"; }
 rid=$(submit lputri server-room:dc1)
 t_check "a request to act on ($rid)" test -n "$rid"
 
-out=$(asnobody --as tramadhan request approve "$rid" 2>&1); rc=$?
+out=$(asnobody --as tramadhan --lang en request approve "$rid" 2>&1); rc=$?
 t_eq "--as by a non-root caller: EX_NOPERM" 77 "$rc"
 t_grep "... says only root may" 'only root may use --as' <(echo "$out")
 t_eq "... one line" 1 "$(printf '%s\n' "$out" | wc -l)"

@@ -47,7 +47,7 @@ t_check "a reason of 8192 bytes is accepted ($id8)" test -n "$id8"
 n=$(kc --json request show "$id8" | python3 -c \
     'import json,sys; print(len(json.load(sys.stdin)["reason"]))')
 t_eq "... and stored whole" 8192 "$n"
-kcr --as lputri request submit --resource server-room:dc1 --type card \
+kcr --as lputri --lang en request submit --resource server-room:dc1 --type card \
     --reason "${long}r"
 t_eq "a reason of 8193 bytes is refused (EX_USAGE)" 64 "$rc"
 t_grep "... naming --reason and the bound" '^kuncictl: --reason: too long: 8193 bytes, at most 8192$' <(echo "$err")
@@ -123,7 +123,7 @@ sup=$(kc --json request show "$rid2" | python3 -c \
 SLAPD_PID=$(cat "$W/slapd.pid")
 trap 'kill -CONT $SLAPD_PID 2>/dev/null; wf_cleanup' EXIT
 kill -STOP "$SLAPD_PID"
-"$KUNCICTL" --as "$sup" request approve "$rid2" >"$W/ap.out" 2>"$W/ap.err" &
+"$KUNCICTL" --as "$sup" --lang en request approve "$rid2" >"$W/ap.out" 2>"$W/ap.err" &
 AP=$!
 # kuncid has sent its LDAP request when slapd's socket holds unread bytes.
 queued=no

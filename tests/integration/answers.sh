@@ -99,13 +99,16 @@ g=seed-lputri-server-room-dc1
 check_until "\($g\)" lputri server-room:dc1
 t_eq "check sees the seeded grant (within 10 s)" 0 $?
 t_eq "check: allow exits 0" 0 "$rc"
-t_eq "check: allow with its reason and grant" "lputri server-room:dc1 allow: active grant ($g)" "$out"
+t_eq "check: allow with its reason and grant, in Indonesian (agent.language id)" \
+    "lputri server-room:dc1 diperbolehkan: hak akses aktif ($g)" "$out"
+t_eq "... in English with --lang en" "lputri server-room:dc1 allow: active grant ($g)" \
+    "$(kc --lang en check lputri server-room:dc1)"
 t_eq "check --json carries the reason" "active grant" \
     "$(kc --json check lputri server-room:dc1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["reason"])')"
 
 kcr check jwijaya server-room:dc1
 t_eq "check: deny exits 1" 1 "$rc"
-t_grep "check: deny with its reason" "^jwijaya server-room:dc1 deny: no grant$" <(echo "$out")
+t_grep "check: deny with its reason" "^jwijaya server-room:dc1 ditolak: tidak ada hak akses$" <(echo "$out")
 t_grep "... the hint for a card resource says --type card" \
     "request submit --resource server-room:dc1 --type card " <(echo "$out")
 kcr check jwijaya control-panel:webmin
@@ -128,7 +131,7 @@ tz=$(sed -n 's/^[[:space:]]*timezone = "\(.*\)";.*/\1/p' "$KUNCI_CONF" | head -n
 when=$(TZ=${tz:-UTC} date -d "@$(date -u -d "${nb:0:8} ${nb:8:2}:${nb:10:2}:${nb:12:2}" +%s)" '+%Y-%m-%d %H:%M')
 check_until "later-tramadhan" tramadhan server-room:dc1
 t_eq "check sees the later grant (within 10 s)" 0 $?
-t_grep "check: not valid yet is the reason" "deny: grant not yet valid \(later-tramadhan\)" <(echo "$out")
+t_grep "check: not valid yet is the reason" "ditolak: hak akses belum berlaku \(later-tramadhan\)" <(echo "$out")
 t_grep "... the user is told when it starts (agent.language id)" "belum berlaku: mulai berlaku $when\." <(echo "$out")
 t_check_fail "... and not to submit a new request" grep -q "request submit" <<<"$out"
 

@@ -6,6 +6,8 @@
 #    catalogue holds nothing the code no longer says;
 #  - the build's generator refuses a msgid given twice and skips fuzzy
 #    and untranslated entries;
+#  - the language: --lang, else the person's preferredLanguage, else
+#    agent.language; an ssh-forwarded LANG is not sent to kuncid;
 #  - kuncid answers in the caller's language: the engine's own message
 #    (directory unavailable) in Indonesian with --lang id, in English
 #    with --lang en.
@@ -38,8 +40,25 @@ t_eq "fuzzy and untranslated entries are left out" \
     "$(awk -f "$KUNCI_TOP/po/po2c.awk" "$T/f.po" | grep -E '^	\{ "|nid' | sed 's/^	//' | tr '\n' '|' | sed 's/|$//')"
 rm -rf "$T"
 
-# a real kuncid, its directory gone
+# a real kuncid
 wf_setup
+# The language: --lang, else the person's preferredLanguage in the
+# directory, else agent.language; LANG (forwarded by ssh) is not sent.
+unk() { "$KUNCICTL" "$@" grant show 2026-999999 2>&1; }
+t_eq "lputri (preferredLanguage id) with LANG=en_US.UTF-8: Indonesian" \
+    "kuncictl: hak akses tidak dikenal: 2026-999999" \
+    "$(LANGUAGE=en_US LANG=en_US.UTF-8 unk --as lputri)"
+t_eq "ekusuma (preferredLanguage en) with LANGUAGE=id_ID: English" \
+    "kuncictl: unknown grant: 2026-999999" \
+    "$(LANGUAGE=id_ID unk --as ekusuma)"
+t_eq "--lang en wins over lputri's preferredLanguage" \
+    "kuncictl: unknown grant: 2026-999999" "$(unk --as lputri --lang en)"
+t_eq "--lang id wins over ekusuma's preferredLanguage" \
+    "kuncictl: hak akses tidak dikenal: 2026-999999" "$(unk --as ekusuma --lang id)"
+t_eq "root, no person: agent.language (id), whatever LANG says" \
+    "kuncictl: hak akses tidak dikenal: 2026-999999" "$(LANG=en_US.UTF-8 unk)"
+
+# its directory gone
 "$KUNCI_TOP/tests/sandbox" slapd-stop "$W" >/dev/null 2>&1
 out=$(kc --lang id resource list 2>&1); rc=$?
 t_eq "the directory gone: exit 69" 69 "$rc"

@@ -83,7 +83,7 @@ kd_stop kuncid2
 id=$(submit lputri server-room:dc1)
 walk "$id" tramadhan hsantoso
 kd_kill kuncid
-kcr --as dpratama request approve "$id"
+kcr --as dpratama --lang en request approve "$id"
 t_eq "restart: kuncid down: kuncictl says so (EX_UNAVAILABLE)" 69 "$rc"
 t_grep "restart: one clear line" "kuncid is not running" <(echo "$err")
 kd_start
