@@ -614,6 +614,7 @@ proc_rows(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
     const struct wf_event *ev, size_t n)
 {
 	const char *cells[6], *by, *dec, *t;
+	char note[2 * WF_NOTE_MAX + 2];
 	size_t i, j;
 
 	for (i = 0; i < snap->nsteps; i++) {
@@ -632,9 +633,11 @@ proc_rows(struct doc *d, struct doc_part *p, const struct wf_snap *snap,
 				    ev[j].role : s->role) :
 				    admin_role_label(d->c, ev[j].role[0] ?
 				    ev[j].role : s->role));
+				visit_note_text(d->c->en, ev[j].note, note,
+				    sizeof(note));
 				dec = doc_keep(d, "%s%s%s", act_word(d,
-				    s->kind, ev[j].decision), ev[j].note[0] ?
-				    ": " : "", ev[j].note);
+				    s->kind, ev[j].decision), note[0] ?
+				    ": " : "", note);
 				t = stamp(d, ev[j].time);
 			}
 		cells[0] = doc_keep(d, "%zu", i + 1);

@@ -133,7 +133,8 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 	else
 		sb_printf(&c->out, "%s %s %s (%s): %s\n", ADMIN_T(c,
 		    "campaign", "putaran reviu"), k.id, ADMIN_T(c,
-		    "already exists", "sudah ada"), k.state, ADMIN_T(c,
+		    "already exists", "sudah ada"), review_state_label(c->en,
+		    k.state), ADMIN_T(c,
 		    "nothing done", "tidak ada perubahan"));
 	return EX_OK;
 }

@@ -578,7 +578,7 @@ rep_summary(struct admin_call *c, const struct rv_campaign *k, int list,
 	sb_printf(&c->out, "%s: %s (%s)\n", list ?
 	    ADMIN_T(c, "Access list", "Formulir Daftar Akses") :
 	    ADMIN_T(c, "Access review", "Formulir Review Akses"), k->id,
-	    k->state);
+	    review_state_label(c->en, k->state));
 	snprintf(buf, sizeof(buf), "%zu", cen->total);
 	out_kv(&c->out, 16, ADMIN_T(c, "Grants", "Hak akses"), buf);
 	for (j = 0; rv_ddefs[j].code != NULL; j++)

@@ -1651,7 +1651,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 	struct wf *w = admin_wf();
 	struct visit *v;
 	struct wf_event *ev = NULL;
-	char *pos[1], t1[32], t2[32], buf[64];
+	char *pos[1], t1[32], t2[32], buf[64], note[2 * WF_NOTE_MAX + 2];
 	int npos, st;
 	size_t n = 0, i;
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
@@ -1774,9 +1774,9 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 		sb_puts(&c->out, "\n");
 		for (i = 0; i < n; i++) {
 			admin_fmt_time(t1, sizeof(t1), ev[i].time);
+			visit_note_text(c->en, ev[i].note, note, sizeof(note));
 			sb_printf(&c->out, "  %s  %-14s %-10s %-18s %s\n", t1,
-			    ev[i].rdn, ev[i].actor, ev[i].stepname,
-			    ev[i].note);
+			    ev[i].rdn, ev[i].actor, ev[i].stepname, note);
 		}
 	}
 	free(ev);

@@ -20,6 +20,48 @@
 #define HELD	"identity document handed over"
 #define EQUIP	"equipment: "
 
+/* The notes kunci writes on visit events (visit.c, this file). */
+static const char *const notes[] = {
+	N_("room and racks locked"), N_("guest left"),
+	N_("identity document handed over"), N_("identity document returned"),
+	N_("locked: yes"), N_("locked: no"), NULL
+};
+static const char *const prefixes[] = { N_("equipment: "), NULL };
+
+void
+visit_note_text(int en, const char *note, char *buf, size_t bufsz)
+{
+	const char *p = note, *e;
+	char part[WF_NOTE_MAX + 1];
+	size_t len, i, k;
+
+	buf[0] = '\0';
+	while (*p != '\0') {
+		e = strstr(p, "; ");
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (len >= sizeof(part))
+			len = sizeof(part) - 1;
+		memcpy(part, p, len);
+		part[len] = '\0';
+		if (buf[0] != '\0')
+			u_strlcat(buf, "; ", bufsz);
+		for (i = 0; notes[i] != NULL; i++)
+			if (strcmp(part, notes[i]) == 0)
+				break;
+		for (k = 0; prefixes[k] != NULL; k++)
+			if (strncmp(part, prefixes[k], strlen(prefixes[k])) == 0)
+				break;
+		if (notes[i] != NULL)
+			u_strlcat(buf, i18n_tr_lang(en, notes[i]), bufsz);
+		else if (prefixes[k] != NULL) {
+			u_strlcat(buf, i18n_tr_lang(en, prefixes[k]), bufsz);
+			u_strlcat(buf, part + strlen(prefixes[k]), bufsz);
+		} else
+			u_strlcat(buf, part, bufsz);
+		p = e != NULL ? e + 2 : p + strlen(p);
+	}
+}
+
 void
 visit_guest_read(const struct wf_event *ev, size_t n, struct visit_guest *g)
 {

@@ -19,6 +19,13 @@ struct visit_guest {
 	char	equipment[VISIT_EQUIPMENT_MAX + 1];
 };
 
+/*
+ * A visit event's stored note (kunci's own English words, e.g. "room and
+ * racks locked", "identity document handed over; equipment: Laptop")
+ * into buf in the reader's language (en: English); what a person typed
+ * is kept as typed.
+ */
+void	visit_note_text(int en, const char *note, char *buf, size_t bufsz);
 /* Read them from a visit's events (ev, n from visit_events()). */
 void	visit_guest_read(const struct wf_event *ev, size_t n,
 	    struct visit_guest *g);

@@ -82,6 +82,12 @@ t_eq "B: guest checked in (guest book)" "0 in guest-book-out" "$rc $(vfield "$id
 t_grep "B.5: the guest's entry is recorded (document held, equipment)" \
     "identity document handed over; equipment: Laptop, kabel konsol" \
     <(kc --json visit show "$id")
+t_grep "B.5: ... shown in Indonesian, the equipment as typed" \
+    "kartu identitas diserahkan; peralatan: Laptop, kabel konsol" \
+    <(kc --lang id visit show "$id")
+t_grep "B.5: ... and in English" \
+    "identity document handed over; equipment: Laptop, kabel konsol" \
+    <(kc --lang en visit show "$id")
 t_check "B: check-in time recorded" test -n "$(vfield "$id" checkin)"
 t_grep "B: list shows the guest inside" "^$id +in " <(kc --lang en --json visit list | python3 -c 'import json,sys; [print(r["id"],r["state"],"") for r in json.load(sys.stdin)]')
 kcr --as jwijaya visit checkin "$id"
