@@ -10,7 +10,7 @@ t_eq "the include graph of agent/ has no cycle" 0 "$rc"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | head -20
 edges=$(sh "$G" -e "$KUNCI_TOP/agent")
 for low in wf wf_act wf_tick wf_int ldapc dir cfg cfg_groups cfg_wf cfg_dump \
-    admin notify prov; do
+    admin notify prov gate gate_consumer gate_note gate_int; do
 	up=$(printf '%s\n' "$edges" | grep -E "^$low -> (card|removal|visit|review|doc|adminsrv|scheduler)\$")
 	t_eq "$low includes no module built on it" "" "$up"
 done
