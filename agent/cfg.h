@@ -200,7 +200,8 @@ struct cfg_directory {
 	char		 *tls_cert_file; /* client certificate, or "" */
 	char		 *tls_key_file;	/* its key, or "" */
 	int		  allow_cleartext_password;
-	/* the sync connection's liveness probe (gate.c): interval, deadline */
+	/* the sync connection's liveness probe (gate_consumer.c): interval,
+	 * deadline */
 	int64_t		  heartbeat;
 	int64_t		  heartbeat_timeout;
 	/* two sites: the writer's beat unchanged this long on the gate's

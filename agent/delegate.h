@@ -20,7 +20,7 @@
  * identified for a command (admin.c), every delegation to them in force now
  * whose official still holds the role adds the role to the actor (struct
  * wf_actor's acting[]): steps, reviews and visits then see the role, and
- * the engine records and audits each act made with it (wf.c).
+ * the engine records and audits each act made with it (wf_act.c).
  *
  * Functions return a sysexits status with a one-line message in w->err.
  */

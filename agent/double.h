@@ -1,7 +1,7 @@
 /*
  * double.h: two sites (doc/sites.md): a step decided at two writers.
  *
- * One writer decides every step once (wf.c: the add of step-<i>-<k> is
+ * One writer decides every step once (wf_act.c: the add of step-<i>-<k> is
  * the commit point).  A forced switch (`kuncictl directory writer N
  * --force`) while the old writer still takes writes makes two writers
  * for as long as the sites cannot talk; both can then decide the same

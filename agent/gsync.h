@@ -1,6 +1,6 @@
 /*
- * gsync.h: the parts of the login gate's content-sync consumer (gate.c)
- * that need no LDAP connection, so the unit tests can drive them: the
+ * gsync.h: the parts of the login gate's content-sync consumer
+ * (gate_consumer.c) that need no LDAP connection, so the unit tests can drive them: the
  * heartbeat that notices a silent directory, the RFC 4533 Sync Info
  * decoder, the cookie kept across reconnects, and the set of entries a
  * present phase named.

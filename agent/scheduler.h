@@ -2,7 +2,7 @@
  * scheduler.h: the scheduler: one thread with its own LDAP connection and
  * workflow engine, which calls every registered tick, in the order they
  * were registered, about every SCHED_EVERY seconds: SLA escalation and
- * expiry (wf.c), visits (visit.c), review campaigns (review.c), grant
+ * expiry (wf_tick.c), visits (visit.c), review campaigns (review.c), grant
  * expiry, allow lists and the outbox (prov.c, notify.c).
  *
  * The ticks are registered by kuncid.c before sched_start(), so the

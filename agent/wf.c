@@ -1,5 +1,7 @@
 /*
- * wf.c: the workflow engine; see wf.h for the entries it keeps.
+ * wf.c: the workflow engine; see wf.h for the entries it keeps.  A
+ * person's act is in wf_act.c, the lists and the scheduler pass in
+ * wf_tick.c; what they share with this file is in wf_int.h.
  *
  * How a step is decided, and why in this order.  An act on step i is first
  * an LDAP add of the event kunciId=step-<i>-<k> under the request, k being
@@ -43,16 +45,12 @@
 #include "log.h"
 #include "util.h"
 #include "wf.h"
-
-#define U(s)	((char *)(uintptr_t)(s))	/* libldap wants char * */
+#include "wf_int.h"
 
 #define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
 #define ESC_ID		(3 * WF_ID_MAX + 1)
-#define ACTOR_KUNCID	"kuncid"
-#define RECOVER_EVERY	300	/* seconds between roll-forward passes */
-#define TICK_MAX	500	/* requests handled per scheduler pass */
 
-static const struct wf_hooks *hooks;
+const struct wf_hooks *hooks;
 
 void
 wf_set_hooks(const struct wf_hooks *h)
@@ -60,7 +58,7 @@ wf_set_hooks(const struct wf_hooks *h)
 	hooks = h;
 }
 
-static int
+int
 hook_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 {
 	if (hooks == NULL || hooks->check_cred == NULL)
@@ -83,7 +81,7 @@ hook_removal(struct wf *w, const struct wf_request *r)
 	return hooks->removal(w, r);
 }
 
-static void
+void
 hook_event(struct wf *w, const struct wf_request *r, const char *event,
     int step)
 {
@@ -160,7 +158,7 @@ wf_utf8_valid(const char *s)
 }
 
 /* Text a person typed: required or not, bounded, UTF-8. */
-static int
+int
 check_text(struct wf *w, const char *what, const char *s, size_t max,
     int required)
 {
@@ -196,7 +194,7 @@ num(const char *s, long long min, long long max, long long *out)
 	return u_strtonum(s, min, max, out, &errstr);
 }
 
-static int
+int
 valid_word(const char *s, size_t max, const char *extra)
 {
 	size_t n = strlen(s);
@@ -290,7 +288,7 @@ kind_from_name(const char *s, enum cfg_kind *k)
 	return -1;
 }
 
-static int
+int
 deciding(enum cfg_kind k)
 {
 	return k == CFG_KIND_ENDORSE || k == CFG_KIND_VERIFY ||
@@ -485,7 +483,7 @@ request_dn(struct wf *w, const char *id, char *dn, size_t dnsz)
 }
 
 /* The attributes of a request, in the order of enum req_attr. */
-static char *req_attrs[] = {
+char *req_attrs[] = {
 	U("kunciId"), U("kunciRequester"), U("kunciSubject"),
 	U("kunciAsUser"), U("kunciResource"), U("kunciAccessType"),
 	U("kunciReason"), U("kunciState"), U("kunciGrantRef"),
@@ -499,25 +497,6 @@ enum req_attr {
 	RA_REASON, RA_STATE, RA_GRANT, RA_CREATED, RA_UPDATED,
 	RA_NOT_BEFORE, RA_NOT_AFTER, RA_STEP_SINCE, RA_DEADLINE,
 	RA_STEP_INDEX, RA_WORKFLOW, RA_SNAPSHOT, RA_COUNT
-};
-
-/*
- * The snapshots a list parsed, and their texts: the requests of a
- * workflow share theirs (but for the superior named in it), and parsing
- * each was a quarter of a list's time in kuncid.  A hit copies the parse
- * into the list's reused request: the steps used, and zeroes over the
- * ones its previous snapshot used beyond them (hi), so that the request
- * holds the bytes a parse would give.
- */
-#define SNAP_MEMO_MAX	16
-struct snap_memo {
-	struct snap_seen {
-		char		*text;
-		size_t		 len;
-		struct wf_snap	 snap;
-	}		*seen[SNAP_MEMO_MAX];
-	size_t		 next;		/* the slot to fill next */
-	size_t		 hi;		/* steps the request may hold */
 };
 
 static int
@@ -574,7 +553,7 @@ snap_memo_put(struct snap_memo *m, const struct berval *bv,
 	m->next = (m->next + 1) % SNAP_MEMO_MAX;
 }
 
-static void
+void
 snap_memo_free(struct snap_memo *m)
 {
 	size_t i;
@@ -591,7 +570,7 @@ snap_memo_free(struct snap_memo *m)
 
 /* The request in entry e, read in one pass (dir_fields()): a list reads
  * hundreds.  memo (NULL for none) keeps the last snapshot parsed. */
-static int
+int
 parse_request(struct wf *w, LDAP *ld, LDAPMessage *e, struct wf_request *r,
     struct snap_memo *memo)
 {
@@ -938,7 +917,7 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 
 /* An event under request r; cred (a card serial or account name) is kept
  * as the note "credential: <cred>". */
-static int
+int
 add_event(struct wf *w, const struct wf_request *r, const char *rdn,
     const char *actor, const char *as, const char *decision, int step,
     const char *role, const char *note, const char *cred)
@@ -952,7 +931,7 @@ add_event(struct wf *w, const struct wf_request *r, const char *rdn,
 	    decision, step, role, note, cv);
 }
 
-static void
+void
 del_event(struct wf *w, const struct wf_request *r, const char *rdn)
 {
 	char dn[DIR_DN_MAX + 128];
@@ -996,7 +975,7 @@ wf_modify_asserted(struct wf *w, const char *dn, const char *assertion,
 }
 
 /* Modify the request asserting its state and step (wf_modify_asserted). */
-static int
+int
 cas_modify(struct wf *w, const struct wf_request *r, struct dir_mods *m)
 {
 	char filter[128];
@@ -1009,7 +988,7 @@ cas_modify(struct wf *w, const struct wf_request *r, struct dir_mods *m)
 
 /* ---------------------------------------------------------- the engine */
 
-static const char *
+const char *
 step_name(const struct wf_request *r)
 {
 	if (r->step >= 0 && (size_t)r->step < r->snap.nsteps)
@@ -1105,7 +1084,7 @@ fill_step_mods(struct wf *w, const struct wf_request *r, int next,
  * create the grant.  Every write is idempotent or asserted, so any number
  * of kuncid processes may settle the same request at once.
  */
-static int
+int
 settle(struct wf *w, const char *id)
 {
 	struct wf_request r;
@@ -1565,753 +1544,5 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	if (w->sub_done)
 		return EX_OK;
 	return settle(w, id);
-}
-
-/* ---------------------------------------------------------------- acts */
-
-static void
-refuse_audit(const struct wf_actor *a, const struct wf_request *r,
-    const char *action, const char *why)
-{
-	log_audit("request.refused", "request", r->id, "actor", a->p.uid,
-	    "as", a->as, "action", action, "step", step_name(r), "resource",
-	    r->resource, "subject", r->subject, "reason", why, NULL);
-}
-
-int
-wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
-{
-	const struct wf_step *s;
-	struct dir_resource res;
-	char err[256];
-	int idx, yes = 0;
-
-	if (!a->person || !wf_open(r))
-		return 0;
-	s = &r->snap.steps[r->step];
-	if (s->rule.skip)
-		return 0;
-	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
-		return strcmp(a->p.uid, r->requester) == 0 ||
-		    strcmp(a->p.uid, r->subject) == 0;
-	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-		return strcmp(a->p.uid, s->who) == 0;
-	if (strcmp(s->role, CFG_ROLE_OWNER) == 0) {
-		if (dir_resource(w->lc, w->cfg, r->resource, &res, err,
-		    sizeof(err)) != EX_OK || res.owner[0] == '\0')
-			return 0;
-		if (dir_is_member(w->lc, res.owner, a->p.dn, &yes, err,
-		    sizeof(err)) != EX_OK)
-			return 0;
-		return yes;
-	}
-	if (strcmp(s->role, CFG_ROLE_DISPOSED) == 0) {
-		char role[64];
-
-		wf_step_role(w, r, r->step, role, sizeof(role));
-		return (idx = dir_role_index(w->cfg, role)) >= 0 &&
-		    ((a->roles >> idx) & 1);
-	}
-	if (s->rule.parallel[0] != '\0') {
-		char role[64];
-		int k;
-
-		for (k = 1; wfr_parallel_role(&s->rule, s->role, k, role,
-		    sizeof(role)) == 0; k++)
-			if ((idx = dir_role_index(w->cfg, role)) >= 0 &&
-			    ((a->roles >> idx) & 1))
-				return 1;
-		return 0;
-	}
-	if ((idx = dir_role_index(w->cfg, s->role)) < 0)
-		return 0;
-	return (a->roles >> idx) & 1;
-}
-
-/* The first deciding event on step i, for "who decided first". */
-static void
-first_decider(struct wf *w, const struct wf_request *r, int i, char *who,
-    size_t whosz, char *when, size_t whensz)
-{
-	struct wf_event *ev = NULL;
-	char filter[96];
-	struct tm tm;
-	size_t n;
-
-	u_strlcpy(who, _("someone else"), whosz);
-	when[0] = '\0';
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
-	    "(kunciStepIndex=%d)(kunciId=step-*))", i);
-	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK || n == 0) {
-		free(ev);
-		return;
-	}
-	u_strlcpy(who, ev[0].actor, whosz);
-	if (localtime_r(&ev[0].time, &tm) != NULL)
-		strftime(when, whensz, "%Y-%m-%d %H:%M:%S", &tm);
-	free(ev);
-}
-
-/*
- * A refused act by someone who already decided an earlier step of r: say
- * so after why, so that a retry (kuncid died before its answer, kuncictl
- * exit 74) reads as "done already", not only as a refusal.
- */
-static void
-earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
-    char *why, size_t whysz)
-{
-	struct wf_event *ev = NULL;
-	char filter[3 * DIR_UID_MAX + 96], esc[3 * DIR_UID_MAX + 1], when[32];
-	struct tm tm;
-	size_t n, i, k = SIZE_MAX;
-
-	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
-		return;
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
-	    "(kunciId=step-*)(kunciActor=%s))", esc);
-	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK) {
-		free(ev);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (ev[i].step >= 0 && ev[i].step < r->step)
-			k = i;		/* the latest, oldest first */
-	if (k != SIZE_MAX) {
-		when[0] = '\0';
-		if (localtime_r(&ev[k].time, &tm) != NULL)
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-		snprintf(why + strlen(why), whysz - strlen(why), _("; you "
-		    "already decided step %s of this request (%s, %s)"),
-		    ev[k].stepname, wf_word(ev[k].decision), when);
-	}
-	free(ev);
-}
-
-/*
- * Why actor may not take the decision (reject or approve) on r's open
- * current step: why is "" when they may.  The one check wf_act() applies
- * and the actions kuncid offers (visible.c) are computed from.  EX_OK, or
- * an error (w->err set) when the directory could not say.
- */
-int
-wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
-    int reject, char *why, size_t whysz)
-{
-	const struct wf_step *s;
-	const struct wf_acting *acting;
-	struct wf_event *ev = NULL;
-	const char *names[WF_MAX_STEPS];
-	char filter[3 * DIR_UID_MAX + 160], esc[3 * DIR_UID_MAX + 1];
-	char erole[64];
-	uint32_t acted;
-	size_t n, i;
-	int st = EX_OK;
-
-	why[0] = '\0';
-	if (!a->person) {
-		snprintf(why, whysz,
-		    _("you are not a person in the directory"));
-		return EX_OK;
-	}
-	if (!wf_open(r)) {
-		snprintf(why, whysz, _("request %s is closed"), r->id);
-		return EX_OK;
-	}
-	s = &r->snap.steps[r->step];
-	/* the role the step waits on: "disposed" resolved */
-	wf_step_role(w, r, r->step, erole, sizeof(erole));
-	if (s->rule.skip)
-		snprintf(why, whysz, _("step %s is done by kuncid"), s->name);
-	else if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
-	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
-	    (strcmp(a->p.uid, r->requester) == 0 ||
-	    strcmp(a->p.uid, r->subject) == 0))
-		snprintf(why, whysz, _("you cannot decide your own request"));
-	else if (!wf_can_act(w, a, r)) {
-		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-			snprintf(why, whysz, _("step %s is for the "
-			    "requester's direct superior (%s)"), s->name,
-			    s->who);
-		else
-			snprintf(why, whysz, _("step %s needs role %s, "
-			    "which you do not hold"), s->name, erole[0] ?
-			    erole : s->role);
-	}
-	/* A Plt./Plh. never decides the official's own request. */
-	acting = why[0] == '\0' && s->rule.parallel[0] == '\0' ?
-	    wf_acting_for(w->cfg, a, erole) : NULL;
-	if (acting != NULL && (strcmp(acting->principal, r->requester) == 0 ||
-	    strcmp(acting->principal, r->subject) == 0))
-		snprintf(why, whysz, _("as acting official for %s you "
-		    "cannot decide %s's own request"), acting->principal,
-		    acting->principal);
-	if (why[0] == '\0' && s->rule.parallel[0] != '\0') {
-		/* parallel roles: one held in one's own right, or as an
-		 * acting official not of the requester or subject */
-		char role[64];
-		int k, ri, ok = 0;
-
-		for (k = 1; !ok && wfr_parallel_role(&s->rule, s->role, k,
-		    role, sizeof(role)) == 0; k++) {
-			if ((ri = dir_role_index(w->cfg, role)) < 0 ||
-			    !((a->roles >> ri) & 1))
-				continue;
-			acting = wf_acting_for(w->cfg, a, role);
-			ok = acting == NULL || (strcmp(acting->principal,
-			    r->requester) != 0 && strcmp(acting->principal,
-			    r->subject) != 0);
-		}
-		if (!ok)
-			snprintf(why, whysz, _("as acting official you cannot "
-			    "decide the official's own request"));
-	}
-	if (why[0] == '\0' && reject && !s->may_reject)
-		snprintf(why, whysz, _("step %s (%s) cannot reject"),
-		    s->name, cfg_kind_name(s->kind));
-	if (why[0] != '\0')
-		return EX_OK;
-	/* One act per person per step; and with one_act, one deciding act
-	 * per person per request; and the step's separation of duties. */
-	if (ldapc_escape_filter(esc, sizeof(esc), a->p.uid) == -1)
-		return wf_fail(w, EX_DATAERR, _("bad user name"));
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
-	    "(kunciId=step-*)(kunciActor=%s))", esc);
-	if ((st = wf_events_under(w, r->dn, filter, &ev, &n)) != EX_OK)
-		return st;
-	acted = 0;
-	for (i = 0; i < n; i++)
-		if (ev[i].step >= 0 && ev[i].step < 32)
-			acted |= UINT32_C(1) << ev[i].step;
-	for (i = 0; i < r->snap.nsteps && i < WF_MAX_STEPS; i++)
-		names[i] = r->snap.steps[i].name;
-	(void)wfr_may_act(&s->rule, a->p.uid, r->snap.rules.superior,
-	    acted, names, r->snap.nsteps, why, whysz);
-	for (i = 0; i < n && why[0] == '\0'; i++) {
-		if (ev[i].step == r->step)
-			snprintf(why, whysz, _("you already acted on step %s"),
-			    s->name);
-		else if (r->snap.one_act && deciding(s->kind) &&
-		    ev[i].step >= 0 && (size_t)ev[i].step < r->snap.nsteps &&
-		    deciding(r->snap.steps[ev[i].step].kind))
-			snprintf(why, whysz, _("you already decided on this "
-			    "request (step %s); workflow %s allows one "
-			    "decision per person"), ev[i].stepname,
-			    r->snap.workflow);
-	}
-	free(ev);
-	return EX_OK;
-}
-
-int
-wf_act(struct wf *w, const struct wf_actor *a, const char *id,
-    const char *decision, const char *stepwant, const char *note,
-    const char *cred)
-{
-	struct wf_request r;
-	const struct wf_step *s;
-	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
-	const struct wf_acting *acting = NULL;
-	const char *to = w->dispose_to;
-	char erole[64];
-	const char *action = strcmp(decision, "reject") == 0 ? "reject" :
-	    "approve";
-	int reject = strcmp(decision, "reject") == 0;
-	size_t i;
-	int st, k, idx;
-
-	memset(&r, 0, sizeof(r));
-	w->dispose_to = NULL;	/* for this act only */
-	if (!a->person)
-		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
-		    "directory (root: use --as USER)"));
-	if ((st = check_text(w, reject ? _("reason") : _("note"), note,
-	    WF_NOTE_MAX, reject)) != EX_OK)
-		return st;
-	if (cred != NULL && *cred != '\0' &&
-	    !valid_word(cred, WF_CRED_MAX, "._:@/-"))
-		return wf_fail(w, EX_DATAERR,
-		    _("bad credential: letters, digits, "
-		    ". _ : @ / -; at most %d bytes"), WF_CRED_MAX);
-	/* Finish whatever a crash left half-done first. */
-	if ((st = settle(w, id)) != EX_OK)
-		return st;
-	if ((st = wf_load(w, id, &r)) != EX_OK)
-		return st;
-	if (!wf_open(&r)) {
-		st = wf_fail(w, EX_DATAERR,
-		    _("request %s is closed (%s)"), r.id,
-		    wf_word(strcmp(r.state, "active") == 0 ? "done" : r.state));
-		goto out;
-	}
-	s = &r.snap.steps[r.step];
-	if (stepwant != NULL && strcmp(stepwant, s->name) != 0) {
-		/* The step meant was decided already (or never existed). */
-		for (i = 0; i < r.snap.nsteps; i++)
-			if (strcmp(r.snap.steps[i].name, stepwant) == 0)
-				break;
-		if (i == r.snap.nsteps) {
-			st = wf_fail(w, EX_DATAERR,
-			    _("request %s has no step %.64s"),
-			    r.id, stepwant);
-			goto out;
-		}
-		if ((int)i < r.step) {
-			first_decider(w, &r, (int)i, who, sizeof(who), when,
-			    sizeof(when));
-			log_audit("request.conflict", "request", r.id,
-			    "actor", a->p.uid, "as", a->as, "step", stepwant,
-			    "decision", action, "first", who, NULL);
-			st = wf_fail(w, EX_TEMPFAIL,
-			    _("step %s of request %s was "
-			    "already decided by %s at %s"), stepwant, r.id,
-			    who, when);
-			goto out;
-		}
-		st = wf_fail(w, EX_DATAERR,
-		    _("request %s is at step %s, not %s"),
-		    r.id, s->name, stepwant);
-		goto out;
-	}
-	if (s->rule.skip) {
-		st = wf_fail(w, EX_TEMPFAIL,
-		    _("step %s is done by kuncid"), s->name);
-		goto out;
-	}
-	/* Who may act. */
-	if ((st = wf_why_not(w, a, &r, reject, why, sizeof(why))) != EX_OK)
-		goto out;
-	wf_step_role(w, &r, r.step, erole, sizeof(erole));
-	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, erole) : NULL;
-	if (why[0] != '\0') {
-		refuse_audit(a, &r, action, why);
-		earlier_act(w, a, &r, why, sizeof(why));
-		st = wf_fail(w, EX_NOPERM, _("refused: %s"), why);
-		goto out;
-	}
-	if (s->kind == CFG_KIND_PROVISION && !reject &&
-	    (cred == NULL || *cred == '\0') &&
-	    r.snap.grant_kind != CFG_GRANT_NONE) {
-		st = wf_fail(w, EX_USAGE, _("step %s issues the %s: give %s"),
-		    s->name, r.snap.grant_kind == CFG_GRANT_CARD ?
-		    _("access card") : _("account"),
-		    r.snap.grant_kind == CFG_GRANT_CARD ? "--serial SERIAL" :
-		    "--account NAME");
-		goto out;
-	}
-	/* A disposition that chooses its recipient: --to, one of them. */
-	if (s->rule.choose[0] != '\0' && !reject &&
-	    (to == NULL || !wfr_may_choose(&s->rule, to))) {
-		st = wf_fail(w, to == NULL ? EX_USAGE : EX_DATAERR,
-		    _("step %s disposes to one of %s: give --to ROLE"), s->name,
-		    s->rule.choose);
-		goto out;
-	}
-	if (s->rule.choose[0] == '\0' && to != NULL) {
-		st = wf_fail(w, EX_USAGE,
-		    _("--to belongs to a disposition that "
-		    "chooses its recipient, not step %s"), s->name);
-		goto out;
-	}
-	if (s->kind != CFG_KIND_PROVISION && cred != NULL && *cred != '\0') {
-		st = wf_fail(w, EX_USAGE, _("--serial/--account belong to a "
-		    "provision step, not %s"), s->name);
-		goto out;
-	}
-	/* A card or account that cannot be issued: refuse before acting. */
-	if (s->kind == CFG_KIND_PROVISION && !reject &&
-	    (st = hook_check_cred(w, &r, cred)) != EX_OK)
-		goto out;
-	/* Claim a slot of the step's quorum: the add decides races. */
-	idx = r.step;
-	w->acting = acting;	/* the event records the delegation */
-	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
-	st = EX_CANTCREAT;
-	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
-		/* the role acted in: "disposed" resolved */
-		const char *role = erole[0] != '\0' ? erole : s->role;
-
-		if (s->rule.parallel[0] != '\0') {
-			/* slot k belongs to the k-th role: one act each */
-			int ri;
-
-			if (wfr_parallel_role(&s->rule, s->role, k, erole,
-			    sizeof(erole)) == -1 || (ri = dir_role_index(
-			    w->cfg, erole)) < 0 || !((a->roles >> ri) & 1))
-				continue;
-			role = erole;
-			acting = wf_acting_for(w->cfg, a, erole);
-			if (acting != NULL && (strcmp(acting->principal,
-			    r.requester) == 0 || strcmp(acting->principal,
-			    r.subject) == 0))
-				continue;	/* not for the official */
-			w->acting = acting;
-		}
-		snprintf(rdn, sizeof(rdn), "step-%d-%d", idx, k);
-		st = add_event(w, &r, rdn, a->p.uid, a->as, action, idx,
-		    role, note, cred);
-		if (st != EX_CANTCREAT)
-			break;
-	}
-	w->acting = NULL;
-	w->ev_to = NULL;
-	if (st == EX_CANTCREAT) {
-		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
-		log_audit("request.conflict", "request", r.id, "actor",
-		    a->p.uid, "as", a->as, "step", s->name, "decision", action,
-		    "first", who, NULL);
-		st = wf_fail(w, EX_TEMPFAIL,
-		    _("step %s of request %s was already "
-		    "decided by %s at %s"), s->name, r.id, who, when);
-		goto out;
-	}
-	if (st != EX_OK)
-		goto out;
-	if (hooks != NULL && hooks->decided != NULL)
-		hooks->decided(w, &r, idx, k, a->p.uid, a->as, action,
-		    erole[0] != '\0' ? erole : s->role, note, cred);
-	if (acting != NULL)
-		log_audit("request.step", "request", r.id, "actor", a->p.uid,
-		    "as", a->as, "step", s->name, "kind",
-		    cfg_kind_name(s->kind), "decision", action, "resource",
-		    r.resource, "subject", r.subject, "credential", cred,
-		    "reason", note, "acting", acting->kind, "for",
-		    acting->principal, "delegation", acting->id, NULL);
-	else
-		log_audit("request.step", "request", r.id, "actor", a->p.uid,
-		    "as", a->as, "step", s->name, "kind",
-		    cfg_kind_name(s->kind), "decision", action, "resource",
-		    r.resource, "subject", r.subject, "credential", cred,
-		    "reason", note, NULL);
-	if (to != NULL && !reject)
-		log_audit("request.dispose", "request", r.id, "actor",
-		    a->p.uid, "as", a->as, "step", s->name, "to", to,
-		    "reason", note, NULL);
-	/* Our event is written; move the request on. */
-	if ((st = settle(w, id)) != EX_OK)
-		goto out;
-	{
-		struct wf_request after;
-
-		if (wf_load(w, id, &after) == EX_OK) {
-			int closed_under_us = after.step == idx &&
-			    !wf_open(&after) &&
-			    strcmp(after.state, "rejected") != 0;
-
-			if (closed_under_us) {
-				/* Cancelled or expired between our read and
-				 * our write: the act did not count. */
-				del_event(w, &r, rdn);
-				log_audit("request.void", "request", r.id,
-				    "actor", a->p.uid, "as", a->as, "step",
-				    s->name, "reason", after.state, NULL);
-				st = wf_fail(w, EX_TEMPFAIL,
-				    _("request %s was %s "
-				    "meanwhile; nothing done"), r.id,
-				    wf_word(after.state));
-				wf_request_free(&after);
-				goto out;
-			}
-			if (!w->info_secret && w->info[0] == '\0' && reject &&
-			    after.step == idx && wf_open(&after))
-				snprintf(w->info, sizeof(w->info),
-				    _("rejection "
-				    "recorded; step %s stays open (%d "
-				    "rejections end it)"), s->name,
-				    wfr_rejections(&s->rule));
-			else if (!w->info_secret && w->info[0] == '\0')
-				snprintf(w->info, sizeof(w->info), "%s",
-				    after.step > idx || !wf_open(&after) ?
-				    "" :
-			    _("waiting for the rest of the quorum"));
-			wf_request_free(&after);
-		}
-	}
-out:
-	wf_request_free(&r);
-	return st;
-}
-
-int
-wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
-    const char *reason)
-{
-	struct wf_request r;
-	struct dir_mods m;
-	char buf[32];
-	int st;
-
-	if (!a->person)
-		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
-		    "directory (root: use --as USER)"));
-	if ((st = check_text(w, _("reason"), reason, WF_NOTE_MAX, 0)) != EX_OK)
-		return st;
-	if ((st = settle(w, id)) != EX_OK)
-		return st;
-	if ((st = wf_load(w, id, &r)) != EX_OK)
-		return st;
-	if (strcmp(r.state, "pending") != 0) {
-		st = wf_fail(w, EX_DATAERR, _("request %s can no longer be "
-		    "cancelled (%s)"), r.id, wf_word(r.state));
-		goto out;
-	}
-	if (strcmp(a->p.uid, r.requester) != 0 &&
-	    strcmp(a->p.uid, r.subject) != 0) {
-		refuse_audit(a, &r, "cancel", "only the requester may cancel");
-		st = wf_fail(w, EX_NOPERM, _("refused: only the requester may "
-		    "cancel request %s"), r.id);
-		goto out;
-	}
-	dir_mods_init(&m);
-	dir_gentime(buf, sizeof(buf), time(NULL));
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "cancelled");
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
-	st = cas_modify(w, &r, &m);
-	dir_mods_free(&m);
-	if (st == EX_TEMPFAIL) {
-		st = wf_fail(w, EX_TEMPFAIL, _("request %s changed meanwhile; "
-		    "look again"), r.id);
-		goto out;
-	}
-	if (st != EX_OK)
-		goto out;
-	log_audit("request.cancel", "request", r.id, "actor", a->p.uid, "as",
-	    a->as, "step", step_name(&r), "resource", r.resource, "subject",
-	    r.subject, "reason", reason, NULL);
-	u_strlcpy(r.state, "cancelled", sizeof(r.state));
-	(void)add_event(w, &r, "cancel", a->p.uid, a->as, "cancel", -1, NULL,
-	    reason, NULL);
-out:
-	wf_request_free(&r);
-	return st;
-}
-
-int
-wf_comment(struct wf *w, const struct wf_actor *a, const char *id,
-    const char *note)
-{
-	struct wf_request r;
-	struct timespec ts;
-	char rdn[64];
-	int st;
-
-	if (!a->person)
-		return wf_fail(w, EX_NOPERM, _("you are not a person in the "
-		    "directory (root: use --as USER)"));
-	if ((st = check_text(w, _("note"), note, WF_NOTE_MAX, 1)) != EX_OK)
-		return st;
-	if ((st = wf_load(w, id, &r)) != EX_OK)
-		return st;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(rdn, sizeof(rdn), "note-%lld%06ld-%.20s",
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, a->p.uid);
-	st = add_event(w, &r, rdn, a->p.uid, a->as, "comment", -1, NULL,
-	    note, NULL);
-	if (st == EX_CANTCREAT)
-		st = wf_fail(w, EX_TEMPFAIL, _("comment collided; try again"));
-	if (st == EX_OK)
-		log_audit("request.comment", "request", r.id, "actor",
-		    a->p.uid, "as", a->as, "reason", note, NULL);
-	wf_request_free(&r);
-	return st;
-}
-
-/* ---------------------------------------------------------------- lists */
-
-struct list_ctx {
-	struct wf_request	*r;
-	struct snap_memo	*memo;
-	wf_each_fn		 cb;
-	void			*arg;
-};
-
-/* wf_search_each(): one request, parsed into the reused buffer. */
-static int
-list_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
-{
-	struct list_ctx *c = arg;
-	int st;
-
-	if (parse_request(w, ld, e, c->r, c->memo) != EX_OK) {
-		wf_request_free(c->r);
-		return EX_OK;
-	}
-	st = c->cb(c->r, c->arg);
-	wf_request_free(c->r);
-	return st;
-}
-
-int
-wf_list(struct wf *w, const char *filter, size_t max, wf_each_fn cb,
-    void *arg)
-{
-	struct list_ctx c = { NULL, NULL, cb, arg };
-	int st;
-
-	if ((c.r = malloc(sizeof(*c.r))) == NULL ||
-	    (c.memo = calloc(1, sizeof(*c.memo))) == NULL) {
-		free(c.r);
-		return wf_fail(w, EX_OSERR, _("out of memory"));
-	}
-	st = wf_search_each(w, "ou=requests", filter, req_attrs, max,
-	    "request", list_one, &c);
-	snap_memo_free(c.memo);
-	free(c.r);
-	return st;
-}
-
-struct grants_ctx {
-	wf_grant_fn	 cb;
-	void		*arg;
-};
-
-/* wf_search_each(): one grant entry as a struct wf_grant. */
-static int
-grant_one(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
-{
-	struct grants_ctx *c = arg;
-	struct wf_grant g;
-
-	(void)w;
-	memset(&g, 0, sizeof(g));
-	dir_get(ld, e, "kunciId", g.id, sizeof(g.id));
-	dir_get(ld, e, "kunciSubject", g.subject, sizeof(g.subject));
-	dir_get(ld, e, "kunciResource", g.resource, sizeof(g.resource));
-	dir_get(ld, e, "kunciStatus", g.status, sizeof(g.status));
-	dir_get(ld, e, "kunciAccessType", g.type, sizeof(g.type));
-	dir_get(ld, e, "kunciCredential", g.cred, sizeof(g.cred));
-	dir_get(ld, e, "kunciRequestRef", g.request, sizeof(g.request));
-	g.not_before = dir_get_time(ld, e, "kunciNotBefore");
-	g.not_after = dir_get_time(ld, e, "kunciNotAfter");
-	g.created = dir_get_time(ld, e, "kunciCreated");
-	return c->cb(&g, c->arg);
-}
-
-int
-wf_grants(struct wf *w, const char *filter, size_t max, wf_grant_fn cb,
-    void *arg)
-{
-	char *attrs[] = { U("kunciId"), U("kunciSubject"), U("kunciResource"),
-	    U("kunciStatus"), U("kunciAccessType"), U("kunciCredential"),
-	    U("kunciRequestRef"), U("kunciNotBefore"), U("kunciNotAfter"),
-	    U("kunciCreated"), NULL };
-	struct grants_ctx c = { cb, arg };
-
-	return wf_search_each(w, "ou=grants", filter, attrs, max, "grant",
-	    grant_one, &c);
-}
-
-/* ------------------------------------------------------------ scheduler */
-
-static int
-tick_escalate(struct wf_request *r, void *arg)
-{
-	struct wf *w = arg;
-	const struct wf_step *s;
-	const struct cfg_role *role;
-	char rdn[32];
-	const char *to;
-	int st;
-
-	if (!wf_open(r) || r->deadline == 0 || r->deadline > time(NULL))
-		return EX_OK;
-	s = &r->snap.steps[r->step];
-	role = cfg_role(w->cfg, s->role);
-	to = role != NULL ? role->escalate_to : "";
-	snprintf(rdn, sizeof(rdn), "escalate-%d", r->step);
-	/* The deterministic RDN makes this happen once per step, however
-	 * many kuncid hosts see the deadline pass. */
-	st = add_event(w, r, rdn, ACTOR_KUNCID, NULL, "escalate", r->step,
-	    to, "service standard missed", NULL);
-	if (st == EX_OK) {
-		char dl[32];
-
-		dir_gentime(dl, sizeof(dl), r->deadline);
-		log_audit("request.escalate", "request", r->id, "actor",
-		    ACTOR_KUNCID, "step", s->name, "role", s->role, "to", to,
-		    "deadline", dl, "resource", r->resource, "subject",
-		    r->subject, NULL);
-		hook_event(w, r, "escalate", r->step);
-	}
-	return st == EX_UNAVAILABLE ? st : EX_OK;
-}
-
-static int
-tick_expire(struct wf_request *r, void *arg)
-{
-	struct wf *w = arg;
-	struct dir_mods m;
-	char buf[32];
-	time_t now = time(NULL);
-	int st;
-
-	if (strcmp(r->state, "pending") != 0 || r->snap.expire_after <= 0 ||
-	    r->created + (time_t)r->snap.expire_after > now)
-		return EX_OK;
-	dir_mods_init(&m);
-	dir_gentime(buf, sizeof(buf), now);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciState", "expired");
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciUpdated", buf);
-	dir_mods_add(&m, LDAP_MOD_REPLACE, "kunciDeadline", NULL);
-	st = cas_modify(w, r, &m);
-	dir_mods_free(&m);
-	if (st == EX_OK) {
-		log_audit("request.expire", "request", r->id, "actor",
-		    ACTOR_KUNCID, "step", step_name(r), "resource",
-		    r->resource, "subject", r->subject, NULL);
-		u_strlcpy(r->state, "expired", sizeof(r->state));
-		(void)add_event(w, r, "expire", ACTOR_KUNCID, NULL, "expire",
-		    -1, NULL, NULL, NULL);
-	}
-	return st == EX_UNAVAILABLE ? st : EX_OK;
-}
-
-static int
-tick_settle(struct wf_request *r, void *arg)
-{
-	struct wf *w = arg;
-
-	return settle(w, r->id) == EX_UNAVAILABLE ? EX_UNAVAILABLE : EX_OK;
-}
-
-void
-wf_tick(struct wf *w, time_t now)
-{
-	char filter[256], t[32];
-	int64_t min = INT64_MAX;
-	size_t i;
-
-	dir_gentime(t, sizeof(t), now);
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
-	    "(|(kunciState=pending)(kunciState=active))(kunciDeadline<=%s))",
-	    t);
-	if (wf_list(w, filter, TICK_MAX, tick_escalate, w) ==
-	    EX_UNAVAILABLE)
-		return;
-	for (i = 0; i < w->cfg->nworkflows; i++)
-		if (w->cfg->workflows[i].expire_after > 0 &&
-		    w->cfg->workflows[i].expire_after < min)
-			min = w->cfg->workflows[i].expire_after;
-	if (w->cfg->requests.pending_expiry > 0 &&
-	    w->cfg->requests.pending_expiry < min)
-		min = w->cfg->requests.pending_expiry;
-	/* Server-side: only requests older than the shortest expiry; each
-	 * one's own snapshot decides. */
-	if (min != INT64_MAX) {
-		dir_gentime(t, sizeof(t), now - (time_t)min);
-		snprintf(filter, sizeof(filter), "(&(objectClass=kunciRequest)"
-		    "(kunciState=pending)(kunciCreated<=%s))", t);
-		if (wf_list(w, filter, TICK_MAX, tick_expire, w) ==
-		    EX_UNAVAILABLE)
-			return;
-	}
-	if (now - w->last_recover >= RECOVER_EVERY) {
-		if (wf_list(w, "(&(objectClass=kunciRequest)"
-		    "(|(kunciState=pending)(kunciState=active))"
-		    "(kunciStepIndex=*))", TICK_MAX, tick_settle, w) !=
-		    EX_UNAVAILABLE)
-			w->last_recover = now;
-	}
 }
 

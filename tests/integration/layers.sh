@@ -9,7 +9,8 @@ out=$(sh "$G" "$KUNCI_TOP/agent" 2>&1); rc=$?
 t_eq "the include graph of agent/ has no cycle" 0 "$rc"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | head -20
 edges=$(sh "$G" -e "$KUNCI_TOP/agent")
-for low in wf ldapc dir cfg cfg_groups cfg_wf cfg_dump admin notify prov; do
+for low in wf wf_act wf_tick wf_int ldapc dir cfg cfg_groups cfg_wf cfg_dump \
+    admin notify prov gate gate_consumer gate_note gate_int; do
 	up=$(printf '%s\n' "$edges" | grep -E "^$low -> (card|removal|visit|review|doc|adminsrv|scheduler)\$")
 	t_eq "$low includes no module built on it" "" "$up"
 done
