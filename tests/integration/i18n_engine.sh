@@ -39,7 +39,7 @@ t_eq "... nothing written" "$n0" \
 # an approval refused: the requester may not decide her own request
 id=$(submit lputri server-room:dc1)
 t_check "a request to act on" test -n "$id"
-say id 77 '^kuncictl: ditolak: tidak berwenang: Anda tidak dapat memutuskan permohonan Anda sendiri$' \
+say id 77 '^kuncictl: ditolak: Anda tidak dapat memutuskan permohonan Anda sendiri$' \
     "an approval by the requester" -- --as lputri request approve "$id"
 say en 77 '^kuncictl: refused: you cannot decide your own request$' \
     "an approval by the requester" -- --as lputri request approve "$id"
