@@ -1518,8 +1518,10 @@ tick_expiry(struct wf *w, time_t now)
 	LDAP *ld;
 	int i, rc;
 
+	prov_due_walk(now, w->cfg->provision.expiry_warning > 0 ?
+	    now + (time_t)w->cfg->provision.expiry_warning : 0);
 	memset(&t, 0, sizeof(t));
-	if (prov_due_grants(w, now, NULL, gather, &t) == EX_OK)
+	if (prov_due_grants(w, NULL, gather, &t) == EX_OK)
 		for (i = 0; i < t.n; i++) {
 			if (grant_leave(w, &t.v[i], "expired", NULL) != EX_OK)
 				continue;	/* another host was first */
@@ -1537,8 +1539,7 @@ tick_expiry(struct wf *w, time_t now)
 	if (w->cfg->provision.expiry_warning <= 0)
 		return;
 	memset(&t, 0, sizeof(t));
-	if (prov_due_grants(w, now + (time_t)w->cfg->provision.expiry_warning,
-	    WARNED_NOTE, gather, &t) == EX_OK &&
+	if (prov_due_grants(w, WARNED_NOTE, gather, &t) == EX_OK &&
 	    (ld = dir_ld(w->lc, w->err, sizeof(w->err))) != NULL)
 		for (i = 0; i < t.n; i++) {
 			if (grant_dn(w, t.v[i].id, dn, sizeof(dn)) == -1)

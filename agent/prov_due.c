@@ -40,13 +40,13 @@ struct cand {
 	int		handed;		/* given to the caller */
 };
 
-struct walk {
-	time_t		 until;
-	int		 warn;
+/* this pass's walk of the index (prov_due_walk()) */
+static struct {
+	time_t		 now, warn_until;
 	int		 current;	/* the index was there and current */
-	struct cand	*v;
-	size_t		 n;
-};
+	struct cand	 exp[PROV_DUE_MAX], warn[PROV_DUE_MAX];
+	size_t		 nexp, nwarn;
+} P;
 
 static int
 cmp_seen(const void *a, const void *b)
@@ -106,21 +106,13 @@ seen_prune(void)
 }
 
 static void
-walk_grant(void *arg, const struct gindex_grant *g)
+cand_add(struct cand *v, size_t *n, const struct gindex_grant *g)
 {
-	struct walk *wk = arg;
-	struct seen *s;
 	struct cand *c;
 
-	if (g->status != GINDEX_ACTIVE || g->not_after > (int64_t)wk->until)
+	if (*n == PROV_DUE_MAX || strlen(g->id) > WF_ID_MAX)
 		return;
-	if (wk->warn && (s = seen_find(g->uuid, g->not_after)) != NULL) {
-		s->hit = 1;
-		return;
-	}
-	if (wk->n == PROV_DUE_MAX || strlen(g->id) > WF_ID_MAX)
-		return;
-	c = &wk->v[wk->n++];
+	c = &v[(*n)++];
 	memset(c, 0, sizeof(*c));
 	memcpy(c->id, g->id, strlen(g->id) + 1);
 	memcpy(c->uuid, g->uuid, GINDEX_UUID_LEN);
@@ -128,14 +120,43 @@ walk_grant(void *arg, const struct gindex_grant *g)
 }
 
 static void
+walk_grant(void *arg, const struct gindex_grant *g)
+{
+	struct seen *s;
+
+	(void)arg;
+	if (g->status != GINDEX_ACTIVE)
+		return;
+	if (g->not_after <= (int64_t)P.now)
+		cand_add(P.exp, &P.nexp, g);
+	if (P.warn_until == 0 || g->not_after > (int64_t)P.warn_until)
+		return;
+	if ((s = seen_find(g->uuid, g->not_after)) != NULL)
+		s->hit = 1;
+	else
+		cand_add(P.warn, &P.nwarn, g);
+}
+
+static void
 walk_index(void *arg, const struct gindex *ix, int online)
 {
-	struct walk *wk = arg;
-
+	(void)arg;
 	if (ix == NULL || !online)
 		return;
-	wk->current = 1;
-	gindex_foreach(ix, walk_grant, NULL, wk);
+	P.current = 1;
+	gindex_foreach(ix, walk_grant, NULL, NULL);
+}
+
+void
+prov_due_walk(time_t now, time_t warn_until)
+{
+	P.now = now;
+	P.warn_until = warn_until;
+	P.current = 0;
+	P.nexp = P.nwarn = 0;
+	gate_index_read(walk_index, NULL);
+	if (P.current && warn_until > 0)
+		seen_prune();
 }
 
 struct batch {
@@ -153,8 +174,8 @@ got_one(struct wf_grant *g, void *arg)
 	struct batch *b = arg;
 	size_t i;
 
-	/* as (kunciNotAfter<=until) did; an end time kuncid cannot read
-	 * (0) is due, as it is for the gate */
+	/* as (kunciNotAfter<=until) did (an end time kuncid cannot read
+	 * reads as 0, but such a grant is not in the index to be asked) */
 	if (g->not_after > b->until)
 		return EX_OK;
 	for (i = 0; i < b->n; i++)
@@ -208,13 +229,14 @@ old_search(struct wf *w, time_t until, const char *note_esc,
 }
 
 int
-prov_due_grants(struct wf *w, time_t until, const char *warned_note,
-    wf_grant_fn cb, void *arg)
+prov_due_grants(struct wf *w, const char *warned_note, wf_grant_fn cb,
+    void *arg)
 {
 	char note_esc[3 * 64 + 1], *ne = NULL;
-	struct walk wk;
+	struct cand *v = warned_note != NULL ? P.warn : P.exp;
 	struct batch b;
-	size_t i, j, handed = 0;
+	size_t i, j, n = warned_note != NULL ? P.nwarn : P.nexp, handed = 0;
+	time_t until = warned_note != NULL ? P.warn_until : P.now;
 	int st = EX_OK;
 
 	if (warned_note != NULL) {
@@ -223,22 +245,12 @@ prov_due_grants(struct wf *w, time_t until, const char *warned_note,
 			return EX_SOFTWARE;
 		ne = note_esc;
 	}
-	memset(&wk, 0, sizeof(wk));
-	wk.until = until;
-	wk.warn = warned_note != NULL;
-	if ((wk.v = calloc(PROV_DUE_MAX, sizeof(*wk.v))) == NULL)
-		return EX_OSERR;
-	gate_index_read(walk_index, &wk);
-	if (!wk.current) {
-		free(wk.v);
+	if (!P.current)
 		return old_search(w, until, ne, cb, arg);
-	}
-	if (wk.warn)
-		seen_prune();
-	for (i = 0; i < wk.n && st == EX_OK; i += BATCH) {
+	for (i = 0; i < n && st == EX_OK; i += BATCH) {
 		memset(&b, 0, sizeof(b));
-		b.v = wk.v + i;
-		b.n = wk.n - i < BATCH ? wk.n - i : BATCH;
+		b.v = v + i;
+		b.n = n - i < BATCH ? n - i : BATCH;
 		b.until = until;
 		b.handed = &handed;
 		b.cb = cb;
@@ -246,12 +258,11 @@ prov_due_grants(struct wf *w, time_t until, const char *warned_note,
 		if ((st = read_batch(w, &b, ne)) != EX_OK)
 			break;
 		/* read, and not due: not read again at this end time */
-		for (j = 0; wk.warn && j < b.n; j++)
+		for (j = 0; ne != NULL && j < b.n; j++)
 			if (!b.v[j].handed)
 				seen_add(&b.v[j]);
 	}
-	if (wk.warn)
+	if (ne != NULL)
 		qsort(S.v, S.n, sizeof(*S.v), cmp_seen);
-	free(wk.v);
 	return st;
 }
