@@ -209,8 +209,8 @@ snapshot_bench(const struct gindex *ix, const char *dir, uint32_t n,
 	qsort(rw, r, sizeof(*rw), cmp);
 	qsort(rc, r, sizeof(*rc), cmp);
 	printf("snapshot %u grants: %.1f MB; encode median %.0f ms CPU "
-	    "(%.0f ms wall, under the index lock: encoded and written), store %.0f ms CPU; read "
-	    "back %.0f ms CPU (%.0f ms wall); %u runs\n", n, len / 1048576.0,
+	    "(%.0f ms wall, under the index lock: encoded and written), "
+	    "store %.0f ms CPU; read back %.0f ms CPU (%.0f ms wall); %u runs\n", n, len / 1048576.0,
 	    ec[r / 2], ew[r / 2], sc[r / 2], rc[r / 2], rw[r / 2], r);
 }
 
