@@ -243,6 +243,43 @@ dir_dn_equal(const char *a, const char *b)
 	return eq;
 }
 
+/* Case-insensitive "dn ends with ,suffix" ignoring spaces after commas. */
+int
+dir_dn_under(const char *dn, const char *suffix)
+{
+	char a[1024], b[1024];
+	size_t i, j, la, lb;
+
+	for (i = j = 0; dn[i] != '\0' && j + 1 < sizeof(a); i++)
+		if (!(dn[i] == ' ' && i > 0 && dn[i - 1] == ','))
+			a[j++] = dn[i];
+	a[j] = '\0';
+	for (i = j = 0; suffix[i] != '\0' && j + 1 < sizeof(b); i++)
+		if (!(suffix[i] == ' ' && i > 0 && suffix[i - 1] == ','))
+			b[j++] = suffix[i];
+	b[j] = '\0';
+	la = strlen(a);
+	lb = strlen(b);
+	return la > lb + 1 && a[la - lb - 1] == ',' &&
+	    strcasecmp(a + la - lb, b) == 0;
+}
+
+int
+dir_has_class(LDAP *ld, LDAPMessage *e, const char *cls)
+{
+	struct berval **v;
+	int i, r = 0;
+
+	if ((v = ldap_get_values_len(ld, e, "objectClass")) == NULL)
+		return 0;
+	for (i = 0; v[i] != NULL; i++)
+		if (v[i]->bv_len == strlen(cls) &&
+		    strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0)
+			r = 1;
+	ldap_value_free_len(v);
+	return r;
+}
+
 static void
 fill_person(LDAP *ld, LDAPMessage *e, struct dir_person *p)
 {

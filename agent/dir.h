@@ -133,5 +133,10 @@ void	dir_gentime(char *buf, size_t bufsz, time_t t);
 
 /* 1 if two DNs name the same entry (normalised, case-insensitive). */
 int	dir_dn_equal(const char *, const char *);
+/* 1 if dn ends with ",suffix" (case-insensitive, spaces after commas
+ * ignored). */
+int	dir_dn_under(const char *dn, const char *suffix);
+/* 1 if entry e has objectClass cls (case-insensitive). */
+int	dir_has_class(LDAP *, LDAPMessage *e, const char *cls);
 
 #endif /* KUNCI_DIR_H */

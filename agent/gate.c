@@ -54,6 +54,7 @@
 
 #include "cfg.h"
 #include "decide.h"
+#include "dir.h"
 #include "gate.h"
 #include "gate_int.h"
 #include "gfresh.h"
@@ -244,6 +245,14 @@ int
 gate_directory_lost(void)
 {
 	return __atomic_load_n(&G.lost, __ATOMIC_RELAXED);
+}
+
+void
+gate_index_read(void (*fn)(void *, const struct gindex *, int), void *arg)
+{
+	pthread_rwlock_rdlock(&G.lock);
+	fn(arg, G.ix, G.online);
+	pthread_rwlock_unlock(&G.lock);
 }
 
 /*
@@ -849,17 +858,17 @@ snap_due_now(void)
  * Write the snapshot when it is due (dirty, and not before snap_next), or
  * at once with force.  The table thread calls it (background work, at
  * nice 10: the sync thread never waits for a disk), and gate_stop() after
- * the threads have ended.  The index is read-locked only while encoded.
+ * the threads have ended.  The index is read-locked only while encoded
+ * (streamed into the file's temporary copy; the fsync comes after).
  */
 static void
 snap_write(int force)
 {
 	char err[512];
-	unsigned char *buf = NULL;
 	unsigned long gen;
 	time_t now = time(NULL), t;
-	size_t ng = 0, np = 0, len = 0;
-	int r, dirty;
+	size_t ng = 0, np = 0;
+	int r, dirty, fd = -1;
 
 	if (G.keylen == 0)
 		return;
@@ -879,14 +888,13 @@ snap_write(int force)
 	gen = G.snap_gen;
 	pthread_mutex_unlock(&G.snap_mtx);
 	t = G.online ? now : G.synced_at;
-	r = snapshot_encode(G.key, G.keylen, G.ix, t, &buf, &len, err,
+	r = snapshot_encode(G.snap_path, G.key, G.keylen, G.ix, t, &fd, err,
 	    sizeof(err));
 	ng = gindex_ngrants(G.ix);
 	np = gindex_npeople(G.ix);
 	pthread_rwlock_unlock(&G.lock);
 	if (r == 0)
-		r = snapshot_store(G.snap_path, buf, len, err, sizeof(err));
-	free(buf);
+		r = snapshot_store(G.snap_path, fd, err, sizeof(err));
 
 	pthread_mutex_lock(&G.snap_mtx);
 	if (r == 0 && gen != G.snap_gen) {

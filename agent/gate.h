@@ -12,6 +12,7 @@
 
 #include "proto.h"
 
+struct gindex;
 struct kunci_ctx;
 struct strbuf;
 
@@ -62,6 +63,14 @@ int	gate_directory_lost(void);
  * that command with "unavailable".
  */
 unsigned long	gate_lost_generation(void);
+/*
+ * Call fn(arg, ix, online) under the index's read lock: ix is every grant
+ * and person kuncid follows (NULL before a snapshot or the first sync),
+ * online 1 while ix is current with the directory.  fn must not block
+ * (logins wait for a change the sync thread holds meanwhile).
+ */
+void	gate_index_read(void (*)(void *, const struct gindex *, int),
+	    void *);
 /*
  * Put the login settings of a reloaded configuration into force (the
  * services map, unmanaged accounts, offline policies, last-use

@@ -18,6 +18,7 @@
 
 #include "cfg.h"
 #include "decide.h"
+#include "dir.h"
 #include "gate_int.h"
 #include "gfresh.h"
 #include "gindex.h"
@@ -33,27 +34,6 @@
 static void	answer_offline(time_t, const char *);
 
 /* ------------------------------------------------------------------ sync */
-
-/* Case-insensitive "dn ends with ,suffix" ignoring spaces after commas. */
-static int
-dn_under(const char *dn, const char *suffix)
-{
-	char a[1024], b[1024];
-	size_t i, j, la, lb;
-
-	for (i = j = 0; dn[i] != '\0' && j + 1 < sizeof(a); i++)
-		if (!(dn[i] == ' ' && i > 0 && dn[i - 1] == ','))
-			a[j++] = dn[i];
-	a[j] = '\0';
-	for (i = j = 0; suffix[i] != '\0' && j + 1 < sizeof(b); i++)
-		if (!(suffix[i] == ' ' && i > 0 && suffix[i - 1] == ','))
-			b[j++] = suffix[i];
-	b[j] = '\0';
-	la = strlen(a);
-	lb = strlen(b);
-	return la > lb + 1 && a[la - lb - 1] == ',' &&
-	    strcasecmp(a + la - lb, b) == 0;
-}
 
 /* The first value of attr as a string (NUL-free), or NULL. */
 static char *
@@ -71,22 +51,6 @@ first_value(LDAP *ld, LDAPMessage *e, const char *attr)
 	}
 	ldap_value_free_len(v);
 	return s;
-}
-
-static int
-has_class(LDAP *ld, LDAPMessage *e, const char *cls)
-{
-	struct berval **v;
-	int i, r = 0;
-
-	if ((v = ldap_get_values_len(ld, e, "objectClass")) == NULL)
-		return 0;
-	for (i = 0; v[i] != NULL; i++)
-		if (v[i]->bv_len == strlen(cls) &&
-		    strncasecmp(v[i]->bv_val, cls, v[i]->bv_len) == 0)
-			r = 1;
-	ldap_value_free_len(v);
-	return r;
 }
 
 /*
@@ -111,7 +75,7 @@ apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
 	snprintf(grants, sizeof(grants), "ou=grants,%s",
 	    G.cfg->directory.kunci_base);
 	memset(&in, 0, sizeof(in));
-	if (has_class(ld, e, "kunciGrant") && dn_under(dn, grants)) {
+	if (dir_has_class(ld, e, "kunciGrant") && dir_dn_under(dn, grants)) {
 		id = first_value(ld, e, "kunciId");
 		sub = first_value(ld, e, "kunciSubject");
 		res = first_value(ld, e, "kunciResource");
@@ -166,8 +130,8 @@ apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
 			log_warnx("sync: grant %s: not indexed", dn);
 		else
 			ok = 1;
-	} else if (has_class(ld, e, "inetOrgPerson") &&
-	    dn_under(dn, G.cfg->directory.people_base)) {
+	} else if (dir_has_class(ld, e, "inetOrgPerson") &&
+	    dir_dn_under(dn, G.cfg->directory.people_base)) {
 		if ((uid = first_value(ld, e, "uid")) != NULL &&
 		    gindex_put_person(ix, uuid, uid) == 0)
 			ok = 1;

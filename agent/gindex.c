@@ -3,8 +3,9 @@
  *
  * Chained hash tables with power-of-two bucket arrays that double when the
  * load passes 1.  A grant sits in two chains (by uuid, by subject and
- * resource), a person in two (by uuid, by uid).  The string fields of a
- * grant live in the same allocation as the struct, after its windows.
+ * resource), a person in two (by uuid, by uid).  A grant's DN (or its
+ * shared parent) and id live in the same allocation as the struct, after
+ * its windows; its subject and resource are interned (struct istr).
  */
 #include <ctype.h>
 #include <stddef.h>
@@ -30,11 +31,24 @@ struct table {
 
 #define GINDEX_PARENTS	8
 
+/*
+ * A subject or resource, kept once however many grants name it (a
+ * million grants name 100,000 people and a few hundred resources):
+ * gindex_grant.subject and .resource point at s.
+ */
+struct istr {
+	struct istr	*next;
+	uint32_t	 hash;
+	uint32_t	 refs;
+	char		 s[];
+};
+
 struct gindex {
 	struct table	 g_uuid;	/* struct gindex_grant via uuid_next */
 	struct table	 g_key;		/* via key_next */
 	struct table	 p_uuid;	/* struct gindex_person via uuid_next */
 	struct table	 p_key;		/* via key_next */
+	struct table	 strs;		/* struct istr via next */
 	/* the parents of grants' DNs (gindex_grant.dn_short), kept to the
 	 * index's end: a directory has one or two */
 	char		*parent[GINDEX_PARENTS];
@@ -122,6 +136,59 @@ g_key_hash(void *p)
 }
 
 static uint32_t
+istr_hash(void *p)
+{
+	return ((struct istr *)p)->hash;
+}
+
+/* The shared copy of str (a reference more), or NULL: out of memory. */
+static const char *
+intern(struct gindex *ix, const char *str)
+{
+	struct istr *is;
+	uint32_t h = fnv(2166136261u, str, strlen(str));
+	size_t n;
+
+	for (is = ix->strs.b[h & (ix->strs.nb - 1)]; is != NULL; is = is->next)
+		if (is->hash == h && strcmp(is->s, str) == 0) {
+			is->refs++;
+			return is->s;
+		}
+	n = strlen(str);
+	if ((is = malloc(sizeof(*is) + n + 1)) == NULL)
+		return NULL;
+	is->hash = h;
+	is->refs = 1;
+	memcpy(is->s, str, n + 1);
+	table_grow(&ix->strs, offsetof(struct istr, next), istr_hash);
+	is->next = ix->strs.b[h & (ix->strs.nb - 1)];
+	ix->strs.b[h & (ix->strs.nb - 1)] = is;
+	ix->strs.n++;
+	return is->s;
+}
+
+/* One reference less to an interned s; freed with the last. */
+static void
+unintern(struct gindex *ix, const char *s)
+{
+	struct istr *is, **pp;
+
+	if (s == NULL)
+		return;
+	is = (struct istr *)(void *)(uintptr_t)(s - offsetof(struct istr, s));
+	if (--is->refs > 0)
+		return;
+	for (pp = (struct istr **)&ix->strs.b[is->hash & (ix->strs.nb - 1)];
+	    *pp != NULL; pp = &(*pp)->next)
+		if (*pp == is) {
+			*pp = is->next;
+			ix->strs.n--;
+			break;
+		}
+	free(is);
+}
+
+static uint32_t
 p_uuid_hash(void *p)
 {
 	return hash_uuid(((struct gindex_person *)p)->uuid);
@@ -141,7 +208,8 @@ gindex_new(void)
 	if ((ix = calloc(1, sizeof(*ix))) == NULL)
 		return NULL;
 	if (table_init(&ix->g_uuid) == -1 || table_init(&ix->g_key) == -1 ||
-	    table_init(&ix->p_uuid) == -1 || table_init(&ix->p_key) == -1) {
+	    table_init(&ix->p_uuid) == -1 || table_init(&ix->p_key) == -1 ||
+	    table_init(&ix->strs) == -1) {
 		gindex_free(ix);
 		return NULL;
 	}
@@ -153,6 +221,7 @@ gindex_free(struct gindex *ix)
 {
 	struct gindex_grant *g, *gn;
 	struct gindex_person *p, *pn;
+	struct istr *is, *isn;
 	size_t i;
 
 	if (ix == NULL)
@@ -167,8 +236,14 @@ gindex_free(struct gindex *ix)
 			pn = p->uuid_next;
 			free(p);
 		}
+	for (i = 0; ix->strs.b != NULL && i < ix->strs.nb; i++)
+		for (is = ix->strs.b[i]; is != NULL; is = isn) {
+			isn = is->next;
+			free(is);
+		}
 	for (i = 0; i < ix->nparent; i++)
 		free(ix->parent[i]);
+	free(ix->strs.b);
 	free(ix->g_uuid.b);
 	free(ix->g_key.b);
 	free(ix->p_uuid.b);
@@ -199,6 +274,8 @@ del_grant(struct gindex *ix, const unsigned char *uuid)
 			ix->g_key.n--;
 			break;
 		}
+	unintern(ix, g->subject);
+	unintern(ix, g->resource);
 	free(g);
 	return 0;
 }
@@ -421,20 +498,19 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
     size_t nwin, int bad)
 {
 	struct gindex_grant *g;
-	size_t ls[4], sz, i;
-	const char *src[4], *par;
+	size_t ls[2], sz, i;
+	const char *src[2], *par;
 	char *p;
 
 	if (in->dn == NULL || in->id == NULL || in->subject == NULL ||
-	    in->resource == NULL || in->status == NULL)
+	    in->resource == NULL || in->status == NULL ||
+	    strlen(in->subject) > 4096 || strlen(in->resource) > 4096)
 		return -1;
 	par = strlen(in->id) <= 4096 ? dn_parent(ix, in->dn, in->id) : NULL;
 	src[0] = par != NULL ? "" : in->dn;
 	src[1] = in->id;
-	src[2] = in->subject;
-	src[3] = in->resource;
 	sz = sizeof(*g) + nwin * sizeof(struct kd_win);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 2; i++) {
 		ls[i] = strlen(src[i]);
 		if (ls[i] > 4096)
 			return -1;
@@ -442,6 +518,12 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	}
 	if ((g = calloc(1, sz)) == NULL)
 		return -1;
+	if ((g->subject = intern(ix, in->subject)) == NULL ||
+	    (g->resource = intern(ix, in->resource)) == NULL) {
+		unintern(ix, g->subject);
+		free(g);
+		return -1;
+	}
 	memcpy(g->uuid, uuid, GINDEX_UUID_LEN);
 	g->status = (uint8_t)parse_status(in->status);
 	g->nwin = (uint8_t)nwin;
@@ -452,25 +534,12 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	if (nwin > 0)
 		memcpy(g->win, win, nwin * sizeof(struct kd_win));
 	p = (char *)(g->win + nwin);
-	for (i = 0; i < 4; i++) {
-		memcpy(p, src[i], ls[i] + 1);
-		switch (i) {
-		case 0:
-			g->dn = par != NULL ? par : p;
-			g->dn_short = par != NULL;
-			break;
-		case 1:
-			g->id = p;
-			break;
-		case 2:
-			g->subject = p;
-			break;
-		default:
-			g->resource = p;
-			break;
-		}
-		p += ls[i] + 1;
-	}
+	memcpy(p, src[0], ls[0] + 1);
+	g->dn = par != NULL ? par : p;
+	g->dn_short = par != NULL;
+	p += ls[0] + 1;
+	memcpy(p, src[1], ls[1] + 1);
+	g->id = p;
 	g->keyhash = hash_key(g->subject, g->resource);
 
 	gindex_del(ix, uuid);
@@ -589,7 +658,24 @@ struct wbuf {
 	unsigned char	*p;
 	size_t		 len, cap;
 	int		 err;
+	/* streaming (gindex_encode_to()): a fixed buffer handed to sink
+	 * whenever it fills; counting: only total grows */
+	gindex_sink_fn	 sink;
+	void		*arg;
+	int		 count;
+	uint64_t	 total;
 };
+
+#define WBUF_PIECE	(64u * 1024)
+
+static void
+wflush(struct wbuf *w)
+{
+	if (!w->err && w->sink != NULL && w->len > 0 &&
+	    w->sink(w->arg, w->p, w->len) == -1)
+		w->err = 1;
+	w->len = 0;
+}
 
 static void
 wput(struct wbuf *w, const void *src, size_t n)
@@ -599,7 +685,18 @@ wput(struct wbuf *w, const void *src, size_t n)
 
 	if (w->err)
 		return;
-	if (w->cap - w->len < n) {
+	w->total += n;
+	if (w->count)
+		return;
+	if (w->sink != NULL) {
+		if (w->cap - w->len < n)
+			wflush(w);
+		if (n > w->cap) {	/* a string longer than the piece */
+			if (!w->err && w->sink(w->arg, src, n) == -1)
+				w->err = 1;
+			return;
+		}
+	} else if (w->cap - w->len < n) {
 		nc = w->cap ? w->cap : 4096;
 		while (nc - w->len < n) {
 			if (nc > SIZE_MAX / 2) {
@@ -639,54 +736,67 @@ wput_s(struct wbuf *w, const char *s)
 	wput(w, s, n);
 }
 
+static void
+encode_grant(struct wbuf *w, const struct gindex_grant *g)
+{
+	int k;
+
+	wput(w, g->uuid, GINDEX_UUID_LEN);
+	wput_u(w, g->status, 1);
+	wput_u(w, g->nwin, 1);
+	wput_u(w, g->badwin, 1);
+	wput_u(w, (uint64_t)g->not_before, 8);
+	wput_u(w, (uint64_t)g->not_after, 8);
+	wput_u(w, (uint64_t)g->last_used, 8);
+	for (k = 0; k < g->nwin; k++) {
+		wput_u(w, g->win[k].days, 1);
+		wput_u(w, g->win[k].start, 2);
+		wput_u(w, g->win[k].end, 2);
+	}
+	if (g->dn_short) {	/* the whole DN, as put */
+		wput_u(w, 9 + strlen(g->id) + strlen(g->dn), 4);
+		wput(w, "kunciId=", 8);
+		wput(w, g->id, strlen(g->id));
+		wput(w, ",", 1);
+		wput(w, g->dn, strlen(g->dn));
+	} else
+		wput_s(w, g->dn);
+	wput_s(w, g->id);
+	wput_s(w, g->subject);
+	wput_s(w, g->resource);
+}
+
+/* The whole encoding into w, in order. */
+static void
+encode(const struct gindex *ix, struct wbuf *w)
+{
+	const struct gindex_grant *g;
+	const struct gindex_person *p;
+	size_t i;
+
+	wput(w, "KGIX", 4);
+	wput_u(w, 1, 4);
+	wput_u(w, ix->g_uuid.n, 4);
+	wput_u(w, ix->p_uuid.n, 4);
+	for (i = 0; i < ix->g_uuid.nb; i++)
+		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
+			encode_grant(w, g);
+	for (i = 0; i < ix->p_uuid.nb; i++)
+		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next) {
+			wput(w, p->uuid, GINDEX_UUID_LEN);
+			wput_s(w, p->uid);
+		}
+}
+
 int
 gindex_encode(const struct gindex *ix, unsigned char **buf, size_t *len)
 {
 	struct wbuf w;
-	const struct gindex_grant *g;
-	const struct gindex_person *p;
-	size_t i;
-	int k;
 
 	*buf = NULL;
 	*len = 0;
 	memset(&w, 0, sizeof(w));
-	wput(&w, "KGIX", 4);
-	wput_u(&w, 1, 4);
-	wput_u(&w, ix->g_uuid.n, 4);
-	wput_u(&w, ix->p_uuid.n, 4);
-	for (i = 0; i < ix->g_uuid.nb; i++)
-		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next) {
-			wput(&w, g->uuid, GINDEX_UUID_LEN);
-			wput_u(&w, g->status, 1);
-			wput_u(&w, g->nwin, 1);
-			wput_u(&w, g->badwin, 1);
-			wput_u(&w, (uint64_t)g->not_before, 8);
-			wput_u(&w, (uint64_t)g->not_after, 8);
-			wput_u(&w, (uint64_t)g->last_used, 8);
-			for (k = 0; k < g->nwin; k++) {
-				wput_u(&w, g->win[k].days, 1);
-				wput_u(&w, g->win[k].start, 2);
-				wput_u(&w, g->win[k].end, 2);
-			}
-			if (g->dn_short) {	/* the whole DN, as put */
-				wput_u(&w, 9 + strlen(g->id) + strlen(g->dn),
-				    4);
-				wput(&w, "kunciId=", 8);
-				wput(&w, g->id, strlen(g->id));
-				wput(&w, ",", 1);
-				wput(&w, g->dn, strlen(g->dn));
-			} else
-				wput_s(&w, g->dn);
-			wput_s(&w, g->id);
-			wput_s(&w, g->subject);
-			wput_s(&w, g->resource);
-		}
-	for (i = 0; i < ix->p_uuid.nb; i++)
-		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next) {
-			wput(&w, p->uuid, GINDEX_UUID_LEN);
-			wput_s(&w, p->uid);
-		}
+	encode(ix, &w);
 	if (w.err) {
 		free(w.p);
 		return -1;
@@ -694,6 +804,37 @@ gindex_encode(const struct gindex *ix, unsigned char **buf, size_t *len)
 	*buf = w.p;
 	*len = w.len;
 	return 0;
+}
+
+uint64_t
+gindex_encoded_len(const struct gindex *ix)
+{
+	struct wbuf w;
+
+	memset(&w, 0, sizeof(w));
+	w.count = 1;
+	encode(ix, &w);
+	return w.total;
+}
+
+int
+gindex_encode_to(const struct gindex *ix, gindex_sink_fn sink, void *arg,
+    uint64_t *len)
+{
+	struct wbuf w;
+
+	memset(&w, 0, sizeof(w));
+	w.sink = sink;
+	w.arg = arg;
+	w.cap = WBUF_PIECE;
+	if ((w.p = malloc(w.cap)) == NULL)
+		return -1;
+	encode(ix, &w);
+	wflush(&w);
+	free(w.p);
+	if (len != NULL)
+		*len = w.total;
+	return w.err ? -1 : 0;
 }
 
 struct rbuf {

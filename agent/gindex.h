@@ -10,8 +10,10 @@
  * case-sensitive, so "Budi" must not borrow budi's grant even though LDAP
  * matches them case-insensitively.
  *
- * Each grant is one allocation (struct plus its strings) so 100,000 grants
- * stay around 20 MB.  The index has no lock of its own: gate.c guards it
+ * Each grant is one allocation (struct, DN and id); subjects and resources
+ * are kept once each, shared by the grants naming them (a subject or
+ * resource pointer stays valid while a grant holds it).  A million grants
+ * take about 150 MB.  The index has no lock of its own: gate.c guards it
  * with a rwlock (readers call the const functions only).
  *
  * Time windows (kunciTimeWindow, multi-valued; a grant with none has no
@@ -172,6 +174,17 @@ const char *gindex_status_name(int status);
  */
 int	gindex_encode(const struct gindex *, unsigned char **buf,
 	    size_t *len);
+/*
+ * The same encoding in pieces, without the whole in memory: sink gets it
+ * in order, at most 64 KiB at a time (a longer string alone), and
+ * returns 0, or -1 to stop.  gindex_encode_to() returns 0 with the
+ * length in *len (if not NULL), or -1 (sink failed, out of memory).
+ * gindex_encoded_len(): the length it will have, encoding nothing.
+ */
+typedef int (*gindex_sink_fn)(void *, const void *, size_t);
+int	gindex_encode_to(const struct gindex *, gindex_sink_fn, void *,
+	    uint64_t *len);
+uint64_t gindex_encoded_len(const struct gindex *);
 struct gindex *gindex_decode(const unsigned char *buf, size_t len);
 
 #endif /* KUNCI_GINDEX_H */

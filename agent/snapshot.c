@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "gindex.h"
 #include "snapshot.h"
@@ -85,76 +86,178 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-int
-snapshot_encode(const unsigned char *key, size_t keylen,
-    const struct gindex *ix, time_t synced_at, unsigned char **out,
-    size_t *outlen, char *err, size_t errsz)
+static int
+key_ok(size_t keylen, char *err, size_t errsz)
 {
-	unsigned char *payload = NULL, *buf = NULL;
-	size_t plen = 0, n;
-	int rc = -1;
+	if (keylen >= SNAPSHOT_KEY_MIN && keylen <= SNAPSHOT_KEY_MAX)
+		return 0;
+	snprintf(err, errsz, "snapshot key must be %d..%d bytes",
+	    SNAPSHOT_KEY_MIN, SNAPSHOT_KEY_MAX);
+	return -1;
+}
 
-	err[0] = '\0';
-	*out = NULL;
-	*outlen = 0;
-	if (gindex_encode(ix, &payload, &plen) == -1) {
-		snprintf(err, errsz, "out of memory encoding the index");
-		goto out;
+/* The file being written: every byte goes to the MAC and to fd. */
+struct out {
+	const char	*name;
+	int		 fd;
+	EVP_MAC_CTX	*mac;
+	int		 werr;	/* errno of a failed write, or 0 */
+};
+
+static int
+out_put(void *arg, const void *p, size_t n)
+{
+	struct out *o = arg;
+
+	if (EVP_MAC_update(o->mac, p, n) != 1)
+		return -1;
+	if (write_all(o->fd, p, n) == -1) {
+		o->werr = errno;
+		return -1;
 	}
-	n = HDR_LEN + plen + MAC_LEN;
-	if (n > SNAPSHOT_MAX || (buf = malloc(n)) == NULL) {
-		snprintf(err, errsz, "snapshot too large (%zu bytes)", n);
-		goto out;
+	return 0;
+}
+
+static EVP_MAC_CTX *
+mac_start(const unsigned char *key, size_t keylen)
+{
+	OSSL_PARAM params[2];
+	EVP_MAC *m;
+	EVP_MAC_CTX *c;
+
+	if ((m = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return NULL;
+	c = EVP_MAC_CTX_new(m);
+	EVP_MAC_free(m);
+	params[0] = OSSL_PARAM_construct_utf8_string("digest",
+	    (char *)(uintptr_t)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (c != NULL && EVP_MAC_init(c, key, keylen, params) != 1) {
+		EVP_MAC_CTX_free(c);
+		c = NULL;
 	}
-	memcpy(buf, MAGIC, 8);
-	put_u64(buf + 8, (uint64_t)synced_at);
-	put_u64(buf + 16, plen);
-	memcpy(buf + HDR_LEN, payload, plen);
-	if (mac(key, keylen, buf, HDR_LEN + plen, buf + HDR_LEN + plen, err,
-	    errsz) == -1)
-		goto out;
-	*out = buf;
-	*outlen = n;
-	buf = NULL;
-	rc = 0;
-out:
-	free(payload);
-	free(buf);
-	return rc;
+	return c;
+}
+
+/* Header, index and MAC into o; 0 or -1 with err. */
+static int
+stream(struct out *o, const unsigned char *key, size_t keylen,
+    const struct gindex *ix, time_t synced_at, uint64_t plen, char *err,
+    size_t errsz)
+{
+	unsigned char hdr[HDR_LEN], tag[MAC_LEN];
+	uint64_t got = 0;
+	size_t tlen = 0;
+
+	if ((o->mac = mac_start(key, keylen)) == NULL) {
+		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
+		    ERR_error_string(ERR_get_error(), NULL));
+		return -1;
+	}
+	memcpy(hdr, MAGIC, 8);
+	put_u64(hdr + 8, (uint64_t)synced_at);
+	put_u64(hdr + 16, plen);
+	if (out_put(o, hdr, HDR_LEN) == -1 ||
+	    gindex_encode_to(ix, out_put, o, &got) == -1) {
+		if (o->werr != 0)
+			snprintf(err, errsz, "%s: %s", o->name,
+			    strerror(o->werr));
+		else
+			snprintf(err, errsz, "out of memory or HMAC failure "
+			    "encoding the index");
+		return -1;
+	}
+	if (got != plen) {
+		snprintf(err, errsz, "the index changed while it was written");
+		return -1;
+	}
+	if (EVP_MAC_final(o->mac, tag, &tlen, sizeof(tag)) != 1 ||
+	    tlen != MAC_LEN) {
+		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
+		    ERR_error_string(ERR_get_error(), NULL));
+		return -1;
+	}
+	if (write_all(o->fd, tag, MAC_LEN) == -1) {
+		snprintf(err, errsz, "%s: %s", o->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tmp_path(const char *path, char *tmp, size_t tmpsz, char *err, size_t errsz)
+{
+	if ((size_t)snprintf(tmp, tmpsz, "%s.tmp", path) < tmpsz)
+		return 0;
+	snprintf(err, errsz, "%s: path too long", path);
+	return -1;
 }
 
 int
-snapshot_store(const char *path, const unsigned char *buf, size_t n,
-    char *err, size_t errsz)
+snapshot_encode(const char *path, const unsigned char *key, size_t keylen,
+    const struct gindex *ix, time_t synced_at, int *fdp, char *err,
+    size_t errsz)
 {
 	char tmp[4096];
-	int fd = -1, rc = -1;
+	struct out o;
+	uint64_t plen;
+	int rc;
 
 	err[0] = '\0';
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errsz, "%s: path too long", path);
+	*fdp = -1;
+	if (key_ok(keylen, err, errsz) == -1 ||
+	    tmp_path(path, tmp, sizeof(tmp), err, errsz) == -1)
+		return -1;
+	plen = gindex_encoded_len(ix);
+	if (plen > SNAPSHOT_MAX - HDR_LEN - MAC_LEN) {
+		snprintf(err, errsz, "snapshot too large (%llu bytes)",
+		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
 		return -1;
 	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1 || write_all(fd, buf, n) == -1 ||
-	    fsync(fd) == -1) {
+	memset(&o, 0, sizeof(o));
+	o.name = tmp;
+	if ((o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1) {
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	rc = stream(&o, key, keylen, ix, synced_at, plen, err, errsz);
+	EVP_MAC_CTX_free(o.mac);
+	if (rc == -1) {
+		close(o.fd);
+		unlink(tmp);
+		return -1;
+	}
+	*fdp = o.fd;
+	return 0;
+}
+
+int
+snapshot_store(const char *path, int fd, char *err, size_t errsz)
+{
+	char tmp[4096];
+	int rc = -1;
+
+	err[0] = '\0';
+	if (tmp_path(path, tmp, sizeof(tmp), err, errsz) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (fsync(fd) == -1) {
+		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		close(fd);
 		goto out;
 	}
 	if (close(fd) == -1) {
-		fd = -1;
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	fd = -1;
 	if (rename(tmp, path) == -1) {
 		snprintf(err, errsz, "rename %s: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
-	if (fd != -1)
-		close(fd);
 	if (rc == -1)
 		unlink(tmp);
 	return rc;
@@ -164,16 +267,12 @@ int
 snapshot_write(const char *path, const unsigned char *key, size_t keylen,
     const struct gindex *ix, time_t synced_at, char *err, size_t errsz)
 {
-	unsigned char *buf;
-	size_t n;
-	int rc;
+	int fd;
 
-	if (snapshot_encode(key, keylen, ix, synced_at, &buf, &n, err,
+	if (snapshot_encode(path, key, keylen, ix, synced_at, &fd, err,
 	    errsz) == -1)
 		return -1;
-	rc = snapshot_store(path, buf, n, err, errsz);
-	free(buf);
-	return rc;
+	return snapshot_store(path, fd, err, errsz);
 }
 
 int

@@ -36,14 +36,16 @@ int	snapshot_write(const char *path, const unsigned char *key,
 	    char *err, size_t errsz);
 /*
  * The same in two steps, so the caller may hold a lock over the index
- * only while it is encoded: encode into a malloc'd *buf (free it), then
- * store buf through path.tmp, fsync, rename.  0, or -1 with err.
+ * only while it is encoded: snapshot_encode() streams header, index and
+ * MAC to path.tmp in 64 KiB pieces (the encoding is never whole in
+ * memory: 160 MB at a million grants) and leaves it open in *fdp;
+ * snapshot_store() fsyncs and closes fd and renames path.tmp over path.
+ * Each returns 0, or -1 with the reason in err and path.tmp removed.
  */
-int	snapshot_encode(const unsigned char *key, size_t keylen,
-	    const struct gindex *, time_t synced_at, unsigned char **buf,
-	    size_t *len, char *err, size_t errsz);
-int	snapshot_store(const char *path, const unsigned char *buf, size_t len,
+int	snapshot_encode(const char *path, const unsigned char *key,
+	    size_t keylen, const struct gindex *, time_t synced_at, int *fdp,
 	    char *err, size_t errsz);
+int	snapshot_store(const char *path, int fd, char *err, size_t errsz);
 /*
  * Read and verify path.  Returns 0 with a new index in *ix (free with
  * gindex_free()) and *synced_at set; 1 when the file does not exist; -1

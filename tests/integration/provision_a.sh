@@ -125,9 +125,15 @@ t_grep "in lputri's language ($lang)" "^Content-Language: ${lang:-id}" "$f"
 # one search instead of one read each; the same rules hold -------------------
 D2=server-room:dc2
 AL2=$(allow_file "$D2")
+# 71-73: an active grant kuncid tests the times of (its search names no
+# time): not started yet, ended (the expiry job not there yet), a start
+# time it cannot read (as the gate, it keeps that card out)
 nb=$(date -u -d '-1 hour' +%Y%m%d%H%M%SZ) na=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
-for i in $(seq -w 1 70); do
-	holder=banyak0$i st=active note=""
+for i in $(seq -w 1 73); do
+	holder=banyak0$i st=active note="" gnb=$nb gna=$na
+	[ "$i" = 71 ] && gnb=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)
+	[ "$i" = 72 ] && gna=$(date -u -d '-1 second' +%Y%m%d%H%M%SZ)
+	[ "$i" = 73 ] && gnb=$(date -u -d '-1 hour' +%Y%m%d%H%M%S+0000)
 	[ "$i" = 05 ] && holder=orang-lain		# held by someone else
 	[ "$i" = 07 ] && st=revoked
 	[ "$i" = 03 ] && note="kunciNote: lost 2026-12-01 dilaporkan hilang"
@@ -136,13 +142,15 @@ for i in $(seq -w 1 70); do
 		    "$i" "$KUNCI_BASE" "$i" "$i" "$holder" "$st" "$D2" "$note"
 	fi
 	printf 'dn: kunciId=GM-0%s,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: GM-0%s\nkunciSubject: banyak0%s\nkunciResource: %s\nkunciStatus: active\nkunciCredential: KM-0%s\nkunciNotBefore: %s\nkunciNotAfter: %s\n\n' \
-	    "$i" "$KUNCI_BASE" "$i" "$i" "$D2" "$i" "$nb" "$na"
+	    "$i" "$KUNCI_BASE" "$i" "$i" "$D2" "$i" "$gnb" "$gna"
 done | sed '/^$/N;/^\n$/D' | la >/dev/null
 kc --as fnugroho card export "$D2" >"$PT/many.list"
-t_eq "70 grants with cards on one door: 66 listed" 66 "$(grep -c '^card ' "$PT/many.list")"
+t_eq "73 grants with cards on one door: 66 listed" 66 "$(grep -c '^card ' "$PT/many.list")"
 t_grep "... and counted" "^end 66$" "$PT/many.list"
 t_check_fail "... not the lost, revoked or another's card, nor a missing one" \
     grep -Eq '^card KM-0(03|05|07|09) ' "$PT/many.list"
+t_check_fail "... nor a grant not started, ended or with a start time it cannot read" \
+    grep -Eq '^card KM-07[123] ' "$PT/many.list"
 t_grep "... the others with their holder and grant" \
     "^card KM-070 holder banyak070 grant GM-070 not-after " "$PT/many.list"
 t_check "... signed: the signature verifies" verify "$AL2"

@@ -159,6 +159,48 @@ t_check "the new list verifies" verify "$AL"
 t_check "told of the expiry" wait_mail expired lputri 50
 t_eq "warned exactly once" 1 "$(mails expiring lputri)"
 
+# --- many at once (issue 18): past one batch (40 kunciIds) and one pass (500
+# grants) of the expiry job, which finds them in the gate's index and reads
+# them back by kunciId; and grants ending within the warning window (1h) --
+past=$(now_gt -60) soon=$(now_gt 1800) later=$(now_gt 86400) gnb=$(now_gt -3600)
+for i in $(seq -w 1 570); do
+	na=$past
+	[ "$i" -gt 510 ] && na=$soon
+	[ "$i" -gt 560 ] && na=$later
+	printf 'dn: kunciId=GX-%s,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: GX-%s\nkunciSubject: banyak%s\nkunciResource: host:srv-web1\nkunciStatus: active\nkunciNotBefore: %s\nkunciNotAfter: %s\n\n' \
+	    "$i" "$KUNCI_BASE" "$i" "$i" "$gnb" "$na"
+done | la >/dev/null
+# (one past its end may be warned too, when it arrives between the two jobs)
+soon_re='grant=GX-(51[1-9]|5[2-5][0-9]|560) '
+gx() { ls_ -b "ou=grants,ou=kunci,$KUNCI_BASE" "(&(kunciId=GX-*)$1)" kunciId | grep -c '^kunciId:'; }
+for _ in $(seq 300); do
+	[ "$(audit_count "event=grant.expire grant=GX-")" -ge 510 ] &&
+	    [ "$(audit_count "event=grant.expiry-warning $soon_re")" -ge 50 ] &&
+	    break
+	sleep 0.1
+done
+t_eq "510 grants past their end, added at once: each expired once" 510 \
+    "$(audit_count "event=grant.expire grant=GX-")"
+t_eq "... in the directory too" 510 "$(gx '(kunciStatus=expired)')"
+t_eq "the 50 ending within the warning window: each warned" 50 \
+    "$(audit_count "event=grant.expiry-warning $soon_re")"
+t_eq "... noted on the grant" 50 \
+    "$(gx '(kunciStatus=active)(kunciNote=expiry warning sent)')"
+nw=$(audit_count "event=grant.expiry-warning grant=GX-")
+sleep 5		# two passes of the scheduler more
+t_eq "... and not again" "$nw" "$(audit_count "event=grant.expiry-warning grant=GX-")"
+t_eq "... none twice" "" "$(grep -oE 'event=grant.expiry-warning grant=GX-[0-9]+ ' \
+    "$W/audit.log" | sort | uniq -d)"
+t_eq "... nor those ending later, nor an expiry too early" 60 "$(gx '(kunciStatus=active)')"
+lm >/dev/null <<EOT
+dn: kunciId=GX-570,ou=grants,ou=kunci,$KUNCI_BASE
+changetype: modify
+replace: kunciNotAfter
+kunciNotAfter: $(now_gt 900)
+EOT
+t_check "a grant whose end moves into the window is warned" wait_for 50 \
+    eval '[ "$(audit_count "event=grant.expiry-warning grant=GX-570 ")" = 1 ]'
+
 # --- a failing mailer ------------------------------------------------------------
 capmail_fail() { flock "$CAP/lock" sh -c "echo $1 >'$CAP/fail'"; }
 capmail_fail 2

@@ -2,11 +2,15 @@
  * test_gindex: the grant index (gindex.c) and its snapshot (snapshot.c):
  * time-window parsing and matching, upsert and delete by UUID, exact
  * byte-wise subject matching, encode/decode round trip, a decoder fed
- * truncated and random input, and snapshots that fail their MAC.
+ * truncated and random input, and snapshots that fail their MAC; the
+ * snapshot streamed in pieces (the same bytes, a failed write leaving the
+ * old file and no temporary one).
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -210,6 +214,52 @@ t_index(void **state)
 		assert_int_equal(count(ix, sub, "host:a"), 1);
 	}
 	assert_int_equal(gindex_ngrants(ix), 20002);
+	gindex_free(ix);
+}
+
+/*
+ * Issue 18: subjects and resources are kept once, shared by the grants
+ * naming them, byte for byte; a grant deleted or replaced leaves the
+ * others' strings whole (valgrind: no leak, no use after free).
+ */
+static void
+t_intern(void **state)
+{
+	struct gindex *ix = gindex_new();
+	const struct gindex_grant *a, *b, *c;
+	unsigned char u[GINDEX_UUID_LEN];
+	char sub[16];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "budi");	/* not a literal: a copy */
+	assert_int_equal(put(ix, 1, "budi", "host:a", "active", NULL), 0);
+	assert_int_equal(put(ix, 2, sub, "host:a", "active", NULL), 0);
+	assert_int_equal(put(ix, 3, "Budi", "host:a", "active", NULL), 0);
+	uuid(u, 1);
+	a = gindex_grant_by_uuid(ix, u);
+	uuid(u, 2);
+	b = gindex_grant_by_uuid(ix, u);
+	uuid(u, 3);
+	c = gindex_grant_by_uuid(ix, u);
+	assert_ptr_equal(a->subject, b->subject);
+	assert_ptr_equal(a->resource, c->resource);
+	assert_ptr_not_equal(a->subject, c->subject);	/* case kept */
+	assert_string_equal(c->subject, "Budi");
+	uuid(u, 1);
+	assert_int_equal(gindex_del(ix, u), 0);
+	assert_string_equal(b->subject, "budi");
+	assert_int_equal(count(ix, "budi", "host:a"), 1);
+	/* replaced with its own strings as the input */
+	uuid(u, 2);
+	assert_int_equal(put(ix, 2, b->subject, b->resource, "revoked", NULL),
+	    0);
+	b = gindex_grant_by_uuid(ix, u);
+	assert_string_equal(b->subject, "budi");
+	assert_int_equal(b->status, GINDEX_REVOKED);
+	assert_int_equal(put(ix, 2, "sari", "host:b", "active", NULL), 0);
+	assert_int_equal(count(ix, "budi", "host:a"), 0);
+	assert_int_equal(count(ix, "sari", "host:b"), 1);
+	assert_string_equal(c->resource, "host:a");
 	gindex_free(ix);
 }
 
@@ -440,6 +490,134 @@ t_dn(void **state)
 	gindex_free(ix);
 }
 
+/* An index of n grants, several 64 KiB pieces long encoded. */
+static struct gindex *
+big(int n)
+{
+	struct gindex *ix = gindex_new();
+	char sub[32];
+	int i;
+
+	assert_non_null(ix);
+	for (i = 1; i <= n; i++) {
+		snprintf(sub, sizeof(sub), "pegawai%05d", i);
+		assert_int_equal(put(ix, i, sub, i % 2 ? "host:a" :
+		    "server-room:dc1", "active", i % 7 ? NULL :
+		    "mon-fri 08:00-16:00"), 0);
+	}
+	return ix;
+}
+
+struct pieces {
+	unsigned char	*p;
+	size_t		 len, cap, n, max;
+	size_t		 fail_at;	/* fail the piece with this number */
+};
+
+static int
+collect(void *arg, const void *d, size_t n)
+{
+	struct pieces *c = arg;
+
+	if (++c->n == c->fail_at)
+		return -1;
+	if (n > c->max)
+		c->max = n;
+	assert_true(c->len + n <= c->cap);
+	memcpy(c->p + c->len, d, n);
+	c->len += n;
+	return 0;
+}
+
+/* Issue 18: gindex_encode_to() gives gindex_encode()'s bytes in pieces. */
+static void
+t_encode_pieces(void **state)
+{
+	struct gindex *ix = big(5000);
+	struct pieces c;
+	unsigned char *buf;
+	size_t len;
+	uint64_t got;
+
+	(void)state;
+	assert_int_equal(gindex_encode(ix, &buf, &len), 0);
+	assert_true(len > 4 * 65536);
+	assert_int_equal(gindex_encoded_len(ix), len);
+	memset(&c, 0, sizeof(c));
+	c.cap = len;
+	c.p = malloc(len);
+	assert_int_equal(gindex_encode_to(ix, collect, &c, &got), 0);
+	assert_int_equal(got, len);
+	assert_int_equal(c.len, len);
+	assert_true(c.n >= 4);
+	assert_true(c.max <= 65536);
+	assert_memory_equal(c.p, buf, len);
+	/* a sink that fails stops it */
+	c.len = c.n = 0;
+	c.fail_at = 2;
+	assert_int_equal(gindex_encode_to(ix, collect, &c, &got), -1);
+	free(c.p);
+	free(buf);
+	gindex_free(ix);
+}
+
+/*
+ * Issue 18: a snapshot streamed in pieces reads back whole; a write that
+ * fails half way (the file size limit) keeps the old snapshot and leaves
+ * no temporary file.
+ */
+static void
+t_snapshot_stream(void **state)
+{
+	char dir[] = "/tmp/test_gindex.XXXXXX", path[128], tmp[140], err[512];
+	struct gindex *ix = big(5000), *small = sample(), *ix2 = NULL;
+	struct rlimit rl, old;
+	struct stat st;
+	time_t at;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/grants.snapshot", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	assert_int_equal(snapshot_write(path, KEY, 32, ix, 777, err,
+	    sizeof(err)), 0);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 777);
+	assert_int_equal(gindex_ngrants(ix2), 5000);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal((uint64_t)st.st_size, 24 + gindex_encoded_len(ix) +
+	    32);
+	gindex_free(ix2);
+	/* the small one in place, then the big one fails to be written */
+	assert_int_equal(snapshot_write(path, KEY, 32, small, 1, err,
+	    sizeof(err)), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	rl = old;
+	rl.rlim_cur = 100000;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	assert_int_equal(snapshot_encode(path, KEY, 32, ix, 2, &fd, err,
+	    sizeof(err)), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_non_null(strstr(err, ".tmp: "));
+	assert_int_equal(stat(tmp, &st), -1);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 1);
+	assert_int_equal(gindex_ngrants(ix2), 3);
+	gindex_free(ix2);
+	/* a key too short writes nothing */
+	assert_int_equal(snapshot_encode(path, KEY, 8, ix, 3, &fd, err,
+	    sizeof(err)), -1);
+	assert_int_equal(stat(tmp, &st), -1);
+	unlink(path);
+	rmdir(dir);
+	gindex_free(small);
+	gindex_free(ix);
+}
+
 int
 main(void)
 {
@@ -447,10 +625,13 @@ main(void)
 		cmocka_unit_test(t_windows),
 		cmocka_unit_test(t_in_window),
 		cmocka_unit_test(t_index),
+		cmocka_unit_test(t_intern),
 		cmocka_unit_test(t_dn),
 		cmocka_unit_test(t_roundtrip),
 		cmocka_unit_test(t_decode_fuzz),
 		cmocka_unit_test(t_snapshot),
+		cmocka_unit_test(t_encode_pieces),
+		cmocka_unit_test(t_snapshot_stream),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
