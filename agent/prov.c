@@ -444,18 +444,28 @@ cards_load(struct wf *w, struct cards *c)
 	return 0;
 }
 
-/* Whether serial is an active card, not lost, held by holder. */
+/*
+ * Whether serial is an active card, not lost, held by holder: 1 or 0;
+ * -1 when the card could not be read (the directory failed, w->err set):
+ * the list is then not written, the old one stays (a card left off for a
+ * timeout would lock its holder out of the room).
+ */
 static int
 card_fits(struct wf *w, const struct cards *c, int bulk, const char *serial,
     const char *holder)
 {
 	struct cardrow key, *r;
 	struct card cd;
+	int st;
 
-	if (!bulk)
-		return card_get(w, serial, &cd) == EX_OK &&
-		    strcmp(cd.status, "active") == 0 && !cd.lost &&
+	if (!bulk) {
+		if ((st = card_get(w, serial, &cd)) == EX_NOINPUT)
+			return 0;	/* no such card */
+		if (st != EX_OK)
+			return -1;
+		return strcmp(cd.status, "active") == 0 && !cd.lost &&
 		    strcmp(cd.holder, holder) == 0;
+	}
 	u_strlcpy(key.serial, serial, sizeof(key.serial));
 	r = c->n > 0 ? bsearch(&key, c->v, c->n, sizeof(*c->v),
 	    cmp_cardrow) : NULL;
@@ -501,7 +511,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	size_t i, n = 0, siglen = 0;
 	ssize_t olen = -1;
 	time_t now = time(NULL);
-	int st = EX_OK, fd, bulk = 0;
+	int st = EX_OK, fd, bulk = 0, fits;
 
 	memset(&col, 0, sizeof(col));
 	memset(&cards, 0, sizeof(cards));
@@ -531,8 +541,15 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 		/* The card must exist, be active and be the holder's. */
 		if (i > 0 && strcmp(col.v[i].serial, col.v[i - 1].serial) == 0)
 			continue;
-		if (!card_fits(w, &cards, bulk, col.v[i].serial,
-		    col.v[i].holder))
+		if ((fits = card_fits(w, &cards, bulk, col.v[i].serial,
+		    col.v[i].holder)) == -1) {
+			sb_free(&b);
+			log_warnx("allow list %s: a card could not be read (%s); "
+			    "the list in place is kept", door, w->err);
+			st = EX_UNAVAILABLE;
+			goto out;
+		}
+		if (!fits)
 			continue;
 		dir_gentime(na, sizeof(na), col.v[i].not_after);
 		sb_printf(&b, "card %s holder %s grant %s not-after %s\n",

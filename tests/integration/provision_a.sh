@@ -155,4 +155,51 @@ t_grep "... the others with their holder and grant" \
     "^card KM-070 holder banyak070 grant GM-070 not-after " "$PT/many.list"
 t_check "... signed: the signature verifies" verify "$AL2"
 
+# A card on the list that the directory then cannot give (here a
+# referral where the card was: the read fails, it is not "no such card"):
+# the refresh fails and the signed list in place stays as it was, rather
+# than a list without that card (which would lock its holder out).
+la >/dev/null <<LDIF
+dn: kunciId=KR-001,ou=cards,ou=kunci,$KUNCI_BASE
+objectClass: kunciCard
+kunciId: KR-001
+kunciCardSerial: KR-001
+kunciHolder: rujukan01
+kunciStatus: active
+kunciResource: $DOOR
+
+dn: kunciId=GR-001,ou=grants,ou=kunci,$KUNCI_BASE
+objectClass: kunciGrant
+kunciId: GR-001
+kunciSubject: rujukan01
+kunciResource: $DOOR
+kunciStatus: active
+kunciCredential: KR-001
+kunciNotBefore: $nb
+kunciNotAfter: $na
+LDIF
+kc --as fnugroho card export "$DOOR" >/dev/null
+t_grep "a card on the list" "^card KR-001 holder rujukan01 " "$AL"
+before=$(md5sum "$AL" "$AL.p7s" | cut -c1-32 | tr '\n' ' ')
+ldelete "kunciId=KR-001,ou=cards,ou=kunci,$KUNCI_BASE"
+la -M >/dev/null <<LDIF
+dn: kunciId=KR-001,ou=cards,ou=kunci,$KUNCI_BASE
+objectClass: referral
+objectClass: extensibleObject
+kunciId: KR-001
+ref: ldap://elsewhere.invalid/kunciId=KR-001,ou=cards,ou=kunci,$KUNCI_BASE
+LDIF
+t_eq "... then unreadable (a referral in its place)" 0 "$?"
+kcr --as fnugroho card export "$DOOR"
+t_eq "... the refresh fails (69)" 69 "$rc"
+t_eq "... the signed list in place is kept, byte for byte" "$before" \
+    "$(md5sum "$AL" "$AL.p7s" | cut -c1-32 | tr '\n' ' ')"
+t_grep "... and the log says why" "a card could not be read .*the list in place is kept" \
+    "$W/kuncid.log"
+ldelete -M "kunciId=KR-001,ou=cards,ou=kunci,$KUNCI_BASE"
+kcr --as fnugroho card export "$DOOR"
+t_eq "the card gone for good: the refresh succeeds" 0 "$rc"
+t_check_fail "... without it" grep -q "^card KR-001 " "$AL"
+t_check "... signed" verify "$AL"
+
 t_done
