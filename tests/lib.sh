@@ -135,6 +135,17 @@ t_skip()
 	exit 77
 }
 
+# t_system_lock: until the test exits, hold the lock of the tests that
+# change the system itself (/etc/pam.d, installed files, packages): two of
+# them at once (two checkouts' `make check` on one machine) would each back
+# up the other's change and put it back.  The lock is flock(2) on the
+# /etc/pam.d directory, so nothing is left behind; a second run waits.
+t_system_lock()
+{
+	exec 8</etc/pam.d || t_skip "cannot open /etc/pam.d"
+	flock -w 1800 8 || t_skip "another test run holds /etc/pam.d (30 min)"
+}
+
 # Stop every sandbox this test started; remove its directory unless
 # KEEP_SANDBOX=1.
 sandbox_cleanup()

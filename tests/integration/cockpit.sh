@@ -12,11 +12,12 @@
 # (unmanaged=darurat, made here unless the machine has one) let in.  The
 # system's /etc/pam.d/cockpit is put back on exit, also after a failure
 # halfway.  Needs root.  Other tests that restore all of /etc/pam.d
-# (package.sh) must not run at the same time.
+# (package.sh) must not run at the same time: t_system_lock waits.
 # asan: skip
 . "$(dirname "$0")/gate.inc"
 
 [ "$(id -u)" = 0 ] || t_skip "needs root (local user, /etc/pam.d/cockpit)"
+t_system_lock
 WS=/usr/lib/cockpit/cockpit-ws
 [ -x "$WS" ] || t_skip "cockpit-ws not installed"
 [ -x /usr/lib/cockpit/cockpit-session ] || t_skip "cockpit-session not installed"

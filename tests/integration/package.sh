@@ -17,6 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ "$(id -u)" -eq 0 ] || t_skip "needs root (installs packages)"
+t_system_lock
 for p in dpkg-buildpackage dh lintian pam-auth-update; do
 	command -v "$p" >/dev/null || t_skip "missing $p (tests/install-deps)"
 done

@@ -10,6 +10,7 @@
 . "$(dirname "$0")/gate.inc"
 
 [ "$(id -u)" = 0 ] || t_skip "needs root (local user, /etc/pam.d file)"
+t_system_lock
 [ -x /usr/sbin/sshd ] || t_skip "openssh-server not installed"
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
     t_skip "openssh-client not installed"
