@@ -40,6 +40,7 @@ static const char *const mail_names[CFG_MAIL_COUNT] = {
 	"smtp", "sendmail", "none"
 };
 static const char *const lang_names[CFG_LANG_COUNT] = { "id", "en" };
+static const char *const sched_names[CFG_SCHED_COUNT] = { "all", "local" };
 static const char *const day_names[7] = {
 	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
 };
@@ -92,7 +93,8 @@ static const char *const tls_req_names[] = {
 static const char *const agent_keys[] = {
 	"user", "admin_socket", "query_socket", "state_dir", "timezone",
 	"language", "admins", "admin_workers", "admin_per_uid",
-	"admin_lifetime", "admin_requests", "admin_command_timeout", NULL
+	"admin_lifetime", "admin_requests", "admin_command_timeout",
+	"scheduler", NULL
 };
 static const char *const calendar_keys[] = {
 	"work_week", "holidays", "office_hours", NULL
@@ -632,6 +634,7 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	config_setting_t	*g, *m;
 	const char		*w = "agent";
 	int			 lang = (int)a->language;
+	int			 sched = (int)a->scheduler;
 
 	if (get_group(c, root, w, agent_keys, &g) == -1)
 		return -1;
@@ -657,9 +660,12 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_int(c, g, w, "admin_requests", 1, 1000000,
 	    &a->admin_requests) == -1 ||
 	    get_duration(c, g, w, "admin_command_timeout", 0, 1,
-	    &a->admin_command_timeout, NULL) == -1)
+	    &a->admin_command_timeout, NULL) == -1 ||
+	    get_enum(c, g, w, "scheduler", 0, sched_names, CFG_SCHED_COUNT,
+	    &sched) == -1)
 		return -1;
 	a->language = (enum cfg_language)lang;
+	a->scheduler = (enum cfg_sched)sched;
 	if (*a->user == '\0') {
 		seterr(c, config_setting_get_member(g, "user"),
 		    "agent.user: must not be empty");
@@ -2140,6 +2146,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tadmin_requests = %d;\n", a->admin_requests);
 	put_dur(fp, "\t", "admin_command_timeout", a->admin_command_timeout,
 	    0);
+	put_kv(fp, "\t", "scheduler", sched_names[a->scheduler]);
 	fputs("};\n\ncalendar = {\n", fp);
 	for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
 		if (cfg->calendar.work_week & (1U << (i % 7)))
