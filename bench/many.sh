@@ -14,10 +14,14 @@
 #   - all of them reconnecting at once: slapd stopped (SIGSTOP) past the
 #     heartbeat timeout and let go (each resumes from its cookie, slapd
 #     still has its session log), slapd restarted (cookies kept, the
-#     session log lost with the process), and every kuncid restarted (no
-#     cookie: a full refresh each, the gates answering from their
-#     snapshots meanwhile).
+#     session log lost with the process), slapd restarted with 10 changes
+#     made while the gates were stopped (a present phase each), and every
+#     kuncid restarted (no cookie: a full refresh each, the gates
+#     answering from their snapshots meanwhile).
+# BENCH_MANY_SCHEDULER sets every gate's agent.scheduler (default
+# "local", as doc/scale.md advises; "all" for the comparison).
 # Needs root.  Results in $BUILD/bench/many.txt; see bench/RESULTS.md.
+# BENCH_MANY_KEEP=1 keeps the directory (every kuncid's log) afterwards.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -26,6 +30,9 @@ KUNCID=$BUILD/kuncid
 N=${BENCH_MANY:-200}
 GRANTS=${BENCH_MANY_GRANTS:-10000}
 REVS=${BENCH_MANY_REVOCATIONS:-20}
+# agent.scheduler of every gate: "local" (a gated server, doc/scale.md) or
+# "all" (every kuncid also searching for the directory-wide jobs)
+SCHED=${BENCH_MANY_SCHEDULER:-local}
 OUT=${BENCH_OUT:-$BUILD/bench/many.txt}
 export LDAPNOINIT=1
 mkdir -p "$(dirname "$OUT")"
@@ -70,12 +77,16 @@ cleanup()
 	[ -n "${SLAPD_PID:-}" ] && kill -CONT "$SLAPD_PID" 2>/dev/null || :
 	stop_all
 	"$top/tests/sandbox" stop "$W/sb" >/dev/null 2>&1 || :
-	rm -rf "$W"
+	if [ -n "${BENCH_MANY_KEEP:-}" ]; then
+		echo "many.sh: logs kept in $W" >&2
+	else
+		rm -rf "$W"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "# machine: nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ { print $2 }')MiB commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') $(date -u +%FT%TZ) kuncid=$N grants=$GRANTS ulimit_n=$(ulimit -n) load=$(load)"
+say "# machine: nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ { print $2 }')MiB commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') $(date -u +%FT%TZ) kuncid=$N grants=$GRANTS scheduler=$SCHED ulimit_n=$(ulimit -n) load=$(load)"
 
 # the sandbox without its own kuncid (no such binary)
 eval "$(KUNCID="$W/none" "$top/tests/sandbox" start "$W/sb")"
@@ -92,8 +103,10 @@ rm -f "$W/grants.ldif"
 SLAPD_PID=$(cat "$W/sb/slapd.pid")
 GRANT_DN="kunciId=M-1,ou=grants,ou=kunci,$KUNCI_BASE"
 
+head -c 32 /dev/urandom | base64 >"$W/snapshot.key"
+chmod 600 "$W/snapshot.key"
 # one small configuration per gate: the directory, its own sockets,
-# state and audit chain name, one admin worker
+# state and audit chain name, one admin worker, the scheduler's mode
 for i in $(seq -w 1 "$N"); do
 	d=$W/g$i
 	mkdir -p "$d/run" "$d/state"
@@ -111,6 +124,10 @@ agent = {
 	query_socket = "$d/run/query.sock";
 	state_dir = "$d/state";
 	admin_workers = 1;
+	scheduler = "$SCHED";
+};
+login = {
+	snapshot_key_file = "$W/snapshot.key";
 };
 audit = {
 	host = "g$i";
@@ -172,12 +189,26 @@ idle()	# LABEL SECONDS: slapd's CPU over a quiet period
 resumed()	# how each kuncid's sync last came back: cookie or full refresh
 {
 	awk '
-	/^--- many.sh start/ { st[FILENAME] = "-" }
+	/^--- many.sh start/ { st[FILENAME] = "-"; lost[FILENAME] = 0;
+	    full[FILENAME] = 0 }
 	/sync: resumed from the cookie/ { st[FILENAME] = "c" }
-	/sync: refresh done/ { st[FILENAME] = "f" }
-	END { for (f in st) k[st[f]]++
-	      printf "resumed_from_cookie=%d full_refresh=%d neither=%d\n",
-		  k["c"], k["f"], k["-"] }' "$W"/g*/kuncid.log
+	/sync: refresh done/ { st[FILENAME] = "f"; full[FILENAME]++ }
+	/sync: directory lost/ { lost[FILENAME]++ }
+	END { for (f in st) { k[st[f]]++; l += lost[f]; fr += full[f]
+		if (lost[f] > 0) lf++ }
+	      printf "last_sync_resumed_from_cookie=%d last_sync_full=%d " \
+		  "neither=%d full_refreshes=%d directory_lost=%d " \
+		  "gates_that_lost_it=%d\n", k["c"], k["f"], k["-"], fr, l, lf
+	}' "$W"/g*/kuncid.log
+}
+synced()	# TENTHS: until every gate's sync came back since the last mark
+{
+	local i
+	for ((i = 0; i < $1; i++)); do
+		resumed | grep -q ' neither=0 ' && return 0
+		sleep 0.1
+	done
+	return 1
 }
 mark()	# a marker in every log: resumed() counts what follows the last
 {
@@ -240,6 +271,27 @@ slapd_line "reconnect after a slapd restart, cookies kept ($r; slapd CPU from it
 say "  $(resumed)"
 sleep 10
 idle "slapd idle after the restart" 10
+
+# 4b. slapd restarted while the gates are stopped (SIGSTOP), 10 grants
+# changed before they are let go: the session log cannot cover the
+# cookies, so syncprov runs a present phase for each
+mark
+for p in "${pids[@]}"; do kill -STOP "$p"; done
+"$top/tests/sandbox" slapd-stop "$W/sb" >/dev/null
+"$top/tests/sandbox" slapd-start "$W/sb" >/dev/null
+SLAPD_PID=$(cat "$W/sb/slapd.pid")
+for i in $(seq 0 9); do
+	printf 'dn: kunciId=B-%07d,ou=grants,ou=kunci,%s\nchangetype: modify\nreplace: kunciLastUsed\nkunciLastUsed: %s\n\n' \
+	    "$i" "$KUNCI_BASE" "$(gt 0)"
+done | ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null
+t0=$(now)
+c0=$(ticks "$SLAPD_PID")
+for p in "${pids[@]}"; do kill -CONT "$p"; done
+# their tables stayed live while they were stopped: wait for their logs
+synced 3000 || { echo "many.sh: the gates did not resume: $(resumed)" >&2; exit 1; }
+slapd_line "reconnect to a restarted slapd with 10 changes since the cookies (every gate's sync back, from the SIGCONT)" "$t0" "$c0"
+say "  $(resumed)"
+sleep 10
 
 # 5. every kuncid restarted: no cookie (kept in memory only), a full
 # refresh each, snapshots loaded
