@@ -19,7 +19,8 @@
 #     kuncid restarted (no cookie: a full refresh each, the gates
 #     answering from their snapshots meanwhile).
 # BENCH_MANY_SCHEDULER sets every gate's agent.scheduler (default
-# "local", as doc/scale.md advises; "all" for the comparison).
+# "local", as doc/scale.md advises; "all" for the comparison);
+# BENCH_MANY_SLAPD_THREADS slapd's olcThreads (default: slapd's, 16).
 # Needs root.  Results in $BUILD/bench/many.txt; see bench/RESULTS.md.
 # BENCH_MANY_KEEP=1 keeps the directory (every kuncid's log) afterwards.
 set -eu
@@ -33,6 +34,8 @@ REVS=${BENCH_MANY_REVOCATIONS:-20}
 # agent.scheduler of every gate: "local" (a gated server, doc/scale.md) or
 # "all" (every kuncid also searching for the directory-wide jobs)
 SCHED=${BENCH_MANY_SCHEDULER:-local}
+# slapd's olcThreads ("" = its default, 16)
+THREADS=${BENCH_MANY_SLAPD_THREADS:-}
 OUT=${BENCH_OUT:-$BUILD/bench/many.txt}
 export LDAPNOINIT=1
 mkdir -p "$(dirname "$OUT")"
@@ -86,7 +89,7 @@ cleanup()
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "# machine: nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ { print $2 }')MiB commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') $(date -u +%FT%TZ) kuncid=$N grants=$GRANTS scheduler=$SCHED ulimit_n=$(ulimit -n) load=$(load)"
+say "# machine: nproc=$(nproc) mem=$(free -m | awk '/^Mem:/ { print $2 }')MiB commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') $(date -u +%FT%TZ) kuncid=$N grants=$GRANTS scheduler=$SCHED slapd_threads=${THREADS:-default} ulimit_n=$(ulimit -n) load=$(load)"
 
 # the sandbox without its own kuncid (no such binary)
 eval "$(KUNCID="$W/none" "$top/tests/sandbox" start "$W/sb")"
@@ -101,6 +104,10 @@ slapadd -q -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/grants.ldif" >/dev/null 2>
 rm -f "$W/grants.ldif"
 "$top/tests/sandbox" slapd-start "$W/sb" >/dev/null
 SLAPD_PID=$(cat "$W/sb/slapd.pid")
+if [ -n "$THREADS" ]; then
+	printf 'dn: cn=config\nchangetype: modify\nreplace: olcThreads\nolcThreads: %s\n' \
+	    "$THREADS" | ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null
+fi
 GRANT_DN="kunciId=M-1,ou=grants,ou=kunci,$KUNCI_BASE"
 
 head -c 32 /dev/urandom | base64 >"$W/snapshot.key"
@@ -190,15 +197,19 @@ resumed()	# how each kuncid's sync last came back: cookie or full refresh
 {
 	awk '
 	/^--- many.sh start/ { st[FILENAME] = "-"; lost[FILENAME] = 0;
-	    full[FILENAME] = 0 }
+	    full[FILENAME] = 0; hb[FILENAME] = 0; bt[FILENAME] = 0 }
 	/sync: resumed from the cookie/ { st[FILENAME] = "c" }
 	/sync: refresh done/ { st[FILENAME] = "f"; full[FILENAME]++ }
 	/sync: directory lost/ { lost[FILENAME]++ }
+	/sync: directory lost.*no answer for/ { hb[FILENAME]++ }
+	/bind: Timed out/ { bt[FILENAME]++ }
 	END { for (f in st) { k[st[f]]++; l += lost[f]; fr += full[f]
-		if (lost[f] > 0) lf++ }
+		silent += hb[f]; bto += bt[f]; if (lost[f] > 0) lf++ }
 	      printf "last_sync_resumed_from_cookie=%d last_sync_full=%d " \
 		  "neither=%d full_refreshes=%d directory_lost=%d " \
-		  "gates_that_lost_it=%d\n", k["c"], k["f"], k["-"], fr, l, lf
+		  "gates_that_lost_it=%d lost_by_heartbeat=%d " \
+		  "bind_timeouts=%d\n", k["c"], k["f"], k["-"], fr, l, lf,
+		  silent, bto
 	}' "$W"/g*/kuncid.log
 }
 synced()	# TENTHS: until every gate's sync came back since the last mark
@@ -229,8 +240,12 @@ r=$(ready 600)
 slapd_line "first refresh, $N at once ($r)" "$t0" "$c0"
 sleep 10
 kuncid_line "kuncid after the first refresh"
+say "  $(resumed)"
+mark
 idle "slapd idle, $N kuncid (heartbeats, schedulers)" 30
 kuncid_line "kuncid idle"
+say "  $(resumed)"
+mark
 
 # 2. revocations
 t0=$(now)
@@ -239,6 +254,7 @@ l=$("$BUILD/bench/manyrev" -H "$LDAPI_URI" -D "$GRANT_DN" -u bench000001 \
     -r host:many -n "$REVS" -w 60 "${tables[@]}")
 say "revocation to $N gates: $l load=$(load)"
 slapd_line "during the revocations" "$t0" "$c0"
+say "  $(resumed)"
 
 # 3. all reconnect at once, cookies kept, slapd keeps its session log:
 # slapd stopped past the heartbeat timeout (3 s: every gate offline),
