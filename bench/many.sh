@@ -43,7 +43,7 @@ mkdir -p "$(dirname "$OUT")"
 for f in "$KUNCID" "$BUILD/bench/manyrev"; do
 	[ -x "$f" ] || { echo "many.sh: missing $f (make bench-many)" >&2; exit 1; }
 done
-# slapd holds about four connections per kuncid (sync, last-used,
+# slapd holds 2-4 connections per kuncid (sync, last-used,
 # scheduler, admin worker) and inherits this shell's descriptor limit
 if [ "$(ulimit -n)" -lt $((8 * N + 256)) ]; then
 	ulimit -n $((8 * N + 256)) 2>/dev/null || {
@@ -69,6 +69,7 @@ stop_all()	# TERM every kuncid this bench started, then wait for them
 	local p
 	for p in ${pids[@]+"${pids[@]}"}; do
 		kill -TERM "$p" 2>/dev/null || :
+		kill -CONT "$p" 2>/dev/null || :	# one stopped in 4b
 	done
 	for p in ${pids[@]+"${pids[@]}"}; do
 		wait "$p" 2>/dev/null || :
