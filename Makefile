@@ -63,8 +63,8 @@ BENCHES	= $(BENCHSRCS:bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard agent/*.h)
 
 .PHONY: all deps check check-unit check-integration check-sites asan analyze demo \
-	install-cockpit install uninstall clean bench bench-scale deb fuzz fuzz-build \
-	fuzz-seeds
+	install-cockpit install uninstall clean bench bench-scale bench-many deb \
+	fuzz fuzz-build fuzz-seeds
 
 all: $(PROGS) $(MODULE)
 
@@ -232,6 +232,10 @@ bench: deps all $(BENCHES) $(TOOLS)
 # issue 18's figures (bench/scale.sh): a million grants; long, not in check
 bench-scale: deps all $(BENCHES) $(TOOLS)
 	@BUILD=$(BUILD) bench/scale.sh
+
+# issue 18's many gated servers (bench/many.sh): 200 kuncid, one slapd
+bench-many: deps all $(BENCHES)
+	@BUILD=$(BUILD) bench/many.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all $(TOOLS)

@@ -358,7 +358,7 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 {
 	struct admin_opt opts[] = { { NULL, NULL, NULL } };
 	const struct kunci_cfg *cfg = c->ctx->cfg;
-	char *pos[1], since[32], roles[512], last[32], passes[64], audit[64];
+	char *pos[1], since[32], roles[512], last[32], passes[128], audit[64];
 	char mail[300];
 	unsigned long aq, alost, sched_passes;
 	time_t sched_last;
@@ -426,6 +426,9 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		    json_integer((json_int_t)sched_passes));
 		json_object_set_new(j, "scheduler_last",
 		    admin_jtime(sched_last));
+		json_object_set_new(j, "scheduler", out_jstr(
+		    c->ctx->cfg->agent.scheduler == CFG_SCHED_LOCAL ?
+		    "local" : "all"));
 		json_object_set_new(j, "audit_queued", json_integer(aq));
 		json_object_set_new(j, "audit_lost", json_integer(alost));
 		json_object_set_new(j, "outbox", o);
@@ -448,8 +451,11 @@ cmd_status(struct admin_call *c, int argc, char **argv)
 		out_kv(&c->out, 10, "Admin", c->a.admin ? ADMIN_T(c, "yes", "ya") :
 		    ADMIN_T(c, "no", "tidak"));
 		snprintf(passes, sizeof(passes), ADMIN_T(c, "%lu passes, "
-		    "last %s", "%lu putaran, terakhir %s"),
-		    (unsigned long)sched_passes, sched_last ? last : "-");
+		    "last %s%s", "%lu putaran, terakhir %s%s"),
+		    (unsigned long)sched_passes, sched_last ? last : "-",
+		    c->ctx->cfg->agent.scheduler != CFG_SCHED_LOCAL ? "" :
+		    ADMIN_T(c, " (local: the outbox and audit checkpoints)",
+		    " (lokal: antrean surat dan titik periksa audit)"));
 		out_kv(&c->out, 10, ADMIN_T(c, "Scheduler", "Penjadwal"),
 		    passes);
 		snprintf(audit, sizeof(audit), ADMIN_T(c, "%lu queued, %lu lost",

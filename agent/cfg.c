@@ -43,6 +43,7 @@ const char *const mail_names[CFG_MAIL_COUNT] = {
 	"smtp", "sendmail", "none"
 };
 const char *const lang_names[CFG_LANG_COUNT] = { "id", "en" };
+const char *const sched_names[CFG_SCHED_COUNT] = { "all", "local" };
 const char *const day_names[7] = {
 	"sun", "mon", "tue", "wed", "thu", "fri", "sat"
 };
@@ -73,7 +74,8 @@ const char *const tls_req_names[] = {
 static const char *const agent_keys[] = {
 	"user", "admin_socket", "query_socket", "state_dir", "timezone",
 	"language", "admins", "admin_workers", "admin_per_uid",
-	"admin_lifetime", "admin_requests", "admin_command_timeout", NULL
+	"admin_lifetime", "admin_requests", "admin_command_timeout",
+	"scheduler", NULL
 };
 static const char *const role_keys[] = {
 	"group", "label_id", "label_en", "escalate_to", NULL
@@ -603,6 +605,7 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	config_setting_t	*g, *m;
 	const char		*w = "agent";
 	int			 lang = (int)a->language;
+	int			 sched = (int)a->scheduler;
 
 	if (get_group(c, root, w, agent_keys, &g) == -1)
 		return -1;
@@ -628,9 +631,12 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_int(c, g, w, "admin_requests", 1, 1000000,
 	    &a->admin_requests) == -1 ||
 	    get_duration(c, g, w, "admin_command_timeout", 0, 1,
-	    &a->admin_command_timeout, NULL) == -1)
+	    &a->admin_command_timeout, NULL) == -1 ||
+	    get_enum(c, g, w, "scheduler", 0, sched_names, CFG_SCHED_COUNT,
+	    &sched) == -1)
 		return -1;
 	a->language = (enum cfg_language)lang;
+	a->scheduler = (enum cfg_sched)sched;
 	if (*a->user == '\0') {
 		seterr(c, config_setting_get_member(g, "user"),
 		    "agent.user: must not be empty");

@@ -87,6 +87,13 @@ enum cfg_language {
 	CFG_LANG_COUNT
 };
 
+/* agent.scheduler: what this kuncid's scheduler runs (kuncid.c) */
+enum cfg_sched {
+	CFG_SCHED_ALL,		/* every job: the directory's and its own */
+	CFG_SCHED_LOCAL,	/* its own: audit checkpoints, the outbox */
+	CFG_SCHED_COUNT
+};
+
 struct cfg_step {
 	char		*name;		/* unique in its workflow, [a-z0-9-]+ */
 	char		*role;		/* a roles key or a CFG_ROLE_* */
@@ -227,6 +234,7 @@ struct cfg_agent {
 	int		  admin_requests;	/* requests per non-root
 						   connection */
 	int64_t		  admin_command_timeout; /* LDAP time per command */
+	enum cfg_sched	  scheduler;
 };
 
 struct cfg_calendar {

@@ -116,6 +116,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	fprintf(fp, "\tadmin_requests = %d;\n", a->admin_requests);
 	put_dur(fp, "\t", "admin_command_timeout", a->admin_command_timeout,
 	    0);
+	put_kv(fp, "\t", "scheduler", sched_names[a->scheduler]);
 	fputs("};\n\ncalendar = {\n", fp);
 	for (i = 1, n = 0; i <= 7; i++)		/* Monday first */
 		if (cfg->calendar.work_week & (1U << (i % 7)))

@@ -66,6 +66,7 @@ int	is_builtin_role(const char *);
 extern const char *const offline_names[];
 extern const char *const mail_names[];
 extern const char *const lang_names[];
+extern const char *const sched_names[];
 extern const char *const day_names[];
 extern const char *const silence_names[];
 extern const char *const tls_names[];

@@ -40,6 +40,7 @@
 #include "kuncid.h"
 #include "ldapc.h"
 #include "log.h"
+#include "notify.h"
 #include "pamscan.h"
 #include "prov.h"
 #include "reload.h"
@@ -137,10 +138,8 @@ drop_privileges(const struct kunci_cfg *cfg)
 }
 
 /*
- * The modules, wired from the top: command tables to admin.c, the
- * provisioning hooks to the engine, the ticks to the scheduler (in the
- * order they always ran: requests, visits, reviews, then grants, allow
- * lists and the outbox).
+ * The modules, wired from the top: command tables to admin.c and the
+ * provisioning hooks to the engine.
  */
 static void
 wire(void)
@@ -166,6 +165,25 @@ wire(void)
 	hooks = prov_wf_hooks;
 	hooks.decided = dbl_mark;
 	wf_set_hooks(&hooks);
+}
+
+/*
+ * The ticks to the scheduler, in the order they always ran: requests,
+ * visits, reviews, then grants, allow lists and the outbox.  With
+ * agent.scheduler "local" (a gated server among many: each directory-wide
+ * job is done once across the kuncid anyway, and every kuncid's searches
+ * for it cost the directory, bench/RESULTS.md) only this host's own work:
+ * its notices' outbox and its audit chain's checkpoints.
+ */
+static void
+wire_ticks(const struct kunci_cfg *cfg)
+{
+	if (cfg->agent.scheduler == CFG_SCHED_LOCAL) {
+		if (sched_add("outbox", notify_tick) == -1 ||
+		    sched_add("audit", audit_tick) == -1)
+			fatalx("too many scheduler ticks");
+		return;
+	}
 	if (sched_add("requests", wf_tick) == -1 ||
 	    sched_add("double-decisions", dbl_tick) == -1 ||
 	    sched_add("visits", visit_tick) == -1 ||
@@ -289,6 +307,7 @@ main(int argc, char *argv[])
 		fatalx("start-up failed");
 	ldapc_global_init();	/* before the threads below use libldap */
 	wire();
+	wire_ticks(ctx.cfg);
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
 	if (gfresh_start(ctx.cfg) == -1)

@@ -237,6 +237,7 @@ test_example(void)
 	CHECK_LL(cfg->agent.admin_lifetime, 60);
 	CHECK_LL(cfg->agent.admin_requests, 100);
 	CHECK_LL(cfg->agent.admin_command_timeout, 15);
+	CHECK_LL(cfg->agent.scheduler, CFG_SCHED_ALL);
 	CHECK_LL(cfg->login.offline, CFG_OFFLINE_CACHE);
 	CHECK_LL(cfg->login.offline_max_age, 12 * 3600);
 	CHECK_LL(cfg->login.npolicies, 1);
@@ -447,6 +448,7 @@ test_minimal(void)
 		CHECK_STR(cfg->agent.admin_socket, "/run/kunci/admin.sock");
 		CHECK_STR(cfg->agent.state_dir, "/var/lib/kunci");
 		CHECK_LL(cfg->agent.nadmins, 0);
+		CHECK_LL(cfg->agent.scheduler, CFG_SCHED_ALL);
 		CHECK_LL(cfg->calendar.work_week, 0x3e);
 		CHECK_LL(cfg->login.offline, CFG_OFFLINE_DENY);
 		CHECK_LL(cfg->login.nservices, 0);
@@ -467,6 +469,28 @@ test_minimal(void)
 		CHECK_STR(cfg->provision.home_base, "/home");
 		CHECK_STR(cfg_account_shell(cfg, "control-panel:cockpit"),
 		    "/usr/sbin/nologin");
+		cfg_free(cfg);
+	}
+	dump_twice(path, __LINE__);
+}
+
+/* agent.scheduler "local": a gated server's scheduler (kuncid.c) */
+static void
+test_scheduler_local(void)
+{
+	char			 path[300];
+	struct kunci_cfg	*cfg;
+	char			 err[1024];
+
+	snprintf(path, sizeof(path), "%s/local.conf", tmpdir);
+	write_file(path, BASE_DIR "agent = { scheduler = \"local\"; };\n",
+	    0644);
+	cfg = cfg_load(path, err, sizeof(err));
+	if (cfg == NULL)
+		printf("scheduler local: %s\n", err);
+	CHECK(cfg != NULL);
+	if (cfg != NULL) {
+		CHECK_LL(cfg->agent.scheduler, CFG_SCHED_LOCAL);
 		cfg_free(cfg);
 	}
 	dump_twice(path, __LINE__);
@@ -847,6 +871,12 @@ static const struct bad bads[] = {
 	{ "time zone directory",
 	  BASE_DIR "agent = {\n  timezone = \"Asia\";@@\n};\n",
 	  "agent.timezone: \"Asia\" is not a time zone" },
+	{ "unknown scheduler",
+	  BASE_DIR "agent = {\n  scheduler = \"none\";@@\n};\n",
+	  "agent.scheduler: unknown value \"none\"" },
+	{ "scheduler not a string",
+	  BASE_DIR "agent = {\n  scheduler = false;@@\n};\n",
+	  "agent.scheduler: expected a string" },
 	{ "unknown language",
 	  BASE_DIR "agent = {\n  language = \"fr\";@@\n};\n",
 	  "agent.language: unknown value \"fr\"" },
@@ -1096,6 +1126,7 @@ main(void)
 	test_single_lines();
 	test_example();
 	test_minimal();
+	test_scheduler_local();
 	test_shells();
 	test_mail();
 	test_errors();
