@@ -16,10 +16,12 @@
  *   kunciId=<grant>,<campaign>	kunciReviewFinding: decision (valid,
  *					invalid, removed, spared), actor,
  *					time, note; absent = pending (or
- *					escalated after the escalate event)
+ *					escalated after the escalate event);
+ *					kunciFinding "revoking" while the
+ *					deadline revokes it
  *   kunciId=<event>,<campaign>	kunciEvent: reminder-<i>, escalate,
  *					preview (the dry run: one kunciNote
- *					per grant to remove), enforce, close
+ *					per grant to spare), enforce, close
  *
  * The campaign's DN names its period and scope, so of several hosts (or
  * two runs at once) exactly one creates it; the others meet "already
