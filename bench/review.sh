@@ -10,6 +10,8 @@
 # written (in pages of 500, doc/review.md "Storage"), and
 # kuncid's peak resident memory before and after the campaign (VmHWM):
 # the campaign's own memory is the difference, which must not grow with N.
+# Then doc review, the enforce dry run and 60 s of the real run, with
+# kuncid's peak during each.
 set -eu
 # CPU seconds (user + system) a process has used
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
@@ -89,21 +91,26 @@ for n in $SIZES; do
 	# doc review (the review form, issue 18) as CSV, then the deadline
 	# policy: the plan (--dry-run, which records the preview), and 60 s of
 	# the real run (the scheduler's, once the grace is pushed back), with
-	# kuncid's VmHWM after each and the grants revoked in those 60 s
+	# kuncid's peak during each (VmHWM, reset before it through
+	# /proc/PID/clear_refs) and the grants revoked in those 60 s
 	ldm() { ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null; }
+	hwm_reset() { echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || :; }
+	hwm_reset
 	t9=$(date +%s.%N)
 	"$BUILD/kuncictl" --lang en doc review bench-1 --format csv >"$W/form.csv" 2>&1 || :
 	t10=$(date +%s.%N)
 	h5=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
 	printf 'dn: %s\nchangetype: modify\nreplace: kunciDeadline\nkunciDeadline: 20000101000000Z\n' "$cdn" | ldm
+	hwm_reset
 	"$BUILD/kuncictl" --lang en review enforce bench-1 --dry-run >"$W/dry.out" 2>&1 || :
 	t11=$(date +%s.%N)
 	h6=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	hwm_reset
 	printf 'dn: kunciId=preview,%s\nchangetype: modify\nreplace: kunciTime\nkunciTime: 20000101000000Z\n' "$cdn" | ldm
 	sleep 60
 	h7=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
 	nrm=$(grep -c "event=review.remove campaign=bench-1 " "$W/kuncid.log" || :)
-	printf 'deadline grants=%d doc_review=%.2fs form_lines=%d form_head=%s dry_run=%.2fs dry_lines=%d dry_tail=%s real_run_60s_removed=%d kuncid_hwm_after_form=%s after_dry=%s after_60s_real=%s load=%s\n' \
+	printf 'deadline grants=%d doc_review=%.2fs form_lines=%d form_head=%s dry_run=%.2fs dry_lines=%d dry_tail=%s real_run_60s_removed=%d kuncid_hwm_during_form=%s during_dry=%s during_60s_real=%s load=%s\n' \
 	    "$n" "$(echo "$t10 - $t9" | bc)" "$(wc -l <"$W/form.csv")" \
 	    "$(head -c 60 "$W/form.csv" | tr '\n ' '|_')" "$(echo "$t11 - $t10" | bc)" \
 	    "$(wc -l <"$W/dry.out")" "$(tail -n 1 "$W/dry.out" | head -c 80 | tr ' ' '_')" \
