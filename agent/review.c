@@ -160,15 +160,17 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 	rv_parse_campaign(ld, e, &k);
 	if (la->owner) {
 		struct flist l;
-		size_t mine;
+		size_t mine, ndec[RV_NDEC], nf[F_COUNT];
 		int st;
 
 		/* only the open campaigns with a finding theirs to attest */
 		if (strcmp(k.state, "open") != 0)
 			return EX_OK;
-		if ((st = rv_owner_findings(c, &k, &l)) != EX_OK)
+		memset(ndec, 0, sizeof(ndec));
+		memset(nf, 0, sizeof(nf));
+		if ((st = rv_owner_window(c, &k, 0, 0, &l, &mine, ndec,
+		    nf)) != EX_OK)
 			return st;
-		mine = l.n;
 		rv_flist_free(&l);
 		if (mine == 0)
 			return EX_OK;

@@ -79,5 +79,18 @@ struct review_item {
 int	review_items(struct wf *, const char *campaign, int en,
 	    struct review_info *, struct review_item **, size_t *n);
 void	review_items_free(struct review_item *, size_t n);
+/*
+ * The same in bounded memory, for the review form: review_items_page()
+ * gives the grants ranked [offset, offset + limit) (by risk, as
+ * review_items() and `review report` rank them) and *total, the
+ * campaign's grants; review_items_walk() calls fn on every grant, a
+ * finding page at a time, the item valid during the call only (a status
+ * other than EX_OK from fn stops the walk and is returned).
+ */
+int	review_items_page(struct wf *, const char *campaign, int en,
+	    size_t offset, size_t limit, struct review_info *,
+	    struct review_item **, size_t *n, size_t *total);
+int	review_items_walk(struct wf *, const char *campaign, int en,
+	    int (*fn)(const struct review_item *, void *), void *arg);
 
 #endif /* KUNCI_REVIEW_H */

@@ -209,8 +209,12 @@ const char *	rv_attest_refusal(const struct admin_call *c,
 /* review_report.c */
 int	rv_cmd_show(struct admin_call *c, int argc, char **argv);
 int	rv_cmd_report(struct admin_call *c, int argc, char **argv);
-int	rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
-    struct flist *l);
+/* An access owner's findings (theirs to attest): the window [offset,
+ * offset + limit) by risk in l, and over all: *total, ndec[], nf[]
+ * (added to).  Memory: offset + limit findings. */
+int	rv_owner_window(struct admin_call *c, const struct rv_campaign *k,
+    size_t offset, size_t limit, struct flist *l, size_t *total,
+    size_t *ndec, size_t *nf);
 
 /* review.c */
 const char *	rv_actor_of(const struct admin_call *c);
