@@ -94,27 +94,28 @@ for n in $SIZES; do
 	# kuncid's peak during each (VmHWM, reset before it through
 	# /proc/PID/clear_refs) and the grants revoked in those 60 s
 	ldm() { ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null; }
-	hwm_reset() { echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || :; }
-	hwm_reset
+	# (the reset brings VmHWM down to the RSS then: printed as base_*)
+	hwm_reset() { echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || :; sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$pid/status; }
+	b5=$(hwm_reset)
 	t9=$(date +%s.%N)
 	"$BUILD/kuncictl" --lang en doc review bench-1 --format csv >"$W/form.csv" 2>&1 || :
 	t10=$(date +%s.%N)
 	h5=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
 	printf 'dn: %s\nchangetype: modify\nreplace: kunciDeadline\nkunciDeadline: 20000101000000Z\n' "$cdn" | ldm
-	hwm_reset
+	b6=$(hwm_reset)
 	"$BUILD/kuncictl" --lang en review enforce bench-1 --dry-run >"$W/dry.out" 2>&1 || :
 	t11=$(date +%s.%N)
 	h6=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
-	hwm_reset
+	b7=$(hwm_reset)
 	printf 'dn: kunciId=preview,%s\nchangetype: modify\nreplace: kunciTime\nkunciTime: 20000101000000Z\n' "$cdn" | ldm
 	sleep 60
 	h7=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
 	nrm=$(grep -c "event=review.remove campaign=bench-1 " "$W/kuncid.log" || :)
-	printf 'deadline grants=%d doc_review=%.2fs form_lines=%d form_head=%s dry_run=%.2fs dry_lines=%d dry_tail=%s real_run_60s_removed=%d kuncid_hwm_during_form=%s during_dry=%s during_60s_real=%s load=%s\n' \
+	printf 'deadline grants=%d doc_review=%.2fs form_lines=%d form_head=%s dry_run=%.2fs dry_lines=%d dry_tail=%s real_run_60s_removed=%d kuncid_hwm_during_form=%s during_dry=%s during_60s_real=%s base_form=%s base_dry=%s base_real=%s load=%s\n' \
 	    "$n" "$(echo "$t10 - $t9" | bc)" "$(wc -l <"$W/form.csv")" \
 	    "$(head -c 60 "$W/form.csv" | tr '\n ' '|_')" "$(echo "$t11 - $t10" | bc)" \
 	    "$(wc -l <"$W/dry.out")" "$(tail -n 1 "$W/dry.out" | head -c 80 | tr ' ' '_')" \
-	    "$nrm" "$h5" "$h6" "$h7" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+	    "$nrm" "$h5" "$h6" "$h7" "$b5" "$b6" "$b7" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
 	{
 		printf 'review grants=%d slapd_sync=%s load_slapadd=%.1fs campaign=%.1fs per_grant=%.1fus slapd_cpu=%.2fs kuncid_cpu=%.2fs findings=%d kuncid_hwm_before=%s kuncid_hwm_after=%s second_start=%.2fs load=%s\n' \
 		    "$n" "$sync" "$(echo "$t1 - $t0" | bc)" "$(echo "$t3 - $t2" | bc)" \
