@@ -238,11 +238,14 @@ out:
 static int
 cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 {
-	const char *format = NULL, *notice[NOTICE_LINES];
+	const char *format = NULL, *notice[NOTICE_LINES], *limit_s = NULL,
+	    *offset_s = NULL, *es;
 	int sign = 0, npos, st;
+	long long limit = DOC_REVIEW_PAGE, offset = 0;
 	char *pos[1];
 	struct admin_opt opts[] = {
 		{ "format", &format, NULL }, { "sign", NULL, &sign },
+		{ "offset", &offset_s, NULL }, { "limit", &limit_s, NULL },
 		{ NULL, NULL, NULL }
 	};
 	struct doc d;
@@ -260,6 +263,18 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 		    strcmp(kind, "review") == 0 ? "CAMPAIGN" :
 		    strcmp(kind, "guest-book") == 0 ? "YYYY-MM|VISIT" :
 		    strcmp(kind, "visit") == 0 ? "VISIT" : "ID");
+	if ((offset_s != NULL || limit_s != NULL) &&
+	    strcmp(kind, "review") != 0)
+		return admin_err(c, EX_USAGE, "--offset and --limit are for "
+		    "doc review only");
+	if (limit_s != NULL && u_strtonum(limit_s, 1, DOC_REVIEW_MAX, &limit,
+	    &es) == -1)
+		return admin_err(c, EX_USAGE, "bad --limit: %.40s (1-%d)",
+		    limit_s, DOC_REVIEW_MAX);
+	if (offset_s != NULL && u_strtonum(offset_s, 0, DOC_OFFSET_MAX,
+	    &offset, &es) == -1)
+		return admin_err(c, EX_USAGE, "bad --offset: %.40s (0-%d)",
+		    offset_s, DOC_OFFSET_MAX);
 	if (format == NULL && c->json)
 		format = "json";
 	if (format == NULL || strcmp(format, "text") == 0 ||
@@ -280,7 +295,8 @@ cmd_form(struct admin_call *c, int argc, char **argv, const char *kind)
 		    "(signing.certificate, key, ca)"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if ((st = docform_build(&d, c, kind, pos[0])) != EX_OK)
+	if ((st = docform_build(&d, c, kind, pos[0], (size_t)offset,
+	    (size_t)limit)) != EX_OK)
 		goto out;
 	if (sign && (fmt == F_HTML || fmt == F_TXT) &&
 	    (st = sign_notice(&d, notice, &nnotice)) != EX_OK)
@@ -391,7 +407,7 @@ const struct admin_cmd doc_cmds[] = {
 	{ "doc", "access-list", cmd_access_list, "RESOURCE [--format F] "
 	    "[--sign --out FILE]" },
 	{ "doc", "review", cmd_review, "CAMPAIGN [--format F] "
-	    "[--sign --out FILE]" },
+	    "[--offset N] [--limit N] [--sign --out FILE]" },
 	{ "doc", "removal", cmd_removal, "ID [--format F] "
 	    "[--sign --out FILE]" },
 	{ "doc", "guest-book", cmd_guest_book, "YYYY-MM|VISIT [--format F] "

@@ -936,6 +936,121 @@ struct rmap {
 	char	owner[DIR_DN_MAX];
 };
 
+struct rv_part {		/* a part's counts over the whole campaign */
+	char	key[600];
+	int	cnt[4];		/* grants, valid, not valid, other */
+	char	actor[3][DIR_UID_MAX + 1];	/* the first who verified */
+	time_t	atime[3];
+	size_t	nact;
+};
+
+struct rv_form {
+	struct doc	*d;
+	struct rmap	*rm;		/* the campaign's resources */
+	size_t		 nrm, caprm;
+	struct rv_part	 pc[DOC_PARTS];
+	size_t		 npc;
+};
+
+/* The resource's SOP and owner, read once per resource; -1: no memory. */
+static long
+rf_resource(struct rv_form *f, const char *name)
+{
+	const struct kunci_cfg *cfg = f->d->c->ctx->cfg;
+	struct dir_resource res;
+	struct rmap *n;
+	size_t j;
+
+	for (j = 0; j < f->nrm; j++)
+		if (strcmp(f->rm[j].name, name) == 0)
+			return (long)j;
+	if (f->nrm == f->caprm) {
+		size_t cap = f->caprm ? f->caprm * 2 : 16;
+
+		if ((n = reallocarray(f->rm, cap, sizeof(*n))) == NULL)
+			return -1;
+		f->rm = n;
+		f->caprm = cap;
+	}
+	memset(&f->rm[j], 0, sizeof(f->rm[j]));
+	u_strlcpy(f->rm[j].name, name, sizeof(f->rm[j].name));
+	if (dir_resource(admin_ldap(), cfg, name, &res, admin_wf()->err,
+	    sizeof(admin_wf()->err)) == EX_OK) {
+		u_strlcpy(f->rm[j].workflow, res.workflow,
+		    sizeof(f->rm[j].workflow));
+		u_strlcpy(f->rm[j].owner, res.owner, sizeof(f->rm[j].owner));
+	}
+	f->nrm++;
+	return (long)j;
+}
+
+/* The part key of a workflow: its SOP's name and number. */
+static void
+rf_key(const struct kunci_cfg *cfg, const char *workflow, char *key,
+    size_t sz)
+{
+	const struct cfg_workflow *w = cfg_workflow(cfg, workflow);
+
+	snprintf(key, sz, "%s|%s", w != NULL ? w->sop : "", w != NULL ?
+	    w->sop_number : "");
+}
+
+/* The counting pass: per part, the grants by decision and the first
+ * three who verified. */
+static int
+rf_count(const struct review_item *it, void *arg)
+{
+	struct rv_form *f = arg;
+	struct rv_part *pc;
+	char key[600];
+	long j;
+	size_t i, k;
+
+	if ((j = rf_resource(f, it->resource)) < 0)
+		return EX_OSERR;
+	rf_key(f->d->c->ctx->cfg, f->rm[j].workflow, key, sizeof(key));
+	for (i = 0; i < f->npc; i++)
+		if (strcmp(f->pc[i].key, key) == 0)
+			break;
+	if (i == f->npc) {
+		if (f->npc == DOC_PARTS)
+			return EX_OK;	/* no part for it on the form either */
+		u_strlcpy(f->pc[f->npc++].key, key, sizeof(f->pc[i].key));
+	}
+	pc = &f->pc[i];
+	k = strcmp(it->decision, "valid") == 0 ? 1 :
+	    strcmp(it->decision, "invalid") == 0 ||
+	    strcmp(it->decision, "removed") == 0 ? 2 : 3;
+	pc->cnt[0]++;
+	pc->cnt[k]++;
+	if (it->actor[0] == '\0' || pc->nact == 3)
+		return EX_OK;
+	for (k = 0; k < pc->nact; k++)
+		if (strcmp(pc->actor[k], it->actor) == 0)
+			return EX_OK;
+	u_strlcpy(pc->actor[pc->nact], it->actor, sizeof(pc->actor[0]));
+	pc->atime[pc->nact++] = it->time;
+	return EX_OK;
+}
+
+static const struct rv_part *
+rf_part(const struct rv_form *f, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->npc; i++)
+		if (strcmp(f->pc[i].key, key) == 0)
+			return &f->pc[i];
+	return NULL;
+}
+
+/*
+ * The review form, a page at a time: one counting pass over the campaign
+ * (a finding page at a time) gives each part (SOP) its counts and
+ * signers, then the grants ranked [offset, offset + limit) are the rows.
+ * A page that does not hold the whole campaign says which rows it holds,
+ * and numbers them by their rank in the whole campaign.
+ */
 static int
 form_review(struct doc *d, const char *campaign)
 {
@@ -954,13 +1069,15 @@ form_review(struct doc *d, const char *campaign)
 	};
 	struct review_info info;
 	struct review_item *it = NULL;
-	struct rmap *rm = NULL;
+	struct rv_form f;
+	const struct rv_part *pc;
 	struct doc_part *p;
-	struct dir_resource res;
 	const struct doc_official *o;
 	const char *cells[9];
-	size_t n = 0, nrm = 0, i, j, k, pi;
-	int st, cnt[DOC_PARTS][4];
+	char key[600];
+	size_t n = 0, total = 0, i, j, k, pi;
+	long r;
+	int st, paged;
 
 	if (!admin_sees_all(c))
 		return admin_err(c, EX_NOPERM, _("refused: the review form is "
@@ -968,62 +1085,38 @@ form_review(struct doc *d, const char *campaign)
 	if (strlen(campaign) > REVIEW_ID_MAX)
 		return admin_err(c, EX_NOINPUT, _("unknown campaign: %.40s"),
 		    campaign);
-	if ((st = review_items(admin_wf(), campaign, d->en, &info, &it,
-	    &n)) != EX_OK)
+	memset(&f, 0, sizeof(f));
+	f.d = d;
+	if ((st = review_items_page(admin_wf(), campaign, d->en, d->offset,
+	    d->limit, &info, &it, &n, &total)) != EX_OK)
 		return st == EX_NOINPUT ? admin_err(c, EX_NOINPUT, _("unknown "
 		    "campaign: %.80s"), campaign) : admin_wf_err(c, st);
-	d->landscape = 1;
-	memset(cnt, 0, sizeof(cnt));
-	if (n > 0 && (rm = calloc(n, sizeof(*rm))) == NULL) {
-		st = admin_err(c, EX_OSERR, _("out of memory"));
+	if ((st = review_items_walk(admin_wf(), campaign, d->en, rf_count,
+	    &f)) != EX_OK) {
+		st = st == EX_OSERR ? admin_err(c, EX_OSERR, _("out of memory")) :
+		    admin_wf_err(c, st);
 		goto out;
 	}
+	paged = d->offset > 0 || n < total;
+	d->landscape = 1;
 	for (i = 0; i < n && !d->oom; i++) {
-		/* the resource's SOP, once per resource */
-		for (j = 0; j < nrm; j++)
-			if (strcmp(rm[j].name, it[i].resource) == 0)
-				break;
-		if (j == nrm) {
-			u_strlcpy(rm[j].name, it[i].resource,
-			    sizeof(rm[j].name));
-			if (dir_resource(admin_ldap(), cfg, it[i].resource,
-			    &res, admin_wf()->err,
-			    sizeof(admin_wf()->err)) == EX_OK) {
-				u_strlcpy(rm[j].workflow, res.workflow,
-				    sizeof(rm[j].workflow));
-				u_strlcpy(rm[j].owner, res.owner,
-				    sizeof(rm[j].owner));
-			}
-			nrm++;
-		}
+		if ((r = rf_resource(&f, it[i].resource)) < 0)
+			goto oomout;
+		j = (size_t)r;
 		/* its part: one per SOP */
-		for (pi = 0; pi < d->nparts; pi++) {
-			const struct cfg_workflow *w =
-			    cfg_workflow(cfg, rm[j].workflow);
-			char key[600];
-
-			snprintf(key, sizeof(key), "%s|%s", w != NULL ?
-			    w->sop : "", w != NULL ? w->sop_number : "");
-			if (strcmp(d->parts[pi].key, key) == 0 ||
-			    (w == NULL && d->parts[pi].key[0] == '\0'))
+		rf_key(cfg, f.rm[j].workflow, key, sizeof(key));
+		for (pi = 0; pi < d->nparts; pi++)
+			if (strcmp(d->parts[pi].key, key) == 0)
 				break;
-		}
 		if (pi == d->nparts) {
-			if ((p = part_new(d, rm[j].workflow, "Review Form",
+			if ((p = part_new(d, f.rm[j].workflow, "Review Form",
 			    "Formulir Review", cols, 9)) == NULL)
 				break;
 			if (strcmp(p->p.title, "Formulir Review") == 0)
 				p->p.title = "Formulir Review Akses";
 			else if (strcmp(p->p.title, "Review Form") == 0)
 				p->p.title = "Access Review Form";
-			{
-				const struct cfg_workflow *w =
-				    cfg_workflow(cfg, rm[j].workflow);
-
-				snprintf(p->key, sizeof(p->key), "%s|%s",
-				    w != NULL ? w->sop : "", w != NULL ?
-				    w->sop_number : "");
-			}
+			u_strlcpy(p->key, key, sizeof(p->key));
 			p->p.number = doc_keep(d, "%s: %s", T(d, "Campaign",
 			    "Putaran reviu"), info.id);
 			p->p.table_title = T(d, "Access rights reviewed",
@@ -1031,7 +1124,8 @@ form_review(struct doc *d, const char *campaign)
 		}
 		p = &d->parts[pi];
 		o = doc_person(d, it[i].subject);
-		cells[0] = doc_keep(d, "%zu", render_table_nrows(p->t) + 1);
+		cells[0] = doc_keep(d, "%zu", paged ? d->offset + i + 1 :
+		    render_table_nrows(p->t) + 1);
 		cells[1] = o != NULL && o->found ? doc_keep(d, "%s", o->cn) :
 		    it[i].subject;
 		cells[2] = o != NULL && o->found ? doc_keep(d, "%s", o->nip) :
@@ -1043,26 +1137,6 @@ form_review(struct doc *d, const char *campaign)
 		cells[7] = it[i].time ? day(d, it[i].time) : "";
 		cells[8] = it[i].note != NULL ? it[i].note : "";
 		row(d, p, cells, 9);
-		k = strcmp(it[i].decision, "valid") == 0 ? 1 :
-		    strcmp(it[i].decision, "invalid") == 0 ||
-		    strcmp(it[i].decision, "removed") == 0 ? 2 : 3;
-		cnt[pi][0]++;
-		cnt[pi][k]++;
-		/* the access owners who verified sign */
-		if (it[i].actor[0] != '\0') {
-			for (k = 0; k < p->p.nsigs; k++)
-				if (p->s[k].name != NULL && o != NULL &&
-				    strcmp(p->s[k].name,
-				    name_of(d, it[i].actor)) == 0)
-					break;
-			if (k == p->p.nsigs && p->p.nsigs < 3)
-				sig(d, p, 0, T(d, "Verified by,",
-				    "Diverifikasi oleh,"), admin_role_label(c,
-				    CFG_ROLE_OWNER), doc_person(d,
-				    it[i].actor), doc_keep(d, "%s, %s",
-				    T(d, "Verified", "Diverifikasi"),
-				    day(d, it[i].time)));
-		}
 	}
 	if (d->nparts == 0) {
 		if ((p = part_new(d, NULL, "Access Review Form",
@@ -1074,10 +1148,16 @@ form_review(struct doc *d, const char *campaign)
 	d->title = d->parts[0].p.title;
 	for (pi = 0; pi < d->nparts; pi++) {
 		const char *kasi = cfg->review.escalate_to;
+		int zero[4] = { 0, 0, 0, 0 };
+		const int *cnt;
 
 		p = &d->parts[pi];
-		p->p.table_empty = T(d, "No grants in this campaign.",
-		    "Tidak ada hak akses dalam putaran reviu ini.");
+		pc = rf_part(&f, p->key);
+		cnt = pc != NULL ? pc->cnt : zero;
+		p->p.table_empty = total > 0 ? T(d, "No rows on this page.",
+		    "Tidak ada baris pada halaman ini.") : T(d, "No grants in "
+		    "this campaign.", "Tidak ada hak akses dalam putaran "
+		    "reviu ini.");
 		field(d, p, T(d, "Campaign", "Putaran reviu"),
 		    doc_keep(d, "%s", info.id));
 		field(d, p, T(d, "Scope", "Ruang lingkup"), info.scope[0] ?
@@ -1093,17 +1173,29 @@ form_review(struct doc *d, const char *campaign)
 		    "sedang disiapkan"));
 		field(d, p, T(d, "Summary", "Ringkasan"), doc_keep(d,
 		    d->en ? "%d grants: %d still valid, %d not valid, %d not "
-		    "yet verified" : "%d hak akses: %d sah, %d tidak "
-		    "sah, %d belum diverifikasi", cnt[pi][0], cnt[pi][1],
-		    cnt[pi][2], cnt[pi][3]));
+		    "yet verified" : "%d hak akses: %d masih valid, %d tidak "
+		    "valid, %d belum diverifikasi", cnt[0], cnt[1], cnt[2],
+		    cnt[3]));
+		if (paged)
+			field(d, p, T(d, "Rows", "Baris"), n > 0 ? doc_keep(d,
+			    "%zu-%zu %s %zu", d->offset + 1, d->offset + n,
+			    T(d, "of", "dari"), total) : doc_keep(d, "0 %s %zu",
+			    T(d, "of", "dari"), total));
+		/* the access owners who verified sign */
+		for (k = 0; pc != NULL && k < pc->nact && p->p.nsigs < 3; k++)
+			sig(d, p, 0, T(d, "Verified by,", "Diverifikasi oleh,"),
+			    admin_role_label(c, CFG_ROLE_OWNER),
+			    doc_person(d, pc->actor[k]), doc_keep(d, "%s, %s",
+			    T(d, "Verified", "Diverifikasi"),
+			    day(d, pc->atime[k])));
 		if (p->p.nsigs == 0)	/* nobody verified yet: the owners */
-			for (j = 0; j < nrm && p->p.nsigs < 2; j++)
-				if (rm[j].owner[0] != '\0')
+			for (j = 0; j < f.nrm && p->p.nsigs < 2; j++)
+				if (f.rm[j].owner[0] != '\0')
 					sig(d, p, 0, T(d, "Verified by,",
 					    "Diverifikasi oleh,"),
 					    admin_role_label(c,
 					    CFG_ROLE_OWNER), person_dn(d,
-					    rm[j].owner), "");
+					    f.rm[j].owner), "");
 		if (kasi[0] != '\0')
 			sig(d, p, 1, T(d, "Determined by,", "Menetapkan,"),
 			    admin_role_label(c, kasi), role_holder(d, kasi),
@@ -1117,7 +1209,7 @@ form_review(struct doc *d, const char *campaign)
 oomout:
 	st = admin_err(c, EX_OSERR, _("out of memory"));
 out:
-	free(rm);
+	free(f.rm);
 	review_items_free(it, n);
 	return st;
 }
@@ -1482,13 +1574,15 @@ form_guest_book(struct doc *d, const char *what)
 
 int
 docform_build(struct doc *d, struct admin_call *c, const char *kind,
-    const char *arg)
+    const char *arg, size_t offset, size_t limit)
 {
 	int st;
 
 	memset(d, 0, sizeof(*d));
 	d->c = c;
 	d->en = c->en;
+	d->offset = offset;
+	d->limit = limit;
 	if (strcmp(kind, "request") == 0)
 		st = form_request(d, arg);
 	else if (strcmp(kind, "access-list") == 0)

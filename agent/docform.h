@@ -14,6 +14,9 @@
 #define DOC_FIELDS	32
 #define DOC_SIGS	12
 #define DOC_PEOPLE	256	/* directory entries cached per document */
+#define DOC_REVIEW_PAGE	2000	/* rows of the review form by default */
+#define DOC_REVIEW_MAX	10000	/* its --limit */
+#define DOC_OFFSET_MAX	1000000000
 
 struct doc_part {
 	struct form_part	 p;
@@ -48,12 +51,14 @@ struct doc {
 	int			 oom;
 	struct doc_official	*people;	/* cache */
 	size_t			 npeople;
+	size_t			 offset, limit;	/* the review form's page */
 };
 
 /* Build the form kind ("request", "access-list", "review", "removal",
- * "guest-book", "visit") for arg into d; an admin_err status on failure. */
+ * "guest-book", "visit") for arg into d; an admin_err status on failure.
+ * offset, limit: the rows of the review form (DOC_REVIEW_PAGE). */
 int	docform_build(struct doc *, struct admin_call *, const char *kind,
-	    const char *arg);
+	    const char *arg, size_t offset, size_t limit);
 void	docform_free(struct doc *);
 /* A string kept until docform_free() ("" when memory ran out). */
 const char *doc_keep(struct doc *, const char *fmt, ...)

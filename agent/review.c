@@ -12,7 +12,8 @@
  *
  * The data model and the idempotence rules are in review.h; the campaign's
  * scan is in review_campaign.c, show, report and the form's data in
- * review_report.c, the storage helpers they share in review_store.c.
+ * review_report.c, the deadline (enforce) in review_enforce.c, the
+ * storage helpers they share in review_store.c and review_walk.c.
  *
  *
  * Commands run on an admin worker, the tick on the scheduler's thread,
@@ -61,8 +62,8 @@ has_role(const struct admin_call *c, const char *role)
 }
 
 /* Admin, root, or the role unanswered grants escalate to (the Kasi). */
-static int
-may_run(const struct admin_call *c)
+int
+rv_may_run(const struct admin_call *c)
 {
 	return c->a.admin || has_role(c, c->ctx->cfg->review.escalate_to);
 }
@@ -89,7 +90,7 @@ cmd_start(struct admin_call *c, int argc, char **argv)
 		return st;
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if (!may_run(c)) {
+	if (!rv_may_run(c)) {
 		log_audit("review.refused", "actor", rv_actor_of(c), "as",
 		    c->a.as, "action", "start", "reason",
 		    "not an administrator or the review role", NULL);
@@ -161,15 +162,17 @@ list_one(LDAP *ld, LDAPMessage *e, void *arg)
 	rv_parse_campaign(ld, e, &k);
 	if (la->owner) {
 		struct flist l;
-		size_t mine;
+		size_t mine, ndec[RV_NDEC], nf[F_COUNT];
 		int st;
 
 		/* only the open campaigns with a finding theirs to attest */
 		if (strcmp(k.state, "open") != 0)
 			return EX_OK;
-		if ((st = rv_owner_findings(c, &k, &l)) != EX_OK)
+		memset(ndec, 0, sizeof(ndec));
+		memset(nf, 0, sizeof(nf));
+		if ((st = rv_owner_window(c, &k, 0, 0, &l, &mine, ndec,
+		    nf)) != EX_OK)
 			return st;
-		mine = l.n;
 		rv_flist_free(&l);
 		if (mine == 0)
 			return EX_OK;
@@ -262,8 +265,8 @@ cmd_list(struct admin_call *c, int argc, char **argv)
  * (NULL when the name cannot be a resource: nothing matches it), or an
  * error with w->err set.
  */
-static int
-read_resource(struct wf *w, const char *resource, char **attrs, LDAP **ldp,
+int
+rv_read_resource(struct wf *w, const char *resource, char **attrs, LDAP **ldp,
     LDAPMessage **res)
 {
 	char base[DIR_DN_MAX], esc[3 * DIR_NAME_MAX + 1],
@@ -301,7 +304,7 @@ rv_is_owner(struct admin_call *c, const char *resource, int *yes)
 	int rc, i, n, m;
 
 	*yes = 0;
-	if ((rc = read_resource(w, resource, attrs, &ld, &res)) != EX_OK)
+	if ((rc = rv_read_resource(w, resource, attrs, &ld, &res)) != EX_OK)
 		return rc;
 	if (res != NULL && (e = ldap_first_entry(ld, res)) != NULL &&
 	    (v = ldap_get_values_len(ld, e, "kunciAccessOwner")) != NULL) {
@@ -382,13 +385,13 @@ finding_modify(struct wf *w, const struct rv_campaign *k, const char *grant,
 /*
  * Decide a grant: add its decision entry kunciId=<grant> (the page holds
  * the finding).  The add is the assertion: of two deciders (or hosts) one
- * creates it, the other meets "exists".  prev is what the caller saw
- * (pending or escalated); an undecided grant has no entry.
+ * creates it, the other meets "exists".  An undecided grant (pending or
+ * escalated) has no entry.  mark: see review_enforce.c.
  */
-static int
-set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
-    const char *prev, const char *decision, const char *actor,
-    const char *note)
+int
+rv_set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
+    const char *decision, const char *actor, const char *note,
+    const char *mark)
 {
 	char dn[DIR_DN_MAX + 3 * WF_ID_MAX + 16], esc[3 * WF_ID_MAX + 1],
 	    now[32];
@@ -396,7 +399,6 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 	LDAP *ld;
 	int rc, st = EX_OK;
 
-	(void)prev;
 	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
 		return wf_fail(w, EX_NOINPUT, _("bad grant id"));
 	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
@@ -410,6 +412,8 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciTime", now);
 	if (note != NULL && *note != '\0')
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
+	if (mark != NULL)
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciFinding", mark);
 	if (m.err)
 		st = wf_fail(w, EX_OSERR, _("out of memory"));
 	else if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
@@ -424,8 +428,8 @@ set_decision(struct wf *w, const struct rv_campaign *k, const char *grant,
 	return st;
 }
 
-static void
-add_finding_note(struct wf *w, const struct rv_campaign *k,
+void
+rv_add_finding_note(struct wf *w, const struct rv_campaign *k,
     const char *grant, const char *decision, const char *note)
 {
 	struct dir_mods m;
@@ -583,11 +587,10 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 		}
 	}
 	for (i = 0; i < nids; i++) {
-		if ((st = set_decision(w, &k, ids[i], prev[i], decision,
-		    c->a.p.uid, note)) != EX_OK) {
-			st = admin_err(c, st, _("%s (%zu of %zu "
-			    "done)"), w->err, i,
-			    nids);
+		if ((st = rv_set_decision(w, &k, ids[i], decision,
+		    c->a.p.uid, note, NULL)) != EX_OK) {
+			st = admin_err(c, st, _("%s (%zu of %zu done)"),
+			    w->err, i, nids);
 			goto out;
 		}
 		log_audit("review.attest", "campaign", k.id, "grant", ids[i],
@@ -628,7 +631,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			continue;
 		}
 		snprintf(nb, sizeof(nb), "removal %s", rid);
-		add_finding_note(w, &k, ids[i], "invalid", nb);
+		rv_add_finding_note(w, &k, ids[i], "invalid", nb);
 		log_audit("review.removal", "campaign", k.id, "grant", ids[i],
 		    "request", rid, "actor", c->a.p.uid, NULL);
 		if (!c->json)
@@ -653,283 +656,8 @@ out:
 	return st;
 }
 
-/* ----------------------------------------- the deadline: unanswered */
-
-struct crit {
-	char	name[DIR_NAME_MAX + 1];
-	int	critical;
-	long	active;
-};
-
-/* Whether resource is critical, and how many active grants it has. */
-static int
-resource_state(struct wf *w, const char *resource, struct crit *cr)
-{
-	char base[DIR_DN_MAX], esc[3 * DIR_NAME_MAX + 1],
-	    filter[3 * DIR_NAME_MAX + 160], buf[16], t[32];
-	char *rattrs[] = { U("kunciCritical"), NULL }, *none[] = { U("1.1"),
-	    NULL };
-	LDAPMessage *res = NULL, *e;
-	LDAP *ld;
-	int rc;
-
-	memset(cr, 0, sizeof(*cr));
-	u_strlcpy(cr->name, resource, sizeof(cr->name));
-	if ((rc = read_resource(w, resource, rattrs, &ld, &res)) != EX_OK)
-		return rc;
-	if (res == NULL)
-		return EX_OK;
-	if ((e = ldap_first_entry(ld, res)) != NULL &&
-	    dir_get(ld, e, "kunciCritical", buf, sizeof(buf)) == 0 &&
-	    strcasecmp(buf, "TRUE") == 0)
-		cr->critical = 1;
-	ldap_msgfree(res);
-	res = NULL;
-	if (!cr->critical ||
-	    ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
-		return EX_OK;
-	snprintf(base, sizeof(base), "ou=grants,%s",
-	    w->cfg->directory.kunci_base);
-	dir_gentime(t, sizeof(t), time(NULL));
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
-	    "(kunciResource=%s)(kunciStatus=active)(!(kunciNotAfter<=%s)))",
-	    esc, t);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, none,
-	    0, NULL, NULL, NULL, 0, &res);
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, _("counting holders"));
-	}
-	cr->active = ldap_count_entries(ld, res);
-	ldap_msgfree(res);
-	return EX_OK;
-}
-
-/*
- * The plan for unanswered grants: l gets the pending findings, each
- * decision set to "removed" (to remove) or "spared" (the last holders of
- * a critical resource: of the grants planned on such a resource, as many
- * as would leave it without an active holder are kept, the highest risk
- * removed first).
- */
-static int
-make_plan(struct wf *w, const struct rv_campaign *k, struct flist *l)
-{
-	struct crit *cr = NULL, *ncr;
-	size_t ncr_n = 0, i, j;
-	long planned;
-	int st;
-
-	if ((st = rv_flist_load(w, k, "pending", l)) != EX_OK)
-		return st;
-	for (i = 0; i < l->n; i++) {
-		u_strlcpy(l->f[i].decision, "removed",
-		    sizeof(l->f[i].decision));
-		for (j = 0; j < ncr_n; j++)
-			if (strcasecmp(cr[j].name, l->f[i].resource) == 0)
-				break;
-		if (j < ncr_n)
-			continue;
-		if ((ncr = reallocarray(cr, ncr_n + 1, sizeof(*cr))) == NULL) {
-			free(cr);
-			return wf_fail(w, EX_OSERR, _("out of memory"));
-		}
-		cr = ncr;
-		if ((st = resource_state(w, l->f[i].resource, &cr[ncr_n])) !=
-		    EX_OK) {
-			free(cr);
-			return st;
-		}
-		ncr_n++;
-	}
-	for (j = 0; j < ncr_n; j++) {
-		if (!cr[j].critical)
-			continue;
-		planned = 0;
-		for (i = 0; i < l->n; i++)
-			if (strcasecmp(cr[j].name, l->f[i].resource) == 0 &&
-			    l->f[i].not_after > time(NULL))
-				planned++;
-		/* Spare from the lowest risk up (the list is by risk). */
-		for (i = l->n; i > 0 && planned >= cr[j].active &&
-		    planned > 0; i--) {
-			struct rv_finding *f = &l->f[i - 1];
-
-			if (strcasecmp(cr[j].name, f->resource) != 0 ||
-			    f->not_after <= time(NULL))
-				continue;
-			u_strlcpy(f->decision, "spared", sizeof(f->decision));
-			planned--;
-		}
-	}
-	free(cr);
-	return EX_OK;
-}
-
-/* Record the preview (the dry run) once; EX_CANTCREAT if it exists. */
-static int
-record_preview(struct wf *w, const struct rv_campaign *k,
-    const struct flist *l, const char *actor, size_t *nrem)
-{
-	char **notes;
-	size_t i, n = 0;
-	int st;
-
-	*nrem = 0;
-	if ((notes = calloc(l->n + 1, sizeof(*notes))) == NULL)
-		return wf_fail(w, EX_OSERR, _("out of memory"));
-	for (i = 0; i < l->n; i++) {
-		int rm = strcmp(l->f[i].decision, "removed") == 0;
-
-		if (asprintf(&notes[n], "%s:%s", rm ? "remove" : "spare",
-		    l->f[i].id) == -1) {
-			notes[n] = NULL;
-			break;
-		}
-		n++;
-		*nrem += rm;
-	}
-	st = i < l->n ? wf_fail(w, EX_OSERR, _("out of memory")) :
-	    rv_campaign_event(w, k, "preview", actor, "preview", notes, n);
-	for (i = 0; i < n; i++)
-		free(notes[i]);
-	free(notes);
-	if (st == EX_OK) {
-		char cnt[32];
-
-		snprintf(cnt, sizeof(cnt), "%zu", *nrem);
-		log_audit("review.preview", "campaign", k->id, "actor", actor,
-		    "remove", cnt, NULL);
-	}
-	return st;
-}
-
-/*
- * The escalation: the "escalate" event (added by the caller, once) makes
- * every grant nobody decided read "escalated"; here the count and the
- * audit record.
- */
-static int
-do_escalate(struct wf *w, const struct rv_campaign *k, long *n)
-{
-	struct flist l;
-	char cnt[32];
-	int st;
-
-	*n = 0;
-	if ((st = rv_flist_load(w, k, "escalated", &l)) == EX_OK)
-		*n = (long)l.n;
-	rv_flist_free(&l);
-	snprintf(cnt, sizeof(cnt), "%ld", *n);
-	log_audit("review.escalate", "campaign", k->id, "actor",
-	    REVIEW_ACTOR, "to", w->cfg->review.escalate_to, "count", cnt,
-	    NULL);
-	return st;
-}
-
-static const struct wf_actor *
-kuncid_actor(void)
-{
-	/* Per thread: the scheduler and an admin worker may both get here. */
-	static _Thread_local struct wf_actor a;
-
-	if (!a.person) {
-		u_strlcpy(a.p.uid, REVIEW_ACTOR, sizeof(a.p.uid));
-		a.person = 1;
-	}
-	return &a;
-}
-
-/*
- * The real run of remove-on-silence: of the grants the preview listed,
- * those still unanswered are revoked, except the last active holder of a
- * critical resource (checked again now).  Counts what it did.
- */
-static int
-do_remove(struct wf *w, const struct rv_campaign *k, struct berval **ids,
-    long *removed, long *spared, struct strbuf *out, int en)
-{
-	struct rv_finding f;
-	struct crit cr;
-	char id[WF_ID_MAX + 1], rid[WF_ID_MAX + 1], reason[512];
-	int i, n, st;
-
-	*removed = *spared = 0;
-	n = ids != NULL ? ldap_count_values_len(ids) : 0;
-	snprintf(reason, sizeof(reason), "review %s: not attested by the "
-	    "deadline", k->id);
-	for (i = 0; i < n; i++) {
-		int spare;
-
-		if (ids[i]->bv_len > 6 && strncmp(ids[i]->bv_val, "spare:",
-		    6) == 0)
-			spare = 1;
-		else if (ids[i]->bv_len > 7 && strncmp(ids[i]->bv_val,
-		    "remove:", 7) == 0)
-			spare = 0;
-		else
-			continue;
-		snprintf(id, sizeof(id), "%.*s", (int)ids[i]->bv_len -
-		    (spare ? 6 : 7), ids[i]->bv_val + (spare ? 6 : 7));
-		if ((st = rv_finding_load(w, k, id, &f)) != EX_OK) {
-			if (st == EX_UNAVAILABLE)
-				return st;
-			continue;
-		}
-		free(f.note);
-		if (strcmp(f.decision, "pending") != 0)
-			continue;	/* answered during the grace */
-		if ((st = resource_state(w, f.resource, &cr)) != EX_OK)
-			return st;
-		if (spare || (cr.critical && cr.active <= 1 &&
-		    f.not_after > time(NULL))) {
-			if (set_decision(w, k, id, "pending", "spared",
-			    REVIEW_ACTOR, "last holder of a critical resource")
-			    == EX_OK) {
-				(*spared)++;
-				log_audit("review.spare", "campaign", k->id,
-				    "grant", id, "resource", f.resource,
-				    "reason", "last holder of a critical "
-				    "resource", NULL);
-				if (out != NULL)
-					sb_printf(out, "%s %s %s\n", id,
-					    f.resource, rv_decision_label(en,
-					    "spared"));
-			}
-			continue;
-		}
-		/* Claim it first: of several hosts, one revokes. */
-		if (set_decision(w, k, id, "pending", "removed", REVIEW_ACTOR,
-		    "not attested by the deadline") != EX_OK)
-			continue;
-		st = prov_revoke(w, id, REVIEW_ACTOR, "", reason, 0);
-		if (st != EX_OK && st != EX_DATAERR) {
-			log_warnx("review %s: revoking %s: %s", k->id, id,
-			    w->err);
-			continue;
-		}
-		(*removed)++;
-		log_audit("review.remove", "campaign", k->id, "grant", id,
-		    "resource", f.resource, "subject", f.subject, "actor",
-		    REVIEW_ACTOR, NULL);
-		/* The paperwork: a C3 record, already carried out. */
-		if (removal_open(w, kuncid_actor(), id, reason, REMOVAL_DONE |
-		    REMOVAL_REUSE, rid, sizeof(rid)) == EX_OK &&
-		    rid[0] != '\0') {
-			char nb[64];
-
-			snprintf(nb, sizeof(nb), "removal %s", rid);
-			add_finding_note(w, k, id, "removed", nb);
-		}
-		if (out != NULL)
-			sb_printf(out, "%s %s %s\n", id, f.resource,
-			    rv_decision_label(en, "removed"));
-	}
-	return EX_OK;
-}
-
-static int
-set_state(struct wf *w, struct rv_campaign *k, const char *from,
+int
+rv_set_state(struct wf *w, struct rv_campaign *k, const char *from,
     const char *to)
 {
 	struct dir_mods m;
@@ -948,189 +676,6 @@ set_state(struct wf *w, struct rv_campaign *k, const char *from,
 	return st;
 }
 
-/* The real run for a campaign whose deadline (and, for removal, grace)
- * has passed.  EX_DATAERR / EX_TEMPFAIL with a message when not yet. */
-static int
-enforce(struct wf *w, struct rv_campaign *k, const char *actor,
-    struct strbuf *out, int en, long *a, long *b)
-{
-	const struct kunci_cfg *cfg = w->cfg;
-	struct berval **ids = NULL;
-	time_t now = time(NULL), pt;
-	char t[32];
-	int st;
-
-	*a = *b = 0;
-	if (now < k->deadline) {
-		admin_fmt_time(t, sizeof(t), k->deadline);
-		return wf_fail(w, EX_DATAERR, _("the deadline of %s has not "
-		    "passed (%s)"), k->id, t);
-	}
-	if (cfg->review.on_silence == CFG_SILENCE_ESCALATE) {
-		/* Once: a second run finds it done and counts nothing. */
-		if ((st = rv_campaign_event(w, k, "escalate", actor, "escalate",
-		    NULL, 0)) == EX_CANTCREAT)
-			return EX_OK;
-		if (st != EX_OK)
-			return st;
-		return do_escalate(w, k, a);
-	}
-	st = rv_campaign_get_event(w, k, "preview", &pt, &ids);
-	if (st == EX_NOINPUT)
-		return wf_fail(w, EX_DATAERR, _("no preview of %s yet: run "
-		    "\"review enforce %s --dry-run\" first"), k->id, k->id);
-	if (st != EX_OK)
-		return st;
-	if (now < pt + (time_t)cfg->review.grace) {
-		ldap_value_free_len(ids);
-		admin_fmt_time(t, sizeof(t), pt + (time_t)cfg->review.grace);
-		return wf_fail(w, EX_TEMPFAIL, _("the grace period of %s runs "
-		    "until %s"), k->id, t);
-	}
-	(void)rv_campaign_event(w, k, "enforce", actor, "remove", NULL, 0);
-	st = do_remove(w, k, ids, a, b, out, en);
-	ldap_value_free_len(ids);
-	if (st != EX_OK)
-		return st;
-	if (set_state(w, k, "open", "closed") == EX_OK)
-		log_audit("review.close", "campaign", k->id, "actor", actor,
-		    NULL);
-	return EX_OK;
-}
-
-static int
-cmd_enforce(struct admin_call *c, int argc, char **argv)
-{
-	int dry = 0;
-	struct admin_opt opts[] = { { "dry-run", NULL, &dry },
-		{ NULL, NULL, NULL } };
-	struct wf *w = admin_wf();
-	const struct kunci_cfg *cfg = w->cfg;
-	struct rv_campaign k;
-	struct flist l;
-	struct out_table t;
-	const char *hdr[5], *cells[5];
-	char *pos[1], rk[16], tb[32];
-	size_t i, nrem = 0, nsp = 0;
-	long a, b;
-	int np, st, recorded = 0;
-
-	if ((st = admin_opts(c, argc, argv, opts, pos, 1, &np)) != EX_OK)
-		return st;
-	if (np != 1)
-		return admin_err(c, EX_USAGE, _("usage: review enforce "
-		    "CAMPAIGN [--dry-run]"));
-	if ((st = admin_identify(c)) != EX_OK)
-		return st;
-	if (!may_run(c)) {
-		log_audit("review.refused", "actor", rv_actor_of(c), "as",
-		    c->a.as, "action", "enforce", "campaign", pos[0],
-		    "reason", "not an administrator or the review role", NULL);
-		return admin_err(c, EX_NOPERM, _("refused: only an "
-		    "administrator or %s may enforce a review"),
-		    cfg->review.escalate_to[0] ? cfg->review.escalate_to :
-		    "root");
-	}
-	if ((st = rv_campaign_load(w, pos[0], &k)) != EX_OK)
-		return admin_wf_err(c, st);
-	if (strcmp(k.state, "open") != 0)
-		return admin_err(c, EX_DATAERR, _("campaign %s is %s"), k.id,
-		    review_state_label(c->en, k.state));
-	if (!dry) {
-		struct strbuf sb;
-
-		sb_init(&sb, 1u << 20);
-		st = enforce(w, &k, rv_actor_of(c), &sb, c->en, &a, &b);
-		if (st != EX_OK) {
-			sb_free(&sb);
-			return admin_wf_err(c, st);
-		}
-		sb_puts(&c->out, sb_str(&sb));
-		sb_free(&sb);
-		if (cfg->review.on_silence == CFG_SILENCE_ESCALATE)
-			sb_printf(&c->out, "%s: %ld %s %s\n", k.id, a,
-			    ADMIN_T(c, "unanswered grants escalated to",
-			    "hak akses yang belum dijawab dieskalasi ke"),
-			    cfg->review.escalate_to);
-		else
-			sb_printf(&c->out, "%s: %ld %s, %ld %s\n", k.id, a,
-			    ADMIN_T(c, "removed", "dicabut"), b, ADMIN_T(c,
-			    "kept (last holder of a critical resource)",
-			    "dipertahankan (pemegang terakhir sumber daya "
-			    "kritis)"));
-		return EX_OK;
-	}
-	/* The dry run: what the policy would do now; nothing changes but
-	 * the record of the preview (after the deadline, once). */
-	if ((st = make_plan(w, &k, &l)) != EX_OK)
-		return admin_wf_err(c, st);
-	if (cfg->review.on_silence == CFG_SILENCE_REMOVE &&
-	    time(NULL) >= k.deadline) {
-		st = record_preview(w, &k, &l, rv_actor_of(c), &nrem);
-		if (st == EX_OK)
-			recorded = 1;
-		else if (st != EX_CANTCREAT) {
-			rv_flist_free(&l);
-			return admin_wf_err(c, st);
-		}
-	}
-	nrem = 0;
-	for (i = 0; i < l.n; i++) {
-		if (cfg->review.on_silence == CFG_SILENCE_ESCALATE)
-			u_strlcpy(l.f[i].decision, "escalated",
-			    sizeof(l.f[i].decision));
-		if (strcmp(l.f[i].decision, "spared") == 0)
-			nsp++;
-		else
-			nrem++;
-	}
-	if (c->json) {
-		json_t *arr = json_array();
-
-		for (i = 0; i < l.n; i++)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,"
-			    "s:i,s:s}", "grant", l.f[i].id, "holder",
-			    l.f[i].subject, "resource", l.f[i].resource,
-			    "risk", l.f[i].risk, "action", l.f[i].decision));
-		out_json(&c->out, json_pack("{s:s,s:s,s:b,s:o}", "campaign",
-		    k.id, "policy", cfg->review.on_silence ==
-		    CFG_SILENCE_REMOVE ? "remove" : "escalate",
-		    "preview_recorded", recorded, "plan", arr));
-		rv_flist_free(&l);
-		return EX_OK;
-	}
-	hdr[0] = ADMIN_T(c, "GRANT", "HAK AKSES");
-	hdr[1] = ADMIN_T(c, "HOLDER", "PEMEGANG");
-	hdr[2] = ADMIN_T(c, "RESOURCE", "SUMBER DAYA");
-	hdr[3] = ADMIN_T(c, "RISK", "RISIKO");
-	hdr[4] = ADMIN_T(c, "ACTION", "TINDAKAN");
-	out_table_init(&t, 5, hdr);
-	for (i = 0; i < l.n; i++) {
-		snprintf(rk, sizeof(rk), "%d", l.f[i].risk);
-		cells[0] = l.f[i].id;
-		cells[1] = l.f[i].subject;
-		cells[2] = l.f[i].resource;
-		cells[3] = rk;
-		cells[4] = rv_decision_label(c->en, l.f[i].decision);
-		out_table_row(&t, cells);
-	}
-	sb_printf(&c->out, "%s %s (%s): %s\n", ADMIN_T(c, "Dry run for",
-	    "Uji coba untuk"), k.id, cfg->review.on_silence ==
-	    CFG_SILENCE_REMOVE ? "on_silence=remove" : "on_silence=escalate",
-	    ADMIN_T(c, "nothing changed", "tidak ada yang diubah"));
-	out_table_render(&t, &c->out);
-	out_table_free(&t);
-	if (recorded) {
-		admin_fmt_time(tb, sizeof(tb), time(NULL) +
-		    (time_t)cfg->review.grace);
-		sb_printf(&c->out, "%s %s\n", ADMIN_T(c, "Preview recorded; "
-		    "removal not before", "Pratinjau dicatat; pencabutan "
-		    "paling cepat"), tb);
-	}
-	rv_flist_free(&l);
-	return EX_OK;
-}
-
 static int
 cmd_close(struct admin_call *c, int argc, char **argv)
 {
@@ -1147,7 +692,7 @@ cmd_close(struct admin_call *c, int argc, char **argv)
 		    "CAMPAIGN"));
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
-	if (!may_run(c))
+	if (!rv_may_run(c))
 		return admin_err(c, EX_NOPERM, _("refused: only an "
 		    "administrator or %s may close a review"),
 		    w->cfg->review.escalate_to);
@@ -1155,8 +700,8 @@ cmd_close(struct admin_call *c, int argc, char **argv)
 		return admin_wf_err(c, st);
 	if (strcmp(k.state, "open") != 0)
 		return admin_err(c, EX_DATAERR, _("campaign %s is %s"), k.id,
-		    review_state_label(c->en, k.state));
-	if ((st = set_state(w, &k, "open", "closed")) != EX_OK)
+		    k.state);
+	if ((st = rv_set_state(w, &k, "open", "closed")) != EX_OK)
 		return admin_wf_err(c, st);
 	(void)rv_campaign_event(w, &k, "close", rv_actor_of(c), "close", NULL, 0);
 	log_audit("review.close", "campaign", k.id, "actor", rv_actor_of(c),
@@ -1180,13 +725,8 @@ tick_one(LDAP *ld, LDAPMessage *e, void *arg)
 	struct wf *w = ta->w;
 	const struct kunci_cfg *cfg = w->cfg;
 	struct rv_campaign k;
-	struct flist l;
-	struct berval **ids = NULL;
 	char rdn[32];
-	size_t i, n;
-	time_t pt;
-	long a, b;
-	int st;
+	size_t i;
 
 	rv_parse_campaign(ld, e, &k);
 	if (strcmp(k.state, "open") != 0 || k.deadline == 0)
@@ -1205,30 +745,8 @@ tick_one(LDAP *ld, LDAPMessage *e, void *arg)
 			    REVIEW_ACTOR, "deadline", dl, NULL);
 		}
 	}
-	if (ta->now < k.deadline)
-		return EX_OK;
-	if (cfg->review.on_silence == CFG_SILENCE_ESCALATE) {
-		if (rv_campaign_event(w, &k, "escalate", REVIEW_ACTOR,
-		    "escalate", NULL, 0) == EX_OK)
-			(void)do_escalate(w, &k, &a);
-		return EX_OK;
-	}
-	st = rv_campaign_get_event(w, &k, "preview", &pt, &ids);
-	if (st == EX_NOINPUT) {
-		if (make_plan(w, &k, &l) == EX_OK)
-			(void)record_preview(w, &k, &l, REVIEW_ACTOR, &n);
-		rv_flist_free(&l);
-		return EX_OK;
-	}
-	if (st == EX_OK && ta->now >= pt + (time_t)cfg->review.grace &&
-	    rv_campaign_event(w, &k, "enforce", REVIEW_ACTOR, "remove", NULL,
-	    0) == EX_OK) {
-		if (do_remove(w, &k, ids, &a, &b, NULL, 0) == EX_OK &&
-		    set_state(w, &k, "open", "closed") == EX_OK)
-			log_audit("review.close", "campaign", k.id, "actor",
-			    REVIEW_ACTOR, NULL);
-	}
-	ldap_value_free_len(ids);
+	if (ta->now >= k.deadline)
+		rv_tick_deadline(w, &k, ta->now);
 	return EX_OK;
 }
 
@@ -1258,7 +776,8 @@ const struct admin_cmd review_cmds[] = {
 	{ "review", "show", rv_cmd_show, "CAMPAIGN [--limit N] [--offset N]" },
 	{ "review", "attest", cmd_attest,
 	    "CAMPAIGN GRANT[,GRANT...]... valid|invalid --note TEXT" },
-	{ "review", "enforce", cmd_enforce, "CAMPAIGN [--dry-run]" },
+	{ "review", "enforce", rv_cmd_enforce,
+	    "CAMPAIGN [--dry-run [--offset N] [--limit N]]" },
 	{ "review", "close", cmd_close, "CAMPAIGN" },
 	{ "review", "report", rv_cmd_report,
 	    "CAMPAIGN [--form review|list] [--format text|csv|json|html] "

@@ -16,10 +16,12 @@
  *   kunciId=<grant>,<campaign>	kunciReviewFinding: decision (valid,
  *					invalid, removed, spared), actor,
  *					time, note; absent = pending (or
- *					escalated after the escalate event)
+ *					escalated after the escalate event);
+ *					kunciFinding "revoking" while the
+ *					deadline revokes it
  *   kunciId=<event>,<campaign>	kunciEvent: reminder-<i>, escalate,
  *					preview (the dry run: one kunciNote
- *					per grant to remove), enforce, close
+ *					per grant to spare), enforce, close
  *
  * The campaign's DN names its period and scope, so of several hosts (or
  * two runs at once) exactly one creates it; the others meet "already
@@ -77,6 +79,19 @@ struct review_item {
 int	review_items(struct wf *, const char *campaign, int en,
 	    struct review_info *, struct review_item **, size_t *n);
 void	review_items_free(struct review_item *, size_t n);
+/*
+ * The same in bounded memory, for the review form: review_items_page()
+ * gives the grants ranked [offset, offset + limit) (by risk, as
+ * review_items() and `review report` rank them) and *total, the
+ * campaign's grants; review_items_walk() calls fn on every grant, a
+ * finding page at a time, the item valid during the call only (a status
+ * other than EX_OK from fn stops the walk and is returned).
+ */
+int	review_items_page(struct wf *, const char *campaign, int en,
+	    size_t offset, size_t limit, struct review_info *,
+	    struct review_item **, size_t *n, size_t *total);
+int	review_items_walk(struct wf *, const char *campaign, int en,
+	    int (*fn)(const struct review_item *, void *), void *arg);
 /* A campaign's state (opening, open, closed) in words, for text output. */
 const char	*review_state_label(int en, const char *state);
 

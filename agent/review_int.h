@@ -34,6 +34,9 @@
 #define RV_REPORT_PAGE	2000	/* rows of a review report page */
 #define RV_REPORT_MAX	10000	/* its --limit */
 #define RV_OFFSET_MAX	1000000000	/* --offset of a report or form */
+#define RV_MARK		"revoking"	/* kunciFinding of a decision entry the
+					   deadline claimed and has not yet
+					   revoked (review_enforce.c) */
 
 enum {
 	F_RESOURCE_GONE, F_HOLDER_MISSING, F_HOLDER_DISABLED,
@@ -83,6 +86,7 @@ struct rv_finding {
 	char	*note;		/* joined kunciNote values, owned */
 	unsigned flags;
 	int	 risk;
+	int	 revoking;	/* its decision entry bears RV_MARK */
 	time_t	 time, last_used, not_after;
 };
 
@@ -185,6 +189,19 @@ int	rv_start_campaign(struct admin_call *c, const char *period,
     const char *scope, struct rv_campaign *k, int *created);
 
 /* review.c */
+int	rv_may_run(const struct admin_call *c);
+int	rv_read_resource(struct wf *w, const char *resource, char **attrs,
+    LDAP **ldp, LDAPMessage **res);
+/* Decide grant: add its decision entry (the add is the assertion:
+ * EX_TEMPFAIL "decided meanwhile" if it exists); mark: a kunciFinding
+ * value on it, or NULL. */
+int	rv_set_decision(struct wf *w, const struct rv_campaign *k,
+    const char *grant, const char *decision, const char *actor,
+    const char *note, const char *mark);
+void	rv_add_finding_note(struct wf *w, const struct rv_campaign *k,
+    const char *grant, const char *decision, const char *note);
+int	rv_set_state(struct wf *w, struct rv_campaign *k, const char *from,
+    const char *to);
 int	rv_is_owner(struct admin_call *c, const char *resource, int *yes);
 const char *	rv_attest_refusal(const struct admin_call *c,
     const struct rv_finding *f, int owner);
@@ -192,10 +209,18 @@ const char *	rv_attest_refusal(const struct admin_call *c,
 /* review_report.c */
 int	rv_cmd_show(struct admin_call *c, int argc, char **argv);
 int	rv_cmd_report(struct admin_call *c, int argc, char **argv);
-int	rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
-    struct flist *l);
+/* An access owner's findings (theirs to attest): the window [offset,
+ * offset + limit) by risk in l, and over all: *total, ndec[], nf[]
+ * (added to).  Memory: offset + limit findings. */
+int	rv_owner_window(struct admin_call *c, const struct rv_campaign *k,
+    size_t offset, size_t limit, struct flist *l, size_t *total,
+    size_t *ndec, size_t *nf);
 
 /* review.c */
 const char *	rv_actor_of(const struct admin_call *c);
+
+/* review_enforce.c */
+int	rv_cmd_enforce(struct admin_call *c, int argc, char **argv);
+void	rv_tick_deadline(struct wf *w, struct rv_campaign *k, time_t now);
 
 #endif /* KUNCI_REVIEW_INT_H */

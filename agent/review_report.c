@@ -82,55 +82,136 @@ owner_cached(struct admin_call *c, const char *resource,
 
 /*
  * For a person who holds no role: the findings of campaign k that are
- * theirs to attest (of a resource they own, not their own grant), by
- * risk, in *l.  l->n == 0: none (they may not see the campaign).
- * Memory: all the campaign's findings, while filtering; one directory
- * look-up per resource named.
+ * theirs to attest (of a resource they own, not their own grant), ranked
+ * by risk: the window [offset, offset + limit) of them in *l, and over
+ * all of them *total, ndec[] and nf[].  *total == 0: none (they may not
+ * see the campaign).  The campaign is walked a finding page at a time;
+ * memory: offset + limit findings (a heap whose top sorts last), and one
+ * directory look-up per resource named.
  */
-int
-rv_owner_findings(struct admin_call *c, const struct rv_campaign *k,
-    struct flist *l)
+struct ow_arg {
+	struct admin_call	*c;
+	struct smap		 owned;	/* resource -> rv_is_owner() */
+	struct rv_finding	*h;
+	size_t			 n, keep, total, *ndec, *nf;
+};
+
+static void
+ow_swap(struct rv_finding *a, struct rv_finding *b)
 {
-	struct wf *w = admin_wf();
-	struct smap owned;	/* resource -> rv_is_owner() */
+	struct rv_finding t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Offer f (its note still the walk's): kept with a copy of the note. */
+static void
+ow_offer(struct ow_arg *o, const struct rv_finding *f)
+{
+	size_t i, c, p;
+
+	if (o->keep == 0)
+		return;
+	if (o->n < o->keep) {
+		o->h[i = o->n++] = *f;
+		o->h[i].note = f->note != NULL ? strdup(f->note) : NULL;
+		for (; i > 0; i = p) {
+			p = (i - 1) / 2;
+			if (rv_cmp_risk(&o->h[i], &o->h[p]) <= 0)
+				break;
+			ow_swap(&o->h[i], &o->h[p]);
+		}
+		return;
+	}
+	if (rv_cmp_risk(f, &o->h[0]) >= 0)
+		return;
+	free(o->h[0].note);
+	o->h[0] = *f;
+	o->h[0].note = f->note != NULL ? strdup(f->note) : NULL;
+	for (i = 0; (c = 2 * i + 1) < o->n; i = c) {
+		if (c + 1 < o->n && rv_cmp_risk(&o->h[c + 1], &o->h[c]) > 0)
+			c++;
+		if (rv_cmp_risk(&o->h[c], &o->h[i]) <= 0)
+			break;
+		ow_swap(&o->h[c], &o->h[i]);
+	}
+}
+
+static int
+ow_page(struct rv_finding *f, size_t n, void *arg)
+{
+	struct ow_arg *o = arg;
+	struct admin_call *c = o->c;
 	uint32_t v;
-	size_t i, j;
-	int st = EX_OK, yes;
+	size_t i;
+	int st, yes, d;
+
+	for (i = 0; i < n; i++) {
+		yes = 0;
+		if (strcasecmp(f[i].subject, c->a.p.uid) == 0)
+			continue;	/* never their own grant */
+		if (rv_smap_get(&o->owned, f[i].resource, &v))
+			yes = (int)v;
+		else if ((st = rv_is_owner(c, f[i].resource, &yes)) != EX_OK)
+			return st;
+		else if (rv_smap_put(&o->owned, f[i].resource,
+		    (uint32_t)yes) == -1)
+			return wf_fail(admin_wf(), EX_OSERR, _("out of memory"));
+		if (!yes)
+			continue;
+		o->total++;
+		for (d = 0; rv_ddefs[d].code != NULL; d++)
+			if (strcmp(rv_ddefs[d].code, f[i].decision) == 0) {
+				o->ndec[d]++;
+				break;
+			}
+		for (d = 0; d < F_COUNT; d++)
+			if (f[i].flags & (1u << d))
+				o->nf[d]++;
+		ow_offer(o, &f[i]);
+	}
+	return EX_OK;
+}
+
+int
+rv_owner_window(struct admin_call *c, const struct rv_campaign *k,
+    size_t offset, size_t limit, struct flist *l, size_t *total,
+    size_t *ndec, size_t *nf)
+{
+	struct ow_arg o;
+	size_t i;
+	int st;
 
 	memset(l, 0, sizeof(*l));
-	memset(&owned, 0, sizeof(owned));
+	*total = 0;
 	if (!c->a.person)
 		return EX_OK;
-	if ((st = rv_flist_load(w, k, NULL, l)) != EX_OK)
-		return st;
-	for (i = j = 0; i < l->n; i++) {
-		yes = 0;
-		if (strcasecmp(l->f[i].subject, c->a.p.uid) == 0)
-			;	/* never their own grant */
-		else if (rv_smap_get(&owned, l->f[i].resource, &v))
-			yes = (int)v;
-		else if ((st = rv_is_owner(c, l->f[i].resource, &yes)) !=
-		    EX_OK)
-			break;
-		else if (rv_smap_put(&owned, l->f[i].resource,
-		    (uint32_t)yes) == -1) {
-			st = wf_fail(w, EX_OSERR, _("out of memory"));
-			break;
-		}
-		if (!yes) {
-			free(l->f[i].note);
-			continue;
-		}
-		l->f[j++] = l->f[i];
-	}
-	for (; i < l->n; i++)		/* after an error: the rest */
-		l->f[j++] = l->f[i];
-	l->n = j;
-	rv_smap_free(&owned);
+	memset(&o, 0, sizeof(o));
+	o.c = c;
+	o.keep = offset + limit;
+	o.ndec = ndec;
+	o.nf = nf;
+	if ((o.h = calloc(o.keep + 1, sizeof(*o.h))) == NULL)
+		return wf_fail(admin_wf(), EX_OSERR, _("out of memory"));
+	st = rv_walk(admin_wf(), k, ow_page, &o);
+	rv_smap_free(&o.owned);
+	if (st == EX_OK && o.n > 1)
+		qsort(o.h, o.n, sizeof(*o.h), rv_cmp_risk);
+	for (i = 0; i < o.n && i < offset; i++)
+		free(o.h[i].note);
 	if (st != EX_OK) {
-		rv_flist_free(l);
+		for (; i < o.n; i++)
+			free(o.h[i].note);
+		free(o.h);
 		return st;
 	}
+	*total = o.total;
+	if (o.n > offset)
+		memmove(o.h, o.h + offset, (o.n - offset) * sizeof(*o.h));
+	l->f = o.h;
+	l->n = o.n > offset ? o.n - offset : 0;
+	l->cap = o.keep + 1;
 	return EX_OK;
 }
 
@@ -156,36 +237,6 @@ show_refused(struct admin_call *c)
 {
 	return admin_err(c, EX_NOPERM, _("refused: reviews are for the roles, "
 	    "administrators and access owners"));
-}
-
-/* Counts over l (as rv_flist_window() gives them), then keep only the
- * window [offset, offset + limit) of it. */
-static void
-owner_window(struct flist *l, size_t offset, size_t limit, size_t *total,
-    size_t *ndec, size_t *nf)
-{
-	size_t i, j;
-	int d;
-
-	*total = l->n;
-	for (i = 0; i < l->n; i++) {
-		for (d = 0; rv_ddefs[d].code != NULL; d++)
-			if (strcmp(rv_ddefs[d].code, l->f[i].decision) == 0) {
-				ndec[d]++;
-				break;
-			}
-		for (d = 0; d < F_COUNT; d++)
-			if (l->f[i].flags & (1u << d))
-				nf[d]++;
-	}
-	for (i = j = 0; i < l->n; i++) {
-		if (i < offset || i >= offset + limit) {
-			free(l->f[i].note);
-			continue;
-		}
-		l->f[j++] = l->f[i];
-	}
-	l->n = j;
 }
 
 int
@@ -243,14 +294,13 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			return show_refused(c);
 		if (st != EX_OK)
 			return admin_wf_err(c, st);
-		if ((st = rv_owner_findings(c, &k, &l)) != EX_OK)
+		if ((st = rv_owner_window(c, &k, (size_t)offset,
+		    (size_t)limit, &l, &total, ndec, nf)) != EX_OK)
 			return admin_wf_err(c, st);
-		if (l.n == 0) {
+		if (total == 0) {
 			rv_flist_free(&l);
 			return show_refused(c);
 		}
-		owner_window(&l, (size_t)offset, (size_t)limit, &total,
-		    ndec, nf);
 	}
 	if (c->json) {
 		json_t *o = json_object(), *d = json_object(),
@@ -740,7 +790,121 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	return EX_OK;
 }
 
-/* For the review form (doc.c); see review.h. */
+/* One finding as a review item; the note moves to it. */
+static void
+item_of(struct review_item *it, struct rv_finding *f, int en)
+{
+	int b;
+
+	memset(it, 0, sizeof(*it));
+	u_strlcpy(it->grant, f->id, sizeof(it->grant));
+	u_strlcpy(it->subject, f->subject, sizeof(it->subject));
+	u_strlcpy(it->resource, f->resource, sizeof(it->resource));
+	u_strlcpy(it->decision, f->decision, sizeof(it->decision));
+	u_strlcpy(it->actor, f->actor, sizeof(it->actor));
+	for (b = 0; b < F_COUNT; b++)
+		if (f->flags & (1u << b)) {
+			if (it->findings[0] != '\0')
+				u_strlcat(it->findings, "; ",
+				    sizeof(it->findings));
+			u_strlcat(it->findings, en ? rv_fdefs[b].en :
+			    rv_fdefs[b].id, sizeof(it->findings));
+		}
+	it->note = f->note;
+	f->note = NULL;
+	it->time = f->time;
+	it->risk = f->risk;
+}
+
+static void
+info_of(struct review_info *info, const struct rv_campaign *k)
+{
+	memset(info, 0, sizeof(*info));
+	u_strlcpy(info->id, k->id, sizeof(info->id));
+	u_strlcpy(info->period, k->period, sizeof(info->period));
+	u_strlcpy(info->scope, k->scope, sizeof(info->scope));
+	u_strlcpy(info->state, k->state, sizeof(info->state));
+	info->created = k->created;
+	info->deadline = k->deadline;
+}
+
+/* See review.h. */
+int
+review_items_page(struct wf *w, const char *campaign, int en,
+    size_t offset, size_t limit, struct review_info *info,
+    struct review_item **items, size_t *n, size_t *total)
+{
+	struct rv_campaign k;
+	struct rv_census cen;
+	struct flist l;
+	struct review_item *it = NULL;
+	size_t i;
+	int st;
+
+	*items = NULL;
+	*n = *total = 0;
+	if ((st = rv_campaign_load(w, campaign, &k)) != EX_OK)
+		return st;
+	info_of(info, &k);
+	if ((st = rv_census(w, &k, &cen)) != EX_OK)
+		return st;
+	*total = cen.total;
+	st = rv_census_window(w, &k, &cen, offset, limit, &l);
+	rv_census_free(&cen);
+	if (st != EX_OK)
+		return st;
+	if (l.n > 0 && (it = calloc(l.n, sizeof(*it))) == NULL) {
+		rv_flist_free(&l);
+		return wf_fail(w, EX_OSERR, _("out of memory"));
+	}
+	for (i = 0; i < l.n; i++)
+		item_of(&it[i], &l.f[i], en);
+	*items = it;
+	*n = l.n;
+	rv_flist_free(&l);
+	return EX_OK;
+}
+
+struct iw_arg {
+	int	(*fn)(const struct review_item *, void *);
+	void	*arg;
+	int	 en;
+};
+
+static int
+iw_page(struct rv_finding *f, size_t n, void *arg)
+{
+	struct iw_arg *a = arg;
+	struct review_item it;
+	size_t i;
+	int st = EX_OK;
+
+	for (i = 0; i < n && st == EX_OK; i++) {
+		item_of(&it, &f[i], a->en);
+		st = a->fn(&it, a->arg);
+		f[i].note = it.note;	/* rv_walk() frees it */
+	}
+	return st;
+}
+
+/* See review.h. */
+int
+review_items_walk(struct wf *w, const char *campaign, int en,
+    int (*fn)(const struct review_item *, void *), void *arg)
+{
+	struct rv_campaign k;
+	struct iw_arg a;
+	int st;
+
+	if ((st = rv_campaign_load(w, campaign, &k)) != EX_OK)
+		return st;
+	a.fn = fn;
+	a.arg = arg;
+	a.en = en;
+	return rv_walk(w, &k, iw_page, &a);
+}
+
+/* For C2's acts (review_acts.c); see review.h. */
 int
 review_items(struct wf *w, const char *campaign, int en,
     struct review_info *info, struct review_item **items, size_t *n)

@@ -670,6 +670,16 @@ rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 	dir_get(ld, e, "kunciDecision", f->decision, sizeof(f->decision));
 	dir_get(ld, e, "kunciActor", f->actor, sizeof(f->actor));
 	f->time = dir_get_time(ld, e, "kunciTime");
+	f->revoking = 0;
+	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) != NULL) {
+		n = ldap_count_values_len(v);
+		for (i = 0; i < n; i++)
+			if (v[i]->bv_len == strlen(RV_MARK) &&
+			    strncasecmp(v[i]->bv_val, RV_MARK,
+			    v[i]->bv_len) == 0)
+				f->revoking = 1;
+		ldap_value_free_len(v);
+	}
 	free(f->note);
 	f->note = NULL;
 	if ((v = ldap_get_values_len(ld, e, "kunciNote")) != NULL) {

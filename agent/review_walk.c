@@ -371,7 +371,7 @@ rv_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
     struct rv_finding *f, size_t n)
 {
 	char *attrs[] = { U("kunciId"), U("kunciDecision"), U("kunciActor"),
-	    U("kunciTime"), U("kunciNote"), NULL };
+	    U("kunciTime"), U("kunciNote"), U("kunciFinding"), NULL };
 	char *ids[RW_IDS_AT];
 	struct rw_dec d;
 	size_t i, j;
@@ -382,6 +382,7 @@ rv_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
 		    sizeof(f[i].decision));
 		f[i].actor[0] = '\0';
 		f[i].time = 0;
+		f[i].revoking = 0;
 	}
 	for (i = 0; i < n; i += RW_IDS_AT) {
 		d.f = f + i;

@@ -10,6 +10,8 @@
 # written (in pages of 500, doc/review.md "Storage"), and
 # kuncid's peak resident memory before and after the campaign (VmHWM):
 # the campaign's own memory is the difference, which must not grow with N.
+# Then doc review, the enforce dry run and 60 s of the real run, with
+# kuncid's peak during each.
 set -eu
 # CPU seconds (user + system) a process has used
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
@@ -30,6 +32,8 @@ for n in $SIZES; do
 	printf 'dn: olcDatabase={1}mdb,cn=config\nchangetype: modify\nreplace: olcDbMaxSize\nolcDbMaxSize: %s\n' \
 	    "${BENCH_MAPSIZE:-17179869184}" | ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null
 	"$top/tests/sandbox" slapd-stop "$W" >/dev/null
+	# the deadline policy measured below: remove-on-silence
+	sed -i 's/^\( *on_silence = \)"escalate";/\1"remove";/' "$W/kunci.conf"
 	python3 "$top/bench/gengrants.py" "$n" "$KUNCI_BASE" >"$W/bench.ldif"
 	t0=$(date +%s.%N)
 	slapadd -q -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
@@ -84,6 +88,34 @@ for n in $SIZES; do
 	printf 'report grants=%d csv_first_page=%.2fs csv_lines=%d all_pages=%d rows=%d time=%.1fs kuncid_hwm_before=%s after_csv=%s after_all=%s load=%s\n' \
 	    "$n" "$(echo "$t7 - $t6" | bc)" "$(wc -l <"$W/rep.csv")" "$pages" "$rows" \
 	    "$(echo "$t8 - $t7" | bc)" "$h2" "$h3" "$h4" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
+	# doc review (the review form, issue 18) as CSV, then the deadline
+	# policy: the plan (--dry-run, which records the preview), and 60 s of
+	# the real run (the scheduler's, once the grace is pushed back), with
+	# kuncid's peak during each (VmHWM, reset before it through
+	# /proc/PID/clear_refs) and the grants revoked in those 60 s
+	ldm() { ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null; }
+	# (the reset brings VmHWM down to the RSS then: printed as base_*)
+	hwm_reset() { echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || :; sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$pid/status; }
+	b5=$(hwm_reset)
+	t9=$(date +%s.%N)
+	"$BUILD/kuncictl" --lang en doc review bench-1 --format csv >"$W/form.csv" 2>&1 || :
+	t10=$(date +%s.%N)
+	h5=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	printf 'dn: %s\nchangetype: modify\nreplace: kunciDeadline\nkunciDeadline: 20000101000000Z\n' "$cdn" | ldm
+	b6=$(hwm_reset)
+	"$BUILD/kuncictl" --lang en review enforce bench-1 --dry-run >"$W/dry.out" 2>&1 || :
+	t11=$(date +%s.%N)
+	h6=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	b7=$(hwm_reset)
+	printf 'dn: kunciId=preview,%s\nchangetype: modify\nreplace: kunciTime\nkunciTime: 20000101000000Z\n' "$cdn" | ldm
+	sleep 60
+	h7=$(sed -n 's/^VmHWM:[[:space:]]*//p' /proc/$pid/status)
+	nrm=$(grep -c "event=review.remove campaign=bench-1 " "$W/kuncid.log" || :)
+	printf 'deadline grants=%d doc_review=%.2fs form_lines=%d form_head=%s dry_run=%.2fs dry_lines=%d dry_tail=%s real_run_60s_removed=%d kuncid_hwm_during_form=%s during_dry=%s during_60s_real=%s base_form=%s base_dry=%s base_real=%s load=%s\n' \
+	    "$n" "$(echo "$t10 - $t9" | bc)" "$(wc -l <"$W/form.csv")" \
+	    "$(head -c 60 "$W/form.csv" | tr '\n ' '|_')" "$(echo "$t11 - $t10" | bc)" \
+	    "$(wc -l <"$W/dry.out")" "$(tail -n 1 "$W/dry.out" | head -c 80 | tr ' ' '_')" \
+	    "$nrm" "$h5" "$h6" "$h7" "$b5" "$b6" "$b7" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
 	{
 		printf 'review grants=%d slapd_sync=%s load_slapadd=%.1fs campaign=%.1fs per_grant=%.1fus slapd_cpu=%.2fs kuncid_cpu=%.2fs findings=%d kuncid_hwm_before=%s kuncid_hwm_after=%s second_start=%.2fs load=%s\n' \
 		    "$n" "$sync" "$(echo "$t1 - $t0" | bc)" "$(echo "$t3 - $t2" | bc)" \

@@ -4,7 +4,8 @@
 # exactly once across the pages, ranked by risk without a gap, the summary
 # (counts per decision) is the whole campaign's on every page, and --json
 # says how to get the next page.  The list form pages the same way.  Bad
-# paging options: EX_USAGE.
+# paging options: EX_USAGE.  The review form (doc review) is paged the same
+# way: every rank once across pages, the whole campaign's counts on each.
 . "$(dirname "$0")/review.inc"
 
 rv_setup "
@@ -104,6 +105,59 @@ ids=$(for off in 0 400 800; do
 done | grep '^RP-' | sort)
 t_eq "list form, three pages: every grant once" "$N $N" "$(echo "$ids" | wc -l) $(echo "$ids" | sort -u | wc -l)"
 t_eq "... with the review's result" "tidak sah: penghapusan" "$(kc --json review report "$C" --form list --limit 2000 | python3 -c 'import json,sys; print([r["review"] for r in json.load(sys.stdin)["rows"] if r["grant"] == "RP-0004"][0])')"
+
+# --- the review form (doc review), paged ---------------------------------------
+form=$W/form.json
+: >"$form"
+for off in 0 400 800; do
+	kc doc review "$C" --format json --limit 400 --offset $off >>"$form"
+	echo >>"$form"
+done
+kc --json review report "$C" --limit 1100 >"$W/rep.json"
+res=$(python3 - "$form" "$W/rep.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+dec = json.JSONDecoder(); i = 0; rows = []
+while True:
+    while i < len(text) and text[i].isspace(): i += 1
+    if i >= len(text): break
+    o, i = dec.raw_decode(text, i); rows += o
+rep = json.load(open(sys.argv[2]))["rows"]
+print("ranks-once" if sorted(int(r["no"]) for r in rows) == list(range(1, 1101)) else f"bad {len(rows)}")
+byno = {int(r["no"]): r for r in rows}
+# the same grant at each rank as review report: its attester and note
+same = all((byno[int(r["no"])]["note"] == r["note"]) for r in rep)
+print("same-order" if same and sum(1 for r in rep if r["note"]) == 4 else "order-differs")
+print(sum(1 for r in rows if r["decision"] == "masih valid"), sum(1 for r in rows if r["decision"].startswith("tidak valid")))
+PY
+)
+t_eq "doc review in pages of 400: every rank once" ranks-once "$(sed -n 1p <<<"$res")"
+t_eq "... each the grant review report ranks there" same-order "$(sed -n 2p <<<"$res")"
+t_eq "... 3 still valid, 1 not valid" "3 1" "$(sed -n 3p <<<"$res")"
+kcr doc review "$C" --limit 400 --offset 400
+t_eq "the text form's page" 0 "$rc"
+t_grep "... says which rows of how many" "Baris.*401-800 dari 1100" <(echo "$out")
+t_grep "... with the whole campaign's counts" "1100 hak akses: 3 masih valid, 1 tidak valid, 1096 belum diverifikasi" <(echo "$out")
+kcr doc review "$C" --format html --limit 97 --offset 1050
+t_check "... an HTML page is well formed" xmllint --noout - <<<"$out"
+t_grep "... and says its rows" "1051-1100 dari 1100" <(echo "$out")
+kcr doc review "$C"
+t_check_fail "the whole campaign on the default page: no row range" grep -q "Baris.* dari " <<<"$out"
+kcr doc review "$C" --limit 10001
+t_eq "doc review --limit past 10,000: EX_USAGE" 64 "$rc"
+kcr doc request X --offset 3
+t_eq "--offset for another form: EX_USAGE" 64 "$rc"
+
+# --- review show to the access owner (no role), paged ---------------------------
+ow=$(kc --as mfitriani --json review show "$C" --offset 1000 --limit 100)
+ad=$(kc --json review show "$C" --offset 1000 --limit 100)
+t_eq "the owner's show: the whole count, a window of 100" "1100 100 1096" \
+    "$(echo "$ow" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["grants"], len(d["findings"]), d["decisions"]["pending"])')"
+t_eq "... the same grants, in the same order, as an administrator's window" \
+    "$(echo "$ad" | python3 -c 'import json,sys; print(" ".join(f["grant"] for f in json.load(sys.stdin)["findings"]))')" \
+    "$(echo "$ow" | python3 -c 'import json,sys; print(" ".join(f["grant"] for f in json.load(sys.stdin)["findings"]))')"
+t_eq "... with the notes of the attested ones" "sudah pindah" \
+    "$(kc --as mfitriani --json review show "$C" --limit 1100 | python3 -c 'import json,sys; print([f["note"].split(";")[0] for f in json.load(sys.stdin)["findings"] if f["grant"] == "RP-0004"][0])')"
 
 # --- bad paging: EX_USAGE, nothing printed -------------------------------------
 kcr review report "$C" --limit 0
