@@ -1173,8 +1173,8 @@ form_review(struct doc *d, const char *campaign)
 		    "sedang disiapkan"));
 		field(d, p, T(d, "Summary", "Ringkasan"), doc_keep(d,
 		    d->en ? "%d grants: %d still valid, %d not valid, %d not "
-		    "yet verified" : "%d hak akses: %d masih valid, %d tidak "
-		    "valid, %d belum diverifikasi", cnt[0], cnt[1], cnt[2],
+		    "yet verified" : "%d hak akses: %d sah, %d tidak sah, %d "
+		    "belum diverifikasi", cnt[0], cnt[1], cnt[2],
 		    cnt[3]));
 		if (paged)
 			field(d, p, T(d, "Rows", "Baris"), n > 0 ? doc_keep(d,

@@ -128,7 +128,7 @@ byno = {int(r["no"]): r for r in rows}
 # the same grant at each rank as review report: its attester and note
 same = all((byno[int(r["no"])]["note"] == r["note"]) for r in rep)
 print("same-order" if same and sum(1 for r in rep if r["note"]) == 4 else "order-differs")
-print(sum(1 for r in rows if r["decision"] == "masih valid"), sum(1 for r in rows if r["decision"].startswith("tidak valid")))
+print(sum(1 for r in rows if r["decision"] == "sah"), sum(1 for r in rows if r["decision"].startswith("tidak sah")))
 PY
 )
 t_eq "doc review in pages of 400: every rank once" ranks-once "$(sed -n 1p <<<"$res")"
@@ -137,7 +137,7 @@ t_eq "... 3 still valid, 1 not valid" "3 1" "$(sed -n 3p <<<"$res")"
 kcr doc review "$C" --limit 400 --offset 400
 t_eq "the text form's page" 0 "$rc"
 t_grep "... says which rows of how many" "Baris.*401-800 dari 1100" <(echo "$out")
-t_grep "... with the whole campaign's counts" "1100 hak akses: 3 masih valid, 1 tidak valid, 1096 belum diverifikasi" <(echo "$out")
+t_grep "... with the whole campaign's counts" "1100 hak akses: 3 sah, 1 tidak sah, 1096 belum diverifikasi" <(echo "$out")
 kcr doc review "$C" --format html --limit 97 --offset 1050
 t_check "... an HTML page is well formed" xmllint --noout - <<<"$out"
 t_grep "... and says its rows" "1051-1100 dari 1100" <(echo "$out")
