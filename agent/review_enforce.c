@@ -840,7 +840,7 @@ int
 rv_cmd_enforce(struct admin_call *c, int argc, char **argv)
 {
 	int dry = 0;
-	const char *limit_s = NULL, *offset_s = NULL, *es;
+	const char *limit_s = NULL, *offset_s = NULL;
 	struct admin_opt opts[] = { { "dry-run", NULL, &dry },
 		{ "limit", &limit_s, NULL }, { "offset", &offset_s, NULL },
 		{ NULL, NULL, NULL } };
@@ -857,16 +857,9 @@ rv_cmd_enforce(struct admin_call *c, int argc, char **argv)
 	if (np != 1 || (!dry && (limit_s != NULL || offset_s != NULL)))
 		return admin_err(c, EX_USAGE, _("usage: review enforce CAMPAIGN "
 		    "[--dry-run [--offset N] [--limit N]]"));
-	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_REPORT_MAX, &limit,
-	    &es) == -1)
-		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
-		    "bad --limit", "--limit tidak valid"), limit_s,
-		    RV_REPORT_MAX);
-	if (offset_s != NULL && u_strtonum(offset_s, 0, RV_OFFSET_MAX,
-	    &offset, &es) == -1)
-		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
-		    "bad --offset", "--offset tidak valid"), offset_s,
-		    RV_OFFSET_MAX);
+	if ((st = rv_window_opts(c, limit_s, offset_s, RV_REPORT_MAX, RV_OFFSET_MAX,
+	    &limit, &offset)) != EX_OK)
+		return st;
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!rv_may_run(c)) {

@@ -207,6 +207,12 @@ const char *	rv_attest_refusal(const struct admin_call *c,
     const struct rv_finding *f, int owner);
 
 /* review_report.c */
+/* --limit and --offset of a paged command: the values given, each within
+ * its bound (*limit, *offset keep their defaults when absent); EX_OK or
+ * EX_USAGE with the message. */
+int	rv_window_opts(struct admin_call *c, const char *limit_s,
+    const char *offset_s, int limit_max, int offset_max, long long *limit,
+    long long *offset);
 int	rv_cmd_show(struct admin_call *c, int argc, char **argv);
 int	rv_cmd_report(struct admin_call *c, int argc, char **argv);
 /* An access owner's findings (theirs to attest): the window [offset,

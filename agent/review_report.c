@@ -240,9 +240,27 @@ show_refused(struct admin_call *c)
 }
 
 int
+rv_window_opts(struct admin_call *c, const char *limit_s, const char *offset_s,
+    int limit_max, int offset_max, long long *limit, long long *offset)
+{
+	const char *es;
+
+	if (limit_s != NULL && u_strtonum(limit_s, 1, limit_max, limit,
+	    &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
+		    "bad --limit", "--limit tidak valid"), limit_s, limit_max);
+	if (offset_s != NULL && u_strtonum(offset_s, 0, offset_max, offset,
+	    &es) == -1)
+		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
+		    "bad --offset", "--offset tidak valid"), offset_s,
+		    offset_max);
+	return EX_OK;
+}
+
+int
 rv_cmd_show(struct admin_call *c, int argc, char **argv)
 {
-	const char *limit_s = NULL, *offset_s = NULL, *es;
+	const char *limit_s = NULL, *offset_s = NULL;
 	struct admin_opt opts[] = { { "limit", &limit_s, NULL },
 		{ "offset", &offset_s, NULL }, { NULL, NULL, NULL } };
 	struct wf *w = admin_wf();
@@ -258,16 +276,9 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 	if (np != 1)
 		return admin_err(c, EX_USAGE, _("usage: review show CAMPAIGN "
 		    "[--limit N] [--offset N]"));
-	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_SHOW_MAX, &limit,
-	    &es) == -1)
-		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
-		    "bad --limit", "--limit tidak valid"), limit_s,
-		    RV_SHOW_MAX);
-	if (offset_s != NULL && u_strtonum(offset_s, 0, RV_SHOW_MAX,
-	    &offset, &es) == -1)
-		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
-		    "bad --offset", "--offset tidak valid"), offset_s,
-		    RV_SHOW_MAX);
+	if ((st = rv_window_opts(c, limit_s, offset_s, RV_SHOW_MAX, RV_SHOW_MAX,
+	    &limit, &offset)) != EX_OK)
+		return st;
 	if (offset + limit > RV_SHOW_MAX)
 		return admin_err(c, EX_USAGE, _("%s %d (review report)"),
 		    ADMIN_T(c, "--offset plus --limit may not exceed",
@@ -650,7 +661,7 @@ int
 rv_cmd_report(struct admin_call *c, int argc, char **argv)
 {
 	const char *form = NULL, *format = NULL, *limit_s = NULL,
-	    *offset_s = NULL, *es;
+	    *offset_s = NULL;
 	struct admin_opt opts[] = { { "form", &form, NULL },
 		{ "format", &format, NULL }, { "limit", &limit_s, NULL },
 		{ "offset", &offset_s, NULL }, { NULL, NULL, NULL } };
@@ -708,16 +719,9 @@ rv_cmd_report(struct admin_call *c, int argc, char **argv)
 	    strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
 		return admin_err(c, EX_USAGE, _("--format: text, csv, json or "
 		    "html, not %.20s"), format);
-	if (limit_s != NULL && u_strtonum(limit_s, 1, RV_REPORT_MAX, &limit,
-	    &es) == -1)
-		return admin_err(c, EX_USAGE, "%s: %.40s (1-%d)", ADMIN_T(c,
-		    "bad --limit", "--limit tidak valid"), limit_s,
-		    RV_REPORT_MAX);
-	if (offset_s != NULL && u_strtonum(offset_s, 0, RV_OFFSET_MAX,
-	    &offset, &es) == -1)
-		return admin_err(c, EX_USAGE, "%s: %.40s (0-%d)", ADMIN_T(c,
-		    "bad --offset", "--offset tidak valid"), offset_s,
-		    RV_OFFSET_MAX);
+	if ((st = rv_window_opts(c, limit_s, offset_s, RV_REPORT_MAX, RV_OFFSET_MAX,
+	    &limit, &offset)) != EX_OK)
+		return st;
 	if ((st = admin_identify(c)) != EX_OK)
 		return st;
 	if (!admin_sees_all(c))
