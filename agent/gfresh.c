@@ -109,7 +109,8 @@ gfresh_entry(struct gfresh *f, LDAP *ld, LDAPMessage *e, int64_t now)
 	/* "<the writer's serverID> <its time>" */
 	first_value(ld, e, BEAT_ATTR, v, sizeof(v));
 	if (v[0] == '\0') {
-		f->have = 0;
+		if (!f->ever)
+			f->have = 0;
 		return;
 	}
 	n = strcspn(v, " ");
@@ -123,13 +124,19 @@ gfresh_entry(struct gfresh *f, LDAP *ld, LDAPMessage *e, int64_t now)
 		f->changed = now;
 	}
 	f->have = 1;
+	f->ever = 1;
 }
 
 void
 gfresh_result(struct gfresh *f)
 {
-	/* no beat: one server, or no kuncid has reached the writer yet */
-	if (f->seen == 0)
+	/*
+	 * No beat: one server, or no kuncid has reached the writer yet.
+	 * Once a beat was seen, a probe without one (failed, or the entry
+	 * gone) is no news: the gate stays as stale as the last beat says
+	 * (fail closed), never fresh again for a failed probe.
+	 */
+	if (f->seen == 0 && !f->ever)
 		f->have = 0;
 }
 

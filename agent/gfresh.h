@@ -31,6 +31,10 @@ struct gfresh {
 	char	 beat[GFRESH_BEAT_MAX];	/* the last value seen */
 	char	 wid[16];		/* the writer's serverID, as read */
 	int	 have;			/* the writer entry carries a beat */
+	int	 ever;			/* a beat was seen once: from then on
+					 * a probe that brings none (an error,
+					 * no entry, no value) changes nothing,
+					 * so the beat's age keeps running */
 	int	 seen;			/* the probe out returned the entry */
 	int64_t	 changed;		/* monotonic ms it last changed */
 	int	 stale;			/* reported stale */

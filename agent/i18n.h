@@ -4,7 +4,9 @@
  * Messages are written in English in the code and marked _("...") where
  * they are formatted; po/id.po holds their Indonesian (a standard PO file:
  * xgettext, msgfmt and msgcmp check it, tests/integration/i18n.sh).  The
- * build turns it into a table (po/po2c.awk); nothing is read at run time.
+ * build turns it into a table (po/po2c.awk), refusing a translation whose
+ * printf conversions are not its English's (the Indonesian is the format
+ * at run time); nothing is read at run time.
  *
  * The language is per thread: an admin worker binds it to its command's
  * (--lang, else the person's preferredLanguage, else agent.language) for

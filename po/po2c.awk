@@ -2,7 +2,37 @@
 # Takes the translated entries only (no fuzzy, no empty msgstr, not the
 # header); PO's string escapes are C's, so strings are copied as written.
 # A msgid given twice is an error, as msgfmt says.
+# The printf conversions of a PO string, in order ("%s %d"): the Indonesian
+# is used as the format at run time, so it must have the English's, no
+# more, no fewer, in the same order (msgfmt checks only c-format entries).
+function convs(q,	s, out, m) {
+	s = q
+	gsub(/"[ \t]*"/, "", s)		# "a" "b" -> "ab"
+	s = substr(s, 2, length(s) - 2)
+	out = ""
+	while ((m = index(s, "%")) > 0) {
+		s = substr(s, m + 1)
+		if (substr(s, 1, 1) == "%") {
+			s = substr(s, 2)
+			continue
+		}
+		if (match(s, /^[-+ #0]*[0-9*]*(\.[0-9*]+)?(hh|h|ll|l|L|z|j|t)?[diouxXeEfFgGaAcspn]/) == 0) {
+			out = out " ?"
+			continue
+		}
+		out = out " " substr(s, 1, RLENGTH)
+		s = substr(s, RLENGTH + 1)
+	}
+	return out
+}
 function flush() {
+	if (state != "" && id != "\"\"" && tr != "\"\"" && tr != "" &&
+	    !fuzzy && (convs(id) != convs(tr) || convs(tr) ~ /[n?]$|[n?] /)) {
+		printf("%s:%d: the Indonesian's conversions (%s) are not the " \
+		    "English's (%s)\n", FILENAME, start, convs(tr), \
+		    convs(id)) > "/dev/stderr"
+		bad = 1
+	}
 	if (state != "" && id != "\"\"" && tr != "\"\"" && tr != "" &&
 	    !fuzzy) {
 		if (id in seen) {

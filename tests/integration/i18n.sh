@@ -1,7 +1,7 @@
 #!/bin/bash
 # i18n.sh: the Indonesian catalogue (po/id.po, agent/i18n.h).
 #  - po/id.po is a valid PO file whose translations keep every printf
-#    conversion of their msgid (msgfmt --check-format);
+#    conversion of their msgid (po/po2c.awk fails the build otherwise);
 #  - every message the code marks _() or N_() has its Indonesian, and the
 #    catalogue holds nothing the code no longer says;
 #  - the build's generator refuses a msgid given twice and skips fuzzy
@@ -28,7 +28,19 @@ t_eq "every marked message has its Indonesian" "0:" "$?:$out"
 out=$(msgcmp --use-untranslated "$T/kunci.pot" "$PO" 2>&1)
 t_eq "po/id.po holds no message the code no longer marks" "0:" "$?:$out"
 
-# the generator itself
+# the generator itself: the Indonesian is the format at run time, so a
+# conversion changed, added or a stray % fails the build (msgfmt checks
+# only entries flagged c-format)
+printf 'msgid "unknown user: %%s"\nmsgstr "pengguna %%d"\n' >"$T/fmt1.po"
+awk -f "$KUNCI_TOP/po/po2c.awk" "$T/fmt1.po" >/dev/null 2>"$T/fmt1.err"
+t_eq "a translation with another conversion stops the build" 1 "$?"
+t_grep "... naming both" "fmt1.po:1: .*\( d\) are not the English's \( s\)" "$T/fmt1.err"
+printf 'msgid "too many"\nmsgstr "terlalu %%n banyak"\n' >"$T/fmt2.po"
+awk -f "$KUNCI_TOP/po/po2c.awk" "$T/fmt2.po" >/dev/null 2>&1
+t_eq "... and one with a conversion its English has not" 1 "$?"
+printf 'msgid "%%.40s at %%zu%%%%"\nmsgstr "%%.40s pada %%zu%%%%"\n' >"$T/fmt3.po"
+awk -f "$KUNCI_TOP/po/po2c.awk" "$T/fmt3.po" >/dev/null 2>&1
+t_eq "... the same conversions (and %% as such) pass" 0 "$?"
 printf 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n' >"$T/dup.po"
 awk -f "$KUNCI_TOP/po/po2c.awk" "$T/dup.po" >/dev/null 2>"$T/dup.err"
 t_eq "a msgid given twice stops the build" 1 "$?"
