@@ -42,6 +42,12 @@ i18n_bind(const int *en)
 	t_en = en;
 }
 
+const int *
+i18n_bound(void)
+{
+	return t_en;
+}
+
 int
 i18n_english(void)
 {

@@ -30,6 +30,8 @@ void		 i18n_bind(const int *en);
 
 /* 1 when this thread speaks English now. */
 int		 i18n_english(void);
+/* What i18n_bind() last set on this thread (to set it back). */
+const int	*i18n_bound(void);
 
 /* msgid in this thread's language: its Indonesian when the thread is
  * Indonesian and po/id.po has it, else msgid itself. */

@@ -33,6 +33,34 @@ refuse_audit(const struct wf_actor *a, const struct wf_request *r,
 	    r->resource, "subject", r->subject, "reason", why, NULL);
 }
 
+/*
+ * refuse_audit() with the reason in English, whatever the caller's
+ * language: the audit trail is one vocabulary (i18n.h).  why is the
+ * reason as the caller reads it; asked again in English when it is not.
+ */
+static void
+refuse_audit_en(struct wf *w, const struct wf_actor *a,
+    const struct wf_request *r, int reject, const char *action,
+    const char *why)
+{
+	static const int english = 1;
+	const int *was = i18n_bound();
+	char en[sizeof(w->err)], err[sizeof(w->err)];
+
+	if (i18n_english()) {
+		refuse_audit(a, r, action, why);
+		return;
+	}
+	memcpy(err, w->err, sizeof(err));
+	i18n_bind(&english);
+	if (wf_why_not(w, a, r, reject, en, sizeof(en)) != EX_OK ||
+	    en[0] == '\0')
+		u_strlcpy(en, why, sizeof(en));
+	i18n_bind(was);
+	memcpy(w->err, err, sizeof(err));
+	refuse_audit(a, r, action, en);
+}
+
 int
 wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 {
@@ -339,7 +367,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	wf_step_role(w, &r, r.step, erole, sizeof(erole));
 	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, erole) : NULL;
 	if (why[0] != '\0') {
-		refuse_audit(a, &r, action, why);
+		refuse_audit_en(w, a, &r, reject, action, why);
 		earlier_act(w, a, &r, why, sizeof(why));
 		st = wf_fail(w, EX_NOPERM, _("refused: %s"), why);
 		goto out;

@@ -44,6 +44,10 @@ say id 77 '^kuncictl: ditolak: Anda tidak dapat memutuskan permohonan Anda sendi
 say en 77 '^kuncictl: refused: you cannot decide your own request$' \
     "an approval by the requester" -- --as lputri request approve "$id"
 t_eq "... nothing decided" pending "$(field "$id" state)"
+t_check "... both refusals audited with the reason in English (one vocabulary)" \
+    wait_audit "event=request.refused request=$id actor=lputri .*reason=\"you cannot decide your own request\"" 50
+t_eq "... twice, never in the caller's language" "2 0" \
+    "$(audit_count "event=request.refused request=$id .*reason=\"you cannot decide") $(audit_count "event=request.refused request=$id .*reason=\"Anda")"
 
 # a state word in a message: Indonesian label, English raw value
 kc --as lputri request cancel "$id" --reason "tidak jadi" >/dev/null 2>&1
