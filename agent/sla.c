@@ -109,7 +109,7 @@ step_for(struct sla_proc *p, const struct wf_step *st)
 	size_t i;
 
 	for (i = 0; i < p->nst; i++)
-		if (strcmp(p->st[i].name, st->name) == 0)
+		if (!p->st[i].own && strcmp(p->st[i].name, st->name) == 0)
 			return &p->st[i];
 	if (p->nst == WF_MAX_STEPS)
 		return NULL;
@@ -206,13 +206,14 @@ sla_submission(struct sla_report *r, const char *id, const struct wf_snap *s,
 		return 0;
 	if ((p = proc_for(r, s)) == NULL)
 		return -1;
-	if (p->nst == 0 || strcmp(p->st[0].name, SLA_SUBMISSION) != 0) {
+	if (p->nst == 0 || !p->st[0].own) {
 		if (p->nst == sizeof(p->st) / sizeof(p->st[0]))
 			return -1;
 		memmove(&p->st[1], &p->st[0], p->nst * sizeof(p->st[0]));
 		p->nst++;
 		memset(&p->st[0], 0, sizeof(p->st[0]));
 		u_strlcpy(p->st[0].name, SLA_SUBMISSION, sizeof(p->st[0].name));
+		p->st[0].own = 1;
 		p->st[0].sla = sla;
 		p->st[0].bd = bd;
 	}

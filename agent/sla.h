@@ -46,6 +46,9 @@ struct sla_step {
 	char		 name[64];
 	int64_t		 sla;		/* seconds; 0: none */
 	int		 bd;		/* sla is business days */
+	int		 own;		/* the requester's own step, named
+					 * SLA_SUBMISSION (a step of that
+					 * name is another row) */
 	int		 count, exceeded;
 	int64_t		 sum, max;
 };
