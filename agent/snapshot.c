@@ -232,6 +232,30 @@ snapshot_encode(const char *path, const unsigned char *key, size_t keylen,
 	return 0;
 }
 
+/* fsync the directory that holds path. */
+static int
+sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *sl = strrchr(path, '/');
+	int dfd, rc;
+
+	if (sl == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (sl == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(sl - path), path) >=
+	    (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(dfd);
+	close(dfd);
+	return rc;
+}
+
 int
 snapshot_store(const char *path, int fd, char *err, size_t errsz)
 {
@@ -255,6 +279,12 @@ snapshot_store(const char *path, int fd, char *err, size_t errsz)
 	if (rename(tmp, path) == -1) {
 		snprintf(err, errsz, "rename %s: %s", path, strerror(errno));
 		goto out;
+	}
+	/* the rename itself to disk: a power loss keeps the new file */
+	if (sync_dir(path) == -1) {
+		snprintf(err, errsz, "fsync of %s's directory: %s", path,
+		    strerror(errno));
+		return -1;
 	}
 	rc = 0;
 out:
