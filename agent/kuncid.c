@@ -310,7 +310,10 @@ main(int argc, char *argv[])
 	wire_ticks(ctx.cfg);
 	if (gate_start(&ctx) == -1)
 		fatalx("the login gate failed to start");
-	if (gfresh_start(ctx.cfg) == -1)
+	/* The writer's beat is directory-wide work too: an "all" kuncid
+	 * renews it, a gated server among many only reads it. */
+	if (ctx.cfg->agent.scheduler == CFG_SCHED_ALL &&
+	    gfresh_start(ctx.cfg) == -1)
 		fatalx("the writer's beat failed to start");
 	if (sched_start(ctx.cfg, gate_directory_lost,
 	    gate_lost_generation) == -1)
