@@ -102,7 +102,8 @@ seen_prune(void)
 			S.v[k++].hit = 0;
 		}
 	S.n = k;
-	qsort(S.v, S.n, sizeof(*S.v), cmp_seen);
+	if (S.n > 1)
+		qsort(S.v, S.n, sizeof(*S.v), cmp_seen);
 }
 
 static void
@@ -262,7 +263,7 @@ prov_due_grants(struct wf *w, const char *warned_note, wf_grant_fn cb,
 			if (!b.v[j].handed)
 				seen_add(&b.v[j]);
 	}
-	if (ne != NULL)
+	if (ne != NULL && S.n > 1)
 		qsort(S.v, S.n, sizeof(*S.v), cmp_seen);
 	return st;
 }

@@ -329,7 +329,8 @@ make_plan(struct wf *w, const struct rv_campaign *k, size_t offset,
 			if ((p->spare[p->nspare++] = strdup(p->r[i].h[j].id)) ==
 			    NULL)
 				return wf_fail(w, EX_OSERR, _("out of memory"));
-	qsort(p->spare, p->nspare, sizeof(*p->spare), cmp_str);
+	if (p->nspare > 1)
+		qsort(p->spare, p->nspare, sizeof(*p->spare), cmp_str);
 	return EX_OK;
 }
 
@@ -592,7 +593,8 @@ load_spares(struct wf *w, struct berval **v, struct run *r)
 			return wf_fail(w, EX_OSERR, _("out of memory"));
 		r->nspare++;
 	}
-	qsort(r->spare, r->nspare, sizeof(*r->spare), cmp_str);
+	if (r->nspare > 1)
+		qsort(r->spare, r->nspare, sizeof(*r->spare), cmp_str);
 	return EX_OK;
 }
 

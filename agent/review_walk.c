@@ -220,7 +220,8 @@ census_finish(struct rw_count *rc)
 		return -1;
 	for (i = 0; i < rc->ntri; i++)
 		c->risk[i] = rc->tri[i].risk;
-	qsort(c->risk, rc->ntri, sizeof(*c->risk), cmp_int_desc);
+	if (rc->ntri > 1)
+		qsort(c->risk, rc->ntri, sizeof(*c->risk), cmp_int_desc);
 	for (i = 0; i < rc->ntri; i++)
 		if (c->nrisk == 0 || c->risk[c->nrisk - 1] != c->risk[i])
 			c->risk[c->nrisk++] = c->risk[i];
@@ -238,7 +239,8 @@ census_finish(struct rw_count *rc)
 		pg[i].pid = c->pid[i];
 		pg[i].orig = i;
 	}
-	qsort(pg, c->npg, sizeof(*pg), cmp_pg);
+	if (c->npg > 1)
+		qsort(pg, c->npg, sizeof(*pg), cmp_pg);
 	for (i = 0; i < c->npg; i++) {
 		where[pg[i].orig] = i;
 		c->pid[i] = pg[i].pid;
@@ -418,7 +420,7 @@ win_entry(LDAP *ld, LDAPMessage *e, void *arg)
 	int i, n;
 
 	if (!rv_is_page(ld, e) ||
-	    dir_get(ld, e, "kunciId", id, sizeof(id)) == -1 ||
+	    dir_get(ld, e, "kunciId", id, sizeof(id)) == -1 || c->npg == 0 ||
 	    (hit = bsearch(&key, c->pid, c->npg, sizeof(*c->pid),
 	    cmp_str)) == NULL)
 		return EX_OK;
