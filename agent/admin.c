@@ -763,7 +763,7 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			wf_waiting_roles(admin_wf(), &r, r.step, role,
 			    sizeof(role));
 			snprintf(line, sizeof(line), "%s (%s)", step_label(c,
-			    s), strchr(role, '+') != NULL ? role : role[0] ?
+			    s), s->rule.parallel[0] != '\0' ? role : role[0] ?
 			    admin_role_label(c, role) : s->role);
 			out_kv(&c->out, kw, ADMIN_T(c, "Waiting for",
 			    "Menunggu"), line);
