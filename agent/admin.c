@@ -555,6 +555,23 @@ cmd_submit(struct admin_call *c, int argc, char **argv)
 	return st == EX_OK ? EX_OK : admin_wf_err(c, st);
 }
 
+/* The roles the open step still waits on, or null. */
+static json_t *
+waiting_json(const struct wf_request *r)
+{
+	char role[WFR_CHOOSE_MAX + 66], *p, *save = NULL;
+	json_t *a;
+
+	if (!wf_open(r))
+		return json_null();
+	wf_waiting_roles(admin_wf(), r, r->step, role, sizeof(role));
+	a = json_array();
+	for (p = strtok_r(role, "+", &save); p != NULL;
+	    p = strtok_r(NULL, "+", &save))
+		json_array_append_new(a, out_jstr(p));
+	return a;
+}
+
 static json_t *
 request_json(struct admin_call *c, const struct wf_request *r, int full)
 {
@@ -581,6 +598,7 @@ request_json(struct admin_call *c, const struct wf_request *r, int full)
 	    admin_role_label(c, s->role)) : json_null());
 	json_object_set_new(j, "step_who", s && s->who[0] ? out_jstr(s->who) :
 	    json_null());
+	json_object_set_new(j, "waiting_for", waiting_json(r));
 	json_object_set_new(j, "step_index", json_integer(r->step));
 	json_object_set_new(j, "step_since", s ? admin_jtime(r->step_since) :
 	    json_null());
@@ -739,18 +757,14 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			const struct wf_step *s = &r.snap.steps[r.step];
 			char line[600];
 
-			char role[64], par[WFR_CHOOSE_MAX + 1];
+			char role[WFR_CHOOSE_MAX + 66];
 
-			wf_step_role(admin_wf(), &r, r.step, role,
+			/* the roles still to act ("A+B" side by side) */
+			wf_waiting_roles(admin_wf(), &r, r.step, role,
 			    sizeof(role));
-			/* two officials side by side: "A + B" */
-			u_strlcpy(par, s->rule.parallel, sizeof(par));
-			for (e = 0; par[e] != '\0'; e++)
-				if (par[e] == ',')
-					par[e] = '+';
-			snprintf(line, sizeof(line), "%s (%s%s%s)",
-			    step_label(c, s), role[0] ? admin_role_label(c,
-			    role) : s->role, par[0] ? " + " : "", par);
+			snprintf(line, sizeof(line), "%s (%s)", step_label(c,
+			    s), s->rule.parallel[0] != '\0' ? role : role[0] ?
+			    admin_role_label(c, role) : s->role);
 			out_kv(&c->out, kw, ADMIN_T(c, "Waiting for",
 			    "Menunggu"), line);
 			admin_fmt_time(b1, sizeof(b1), r.deadline);
@@ -888,7 +902,7 @@ list_one(struct wf_request *r, void *arg)
 	struct list_arg *la = arg;
 	struct admin_call *c = la->c;
 	const struct wf_step *s = wf_open(r) ? &r->snap.steps[r->step] : NULL;
-	char due[40];
+	char due[40], wrole[WFR_CHOOSE_MAX + 66] = "";
 	const char *cells[7];
 	int overdue;
 
@@ -935,8 +949,10 @@ list_one(struct wf_request *r, void *arg)
 	cells[3] = r->subject;
 	/* English: the words a user types (--step); else their labels */
 	cells[4] = s == NULL ? "" : c->en ? s->name : step_label(c, s);
-	cells[5] = s == NULL ? "" : c->en ? s->role : admin_role_label(c,
-	    s->role);
+	if (s != NULL && s->rule.parallel[0] != '\0')	/* still to act */
+		wf_waiting_roles(admin_wf(), r, r->step, wrole, sizeof(wrole));
+	cells[5] = s == NULL ? "" : wrole[0] ? wrole : c->en ? s->role :
+	    admin_role_label(c, s->role);
 	cells[6] = due;
 	out_table_row(&la->t, cells);
 	return EX_OK;

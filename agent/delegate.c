@@ -99,6 +99,61 @@ valid_text(const char *s, size_t max)
 	return 1;
 }
 
+/*
+ * May role be delegated?  A key of "roles" (*ro set), or the built-in
+ * "superior" (*ro NULL): the official's place as direct superior of their
+ * staff.  The other built-ins are nobody's office: the requester acts on
+ * their own request, a disposition's recipient is a role already, and an
+ * access owner attests what they know of their resource's holders (their
+ * unanswered findings escalate to review.escalate_to, which is a role).
+ */
+static int
+delegable(struct wf *w, const char *role, const struct cfg_role **ro)
+{
+	*ro = NULL;
+	if (strcmp(role, CFG_ROLE_SUPERIOR) == 0)
+		return EX_OK;
+	if (strcmp(role, CFG_ROLE_OWNER) == 0)
+		return wf_fail(w, EX_DATAERR, _("an access owner cannot be "
+		    "delegated: unanswered review findings escalate to "
+		    "review.escalate_to, a role that can be"));
+	if (strcmp(role, CFG_ROLE_REQUESTER) == 0 ||
+	    strcmp(role, CFG_ROLE_DISPOSED) == 0)
+		return wf_fail(w, EX_DATAERR, _("%s cannot be delegated (a "
+		    "role of \"roles\" can, or superior)"), role);
+	if ((*ro = cfg_role(w->cfg, role)) == NULL)
+		return wf_fail(w, EX_NOINPUT, _("unknown role: %.64s"), role);
+	return EX_OK;
+}
+
+/* Is the person at dn anyone's manager (yes 1)? */
+static int
+has_staff(struct wf *w, const char *dn, int *yes)
+{
+	char esc[3 * DIR_DN_MAX + 1], filter[3 * DIR_DN_MAX + 64];
+	static char *attrs[] = { U("1.1"), NULL };
+	LDAPMessage *res = NULL;
+	LDAP *ld;
+	int rc;
+
+	*yes = 0;
+	if (ldapc_escape_filter(esc, sizeof(esc), dn) == -1)
+		return wf_fail(w, EX_DATAERR, _("bad user name"));
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(filter, sizeof(filter),
+	    "(&(objectClass=inetOrgPerson)(manager=%s))", esc);
+	rc = ldap_search_ext_s(ld, w->cfg->directory.people_base,
+	    LDAP_SCOPE_SUBTREE, filter, attrs, 0, NULL, NULL, NULL, 1, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		return wf_ldfail(w, rc, _("looking up staff"));
+	}
+	*yes = ldap_count_entries(ld, res) > 0;
+	ldap_msgfree(res);
+	return EX_OK;
+}
+
 int
 dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
     const char *acting, const char *role, const char *kind,
@@ -107,6 +162,7 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 {
 	const struct kunci_cfg *cfg = w->cfg;
 	const struct cfg_role *ro;
+	const char *rname;
 	struct dir_person hp, ap;
 	struct dir_mods m;
 	char dn[2 * DIR_DN_MAX + WF_DLG_ID_MAX * 3], esc[3 * WF_DLG_ID_MAX + 1];
@@ -144,8 +200,9 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 		return wf_fail(w, EX_NOPERM, _("refused: only %s or an "
 		    "administrator may delegate %s's roles"), holder, holder);
 	}
-	if ((ro = cfg_role(cfg, role)) == NULL)
-		return wf_fail(w, EX_NOINPUT, _("unknown role: %.64s"), role);
+	if ((st = delegable(w, role, &ro)) != EX_OK)
+		return st;
+	rname = ro != NULL ? ro->name : CFG_ROLE_SUPERIOR;
 	/* The period. */
 	nb = now;
 	if (from != NULL && wf_parse_when(from, 0, &nb) == -1)
@@ -174,16 +231,26 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 	if (strcmp(hp.uid, ap.uid) == 0)
 		return wf_fail(w, EX_DATAERR, _("%s cannot act for themselves"),
 		    ap.uid);
-	if ((st = dir_is_member(w->lc, ro->group, hp.dn, &yes, w->err,
-	    sizeof(w->err))) != EX_OK)
-		return st;
-	if (!yes)
-		return wf_fail(w, EX_DATAERR, _("%s does not hold role %s"),
-		    hp.uid, ro->name);
+	if (ro == NULL) {
+		/* The superior's place: the official has staff. */
+		if ((st = has_staff(w, hp.dn, &yes)) != EX_OK)
+			return st;
+		if (!yes)
+			return wf_fail(w, EX_DATAERR, _("%s is nobody's "
+			    "direct superior in the directory (no person "
+			    "has manager %s)"), hp.uid, hp.uid);
+	} else {
+		if ((st = dir_is_member(w->lc, ro->group, hp.dn, &yes,
+		    w->err, sizeof(w->err))) != EX_OK)
+			return st;
+		if (!yes)
+			return wf_fail(w, EX_DATAERR,
+			    _("%s does not hold role %s"), hp.uid, ro->name);
+	}
 	if (localtime_r(&nb, &tm) == NULL)
 		return wf_fail(w, EX_SOFTWARE, _("bad time"));
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M", &tm);
-	snprintf(id, WF_DLG_ID_MAX + 1, "%s.%s.%s", hp.uid, ro->name, stamp);
+	snprintf(id, WF_DLG_ID_MAX + 1, "%s.%s.%s", hp.uid, rname, stamp);
 	if (ldapc_escape_dn(esc, sizeof(esc), id) == -1) {
 		id[0] = '\0';
 		return wf_fail(w, EX_DATAERR, _("delegation id too long"));
@@ -198,7 +265,7 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciId", id);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciHolder", hp.uid);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciSubject", ap.uid);
-	dir_mods_add(&m, LDAP_MOD_ADD, "kunciRole", ro->name);
+	dir_mods_add(&m, LDAP_MOD_ADD, "kunciRole", rname);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciType", kind);
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciStatus", "active");
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNotBefore", nbs);
@@ -250,7 +317,7 @@ dlg_create(struct wf *w, const struct wf_actor *a, const char *holder,
 	}
 	log_audit("delegation.create", "delegation", id, "actor", a->p.uid,
 	    "as", a->as, "holder", hp.uid, "acting", ap.uid, "role",
-	    ro->name, "kind", kind, "from", nbs, "until", nas, "reason",
+	    rname, "kind", kind, "from", nbs, "until", nas, "reason",
 	    reason, NULL);
 	return EX_OK;
 }
@@ -359,6 +426,18 @@ struct actor_arg {
 	uint64_t	 own;
 };
 
+static void
+take_acting(struct wf_actor *a, const struct dlg *d, int role)
+{
+	a->acting[a->nacting].role = role;
+	u_strlcpy(a->acting[a->nacting].principal, d->holder,
+	    sizeof(a->acting[0].principal));
+	u_strlcpy(a->acting[a->nacting].id, d->id, sizeof(a->acting[0].id));
+	u_strlcpy(a->acting[a->nacting].kind, d->kind[0] ? d->kind : "plt",
+	    sizeof(a->acting[0].kind));
+	a->nacting++;
+}
+
 static int
 add_role(const struct dlg *d, void *arg)
 {
@@ -369,6 +448,16 @@ add_role(const struct dlg *d, void *arg)
 	char err[256];
 	int idx, yes = 0;
 
+	if (a->nacting < WF_MAX_ACTING &&
+	    strcmp(d->role, CFG_ROLE_SUPERIOR) == 0) {
+		/* The superior's place: while the official is a person;
+		 * the step names whom it waits on (wf_acting_on). */
+		if (dir_person_by_uid(aa->w->lc, aa->w->cfg, d->holder, &hp,
+		    err, sizeof(err)) != EX_OK)
+			return EX_OK;
+		take_acting(a, d, WF_ACTING_SUPERIOR);
+		return EX_OK;
+	}
 	if (a->nacting >= WF_MAX_ACTING ||
 	    (idx = dir_role_index(aa->w->cfg, d->role)) < 0 ||
 	    idx >= DIR_MAX_ROLES ||
@@ -380,13 +469,7 @@ add_role(const struct dlg *d, void *arg)
 	    sizeof(err)) != EX_OK || dir_is_member(aa->w->lc, ro->group,
 	    hp.dn, &yes, err, sizeof(err)) != EX_OK || !yes)
 		return EX_OK;
-	a->acting[a->nacting].role = idx;
-	u_strlcpy(a->acting[a->nacting].principal, d->holder,
-	    sizeof(a->acting[0].principal));
-	u_strlcpy(a->acting[a->nacting].id, d->id, sizeof(a->acting[0].id));
-	u_strlcpy(a->acting[a->nacting].kind, d->kind[0] ? d->kind : "plt",
-	    sizeof(a->acting[0].kind));
-	a->nacting++;
+	take_acting(a, d, idx);
 	a->roles |= (uint64_t)1 << idx;
 	return EX_OK;
 }

@@ -5,7 +5,8 @@
  *   kunciId=<id>,ou=delegations,<kunci_base>	objectClass kunciDelegation
  *     kunciHolder	the official (uid) in whose place
  *     kunciSubject	the acting official (uid)
- *     kunciRole	the role (a key of "roles")
+ *     kunciRole	the role (a key of "roles"), or "superior": the official's
+ *		place as direct superior of their staff
  *     kunciType	"plt" (Pelaksana Tugas) or "plh" (Pelaksana Harian)
  *     kunciNotBefore, kunciNotAfter	the period (not-after exclusive)
  *     kunciStatus	active | ended
@@ -20,7 +21,10 @@
  * identified for a command (admin.c), every delegation to them in force now
  * whose official still holds the role adds the role to the actor (struct
  * wf_actor's acting[]): steps, reviews and visits then see the role, and
- * the engine records and audits each act made with it (wf_act.c).
+ * the engine records and audits each act made with it (wf_act.c).  A
+ * delegation of "superior" adds no role: it is an acting[] entry
+ * (WF_ACTING_SUPERIOR) that wf_acting_on() matches to the superior steps
+ * waiting on its official.
  *
  * Functions return a sysexits status with a one-line message in w->err.
  */

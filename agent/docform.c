@@ -323,12 +323,23 @@ row(struct doc *d, struct doc_part *p, const char **cells, size_t n)
 		d->oom = 1;
 }
 
-/* "Plt. <role>" (or "Plh.") for an act made as an acting official. */
+/*
+ * "Plt. <role>" (or "Plh.") for an act made as an acting official; in a
+ * direct superior's place, "Plt. <the official's title>" (the office the
+ * step waited on: "Plt. Kepala Bidang ...").
+ */
 static const char *
 acting_label(struct doc *d, const struct wf_event *ev, const char *role)
 {
-	return doc_keep(d, "%s %s", strcmp(ev->acting_kind, "plh") == 0 ?
-	    "Plh." : "Plt.", admin_role_label(d->c, role));
+	const struct doc_official *o;
+	const char *kind = strcmp(ev->acting_kind, "plh") == 0 ? "Plh." :
+	    "Plt.";
+
+	if (strcmp(role, CFG_ROLE_SUPERIOR) == 0 &&
+	    (o = doc_person(d, ev->acting_for)) != NULL && o->found &&
+	    o->title[0] != '\0')
+		return doc_keep(d, "%s %s", kind, o->title);
+	return doc_keep(d, "%s %s", kind, admin_role_label(d->c, role));
 }
 
 /* A signature block for o (or a blank one), in layout row r. */

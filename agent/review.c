@@ -334,6 +334,7 @@ const char *
 rv_attest_refusal(const struct admin_call *c, const struct rv_finding *f,
     int owner)
 {
+	const struct wf_acting *ac;
 	int escalated = strcmp(f->decision, "escalated") == 0;
 
 	if (!c->a.person)
@@ -345,6 +346,10 @@ rv_attest_refusal(const struct admin_call *c, const struct rv_finding *f,
 	if (!owner && !(escalated &&
 	    has_role(c, c->ctx->cfg->review.escalate_to)))
 		return "not the access owner";
+	if (!owner && (ac = wf_acting_for(c->ctx->cfg, &c->a,
+	    c->ctx->cfg->review.escalate_to)) != NULL &&
+	    strcasecmp(f->subject, ac->principal) == 0)
+		return "the official's own grant";	/* a Plt./Plh. */
 	return NULL;
 }
 
@@ -573,6 +578,16 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 			    "action", "attest", "reason", "own grant", NULL);
 			st = admin_err(c, EX_NOPERM, _("refused: nobody "
 			    "attests their own grant (%s)"), f.id);
+			goto out;
+		}
+		if (why != NULL && strcmp(why, "the official's own grant") ==
+		    0) {
+			log_audit("review.refused", "campaign", k.id, "grant",
+			    f.id, "actor", c->a.p.uid, "as", c->a.as,
+			    "action", "attest", "reason", why, NULL);
+			st = admin_err(c, EX_NOPERM, _("refused: as acting "
+			    "official for %s you cannot attest %s's own grant "
+			    "(%s)"), f.subject, f.subject, f.id);
 			goto out;
 		}
 		if (why != NULL) {

@@ -834,6 +834,7 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	struct visit_map mp;
 	struct wf_event *ev = NULL;
 	const struct wf_step *s;
+	const struct wf_acting *ac;	/* a Plt./Plh.'s delegation */
 	const char *cmd;
 	int reject = strcmp(decision, "reject") == 0, st;
 	size_t n, i;
@@ -884,6 +885,14 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    "visit you requested"));
 		goto out;
 	}
+	ac = wf_acting_for(w->cfg, a, visit_route_role(w->cfg, s->role,
+	    v->purpose));	/* the routed role's, at B step 2 */
+	if (ac != NULL && strcmp(ac->principal, v->requester) == 0) {
+		st = refuse(w, a, v, decision, N_("as acting official for %s "
+		    "you cannot decide %s's own visit"), ac->principal,
+		    ac->principal);
+		goto out;
+	}
 	if (reject && !s->may_reject) {
 		st = refuse(w, a, v, decision, N_("step %s (%s) cannot reject"),
 		    s->name, cfg_kind_name(s->kind));
@@ -915,7 +924,7 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	    (st = visit_route_set(w, v->dn, v->state, v->step, purpose)) !=
 	    EX_OK)
 		goto out;
-	w->acting = wf_acting_for(w->cfg, a, s->role);	/* Plt./Plh. */
+	w->acting = ac;	/* Plt./Plh. */
 	st = step_event(w, a, v, v->step, reject ? "reject" : "approve",
 	    note);
 	w->acting = NULL;
@@ -925,11 +934,10 @@ visit_act(struct wf *w, const struct wf_actor *a, const char *id,
 	    a->as, "step", s->name, "kind", cfg_kind_name(s->kind),
 	    "decision", reject ? "reject" : "approve", "resource",
 	    v->resource, "reason", note, NULL);
-	if (wf_acting_for(w->cfg, a, s->role) != NULL)
-		log_audit("delegation.act", "delegation",
-		    wf_acting_for(w->cfg, a, s->role)->id, "actor", a->p.uid,
-		    "for", wf_acting_for(w->cfg, a, s->role)->principal,
-		    "role", s->role, "visit", v->id, "step", s->name, NULL);
+	if (ac != NULL)
+		log_audit("delegation.act", "delegation", ac->id, "actor",
+		    a->p.uid, "for", ac->principal, "role", w->cfg->roles[
+		    ac->role].name, "visit", v->id, "step", s->name, NULL);
 	st = visit_settle(w, id);
 out:
 	free(ev);
@@ -1732,6 +1740,10 @@ cmd_show(struct admin_call *c, int argc, char **argv)
 			json_object_set_new(o, "time",
 			    admin_jtime(ev[i].time));
 			json_object_set_new(o, "note", out_jstr(ev[i].note));
+			json_object_set_new(o, "acting", ev[i].acting_for[0] ?
+			    json_pack("{s:s,s:s,s:s}", "kind",
+			    ev[i].acting_kind, "for", ev[i].acting_for,
+			    "delegation", ev[i].acting_id) : json_null());
 			json_array_append_new(je, o);
 		}
 		json_object_set_new(j, "events", je);

@@ -81,8 +81,11 @@ struct wf {
 /* A role held for now only as an acting official (delegate.h). */
 #define WF_MAX_ACTING	8
 #define WF_DLG_ID_MAX	160
+#define WF_ACTING_SUPERIOR	(-1)	/* role: the official's place as
+					   direct superior of their staff */
 struct wf_acting {
-	int			 role;		/* index into cfg->roles */
+	int			 role;		/* index into cfg->roles, or
+						   WF_ACTING_SUPERIOR */
 	char			 principal[DIR_UID_MAX + 1];	/* in whose
 							   place */
 	char			 id[WF_DLG_ID_MAX + 1];	/* the delegation */
@@ -221,6 +224,21 @@ void	wf_step_role(struct wf *, const struct wf_request *, int i,
  * holds it themselves (or not at all). */
 const struct wf_acting *wf_acting_for(const struct kunci_cfg *,
 	    const struct wf_actor *, const char *role);
+/* The delegation under which actor acts on step i of r (role: the role
+ * the step waits on, "disposed" resolved, or one of a parallel step's):
+ * for a "superior" step, the actor's delegation of the superior's place
+ * of the official the step waits on (NULL when the actor is that
+ * official); else wf_acting_for(). */
+const struct wf_acting *wf_acting_on(const struct kunci_cfg *,
+	    const struct wf_actor *, const struct wf_request *, int i,
+	    const char *role);
+/*
+ * The roles step i of r still waits on, joined by "+": its role
+ * ("disposed" resolved), and for a parallel step those of its roles that
+ * have not acted yet (their slot's event is not there).  "" when none.
+ */
+void	wf_waiting_roles(struct wf *, const struct wf_request *, int i,
+	    char *buf, size_t sz);
 
 /*
  * Why actor may not approve (reject 0) or reject (1) r's current step:

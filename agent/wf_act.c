@@ -77,8 +77,9 @@ wf_can_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r)
 	if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		return strcmp(a->p.uid, r->requester) == 0 ||
 		    strcmp(a->p.uid, r->subject) == 0;
-	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-		return strcmp(a->p.uid, s->who) == 0;
+	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)	/* or their Plt. */
+		return strcmp(a->p.uid, s->who) == 0 ||
+		    wf_acting_on(w->cfg, a, r, r->step, s->role) != NULL;
 	if (strcmp(s->role, CFG_ROLE_OWNER) == 0) {
 		if (dir_resource(w->lc, w->cfg, r->resource, &res, err,
 		    sizeof(err)) != EX_OK || res.owner[0] == '\0')
@@ -223,7 +224,7 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	}
 	/* A Plt./Plh. never decides the official's own request. */
 	acting = why[0] == '\0' && s->rule.parallel[0] == '\0' ?
-	    wf_acting_for(w->cfg, a, erole) : NULL;
+	    wf_acting_on(w->cfg, a, r, r->step, erole) : NULL;
 	if (acting != NULL && (strcmp(acting->principal, r->requester) == 0 ||
 	    strcmp(acting->principal, r->subject) == 0))
 		snprintf(why, whysz, _("as acting official for %s you "
@@ -365,7 +366,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	if ((st = wf_why_not(w, a, &r, reject, why, sizeof(why))) != EX_OK)
 		goto out;
 	wf_step_role(w, &r, r.step, erole, sizeof(erole));
-	acting = why[0] == '\0' ? wf_acting_for(w->cfg, a, erole) : NULL;
+	acting = why[0] == '\0' ? wf_acting_on(w->cfg, a, &r, r.step,
+	    erole) : NULL;
 	if (why[0] != '\0') {
 		refuse_audit_en(w, a, &r, reject, action, why);
 		earlier_act(w, a, &r, why, sizeof(why));

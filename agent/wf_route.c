@@ -130,3 +130,61 @@ wf_acting_for(const struct kunci_cfg *cfg, const struct wf_actor *a,
 			return &a->acting[i];
 	return NULL;
 }
+
+const struct wf_acting *
+wf_acting_on(const struct kunci_cfg *cfg, const struct wf_actor *a,
+    const struct wf_request *r, int i, const char *role)
+{
+	const struct wf_step *s = &r->snap.steps[i];
+	size_t k;
+
+	if (strcmp(s->role, CFG_ROLE_SUPERIOR) != 0)
+		return wf_acting_for(cfg, a, role);
+	/* Only the superior's place of the official the step waits on: a
+	 * Plt. for one Kabid is no one else's superior. */
+	if (s->who[0] == '\0' || strcmp(a->p.uid, s->who) == 0)
+		return NULL;
+	for (k = 0; k < a->nacting; k++)
+		if (a->acting[k].role == WF_ACTING_SUPERIOR &&
+		    strcmp(a->acting[k].principal, s->who) == 0)
+			return &a->acting[k];
+	return NULL;
+}
+
+void
+wf_waiting_roles(struct wf *w, const struct wf_request *r, int i, char *buf,
+    size_t sz)
+{
+	const struct wf_step *s = &r->snap.steps[i];
+	struct wf_event *ev = NULL;
+	char filter[96], role[64], want[16];
+	uint32_t acted = 0;
+	size_t n = 0, e;
+	int k;
+
+	buf[0] = '\0';
+	if (s->rule.parallel[0] == '\0') {
+		wf_step_role(w, r, i, buf, sz);
+		return;
+	}
+	/* Slot k is the k-th role's (wf_act): its event says it acted. */
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciStepIndex=%d)(kunciId=step-*))", i);
+	if (wf_events_under(w, r->dn, filter, &ev, &n) != EX_OK)
+		n = 0;
+	for (k = 1; k < 32; k++) {
+		snprintf(want, sizeof(want), "step-%d-%d", i, k);
+		for (e = 0; e < n; e++)
+			if (strcmp(ev[e].rdn, want) == 0)
+				acted |= UINT32_C(1) << k;
+	}
+	free(ev);
+	for (k = 1; wfr_parallel_role(&s->rule, s->role, k, role,
+	    sizeof(role)) == 0; k++) {
+		if (k < 32 && ((acted >> k) & 1))
+			continue;
+		if (buf[0] != '\0')
+			u_strlcat(buf, "+", sz);
+		u_strlcat(buf, role, sz);
+	}
+}

@@ -115,6 +115,75 @@ t_grep "audit: create names official, acting official and role" \
     "event=delegation.create delegation=$did actor=dpratama .*holder=dpratama acting=asetiawan role=kabid-aptika kind=plt" "$W/audit.log"
 t_grep "audit: end" "event=delegation.end delegation=$did actor=dpratama" "$W/audit.log"
 
+# the direct superior's place: tramadhan (Kabid Data Bappeda) is lputri's
+# manager; his Plt. decides the superior steps that wait on him, no other
+kcr --as lputri --lang en delegate create --to asetiawan --role superior --until "$(day '+3 days')"
+t_eq "superior: someone nobody reports to cannot delegate it (65)" 65 "$rc"
+t_grep "... saying so" "lputri is nobody's direct superior in the directory" <(echo "$err")
+kcr --as tramadhan --lang en delegate create --to asetiawan --role requester --until "$(day '+3 days')"
+t_eq "superior: another built-in role is refused (65)" 65 "$rc"
+t_grep "... saying which can" "requester cannot be delegated \(a role of \"roles\" can, or superior\)" <(echo "$err")
+kcr --as tramadhan delegate create --to asetiawan --role superior --until "$(day '+20 days')"
+t_eq "superior: over max_period is refused too (65)" 65 "$rc"
+kcr --as tramadhan --json delegate create --to asetiawan --role superior --until "$(day '+3 days')" --reason "Cuti"
+t_eq "superior: the official delegates his place as superior" 0 "$rc"
+sid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$out")
+t_eq "superior: the id names the place" "tramadhan.superior." "${sid%????????????}"
+ids=$(submit lputri server-room:dc1)
+t_eq "superior: lputri's request waits on tramadhan" "superior tramadhan" "$(field "$ids" step) $(field "$ids" step_who)"
+kcr --as asetiawan --json request list --waiting
+t_grep "superior: it waits on the Plt. too (list --waiting)" "\"id\": *\"$ids\"" <(echo "$out")
+oth=$(submit jwijaya server-room:dc1)
+kcr --as asetiawan --lang en request approve "$oth"
+t_eq "superior: not another superior's step (jwijaya's, rwulandari's) (77)" 77 "$rc"
+t_grep "... naming whose it is" "direct superior \(rwulandari\)" <(echo "$err")
+kcr --as asetiawan request approve "$ids"
+t_eq "superior: the Plt. endorses in tramadhan's place" "0 kadis-disposition" "$rc $(field "$ids" step)"
+kcr --as lputri request show "$ids"
+t_grep "superior: show lists the act as the Plt.'s" "asetiawan \(Plt\. tramadhan\)" <(echo "$out")
+wait_audit "event=request.step request=$ids actor=asetiawan "
+t_grep "superior: audited with both names and the delegation" \
+    "event=request.step request=$ids actor=asetiawan .*step=superior .*acting=plt for=tramadhan delegation=$sid" "$W/audit.log"
+kcr --as lputri doc request "$ids" --format text
+t_grep "superior: the form prints the Plt. of the official's office" "Plt\. Kepala Bidang Data Bappeda" <(echo "$out")
+# the Plt.'s own request: lputri as Plt. of her own manager
+kcr --as sanggraini --json delegate create --for tramadhan --to lputri --role superior --until "$(day '+3 days')" --from "$(date -d '+1 minute' +%FT%H:%M)"
+t_eq "superior: an administrator delegates it for the official" 0 "$rc"
+s2=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$out")
+lm >/dev/null <<EOF
+dn: kunciId=$s2,$DL
+changetype: modify
+replace: kunciNotBefore
+kunciNotBefore: 20200101000000Z
+EOF
+own=$(submit lputri server-room:dc1)
+kcr --as lputri request approve "$own"
+t_eq "superior: never on the Plt.'s own request (77)" "77 superior" "$rc $(field "$own" step)"
+kcr --as tramadhan delegate end "$s2"
+ok=0 bad=0 detail=
+for ((i = 1; i <= RACE_N / 10; i++)); do
+	id=$(submit lputri server-room:dc1)
+	"$KUNCICTL" --as tramadhan request approve "$id" --step superior >"$W/r1" 2>&1 & p1=$!
+	"$KUNCICTL" --as asetiawan request approve "$id" --step superior >"$W/r2" 2>&1 & p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	nev=$(ls_ -b "kunciId=$id,ou=requests,ou=kunci,$KUNCI_BASE" -s one '(&(objectClass=kunciEvent)(kunciStepIndex=0)(kunciId=step-*))' 1.1 | grep -c '^dn:')
+	if [ "$(printf '%s\n' $r1 $r2 | sort | tr '\n' ' ')" = "0 75 " ] && [ "$nev" = 1 ] &&
+	    [ "$(field "$id" step)" = kadis-disposition ]; then
+		ok=$((ok + 1))
+	else
+		bad=$((bad + 1))
+		detail="$detail
+$id: rc $r1/$r2 events=$nev: $(cat "$W/r1" "$W/r2" | tr '\n' ' ')"
+	fi
+done
+[ "$bad" = 0 ] && t_ok "superior race: $((RACE_N / 10)) of $((RACE_N / 10)) official-vs-Plt. races decided the step once" ||
+    t_fail "superior race: $bad went wrong" "$detail"
+kcr --as tramadhan delegate end "$sid"
+ids2=$(submit lputri server-room:dc1)
+kcr --as asetiawan request approve "$ids2"
+t_eq "superior: once ended, the Plt. is refused (77)" 77 "$rc"
+
 # a visit step (procedure B): the Kasi Infra's Plt. checks the purpose
 vid=$(vrequest jwijaya server-room:dc1)
 kcr --as bkurniawan visit approve "$vid"
@@ -125,6 +194,27 @@ kcr --as bkurniawan visit approve "$vid" --note "KTP diperiksa"
 t_eq "visit: the Plt. takes the Kasi's check" "0 approve-entry" "$rc $(vfield "$vid" step)"
 wait_audit "event=delegation.act .*visit=$vid"
 t_grep "visit: audited with both names"     "event=delegation.act delegation=rwulandari.kasi-infra.[0-9]* actor=bkurniawan for=rwulandari role=kasi-infra visit=$vid step=kasi-check" "$W/audit.log"
+# B step 2 is routed (network: the network administrator): her Plt.
+kcr --as sanggraini --json delegate create --to nlestari --role network-admin --until "$(day '+2 days')"
+t_eq "visit: the network administrator delegates" 0 "$rc"
+nid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$out")
+kcr --as nlestari visit approve "$vid" --note "Izin masuk"
+t_eq "visit: the routed administrator's Plt. approves the entry" "0 appoint-escort" "$rc $(vfield "$vid" step)"
+wait_audit "event=delegation.act delegation=$nid .*visit=$vid"
+t_grep "visit: ... audited under the routed role" "event=delegation.act delegation=$nid actor=nlestari for=sanggraini role=network-admin visit=$vid step=approve-entry" "$W/audit.log"
+kcr --as jwijaya doc visit "$vid" --format text
+t_grep "visit form: the Kasi's check printed as made by the Plt." "Plt\. Kepala Seksi Layanan Infrastruktur TIK" <(echo "$out")
+t_grep "visit form: and the routed entry approval" "Plt\. Administrator / Network Administrator" <(echo "$out")
+kcr --as jwijaya --json visit show "$vid"
+t_eq "visit show --json: the acts carry their delegations" "plt:rwulandari plt:sanggraini" \
+    "$(python3 -c 'import json,sys
+d=json.loads(sys.argv[1])
+print(" ".join("%s:%s" % (e["acting"]["kind"], e["acting"]["for"]) for e in d["events"] if e.get("acting")))' "$out")"
+# the official's own visit: not for her Plt.
+vid2=$(vrequest sanggraini server-room:dc1)
+kc --as rwulandari visit approve "$vid2" >/dev/null
+kcr --as nlestari visit approve "$vid2"
+t_eq "visit: the Plt. cannot decide the official's own visit (77)" "77 approve-entry" "$rc $(vfield "$vid2" step)"
 
 # kuncid -t: a max_period that is not a duration
 f=$D/bad.conf

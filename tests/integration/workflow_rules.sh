@@ -198,10 +198,17 @@ t_eq "DSP: --to on a step that does not choose is refused (64)" 64 "$rc"
 
 # --- two officials on one step, in either order
 id=$(submit lputri server-room:PAR)
+kcr --as lputri request show "$id"
+t_grep "PAR: request show names both roles before either acts" "(Menunggu|Waiting for): .*\(kasi-infra\+kasi-sdtik\)" <(echo "$out")
+t_eq "PAR: ... and so does --json (waiting_for)" "kasi-infra kasi-sdtik" "$(kc --json request show "$id" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["waiting_for"]))')"
 walk "$id" rwulandari
 t_eq "PAR: after the Kasi Infra the step waits for the Kasi SD TIK" "pending both" "$(field "$id" state) $(field "$id" step)"
 kcr --as lputri request show "$id"
-t_grep "PAR: request show names both roles" "(Menunggu|Waiting for): .*\+ kasi-sdtik\)" <(echo "$out")
+t_grep "PAR: request show names only the role still to act" "(Menunggu|Waiting for): .*\(kasi-sdtik\)" <(echo "$out")
+t_eq "PAR: ... not the one that acted" "" "$(grep -E '(Menunggu|Waiting for):.*kasi-infra' <<<"$out")"
+t_eq "PAR: ... --json too" "kasi-sdtik" "$(kc --json request show "$id" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["waiting_for"]))')"
+t_eq "PAR: ... request list (its ROLE column, and --json)" "kasi-sdtik kasi-sdtik" \
+    "$(kc --lang en request list --state pending | awk -v id="$id" '$1 == id { print $6 }') $(kc --json request list --state pending | python3 -c 'import json,sys; print(" ".join(" ".join(r["waiting_for"]) for r in json.load(sys.stdin) if r["id"] == sys.argv[1]))' "$id")"
 kcr --as rwulandari request approve "$id"
 t_eq "PAR: the same official cannot act twice (77)" 77 "$rc"
 kcr --as wsaputra request approve "$id"
