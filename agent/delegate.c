@@ -493,3 +493,58 @@ dlg_actor(struct wf *w, struct wf_actor *a, time_t now)
 	aa.own = a->roles;
 	return search(w, filter, WF_MAX_ACTING * 4, add_role, &aa);
 }
+
+struct acting_arg {
+	struct wf	*w;
+	const char	*role;
+	void		(*cb)(const char *, void *);
+	void		*arg;
+};
+
+static int
+tell_acting(const struct dlg *d, void *arg)
+{
+	struct acting_arg *aa = arg;
+	const struct cfg_role *ro;
+	struct dir_person hp;
+	char err[256];
+	int yes = 0;
+
+	if (strcmp(d->role, aa->role) != 0)
+		return EX_OK;
+	if (dir_person_by_uid(aa->w->lc, aa->w->cfg, d->holder, &hp, err,
+	    sizeof(err)) != EX_OK)
+		return EX_OK;
+	/* A role's delegation only while its official holds the role. */
+	if (strcmp(d->role, CFG_ROLE_SUPERIOR) != 0 &&
+	    ((ro = cfg_role(aa->w->cfg, d->role)) == NULL ||
+	    dir_is_member(aa->w->lc, ro->group, hp.dn, &yes, err,
+	    sizeof(err)) != EX_OK || !yes))
+		return EX_OK;
+	aa->cb(d->acting, aa->arg);
+	return EX_OK;
+}
+
+int
+dlg_acting(struct wf *w, const char *role, const char *holder, time_t now,
+    void (*cb)(const char *, void *), void *arg)
+{
+	char er[3 * 64 + 1], eh[3 * DIR_UID_MAX + 1], t[32];
+	char filter[3 * 64 + 3 * DIR_UID_MAX + 224];
+	struct acting_arg aa;
+
+	if (strlen(role) >= 64 || ldapc_escape_filter(er, sizeof(er),
+	    role) == -1 || ldapc_escape_filter(eh, sizeof(eh),
+	    holder != NULL ? holder : "") == -1)
+		return EX_OK;
+	dir_gentime(t, sizeof(t), now);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciDelegation)"
+	    "(kunciRole=%s)%s%s%s(kunciStatus=active)(kunciNotBefore<=%s)"
+	    "(!(kunciNotAfter<=%s)))", er, holder != NULL ? "(kunciHolder=" :
+	    "", holder != NULL ? eh : "", holder != NULL ? ")" : "", t, t);
+	aa.w = w;
+	aa.role = role;
+	aa.cb = cb;
+	aa.arg = arg;
+	return search(w, filter, WF_MAX_ACTING * 16, tell_acting, &aa);
+}

@@ -66,5 +66,13 @@ int	dlg_list(struct wf *, const char *uid, size_t max,
 	    int (*cb)(const struct dlg *, void *), void *arg);
 /* Add the roles delegated to a->p in force at now (a->acting[]). */
 int	dlg_actor(struct wf *, struct wf_actor *a, time_t now);
+/*
+ * Each acting official in role's place at now (role "superior": in
+ * holder's place as superior; holder NULL: every official's), to cb:
+ * whom a step's notice also reaches.  A role's delegation counts only
+ * while its official holds the role.
+ */
+int	dlg_acting(struct wf *, const char *role, const char *holder,
+	    time_t now, void (*cb)(const char *uid, void *), void *arg);
 
 #endif /* KUNCI_DELEGATE_H */

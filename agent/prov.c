@@ -36,6 +36,7 @@
 
 #include "cfg.h"
 #include "counter.h"
+#include "delegate.h"
 #include "dir.h"
 #include "gate.h"
 #include "i18n.h"
@@ -1341,7 +1342,27 @@ req_vars(const struct wf_request *r, int step, struct notify_vars *v)
 	}
 }
 
-/* Tell whoever step i of r waits on. */
+struct tell {
+	struct wf			*w;
+	const struct wf_request		*r;
+	const char			*event, *key;
+	const struct notify_vars	*v;
+};
+
+/* An acting official in the place of one the step waits on (never on a
+ * request of their own, where they may not act). */
+static void
+tell_acting(const char *uid, void *arg)
+{
+	const struct tell *t = arg;
+
+	if (strcmp(uid, t->r->requester) == 0 ||
+	    strcmp(uid, t->r->subject) == 0)
+		return;
+	notify_person(t->w, uid, t->event, t->key, t->v);
+}
+
+/* Tell whoever step i of r waits on, and their acting officials. */
 static void
 tell_step(struct wf *w, const struct wf_request *r, int i, const char *event,
     const char *key, const struct notify_vars *v)
@@ -1352,24 +1373,33 @@ tell_step(struct wf *w, const struct wf_request *r, int i, const char *event,
 	char err[256], rname[64];
 	int k;
 
+	struct tell t = { w, r, event, key, v };
+	time_t now = time(NULL);
+
 	if (s->rule.skip)
 		return;		/* kuncid passes it: nobody to wait on */
 	/* the disposition's choice, and the roles beside the step's own */
 	wf_step_role(w, r, i, rname, sizeof(rname));
 	for (k = 2; wfr_parallel_role(&s->rule, s->role, k, err,
 	    sizeof(err)) == 0; k++)
-		if ((role = cfg_role(w->cfg, err)) != NULL)
+		if ((role = cfg_role(w->cfg, err)) != NULL) {
 			notify_dn(w, role->group, event, key, v);
-	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
+			(void)dlg_acting(w, err, NULL, now, tell_acting, &t);
+		}
+	if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0) {
 		notify_person(w, s->who, event, key, v);
-	else if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
+		(void)dlg_acting(w, CFG_ROLE_SUPERIOR, s->who, now,
+		    tell_acting, &t);
+	} else if (strcmp(s->role, CFG_ROLE_REQUESTER) == 0)
 		notify_person(w, r->requester, event, key, v);
 	else if (strcmp(s->role, CFG_ROLE_OWNER) == 0) {
 		if (dir_resource(w->lc, w->cfg, r->resource, &res, err,
 		    sizeof(err)) == EX_OK)
 			notify_dn(w, res.owner, event, key, v);
-	} else if ((role = cfg_role(w->cfg, rname)) != NULL)
+	} else if ((role = cfg_role(w->cfg, rname)) != NULL) {
 		notify_dn(w, role->group, event, key, v);
+		(void)dlg_acting(w, rname, NULL, now, tell_acting, &t);
+	}
 }
 
 /*
