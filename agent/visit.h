@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "wf.h"
 
 #define VISIT_TEXT_MAX	256	/* guest name, organisation */
@@ -74,6 +76,32 @@ int	visit_list(struct wf *, const char *filter, size_t max, visit_each_fn,
 /* The visit's events, oldest first; free(*ev). */
 int	visit_events(struct wf *, const struct visit *, struct wf_event **ev,
 	    size_t *n);
+/*
+ * The acts, each checked before anything is written (visit.c's guards);
+ * a sysexits status with a one-line message in w->err.  submit: a new
+ * visit request (id gets its id); act: approve or reject the current
+ * step (stepwant: the step the caller means, or NULL); escort: appoint
+ * the escort; checkin: the guest-book entry; checkout: the exit (with
+ * lock_only, only the escort's lock statement).
+ */
+int	visit_submit(struct wf *, const struct wf_actor *, const char *resource,
+	    const char *guest, const char *org, const char *iddoc,
+	    const char *purpose, const char *duration, const char *arrived,
+	    const char *note, char id[WF_ID_MAX + 1]);
+int	visit_act(struct wf *, const struct wf_actor *, const char *id,
+	    const char *decision, const char *stepwant, const char *note,
+	    const char *purpose);
+int	visit_escort(struct wf *, const struct wf_actor *, const char *id,
+	    const char *escort);
+int	visit_checkin(struct wf *, const struct wf_actor *, const char *id,
+	    int held, const char *equipment);
+int	visit_checkout(struct wf *, const struct wf_actor *, const char *id,
+	    int locked, const char *note, int lock_only, const char *left,
+	    int returned);
+/* The actions the actor may take on visit id now (doc/json.md): each
+ * command run dry. */
+json_t	*visit_actions(struct wf *, const struct wf_actor *, const char *id);
+
 /* Scheduler: alert on visits open past expected duration + grace. */
 void	visit_tick(struct wf *, time_t now);
 
