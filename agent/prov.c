@@ -333,6 +333,7 @@ struct line {
 struct collect {
 	struct line	*v;
 	size_t		 n, cap;
+	size_t		 seen;	/* grants the search returned */
 	time_t		 now;
 };
 
@@ -342,6 +343,7 @@ collect_grant(struct wf_grant *g, void *arg)
 	struct collect *c = arg;
 	struct line *nv;
 
+	c->seen++;
 	/* in force now: the times are tested here, not in the filter (a
 	 * start time that does not parse never lets the card in) */
 	if (g->cred[0] == '\0' || g->not_before == 0 ||
@@ -363,9 +365,15 @@ collect_grant(struct wf_grant *g, void *arg)
 }
 
 /*
- * The active cards, read in one search when a list names many (a base
- * read per card cost 50,000 round trips for a door of 50,000 cards:
- * bench/cards.sh).  Sorted by serial for bsearch.
+ * The door's cards (a base read per card cost 50,000 round trips for a
+ * door of 50,000 cards: bench/cards.sh).  One search of every active
+ * card when the directory holds no more than CARDS_SHARE times as many
+ * as the door names (0.1 s of slapd CPU for 50,000); else the door's
+ * serials, CARDS_BATCH to a search, equality on the indexed
+ * kunciCardSerial (about six times that CPU, but bounded by the door,
+ * not by the province).  Either way the work is bounded by the door's
+ * size.  Sorted by serial for bsearch; serials compare without case, as
+ * LDAP matches them.
  */
 struct cardrow {
 	char	serial[WF_CRED_MAX + 1];
@@ -378,18 +386,17 @@ struct cards {
 	size_t		 n, cap;
 };
 
-#define CARDS_BULK	64	/* more lines than this: read the cards at once */
+#define CARDS_BATCH	128	/* serials a search names */
+#define CARDS_SHARE	4	/* active cards per line read in one search */
 
 static int
-cards_each(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
+cards_each(struct cards *c, LDAP *ld, LDAPMessage *e)
 {
-	struct cards *c = arg;
 	struct cardrow *r, *nv;
 	struct berval **v;
 	char st[16];
 	int i;
 
-	(void)w;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 1024;
 		if ((nv = reallocarray(c->v, c->cap, sizeof(*nv))) == NULL)
@@ -417,56 +424,120 @@ cards_each(struct wf *w, LDAP *ld, LDAPMessage *e, void *arg)
 static int
 cmp_cardrow(const void *a, const void *b)
 {
-	return strcmp(((const struct cardrow *)a)->serial,
+	return strcasecmp(((const struct cardrow *)a)->serial,
 	    ((const struct cardrow *)b)->serial);
 }
 
 /*
- * Read the active cards into c; -1 when they cannot all be had in one
- * search (an error, or as many as the search's limit, which may have cut
- * it short): the caller then reads each card.
+ * One search under ou=cards, at most limit entries, into c; *cut when
+ * the limit was reached (c then incomplete).  A referral there (a card
+ * kuncid cannot read: returned as a reference, not an entry) fails it.
  */
 static int
-cards_load(struct wf *w, struct cards *c)
+cards_search(struct wf *w, const char *filter, int limit, struct cards *c,
+    int *cut)
 {
 	char *attrs[] = { U("kunciCardSerial"), U("kunciHolder"),
 	    U("kunciStatus"), U("kunciNote"), NULL };
+	char base[DIR_DN_MAX];
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	int rc, st = EX_OK;
 
-	if (wf_search_each(w, "ou=cards", "(&(objectClass=kunciCard)"
-	    "(kunciStatus=active))", attrs, LIST_MAX, "card", cards_each,
-	    c) != EX_OK || c->n >= LIST_MAX) {
-		free(c->v);
-		memset(c, 0, sizeof(*c));
-		w->err[0] = '\0';
-		return -1;
+	*cut = 0;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=cards,%s",
+	    w->cfg->directory.kunci_base);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
+	    0, NULL, NULL, NULL, limit, &res);
+	if (rc == LDAP_NO_SUCH_OBJECT) {	/* no ou=cards: no card */
+		ldap_msgfree(res);
+		return EX_OK;
+	}
+	if (rc == LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		*cut = 1;
+		return EX_OK;
+	}
+	if (rc == LDAP_SUCCESS && ldap_count_references(ld, res) > 0)
+		rc = LDAP_REFERRAL;
+	if (rc != LDAP_SUCCESS) {
+		ldap_msgfree(res);
+		return wf_ldfail(w, rc, _("reading the card"));
+	}
+	for (e = ldap_first_entry(ld, res); e != NULL && st == EX_OK;
+	    e = ldap_next_entry(ld, e))
+		st = cards_each(c, ld, e);
+	ldap_msgfree(res);
+	return st;
+}
+
+/* The cards of lines [*i, ...), CARDS_BATCH serials; *i moves past them. */
+static int
+cards_batch(struct wf *w, const struct line *l, size_t nl, size_t *i,
+    struct cards *c)
+{
+	char esc[3 * WF_CRED_MAX + 1];
+	struct strbuf f;
+	size_t k;
+	int st, cut;
+
+	sb_init(&f, (3 * WF_CRED_MAX + 20) * CARDS_BATCH + 64);
+	sb_printf(&f, "(&(objectClass=kunciCard)(|");
+	for (k = 0; k < CARDS_BATCH && *i < nl; (*i)++) {
+		if (*i > 0 && strcmp(l[*i].serial, l[*i - 1].serial) == 0)
+			continue;
+		if (ldapc_escape_filter(esc, sizeof(esc), l[*i].serial) == -1)
+			continue;	/* cannot be a card's serial */
+		sb_printf(&f, "(kunciCardSerial=%s)", esc);
+		k++;
+	}
+	sb_printf(&f, "))");
+	if (k == 0 || sb_err(&f)) {
+		sb_free(&f);
+		return k == 0 ? EX_OK : wf_fail(w, EX_SOFTWARE,
+		    _("out of memory"));
+	}
+	st = cards_search(w, sb_str(&f), (int)(CARDS_SHARE * CARDS_BATCH),
+	    c, &cut);
+	sb_free(&f);
+	if (st == EX_OK && cut)	/* more cards than serials can match */
+		st = wf_fail(w, EX_UNAVAILABLE, _("reading the card"));
+	return st;
+}
+
+/* The cards of the lines (sorted by serial), into c. */
+static int
+cards_load(struct wf *w, const struct line *l, size_t nl, struct cards *c)
+{
+	size_t i = 0;
+	int st, cut;
+
+	if (nl == 0)
+		return EX_OK;
+	/* nl <= LIST_MAX: the limit fits an int */
+	if ((st = cards_search(w, "(&(objectClass=kunciCard)"
+	    "(kunciStatus=active))", (int)(CARDS_SHARE * nl + CARDS_BATCH),
+	    c, &cut)) != EX_OK)
+		return st;
+	if (cut) {
+		c->n = 0;	/* many more cards than the door's: by serial */
+		while (i < nl)
+			if ((st = cards_batch(w, l, nl, &i, c)) != EX_OK)
+				return st;
 	}
 	if (c->n > 1)
 		qsort(c->v, c->n, sizeof(*c->v), cmp_cardrow);
-	return 0;
+	return EX_OK;
 }
 
-/*
- * Whether serial is an active card, not lost, held by holder: 1 or 0;
- * -1 when the card could not be read (the directory failed, w->err set):
- * the list is then not written, the old one stays (a card left off for a
- * timeout would lock its holder out of the room).
- */
+/* Whether serial is an active card, not lost, held by holder. */
 static int
-card_fits(struct wf *w, const struct cards *c, int bulk, const char *serial,
-    const char *holder)
+card_fits(const struct cards *c, const char *serial, const char *holder)
 {
 	struct cardrow key, *r;
-	struct card cd;
-	int st;
 
-	if (!bulk) {
-		if ((st = card_get(w, serial, &cd)) == EX_NOINPUT)
-			return 0;	/* no such card */
-		if (st != EX_OK)
-			return -1;
-		return strcmp(cd.status, "active") == 0 && !cd.lost &&
-		    strcmp(cd.holder, holder) == 0;
-	}
 	u_strlcpy(key.serial, serial, sizeof(key.serial));
 	r = c->n > 0 ? bsearch(&key, c->v, c->n, sizeof(*c->v),
 	    cmp_cardrow) : NULL;
@@ -512,7 +583,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	size_t i, n = 0, siglen = 0;
 	ssize_t olen = -1;
 	time_t now = time(NULL);
-	int st = EX_OK, fd, bulk = 0, fits;
+	int st = EX_OK, fd;
 
 	memset(&col, 0, sizeof(col));
 	memset(&cards, 0, sizeof(cards));
@@ -531,10 +602,25 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	if ((st = wf_grants(w, filter, LIST_MAX, collect_grant, &col)) !=
 	    EX_OK)
 		goto out;
+	if (col.seen >= LIST_MAX) {
+		/* the search may have stopped at its limit: a list without
+		 * the rest would lock their holders out */
+		st = wf_fail(w, EX_SOFTWARE, _("door %s has more than %d "
+		    "card grants; the list in place is kept"), door, LIST_MAX);
+		log_warnx("allow list %s: %s", door, w->err);
+		goto out;
+	}
 	if (col.n > 1)
 		qsort(col.v, col.n, sizeof(*col.v), cmp_line);
-	if (col.n > CARDS_BULK)
-		bulk = cards_load(w, &cards) == 0;
+	/* a card the directory cannot give fails the refresh: the list in
+	 * place stays (a card left off for a timeout would lock its holder
+	 * out of the room) */
+	if ((st = cards_load(w, col.v, col.n, &cards)) != EX_OK) {
+		log_warnx("allow list %s: a card could not be read (%s); "
+		    "the list in place is kept", door, w->err);
+		st = EX_UNAVAILABLE;
+		goto out;
+	}
 	sb_init(&b, 64u * 1024 * 1024);
 	sb_printf(&b, "kunci-allowlist 1\ndoor %s\ngenerated %s\n", door,
 	    now_s);
@@ -542,15 +628,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 		/* The card must exist, be active and be the holder's. */
 		if (i > 0 && strcmp(col.v[i].serial, col.v[i - 1].serial) == 0)
 			continue;
-		if ((fits = card_fits(w, &cards, bulk, col.v[i].serial,
-		    col.v[i].holder)) == -1) {
-			sb_free(&b);
-			log_warnx("allow list %s: a card could not be read (%s); "
-			    "the list in place is kept", door, w->err);
-			st = EX_UNAVAILABLE;
-			goto out;
-		}
-		if (!fits)
+		if (!card_fits(&cards, col.v[i].serial, col.v[i].holder))
 			continue;
 		dir_gentime(na, sizeof(na), col.v[i].not_after);
 		sb_printf(&b, "card %s holder %s grant %s not-after %s\n",

@@ -12,9 +12,9 @@
 #     snapshot's CPU, kuncid's memory, pam_acct_mgmt p99 through the
 #     table, kuncid's restart from its snapshot;
 #   - bench/cards.sh: one door's allow list of BENCH_CARDS (default
-#     50,000) cards refreshed, signed and exported, in a directory of a
-#     million grants (BENCH_CARDS_FILL), then slapd's CPU while kuncid
-#     idles (the scheduler's expiry jobs and allow-list refreshes).
+#     50,000) cards refreshed, signed and exported, in directories of
+#     100,000 and a million grants (BENCH_CARDS_FILL), then slapd's CPU
+#     while kuncid idles (the scheduler's expiry jobs and allow lists).
 # Needs root, about 4 GB of /tmp at a million grants, and tens of minutes.
 # Results in $BUILD/bench/review.txt, admin.txt, gate.txt and cards.txt; see
 # bench/RESULTS.md.

@@ -206,6 +206,23 @@ t_eq "existing syncprov: exit 0" 0 "$rc"
 t_grep "existing syncprov: adds the session log" '^syncprov overlay: adding a session log: done' "$D/run3.out"
 t_eq "existing syncprov: nothing else" 1 "$(grep -c ': done$' "$D/run3.out")"
 
+# --- a directory set up before the presence index on kunciCredential (a
+# door's allow list searches (kunciCredential=*): bench/cards.sh), here
+# with kunciCredential eq in a value shared with sn: slapd refuses a
+# second olcDbIndex value for an attribute, so that value is replaced,
+# sn's index kept
+idx() { ldapsearch -Q -Y EXTERNAL -H "$URI" -LLL -o ldif-wrap=no -b cn=config "(olcSuffix=$SUFFIX)" olcDbIndex | sed -n 's/^olcDbIndex: //p'; }
+t_eq "kunciCredential is indexed eq and pres" "kunciCredential eq,pres" "$(idx | grep -i '^kunciCredential ')"
+printf 'dn: olcDatabase={1}mdb,cn=config\nchangetype: modify\ndelete: olcDbIndex\nolcDbIndex: kunciCredential eq,pres\n-\nadd: olcDbIndex\nolcDbIndex: sn,kunciCredential eq\n' |
+    ldapmodify -Q -Y EXTERNAL -H "$URI" >/dev/null
+run -D "$ADMIN" -y "$D/admin.pw" >"$D/run6.out" 2>&1; rc=$?
+t_eq "old indexes: exit 0" 0 "$rc"
+t_grep "old indexes: adds kunciCredential's presence index" '^indexes: adding kunciCredential pres: done' "$D/run6.out"
+t_eq "old indexes: nothing else" 1 "$(grep -c ': done$' "$D/run6.out")"
+t_eq "... kunciCredential indexed eq and pres" "kunciCredential eq,pres" "$(idx | grep -i 'kunciCredential')"
+t_eq "... sn's index kept" "sn eq" "$(idx | grep -i '^sn ')"
+t_grep "... and a third run has nothing to do" '^nothing to do' <(run -D "$ADMIN" -y "$D/admin.pw" 2>&1)
+
 # --- cn=config with a password (--config-dn) instead of root over ldapi
 printf 'config-%s' "$RANDOM" >"$D/config.pw"
 printf 'dn: olcDatabase={0}config,cn=config\nchangetype: modify\nreplace: olcRootPW\nolcRootPW: %s\n' \

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Procedure A ends with the card on the door's signed allow list: the
 # signature verifies with the openssl command line, a one-byte change does
-# not; card list/show/export; a door of 70 cards (the cards read in one
-# search) keeping the same rules; bad input (a serial bound to another holder,
+# not; card list/show/export; a door of 140 cards (the cards read 128
+# serials a search) keeping the same rules; bad input (a serial bound to another holder,
 # an unknown card, revoking twice); card lost takes it off a newly signed
 # list; an emergency revocation (grant revoke --now) denies the next login
 # within 2 s and opens the removal record; notifications captured once each
@@ -121,42 +121,60 @@ t_grep "... and asks lputri to confirm receipt" "request confirm $id$" "$f"
 f=$(mail_file approved lputri)
 lang=$(ls_ -b "uid=lputri,ou=people,$KUNCI_BASE" -s base preferredLanguage | sed -n 's/^preferredLanguage: //p')
 t_grep "in lputri's language ($lang)" "^Content-Language: ${lang:-id}" "$f"
-# --- a door of many cards: past CARDS_BULK (64) kuncid reads the cards in
-# one search instead of one read each; the same rules hold -------------------
+# --- a door of many cards: kuncid reads the active cards in one search,
+# or by serial, 128 a search (two here), when the directory holds many more
+# than the door names; the same rules hold ------------------------------------
 D2=server-room:dc2
 AL2=$(allow_file "$D2")
-# 71-73: an active grant kuncid tests the times of (its search names no
+# 071-073: an active grant kuncid tests the times of (its search names no
 # time): not started yet, ended (the expiry job not there yet), a start
 # time it cannot read (as the gate, it keeps that card out)
 nb=$(date -u -d '-1 hour' +%Y%m%d%H%M%SZ) na=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
-for i in $(seq -w 1 73); do
-	holder=banyak0$i st=active note="" gnb=$nb gna=$na
-	[ "$i" = 71 ] && gnb=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)
-	[ "$i" = 72 ] && gna=$(date -u -d '-1 second' +%Y%m%d%H%M%SZ)
-	[ "$i" = 73 ] && gnb=$(date -u -d '-1 hour' +%Y%m%d%H%M%S+0000)
-	[ "$i" = 05 ] && holder=orang-lain		# held by someone else
-	[ "$i" = 07 ] && st=revoked
-	[ "$i" = 03 ] && note="kunciNote: lost 2026-12-01 dilaporkan hilang"
-	if [ "$i" != 09 ]; then			# 09: a grant, no card
-		printf 'dn: kunciId=KM-0%s,ou=cards,ou=kunci,%s\nobjectClass: kunciCard\nkunciId: KM-0%s\nkunciCardSerial: KM-0%s\nkunciHolder: %s\nkunciStatus: %s\nkunciResource: %s\n%s\n\n' \
+for i in $(seq -w 1 140); do
+	holder=banyak$i st=active note="" gnb=$nb gna=$na
+	[ "$i" = 071 ] && gnb=$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)
+	[ "$i" = 072 ] && gna=$(date -u -d '-1 second' +%Y%m%d%H%M%SZ)
+	[ "$i" = 073 ] && gnb=$(date -u -d '-1 hour' +%Y%m%d%H%M%S+0000)
+	[ "$i" = 005 ] && holder=orang-lain		# held by someone else
+	[ "$i" = 007 ] && st=revoked
+	[ "$i" = 003 ] && note="kunciNote: lost 2026-12-01 dilaporkan hilang"
+	if [ "$i" != 009 ]; then			# 009: a grant, no card
+		printf 'dn: kunciId=KM-%s,ou=cards,ou=kunci,%s\nobjectClass: kunciCard\nkunciId: KM-%s\nkunciCardSerial: KM-%s\nkunciHolder: %s\nkunciStatus: %s\nkunciResource: %s\n%s\n\n' \
 		    "$i" "$KUNCI_BASE" "$i" "$i" "$holder" "$st" "$D2" "$note"
 	fi
-	printf 'dn: kunciId=GM-0%s,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: GM-0%s\nkunciSubject: banyak0%s\nkunciResource: %s\nkunciStatus: active\nkunciCredential: KM-0%s\nkunciNotBefore: %s\nkunciNotAfter: %s\n\n' \
+	printf 'dn: kunciId=GM-%s,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: GM-%s\nkunciSubject: banyak%s\nkunciResource: %s\nkunciStatus: active\nkunciCredential: KM-%s\nkunciNotBefore: %s\nkunciNotAfter: %s\n\n' \
 	    "$i" "$KUNCI_BASE" "$i" "$i" "$D2" "$i" "$gnb" "$gna"
 done | sed '/^$/N;/^\n$/D' | la >/dev/null
 kc --as fnugroho card export "$D2" >"$PT/many.list"
-t_eq "73 grants with cards on one door: 66 listed" 66 "$(grep -c '^card ' "$PT/many.list")"
-t_grep "... and counted" "^end 66$" "$PT/many.list"
+t_eq "140 grants with cards on one door: 133 listed" 133 "$(grep -c '^card ' "$PT/many.list")"
+t_grep "... and counted" "^end 133$" "$PT/many.list"
 t_check_fail "... not the lost, revoked or another's card, nor a missing one" \
     grep -Eq '^card KM-0(03|05|07|09) ' "$PT/many.list"
 t_check_fail "... nor a grant not started, ended or with a start time it cannot read" \
     grep -Eq '^card KM-07[123] ' "$PT/many.list"
 t_grep "... the others with their holder and grant" \
     "^card KM-070 holder banyak070 grant GM-070 not-after " "$PT/many.list"
+for i in 001 128 129 140; do	# both searches' ends, below
+	t_grep "... KM-$i" \
+	    "^card KM-$i holder banyak$i grant GM-$i not-after " "$PT/many.list"
+done
 t_check "... signed: the signature verifies" verify "$AL2"
+# 600 more active cards, on no grant: the directory now holds more than
+# four times as many (CARDS_SHARE) as the door names, so kuncid reads the
+# door's cards by serial, 128 to a search (two here): the same list
+for i in $(seq -w 1 600); do
+	printf 'dn: kunciId=KX-%s,ou=cards,ou=kunci,%s\nobjectClass: kunciCard\nkunciId: KX-%s\nkunciCardSerial: KX-%s\nkunciHolder: lain%s\nkunciStatus: active\n\n' \
+	    "$i" "$KUNCI_BASE" "$i" "$i" "$i"
+done | la >/dev/null
+kc --as fnugroho card export "$D2" >"$PT/many2.list"
+t_eq "the cards read by serial: the same list" \
+    "$(grep -v '^generated ' "$PT/many.list")" \
+    "$(grep -v '^generated ' "$PT/many2.list")"
 
 # A card on the list that the directory then cannot give (here a
-# referral where the card was: the read fails, it is not "no such card"):
+# referral where the card was: the read fails, it is not "no such card";
+# the cards' search, by serial here, returns it as a reference, not an
+# entry):
 # the refresh fails and the signed list in place stays as it was, rather
 # than a list without that card (which would lock its holder out).
 la >/dev/null <<LDIF
