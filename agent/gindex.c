@@ -841,7 +841,42 @@ struct rbuf {
 	const unsigned char	*p;
 	size_t			 len, off;
 	int			 err;
+	/* streaming (gindex_decode_from()): p is buf, refilled from src */
+	gindex_source_fn	 src;
+	void			*arg;
+	unsigned char		*buf;
+	size_t			 cap;
+	int			 eof;
 };
+
+#define RBUF_PIECE	(256u * 1024)	/* > the longest field, 4 + 4096 */
+
+/* 1 if n bytes are there to read at r->off (refilling from src), else 0. */
+static int
+rneed(struct rbuf *r, size_t n)
+{
+	ssize_t k;
+
+	if (r->err)
+		return 0;
+	if (r->len - r->off >= n)
+		return 1;
+	if (r->src == NULL || n > r->cap)
+		return 0;
+	memmove(r->buf, r->buf + r->off, r->len - r->off);
+	r->len -= r->off;
+	r->off = 0;
+	while (r->len < n && !r->eof) {
+		if ((k = r->src(r->arg, r->buf + r->len, r->cap - r->len)) < 0) {
+			r->err = 1;
+			return 0;
+		}
+		if (k == 0)
+			r->eof = 1;
+		r->len += (size_t)k;
+	}
+	return r->len - r->off >= n;
+}
 
 static uint64_t
 rget_u(struct rbuf *r, int bytes)
@@ -849,7 +884,7 @@ rget_u(struct rbuf *r, int bytes)
 	uint64_t v = 0;
 	int i;
 
-	if (r->err || r->len - r->off < (size_t)bytes) {
+	if (!rneed(r, (size_t)bytes)) {
 		r->err = 1;
 		return 0;
 	}
@@ -865,7 +900,7 @@ rget_s(struct rbuf *r, char *dst, size_t dstsz)
 	uint64_t n = rget_u(r, 4);
 
 	dst[0] = '\0';
-	if (r->err || n >= dstsz || r->len - r->off < n ||
+	if (r->err || n >= dstsz || !rneed(r, (size_t)n) ||
 	    (n > 0 && memchr(r->p + r->off, '\0', n) != NULL)) {
 		r->err = 1;
 		return;
@@ -875,88 +910,126 @@ rget_s(struct rbuf *r, char *dst, size_t dstsz)
 	r->off += n;
 }
 
-struct gindex *
-gindex_decode(const unsigned char *buf, size_t len)
+static void
+rget_uuid(struct rbuf *r, unsigned char *uuid)
 {
-	struct gindex *ix = NULL;
-	struct rbuf r;
+	if (!rneed(r, GINDEX_UUID_LEN)) {
+		r->err = 1;
+		return;
+	}
+	memcpy(uuid, r->p + r->off, GINDEX_UUID_LEN);
+	r->off += GINDEX_UUID_LEN;
+}
+
+/* One grant record into ix; r->err on anything malformed. */
+static void
+decode_grant(struct rbuf *r, struct gindex *ix)
+{
 	unsigned char uuid[GINDEX_UUID_LEN];
 	char dn[4097], id[4097], sub[4097], res[4097];
 	struct gindex_grant_in in;
 	struct kd_win win[GINDEX_MAX_WIN];
-	uint64_t ng, np, i;
 	unsigned int k, nwin, status, badwin;
+
+	rget_uuid(r, uuid);
+	memset(&in, 0, sizeof(in));
+	status = (unsigned int)rget_u(r, 1);
+	nwin = (unsigned int)rget_u(r, 1);
+	badwin = (unsigned int)rget_u(r, 1);
+	in.not_before = (int64_t)rget_u(r, 8);
+	in.not_after = (int64_t)rget_u(r, 8);
+	in.last_used = (int64_t)rget_u(r, 8);
+	if (r->err || nwin > GINDEX_MAX_WIN || status < GINDEX_ACTIVE ||
+	    status > GINDEX_OTHER || badwin > 1) {
+		r->err = 1;
+		return;
+	}
+	for (k = 0; k < nwin; k++) {
+		win[k].days = (uint8_t)rget_u(r, 1);
+		win[k].start = (uint16_t)rget_u(r, 2);
+		win[k].end = (uint16_t)rget_u(r, 2);
+		if (win[k].start > 1439 || win[k].end > 1440 ||
+		    win[k].end == 0)
+			r->err = 1;
+	}
+	rget_s(r, dn, sizeof(dn));
+	rget_s(r, id, sizeof(id));
+	rget_s(r, sub, sizeof(sub));
+	rget_s(r, res, sizeof(res));
+	if (r->err)
+		return;
+	in.dn = dn;
+	in.id = id;
+	in.subject = sub;
+	in.resource = res;
+	/* the status text round-trips through its name */
+	in.status = status == GINDEX_OTHER ? "?" :
+	    gindex_status_name((int)status);
+	if (put_grant(ix, uuid, &in, win, nwin, (int)badwin) == -1)
+		r->err = 1;
+}
+
+static struct gindex *
+decode(struct rbuf *r)
+{
+	struct gindex *ix = NULL;
+	unsigned char uuid[GINDEX_UUID_LEN];
+	char uid[4097];
+	uint64_t ng, np, i;
+
+	if (!rneed(r, 16) || memcmp(r->p + r->off, "KGIX", 4) != 0)
+		return NULL;
+	r->off += 4;
+	if (rget_u(r, 4) != 1)
+		return NULL;
+	ng = rget_u(r, 4);
+	np = rget_u(r, 4);
+	if (r->err || (ix = gindex_new()) == NULL)
+		return NULL;
+	for (i = 0; i < ng && !r->err; i++)
+		decode_grant(r, ix);
+	for (i = 0; i < np && !r->err; i++) {
+		rget_uuid(r, uuid);
+		rget_s(r, uid, sizeof(uid));
+		if (r->err || gindex_put_person(ix, uuid, uid) == -1)
+			r->err = 1;
+	}
+	/* nothing may follow (src failing there is an error too) */
+	if (!r->err && rneed(r, 1))
+		r->err = 1;
+	if (r->err) {
+		gindex_free(ix);
+		return NULL;
+	}
+	return ix;
+}
+
+struct gindex *
+gindex_decode(const unsigned char *buf, size_t len)
+{
+	struct rbuf r;
 
 	memset(&r, 0, sizeof(r));
 	r.p = buf;
 	r.len = len;
-	if (len < 16 || memcmp(buf, "KGIX", 4) != 0)
+	return decode(&r);
+}
+
+struct gindex *
+gindex_decode_from(gindex_source_fn src, void *arg)
+{
+	struct gindex *ix;
+	struct rbuf r;
+
+	memset(&r, 0, sizeof(r));
+	r.src = src;
+	r.arg = arg;
+	r.cap = RBUF_PIECE;
+	if ((r.buf = malloc(r.cap)) == NULL)
 		return NULL;
-	r.off = 4;
-	if (rget_u(&r, 4) != 1)
-		return NULL;
-	ng = rget_u(&r, 4);
-	np = rget_u(&r, 4);
-	if (r.err || (ix = gindex_new()) == NULL)
-		return NULL;
-	for (i = 0; i < ng && !r.err; i++) {
-		if (r.len - r.off < GINDEX_UUID_LEN) {
-			r.err = 1;
-			break;
-		}
-		memcpy(uuid, r.p + r.off, GINDEX_UUID_LEN);
-		r.off += GINDEX_UUID_LEN;
-		memset(&in, 0, sizeof(in));
-		status = (unsigned int)rget_u(&r, 1);
-		nwin = (unsigned int)rget_u(&r, 1);
-		badwin = (unsigned int)rget_u(&r, 1);
-		in.not_before = (int64_t)rget_u(&r, 8);
-		in.not_after = (int64_t)rget_u(&r, 8);
-		in.last_used = (int64_t)rget_u(&r, 8);
-		if (nwin > GINDEX_MAX_WIN || status < GINDEX_ACTIVE ||
-		    status > GINDEX_OTHER || badwin > 1) {
-			r.err = 1;
-			break;
-		}
-		for (k = 0; k < nwin; k++) {
-			win[k].days = (uint8_t)rget_u(&r, 1);
-			win[k].start = (uint16_t)rget_u(&r, 2);
-			win[k].end = (uint16_t)rget_u(&r, 2);
-			if (win[k].start > 1439 || win[k].end > 1440 ||
-			    win[k].end == 0)
-				r.err = 1;
-		}
-		rget_s(&r, dn, sizeof(dn));
-		rget_s(&r, id, sizeof(id));
-		rget_s(&r, sub, sizeof(sub));
-		rget_s(&r, res, sizeof(res));
-		if (r.err)
-			break;
-		in.dn = dn;
-		in.id = id;
-		in.subject = sub;
-		in.resource = res;
-		/* the status text round-trips through its name */
-		in.status = status == GINDEX_OTHER ? "?" :
-		    gindex_status_name((int)status);
-		if (put_grant(ix, uuid, &in, win, nwin, (int)badwin) == -1)
-			r.err = 1;
-	}
-	for (i = 0; i < np && !r.err; i++) {
-		if (r.len - r.off < GINDEX_UUID_LEN) {
-			r.err = 1;
-			break;
-		}
-		memcpy(uuid, r.p + r.off, GINDEX_UUID_LEN);
-		r.off += GINDEX_UUID_LEN;
-		rget_s(&r, sub, sizeof(sub));
-		if (r.err || gindex_put_person(ix, uuid, sub) == -1)
-			r.err = 1;
-	}
-	if (r.err || r.off != r.len) {
-		gindex_free(ix);
-		return NULL;
-	}
+	r.p = r.buf;
+	ix = decode(&r);
+	free(r.buf);
 	return ix;
 }
 

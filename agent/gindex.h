@@ -32,6 +32,8 @@
 #ifndef KUNCI_GINDEX_H
 #define KUNCI_GINDEX_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -186,5 +188,13 @@ int	gindex_encode_to(const struct gindex *, gindex_sink_fn, void *,
 	    uint64_t *len);
 uint64_t gindex_encoded_len(const struct gindex *);
 struct gindex *gindex_decode(const unsigned char *buf, size_t len);
+/*
+ * The same decoding read in pieces from src, which fills up to n bytes
+ * of buf and returns how many (0 at the end, -1 on an error), so that the
+ * encoding is never whole in memory (the snapshot of a million grants is
+ * 160 MB).  NULL on anything malformed, trailing bytes, or src failing.
+ */
+typedef ssize_t (*gindex_source_fn)(void *, unsigned char *buf, size_t n);
+struct gindex *gindex_decode_from(gindex_source_fn, void *);
 
 #endif /* KUNCI_GINDEX_H */

@@ -355,6 +355,88 @@ t_decode_fuzz(void **state)
 	gindex_free(ix);
 }
 
+/* gindex_decode_from()'s source: buf handed out `step' bytes at a time. */
+struct piece {
+	const unsigned char	*p;
+	size_t			 len, off, step;
+	int			 fail_at;	/* -1 at this offset, or never */
+};
+
+static ssize_t
+piece_get(void *arg, unsigned char *dst, size_t n)
+{
+	struct piece *s = arg;
+
+	if (s->fail_at >= 0 && s->off >= (size_t)s->fail_at)
+		return -1;
+	if (n > s->step)
+		n = s->step;
+	if (n > s->len - s->off)
+		n = s->len - s->off;
+	memcpy(dst, s->p + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+/*
+ * Issue 18: the decoder reading in pieces (the snapshot is never whole in
+ * memory) builds the same index from pieces of any size, and refuses a
+ * truncation, trailing bytes and a source that fails.
+ */
+static void
+t_decode_pieces(void **state)
+{
+	struct gindex *ix = sample(), *ix2;
+	unsigned char *buf, *buf2, *longer;
+	struct piece s;
+	size_t len, len2, step, i;
+
+	(void)state;
+	assert_int_equal(gindex_encode(ix, &buf, &len), 0);
+	for (step = 1; step <= len + 1; step += step < 20 ? 1 : 37) {
+		memset(&s, 0, sizeof(s));
+		s.p = buf;
+		s.len = len;
+		s.step = step;
+		s.fail_at = -1;
+		ix2 = gindex_decode_from(piece_get, &s);
+		if (ix2 == NULL)
+			fail_msg("pieces of %zu bytes refused", step);
+		assert_int_equal(gindex_encode(ix2, &buf2, &len2), 0);
+		assert_int_equal(len2, len);
+		assert_int_equal(gindex_ngrants(ix2), 3);
+		assert_true(gindex_has_person(ix2, "sari"));
+		free(buf2);
+		gindex_free(ix2);
+	}
+	for (i = 0; i < len; i++) {
+		memset(&s, 0, sizeof(s));
+		s.p = buf;
+		s.len = i;
+		s.step = 7;
+		s.fail_at = -1;
+		if ((ix2 = gindex_decode_from(piece_get, &s)) != NULL)
+			fail_msg("accepted a truncation at %zu of %zu", i, len);
+		s.len = len;
+		s.off = 0;
+		s.fail_at = (int)i;
+		if ((ix2 = gindex_decode_from(piece_get, &s)) != NULL)
+			fail_msg("accepted a source failing at %zu", i);
+	}
+	longer = malloc(len + 1);
+	memcpy(longer, buf, len);
+	longer[len] = 0;
+	memset(&s, 0, sizeof(s));
+	s.p = longer;
+	s.len = len + 1;
+	s.step = 5;
+	s.fail_at = -1;
+	assert_null(gindex_decode_from(piece_get, &s));
+	free(longer);
+	free(buf);
+	gindex_free(ix);
+}
+
 static void
 t_snapshot(void **state)
 {
@@ -629,6 +711,7 @@ main(void)
 		cmocka_unit_test(t_dn),
 		cmocka_unit_test(t_roundtrip),
 		cmocka_unit_test(t_decode_fuzz),
+		cmocka_unit_test(t_decode_pieces),
 		cmocka_unit_test(t_snapshot),
 		cmocka_unit_test(t_encode_pieces),
 		cmocka_unit_test(t_snapshot_stream),
