@@ -78,6 +78,10 @@ struct gate {
 	pthread_mutex_t		 snap_mtx;
 	int			 snap_dirty;	/* the file lacks a change */
 	unsigned long		 snap_gen;	/* changes so far */
+	int			 snap_unsynced;	/* unlinked, directory not
+						 * fsynced yet */
+	unsigned		 snap_overtaken; /* attempts in a row a
+						 * change made worthless */
 	time_t			 snap_ok_at;	/* last written */
 	time_t			 snap_fail_since;
 	time_t			 snap_next;	/* no attempt before */

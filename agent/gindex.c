@@ -766,26 +766,109 @@ encode_grant(struct wbuf *w, const struct gindex_grant *g)
 	wput_s(w, g->resource);
 }
 
+/*
+ * Where an encoding in steps stands: its stage (0 the header, 1 the
+ * grants, 2 the people, 3 done) and the next hash bucket of that stage
+ * out of nb (a table resized between two steps ends the encoding).
+ */
+struct gindex_enc {
+	int		 stage;
+	size_t		 i, nb;
+	struct wbuf	 w;		/* the last step's bytes */
+};
+
+/* Header, then whole buckets into w until it holds `want' bytes or all. */
+static int
+encode_part(const struct gindex *ix, struct gindex_enc *e, struct wbuf *w,
+    size_t want)
+{
+	const struct gindex_grant *g;
+	const struct gindex_person *p;
+	uint64_t start = w->total;
+
+	if (e->stage == 0) {
+		wput(w, "KGIX", 4);
+		wput_u(w, 1, 4);
+		wput_u(w, ix->g_uuid.n, 4);
+		wput_u(w, ix->p_uuid.n, 4);
+		e->stage = 1;
+		e->i = 0;
+		e->nb = ix->g_uuid.nb;
+	}
+	if (e->stage == 1) {
+		if (ix->g_uuid.nb != e->nb)
+			return -1;
+		for (; e->i < e->nb && w->total - start < want && !w->err;
+		    e->i++)
+			for (g = ix->g_uuid.b[e->i]; g != NULL;
+			    g = g->uuid_next)
+				encode_grant(w, g);
+		if (e->i == e->nb) {
+			e->stage = 2;
+			e->i = 0;
+			e->nb = ix->p_uuid.nb;
+		}
+	}
+	if (e->stage == 2) {
+		if (ix->p_uuid.nb != e->nb)
+			return -1;
+		for (; e->i < e->nb && w->total - start < want && !w->err;
+		    e->i++)
+			for (p = ix->p_uuid.b[e->i]; p != NULL;
+			    p = p->uuid_next) {
+				wput(w, p->uuid, GINDEX_UUID_LEN);
+				wput_s(w, p->uid);
+			}
+		if (e->i == e->nb)
+			e->stage = 3;
+	}
+	return w->err ? -1 : 0;
+}
+
 /* The whole encoding into w, in order. */
 static void
 encode(const struct gindex *ix, struct wbuf *w)
 {
-	const struct gindex_grant *g;
-	const struct gindex_person *p;
-	size_t i;
+	struct gindex_enc e;
 
-	wput(w, "KGIX", 4);
-	wput_u(w, 1, 4);
-	wput_u(w, ix->g_uuid.n, 4);
-	wput_u(w, ix->p_uuid.n, 4);
-	for (i = 0; i < ix->g_uuid.nb; i++)
-		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
-			encode_grant(w, g);
-	for (i = 0; i < ix->p_uuid.nb; i++)
-		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next) {
-			wput(w, p->uuid, GINDEX_UUID_LEN);
-			wput_s(w, p->uid);
-		}
+	memset(&e, 0, sizeof(e));
+	if (encode_part(ix, &e, w, SIZE_MAX) == -1)
+		w->err = 1;
+}
+
+struct gindex_enc *
+gindex_enc_new(int count)
+{
+	struct gindex_enc *e = calloc(1, sizeof(struct gindex_enc));
+
+	if (e != NULL)
+		e->w.count = count;
+	return e;
+}
+
+void
+gindex_enc_free(struct gindex_enc *e)
+{
+	if (e != NULL)
+		free(e->w.p);
+	free(e);
+}
+
+int
+gindex_enc_step(const struct gindex *ix, struct gindex_enc *e, size_t want,
+    const unsigned char **p, size_t *len)
+{
+	*p = NULL;
+	*len = 0;
+	if (e->stage == 3)
+		return 0;
+	e->w.len = 0;
+	e->w.total = 0;
+	if (encode_part(ix, e, &e->w, want) == -1)
+		return -1;
+	*p = e->w.p;
+	*len = (size_t)e->w.total;
+	return 1;
 }
 
 int

@@ -120,38 +120,110 @@ mac_start(const unsigned char *key, size_t keylen)
 	return c;
 }
 
-/* Header, index and MAC into o; 0 or -1 with err. */
 static int
-stream(struct out *o, const unsigned char *key, size_t keylen,
-    const struct gindex *ix, time_t synced_at, uint64_t plen, char *err,
+tmp_path(const char *path, char *tmp, size_t tmpsz, char *err, size_t errsz)
+{
+	if ((size_t)snprintf(tmp, tmpsz, "%s.tmp", path) < tmpsz)
+		return 0;
+	snprintf(err, errsz, "%s: path too long", path);
+	return -1;
+}
+
+/* A snapshot being written in steps (snapshot_begin()). */
+struct snapshot_out {
+	struct out	 o;
+	char		 tmp[4096];
+	uint64_t	 plen, got;
+};
+
+void
+snapshot_abort(struct snapshot_out *w)
+{
+	if (w == NULL)
+		return;
+	EVP_MAC_CTX_free(w->o.mac);
+	if (w->o.fd != -1) {
+		close(w->o.fd);
+		unlink(w->tmp);
+	}
+	free(w);
+}
+
+int
+snapshot_begin(const char *path, const unsigned char *key, size_t keylen,
+    time_t synced_at, uint64_t plen, struct snapshot_out **wp, char *err,
     size_t errsz)
 {
-	unsigned char hdr[HDR_LEN], tag[MAC_LEN];
-	uint64_t got = 0;
-	size_t tlen = 0;
+	struct snapshot_out *w;
+	unsigned char hdr[HDR_LEN];
 
-	if ((o->mac = mac_start(key, keylen)) == NULL) {
+	err[0] = '\0';
+	*wp = NULL;
+	if (key_ok(keylen, err, errsz) == -1)
+		return -1;
+	if (plen > SNAPSHOT_MAX - HDR_LEN - MAC_LEN) {
+		snprintf(err, errsz, "snapshot too large (%llu bytes)",
+		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
+		return -1;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	w->o.fd = -1;
+	w->o.name = w->tmp;
+	w->plen = plen;
+	if (tmp_path(path, w->tmp, sizeof(w->tmp), err, errsz) == -1)
+		goto fail;
+	if ((w->o.mac = mac_start(key, keylen)) == NULL) {
 		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
 		    ERR_error_string(ERR_get_error(), NULL));
-		return -1;
+		goto fail;
+	}
+	if ((w->o.fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1) {
+		snprintf(err, errsz, "%s: %s", w->tmp, strerror(errno));
+		goto fail;
 	}
 	memcpy(hdr, MAGIC, 8);
 	put_u64(hdr + 8, (uint64_t)synced_at);
 	put_u64(hdr + 16, plen);
-	if (out_put(o, hdr, HDR_LEN) == -1 ||
-	    gindex_encode_to(ix, out_put, o, &got) == -1) {
-		if (o->werr != 0)
-			snprintf(err, errsz, "%s: %s", o->name,
-			    strerror(o->werr));
-		else
-			snprintf(err, errsz, "out of memory or HMAC failure "
-			    "encoding the index");
-		return -1;
+	if (out_put(&w->o, hdr, HDR_LEN) == -1) {
+		snprintf(err, errsz, "%s: %s", w->tmp, w->o.werr ?
+		    strerror(w->o.werr) : "HMAC failure");
+		goto fail;
 	}
-	if (got != plen) {
+	*wp = w;
+	return 0;
+fail:
+	snapshot_abort(w);
+	return -1;
+}
+
+int
+snapshot_put(struct snapshot_out *w, const void *p, size_t n, char *err,
+    size_t errsz)
+{
+	if (n > w->plen - w->got) {
 		snprintf(err, errsz, "the index changed while it was written");
 		return -1;
 	}
+	if (out_put(&w->o, p, n) == -1) {
+		snprintf(err, errsz, "%s: %s", w->tmp, w->o.werr ?
+		    strerror(w->o.werr) : "HMAC failure");
+		return -1;
+	}
+	w->got += n;
+	return 0;
+}
+
+/* The MAC after the payload; 0, or -1 with err. */
+static int
+put_tag(struct out *o, char *err, size_t errsz)
+{
+	unsigned char tag[MAC_LEN];
+	size_t tlen = 0;
+
 	if (EVP_MAC_final(o->mac, tag, &tlen, sizeof(tag)) != 1 ||
 	    tlen != MAC_LEN) {
 		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
@@ -165,13 +237,26 @@ stream(struct out *o, const unsigned char *key, size_t keylen,
 	return 0;
 }
 
-static int
-tmp_path(const char *path, char *tmp, size_t tmpsz, char *err, size_t errsz)
+int
+snapshot_end(const char *path, struct snapshot_out *w, char *err,
+    size_t errsz)
 {
-	if ((size_t)snprintf(tmp, tmpsz, "%s.tmp", path) < tmpsz)
-		return 0;
-	snprintf(err, errsz, "%s: path too long", path);
-	return -1;
+	int fd;
+
+	err[0] = '\0';
+	if (w->got != w->plen) {
+		snprintf(err, errsz, "the index changed while it was written");
+		snapshot_abort(w);
+		return -1;
+	}
+	if (put_tag(&w->o, err, errsz) == -1) {
+		snapshot_abort(w);
+		return -1;
+	}
+	fd = w->o.fd;
+	w->o.fd = -1;		/* snapshot_store() closes it */
+	snapshot_abort(w);
+	return snapshot_store(path, fd, err, errsz);
 }
 
 int
@@ -179,43 +264,40 @@ snapshot_encode(const char *path, const unsigned char *key, size_t keylen,
     const struct gindex *ix, time_t synced_at, int *fdp, char *err,
     size_t errsz)
 {
-	char tmp[4096];
-	struct out o;
-	uint64_t plen;
-	int rc;
+	struct snapshot_out *w;
+	uint64_t got = 0;
 
-	err[0] = '\0';
 	*fdp = -1;
-	if (key_ok(keylen, err, errsz) == -1 ||
-	    tmp_path(path, tmp, sizeof(tmp), err, errsz) == -1)
+	if (snapshot_begin(path, key, keylen, synced_at,
+	    gindex_encoded_len(ix), &w, err, errsz) == -1)
 		return -1;
-	plen = gindex_encoded_len(ix);
-	if (plen > SNAPSHOT_MAX - HDR_LEN - MAC_LEN) {
-		snprintf(err, errsz, "snapshot too large (%llu bytes)",
-		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
-		return -1;
-	}
-	memset(&o, 0, sizeof(o));
-	o.name = tmp;
-	if ((o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1) {
-		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+	if (gindex_encode_to(ix, out_put, &w->o, &got) == -1) {
+		if (w->o.werr != 0)
+			snprintf(err, errsz, "%s: %s", w->tmp,
+			    strerror(w->o.werr));
+		else
+			snprintf(err, errsz, "out of memory or HMAC failure "
+			    "encoding the index");
+		snapshot_abort(w);
 		return -1;
 	}
-	rc = stream(&o, key, keylen, ix, synced_at, plen, err, errsz);
-	EVP_MAC_CTX_free(o.mac);
-	if (rc == -1) {
-		close(o.fd);
-		unlink(tmp);
+	if (got != w->plen) {
+		snprintf(err, errsz, "the index changed while it was written");
+		snapshot_abort(w);
 		return -1;
 	}
-	*fdp = o.fd;
+	if (put_tag(&w->o, err, errsz) == -1) {
+		snapshot_abort(w);
+		return -1;
+	}
+	*fdp = w->o.fd;
+	w->o.fd = -1;
+	snapshot_abort(w);
 	return 0;
 }
 
-/* fsync the directory that holds path. */
-static int
-sync_dir(const char *path)
+int
+snapshot_sync_dir(const char *path)
 {
 	char dir[4096];
 	const char *sl = strrchr(path, '/');
@@ -262,7 +344,7 @@ snapshot_store(const char *path, int fd, char *err, size_t errsz)
 		goto out;
 	}
 	/* the rename itself to disk: a power loss keeps the new file */
-	if (sync_dir(path) == -1) {
+	if (snapshot_sync_dir(path) == -1) {
 		snprintf(err, errsz, "fsync of %s's directory: %s", path,
 		    strerror(errno));
 		return -1;
