@@ -42,6 +42,27 @@ t_eq "unchanged: allowed" PAM_SUCCESS "$(pc kt asetiawan)"
 # the changes withdrew the old snapshot and a new one follows
 t_check "the changes' snapshot is written" wait_for 150 test -s "$snap"
 
+# The withdrawal itself reaches the disk: after the unlink, the state
+# directory is fsynced before the next snapshot is even begun (the
+# rename's own fsync comes only with that one, 5 s later).
+if command -v strace >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	pid=$(cat "$SB/kuncid.pid")
+	strace -f -y -p "$pid" -e trace=unlink,unlinkat,fsync,openat \
+	    -o "$GT/trace" 2>"$GT/strace.err" &
+	spid=$!
+	t_check "strace attached" wait_for 50 grep -q attached "$GT/strace.err"
+	grant_set R-003 kunciNotAfter "$(now_gt 7200)"
+	t_check "withdrawn after a change" wait_for 100 test ! -e "$snap"
+	t_check "then written again" wait_for 150 test -s "$snap"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	t_eq "the unlink is followed by an fsync of the state directory" dir \
+	    "$(awk -v s="$snap" -v d="$SB/state" '
+		index($0, "\"" s "\"") && /unlink/ { u = 1; next }
+		u && index($0, "fsync(") && index($0, "<" d ">") { print "dir"; exit }
+		u && index($0, s ".tmp") { print "tmp first"; exit }' "$GT/trace")"
+fi
+
 # and back from that snapshot: the deleted grant stays gone
 "$KUNCI_TOP/tests/sandbox" kuncid-restart "$SB" >/dev/null 2>&1 ||
     t_fail "kuncid did not restart"
