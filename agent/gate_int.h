@@ -129,6 +129,9 @@ void	nap(int);
 void	tab_changed(int);
 void	snap_dirty(void);
 void	snap_due_now(void);
+/* gate_snap.c: the snapshot written if due (force: now), loaded at start. */
+void	snap_write(int force);
+void	snap_load(void);
 int	pin_get(const char *, const char *);
 
 /* gate_note.c: the note FIFO (NQ.wfd is kuncid's own write end), its
