@@ -27,8 +27,9 @@
  * Subjects and resources match byte for byte.  Everything that is not a
  * positive match is a denial.
  *
- * The sync thread is in gate_consumer.c, the note thread in gate_note.c;
- * what they share with this file is in gate_int.h.
+ * The sync thread is in gate_consumer.c, the note thread in gate_note.c,
+ * the snapshot in gate_snap.c; what they share with this file is in
+ * gate_int.h.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -71,8 +72,6 @@
 
 #define QUERY_READ_MS	1000	/* a query must arrive within this */
 #define LU_BATCH	256
-#define SNAP_EVERY	5	/* seconds between snapshots of a dirty index */
-#define SNAP_RETRY	5	/* seconds between attempts after a failure */
 #define PIN_SECS	60
 
 struct gate G = {
@@ -376,7 +375,6 @@ gate_check(const struct proto_query *q, const char *type,
 	decide(q, type, a, why, whysz, actor != NULL ? actor : "", as);
 }
 
-static void	snap_write(int);
 
 /* ---------------------------------------------------------- query socket */
 
@@ -813,148 +811,6 @@ tab_paths(void)
 	return 0;
 }
 
-/* ------------------------------------------------------------- snapshot */
-
-/*
- * Durability: a snapshot never lets a restarted kuncid allow what the
- * index it came from no longer allows.  The first change after a snapshot
- * withdraws the file (unlink needs no free space) before the next one is
- * written, so a snapshot that cannot be written -- a full state directory
- * -- leaves none rather than an older one.  The dirty state stays set
- * until a write succeeds, is retried every SNAP_RETRY seconds and is shown
- * by `kuncictl status`.  The price: a kuncid killed within moments of a
- * change starts without a snapshot (no offline answers until the
- * directory is reached).  kunciLastUsed changes do not count (ix_change).
- */
-void
-snap_dirty(void)
-{
-	if (G.keylen == 0)
-		return;
-	pthread_mutex_lock(&G.snap_mtx);
-	G.snap_gen++;
-	if (!G.snap_dirty) {
-		G.snap_dirty = 1;
-		if (unlink(G.snap_path) == -1 && errno != ENOENT) {
-			snprintf(G.snap_err, sizeof(G.snap_err),
-			    "cannot withdraw the old snapshot: %s",
-			    strerror(errno));
-			log_warnx("snapshot: %s", G.snap_err);
-		}
-	}
-	pthread_mutex_unlock(&G.snap_mtx);
-}
-
-/* A fresh index: write it at the table thread's next wake (tab_changed). */
-void
-snap_due_now(void)
-{
-	pthread_mutex_lock(&G.snap_mtx);
-	G.snap_next = 0;
-	pthread_mutex_unlock(&G.snap_mtx);
-}
-
-/*
- * Write the snapshot when it is due (dirty, and not before snap_next), or
- * at once with force.  The table thread calls it (background work, at
- * nice 10: the sync thread never waits for a disk), and gate_stop() after
- * the threads have ended.  The index is read-locked only while encoded
- * (streamed into the file's temporary copy; the fsync comes after).
- */
-static void
-snap_write(int force)
-{
-	char err[512];
-	unsigned long gen;
-	time_t now = time(NULL), t;
-	size_t ng = 0, np = 0;
-	int r, dirty, fd = -1;
-
-	if (G.keylen == 0)
-		return;
-	pthread_mutex_lock(&G.snap_mtx);
-	dirty = G.snap_dirty;
-	r = !force && (!dirty || now < G.snap_next);
-	pthread_mutex_unlock(&G.snap_mtx);
-	if (r)
-		return;
-	pthread_rwlock_rdlock(&G.lock);
-	if (G.ix == NULL) {
-		pthread_rwlock_unlock(&G.lock);
-		return;
-	}
-	/* no change can come while the read lock is held */
-	pthread_mutex_lock(&G.snap_mtx);
-	gen = G.snap_gen;
-	pthread_mutex_unlock(&G.snap_mtx);
-	t = G.online ? now : G.synced_at;
-	r = snapshot_encode(G.snap_path, G.key, G.keylen, G.ix, t, &fd, err,
-	    sizeof(err));
-	ng = gindex_ngrants(G.ix);
-	np = gindex_npeople(G.ix);
-	pthread_rwlock_unlock(&G.lock);
-	if (r == 0)
-		r = snapshot_store(G.snap_path, fd, err, sizeof(err));
-
-	pthread_mutex_lock(&G.snap_mtx);
-	if (r == 0 && gen != G.snap_gen) {
-		/* a change came after the write: the file lacks it */
-		(void)unlink(G.snap_path);
-		G.snap_dirty = 1;
-		G.snap_next = 0;
-	} else if (r == 0) {
-		if (G.snap_fails > 0)
-			log_info("snapshot: written after %lu failed "
-			    "attempts", G.snap_fails);
-		G.snap_dirty = 0;
-		G.snap_ok_at = now;
-		G.snap_fail_since = 0;
-		G.snap_fails = 0;
-		G.snap_err[0] = '\0';
-		G.snap_next = now + SNAP_EVERY;
-		log_debug("snapshot written: %zu grants, %zu people", ng, np);
-	} else {
-		if (G.snap_fails == 0) {
-			G.snap_fail_since = now;
-			log_warnx("snapshot: %s; %s", err, dirty ?
-			    "none on disk until it can be written (retrying)" :
-			    "the previous one is kept");
-		}
-		G.snap_fails++;
-		snprintf(G.snap_err, sizeof(G.snap_err), "%s", err);
-		G.snap_next = now + SNAP_RETRY;
-	}
-	pthread_mutex_unlock(&G.snap_mtx);
-}
-
-static void
-load_snapshot(void)
-{
-	struct gindex *ix = NULL;
-	time_t at;
-	char err[512];
-	int r;
-
-	r = snapshot_read(G.snap_path, G.key, G.keylen, &ix, &at, err,
-	    sizeof(err));
-	if (r == 1) {
-		log_info("snapshot: none yet (%s)", G.snap_path);
-		return;
-	}
-	if (r == -1) {
-		log_warnx("snapshot discarded: %s", err);
-		return;
-	}
-	pthread_rwlock_wrlock(&G.lock);
-	G.ix = ix;
-	G.online = 0;
-	G.synced_at = at;
-	pthread_rwlock_unlock(&G.lock);
-	log_info("snapshot loaded: %zu grants, %zu people, %lld s old",
-	    gindex_ngrants(ix), gindex_npeople(ix),
-	    (long long)(time(NULL) - at));
-}
-
 /* ------------------------------------------------- kuncid's own changes */
 
 static int
@@ -1315,7 +1171,7 @@ gate_start(struct kunci_ctx *ctx)
 	}
 	load_key();
 	if (G.keylen > 0)
-		load_snapshot();
+		snap_load();
 
 	if (pipe2(G.stop_pipe, O_CLOEXEC) == -1) {
 		log_warn("pipe");

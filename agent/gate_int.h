@@ -78,6 +78,10 @@ struct gate {
 	pthread_mutex_t		 snap_mtx;
 	int			 snap_dirty;	/* the file lacks a change */
 	unsigned long		 snap_gen;	/* changes so far */
+	int			 snap_unsynced;	/* unlinked, directory not
+						 * fsynced yet */
+	unsigned		 snap_overtaken; /* attempts in a row a
+						 * change made worthless */
 	time_t			 snap_ok_at;	/* last written */
 	time_t			 snap_fail_since;
 	time_t			 snap_next;	/* no attempt before */
@@ -125,6 +129,9 @@ void	nap(int);
 void	tab_changed(int);
 void	snap_dirty(void);
 void	snap_due_now(void);
+/* gate_snap.c: the snapshot written if due (force: now), loaded at start. */
+void	snap_write(int force);
+void	snap_load(void);
 int	pin_get(const char *, const char *);
 
 /* gate_note.c: the note FIFO (NQ.wfd is kuncid's own write end), its

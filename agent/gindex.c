@@ -492,6 +492,41 @@ gindex_grant_dup_dn(const struct gindex_grant *g)
 	return s;
 }
 
+/* 1 if g's DN is dn. */
+static int
+dn_is(const struct gindex_grant *g, const char *dn)
+{
+	size_t l = strlen(g->id);
+
+	if (!g->dn_short)
+		return strcmp(g->dn, dn) == 0;
+	return strncmp(dn, "kunciId=", 8) == 0 &&
+	    strncmp(dn + 8, g->id, l) == 0 && dn[8 + l] == ',' &&
+	    strcmp(dn + 9 + l, g->dn) == 0;
+}
+
+/*
+ * 1 if the grant uuid names holds exactly this already: a full refresh
+ * of the live index (gate_consumer.c) then replaces nothing, which spares
+ * a million allocations, and the holes they leave, after a restart.
+ */
+static int
+same_grant(const struct gindex *ix, const unsigned char *uuid,
+    const struct gindex_grant_in *in, const struct kd_win *win,
+    size_t nwin, int bad)
+{
+	const struct gindex_grant *g = gindex_grant_by_uuid(ix, uuid);
+
+	return g != NULL && g->status == parse_status(in->status) &&
+	    g->nwin == nwin && g->badwin == bad &&
+	    g->not_before == in->not_before &&
+	    g->not_after == in->not_after &&
+	    g->last_used == in->last_used &&
+	    (nwin == 0 || memcmp(g->win, win, nwin * sizeof(*win)) == 0) &&
+	    strcmp(g->id, in->id) == 0 && strcmp(g->subject, in->subject) == 0 &&
+	    strcmp(g->resource, in->resource) == 0 && dn_is(g, in->dn);
+}
+
 static int
 put_grant(struct gindex *ix, const unsigned char *uuid,
     const struct gindex_grant_in *in, const struct kd_win *win,
@@ -506,6 +541,8 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	    in->resource == NULL || in->status == NULL ||
 	    strlen(in->subject) > 4096 || strlen(in->resource) > 4096)
 		return -1;
+	if (same_grant(ix, uuid, in, win, nwin, bad))
+		return 0;
 	par = strlen(in->id) <= 4096 ? dn_parent(ix, in->dn, in->id) : NULL;
 	src[0] = par != NULL ? "" : in->dn;
 	src[1] = in->id;
@@ -766,26 +803,109 @@ encode_grant(struct wbuf *w, const struct gindex_grant *g)
 	wput_s(w, g->resource);
 }
 
+/*
+ * Where an encoding in steps stands: its stage (0 the header, 1 the
+ * grants, 2 the people, 3 done) and the next hash bucket of that stage
+ * out of nb (a table resized between two steps ends the encoding).
+ */
+struct gindex_enc {
+	int		 stage;
+	size_t		 i, nb;
+	struct wbuf	 w;		/* the last step's bytes */
+};
+
+/* Header, then whole buckets into w until it holds `want' bytes or all. */
+static int
+encode_part(const struct gindex *ix, struct gindex_enc *e, struct wbuf *w,
+    size_t want)
+{
+	const struct gindex_grant *g;
+	const struct gindex_person *p;
+	uint64_t start = w->total;
+
+	if (e->stage == 0) {
+		wput(w, "KGIX", 4);
+		wput_u(w, 1, 4);
+		wput_u(w, ix->g_uuid.n, 4);
+		wput_u(w, ix->p_uuid.n, 4);
+		e->stage = 1;
+		e->i = 0;
+		e->nb = ix->g_uuid.nb;
+	}
+	if (e->stage == 1) {
+		if (ix->g_uuid.nb != e->nb)
+			return -1;
+		for (; e->i < e->nb && w->total - start < want && !w->err;
+		    e->i++)
+			for (g = ix->g_uuid.b[e->i]; g != NULL;
+			    g = g->uuid_next)
+				encode_grant(w, g);
+		if (e->i == e->nb) {
+			e->stage = 2;
+			e->i = 0;
+			e->nb = ix->p_uuid.nb;
+		}
+	}
+	if (e->stage == 2) {
+		if (ix->p_uuid.nb != e->nb)
+			return -1;
+		for (; e->i < e->nb && w->total - start < want && !w->err;
+		    e->i++)
+			for (p = ix->p_uuid.b[e->i]; p != NULL;
+			    p = p->uuid_next) {
+				wput(w, p->uuid, GINDEX_UUID_LEN);
+				wput_s(w, p->uid);
+			}
+		if (e->i == e->nb)
+			e->stage = 3;
+	}
+	return w->err ? -1 : 0;
+}
+
 /* The whole encoding into w, in order. */
 static void
 encode(const struct gindex *ix, struct wbuf *w)
 {
-	const struct gindex_grant *g;
-	const struct gindex_person *p;
-	size_t i;
+	struct gindex_enc e;
 
-	wput(w, "KGIX", 4);
-	wput_u(w, 1, 4);
-	wput_u(w, ix->g_uuid.n, 4);
-	wput_u(w, ix->p_uuid.n, 4);
-	for (i = 0; i < ix->g_uuid.nb; i++)
-		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
-			encode_grant(w, g);
-	for (i = 0; i < ix->p_uuid.nb; i++)
-		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next) {
-			wput(w, p->uuid, GINDEX_UUID_LEN);
-			wput_s(w, p->uid);
-		}
+	memset(&e, 0, sizeof(e));
+	if (encode_part(ix, &e, w, SIZE_MAX) == -1)
+		w->err = 1;
+}
+
+struct gindex_enc *
+gindex_enc_new(int count)
+{
+	struct gindex_enc *e = calloc(1, sizeof(struct gindex_enc));
+
+	if (e != NULL)
+		e->w.count = count;
+	return e;
+}
+
+void
+gindex_enc_free(struct gindex_enc *e)
+{
+	if (e != NULL)
+		free(e->w.p);
+	free(e);
+}
+
+int
+gindex_enc_step(const struct gindex *ix, struct gindex_enc *e, size_t want,
+    const unsigned char **p, size_t *len)
+{
+	*p = NULL;
+	*len = 0;
+	if (e->stage == 3)
+		return 0;
+	e->w.len = 0;
+	e->w.total = 0;
+	if (encode_part(ix, e, &e->w, want) == -1)
+		return -1;
+	*p = e->w.p;
+	*len = (size_t)e->w.total;
+	return 1;
 }
 
 int
@@ -841,7 +961,42 @@ struct rbuf {
 	const unsigned char	*p;
 	size_t			 len, off;
 	int			 err;
+	/* streaming (gindex_decode_from()): p is buf, refilled from src */
+	gindex_source_fn	 src;
+	void			*arg;
+	unsigned char		*buf;
+	size_t			 cap;
+	int			 eof;
 };
+
+#define RBUF_PIECE	(256u * 1024)	/* > the longest field, 4 + 4096 */
+
+/* 1 if n bytes are there to read at r->off (refilling from src), else 0. */
+static int
+rneed(struct rbuf *r, size_t n)
+{
+	ssize_t k;
+
+	if (r->err)
+		return 0;
+	if (r->len - r->off >= n)
+		return 1;
+	if (r->src == NULL || n > r->cap)
+		return 0;
+	memmove(r->buf, r->buf + r->off, r->len - r->off);
+	r->len -= r->off;
+	r->off = 0;
+	while (r->len < n && !r->eof) {
+		if ((k = r->src(r->arg, r->buf + r->len, r->cap - r->len)) < 0) {
+			r->err = 1;
+			return 0;
+		}
+		if (k == 0)
+			r->eof = 1;
+		r->len += (size_t)k;
+	}
+	return r->len - r->off >= n;
+}
 
 static uint64_t
 rget_u(struct rbuf *r, int bytes)
@@ -849,7 +1004,7 @@ rget_u(struct rbuf *r, int bytes)
 	uint64_t v = 0;
 	int i;
 
-	if (r->err || r->len - r->off < (size_t)bytes) {
+	if (!rneed(r, (size_t)bytes)) {
 		r->err = 1;
 		return 0;
 	}
@@ -865,7 +1020,7 @@ rget_s(struct rbuf *r, char *dst, size_t dstsz)
 	uint64_t n = rget_u(r, 4);
 
 	dst[0] = '\0';
-	if (r->err || n >= dstsz || r->len - r->off < n ||
+	if (r->err || n >= dstsz || !rneed(r, (size_t)n) ||
 	    (n > 0 && memchr(r->p + r->off, '\0', n) != NULL)) {
 		r->err = 1;
 		return;
@@ -875,88 +1030,126 @@ rget_s(struct rbuf *r, char *dst, size_t dstsz)
 	r->off += n;
 }
 
-struct gindex *
-gindex_decode(const unsigned char *buf, size_t len)
+static void
+rget_uuid(struct rbuf *r, unsigned char *uuid)
 {
-	struct gindex *ix = NULL;
-	struct rbuf r;
+	if (!rneed(r, GINDEX_UUID_LEN)) {
+		r->err = 1;
+		return;
+	}
+	memcpy(uuid, r->p + r->off, GINDEX_UUID_LEN);
+	r->off += GINDEX_UUID_LEN;
+}
+
+/* One grant record into ix; r->err on anything malformed. */
+static void
+decode_grant(struct rbuf *r, struct gindex *ix)
+{
 	unsigned char uuid[GINDEX_UUID_LEN];
 	char dn[4097], id[4097], sub[4097], res[4097];
 	struct gindex_grant_in in;
 	struct kd_win win[GINDEX_MAX_WIN];
-	uint64_t ng, np, i;
 	unsigned int k, nwin, status, badwin;
+
+	rget_uuid(r, uuid);
+	memset(&in, 0, sizeof(in));
+	status = (unsigned int)rget_u(r, 1);
+	nwin = (unsigned int)rget_u(r, 1);
+	badwin = (unsigned int)rget_u(r, 1);
+	in.not_before = (int64_t)rget_u(r, 8);
+	in.not_after = (int64_t)rget_u(r, 8);
+	in.last_used = (int64_t)rget_u(r, 8);
+	if (r->err || nwin > GINDEX_MAX_WIN || status < GINDEX_ACTIVE ||
+	    status > GINDEX_OTHER || badwin > 1) {
+		r->err = 1;
+		return;
+	}
+	for (k = 0; k < nwin; k++) {
+		win[k].days = (uint8_t)rget_u(r, 1);
+		win[k].start = (uint16_t)rget_u(r, 2);
+		win[k].end = (uint16_t)rget_u(r, 2);
+		if (win[k].start > 1439 || win[k].end > 1440 ||
+		    win[k].end == 0)
+			r->err = 1;
+	}
+	rget_s(r, dn, sizeof(dn));
+	rget_s(r, id, sizeof(id));
+	rget_s(r, sub, sizeof(sub));
+	rget_s(r, res, sizeof(res));
+	if (r->err)
+		return;
+	in.dn = dn;
+	in.id = id;
+	in.subject = sub;
+	in.resource = res;
+	/* the status text round-trips through its name */
+	in.status = status == GINDEX_OTHER ? "?" :
+	    gindex_status_name((int)status);
+	if (put_grant(ix, uuid, &in, win, nwin, (int)badwin) == -1)
+		r->err = 1;
+}
+
+static struct gindex *
+decode(struct rbuf *r)
+{
+	struct gindex *ix = NULL;
+	unsigned char uuid[GINDEX_UUID_LEN];
+	char uid[4097];
+	uint64_t ng, np, i;
+
+	if (!rneed(r, 16) || memcmp(r->p + r->off, "KGIX", 4) != 0)
+		return NULL;
+	r->off += 4;
+	if (rget_u(r, 4) != 1)
+		return NULL;
+	ng = rget_u(r, 4);
+	np = rget_u(r, 4);
+	if (r->err || (ix = gindex_new()) == NULL)
+		return NULL;
+	for (i = 0; i < ng && !r->err; i++)
+		decode_grant(r, ix);
+	for (i = 0; i < np && !r->err; i++) {
+		rget_uuid(r, uuid);
+		rget_s(r, uid, sizeof(uid));
+		if (r->err || gindex_put_person(ix, uuid, uid) == -1)
+			r->err = 1;
+	}
+	/* nothing may follow (src failing there is an error too) */
+	if (!r->err && rneed(r, 1))
+		r->err = 1;
+	if (r->err) {
+		gindex_free(ix);
+		return NULL;
+	}
+	return ix;
+}
+
+struct gindex *
+gindex_decode(const unsigned char *buf, size_t len)
+{
+	struct rbuf r;
 
 	memset(&r, 0, sizeof(r));
 	r.p = buf;
 	r.len = len;
-	if (len < 16 || memcmp(buf, "KGIX", 4) != 0)
+	return decode(&r);
+}
+
+struct gindex *
+gindex_decode_from(gindex_source_fn src, void *arg)
+{
+	struct gindex *ix;
+	struct rbuf r;
+
+	memset(&r, 0, sizeof(r));
+	r.src = src;
+	r.arg = arg;
+	r.cap = RBUF_PIECE;
+	if ((r.buf = malloc(r.cap)) == NULL)
 		return NULL;
-	r.off = 4;
-	if (rget_u(&r, 4) != 1)
-		return NULL;
-	ng = rget_u(&r, 4);
-	np = rget_u(&r, 4);
-	if (r.err || (ix = gindex_new()) == NULL)
-		return NULL;
-	for (i = 0; i < ng && !r.err; i++) {
-		if (r.len - r.off < GINDEX_UUID_LEN) {
-			r.err = 1;
-			break;
-		}
-		memcpy(uuid, r.p + r.off, GINDEX_UUID_LEN);
-		r.off += GINDEX_UUID_LEN;
-		memset(&in, 0, sizeof(in));
-		status = (unsigned int)rget_u(&r, 1);
-		nwin = (unsigned int)rget_u(&r, 1);
-		badwin = (unsigned int)rget_u(&r, 1);
-		in.not_before = (int64_t)rget_u(&r, 8);
-		in.not_after = (int64_t)rget_u(&r, 8);
-		in.last_used = (int64_t)rget_u(&r, 8);
-		if (nwin > GINDEX_MAX_WIN || status < GINDEX_ACTIVE ||
-		    status > GINDEX_OTHER || badwin > 1) {
-			r.err = 1;
-			break;
-		}
-		for (k = 0; k < nwin; k++) {
-			win[k].days = (uint8_t)rget_u(&r, 1);
-			win[k].start = (uint16_t)rget_u(&r, 2);
-			win[k].end = (uint16_t)rget_u(&r, 2);
-			if (win[k].start > 1439 || win[k].end > 1440 ||
-			    win[k].end == 0)
-				r.err = 1;
-		}
-		rget_s(&r, dn, sizeof(dn));
-		rget_s(&r, id, sizeof(id));
-		rget_s(&r, sub, sizeof(sub));
-		rget_s(&r, res, sizeof(res));
-		if (r.err)
-			break;
-		in.dn = dn;
-		in.id = id;
-		in.subject = sub;
-		in.resource = res;
-		/* the status text round-trips through its name */
-		in.status = status == GINDEX_OTHER ? "?" :
-		    gindex_status_name((int)status);
-		if (put_grant(ix, uuid, &in, win, nwin, (int)badwin) == -1)
-			r.err = 1;
-	}
-	for (i = 0; i < np && !r.err; i++) {
-		if (r.len - r.off < GINDEX_UUID_LEN) {
-			r.err = 1;
-			break;
-		}
-		memcpy(uuid, r.p + r.off, GINDEX_UUID_LEN);
-		r.off += GINDEX_UUID_LEN;
-		rget_s(&r, sub, sizeof(sub));
-		if (r.err || gindex_put_person(ix, uuid, sub) == -1)
-			r.err = 1;
-	}
-	if (r.err || r.off != r.len) {
-		gindex_free(ix);
-		return NULL;
-	}
+	r.p = r.buf;
+	ix = decode(&r);
+	free(r.buf);
 	return ix;
 }
 

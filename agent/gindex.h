@@ -32,6 +32,8 @@
 #ifndef KUNCI_GINDEX_H
 #define KUNCI_GINDEX_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,6 +187,33 @@ typedef int (*gindex_sink_fn)(void *, const void *, size_t);
 int	gindex_encode_to(const struct gindex *, gindex_sink_fn, void *,
 	    uint64_t *len);
 uint64_t gindex_encoded_len(const struct gindex *);
+/*
+ * The same encoding in steps, so that a caller may hold its lock over the
+ * index for one step at a time and write each step's bytes after letting
+ * go of it: gindex_enc_step() encodes whole hash buckets until it has
+ * `want' bytes or the rest, and points *p (valid until the next step)
+ * and *len at them.  Returns 1 with a step, 0 when the encoding is
+ * complete, -1 out of memory or when the index's tables were resized
+ * since the step before (it changed: start again).  With count, the
+ * steps only count: *p is NULL and *len the length of that part (a
+ * snapshot's length, which its header holds, counted in steps too).
+ * A change between
+ * steps that resizes nothing goes unnoticed here: the caller must know
+ * of changes by other means (gate.c's snapshot generation).
+ */
+struct gindex_enc;
+struct gindex_enc *gindex_enc_new(int count);
+int	gindex_enc_step(const struct gindex *, struct gindex_enc *,
+	    size_t want, const unsigned char **p, size_t *len);
+void	gindex_enc_free(struct gindex_enc *);
 struct gindex *gindex_decode(const unsigned char *buf, size_t len);
+/*
+ * The same decoding read in pieces from src, which fills up to n bytes
+ * of buf and returns how many (0 at the end, -1 on an error), so that the
+ * encoding is never whole in memory (the snapshot of a million grants is
+ * 160 MB).  NULL on anything malformed, trailing bytes, or src failing.
+ */
+typedef ssize_t (*gindex_source_fn)(void *, unsigned char *buf, size_t n);
+struct gindex *gindex_decode_from(gindex_source_fn, void *);
 
 #endif /* KUNCI_GINDEX_H */

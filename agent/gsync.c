@@ -257,30 +257,47 @@ put(unsigned char *slots, size_t cap, const unsigned char *u)
 	memcpy(slots + i * GSYNC_UUID_LEN, u, GSYNC_UUID_LEN);
 }
 
+/* Room for n entries at most half full: 0, or -1 (the set is unusable). */
+static int
+set_grow(struct gsync_set *s, size_t n)
+{
+	unsigned char *nv;
+	size_t cap = s->cap == 0 ? 1024 : s->cap, i;
+
+	while (n * 2 > cap)
+		cap *= 2;
+	if (cap == s->cap)
+		return 0;
+	if ((nv = calloc(cap, GSYNC_UUID_LEN)) == NULL) {
+		s->err = 1;
+		return -1;
+	}
+	for (i = 0; i < s->cap; i++)
+		if (memcmp(s->slots + i * GSYNC_UUID_LEN, zero,
+		    GSYNC_UUID_LEN) != 0)
+			put(nv, cap, s->slots + i * GSYNC_UUID_LEN);
+	free(s->slots);
+	s->slots = nv;
+	s->cap = cap;
+	return 0;
+}
+
+void
+gsync_set_reserve(struct gsync_set *s, size_t n)
+{
+	if (!s->err)
+		(void)set_grow(s, n);
+}
+
 void
 gsync_set_add(struct gsync_set *s, const unsigned char *u)
 {
-	unsigned char *n;
-	size_t cap, i;
-
 	/* the all-zero UUID marks an empty slot: never a real entryUUID */
 	if (s->err || memcmp(u, zero, GSYNC_UUID_LEN) == 0 ||
 	    gsync_set_has(s, u))
 		return;
-	if ((s->n + 1) * 2 > s->cap) {
-		cap = s->cap == 0 ? 1024 : s->cap * 2;
-		if ((n = calloc(cap, GSYNC_UUID_LEN)) == NULL) {
-			s->err = 1;
-			return;
-		}
-		for (i = 0; i < s->cap; i++)
-			if (memcmp(s->slots + i * GSYNC_UUID_LEN, zero,
-			    GSYNC_UUID_LEN) != 0)
-				put(n, cap, s->slots + i * GSYNC_UUID_LEN);
-		free(s->slots);
-		s->slots = n;
-		s->cap = cap;
-	}
+	if (set_grow(s, s->n + 1) == -1)
+		return;
 	put(s->slots, s->cap, u);
 	s->n++;
 }

@@ -94,6 +94,12 @@ struct gsync_set {
 
 void	gsync_set_init(struct gsync_set *);
 void	gsync_set_add(struct gsync_set *, const unsigned char *uuid);
+/*
+ * Make room for n entries at once (a refresh of the live index knows
+ * about how many it will name): growing by doubling would hold the old
+ * and the new table together, 100 MB at a million entries.
+ */
+void	gsync_set_reserve(struct gsync_set *, size_t n);
 int	gsync_set_has(const struct gsync_set *, const unsigned char *uuid);
 void	gsync_set_free(struct gsync_set *);
 

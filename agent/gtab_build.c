@@ -22,7 +22,7 @@ struct builder {
 	size_t		 strsz, strcap;
 	uint32_t	*slots;		/* offset + 1, open addressing */
 	size_t		 nslots, nstr;
-	/* records */
+	/* records: written straight into the table's sections */
 	struct gtab_grant *g;
 	size_t		 ng, gcap;
 	struct kd_win	*w;
@@ -130,8 +130,7 @@ add_grant(void *arg, const struct gindex_grant *g)
 	struct builder *b = arg;
 	struct gtab_grant *e;
 
-	if (b->err || grow((void **)&b->g, &b->gcap, b->ng + 1,
-	    sizeof(*b->g)) == -1 || grow((void **)&b->w, &b->wcap,
+	if (b->err || b->ng == b->gcap || grow((void **)&b->w, &b->wcap,
 	    b->nw + g->nwin, sizeof(*b->w)) == -1) {
 		b->err = 1;
 		return;
@@ -159,8 +158,7 @@ add_person(void *arg, const char *uid)
 	struct builder *b = arg;
 	struct gtab_person *e;
 
-	if (b->err || grow((void **)&b->p, &b->pcap, b->np + 1,
-	    sizeof(*b->p)) == -1) {
+	if (b->err || b->np == b->pcap) {
 		b->err = 1;
 		return;
 	}
@@ -193,36 +191,61 @@ spare(size_t used, size_t min)
 	return used + (used / GTAB_SPARE > min ? used / GTAB_SPARE : min);
 }
 
+/*
+ * The records go straight into the table (their sections come before the
+ * windows and strings, whose sizes are known only at the end): the image
+ * is grown once by realloc(), which moves a large one's pages without
+ * copying them, rather than built aside and copied (at a million grants
+ * that was 50 MB more at kuncid's peak).
+ */
 int
 gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
     unsigned char **out, size_t *outlen)
 {
 	struct builder b;
 	struct gtab_hdr h;
-	unsigned char *buf = NULL;
+	unsigned char *buf = NULL, *nb;
 	uint32_t *pb, *gb, *u, *sv, hostname, slot;
 	struct gtab_person *pp;
 	struct gtab_grant *gg;
 	uint32_t *unm = NULL, *svc = NULL;
-	size_t off, i, np, ng, nw, strsz;
+	size_t off, head, i, np, ng, nw, strsz;
 	int rc = -1;
 
 	memset(&b, 0, sizeof(b));
 	memset(&h, 0, sizeof(h));
 	/* offset 0 is the empty string */
-	if (grow((void **)&b.str, &b.strcap, 1, 1) == -1)
+	if (grow((void **)&b.str, &b.strcap, 1 + 24 * gindex_ngrants(ix) +
+	    16 * gindex_npeople(ix), 1) == -1)
 		return -1;
 	b.str[0] = '\0';
 	b.strsz = 1;
-	/* sized once: the index knows its counts */
-	if (grow((void **)&b.g, &b.gcap, gindex_ngrants(ix) + 1,
-	    sizeof(*b.g)) == -1 || grow((void **)&b.p, &b.pcap,
-	    gindex_npeople(ix) + 1, sizeof(*b.p)) == -1 ||
-	    grow((void **)&b.str, &b.strcap, 1 + 24 * gindex_ngrants(ix) +
-	    16 * gindex_npeople(ix), 1) == -1)
-		goto out;
 	while (b.nslots < 2 * (gindex_npeople(ix) + 64) && rehash(&b) == 0)
 		;
+	/* each section with its spare room for records added in place */
+	np = spare(gindex_npeople(ix), GTAB_SPARE_MIN);
+	ng = spare(gindex_ngrants(ix), GTAB_SPARE_MIN);
+	if (ng > GTAB_MAX_SIZE / sizeof(struct gtab_grant))
+		goto out;
+	h.npb = pow2(np);
+	h.ngb = pow2(ng);
+	off = align8(sizeof(h));
+	h.pb_off = (uint32_t)off;
+	off = align8(off + (size_t)h.npb * 4);
+	h.p_off = (uint32_t)off;
+	off = align8(off + np * sizeof(struct gtab_person));
+	h.gb_off = (uint32_t)off;
+	off = align8(off + (size_t)h.ngb * 4);
+	h.g_off = (uint32_t)off;
+	off = align8(off + ng * sizeof(struct gtab_grant));
+	h.w_off = (uint32_t)off;
+	head = off;
+	if (head > GTAB_MAX_SIZE || (buf = calloc(1, head)) == NULL)
+		goto out;
+	b.p = (struct gtab_person *)(void *)(buf + h.p_off);
+	b.pcap = gindex_npeople(ix);
+	b.g = (struct gtab_grant *)(void *)(buf + h.g_off);
+	b.gcap = gindex_ngrants(ix);
 	gindex_foreach(ix, add_grant, add_person, &b);
 	if ((unm = calloc(pol->nunmanaged + 1, sizeof(*unm))) == NULL ||
 	    (svc = calloc(2 * pol->nservices + 1, sizeof(*svc))) == NULL)
@@ -242,17 +265,12 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	h.hdr_size = sizeof(h);
 	h.lang_en = pol->lang_en != 0;
 	h.hostname = hostname;
-	/* each section with its spare room for records added in place */
-	np = spare(b.np, GTAB_SPARE_MIN);
-	ng = spare(b.ng, GTAB_SPARE_MIN);
 	/* a window for each spare grant; more only as the index has them */
 	nw = spare(b.nw, ng - b.ng);
 	/* an added grant brings its subject, resource and id uninterned */
 	strsz = spare(b.strsz, 64 * (ng - b.ng));
 	if (strsz > GTAB_MAX_SIZE / 2)
 		goto out;
-	h.npb = pow2(np);
-	h.ngb = pow2(ng);
 	h.np = (uint32_t)np;
 	h.ng = (uint32_t)ng;
 	h.nw = (uint32_t)nw;
@@ -263,16 +281,6 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	h.ng_used = (uint32_t)b.ng;
 	h.nw_used = (uint32_t)b.nw;
 	h.str_used = (uint32_t)b.strsz;
-	off = align8(sizeof(h));
-	h.pb_off = (uint32_t)off;
-	off = align8(off + (size_t)h.npb * 4);
-	h.p_off = (uint32_t)off;
-	off = align8(off + np * sizeof(struct gtab_person));
-	h.gb_off = (uint32_t)off;
-	off = align8(off + (size_t)h.ngb * 4);
-	h.g_off = (uint32_t)off;
-	off = align8(off + ng * sizeof(struct gtab_grant));
-	h.w_off = (uint32_t)off;
 	off = align8(off + nw * sizeof(struct kd_win));
 	h.u_off = (uint32_t)off;
 	off = align8(off + pol->nunmanaged * 4);
@@ -283,14 +291,15 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	if (off > GTAB_MAX_SIZE)
 		goto out;
 	h.size = off;
-	if ((buf = calloc(1, off)) == NULL)
+	if ((nb = realloc(buf, off)) == NULL)
 		goto out;
+	buf = nb;
+	memset(buf + head, 0, off - head);
 	memcpy(buf, &h, sizeof(h));
 
 	pb = (uint32_t *)(void *)(buf + h.pb_off);
 	pp = (struct gtab_person *)(void *)(buf + h.p_off);
 	for (i = 0; i < b.np; i++) {
-		pp[i] = b.p[i];
 		slot = pp[i].hash & (h.npb - 1);
 		pp[i].next = pb[slot];
 		pb[slot] = (uint32_t)i + 1;
@@ -298,7 +307,6 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 	gb = (uint32_t *)(void *)(buf + h.gb_off);
 	gg = (struct gtab_grant *)(void *)(buf + h.g_off);
 	for (i = 0; i < b.ng; i++) {
-		gg[i] = b.g[i];
 		slot = gg[i].hash & (h.ngb - 1);
 		gg[i].next = gb[slot];
 		gb[slot] = (uint32_t)i + 1;
@@ -322,9 +330,7 @@ out:
 	free(svc);
 	free(b.str);
 	free(b.slots);
-	free(b.g);
 	free(b.w);
-	free(b.p);
 	return rc;
 }
 

@@ -3,7 +3,9 @@
  *
  * The MAC is checked with CRYPTO_memcmp over the whole file before a byte
  * of the payload is parsed, so the decoder only ever sees data kuncid
- * wrote itself.
+ * wrote itself.  Neither writing nor reading holds the whole file in
+ * memory (160 MB at a million grants): both go in pieces, and reading
+ * passes over the file twice (snapshot_read()).
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -19,7 +21,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/params.h>
 
 #include "gindex.h"
@@ -47,26 +48,6 @@ get_u64(const unsigned char *p)
 	for (i = 0; i < 8; i++)
 		v = v << 8 | p[i];
 	return v;
-}
-
-static int
-mac(const unsigned char *key, size_t keylen, const unsigned char *d,
-    size_t n, unsigned char out[MAC_LEN], char *err, size_t errsz)
-{
-	unsigned int olen = 0;
-
-	if (keylen < SNAPSHOT_KEY_MIN || keylen > SNAPSHOT_KEY_MAX) {
-		snprintf(err, errsz, "snapshot key must be %d..%d bytes",
-		    SNAPSHOT_KEY_MIN, SNAPSHOT_KEY_MAX);
-		return -1;
-	}
-	if (HMAC(EVP_sha256(), key, (int)keylen, d, n, out, &olen) == NULL ||
-	    olen != MAC_LEN) {
-		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
-		    ERR_error_string(ERR_get_error(), NULL));
-		return -1;
-	}
-	return 0;
 }
 
 static int
@@ -139,38 +120,110 @@ mac_start(const unsigned char *key, size_t keylen)
 	return c;
 }
 
-/* Header, index and MAC into o; 0 or -1 with err. */
 static int
-stream(struct out *o, const unsigned char *key, size_t keylen,
-    const struct gindex *ix, time_t synced_at, uint64_t plen, char *err,
+tmp_path(const char *path, char *tmp, size_t tmpsz, char *err, size_t errsz)
+{
+	if ((size_t)snprintf(tmp, tmpsz, "%s.tmp", path) < tmpsz)
+		return 0;
+	snprintf(err, errsz, "%s: path too long", path);
+	return -1;
+}
+
+/* A snapshot being written in steps (snapshot_begin()). */
+struct snapshot_out {
+	struct out	 o;
+	char		 tmp[4096];
+	uint64_t	 plen, got;
+};
+
+void
+snapshot_abort(struct snapshot_out *w)
+{
+	if (w == NULL)
+		return;
+	EVP_MAC_CTX_free(w->o.mac);
+	if (w->o.fd != -1) {
+		close(w->o.fd);
+		unlink(w->tmp);
+	}
+	free(w);
+}
+
+int
+snapshot_begin(const char *path, const unsigned char *key, size_t keylen,
+    time_t synced_at, uint64_t plen, struct snapshot_out **wp, char *err,
     size_t errsz)
 {
-	unsigned char hdr[HDR_LEN], tag[MAC_LEN];
-	uint64_t got = 0;
-	size_t tlen = 0;
+	struct snapshot_out *w;
+	unsigned char hdr[HDR_LEN];
 
-	if ((o->mac = mac_start(key, keylen)) == NULL) {
+	err[0] = '\0';
+	*wp = NULL;
+	if (key_ok(keylen, err, errsz) == -1)
+		return -1;
+	if (plen > SNAPSHOT_MAX - HDR_LEN - MAC_LEN) {
+		snprintf(err, errsz, "snapshot too large (%llu bytes)",
+		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
+		return -1;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	w->o.fd = -1;
+	w->o.name = w->tmp;
+	w->plen = plen;
+	if (tmp_path(path, w->tmp, sizeof(w->tmp), err, errsz) == -1)
+		goto fail;
+	if ((w->o.mac = mac_start(key, keylen)) == NULL) {
 		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
 		    ERR_error_string(ERR_get_error(), NULL));
-		return -1;
+		goto fail;
+	}
+	if ((w->o.fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1) {
+		snprintf(err, errsz, "%s: %s", w->tmp, strerror(errno));
+		goto fail;
 	}
 	memcpy(hdr, MAGIC, 8);
 	put_u64(hdr + 8, (uint64_t)synced_at);
 	put_u64(hdr + 16, plen);
-	if (out_put(o, hdr, HDR_LEN) == -1 ||
-	    gindex_encode_to(ix, out_put, o, &got) == -1) {
-		if (o->werr != 0)
-			snprintf(err, errsz, "%s: %s", o->name,
-			    strerror(o->werr));
-		else
-			snprintf(err, errsz, "out of memory or HMAC failure "
-			    "encoding the index");
-		return -1;
+	if (out_put(&w->o, hdr, HDR_LEN) == -1) {
+		snprintf(err, errsz, "%s: %s", w->tmp, w->o.werr ?
+		    strerror(w->o.werr) : "HMAC failure");
+		goto fail;
 	}
-	if (got != plen) {
+	*wp = w;
+	return 0;
+fail:
+	snapshot_abort(w);
+	return -1;
+}
+
+int
+snapshot_put(struct snapshot_out *w, const void *p, size_t n, char *err,
+    size_t errsz)
+{
+	if (n > w->plen - w->got) {
 		snprintf(err, errsz, "the index changed while it was written");
 		return -1;
 	}
+	if (out_put(&w->o, p, n) == -1) {
+		snprintf(err, errsz, "%s: %s", w->tmp, w->o.werr ?
+		    strerror(w->o.werr) : "HMAC failure");
+		return -1;
+	}
+	w->got += n;
+	return 0;
+}
+
+/* The MAC after the payload; 0, or -1 with err. */
+static int
+put_tag(struct out *o, char *err, size_t errsz)
+{
+	unsigned char tag[MAC_LEN];
+	size_t tlen = 0;
+
 	if (EVP_MAC_final(o->mac, tag, &tlen, sizeof(tag)) != 1 ||
 	    tlen != MAC_LEN) {
 		snprintf(err, errsz, "HMAC-SHA256 failed: %s",
@@ -184,13 +237,26 @@ stream(struct out *o, const unsigned char *key, size_t keylen,
 	return 0;
 }
 
-static int
-tmp_path(const char *path, char *tmp, size_t tmpsz, char *err, size_t errsz)
+int
+snapshot_end(const char *path, struct snapshot_out *w, char *err,
+    size_t errsz)
 {
-	if ((size_t)snprintf(tmp, tmpsz, "%s.tmp", path) < tmpsz)
-		return 0;
-	snprintf(err, errsz, "%s: path too long", path);
-	return -1;
+	int fd;
+
+	err[0] = '\0';
+	if (w->got != w->plen) {
+		snprintf(err, errsz, "the index changed while it was written");
+		snapshot_abort(w);
+		return -1;
+	}
+	if (put_tag(&w->o, err, errsz) == -1) {
+		snapshot_abort(w);
+		return -1;
+	}
+	fd = w->o.fd;
+	w->o.fd = -1;		/* snapshot_store() closes it */
+	snapshot_abort(w);
+	return snapshot_store(path, fd, err, errsz);
 }
 
 int
@@ -198,43 +264,40 @@ snapshot_encode(const char *path, const unsigned char *key, size_t keylen,
     const struct gindex *ix, time_t synced_at, int *fdp, char *err,
     size_t errsz)
 {
-	char tmp[4096];
-	struct out o;
-	uint64_t plen;
-	int rc;
+	struct snapshot_out *w;
+	uint64_t got = 0;
 
-	err[0] = '\0';
 	*fdp = -1;
-	if (key_ok(keylen, err, errsz) == -1 ||
-	    tmp_path(path, tmp, sizeof(tmp), err, errsz) == -1)
+	if (snapshot_begin(path, key, keylen, synced_at,
+	    gindex_encoded_len(ix), &w, err, errsz) == -1)
 		return -1;
-	plen = gindex_encoded_len(ix);
-	if (plen > SNAPSHOT_MAX - HDR_LEN - MAC_LEN) {
-		snprintf(err, errsz, "snapshot too large (%llu bytes)",
-		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
-		return -1;
-	}
-	memset(&o, 0, sizeof(o));
-	o.name = tmp;
-	if ((o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600)) == -1) {
-		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+	if (gindex_encode_to(ix, out_put, &w->o, &got) == -1) {
+		if (w->o.werr != 0)
+			snprintf(err, errsz, "%s: %s", w->tmp,
+			    strerror(w->o.werr));
+		else
+			snprintf(err, errsz, "out of memory or HMAC failure "
+			    "encoding the index");
+		snapshot_abort(w);
 		return -1;
 	}
-	rc = stream(&o, key, keylen, ix, synced_at, plen, err, errsz);
-	EVP_MAC_CTX_free(o.mac);
-	if (rc == -1) {
-		close(o.fd);
-		unlink(tmp);
+	if (got != w->plen) {
+		snprintf(err, errsz, "the index changed while it was written");
+		snapshot_abort(w);
 		return -1;
 	}
-	*fdp = o.fd;
+	if (put_tag(&w->o, err, errsz) == -1) {
+		snapshot_abort(w);
+		return -1;
+	}
+	*fdp = w->o.fd;
+	w->o.fd = -1;
+	snapshot_abort(w);
 	return 0;
 }
 
-/* fsync the directory that holds path. */
-static int
-sync_dir(const char *path)
+int
+snapshot_sync_dir(const char *path)
 {
 	char dir[4096];
 	const char *sl = strrchr(path, '/');
@@ -281,7 +344,7 @@ snapshot_store(const char *path, int fd, char *err, size_t errsz)
 		goto out;
 	}
 	/* the rename itself to disk: a power loss keeps the new file */
-	if (sync_dir(path) == -1) {
+	if (snapshot_sync_dir(path) == -1) {
 		snprintf(err, errsz, "fsync of %s's directory: %s", path,
 		    strerror(errno));
 		return -1;
@@ -305,28 +368,142 @@ snapshot_write(const char *path, const unsigned char *key, size_t keylen,
 	return snapshot_store(path, fd, err, errsz);
 }
 
+/*
+ * Reading: the file in pieces through the MAC, twice.  The first pass
+ * checks the MAC and parses nothing; the second decodes what it reads
+ * and MACs the same bytes again, so that the index built is of exactly
+ * the bytes whose MAC verified (a file changed between the two passes is
+ * refused, whatever the decoder made of it).
+ */
+#define READ_PIECE	(256u * 1024)
+
+struct in {
+	const char	*name;
+	int		 fd;
+	EVP_MAC_CTX	*mac;
+	uint64_t	 left;		/* payload bytes still to hand out */
+	int		 rerr;		/* errno of a failed read, or -1: short */
+};
+
+/* Exactly n bytes from fd (0), or -1 with in->rerr set. */
+static int
+read_full(struct in *in, unsigned char *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = read(in->fd, p, n)) <= 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			in->rerr = r == 0 ? -1 : errno;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Pass 1: the MAC of the n - MAC_LEN bytes before the tag, into out. */
+static int
+mac_pass(struct in *in, const unsigned char *key, size_t keylen, size_t n,
+    unsigned char out[MAC_LEN])
+{
+	unsigned char *buf;
+	size_t k, tlen = 0;
+	int rc = -1;
+
+	if ((in->mac = mac_start(key, keylen)) == NULL ||
+	    (buf = malloc(READ_PIECE)) == NULL)
+		return -1;
+	for (n -= MAC_LEN; n > 0; n -= k) {
+		k = n < READ_PIECE ? n : READ_PIECE;
+		if (read_full(in, buf, k) == -1 ||
+		    EVP_MAC_update(in->mac, buf, k) != 1)
+			goto out;
+	}
+	if (EVP_MAC_final(in->mac, out, &tlen, MAC_LEN) == 1 &&
+	    tlen == MAC_LEN)
+		rc = 0;
+out:
+	free(buf);
+	EVP_MAC_CTX_free(in->mac);
+	in->mac = NULL;
+	return rc;
+}
+
+/* Pass 2's source for gindex_decode_from(): the payload, MAC'd. */
+static ssize_t
+in_get(void *arg, unsigned char *p, size_t n)
+{
+	struct in *in = arg;
+
+	if (n > in->left)
+		n = (size_t)in->left;
+	if (n == 0)
+		return 0;
+	if (read_full(in, p, n) == -1 || EVP_MAC_update(in->mac, p, n) != 1)
+		return -1;
+	in->left -= n;
+	return (ssize_t)n;
+}
+
+/* Pass 2: decode, MAC'ing the bytes decoded; NULL unless their MAC is want. */
+static struct gindex *
+decode_pass(struct in *in, const unsigned char *key, size_t keylen,
+    const unsigned char hdr[HDR_LEN], const unsigned char want[MAC_LEN])
+{
+	unsigned char again[HDR_LEN], got[MAC_LEN];
+	struct gindex *ix = NULL;
+	size_t tlen = 0;
+
+	if (lseek(in->fd, 0, SEEK_SET) != 0) {
+		in->rerr = errno;
+		return NULL;
+	}
+	if ((in->mac = mac_start(key, keylen)) == NULL)
+		return NULL;
+	if (read_full(in, again, HDR_LEN) == 0 &&
+	    memcmp(again, hdr, HDR_LEN) == 0 &&
+	    EVP_MAC_update(in->mac, again, HDR_LEN) == 1)
+		ix = gindex_decode_from(in_get, in);
+	if (ix != NULL && (in->left != 0 ||
+	    EVP_MAC_final(in->mac, got, &tlen, MAC_LEN) != 1 ||
+	    tlen != MAC_LEN || CRYPTO_memcmp(got, want, MAC_LEN) != 0)) {
+		gindex_free(ix);
+		ix = NULL;
+	}
+	EVP_MAC_CTX_free(in->mac);
+	in->mac = NULL;
+	OPENSSL_cleanse(got, sizeof(got));
+	return ix;
+}
+
 int
 snapshot_read(const char *path, const unsigned char *key, size_t keylen,
     struct gindex **ixp, time_t *synced_at, char *err, size_t errsz)
 {
-	unsigned char *buf = NULL, want[MAC_LEN];
+	unsigned char hdr[HDR_LEN], tag[MAC_LEN], want[MAC_LEN];
 	struct stat st;
-	size_t n, off = 0;
-	ssize_t r;
+	struct in in;
+	size_t n;
 	uint64_t plen;
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	*ixp = NULL;
 	*synced_at = 0;
 	err[0] = '\0';
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+	memset(&in, 0, sizeof(in));
+	in.name = path;
+	if (key_ok(keylen, err, errsz) == -1)
+		return -1;
+	if ((in.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		if (errno == ENOENT)
-			rc = 1;
-		else
-			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		goto out;
+			return 1;
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(in.fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errsz, "%s: not a regular file", path);
 		goto out;
 	}
@@ -335,41 +512,41 @@ snapshot_read(const char *path, const unsigned char *key, size_t keylen,
 		snprintf(err, errsz, "%s: bad size %zu", path, n);
 		goto out;
 	}
-	if ((buf = malloc(n)) == NULL) {
-		snprintf(err, errsz, "%s: out of memory", path);
+	if (mac_pass(&in, key, keylen, n, want) == -1 ||
+	    read_full(&in, tag, MAC_LEN) == -1) {
+		if (in.rerr != 0)
+			snprintf(err, errsz, "%s: %s", path, in.rerr == -1 ?
+			    "short read" : strerror(in.rerr));
+		else
+			snprintf(err, errsz, "HMAC-SHA256 failed: %s",
+			    ERR_error_string(ERR_get_error(), NULL));
 		goto out;
 	}
-	while (off < n) {
-		if ((r = read(fd, buf + off, n - off)) <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			snprintf(err, errsz, "%s: short read", path);
-			goto out;
-		}
-		off += (size_t)r;
-	}
-	if (mac(key, keylen, buf, n - MAC_LEN, want, err, errsz) == -1)
-		goto out;
-	if (CRYPTO_memcmp(want, buf + n - MAC_LEN, MAC_LEN) != 0) {
+	if (CRYPTO_memcmp(want, tag, MAC_LEN) != 0) {
 		snprintf(err, errsz, "%s: integrity check failed (tampered, "
 		    "or written with another key)", path);
 		goto out;
 	}
-	plen = get_u64(buf + 16);
-	if (memcmp(buf, MAGIC, 8) != 0 || plen != n - HDR_LEN - MAC_LEN) {
+	/* authentic: now the header may be read, and the payload parsed */
+	if (pread(in.fd, hdr, HDR_LEN, 0) != HDR_LEN) {
+		snprintf(err, errsz, "%s: short read", path);
+		goto out;
+	}
+	plen = get_u64(hdr + 16);
+	if (memcmp(hdr, MAGIC, 8) != 0 || plen != n - HDR_LEN - MAC_LEN) {
 		snprintf(err, errsz, "%s: unknown format", path);
 		goto out;
 	}
-	if ((*ixp = gindex_decode(buf + HDR_LEN, (size_t)plen)) == NULL) {
-		snprintf(err, errsz, "%s: malformed index", path);
+	in.left = plen;
+	if ((*ixp = decode_pass(&in, key, keylen, hdr, want)) == NULL) {
+		snprintf(err, errsz, "%s: malformed index, or changed while "
+		    "read", path);
 		goto out;
 	}
-	*synced_at = (time_t)get_u64(buf + 8);
+	*synced_at = (time_t)get_u64(hdr + 8);
 	rc = 0;
 out:
-	if (fd != -1)
-		close(fd);
-	free(buf);
+	close(in.fd);
 	OPENSSL_cleanse(want, sizeof(want));
 	return rc;
 }

@@ -19,6 +19,7 @@
 #define KUNCI_SNAPSHOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define SNAPSHOT_KEY_MIN	16
@@ -46,6 +47,31 @@ int	snapshot_encode(const char *path, const unsigned char *key,
 	    size_t keylen, const struct gindex *, time_t synced_at, int *fdp,
 	    char *err, size_t errsz);
 int	snapshot_store(const char *path, int fd, char *err, size_t errsz);
+/*
+ * The same in steps, so the caller need hold its lock over the index only
+ * while it encodes each piece, never while a piece is written:
+ * snapshot_begin() opens path.tmp and writes the header for a payload of
+ * plen bytes (gindex_encoded_len()); snapshot_put() writes a piece
+ * (gindex_enc_step()); snapshot_end() checks that plen bytes came,
+ * writes the MAC and stores the file as snapshot_store() does.
+ * snapshot_abort() gives up (path.tmp removed); snapshot_end() and a
+ * failed snapshot_begin() free w themselves.  Each returns 0, or -1 with
+ * the reason in err.
+ */
+struct snapshot_out;
+int	snapshot_begin(const char *path, const unsigned char *key,
+	    size_t keylen, time_t synced_at, uint64_t plen,
+	    struct snapshot_out **w, char *err, size_t errsz);
+int	snapshot_put(struct snapshot_out *w, const void *, size_t,
+	    char *err, size_t errsz);
+int	snapshot_end(const char *path, struct snapshot_out *w, char *err,
+	    size_t errsz);
+void	snapshot_abort(struct snapshot_out *w);
+/*
+ * fsync the directory that holds path, so that a rename or an unlink in
+ * it survives a power loss; 0 or -1 (errno).
+ */
+int	snapshot_sync_dir(const char *path);
 /*
  * Read and verify path.  Returns 0 with a new index in *ix (free with
  * gindex_free()) and *synced_at set; 1 when the file does not exist; -1

@@ -154,6 +154,11 @@ gtab_seeds(void)
 	grant(ix, "andi", "host:srv3", "active", NOW - 60, NOW + 60,
 	    "someday 99:00-00:00");
 	grant(ix, "*", "host:srv1", "active", NOW - 60, NOW + 3600, NULL);
+	/* fuzz_gindex: the same index as kuncid's snapshot carries it */
+	if (gindex_encode(ix, &buf, &len) == -1)
+		abort();
+	save("gindex", "sample", buf, len, NULL, 0);
+	free(buf);
 	if (gtab_build(ix, &pol, &buf, &len) == -1)
 		abort();
 	/* live as kuncid keeps it: online, a few seconds ahead, WIB */

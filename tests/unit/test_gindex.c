@@ -355,6 +355,88 @@ t_decode_fuzz(void **state)
 	gindex_free(ix);
 }
 
+/* gindex_decode_from()'s source: buf handed out `step' bytes at a time. */
+struct piece {
+	const unsigned char	*p;
+	size_t			 len, off, step;
+	int			 fail_at;	/* -1 at this offset, or never */
+};
+
+static ssize_t
+piece_get(void *arg, unsigned char *dst, size_t n)
+{
+	struct piece *s = arg;
+
+	if (s->fail_at >= 0 && s->off >= (size_t)s->fail_at)
+		return -1;
+	if (n > s->step)
+		n = s->step;
+	if (n > s->len - s->off)
+		n = s->len - s->off;
+	memcpy(dst, s->p + s->off, n);
+	s->off += n;
+	return (ssize_t)n;
+}
+
+/*
+ * Issue 18: the decoder reading in pieces (the snapshot is never whole in
+ * memory) builds the same index from pieces of any size, and refuses a
+ * truncation, trailing bytes and a source that fails.
+ */
+static void
+t_decode_pieces(void **state)
+{
+	struct gindex *ix = sample(), *ix2;
+	unsigned char *buf, *buf2, *longer;
+	struct piece s;
+	size_t len, len2, step, i;
+
+	(void)state;
+	assert_int_equal(gindex_encode(ix, &buf, &len), 0);
+	for (step = 1; step <= len + 1; step += step < 20 ? 1 : 37) {
+		memset(&s, 0, sizeof(s));
+		s.p = buf;
+		s.len = len;
+		s.step = step;
+		s.fail_at = -1;
+		ix2 = gindex_decode_from(piece_get, &s);
+		if (ix2 == NULL)
+			fail_msg("pieces of %zu bytes refused", step);
+		assert_int_equal(gindex_encode(ix2, &buf2, &len2), 0);
+		assert_int_equal(len2, len);
+		assert_int_equal(gindex_ngrants(ix2), 3);
+		assert_true(gindex_has_person(ix2, "sari"));
+		free(buf2);
+		gindex_free(ix2);
+	}
+	for (i = 0; i < len; i++) {
+		memset(&s, 0, sizeof(s));
+		s.p = buf;
+		s.len = i;
+		s.step = 7;
+		s.fail_at = -1;
+		if ((ix2 = gindex_decode_from(piece_get, &s)) != NULL)
+			fail_msg("accepted a truncation at %zu of %zu", i, len);
+		s.len = len;
+		s.off = 0;
+		s.fail_at = (int)i;
+		if ((ix2 = gindex_decode_from(piece_get, &s)) != NULL)
+			fail_msg("accepted a source failing at %zu", i);
+	}
+	longer = malloc(len + 1);
+	memcpy(longer, buf, len);
+	longer[len] = 0;
+	memset(&s, 0, sizeof(s));
+	s.p = longer;
+	s.len = len + 1;
+	s.step = 5;
+	s.fail_at = -1;
+	assert_null(gindex_decode_from(piece_get, &s));
+	free(longer);
+	free(buf);
+	gindex_free(ix);
+}
+
 static void
 t_snapshot(void **state)
 {
@@ -618,6 +700,141 @@ t_snapshot_stream(void **state)
 	gindex_free(ix);
 }
 
+/*
+ * Issue 18: a grant put again exactly as held is left as it is (a full
+ * refresh of the live index after a restart would otherwise reallocate
+ * every record); any difference replaces it.
+ */
+static void
+t_put_same(void **state)
+{
+	struct gindex *ix = gindex_new();
+	const struct gindex_grant *g, *g2;
+	unsigned char u[GINDEX_UUID_LEN];
+
+	(void)state;
+	assert_int_equal(put(ix, 7, "budi", "host:a", "active",
+	    "mon-fri 08:00-16:00"), 0);
+	uuid(u, 7);
+	g = gindex_grant_by_uuid(ix, u);
+	assert_non_null(g);
+	assert_int_equal(put(ix, 7, "budi", "host:a", "active",
+	    "mon-fri 08:00-16:00"), 0);
+	assert_ptr_equal(gindex_grant_by_uuid(ix, u), g);
+	assert_int_equal(gindex_ngrants(ix), 1);
+	assert_int_equal(put(ix, 7, "budi", "host:a", "revoked",
+	    "mon-fri 08:00-16:00"), 0);
+	g2 = gindex_grant_by_uuid(ix, u);
+	assert_non_null(g2);
+	assert_int_equal(g2->status, GINDEX_REVOKED);
+	assert_int_equal(put(ix, 7, "budi", "host:a", "revoked",
+	    "mon-fri 08:00-17:00"), 0);
+	assert_int_equal(gindex_grant_by_uuid(ix, u)->win[0].end, 17 * 60);
+	assert_int_equal(put(ix, 7, "budi", "host:b", "revoked",
+	    "mon-fri 08:00-17:00"), 0);
+	assert_null(gindex_lookup(ix, "budi", "host:a"));
+	assert_non_null(gindex_lookup(ix, "budi", "host:b"));
+	assert_int_equal(gindex_ngrants(ix), 1);
+	gindex_free(ix);
+}
+
+/*
+ * Issue 18: the encoding in steps (kuncid holds the index's lock for one
+ * step at a time) gives the same bytes as the whole, its count the same
+ * length; a step after the index's table was resized refuses to go on;
+ * a snapshot written in steps reads back, and one given fewer or more
+ * bytes than its header announced is refused.
+ */
+static void
+t_encode_steps(void **state)
+{
+	char dir[] = "/tmp/test_gindex.XXXXXX", path[128], err[512];
+	struct gindex *ix = big(3000), *ix2 = NULL;
+	struct gindex_enc *e;
+	struct snapshot_out *w;
+	unsigned char *whole, *cat;
+	const unsigned char *p;
+	size_t len, n, off = 0, steps = 0;
+	uint64_t counted = 0;
+	time_t at;
+	int r;
+
+	(void)state;
+	assert_int_equal(gindex_encode(ix, &whole, &len), 0);
+	cat = malloc(len);
+	assert_non_null(e = gindex_enc_new(0));
+	while ((r = gindex_enc_step(ix, e, 4096, &p, &n)) == 1) {
+		assert_true(off + n <= len);
+		memcpy(cat + off, p, n);
+		off += n;
+		steps++;
+	}
+	assert_int_equal(r, 0);
+	gindex_enc_free(e);
+	assert_int_equal(off, len);
+	assert_memory_equal(cat, whole, len);
+	assert_true(steps > 20);
+	assert_non_null(e = gindex_enc_new(1));
+	while ((r = gindex_enc_step(ix, e, 4096, &p, &n)) == 1) {
+		assert_null(p);
+		counted += n;
+	}
+	gindex_enc_free(e);
+	assert_int_equal(counted, len);
+	assert_int_equal(counted, gindex_encoded_len(ix));
+	/* the table resized between two steps: refused */
+	assert_non_null(e = gindex_enc_new(0));
+	assert_int_equal(gindex_enc_step(ix, e, 4096, &p, &n), 1);
+	for (r = 3001; r <= 9000; r++) {
+		char sub[32];
+
+		snprintf(sub, sizeof(sub), "baru%05d", r);
+		assert_int_equal(put(ix, r, sub, "host:a", "active", NULL), 0);
+	}
+	assert_int_equal(gindex_enc_step(ix, e, 4096, &p, &n), -1);
+	gindex_enc_free(e);
+	free(cat);
+	free(whole);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/grants.snapshot", dir);
+	len = (size_t)gindex_encoded_len(ix);
+	assert_int_equal(snapshot_begin(path, KEY, 32, 99, len, &w, err,
+	    sizeof(err)), 0);
+	assert_non_null(e = gindex_enc_new(0));
+	while (gindex_enc_step(ix, e, 8192, &p, &n) == 1)
+		assert_int_equal(snapshot_put(w, p, n, err, sizeof(err)), 0);
+	gindex_enc_free(e);
+	assert_int_equal(snapshot_end(path, w, err, sizeof(err)), 0);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 99);
+	assert_int_equal(gindex_ngrants(ix2), 9000);
+	gindex_free(ix2);
+	/* fewer bytes than announced: refused, the good one kept */
+	assert_int_equal(snapshot_begin(path, KEY, 32, 5, len + 1, &w, err,
+	    sizeof(err)), 0);
+	assert_non_null(e = gindex_enc_new(0));
+	while (gindex_enc_step(ix, e, 8192, &p, &n) == 1)
+		assert_int_equal(snapshot_put(w, p, n, err, sizeof(err)), 0);
+	gindex_enc_free(e);
+	assert_int_equal(snapshot_end(path, w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "changed"));
+	/* more: refused at the put */
+	assert_int_equal(snapshot_begin(path, KEY, 32, 5, 10, &w, err,
+	    sizeof(err)), 0);
+	assert_int_equal(snapshot_put(w, "0123456789x", 11, err,
+	    sizeof(err)), -1);
+	snapshot_abort(w);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 99);
+	gindex_free(ix2);
+	unlink(path);
+	rmdir(dir);
+	gindex_free(ix);
+}
+
 int
 main(void)
 {
@@ -629,6 +846,9 @@ main(void)
 		cmocka_unit_test(t_dn),
 		cmocka_unit_test(t_roundtrip),
 		cmocka_unit_test(t_decode_fuzz),
+		cmocka_unit_test(t_decode_pieces),
+		cmocka_unit_test(t_encode_steps),
+		cmocka_unit_test(t_put_same),
 		cmocka_unit_test(t_snapshot),
 		cmocka_unit_test(t_encode_pieces),
 		cmocka_unit_test(t_snapshot_stream),

@@ -1,0 +1,270 @@
+/*
+ * gate_snap.c: the grant index's snapshot on disk (snapshot.h), as the
+ * gate keeps it: withdrawn at the first change, written by the table
+ * thread in pieces off the index's lock, loaded at start-up.  The rest of
+ * the gate is in gate.c; what they share is in gate_int.h.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gate_int.h"
+#include "gindex.h"
+#include "log.h"
+#include "snapshot.h"
+
+#define SNAP_EVERY	5	/* seconds between snapshots of a dirty index */
+#define SNAP_RETRY	5	/* seconds between attempts after a failure */
+#define SNAP_PIECE	(1024 * 1024)	/* encoded per hold of the read lock */
+#define SNAP_HOLD_AFTER	3	/* attempts overtaken by changes before one
+				 * holds the read lock from start to end */
+
+/*
+ * Durability: a snapshot never lets a restarted kuncid allow what the
+ * index it came from no longer allows.  The first change after a snapshot
+ * withdraws the file (unlink needs no free space) before the next one is
+ * written, so a snapshot that cannot be written -- a full state directory
+ * -- leaves none rather than an older one.  The dirty state stays set
+ * until a write succeeds, is retried every SNAP_RETRY seconds and is shown
+ * by `kuncictl status`.  The price: a kuncid killed within moments of a
+ * change starts without a snapshot (no offline answers until the
+ * directory is reached).  kunciLastUsed changes do not count (ix_change).
+ */
+void
+snap_dirty(void)
+{
+	if (G.keylen == 0)
+		return;
+	int kick = 0;
+
+	pthread_mutex_lock(&G.snap_mtx);
+	G.snap_gen++;
+	if (!G.snap_dirty) {
+		G.snap_dirty = 1;
+		if (unlink(G.snap_path) == 0)
+			kick = G.snap_unsynced = 1;
+		else if (errno != ENOENT) {
+			snprintf(G.snap_err, sizeof(G.snap_err),
+			    "cannot withdraw the old snapshot: %s",
+			    strerror(errno));
+			log_warnx("snapshot: %s", G.snap_err);
+		}
+	}
+	pthread_mutex_unlock(&G.snap_mtx);
+	/* the unlink to disk, by the table thread: this one never waits */
+	if (kick)
+		tab_changed(0);
+}
+
+/*
+ * An unlink of the snapshot to disk (its directory fsynced): without it a
+ * power loss could bring back the snapshot a change had withdrawn.
+ */
+static void
+snap_sync_withdrawal(void)
+{
+	int todo;
+
+	pthread_mutex_lock(&G.snap_mtx);
+	todo = G.snap_unsynced;
+	G.snap_unsynced = 0;
+	pthread_mutex_unlock(&G.snap_mtx);
+	if (todo && snapshot_sync_dir(G.snap_path) == -1)
+		log_warn("snapshot: fsync of the directory of %s", G.snap_path);
+}
+
+/* A fresh index: write it at the table thread's next wake (tab_changed). */
+void
+snap_due_now(void)
+{
+	pthread_mutex_lock(&G.snap_mtx);
+	G.snap_next = 0;
+	pthread_mutex_unlock(&G.snap_mtx);
+}
+
+/* 1 if a change came since generation gen. */
+static int
+snap_overtaken(unsigned long gen)
+{
+	int r;
+
+	pthread_mutex_lock(&G.snap_mtx);
+	r = gen != G.snap_gen;
+	pthread_mutex_unlock(&G.snap_mtx);
+	return r;
+}
+
+/*
+ * Encode G.ix into the snapshot w, SNAP_PIECE at a time under the read
+ * lock, each piece written after the lock is let go (hold: the lock is
+ * the caller's for the whole run); w NULL: only count the length into
+ * *plen.  0 done, 1 overtaken by a change (the rest not written), -1
+ * with err.
+ */
+static int
+snap_pieces(struct snapshot_out *w, uint64_t *plen, unsigned long gen,
+    int hold, char *err, size_t errsz)
+{
+	struct gindex_enc *e;
+	const unsigned char *p;
+	size_t n;
+	int r;
+
+	if ((e = gindex_enc_new(w == NULL)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	for (;;) {
+		if (!hold)
+			pthread_rwlock_rdlock(&G.lock);
+		r = gindex_enc_step(G.ix, e, SNAP_PIECE, &p, &n);
+		if (!hold)
+			pthread_rwlock_unlock(&G.lock);
+		if (r == -1) {
+			snprintf(err, errsz, "out of memory, or the index "
+			    "changed while it was written");
+			break;
+		}
+		if (r == 0)
+			break;
+		if (w == NULL)
+			*plen += n;
+		else if ((r = snapshot_put(w, p, n, err, errsz)) == -1)
+			break;
+		if (!hold && snap_overtaken(gen)) {
+			r = 1;
+			break;
+		}
+	}
+	gindex_enc_free(e);
+	return r;
+}
+
+/*
+ * Write the snapshot when it is due (dirty, and not before snap_next), or
+ * at once with force.  The table thread calls it (background work, at
+ * nice 10: the sync thread never waits for a disk), and gate_stop() after
+ * the threads have ended.  The index is read-locked only while a piece of
+ * it is encoded (SNAP_PIECE, a few ms), never while one is written: a
+ * change that comes meanwhile makes the attempt worthless (the file
+ * would lack it), so it stops and starts again.  After SNAP_HOLD_AFTER
+ * attempts overtaken in a row (changes never pause for as long as an
+ * encoding takes), one holds the read lock from start to end, as all did
+ * before: changes wait for it (0.6-0.9 s at a million grants) rather than
+ * the snapshot never being written.  G.ix, once set, is only ever
+ * replaced by gate_stop().
+ */
+void
+snap_write(int force)
+{
+	struct snapshot_out *w = NULL;
+	char err[512];
+	unsigned long gen;
+	time_t now = time(NULL), t;
+	size_t ng = 0, np = 0;
+	uint64_t plen = 0;
+	int r, dirty, hold;
+
+	if (G.keylen == 0)
+		return;
+	snap_sync_withdrawal();
+	pthread_mutex_lock(&G.snap_mtx);
+	dirty = G.snap_dirty;
+	r = !force && (!dirty || now < G.snap_next);
+	hold = force || G.snap_overtaken >= SNAP_HOLD_AFTER;
+	pthread_mutex_unlock(&G.snap_mtx);
+	if (r)
+		return;
+	pthread_rwlock_rdlock(&G.lock);
+	if (G.ix == NULL) {
+		pthread_rwlock_unlock(&G.lock);
+		return;
+	}
+	/* no change can come while the read lock is held */
+	pthread_mutex_lock(&G.snap_mtx);
+	gen = G.snap_gen;
+	pthread_mutex_unlock(&G.snap_mtx);
+	t = G.online ? now : G.synced_at;
+	ng = gindex_ngrants(G.ix);
+	np = gindex_npeople(G.ix);
+	if (!hold)
+		pthread_rwlock_unlock(&G.lock);
+	/* the length first (the header holds it), in pieces as well */
+	r = snap_pieces(NULL, &plen, gen, hold, err, sizeof(err));
+	if (r == 0)
+		r = snapshot_begin(G.snap_path, G.key, G.keylen, t, plen, &w,
+		    err, sizeof(err));
+	if (r == 0 && w != NULL &&
+	    (r = snap_pieces(w, NULL, gen, hold, err, sizeof(err))) != 0)
+		snapshot_abort(w);
+	if (hold)
+		pthread_rwlock_unlock(&G.lock);
+	if (r == 0)
+		r = snapshot_end(G.snap_path, w, err, sizeof(err));
+
+	pthread_mutex_lock(&G.snap_mtx);
+	if (r == 1 || (r == 0 && gen != G.snap_gen)) {
+		/* a change came during the write: the file lacks it */
+		if (r == 0 && unlink(G.snap_path) == 0)
+			G.snap_unsynced = 1;
+		G.snap_dirty = 1;
+		G.snap_next = 0;
+		G.snap_overtaken++;
+	} else if (r == 0) {
+		if (G.snap_fails > 0)
+			log_info("snapshot: written after %lu failed "
+			    "attempts", G.snap_fails);
+		G.snap_dirty = 0;
+		G.snap_ok_at = now;
+		G.snap_fail_since = 0;
+		G.snap_fails = 0;
+		G.snap_overtaken = 0;
+		G.snap_err[0] = '\0';
+		G.snap_next = now + SNAP_EVERY;
+		log_debug("snapshot written: %zu grants, %zu people", ng, np);
+	} else {
+		if (G.snap_fails == 0) {
+			G.snap_fail_since = now;
+			log_warnx("snapshot: %s; %s", err, dirty ?
+			    "none on disk until it can be written (retrying)" :
+			    "the previous one is kept");
+		}
+		G.snap_fails++;
+		snprintf(G.snap_err, sizeof(G.snap_err), "%s", err);
+		G.snap_next = now + SNAP_RETRY;
+	}
+	pthread_mutex_unlock(&G.snap_mtx);
+	snap_sync_withdrawal();
+}
+
+void
+snap_load(void)
+{
+	struct gindex *ix = NULL;
+	time_t at;
+	char err[512];
+	int r;
+
+	r = snapshot_read(G.snap_path, G.key, G.keylen, &ix, &at, err,
+	    sizeof(err));
+	if (r == 1) {
+		log_info("snapshot: none yet (%s)", G.snap_path);
+		return;
+	}
+	if (r == -1) {
+		log_warnx("snapshot discarded: %s", err);
+		return;
+	}
+	pthread_rwlock_wrlock(&G.lock);
+	G.ix = ix;
+	G.online = 0;
+	G.synced_at = at;
+	pthread_rwlock_unlock(&G.lock);
+	log_info("snapshot loaded: %zu grants, %zu people, %lld s old",
+	    gindex_ngrants(ix), gindex_npeople(ix),
+	    (long long)(time(NULL) - at));
+}

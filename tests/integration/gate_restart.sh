@@ -1,0 +1,74 @@
+#!/bin/bash
+# gate_restart.sh: kuncid restarted from its snapshot while the directory
+# is up (issue 18).  The sync has no cookie then and refreshes in full,
+# applied in place to the snapshot's index (not into a second index
+# beside it): grants deleted, revoked or added while kuncid was down come
+# out as in the directory, and what the refresh did not name is gone.
+. "$(dirname "$0")/gate.inc"
+
+gate_setup
+pam_service kt "resource=host:test"
+snap=$SB/state/grants.snapshot
+
+# in this order: the sync applies them in order, so the last one allowed
+# means all four are in the index
+grant_add R-004 rwulandari host:test revoked -3600 86400
+grant_add R-001 hsantoso host:test active -3600 86400
+grant_add R-002 dpratama host:test active -3600 86400
+grant_add R-003 asetiawan host:test active -3600 86400
+
+t_check "allowed before the restart" wait_result kt asetiawan PAM_SUCCESS 100
+t_eq "second grant allowed" PAM_SUCCESS "$(pc kt dpratama)"
+# a change withdraws the snapshot; it is written again 5 s later
+t_check "snapshot written" wait_for 150 test -s "$snap"
+
+"$KUNCI_TOP/tests/sandbox" kuncid-stop "$SB" >/dev/null 2>&1
+# while kuncid is down: one grant deleted, one revoked, one reinstated,
+# one added
+ldelete "kunciId=R-001,ou=grants,ou=kunci,$KUNCI_BASE" >/dev/null
+grant_set R-002 kunciStatus revoked
+grant_set R-004 kunciStatus active
+grant_add R-005 bkurniawan host:test active -3600 86400
+"$KUNCI_TOP/tests/sandbox" kuncid-start "$SB" >/dev/null 2>&1 ||
+    t_fail "kuncid did not start"
+t_wait_grep "started from the snapshot" 'snapshot loaded: 4 grants' "$SB/kuncid.log"
+t_wait_grep "the full refresh went into the snapshot's index" \
+    'sync: refreshed in place, 4 grants' "$SB/kuncid.log"
+t_eq "deleted while down: denied" PAM_PERM_DENIED "$(pc kt hsantoso)"
+t_eq "revoked while down: denied" PAM_PERM_DENIED "$(pc kt dpratama)"
+t_eq "reinstated while down: allowed" PAM_SUCCESS "$(pc kt rwulandari)"
+t_eq "added while down: allowed" PAM_SUCCESS "$(pc kt bkurniawan)"
+t_eq "unchanged: allowed" PAM_SUCCESS "$(pc kt asetiawan)"
+# the changes withdrew the old snapshot and a new one follows
+t_check "the changes' snapshot is written" wait_for 150 test -s "$snap"
+
+# The withdrawal itself reaches the disk: after the unlink, the state
+# directory is fsynced before the next snapshot is even begun (the
+# rename's own fsync comes only with that one, 5 s later).
+if command -v strace >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	pid=$(cat "$SB/kuncid.pid")
+	strace -f -y -p "$pid" -e trace=unlink,unlinkat,fsync,openat \
+	    -o "$GT/trace" 2>"$GT/strace.err" &
+	spid=$!
+	t_check "strace attached" wait_for 50 grep -q attached "$GT/strace.err"
+	grant_set R-003 kunciNotAfter "$(now_gt 7200)"
+	t_check "withdrawn after a change" wait_for 100 test ! -e "$snap"
+	t_check "then written again" wait_for 150 test -s "$snap"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	t_eq "the unlink is followed by an fsync of the state directory" dir \
+	    "$(awk -v s="$snap" -v d="$SB/state" '
+		index($0, "\"" s "\"") && /unlink/ { u = 1; next }
+		u && index($0, "fsync(") && index($0, "<" d ">") { print "dir"; exit }
+		u && index($0, s ".tmp") { print "tmp first"; exit }' "$GT/trace")"
+fi
+
+# and back from that snapshot: the deleted grant stays gone
+"$KUNCI_TOP/tests/sandbox" kuncid-restart "$SB" >/dev/null 2>&1 ||
+    t_fail "kuncid did not restart"
+t_wait_eq "second refresh in place" 2 100 \
+    grep -c 'sync: refreshed in place, 4 grants' "$SB/kuncid.log"
+t_eq "after a second restart: deleted still denied" PAM_PERM_DENIED "$(pc kt hsantoso)"
+t_eq "after a second restart: added allowed" PAM_SUCCESS "$(pc kt bkurniawan)"
+
+t_done
