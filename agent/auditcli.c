@@ -28,6 +28,7 @@ struct opts {
 	const char	*since, *until;
 	const char	*as;		/* --as, passed on to kuncid */
 	struct asearch	 q;
+	FILE		*spool_in, *spool_j;	/* spool() */
 };
 
 int
@@ -207,20 +208,109 @@ parse(int argc, char **argv, int first, const char *cmd, struct opts *o)
 	return EX_OK;
 }
 
+/*
+ * Every source in order through fn.  Standard input and the journal
+ * can be read once: a search that needs several passes copies them to
+ * an unlinked temporary file first (spool()), and reads that again.
+ */
 static int
-read_all(struct arecs *R, const struct opts *o)
+scan_all(struct opts *o, arec_fn fn, void *arg)
 {
 	char err[512];
-	int i;
+	int i, r;
 
-	for (i = 0; i < o->nfiles; i++)
-		if (arec_read_file(R, o->files[i], err, sizeof(err)) == -1) {
+	for (i = 0; i < o->nfiles; i++) {
+		if (strcmp(o->files[i], "-") == 0 && o->spool_in != NULL) {
+			rewind(o->spool_in);
+			r = arec_scan_stream("-", o->spool_in, fn, arg, err,
+			    sizeof(err));
+		} else
+			r = arec_scan_file(o->files[i], fn, arg, err,
+			    sizeof(err));
+		if (r == -1) {
 			fprintf(stderr, "kuncictl: %s\n", err);
 			return EX_NOINPUT;
 		}
-	if (o->journal && arec_read_journal(R, err, sizeof(err)) == -1) {
-		fprintf(stderr, "kuncictl: %s\n", err);
-		return EX_NOINPUT;
+	}
+	if (o->journal) {
+		if (o->spool_j != NULL) {
+			rewind(o->spool_j);
+			r = arec_scan_stream("journal", o->spool_j, fn, arg,
+			    err, sizeof(err));
+		} else
+			r = arec_scan_journal(fn, arg, err, sizeof(err));
+		if (r == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			return EX_NOINPUT;
+		}
+	}
+	return EX_OK;
+}
+
+static FILE *
+spool_file(void)
+{
+	const char *d = getenv("TMPDIR");
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	if (d == NULL || d[0] == '\0')
+		d = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/kuncictl.XXXXXX", d) >=
+	    sizeof(path) || (fd = mkstemp(path)) == -1)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
+static int
+copy_to(FILE *from, FILE *to)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return -1;
+	return ferror(from) || fflush(to) == EOF ? -1 : 0;
+}
+
+/* Copy standard input and the journal, when read, for a second pass. */
+static int
+spool(struct opts *o)
+{
+	char err[512];
+	pid_t pid;
+	FILE *fp;
+	int i, r;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") == 0 && o->spool_in == NULL &&
+		    ((o->spool_in = spool_file()) == NULL ||
+		    copy_to(stdin, o->spool_in) == -1)) {
+			fprintf(stderr, "kuncictl: %s: %s\n", AT("copying "
+			    "standard input", "menyalin masukan standar"),
+			    strerror(errno));
+			return EX_IOERR;
+		}
+	if (o->journal) {
+		if ((o->spool_j = spool_file()) == NULL) {
+			fprintf(stderr, "kuncictl: %s\n", strerror(errno));
+			return EX_IOERR;
+		}
+		if (arec_journal_open(&pid, err, sizeof(err), &fp) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			return EX_NOINPUT;
+		}
+		r = copy_to(fp, o->spool_j);
+		if (arec_journal_close(fp, pid, r, err, sizeof(err)) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", r == -1 ?
+			    strerror(errno) : err);
+			return EX_NOINPUT;
+		}
 	}
 	return EX_OK;
 }
@@ -250,18 +340,16 @@ slurp(const char *path, char *err, size_t errsz)
 static int
 do_verify(struct opts *o, auditcli_ask_fn ask)
 {
-	struct arecs R = { NULL, 0, 0 };
 	struct achecks C = { NULL, 0 };
+	struct averify *v = NULL;
 	char err[512], *text = NULL, *kerr = NULL;
 	char *words[] = { (char *)(uintptr_t)"--as", NULL,
 	    (char *)(uintptr_t)"audit", (char *)(uintptr_t)"checkpoints",
 	    NULL };
 	char **w = words + 2;
 	int nw = 2;
-	int st;
+	int st = EX_OK;
 
-	if ((st = read_all(&R, o)) != EX_OK)
-		goto out;
 	if (!o->nocp) {
 		if (o->checkpoints != NULL) {
 			if ((text = slurp(o->checkpoints, err, sizeof(err))) ==
@@ -294,37 +382,71 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 			goto out;
 		}
 	}
-	st = audit_verify(&R, o->nocp ? NULL : &C, o->cert, o->json, stdout);
+	/* the signatures are checked before the records are read */
+	if ((v = averify_new(o->nocp ? NULL : &C, o->cert)) == NULL) {
+		fprintf(stderr, "kuncictl: %s\n", AT("out of memory",
+		    "memori habis"));
+		st = EX_OSERR;
+		goto out;
+	}
+	if ((st = scan_all(o, averify_add, v)) != EX_OK)
+		goto out;
+	st = averify_end(v, o->json, stdout);
+	v = NULL;
 out:
+	if (v != NULL)
+		averify_free(v);
 	if (fflush(stdout) == EOF)
 		st = EX_IOERR;
 	free(text);
 	free(kerr);
 	acheck_free(&C);
-	arec_free(&R);
+	return st;
+}
+
+/* Print (or write as CSV) the records that match, in as many passes
+ * as the links need. */
+static int
+search_to(struct opts *o, enum asel_fmt fmt, FILE *out, int *found)
+{
+	struct asel *s;
+	int st, r, grew;
+
+	if ((s = asel_new(&o->q, fmt, out)) == NULL) {
+		fprintf(stderr, "kuncictl: %s\n", AT("out of memory",
+		    "memori habis"));
+		return EX_OSERR;
+	}
+	st = EX_OK;
+	if (asel_linked(s) && (st = spool(o)) == EX_OK)
+		do {
+			if ((st = scan_all(o, asel_link, s)) != EX_OK)
+				break;
+			grew = asel_grew(s);
+		} while (grew);
+	if (st == EX_OK)
+		st = scan_all(o, asel_out, s);
+	r = asel_end(s);
+	if (st == EX_OK && r == -1) {
+		fprintf(stderr, "kuncictl: %s\n", strerror(errno));
+		st = EX_IOERR;
+	}
+	*found = r == 0;
 	return st;
 }
 
 static int
 do_search(struct opts *o, int export)
 {
-	struct arecs R = { NULL, 0, 0 };
-	unsigned char *sel = NULL, *sig = NULL;
+	unsigned char *sig = NULL;
 	char tmp[4096] = "", sigpath[4096], err[512], *data = NULL;
 	size_t siglen, dlen = 0;
 	FILE *fp = NULL;
-	int st, fd = -1;
+	int st, fd = -1, found;
 
-	if ((st = read_all(&R, o)) != EX_OK)
-		goto out;
-	if ((sel = calloc(R.n + 1, 1)) == NULL) {
-		st = EX_OSERR;
-		goto out;
-	}
-	audit_select(&R, &o->q, sel);
 	if (!export) {
-		st = audit_print(&R, sel, o->json, stdout) == -1 ? EX_OSERR :
-		    EX_OK;
+		st = search_to(o, o->json ? ASEL_JSON : ASEL_TEXT, stdout,
+		    &found);
 		goto out;
 	}
 	/* the export: written beside FILE and renamed, never half there */
@@ -341,7 +463,9 @@ do_search(struct opts *o, int export)
 		goto out;
 	}
 	fd = -1;
-	if (audit_csv(&R, sel, fp) == -1 || fflush(fp) == EOF) {
+	if ((st = search_to(o, ASEL_CSV, fp, &found)) != EX_OK)
+		goto out;
+	if (fflush(fp) == EOF) {
 		fprintf(stderr, "kuncictl: %s: %s\n", o->out, strerror(errno));
 		st = EX_IOERR;
 		goto out;
@@ -412,8 +536,10 @@ out:
 		unlink(tmp);
 	free(data);
 	free(sig);
-	free(sel);
-	arec_free(&R);
+	if (o->spool_in != NULL)
+		fclose(o->spool_in);
+	if (o->spool_j != NULL)
+		fclose(o->spool_j);
 	if (fflush(stdout) == EOF)
 		st = EX_IOERR;
 	return st;
