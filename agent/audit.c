@@ -179,6 +179,7 @@ audit_tick(struct wf *w, time_t now)
 	pthread_mutex_lock(&cp_mtx);
 	last = cp_last_time;
 	pthread_mutex_unlock(&cp_mtx);
+	audit_prune_tick(w, now);
 	if (w->cfg->audit.certificate[0] == '\0' ||
 	    now - last < w->cfg->audit.checkpoint_interval)
 		return;

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "audit.h"
 #include "chain.h"
 
 static char dir[64], head[96];
@@ -162,6 +163,27 @@ values_chain(void **state)
 	chain_close(&c);
 }
 
+/* Which old checkpoints thinning keeps (auditprune.c): the last of each
+ * UTC day, the last of each chain, the last of all. */
+static void
+prune_keep(void **state)
+{
+	/* day 0: seq 10, 20, 30; day 1: 40, then a new chain 2, 5; day 2:
+	 * 9, 12 */
+	const time_t D = 86400;
+	const uint64_t seq[] = { 10, 20, 30, 40, 2, 5, 9, 12 };
+	const time_t t[] = { 3600, 7200, D - 1, D + 10, D + 20, D + 30,
+	    2 * D + 5, 2 * D + 6 };
+	const int want[] = { 0, 0, 1, 1, 0, 1, 0, 1 };
+	size_t i, n = sizeof(seq) / sizeof(seq[0]);
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		assert_int_equal(audit_prune_keep(seq, t, n, i), want[i]);
+	/* one alone is kept */
+	assert_int_equal(audit_prune_keep(seq, t, 1, 0), 1);
+}
+
 int
 main(void)
 {
@@ -170,6 +192,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(torn_and_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(values_chain, setup, teardown),
+		cmocka_unit_test(prune_keep),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
