@@ -247,6 +247,51 @@ scan_all(struct opts *o, arec_fn fn, void *arg)
 	return EX_OK;
 }
 
+/* The time of a file's first chained record of kuncid's (0: none). */
+static int
+first_time(const struct arec *r, void *arg)
+{
+	if (!r->chained || (r->tag[0] != '\0' && strcmp(r->tag, "kuncid") !=
+	    0))
+		return 0;
+	*(time_t *)arg = r->t;
+	return 1;
+}
+
+/*
+ * Files in the order their records were written (the time their first
+ * chained record was sealed), so "auth.log auth.log.1" is read oldest
+ * first, as verify needs records in order.  Not with standard input,
+ * whose place the caller chose.
+ */
+static void
+order_files(struct opts *o)
+{
+	time_t t[FILES_MAX], tk;
+	const char *fk;
+	char err[512];
+	int i, j;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			return;
+	for (i = 0; i < o->nfiles; i++) {
+		t[i] = 0;
+		(void)arec_scan_file(o->files[i], first_time, &t[i], err,
+		    sizeof(err));
+	}
+	for (i = 1; i < o->nfiles; i++) {	/* insertion sort: stable */
+		tk = t[i];
+		fk = o->files[i];
+		for (j = i; j > 0 && t[j - 1] > tk; j--) {
+			t[j] = t[j - 1];
+			o->files[j] = o->files[j - 1];
+		}
+		t[j] = tk;
+		o->files[j] = fk;
+	}
+}
+
 static FILE *
 spool_file(void)
 {
@@ -383,12 +428,13 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 		}
 	}
 	/* the signatures are checked before the records are read */
-	if ((v = averify_new(o->nocp ? NULL : &C, o->cert)) == NULL) {
+	if ((v = averify_new(o->nocp ? NULL : &C, o->cert, 0)) == NULL) {
 		fprintf(stderr, "kuncictl: %s\n", AT("out of memory",
 		    "memori habis"));
 		st = EX_OSERR;
 		goto out;
 	}
+	order_files(o);
 	if ((st = scan_all(o, averify_add, v)) != EX_OK)
 		goto out;
 	st = averify_end(v, o->json, stdout);

@@ -44,7 +44,8 @@ extern int auditcli_en;
 /*
  * The readers hand every record to a callback, one at a time, and keep
  * none: the record (and its msg) is valid during the call only.  The
- * callback returns 0, or -1 to stop (out of memory).
+ * callback returns 0, 1 to stop reading (the scan returns 0), or -1 to
+ * stop with an error (out of memory).
  */
 typedef int (*arec_fn)(const struct arec *, void *arg);
 
@@ -111,12 +112,13 @@ void	acheck_free(struct achecks *);
  * records: each chain keeps a window of its last AVERIFY_WINDOW records,
  * in which records out of order are put back in order; one found further
  * from its place is reported where it is found (and where it is missing).
- * cert NULL: checkpoints not checked.  averify_new() returns NULL when
- * out of memory.
+ * cert NULL: checkpoints not checked; window 0: AVERIFY_WINDOW (another
+ * for the fuzzer).  averify_new() returns NULL when out of memory.
  */
 #define AVERIFY_WINDOW	4096
 struct averify;
-struct averify	*averify_new(const struct achecks *, const char *cert);
+struct averify	*averify_new(const struct achecks *, const char *cert,
+		    size_t window);
 int		 averify_add(const struct arec *, void *averify);
 int		 averify_end(struct averify *, int json, FILE *out);
 void		 averify_free(struct averify *);	/* without a report */

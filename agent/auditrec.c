@@ -290,8 +290,13 @@ read_export(struct scan *a, const char *src, FILE *fp, char *err,
 			line[--n] = '\0';
 		if (n == 0) {
 			if (msg != NULL && strncmp(msg, "event=", 6) == 0 &&
-			    push(a, src, entry, tag, msg, strlen(msg), t) == -1)
-				goto oom;
+			    (r = push(a, src, entry, tag, msg, strlen(msg),
+			    t)) != 0) {
+				if (r == -1)
+					goto oom;
+				r = 0;		/* the callback is done */
+				goto out;
+			}
 			free(msg);
 			msg = NULL;
 			tag[0] = '\0';
@@ -339,6 +344,7 @@ read_export(struct scan *a, const char *src, FILE *fp, char *err,
 	if (msg != NULL && strncmp(msg, "event=", 6) == 0 &&
 	    push(a, src, entry, tag, msg, strlen(msg), t) == -1)
 		goto oom;
+	r = 0;
 	goto out;
 oom:
 	snprintf(err, errsz, "%s: %s", src, AT("out of memory",
@@ -391,6 +397,10 @@ arec_scan_stream(const char *src, FILE *fp, arec_fn fn, void *arg,
 		if (r == -1) {
 			snprintf(err, errsz, "%s: %s", src, AT("out of memory",
 			    "memori habis"));
+			break;
+		}
+		if (r == 1) {		/* the callback is done */
+			r = 0;
 			break;
 		}
 	}

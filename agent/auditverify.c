@@ -100,7 +100,7 @@ struct seg {
 
 struct chainst {
 	struct wrec	**heap;		/* the window, a min-heap by seq, pos */
-	size_t		  nheap;
+	size_t		  nheap, window;
 	int		  popped;	/* a seq was checked */
 	uint64_t	  lastseq;	/* the last seq checked */
 	int		  havepv;
@@ -114,6 +114,11 @@ struct chainst {
 	time_t		  t0;
 	uint64_t	  maxseq;
 	struct where	  last;
+	/* a run of records found after their seqs were checked, with
+	 * consecutive seqs: one finding */
+	struct where	  run0, run1;
+	uint64_t	  runafter;
+	size_t		  nrun;
 	int		  first;	/* the host's first chain */
 	int		  open;
 };
@@ -144,6 +149,7 @@ struct averify {
 	struct vhost	*h;
 	size_t		 nh;
 	uint64_t	 pos;
+	size_t		 window;
 	size_t		 nchained, nun;
 	int		 seen_chained;
 };
@@ -225,7 +231,7 @@ heap_push(struct chainst *c, struct wrec *r)
 	struct wrec *t;
 	size_t i;
 
-	if (c->heap == NULL && (c->heap = calloc(AVERIFY_WINDOW + 1,
+	if (c->heap == NULL && (c->heap = calloc(c->window + 1,
 	    sizeof(*c->heap))) == NULL)
 		return -1;
 	i = c->nheap++;
@@ -348,6 +354,8 @@ on_gap(struct chainst *c, const char *host, uint64_t a, uint64_t b,
 		free(after);
 }
 
+static void	late_run(struct chainst *, const char *host);
+
 /*
  * A record whose seq was checked already.  When it is the one record of
  * a gap and fits there (follows the record before, the record after
@@ -373,18 +381,52 @@ late(struct chainst *c, const char *host, const struct wrec *r)
 		    "berurutan: seq %" PRIu64 " (%s) dipindah: tempatnya "
 		    "sebelum %s, lebih dari %d catatan sebelumnya"), r->w.seq,
 		    rname(&r->w, w1, sizeof(w1)), rname(&g->at, w2,
-		    sizeof(w2)), AVERIFY_WINDOW);
+		    sizeof(w2)), (int)c->window);
 		wrec_free(g->after);
 		c->gaps[k] = c->gaps[--c->ngaps];
 		return;
 	}
-	add(S_DAMAGE, "order", host, r->w.seq, &r->w, AT("records out of "
-	    "order: seq %" PRIu64 " (%s) comes after seq %" PRIu64 ", more "
-	    "than %d records from its place (moved, or inserted)", "catatan "
-	    "tidak berurutan: seq %" PRIu64 " (%s) sesudah seq %" PRIu64
-	    ", lebih dari %d catatan dari tempatnya (dipindah, atau "
-	    "disisipkan)"), r->w.seq, rname(&r->w, w1, sizeof(w1)),
-	    c->lastseq, AVERIFY_WINDOW);
+	if (c->nrun > 0 && r->w.seq == c->run1.seq + 1 &&
+	    r->w.src == c->run1.src) {
+		c->run1 = r->w;
+		c->nrun++;
+		return;
+	}
+	late_run(c, host);
+	c->run0 = c->run1 = r->w;
+	c->runafter = c->lastseq;
+	c->nrun = 1;
+}
+
+/* The run of late records, said once. */
+static void
+late_run(struct chainst *c, const char *host)
+{
+	char w1[300];
+
+	if (c->nrun == 0)
+		return;
+	if (c->nrun == 1)
+		add(S_DAMAGE, "order", host, c->run0.seq, &c->run0, AT("records "
+		    "out of order: seq %" PRIu64 " (%s) comes after seq %" PRIu64
+		    ", more than %d records from its place (moved, or "
+		    "inserted)", "catatan tidak berurutan: seq %" PRIu64
+		    " (%s) sesudah seq %" PRIu64 ", lebih dari %d catatan dari "
+		    "tempatnya (dipindah, atau disisipkan)"), c->run0.seq,
+		    rname(&c->run0, w1, sizeof(w1)), c->runafter,
+		    (int)c->window);
+	else
+		add(S_DAMAGE, "order", host, c->run0.seq, &c->run0, AT("records "
+		    "out of order: seq %" PRIu64 "-%" PRIu64 " (%s-%lu, %zu "
+		    "records) come after seq %" PRIu64 ", more than %d records "
+		    "from their place (moved, or a file given out of order)",
+		    "catatan tidak berurutan: seq %" PRIu64 "-%" PRIu64 " (%s-%lu,"
+		    " %zu catatan) sesudah seq %" PRIu64 ", lebih dari %d catatan "
+		    "dari tempatnya (dipindah, atau berkas diberikan tidak "
+		    "berurutan)"), c->run0.seq, c->run1.seq, rname(&c->run0, w1,
+		    sizeof(w1)), c->run1.line, c->nrun, c->runafter,
+		    (int)c->window);
+	c->nrun = 0;
 }
 
 /* A crash record checked: the gaps it declares. */
@@ -577,6 +619,7 @@ chain_end(struct vhost *h)
 		return;
 	while (c->nheap > 0)
 		check_group(c, h->name);
+	late_run(c, h->name);
 	for (k = 0; k < c->ngaps; k++) {
 		undeclared_gap(h->name, &c->gaps[k]);
 		wrec_free(c->gaps[k].after);
@@ -751,6 +794,7 @@ averify_add(const struct arec *r, void *arg)
 		c->open = 1;
 		c->first = h->nsg == 0;
 		c->t0 = r->t;
+		c->window = v->window;
 	}
 	if ((w = wrec_new(r, v->pos)) == NULL) {
 		oom = 1;
@@ -768,7 +812,7 @@ averify_add(const struct arec *r, void *arg)
 		oom = 1;
 		return -1;
 	}
-	if (c->nheap > AVERIFY_WINDOW)
+	if (c->nheap > c->window)
 		check_group(c, h->name);
 	return oom ? -1 : 0;
 }
@@ -789,7 +833,7 @@ by_host_seq(const void *a, const void *b)
 }
 
 struct averify *
-averify_new(const struct achecks *C, const char *cert)
+averify_new(const struct achecks *C, const char *cert, size_t window)
 {
 	struct averify *v;
 	struct tm tm;
@@ -802,6 +846,7 @@ averify_new(const struct achecks *C, const char *cert)
 		return NULL;
 	v->C = C;
 	v->cert = cert;
+	v->window = window > 0 ? window : AVERIFY_WINDOW;
 	if (C == NULL || C->n == 0)
 		return v;
 	if ((v->cps = calloc(C->n, sizeof(*v->cps))) == NULL) {

@@ -10,6 +10,8 @@
 #     as one swap; a record moved 10,000 records later (outside it) is
 #     named as moved, once, with its chain value checked; a record moved
 #     10,000 records earlier is out of order; a deleted one is a gap;
+#   - a rotated log given newest first (auth.log auth.log.1) is read
+#     oldest first; through a pipe it is one finding per host;
 #   - search --grant over a pipe (two passes: standard input is copied to
 #     a temporary file) finds the same records as over the file.
 # The records here never touch kuncid: audit_chain.sh makes them through
@@ -117,6 +119,16 @@ sed "${l1}d" "$T/big.log" >"$T/t5.log"
 vm "$T/t5.log"
 t_eq "a deleted record: one damage" "65 1" "$rc $(damages)"
 t_grep "... a gap at its seq" "^DAMAGE: kantor-a: gap: seq 120000-120000 missing \(1 record" <(echo "$out")
+
+# a rotated log given newest first: files are read oldest first
+head -n 100000 "$T/big.log" >"$T/auth.log.1"
+tail -n +100001 "$T/big.log" >"$T/auth.log"
+vm "$T/auth.log" "$T/auth.log.1"
+t_eq "auth.log auth.log.1 (newest first): read oldest first, intact" 0 "$rc"
+out=$(cat "$T/auth.log" "$T/auth.log.1" | "$KUNCICTL" --lang en audit verify - --no-checkpoints 2>&1)
+t_eq "... the same through a pipe, newest first: damage" 65 "$?"
+t_eq "... said once per host, not once per record" 2 "$(damages)"
+t_grep "... as a run of records out of order" "^DAMAGE: kantor-a: records out of order: seq 1-66666 \(-:[0-9]+-[0-9]+, 66666 records\) come after seq [0-9]+" <(echo "$out")
 
 # search: --grant needs passes; from a pipe it copies standard input
 g=2026-001234
