@@ -51,6 +51,10 @@
 #define CP_MAX		4096	/* checkpoints `audit checkpoints` returns */
 #define U(s)		((char *)(uintptr_t)(s))	/* libldap wants char * */
 
+/* a crashed run's lost positions are all passed over (chain.h) */
+_Static_assert(CHAIN_CRASH_SKIP >= 2 * LOG_AUDIT_QMAX,
+    "CHAIN_CRASH_SKIP must cover the queue and the batch being written");
+
 static pthread_mutex_t	cp_mtx = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t		cp_last_seq;	/* last head signed */
 static time_t		cp_last_time;

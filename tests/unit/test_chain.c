@@ -85,8 +85,26 @@ new_clean_crash(void **state)
 
 	assert_int_equal(chain_open(&c, dir, "kantor-a", err, sizeof(err)), 0);
 	assert_int_equal(c.state, CHAIN_CRASH);
-	assert_int_equal(c.after, 8);
+	/* 6..8 may be unsent; past 8 up to the skip, sealed and lost */
+	assert_int_equal(c.after, 8 + CHAIN_CRASH_SKIP);
 	assert_int_equal(c.unsent_from, 6);
+	assert_int_equal(c.seq, 8);	/* the head until the next seal */
+	{
+		char rec[512] = "event=audit.start begins=crashed";
+		unsigned char want[CHAIN_VAL_LEN];
+		const char *p;
+
+		memcpy(v, c.val, sizeof(v));
+		assert_int_equal(chain_seal(&c, rec, sizeof(rec)), 0);
+		assert_int_equal(c.seq, 8 + CHAIN_CRASH_SKIP + 1);
+		assert_non_null(strstr(rec, " seq=8201 "));	/* 8+8192+1 */
+		/* chained from the last durable value */
+		p = strstr(rec, " chain=");
+		assert_non_null(p);
+		assert_int_equal(chain_hash(v, rec, (size_t)(p - rec), want),
+		    0);
+		assert_memory_equal(c.val, want, sizeof(want));
+	}
 	chain_close(&c);
 
 	/* another host's head is refused, not forked */
@@ -113,7 +131,7 @@ torn_and_lost(void **state)
 	assert_int_equal(pwrite(fd, junk, sizeof(junk), 100), sizeof(junk));
 	assert_int_equal(chain_open(&c, dir, "kantor-a", err, sizeof(err)), 0);
 	assert_int_equal(c.state, CHAIN_CRASH);
-	assert_int_equal(c.after, 2);
+	assert_int_equal(c.after, 2 + CHAIN_CRASH_SKIP);
 	chain_close(&c);
 	/* both torn: lost */
 	assert_int_equal(pwrite(fd, junk, sizeof(junk), 356), sizeof(junk));
