@@ -18,7 +18,7 @@
 #include "sign.h"
 
 #define FILES_MAX	64
-#define CP_FILE_MAX	(16 * 1024 * 1024)
+#define CP_FILE_MAX	(1024UL * 1024 * 1024)	/* a checkpoint file */
 
 struct opts {
 	const char	*files[FILES_MAX];
@@ -50,7 +50,8 @@ auditcli_is_local(int argc, char **argv)
 	return i + 1 < argc && strcmp(argv[i], "audit") == 0 &&
 	    (strcmp(argv[i + 1], "verify") == 0 ||
 	    strcmp(argv[i + 1], "search") == 0 ||
-	    strcmp(argv[i + 1], "export") == 0);
+	    strcmp(argv[i + 1], "export") == 0 ||
+	    strcmp(argv[i + 1], "checkpoints") == 0);
 }
 
 static int usage_err(const char *fmt, ...)
@@ -364,22 +365,138 @@ static char *
 slurp(const char *path, char *err, size_t errsz)
 {
 	FILE *fp;
-	char *buf;
-	size_t n;
+	char *buf = NULL, *nv;
+	size_t n = 0, cap = 0, k;
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((buf = malloc(CP_FILE_MAX + 1)) == NULL) {
+	/* grown as read: a year's checkpoints of a few hosts are tens of
+	 * MiB, and nothing is allocated for what is not there */
+	do {
+		if (n + 65536 + 1 > cap) {
+			cap = cap == 0 ? 131072 : cap * 2;
+			if (cap > CP_FILE_MAX ||
+			    (nv = realloc(buf, cap)) == NULL) {
+				fclose(fp);
+				free(buf);
+				snprintf(err, errsz, "%s: %s", path, cap >
+				    CP_FILE_MAX ? AT("too large", "terlalu "
+				    "besar") : AT("out of memory",
+				    "memori habis"));
+				return NULL;
+			}
+			buf = nv;
+		}
+		k = fread(buf + n, 1, 65536, fp);
+		n += k;
+	} while (k > 0);
+	if (ferror(fp)) {
 		fclose(fp);
-		snprintf(err, errsz, "%s", AT("out of memory", "memori habis"));
+		free(buf);
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	n = fread(buf, 1, CP_FILE_MAX, fp);
 	fclose(fp);
 	buf[n] = '\0';
 	return buf;
+}
+
+#define CP_PAGES_MAX	100000
+
+/*
+ * "audit checkpoints [ARGS]" from kuncid, every page: kuncid answers a
+ * page at a time, oldest first, each but the last ending in "# more:
+ * --from N" (audit.c).  *text gets them all; on an error *kerr (kuncid's
+ * words, may be NULL).  The status.
+ */
+static int
+fetch_checkpoints(auditcli_ask_fn ask, const char *as, int nx, char **x,
+    char **text, char **kerr)
+{
+	char *w[8 + FILES_MAX], from[24], *page, *m, *p, *all = NULL, *nv;
+	size_t len = 0, pl;
+	int n, i, st, pages;
+	unsigned long long next;
+
+	*text = *kerr = NULL;
+	if (nx > FILES_MAX)
+		return EX_USAGE;
+	from[0] = '\0';
+	for (pages = 0; pages < CP_PAGES_MAX; pages++) {
+		n = 0;
+		if (as != NULL) {
+			w[n++] = (char *)(uintptr_t)"--as";
+			w[n++] = (char *)(uintptr_t)as;
+		}
+		w[n++] = (char *)(uintptr_t)"audit";
+		w[n++] = (char *)(uintptr_t)"checkpoints";
+		for (i = 0; i < nx; i++)
+			w[n++] = x[i];
+		if (from[0] != '\0') {
+			w[n++] = (char *)(uintptr_t)"--from";
+			w[n++] = from;
+		}
+		page = NULL;
+		if ((st = ask(n, w, &page, kerr)) != EX_OK) {
+			free(page);
+			free(all);
+			return st;
+		}
+		free(*kerr);
+		*kerr = NULL;
+		/* the pages after the first without their heading line */
+		p = page != NULL ? page : (char *)(uintptr_t)"";
+		if (pages > 0 && *p == '#')
+			p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != '\0');
+		pl = strlen(p);
+		if ((nv = realloc(all, len + pl + 1)) == NULL) {
+			free(page);
+			free(all);
+			return EX_OSERR;
+		}
+		all = nv;
+		memcpy(all + len, p, pl);
+		all[len + pl] = '\0';
+		free(page);
+		/* a page that is not the last says where the next begins;
+		 * the marker itself is not kept */
+		m = strstr(all + len, "# more: --from ");
+		len += pl;
+		if (m == NULL || (m != all && m[-1] != '\n') ||
+		    sscanf(m, "# more: --from %llu", &next) != 1)
+			break;
+		len = (size_t)(m - all);
+		all[len] = '\0';
+		snprintf(from, sizeof(from), "%llu", next);
+	}
+	*text = all;
+	return EX_OK;
+}
+
+/* "kuncictl audit checkpoints ...": every page, on standard output. */
+static int
+do_checkpoints(int argc, char **argv, int first, auditcli_ask_fn ask)
+{
+	const char *as = NULL;
+	char *text = NULL, *kerr = NULL;
+	int i, st;
+
+	for (i = 0; i + 1 < first; i++)
+		if (strcmp(argv[i], "--as") == 0)
+			as = argv[i + 1];
+	st = fetch_checkpoints(ask, as, argc - first - 2, argv + first + 2,
+	    &text, &kerr);
+	if (st != EX_OK)
+		fprintf(stderr, "%s", kerr != NULL ? kerr : "");
+	else
+		fputs(text, stdout);
+	free(text);
+	free(kerr);
+	if (fflush(stdout) == EOF)
+		st = EX_IOERR;
+	return st;
 }
 
 static int
@@ -388,11 +505,6 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 	struct achecks C = { NULL, 0 };
 	struct averify *v = NULL;
 	char err[512], *text = NULL, *kerr = NULL;
-	char *words[] = { (char *)(uintptr_t)"--as", NULL,
-	    (char *)(uintptr_t)"audit", (char *)(uintptr_t)"checkpoints",
-	    NULL };
-	char **w = words + 2;
-	int nw = 2;
 	int st = EX_OK;
 
 	if (!o->nocp) {
@@ -404,12 +516,9 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 				goto out;
 			}
 		} else {
-			if (o->as != NULL) {	/* root acting for someone */
-				words[1] = (char *)(uintptr_t)o->as;
-				w = words;
-				nw = 4;
-			}
-			if ((st = ask(nw, w, &text, &kerr)) != EX_OK) {
+			/* o->as: root acting for someone */
+			if ((st = fetch_checkpoints(ask, o->as, 0, NULL, &text,
+			    &kerr)) != EX_OK) {
 				fprintf(stderr, "%s", kerr != NULL ? kerr : "");
 				fprintf(stderr, "kuncictl: %s\n", AT("the "
 				    "checkpoints could not be had from kuncid: "
@@ -610,6 +719,8 @@ auditcli_main(int argc, char **argv, auditcli_ask_fn ask, const char *lang)
 		}
 	if (cmd == NULL)
 		return EX_USAGE;
+	if (strcmp(cmd, "checkpoints") == 0)
+		return do_checkpoints(argc, argv, first, ask);
 	if ((st = parse(argc, argv, first, cmd, &o)) != EX_OK)
 		return st;
 	if (strcmp(cmd, "verify") == 0)

@@ -11,7 +11,9 @@
 #     chain; today's are all kept; one audit.checkpoints_thinned record;
 #   - the whole capture still verifies with the checkpoints left, and a
 #     cut tail is still caught; a second pass removes nothing more;
-#   - kuncid -t refuses a retention under a day.
+#   - kuncid -t refuses a retention under a day;
+#   - with 4,000 more checkpoints than fit one answer, audit checkpoints
+#     and audit verify get every one, page by page.
 . "$(dirname "$0")/provision.inc"
 
 command -v openssl >/dev/null || t_skip "openssl needed"
@@ -153,5 +155,40 @@ wait_passes 2
 t_eq "a second pass removes nothing" 1 "$(audit_count 'event=audit\.checkpoints_thinned')"
 t_eq "... and the old ones left stay" "$(grep -v "^$(date -u +%Y%m%d)" "$AT/want")" \
     "$(listing | grep -v "^$(date -u +%Y%m%d)")"
+
+# a year's checkpoints do not fit one answer: kuncid pages them, oldest
+# first, and kuncictl follows the pages (4,000 copies of a real one,
+# about 6 MiB, more than one answer holds, under other ids and older times)
+python3 - "$AT/cps.txt" "ou=audit,ou=kunci,$KUNCI_BASE" >"$AT/many.ldif" <<'PY'
+import base64, sys
+text = open(sys.argv[1]).read()
+i = text.index("kunci-audit-checkpoint 1 ")
+stmt, rest = text[i:].split("\n", 1)
+sig = rest[:rest.index("-----END CMS-----") + 17] + "\n"
+b = lambda s: base64.b64encode(s.encode()).decode()
+for k in range(4000):
+    print("dn: kunciId=copy-%d.1,%s" % (k, sys.argv[2]))
+    print("objectClass: kunciAuditCheckpoint")
+    print("kunciId: copy-%d.1" % k)
+    print("kunciHost: copy-%d" % k)
+    print("kunciCheckpoint: %s" % stmt)
+    print("kunciDocument:: %s" % b(sig))
+    print("kunciCreated: 2025%02d%02d000000Z" % (1 + k // 100 % 12, 1 + k % 28))
+    print()
+PY
+la -f "$AT/many.ldif" >/dev/null || t_fail "adding 4,000 checkpoint copies"
+kcr audit checkpoints
+t_eq "audit checkpoints with 4,000 more: exit 0" 0 "$rc"
+t_eq "... every one, through every page" "$(( $(listing | wc -l) + 4000 ))" \
+    "$(echo "$out" | grep -c '^kunci-audit-checkpoint 1 ')"
+t_eq "... in whole signatures" "$(echo "$out" | grep -c '^-----BEGIN CMS')" "$(echo "$out" | grep -c '^-----END CMS')"
+t_check "... with no page marker left in" test "$(echo "$out" | grep -c '^# more')" = 0
+t_grep "... the newest last" "^kunci-audit-checkpoint 1 host=kantor-a seq=$(listing | tail -n 1 | cut -d' ' -f2) " <(echo "$out" | grep '^kunci-audit-checkpoint' | tail -n 1)
+# the log as it is now (a restart above signed one more)
+wait_audit "event=audit\.checkpoint checkpoint_seq=$(listing | tail -n 1 | cut -d' ' -f2) " >/dev/null
+sleep 1	# the datagram receiver has everything
+out=$("$KUNCICTL" --lang en audit verify "$LOG" --cert "$AT/audit.crt" 2>&1)
+t_eq "verify gets them all from kuncid: intact but for the declared chain" 1 "$?"
+t_eq "... no damage" 0 "$(echo "$out" | grep -c '^DAMAGE')"
 
 t_done
