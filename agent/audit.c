@@ -18,8 +18,10 @@
  * tail.
  *
  *	audit checkpoint		sign the head now (admins)
- *	audit checkpoints [--host H]	every stored checkpoint, as an export
- *					file (readers of everything)
+ *	audit checkpoints [--host H] [--from N]
+ *					every stored checkpoint, oldest first,
+ *					as an export file, in pages
+ *					(readers of everything)
  *	audit certificate		the audit certificate, PEM
  */
 #include <sys/types.h>
@@ -48,8 +50,13 @@
 #include "strbuf.h"
 #include "wf.h"
 
-#define CP_MAX		4096	/* checkpoints `audit checkpoints` returns */
+#define CP_MAX_ALL	1000000	/* checkpoints `audit checkpoints` lists */
+#define CP_PAGE_BYTES	(2u * 1024 * 1024)	/* one answer's page */
 #define U(s)		((char *)(uintptr_t)(s))	/* libldap wants char * */
+
+/* a crashed run's lost positions are all passed over (chain.h) */
+_Static_assert(CHAIN_CRASH_SKIP >= 2 * LOG_AUDIT_QMAX,
+    "CHAIN_CRASH_SKIP must cover the queue and the batch being written");
 
 static pthread_mutex_t	cp_mtx = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t		cp_last_seq;	/* last head signed */
@@ -179,6 +186,7 @@ audit_tick(struct wf *w, time_t now)
 	pthread_mutex_lock(&cp_mtx);
 	last = cp_last_time;
 	pthread_mutex_unlock(&cp_mtx);
+	audit_prune_tick(w, now);
 	if (w->cfg->audit.certificate[0] == '\0' ||
 	    now - last < w->cfg->audit.checkpoint_interval)
 		return;
@@ -240,18 +248,44 @@ cmd_checkpoint(struct admin_call *c, int argc, char **argv)
 	return EX_OK;
 }
 
+/* One stored checkpoint, for ordering them by signing time. */
+struct cpe {
+	LDAPMessage	*e;
+	time_t		 t;
+	char		 id[CHAIN_HOST_MAX + 24];
+};
+
+static int
+cpe_cmp(const void *a, const void *b)
+{
+	const struct cpe *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/*
+ * Every checkpoint, oldest first, in pages that fit one answer: a page
+ * that is not the last ends with "# more: --from N", which kuncictl
+ * follows (auditcli.c).  A year's checkpoints do not fit one answer.
+ */
 static int
 cmd_checkpoints(struct admin_call *c, int argc, char **argv)
 {
-	const char *host = NULL;
+	const char *host = NULL, *from = NULL;
 	struct admin_opt opts[] = { { "host", &host, NULL },
-	    { NULL, NULL, NULL } };
-	char *attrs[] = { U("kunciCheckpoint"), U("kunciDocument"), NULL };
-	char filter[256], esc[160], base[512], err[256];
+	    { "from", &from, NULL }, { NULL, NULL, NULL } };
+	char *attrs[] = { U("kunciCheckpoint"), U("kunciDocument"),
+	    U("kunciCreated"), U("kunciId"), NULL };
+	char filter[256], esc[160], base[512], err[256], *end;
 	LDAPMessage *res = NULL, *e;
-	struct berval **v;
+	struct cpe *v = NULL, *nv;
+	struct berval **bv;
+	size_t n = 0, i, off = 0;
+	unsigned long long q;
 	LDAP *ld;
-	int st, npos, rc, n = 0;
+	int st, npos, rc;
 
 	if ((st = admin_opts(c, argc, argv, opts, NULL, 0, &npos)) != EX_OK)
 		return st;
@@ -265,6 +299,14 @@ cmd_checkpoints(struct admin_call *c, int argc, char **argv)
 	if (host != NULL && !chain_host_ok(host))
 		return admin_err(c, EX_USAGE, "--host: %s: %.64s", ADMIN_T(c,
 		    "not a host name", "bukan nama host"), host);
+	if (from != NULL) {
+		q = strtoull(from, &end, 10);
+		if (*from < '0' || *from > '9' || *end != '\0' ||
+		    q > CP_MAX_ALL)
+			return admin_err(c, EX_USAGE, "--from: %s: %.24s",
+			    ADMIN_T(c, "not a number", "bukan angka"), from);
+		off = (size_t)q;
+	}
 	if (ldapc_escape_filter(esc, sizeof(esc), host != NULL ? host : "") ==
 	    -1)
 		return admin_err(c, EX_USAGE, _("--host too long"));
@@ -276,38 +318,56 @@ cmd_checkpoints(struct admin_call *c, int argc, char **argv)
 	if ((ld = dir_ld(admin_ldap(), err, sizeof(err))) == NULL)
 		return admin_err(c, EX_UNAVAILABLE, "%s", err);
 	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs, 0,
-	    NULL, NULL, NULL, CP_MAX, &res);
+	    NULL, NULL, NULL, CP_MAX_ALL, &res);
 	if (rc == LDAP_NO_SUCH_OBJECT)
 		rc = LDAP_SUCCESS;	/* none made yet */
-	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+	if (rc != LDAP_SUCCESS) {
+		/* a partial list would hide the newest: none rather */
 		ldap_msgfree(res);
 		return admin_err(c, dir_status(admin_ldap(), rc),
 		    _("checkpoints: %s"), ldap_err2string(rc));
 	}
-	sb_puts(&c->out, "# kunci audit checkpoints: each a line and its "
-	    "signature (CMS, PEM)\n");
 	for (e = res != NULL ? ldap_first_entry(ld, res) : NULL; e != NULL;
 	    e = ldap_next_entry(ld, e)) {
+		if ((nv = reallocarray(v, n + 1, sizeof(*v))) == NULL) {
+			free(v);
+			ldap_msgfree(res);
+			return admin_err(c, EX_SOFTWARE, _("too many "
+			    "checkpoints"));
+		}
+		v = nv;
+		v[n].e = e;
+		v[n].t = dir_get_time(ld, e, "kunciCreated");
+		if (dir_get(ld, e, "kunciId", v[n].id, sizeof(v[n].id)) == -1)
+			v[n].id[0] = '\0';
+		n++;
+	}
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cpe_cmp);
+	sb_puts(&c->out, "# kunci audit checkpoints: each a line and its "
+	    "signature (CMS, PEM)\n");
+	for (i = off; i < n; i++) {
 		char stmt[256];
 
-		if (dir_get(ld, e, "kunciCheckpoint", stmt, sizeof(stmt)) ==
-		    -1 || (v = ldap_get_values_len(ld, e, "kunciDocument")) ==
-		    NULL)
-			continue;
-		if (v[0] != NULL && v[0]->bv_len > 0 &&
-		    memchr(v[0]->bv_val, '\0', v[0]->bv_len) == NULL) {
-			sb_printf(&c->out, "%s\n", stmt);
-			sb_add(&c->out, v[0]->bv_val, v[0]->bv_len);
-			if (v[0]->bv_val[v[0]->bv_len - 1] != '\n')
-				sb_puts(&c->out, "\n");
-			n++;
+		if (c->out.len > CP_PAGE_BYTES) {
+			sb_printf(&c->out, "# more: --from %zu\n", i);
+			break;
 		}
-		ldap_value_free_len(v);
+		if (dir_get(ld, v[i].e, "kunciCheckpoint", stmt, sizeof(stmt)) ==
+		    -1 || (bv = ldap_get_values_len(ld, v[i].e,
+		    "kunciDocument")) == NULL)
+			continue;
+		if (bv[0] != NULL && bv[0]->bv_len > 0 &&
+		    memchr(bv[0]->bv_val, '\0', bv[0]->bv_len) == NULL) {
+			sb_printf(&c->out, "%s\n", stmt);
+			sb_add(&c->out, bv[0]->bv_val, bv[0]->bv_len);
+			if (bv[0]->bv_val[bv[0]->bv_len - 1] != '\n')
+				sb_puts(&c->out, "\n");
+		}
+		ldap_value_free_len(bv);
 	}
+	free(v);
 	ldap_msgfree(res);
-	if (rc == LDAP_SIZELIMIT_EXCEEDED)
-		sb_printf(&c->err, _("kuncictl: only the first %d checkpoints\n"),
-		    n);
 	if (sb_err(&c->out))
 		return admin_err(c, EX_SOFTWARE, _("too many checkpoints"));
 	return EX_OK;
@@ -361,7 +421,7 @@ const struct admin_cmd audit_cmds[] = {
 	    "[--host H] [--since T] [--until T] [--format csv|signed] "
 	    "[--cert CERT --key KEY] --out FILE" },
 	{ "audit", "checkpoint", cmd_checkpoint, "" },
-	{ "audit", "checkpoints", cmd_checkpoints, "[--host HOST]" },
+	{ "audit", "checkpoints", cmd_checkpoints, "[--host HOST] [--from N]" },
 	{ "audit", "certificate", cmd_certificate, "" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -18,7 +18,7 @@
 #include "sign.h"
 
 #define FILES_MAX	64
-#define CP_FILE_MAX	(16 * 1024 * 1024)
+#define CP_FILE_MAX	(1024UL * 1024 * 1024)	/* a checkpoint file */
 
 struct opts {
 	const char	*files[FILES_MAX];
@@ -28,6 +28,7 @@ struct opts {
 	const char	*since, *until;
 	const char	*as;		/* --as, passed on to kuncid */
 	struct asearch	 q;
+	FILE		*spool_in, *spool_j;	/* spool() */
 };
 
 int
@@ -49,7 +50,8 @@ auditcli_is_local(int argc, char **argv)
 	return i + 1 < argc && strcmp(argv[i], "audit") == 0 &&
 	    (strcmp(argv[i + 1], "verify") == 0 ||
 	    strcmp(argv[i + 1], "search") == 0 ||
-	    strcmp(argv[i + 1], "export") == 0);
+	    strcmp(argv[i + 1], "export") == 0 ||
+	    strcmp(argv[i + 1], "checkpoints") == 0);
 }
 
 static int usage_err(const char *fmt, ...)
@@ -207,20 +209,154 @@ parse(int argc, char **argv, int first, const char *cmd, struct opts *o)
 	return EX_OK;
 }
 
+/*
+ * Every source in order through fn.  Standard input and the journal
+ * can be read once: a search that needs several passes copies them to
+ * an unlinked temporary file first (spool()), and reads that again.
+ */
 static int
-read_all(struct arecs *R, const struct opts *o)
+scan_all(struct opts *o, arec_fn fn, void *arg)
 {
 	char err[512];
-	int i;
+	int i, r;
 
-	for (i = 0; i < o->nfiles; i++)
-		if (arec_read_file(R, o->files[i], err, sizeof(err)) == -1) {
+	for (i = 0; i < o->nfiles; i++) {
+		if (strcmp(o->files[i], "-") == 0 && o->spool_in != NULL) {
+			rewind(o->spool_in);
+			r = arec_scan_stream("-", o->spool_in, fn, arg, err,
+			    sizeof(err));
+		} else
+			r = arec_scan_file(o->files[i], fn, arg, err,
+			    sizeof(err));
+		if (r == -1) {
 			fprintf(stderr, "kuncictl: %s\n", err);
 			return EX_NOINPUT;
 		}
-	if (o->journal && arec_read_journal(R, err, sizeof(err)) == -1) {
-		fprintf(stderr, "kuncictl: %s\n", err);
-		return EX_NOINPUT;
+	}
+	if (o->journal) {
+		if (o->spool_j != NULL) {
+			rewind(o->spool_j);
+			r = arec_scan_stream("journal", o->spool_j, fn, arg,
+			    err, sizeof(err));
+		} else
+			r = arec_scan_journal(fn, arg, err, sizeof(err));
+		if (r == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			return EX_NOINPUT;
+		}
+	}
+	return EX_OK;
+}
+
+/* The time of a file's first chained record of kuncid's (0: none). */
+static int
+first_time(const struct arec *r, void *arg)
+{
+	if (!r->chained || (r->tag[0] != '\0' && strcmp(r->tag, "kuncid") !=
+	    0))
+		return 0;
+	*(time_t *)arg = r->t;
+	return 1;
+}
+
+/*
+ * Files in the order their records were written (the time their first
+ * chained record was sealed), so "auth.log auth.log.1" is read oldest
+ * first, as verify needs records in order.  Not with standard input,
+ * whose place the caller chose.
+ */
+static void
+order_files(struct opts *o)
+{
+	time_t t[FILES_MAX], tk;
+	const char *fk;
+	char err[512];
+	int i, j;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			return;
+	for (i = 0; i < o->nfiles; i++) {
+		t[i] = 0;
+		(void)arec_scan_file(o->files[i], first_time, &t[i], err,
+		    sizeof(err));
+	}
+	for (i = 1; i < o->nfiles; i++) {	/* insertion sort: stable */
+		tk = t[i];
+		fk = o->files[i];
+		for (j = i; j > 0 && t[j - 1] > tk; j--) {
+			t[j] = t[j - 1];
+			o->files[j] = o->files[j - 1];
+		}
+		t[j] = tk;
+		o->files[j] = fk;
+	}
+}
+
+static FILE *
+spool_file(void)
+{
+	const char *d = getenv("TMPDIR");
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	if (d == NULL || d[0] == '\0')
+		d = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/kuncictl.XXXXXX", d) >=
+	    sizeof(path) || (fd = mkstemp(path)) == -1)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
+static int
+copy_to(FILE *from, FILE *to)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			return -1;
+	return ferror(from) || fflush(to) == EOF ? -1 : 0;
+}
+
+/* Copy standard input and the journal, when read, for a second pass. */
+static int
+spool(struct opts *o)
+{
+	char err[512];
+	pid_t pid;
+	FILE *fp;
+	int i, r;
+
+	for (i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") == 0 && o->spool_in == NULL &&
+		    ((o->spool_in = spool_file()) == NULL ||
+		    copy_to(stdin, o->spool_in) == -1)) {
+			fprintf(stderr, "kuncictl: %s: %s\n", AT("copying "
+			    "standard input", "menyalin masukan standar"),
+			    strerror(errno));
+			return EX_IOERR;
+		}
+	if (o->journal) {
+		if ((o->spool_j = spool_file()) == NULL) {
+			fprintf(stderr, "kuncictl: %s\n", strerror(errno));
+			return EX_IOERR;
+		}
+		if (arec_journal_open(&pid, err, sizeof(err), &fp) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", err);
+			return EX_NOINPUT;
+		}
+		r = copy_to(fp, o->spool_j);
+		if (arec_journal_close(fp, pid, r, err, sizeof(err)) == -1) {
+			fprintf(stderr, "kuncictl: %s\n", r == -1 ?
+			    strerror(errno) : err);
+			return EX_NOINPUT;
+		}
 	}
 	return EX_OK;
 }
@@ -229,39 +365,148 @@ static char *
 slurp(const char *path, char *err, size_t errsz)
 {
 	FILE *fp;
-	char *buf;
-	size_t n;
+	char *buf = NULL, *nv;
+	size_t n = 0, cap = 0, k;
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((buf = malloc(CP_FILE_MAX + 1)) == NULL) {
+	/* grown as read: a year's checkpoints of a few hosts are tens of
+	 * MiB, and nothing is allocated for what is not there */
+	do {
+		if (n + 65536 + 1 > cap) {
+			cap = cap == 0 ? 131072 : cap * 2;
+			if (cap > CP_FILE_MAX ||
+			    (nv = realloc(buf, cap)) == NULL) {
+				fclose(fp);
+				free(buf);
+				snprintf(err, errsz, "%s: %s", path, cap >
+				    CP_FILE_MAX ? AT("too large", "terlalu "
+				    "besar") : AT("out of memory",
+				    "memori habis"));
+				return NULL;
+			}
+			buf = nv;
+		}
+		k = fread(buf + n, 1, 65536, fp);
+		n += k;
+	} while (k > 0);
+	if (ferror(fp)) {
 		fclose(fp);
-		snprintf(err, errsz, "%s", AT("out of memory", "memori habis"));
+		free(buf);
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	n = fread(buf, 1, CP_FILE_MAX, fp);
 	fclose(fp);
 	buf[n] = '\0';
 	return buf;
 }
 
+#define CP_PAGES_MAX	100000
+
+/*
+ * "audit checkpoints [ARGS]" from kuncid, every page: kuncid answers a
+ * page at a time, oldest first, each but the last ending in "# more:
+ * --from N" (audit.c).  *text gets them all; on an error *kerr (kuncid's
+ * words, may be NULL).  The status.
+ */
+static int
+fetch_checkpoints(auditcli_ask_fn ask, const char *as, int nx, char **x,
+    char **text, char **kerr)
+{
+	char *w[8 + FILES_MAX], from[24], *page, *m, *p, *all = NULL, *nv;
+	size_t len = 0, pl;
+	int n, i, st, pages;
+	unsigned long long next;
+
+	*text = *kerr = NULL;
+	if (nx > FILES_MAX)
+		return EX_USAGE;
+	from[0] = '\0';
+	for (pages = 0; pages < CP_PAGES_MAX; pages++) {
+		n = 0;
+		if (as != NULL) {
+			w[n++] = (char *)(uintptr_t)"--as";
+			w[n++] = (char *)(uintptr_t)as;
+		}
+		w[n++] = (char *)(uintptr_t)"audit";
+		w[n++] = (char *)(uintptr_t)"checkpoints";
+		for (i = 0; i < nx; i++)
+			w[n++] = x[i];
+		if (from[0] != '\0') {
+			w[n++] = (char *)(uintptr_t)"--from";
+			w[n++] = from;
+		}
+		page = NULL;
+		if ((st = ask(n, w, &page, kerr)) != EX_OK) {
+			free(page);
+			free(all);
+			return st;
+		}
+		free(*kerr);
+		*kerr = NULL;
+		/* the pages after the first without their heading line */
+		p = page != NULL ? page : (char *)(uintptr_t)"";
+		if (pages > 0 && *p == '#')
+			p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != '\0');
+		pl = strlen(p);
+		if ((nv = realloc(all, len + pl + 1)) == NULL) {
+			free(page);
+			free(all);
+			return EX_OSERR;
+		}
+		all = nv;
+		memcpy(all + len, p, pl);
+		all[len + pl] = '\0';
+		free(page);
+		/* a page that is not the last says where the next begins;
+		 * the marker itself is not kept */
+		m = strstr(all + len, "# more: --from ");
+		len += pl;
+		if (m == NULL || (m != all && m[-1] != '\n') ||
+		    sscanf(m, "# more: --from %llu", &next) != 1)
+			break;
+		len = (size_t)(m - all);
+		all[len] = '\0';
+		snprintf(from, sizeof(from), "%llu", next);
+	}
+	*text = all;
+	return EX_OK;
+}
+
+/* "kuncictl audit checkpoints ...": every page, on standard output. */
+static int
+do_checkpoints(int argc, char **argv, int first, auditcli_ask_fn ask)
+{
+	const char *as = NULL;
+	char *text = NULL, *kerr = NULL;
+	int i, st;
+
+	for (i = 0; i + 1 < first; i++)
+		if (strcmp(argv[i], "--as") == 0)
+			as = argv[i + 1];
+	st = fetch_checkpoints(ask, as, argc - first - 2, argv + first + 2,
+	    &text, &kerr);
+	if (st != EX_OK)
+		fprintf(stderr, "%s", kerr != NULL ? kerr : "");
+	else
+		fputs(text, stdout);
+	free(text);
+	free(kerr);
+	if (fflush(stdout) == EOF)
+		st = EX_IOERR;
+	return st;
+}
+
 static int
 do_verify(struct opts *o, auditcli_ask_fn ask)
 {
-	struct arecs R = { NULL, 0, 0 };
 	struct achecks C = { NULL, 0 };
+	struct averify *v = NULL;
 	char err[512], *text = NULL, *kerr = NULL;
-	char *words[] = { (char *)(uintptr_t)"--as", NULL,
-	    (char *)(uintptr_t)"audit", (char *)(uintptr_t)"checkpoints",
-	    NULL };
-	char **w = words + 2;
-	int nw = 2;
-	int st;
+	int st = EX_OK;
 
-	if ((st = read_all(&R, o)) != EX_OK)
-		goto out;
 	if (!o->nocp) {
 		if (o->checkpoints != NULL) {
 			if ((text = slurp(o->checkpoints, err, sizeof(err))) ==
@@ -271,12 +516,9 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 				goto out;
 			}
 		} else {
-			if (o->as != NULL) {	/* root acting for someone */
-				words[1] = (char *)(uintptr_t)o->as;
-				w = words;
-				nw = 4;
-			}
-			if ((st = ask(nw, w, &text, &kerr)) != EX_OK) {
+			/* o->as: root acting for someone */
+			if ((st = fetch_checkpoints(ask, o->as, 0, NULL, &text,
+			    &kerr)) != EX_OK) {
 				fprintf(stderr, "%s", kerr != NULL ? kerr : "");
 				fprintf(stderr, "kuncictl: %s\n", AT("the "
 				    "checkpoints could not be had from kuncid: "
@@ -294,37 +536,72 @@ do_verify(struct opts *o, auditcli_ask_fn ask)
 			goto out;
 		}
 	}
-	st = audit_verify(&R, o->nocp ? NULL : &C, o->cert, o->json, stdout);
+	/* the signatures are checked before the records are read */
+	if ((v = averify_new(o->nocp ? NULL : &C, o->cert, 0)) == NULL) {
+		fprintf(stderr, "kuncictl: %s\n", AT("out of memory",
+		    "memori habis"));
+		st = EX_OSERR;
+		goto out;
+	}
+	order_files(o);
+	if ((st = scan_all(o, averify_add, v)) != EX_OK)
+		goto out;
+	st = averify_end(v, o->json, stdout);
+	v = NULL;
 out:
+	if (v != NULL)
+		averify_free(v);
 	if (fflush(stdout) == EOF)
 		st = EX_IOERR;
 	free(text);
 	free(kerr);
 	acheck_free(&C);
-	arec_free(&R);
+	return st;
+}
+
+/* Print (or write as CSV) the records that match, in as many passes
+ * as the links need. */
+static int
+search_to(struct opts *o, enum asel_fmt fmt, FILE *out, int *found)
+{
+	struct asel *s;
+	int st, r, grew;
+
+	if ((s = asel_new(&o->q, fmt, out)) == NULL) {
+		fprintf(stderr, "kuncictl: %s\n", AT("out of memory",
+		    "memori habis"));
+		return EX_OSERR;
+	}
+	st = EX_OK;
+	if (asel_linked(s) && (st = spool(o)) == EX_OK)
+		do {
+			if ((st = scan_all(o, asel_link, s)) != EX_OK)
+				break;
+			grew = asel_grew(s);
+		} while (grew);
+	if (st == EX_OK)
+		st = scan_all(o, asel_out, s);
+	r = asel_end(s);
+	if (st == EX_OK && r == -1) {
+		fprintf(stderr, "kuncictl: %s\n", strerror(errno));
+		st = EX_IOERR;
+	}
+	*found = r == 0;
 	return st;
 }
 
 static int
 do_search(struct opts *o, int export)
 {
-	struct arecs R = { NULL, 0, 0 };
-	unsigned char *sel = NULL, *sig = NULL;
+	unsigned char *sig = NULL;
 	char tmp[4096] = "", sigpath[4096], err[512], *data = NULL;
 	size_t siglen, dlen = 0;
 	FILE *fp = NULL;
-	int st, fd = -1;
+	int st, fd = -1, found;
 
-	if ((st = read_all(&R, o)) != EX_OK)
-		goto out;
-	if ((sel = calloc(R.n + 1, 1)) == NULL) {
-		st = EX_OSERR;
-		goto out;
-	}
-	audit_select(&R, &o->q, sel);
 	if (!export) {
-		st = audit_print(&R, sel, o->json, stdout) == -1 ? EX_OSERR :
-		    EX_OK;
+		st = search_to(o, o->json ? ASEL_JSON : ASEL_TEXT, stdout,
+		    &found);
 		goto out;
 	}
 	/* the export: written beside FILE and renamed, never half there */
@@ -341,7 +618,9 @@ do_search(struct opts *o, int export)
 		goto out;
 	}
 	fd = -1;
-	if (audit_csv(&R, sel, fp) == -1 || fflush(fp) == EOF) {
+	if ((st = search_to(o, ASEL_CSV, fp, &found)) != EX_OK)
+		goto out;
+	if (fflush(fp) == EOF) {
 		fprintf(stderr, "kuncictl: %s: %s\n", o->out, strerror(errno));
 		st = EX_IOERR;
 		goto out;
@@ -412,8 +691,10 @@ out:
 		unlink(tmp);
 	free(data);
 	free(sig);
-	free(sel);
-	arec_free(&R);
+	if (o->spool_in != NULL)
+		fclose(o->spool_in);
+	if (o->spool_j != NULL)
+		fclose(o->spool_j);
 	if (fflush(stdout) == EOF)
 		st = EX_IOERR;
 	return st;
@@ -438,6 +719,8 @@ auditcli_main(int argc, char **argv, auditcli_ask_fn ask, const char *lang)
 		}
 	if (cmd == NULL)
 		return EX_USAGE;
+	if (strcmp(cmd, "checkpoints") == 0)
+		return do_checkpoints(argc, argv, first, ask);
 	if ((st = parse(argc, argv, first, cmd, &o)) != EX_OK)
 		return st;
 	if (strcmp(cmd, "verify") == 0)

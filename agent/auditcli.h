@@ -12,6 +12,8 @@
 #ifndef KUNCI_AUDITCLI_H
 #define KUNCI_AUDITCLI_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,28 +37,35 @@ struct arec {
 	size_t		 bodylen;	/* msg bytes the chain value covers */
 };
 
-struct arecs {
-	struct arec	*v;
-	size_t		 n, cap;
-};
-
 /* An English or Indonesian text, by the caller's language. */
 extern int auditcli_en;
 #define AT(en, id)	(auditcli_en ? (en) : (id))
 
 /*
- * Read every record of a file ("-": standard input): syslog lines, the
- * journal's JSON (journalctl -o json) or export (journalctl -o export)
- * form, recognised by their first line.  0, or -1 with a reason in err.
+ * The readers hand every record to a callback, one at a time, and keep
+ * none: the record (and its msg) is valid during the call only.  The
+ * callback returns 0, 1 to stop reading (the scan returns 0), or -1 to
+ * stop with an error (out of memory).
  */
-int	arec_read_file(struct arecs *, const char *path, char *err,
-	    size_t errsz);
-/* The same from an open stream; src names it in messages. */
-int	arec_read_stream(struct arecs *, const char *src, FILE *fp,
+typedef int (*arec_fn)(const struct arec *, void *arg);
+
+/*
+ * Read every record of a stream: syslog lines, the journal's JSON
+ * (journalctl -o json) or export (journalctl -o export) form, recognised
+ * by their first line; src names it in messages.  0, or -1 with a reason
+ * in err.
+ */
+int	arec_scan_stream(const char *src, FILE *fp, arec_fn, void *arg,
 	    char *err, size_t errsz);
-/* Read kuncid's records from the journal (journalctl -o json). */
-int	arec_read_journal(struct arecs *, char *err, size_t errsz);
-void	arec_free(struct arecs *);
+/* The same for a file ("-": standard input). */
+int	arec_scan_file(const char *path, arec_fn, void *arg, char *err,
+	    size_t errsz);
+/* kuncid's records from the journal (journalctl -o json). */
+int	arec_scan_journal(arec_fn, void *arg, char *err, size_t errsz);
+/* journalctl's output as a stream, and its end (r: the reading's result;
+ * returns the result with journalctl's). */
+int	arec_journal_open(pid_t *, char *err, size_t errsz, FILE **);
+int	arec_journal_close(FILE *, pid_t, int r, char *err, size_t errsz);
 
 /*
  * The value of key in a record, unescaped into dst (always terminated).
@@ -95,23 +104,45 @@ int	acheck_parse(struct achecks *, const char *text, char *err,
 void	acheck_free(struct achecks *);
 
 /*
- * Verify: print the findings to out (text or JSON) and return the exit
- * status (doc/audit.md): 0 intact, 1 intact but for declared gaps or
- * restarts, 65 damaged.  cert NULL: checkpoints not checked.
+ * Verify, streaming: averify_new(), every record through averify_add()
+ * (an arec_fn), then averify_end() prints the findings to out (text or
+ * JSON) and returns the exit status (doc/audit.md): 0 intact, 1 intact
+ * but for declared gaps or restarts, 65 damaged, 66 nothing chained.
+ * Memory grows with hosts, chains, checkpoints and findings, not with
+ * records: each chain keeps a window of its last AVERIFY_WINDOW records,
+ * in which records out of order are put back in order; one found further
+ * from its place is reported where it is found (and where it is missing).
+ * cert NULL: checkpoints not checked; window 0: AVERIFY_WINDOW (another
+ * for the fuzzer).  averify_new() returns NULL when out of memory.
  */
-int	audit_verify(struct arecs *, const struct achecks *, const char *cert,
-	    int json, FILE *out);
+#define AVERIFY_WINDOW	4096
+struct averify;
+struct averify	*averify_new(const struct achecks *, const char *cert,
+		    size_t window);
+int		 averify_add(const struct arec *, void *averify);
+int		 averify_end(struct averify *, int json, FILE *out);
+void		 averify_free(struct averify *);	/* without a report */
 
 struct asearch {
 	const char	*person, *resource, *request, *grant, *event, *host;
 	time_t		 since, until;	/* 0: open */
 };
-/* Mark the records that match (sel[i] = 1). */
-void	audit_select(const struct arecs *, const struct asearch *,
-	    unsigned char *sel);
-int	audit_print(const struct arecs *, const unsigned char *sel, int json,
-	    FILE *out);
-int	audit_csv(const struct arecs *, const unsigned char *sel, FILE *out);
+/*
+ * Search, streaming.  With --request or --grant the records are read
+ * several times: asel_link() over every record until asel_grew() says
+ * no new request, grant or removal was named (the ids are kept, not the
+ * records), then asel_out() over every record prints those that match,
+ * as text, JSON or CSV.  asel_end() ends the output: 0 something matched,
+ * 1 nothing, -1 a write error.
+ */
+enum asel_fmt { ASEL_TEXT, ASEL_JSON, ASEL_CSV };
+struct asel;
+struct asel	*asel_new(const struct asearch *, enum asel_fmt, FILE *out);
+int		 asel_linked(const struct asel *);	/* needs passes */
+int		 asel_link(const struct arec *, void *asel);
+int		 asel_grew(struct asel *);
+int		 asel_out(const struct arec *, void *asel);
+int		 asel_end(struct asel *);
 
 /*
  * kuncictl audit verify|search|export ...: argv[0] is "audit".  ask sends

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include <ctype.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,20 +27,8 @@
 #include "chain.h"
 
 #define LINE_MAX_BYTES	(64 * 1024)
-#define RECS_MAX	(16UL * 1024 * 1024)	/* records in one run */
 
 int auditcli_en;
-
-void
-arec_free(struct arecs *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->v[i].msg);
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
 
 int
 arec_kv_next(const char **pp, char *key, size_t keysz, char *val,
@@ -198,41 +187,36 @@ header_time(const char *line, size_t n)
 	return t;
 }
 
+/* The scanner's callback and its argument, for push(). */
+struct scan {
+	arec_fn		 fn;
+	void		*arg;
+};
+
+/* Parse one record and hand it to the callback (msg is borrowed). */
 static int
-push(struct arecs *a, const char *src, unsigned long line, const char *tag,
+push(struct scan *a, const char *src, unsigned long line, const char *tag,
     const char *msg, size_t len, time_t t)
 {
-	struct arec *r;
+	struct arec r;
 	char ev[64];
 
-	if (a->n == a->cap) {
-		size_t nc = a->cap ? a->cap * 2 : 1024;
-		struct arec *v;
-
-		if (nc > RECS_MAX ||
-		    (v = reallocarray(a->v, nc, sizeof(*v))) == NULL)
-			return -1;
-		a->v = v;
-		a->cap = nc;
-	}
-	r = &a->v[a->n];
-	memset(r, 0, sizeof(*r));
-	if ((r->msg = strndup(msg, len)) == NULL)
-		return -1;
-	r->src = src;
-	r->line = line;
-	snprintf(r->tag, sizeof(r->tag), "%s", tag);
-	r->t = t;
-	if (arec_kv(r->msg, "event", ev, sizeof(ev)) == 0)
-		snprintf(r->event, sizeof(r->event), "%s", ev);
-	parse_chain(r);
-	a->n++;
-	return 0;
+	(void)len;		/* msg is NUL-terminated at len */
+	memset(&r, 0, sizeof(r));
+	r.msg = (char *)(uintptr_t)msg;
+	r.src = src;
+	r.line = line;
+	snprintf(r.tag, sizeof(r.tag), "%s", tag);
+	r.t = t;
+	if (arec_kv(r.msg, "event", ev, sizeof(ev)) == 0)
+		snprintf(r.event, sizeof(r.event), "%s", ev);
+	parse_chain(&r);
+	return a->fn(&r, a->arg);
 }
 
 /* A syslog line: the record and its tag, if it has one. */
 static int
-syslog_line(struct arecs *a, const char *src, unsigned long ln,
+syslog_line(struct scan *a, const char *src, unsigned long ln,
     const char *line, size_t n)
 {
 	const char *p = line, *ts, *te;
@@ -268,7 +252,7 @@ syslog_line(struct arecs *a, const char *src, unsigned long ln,
 
 /* One journal entry as JSON. */
 static int
-json_entry(struct arecs *a, const char *src, unsigned long ln, json_t *o)
+json_entry(struct scan *a, const char *src, unsigned long ln, json_t *o)
 {
 	const char *msg, *tag, *rt;
 	json_t *m;
@@ -291,7 +275,7 @@ json_entry(struct arecs *a, const char *src, unsigned long ln, json_t *o)
  * and "\n".
  */
 static int
-read_export(struct arecs *a, const char *src, FILE *fp, char *err,
+read_export(struct scan *a, const char *src, FILE *fp, char *err,
     size_t errsz)
 {
 	char *line = NULL, *msg = NULL, tag[32] = "";
@@ -306,8 +290,13 @@ read_export(struct arecs *a, const char *src, FILE *fp, char *err,
 			line[--n] = '\0';
 		if (n == 0) {
 			if (msg != NULL && strncmp(msg, "event=", 6) == 0 &&
-			    push(a, src, entry, tag, msg, strlen(msg), t) == -1)
-				goto oom;
+			    (r = push(a, src, entry, tag, msg, strlen(msg),
+			    t)) != 0) {
+				if (r == -1)
+					goto oom;
+				r = 0;		/* the callback is done */
+				goto out;
+			}
 			free(msg);
 			msg = NULL;
 			tag[0] = '\0';
@@ -355,6 +344,7 @@ read_export(struct arecs *a, const char *src, FILE *fp, char *err,
 	if (msg != NULL && strncmp(msg, "event=", 6) == 0 &&
 	    push(a, src, entry, tag, msg, strlen(msg), t) == -1)
 		goto oom;
+	r = 0;
 	goto out;
 oom:
 	snprintf(err, errsz, "%s: %s", src, AT("out of memory",
@@ -367,9 +357,10 @@ out:
 }
 
 int
-arec_read_stream(struct arecs *a, const char *src, FILE *fp, char *err,
-    size_t errsz)
+arec_scan_stream(const char *src, FILE *fp, arec_fn fn, void *arg,
+    char *err, size_t errsz)
 {
+	struct scan a = { fn, arg };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -383,7 +374,7 @@ arec_read_stream(struct arecs *a, const char *src, FILE *fp, char *err,
 		return 0;
 	ungetc(c, fp);
 	if (c == '_') {		/* __CURSOR=: the export form */
-		return read_export(a, src, fp, err, errsz);
+		return read_export(&a, src, fp, err, errsz);
 	}
 	json = c == '{';
 	while ((n = getline(&line, &cap, fp)) != -1) {
@@ -399,13 +390,17 @@ arec_read_stream(struct arecs *a, const char *src, FILE *fp, char *err,
 				r = -1;
 				break;
 			}
-			r = json_entry(a, src, ln, o);
+			r = json_entry(&a, src, ln, o);
 			json_decref(o);
 		} else
-			r = syslog_line(a, src, ln, line, (size_t)n);
+			r = syslog_line(&a, src, ln, line, (size_t)n);
 		if (r == -1) {
 			snprintf(err, errsz, "%s: %s", src, AT("out of memory",
 			    "memori habis"));
+			break;
+		}
+		if (r == 1) {		/* the callback is done */
+			r = 0;
 			break;
 		}
 	}
@@ -418,40 +413,40 @@ arec_read_stream(struct arecs *a, const char *src, FILE *fp, char *err,
 }
 
 int
-arec_read_file(struct arecs *a, const char *path, char *err, size_t errsz)
+arec_scan_file(const char *path, arec_fn fn, void *arg, char *err,
+    size_t errsz)
 {
 	FILE *fp;
 	int r;
 
 	if (strcmp(path, "-") == 0)
-		return arec_read_stream(a, "-", stdin, err, errsz);
+		return arec_scan_stream("-", stdin, fn, arg, err, errsz);
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	r = arec_read_stream(a, path, fp, err, errsz);
+	r = arec_scan_stream(path, fp, fn, arg, err, errsz);
 	fclose(fp);
 	return r;
 }
 
 int
-arec_read_journal(struct arecs *a, char *err, size_t errsz)
+arec_journal_open(pid_t *pid, char *err, size_t errsz, FILE **fpp)
 {
-	int pfd[2], st, r;
-	pid_t pid;
+	int pfd[2];
 	FILE *fp;
 
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	if ((pid = fork()) == -1) {
+	if ((*pid = fork()) == -1) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
 	}
-	if (pid == 0) {
+	if (*pid == 0) {
 		dup2(pfd[1], STDOUT_FILENO);
 		execlp("journalctl", "journalctl", "-q", "--no-pager", "-o",
 		    "json", "SYSLOG_IDENTIFIER=kuncid", (char *)NULL);
@@ -461,10 +456,18 @@ arec_read_journal(struct arecs *a, char *err, size_t errsz)
 	if ((fp = fdopen(pfd[0], "r")) == NULL) {
 		close(pfd[0]);
 		snprintf(err, errsz, "fdopen: %s", strerror(errno));
-		waitpid(pid, NULL, 0);
+		waitpid(*pid, NULL, 0);
 		return -1;
 	}
-	r = arec_read_stream(a, "journal", fp, err, errsz);
+	*fpp = fp;
+	return 0;
+}
+
+int
+arec_journal_close(FILE *fp, pid_t pid, int r, char *err, size_t errsz)
+{
+	int st;
+
 	fclose(fp);
 	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
 	    (WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 1)) {
@@ -476,6 +479,19 @@ arec_read_journal(struct arecs *a, char *err, size_t errsz)
 		r = -1;
 	}
 	return r;
+}
+
+int
+arec_scan_journal(arec_fn fn, void *arg, char *err, size_t errsz)
+{
+	pid_t pid;
+	FILE *fp;
+	int r;
+
+	if (arec_journal_open(&pid, err, errsz, &fp) == -1)
+		return -1;
+	r = arec_scan_stream("journal", fp, fn, arg, err, errsz);
+	return arec_journal_close(fp, pid, r, err, errsz);
 }
 
 int

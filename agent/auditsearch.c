@@ -6,7 +6,9 @@
  * removal those records name, until nothing new is named; so one request
  * brings its submission, each step, the grant made from it, the logins
  * on that grant, its revocation and the removal request (doc/audit.md).
- * The other filters narrow what that (or every record) gives.
+ * The other filters narrow what that (or every record) gives.  Records
+ * stream through and none is kept: the links are followed by reading
+ * the input again (auditcli.c) with only the ids named so far in memory.
  */
 #include <sys/types.h>
 
@@ -110,54 +112,88 @@ names_person(const struct arec *r, const char *who)
 	return 0;
 }
 
-void
-audit_select(const struct arecs *R, const struct asearch *q,
-    unsigned char *sel)
+struct asel {
+	struct asearch	 q;
+	enum asel_fmt	 fmt;
+	FILE		*out;
+	struct idset	 ids;
+	int		 grew, oom;
+	size_t		 n;		/* records printed */
+	char		*v;		/* a value, VAL_MAX */
+};
+
+struct asel *
+asel_new(const struct asearch *q, enum asel_fmt fmt, FILE *out)
 {
-	struct idset ids = { NULL, 0 };
+	struct asel *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->v = malloc(VAL_MAX)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->q = *q;
+	s->fmt = fmt;
+	s->out = out;
+	if ((q->request != NULL && ids_add(&s->ids, q->request) == -1) ||
+	    (q->grant != NULL && ids_add(&s->ids, q->grant) == -1))
+		s->oom = 1;
+	if (fmt == ASEL_JSON)
+		fputs("[", out);
+	else if (fmt == ASEL_CSV)
+		fputs("time,host,seq,event,actor,user,subject,request,grant,"
+		    "resource,decision,record\r\n", out);
+	return s;
+}
+
+int
+asel_linked(const struct asel *s)
+{
+	return s->q.request != NULL || s->q.grant != NULL;
+}
+
+int
+asel_link(const struct arec *r, void *arg)
+{
+	struct asel *s = arg;
+
+	(void)linked(r, &s->ids, 1, &s->grew);
+	return s->oom ? -1 : 0;
+}
+
+int
+asel_grew(struct asel *s)
+{
+	int g = s->grew;
+
+	s->grew = 0;
+	return g;
+}
+
+/* Whether a record matches the query. */
+static int
+matches(struct asel *s, const struct arec *r)
+{
+	const struct asearch *q = &s->q;
 	char v[256];
-	size_t i;
 	int grew;
 
-	for (i = 0; i < R->n; i++)
-		sel[i] = 1;
-	if (q->request != NULL || q->grant != NULL) {
-		if (q->request != NULL)
-			(void)ids_add(&ids, q->request);
-		if (q->grant != NULL)
-			(void)ids_add(&ids, q->grant);
-		do {
-			grew = 0;
-			for (i = 0; i < R->n; i++)
-				(void)linked(&R->v[i], &ids, 1, &grew);
-		} while (grew);
-		for (i = 0; i < R->n; i++)
-			sel[i] = (unsigned char)linked(&R->v[i], &ids, 0,
-			    &grew);
-	}
-	for (i = 0; i < R->n; i++) {
-		const struct arec *r = &R->v[i];
-
-		if (!sel[i])
-			continue;
-		if (q->person != NULL && !names_person(r, q->person))
-			sel[i] = 0;
-		else if (q->resource != NULL && (arec_kv(r->msg, "resource", v,
-		    sizeof(v)) == -1 || strcmp(v, q->resource) != 0))
-			sel[i] = 0;
-		else if (q->event != NULL && strcmp(r->event, q->event) != 0 &&
-		    fnmatch(q->event, r->event, 0) != 0)
-			sel[i] = 0;
-		else if (q->host != NULL && (!r->chained ||
-		    strcmp(r->host, q->host) != 0))
-			sel[i] = 0;
-		else if ((q->since != 0 && (r->t == 0 || r->t < q->since)) ||
-		    (q->until != 0 && (r->t == 0 || r->t > q->until)))
-			sel[i] = 0;
-	}
-	for (i = 0; i < ids.n; i++)
-		free(ids.v[i]);
-	free(ids.v);
+	if (asel_linked(s) && !linked(r, &s->ids, 0, &grew))
+		return 0;
+	if (q->person != NULL && !names_person(r, q->person))
+		return 0;
+	if (q->resource != NULL && (arec_kv(r->msg, "resource", v,
+	    sizeof(v)) == -1 || strcmp(v, q->resource) != 0))
+		return 0;
+	if (q->event != NULL && strcmp(r->event, q->event) != 0 &&
+	    fnmatch(q->event, r->event, 0) != 0)
+		return 0;
+	if (q->host != NULL && (!r->chained || strcmp(r->host, q->host) != 0))
+		return 0;
+	if ((q->since != 0 && (r->t == 0 || r->t < q->since)) ||
+	    (q->until != 0 && (r->t == 0 || r->t > q->until)))
+		return 0;
+	return 1;
 }
 
 static void
@@ -173,59 +209,35 @@ fmt_time(time_t t, char *buf, size_t sz)
 	strftime(buf, sz, "%Y-%m-%dT%H:%M:%S%z", &tm);
 }
 
-int
-audit_print(const struct arecs *R, const unsigned char *sel, int json,
-    FILE *out)
+static void
+print_json(struct asel *s, const struct arec *r, const char *ts)
 {
-	char ts[40], k[64], *v;
-	size_t i, n = 0;
-	json_t *ja = json_array();
+	json_t *o = json_object(), *f = json_object();
+	const char *p = r->msg;
+	size_t end = r->chained ? r->bodylen : strlen(r->msg);
+	char k[64], *txt;
 
-	if ((v = malloc(VAL_MAX)) == NULL)
-		return -1;
-	for (i = 0; i < R->n; i++) {
-		const struct arec *r = &R->v[i];
-
-		if (!sel[i])
-			continue;
-		n++;
-		fmt_time(r->t, ts, sizeof(ts));
-		if (json) {
-			json_t *o = json_object(), *f = json_object();
-			const char *p = r->msg;
-			size_t end = r->chained ? r->bodylen : strlen(r->msg);
-
-			json_object_set_new(o, "source", json_string(r->src));
-			json_object_set_new(o, "line",
-			    json_integer((json_int_t)r->line));
-			json_object_set_new(o, "program", json_string(r->tag));
-			json_object_set_new(o, "time", json_string(ts));
-			json_object_set_new(o, "event", json_string(r->event));
-			if (r->chained) {
-				json_object_set_new(o, "host",
-				    json_string(r->host));
-				json_object_set_new(o, "seq",
-				    json_integer((json_int_t)r->seq));
-			}
-			while ((size_t)(p - r->msg) < end &&
-			    arec_kv_next(&p, k, sizeof(k), v, VAL_MAX) == 0)
-				if (strcmp(k, "event") != 0 &&
-				    json_object_get(f, k) == NULL)
-					json_object_set_new(f, k,
-					    json_string(v));
-			json_object_set_new(o, "fields", f);
-			json_object_set_new(o, "record", json_string(r->msg));
-			json_array_append_new(ja, o);
-		} else
-			fprintf(out, "%s %s\n", ts, r->msg);
+	json_object_set_new(o, "source", json_string(r->src));
+	json_object_set_new(o, "line", json_integer((json_int_t)r->line));
+	json_object_set_new(o, "program", json_string(r->tag));
+	json_object_set_new(o, "time", json_string(ts));
+	json_object_set_new(o, "event", json_string(r->event));
+	if (r->chained) {
+		json_object_set_new(o, "host", json_string(r->host));
+		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 	}
-	if (json) {
-		json_dumpf(ja, out, JSON_INDENT(2));
-		fputc('\n', out);
-	}
-	json_decref(ja);
-	free(v);
-	return (int)(n > 0 ? 0 : 1);
+	while ((size_t)(p - r->msg) < end &&
+	    arec_kv_next(&p, k, sizeof(k), s->v, VAL_MAX) == 0)
+		if (strcmp(k, "event") != 0 && json_object_get(f, k) == NULL)
+			json_object_set_new(f, k, json_string(s->v));
+	json_object_set_new(o, "fields", f);
+	json_object_set_new(o, "record", json_string(r->msg));
+	if ((txt = json_dumps(o, JSON_INDENT(2))) == NULL)
+		s->oom = 1;
+	else
+		fprintf(s->out, "%s\n%s", s->n > 1 ? "," : "", txt);
+	free(txt);
+	json_decref(o);
 }
 
 /* One CSV cell (RFC 4180); a leading = + - @ is quoted with ' so a
@@ -247,32 +259,58 @@ cell(FILE *out, const char *s, int last)
 	fputs(last ? "\r\n" : ",", out);
 }
 
-int
-audit_csv(const struct arecs *R, const unsigned char *sel, FILE *out)
+static void
+print_csv(const struct arec *r, const char *ts, FILE *out)
 {
 	static const char *const cols[] = { "actor", "user", "subject",
 	    "request", "grant", "resource", "decision", NULL };
-	char ts[40], v[512], num[24];
-	size_t i, c;
+	char v[512], num[24];
+	size_t c;
 
-	fputs("time,host,seq,event,actor,user,subject,request,grant,"
-	    "resource,decision,record\r\n", out);
-	for (i = 0; i < R->n; i++) {
-		const struct arec *r = &R->v[i];
-
-		if (!sel[i])
-			continue;
-		fmt_time(r->t, ts, sizeof(ts));
-		cell(out, ts, 0);
-		cell(out, r->chained ? r->host : "", 0);
-		snprintf(num, sizeof(num), "%" PRIu64, r->chained ? r->seq : 0);
-		cell(out, r->chained ? num : "", 0);
-		cell(out, r->event, 0);
-		for (c = 0; cols[c] != NULL; c++) {
-			(void)arec_kv(r->msg, cols[c], v, sizeof(v));
-			cell(out, v, 0);
-		}
-		cell(out, r->msg, 1);
+	cell(out, ts, 0);
+	cell(out, r->chained ? r->host : "", 0);
+	snprintf(num, sizeof(num), "%" PRIu64, r->chained ? r->seq : 0);
+	cell(out, r->chained ? num : "", 0);
+	cell(out, r->event, 0);
+	for (c = 0; cols[c] != NULL; c++) {
+		(void)arec_kv(r->msg, cols[c], v, sizeof(v));
+		cell(out, v, 0);
 	}
-	return ferror(out) ? -1 : 0;
+	cell(out, r->msg, 1);
+}
+
+int
+asel_out(const struct arec *r, void *arg)
+{
+	struct asel *s = arg;
+	char ts[40];
+
+	if (!matches(s, r))
+		return 0;
+	s->n++;
+	fmt_time(r->t, ts, sizeof(ts));
+	if (s->fmt == ASEL_JSON)
+		print_json(s, r, ts);
+	else if (s->fmt == ASEL_CSV)
+		print_csv(r, ts, s->out);
+	else
+		fprintf(s->out, "%s %s\n", ts, r->msg);
+	return s->oom || ferror(s->out) ? -1 : 0;
+}
+
+int
+asel_end(struct asel *s)
+{
+	size_t i;
+	int r;
+
+	if (s->fmt == ASEL_JSON)
+		fputs(s->n > 0 ? "\n]\n" : "]\n", s->out);
+	r = ferror(s->out) || s->oom ? -1 : s->n > 0 ? 0 : 1;
+	for (i = 0; i < s->ids.n; i++)
+		free(s->ids.v[i]);
+	free(s->ids.v);
+	free(s->v);
+	free(s);
+	return r;
 }

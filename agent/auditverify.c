@@ -2,11 +2,15 @@
  * auditverify.c: "kuncictl audit verify": every host's hash chain and
  * every checkpoint, and exactly what is wrong (doc/audit.md).
  *
- * Per host, the chained records of kuncid are split into chains where a
- * record says a new one begins (audit.start begins=new or lost, seq 1).
- * In each chain, records are taken by seq: a record is intact when its
- * chain value is SHA-256 of the previous record's value and its own text.
- * Then:
+ * The records stream through: nothing is kept of a record once it has
+ * been checked, so a year of a province's records verifies in the
+ * memory of a few thousand.  Per host, the chained records of kuncid are
+ * split into chains where a record says a new one begins (audit.start
+ * begins=new or lost, seq 1).  Each chain keeps a window of its last
+ * AVERIFY_WINDOW records, ordered by seq, and checks the lowest seq when
+ * the window is full (at the end of the chain, all of them): a record is
+ * intact when its chain value is SHA-256 of the previous record's value
+ * and its own text.  Then:
  *   - a seq missing between two present ones is a gap, unless the first
  *     record after a crash declared those positions may never have been
  *     sent (a declared gap);
@@ -14,14 +18,19 @@
  *     chain value when the next record follows from the true value);
  *   - two records with one seq: the one that does not follow is forged;
  *   - records whose seqs fall in the file are out of order (two records
- *     that trade places: swapped);
+ *     that trade places: swapped); a record arriving after its seq was
+ *     checked (more than the window from its place) is out of order too,
+ *     and its place was reported as a gap;
  *   - a checkpoint whose seq is past the last record: the tail was cut;
  *     one whose value differs from its record's, or whose signature does
  *     not verify with the certificate given: refused.
+ * Memory: the window of each open chain, a few numbers per chain and per
+ * checkpoint, and the findings.
  */
 #include <sys/types.h>
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,18 +55,117 @@ struct finding {
 	char		 text[512];
 };
 
+/* Where a record is: its source, line, seq and position in file order. */
+struct where {
+	const char	*src;
+	unsigned long	 line;
+	uint64_t	 seq;
+	uint64_t	 pos;		/* from 1; 0: none */
+};
+
+/* A record in a chain's window. */
+struct wrec {
+	struct where	 w;
+	time_t		 t;
+	unsigned char	 val[CHAIN_VAL_LEN];
+	char		*msg;
+	size_t		 bodylen;
+	int		 crash;		/* audit.start begins=crashed */
+	uint64_t	 after, from;	/* what it declares */
+};
+
+/* Two neighbours in seq order whose file order is the other way. */
+struct descent {
+	uint64_t	 pp;		/* the position before a's; 0 none */
+	struct where	 a, b;		/* a's seq < b's, a found after b */
+	uint64_t	 next;		/* the position after b's */
+};
+
+struct gap {
+	uint64_t	 a, b;
+	struct where	 at;		/* the record after it */
+	/* for a record of it found later: the value before it, and the
+	 * record after it (a one-record gap only) */
+	int		 havepv;
+	unsigned char	 pv[CHAIN_VAL_LEN];
+	struct wrec	*after;
+};
+
+/* One chain of a host, as the checkpoints need it when it is done. */
+struct seg {
+	time_t		 t0;		/* its first record's time */
+	uint64_t	 maxseq;
+	struct where	 last;		/* the record with maxseq */
+};
+
+struct chainst {
+	struct wrec	**heap;		/* the window, a min-heap by seq, pos */
+	size_t		  nheap, window;
+	int		  popped;	/* a seq was checked */
+	uint64_t	  lastseq;	/* the last seq checked */
+	int		  havepv;
+	unsigned char	  pv[CHAIN_VAL_LEN];
+	struct where	  prevg, prevprev;	/* genuine, in seq order */
+	struct descent	 *d;
+	size_t		  nd;
+	int		  fill_next;	/* d[nd - 1].next is still open */
+	struct gap	 *gaps;		/* not (yet) declared */
+	size_t		  ngaps;
+	time_t		  t0;
+	uint64_t	  maxseq;
+	struct where	  last;
+	/* a run of records found after their seqs were checked, with
+	 * consecutive seqs: one finding */
+	struct where	  run0, run1;
+	uint64_t	  runafter;
+	size_t		  nrun;
+	int		  first;	/* the host's first chain */
+	int		  open;
+};
+
+struct cpst {
+	const struct acheck *c;
+	time_t		 ct;
+	int		 refused;
+	char		 err[256];
+	/* the latest time of a record with its seq signed before it, and
+	 * of one whose value it matches; -1 none */
+	time_t		 tany, tmatch;
+};
+
+struct vhost {
+	char		 name[CHAIN_HOST_MAX + 1];
+	struct chainst	 ch;
+	struct seg	*sg;
+	size_t		 nsg;
+	struct cpst	*cp;		/* its checkpoints, by seq */
+	size_t		 ncp;
+};
+
+struct averify {
+	const struct achecks *C;
+	const char	*cert;
+	struct cpst	*cps;
+	struct vhost	*h;
+	size_t		 nh;
+	uint64_t	 pos;
+	size_t		 window;
+	size_t		 nchained, nun;
+	int		 seen_chained;
+};
+
 static struct finding	*F;
 static size_t		 NF;
 static int		 oom;
 
 static void
 add(enum sev sev, const char *kind, const char *host, uint64_t seq,
-    const struct arec *r, const char *fmt, ...)
+    const struct where *at, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 static void
 add(enum sev sev, const char *kind, const char *host, uint64_t seq,
-    const struct arec *r, const char *fmt, ...)
+    const struct where *at, const char *fmt, ...)
 {
 	struct finding *f, *v;
 	va_list ap;
@@ -73,8 +181,8 @@ add(enum sev sev, const char *kind, const char *host, uint64_t seq,
 	f->kind = kind;
 	snprintf(f->host, sizeof(f->host), "%s", host != NULL ? host : "");
 	f->seq = seq;
-	f->src = r != NULL ? r->src : NULL;
-	f->line = r != NULL ? r->line : 0;
+	f->src = at != NULL ? at->src : NULL;
+	f->line = at != NULL ? at->line : 0;
 	va_start(ap, fmt);
 	vsnprintf(f->text, sizeof(f->text), fmt, ap);
 	va_end(ap);
@@ -88,7 +196,7 @@ from_kuncid(const struct arec *r)
 }
 
 static int
-follows(const unsigned char prev[CHAIN_VAL_LEN], const struct arec *r,
+follows(const unsigned char prev[CHAIN_VAL_LEN], const struct wrec *r,
     unsigned char out[CHAIN_VAL_LEN])
 {
 	unsigned char md[CHAIN_VAL_LEN];
@@ -100,553 +208,845 @@ follows(const unsigned char prev[CHAIN_VAL_LEN], const struct arec *r,
 	return CRYPTO_memcmp(md, r->val, CHAIN_VAL_LEN) == 0;
 }
 
-/* One chain: recs[idx[0..n)] in file order. */
-struct item {
-	size_t		 i;	/* index in the records */
-	size_t		 pos;	/* position in file order */
-	int		 forged, genuine;
-};
+static const char *
+rname(const struct where *w, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%s:%lu", w->src, w->line);
+	return buf;
+}
 
-static struct arecs *verify_recs;	/* for by_seq() */
+/* ------------------------------------------------------------ the window */
 
 static int
-by_seq(const void *a, const void *b)
+before(const struct wrec *x, const struct wrec *y)
 {
-	const struct item *x = a, *y = b;
-	const struct arec *p = &verify_recs->v[x->i], *q = &verify_recs->v[y->i];
-
-	if (p->seq != q->seq)
-		return p->seq < q->seq ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+	if (x->w.seq != y->w.seq)
+		return x->w.seq < y->w.seq;
+	return x->w.pos < y->w.pos;
 }
 
 static int
-by_pos(const void *a, const void *b)
+heap_push(struct chainst *c, struct wrec *r)
 {
-	const struct item *x = a, *y = b;
+	struct wrec *t;
+	size_t i;
 
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+	if (c->heap == NULL && (c->heap = calloc(c->window + 1,
+	    sizeof(*c->heap))) == NULL)
+		return -1;
+	i = c->nheap++;
+	c->heap[i] = r;
+	while (i > 0 && before(c->heap[i], c->heap[(i - 1) / 2])) {
+		t = c->heap[i];
+		c->heap[i] = c->heap[(i - 1) / 2];
+		c->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+	return 0;
 }
 
-/* The chained records of kuncid by host and seq, for the checkpoints. */
-static size_t	*ix;
-static size_t	 nix;
-
-static int
-by_host_seq(const void *a, const void *b)
+static struct wrec *
+heap_pop(struct chainst *c)
 {
-	const struct arec *p = &verify_recs->v[*(const size_t *)a];
-	const struct arec *q = &verify_recs->v[*(const size_t *)b];
-	int c = strcmp(p->host, q->host);
+	struct wrec *top, *t;
+	size_t i = 0, l, m;
 
-	if (c != 0)
-		return c;
-	if (p->seq != q->seq)
-		return p->seq < q->seq ? -1 : 1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	if (c->nheap == 0)
+		return NULL;
+	top = c->heap[0];
+	c->heap[0] = c->heap[--c->nheap];
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < c->nheap && before(c->heap[l], c->heap[m]))
+			m = l;
+		if (l + 1 < c->nheap && before(c->heap[l + 1], c->heap[m]))
+			m = l + 1;
+		if (m == i)
+			break;
+		t = c->heap[i];
+		c->heap[i] = c->heap[m];
+		c->heap[m] = t;
+		i = m;
+	}
+	return top;
 }
 
-/* The first position in ix of (host, seq), or nix. */
-static size_t
-ix_find(const char *host, uint64_t seq)
+static void
+wrec_free(struct wrec *r)
 {
-	size_t lo = 0, hi = nix, mid;
-	int c;
+	if (r != NULL)
+		free(r->msg);
+	free(r);
+}
+
+/* ------------------------------------------------------------ one chain */
+
+static const struct wrec *
+declares(const struct wrec *r, uint64_t a, uint64_t b)
+{
+	return r->crash && r->w.seq == r->after + 1 && r->from <= a &&
+	    b <= r->after ? r : NULL;
+}
+
+static void
+declared_gap(const char *host, uint64_t a, uint64_t b, const struct wrec *dr)
+{
+	char w1[300];
+
+	add(S_DECLARED, "declared_gap", host, a, &dr->w, AT("seq %" PRIu64
+	    "-%" PRIu64 " missing, declared by the restart after a crash "
+	    "(%s): reserved, maybe never sent", "seq %" PRIu64 "-%" PRIu64
+	    " tidak ada, dinyatakan oleh mulai ulang setelah crash (%s): "
+	    "dipesan, mungkin tak pernah terkirim"), a, b,
+	    rname(&dr->w, w1, sizeof(w1)));
+}
+
+static void
+undeclared_gap(const char *host, const struct gap *g)
+{
+	char w1[300];
+
+	add(S_DAMAGE, "gap", host, g->a, &g->at, AT("gap: seq %" PRIu64 "-%"
+	    PRIu64 " missing (%" PRIu64 " record(s) deleted) before %s",
+	    "celah: seq %" PRIu64 "-%" PRIu64 " tidak ada (%" PRIu64
+	    " catatan dihapus) sebelum %s"), g->a, g->b, g->b - g->a + 1,
+	    rname(&g->at, w1, sizeof(w1)));
+}
+
+/* A gap a..b before group g[0..n): declared by a crash record in the
+ * group or the window, or kept until one comes (or the chain ends). */
+static void
+on_gap(struct chainst *c, const char *host, uint64_t a, uint64_t b,
+    struct wrec **g, size_t n)
+{
+	const struct wrec *dr = NULL;
+	struct gap *v;
+	struct wrec *after = NULL;
+	size_t k;
+
+	for (k = 0; dr == NULL && k < n; k++)
+		dr = declares(g[k], a, b);
+	for (k = 0; dr == NULL && k < c->nheap; k++)
+		dr = declares(c->heap[k], a, b);
+	if (dr != NULL) {
+		declared_gap(host, a, b, dr);
+		return;
+	}
+	if ((v = reallocarray(c->gaps, c->ngaps + 1, sizeof(*v))) == NULL) {
+		oom = 1;
+		return;
+	}
+	c->gaps = v;
+	v = &c->gaps[c->ngaps++];
+	memset(v, 0, sizeof(*v));
+	v->a = a;
+	v->b = b;
+	v->at = g[0]->w;
+	if (a == b && c->havepv && (after = calloc(1, sizeof(*after))) !=
+	    NULL && (after->msg = strndup(g[0]->msg, g[0]->bodylen)) != NULL) {
+		after->bodylen = g[0]->bodylen;
+		memcpy(after->val, g[0]->val, CHAIN_VAL_LEN);
+		v->havepv = 1;
+		memcpy(v->pv, c->pv, CHAIN_VAL_LEN);
+		v->after = after;
+	} else
+		free(after);
+}
+
+static void	late_run(struct chainst *, const char *host);
+
+/*
+ * A record whose seq was checked already.  When it is the one record of
+ * a gap and fits there (follows the record before, the record after
+ * follows it) it was moved: said once, and the gap is no gap.  Anything
+ * else is out of order where it is found.
+ */
+static void
+late(struct chainst *c, const char *host, const struct wrec *r)
+{
+	char w1[300], w2[300];
+	size_t k;
+
+	for (k = 0; k < c->ngaps; k++) {
+		struct gap *g = &c->gaps[k];
+
+		if (g->a != r->w.seq || g->b != r->w.seq || !g->havepv ||
+		    !follows(g->pv, r, NULL) || !follows(r->val, g->after,
+		    NULL))
+			continue;
+		add(S_DAMAGE, "order", host, r->w.seq, &r->w, AT("records out "
+		    "of order: seq %" PRIu64 " (%s) was moved: it belongs "
+		    "before %s, more than %d records earlier", "catatan tidak "
+		    "berurutan: seq %" PRIu64 " (%s) dipindah: tempatnya "
+		    "sebelum %s, lebih dari %d catatan sebelumnya"), r->w.seq,
+		    rname(&r->w, w1, sizeof(w1)), rname(&g->at, w2,
+		    sizeof(w2)), (int)c->window);
+		wrec_free(g->after);
+		c->gaps[k] = c->gaps[--c->ngaps];
+		return;
+	}
+	if (c->nrun > 0 && r->w.seq == c->run1.seq + 1 &&
+	    r->w.src == c->run1.src) {
+		c->run1 = r->w;
+		c->nrun++;
+		return;
+	}
+	late_run(c, host);
+	c->run0 = c->run1 = r->w;
+	c->runafter = c->lastseq;
+	c->nrun = 1;
+}
+
+/* The run of late records, said once. */
+static void
+late_run(struct chainst *c, const char *host)
+{
+	char w1[300];
+
+	if (c->nrun == 0)
+		return;
+	if (c->nrun == 1)
+		add(S_DAMAGE, "order", host, c->run0.seq, &c->run0, AT("records "
+		    "out of order: seq %" PRIu64 " (%s) comes after seq %" PRIu64
+		    ", more than %d records from its place (moved, or "
+		    "inserted)", "catatan tidak berurutan: seq %" PRIu64
+		    " (%s) sesudah seq %" PRIu64 ", lebih dari %d catatan dari "
+		    "tempatnya (dipindah, atau disisipkan)"), c->run0.seq,
+		    rname(&c->run0, w1, sizeof(w1)), c->runafter,
+		    (int)c->window);
+	else
+		add(S_DAMAGE, "order", host, c->run0.seq, &c->run0, AT("records "
+		    "out of order: seq %" PRIu64 "-%" PRIu64 " (%s-%lu, %zu "
+		    "records) come after seq %" PRIu64 ", more than %d records "
+		    "from their place (moved, or a file given out of order)",
+		    "catatan tidak berurutan: seq %" PRIu64 "-%" PRIu64 " (%s-%lu,"
+		    " %zu catatan) sesudah seq %" PRIu64 ", lebih dari %d catatan "
+		    "dari tempatnya (dipindah, atau berkas diberikan tidak "
+		    "berurutan)"), c->run0.seq, c->run1.seq, rname(&c->run0, w1,
+		    sizeof(w1)), c->run1.line, c->nrun, c->runafter,
+		    (int)c->window);
+	c->nrun = 0;
+}
+
+/* A crash record checked: the gaps it declares. */
+static void
+on_crash(struct chainst *c, const char *host, const struct wrec *r)
+{
+	size_t k, m = 0;
+
+	for (k = 0; k < c->ngaps; k++)
+		if (declares(r, c->gaps[k].a, c->gaps[k].b)) {
+			declared_gap(host, c->gaps[k].a, c->gaps[k].b, r);
+			wrec_free(c->gaps[k].after);
+		} else
+			c->gaps[m++] = c->gaps[k];
+	c->ngaps = m;
+}
+
+/* The genuine record of a seq, in seq order: its file order. */
+static void
+on_genuine(struct chainst *c, const struct wrec *r)
+{
+	struct descent *v;
+
+	if (c->fill_next) {
+		c->d[c->nd - 1].next = r->w.pos;
+		c->fill_next = 0;
+	}
+	if (c->prevg.pos != 0 && r->w.pos < c->prevg.pos) {
+		if ((v = reallocarray(c->d, c->nd + 1, sizeof(*v))) == NULL) {
+			oom = 1;
+			return;
+		}
+		c->d = v;
+		v = &c->d[c->nd++];
+		v->pp = c->prevprev.pos;
+		v->a = c->prevg;
+		v->b = r->w;
+		v->next = UINT64_MAX;
+		c->fill_next = 1;
+	}
+	c->prevprev = c->prevg;
+	c->prevg = r->w;
+	if (r->w.seq > c->maxseq || c->last.pos == 0) {
+		c->maxseq = r->w.seq;
+		c->last = r->w;
+	}
+}
+
+/* Check the lowest seq in the window: every record claiming it. */
+static void
+check_group(struct chainst *c, const char *host)
+{
+	struct wrec *g[64], *r, *nx;
+	unsigned char cand[CHAIN_VAL_LEN];
+	char w1[300], w2[300];
+	size_t n = 0, k, got;
+	uint64_t seq;
+	int found = 0;
+
+	if ((g[n++] = heap_pop(c)) == NULL)
+		return;
+	seq = g[0]->w.seq;
+	while (c->nheap > 0 && c->heap[0]->w.seq == seq) {
+		r = heap_pop(c);
+		if (n < sizeof(g) / sizeof(g[0]))
+			g[n++] = r;
+		else {	/* a flood of claims: forged, unchecked */
+			add(S_DAMAGE, "forged", host, seq, &r->w, AT(
+			    "inserted record: %s claims seq %" PRIu64,
+			    "catatan sisipan: %s mengaku seq %" PRIu64),
+			    rname(&r->w, w1, sizeof(w1)), seq);
+			wrec_free(r);
+		}
+	}
+	nx = c->nheap > 0 && c->heap[0]->w.seq == seq + 1 ? c->heap[0] : NULL;
+	if (!c->popped) {
+		memset(c->pv, 0, sizeof(c->pv));
+		c->havepv = seq == 1;
+		if (seq > 1 && c->first)
+			add(S_INFO, "begins", host, seq, &g[0]->w, AT(
+			    "the records given begin at seq %" PRIu64 " (earlier"
+			    " ones are not in the input)", "catatan yang "
+			    "diberikan mulai pada seq %" PRIu64 " (yang lebih "
+			    "awal tidak ada di masukan)"), seq);
+	} else if (c->lastseq + 1 < seq) {
+		on_gap(c, host, c->lastseq + 1, seq - 1, g, n);
+		c->havepv = 0;
+	}
+	/* which of the records claiming this seq follows */
+	got = 0;
+	for (k = 0; c->havepv && !found && k < n; k++)
+		if (follows(c->pv, g[k], NULL)) {
+			got = k;
+			found = 1;
+		}
+	for (k = 0; !found && n > 1 && nx != NULL && k < n; k++)
+		if (follows(g[k]->val, nx, NULL)) {
+			got = k;
+			found = 1;
+		}
+	r = g[got];
+	for (k = 0; k < n; k++)
+		if (k != got)
+			add(S_DAMAGE, "forged", host, seq, &g[k]->w, AT(
+			    "inserted record: %s claims seq %" PRIu64 ", which "
+			    "%s holds; it does not follow from the chain",
+			    "catatan sisipan: %s mengaku seq %" PRIu64 ", milik "
+			    "%s; tidak mengikuti rantai"), rname(&g[k]->w, w1,
+			    sizeof(w1)), seq, rname(&r->w, w2, sizeof(w2)));
+	if (c->havepv && !follows(c->pv, r, cand)) {
+		if (nx != NULL && !follows(r->val, nx, NULL) &&
+		    follows(cand, nx, NULL)) {
+			add(S_DAMAGE, "altered", host, seq, &r->w, AT(
+			    "record seq %" PRIu64 " (%s) altered: its chain "
+			    "value was changed", "catatan seq %" PRIu64
+			    " (%s) diubah: nilai rantainya diganti"), seq,
+			    rname(&r->w, w1, sizeof(w1)));
+			memcpy(c->pv, cand, sizeof(c->pv));
+		} else {
+			add(S_DAMAGE, "altered", host, seq, &r->w, AT(
+			    "record seq %" PRIu64 " (%s) altered after it was "
+			    "written", "catatan seq %" PRIu64 " (%s) diubah "
+			    "setelah ditulis"), seq, rname(&r->w, w1,
+			    sizeof(w1)));
+			memcpy(c->pv, r->val, sizeof(c->pv));
+		}
+	} else
+		memcpy(c->pv, r->val, sizeof(c->pv));
+	c->havepv = 1;
+	c->popped = 1;
+	c->lastseq = seq;
+	on_genuine(c, r);
+	if (r->crash)
+		on_crash(c, host, r);
+	for (k = 0; k < n; k++)
+		wrec_free(g[k]);
+}
+
+/* The chain's order, once all of it was checked. */
+static void
+check_order(struct chainst *c, const char *host)
+{
+	const struct descent *d1, *d2;
+	const struct where *A, *B;
+	char w1[300], w2[300];
+	size_t i;
+	int swap = 0;
+
+	if (c->nd == 0)
+		return;
+	/* two records that traded places: A (lower seq) found where B
+	 * belongs and B where A belongs; one descent when they are
+	 * neighbours, two otherwise */
+	d1 = &c->d[0];
+	d2 = &c->d[c->nd - 1];
+	A = &d1->a;
+	B = &d2->b;
+	if (c->nd == 1)
+		swap = d1->pp < B->pos && A->pos < d1->next;
+	else if (c->nd == 2)
+		swap = d1->pp < B->pos && B->pos < d1->b.pos &&
+		    d2->a.pos < A->pos && A->pos < d2->next;
+	if (swap) {
+		add(S_DAMAGE, "swapped", host, A->seq, B, AT("records out of "
+		    "order: seq %" PRIu64 " (%s) and seq %" PRIu64 " (%s) "
+		    "swapped", "catatan tidak berurutan: seq %" PRIu64 " (%s) "
+		    "dan seq %" PRIu64 " (%s) bertukar tempat"), B->seq,
+		    rname(B, w1, sizeof(w1)), A->seq, rname(A, w2,
+		    sizeof(w2)));
+		return;
+	}
+	for (i = 0; i < c->nd; i++)
+		add(S_DAMAGE, "order", host, c->d[i].a.seq, &c->d[i].a, AT(
+		    "records out of order: seq %" PRIu64 " (%s) comes after "
+		    "seq %" PRIu64, "catatan tidak berurutan: seq %" PRIu64
+		    " (%s) sesudah seq %" PRIu64), c->d[i].a.seq,
+		    rname(&c->d[i].a, w1, sizeof(w1)), c->d[i].b.seq);
+}
+
+/* The end of a host's chain: check the rest of it, keep what the
+ * checkpoints need. */
+static void
+chain_end(struct vhost *h)
+{
+	struct chainst *c = &h->ch;
+	struct seg *v;
+	size_t k;
+
+	if (!c->open)
+		return;
+	while (c->nheap > 0)
+		check_group(c, h->name);
+	late_run(c, h->name);
+	for (k = 0; k < c->ngaps; k++) {
+		undeclared_gap(h->name, &c->gaps[k]);
+		wrec_free(c->gaps[k].after);
+	}
+	check_order(c, h->name);
+	if ((v = reallocarray(h->sg, h->nsg + 1, sizeof(*v))) == NULL)
+		oom = 1;
+	else {
+		h->sg = v;
+		v[h->nsg].t0 = c->t0;
+		v[h->nsg].maxseq = c->maxseq;
+		v[h->nsg].last = c->last;
+		h->nsg++;
+	}
+	free(c->heap);
+	free(c->d);
+	free(c->gaps);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ------------------------------------------------------------ records */
+
+static struct vhost *
+host_get(struct averify *v, const char *name)
+{
+	struct vhost *h;
+	size_t i, k;
+
+	for (i = 0; i < v->nh; i++)
+		if (strcmp(v->h[i].name, name) == 0)
+			return &v->h[i];
+	if ((h = reallocarray(v->h, v->nh + 1, sizeof(*h))) == NULL)
+		return NULL;
+	v->h = h;
+	h = &v->h[v->nh++];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	/* its checkpoints, by seq (they came sorted by host, seq) */
+	for (k = 0; v->C != NULL && k < v->C->n; k++)
+		if (strcmp(v->cps[k].c->host, name) == 0) {
+			if (h->cp == NULL)
+				h->cp = &v->cps[k];
+			h->ncp++;
+		}
+	return h;
+}
+
+/* A record of this seq: what the checkpoints of its seq need. */
+static void
+observe(struct vhost *h, const struct wrec *r)
+{
+	size_t lo = 0, hi = h->ncp, mid;
+	struct cpst *cp = h->cp;
 
 	while (lo < hi) {
-		const struct arec *r;
-
 		mid = lo + (hi - lo) / 2;
-		r = &verify_recs->v[ix[mid]];
-		c = strcmp(r->host, host);
-		if (c < 0 || (c == 0 && r->seq < seq))
+		if (cp[mid].c->seq < r->w.seq)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo;
+	for (; lo < h->ncp && cp[lo].c->seq == r->w.seq; lo++) {
+		struct cpst *p = &cp[lo];
+
+		if (p->refused || (p->ct != 0 && r->t > p->ct))
+			continue;
+		if (r->t > p->tany)
+			p->tany = r->t;
+		if (r->t > p->tmatch &&
+		    CRYPTO_memcmp(r->val, p->c->val, CHAIN_VAL_LEN) == 0)
+			p->tmatch = r->t;
+	}
 }
 
-static const char *
-rname(const struct arec *r, char *buf, size_t sz)
+static struct wrec *
+wrec_new(const struct arec *r, uint64_t pos)
 {
-	snprintf(buf, sz, "%s:%lu", r->src, r->line);
-	return buf;
-}
-
-/* Whether a crash record in the chain declared [a, b] as maybe unsent. */
-static const struct arec *
-declared(const struct arecs *R, const struct item *it, size_t n, uint64_t a,
-    uint64_t b)
-{
+	struct wrec *w;
 	char v[32];
-	unsigned long long after, from;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->msg = strndup(r->msg, r->bodylen)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	w->w.src = r->src;
+	w->w.line = r->line;
+	w->w.seq = r->seq;
+	w->w.pos = pos;
+	w->t = r->t;
+	memcpy(w->val, r->val, CHAIN_VAL_LEN);
+	w->bodylen = r->bodylen;
+	if (strcmp(r->event, "audit.start") == 0 &&
+	    arec_kv(r->msg, "begins", v, sizeof(v)) == 0 &&
+	    strcmp(v, "crashed") == 0 &&
+	    arec_kv(r->msg, "after", v, sizeof(v)) == 0) {
+		w->after = strtoull(v, NULL, 10);
+		if (arec_kv(r->msg, "unsent_from", v, sizeof(v)) == 0) {
+			w->from = strtoull(v, NULL, 10);
+			w->crash = 1;
+		}
+	}
+	return w;
+}
+
+/* Whether the record begins a new chain of its host. */
+static int
+starts_chain(const struct arec *r, char *begins, size_t sz)
+{
+	return r->seq == 1 && strcmp(r->event, "audit.start") == 0 &&
+	    arec_kv(r->msg, "begins", begins, sz) == 0 &&
+	    (strcmp(begins, "new") == 0 || strcmp(begins, "lost") == 0);
+}
+
+int
+averify_add(const struct arec *r, void *arg)
+{
+	struct averify *v = arg;
+	struct vhost *h;
+	struct chainst *c;
+	struct wrec *w;
+	struct where at;
+	char begins[16], w1[300];
+
+	v->pos++;
+	if (!from_kuncid(r))
+		return 0;
+	at.src = r->src;
+	at.line = r->line;
+	at.seq = r->seq;
+	at.pos = v->pos;
+	if (!r->chained) {
+		v->nun++;
+		if (v->seen_chained)
+			add(S_DAMAGE, "unchained", NULL, 0, &at, AT(
+			    "%s: a kuncid record without chain fields, among "
+			    "chained ones (inserted, or its chain removed)",
+			    "%s: catatan kuncid tanpa medan rantai di antara "
+			    "catatan berantai (disisipkan, atau rantainya "
+			    "dibuang)"), rname(&at, w1, sizeof(w1)));
+		return oom ? -1 : 0;
+	}
+	v->seen_chained = 1;
+	v->nchained++;
+	if ((h = host_get(v, r->host)) == NULL) {
+		oom = 1;
+		return -1;
+	}
+	c = &h->ch;
+	if (starts_chain(r, begins, sizeof(begins))) {
+		int first = !c->open && h->nsg == 0;
+
+		chain_end(h);
+		if (strcmp(begins, "lost") == 0)
+			add(S_DECLARED, "new_chain", h->name, 1, &at, AT(
+			    "%s: a new chain begins: kuncid found its chain "
+			    "head unreadable (records before it cannot be tied"
+			    " to it)", "%s: rantai baru dimulai: kuncid "
+			    "mendapati kepala rantainya tak terbaca (catatan "
+			    "sebelumnya tidak bisa dikaitkan)"),
+			    rname(&at, w1, sizeof(w1)));
+		else if (!first)
+			add(S_DECLARED, "new_chain", h->name, 1, &at, AT(
+			    "%s: a new chain begins: kuncid found no chain "
+			    "head (its state directory was emptied?)", "%s: "
+			    "rantai baru dimulai: kuncid tidak menemukan "
+			    "kepala rantai (direktori statusnya "
+			    "dikosongkan?)"), rname(&at, w1, sizeof(w1)));
+	}
+	if (!c->open) {
+		memset(c, 0, sizeof(*c));
+		c->open = 1;
+		c->first = h->nsg == 0;
+		c->t0 = r->t;
+		c->window = v->window;
+	}
+	if ((w = wrec_new(r, v->pos)) == NULL) {
+		oom = 1;
+		return -1;
+	}
+	observe(h, w);
+	if (c->popped && r->seq <= c->lastseq) {
+		/* its seq was checked already: too far from its place */
+		late(c, h->name, w);
+		wrec_free(w);
+		return oom ? -1 : 0;
+	}
+	if (heap_push(c, w) == -1) {
+		wrec_free(w);
+		oom = 1;
+		return -1;
+	}
+	if (c->nheap > c->window)
+		check_group(c, h->name);
+	return oom ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ checkpoints */
+
+static int
+by_host_seq(const void *a, const void *b)
+{
+	const struct cpst *x = a, *y = b;
+	int c = strcmp(x->c->host, y->c->host);
+
+	if (c != 0)
+		return c;
+	if (x->c->seq != y->c->seq)
+		return x->c->seq < y->c->seq ? -1 : 1;
+	return x->c < y->c ? -1 : x->c > y->c;
+}
+
+struct averify *
+averify_new(const struct achecks *C, const char *cert, size_t window)
+{
+	struct averify *v;
+	struct tm tm;
 	size_t k;
 
-	for (k = 0; k < n; k++) {
-		const struct arec *r = &R->v[it[k].i];
-
-		if (strcmp(r->event, "audit.start") != 0 ||
-		    arec_kv(r->msg, "begins", v, sizeof(v)) == -1 ||
-		    strcmp(v, "crashed") != 0)
-			continue;
-		if (arec_kv(r->msg, "after", v, sizeof(v)) == -1)
-			continue;
-		after = strtoull(v, NULL, 10);
-		if (arec_kv(r->msg, "unsent_from", v, sizeof(v)) == -1)
-			continue;
-		from = strtoull(v, NULL, 10);
-		if (r->seq == after + 1 && from <= a && b <= after)
-			return r;
+	F = NULL;
+	NF = 0;
+	oom = 0;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return NULL;
+	v->C = C;
+	v->cert = cert;
+	v->window = window > 0 ? window : AVERIFY_WINDOW;
+	if (C == NULL || C->n == 0)
+		return v;
+	if ((v->cps = calloc(C->n, sizeof(*v->cps))) == NULL) {
+		free(v);
+		return NULL;
 	}
-	return NULL;
-}
+	for (k = 0; k < C->n; k++) {
+		struct cpst *p = &v->cps[k];
 
-/* One chain of a host, as the checkpoints need it. */
-struct seg {
-	uint64_t		 minseq, maxseq;
-	time_t			 t0;	/* its first record's time */
-	const struct arec	*last;	/* the record with maxseq */
-};
-
-static void
-check_chain(const struct arecs *R, struct item *it, size_t n, int first,
-    uint64_t *maxseq, const struct arec **last)
-{
-	unsigned char pv[CHAIN_VAL_LEN], cand[CHAIN_VAL_LEN];
-	struct item *s;
-	const struct arec *r0, *dr;
-	char w1[300], w2[300];
-	size_t k, j, g0, g1, nd, d1, d2;
-	int havepv, newchain;
-	uint64_t seq;
-
-	if (n == 0)
-		return;
-	if ((s = calloc(n, sizeof(*s))) == NULL) {
-		oom = 1;
-		return;
+		p->c = &C->v[k];
+		if (sign_verify(cert, p->c->stmt, strlen(p->c->stmt),
+		    p->c->sig, p->c->siglen, p->err, sizeof(p->err)) == -1)
+			p->refused = 1;
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(p->c->time, "%Y%m%d%H%M%SZ", &tm) != NULL)
+			p->ct = timegm(&tm);
+		p->tany = p->tmatch = -1;
 	}
-	memcpy(s, it, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), by_seq);
-	r0 = &R->v[s[0].i];
-	newchain = r0->seq == 1;
-	memset(pv, 0, sizeof(pv));
-	havepv = newchain;
-	if (r0->seq > 1 && first)
-		add(S_INFO, "begins", r0->host, r0->seq, r0, AT(
-		    "the records given begin at seq %" PRIu64 " (earlier ones "
-		    "are not in the input)", "catatan yang diberikan mulai "
-		    "pada seq %" PRIu64 " (yang lebih awal tidak ada di "
-		    "masukan)"), r0->seq);
-	for (g0 = 0; g0 < n; g0 = g1) {
-		const struct arec *r = &R->v[s[g0].i];
-		const struct arec *nx = NULL;
-		int got = -1;
-
-		seq = r->seq;
-		for (g1 = g0; g1 < n && R->v[s[g1].i].seq == seq; g1++)
-			;
-		if (g1 < n && R->v[s[g1].i].seq == seq + 1)
-			nx = &R->v[s[g1].i];
-		if (g0 > 0 && R->v[s[g0 - 1].i].seq + 1 < seq) {
-			uint64_t a = R->v[s[g0 - 1].i].seq + 1, b = seq - 1;
-
-			havepv = 0;
-			if ((dr = declared(R, s, n, a, b)) != NULL)
-				add(S_DECLARED, "declared_gap", r->host, a, dr,
-				    AT("seq %" PRIu64 "-%" PRIu64 " missing, "
-				    "declared by the restart after a crash "
-				    "(%s): reserved, maybe never sent",
-				    "seq %" PRIu64 "-%" PRIu64 " tidak ada, "
-				    "dinyatakan oleh mulai ulang setelah "
-				    "crash (%s): dipesan, mungkin tak pernah "
-				    "terkirim"), a, b, rname(dr, w1,
-				    sizeof(w1)));
-			else
-				add(S_DAMAGE, "gap", r->host, a, r, AT(
-				    "gap: seq %" PRIu64 "-%" PRIu64 " missing "
-				    "(%" PRIu64 " record(s) deleted) before %s",
-				    "celah: seq %" PRIu64 "-%" PRIu64 " tidak "
-				    "ada (%" PRIu64 " catatan dihapus) sebelum "
-				    "%s"), a, b, b - a + 1,
-				    rname(r, w1, sizeof(w1)));
-		}
-		/* which of the records claiming this seq follows */
-		for (k = g0; havepv && k < g1; k++)
-			if (follows(pv, &R->v[s[k].i], NULL)) {
-				got = (int)k;
-				break;
-			}
-		if (got == -1 && g1 - g0 > 1 && nx != NULL)
-			for (k = g0; k < g1; k++)
-				if (follows(R->v[s[k].i].val, nx, NULL)) {
-					got = (int)k;
-					break;
-				}
-		if (got == -1)
-			got = (int)g0;
-		r = &R->v[s[got].i];
-		s[got].genuine = 1;
-		for (k = g0; k < g1; k++)
-			if ((int)k != got) {
-				s[k].forged = 1;
-				add(S_DAMAGE, "forged", r->host, seq,
-				    &R->v[s[k].i], AT("inserted record: %s "
-				    "claims seq %" PRIu64 ", which %s holds; it "
-				    "does not follow from the chain",
-				    "catatan sisipan: %s mengaku seq %" PRIu64
-				    ", milik %s; tidak mengikuti rantai"),
-				    rname(&R->v[s[k].i], w1, sizeof(w1)), seq,
-				    rname(r, w2, sizeof(w2)));
-			}
-		if (havepv && !follows(pv, r, cand)) {
-			if (nx != NULL && !follows(r->val, nx, NULL) &&
-			    follows(cand, nx, NULL)) {
-				add(S_DAMAGE, "altered", r->host, seq, r, AT(
-				    "record seq %" PRIu64 " (%s) altered: its "
-				    "chain value was changed", "catatan seq %"
-				    PRIu64 " (%s) diubah: nilai rantainya "
-				    "diganti"), seq, rname(r, w1, sizeof(w1)));
-				memcpy(pv, cand, sizeof(pv));
-			} else {
-				add(S_DAMAGE, "altered", r->host, seq, r, AT(
-				    "record seq %" PRIu64 " (%s) altered after "
-				    "it was written", "catatan seq %" PRIu64
-				    " (%s) diubah setelah ditulis"), seq,
-				    rname(r, w1, sizeof(w1)));
-				memcpy(pv, r->val, sizeof(pv));
-			}
-		} else
-			memcpy(pv, r->val, sizeof(pv));
-		havepv = 1;
-	}
-	/* order: the genuine records' seqs in file order */
-	{
-		struct item *f = calloc(n, sizeof(*f));
-		size_t m = 0, i;
-
-		if (f == NULL) {
-			oom = 1;
-			free(s);
-			return;
-		}
-		for (k = 0; k < n; k++)
-			if (s[k].genuine)
-				f[m++] = s[k];
-		/* back to file order */
-		qsort(f, m, sizeof(*f), by_pos);
-		nd = 0;
-		d1 = d2 = 0;
-		for (i = 0; i + 1 < m; i++)
-			if (R->v[f[i].i].seq > R->v[f[i + 1].i].seq) {
-				if (nd++ == 0)
-					d1 = i;
-				d2 = i + 1;
-			}
-		if (nd > 0) {
-			/* two records that traded places? */
-			struct item t = f[d1];
-			int sorted = 1;
-
-			f[d1] = f[d2];
-			f[d2] = t;
-			for (i = 0; i + 1 < m; i++)
-				if (R->v[f[i].i].seq > R->v[f[i + 1].i].seq)
-					sorted = 0;
-			f[d2] = f[d1];
-			f[d1] = t;
-			if (sorted)
-				add(S_DAMAGE, "swapped", R->v[f[d1].i].host,
-				    R->v[f[d2].i].seq, &R->v[f[d1].i], AT(
-				    "records out of order: seq %" PRIu64
-				    " (%s) and seq %" PRIu64 " (%s) swapped",
-				    "catatan tidak berurutan: seq %" PRIu64
-				    " (%s) dan seq %" PRIu64 " (%s) bertukar "
-				    "tempat"), R->v[f[d1].i].seq,
-				    rname(&R->v[f[d1].i], w1, sizeof(w1)),
-				    R->v[f[d2].i].seq,
-				    rname(&R->v[f[d2].i], w2, sizeof(w2)));
-			else
-				for (i = 0; i + 1 < m; i++)
-					if (R->v[f[i].i].seq >
-					    R->v[f[i + 1].i].seq)
-						add(S_DAMAGE, "order",
-						    R->v[f[i].i].host,
-						    R->v[f[i + 1].i].seq,
-						    &R->v[f[i + 1].i], AT(
-						    "records out of order: seq %"
-						    PRIu64 " (%s) comes after "
-						    "seq %" PRIu64, "catatan "
-						    "tidak berurutan: seq %"
-						    PRIu64 " (%s) sesudah seq %"
-						    PRIu64),
-						    R->v[f[i + 1].i].seq,
-						    rname(&R->v[f[i + 1].i], w1,
-						    sizeof(w1)),
-						    R->v[f[i].i].seq);
-		}
-		free(f);
-	}
-	for (j = n; j > 0; j--)
-		if (s[j - 1].genuine)
-			break;
-	if (j > 0 && R->v[s[j - 1].i].seq > *maxseq) {
-		*maxseq = R->v[s[j - 1].i].seq;
-		*last = &R->v[s[j - 1].i];
-	}
-	free(s);
+	qsort(v->cps, C->n, sizeof(*v->cps), by_host_seq);
+	return v;
 }
 
 /*
- * Checkpoints of host against its chains.  A checkpoint speaks of the
+ * Checkpoints of a host against its chains.  A checkpoint speaks of the
  * chain in effect when it was signed: the last one that began at or
  * before its time (a host whose head was lost starts again at seq 1, and
  * the seqs of its chains repeat).  Its record is the one with its seq in
  * that chain.
  */
 static void
-check_points(const struct arecs *R, const char *host,
-    const struct achecks *C, const char *cert, const struct seg *sg,
-    size_t nsg)
+check_points(const struct averify *v, const struct vhost *h)
 {
-	char err[512], w[300];
-	size_t k, i, s;
+	const struct seg *sg = h->sg, *in;
+	const struct cpst *top = NULL;
+	char w[300];
+	size_t k, s, nsg = h->nsg;
 	uint64_t best = 0;
-	const struct acheck *top = NULL;
-	const struct seg *in;
 
-	for (k = 0; k < C->n; k++) {
-		const struct acheck *c = &C->v[k];
-		struct tm tm;
-		time_t ct = 0;
+	for (k = 0; k < h->ncp; k++) {
+		const struct cpst *p = &h->cp[k];
+		const struct acheck *c = p->c;
 		int found = 0, match = 0;
 
-		if (strcmp(c->host, host) != 0)
-			continue;
-		if (sign_verify(cert, c->stmt, strlen(c->stmt), c->sig,
-		    c->siglen, err, sizeof(err)) == -1) {
-			add(S_DAMAGE, "checkpoint_refused", host, c->seq, NULL,
-			    AT("checkpoint seq %" PRIu64 " (%s) refused: its "
-			    "signature does not verify with %s: %s",
+		if (p->refused) {
+			add(S_DAMAGE, "checkpoint_refused", h->name, c->seq,
+			    NULL, AT("checkpoint seq %" PRIu64 " (%s) refused: "
+			    "its signature does not verify with %s: %s",
 			    "titik periksa seq %" PRIu64 " (%s) ditolak: "
 			    "tanda tangannya tidak sah untuk %s: %s"), c->seq,
-			    c->time, cert, err);
+			    c->time, v->cert, p->err);
 			continue;
 		}
-		memset(&tm, 0, sizeof(tm));
-		if (strptime(c->time, "%Y%m%d%H%M%SZ", &tm) != NULL)
-			ct = timegm(&tm);
 		/* the chain in effect at its time */
 		in = NULL;
 		for (s = 0; s < nsg; s++)
-			if (sg[s].t0 == 0 || ct == 0 || sg[s].t0 <= ct)
+			if (sg[s].t0 == 0 || p->ct == 0 || sg[s].t0 <= p->ct)
 				in = &sg[s];
 		if (in == NULL)
 			continue;	/* before every chain in the input */
-		for (i = ix_find(host, c->seq); i < nix; i++) {
-			const struct arec *r = &R->v[ix[i]];
-
-			if (r->seq != c->seq || strcmp(r->host, host) != 0)
-				break;
-			if ((ct != 0 && r->t > ct) ||
-			    (in->t0 != 0 && r->t < in->t0))
-				continue;
-			found = 1;
-			if (CRYPTO_memcmp(r->val, c->val, CHAIN_VAL_LEN) == 0)
-				match = 1;
-		}
+		/* a record of its seq in that chain (by time, as the seqs
+		 * of a host's chains repeat) */
+		found = p->tany != -1 && (in->t0 == 0 || p->tany >= in->t0);
+		match = p->tmatch != -1 && (in->t0 == 0 ||
+		    p->tmatch >= in->t0);
 		if (found && !match)
-			add(S_DAMAGE, "checkpoint_mismatch", host, c->seq, NULL,
-			    AT("checkpoint seq %" PRIu64 " (%s) does not match "
-			    "the record with that seq", "titik periksa seq %"
-			    PRIu64 " (%s) tidak cocok dengan catatan seq itu"),
-			    c->seq, c->time);
+			add(S_DAMAGE, "checkpoint_mismatch", h->name, c->seq,
+			    NULL, AT("checkpoint seq %" PRIu64 " (%s) does not "
+			    "match the record with that seq", "titik periksa "
+			    "seq %" PRIu64 " (%s) tidak cocok dengan catatan "
+			    "seq itu"), c->seq, c->time);
 		if (match && in == &sg[nsg - 1] && c->seq >= best) {
 			best = c->seq;
-			top = c;
+			top = p;
 		}
 		if (!found && c->seq > in->maxseq)
-			add(S_DAMAGE, "tail_cut", host, c->seq, in->last, AT(
-			    "tail cut: the last record is seq %" PRIu64 " (%s) "
-			    "but a checkpoint signed %s covers up to seq %"
+			add(S_DAMAGE, "tail_cut", h->name, c->seq, &in->last,
+			    AT("tail cut: the last record is seq %" PRIu64
+			    " (%s) but a checkpoint signed %s covers up to seq %"
 			    PRIu64 " (%" PRIu64 " record(s) missing)",
 			    "ekor dipotong: catatan terakhir seq %" PRIu64
 			    " (%s) tetapi titik periksa bertanda tangan %s "
 			    "mencakup sampai seq %" PRIu64 " (%" PRIu64
 			    " catatan hilang)"), in->maxseq,
-			    in->last != NULL ? rname(in->last, w, sizeof(w)) :
+			    in->last.pos != 0 ? rname(&in->last, w, sizeof(w)) :
 			    "-", c->time, c->seq, c->seq - in->maxseq);
 	}
 	if (top != NULL && nsg > 0 && sg[nsg - 1].maxseq > best)
-		add(S_INFO, "uncovered", host, best + 1, NULL, AT(
+		add(S_INFO, "uncovered", h->name, best + 1, NULL, AT(
 		    "seq %" PRIu64 "-%" PRIu64 " come after the last "
 		    "checkpoint (seq %" PRIu64 ", %s): a cut there would show "
 		    "only at the next checkpoint", "seq %" PRIu64 "-%" PRIu64
 		    " sesudah titik periksa terakhir (seq %" PRIu64 ", %s): "
 		    "pemotongan di situ baru terlihat pada titik periksa "
 		    "berikutnya"), best + 1, sg[nsg - 1].maxseq, best,
-		    top->time);
+		    top->c->time);
+}
+
+void
+averify_free(struct averify *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nh; i++) {
+		struct chainst *c = &v->h[i].ch;
+
+		while (c->nheap > 0)
+			wrec_free(heap_pop(c));
+		while (c->ngaps > 0)
+			wrec_free(c->gaps[--c->ngaps].after);
+		free(c->heap);
+		free(c->d);
+		free(c->gaps);
+		free(v->h[i].sg);
+	}
+	free(v->cps);
+	free(v->h);
+	free(v);
+	free(F);
+	F = NULL;
+	NF = 0;
+}
+
+static void
+print_json(const struct averify *v, size_t ndam, size_t ndec, FILE *out)
+{
+	json_t *jo = json_object(), *ja = json_array();
+	size_t i;
+
+	for (i = 0; i < NF; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(f, "severity", json_string(
+		    F[i].sev == S_DAMAGE ? "damage" : F[i].sev == S_DECLARED ?
+		    "declared" : "info"));
+		json_object_set_new(f, "kind", json_string(F[i].kind));
+		if (F[i].host[0] != '\0')
+			json_object_set_new(f, "host", json_string(F[i].host));
+		if (F[i].seq > 0)
+			json_object_set_new(f, "seq",
+			    json_integer((json_int_t)F[i].seq));
+		if (F[i].src != NULL) {
+			json_object_set_new(f, "source",
+			    json_string(F[i].src));
+			json_object_set_new(f, "line",
+			    json_integer((json_int_t)F[i].line));
+		}
+		json_object_set_new(f, "text", json_string(F[i].text));
+		json_array_append_new(ja, f);
+	}
+	json_object_set_new(jo, "records",
+	    json_integer((json_int_t)v->nchained));
+	json_object_set_new(jo, "unchained", json_integer((json_int_t)v->nun));
+	json_object_set_new(jo, "hosts", json_integer((json_int_t)v->nh));
+	json_object_set_new(jo, "checkpoints_checked",
+	    json_boolean(v->C != NULL));
+	json_object_set_new(jo, "result", json_string(ndam > 0 ? "damaged" :
+	    ndec > 0 ? "declared_gaps" : "intact"));
+	json_object_set_new(jo, "findings", ja);
+	json_dumpf(jo, out, JSON_INDENT(2));
+	fputc('\n', out);
+	json_decref(jo);
 }
 
 int
-audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
-    int json, FILE *out)
+averify_end(struct averify *v, int json, FILE *out)
 {
-	char **hosts = NULL, w[300], begins[16];
-	size_t nh = 0, h, i, n, ndam = 0, ndec = 0, nchained = 0, nun = 0;
-	struct item *it;
-	int seen_chained = 0;
-	json_t *jo, *ja;
+	size_t h, i, ndam = 0, ndec = 0;
+	int st;
 
-	verify_recs = R;
-	F = NULL;
-	NF = 0;
-	oom = 0;
-	/* records of kuncid's without chain fields */
-	for (i = 0; i < R->n; i++) {
-		const struct arec *r = &R->v[i];
-
-		if (!from_kuncid(r))
-			continue;
-		if (r->chained) {
-			seen_chained = 1;
-			nchained++;
-			continue;
-		}
-		nun++;
-		if (seen_chained)
-			add(S_DAMAGE, "unchained", NULL, 0, r, AT(
-			    "%s: a kuncid record without chain fields, among "
-			    "chained ones (inserted, or its chain removed)",
-			    "%s: catatan kuncid tanpa medan rantai di antara "
-			    "catatan berantai (disisipkan, atau rantainya "
-			    "dibuang)"), rname(r, w, sizeof(w)));
+	for (h = 0; h < v->nh; h++) {
+		chain_end(&v->h[h]);
+		if (v->C != NULL && v->h[h].nsg > 0)
+			check_points(v, &v->h[h]);
 	}
-	for (i = 0; i < R->n; i++) {
-		const struct arec *r = &R->v[i];
-		char **v;
-
-		if (!r->chained || !from_kuncid(r))
-			continue;
-		for (h = 0; h < nh; h++)
-			if (strcmp(hosts[h], r->host) == 0)
-				break;
-		if (h < nh)
-			continue;
-		if ((v = reallocarray(hosts, nh + 1, sizeof(*v))) == NULL) {
-			oom = 1;
-			break;
-		}
-		hosts = v;
-		hosts[nh++] = R->v[i].host;
-	}
-	if ((it = calloc(R->n + 1, sizeof(*it))) == NULL ||
-	    (ix = calloc(R->n + 1, sizeof(*ix))) == NULL)
-		oom = 1;
-	nix = 0;
-	for (i = 0; ix != NULL && i < R->n; i++)
-		if (R->v[i].chained && from_kuncid(&R->v[i]))
-			ix[nix++] = i;
-	if (ix != NULL)
-		qsort(ix, nix, sizeof(*ix), by_host_seq);
-	for (h = 0; it != NULL && h < nh; h++) {
-		uint64_t maxseq = 0;
-		const struct arec *last = NULL;
-		struct seg *sg = NULL, *nv;
-		size_t nsg = 0;
-		int first = 1;
-
-		n = 0;
-		for (i = 0; i <= R->n; i++) {
-			const struct arec *r = i < R->n ? &R->v[i] : NULL;
-			int starts = 0;
-
-			if (r != NULL && (!r->chained || !from_kuncid(r) ||
-			    strcmp(r->host, hosts[h]) != 0))
-				continue;
-			if (r != NULL && r->seq == 1 &&
-			    strcmp(r->event, "audit.start") == 0 &&
-			    arec_kv(r->msg, "begins", begins,
-			    sizeof(begins)) == 0 &&
-			    (strcmp(begins, "new") == 0 ||
-			    strcmp(begins, "lost") == 0))
-				starts = 1;
-			if ((r == NULL || starts) && n > 0) {
-				/* one chain ends: check it; the next one's
-				 * maximum is what counts for the tail */
-				maxseq = 0;
-				last = NULL;
-				check_chain(R, it, n, first, &maxseq, &last);
-				if ((nv = reallocarray(sg, nsg + 1,
-				    sizeof(*sg))) == NULL)
-					oom = 1;
-				else {
-					sg = nv;
-					sg[nsg].minseq = R->v[it[0].i].seq;
-					sg[nsg].maxseq = maxseq;
-					sg[nsg].t0 = R->v[it[0].i].t;
-					sg[nsg].last = last;
-					nsg++;
-				}
-				first = 0;
-				n = 0;
-			}
-			if (r == NULL)
-				break;
-			if (starts && strcmp(begins, "lost") == 0)
-				add(S_DECLARED, "new_chain", r->host, 1, r, AT(
-				    "%s: a new chain begins: kuncid found its "
-				    "chain head unreadable (records before it "
-				    "cannot be tied to it)", "%s: rantai baru "
-				    "dimulai: kuncid mendapati kepala rantainya "
-				    "tak terbaca (catatan sebelumnya tidak "
-				    "bisa dikaitkan)"), rname(r, w, sizeof(w)));
-			else if (starts && !first)
-				add(S_DECLARED, "new_chain", r->host, 1, r, AT(
-				    "%s: a new chain begins: kuncid found no "
-				    "chain head (its state directory was "
-				    "emptied?)", "%s: rantai baru dimulai: "
-				    "kuncid tidak menemukan kepala rantai "
-				    "(direktori statusnya dikosongkan?)"),
-				    rname(r, w, sizeof(w)));
-			it[n].i = i;
-			it[n].pos = i;
-			n++;
-		}
-		if (C != NULL && nsg > 0)
-			check_points(R, hosts[h], C, cert, sg, nsg);
-		free(sg);
-	}
-	free(it);
-	free(ix);
-	ix = NULL;
 	/* checkpoints of hosts with no record at all */
-	for (i = 0; C != NULL && i < C->n; i++) {
-		for (h = 0; h < nh; h++)
-			if (strcmp(hosts[h], C->v[i].host) == 0)
+	for (i = 0; v->C != NULL && i < v->C->n; i++) {
+		const struct acheck *c = v->cps[i].c;
+
+		for (h = 0; h < v->nh; h++)
+			if (strcmp(v->h[h].name, c->host) == 0)
 				break;
-		if (h == nh)
-			add(S_INFO, "no_records", C->v[i].host, C->v[i].seq,
-			    NULL, AT("checkpoint seq %" PRIu64 " of host %s: "
-			    "no record of that host in the input",
-			    "titik periksa seq %" PRIu64 " host %s: tidak ada "
-			    "catatan host itu di masukan"), C->v[i].seq,
-			    C->v[i].host);
+		if (h == v->nh)
+			add(S_INFO, "no_records", c->host, c->seq, NULL, AT(
+			    "checkpoint seq %" PRIu64 " of host %s: no record "
+			    "of that host in the input", "titik periksa seq %"
+			    PRIu64 " host %s: tidak ada catatan host itu di "
+			    "masukan"), c->seq, c->host);
 	}
 	if (oom)
 		add(S_DAMAGE, "error", NULL, 0, NULL, "%s",
 		    AT("out of memory", "memori habis"));
-	if (nchained == 0 && !oom) {
+	if (v->nchained == 0 && !oom) {
 		/* nothing checked is not "intact" */
 		fprintf(stderr, "kuncictl: %s\n", AT("no chained kuncid record "
 		    "in the input (is it kuncid's log, from this version on?)",
 		    "tidak ada catatan kuncid berantai di masukan (log kuncid "
 		    "dari versi ini?)"));
-		free(hosts);
-		free(F);
-		F = NULL;
-		NF = 0;
+		averify_free(v);
 		return 66;	/* EX_NOINPUT */
 	}
 	for (i = 0; i < NF; i++) {
@@ -655,45 +1055,9 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 		else if (F[i].sev == S_DECLARED)
 			ndec++;
 	}
-	if (json) {
-		jo = json_object();
-		ja = json_array();
-		for (i = 0; i < NF; i++) {
-			json_t *f = json_object();
-
-			json_object_set_new(f, "severity", json_string(
-			    F[i].sev == S_DAMAGE ? "damage" : F[i].sev ==
-			    S_DECLARED ? "declared" : "info"));
-			json_object_set_new(f, "kind", json_string(F[i].kind));
-			if (F[i].host[0] != '\0')
-				json_object_set_new(f, "host",
-				    json_string(F[i].host));
-			if (F[i].seq > 0)
-				json_object_set_new(f, "seq",
-				    json_integer((json_int_t)F[i].seq));
-			if (F[i].src != NULL) {
-				json_object_set_new(f, "source",
-				    json_string(F[i].src));
-				json_object_set_new(f, "line",
-				    json_integer((json_int_t)F[i].line));
-			}
-			json_object_set_new(f, "text", json_string(F[i].text));
-			json_array_append_new(ja, f);
-		}
-		json_object_set_new(jo, "records",
-		    json_integer((json_int_t)nchained));
-		json_object_set_new(jo, "unchained",
-		    json_integer((json_int_t)nun));
-		json_object_set_new(jo, "hosts", json_integer((json_int_t)nh));
-		json_object_set_new(jo, "checkpoints_checked",
-		    json_boolean(C != NULL));
-		json_object_set_new(jo, "result", json_string(ndam > 0 ?
-		    "damaged" : ndec > 0 ? "declared_gaps" : "intact"));
-		json_object_set_new(jo, "findings", ja);
-		json_dumpf(jo, out, JSON_INDENT(2));
-		fputc('\n', out);
-		json_decref(jo);
-	} else {
+	if (json)
+		print_json(v, ndam, ndec, out);
+	else {
 		for (i = 0; i < NF; i++)
 			fprintf(out, "%s%s%s%s\n", F[i].sev == S_DAMAGE ?
 			    AT("DAMAGE: ", "RUSAK: ") : F[i].sev ==
@@ -702,18 +1066,14 @@ audit_verify(struct arecs *R, const struct achecks *C, const char *cert,
 			    F[i].host : "", F[i].host[0] != '\0' ? ": " : "",
 			    F[i].text);
 		fprintf(out, AT("%zu chained record(s) of %zu host(s)%s: %s\n",
-		    "%zu catatan berantai dari %zu host%s: %s\n"), nchained,
-		    nh, C == NULL ? AT(", checkpoints not checked",
+		    "%zu catatan berantai dari %zu host%s: %s\n"), v->nchained,
+		    v->nh, v->C == NULL ? AT(", checkpoints not checked",
 		    ", titik periksa tidak diperiksa") : "", ndam > 0 ?
 		    AT("DAMAGED", "RUSAK") : ndec > 0 ? AT("intact but for "
 		    "declared gaps", "utuh kecuali celah yang dinyatakan") :
 		    AT("intact", "utuh"));
 	}
-	free(hosts);
-	free(F);
-	F = NULL;
-	NF = 0;
-	if (ndam > 0)
-		return 65;	/* EX_DATAERR */
-	return ndec > 0 ? 1 : 0;
+	st = ndam > 0 ? 65 : ndec > 0 ? 1 : 0;	/* EX_DATAERR */
+	averify_free(v);
+	return st;
 }

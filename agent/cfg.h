@@ -293,13 +293,16 @@ struct cfg_signing {
  * The audit hash chain (chain.h, audit.c, doc/audit.md).  host: the
  * chain's name ("" = the host name, up to its first dot); certificate
  * and key: what signs its checkpoints, separate from signing.key ("" for
- * both = no checkpoints); checkpoint_interval: seconds, default 1 hour.
+ * both = no checkpoints); checkpoint_interval: seconds, default 1 hour;
+ * checkpoint_retention: seconds after which this host's checkpoints are
+ * thinned to one a day (auditprune.c), 0 (the default) = all kept.
  */
 struct cfg_audit {
 	char		 *host;
 	char		 *certificate;
 	char		 *key;
 	int64_t		  checkpoint_interval;
+	int64_t		  checkpoint_retention;
 };
 
 /*

@@ -154,6 +154,8 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "key", cfg->audit.key);
 	put_dur(fp, "\t", "checkpoint_interval",
 	    cfg->audit.checkpoint_interval, 0);
+	put_dur(fp, "\t", "checkpoint_retention",
+	    cfg->audit.checkpoint_retention, 0);
 	fputs("};\n\nprovision = {\n", fp);
 	put_kv(fp, "\t", "account_base", cfg->provision.account_base);
 	fprintf(fp, "\tpassword_length = %d;\n",

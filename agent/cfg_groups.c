@@ -44,7 +44,8 @@ static const char *const visits_keys[] = {
 static const char *const removal_keys[] = { "workflow", NULL };
 static const char *const signing_keys[] = { "certificate", "key", "ca", NULL };
 static const char *const audit_keys[] = {
-	"host", "certificate", "key", "checkpoint_interval", NULL
+	"host", "certificate", "key", "checkpoint_interval",
+	"checkpoint_retention", NULL
 };
 static const char *const calendar_keys[] = {
 	"work_week", "holidays", "office_hours", NULL
@@ -789,8 +790,17 @@ parse_audit(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    get_path(c, g, w, "certificate", 1, &a->certificate, NULL) == -1 ||
 	    get_path(c, g, w, "key", 1, &a->key, NULL) == -1 ||
 	    get_duration(c, g, w, "checkpoint_interval", 0, 1,
-	    &a->checkpoint_interval, NULL) == -1)
+	    &a->checkpoint_interval, NULL) == -1 ||
+	    get_duration(c, g, w, "checkpoint_retention", 0, 0,
+	    &a->checkpoint_retention, NULL) == -1)
 		return -1;
+	/* thinning keeps one a day: a shorter period would thin the day
+	 * being written */
+	if (a->checkpoint_retention != 0 && a->checkpoint_retention < 86400) {
+		seterr(c, g, "audit.checkpoint_retention: \"0s\" (keep every "
+		    "checkpoint) or at least \"1d\"");
+		return -1;
+	}
 	for (i = 0; a->host[i] != '\0'; i++)
 		if (!((a->host[i] >= 'a' && a->host[i] <= 'z') ||
 		    (a->host[i] >= 'A' && a->host[i] <= 'Z') ||

@@ -209,6 +209,12 @@ chain_open(struct chain *c, const char *statedir, const char *host,
 	c->after = q[best];
 	c->unsent_from = f[best];
 	c->state = cl[best] ? CHAIN_CLEAN : CHAIN_CRASH;
+	if (c->state == CHAIN_CRASH) {
+		/* records sealed but never made durable may have been lost:
+		 * their positions are declared, not used again */
+		c->skip = CHAIN_CRASH_SKIP;
+		c->after += c->skip;
+	}
 	return 0;
 }
 
@@ -224,6 +230,10 @@ chain_seal(struct chain *c, char *rec, size_t recsz)
 
 	if (len + CHAIN_SUFFIX_MAX > recsz)
 		return -1;
+	/* after a crash: past the positions that may have been lost (the
+	 * head, until then, stays the last durable record) */
+	c->seq += c->skip;
+	c->skip = 0;
 	now = time(NULL);
 	if (now != c->tsec) {	/* one gmtime_r a second, not a record */
 		c->tsec = now;

@@ -17,10 +17,13 @@
  * in two checksummed slots written in turn, so a torn write leaves the
  * other one.  The caller (log.c) writes it with chain_commit() once for a
  * batch, before the batch is emitted: a record is never seen whose seq the
- * head does not cover.  After a crash the head says where the chain
- * resumes and which positions (first..seq of the last batch) may have been
- * sealed but not emitted; chain_open() reports this so the first record
- * can declare it.
+ * head does not cover.  After a crash the head says which positions
+ * (first..seq of the last batch) may have been made durable but not
+ * emitted; past them, records may have been sealed and queued but never
+ * made durable (lost with the process).  Their positions are never used
+ * again: the chain resumes CHAIN_CRASH_SKIP positions further on (from
+ * the last durable value), and chain_open() reports first..seq+skip so
+ * the first record can declare them all.
  *
  * Not thread-safe: log.c serialises every call under its queue lock.
  */
@@ -37,6 +40,13 @@
  * chain=<64>" */
 #define CHAIN_SUFFIX_MAX	(6 + CHAIN_HOST_MAX + 5 + 20 + 6 + 20 + 7 + \
 				    64 + 1)
+
+/*
+ * The positions a crashed run may have sealed past its durable head: the
+ * records queued (log.h: at most LOG_AUDIT_QMAX) and the batch whose
+ * fdatasync did not complete (as many again).  audit.c checks the bound.
+ */
+#define CHAIN_CRASH_SKIP	8192
 
 enum chain_state {
 	CHAIN_NEW,	/* no head file: a new chain from seq 1 */
@@ -55,8 +65,9 @@ struct chain {
 	time_t		 tsec;		/* the second tstr shows */
 	char		 tstr[24];
 	enum chain_state state;
-	uint64_t	 after;		/* the head's seq */
+	uint64_t	 after;		/* the head's seq (CHAIN_CRASH: + skip) */
 	uint64_t	 unsent_from;	/* CHAIN_CRASH: first seq of its batch */
+	uint64_t	 skip;		/* positions the next seal passes over */
 };
 
 /* A valid chain host name: 1..CHAIN_HOST_MAX of [A-Za-z0-9.-]. */

@@ -3,6 +3,8 @@
  *
  *	chainbench seal [N]		chain_seal() alone on a login record
  *	chainbench log on|off [N]	log_audit() end to end, chain on or off
+ *	chainbench gen N [HOSTS]	a syslog capture of N chained records
+ *					of HOSTS hosts (default 1), on stdout
  *
  * "seal" times N chain_seal() calls (SHA-256 over the previous value and
  * the record, the suffix written) on a typical login.allow record.
@@ -12,9 +14,14 @@
  * receiver has every record.  With "on" the chain's head lives in a
  * temporary directory (one fdatasync per batch, as in kuncid); the number
  * of batches is the head's write count.  Prints one line of key=value.
+ * "gen" writes auth.log-style lines of that record, the hosts taking
+ * turns, each host's records sealed by chain_seal() as kuncid seals
+ * them: the input for timing kuncictl audit verify and search on a big
+ * capture (bench/RESULTS.md).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -203,6 +210,46 @@ bench_log(int on, long n)
 	return 0;
 }
 
+static int
+bench_gen(long n, int nhosts)
+{
+	struct chain c[64];
+	char rec[1024], dir[] = "/tmp/chainbench.XXXXXX", err[256];
+	char host[16], path[64];
+	size_t len = strlen(REC);
+	long i;
+	int h;
+
+	if (nhosts < 1 || nhosts > 64 || mkdtemp(dir) == NULL)
+		return 1;
+	for (h = 0; h < nhosts; h++) {
+		snprintf(path, sizeof(path), "%s/%d", dir, h);
+		snprintf(host, sizeof(host), "kantor-%d", h);
+		if (mkdir(path, 0700) == -1 ||
+		    chain_open(&c[h], path, host, err, sizeof(err)) == -1) {
+			fprintf(stderr, "chainbench: %s\n", err);
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		h = (int)(i % nhosts);
+		memcpy(rec, REC, len + 1);
+		if (chain_seal(&c[h], rec, sizeof(rec)) == -1)
+			return 1;
+		printf("Dec  6 10:%02ld:%02ld %s kuncid[%d]: %s\n",
+		    (i / 60) % 60, i % 60, c[h].host, 1000 + h, rec);
+	}
+	for (h = 0; h < nhosts; h++) {
+		chain_close(&c[h]);
+		snprintf(path, sizeof(path), "%s/%d/audit.head", dir, h);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/%d", dir, h);
+		rmdir(path);
+	}
+	rmdir(dir);
+	return fflush(stdout) == EOF ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -217,6 +264,10 @@ main(int argc, char **argv)
 		return bench_log(strcmp(argv[2], "on") == 0, n > 0 ? n :
 		    100000);
 	}
-	fprintf(stderr, "usage: chainbench seal [N] | log on|off [N]\n");
+	if (argc >= 3 && strcmp(argv[1], "gen") == 0)
+		return bench_gen(strtol(argv[2], NULL, 10), argc > 3 ?
+		    (int)strtol(argv[3], NULL, 10) : 1);
+	fprintf(stderr, "usage: chainbench seal [N] | log on|off [N] | "
+	    "gen N [HOSTS]\n");
 	return 64;
 }

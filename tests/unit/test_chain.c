@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "audit.h"
 #include "chain.h"
 
 static char dir[64], head[96];
@@ -84,8 +85,26 @@ new_clean_crash(void **state)
 
 	assert_int_equal(chain_open(&c, dir, "kantor-a", err, sizeof(err)), 0);
 	assert_int_equal(c.state, CHAIN_CRASH);
-	assert_int_equal(c.after, 8);
+	/* 6..8 may be unsent; past 8 up to the skip, sealed and lost */
+	assert_int_equal(c.after, 8 + CHAIN_CRASH_SKIP);
 	assert_int_equal(c.unsent_from, 6);
+	assert_int_equal(c.seq, 8);	/* the head until the next seal */
+	{
+		char rec[512] = "event=audit.start begins=crashed";
+		unsigned char want[CHAIN_VAL_LEN];
+		const char *p;
+
+		memcpy(v, c.val, sizeof(v));
+		assert_int_equal(chain_seal(&c, rec, sizeof(rec)), 0);
+		assert_int_equal(c.seq, 8 + CHAIN_CRASH_SKIP + 1);
+		assert_non_null(strstr(rec, " seq=8201 "));	/* 8+8192+1 */
+		/* chained from the last durable value */
+		p = strstr(rec, " chain=");
+		assert_non_null(p);
+		assert_int_equal(chain_hash(v, rec, (size_t)(p - rec), want),
+		    0);
+		assert_memory_equal(c.val, want, sizeof(want));
+	}
 	chain_close(&c);
 
 	/* another host's head is refused, not forked */
@@ -112,7 +131,7 @@ torn_and_lost(void **state)
 	assert_int_equal(pwrite(fd, junk, sizeof(junk), 100), sizeof(junk));
 	assert_int_equal(chain_open(&c, dir, "kantor-a", err, sizeof(err)), 0);
 	assert_int_equal(c.state, CHAIN_CRASH);
-	assert_int_equal(c.after, 2);
+	assert_int_equal(c.after, 2 + CHAIN_CRASH_SKIP);
 	chain_close(&c);
 	/* both torn: lost */
 	assert_int_equal(pwrite(fd, junk, sizeof(junk), 356), sizeof(junk));
@@ -162,6 +181,27 @@ values_chain(void **state)
 	chain_close(&c);
 }
 
+/* Which old checkpoints thinning keeps (auditprune.c): the last of each
+ * UTC day, the last of each chain, the last of all. */
+static void
+prune_keep(void **state)
+{
+	/* day 0: seq 10, 20, 30; day 1: 40, then a new chain 2, 5; day 2:
+	 * 9, 12 */
+	const time_t D = 86400;
+	const uint64_t seq[] = { 10, 20, 30, 40, 2, 5, 9, 12 };
+	const time_t t[] = { 3600, 7200, D - 1, D + 10, D + 20, D + 30,
+	    2 * D + 5, 2 * D + 6 };
+	const int want[] = { 0, 0, 1, 1, 0, 1, 0, 1 };
+	size_t i, n = sizeof(seq) / sizeof(seq[0]);
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		assert_int_equal(audit_prune_keep(seq, t, n, i), want[i]);
+	/* one alone is kept */
+	assert_int_equal(audit_prune_keep(seq, t, 1, 0), 1);
+}
+
 int
 main(void)
 {
@@ -170,6 +210,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(torn_and_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(values_chain, setup, teardown),
+		cmocka_unit_test(prune_keep),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 
