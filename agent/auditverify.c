@@ -72,6 +72,8 @@ struct wrec {
 	size_t		 bodylen;
 	int		 crash;		/* audit.start begins=crashed */
 	uint64_t	 after, from;	/* what it declares */
+	int		 havehead;	/* and the value it is chained from */
+	unsigned char	 head[CHAIN_VAL_LEN];
 };
 
 /* Two neighbours in seq order whose file order is the other way. */
@@ -559,7 +561,20 @@ check_group(struct chainst *c, const char *host)
 	c->popped = 1;
 	c->lastseq = seq;
 	on_genuine(c, r);
-	if (r->crash)
+	if (r->crash && (!r->havehead || !follows(r->head, r, NULL)))
+		/* the record after a gap is not checked against its
+		 * predecessor: a crash record is, against the head it
+		 * names, or a deletion could pass as a crash's gap */
+		add(S_DAMAGE, "forged", host, seq, &r->w, AT("forged crash "
+		    "record: seq %" PRIu64 " (%s) declares seq %" PRIu64 "-%"
+		    PRIu64 " but does not follow from the chain head it "
+		    "names%s", "catatan crash palsu: seq %" PRIu64 " (%s) "
+		    "menyatakan seq %" PRIu64 "-%" PRIu64 " tetapi tidak "
+		    "mengikuti kepala rantai yang disebutnya%s"), seq,
+		    rname(&r->w, w1, sizeof(w1)), r->from, r->after,
+		    r->havehead ? "" : AT(" (it names none)",
+		    " (tidak menyebut satu pun)"));
+	else if (r->crash)
 		on_crash(c, host, r);
 	for (k = 0; k < n; k++)
 		wrec_free(g[k]);
@@ -698,7 +713,7 @@ static struct wrec *
 wrec_new(const struct arec *r, uint64_t pos)
 {
 	struct wrec *w;
-	char v[32];
+	char v[32], hx[2 * CHAIN_VAL_LEN + 2];
 
 	if ((w = calloc(1, sizeof(*w))) == NULL ||
 	    (w->msg = strndup(r->msg, r->bodylen)) == NULL) {
@@ -721,6 +736,10 @@ wrec_new(const struct arec *r, uint64_t pos)
 			w->from = strtoull(v, NULL, 10);
 			w->crash = 1;
 		}
+		if (arec_kv(r->msg, "head", hx, sizeof(hx)) == 0 &&
+		    strlen(hx) == 2 * CHAIN_VAL_LEN &&
+		    chain_unhex(hx, w->head) == 0)
+			w->havehead = 1;
 	}
 	return w;
 }

@@ -666,7 +666,7 @@ int
 log_audit_chain(const char *statedir, const char *host, const char *version,
     char *err, size_t errsz)
 {
-	char after[24], from[24];
+	char after[24], from[24], head[65];
 	int r;
 
 	pthread_mutex_lock(&AQ.mtx);
@@ -681,6 +681,7 @@ log_audit_chain(const char *statedir, const char *host, const char *version,
 	}
 	AQ.emitted = AQ.ch.seq;
 	memcpy(AQ.emitted_val, AQ.ch.val, CHAIN_VAL_LEN);
+	chain_hex(AQ.ch.val, head);	/* the durable head, before any seal */
 	AQ.chained = 1;
 	pthread_mutex_unlock(&AQ.mtx);
 	snprintf(after, sizeof(after), "%llu",
@@ -705,8 +706,11 @@ log_audit_chain(const char *statedir, const char *host, const char *version,
 	default:
 		/* the last batch's positions may have been sealed, made
 		 * durable and never emitted */
+		/* head: the value this record is chained from, so that
+		 * verify can tell it from a forged one (doc/audit.md) */
 		r = log_audit("audit.start", "begins", "crashed", "after",
-		    after, "unsent_from", from, "version", version, NULL);
+		    after, "unsent_from", from, "head", head, "version",
+		    version, NULL);
 		break;
 	}
 	return r;

@@ -249,6 +249,22 @@ t_grep "... reported as declared" "^DECLARED: kantor-a: seq $from-$after missing
 grep -v -E "host=kantor-a seq=($(seq -s'|' "$((from - 1))" "$after")) time=" "$AT/intact.log" >"$AT/t7.log"
 vr "$AT/t7.log"
 t_eq "a deletion next to the declared positions: damage" 65 "$rc"
+t_grep "the crash record names the head it is chained from" " head=[0-9a-f]{64} " <(echo "$cr")
+# a deletion disguised as a crash: seq d1..d2-1 deleted, d2 replaced by a
+# copy of the real crash record declaring them, with d2's own chain value
+# (so that d2+1 still follows); it does not follow from the head it names
+d1=$((mseq + 20)); d2=$((mseq + 30))
+v2=$(grep "host=kantor-a seq=$d2 time=" "$AT/intact.log" | sed 's/.* chain=\([0-9a-f]*\)$/\1/')
+echo "$cr" | sed -e "s/ after=[0-9]* / after=$((d2 - 1)) /" -e "s/ unsent_from=[0-9]* / unsent_from=$d1 /" \
+    -e "s/ seq=[0-9]* / seq=$d2 /" -e "s/ chain=[0-9a-f]*\$/ chain=$v2/" >"$AT/fakecrash"
+awk -v a="$(seqline $d1)" -v b="$(seqline $d2)" -v f="$AT/fakecrash" \
+    'FNR == b { while ((getline l < f) > 0) print l; next } FNR >= a && FNR < b { next } { print }' \
+    "$AT/intact.log" >"$AT/t8.log"
+t_eq "the disguised deletion removed $((d2 - d1 + 1)) records and added one" \
+    "$(( $(wc -l <"$AT/intact.log") - (d2 - d1) ))" "$(wc -l <"$AT/t8.log")"
+vr "$AT/t8.log"
+t_eq "a deletion disguised as a crash: exit 65" 65 "$rc"
+t_grep "... named: a forged crash record at seq $d2" "^DAMAGE: kantor-a: forged crash record: seq $d2 .*declares seq $d1-$((d2 - 1))" <(echo "$out")
 
 # --- checkpoints ----------------------------------------------------------
 stmt=$(grep -m1 "^kunci-audit-checkpoint 1 host=kantor-a seq=$cpseq " "$AT/cps.txt")
