@@ -257,6 +257,46 @@ rv_window_opts(struct admin_call *c, const char *limit_s, const char *offset_s,
 	return EX_OK;
 }
 
+/* Where the real run of remove-on-silence is (review_run.c): null when
+ * it has not started. */
+static json_t *
+progress_json(struct wf *w, const struct rv_campaign *k)
+{
+	struct rv_progress p;
+
+	if (rv_run_progress(w, k, &p) != EX_OK || !p.started)
+		return json_null();
+	return json_pack("{s:o,s:b,s:I,s:I,s:o}", "since",
+	    admin_jtime(p.since), "swept", p.swept, "page",
+	    (json_int_t)p.page, "pages", (json_int_t)p.npg, "retried",
+	    p.retried != 0 ? admin_jtime(p.retried) : json_null());
+}
+
+static void
+progress_text(struct admin_call *c, struct wf *w, const struct rv_campaign *k)
+{
+	struct rv_progress p;
+	char t[32], buf[160];
+
+	if (rv_run_progress(w, k, &p) != EX_OK || !p.started)
+		return;
+	admin_fmt_time(t, sizeof(t), p.since);
+	if (strcmp(k->state, "open") != 0)
+		snprintf(buf, sizeof(buf), "%s %s", ADMIN_T(c, "done, since",
+		    "selesai, sejak"), t);
+	else if (!p.swept)
+		snprintf(buf, sizeof(buf), "%s %s, %s %zu %s %zu", ADMIN_T(c,
+		    "under way since", "berjalan sejak"), t, ADMIN_T(c,
+		    "finding page", "halaman temuan"), p.page + 1 > p.npg ?
+		    p.npg : p.page + 1, ADMIN_T(c, "of", "dari"), p.npg);
+	else
+		snprintf(buf, sizeof(buf), "%s %s, %s", ADMIN_T(c,
+		    "under way since", "berjalan sejak"), t, ADMIN_T(c,
+		    "every page done; the failed grants are retried",
+		    "semua halaman selesai; yang gagal dicoba lagi"));
+	out_kv(&c->out, 16, ADMIN_T(c, "Removal", "Pencabutan"), buf);
+}
+
 int
 rv_cmd_show(struct admin_call *c, int argc, char **argv)
 {
@@ -340,6 +380,8 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			    json_integer((json_int_t)nf[j]));
 		json_object_set_new(o, "decisions", d);
 		json_object_set_new(o, "finding_counts", fc);
+		if (admin_sees_all(c))
+			json_object_set_new(o, "removal", progress_json(w, &k));
 		for (i = 0; i < l.n; i++) {
 			json_t *f = json_object(), *codes = json_array();
 
@@ -393,6 +435,8 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			out_kv(&c->out, 16, rv_decision_label(c->en,
 			    rv_ddefs[j].code), buf);
 		}
+	if (admin_sees_all(c))
+		progress_text(c, w, &k);
 	sb_puts(&c->out, "\n");
 	{
 		struct out_table t;

@@ -37,6 +37,7 @@ static struct {
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
 	int			 stopping;
+	int			 soon;		/* no wait before the next */
 	unsigned long		 passes;	/* complete passes (mtx) */
 	time_t			 last_wall;	/* wall clock end of the last */
 } S = {
@@ -110,7 +111,9 @@ sched_main(void *arg)
 			S.last_wall = time(NULL);
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += SCHED_EVERY;
+		if (!S.soon)
+			ts.tv_sec += SCHED_EVERY;
+		S.soon = 0;
 		while (!S.stopping && pthread_cond_timedwait(&S.cv, &S.mtx,
 		    &ts) != ETIMEDOUT)
 			;
@@ -138,6 +141,14 @@ sched_start(const struct kunci_cfg *cfg, int (*away)(void),
 	}
 	S.running = 1;
 	return 0;
+}
+
+void
+sched_soon(void)
+{
+	pthread_mutex_lock(&S.mtx);
+	S.soon = 1;
+	pthread_mutex_unlock(&S.mtx);
 }
 
 void
