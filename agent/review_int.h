@@ -157,6 +157,7 @@ struct rv_census {
 	size_t	  ndec[RV_NDEC];	/* per rv_ddefs code */
 	size_t	  nf[F_COUNT];		/* per finding */
 	int	  escalated;		/* undecided reads "escalated" */
+	time_t	  last;			/* the latest decision's time */
 	int	 *risk;			/* distinct risks, highest first */
 	size_t	  nrisk;
 	char	**pid;			/* finding page ids, sorted */

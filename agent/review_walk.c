@@ -143,6 +143,7 @@ count_entry(LDAP *ld, LDAPMessage *e, void *arg)
 {
 	struct rw_count *rc = arg;
 	char d[16];
+	time_t t;
 	int j;
 
 	if (rv_is_page(ld, e)) {
@@ -158,6 +159,8 @@ count_entry(LDAP *ld, LDAPMessage *e, void *arg)
 		if (strcmp(rv_ddefs[j].code, d) == 0) {
 			rc->c->ndec[j]++;
 			rc->decided++;
+			if ((t = dir_get_time(ld, e, "kunciTime")) > rc->c->last)
+				rc->c->last = t;
 			break;
 		}
 	return EX_OK;
@@ -264,7 +267,7 @@ int
 rv_census(struct wf *w, const struct rv_campaign *k, struct rv_census *c)
 {
 	char *attrs[] = { U("kunciId"), U("kunciFinding"), U("kunciDecision"),
-	    NULL };
+	    U("kunciTime"), NULL };
 	struct rw_count rc;
 	int st, j;
 
