@@ -48,15 +48,49 @@
 
 /* ------------------------------------------------------------ resources */
 
-/* Whether resource is critical and, if so, how many active grants it
- * has now. */
+/* How many active grants resource has now, counting at most max (0: all;
+ * a run asks 2: "is there another holder?", whatever their number). */
 int
-rv_resource_state(struct wf *w, const char *resource, struct rv_crit *cr)
+rv_holders(struct wf *w, const char *resource, int max, long *n)
 {
 	char base[DIR_DN_MAX], esc[3 * DIR_NAME_MAX + 1],
-	    filter[3 * DIR_NAME_MAX + 160], buf[16], t[32];
-	char *rattrs[] = { U("kunciCritical"), NULL }, *none[] = { U("1.1"),
-	    NULL };
+	    filter[3 * DIR_NAME_MAX + 160], t[32];
+	char *none[] = { U("1.1"), NULL };
+	LDAPMessage *res = NULL;
+	LDAP *ld;
+	int rc;
+
+	*n = 0;
+	if (ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
+		return EX_OK;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=grants,%s",
+	    w->cfg->directory.kunci_base);
+	dir_gentime(t, sizeof(t), time(NULL));
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciResource=%s)(kunciStatus=active)(!(kunciNotAfter<=%s)))",
+	    esc, t);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, none,
+	    0, NULL, NULL, NULL, max, &res);
+	if (rc != LDAP_SUCCESS && !(max > 0 &&
+	    rc == LDAP_SIZELIMIT_EXCEEDED)) {
+		ldap_msgfree(res);
+		return wf_ldfail(w, rc, _("counting holders"));
+	}
+	*n = ldap_count_entries(ld, res);
+	ldap_msgfree(res);
+	return EX_OK;
+}
+
+/* Whether resource is critical and, if so, how many active grants it
+ * has now (at most max: see rv_holders()). */
+int
+rv_resource_state(struct wf *w, const char *resource, int max,
+    struct rv_crit *cr)
+{
+	char buf[16];
+	char *rattrs[] = { U("kunciCritical"), NULL };
 	LDAPMessage *res = NULL, *e;
 	LDAP *ld;
 	int rc;
@@ -71,25 +105,9 @@ rv_resource_state(struct wf *w, const char *resource, struct rv_crit *cr)
 	    strcasecmp(buf, "TRUE") == 0)
 		cr->critical = 1;
 	ldap_msgfree(res);
-	res = NULL;
-	if (!cr->critical ||
-	    ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
+	if (!cr->critical)
 		return EX_OK;
-	snprintf(base, sizeof(base), "ou=grants,%s",
-	    w->cfg->directory.kunci_base);
-	dir_gentime(t, sizeof(t), time(NULL));
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
-	    "(kunciResource=%s)(kunciStatus=active)(!(kunciNotAfter<=%s)))",
-	    esc, t);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, none,
-	    0, NULL, NULL, NULL, 0, &res);
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, _("counting holders"));
-	}
-	cr->active = ldap_count_entries(ld, res);
-	ldap_msgfree(res);
-	return EX_OK;
+	return rv_holders(w, resource, max, &cr->active);
 }
 
 /* ----------------------------------------------------------------- plan */
@@ -183,7 +201,7 @@ plan_res(struct plan *p, const char *name, int *st)
 	*st = EX_OK;
 	if (rv_smap_get(&p->idx, name, &i) == 1)
 		return &p->r[i];
-	if ((*st = rv_resource_state(p->w, name, &cr)) != EX_OK)
+	if ((*st = rv_resource_state(p->w, name, 0, &cr)) != EX_OK)
 		return NULL;
 	if (p->nr == p->capr) {
 		size_t cap = p->capr ? p->capr * 2 : 32;

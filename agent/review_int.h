@@ -251,8 +251,9 @@ struct rv_crit {
 	int	critical;
 	long	active;		/* its active grants now, if critical */
 };
-int	rv_resource_state(struct wf *w, const char *resource,
+int	rv_resource_state(struct wf *w, const char *resource, int max,
     struct rv_crit *cr);
+int	rv_holders(struct wf *w, const char *resource, int max, long *n);
 
 /* review_run.c: the real run of remove-on-silence, a slice at a time */
 struct rv_run_res {

@@ -391,10 +391,20 @@ last_holder(struct run *r, const struct rv_finding *f, int *yes)
 	int st;
 
 	*yes = 0;
-	if (f->not_after <= time(NULL) ||
-	    (rv_smap_get(&r->crit, f->resource, &v) == 1 && v == 1))
+	if (f->not_after <= time(NULL))
 		return EX_OK;
-	if ((st = rv_resource_state(r->w, f->resource, &cr)) != EX_OK)
+	if (rv_smap_get(&r->crit, f->resource, &v) == 1) {
+		if (v == 1)
+			return EX_OK;	/* not critical */
+		/* critical: another holder now?  Two counted at most, not
+		 * every holder (that grew with the campaign). */
+		if ((st = rv_holders(r->w, f->resource, 2, &cr.active)) !=
+		    EX_OK)
+			return st;
+		*yes = cr.active <= 1;
+		return EX_OK;
+	}
+	if ((st = rv_resource_state(r->w, f->resource, 2, &cr)) != EX_OK)
 		return st;
 	if (rv_smap_put(&r->crit, f->resource, cr.critical ? 2 : 1) == -1)
 		return wf_fail(r->w, EX_OSERR, _("out of memory"));
