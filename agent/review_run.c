@@ -24,6 +24,10 @@
  * it finishes the grant: nothing is lost (review.remove may be written
  * twice if the crash falls between it and the mark's deletion).
  *
+ * The doors' allow lists are rewritten once per door every RV_FLUSH_MS
+ * and at the slice's end, not after each card (prov_allow_defer()): a
+ * rewrite reads every card holder of the door.
+ *
  * A grant whose revocation (or paperwork) fails keeps its mark and the
  * sweep goes on.  Once swept, the marked grants are looked for with one
  * search (decision entries bearing a mark), not a walk of the findings,
@@ -59,6 +63,7 @@
 #define RUN_STOP	1	/* a callback's "budget spent": not an error */
 #define RV_RUN_LINES	2000	/* lines of a run's reply, then counts */
 #define RV_RETRY	60	/* seconds between the scheduler's retries */
+#define RV_FLUSH_MS	2000	/* allow lists held back at most this long */
 #define MARKED_FILTER	"(&(objectClass=kunciReviewFinding)" \
 			    "(kunciDecision=removed)(|(kunciFinding=" RV_MARK \
 			    ")(kunciFinding=" RV_MARK_REC ")))"
@@ -79,7 +84,7 @@ struct run {
 	struct rv_run_res	*res;
 	size_t			 batch, work;	/* 0: no limit */
 	long			 slice_ms;
-	struct timespec		 t0;
+	struct timespec		 t0, tf;	/* start, last flush */
 	struct strbuf		*out;
 	size_t			 lines;
 	int			 en;
@@ -105,21 +110,30 @@ cmp_str(const void *a, const void *b)
 	return strcasecmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Has this slice spent its budget? */
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Has this slice spent its budget?  Also, every RV_FLUSH_MS, the allow
+ * lists of the doors whose cards it revoked are rewritten (held back
+ * meanwhile: one rewrite per door, not per grant). */
 static int
 spent(struct run *r)
 {
-	struct timespec t;
-	long ms;
-
+	if (ms_since(&r->tf) >= RV_FLUSH_MS) {
+		(void)prov_allow_flush(r->w);
+		prov_allow_defer();
+		clock_gettime(CLOCK_MONOTONIC, &r->tf);
+	}
 	if (r->batch > 0 && r->work >= r->batch)
 		return 1;
-	if (r->slice_ms <= 0)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	ms = (t.tv_sec - r->t0.tv_sec) * 1000 +
-	    (t.tv_nsec - r->t0.tv_nsec) / 1000000;
-	return ms >= r->slice_ms;
+	return r->slice_ms > 0 && ms_since(&r->t0) >= r->slice_ms;
 }
 
 static void
@@ -660,10 +674,13 @@ rv_run(struct wf *w, struct rv_campaign *k, struct berval **preview,
 	r.out = out;
 	r.en = en;
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	r.tf = r.t0;
 	snprintf(r.reason, sizeof(r.reason), "review %s: not attested by the "
 	    "deadline", k->id);
+	prov_allow_defer();
 	if ((st = load_spares(w, preview, &r)) == EX_OK)
 		st = run_slice(&r, actor, retry);
+	(void)prov_allow_flush(w);
 	if (out != NULL && r.lines > RV_RUN_LINES)
 		sb_printf(out, "... %zu %s\n", r.lines - RV_RUN_LINES,
 		    en ? "more" : "lagi");

@@ -9,7 +9,8 @@
 # campaign closes): the grants revoked per second, and every
 # BENCH_EXPIRE_EVERY seconds (default 5) a grant already past its end is
 # added: the time until the scheduler expires it (other scheduler work
-# during the removal), and kuncid's peak memory.
+# during the removal), and kuncid's peak memory.  BENCH_KEEP=FILE: a copy
+# of slapd's log there (with SANDBOX_SLAPD_DEBUG=stats: every operation).
 set -eu
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,3 +99,5 @@ printf 'enforce grants=%d to_remove=%s watched=%.0fs removed=%d rate=%.1f/s kunc
     "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT"
 echo "steps: $(head -c 120 "$W/steps.out" | tr "\n" "|")" | tee -a "$OUT"
 "$BUILD/kuncictl" --lang en review show bench-1 --limit 1 | grep -E '^(Removal|removed)' | tee -a "$OUT" || :
+[ -n "${BENCH_KEEP:-}" ] && cp "$W/slapd.log" "$BENCH_KEEP"
+exit 0

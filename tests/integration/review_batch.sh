@@ -4,7 +4,8 @@
 # goes on while 200 grants are removed: a grant past its end, added once
 # the removal is under way, is expired before the removal ends (before,
 # the whole removal ran in one pass and every other tick waited for it).
-# `review show` says where the removal is.  Every grant is removed once,
+# `review show` says where the removal is; a door's allow list drops the
+# revoked cards (rewritten once per slice, not per card).  Every grant is removed once,
 # with one review.remove and one C3 record, and the campaign closes; the
 # place is kept on the campaign's "enforce" event ("swept" at the end).
 . "$(dirname "$0")/review.inc"
@@ -37,6 +38,23 @@ for i in range(int(n)):
     print(f"kunciLastReviewed: {rev}")
     print()
 PY
+# three card grants on a door: the run revokes two (the last holder of
+# the critical door is kept) and the door's allow list is rewritten once
+# per slice, not per card: at the end it lists the kept card only
+DOOR=server-room:dc2
+for i in 1 2 3; do
+	la >/dev/null <<LDIF
+dn: kunciId=KB-$i,ou=cards,ou=kunci,$KUNCI_BASE
+objectClass: kunciCard
+kunciId: KB-$i
+kunciCardSerial: KB-$i
+kunciHolder: jwijaya
+kunciStatus: active
+kunciResource: $DOOR
+
+LDIF
+	grant "RC-$i" jwijaya "$DOOR" kunciAccessType=card "kunciCredential=KB-$i"
+done
 kc review start --period "$C" >/dev/null
 lm >/dev/null <<LDIF
 dn: $CDN
@@ -79,14 +97,19 @@ t_wait_eq "the campaign closes when every grant is removed" closed 1200 state
 revoked() { ls_ -b "$GB" '(&(kunciId=RB-0*)(kunciStatus=revoked))' 1.1 | grep -c '^dn:'; }
 t_eq "every grant revoked but the last holder" "$R" "$(revoked)"
 t_eq "... each decided removed, none left marked" "$R 0" \
-    "$(ls_ -b "$CDN" -s one '(kunciDecision=removed)' 1.1 | grep -c '^dn:') $(ls_ -b "$CDN" -s one '(|(kunciFinding=revoking)(kunciFinding=recording))' 1.1 | grep -c '^dn:')"
+    "$(ls_ -b "$CDN" -s one '(&(kunciId=RB-*)(kunciDecision=removed))' 1.1 | grep -c '^dn:') $(ls_ -b "$CDN" -s one '(|(kunciFinding=revoking)(kunciFinding=recording))' 1.1 | grep -c '^dn:')"
 wait_audit "event=review.close campaign=$C " 50
 ids=$(grep -oE "event=review.remove campaign=$C grant=RB-[0-9]+ " "$W/audit.log" |
     grep -oE 'RB-[0-9]+')
 t_eq "one review.remove per grant" "$R $R" \
     "$(echo "$ids" | grep -c .) $(echo "$ids" | sort -u | grep -c .)"
 t_eq "one C3 record per grant, noted on its decision" "$R $R" \
-    "$(ls_ -b "ou=requests,ou=kunci,$KUNCI_BASE" "(&(kunciAccessType=removal)(kunciGrantRef=RB-0*))" 1.1 | grep -c '^dn:') $(ls_ -b "$CDN" -s one '(kunciNote=removal *)' 1.1 | grep -c '^dn:')"
+    "$(ls_ -b "ou=requests,ou=kunci,$KUNCI_BASE" "(&(kunciAccessType=removal)(kunciGrantRef=RB-0*))" 1.1 | grep -c '^dn:') $(ls_ -b "$CDN" -s one '(&(kunciId=RB-*)(kunciNote=removal *))' 1.1 | grep -c '^dn:')"
+kept=$(ls_ -b "$GB" '(&(kunciId=RC-*)(kunciStatus=active))' kunciCredential | sed -n 's/^kunciCredential: //p' | paste -sd' ')
+AL="$W/state/allowlists/$(echo "$DOOR" | tr -c 'A-Za-z0-9._\n-' '_').list"
+t_eq "two of the three card grants revoked" 1 "$(echo "$kept" | wc -w)"
+t_wait_eq "the door's allow list: the kept card only" "$kept" 100 \
+    sh -c "sed -n 's/^card \([^ ]*\) .*/\1/p' '$AL' 2>/dev/null | paste -sd' '"
 t_eq "the place: swept" "swept" \
     "$(ls_ -b "kunciId=enforce,$CDN" -s base kunciNote | sed -n 's/^kunciNote: //p' | paste -sd' ')"
 kcr review show "$C"
