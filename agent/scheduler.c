@@ -93,7 +93,7 @@ sched_main(void *arg)
 {
 	struct ldapc lc;
 	struct wf w;
-	struct timespec ts;
+	struct timespec ts, t0;
 	int done;
 
 	(void)arg;
@@ -104,15 +104,20 @@ sched_main(void *arg)
 	pthread_mutex_lock(&S.mtx);
 	while (!S.stopping) {
 		pthread_mutex_unlock(&S.mtx);
+		clock_gettime(CLOCK_REALTIME, &t0);
 		done = pass(&w, &lc);
 		pthread_mutex_lock(&S.mtx);
 		if (done) {
 			S.passes++;
 			S.last_wall = time(NULL);
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		if (!S.soon)
-			ts.tv_sec += SCHED_EVERY;
+		/* SCHED_EVERY after this pass; soon: after its start, so the
+		 * ticks run no more often than that either way */
+		if (S.soon)
+			ts = t0;
+		else
+			clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += SCHED_EVERY;
 		S.soon = 0;
 		while (!S.stopping && pthread_cond_timedwait(&S.cv, &S.mtx,
 		    &ts) != ETIMEDOUT)

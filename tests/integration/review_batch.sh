@@ -1,6 +1,6 @@
 #!/bin/bash
 # The real run of on_silence = "remove" is a slice per scheduler pass
-# (issue 18): with review.enforce_batch = 2, the scheduler's other work
+# (issue 18): with review.enforce_batch = 10, the scheduler's other work
 # goes on while 200 grants are removed: a grant past its end, added once
 # the removal is under way, is expired before the removal ends (before,
 # the whole removal ran in one pass and every other tick waited for it).
@@ -13,7 +13,7 @@
 rv_setup "
   interval = \"90d\"; unused_after = \"30d\"; deadline = \"14d\";
   reminders = [ ]; on_silence = \"remove\"; escalate_to = \"kasi-infra\";
-  grace = \"1h\"; enforce_batch = 2; incompatible = ( ); units = ( );"
+  grace = \"1h\"; enforce_batch = 10; incompatible = ( ); units = ( );"
 P=control-panel:webmin
 N=200
 R=$((N - 1))	# the last holder of the (critical) resource is kept
