@@ -844,6 +844,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	cfg->review.unused_after = 90 * (int64_t)U_DAY;
 	cfg->review.deadline = 14 * (int64_t)U_DAY;
 	cfg->review.grace = 3 * (int64_t)U_DAY;
+	cfg->review.enforce_batch = 200;
 	cfg->review.on_silence = CFG_SILENCE_ESCALATE;
 	d->connect_timeout = 3;
 	d->timeout = 5;

@@ -426,6 +426,8 @@ struct cfg_review {
 	enum cfg_silence  on_silence;
 	char		 *escalate_to;	/* a role name, or "" */
 	int64_t		  grace;	/* preview -> removal */
+	int		  enforce_batch;	/* grants the scheduler revokes
+					   per pass (review_run.c) */
 	char		**incompatible;	/* 2 * nincompatible */
 	size_t		  nincompatible;
 	char		**units;	/* 2 * nunits */

@@ -226,6 +226,7 @@ cfg_dump(const struct kunci_cfg *cfg, FILE *fp)
 	put_kv(fp, "\t", "escalate_to", cfg->review.escalate_to);
 	put_kv(fp, "\t", "workflow", cfg->review.workflow);
 	put_dur(fp, "\t", "grace", cfg->review.grace, 0);
+	fprintf(fp, "\tenforce_batch = %d;\n", cfg->review.enforce_batch);
 	fputs("\tincompatible = (", fp);
 	for (i = 0; i < cfg->review.nincompatible; i++) {
 		fputs(i == 0 ? " [ " : ", [ ", fp);

@@ -25,7 +25,8 @@
 
 static const char *const review_keys[] = {
 	"interval", "unused_after", "deadline", "reminders", "on_silence",
-	"escalate_to", "grace", "incompatible", "units", "workflow", NULL
+	"escalate_to", "grace", "incompatible", "units", "workflow",
+	"enforce_batch", NULL
 };
 static const char *const provision_keys[] = {
 	"account_base", "password_length", "password_alphabet",
@@ -487,6 +488,8 @@ parse_review(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	    NULL) == -1 ||
 	    get_duration(c, g, "review", "grace", 0, 0, &r->grace,
 	    NULL) == -1 ||
+	    get_int(c, g, "review", "enforce_batch", 1, 100000,
+	    &r->enforce_batch) == -1 ||
 	    get_enum(c, g, "review", "on_silence", 0, silence_names,
 	    CFG_SILENCE_COUNT, &sil) == -1 ||
 	    get_str(c, g, "review", "escalate_to", 0, &r->escalate_to) == -1 ||

@@ -705,6 +705,52 @@ refresh_door(struct wf *w, const char *door, int force)
 	return st;
 }
 
+/* The doors whose refresh this thread holds back (prov_allow_defer()). */
+#define DEFER_MAX	64
+static _Thread_local struct {
+	int	on;
+	size_t	n;
+	char	door[DEFER_MAX][DIR_NAME_MAX + 1];
+} defer;
+
+void
+prov_allow_defer(void)
+{
+	defer.on = 1;
+	defer.n = 0;
+}
+
+int
+prov_allow_flush(struct wf *w)
+{
+	size_t i, n = defer.n;
+	int st = EX_OK, s;
+
+	defer.on = 0;
+	defer.n = 0;
+	for (i = 0; i < n; i++)
+		if ((s = refresh_door(w, defer.door[i], 0)) != EX_OK)
+			st = s;
+	return st;
+}
+
+/* Held back: EX_OK; or 0 when the refresh is to be done now. */
+static int
+deferred(const char *door)
+{
+	size_t i;
+
+	if (!defer.on)
+		return 0;
+	for (i = 0; i < defer.n; i++)
+		if (strcmp(defer.door[i], door) == 0)
+			return 1;
+	if (defer.n == DEFER_MAX || strlen(door) > DIR_NAME_MAX)
+		return 0;	/* too many: refreshed now */
+	u_strlcpy(defer.door[defer.n++], door, sizeof(defer.door[0]));
+	return 1;
+}
+
 int
 prov_allow_refresh(struct wf *w, const char *door, int force)
 {
@@ -715,6 +761,8 @@ prov_allow_refresh(struct wf *w, const char *door, int force)
 	size_t i, n = 0;
 	int rc, st = EX_OK, s;
 
+	if (door != NULL && !force && deferred(door))
+		return EX_OK;
 	if (door != NULL)
 		return refresh_door(w, door, force);
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)

@@ -62,6 +62,15 @@ int	prov_revoke(struct wf *, const char *grant, const char *actor,
 /* Rewrite the allow list of door (NULL: every door); force: even when
  * nothing changed. */
 int	prov_allow_refresh(struct wf *, const char *door, int force);
+/*
+ * A batch of revocations on this thread (a review's removal slice):
+ * after prov_allow_defer(), a door's refresh (not forced) is held back,
+ * each door once, until prov_allow_flush() rewrites them (its status: the
+ * last failure, else EX_OK).  A revoked card leaves its allow list when
+ * the batch ends, not with each grant.
+ */
+void	prov_allow_defer(void);
+int	prov_allow_flush(struct wf *);
 /* Path of a door's list file. */
 int	prov_allow_path(struct wf *, const char *door, char *buf, size_t sz);
 /* Set a fresh generated password on account (Password Modify); pw gets

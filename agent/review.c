@@ -45,6 +45,7 @@
 #include "render.h"
 #include "removal.h"
 #include "review.h"
+#include "scheduler.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
@@ -731,6 +732,7 @@ cmd_close(struct admin_call *c, int argc, char **argv)
 struct tick_arg {
 	struct wf	*w;
 	time_t		 now;
+	int		 more;	/* a removal left work for the next pass */
 };
 
 static int
@@ -760,8 +762,8 @@ tick_one(LDAP *ld, LDAPMessage *e, void *arg)
 			    REVIEW_ACTOR, "deadline", dl, NULL);
 		}
 	}
-	if (ta->now >= k.deadline)
-		rv_tick_deadline(w, &k, ta->now);
+	if (ta->now >= k.deadline && rv_tick_deadline(w, &k, ta->now))
+		ta->more = 1;
 	return EX_OK;
 }
 
@@ -769,19 +771,23 @@ void
 review_tick(struct wf *w, time_t now)
 {
 	static time_t last;	/* the scheduler's thread only */
+	static int more;	/* a removal under way: no pause */
 	struct tick_arg ta;
 	char base[DIR_DN_MAX];
 
-	if (now - last < RV_TICK_EVERY)
+	if (!more && now - last < RV_TICK_EVERY)
 		return;
 	last = now;
 	ta.w = w;
 	ta.now = now;
+	ta.more = 0;
 	snprintf(base, sizeof(base), "ou=reviews,%s",
 	    w->cfg->directory.kunci_base);
 	(void)rv_paged(w, base, LDAP_SCOPE_ONELEVEL, "(&(objectClass="
 	    "kunciReviewCampaign)(kunciState=open))", rv_camp_attrs, tick_one,
 	    NULL, &ta);
+	if ((more = ta.more))
+		sched_soon();
 }
 
 

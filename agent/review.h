@@ -53,7 +53,8 @@ void	review_period(const struct kunci_cfg *, time_t t, char *buf,
 
 /*
  * A campaign's grants with their findings and decisions, for the review
- * form (doc.c): every grant the campaign holds, decided or not, by risk.
+ * form (docform.c): every grant the campaign holds, decided or not, by
+ * risk.
  * decision is a code (pending, escalated, valid, invalid, removed,
  * spared); findings is the findings' text in the language asked for.
  * Free with review_items_free().
@@ -76,13 +77,11 @@ struct review_item {
 	time_t	 time;
 	int	 risk;
 };
-int	review_items(struct wf *, const char *campaign, int en,
-	    struct review_info *, struct review_item **, size_t *n);
 void	review_items_free(struct review_item *, size_t n);
 /*
  * The same in bounded memory, for the review form: review_items_page()
  * gives the grants ranked [offset, offset + limit) (by risk, as
- * review_items() and `review report` rank them) and *total, the
+ * `review report` ranks them) and *total, the
  * campaign's grants; review_items_walk() calls fn on every grant, a
  * finding page at a time, the item valid during the call only (a status
  * other than EX_OK from fn stops the walk and is returned).
@@ -92,6 +91,16 @@ int	review_items_page(struct wf *, const char *campaign, int en,
 	    struct review_item **, size_t *n, size_t *total);
 int	review_items_walk(struct wf *, const char *campaign, int en,
 	    int (*fn)(const struct review_item *, void *), void *arg);
+/*
+ * For C2's acts (review_acts.c), in bounded memory: review_tally() gives
+ * the campaign's grants, those waiting for an answer (pending or
+ * escalated) and the time of the latest answer (0: none); review_holds()
+ * sets in[i] when the campaign holds grant ids[i].
+ */
+int	review_tally(struct wf *, const char *campaign, struct review_info *,
+	    size_t *total, size_t *waiting, time_t *last);
+int	review_holds(struct wf *, const char *campaign, char *const *ids,
+	    size_t n, unsigned char *in);
 /* A campaign's state (opening, open, closed) in words, for text output. */
 const char	*review_state_label(int en, const char *state);
 

@@ -26,7 +26,10 @@
  * calendar; review_acts_tick() adds act-escalate-<i> once when it
  * passes and tells the step's role and the role it escalates to.  Step 2
  * keeps review.c's own deadline and escalation (review.deadline,
- * on_silence).  This file reads campaigns only through review_items().
+ * on_silence).  This file reads campaigns only through review.h, in
+ * memory that does not follow the campaign: its counts (review_tally()),
+ * a walk of its grants a finding page at a time (review_items_walk(), for
+ * the owners to ask), and the grants --invalid names (review_holds()).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -62,8 +65,7 @@
 /* A campaign and its acts, as the commands and the tick see it. */
 struct ra {
 	struct review_info	 info;
-	struct review_item	*it;
-	size_t			 n;
+	size_t			 n;		/* grants */
 	struct wf_snap		 snap;
 	char			 dn[DIR_DN_MAX];
 	char			 actor[RA_STEPS][DIR_UID_MAX + 1];
@@ -77,8 +79,6 @@ struct ra {
 static void
 ra_free(struct ra *k)
 {
-	review_items_free(k->it, k->n);
-	k->it = NULL;
 	k->n = 0;
 }
 
@@ -107,8 +107,8 @@ ra_load_as(struct wf *w, const char *id, struct ra *k, int items,
 		    "steps, not %d"), wfc->name, wfc->nsteps, RA_STEPS);
 	wf_snap_from_cfg(wfc, &k->snap);
 	if (items) {
-		if ((st = review_items(w, id, 1, &k->info, &k->it, &k->n)) !=
-		    EX_OK)
+		if ((st = review_tally(w, id, &k->info, &k->n, &k->pending,
+		    &last)) != EX_OK)
 			return st;
 	} else {
 		/* the tick's cheap look: the acts only */
@@ -141,14 +141,8 @@ ra_load_as(struct wf *w, const char *id, struct ra *k, int items,
 		}
 	}
 	free(ev);
-	/* The owners' step is done when no grant waits for an answer. */
-	for (i = 0; i < k->n; i++) {
-		if (strcmp(k->it[i].decision, "pending") == 0 ||
-		    strcmp(k->it[i].decision, "escalated") == 0)
-			k->pending++;
-		else if (k->it[i].time > last)
-			last = k->it[i].time;
-	}
+	/* The owners' step is done when no grant waits for an answer
+	 * (k->pending); it ended with the last answer. */
 	/* When each step started (the act before it), and its deadline. */
 	k->start[0] = k->info.created;
 	k->start[1] = k->at[0];
@@ -192,22 +186,90 @@ key_part(char *dst, size_t sz, const char *src)
 	dst[i] = '\0';
 }
 
+/* The campaign's resources, each once (sorted): memory per resource. */
+struct res_set {
+	char	**v;
+	size_t	  n, cap;
+	int	  oom;
+};
+
+static int
+res_add(const struct review_item *it, void *arg)
+{
+	struct res_set *s = arg;
+	const char *key = it->resource;
+	size_t lo = 0, hi = s->n, mid;
+	char **nv;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(s->v[mid], key)) == 0)
+			return EX_OK;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+
+		if ((nv = reallocarray(s->v, cap, sizeof(*nv))) == NULL)
+			goto oom;
+		s->v = nv;
+		s->cap = cap;
+	}
+	memmove(s->v + lo + 1, s->v + lo, (s->n - lo) * sizeof(*s->v));
+	if ((s->v[lo] = strdup(key)) == NULL) {
+		memmove(s->v + lo, s->v + lo + 1, (s->n - lo) *
+		    sizeof(*s->v));
+		goto oom;
+	}
+	s->n++;
+	return EX_OK;
+oom:
+	s->oom = 1;
+	return EX_OSERR;
+}
+
+static void
+res_free(struct res_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
 /* Tell every access owner of the campaign's resources, once each. */
 static void
 ask_owners(struct wf *w, const struct ra *k, int *told)
 {
 	struct dir_resource res;
 	struct notify_vars v;
+	struct res_set rs;
 	char err[256], key[REVIEW_ID_MAX + 64], kp[REVIEW_ID_MAX + 1];
-	char (*seen)[DIR_DN_MAX] = NULL;
+	char **seen = NULL;
 	size_t i, j, nseen = 0;
 
 	*told = 0;
-	if (k->n > 0 && (seen = calloc(k->n, sizeof(*seen))) == NULL)
+	memset(&rs, 0, sizeof(rs));
+	if (review_items_walk(w, k->info.id, 1, res_add, &rs) != EX_OK ||
+	    rs.oom) {
+		log_warnx("review %s: asking the owners: %s", k->info.id,
+		    rs.oom ? "out of memory" : w->err);
+		res_free(&rs);
 		return;
+	}
+	if (rs.n > 0 && (seen = calloc(rs.n, sizeof(*seen))) == NULL) {
+		res_free(&rs);
+		return;
+	}
 	key_part(kp, sizeof(kp), k->info.id);
-	for (i = 0; i < k->n; i++) {
-		if (dir_resource(w->lc, w->cfg, k->it[i].resource, &res, err,
+	for (i = 0; i < rs.n; i++) {
+		if (dir_resource(w->lc, w->cfg, rs.v[i], &res, err,
 		    sizeof(err)) != EX_OK || res.owner[0] == '\0')
 			continue;
 		for (j = 0; j < nseen; j++)
@@ -215,17 +277,22 @@ ask_owners(struct wf *w, const struct ra *k, int *told)
 				break;
 		if (j < nseen)
 			continue;
-		u_strlcpy(seen[nseen++], res.owner, sizeof(seen[0]));
+		if ((seen[nseen] = strdup(res.owner)) == NULL)
+			break;
+		nseen++;
 		memset(&v, 0, sizeof(v));
 		v.request = k->info.id;
-		v.resource = k->it[i].resource;
+		v.resource = rs.v[i];
 		v.step_id = k->snap.steps[RA_OWNERS].label_id;
 		v.step_en = k->snap.steps[RA_OWNERS].label_en;
 		snprintf(key, sizeof(key), "review-verify-%s-%zu", kp, nseen);
 		notify_dn(w, res.owner, "review-verify", key, &v);
 		(*told)++;
 	}
+	for (j = 0; j < nseen; j++)
+		free(seen[j]);
 	free(seen);
+	res_free(&rs);
 }
 
 static const char *const act_usage[RA_STEPS] = {
@@ -283,6 +350,45 @@ review_acts_offered(struct admin_call *c, const char *campaign)
 			json_array_append_new(arr, json_string(name[s]));
 	ra_free(&k);
 	return arr;
+}
+
+/* Is every grant of the --invalid list one of campaign k's?  Looked up
+ * RA_IDS_AT at a time.  EX_OK, or the refusal sent. */
+#define RA_IDS_AT	64
+static int
+check_invalid(struct admin_call *c, struct wf *w, const struct ra *k,
+    const char *invalid)
+{
+	char *ids[RA_IDS_AT], *list, *tok, *save;
+	unsigned char in[RA_IDS_AT];
+	size_t n, i;
+	int st = EX_OK, end = 0;
+
+	if ((list = strdup(invalid)) == NULL)
+		return admin_err(c, EX_OSERR, _("out of memory"));
+	tok = strtok_r(list, ",", &save);
+	while (st == EX_OK && !end) {
+		for (n = 0; n < RA_IDS_AT && tok != NULL; n++) {
+			ids[n] = tok;
+			tok = strtok_r(NULL, ",", &save);
+		}
+		end = tok == NULL;
+		if (n == 0)
+			break;
+		if ((st = review_holds(w, k->info.id, ids, n, in)) != EX_OK) {
+			st = admin_wf_err(c, st);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (!in[i]) {
+				st = admin_err(c, EX_NOINPUT, _("grant %.64s "
+				    "is not in campaign %s"), ids[i],
+				    k->info.id);
+				break;
+			}
+	}
+	free(list);
+	return st;
 }
 
 static int
@@ -351,27 +457,9 @@ ra_act(struct admin_call *c, int argc, char **argv, int s)
 		goto out;
 	}
 	/* --invalid: each must be a grant of the campaign. */
-	if (invalid != NULL) {
-		size_t i;
-
-		if ((list = strdup(invalid)) == NULL) {
-			st = admin_err(c, EX_OSERR, _("out of memory"));
-			goto out;
-		}
-		for (tok = strtok_r(list, ",", &save); tok != NULL;
-		    tok = strtok_r(NULL, ",", &save)) {
-			for (i = 0; i < k.n; i++)
-				if (strcmp(k.it[i].grant, tok) == 0)
-					break;
-			if (i == k.n) {
-				st = admin_err(c, EX_NOINPUT, _("grant %.64s "
-				    "is not in campaign %s"), tok, k.info.id);
-				goto out;
-			}
-		}
-		free(list);
-		list = NULL;
-	}
+	if (invalid != NULL && (st = check_invalid(c, w, &k, invalid)) !=
+	    EX_OK)
+		goto out;
 	snprintf(rdn, sizeof(rdn), "act-%d", s);
 	if (s == 3)
 		snprintf(buf, sizeof(buf), "invalid: %s%s%s",

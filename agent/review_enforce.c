@@ -1,7 +1,7 @@
 /*
  * review_enforce.c: the deadline of a review campaign (doc/review.md,
  * "The deadline"): escalation, or remove-on-silence's plan (the dry run),
- * its preview and the real run, by hand (`review enforce`) or from the
+ * its preview, and the gates of the real run, by hand (`review enforce`) or from the
  * scheduler (review_tick() in review.c).
  *
  * Memory does not follow the campaign: the plan and the real run walk the
@@ -15,13 +15,8 @@
  * opens), a grant without one now had none when the preview was taken,
  * so it was in the preview.
  *
- * The real run is idempotent and may be interrupted anywhere: a grant is
- * claimed by adding its decision entry ("removed") with the work mark
- * kunciFinding: RV_MARK; the mark is deleted once the grant is revoked,
- * and only the run whose delete succeeds writes review.remove and the C3
- * record.  A run that meets the mark (its own, interrupted, or another
- * host's) finishes that grant: prov_revoke() asserts the grant is active,
- * so a grant is revoked (and grant.revoke written) once.
+ * The real run (review_run.c) is a slice at a time from the scheduler,
+ * all that is left from `review enforce`.
  */
 #include <sys/types.h>
 #include <stddef.h>
@@ -43,32 +38,59 @@
 #include "ldapc.h"
 #include "log.h"
 #include "out.h"
-#include "prov.h"
-#include "removal.h"
 #include "review.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wf.h"
 #include "review_int.h"
 
-#define RV_RUN_LINES	2000	/* lines of a real run's reply, then counts */
+#define RV_RUN_SLICE_MS	2000	/* the scheduler's slice of a real run */
 
 /* ------------------------------------------------------------ resources */
 
-struct crit {
-	int	critical;
-	long	active;
-};
-
-/* Whether resource is critical and, if so, how many active grants it
- * has now. */
-static int
-resource_state(struct wf *w, const char *resource, struct crit *cr)
+/* How many active grants resource has now, counting at most max (0: all;
+ * a run asks 2: "is there another holder?", whatever their number). */
+int
+rv_holders(struct wf *w, const char *resource, int max, long *n)
 {
 	char base[DIR_DN_MAX], esc[3 * DIR_NAME_MAX + 1],
-	    filter[3 * DIR_NAME_MAX + 160], buf[16], t[32];
-	char *rattrs[] = { U("kunciCritical"), NULL }, *none[] = { U("1.1"),
-	    NULL };
+	    filter[3 * DIR_NAME_MAX + 160], t[32];
+	char *none[] = { U("1.1"), NULL };
+	LDAPMessage *res = NULL;
+	LDAP *ld;
+	int rc;
+
+	*n = 0;
+	if (ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
+		return EX_OK;
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return EX_UNAVAILABLE;
+	snprintf(base, sizeof(base), "ou=grants,%s",
+	    w->cfg->directory.kunci_base);
+	dir_gentime(t, sizeof(t), time(NULL));
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
+	    "(kunciResource=%s)(kunciStatus=active)(!(kunciNotAfter<=%s)))",
+	    esc, t);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, none,
+	    0, NULL, NULL, NULL, max, &res);
+	if (rc != LDAP_SUCCESS && !(max > 0 &&
+	    rc == LDAP_SIZELIMIT_EXCEEDED)) {
+		ldap_msgfree(res);
+		return wf_ldfail(w, rc, _("counting holders"));
+	}
+	*n = ldap_count_entries(ld, res);
+	ldap_msgfree(res);
+	return EX_OK;
+}
+
+/* Whether resource is critical and, if so, how many active grants it
+ * has now (at most max: see rv_holders()). */
+int
+rv_resource_state(struct wf *w, const char *resource, int max,
+    struct rv_crit *cr)
+{
+	char buf[16];
+	char *rattrs[] = { U("kunciCritical"), NULL };
 	LDAPMessage *res = NULL, *e;
 	LDAP *ld;
 	int rc;
@@ -83,25 +105,9 @@ resource_state(struct wf *w, const char *resource, struct crit *cr)
 	    strcasecmp(buf, "TRUE") == 0)
 		cr->critical = 1;
 	ldap_msgfree(res);
-	res = NULL;
-	if (!cr->critical ||
-	    ldapc_escape_filter(esc, sizeof(esc), resource) == -1)
+	if (!cr->critical)
 		return EX_OK;
-	snprintf(base, sizeof(base), "ou=grants,%s",
-	    w->cfg->directory.kunci_base);
-	dir_gentime(t, sizeof(t), time(NULL));
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciGrant)"
-	    "(kunciResource=%s)(kunciStatus=active)(!(kunciNotAfter<=%s)))",
-	    esc, t);
-	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, none,
-	    0, NULL, NULL, NULL, 0, &res);
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		return wf_ldfail(w, rc, _("counting holders"));
-	}
-	cr->active = ldap_count_entries(ld, res);
-	ldap_msgfree(res);
-	return EX_OK;
+	return rv_holders(w, resource, max, &cr->active);
 }
 
 /* ----------------------------------------------------------------- plan */
@@ -189,13 +195,13 @@ static struct pres *
 plan_res(struct plan *p, const char *name, int *st)
 {
 	struct pres *nr;
-	struct crit cr;
+	struct rv_crit cr;
 	uint32_t i;
 
 	*st = EX_OK;
 	if (rv_smap_get(&p->idx, name, &i) == 1)
 		return &p->r[i];
-	if ((*st = resource_state(p->w, name, &cr)) != EX_OK)
+	if ((*st = rv_resource_state(p->w, name, 0, &cr)) != EX_OK)
 		return NULL;
 	if (p->nr == p->capr) {
 		size_t cap = p->capr ? p->capr * 2 : 32;
@@ -397,256 +403,13 @@ do_escalate(struct wf *w, const struct rv_campaign *k, long *n)
 	return st;
 }
 
-/* ------------------------------------------------------------- real run */
-
-static const struct wf_actor *
-kuncid_actor(void)
-{
-	/* Per thread: the scheduler and an admin worker may both get here. */
-	static _Thread_local struct wf_actor a;
-
-	if (!a.person) {
-		u_strlcpy(a.p.uid, REVIEW_ACTOR, sizeof(a.p.uid));
-		a.person = 1;
-	}
-	return &a;
-}
-
-struct run {
-	struct wf		*w;
-	const struct rv_campaign *k;
-	char			**spare;	/* the preview's, sorted */
-	size_t			 nspare;
-	struct smap		 crit;		/* resource -> critical + 1 */
-	long			 removed, spared, failed;
-	struct strbuf		*out;
-	size_t			 lines;
-	int			 en;
-	char			 reason[512];
-};
-
-static void
-run_line(struct run *r, const struct rv_finding *f, const char *what)
-{
-	if (r->out == NULL || r->lines++ >= RV_RUN_LINES)
-		return;
-	sb_printf(r->out, "%s %s %s\n", f->id, f->resource,
-	    rv_decision_label(r->en, what));
-}
-
-/* Delete the work mark; EX_OK: this run finished the grant. */
-static int
-unmark(struct wf *w, const struct rv_campaign *k, const char *grant)
-{
-	char dn[DIR_DN_MAX + 3 * WF_ID_MAX + 16], esc[3 * WF_ID_MAX + 1];
-	struct dir_mods m;
-	LDAP *ld;
-	int rc, st = EX_OK;
-
-	if (ldapc_escape_dn(esc, sizeof(esc), grant) == -1)
-		return wf_fail(w, EX_NOINPUT, _("bad grant id"));
-	snprintf(dn, sizeof(dn), "kunciId=%s,%s", esc, k->dn);
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
-		return EX_UNAVAILABLE;
-	dir_mods_init(&m);
-	dir_mods_add(&m, LDAP_MOD_DELETE, "kunciFinding", RV_MARK);
-	if (m.err)
-		st = wf_fail(w, EX_OSERR, _("out of memory"));
-	else if ((rc = ldap_modify_ext_s(ld, dn, m.p, NULL, NULL)) ==
-	    LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_NO_SUCH_OBJECT)
-		st = wf_fail(w, EX_TEMPFAIL, _("grant %s was finished meanwhile"),
-		    grant);
-	else if (rc != LDAP_SUCCESS)
-		st = wf_ldfail(w, rc, _("finishing a removal"));
-	dir_mods_free(&m);
-	return st;
-}
-
-/* A claimed grant: revoke it, then (once, whoever deletes the mark) the
- * audit record and the C3 paperwork. */
-static void
-finish(struct run *r, const struct rv_finding *f)
-{
-	struct wf *w = r->w;
-	char rid[WF_ID_MAX + 1], nb[64];
-	int st;
-
-	st = prov_revoke(w, f->id, REVIEW_ACTOR, "", r->reason, 0);
-	if (st != EX_OK && st != EX_DATAERR && st != EX_NOINPUT) {
-		/* the mark stays: the next run finishes it */
-		log_warnx("review %s: revoking %s: %s", r->k->id, f->id,
-		    w->err);
-		r->failed++;
-		return;
-	}
-	if ((st = unmark(w, r->k, f->id)) != EX_OK) {
-		if (st != EX_TEMPFAIL) {
-			log_warnx("review %s: finishing %s: %s", r->k->id,
-			    f->id, w->err);
-			r->failed++;
-		}
-		return;
-	}
-	r->removed++;
-	log_audit("review.remove", "campaign", r->k->id, "grant", f->id,
-	    "resource", f->resource, "subject", f->subject, "actor",
-	    REVIEW_ACTOR, NULL);
-	/* The paperwork: a C3 record, already carried out. */
-	if (removal_open(w, kuncid_actor(), f->id, r->reason, REMOVAL_DONE |
-	    REMOVAL_REUSE, rid, sizeof(rid)) == EX_OK && rid[0] != '\0') {
-		snprintf(nb, sizeof(nb), "removal %s", rid);
-		rv_add_finding_note(w, r->k, f->id, "removed", nb);
-	}
-	run_line(r, f, "removed");
-}
-
-/* Is f's resource critical with one active holder left (f's)? */
-static int
-last_holder(struct run *r, const struct rv_finding *f, int *yes)
-{
-	struct crit cr;
-	uint32_t v;
-	int st;
-
-	*yes = 0;
-	if (f->not_after <= time(NULL) ||
-	    (rv_smap_get(&r->crit, f->resource, &v) == 1 && v == 1))
-		return EX_OK;
-	if ((st = resource_state(r->w, f->resource, &cr)) != EX_OK)
-		return st;
-	if (rv_smap_put(&r->crit, f->resource, cr.critical ? 2 : 1) == -1)
-		return wf_fail(r->w, EX_OSERR, _("out of memory"));
-	*yes = cr.critical && cr.active <= 1;
-	return EX_OK;
-}
-
-static int
-run_one(struct run *r, const struct rv_finding *f)
-{
-	struct wf *w = r->w;
-	int st, last;
-
-	if (strcmp(f->decision, "removed") == 0 && f->revoking) {
-		finish(r, f);		/* claimed by an interrupted run */
-		return EX_OK;
-	}
-	if (strcmp(f->decision, "pending") != 0)
-		return EX_OK;		/* answered, or done */
-	if (is_spared(r->spare, r->nspare, f->id))
-		last = 1;
-	else if ((st = last_holder(r, f, &last)) != EX_OK)
-		return st;
-	if (last) {
-		st = rv_set_decision(w, r->k, f->id, "spared", REVIEW_ACTOR,
-		    "last holder of a critical resource", NULL);
-		if (st == EX_OK) {
-			r->spared++;
-			log_audit("review.spare", "campaign", r->k->id,
-			    "grant", f->id, "resource", f->resource,
-			    "reason", "last holder of a critical resource",
-			    NULL);
-			run_line(r, f, "spared");
-		}
-		return st == EX_TEMPFAIL ? EX_OK : st;
-	}
-	/* Claim it first, marked: of several runs, one finishes it. */
-	st = rv_set_decision(w, r->k, f->id, "removed", REVIEW_ACTOR,
-	    "not attested by the deadline", RV_MARK);
-	if (st == EX_TEMPFAIL)
-		return EX_OK;		/* decided meanwhile */
-	if (st != EX_OK)
-		return st;
-	finish(r, f);
-	return EX_OK;
-}
-
-static int
-run_page(struct rv_finding *f, size_t n, void *arg)
-{
-	struct run *r = arg;
-	size_t i;
-	int st;
-
-	for (i = 0; i < n; i++) {
-		if ((st = run_one(r, &f[i])) != EX_OK)
-			return st;
-		rv_renew_deadline(r->w);
-	}
-	return EX_OK;
-}
-
-/* The preview's spared grants, sorted (an older preview also lists
- * "remove:<grant>": not needed, see the top of this file). */
-static int
-load_spares(struct wf *w, struct berval **v, struct run *r)
-{
-	int i, n = v != NULL ? ldap_count_values_len(v) : 0;
-
-	if ((r->spare = calloc((size_t)n + 1, sizeof(*r->spare))) == NULL)
-		return wf_fail(w, EX_OSERR, _("out of memory"));
-	for (i = 0; i < n; i++) {
-		if (v[i]->bv_len <= 6 || strncmp(v[i]->bv_val, "spare:", 6) !=
-		    0 || v[i]->bv_len - 6 > WF_ID_MAX)
-			continue;
-		if ((r->spare[r->nspare] = strndup(v[i]->bv_val + 6,
-		    v[i]->bv_len - 6)) == NULL)
-			return wf_fail(w, EX_OSERR, _("out of memory"));
-		r->nspare++;
-	}
-	if (r->nspare > 1)
-		qsort(r->spare, r->nspare, sizeof(*r->spare), cmp_str);
-	return EX_OK;
-}
-
-/*
- * The real run of remove-on-silence, after the grace: every grant still
- * unanswered is revoked, except those the preview spared and the last
- * active holder of a critical resource (checked again now); and every
- * grant an interrupted run claimed is finished.  The campaign closes when
- * nothing failed; else EX_TEMPFAIL, and a later run goes on.
- */
-static int
-do_remove(struct wf *w, struct rv_campaign *k, struct berval **notes,
-    const char *actor, long *removed, long *spared, struct strbuf *out,
-    int en)
-{
-	struct run r;
-	size_t i;
-	int st;
-
-	memset(&r, 0, sizeof(r));
-	r.w = w;
-	r.k = k;
-	r.out = out;
-	r.en = en;
-	snprintf(r.reason, sizeof(r.reason), "review %s: not attested by the "
-	    "deadline", k->id);
-	if ((st = load_spares(w, notes, &r)) == EX_OK)
-		st = rv_walk(w, k, run_page, &r);
-	if (out != NULL && r.lines > RV_RUN_LINES)
-		sb_printf(out, "... %zu %s\n", r.lines - RV_RUN_LINES,
-		    en ? "more" : "lagi");
-	*removed = r.removed;
-	*spared = r.spared;
-	for (i = 0; i < r.nspare; i++)
-		free(r.spare[i]);
-	free(r.spare);
-	rv_smap_free(&r.crit);
-	if (st == EX_OK && r.failed > 0)
-		st = wf_fail(w, EX_TEMPFAIL, _("%ld grants of %s could not be "
-		    "revoked yet (see kuncid's log); run it again"), r.failed,
-		    k->id);
-	if (st == EX_OK && rv_set_state(w, k, "open", "closed") == EX_OK)
-		log_audit("review.close", "campaign", k->id, "actor", actor,
-		    NULL);
-	return st;
-}
-
 /* The real run for a campaign whose deadline (and, for removal, grace)
- * has passed.  EX_DATAERR / EX_TEMPFAIL with a message when not yet. */
+ * has passed, a slice of it (rv_run()).  EX_DATAERR / EX_TEMPFAIL with a
+ * message when not yet. */
 static int
 enforce(struct wf *w, struct rv_campaign *k, const char *actor,
-    struct strbuf *out, int en, long *a, long *b)
+    size_t batch, long slice_ms, int retry, struct strbuf *out, int en,
+    struct rv_run_res *res, long *escalated)
 {
 	const struct kunci_cfg *cfg = w->cfg;
 	struct berval **notes = NULL;
@@ -654,7 +417,8 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 	char t[32];
 	int st;
 
-	*a = *b = 0;
+	memset(res, 0, sizeof(*res));
+	*escalated = 0;
 	if (now < k->deadline) {
 		admin_fmt_time(t, sizeof(t), k->deadline);
 		return wf_fail(w, EX_DATAERR, _("the deadline of %s has not "
@@ -667,7 +431,7 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 			return EX_OK;
 		if (st != EX_OK)
 			return st;
-		return do_escalate(w, k, a);
+		return do_escalate(w, k, escalated);
 	}
 	st = rv_campaign_get_event(w, k, "preview", &pt, &notes);
 	if (st == EX_NOINPUT)
@@ -681,42 +445,48 @@ enforce(struct wf *w, struct rv_campaign *k, const char *actor,
 		return wf_fail(w, EX_TEMPFAIL, _("the grace period of %s runs "
 		    "until %s"), k->id, t);
 	}
-	/* The first run's record; a later one (resuming) finds it. */
-	(void)rv_campaign_event(w, k, "enforce", actor, "remove", NULL, 0);
-	st = do_remove(w, k, notes, actor, a, b, out, en);
+	st = rv_run(w, k, notes, actor, batch, slice_ms, retry, out, en, res);
 	ldap_value_free_len(notes);
+	if (st == EX_OK && res->waiting)
+		st = wf_fail(w, EX_TEMPFAIL, _("%ld grants of %s could not be "
+		    "revoked yet (see kuncid's log); run it again"),
+		    res->failed, k->id);
 	return st;
 }
 
 /* The scheduler's part at a campaign's deadline (review_tick()). */
-void
+int
 rv_tick_deadline(struct wf *w, struct rv_campaign *k, time_t now)
 {
 	const struct kunci_cfg *cfg = w->cfg;
+	struct rv_run_res res;
 	struct plan p;
 	time_t pt;
-	long a, b;
+	long a;
 	int st;
 
 	if (cfg->review.on_silence == CFG_SILENCE_ESCALATE) {
 		if (rv_campaign_event(w, k, "escalate", REVIEW_ACTOR,
 		    "escalate", NULL, 0) == EX_OK)
 			(void)do_escalate(w, k, &a);
-		return;
+		return 0;
 	}
 	st = rv_campaign_get_event(w, k, "preview", &pt, NULL);
 	if (st == EX_NOINPUT) {
 		if (make_plan(w, k, 0, 0, &p) == EX_OK)
 			(void)record_preview(w, k, &p, REVIEW_ACTOR);
 		plan_free(&p);
-		return;
+		return 0;
 	}
 	if (st != EX_OK || now < pt + (time_t)cfg->review.grace)
-		return;
-	/* Every pass while the campaign is open: a run interrupted (a
-	 * crash, a directory that failed) is taken up again. */
-	if (enforce(w, k, REVIEW_ACTOR, NULL, 0, &a, &b) != EX_OK)
+		return 0;
+	/* A slice per pass; a run interrupted (a crash, a directory that
+	 * failed) is taken up where it stopped. */
+	st = enforce(w, k, REVIEW_ACTOR, (size_t)cfg->review.enforce_batch,
+	    RV_RUN_SLICE_MS, 0, NULL, 0, &res, &a);
+	if (st != EX_OK && !(st == EX_TEMPFAIL && res.waiting))
 		log_warnx("review %s: %s", k->id, w->err);
+	return res.more;
 }
 
 /* ----------------------------------------------------------- the command */
@@ -812,12 +582,13 @@ real_run_out(struct admin_call *c, struct rv_campaign *k)
 {
 	const struct kunci_cfg *cfg = c->ctx->cfg;
 	struct wf *w = admin_wf();
+	struct rv_run_res res;
 	struct strbuf sb;
-	long a, b;
+	long a;
 	int st;
 
 	sb_init(&sb, 1u << 20);
-	st = enforce(w, k, rv_actor_of(c), &sb, c->en, &a, &b);
+	st = enforce(w, k, rv_actor_of(c), 0, 0, 1, &sb, c->en, &res, &a);
 	if (st != EX_OK) {
 		sb_free(&sb);
 		return admin_wf_err(c, st);
@@ -830,8 +601,9 @@ real_run_out(struct admin_call *c, struct rv_campaign *k)
 		    "hak akses yang belum dijawab dieskalasi ke"),
 		    cfg->review.escalate_to);
 	else
-		sb_printf(&c->out, "%s: %ld %s, %ld %s\n", k->id, a,
-		    ADMIN_T(c, "removed", "dicabut"), b, ADMIN_T(c,
+		sb_printf(&c->out, "%s: %ld %s, %ld %s\n", k->id,
+		    res.removed, ADMIN_T(c, "removed", "dicabut"),
+		    res.spared, ADMIN_T(c,
 		    "kept (last holder of a critical resource)",
 		    "dipertahankan (pemegang terakhir sumber daya "
 		    "kritis)"));

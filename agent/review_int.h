@@ -16,6 +16,8 @@
 #include "dir.h"
 #include "wf.h"
 
+struct strbuf;
+
 #define U(s)		((char *)(uintptr_t)(s))	/* libldap wants char * */
 #define RV_PAGE		500	/* entries per page of a paged search */
 #define RV_WINDOW	4	/* finding pages being added at once */
@@ -36,7 +38,9 @@
 #define RV_OFFSET_MAX	1000000000	/* --offset of a report or form */
 #define RV_MARK		"revoking"	/* kunciFinding of a decision entry the
 					   deadline claimed and has not yet
-					   revoked (review_enforce.c) */
+					   revoked (review_run.c) */
+#define RV_MARK_REC	"recording"	/* ... revoked, its C3 record and
+					   review.remove not yet written */
 
 enum {
 	F_RESOURCE_GONE, F_HOLDER_MISSING, F_HOLDER_DISABLED,
@@ -86,7 +90,8 @@ struct rv_finding {
 	char	*note;		/* joined kunciNote values, owned */
 	unsigned flags;
 	int	 risk;
-	int	 revoking;	/* its decision entry bears RV_MARK */
+	int	 revoking;	/* its decision entry bears RV_MARK (1) or
+				   RV_MARK_REC (2) */
 	time_t	 time, last_used, not_after;
 };
 
@@ -152,6 +157,7 @@ struct rv_census {
 	size_t	  ndec[RV_NDEC];	/* per rv_ddefs code */
 	size_t	  nf[F_COUNT];		/* per finding */
 	int	  escalated;		/* undecided reads "escalated" */
+	time_t	  last;			/* the latest decision's time */
 	int	 *risk;			/* distinct risks, highest first */
 	size_t	  nrisk;
 	char	**pid;			/* finding page ids, sorted */
@@ -178,6 +184,16 @@ int	rv_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
  * notes are freed after fn. */
 int	rv_walk(struct wf *w, const struct rv_campaign *k, rv_walk_fn fn,
     void *arg);
+/* The campaign's finding page ids, sorted (strcmp): one string per page
+ * of findings, not per grant. */
+int	rv_page_ids(struct wf *w, const struct rv_campaign *k, char ***pid,
+    size_t *n);
+void	rv_page_ids_free(char **pid, size_t n);
+/* Finding page pid's lines with their decisions, sorted by grant id
+ * (strcmp), into l (its array reused, the notes before freed; free with
+ * rv_flist_free()).  EX_NOINPUT when there is no such page. */
+int	rv_page_read(struct wf *w, const struct rv_campaign *k, int escalated,
+    const char *pid, struct flist *l);
 /* The decision code of each grant ids[i] in campaign k into dec[i], ""
  * when the campaign does not hold it. */
 int	rv_grant_decisions(struct wf *w, const struct rv_campaign *k,
@@ -227,6 +243,38 @@ const char *	rv_actor_of(const struct admin_call *c);
 
 /* review_enforce.c */
 int	rv_cmd_enforce(struct admin_call *c, int argc, char **argv);
-void	rv_tick_deadline(struct wf *w, struct rv_campaign *k, time_t now);
+/* The deadline's work for an open campaign past it, a slice of it: 1
+ * when more is left for the next pass (review_tick() then asks for it
+ * soon), else 0. */
+int	rv_tick_deadline(struct wf *w, struct rv_campaign *k, time_t now);
+struct rv_crit {
+	int	critical;
+	long	active;		/* its active grants now, if critical */
+};
+int	rv_resource_state(struct wf *w, const char *resource, int max,
+    struct rv_crit *cr);
+int	rv_holders(struct wf *w, const char *resource, int max, long *n);
+
+/* review_run.c: the real run of remove-on-silence, a slice at a time */
+struct rv_run_res {
+	long	removed, spared, failed;
+	int	more;		/* the budget ran out: more to do now */
+	int	waiting;	/* failed grants left, retried later */
+	int	closed;		/* done: the campaign closed */
+};
+/* A slice of the run of campaign k (batch grants, slice_ms; 0: no
+ * limit); retry: the failed grants now, not after RV_RETRY s.  preview:
+ * the preview event's notes (its spared grants).  Lines of what was done
+ * into out (NULL: none). */
+int	rv_run(struct wf *w, struct rv_campaign *k, struct berval **preview,
+    const char *actor, size_t batch, long slice_ms, int retry,
+    struct strbuf *out, int en, struct rv_run_res *res);
+struct rv_progress {
+	int	started, swept;
+	time_t	since, retried;
+	size_t	page, npg;	/* on finding page page of npg */
+};
+int	rv_run_progress(struct wf *w, const struct rv_campaign *k,
+    struct rv_progress *p);
 
 #endif /* KUNCI_REVIEW_INT_H */

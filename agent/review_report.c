@@ -257,6 +257,46 @@ rv_window_opts(struct admin_call *c, const char *limit_s, const char *offset_s,
 	return EX_OK;
 }
 
+/* Where the real run of remove-on-silence is (review_run.c): null when
+ * it has not started. */
+static json_t *
+progress_json(struct wf *w, const struct rv_campaign *k)
+{
+	struct rv_progress p;
+
+	if (rv_run_progress(w, k, &p) != EX_OK || !p.started)
+		return json_null();
+	return json_pack("{s:o,s:b,s:I,s:I,s:o}", "since",
+	    admin_jtime(p.since), "swept", p.swept, "page",
+	    (json_int_t)p.page, "pages", (json_int_t)p.npg, "retried",
+	    p.retried != 0 ? admin_jtime(p.retried) : json_null());
+}
+
+static void
+progress_text(struct admin_call *c, struct wf *w, const struct rv_campaign *k)
+{
+	struct rv_progress p;
+	char t[32], buf[160];
+
+	if (rv_run_progress(w, k, &p) != EX_OK || !p.started)
+		return;
+	admin_fmt_time(t, sizeof(t), p.since);
+	if (strcmp(k->state, "open") != 0)
+		snprintf(buf, sizeof(buf), "%s %s", ADMIN_T(c, "done, since",
+		    "selesai, sejak"), t);
+	else if (!p.swept)
+		snprintf(buf, sizeof(buf), "%s %s, %s %zu %s %zu", ADMIN_T(c,
+		    "under way since", "berjalan sejak"), t, ADMIN_T(c,
+		    "finding page", "halaman temuan"), p.page + 1 > p.npg ?
+		    p.npg : p.page + 1, ADMIN_T(c, "of", "dari"), p.npg);
+	else
+		snprintf(buf, sizeof(buf), "%s %s, %s", ADMIN_T(c,
+		    "under way since", "berjalan sejak"), t, ADMIN_T(c,
+		    "every page done; the failed grants are retried",
+		    "semua halaman selesai; yang gagal dicoba lagi"));
+	out_kv(&c->out, 16, ADMIN_T(c, "Removal", "Pencabutan"), buf);
+}
+
 int
 rv_cmd_show(struct admin_call *c, int argc, char **argv)
 {
@@ -340,6 +380,8 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			    json_integer((json_int_t)nf[j]));
 		json_object_set_new(o, "decisions", d);
 		json_object_set_new(o, "finding_counts", fc);
+		if (admin_sees_all(c))
+			json_object_set_new(o, "removal", progress_json(w, &k));
 		for (i = 0; i < l.n; i++) {
 			json_t *f = json_object(), *codes = json_array();
 
@@ -393,6 +435,8 @@ rv_cmd_show(struct admin_call *c, int argc, char **argv)
 			out_kv(&c->out, 16, rv_decision_label(c->en,
 			    rv_ddefs[j].code), buf);
 		}
+	if (admin_sees_all(c))
+		progress_text(c, w, &k);
 	sb_puts(&c->out, "\n");
 	{
 		struct out_table t;
@@ -910,59 +954,49 @@ review_items_walk(struct wf *w, const char *campaign, int en,
 
 /* For C2's acts (review_acts.c); see review.h. */
 int
-review_items(struct wf *w, const char *campaign, int en,
-    struct review_info *info, struct review_item **items, size_t *n)
+review_tally(struct wf *w, const char *campaign, struct review_info *info,
+    size_t *total, size_t *waiting, time_t *last)
 {
 	struct rv_campaign k;
-	struct flist l;
-	struct review_item *it = NULL;
-	size_t i, j;
-	int st, b;
+	struct rv_census cen;
+	int st, j;
 
-	*items = NULL;
-	*n = 0;
+	*total = *waiting = 0;
+	*last = 0;
 	if ((st = rv_campaign_load(w, campaign, &k)) != EX_OK)
 		return st;
-	memset(info, 0, sizeof(*info));
-	u_strlcpy(info->id, k.id, sizeof(info->id));
-	u_strlcpy(info->period, k.period, sizeof(info->period));
-	u_strlcpy(info->scope, k.scope, sizeof(info->scope));
-	u_strlcpy(info->state, k.state, sizeof(info->state));
-	info->created = k.created;
-	info->deadline = k.deadline;
-	if ((st = rv_flist_load(w, &k, NULL, &l)) != EX_OK)
+	info_of(info, &k);
+	if ((st = rv_census(w, &k, &cen)) != EX_OK)
 		return st;
-	if (l.n > 0 && (it = calloc(l.n, sizeof(*it))) == NULL) {
-		rv_flist_free(&l);
-		return wf_fail(w, EX_OSERR, _("out of memory"));
-	}
-	for (i = 0; i < l.n; i++) {
-		u_strlcpy(it[i].grant, l.f[i].id, sizeof(it[i].grant));
-		u_strlcpy(it[i].subject, l.f[i].subject,
-		    sizeof(it[i].subject));
-		u_strlcpy(it[i].resource, l.f[i].resource,
-		    sizeof(it[i].resource));
-		u_strlcpy(it[i].decision, l.f[i].decision,
-		    sizeof(it[i].decision));
-		u_strlcpy(it[i].actor, l.f[i].actor, sizeof(it[i].actor));
-		for (b = 0; b < F_COUNT; b++)
-			if (l.f[i].flags & (1u << b)) {
-				if (it[i].findings[0] != '\0')
-					u_strlcat(it[i].findings, "; ",
-					    sizeof(it[i].findings));
-				u_strlcat(it[i].findings, en ? rv_fdefs[b].en :
-				    rv_fdefs[b].id, sizeof(it[i].findings));
-			}
-		it[i].note = l.f[i].note;
-		l.f[i].note = NULL;
-		it[i].time = l.f[i].time;
-		it[i].risk = l.f[i].risk;
-	}
-	j = l.n;
-	rv_flist_free(&l);
-	*items = it;
-	*n = j;
+	*total = cen.total;
+	for (j = 0; rv_ddefs[j].code != NULL; j++)
+		if (strcmp(rv_ddefs[j].code, "pending") == 0 ||
+		    strcmp(rv_ddefs[j].code, "escalated") == 0)
+			*waiting += cen.ndec[j];
+	*last = cen.last;
+	rv_census_free(&cen);
 	return EX_OK;
+}
+
+/* See review.h. */
+int
+review_holds(struct wf *w, const char *campaign, char *const *ids, size_t n,
+    unsigned char *in)
+{
+	struct rv_campaign k;
+	char (*dec)[16];
+	size_t i;
+	int st;
+
+	if ((st = rv_campaign_load(w, campaign, &k)) != EX_OK)
+		return st;
+	if ((dec = calloc(n + 1, sizeof(*dec))) == NULL)
+		return wf_fail(w, EX_OSERR, _("out of memory"));
+	st = rv_grant_decisions(w, &k, 0, ids, n, dec);
+	for (i = 0; i < n; i++)
+		in[i] = st == EX_OK && dec[i][0] != '\0';
+	free(dec);
+	return st;
 }
 
 void

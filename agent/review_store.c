@@ -678,6 +678,10 @@ rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 			    strncasecmp(v[i]->bv_val, RV_MARK,
 			    v[i]->bv_len) == 0)
 				f->revoking = 1;
+			else if (v[i]->bv_len == strlen(RV_MARK_REC) &&
+			    strncasecmp(v[i]->bv_val, RV_MARK_REC,
+			    v[i]->bv_len) == 0)
+				f->revoking = 2;
 		ldap_value_free_len(v);
 	}
 	free(f->note);

@@ -143,6 +143,7 @@ count_entry(LDAP *ld, LDAPMessage *e, void *arg)
 {
 	struct rw_count *rc = arg;
 	char d[16];
+	time_t t;
 	int j;
 
 	if (rv_is_page(ld, e)) {
@@ -158,6 +159,8 @@ count_entry(LDAP *ld, LDAPMessage *e, void *arg)
 		if (strcmp(rv_ddefs[j].code, d) == 0) {
 			rc->c->ndec[j]++;
 			rc->decided++;
+			if ((t = dir_get_time(ld, e, "kunciTime")) > rc->c->last)
+				rc->c->last = t;
 			break;
 		}
 	return EX_OK;
@@ -264,7 +267,7 @@ int
 rv_census(struct wf *w, const struct rv_campaign *k, struct rv_census *c)
 {
 	char *attrs[] = { U("kunciId"), U("kunciFinding"), U("kunciDecision"),
-	    NULL };
+	    U("kunciTime"), NULL };
 	struct rw_count rc;
 	int st, j;
 
@@ -647,4 +650,151 @@ rv_grant_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
 				    "pending", sizeof(g.dec[j]));
 	}
 	return EX_OK;
+}
+
+/* ------------------------------------------- pages one by one, by id */
+
+struct rw_ids {
+	char	**pid;
+	size_t	  n, cap;
+	int	  oom;
+};
+
+static int
+id_entry(LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct rw_ids *r = arg;
+	char id[WF_ID_MAX + 8], **np;
+
+	if (!rv_is_page(ld, e) || dir_get(ld, e, "kunciId", id,
+	    sizeof(id)) == -1)
+		return EX_OK;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+
+		if ((np = reallocarray(r->pid, cap, sizeof(*np))) == NULL)
+			goto oom;
+		r->pid = np;
+		r->cap = cap;
+	}
+	if ((r->pid[r->n] = strdup(id)) == NULL)
+		goto oom;
+	r->n++;
+	return EX_OK;
+oom:
+	r->oom = 1;
+	return EX_OSERR;
+}
+
+void
+rv_page_ids_free(char **pid, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(pid[i]);
+	free(pid);
+}
+
+int
+rv_page_ids(struct wf *w, const struct rv_campaign *k, char ***pid,
+    size_t *n)
+{
+	char *attrs[] = { U("kunciId"), NULL };
+	struct rw_ids r;
+	int st;
+
+	memset(&r, 0, sizeof(r));
+	st = rv_paged(w, k->dn, LDAP_SCOPE_ONELEVEL, PAGES_FILTER, attrs,
+	    id_entry, NULL, &r);
+	if (r.oom)
+		st = wf_fail(w, EX_OSERR, _("out of memory"));
+	if (st != EX_OK) {
+		rv_page_ids_free(r.pid, r.n);
+		*pid = NULL;
+		*n = 0;
+		return st;
+	}
+	if (r.n > 1)
+		qsort(r.pid, r.n, sizeof(*r.pid), cmp_str);
+	*pid = r.pid;
+	*n = r.n;
+	return EX_OK;
+}
+
+struct rw_one {
+	struct wf	*w;
+	struct flist	*l;
+	int		 found;
+};
+
+static int
+one_entry(LDAP *ld, LDAPMessage *e, void *arg)
+{
+	struct rw_one *o = arg;
+	struct flist *l = o->l;
+	struct rv_finding *nf;
+	struct berval **v;
+	size_t i;
+	int n;
+
+	if (!rv_is_page(ld, e))
+		return EX_OK;
+	o->found = 1;
+	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
+		return EX_OK;
+	n = ldap_count_values_len(v);
+	if ((size_t)n > l->cap) {
+		if ((nf = reallocarray(l->f, (size_t)n, sizeof(*nf))) ==
+		    NULL) {
+			ldap_value_free_len(v);
+			return wf_fail(o->w, EX_OSERR, _("out of memory"));
+		}
+		l->f = nf;
+		l->cap = (size_t)n;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		memset(&l->f[l->n], 0, sizeof(l->f[l->n]));
+		if (rv_parse_line(v[i], &l->f[l->n]) == 0)
+			l->n++;
+	}
+	ldap_value_free_len(v);
+	return EX_OK;
+}
+
+static int
+cmp_fid(const void *a, const void *b)
+{
+	return strcmp(((const struct rv_finding *)a)->id,
+	    ((const struct rv_finding *)b)->id);
+}
+
+int
+rv_page_read(struct wf *w, const struct rv_campaign *k, int escalated,
+    const char *pid, struct flist *l)
+{
+	char *attrs[] = { U("kunciId"), U("kunciFinding"), NULL };
+	char *ids[1];
+	struct rw_one o;
+	size_t i;
+	int st;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->f[i].note);
+		l->f[i].note = NULL;
+	}
+	l->n = 0;
+	o.w = w;
+	o.l = l;
+	o.found = 0;
+	ids[0] = (char *)(uintptr_t)pid;
+	if ((st = search_or(w, k, "kunciId", ids, 1, attrs, one_entry,
+	    &o)) != EX_OK)
+		return st;
+	if (!o.found)
+		return wf_fail(w, EX_NOINPUT, _("finding page %s is gone"),
+		    pid);
+	if (l->n > 1)
+		qsort(l->f, l->n, sizeof(*l->f), cmp_fid);
+	return rv_decisions(w, k, escalated, l->f, l->n);
 }

@@ -37,6 +37,7 @@ static struct {
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
 	int			 stopping;
+	int			 soon;		/* no wait before the next */
 	unsigned long		 passes;	/* complete passes (mtx) */
 	time_t			 last_wall;	/* wall clock end of the last */
 } S = {
@@ -92,7 +93,7 @@ sched_main(void *arg)
 {
 	struct ldapc lc;
 	struct wf w;
-	struct timespec ts;
+	struct timespec ts, t0;
 	int done;
 
 	(void)arg;
@@ -103,14 +104,21 @@ sched_main(void *arg)
 	pthread_mutex_lock(&S.mtx);
 	while (!S.stopping) {
 		pthread_mutex_unlock(&S.mtx);
+		clock_gettime(CLOCK_REALTIME, &t0);
 		done = pass(&w, &lc);
 		pthread_mutex_lock(&S.mtx);
 		if (done) {
 			S.passes++;
 			S.last_wall = time(NULL);
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
+		/* SCHED_EVERY after this pass; soon: after its start, so the
+		 * ticks run no more often than that either way */
+		if (S.soon)
+			ts = t0;
+		else
+			clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += SCHED_EVERY;
+		S.soon = 0;
 		while (!S.stopping && pthread_cond_timedwait(&S.cv, &S.mtx,
 		    &ts) != ETIMEDOUT)
 			;
@@ -138,6 +146,14 @@ sched_start(const struct kunci_cfg *cfg, int (*away)(void),
 	}
 	S.running = 1;
 	return 0;
+}
+
+void
+sched_soon(void)
+{
+	pthread_mutex_lock(&S.mtx);
+	S.soon = 1;
+	pthread_mutex_unlock(&S.mtx);
 }
 
 void

@@ -35,6 +35,11 @@ int	sched_add(const char *name, sched_tick_fn);
  */
 int	sched_start(const struct kunci_cfg *, int (*away)(void),
 	    unsigned long (*lost_gen)(void));
+/* From a tick: work is left that the tick does a slice of per pass (a
+ * review's removal): the next pass starts SCHED_EVERY after this one
+ * started (at once if this one took longer), not SCHED_EVERY after it
+ * ended.  Every tick still runs in each pass. */
+void	sched_soon(void);
 /* Stop it: waits for the pass under way to end. */
 void	sched_stop(void);
 /*
