@@ -41,6 +41,7 @@
 
 #include "auditcli.h"
 #include "chain.h"
+#include "log.h"
 #include "sign.h"
 
 enum sev { S_INFO, S_DECLARED, S_DAMAGE };
@@ -93,11 +94,21 @@ struct gap {
 	struct wrec	*after;
 };
 
+/* A genuine crash record's durable head: a checkpoint may sign that
+ * seq, whose record was never sent. */
+struct crashd {
+	uint64_t	 d;
+	unsigned char	 head[CHAIN_VAL_LEN];
+};
+
 /* One chain of a host, as the checkpoints need it when it is done. */
 struct seg {
 	time_t		 t0;		/* its first record's time */
 	uint64_t	 maxseq;
 	struct where	 last;		/* the record with maxseq */
+	struct crashd	*crashes;
+	size_t		 ncrashes;
+	uint64_t	 minseq;	/* its first seq in the input */
 };
 
 struct chainst {
@@ -123,6 +134,9 @@ struct chainst {
 	size_t		  nrun;
 	int		  first;	/* the host's first chain */
 	int		  open;
+	struct crashd	 *crashes;	/* the crash records checked */
+	size_t		  ncrashes;
+	uint64_t	  minseq;	/* the first seq checked */
 };
 
 struct cpst {
@@ -284,11 +298,29 @@ wrec_free(struct wrec *r)
 
 /* ------------------------------------------------------------ one chain */
 
+/* Most positions a crash can declare: the batch being made durable
+ * (at most the queue) and the skip past the durable head. */
+#define CRASH_SPAN	((uint64_t)CHAIN_CRASH_SKIP + LOG_AUDIT_QMAX)
+
+/* A crash record as kuncid writes one: it resumes just past what it
+ * declares, declares no more than a crash can, and is chained from the
+ * head it names.  (The chain has no key, so this alone does not make it
+ * genuine: see crash_forged().) */
+static int
+crash_shape(const struct wrec *r)
+{
+	return r->crash && r->w.seq == r->after + 1 && r->from >= 1 &&
+	    r->from <= r->after + 1 && r->after - r->from < CRASH_SPAN &&
+	    r->after >= CHAIN_CRASH_SKIP && r->havehead &&
+	    follows(r->head, r, NULL);
+}
+
 static const struct wrec *
 declares(const struct wrec *r, uint64_t a, uint64_t b)
 {
-	return r->crash && r->w.seq == r->after + 1 && r->from <= a &&
-	    b <= r->after ? r : NULL;
+	/* records leave kuncid in order: what a crash lost is the end of
+	 * what came before it, a gap that runs up to the record */
+	return crash_shape(r) && r->from <= a && b == r->after ? r : NULL;
 }
 
 static void
@@ -477,15 +509,54 @@ on_genuine(struct chainst *c, const struct wrec *r)
 	}
 }
 
+/*
+ * Whether crash record r is not kuncid's, given the record checked before
+ * it (seq pseq, value ppv; pseq 0: none).  Its durable head D = after -
+ * CHAIN_CRASH_SKIP: no record past D was ever sent before it, and the
+ * record at D, when there, has the value it names.
+ */
+static int
+crash_forged(const struct wrec *r, uint64_t pseq,
+    const unsigned char ppv[CHAIN_VAL_LEN])
+{
+	uint64_t d;
+
+	if (!crash_shape(r))
+		return 1;
+	d = r->after - CHAIN_CRASH_SKIP;
+	if (pseq > d)
+		return 1;
+	return pseq == d && pseq != 0 &&
+	    CRYPTO_memcmp(ppv, r->head, CHAIN_VAL_LEN) != 0;
+}
+
+/* A genuine crash record's head, for the checkpoints (check_points). */
+static void
+crash_note(struct chainst *c, const struct wrec *r)
+{
+	struct crashd *v;
+
+	if ((v = reallocarray(c->crashes, c->ncrashes + 1,
+	    sizeof(*v))) == NULL) {
+		oom = 1;
+		return;
+	}
+	c->crashes = v;
+	v[c->ncrashes].d = r->after - CHAIN_CRASH_SKIP;
+	memcpy(v[c->ncrashes].head, r->head, CHAIN_VAL_LEN);
+	c->ncrashes++;
+}
+
 /* Check the lowest seq in the window: every record claiming it. */
 static void
 check_group(struct chainst *c, const char *host)
 {
 	struct wrec *g[64], *r, *nx;
 	unsigned char cand[CHAIN_VAL_LEN];
+	unsigned char ppv[CHAIN_VAL_LEN];
 	char w1[300], w2[300];
 	size_t n = 0, k, got;
-	uint64_t seq;
+	uint64_t seq, pseq;
 	int found = 0;
 
 	if ((g[n++] = heap_pop(c)) == NULL)
@@ -503,8 +574,12 @@ check_group(struct chainst *c, const char *host)
 			wrec_free(r);
 		}
 	}
+	/* the record before, for a crash record's head (crash_forged) */
+	pseq = c->popped ? c->lastseq : 0;
+	memcpy(ppv, c->pv, sizeof(ppv));
 	nx = c->nheap > 0 && c->heap[0]->w.seq == seq + 1 ? c->heap[0] : NULL;
 	if (!c->popped) {
+		c->minseq = seq;
 		memset(c->pv, 0, sizeof(c->pv));
 		c->havepv = seq == 1;
 		if (seq > 1 && c->first)
@@ -561,7 +636,7 @@ check_group(struct chainst *c, const char *host)
 	c->popped = 1;
 	c->lastseq = seq;
 	on_genuine(c, r);
-	if (r->crash && (!r->havehead || !follows(r->head, r, NULL)))
+	if (r->crash && crash_forged(r, pseq, ppv))
 		/* the record after a gap is not checked against its
 		 * predecessor: a crash record is, against the head it
 		 * names, or a deletion could pass as a crash's gap */
@@ -574,8 +649,10 @@ check_group(struct chainst *c, const char *host)
 		    rname(&r->w, w1, sizeof(w1)), r->from, r->after,
 		    r->havehead ? "" : AT(" (it names none)",
 		    " (tidak menyebut satu pun)"));
-	else if (r->crash)
+	else if (r->crash) {
 		on_crash(c, host, r);
+		crash_note(c, r);
+	}
 	for (k = 0; k < n; k++)
 		wrec_free(g[k]);
 }
@@ -647,11 +724,16 @@ chain_end(struct vhost *h)
 		v[h->nsg].t0 = c->t0;
 		v[h->nsg].maxseq = c->maxseq;
 		v[h->nsg].last = c->last;
+		v[h->nsg].crashes = c->crashes;
+		v[h->nsg].ncrashes = c->ncrashes;
+		v[h->nsg].minseq = c->minseq;
+		c->crashes = NULL;
 		h->nsg++;
 	}
 	free(c->heap);
 	free(c->d);
 	free(c->gaps);
+	free(c->crashes);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -888,6 +970,21 @@ averify_new(const struct achecks *C, const char *cert, size_t window)
 	return v;
 }
 
+/* Whether checkpoint c signs a crash's durable head in chain in: that
+ * record may never have been sent (log.c: the head emitted at a start). */
+static int
+crash_head(const struct seg *in, const struct acheck *c)
+{
+	size_t k;
+
+	for (k = 0; k < in->ncrashes; k++)
+		if (in->crashes[k].d == c->seq &&
+		    CRYPTO_memcmp(in->crashes[k].head, c->val,
+		    CHAIN_VAL_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Checkpoints of a host against its chains.  A checkpoint speaks of the
  * chain in effect when it was signed: the last one that began at or
@@ -940,6 +1037,13 @@ check_points(const struct averify *v, const struct vhost *h)
 			best = c->seq;
 			top = p;
 		}
+		if (!found && c->seq >= in->minseq && c->seq <= in->maxseq &&
+		    !crash_head(in, c))
+			add(S_DAMAGE, "checkpoint_missing", h->name, c->seq,
+			    NULL, AT("checkpoint seq %" PRIu64 " (%s): its "
+			    "record is missing from the chain (deleted)",
+			    "titik periksa seq %" PRIu64 " (%s): catatannya "
+			    "tidak ada di rantai (dihapus)"), c->seq, c->time);
 		if (!found && c->seq > in->maxseq)
 			add(S_DAMAGE, "tail_cut", h->name, c->seq, &in->last,
 			    AT("tail cut: the last record is seq %" PRIu64
@@ -966,7 +1070,7 @@ check_points(const struct averify *v, const struct vhost *h)
 void
 averify_free(struct averify *v)
 {
-	size_t i;
+	size_t i, k;
 
 	if (v == NULL)
 		return;
@@ -980,6 +1084,9 @@ averify_free(struct averify *v)
 		free(c->heap);
 		free(c->d);
 		free(c->gaps);
+		free(c->crashes);
+		for (k = 0; k < v->h[i].nsg; k++)
+			free(v->h[i].sg[k].crashes);
 		free(v->h[i].sg);
 	}
 	free(v->cps);

@@ -265,6 +265,35 @@ t_eq "the disguised deletion removed $((d2 - d1 + 1)) records and added one" \
 vr "$AT/t8.log"
 t_eq "a deletion disguised as a crash: exit 65" 65 "$rc"
 t_grep "... named: a forged crash record at seq $d2" "^DAMAGE: kantor-a: forged crash record: seq $d2 .*declares seq $d1-$((d2 - 1))" <(echo "$out")
+# the tail cut, dressed as a crash the forger computed whole: seq
+# cpseq-2.. deleted, then a crash record naming cpseq-3 as its durable
+# head, chained from that record's value (anyone can compute SHA-256)
+kd=$((cpseq - 3))
+python3 - "$AT/intact.log" "$kd" "$cr" >"$AT/t9.log" <<'PY2'
+import hashlib, re, sys
+log, kd, cr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+val = None
+for line in open(log, encoding="utf-8"):
+    m = re.search(r" host=kantor-a seq=(\d+) time=\S+ chain=([0-9a-f]{64})$", line)
+    if m and int(m.group(1)) > kd:
+        continue
+    if m and int(m.group(1)) == kd:
+        val = m.group(2)
+    sys.stdout.write(line)
+after = kd + 8192
+m = re.match(r"(.*kuncid\[\d+\]: )(event=.* host=kantor-a) seq=\d+ (time=\S+) chain=[0-9a-f]{64}$", cr)
+body = m.group(2)
+body = re.sub(r" after=\d+ ", " after=%d " % after, body)
+body = re.sub(r" unsent_from=\d+ ", " unsent_from=%d " % (kd + 1), body)
+body = re.sub(r" head=[0-9a-f]{64} ", " head=%s " % val, body)
+body = "%s seq=%d %s" % (body, after + 1, m.group(3))
+chain = hashlib.sha256(bytes.fromhex(val) + body.encode()).hexdigest()
+print("%s%s chain=%s" % (m.group(1), body, chain))
+PY2
+vr "$AT/t9.log"
+t_eq "a cut tail dressed as a crash: exit 65" 65 "$rc"
+t_grep "... named: the checkpoint's record is missing" "^DAMAGE: kantor-a: checkpoint seq $cpseq .*record is missing" <(echo "$out")
+t_eq "... and nothing else is called damage" 1 "$(damages)"
 
 # --- checkpoints ----------------------------------------------------------
 stmt=$(grep -m1 "^kunci-audit-checkpoint 1 host=kantor-a seq=$cpseq " "$AT/cps.txt")
