@@ -292,8 +292,8 @@ struct scan {
 	int			 resume;	/* skip grants already in a
 						   page (a resumed start) */
 	char			*lines;		/* RV_PAGE * RV_LINE_MAX */
-	char			(*keys)[RV_KEY_MAX + 1];	/* RV_PAGE:
-						   the page's keys */
+	char			(*keys)[RV_KEY_MAX + 1]; /* RV_PAGE keys
+						   of a page (rv_grant_key) */
 	struct pairside		*pairs;		/* per incompatible pair:
 						   its two sides */
 	long			 grants, flagged, written, existed;
