@@ -10,9 +10,10 @@
  *					state (opening, open, closed),
  *					deadline
  *   kunciId=page-<grant>,<campaign>	kunciReviewFinding: kunciGrantRef
- *					per grant, kunciFinding one line per
- *					grant (doc/review.md, "Storage");
- *					written once
+ *					per key of its grants (rv_grant_key),
+ *					kunciFinding one line per grant
+ *					(doc/review.md, "Storage"); written
+ *					once
  *   kunciId=<grant>,<campaign>	kunciReviewFinding: decision (valid,
  *					invalid, removed, spared), actor,
  *					time, note; absent = pending (or

@@ -23,6 +23,9 @@ struct strbuf;
 #define RV_WINDOW	4	/* finding pages being added at once */
 #define RV_LINE_MAX	1024	/* one finding line (below) */
 #define RV_PAGE_PREFIX	"page-"	/* kunciId of a finding page */
+#define RV_KEY_CUT	3	/* a finding page's key: a grant id with its
+				   last 3 characters as '*' (rv_grant_key) */
+#define RV_KEY_MAX	(WF_ID_MAX + RV_KEY_CUT)
 #define RV_STALE	600	/* an "opening" campaign untouched this long
 				   was left by a crash: resume it */
 #define RV_YIELD_MS	50	/* a scan's pause per page while other
@@ -132,6 +135,10 @@ int	rv_finding_load(struct wf *w, const struct rv_campaign *k,
     const char *grant, struct rv_finding *f);
 void	rv_flist_free(struct flist *l);
 int	rv_is_page(LDAP *ld, LDAPMessage *e);
+void	rv_grant_key(const char *grant, char *key, size_t sz);
+int	rv_grant_terms(struct strbuf *sb, struct smap *seen,
+    const char *grant);
+int	rv_line_grant(const struct berval *bv, char *id, size_t sz);
 int	rv_parse_line(const struct berval *bv, struct rv_finding *f);
 void	rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f);
 int	rv_escalated(struct wf *w, const struct rv_campaign *k);

@@ -621,6 +621,62 @@ rv_is_page(LDAP *ld, LDAPMessage *e)
 	    strncmp(id, RV_PAGE_PREFIX, strlen(RV_PAGE_PREFIX)) == 0;
 }
 
+/*
+ * The key a finding page is found by for one of its grants (doc/review.md,
+ * "Storage"): the grant's id with its last RV_KEY_CUT characters written
+ * as '*', "2026-000123" -> "2026-000***", a thousand ids.  A page carries
+ * the distinct keys of its grants as its kunciGrantRef values.  The scan
+ * reads the grants in the order they were created and ids are handed out
+ * in order, so a page of 500 grants has one or a few keys and a key is on
+ * a few pages.  One value per grant (before) put a key per grant at a
+ * random place in slapd's eq index: once the index outgrew a commit, a
+ * page write per grant (bench/RESULTS.md, "Scale to a province").
+ */
+void
+rv_grant_key(const char *grant, char *key, size_t sz)
+{
+	size_t n = strlen(grant);
+
+	snprintf(key, sz, "%.*s***", (int)(n > RV_KEY_CUT ? n - RV_KEY_CUT :
+	    0), grant);
+}
+
+/*
+ * Append "(kunciGrantRef=<grant>)(kunciGrantRef=<its key>)" to an OR: the
+ * grant's decision entry, and its finding page, by its key (or by the
+ * grant, as pages written before the keys carry it).  seen (if not NULL)
+ * holds the keys already asked for.  0, or -1 when a value is too long.
+ */
+int
+rv_grant_terms(struct strbuf *sb, struct smap *seen, const char *grant)
+{
+	char key[RV_KEY_MAX + 1], esc[3 * RV_KEY_MAX + 1];
+
+	if (ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
+		return -1;
+	sb_printf(sb, "(kunciGrantRef=%s)", esc);
+	rv_grant_key(grant, key, sizeof(key));
+	if (seen != NULL && rv_smap_get(seen, key, NULL))
+		return 0;
+	if ((seen != NULL && rv_smap_put(seen, key, 1) == -1) ||
+	    ldapc_escape_filter(esc, sizeof(esc), key) == -1)
+		return -1;
+	sb_printf(sb, "(kunciGrantRef=%s)", esc);
+	return 0;
+}
+
+/* The grant of a finding line (its first field); -1 when malformed. */
+int
+rv_line_grant(const struct berval *bv, char *id, size_t sz)
+{
+	const char *q = memchr(bv->bv_val, ' ', bv->bv_len);
+
+	if (q == NULL || q == bv->bv_val)
+		return -1;
+	rv_dec_field(id, sz, bv->bv_val, (size_t)(q - bv->bv_val));
+	return 0;
+}
+
 /* One finding line (see format_line) into f; -1 when malformed. */
 int
 rv_parse_line(const struct berval *bv, struct rv_finding *f)
@@ -712,29 +768,37 @@ rv_escalated(struct wf *w, const struct rv_campaign *k)
 }
 
 /* One finding of a campaign: EX_NOINPUT when the grant is not in it.
- * One indexed search: the grant's page and its decision entry. */
+ * One indexed search: the pages of the grant's key (rv_grant_key) and its
+ * decision entry. */
 int
 rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
     struct rv_finding *f)
 {
-	char esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 80];
+	char id[WF_ID_MAX + 1];
 	struct rv_finding t;
+	struct strbuf sb;
 	struct berval **v;
 	LDAPMessage *res = NULL, *e, *dec = NULL;
 	LDAP *ld;
 	int rc, i, n, found = 0;
 
 	memset(f, 0, sizeof(*f));
-	if (strlen(grant) > WF_ID_MAX ||
-	    ldapc_escape_filter(esc, sizeof(esc), grant) == -1)
+	sb_init(&sb, 1024);
+	sb_puts(&sb, "(&(objectClass=kunciReviewFinding)(|");
+	rc = strlen(grant) > WF_ID_MAX ? -1 : rv_grant_terms(&sb, NULL, grant);
+	sb_puts(&sb, "))");
+	if (rc == -1 || sb_err(&sb)) {
+		sb_free(&sb);
 		return wf_fail(w, EX_NOINPUT, _("grant %.40s is not in "
 		    "campaign %s"), grant, k->id);
-	snprintf(filter, sizeof(filter), "(&(objectClass=kunciReviewFinding)"
-	    "(kunciGrantRef=%s))", esc);
-	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+	}
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL) {
+		sb_free(&sb);
 		return EX_UNAVAILABLE;
-	rc = ldap_search_ext_s(ld, k->dn, LDAP_SCOPE_ONELEVEL, filter,
+	}
+	rc = ldap_search_ext_s(ld, k->dn, LDAP_SCOPE_ONELEVEL, sb_str(&sb),
 	    find_attrs, 0, NULL, NULL, NULL, 0, &res);
+	sb_free(&sb);
 	if (rc != LDAP_SUCCESS && rc != LDAP_NO_SUCH_OBJECT) {
 		ldap_msgfree(res);
 		return wf_ldfail(w, rc, _("reading a finding"));
@@ -742,7 +806,10 @@ rv_finding_load(struct wf *w, const struct rv_campaign *k, const char *grant,
 	for (e = ldap_first_entry(ld, res); e != NULL;
 	    e = ldap_next_entry(ld, e)) {
 		if (!rv_is_page(ld, e)) {
-			dec = e;
+			/* the decision entry is kunciId=<grant> */
+			if (dir_get(ld, e, "kunciId", id, sizeof(id)) == 0 &&
+			    strcasecmp(id, grant) == 0)
+				dec = e;
 			continue;
 		}
 		if (found ||

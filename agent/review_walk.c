@@ -312,7 +312,26 @@ or_filter(struct strbuf *f, const char *attr, char *const *vals, size_t n)
 	return sb_err(f) ? -1 : 0;
 }
 
-/* Search under the campaign with an OR filter; fn on each entry. */
+/* "(&(objectClass=kunciReviewFinding)(|...))" asking for the decision
+ * entries and finding pages of the grants ids (rv_grant_terms). */
+static int
+grants_filter(struct strbuf *f, char *const *ids, size_t n)
+{
+	struct smap keys;
+	size_t i;
+	int r = 0;
+
+	memset(&keys, 0, sizeof(keys));
+	sb_puts(f, "(&(objectClass=kunciReviewFinding)(|");
+	for (i = 0; i < n && r == 0; i++)
+		r = rv_grant_terms(f, &keys, ids[i]);
+	sb_puts(f, "))");
+	rv_smap_free(&keys);
+	return r == -1 || sb_err(f) ? -1 : 0;
+}
+
+/* Search under the campaign with an OR filter of attr over vals (attr
+ * NULL: of the grants vals, grants_filter); fn on each entry. */
 static int
 search_or(struct wf *w, const struct rv_campaign *k, const char *attr,
     char *const *vals, size_t n, char **attrs, rv_entry_fn fn, void *arg)
@@ -325,7 +344,8 @@ search_or(struct wf *w, const struct rv_campaign *k, const char *attr,
 	if (n == 0)
 		return EX_OK;
 	sb_init(&f, 1u << 20);
-	if (or_filter(&f, attr, vals, n) == -1) {
+	if ((attr != NULL ? or_filter(&f, attr, vals, n) :
+	    grants_filter(&f, vals, n)) == -1) {
 		sb_free(&f);
 		return wf_fail(w, EX_SOFTWARE, _("bad or long filter"));
 	}
@@ -607,15 +627,17 @@ gd_entry(LDAP *ld, LDAPMessage *e, void *arg)
 				u_strlcpy(g->dec[i], d, sizeof(g->dec[i]));
 		return EX_OK;
 	}
-	if ((v = ldap_get_values_len(ld, e, "kunciGrantRef")) == NULL)
+	/* a page of one of the grants' keys: which of them it holds */
+	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) == NULL)
 		return EX_OK;
 	n = ldap_count_values_len(v);
-	for (j = 0; j < n; j++)
+	for (j = 0; j < n; j++) {
+		if (rv_line_grant(v[j], id, sizeof(id)) == -1)
+			continue;
 		for (i = 0; i < g->n; i++)
-			if (strlen(g->ids[i]) == v[j]->bv_len &&
-			    strncasecmp(g->ids[i], v[j]->bv_val,
-			    v[j]->bv_len) == 0)
+			if (strcasecmp(g->ids[i], id) == 0)
 				g->in[i] = 1;
+	}
 	ldap_value_free_len(v);
 	return EX_OK;
 }
@@ -624,7 +646,7 @@ int
 rv_grant_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
     char *const *ids, size_t n, char (*dec)[16])
 {
-	char *attrs[] = { U("kunciId"), U("kunciGrantRef"),
+	char *attrs[] = { U("kunciId"), U("kunciFinding"),
 	    U("kunciDecision"), NULL };
 	unsigned char in[RW_IDS_AT];
 	struct rw_gd g;
@@ -639,7 +661,7 @@ rv_grant_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
 		g.n = n - i < RW_IDS_AT ? n - i : RW_IDS_AT;
 		for (j = 0; j < g.n; j++)
 			g.dec[j][0] = '\0';
-		if ((st = search_or(w, k, "kunciGrantRef", ids + i, g.n,
+		if ((st = search_or(w, k, NULL, ids + i, g.n,
 		    attrs, gd_entry, &g)) != EX_OK)
 			return st;
 		for (j = 0; j < g.n; j++)

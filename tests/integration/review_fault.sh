@@ -65,4 +65,27 @@ for _ in $(seq 100); do kc status >/dev/null 2>&1 && break; sleep 0.1; done
 t_check "kuncid answers again once slapd does" kc status
 t_eq "the campaign is left opening (resumed by a later start)" "opening" \
     "$(ls_ -b "$CDN" -s base kunciState | sed -n 's/^kunciState: //p')"
+
+# --- the later start resumes it: the pages written are kept, their grants
+# not written twice (found by the pages' keys, doc/review.md "Storage")
+kd_stop
+sed -i 's|^\([[:space:]]*admin_command_timeout[[:space:]]*=\).*|\1 "15s";|' \
+    "$KUNCI_CONF"
+kd_start || t_done
+lm >/dev/null <<LDIF
+dn: $CDN
+changetype: modify
+replace: kunciUpdated
+kunciUpdated: $(gt_ago 1200)
+LDIF
+kc --lang en review start --period "$C" >"$W/resume.out" 2>&1
+t_eq "a later start resumes the interrupted one" 0 "$?"
+t_grep "... kuncid says so" "resuming an interrupted start" "$W/kuncid.log"
+lines=$W/lines
+ldapsearch -Q -Y EXTERNAL -H "$LDAPI_URI" -LLL -E pr=200/noprompt -b "$CDN" -s one \
+    '(kunciId=page-*)' kunciFinding | sed -n 's/^kunciFinding: \([^ ]*\) .*/\1/p' >"$lines"
+n=$(sed -n 's/.*grants=\([0-9]*\).*/\1/p' "$W/resume.out")
+t_eq "... every grant once in the pages ($n)" "$n $n" \
+    "$(wc -l <"$lines") $(sort -u "$lines" | wc -l)"
+t_check "... at least the 60,000" test "${n:-0}" -ge 60000
 t_done

@@ -62,6 +62,9 @@ grant RV-INC2 yhartono host:srv-db1
 # leaves that test to itself, not to slapd's filter)
 grant RV-OLD jwijaya "$P" kunciStatus=revoked
 grant RV-OLDEXP ekusuma "$P" kunciStatus=expired kunciNotAfter="$(gt_ago $((400 * DAY)))"
+# ... and a status that is not active, suspended or expired (slapd's filter
+# leaves out only "revoked": kuncid keeps the statuses in scope itself)
+grant RV-ODD jwijaya "$P" kunciStatus=pending
 
 kcr --as jwijaya review start --period 2031-q1
 t_eq "a requester may not start a review: EX_NOPERM" 77 "$rc"

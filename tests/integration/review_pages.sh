@@ -40,6 +40,9 @@ t_eq "1,100 grants seeded" "$N" "$(ls_ -b "ou=grants,ou=kunci,$KUNCI_BASE" -s on
 kc review start --period 2033-q1 >/dev/null
 C=2033-q1
 t_eq "... in three finding pages" 3 "$(ls_ -b "kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(kunciId=page-*)' 1.1 | grep -c '^dn:')"
+t_eq "... each page carries its grants' keys (RP-0***, twice, RP-1***), not one kunciGrantRef per grant" \
+    "RP-0*** RP-0*** RP-1***" \
+    "$(ls_ -b "kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE" -s one '(kunciId=page-*)' kunciGrantRef | sed -n 's/^kunciGrantRef: //p' | sort | paste -sd' ')"
 for g in RP-0000 RP-0003 RP-0601; do
 	kcr --as mfitriani review attest "$C" "$g" valid --note "diperiksa"
 done
@@ -158,6 +161,23 @@ t_eq "... the same grants, in the same order, as an administrator's window" \
     "$(echo "$ow" | python3 -c 'import json,sys; print(" ".join(f["grant"] for f in json.load(sys.stdin)["findings"]))')"
 t_eq "... with the notes of the attested ones" "sudah pindah" \
     "$(kc --as mfitriani --json review show "$C" --limit 1100 | python3 -c 'import json,sys; print([f["note"].split(";")[0] for f in json.load(sys.stdin)["findings"] if f["grant"] == "RP-0004"][0])')"
+
+# --- a page written before the keys (one kunciGrantRef per grant) -------------
+# The page of RP-1000..RP-1099 as kuncid wrote it before: still read.
+{
+	echo "dn: kunciId=page-RP-1000,kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE"
+	echo "changetype: modify"
+	echo "replace: kunciGrantRef"
+	for i in $(seq 1000 1099); do echo "kunciGrantRef: RP-$i"; done
+} | lm >/dev/null
+t_eq "an old-format page (100 grant ids)" 100 \
+    "$(ls_ -b "kunciId=page-RP-1000,kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE" -s base kunciGrantRef | grep -c '^kunciGrantRef: RP-1[0-9]')"
+kcr --as mfitriani review attest "$C" RP-1042 valid --note "format lama"
+t_eq "... a grant on it attested" 0 "$rc"
+t_eq "... the report says so" "sah" \
+    "$(kc --json review report "$C" --limit 1100 | python3 -c 'import json,sys; print([r["decision"] for r in json.load(sys.stdin)["rows"] if r["grant"] == "RP-1042"][0])')"
+t_eq "... the list form finds its other grants in the campaign (pending)" "menunggu verifikasi" \
+    "$(kc --json review report "$C" --form list --limit 2000 | python3 -c 'import json,sys; print([r["review"] for r in json.load(sys.stdin)["rows"] if r["grant"] == "RP-1043"][0])')"
 
 # --- bad paging: EX_USAGE, nothing printed -------------------------------------
 kcr review report "$C" --limit 0
