@@ -260,11 +260,11 @@ gate_index_read(void (*fn)(void *, const struct gindex *, int), void *arg)
  * and it is audited as login.allow/deny) or for `kuncictl check` (a dry
  * run: nothing noted, audited as login.check by checker).  type: the
  * access type the denial's hint names, or NULL; why, when not NULL, gets
- * the decision's reason.
+ * the decision's reason; en: the message in English (else Indonesian).
  */
 static void
 decide(const struct proto_query *q, const char *type, struct proto_answer *a,
-    char *why, size_t whysz, const char *checker, const char *as)
+    char *why, size_t whysz, const char *checker, const char *as, int en)
 {
 	char reasonbuf[128], *ludn = NULL;
 	struct kd_source src;
@@ -355,8 +355,7 @@ out:
 		    q->user, "service", q->service, "resource", r.resource,
 		    "grant", r.grant, "decision", kd_decision_name(r.decision),
 		    "reason", r.reason != NULL ? r.reason : "", (char *)NULL);
-	kd_message(&r, G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN,
-	    type, utc_off, a->message, sizeof(a->message));
+	kd_message(&r, en, type, utc_off, a->message, sizeof(a->message));
 	if (why != NULL)
 		snprintf(why, whysz, "%s", r.reason != NULL ? r.reason : "");
 }
@@ -365,15 +364,16 @@ void
 gate_decide(const struct proto_query *q, const char *type,
     struct proto_answer *a, char *why, size_t whysz)
 {
-	decide(q, type, a, why, whysz, NULL, NULL);
+	decide(q, type, a, why, whysz, NULL, NULL,
+	    G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN);
 }
 
 void
 gate_check(const struct proto_query *q, const char *type,
     struct proto_answer *a, char *why, size_t whysz, const char *actor,
-    const char *as)
+    const char *as, int en)
 {
-	decide(q, type, a, why, whysz, actor != NULL ? actor : "", as);
+	decide(q, type, a, why, whysz, actor != NULL ? actor : "", as, en);
 }
 
 static void	snap_write(int);
