@@ -545,7 +545,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 		    col.v[i].holder)) == -1) {
 			sb_free(&b);
 			log_warnx("allow list %s: a card could not be read (%s); "
-			    "the list in place is kept", door, w->err);
+			    "the list in place is kept", door, i18n_en(w->err));
 			st = EX_UNAVAILABLE;
 			goto out;
 		}
@@ -587,7 +587,8 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	if (w->cfg->signing.certificate[0] != '\0' &&
 	    sign_detached(w->cfg->signing.certificate, w->cfg->signing.key,
 	    sb_str(&b), b.len, &sig, &siglen, 0, err, sizeof(err)) == -1) {
-		log_warnx("allow list %s: signing failed: %s", door, err);
+		log_warnx("allow list %s: signing failed: %s", door,
+		    i18n_en(err));
 		sb_free(&b);
 		st = wf_fail(w, EX_SOFTWARE,
 		    _("signing the allow list: %s"), err);
@@ -597,7 +598,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	    sizeof(err)) == -1 || (sig != NULL &&
 	    sign_write_file_atomic(sigp, sig, siglen, 0644, err,
 	    sizeof(err)) == -1)) {
-		log_warnx("allow list %s: %s", door, err);
+		log_warnx("allow list %s: %s", door, i18n_en(err));
 		st = wf_fail(w, EX_CANTCREAT,
 		    _("writing the allow list: %s"), err);
 	} else {
@@ -1250,14 +1251,14 @@ prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
 		if (card_bind(w, cred, r->subject, r->resource, r->id) !=
 		    EX_OK)
 			log_warnx("request %s: card %s: %s", r->id, cred,
-			    w->err);
+			    i18n_en(w->err));
 		(void)prov_allow_refresh(w, r->resource, 0);
 	} else if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
 		if (account_ensure(w, cred, r->subject, r->id, r->resource) !=
 		    EX_OK ||
 		    prov_account_password(w, cred, pw, sizeof(pw)) != EX_OK) {
 			log_warnx("request %s: account %s: %s", r->id, cred,
-			    w->err);
+			    i18n_en(w->err));
 			snprintf(w->info, sizeof(w->info),
 			    _("account %s: %.300s; "
 			    "retry with: kuncictl account password %s"), cred,

@@ -475,14 +475,14 @@ finish(struct run *r, const struct rv_finding *f)
 	if (st != EX_OK && st != EX_DATAERR && st != EX_NOINPUT) {
 		/* the mark stays: the next run finishes it */
 		log_warnx("review %s: revoking %s: %s", r->k->id, f->id,
-		    w->err);
+		    i18n_en(w->err));
 		r->failed++;
 		return;
 	}
 	if ((st = unmark(w, r->k, f->id)) != EX_OK) {
 		if (st != EX_TEMPFAIL) {
 			log_warnx("review %s: finishing %s: %s", r->k->id,
-			    f->id, w->err);
+			    f->id, i18n_en(w->err));
 			r->failed++;
 		}
 		return;
@@ -716,7 +716,7 @@ rv_tick_deadline(struct wf *w, struct rv_campaign *k, time_t now)
 	/* Every pass while the campaign is open: a run interrupted (a
 	 * crash, a directory that failed) is taken up again. */
 	if (enforce(w, k, REVIEW_ACTOR, NULL, 0, &a, &b) != EX_OK)
-		log_warnx("review %s: %s", k->id, w->err);
+		log_warnx("review %s: %s", k->id, i18n_en(w->err));
 }
 
 /* ----------------------------------------------------------- the command */

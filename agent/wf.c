@@ -105,6 +105,13 @@ wf_fail(struct wf *w, int st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->err, sizeof(w->err), fmt, ap);
 	va_end(ap);
+	/* and its English, for a log line that shows it (i18n_en()): fmt
+	 * is _()'s translation, the msgid found by its pointer */
+	if (!i18n_english()) {
+		va_start(ap, fmt);
+		i18n_vnote_en(w->err, i18n_msgid(fmt), ap);
+		va_end(ap);
+	}
 	return st;
 }
 
@@ -114,9 +121,13 @@ wf_ldfail(struct wf *w, int rc, const char *what)
 	int st;
 
 	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
+	i18n_note_en(w->err, "%s: %s", i18n_msgid(what), ldap_err2string(rc));
 	st = dir_status(w->lc, rc);
-	if (rc == LDAP_INSUFFICIENT_ACCESS && st == EX_UNAVAILABLE)
+	if (rc == LDAP_INSUFFICIENT_ACCESS && st == EX_UNAVAILABLE) {
 		snprintf(w->err, sizeof(w->err), "%s: %s", what, w->lc->err);
+		i18n_note_en(w->err, "%s: %s", i18n_msgid(what),
+		    i18n_en(w->lc->err));
+	}
 	return st;
 }
 

@@ -230,6 +230,10 @@ const struct wf_acting *wf_acting_for(const struct kunci_cfg *,
  */
 int	wf_why_not(struct wf *, const struct wf_actor *,
 	    const struct wf_request *, int reject, char *why, size_t whysz);
+/* The same, with the reason also in English in en (the audit trail's). */
+int	wf_why_not_en(struct wf *, const struct wf_actor *,
+	    const struct wf_request *, int reject, char *why, size_t whysz,
+	    char *en, size_t ensz);
 
 /*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in
