@@ -1048,6 +1048,17 @@ account_disable(struct wf *w, const struct wf_grant *g)
 		    ldap_err2string(rc));
 }
 
+void
+prov_account_drop(struct wf *w, const char *grant, const char *account)
+{
+	struct wf_grant g;
+
+	memset(&g, 0, sizeof(g));
+	u_strlcpy(g.id, grant, sizeof(g.id));
+	u_strlcpy(g.cred, account, sizeof(g.cred));
+	account_disable(w, &g);
+}
+
 /* ------------------------------------------------------------ take away */
 
 /* After a grant left "active": card, account, allow list. */

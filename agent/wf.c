@@ -779,6 +779,10 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 		    memcmp(v[i]->bv_val, "to: ", 4) == 0) {
 			memcpy(ev->to, v[i]->bv_val + 4, len - 4);
 			ev->to[len - 4] = '\0';
+		} else if (len > 8 && len < 8 + sizeof(ev->writer) &&
+		    memcmp(v[i]->bv_val, "writer: ", 8) == 0) {
+			memcpy(ev->writer, v[i]->bv_val + 8, len - 8);
+			ev->writer[len - 8] = '\0';
 		} else if (len > 12 &&
 		    memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
 			len -= 12;
@@ -904,6 +908,12 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 
 		snprintf(tv, sizeof(tv), "to: %s", w->ev_to);
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", tv);
+	}
+	if (w->ev_writer != NULL) {
+		char wv[32];
+
+		snprintf(wv, sizeof(wv), "writer: %s", w->ev_writer);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", wv);
 	}
 	if (w->acting != NULL) {
 		char av[32 + DIR_UID_MAX + WF_DLG_ID_MAX];

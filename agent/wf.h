@@ -73,6 +73,10 @@ struct wf {
 	 * engine's, recorded on the event as a kunciNote "to: ROLE". */
 	const char		*dispose_to;
 	const char		*ev_to;
+	/* Set around a decision on a named writer (two sites, double.h):
+	 * the writer's serverID, recorded in the commit's own add as a
+	 * kunciNote "writer: SID", so its mark can be made again. */
+	const char		*ev_writer;
 	/* Set around a dry run (visit.c's offered actions): a command
 	 * stops after its checks, writing and auditing nothing. */
 	int			 dry;
@@ -167,6 +171,7 @@ struct wf_event {
 	char		 acting_for[DIR_UID_MAX + 1];
 	char		 acting_id[WF_DLG_ID_MAX + 1];
 	char		 to[64];	/* a disposition's chosen role */
+	char		 writer[16];	/* the serverID that wrote it, or "" */
 };
 
 void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);

@@ -399,6 +399,9 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	idx = r.step;
 	w->acting = acting;	/* the event records the delegation */
 	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
+	/* and the writer, so that its mark can be made again (double.h) */
+	w->ev_writer = w->lc != NULL && w->lc->wid[0] != '\0' ?
+	    w->lc->wid : NULL;
 	st = EX_CANTCREAT;
 	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
 		/* the role acted in: "disposed" resolved */
@@ -428,6 +431,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	w->acting = NULL;
 	w->ev_to = NULL;
+	w->ev_writer = NULL;
 	if (st == EX_CANTCREAT) {
 		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
 		log_audit("request.conflict", "request", r.id, "actor",
