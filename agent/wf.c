@@ -12,7 +12,7 @@
  * itself moved on, by a modify carrying an LDAP assertion control
  * (kunciState=<state>)(kunciStepIndex=<i>), so the step index can never
  * move twice.  A crash between the two writes leaves a decided event on a
- * request that has not moved: settle() (run before every act, and by the
+ * request that has not moved: wf_settle() (run before every act, and by the
  * scheduler) sees that the quorum of step i is met and finishes the
  * advance, again under the assertion, so a restart neither loses an act
  * nor does one twice.  The grant is added with a DN made from the request
@@ -50,43 +50,43 @@
 #define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
 #define ESC_ID		(3 * WF_ID_MAX + 1)
 
-const struct wf_hooks *hooks;
+const struct wf_hooks *wf_hook_tab;
 
 void
 wf_set_hooks(const struct wf_hooks *h)
 {
-	hooks = h;
+	wf_hook_tab = h;
 }
 
 int
 hook_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 {
-	if (hooks == NULL || hooks->check_cred == NULL)
+	if (wf_hook_tab == NULL || wf_hook_tab->check_cred == NULL)
 		return EX_OK;
-	return hooks->check_cred(w, r, cred);
+	return wf_hook_tab->check_cred(w, r, cred);
 }
 
 static void
 hook_granted(struct wf *w, const struct wf_request *r, const char *cred)
 {
-	if (hooks != NULL && hooks->granted != NULL)
-		hooks->granted(w, r, cred);
+	if (wf_hook_tab != NULL && wf_hook_tab->granted != NULL)
+		wf_hook_tab->granted(w, r, cred);
 }
 
 static int
 hook_removal(struct wf *w, const struct wf_request *r)
 {
-	if (hooks == NULL || hooks->removal == NULL)
+	if (wf_hook_tab == NULL || wf_hook_tab->removal == NULL)
 		return EX_OK;
-	return hooks->removal(w, r);
+	return wf_hook_tab->removal(w, r);
 }
 
 void
 hook_event(struct wf *w, const struct wf_request *r, const char *event,
     int step)
 {
-	if (hooks != NULL && hooks->event != NULL)
-		hooks->event(w, r, event, step);
+	if (wf_hook_tab != NULL && wf_hook_tab->event != NULL)
+		wf_hook_tab->event(w, r, event, step);
 }
 
 void
@@ -300,7 +300,7 @@ kind_from_name(const char *s, enum cfg_kind *k)
 }
 
 int
-deciding(enum cfg_kind k)
+wf_deciding(enum cfg_kind k)
 {
 	return k == CFG_KIND_ENDORSE || k == CFG_KIND_VERIFY ||
 	    k == CFG_KIND_APPROVE;
@@ -313,7 +313,7 @@ set_grant_at(struct wf_snap *s)
 
 	s->grant_at = (int)s->nsteps - 1;
 	for (i = s->nsteps; i-- > 0;)
-		if (deciding(s->steps[i].kind) ||
+		if (wf_deciding(s->steps[i].kind) ||
 		    s->steps[i].kind == CFG_KIND_PROVISION) {
 			s->grant_at = (int)i;
 			break;
@@ -1106,7 +1106,7 @@ fill_step_mods(struct wf *w, const struct wf_request *r, int next,
  * of kuncid processes may settle the same request at once.
  */
 int
-settle(struct wf *w, const char *id)
+wf_settle(struct wf *w, const char *id)
 {
 	struct wf_request r;
 	struct wf_event *ev = NULL;
@@ -1564,6 +1564,6 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	r.reason = NULL;
 	if (w->sub_done)
 		return EX_OK;
-	return settle(w, id);
+	return wf_settle(w, id);
 }
 

@@ -2,7 +2,7 @@
  * wf_act.c: a person's act on a request: who may act on the step it waits
  * on (wf_can_act, wf_why_not), the act itself (wf_act), the requester's
  * cancel (wf_cancel) and a comment (wf_comment).  How an act is committed
- * (the event add, then the asserted modify, settle() after) is told at the
+ * (the event add, then the asserted modify, wf_settle() after) is told at the
  * top of wf.c; what this file shares with it is in wf_int.h.
  */
 #include <stdio.h>
@@ -254,9 +254,9 @@ wf_why_not_en(struct wf *w, const struct wf_actor *a,
 		if (ev[i].step == r->step)
 			i18n_both(why, whysz, en, ensz,
 			    N_("you already acted on step %s"), s->name);
-		else if (r->snap.one_act && deciding(s->kind) &&
+		else if (r->snap.one_act && wf_deciding(s->kind) &&
 		    ev[i].step >= 0 && (size_t)ev[i].step < r->snap.nsteps &&
-		    deciding(r->snap.steps[ev[i].step].kind))
+		    wf_deciding(r->snap.steps[ev[i].step].kind))
 			i18n_both(why, whysz, en, ensz, N_("you already "
 			    "decided on this request (step %s); workflow %s "
 			    "allows one decision per person"),
@@ -304,7 +304,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    _("bad credential: letters, digits, "
 		    ". _ : @ / -; at most %d bytes"), WF_CRED_MAX);
 	/* Finish whatever a crash left half-done first. */
-	if ((st = settle(w, id)) != EX_OK)
+	if ((st = wf_settle(w, id)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
@@ -444,8 +444,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (st != EX_OK)
 		goto out;
-	if (hooks != NULL && hooks->decided != NULL)
-		hooks->decided(w, &r, idx, k, a->p.uid, a->as, action,
+	if (wf_hook_tab != NULL && wf_hook_tab->decided != NULL)
+		wf_hook_tab->decided(w, &r, idx, k, a->p.uid, a->as, action,
 		    erole[0] != '\0' ? erole : s->role, note, cred);
 	if (acting != NULL)
 		log_audit("request.step", "request", r.id, "actor", a->p.uid,
@@ -465,7 +465,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    a->p.uid, "as", a->as, "step", s->name, "to", to,
 		    "reason", note, NULL);
 	/* Our event is written; move the request on. */
-	if ((st = settle(w, id)) != EX_OK)
+	if ((st = wf_settle(w, id)) != EX_OK)
 		goto out;
 	{
 		struct wf_request after;
@@ -523,7 +523,7 @@ wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
 		    "directory (root: use --as USER)"));
 	if ((st = check_text(w, _("reason"), reason, WF_NOTE_MAX, 0)) != EX_OK)
 		return st;
-	if ((st = settle(w, id)) != EX_OK)
+	if ((st = wf_settle(w, id)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
