@@ -139,7 +139,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIB) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(SANLD) $(LDFLAGS) -o $@ \
 	    $< $(LIB) $(PKG_LIBS) -ldl -lpthread
-$(BUILD)/bench/%: bench/%.c $(LIB) $(HDRS)
+$(BUILD)/bench/%: bench/%.c $(LIB) $(HDRS) $(wildcard bench/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -fPIE -pie $(PKG_CFLAGS) $(LDFLAGS) -o $@ \
 	    $< $(LIB) $(PKG_LIBS) -ldl -lpthread

@@ -1400,7 +1400,7 @@ cmd_check(struct admin_call *c, int argc, char **argv)
 		type = wf_access_type(wfc);
 	/* A dry run: no last use noted, audited as this admin's check. */
 	gate_check(&q, type, &a, why, sizeof(why), c->a.p.uid[0] != '\0' ?
-	    c->a.p.uid : c->caller, c->a.as);
+	    c->a.p.uid : c->caller, c->a.as, i18n_english());
 	d = a.decision < sizeof(names) / sizeof(names[0]) ?
 	    names[a.decision] : "";
 	if (c->json)

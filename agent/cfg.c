@@ -84,7 +84,7 @@ static const char *const role_keys[] = {
 
 /* "file:line: msg", or "file: msg" when s is NULL or has no line */
 void
-seterr(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
+cfg_err(struct ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list		 ap;
 	char		 msg[512];
@@ -115,12 +115,12 @@ name_in(const char *name, const char *const *list)
 }
 
 int
-setstr(struct ctx *c, const config_setting_t *s, char **dst, const char *v)
+cfg_str(struct ctx *c, const config_setting_t *s, char **dst, const char *v)
 {
 	char	*p;
 
 	if ((p = strdup(v)) == NULL) {
-		seterr(c, s, "out of memory");
+		cfg_err(c, s, "out of memory");
 		return -1;
 	}
 	free(*dst);
@@ -150,13 +150,13 @@ check_keys(struct ctx *c, const config_setting_t *s, const char *where,
 	int			 i, rc = -1;
 
 	if (!config_setting_is_group(s)) {
-		seterr(c, s, "%s: expected a group { ... }", where);
+		cfg_err(c, s, "%s: expected a group { ... }", where);
 		goto out;
 	}
 	for (i = 0; (m = config_setting_get_elem(s, i)) != NULL; i++) {
 		name = config_setting_name(m);
 		if (name == NULL || !name_in(name, keys)) {
-			seterr(c, m, "%s: unknown key '%s'", where,
+			cfg_err(c, m, "%s: unknown key '%s'", where,
 			    name != NULL ? name : "?");
 			goto out;
 		}
@@ -180,7 +180,7 @@ get_member(struct ctx *c, const config_setting_t *g, const char *where,
 	*out = NULL;
 	if ((m = config_setting_get_member(g, key)) == NULL) {
 		if (required) {
-			seterr(c, g, "%s: missing required key '%s'", where,
+			cfg_err(c, g, "%s: missing required key '%s'", where,
 			    key);
 			return -1;
 		}
@@ -191,7 +191,7 @@ get_member(struct ctx *c, const config_setting_t *g, const char *where,
 	    config_setting_type(m) == CONFIG_TYPE_INT64) &&
 	    !(type == CONFIG_TYPE_LIST &&
 	    config_setting_type(m) == CONFIG_TYPE_ARRAY)) {
-		seterr(c, m, "%s.%s: expected %s", where, key, tname);
+		cfg_err(c, m, "%s.%s: expected %s", where, key, tname);
 		return -1;
 	}
 	*out = m;
@@ -210,10 +210,10 @@ get_str(struct ctx *c, const config_setting_t *g, const char *where,
 	if (m == NULL)
 		return 0;
 	if (required && *config_setting_get_string(m) == '\0') {
-		seterr(c, m, "%s.%s: must not be empty", where, key);
+		cfg_err(c, m, "%s.%s: must not be empty", where, key);
 		return -1;
 	}
-	return setstr(c, m, dst, config_setting_get_string(m));
+	return cfg_str(c, m, dst, config_setting_get_string(m));
 }
 
 /* an absolute path, or "" when allow_empty */
@@ -232,11 +232,11 @@ get_path(struct ctx *c, const config_setting_t *g, const char *where,
 		*line = config_setting_source_line(m);
 	if (*config_setting_get_string(m) == '\0' ? !allow_empty :
 	    *config_setting_get_string(m) != '/') {
-		seterr(c, m, "%s.%s: \"%s\" is not an absolute path", where,
+		cfg_err(c, m, "%s.%s: \"%s\" is not an absolute path", where,
 		    key, config_setting_get_string(m));
 		return -1;
 	}
-	return setstr(c, m, dst, config_setting_get_string(m));
+	return cfg_str(c, m, dst, config_setting_get_string(m));
 }
 
 int
@@ -253,7 +253,7 @@ get_int(struct ctx *c, const config_setting_t *g, const char *where,
 		return 0;
 	v = config_setting_get_int64(m);
 	if (v < min || v > max) {
-		seterr(c, m, "%s.%s: %lld is out of range %d..%d", where, key,
+		cfg_err(c, m, "%s.%s: %lld is out of range %d..%d", where, key,
 		    v, min, max);
 		return -1;
 	}
@@ -292,12 +292,12 @@ get_duration(struct ctx *c, const config_setting_t *g, const char *where,
 		return 0;
 	if (u_parse_duration(config_setting_get_string(m), business != NULL,
 	    &v, &bd, &errstr) == -1) {
-		seterr(c, m, "%s.%s: bad duration \"%s\": %s", where, key,
+		cfg_err(c, m, "%s.%s: bad duration \"%s\": %s", where, key,
 		    config_setting_get_string(m), errstr);
 		return -1;
 	}
 	if (v < min) {
-		seterr(c, m, "%s.%s: duration \"%s\" must not be zero", where,
+		cfg_err(c, m, "%s.%s: duration \"%s\" must not be zero", where,
 		    key, config_setting_get_string(m));
 		return -1;
 	}
@@ -328,7 +328,7 @@ get_enum(struct ctx *c, const config_setting_t *g, const char *where,
 			return 0;
 		}
 	}
-	seterr(c, m, "%s.%s: unknown value \"%s\"", where, key, v);
+	cfg_err(c, m, "%s.%s: unknown value \"%s\"", where, key, v);
 	return -1;
 }
 
@@ -356,27 +356,27 @@ get_strlist(struct ctx *c, const config_setting_t *g, const char *where,
 		*out = m;
 	len = (size_t)config_setting_length(m);
 	if (nonempty && len == 0) {
-		seterr(c, m, "%s.%s: must not be empty", where, key);
+		cfg_err(c, m, "%s.%s: must not be empty", where, key);
 		goto out;
 	}
 	if ((v = calloc(len + 1, sizeof(*v))) == NULL) {
-		seterr(c, m, "out of memory");
+		cfg_err(c, m, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < len; i++) {
 		e = config_setting_get_elem(m, (unsigned int)i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			seterr(c, e, "%s.%s: element %zu: expected a string",
+			cfg_err(c, e, "%s.%s: element %zu: expected a string",
 			    where, key, i + 1);
 			goto out;
 		}
 		if (*config_setting_get_string(e) == '\0') {
-			seterr(c, e, "%s.%s: element %zu: empty string",
+			cfg_err(c, e, "%s.%s: element %zu: empty string",
 			    where, key, i + 1);
 			goto out;
 		}
 		if ((v[i] = strdup(config_setting_get_string(e))) == NULL) {
-			seterr(c, e, "out of memory");
+			cfg_err(c, e, "out of memory");
 			goto out;
 		}
 	}
@@ -406,7 +406,7 @@ get_grouplist(struct ctx *c, const config_setting_t *g, const char *where,
 		return 0;
 	for (i = 0; (e = config_setting_get_elem(m, i)) != NULL; i++) {
 		if (!config_setting_is_group(e)) {
-			seterr(c, e, "%s.%s: element %d: expected a group "
+			cfg_err(c, e, "%s.%s: element %d: expected a group "
 			    "{ ... }", where, key, i + 1);
 			return -1;
 		}
@@ -423,7 +423,7 @@ get_group(struct ctx *c, const config_setting_t *root, const char *key,
 	if (*out == NULL)
 		return 0;
 	return keys == NULL ? (config_setting_is_group(*out) ? 0 :
-	    (seterr(c, *out, "%s: expected a group { ... }", key), -1)) :
+	    (cfg_err(c, *out, "%s: expected a group { ... }", key), -1)) :
 	    check_keys(c, *out, key, keys);
 }
 
@@ -455,7 +455,7 @@ derive_base(struct ctx *c, const config_setting_t *g, char **dst,
 	if (**dst != '\0')
 		return 0;
 	if (asprintf(&p, "%s%s", prefix, base) == -1) {
-		seterr(c, g, "out of memory");
+		cfg_err(c, g, "out of memory");
 		return -1;
 	}
 	free(*dst);
@@ -509,7 +509,7 @@ parse_tls(struct ctx *c, config_setting_t *g, struct cfg_directory *d,
 	d->tls = (enum cfg_tls)tls;
 	d->tls_require_cert = (enum cfg_tls_req)req;
 	if ((*d->tls_cert_file == '\0') != (*d->tls_key_file == '\0')) {
-		seterr(c, g, "directory: tls_cert_file and tls_key_file go "
+		cfg_err(c, g, "directory: tls_cert_file and tls_key_file go "
 		    "together");
 		return -1;
 	}
@@ -520,7 +520,7 @@ parse_tls(struct ctx *c, config_setting_t *g, struct cfg_directory *d,
 		if (strncmp(d->uri[i], "ldap://", 7) != 0 ||
 		    uri_is_local(d->uri[i]))
 			continue;
-		seterr(c, config_setting_get_elem(l, (unsigned int)i),
+		cfg_err(c, config_setting_get_elem(l, (unsigned int)i),
 		    "directory.uri: \"%s\" would carry the bind password in "
 		    "clear; use ldaps://, tls = \"starttls\", or set "
 		    "allow_cleartext_password = true", d->uri[i]);
@@ -540,7 +540,7 @@ parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (get_group(c, root, w, directory_keys, &g) == -1)
 		return -1;
 	if (g == NULL) {
-		seterr(c, NULL, "missing required group 'directory'");
+		cfg_err(c, NULL, "missing required group 'directory'");
 		return -1;
 	}
 	if (get_strlist(c, g, w, "uri", 1, &d->uri, &d->nuri, &l) == -1)
@@ -549,7 +549,7 @@ parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		if (strncmp(d->uri[i], "ldap://", 7) != 0 &&
 		    strncmp(d->uri[i], "ldaps://", 8) != 0 &&
 		    strncmp(d->uri[i], "ldapi://", 8) != 0) {
-			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			cfg_err(c, config_setting_get_elem(l, (unsigned int)i),
 			    "directory.uri: \"%s\" is not an ldap://, "
 			    "ldaps:// or ldapi:// URI", d->uri[i]);
 			return -1;
@@ -579,12 +579,12 @@ parse_directory(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    d->heartbeat_timeout > 60 ? "heartbeat_timeout" :
 		    "writer_timeout";
 
-		seterr(c, config_setting_get_member(g, k),
+		cfg_err(c, config_setting_get_member(g, k),
 		    "directory.%s: must not exceed 1m", k);
 		return -1;
 	}
 	if ((*d->bind_dn == '\0') != (*d->bind_password_file == '\0')) {
-		seterr(c, g, "directory: bind_dn and bind_password_file go "
+		cfg_err(c, g, "directory: bind_dn and bind_password_file go "
 		    "together (both set, or both empty for SASL EXTERNAL)");
 		return -1;
 	}
@@ -638,13 +638,13 @@ parse_agent(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	a->language = (enum cfg_language)lang;
 	a->scheduler = (enum cfg_sched)sched;
 	if (*a->user == '\0') {
-		seterr(c, config_setting_get_member(g, "user"),
+		cfg_err(c, config_setting_get_member(g, "user"),
 		    "agent.user: must not be empty");
 		return -1;
 	}
 	if (!valid_zone(a->timezone)) {
 		m = config_setting_get_member(g, "timezone");
-		seterr(c, m, "agent.timezone: \"%s\" is not a time zone "
+		cfg_err(c, m, "agent.timezone: \"%s\" is not a time zone "
 		    "under " ZONEINFO, a->timezone);
 		return -1;
 	}
@@ -674,7 +674,7 @@ parse_roles(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		return 0;
 	n = (size_t)config_setting_length(g);
 	if ((cfg->roles = calloc(n + 1, sizeof(*cfg->roles))) == NULL) {
-		seterr(c, g, "out of memory");
+		cfg_err(c, g, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -683,11 +683,11 @@ parse_roles(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		cfg->nroles = i + 1;
 		snprintf(where, sizeof(where), "roles.%s",
 		    config_setting_name(e));
-		if (setstr(c, e, &r->name, config_setting_name(e)) == -1 ||
-		    setstr(c, e, &r->escalate_to, "") == -1)
+		if (cfg_str(c, e, &r->name, config_setting_name(e)) == -1 ||
+		    cfg_str(c, e, &r->escalate_to, "") == -1)
 			return -1;
 		if (is_builtin_role(r->name)) {
-			seterr(c, e, "%s: \"%s\" is a built-in role name",
+			cfg_err(c, e, "%s: \"%s\" is a built-in role name",
 			    where, r->name);
 			return -1;
 		}
@@ -700,7 +700,7 @@ parse_roles(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			return -1;
 		if (strchr(r->group, '=') == NULL) {
 			m = config_setting_get_member(e, "group");
-			seterr(c, m, "%s.group: \"%s\" is not a DN", where,
+			cfg_err(c, m, "%s.group: \"%s\" is not a DN", where,
 			    r->group);
 			return -1;
 		}
@@ -711,7 +711,7 @@ parse_roles(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		if (*r->escalate_to != '\0' &&
 		    cfg_role(cfg, r->escalate_to) == NULL) {
 			e = config_setting_get_elem(g, (unsigned int)i);
-			seterr(c, config_setting_get_member(e, "escalate_to"),
+			cfg_err(c, config_setting_get_member(e, "escalate_to"),
 			    "roles.%s.escalate_to: unknown role \"%s\"",
 			    r->name, r->escalate_to);
 			return -1;
@@ -777,54 +777,54 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	if ((d->uri = calloc(2, sizeof(*d->uri))) == NULL)
 		goto nomem;
 	d->nuri = 1;
-	if (setstr(c, NULL, &d->uri[0], "ldapi:///") == -1 ||
-	    setstr(c, NULL, &d->base, "") == -1 ||
-	    setstr(c, NULL, &d->kunci_base, "") == -1 ||
-	    setstr(c, NULL, &d->people_base, "") == -1 ||
-	    setstr(c, NULL, &d->groups_base, "") == -1 ||
-	    setstr(c, NULL, &d->bind_dn, "") == -1 ||
-	    setstr(c, NULL, &d->bind_password_file, "") == -1 ||
-	    setstr(c, NULL, &d->tls_ca_file, "") == -1 ||
-	    setstr(c, NULL, &d->tls_cert_file, "") == -1 ||
-	    setstr(c, NULL, &d->tls_key_file, "") == -1 ||
-	    setstr(c, NULL, &a->user, "_kunci") == -1 ||
-	    setstr(c, NULL, &a->admin_socket, "/run/kunci/admin.sock") == -1 ||
-	    setstr(c, NULL, &a->query_socket, "/run/kunci/query.sock") == -1 ||
-	    setstr(c, NULL, &a->state_dir, "/var/lib/kunci") == -1 ||
-	    setstr(c, NULL, &a->timezone, "Asia/Jakarta") == -1 ||
-	    setstr(c, NULL, &l->snapshot_key_file,
+	if (cfg_str(c, NULL, &d->uri[0], "ldapi:///") == -1 ||
+	    cfg_str(c, NULL, &d->base, "") == -1 ||
+	    cfg_str(c, NULL, &d->kunci_base, "") == -1 ||
+	    cfg_str(c, NULL, &d->people_base, "") == -1 ||
+	    cfg_str(c, NULL, &d->groups_base, "") == -1 ||
+	    cfg_str(c, NULL, &d->bind_dn, "") == -1 ||
+	    cfg_str(c, NULL, &d->bind_password_file, "") == -1 ||
+	    cfg_str(c, NULL, &d->tls_ca_file, "") == -1 ||
+	    cfg_str(c, NULL, &d->tls_cert_file, "") == -1 ||
+	    cfg_str(c, NULL, &d->tls_key_file, "") == -1 ||
+	    cfg_str(c, NULL, &a->user, "_kunci") == -1 ||
+	    cfg_str(c, NULL, &a->admin_socket, "/run/kunci/admin.sock") == -1 ||
+	    cfg_str(c, NULL, &a->query_socket, "/run/kunci/query.sock") == -1 ||
+	    cfg_str(c, NULL, &a->state_dir, "/var/lib/kunci") == -1 ||
+	    cfg_str(c, NULL, &a->timezone, "Asia/Jakarta") == -1 ||
+	    cfg_str(c, NULL, &l->snapshot_key_file,
 	    "/etc/kunci/snapshot.key") == -1 ||
-	    setstr(c, NULL, &cfg->office.government, "") == -1 ||
-	    setstr(c, NULL, &cfg->office.name, "") == -1 ||
-	    setstr(c, NULL, &cfg->office.address, "") == -1 ||
-	    setstr(c, NULL, &cfg->office.phone, "") == -1 ||
-	    setstr(c, NULL, &cfg->office.email, "") == -1 ||
-	    setstr(c, NULL, &cfg->office.website, "") == -1 ||
-	    setstr(c, NULL, &cfg->office.city, "") == -1 ||
-	    setstr(c, NULL, &cfg->signing.certificate, "") == -1 ||
-	    setstr(c, NULL, &cfg->signing.key, "") == -1 ||
-	    setstr(c, NULL, &cfg->signing.ca, "") == -1 ||
-	    setstr(c, NULL, &cfg->audit.host, "") == -1 ||
-	    setstr(c, NULL, &cfg->audit.certificate, "") == -1 ||
-	    setstr(c, NULL, &cfg->audit.key, "") == -1 ||
-	    setstr(c, NULL, &cfg->visits.workflow, "") == -1 ||
-	    setstr(c, NULL, &cfg->visits.route_role, "") == -1 ||
-	    setstr(c, NULL, &cfg->removal.workflow, "") == -1 ||
-	    setstr(c, NULL, &cfg->review.escalate_to, "") == -1 ||
-	    setstr(c, NULL, &cfg->review.workflow, "") == -1 ||
-	    setstr(c, NULL, &cfg->provision.account_base, "") == -1 ||
-	    setstr(c, NULL, &cfg->provision.home_base, "/home") == -1 ||
-	    setstr(c, NULL, &cfg->provision.shell, "/usr/sbin/nologin") ==
+	    cfg_str(c, NULL, &cfg->office.government, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->office.name, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->office.address, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->office.phone, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->office.email, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->office.website, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->office.city, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->signing.certificate, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->signing.key, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->signing.ca, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->audit.host, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->audit.certificate, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->audit.key, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->visits.workflow, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->visits.route_role, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->removal.workflow, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->review.escalate_to, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->review.workflow, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->provision.account_base, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->provision.home_base, "/home") == -1 ||
+	    cfg_str(c, NULL, &cfg->provision.shell, "/usr/sbin/nologin") ==
 	    -1 ||
-	    setstr(c, NULL, &cfg->provision.password_alphabet,
+	    cfg_str(c, NULL, &cfg->provision.password_alphabet,
 	    "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789") ==
 	    -1 ||
-	    setstr(c, NULL, &cfg->notify.smtp_host, "127.0.0.1") == -1 ||
-	    setstr(c, NULL, &cfg->notify.sendmail, "/usr/sbin/sendmail") ==
+	    cfg_str(c, NULL, &cfg->notify.smtp_host, "127.0.0.1") == -1 ||
+	    cfg_str(c, NULL, &cfg->notify.sendmail, "/usr/sbin/sendmail") ==
 	    -1 ||
-	    setstr(c, NULL, &cfg->notify.command, "") == -1 ||
-	    setstr(c, NULL, &cfg->notify.from, "kunci@localhost") == -1 ||
-	    setstr(c, NULL, &cfg->notify.page_url, "") == -1)
+	    cfg_str(c, NULL, &cfg->notify.command, "") == -1 ||
+	    cfg_str(c, NULL, &cfg->notify.from, "kunci@localhost") == -1 ||
+	    cfg_str(c, NULL, &cfg->notify.page_url, "") == -1)
 		return -1;
 	cfg->provision.password_length = 16;
 	cfg->provision.expiry_warning = 7 * (int64_t)U_DAY;
@@ -867,7 +867,7 @@ set_defaults(struct ctx *c, struct kunci_cfg *cfg)
 	l->query_timeout = 2;
 	return 0;
 nomem:
-	seterr(c, NULL, "out of memory");
+	cfg_err(c, NULL, "out of memory");
 	return -1;
 }
 
@@ -889,16 +889,16 @@ read_whole(struct ctx *c, FILE *fp, const struct stat *st)
 	int	 line = 1, bol = 1;
 
 	if (st->st_size > CFG_FILE_MAX) {
-		seterr(c, NULL, "larger than %d bytes", CFG_FILE_MAX);
+		cfg_err(c, NULL, "larger than %d bytes", CFG_FILE_MAX);
 		return NULL;
 	}
 	if ((text = malloc((size_t)st->st_size + 1)) == NULL) {
-		seterr(c, NULL, "out of memory");
+		cfg_err(c, NULL, "out of memory");
 		return NULL;
 	}
 	n = fread(text, 1, (size_t)st->st_size, fp);
 	if (ferror(fp) || getc(fp) != EOF) {
-		seterr(c, NULL, "read error or changed while read");
+		cfg_err(c, NULL, "read error or changed while read");
 		free(text);
 		return NULL;
 	}
@@ -949,7 +949,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 	config_init(&lc);
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
 	    (cfg->path = strdup(path)) == NULL) {
-		seterr(&c, NULL, "out of memory");
+		cfg_err(&c, NULL, "out of memory");
 		goto out;
 	}
 	if (set_defaults(&c, cfg) == -1)
@@ -961,13 +961,13 @@ cfg_load(const char *path, char *err, size_t errsz)
 	 */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
 	    -1 || (fp = fdopen(fd, "r")) == NULL) {
-		seterr(&c, NULL, "%s", strerror(errno));
+		cfg_err(&c, NULL, "%s", strerror(errno));
 		if (fd != -1)
 			close(fd);
 		goto out;
 	}
 	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode)) {
-		seterr(&c, NULL, "not a regular file");
+		cfg_err(&c, NULL, "not a regular file");
 		goto out;
 	}
 	if ((text = read_whole(&c, fp, &st)) == NULL)
@@ -1000,7 +1000,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 		goto out;
 	if (cfg->visits.route_role[0] != '\0' &&
 	    cfg_role(cfg, cfg->visits.route_role) == NULL) {
-		seterr(&c, config_lookup(&lc, "visits.route_role"),
+		cfg_err(&c, config_lookup(&lc, "visits.route_role"),
 		    "visits.route_role: unknown role \"%s\"",
 		    cfg->visits.route_role);
 		goto out;
@@ -1012,7 +1012,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 		    strncmp(rt, "network", 7) == 0) || (colon - rt == 7 &&
 		    strncmp(rt, "servers", 7) == 0)) ||
 		    cfg_role(cfg, colon + 1) == NULL) {
-			seterr(&c, config_lookup(&lc, "visits.route"),
+			cfg_err(&c, config_lookup(&lc, "visits.route"),
 			    "visits.route: \"%s\" is not network:ROLE or "
 			    "servers:ROLE with a known role", rt);
 			goto out;
@@ -1020,28 +1020,28 @@ cfg_load(const char *path, char *err, size_t errsz)
 	}
 	if (cfg->visits.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->visits.workflow) == NULL) {
-		seterr(&c, config_lookup(&lc, "visits.workflow"),
+		cfg_err(&c, config_lookup(&lc, "visits.workflow"),
 		    "visits.workflow: unknown workflow \"%s\"",
 		    cfg->visits.workflow);
 		goto out;
 	}
 	if (cfg->removal.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->removal.workflow) == NULL) {
-		seterr(&c, config_lookup(&lc, "removal.workflow"),
+		cfg_err(&c, config_lookup(&lc, "removal.workflow"),
 		    "removal.workflow: unknown workflow \"%s\"",
 		    cfg->removal.workflow);
 		goto out;
 	}
 	if (cfg->review.workflow[0] != '\0' &&
 	    cfg_workflow(cfg, cfg->review.workflow) == NULL) {
-		seterr(&c, config_lookup(&lc, "review.workflow"),
+		cfg_err(&c, config_lookup(&lc, "review.workflow"),
 		    "review.workflow: unknown workflow \"%s\"",
 		    cfg->review.workflow);
 		goto out;
 	}
 	if (cfg->review.escalate_to[0] != '\0' &&
 	    cfg_role(cfg, cfg->review.escalate_to) == NULL) {
-		seterr(&c, config_lookup(&lc, "review.escalate_to"),
+		cfg_err(&c, config_lookup(&lc, "review.escalate_to"),
 		    "review.escalate_to: unknown role \"%s\"",
 		    cfg->review.escalate_to);
 		goto out;
@@ -1051,7 +1051,7 @@ cfg_load(const char *path, char *err, size_t errsz)
 			config_setting_t *l =
 			    config_lookup(&lc, "agent.admins");
 
-			seterr(&c, config_setting_get_elem(l, (unsigned int)i),
+			cfg_err(&c, config_setting_get_elem(l, (unsigned int)i),
 			    "agent.admins: unknown role \"%s\"",
 			    cfg->agent.admins[i]);
 			goto out;

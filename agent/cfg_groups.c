@@ -112,13 +112,14 @@ office_hours(struct ctx *c, config_setting_t *e, const char *s,
 	o = hhmm(s);
 	cl = hhmm(s + 6);
 	if (o < 0 || cl < 0 || cl > 24 * 60 || o >= cl) {
-		seterr(c, e, "calendar.office_hours: \"%s\": the hours must "
+		cfg_err(c, e, "calendar.office_hours: \"%s\": the hours must "
 		    "be HH:MM-HH:MM, opening before closing", config_setting_get_string(e));
 		return -1;
 	}
 	for (;; a = (a + 1) % 7) {
 		if (*seen & (1U << a)) {
-			seterr(c, e, "calendar.office_hours: %s is given twice",
+			cfg_err(c, e,
+			    "calendar.office_hours: %s is given twice",
 			    day_names[a]);
 			return -1;
 		}
@@ -130,7 +131,7 @@ office_hours(struct ctx *c, config_setting_t *e, const char *s,
 	}
 	return 0;
 bad:
-	seterr(c, e, "calendar.office_hours: \"%s\" is not \"DAY[-DAY] "
+	cfg_err(c, e, "calendar.office_hours: \"%s\" is not \"DAY[-DAY] "
 	    "HH:MM-HH:MM\" (days: sun mon tue wed thu fri sat)",
 	    config_setting_get_string(e));
 	return -1;
@@ -161,7 +162,7 @@ parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 				if (strcmp(days[i], day_names[d]) == 0)
 					break;
 			if (d == 7 || (week & (1U << d))) {
-				seterr(c, config_setting_get_elem(l,
+				cfg_err(c, config_setting_get_elem(l,
 				    (unsigned int)i), "calendar.work_week: "
 				    "\"%s\" is %s", days[i], d == 7 ?
 				    "not one of sun mon tue wed thu fri sat" :
@@ -177,7 +178,7 @@ parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		goto out;
 	for (i = 0; i < k->nholidays; i++) {
 		if (u_parse_date(k->holidays[i], NULL, NULL, NULL) == -1) {
-			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			cfg_err(c, config_setting_get_elem(l, (unsigned int)i),
 			    "calendar.holidays: \"%s\" is not a valid "
 			    "YYYY-MM-DD date", k->holidays[i]);
 			goto out;
@@ -197,7 +198,7 @@ parse_calendar(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 				goto out;
 		for (d = 0; d < 7; d++)
 			if ((k->work_week & (1U << d)) && !(week & (1U << d))) {
-				seterr(c, l, "calendar.office_hours: no hours "
+				cfg_err(c, l, "calendar.office_hours: no hours "
 				    "for %s, a working day", day_names[d]);
 				goto out;
 			}
@@ -252,13 +253,13 @@ check_form_text(struct ctx *c, const config_setting_t *g, const char *where,
 	const unsigned char	*p;
 
 	if (strlen(v) > CFG_FORM_TEXT_MAX) {
-		seterr(c, config_setting_get_member(g, key), "%s.%s: longer "
+		cfg_err(c, config_setting_get_member(g, key), "%s.%s: longer "
 		    "than %d bytes", where, key, CFG_FORM_TEXT_MAX);
 		return -1;
 	}
 	for (p = (const unsigned char *)v; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f) {
-			seterr(c, config_setting_get_member(g, key), "%s.%s: "
+			cfg_err(c, config_setting_get_member(g, key), "%s.%s: "
 			    "must be one line of text", where, key);
 			return -1;
 		}
@@ -285,18 +286,19 @@ parse_office(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			return -1;
 	if (strchr(o->email, ' ') != NULL || (o->email[0] != '\0' &&
 	    (strchr(o->email, '@') == NULL || o->email[0] == '@'))) {
-		seterr(c, config_setting_get_member(g, "email"), "office.email: "
-		    "\"%s\" is not an e-mail address", o->email);
+		cfg_err(c, config_setting_get_member(g, "email"),
+		    "office.email: \"%s\" is not an e-mail address",
+		    o->email);
 		return -1;
 	}
 	if (strchr(o->website, ' ') != NULL) {
-		seterr(c, config_setting_get_member(g, "website"),
+		cfg_err(c, config_setting_get_member(g, "website"),
 		    "office.website: \"%s\" has a space", o->website);
 		return -1;
 	}
 	if (o->name[0] == '\0' && (o->government[0] != '\0' ||
 	    o->address[0] != '\0')) {
-		seterr(c, g, "office: government and address need name (the "
+		cfg_err(c, g, "office: government and address need name (the "
 		    "Dinas)");
 		return -1;
 	}
@@ -342,37 +344,37 @@ parse_sop_totals(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if ((g = config_setting_get_member(root, "sop_totals")) == NULL)
 		return 0;
 	if (!config_setting_is_group(g)) {
-		seterr(c, g, "sop_totals: expected a group { WORKFLOW = "
+		cfg_err(c, g, "sop_totals: expected a group { WORKFLOW = "
 		    "\"DURATION\"; ... }");
 		return -1;
 	}
 	n = (unsigned int)config_setting_length(g);
 	if (n > 0 && (cfg->sop_totals = calloc(n,
 	    sizeof(*cfg->sop_totals))) == NULL) {
-		seterr(c, g, "out of memory");
+		cfg_err(c, g, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(g, i);
 		name = config_setting_name(e);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			seterr(c, e, "sop_totals.%s: expected a duration "
+			cfg_err(c, e, "sop_totals.%s: expected a duration "
 			    "string such as \"22m\"", name);
 			return -1;
 		}
 		v = config_setting_get_string(e);
 		if (u_parse_duration(v, 1, &secs, &bd, &errstr) == -1 ||
 		    secs == 0) {
-			seterr(c, e, "sop_totals.%s: bad duration \"%s\": %s",
+			cfg_err(c, e, "sop_totals.%s: bad duration \"%s\": %s",
 			    name, v, errstr != NULL ? errstr : "zero");
 			return -1;
 		}
 		if (cfg_workflow(cfg, name) == NULL) {
-			seterr(c, e, "sop_totals.%s: unknown workflow", name);
+			cfg_err(c, e, "sop_totals.%s: unknown workflow", name);
 			return -1;
 		}
 		if ((cfg->sop_totals[i].workflow = strdup(name)) == NULL) {
-			seterr(c, e, "out of memory");
+			cfg_err(c, e, "out of memory");
 			return -1;
 		}
 		cfg->sop_totals[i].secs = secs;
@@ -428,14 +430,14 @@ get_pairs(struct ctx *c, const config_setting_t *g, const char *key,
 	}
 	len = (size_t)config_setting_length(m);
 	if ((out = calloc(2 * len + 1, sizeof(*out))) == NULL) {
-		seterr(c, m, "out of memory");
+		cfg_err(c, m, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < len; i++) {
 		e = config_setting_get_elem(m, (unsigned int)i);
 		if (!config_setting_is_array(e) || config_setting_length(e) !=
 		    2) {
-			seterr(c, e, "review.%s: element %zu: expected "
+			cfg_err(c, e, "review.%s: element %zu: expected "
 			    "[ \"...\", \"...\" ]", key, i + 1);
 			goto out;
 		}
@@ -443,14 +445,14 @@ get_pairs(struct ctx *c, const config_setting_t *g, const char *key,
 			v = config_setting_get_elem(e, (unsigned int)j);
 			if (config_setting_type(v) != CONFIG_TYPE_STRING ||
 			    *config_setting_get_string(v) == '\0') {
-				seterr(c, e, "review.%s: element %zu: "
+				cfg_err(c, e, "review.%s: element %zu: "
 				    "expected two non-empty strings", key,
 				    i + 1);
 				goto out;
 			}
 			if ((out[2 * i + j] = strdup(
 			    config_setting_get_string(v))) == NULL) {
-				seterr(c, e, "out of memory");
+				cfg_err(c, e, "out of memory");
 				goto out;
 			}
 		}
@@ -503,13 +505,13 @@ parse_review(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	r->on_silence = (enum cfg_silence)sil;
 	if (l != NULL) {
 		if ((v = calloc(nrem + 1, sizeof(*v))) == NULL) {
-			seterr(c, l, "out of memory");
+			cfg_err(c, l, "out of memory");
 			goto out;
 		}
 		for (i = 0; i < nrem; i++) {
 			if (u_parse_duration(rem[i], 0, &v[i], &bd,
 			    &errstr) == -1 || v[i] <= 0) {
-				seterr(c, config_setting_get_elem(l,
+				cfg_err(c, config_setting_get_elem(l,
 				    (unsigned int)i), "review.reminders: bad "
 				    "duration \"%s\"", rem[i]);
 				goto out;
@@ -538,7 +540,7 @@ check_pwpath(struct ctx *c, const config_setting_t *m, const char *where,
 	for (p = v; *p > ' ' && *p <= '~' && *p != ':'; p++)
 		;
 	if (*v != '/' || *p != '\0' || p - v > 255) {
-		seterr(c, m, "%s: \"%.64s\" is not an absolute path without "
+		cfg_err(c, m, "%s: \"%.64s\" is not an absolute path without "
 		    "spaces or ':'", where, v);
 		return -1;
 	}
@@ -568,7 +570,7 @@ parse_accounts(struct ctx *c, struct cfg_provision *p, config_setting_t *g)
 	if (p->uid_min < p->minimum_uid) {
 		if ((m = config_setting_get_member(g, "uid_min")) == NULL)
 			m = config_setting_get_member(g, "minimum_uid");
-		seterr(c, m != NULL ? m : g, "provision.uid_min: %d is below "
+		cfg_err(c, m != NULL ? m : g, "provision.uid_min: %d is below "
 		    "provision.minimum_uid %d (pam_kunci's minimum_uid=): "
 		    "pam_kunci would not gate these accounts", p->uid_min,
 		    p->minimum_uid);
@@ -576,14 +578,14 @@ parse_accounts(struct ctx *c, struct cfg_provision *p, config_setting_t *g)
 	}
 	if (p->uid_max < p->uid_min) {
 		m = config_setting_get_member(g, "uid_max");
-		seterr(c, m != NULL ? m : g, "provision.uid_max: %d is below "
+		cfg_err(c, m != NULL ? m : g, "provision.uid_max: %d is below "
 		    "provision.uid_min %d", p->uid_max, p->uid_min);
 		return -1;
 	}
 	if (p->gid > 0 && p->gid < 100) {
-		seterr(c, config_setting_get_member(g, "gid"), "provision.gid: "
-		    "%d is a system group (0 = the uid number, or 100 and up)",
-		    p->gid);
+		cfg_err(c, config_setting_get_member(g, "gid"),
+		    "provision.gid: %d is a system group (0 = the uid "
+		    "number, or 100 and up)", p->gid);
 		return -1;
 	}
 	if (check_pwpath(c, config_setting_get_member(g, "shell"),
@@ -597,7 +599,7 @@ parse_accounts(struct ctx *c, struct cfg_provision *p, config_setting_t *g)
 		return 0;
 	n = (size_t)config_setting_length(list);
 	if ((p->shells = calloc(n + 1, sizeof(*p->shells))) == NULL) {
-		seterr(c, list, "out of memory");
+		cfg_err(c, list, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -616,7 +618,7 @@ parse_accounts(struct ctx *c, struct cfg_provision *p, config_setting_t *g)
 			return -1;
 		star = strchr(p->shells[i].resource, '*');
 		if (star != NULL && star[1] != '\0') {
-			seterr(c, config_setting_get_member(e, "resource"),
+			cfg_err(c, config_setting_get_member(e, "resource"),
 			    "provision.shells[%zu].resource: '*' is only "
 			    "allowed at the end", i);
 			return -1;
@@ -670,7 +672,7 @@ parse_provision(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    p->password_alphabet[i]) != NULL)
 			break;
 	if (n < 2 || i < n) {
-		seterr(c, g, "provision.password_alphabet: 2 or more distinct "
+		cfg_err(c, g, "provision.password_alphabet: 2 or more distinct "
 		    "printable ASCII characters, no spaces");
 		return -1;
 	}
@@ -712,13 +714,13 @@ parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		mail = CFG_MAIL_NONE;
 	n->mail = (enum cfg_mail)mail;
 	if (!smtp_host_ok(n->smtp_host)) {
-		seterr(c, config_setting_get_member(g, "smtp_host"),
+		cfg_err(c, config_setting_get_member(g, "smtp_host"),
 		    "notify.smtp_host: \"%s\" is not an IPv4 or IPv6 address "
 		    "(names are not looked up)", n->smtp_host);
 		return -1;
 	}
 	if (n->mail == CFG_MAIL_SENDMAIL && n->sendmail[0] == '\0') {
-		seterr(c, g, "notify.sendmail: must be set when notify.mail "
+		cfg_err(c, g, "notify.sendmail: must be set when notify.mail "
 		    "is \"sendmail\"");
 		return -1;
 	}
@@ -730,7 +732,7 @@ parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (n->page_url[0] != '\0' && (n->page_url[i] != '\0' ||
 	    i > 300 || (strncmp(n->page_url, "https://", 8) != 0 &&
 	    strncmp(n->page_url, "http://", 7) != 0))) {
-		seterr(c, config_setting_get_member(g, "page_url"),
+		cfg_err(c, config_setting_get_member(g, "page_url"),
 		    "notify.page_url: \"%.80s\" is not an http:// or https:// "
 		    "address of at most 300 bytes without spaces", n->page_url);
 		return -1;
@@ -741,7 +743,7 @@ parse_notify(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	if (n->from[i] != '\0' ||
 	    smtp_addr(n->from, addr, sizeof(addr)) == -1) {
 		m = config_setting_get_member(g, "from");
-		seterr(c, m != NULL ? m : g, "notify.from: \"%s\" is not an "
+		cfg_err(c, m != NULL ? m : g, "notify.from: \"%s\" is not an "
 		    "address such as \"kunci@example.org\" or \"kunci "
 		    "<kunci@example.org>\"", n->from);
 		return -1;
@@ -769,7 +771,7 @@ parse_signing(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	set = (s->certificate[0] != '\0') + (s->key[0] != '\0') +
 	    (s->ca[0] != '\0');
 	if (set != 0 && set != 3) {
-		seterr(c, g, "signing: set certificate, key and ca together, "
+		cfg_err(c, g, "signing: set certificate, key and ca together, "
 		    "or none");
 		return -1;
 	}
@@ -800,7 +802,7 @@ parse_audit(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	/* thinning keeps one a day: a shorter period would thin the day
 	 * being written */
 	if (a->checkpoint_retention != 0 && a->checkpoint_retention < 86400) {
-		seterr(c, g, "audit.checkpoint_retention: \"0s\" (keep every "
+		cfg_err(c, g, "audit.checkpoint_retention: \"0s\" (keep every "
 		    "checkpoint) or at least \"1d\"");
 		return -1;
 	}
@@ -809,12 +811,12 @@ parse_audit(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		    (a->host[i] >= 'A' && a->host[i] <= 'Z') ||
 		    (a->host[i] >= '0' && a->host[i] <= '9') ||
 		    a->host[i] == '.' || a->host[i] == '-') || i >= 64) {
-			seterr(c, g, "audit.host: 1 to 64 letters, digits, dots "
-			    "and hyphens: %.80s", a->host);
+			cfg_err(c, g, "audit.host: 1 to 64 letters, digits, "
+			    "dots and hyphens: %.80s", a->host);
 			return -1;
 		}
 	if ((a->certificate[0] != '\0') != (a->key[0] != '\0')) {
-		seterr(c, g, "audit: set certificate and key together, or "
+		cfg_err(c, g, "audit: set certificate and key together, or "
 		    "neither");
 		return -1;
 	}
@@ -857,7 +859,7 @@ parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		n = (size_t)config_setting_length(list);
 		if ((l->services = calloc(n + 1, sizeof(*l->services))) ==
 		    NULL) {
-			seterr(c, list, "out of memory");
+			cfg_err(c, list, "out of memory");
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
@@ -880,7 +882,7 @@ parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		n = (size_t)config_setting_length(list);
 		if ((l->policies = calloc(n + 1, sizeof(*l->policies))) ==
 		    NULL) {
-			seterr(c, list, "out of memory");
+			cfg_err(c, list, "out of memory");
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
@@ -905,7 +907,7 @@ parse_login(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 			p->offline = (enum cfg_offline)poff;
 			star = strchr(p->resource, '*');
 			if (star != NULL && star[1] != '\0') {
-				seterr(c, config_setting_get_member(e,
+				cfg_err(c, config_setting_get_member(e,
 				    "resource"), "%s.resource: '*' is only "
 				    "allowed at the end", where);
 				return -1;

@@ -6,7 +6,7 @@
  * A getter leaves *dst (the default) alone when the key is absent, unless
  * required; a present key of the wrong type, or out of range, is an error:
  * "file:line: message" in c->err, and -1.  Strings stored are private
- * copies (setstr).  Not thread-safe: one struct ctx per cfg_load().
+ * copies (cfg_str).  Not thread-safe: one struct ctx per cfg_load().
  */
 #ifndef KUNCI_CFG_INT_H
 #define KUNCI_CFG_INT_H
@@ -26,9 +26,9 @@ struct ctx {
 	int		 keyline;	/* line of snapshot_key_file */
 };
 
-void	seterr(struct ctx *, const config_setting_t *, const char *, ...)
+void	cfg_err(struct ctx *, const config_setting_t *, const char *, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
-int	setstr(struct ctx *, const config_setting_t *, char **, const char *);
+int	cfg_str(struct ctx *, const config_setting_t *, char **, const char *);
 void	free_list(char **, size_t);
 int	check_keys(struct ctx *, const config_setting_t *, const char *,
 	    const char *const *);

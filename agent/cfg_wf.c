@@ -91,7 +91,7 @@ parse_wf_doc(struct ctx *c, const config_setting_t *e, const char *where,
 	size_t		 i, digits = 0;
 
 	for (i = 0; wf_doc_keys[i] != NULL; i++) {
-		if (setstr(c, e, wf_doc_field(wf, i), "") == -1 ||
+		if (cfg_str(c, e, wf_doc_field(wf, i), "") == -1 ||
 		    get_str(c, e, where, wf_doc_keys[i], 0,
 		    wf_doc_field(wf, i)) == -1 ||
 		    check_form_text(c, e, where, wf_doc_keys[i],
@@ -100,7 +100,7 @@ parse_wf_doc(struct ctx *c, const config_setting_t *e, const char *where,
 		v = *wf_doc_field(wf, i);
 		if (i >= 1 && i <= 3 && v[0] != '\0' &&
 		    u_parse_date(v, NULL, NULL, NULL) == -1) {
-			seterr(c, config_setting_get_member(e, wf_doc_keys[i]),
+			cfg_err(c, config_setting_get_member(e, wf_doc_keys[i]),
 			    "%s.%s: \"%s\" is not a YYYY-MM-DD date", where,
 			    wf_doc_keys[i], v);
 			return -1;
@@ -112,7 +112,7 @@ parse_wf_doc(struct ctx *c, const config_setting_t *e, const char *where,
 		else if (*p != ' ')
 			digits = 99;
 	if (wf->sop_approver_nip[0] != '\0' && digits != 18) {
-		seterr(c, config_setting_get_member(e, "sop_approver_nip"),
+		cfg_err(c, config_setting_get_member(e, "sop_approver_nip"),
 		    "%s.sop_approver_nip: \"%s\" is not an NIP (18 digits, "
 		    "spaces allowed)", where, wf->sop_approver_nip);
 		return -1;
@@ -153,19 +153,19 @@ parse_step(struct ctx *c, struct kunci_cfg *cfg, struct cfg_workflow *wf,
 	if (get_bool(c, e, where, "may_reject", &s->may_reject) == -1)
 		return -1;
 	if (s->kind == CFG_KIND_DISPOSE && s->may_reject) {
-		seterr(c, config_setting_get_member(e, "may_reject"),
+		cfg_err(c, config_setting_get_member(e, "may_reject"),
 		    "%s.may_reject: a dispose step forwards and cannot reject",
 		    where);
 		return -1;
 	}
 	if (!valid_step_name(s->name)) {
-		seterr(c, config_setting_get_member(e, "name"),
+		cfg_err(c, config_setting_get_member(e, "name"),
 		    "%s.name: \"%s\" must match [a-z0-9-]+", where, s->name);
 		return -1;
 	}
 	for (j = 0; j < idx; j++) {
 		if (strcmp(wf->steps[j].name, s->name) == 0) {
-			seterr(c, config_setting_get_member(e, "name"),
+			cfg_err(c, config_setting_get_member(e, "name"),
 			    "%s.name: duplicate step name \"%s\"", where,
 			    s->name);
 			return -1;
@@ -173,7 +173,7 @@ parse_step(struct ctx *c, struct kunci_cfg *cfg, struct cfg_workflow *wf,
 	}
 	if (!is_builtin_role(s->role) && cfg_role(cfg, s->role) == NULL) {
 		m = config_setting_get_member(e, "role");
-		seterr(c, m, "%s.role: unknown role \"%s\"", where, s->role);
+		cfg_err(c, m, "%s.role: unknown role \"%s\"", where, s->role);
 		return -1;
 	}
 	return parse_step_rules(c, cfg, wf, idx, e, where);
@@ -196,10 +196,10 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 	int			 sup = strcmp(s->role, CFG_ROLE_SUPERIOR) == 0;
 
 	s->rejections = 1;
-	if (setstr(c, e, &s->if_no_superior, "") == -1)
+	if (cfg_str(c, e, &s->if_no_superior, "") == -1)
 		return -1;
 	if (sup && s->quorum > 1) {
-		seterr(c, config_setting_get_member(e, "quorum"),
+		cfg_err(c, config_setting_get_member(e, "quorum"),
 		    "%s.quorum: %d can never be met: role %s is one person",
 		    where, s->quorum, s->role);
 		return -1;
@@ -212,23 +212,23 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 		    config_setting_type(m) == CONFIG_TYPE_INT64) {
 			v = config_setting_get_int64(m);
 			if (v < 1 || v > CFG_MAX_QUORUM) {
-				seterr(c, m, "%s.rejections: %lld is out of "
+				cfg_err(c, m, "%s.rejections: %lld is out of "
 				    "range 1..%d", where, v, CFG_MAX_QUORUM);
 				return -1;
 			}
 			s->rejections = (int)v;
 		} else {
-			seterr(c, m, "%s.rejections: expected a number of "
+			cfg_err(c, m, "%s.rejections: expected a number of "
 			    "rejections or \"quorum_lost\"", where);
 			return -1;
 		}
 		if (!s->may_reject) {
-			seterr(c, m, "%s.rejections: step %s cannot reject "
+			cfg_err(c, m, "%s.rejections: step %s cannot reject "
 			    "(may_reject is false)", where, s->name);
 			return -1;
 		}
 		if (sup && s->rejections != 1) {
-			seterr(c, m, "%s.rejections: can never be met: role "
+			cfg_err(c, m, "%s.rejections: can never be met: role "
 			    "%s is one person", where, s->role);
 			return -1;
 		}
@@ -242,7 +242,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 				break;
 		if (j < idx)
 			continue;
-		seterr(c, config_setting_get_elem(l, (unsigned int)k),
+		cfg_err(c, config_setting_get_elem(l, (unsigned int)k),
 		    "%s.not_same_as: %s step \"%s\"", where,
 		    strcmp(s->not_same_as[k], s->name) == 0 ? "this is the" :
 		    "no earlier", s->not_same_as[k]);
@@ -251,7 +251,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 	if (get_bool(c, e, where, "not_superior", &s->not_superior) == -1)
 		return -1;
 	if (sup && s->not_superior) {
-		seterr(c, config_setting_get_member(e, "not_superior"),
+		cfg_err(c, config_setting_get_member(e, "not_superior"),
 		    "%s.not_superior: can never be met: the step's role is "
 		    "the superior", where);
 		return -1;
@@ -261,7 +261,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 		return -1;
 	m = config_setting_get_member(e, "if_no_superior");
 	if (s->if_no_superior[0] != '\0' && !sup) {
-		seterr(c, m, "%s.if_no_superior: only for a step whose role "
+		cfg_err(c, m, "%s.if_no_superior: only for a step whose role "
 		    "is %s", where, CFG_ROLE_SUPERIOR);
 		return -1;
 	}
@@ -269,19 +269,19 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 	    &l) == -1)
 		return -1;
 	if (l != NULL && s->kind != CFG_KIND_DISPOSE) {
-		seterr(c, l, "%s.choose: only for a dispose step", where);
+		cfg_err(c, l, "%s.choose: only for a dispose step", where);
 		return -1;
 	}
 	for (k = 0, j = 0; k < s->nchoose; k++)
 		j += strlen(s->choose[k]) + 1;
 	if (j > CFG_CHOOSE_MAX + 1) {
-		seterr(c, l, "%s.choose: longer than %d bytes", where,
+		cfg_err(c, l, "%s.choose: longer than %d bytes", where,
 		    CFG_CHOOSE_MAX);
 		return -1;
 	}
 	for (k = 0; k < s->nchoose; k++)
 		if (cfg_role(cfg, s->choose[k]) == NULL) {
-			seterr(c, config_setting_get_elem(l, (unsigned int)k),
+			cfg_err(c, config_setting_get_elem(l, (unsigned int)k),
 			    "%s.choose: unknown role \"%s\"", where,
 			    s->choose[k]);
 			return -1;
@@ -293,7 +293,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 		j += strlen(s->parallel[k]) + 1;
 	if (l != NULL && (is_builtin_role(s->role) || s->quorum != 1 ||
 	    s->rejections != 1 || j > CFG_CHOOSE_MAX + 1)) {
-		seterr(c, l, "%s.parallel: only beside a role of \"roles\", "
+		cfg_err(c, l, "%s.parallel: only beside a role of \"roles\", "
 		    "with quorum and rejections 1, at most %d bytes", where,
 		    CFG_CHOOSE_MAX);
 		return -1;
@@ -301,7 +301,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 	for (k = 0; k < s->nparallel; k++) {
 		if (cfg_role(cfg, s->parallel[k]) == NULL ||
 		    strcmp(s->parallel[k], s->role) == 0) {
-			seterr(c, config_setting_get_elem(l, (unsigned int)k),
+			cfg_err(c, config_setting_get_elem(l, (unsigned int)k),
 			    "%s.parallel: %s role \"%s\"", where,
 			    cfg_role(cfg, s->parallel[k]) == NULL ? "unknown" :
 			    "the step's own", s->parallel[k]);
@@ -309,7 +309,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 		}
 		for (j = 0; j < k; j++)
 			if (strcmp(s->parallel[j], s->parallel[k]) == 0) {
-				seterr(c, config_setting_get_elem(l,
+				cfg_err(c, config_setting_get_elem(l,
 				    (unsigned int)k), "%s.parallel: role "
 				    "\"%s\" twice", where, s->parallel[k]);
 				return -1;
@@ -320,7 +320,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 			if (wf->steps[j].nchoose > 0)
 				break;
 		if (j == (size_t)-1) {
-			seterr(c, config_setting_get_member(e, "role"),
+			cfg_err(c, config_setting_get_member(e, "role"),
 			    "%s.role: \"%s\" needs an earlier dispose step "
 			    "with choose", where, CFG_ROLE_DISPOSED);
 			return -1;
@@ -330,7 +330,7 @@ parse_step_rules(struct ctx *c, struct kunci_cfg *cfg,
 	    strcmp(s->if_no_superior, "skip") != 0 &&
 	    strcmp(s->if_no_superior, CFG_ROLE_OWNER) != 0 &&
 	    cfg_role(cfg, s->if_no_superior) == NULL) {
-		seterr(c, m, "%s.if_no_superior: unknown role \"%s\" (a role, "
+		cfg_err(c, m, "%s.if_no_superior: unknown role \"%s\" (a role, "
 		    "%s, or \"skip\")", where, s->if_no_superior,
 		    CFG_ROLE_OWNER);
 		return -1;
@@ -432,14 +432,14 @@ parse_wf_limits(struct ctx *c, struct kunci_cfg *cfg,
 	    &l) == -1)
 		return -1;
 	if (l != NULL && wf->grant_kind != CFG_GRANT_NONE) {
-		seterr(c, l, "%s.types: grant_kind %s takes only --type %s",
+		cfg_err(c, l, "%s.types: grant_kind %s takes only --type %s",
 		    where, grant_names[wf->grant_kind],
 		    grant_names[wf->grant_kind]);
 		return -1;
 	}
 	for (i = 0; i < wf->ntypes; i++)
 		if (!valid_type(wf->types[i])) {
-			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			cfg_err(c, config_setting_get_elem(l, (unsigned int)i),
 			    "%s.types: \"%s\" is not an access type (letters, "
 			    "digits, . _ -; at most 64 bytes)", where,
 			    wf->types[i]);
@@ -449,13 +449,13 @@ parse_wf_limits(struct ctx *c, struct kunci_cfg *cfg,
 	    &wf->ntime_window, &l) == -1)
 		return -1;
 	if (wf->ntime_window > CFG_MAX_WINDOWS) {
-		seterr(c, l, "%s.time_window: more than %d windows", where,
+		cfg_err(c, l, "%s.time_window: more than %d windows", where,
 		    CFG_MAX_WINDOWS);
 		return -1;
 	}
 	for (i = 0; i < wf->ntime_window; i++)
 		if (!valid_window(wf->time_window[i])) {
-			seterr(c, config_setting_get_elem(l, (unsigned int)i),
+			cfg_err(c, config_setting_get_elem(l, (unsigned int)i),
 			    "%s.time_window: \"%s\" is not DAYS HH:MM-HH:MM "
 			    "(e.g. \"mon-fri 07:30-16:00\"; at most %d "
 			    "bytes)", where,
@@ -481,7 +481,7 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 	n = (size_t)config_setting_length(g);
 	if ((cfg->workflows = calloc(n + 1, sizeof(*cfg->workflows))) ==
 	    NULL) {
-		seterr(c, g, "out of memory");
+		cfg_err(c, g, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -493,8 +493,8 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		wf->one_act_per_person = 1;
 		wf->expire_after = cfg->requests.pending_expiry;
 		gk = CFG_GRANT_NONE;
-		if (setstr(c, e, &wf->name, config_setting_name(e)) == -1 ||
-		    setstr(c, e, &wf->sop, "") == -1 ||
+		if (cfg_str(c, e, &wf->name, config_setting_name(e)) == -1 ||
+		    cfg_str(c, e, &wf->sop, "") == -1 ||
 		    check_keys(c, e, where, workflow_keys) == -1 ||
 		    get_str(c, e, where, "label_id", 1, &wf->label_id) == -1 ||
 		    get_str(c, e, where, "label_en", 1, &wf->label_en) == -1 ||
@@ -515,7 +515,7 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		if (parse_wf_limits(c, cfg, wf, e, where) == -1)
 			return -1;
 		if (list == NULL || config_setting_length(list) == 0) {
-			seterr(c, list != NULL ? list : e,
+			cfg_err(c, list != NULL ? list : e,
 			    "%s: %s", where, list == NULL ?
 			    "missing required key 'steps'" :
 			    "steps must not be empty");
@@ -525,7 +525,7 @@ cfg_wf_parse(struct ctx *c, struct kunci_cfg *cfg, config_setting_t *root)
 		if ((wf->steps = calloc(wf->nsteps, sizeof(*wf->steps))) ==
 		    NULL) {
 			wf->nsteps = 0;
-			seterr(c, list, "out of memory");
+			cfg_err(c, list, "out of memory");
 			return -1;
 		}
 		for (j = 0; j < wf->nsteps; j++)

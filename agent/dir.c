@@ -46,9 +46,12 @@ dir_ld(struct ldapc *lc, char *err, size_t errsz)
 {
 	LDAP *ld;
 
-	if ((ld = ldapc_get(lc, 0)) == NULL)
-		snprintf(err, errsz, _("directory unavailable: %s"),
+	if ((ld = ldapc_get(lc, 0)) == NULL) {
+		i18n_errf(err, errsz, N_("directory unavailable: %s"),
 		    lc->err[0] != '\0' ? lc->err : _("no server answers"));
+		i18n_note_en(err, "directory unavailable: %s",
+		    lc->err[0] != '\0' ? i18n_en(lc->err) : "no server answers");
+	}
 	return ld;
 }
 
@@ -311,7 +314,7 @@ dir_person_by_uid(struct ldapc *lc, const struct kunci_cfg *cfg,
 	memset(p, 0, sizeof(*p));
 	if (!dir_valid_uid(uid) ||
 	    ldapc_escape_filter(esc, sizeof(esc), uid) == -1) {
-		snprintf(err, errsz, _("unknown user: %.100s"), uid);
+		i18n_errf(err, errsz, N_("unknown user: %.100s"), uid);
 		return EX_NOUSER;
 	}
 	if ((ld = dir_ld(lc, err, errsz)) == NULL)
@@ -322,16 +325,19 @@ dir_person_by_uid(struct ldapc *lc, const struct kunci_cfg *cfg,
 	    LDAP_SCOPE_SUBTREE, filter, person_attrs, 0, NULL, NULL, NULL,
 	    2, &res);
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
-		snprintf(err, errsz,
-		    _("person lookup: %s"), ldap_err2string(rc));
+		i18n_errf(err, errsz,
+		    N_("person lookup: %s"), ldap_err2string(rc));
 		st = dir_status(lc, rc);
 		goto out;
 	}
 	n = ldap_count_entries(ld, res);
 	if (n != 1) {
 		/* Two persons with one uid is a directory error: refuse. */
-		snprintf(err, errsz, n == 0 ? _("unknown user: %s") :
-		    _("user %s is not unique in the directory"), uid);
+		if (n == 0)
+			i18n_errf(err, errsz, N_("unknown user: %s"), uid);
+		else
+			i18n_errf(err, errsz, N_("user %s is not unique in "
+			    "the directory"), uid);
 		st = EX_NOUSER;
 		goto out;
 	}
@@ -359,13 +365,13 @@ dir_person_by_dn(struct ldapc *lc, const struct kunci_cfg *cfg,
 	    1, &res);
 	if (rc == LDAP_NO_SUCH_OBJECT || rc == LDAP_INVALID_DN_SYNTAX ||
 	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
-		snprintf(err, errsz, _("no person at %.200s"), dn);
+		i18n_errf(err, errsz, N_("no person at %.200s"), dn);
 		st = EX_NOUSER;
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
-		snprintf(err, errsz,
-		    _("person lookup: %s"), ldap_err2string(rc));
+		i18n_errf(err, errsz,
+		    N_("person lookup: %s"), ldap_err2string(rc));
 		st = dir_status(lc, rc);
 		goto out;
 	}
@@ -400,7 +406,7 @@ dir_roles(struct ldapc *lc, const struct kunci_cfg *cfg, const char *dn,
 
 	*mask = 0;
 	if (ldapc_escape_filter(esc, sizeof(esc), dn) == -1) {
-		snprintf(err, errsz, _("DN too long"));
+		i18n_errf(err, errsz, N_("DN too long"));
 		return EX_DATAERR;
 	}
 	if ((ld = dir_ld(lc, err, errsz)) == NULL)
@@ -412,7 +418,8 @@ dir_roles(struct ldapc *lc, const struct kunci_cfg *cfg, const char *dn,
 	    LDAP_NO_LIMIT, &res);
 	if (rc != LDAP_SUCCESS) {
 		ldap_msgfree(res);
-		snprintf(err, errsz, _("role lookup: %s"), ldap_err2string(rc));
+		i18n_errf(err, errsz, N_("role lookup: %s"),
+		    ldap_err2string(rc));
 		return dir_status(lc, rc);
 	}
 	for (e = ldap_first_entry(ld, res); e != NULL;
@@ -454,7 +461,7 @@ dir_is_member(struct ldapc *lc, const char *group, const char *dn, int *yes,
 	    rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_UNDEFINED_TYPE ||
 	    rc == LDAP_INAPPROPRIATE_MATCHING)
 		return EX_OK;
-	snprintf(err, errsz, _("membership check: %s"), ldap_err2string(rc));
+	i18n_errf(err, errsz, N_("membership check: %s"), ldap_err2string(rc));
 	return dir_status(lc, rc);
 }
 
@@ -474,7 +481,7 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	memset(r, 0, sizeof(*r));
 	if (*name == '\0' || strlen(name) > DIR_NAME_MAX ||
 	    ldapc_escape_dn(esc, sizeof(esc), name) == -1) {
-		snprintf(err, errsz, _("unknown resource: %.100s"), name);
+		i18n_errf(err, errsz, N_("unknown resource: %.100s"), name);
 		return EX_NOINPUT;
 	}
 	if ((ld = dir_ld(lc, err, errsz)) == NULL)
@@ -486,12 +493,12 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	    1, &res);
 	if (rc == LDAP_NO_SUCH_OBJECT || rc == LDAP_INVALID_DN_SYNTAX ||
 	    (rc == LDAP_SUCCESS && ldap_count_entries(ld, res) != 1)) {
-		snprintf(err, errsz, _("unknown resource: %.100s"), name);
+		i18n_errf(err, errsz, N_("unknown resource: %.100s"), name);
 		st = EX_NOINPUT;
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
-		snprintf(err, errsz, _("resource lookup: %s"),
+		i18n_errf(err, errsz, N_("resource lookup: %s"),
 		    ldap_err2string(rc));
 		st = dir_status(lc, rc);
 		goto out;
@@ -516,7 +523,7 @@ dir_resource(struct ldapc *lc, const struct kunci_cfg *cfg, const char *name,
 	u_strlcpy(r->dn, dn, sizeof(r->dn));
 	/* The stored name must be the one asked for (not a near match). */
 	if (strcasecmp(r->name, name) != 0) {
-		snprintf(err, errsz, _("unknown resource: %.100s"), name);
+		i18n_errf(err, errsz, N_("unknown resource: %.100s"), name);
 		st = EX_NOINPUT;
 	}
 out:

@@ -211,13 +211,8 @@ sign_out(struct admin_call *c, const struct strbuf *doc)
 	    &siglen, 0, err, sizeof(err)) == -1) {
 		st = admin_err(c, EX_SOFTWARE, _("signing failed: %s"),
 		    err);
-		if (!c->en) {	/* once more for the log, in English */
-			i18n_bind(NULL);
-			(void)sign_detached(s->certificate, s->key, doc->s,
-			    doc->len, &sig, &siglen, 0, err, sizeof(err));
-			i18n_bind(&c->en);
-		}
-		log_warnx("doc: signing failed: %s", err);
+		/* the log in English: sign.c recorded it (i18n.h) */
+		log_warnx("doc: signing failed: %s", i18n_en(err));
 		free(sig);
 		return st;
 	}

@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "double.h"
 #include "ldapc.h"
 #include "log.h"
@@ -23,6 +24,7 @@
 #define DBL_EVERY	30	/* seconds between two scans */
 #define DBL_KEEP	86400	/* another writer's mark is kept this long */
 #define DBL_MAX		256	/* marks looked at per scan */
+#define DBL_REPAIR	3600	/* own decisions looked at for their mark */
 #define ACTOR		"kuncid"
 
 struct found {
@@ -81,7 +83,7 @@ dbl_mark(struct wf *w, const struct wf_request *r, int step, int slot,
 	    decision, step, role, note, cv);
 	if (st != EX_OK && st != EX_CANTCREAT)
 		log_warnx("request %s: the writer's mark %s: %s", r->id, rdn,
-		    w->err);
+		    i18n_en(w->err));
 }
 
 /* Take the grant of a rejected request away, and any card it had. */
@@ -93,7 +95,8 @@ undo_grant(struct wf *w, const struct wf_request *r)
 	st = prov_revoke(w, r->id, ACTOR, NULL, "decided at two sites; the "
 	    "rejection wins", 0);
 	if (st != EX_OK && st != EX_DATAERR && st != EX_NOINPUT)
-		log_warnx("request %s: revoking its grant: %s", r->id, w->err);
+		log_warnx("request %s: revoking its grant: %s", r->id,
+		    i18n_en(w->err));
 }
 
 static void
@@ -119,7 +122,7 @@ reject(struct wf *w, struct wf_request *r, const char *stepname)
 		    "requester", r->requester, "state", "rejected",
 		    "rejections", "1", NULL);
 	else if (st != EX_TEMPFAIL)
-		log_warnx("request %s: %s", r->id, w->err);
+		log_warnx("request %s: %s", r->id, i18n_en(w->err));
 }
 
 static int
@@ -129,9 +132,12 @@ grant_one(struct wf_grant *g, void *arg)
 	return EX_OK;
 }
 
-/* Both approved with two cards: the one the grant does not name goes. */
+/*
+ * Both approved, each with its card or panel account: the one the grant
+ * does not name goes (a card revoked, an account disabled).
+ */
 static void
-second_card(struct wf *w, const struct wf_request *r,
+second_cred(struct wf *w, const struct wf_request *r,
     const struct wf_event *ev, size_t n)
 {
 	struct wf_grant g;
@@ -139,7 +145,8 @@ second_card(struct wf *w, const struct wf_request *r,
 	size_t i;
 	int st;
 
-	if (r->snap.grant_kind != CFG_GRANT_CARD ||
+	if ((r->snap.grant_kind != CFG_GRANT_CARD &&
+	    r->snap.grant_kind != CFG_GRANT_ACCOUNT) ||
 	    ldapc_escape_filter(esc, sizeof(esc), r->id) == -1)
 		return;
 	memset(&g, 0, sizeof(g));
@@ -151,11 +158,16 @@ second_card(struct wf *w, const struct wf_request *r,
 	for (i = 0; i < n; i++) {
 		if (ev[i].cred[0] == '\0' || strcmp(ev[i].cred, g.cred) == 0)
 			continue;
+		if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
+			/* audited as account.disable, once */
+			prov_account_drop(w, g.id, ev[i].cred);
+			continue;
+		}
 		st = prov_card_revoke(w, ev[i].cred, ACTOR, NULL, "a second "
 		    "card of one request, decided at two sites", 0);
 		if (st != EX_OK && st != EX_DATAERR && st != EX_NOINPUT)
 			log_warnx("request %s: revoking card %s: %s", r->id,
-			    ev[i].cred, w->err);
+			    ev[i].cred, i18n_en(w->err));
 	}
 }
 
@@ -202,13 +214,13 @@ settle_double(struct wf *w, const struct found *f, const char *note,
 		    "(%s); kept: %s", r.id, stepname, dec, kept);
 	} else if (st != EX_CANTCREAT)
 		log_warnx("request %s: recording a double decision: %s", r.id,
-		    w->err);
+		    i18n_en(w->err));
 	/* every pass until it holds: a rejection wins (doc/sites.md) */
 	if (strcmp(kept, "reject") == 0) {
 		reject(w, &r, stepname);
 		undo_grant(w, &r);
 	} else
-		second_card(w, &r, ev, n);
+		second_cred(w, &r, ev, n);
 	wf_request_free(&r);
 }
 
@@ -279,12 +291,32 @@ out:
 	return gone;
 }
 
+/*
+ * The request id of an event's DN ("kunciId=E,kunciId=<id>,ou=requests,
+ * ..."): 0, or -1.
+ */
+static int
+event_request(const char *dn, char *id, size_t idsz)
+{
+	const char *p, *q;
+
+	if ((p = strchr(dn, ',')) == NULL ||
+	    strncasecmp(p + 1, "kunciId=", 8) != 0)
+		return -1;
+	p += 9;
+	if ((q = strchr(p, ',')) == NULL || (size_t)(q - p) >= idsz ||
+	    memchr(p, '\\', (size_t)(q - p)) != NULL)
+		return -1;
+	memcpy(id, p, (size_t)(q - p));
+	id[q - p] = '\0';
+	return 0;
+}
+
 /* A mark of another writer, to check (and, a day on, to remove). */
 static int
 collect(LDAP *ld, LDAPMessage *e, struct found *f)
 {
-	char rdn[64], wid[16], *dn, *p, *q;
-	int st = -1;
+	char rdn[64], wid[16], *dn;
 
 	memset(f, 0, sizeof(*f));
 	if (dir_get(ld, e, "kunciId", rdn, sizeof(rdn)) != 0 ||
@@ -294,19 +326,154 @@ collect(LDAP *ld, LDAPMessage *e, struct found *f)
 	if ((dn = ldap_get_dn(ld, e)) == NULL)
 		return -1;
 	u_strlcpy(f->dn, dn, sizeof(f->dn));
-	/* the request: "kunciId=site-...,kunciId=<id>,ou=requests,..." */
-	if ((p = strchr(f->dn, ',')) != NULL &&
-	    strncasecmp(p + 1, "kunciId=", 8) == 0) {
-		p += 9;
-		if ((q = strchr(p, ',')) != NULL && (size_t)(q - p) <
-		    sizeof(f->id) && memchr(p, '\\', (size_t)(q - p)) == NULL) {
-			memcpy(f->id, p, (size_t)(q - p));
-			f->id[q - p] = '\0';
-			st = 0;
-		}
-	}
 	ldap_memfree(dn);
-	return st;
+	return event_request(f->dn, f->id, sizeof(f->id));
+}
+
+/* Make again the mark of one of this writer's decisions (a crash came
+ * between the decision's add and its mark's). */
+static void
+remark(struct wf *w, const char *id, int step, int slot)
+{
+	struct wf_request r;
+	struct wf_event *ev = NULL;
+	char filter[128];
+	size_t n = 0;
+
+	if (wf_load(w, id, &r) != EX_OK)
+		return;
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciId=step-%d-%d))", step, slot);
+	if (wf_events_under(w, r.dn, filter, &ev, &n) == EX_OK && n == 1 &&
+	    strcmp(ev[0].writer, w->lc->wid) == 0) {
+		log_warnx("request %s: the writer's mark of step-%d-%d was "
+		    "missing; made again", id, step, slot);
+		dbl_mark(w, &r, step, slot, ev[0].actor, ev[0].as,
+		    ev[0].decision, ev[0].role, ev[0].note, ev[0].cred);
+	}
+	free(ev);
+	wf_request_free(&r);
+}
+
+/* "<request id> <step> <slot>" of a step event or mark, or -1. */
+static int
+key_of(LDAP *ld, LDAPMessage *e, const char *wid, char *key, size_t keysz,
+    int *mark)
+{
+	char rdn[64], id[WF_ID_MAX + 1], w[16], *dn;
+	int step, slot, rc;
+
+	if (dir_get(ld, e, "kunciId", rdn, sizeof(rdn)) != 0)
+		return -1;
+	if (parse_mark(rdn, w, sizeof(w), &step, &slot) == 0) {
+		if (strcmp(w, wid) != 0)
+			return -1;
+		*mark = 1;
+	} else if (sscanf(rdn, "step-%d-%d", &step, &slot) == 2)
+		*mark = 0;
+	else
+		return -1;
+	if ((dn = ldap_get_dn(ld, e)) == NULL)
+		return -1;
+	rc = event_request(dn, id, sizeof(id));
+	ldap_memfree(dn);
+	if (rc == -1)
+		return -1;
+	snprintf(key, keysz, "%s %d %d", id, step, slot);
+	return 0;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+#define KEYSZ	(WF_ID_MAX + 32)
+
+/* When the writer entry last changed (the switch to this writer), or 0. */
+static time_t
+writer_since(struct wf *w, LDAP *ld)
+{
+	static char *attrs[] = { U("modifyTimestamp"), NULL };
+	char dn[DIR_DN_MAX];
+	LDAPMessage *res = NULL, *e;
+	time_t t = 0;
+
+	snprintf(dn, sizeof(dn), "cn=writer,%s", w->cfg->directory.kunci_base);
+	if (ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+	    attrs, 0, NULL, NULL, NULL, 1, &res) == LDAP_SUCCESS &&
+	    (e = ldap_first_entry(ld, res)) != NULL)
+		t = dir_get_time(ld, e, "modifyTimestamp");
+	ldap_msgfree(res);
+	return t;
+}
+
+/*
+ * Every decision of this writer in the last DBL_REPAIR seconds (and since
+ * it became the writer) has its mark: the decision's own add (the commit
+ * point) records the writer, a kunciNote "writer: SID", so a crash
+ * between that add and the mark's loses nothing: the next scan of any
+ * kuncid reaching the writer makes the mark.
+ */
+static void
+repair(struct wf *w, const char *base, time_t now)
+{
+	static char *attrs[] = { U("kunciId"), NULL };
+	char filter[192], since[32], (*marks)[KEYSZ] = NULL, (*steps)[KEYSZ];
+	char id[WF_ID_MAX + 1];
+	LDAPMessage *res = NULL, *e;
+	LDAP *ld;
+	size_t nm = 0, ns = 0, i, cnt;
+	time_t t;
+	int rc, mark, step, slot;
+
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return;
+	/* a decision made before this writer's latest turn (its mark then
+	 * removed by the next writer) needs none */
+	t = writer_since(w, ld);
+	dir_gentime(since, sizeof(since), t > now - DBL_REPAIR ? t :
+	    now - DBL_REPAIR);
+	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
+	    "(kunciTime>=%s)(|(kunciNote=writer: %s)(kunciId=site-%s-*)))",
+	    since, w->lc->wid, w->lc->wid);
+	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_SUBTREE, filter, attrs,
+	    0, NULL, NULL, NULL, 8 * DBL_MAX, &res);
+	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+		ldap_msgfree(res);
+		if (ldapc_is_down(rc))
+			ldapc_fail(w->lc, rc);
+		return;
+	}
+	cnt = (size_t)ldap_count_entries(ld, res);
+	if (cnt == 0 || (marks = calloc(2 * cnt, KEYSZ)) == NULL) {
+		ldap_msgfree(res);
+		return;
+	}
+	steps = marks + cnt;
+	for (e = ldap_first_entry(ld, res); e != NULL;
+	    e = ldap_next_entry(ld, e)) {
+		if (key_of(ld, e, w->lc->wid, steps[ns], KEYSZ, &mark) == -1)
+			continue;
+		if (mark)
+			memcpy(marks[nm++], steps[ns], KEYSZ);
+		else
+			ns++;
+	}
+	ldap_msgfree(res);
+	/* a mark is written after its decision, so it is as recent; a
+	 * result cut off by the size limit only makes a mark tried again
+	 * (its add then finds it) */
+	if (nm > 0)
+		qsort(marks, nm, KEYSZ, cmp_key);
+	for (i = 0; i < ns; i++) {
+		if (nm > 0 && bsearch(steps[i], marks, nm, KEYSZ, cmp_key))
+			continue;
+		if (sscanf(steps[i], "%31s %d %d", id, &step, &slot) == 3)
+			remark(w, id, step, slot);
+	}
+	free(marks);
 }
 
 void
@@ -331,6 +498,9 @@ dbl_tick(struct wf *w, time_t now)
 	last = now;
 	snprintf(base, sizeof(base), "ou=requests,%s",
 	    w->cfg->directory.kunci_base);
+	repair(w, base, now);
+	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
+		return;
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 	    "(kunciId=site-*)(!(kunciId=site-%s-*)))", w->lc->wid);
 	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_SUBTREE, filter, attrs,

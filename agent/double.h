@@ -11,7 +11,11 @@
  * So every decision made on a named writer also leaves a mark that no
  * other writer can overwrite: the event site-<serverID>-<i>-<k> under the
  * request, a copy of the decision with the writer's serverID in its name
- * (wf_events() does not list marks).  The scheduler of every kuncid looks
+ * (wf_events() does not list marks).  The mark is written after the
+ * decision's add (the commit point), so the add itself names its writer
+ * (a kunciNote "writer: SID"): each scan also makes again the mark of any
+ * recent decision of this writer that has none (a crash came between
+ * the two adds).  The scheduler of every kuncid looks
  * every 30 s for marks of writers other than its own (the other side of a
  * split arrives by replication).  A mark with a partner of another writer
  * for the same step and slot, or whose decision differs from the
@@ -19,7 +23,8 @@
  * the event double-<i>-<k> (the add decides who audits request.double),
  * resolved (a rejection wins: the request is rejected and its grant
  * revoked, with its card and account; two approvals keep the grant, and a
- * card of the decision the grant does not name is revoked).  A mark whose
+ * card or panel account of the decision the grant does not name is
+ * revoked or disabled).  A mark whose
  * decision this writer has is removed at once (after a planned switch,
  * the old writer's marks go in a few passes); one whose step event has
  * not arrived yet is looked at again; those of a double decision stay a

@@ -19,11 +19,11 @@
  *     kunciLastUsed on its own LDAP connection, so a login never waits for
  *     LDAP.
  *
- * Invariants: G.ix changes only under the write lock: by the sync thread,
+ * Invariants: gate_g.ix changes only under the write lock: by the sync thread,
  * and by gate_grant_left() (kuncid's own revocations and expiries, which
  * only narrow a status); gate_decide() takes the read lock only and never
  * blocks on I/O except the audit record.  snap_mtx, stat_mtx and pin_mtx
- * are leaves (taken under G.lock at most, never the other way round).
+ * are leaves (taken under gate_g.lock at most, never the other way round).
  * Subjects and resources match byte for byte.  Everything that is not a
  * positive match is a denial.
  *
@@ -74,7 +74,7 @@
 #define LU_BATCH	256
 #define PIN_SECS	60
 
-struct gate G = {
+struct gate gate_g = {
 	.qfd = -1,
 	.nfd = -1,
 	.tab = { .fd = -1 },
@@ -99,8 +99,8 @@ is_unmanaged(const char *user)
 {
 	size_t i;
 
-	for (i = 0; i < G.cfg->login.nunmanaged; i++)
-		if (strcmp(G.cfg->login.unmanaged[i], user) == 0)
+	for (i = 0; i < gate_g.cfg->login.nunmanaged; i++)
+		if (strcmp(gate_g.cfg->login.unmanaged[i], user) == 0)
 			return 1;
 	return 0;
 }
@@ -109,7 +109,7 @@ is_unmanaged(const char *user)
 static void
 offline_policy(const char *res, enum cfg_offline *mode, int64_t *max_age)
 {
-	const struct cfg_login *l = &G.cfg->login;
+	const struct cfg_login *l = &gate_g.cfg->login;
 	size_t i, n, best = 0;
 	const char *r;
 
@@ -133,7 +133,7 @@ offline_policy(const char *res, enum cfg_offline *mode, int64_t *max_age)
 	}
 }
 
-/* decide.h's source over the live index (caller holds G.lock). */
+/* decide.h's source over the live index (caller holds gate_g.lock). */
 static int
 ix_unmanaged(void *arg, const char *user)
 {
@@ -147,9 +147,9 @@ ix_service(void *arg, const char *service)
 	size_t i;
 
 	(void)arg;
-	for (i = 0; i < G.cfg->login.nservices; i++)
-		if (strcmp(G.cfg->login.services[i].service, service) == 0)
-			return G.cfg->login.services[i].resource;
+	for (i = 0; i < gate_g.cfg->login.nservices; i++)
+		if (strcmp(gate_g.cfg->login.services[i].service, service) == 0)
+			return gate_g.cfg->login.services[i].resource;
 	return NULL;
 }
 
@@ -157,7 +157,7 @@ static int
 ix_has_person(void *arg, const char *uid)
 {
 	(void)arg;
-	return gindex_has_person(G.ix, uid);
+	return gindex_has_person(gate_g.ix, uid);
 }
 
 static int
@@ -165,15 +165,15 @@ ix_grants(void *arg, const char *user, const char *res,
     int (*fn)(void *, const struct kd_grant *), void *fnarg)
 {
 	(void)arg;
-	return gindex_kd_grants(G.ix, user, res, fn, fnarg);
+	return gindex_kd_grants(gate_g.ix, user, res, fn, fnarg);
 }
 
 void
 ix_source(struct kd_source *src)
 {
 	memset(src, 0, sizeof(*src));
-	src->lang_en = G.cfg->agent.language == CFG_LANG_EN;
-	src->hostname = G.hostname;
+	src->lang_en = gate_g.cfg->agent.language == CFG_LANG_EN;
+	src->hostname = gate_g.hostname;
 	src->unmanaged = ix_unmanaged;
 	src->service = ix_service;
 	src->has_person = ix_has_person;
@@ -185,13 +185,14 @@ lu_enqueue(const char *dn)
 {
 	char *c;
 
-	pthread_mutex_lock(&G.lu_mtx);
-	if (G.lu_running && G.lu_n < LU_QMAX && (c = strdup(dn)) != NULL) {
-		G.lu_q[(G.lu_head + G.lu_n) % LU_QMAX] = c;
-		G.lu_n++;
-		pthread_cond_signal(&G.lu_cv);
+	pthread_mutex_lock(&gate_g.lu_mtx);
+	if (gate_g.lu_running && gate_g.lu_n < LU_QMAX &&
+	    (c = strdup(dn)) != NULL) {
+		gate_g.lu_q[(gate_g.lu_head + gate_g.lu_n) % LU_QMAX] = c;
+		gate_g.lu_n++;
+		pthread_cond_signal(&gate_g.lu_cv);
 	}
-	pthread_mutex_unlock(&G.lu_mtx);
+	pthread_mutex_unlock(&gate_g.lu_mtx);
 }
 
 /*
@@ -202,7 +203,7 @@ lu_enqueue(const char *dn)
 char *
 lu_touch(struct gindex_grant *g, time_t now)
 {
-	int64_t gran = G.cfg->login.last_used_granularity, prev;
+	int64_t gran = gate_g.cfg->login.last_used_granularity, prev;
 
 	prev = __atomic_load_n(&g->lu_queued, __ATOMIC_RELAXED);
 	if ((int64_t)now - g->last_used >= gran && (int64_t)now - prev >= gran &&
@@ -222,7 +223,7 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 {
 	const char *user = q->user;
 
-	if (!r->known && (G.ctx == NULL || !G.ctx->debug))
+	if (!r->known && (gate_g.ctx == NULL || !gate_g.ctx->debug))
 		user = "(unknown)";
 	return log_audit(r->decision == PROTO_ALLOW ||
 	    r->decision == PROTO_IGNORE ? "login.allow" : "login.deny",
@@ -237,21 +238,21 @@ audit_login(const struct proto_query *q, const struct kd_result *r,
 unsigned long
 gate_lost_generation(void)
 {
-	return G.lost_gen;
+	return gate_g.lost_gen;
 }
 
 int
 gate_directory_lost(void)
 {
-	return __atomic_load_n(&G.lost, __ATOMIC_RELAXED);
+	return __atomic_load_n(&gate_g.lost, __ATOMIC_RELAXED);
 }
 
 void
 gate_index_read(void (*fn)(void *, const struct gindex *, int), void *arg)
 {
-	pthread_rwlock_rdlock(&G.lock);
-	fn(arg, G.ix, G.online);
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
+	fn(arg, gate_g.ix, gate_g.online);
+	pthread_rwlock_unlock(&gate_g.lock);
 }
 
 /*
@@ -259,11 +260,11 @@ gate_index_read(void (*fn)(void *, const struct gindex *, int), void *arg)
  * and it is audited as login.allow/deny) or for `kuncictl check` (a dry
  * run: nothing noted, audited as login.check by checker).  type: the
  * access type the denial's hint names, or NULL; why, when not NULL, gets
- * the decision's reason.
+ * the decision's reason; en: the message in English (else Indonesian).
  */
 static void
 decide(const struct proto_query *q, const char *type, struct proto_answer *a,
-    char *why, size_t whysz, const char *checker, const char *as)
+    char *why, size_t whysz, const char *checker, const char *as, int en)
 {
 	char reasonbuf[128], *ludn = NULL;
 	struct kd_source src;
@@ -280,15 +281,15 @@ decide(const struct proto_query *q, const char *type, struct proto_answer *a,
 	memset(&r, 0, sizeof(r));
 	r.decision = PROTO_UNAVAIL;
 	r.known = 1;
-	if (G.cfg == NULL) {
+	if (gate_g.cfg == NULL) {
 		r.reason = "login gate not started";
 		goto out;
 	}
 	ix_source(&src);
 	/* the login settings it reads are swapped under the write lock */
-	pthread_rwlock_rdlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
 	begun = kd_begin(&src, q, &r);
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	if (begun == 1)
 		goto out;
 	localtime_r(&now, &tm);
@@ -297,23 +298,23 @@ decide(const struct proto_query *q, const char *type, struct proto_answer *a,
 	t.minute = tm.tm_hour * 60 + tm.tm_min;
 	utc_off = (int32_t)tm.tm_gmtoff;
 
-	pthread_rwlock_rdlock(&G.lock);
-	if (G.ix == NULL) {
-		pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
+	if (gate_g.ix == NULL) {
+		pthread_rwlock_unlock(&gate_g.lock);
 		r.decision = PROTO_UNAVAIL;
 		r.reason = "no grant index (directory not reached yet)";
 		goto out;
 	}
-	if (!G.online) {
+	if (!gate_g.online) {
 		offline_policy(r.resource, &mode, &max_age);
 		if (mode == CFG_OFFLINE_DENY) {
-			pthread_rwlock_unlock(&G.lock);
+			pthread_rwlock_unlock(&gate_g.lock);
 			r.decision = PROTO_UNAVAIL;
 			r.reason = "directory unreachable (offline policy deny)";
 			goto out;
 		}
-		if ((int64_t)(now - G.synced_at) > max_age) {
-			pthread_rwlock_unlock(&G.lock);
+		if ((int64_t)(now - gate_g.synced_at) > max_age) {
+			pthread_rwlock_unlock(&gate_g.lock);
 			r.decision = PROTO_UNAVAIL;
 			r.reason = "directory unreachable and the cache is older "
 			    "than offline_max_age";
@@ -324,14 +325,14 @@ decide(const struct proto_query *q, const char *type, struct proto_answer *a,
 	if (r.decision == PROTO_ALLOW) {
 		if (checker == NULL)
 			ludn = lu_touch(r.allow_ref, now);
-		if (!G.online) {
+		if (!gate_g.online) {
 			snprintf(reasonbuf, sizeof(reasonbuf),
 			    "active grant (offline cache, %lld s old)",
-			    (long long)(now - G.synced_at));
+			    (long long)(now - gate_g.synced_at));
 			r.reason = reasonbuf;
 		}
 	}
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	if (ludn != NULL) {
 		lu_enqueue(ludn);
 		free(ludn);
@@ -354,8 +355,7 @@ out:
 		    q->user, "service", q->service, "resource", r.resource,
 		    "grant", r.grant, "decision", kd_decision_name(r.decision),
 		    "reason", r.reason != NULL ? r.reason : "", (char *)NULL);
-	kd_message(&r, G.cfg != NULL && G.cfg->agent.language == CFG_LANG_EN,
-	    type, utc_off, a->message, sizeof(a->message));
+	kd_message(&r, en, type, utc_off, a->message, sizeof(a->message));
 	if (why != NULL)
 		snprintf(why, whysz, "%s", r.reason != NULL ? r.reason : "");
 }
@@ -364,15 +364,16 @@ void
 gate_decide(const struct proto_query *q, const char *type,
     struct proto_answer *a, char *why, size_t whysz)
 {
-	decide(q, type, a, why, whysz, NULL, NULL);
+	decide(q, type, a, why, whysz, NULL, NULL,
+	    gate_g.cfg != NULL && gate_g.cfg->agent.language == CFG_LANG_EN);
 }
 
 void
 gate_check(const struct proto_query *q, const char *type,
     struct proto_answer *a, char *why, size_t whysz, const char *actor,
-    const char *as)
+    const char *as, int en)
 {
-	decide(q, type, a, why, whysz, actor != NULL ? actor : "", as);
+	decide(q, type, a, why, whysz, actor != NULL ? actor : "", as, en);
 }
 
 
@@ -430,7 +431,7 @@ serve_query(int fd)
 			log_warn("query socket: SO_PEERCRED");
 		goto out;
 	}
-	if (p.uid != 0 && p.uid != G.ctx->uid) {
+	if (p.uid != 0 && p.uid != gate_g.ctx->uid) {
 		/* any local user can provoke this at will: one line per
 		 * interval, the rest counted (rate_summary()) */
 		if (log_rate(&refused_rl, &held))
@@ -467,14 +468,14 @@ worker_main(void *arg)
 	int fd;
 
 	(void)arg;
-	while (!G.stopping) {
-		fd = accept4(G.qfd, NULL, NULL, SOCK_CLOEXEC);
+	while (!gate_g.stopping) {
+		fd = accept4(gate_g.qfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd == -1) {
-			if (G.stopping)
+			if (gate_g.stopping)
 				break;
 			if (errno != EINTR && errno != ECONNABORTED) {
 				log_warn("query socket: accept");
-				nap(1);
+				gate_nap(1);
 			}
 			continue;
 		}
@@ -497,11 +498,11 @@ worker_main(void *arg)
 void
 gate_reload_login(struct cfg_login *l)
 {
-	struct kunci_cfg *cfg = (struct kunci_cfg *)(uintptr_t)G.cfg;
+	struct kunci_cfg *cfg = (struct kunci_cfg *)(uintptr_t)gate_g.cfg;
 	struct cfg_login old;
 	char *key;
 
-	pthread_rwlock_wrlock(&G.lock);
+	pthread_rwlock_wrlock(&gate_g.lock);
 	/* a restart-only key stays as it is (kuncid reads the key once) */
 	key = l->snapshot_key_file;
 	l->snapshot_key_file = cfg->login.snapshot_key_file;
@@ -509,7 +510,7 @@ gate_reload_login(struct cfg_login *l)
 	cfg->login = *l;
 	*l = old;
 	l->snapshot_key_file = key;
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	tab_changed(1);
 }
 
@@ -520,13 +521,13 @@ gate_reload_login(struct cfg_login *l)
 void
 tab_changed(int dirty)
 {
-	pthread_mutex_lock(&G.tab_mtx);
+	pthread_mutex_lock(&gate_g.tab_mtx);
 	if (dirty)
-		G.tab_dirty = 1;
+		gate_g.tab_dirty = 1;
 	else
-		G.tab_kick = 1;
-	pthread_cond_signal(&G.tab_cv);
-	pthread_mutex_unlock(&G.tab_mtx);
+		gate_g.tab_kick = 1;
+	pthread_cond_signal(&gate_g.tab_cv);
+	pthread_mutex_unlock(&gate_g.tab_mtx);
 }
 
 /*
@@ -541,10 +542,10 @@ tab_live(uint32_t *flags, int64_t *until, int32_t *off, int lock)
 	struct tm a, b;
 
 	if (lock)
-		pthread_rwlock_rdlock(&G.lock);
-	*flags = G.online ? GTAB_F_ONLINE : 0;
+		pthread_rwlock_rdlock(&gate_g.lock);
+	*flags = gate_g.online ? GTAB_F_ONLINE : 0;
 	if (lock)
-		pthread_rwlock_unlock(&G.lock);
+		pthread_rwlock_unlock(&gate_g.lock);
 	localtime_r(&now, &a);
 	localtime_r(&later, &b);
 	*off = (int32_t)a.tm_gmtoff;
@@ -559,9 +560,9 @@ tab_live(uint32_t *flags, int64_t *until, int32_t *off, int lock)
 static void
 tab_unpublish(void)
 {
-	mapguard_del(G.tab_guard);
-	G.tab_guard = -1;
-	gtab_unpublish(&G.tab);
+	mapguard_del(gate_g.tab_guard);
+	gate_g.tab_guard = -1;
+	gtab_unpublish(&gate_g.tab);
 }
 
 /*
@@ -576,16 +577,16 @@ tab_intact(const char **why)
 {
 	struct stat st, fst;
 
-	if (stat(G.tab_path, &st) == -1) {
+	if (stat(gate_g.tab_path, &st) == -1) {
 		*why = "removed";
 		return 0;
 	}
-	if (st.st_dev != G.tab.dev || st.st_ino != G.tab.ino) {
+	if (st.st_dev != gate_g.tab.dev || st.st_ino != gate_g.tab.ino) {
 		*why = "replaced";
 		return 0;
 	}
-	if (fstat(G.tab.fd, &fst) == -1 || (uint64_t)fst.st_size !=
-	    (uint64_t)G.tab.len || mapguard_hit(G.tab_guard)) {
+	if (fstat(gate_g.tab.fd, &fst) == -1 || (uint64_t)fst.st_size !=
+	    (uint64_t)gate_g.tab.len || mapguard_hit(gate_g.tab_guard)) {
 		*why = "truncated";
 		return 0;
 	}
@@ -607,47 +608,47 @@ tab_publish(void)
 	int r = -1;
 
 	memset(&pol, 0, sizeof(pol));
-	pol.lang_en = G.cfg->agent.language == CFG_LANG_EN;
-	pol.hostname = G.hostname;
+	pol.lang_en = gate_g.cfg->agent.language == CFG_LANG_EN;
+	pol.hostname = gate_g.hostname;
 	/* The login settings under the lock: a reload swaps them under the
 	 * write lock (gate_reload_login()). */
-	pthread_rwlock_rdlock(&G.lock);
-	pol.unmanaged = G.cfg->login.unmanaged;
-	pol.nunmanaged = G.cfg->login.nunmanaged;
-	if (G.cfg->login.nservices > 64) {
-		pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
+	pol.unmanaged = gate_g.cfg->login.unmanaged;
+	pol.nunmanaged = gate_g.cfg->login.nunmanaged;
+	if (gate_g.cfg->login.nservices > 64) {
+		pthread_rwlock_unlock(&gate_g.lock);
 		return -1;	/* cfg_groups.c bounds the list well below this */
 	}
-	for (i = 0; i < G.cfg->login.nservices; i++) {
-		svc[i] = G.cfg->login.services[i].service;
-		tmpl[i] = G.cfg->login.services[i].resource;
+	for (i = 0; i < gate_g.cfg->login.nservices; i++) {
+		svc[i] = gate_g.cfg->login.services[i].service;
+		tmpl[i] = gate_g.cfg->login.services[i].resource;
 	}
 	pol.service = svc;
 	pol.tmpl = tmpl;
-	pol.nservices = G.cfg->login.nservices;
+	pol.nservices = gate_g.cfg->login.nservices;
 	/*
 	 * The read lock is held from the build to the swap: the sync thread
 	 * changes the index and patches the published table under the write
 	 * lock, so each change is either in this build or patched into the
 	 * table this publishes, never lost between the two.
 	 */
-	if (G.ix != NULL)
-		r = gtab_build(G.ix, &pol, &buf, &len);
+	if (gate_g.ix != NULL)
+		r = gtab_build(gate_g.ix, &pol, &buf, &len);
 	if (r == 0) {
 		tab_live(&flags, &until, &off, 0);
 		gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until,
 		    off);
-		if (gtab_publish(G.tab_path, buf, len, &pub) == -1) {
-			log_warn("gate table: %s", G.tab_path);
+		if (gtab_publish(gate_g.tab_path, buf, len, &pub) == -1) {
+			log_warn("gate table: %s", gate_g.tab_path);
 			r = -1;
 		} else {
 			tab_unpublish();
-			G.tab = pub;
-			G.tab_guard = mapguard_add(pub.h, pub.len);
+			gate_g.tab = pub;
+			gate_g.tab_guard = mapguard_add(pub.h, pub.len);
 		}
 		free(buf);
 	}
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	return r;
 }
 
@@ -659,7 +660,7 @@ tab_publish(void)
  * costs that courtesy.
  */
 void
-background(void)
+gate_background(void)
 {
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 }
@@ -696,21 +697,21 @@ tab_main(void *arg)
 	int dirty, failed = 0;
 
 	(void)arg;
-	background();
-	pthread_mutex_lock(&G.tab_mtx);
-	while (!G.stopping) {
-		if (!G.tab_dirty && !G.tab_kick) {
+	gate_background();
+	pthread_mutex_lock(&gate_g.tab_mtx);
+	while (!gate_g.stopping) {
+		if (!gate_g.tab_dirty && !gate_g.tab_kick) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
-			(void)pthread_cond_timedwait(&G.tab_cv, &G.tab_mtx,
-			    &ts);
+			(void)pthread_cond_timedwait(&gate_g.tab_cv,
+			    &gate_g.tab_mtx, &ts);
 		}
-		if (G.stopping)
+		if (gate_g.stopping)
 			break;
-		dirty = G.tab_dirty;
-		G.tab_dirty = 0;
-		G.tab_kick = 0;
-		pthread_mutex_unlock(&G.tab_mtx);
+		dirty = gate_g.tab_dirty;
+		gate_g.tab_dirty = 0;
+		gate_g.tab_kick = 0;
+		pthread_mutex_unlock(&gate_g.tab_mtx);
 		if (dirty) {
 			wait = last + (cost > TAB_GAP_MS ? cost :
 			    TAB_GAP_MS) - mono_ms();
@@ -720,9 +721,9 @@ tab_main(void *arg)
 				nanosleep(&ts, NULL);
 			}
 			/* changes during the nap are in this build */
-			pthread_mutex_lock(&G.tab_mtx);
-			G.tab_dirty = 0;
-			pthread_mutex_unlock(&G.tab_mtx);
+			pthread_mutex_lock(&gate_g.tab_mtx);
+			gate_g.tab_dirty = 0;
+			pthread_mutex_unlock(&gate_g.tab_mtx);
 			t0 = mono_ms();
 			if (tab_publish() == -1) {
 				if (!failed)
@@ -736,12 +737,12 @@ tab_main(void *arg)
 				 * withdraw it from use now rather than when
 				 * its live_until runs out.
 				 */
-				if (G.tab.h != NULL)
-					gtab_set_live(G.tab.h, 0, 0, 0);
+				if (gate_g.tab.h != NULL)
+					gtab_set_live(gate_g.tab.h, 0, 0, 0);
 				/* try again within a second */
-				pthread_mutex_lock(&G.tab_mtx);
-				G.tab_dirty = 1;
-				pthread_mutex_unlock(&G.tab_mtx);
+				pthread_mutex_lock(&gate_g.tab_mtx);
+				gate_g.tab_dirty = 1;
+				pthread_mutex_unlock(&gate_g.tab_mtx);
 				ts.tv_sec = 1;
 				ts.tv_nsec = 0;
 				nanosleep(&ts, NULL);
@@ -749,34 +750,34 @@ tab_main(void *arg)
 				failed = 0;
 			last = mono_ms();
 			cost = last - t0;
-		} else if (G.tab.h != NULL) {
+		} else if (gate_g.tab.h != NULL) {
 			tab_live(&flags, &until, &off, 1);
-			gtab_set_live(G.tab.h, flags, until, off);
+			gtab_set_live(gate_g.tab.h, flags, until, off);
 			/* someone removed, replaced or truncated the file:
 			 * put a new one of ours in its place */
 			if (!tab_intact(&why)) {
 				if (strcmp(why, "truncated") == 0) {
 					/* readers see the size mismatch and
 					 * ask the socket; say so once */
-					if (warned != G.tab.ino)
+					if (warned != gate_g.tab.ino)
 						log_warnx("gate table: %s was "
 						    "truncated by someone else; "
 						    "publishing a new one",
-						    G.tab_path);
-					warned = G.tab.ino;
-					gtab_set_live(G.tab.h, 0, 0, 0);
+						    gate_g.tab_path);
+					warned = gate_g.tab.ino;
+					gtab_set_live(gate_g.tab.h, 0, 0, 0);
 				} else
 					log_debug("gate table: %s %s by someone "
 					    "else; publishing a new one",
-					    G.tab_path, why);
+					    gate_g.tab_path, why);
 				tab_changed(1);
 			}
 		}
 		rate_summary();
 		snap_write(0);
-		pthread_mutex_lock(&G.tab_mtx);
+		pthread_mutex_lock(&gate_g.tab_mtx);
 	}
-	pthread_mutex_unlock(&G.tab_mtx);
+	pthread_mutex_unlock(&gate_g.tab_mtx);
 	return NULL;
 }
 
@@ -784,14 +785,15 @@ tab_main(void *arg)
 static void
 tab_withdraw(void)
 {
-	pthread_rwlock_wrlock(&G.lock);	/* the sync thread may patch it */
-	if (G.tab.h != NULL) {
-		gtab_set_live(G.tab.h, 0, 0, 0);
+	/* the sync thread may patch it */
+	pthread_rwlock_wrlock(&gate_g.lock);
+	if (gate_g.tab.h != NULL) {
+		gtab_set_live(gate_g.tab.h, 0, 0, 0);
 		tab_unpublish();
 	}
-	pthread_rwlock_unlock(&G.lock);
-	if (G.tab_path[0] != '\0')
-		(void)unlink(G.tab_path);
+	pthread_rwlock_unlock(&gate_g.lock);
+	if (gate_g.tab_path[0] != '\0')
+		(void)unlink(gate_g.tab_path);
 }
 
 /* The table and note paths: beside the query socket (gtab.h). */
@@ -800,11 +802,11 @@ tab_paths(void)
 {
 	char dir[4096];
 
-	if (gtab_dir(G.cfg->agent.query_socket, dir, sizeof(dir)) == -1 ||
-	    snprintf(G.tab_path, sizeof(G.tab_path), "%s/%s", dir,
-	    GTAB_NAME) >= (int)sizeof(G.tab_path) ||
-	    snprintf(G.note_path, sizeof(G.note_path), "%s/%s", dir,
-	    GTAB_NOTE_NAME) >= (int)sizeof(G.note_path)) {
+	if (gtab_dir(gate_g.cfg->agent.query_socket, dir, sizeof(dir)) == -1 ||
+	    snprintf(gate_g.tab_path, sizeof(gate_g.tab_path), "%s/%s", dir,
+	    GTAB_NAME) >= (int)sizeof(gate_g.tab_path) ||
+	    snprintf(gate_g.note_path, sizeof(gate_g.note_path), "%s/%s", dir,
+	    GTAB_NOTE_NAME) >= (int)sizeof(gate_g.note_path)) {
 		log_warnx("query_socket path unusable for the gate table");
 		return -1;
 	}
@@ -837,16 +839,17 @@ pin_get(const char *id, const char *synced)
 	time_t now = time(NULL);
 	int i, r = -1;
 
-	pthread_mutex_lock(&G.pin_mtx);
+	pthread_mutex_lock(&gate_g.pin_mtx);
 	for (i = 0; i < PIN_MAX; i++) {
-		if (G.pins[i].until <= now || strcmp(G.pins[i].id, id) != 0)
+		if (gate_g.pins[i].until <= now || strcmp(gate_g.pins[i].id,
+		    id) != 0)
 			continue;
 		if (strcasecmp(synced, "active") == 0)
-			r = G.pins[i].status;
+			r = gate_g.pins[i].status;
 		else
-			G.pins[i].until = 0;	/* sync caught up */
+			gate_g.pins[i].until = 0;	/* sync caught up */
 	}
-	pthread_mutex_unlock(&G.pin_mtx);
+	pthread_mutex_unlock(&gate_g.pin_mtx);
 	return r;
 }
 
@@ -856,14 +859,14 @@ pin_add(const char *id, int status)
 	time_t now = time(NULL);
 	int i, slot = 0;
 
-	pthread_mutex_lock(&G.pin_mtx);
+	pthread_mutex_lock(&gate_g.pin_mtx);
 	for (i = 0; i < PIN_MAX; i++)
-		if (G.pins[i].until < G.pins[slot].until)
+		if (gate_g.pins[i].until < gate_g.pins[slot].until)
 			slot = i;	/* a free (0) or the oldest */
-	snprintf(G.pins[slot].id, sizeof(G.pins[slot].id), "%s", id);
-	G.pins[slot].status = status;
-	G.pins[slot].until = now + PIN_SECS;
-	pthread_mutex_unlock(&G.pin_mtx);
+	snprintf(gate_g.pins[slot].id, sizeof(gate_g.pins[slot].id), "%s", id);
+	gate_g.pins[slot].status = status;
+	gate_g.pins[slot].until = now + PIN_SECS;
+	pthread_mutex_unlock(&gate_g.pin_mtx);
 }
 
 void
@@ -873,19 +876,19 @@ gate_grant_left(const char *subject, const char *resource, const char *id,
 	struct gindex_grant *g;
 	int st = status_of(status), changed = 0;
 
-	if (!G.started || strlen(id) >= sizeof(G.pins[0].id))
+	if (!gate_g.started || strlen(id) >= sizeof(gate_g.pins[0].id))
 		return;
 	pin_add(id, st);
-	pthread_rwlock_wrlock(&G.lock);
-	if (G.ix != NULL &&
-	    (g = gindex_find_id(G.ix, subject, resource, id)) != NULL &&
+	pthread_rwlock_wrlock(&gate_g.lock);
+	if (gate_g.ix != NULL &&
+	    (g = gindex_find_id(gate_g.ix, subject, resource, id)) != NULL &&
 	    g->status == KD_ACTIVE) {
 		gindex_set_status(g, st);
-		(void)gtab_patch_grant(&G.tab, g->subject, g->resource,
+		(void)gtab_patch_grant(&gate_g.tab, g->subject, g->resource,
 		    g->id, st, g->not_before, g->not_after);
 		changed = 1;
 	}
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	if (changed) {
 		snap_dirty();
 		log_debug("gate: grant %s %s at once", id, status);
@@ -916,22 +919,22 @@ static void
 gstat_get(struct gstat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->started = G.started;
-	st->keyed = G.keylen > 0;
-	pthread_mutex_lock(&G.stat_mtx);
-	st->uri = G.sync_uri;
-	st->online = G.sync_uri >= 0;
-	st->since = G.sync_since;
-	st->silent = G.sync_silent;
-	snprintf(st->err, sizeof(st->err), "%s", G.sync_err);
-	pthread_mutex_unlock(&G.stat_mtx);
-	pthread_mutex_lock(&G.snap_mtx);
-	st->dirty = G.snap_dirty;
-	st->ok_at = G.snap_ok_at;
-	st->fail_since = G.snap_fail_since;
-	st->fails = G.snap_fails;
-	snprintf(st->snap_err, sizeof(st->snap_err), "%s", G.snap_err);
-	pthread_mutex_unlock(&G.snap_mtx);
+	st->started = gate_g.started;
+	st->keyed = gate_g.keylen > 0;
+	pthread_mutex_lock(&gate_g.stat_mtx);
+	st->uri = gate_g.sync_uri;
+	st->online = gate_g.sync_uri >= 0;
+	st->since = gate_g.sync_since;
+	st->silent = gate_g.sync_silent;
+	snprintf(st->err, sizeof(st->err), "%s", gate_g.sync_err);
+	pthread_mutex_unlock(&gate_g.stat_mtx);
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	st->dirty = gate_g.snap_dirty;
+	st->ok_at = gate_g.snap_ok_at;
+	st->fail_since = gate_g.snap_fail_since;
+	st->fails = gate_g.snap_fails;
+	snprintf(st->snap_err, sizeof(st->snap_err), "%s", gate_g.snap_err);
+	pthread_mutex_unlock(&gate_g.snap_mtx);
 }
 
 void
@@ -947,7 +950,7 @@ gate_status_text(struct strbuf *out, size_t keywidth, int en)
 	if (st.online)
 		snprintf(line, sizeof(line), en ? "online via %s since %s" :
 		    "daring lewat %s sejak %s",
-		    G.cfg->directory.uri[st.uri], t);
+		    gate_g.cfg->directory.uri[st.uri], t);
 	else
 		snprintf(line, sizeof(line), en ? "OFFLINE since %s: %s" :
 		    "LURING sejak %s: %s", t, st.err);
@@ -989,7 +992,7 @@ gate_status_json(void)
 	j = json_object();
 	json_object_set_new(j, "online", json_boolean(st.online));
 	json_object_set_new(j, "uri", out_jstr(st.online ?
-	    G.cfg->directory.uri[st.uri] : ""));
+	    gate_g.cfg->directory.uri[st.uri] : ""));
 	fmt_time(t, sizeof(t), st.since, 1);
 	json_object_set_new(j, "since", st.since ? out_jstr(t) : json_null());
 	json_object_set_new(j, "error", out_jstr(st.online ? "" : st.err));
@@ -1014,20 +1017,20 @@ gate_status_json(void)
 
 /* Sleep up to ms milliseconds, waking early on stop. */
 void
-nap_ms(int ms)
+gate_nap_ms(int ms)
 {
 	struct pollfd pfd;
 
-	pfd.fd = G.stop_pipe[0];
+	pfd.fd = gate_g.stop_pipe[0];
 	pfd.events = POLLIN;
 	pfd.revents = 0;
 	(void)poll(&pfd, 1, ms);
 }
 
 void
-nap(int secs)
+gate_nap(int secs)
 {
-	nap_ms(secs * 1000);
+	gate_nap_ms(secs * 1000);
 }
 
 /* ------------------------------------------------------------ last used */
@@ -1045,25 +1048,26 @@ lu_main(void *arg)
 	int rc;
 
 	(void)arg;
-	ldapc_init(&lc, G.cfg);
+	ldapc_init(&lc, gate_g.cfg);
 	lc.writer = 1;		/* chatter too goes to the one writer */
 	for (;;) {
-		pthread_mutex_lock(&G.lu_mtx);
-		while (G.lu_n == 0 && !G.stopping) {
+		pthread_mutex_lock(&gate_g.lu_mtx);
+		while (gate_g.lu_n == 0 && !gate_g.stopping) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
-			pthread_cond_timedwait(&G.lu_cv, &G.lu_mtx, &ts);
+			pthread_cond_timedwait(&gate_g.lu_cv, &gate_g.lu_mtx,
+			    &ts);
 		}
-		if (G.stopping) {
-			pthread_mutex_unlock(&G.lu_mtx);
+		if (gate_g.stopping) {
+			pthread_mutex_unlock(&gate_g.lu_mtx);
 			break;
 		}
-		for (n = 0; n < LU_BATCH && G.lu_n > 0; n++) {
-			batch[n] = G.lu_q[G.lu_head];
-			G.lu_head = (G.lu_head + 1) % LU_QMAX;
-			G.lu_n--;
+		for (n = 0; n < LU_BATCH && gate_g.lu_n > 0; n++) {
+			batch[n] = gate_g.lu_q[gate_g.lu_head];
+			gate_g.lu_head = (gate_g.lu_head + 1) % LU_QMAX;
+			gate_g.lu_n--;
 		}
-		pthread_mutex_unlock(&G.lu_mtx);
+		pthread_mutex_unlock(&gate_g.lu_mtx);
 
 		if ((ld = ldapc_get(&lc, 0)) == NULL) {
 			/* LDAP is away: drop this batch; the grants stay
@@ -1072,7 +1076,7 @@ lu_main(void *arg)
 			    "updates dropped", n);
 			for (i = 0; i < n; i++)
 				free(batch[i]);
-			nap(1);
+			gate_nap(1);
 			continue;
 		}
 		ldapc_gentime(now_s, sizeof(now_s), time(NULL));
@@ -1103,14 +1107,14 @@ lu_main(void *arg)
 			free(batch[i]);
 		}
 	}
-	pthread_mutex_lock(&G.lu_mtx);
-	G.lu_running = 0;
-	while (G.lu_n > 0) {
-		free(G.lu_q[G.lu_head]);
-		G.lu_head = (G.lu_head + 1) % LU_QMAX;
-		G.lu_n--;
+	pthread_mutex_lock(&gate_g.lu_mtx);
+	gate_g.lu_running = 0;
+	while (gate_g.lu_n > 0) {
+		free(gate_g.lu_q[gate_g.lu_head]);
+		gate_g.lu_head = (gate_g.lu_head + 1) % LU_QMAX;
+		gate_g.lu_n--;
 	}
-	pthread_mutex_unlock(&G.lu_mtx);
+	pthread_mutex_unlock(&gate_g.lu_mtx);
 	ldapc_close(&lc);
 	return NULL;
 }
@@ -1121,9 +1125,9 @@ static void
 load_key(void)
 {
 	char err[512], buf[SNAPSHOT_KEY_MAX + 1];
-	const char *path = G.cfg->login.snapshot_key_file;
+	const char *path = gate_g.cfg->login.snapshot_key_file;
 
-	G.keylen = 0;
+	gate_g.keylen = 0;
 	if (cfg_read_secret(path, buf, sizeof(buf), err, sizeof(err)) == -1) {
 		log_warnx("snapshot disabled (no offline answers after a "
 		    "restart): %s", err);
@@ -1135,8 +1139,8 @@ load_key(void)
 		explicit_bzero(buf, sizeof(buf));
 		return;
 	}
-	G.keylen = strlen(buf);
-	memcpy(G.key, buf, G.keylen);
+	gate_g.keylen = strlen(buf);
+	memcpy(gate_g.key, buf, gate_g.keylen);
 	explicit_bzero(buf, sizeof(buf));
 }
 
@@ -1147,79 +1151,82 @@ gate_start(struct kunci_ctx *ctx)
 	char want[300];
 	int i;
 
-	G.ctx = ctx;
-	G.cfg = ctx->cfg;
-	G.stopping = 0;
-	if (gethostname(G.hostname, sizeof(G.hostname) - 1) == -1)
-		snprintf(G.hostname, sizeof(G.hostname), "localhost");
+	gate_g.ctx = ctx;
+	gate_g.cfg = ctx->cfg;
+	gate_g.stopping = 0;
+	if (gethostname(gate_g.hostname, sizeof(gate_g.hostname) - 1) == -1)
+		snprintf(gate_g.hostname, sizeof(gate_g.hostname), "localhost");
 	/*
 	 * Time windows are local time in agent.timezone.  Set TZ while the
 	 * process is still single-threaded as far as the gate knows
 	 * (setenv() races getenv() in other threads).
 	 */
-	snprintf(want, sizeof(want), ":%s", G.cfg->agent.timezone);
+	snprintf(want, sizeof(want), ":%s", gate_g.cfg->agent.timezone);
 	if ((tz = getenv("TZ")) == NULL || strcmp(tz, want) != 0) {
 		if (setenv("TZ", want, 1) == -1)
 			log_warn("setenv TZ");
 	}
 	tzset();
 
-	if (snprintf(G.snap_path, sizeof(G.snap_path), "%s/grants.snapshot",
-	    G.cfg->agent.state_dir) >= (int)sizeof(G.snap_path)) {
+	if (snprintf(gate_g.snap_path, sizeof(gate_g.snap_path),
+	    "%s/grants.snapshot",
+	    gate_g.cfg->agent.state_dir) >= (int)sizeof(gate_g.snap_path)) {
 		log_warnx("state_dir too long");
 		return -1;
 	}
 	load_key();
-	if (G.keylen > 0)
+	if (gate_g.keylen > 0)
 		snap_load();
 
-	if (pipe2(G.stop_pipe, O_CLOEXEC) == -1) {
+	if (pipe2(gate_g.stop_pipe, O_CLOEXEC) == -1) {
 		log_warn("pipe");
 		return -1;
 	}
-	if ((G.qfd = kuncid_listen(G.cfg->agent.query_socket, 0666)) == -1)
+	if ((gate_g.qfd = kuncid_listen(gate_g.cfg->agent.query_socket,
+	    0666)) == -1)
 		return -1;
-	if (tab_paths() == -1 || (G.nfd = note_listen(G.note_path)) == -1)
+	if (tab_paths() == -1 ||
+	    (gate_g.nfd = note_listen(gate_g.note_path)) == -1)
 		return -1;
-	(void)unlink(G.tab_path);	/* a previous run's, now stale */
+	(void)unlink(gate_g.tab_path);	/* a previous run's, now stale */
 	/* a store into a table someone truncated must not kill kuncid */
 	if (mapguard_init() == -1)
 		log_warn("gate table: SIGBUS handler");
-	if (pthread_create(&G.note_thr, NULL, note_main, NULL) != 0) {
+	if (pthread_create(&gate_g.note_thr, NULL, note_main, NULL) != 0) {
 		log_warnx("cannot start the note thread");
 		return -1;
 	}
-	G.note_started = 1;
-	if (pthread_create(&G.tab_thr, NULL, tab_main, NULL) != 0) {
+	gate_g.note_started = 1;
+	if (pthread_create(&gate_g.tab_thr, NULL, tab_main, NULL) != 0) {
 		log_warnx("cannot start the table thread");
 		return -1;
 	}
-	G.tab_started = 1;
-	G.lu_running = 1;
-	if (pthread_create(&G.lu_thr, NULL, lu_main, NULL) != 0) {
-		G.lu_running = 0;
+	gate_g.tab_started = 1;
+	gate_g.lu_running = 1;
+	if (pthread_create(&gate_g.lu_thr, NULL, lu_main, NULL) != 0) {
+		gate_g.lu_running = 0;
 		log_warnx("cannot start the last-used thread");
 		return -1;
 	}
-	G.lu_thr_started = 1;
-	G.sync_since = time(NULL);
-	snprintf(G.sync_err, sizeof(G.sync_err), "not connected yet");
-	if (pthread_create(&G.sync_thr, NULL, sync_main, NULL) != 0) {
+	gate_g.lu_thr_started = 1;
+	gate_g.sync_since = time(NULL);
+	snprintf(gate_g.sync_err, sizeof(gate_g.sync_err), "not connected yet");
+	if (pthread_create(&gate_g.sync_thr, NULL, sync_main, NULL) != 0) {
 		log_warnx("cannot start the sync thread");
 		return -1;
 	}
-	G.sync_running = 1;
+	gate_g.sync_running = 1;
 	for (i = 0; i < GATE_WORKERS; i++) {
-		if (pthread_create(&G.workers[i], NULL, worker_main, NULL) !=
-		    0) {
+		if (pthread_create(&gate_g.workers[i], NULL, worker_main,
+		    NULL) != 0) {
 			log_warnx("cannot start a query worker");
 			return -1;
 		}
-		G.nworkers++;
+		gate_g.nworkers++;
 	}
-	G.started = 1;
+	gate_g.started = 1;
 	log_info("login gate: query socket %s, %d workers, table %s",
-	    G.cfg->agent.query_socket, GATE_WORKERS, G.tab_path);
+	    gate_g.cfg->agent.query_socket, GATE_WORKERS, gate_g.tab_path);
 	return 0;
 }
 
@@ -1228,60 +1235,62 @@ gate_stop(void)
 {
 	int i;
 
-	G.stopping = 1;
-	if (G.stop_pipe[1] != -1 && write(G.stop_pipe[1], "x", 1) == -1)
+	gate_g.stopping = 1;
+	if (gate_g.stop_pipe[1] != -1 && write(gate_g.stop_pipe[1], "x",
+	    1) == -1)
 		log_warn("gate_stop: write");
-	pthread_mutex_lock(&G.lu_mtx);
-	pthread_cond_broadcast(&G.lu_cv);
-	pthread_mutex_unlock(&G.lu_mtx);
-	pthread_mutex_lock(&G.tab_mtx);
-	pthread_cond_broadcast(&G.tab_cv);
-	pthread_mutex_unlock(&G.tab_mtx);
-	if (G.tab_started)
-		pthread_join(G.tab_thr, NULL);
-	G.tab_started = 0;
+	pthread_mutex_lock(&gate_g.lu_mtx);
+	pthread_cond_broadcast(&gate_g.lu_cv);
+	pthread_mutex_unlock(&gate_g.lu_mtx);
+	pthread_mutex_lock(&gate_g.tab_mtx);
+	pthread_cond_broadcast(&gate_g.tab_cv);
+	pthread_mutex_unlock(&gate_g.tab_mtx);
+	if (gate_g.tab_started)
+		pthread_join(gate_g.tab_thr, NULL);
+	gate_g.tab_started = 0;
 	/* before the query socket goes: no login is decided from a table
 	 * whose notes nobody reads */
 	tab_withdraw();
-	if (G.note_started)
-		pthread_join(G.note_thr, NULL);
-	G.note_started = 0;
-	if (G.nfd != -1) {
-		unlink(G.note_path);
-		close(NQ.wfd);
-		NQ.wfd = -1;
-		close(G.nfd);
-		G.nfd = -1;
+	if (gate_g.note_started)
+		pthread_join(gate_g.note_thr, NULL);
+	gate_g.note_started = 0;
+	if (gate_g.nfd != -1) {
+		unlink(gate_g.note_path);
+		close(gate_nq.wfd);
+		gate_nq.wfd = -1;
+		close(gate_g.nfd);
+		gate_g.nfd = -1;
 	}
-	if (G.qfd != -1)
-		shutdown(G.qfd, SHUT_RDWR);	/* wakes blocked accept()s */
-	for (i = 0; i < G.nworkers; i++)
-		pthread_join(G.workers[i], NULL);
-	G.nworkers = 0;
-	if (G.sync_running)
-		pthread_join(G.sync_thr, NULL);
-	G.sync_running = 0;
-	if (G.lu_thr_started) {
-		pthread_join(G.lu_thr, NULL);
-		G.lu_thr_started = 0;
+	if (gate_g.qfd != -1)
+		shutdown(gate_g.qfd,
+		    SHUT_RDWR);	/* wakes blocked accept()s */
+	for (i = 0; i < gate_g.nworkers; i++)
+		pthread_join(gate_g.workers[i], NULL);
+	gate_g.nworkers = 0;
+	if (gate_g.sync_running)
+		pthread_join(gate_g.sync_thr, NULL);
+	gate_g.sync_running = 0;
+	if (gate_g.lu_thr_started) {
+		pthread_join(gate_g.lu_thr, NULL);
+		gate_g.lu_thr_started = 0;
 	}
 	/* a last snapshot (the sync thread has stopped) */
 	snap_write(1);
-	if (G.qfd != -1) {
-		close(G.qfd);
-		unlink(G.cfg->agent.query_socket);
-		G.qfd = -1;
+	if (gate_g.qfd != -1) {
+		close(gate_g.qfd);
+		unlink(gate_g.cfg->agent.query_socket);
+		gate_g.qfd = -1;
 	}
 	for (i = 0; i < 2; i++)
-		if (G.stop_pipe[i] != -1) {
-			close(G.stop_pipe[i]);
-			G.stop_pipe[i] = -1;
+		if (gate_g.stop_pipe[i] != -1) {
+			close(gate_g.stop_pipe[i]);
+			gate_g.stop_pipe[i] = -1;
 		}
-	pthread_rwlock_wrlock(&G.lock);
-	gindex_free(G.ix);
-	G.ix = NULL;
-	pthread_rwlock_unlock(&G.lock);
-	explicit_bzero(G.key, sizeof(G.key));
-	G.keylen = 0;
-	G.started = 0;
+	pthread_rwlock_wrlock(&gate_g.lock);
+	gindex_free(gate_g.ix);
+	gate_g.ix = NULL;
+	pthread_rwlock_unlock(&gate_g.lock);
+	explicit_bzero(gate_g.key, sizeof(gate_g.key));
+	gate_g.keylen = 0;
+	gate_g.started = 0;
 }

@@ -45,11 +45,12 @@ json_t	*gate_status_json(void);
 /*
  * The same decision as a dry run for `kuncictl check`: the grant's last
  * use is not noted and the audit record is login.check with the admin who
- * asked (actor, and as when root used --as), never a login.allow.
+ * asked (actor, and as when root used --as), never a login.allow.  en:
+ * the message in English (the command's language), else Indonesian.
  */
 void	gate_check(const struct proto_query *, const char *type,
 	    struct proto_answer *, char *why, size_t whysz,
-	    const char *actor, const char *as);
+	    const char *actor, const char *as, int en);
 /*
  * 1 when the sync connection has failed and not refreshed since: the
  * directory is known to be away, so other connections give up fast

@@ -73,7 +73,7 @@ apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
 	if ((dn = ldap_get_dn(ld, e)) == NULL)
 		goto out;
 	snprintf(grants, sizeof(grants), "ou=grants,%s",
-	    G.cfg->directory.kunci_base);
+	    gate_g.cfg->directory.kunci_base);
 	memset(&in, 0, sizeof(in));
 	if (dir_has_class(ld, e, "kunciGrant") && dir_dn_under(dn, grants)) {
 		id = first_value(ld, e, "kunciId");
@@ -131,7 +131,7 @@ apply_entry(struct gindex *ix, LDAP *ld, LDAPMessage *e,
 		else
 			ok = 1;
 	} else if (dir_has_class(ld, e, "inetOrgPerson") &&
-	    dir_dn_under(dn, G.cfg->directory.people_base)) {
+	    dir_dn_under(dn, gate_g.cfg->directory.people_base)) {
 		if ((uid = first_value(ld, e, "uid")) != NULL &&
 		    gindex_put_person(ix, uuid, uid) == 0)
 			ok = 1;
@@ -162,12 +162,12 @@ struct syncrun {
 	int		 hbid;		/* the heartbeat's search, -1: none */
 	int		 uri;		/* index in directory.uri */
 	struct gindex	*fresh;		/* a first refresh being built, or
-					 * NULL: changes go to G.ix */
+					 * NULL: changes go to gate_g.ix */
 	int		 refreshing;	/* refreshDone not seen yet */
 	int		 full;		/* a refresh without a cookie into
-					 * G.ix: what it does not name goes */
+					 * gate_g.ix: what it does not name goes */
 	int		 swept;		/* ... and that sweep is done */
-	struct gsync_set present;	/* what a refresh into G.ix named */
+	struct gsync_set present;	/* what a refresh into gate_g.ix named */
 	struct gsync_cookie pending;	/* seen during the refresh */
 	struct gsync_hb	 hb;
 };
@@ -189,7 +189,7 @@ tabkey_of(const unsigned char *u, struct tabkey *k)
 	const char *uid;
 
 	memset(k, 0, sizeof(*k));
-	if ((g = gindex_grant_by_uuid(G.ix, u)) != NULL) {
+	if ((g = gindex_grant_by_uuid(gate_g.ix, u)) != NULL) {
 		k->grant = 1;
 		k->status = g->status;
 		k->badwin = g->badwin;
@@ -201,7 +201,7 @@ tabkey_of(const unsigned char *u, struct tabkey *k)
 		    (k->res = strdup(g->resource)) == NULL ||
 		    (k->id = strdup(g->id)) == NULL)
 			return -1;
-	} else if ((uid = gindex_person_by_uuid(G.ix, u)) != NULL &&
+	} else if ((uid = gindex_person_by_uuid(gate_g.ix, u)) != NULL &&
 	    (k->uid = strdup(uid)) == NULL)
 		return -1;
 	return 0;
@@ -223,11 +223,11 @@ tabkey_free(struct tabkey *k)
 static int
 tab_add_grant(const unsigned char *u)
 {
-	const struct gindex_grant *g = gindex_grant_by_uuid(G.ix, u);
+	const struct gindex_grant *g = gindex_grant_by_uuid(gate_g.ix, u);
 
-	if (g == NULL || G.tab.h == NULL)
+	if (g == NULL || gate_g.tab.h == NULL)
 		return -1;
-	return gtab_add_grant(&G.tab, g);
+	return gtab_add_grant(&gate_g.tab, g);
 }
 
 /*
@@ -258,9 +258,9 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 	if (tabkey_of(u, &o) == -1)
 		rebuild = 1;
 	if (e == NULL)
-		gindex_del(G.ix, u);
+		gindex_del(gate_g.ix, u);
 	else
-		apply_entry(G.ix, ld, e, u);
+		apply_entry(gate_g.ix, ld, e, u);
 	if (tabkey_of(u, &n) == -1)
 		rebuild = 1;
 	if (o.grant && o.sub != NULL && o.res != NULL && o.id != NULL) {
@@ -271,13 +271,13 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 			if (o.status != n.status || o.nb != n.nb ||
 			    o.na != n.na) {
 				changed = 1;
-				if (gtab_patch_grant(&G.tab, n.sub, n.res,
+				if (gtab_patch_grant(&gate_g.tab, n.sub, n.res,
 				    n.id, n.status, n.nb, n.na) == -1)
 					rebuild = 1;
 			}
 		} else {
 			changed = 1;
-			if (gtab_patch_grant(&G.tab, o.sub, o.res, o.id,
+			if (gtab_patch_grant(&gate_g.tab, o.sub, o.res, o.id,
 			    KD_OTHER, o.nb, o.na) == -1 || !n.grant ||
 			    tab_add_grant(u) == -1)
 				rebuild = 1;
@@ -292,14 +292,14 @@ ix_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 	if (o.uid != NULL) {
 		if (n.uid == NULL || strcmp(o.uid, n.uid) != 0) {
 			changed = 1;
-			if (gtab_patch_person_gone(&G.tab, o.uid) == -1 ||
+			if (gtab_patch_person_gone(&gate_g.tab, o.uid) == -1 ||
 			    n.uid == NULL ||
-			    gtab_add_person(&G.tab, n.uid) == -1)
+			    gtab_add_person(&gate_g.tab, n.uid) == -1)
 				rebuild = 1;
 		}
 	} else if (n.uid != NULL) {
 		changed = 1;
-		if (gtab_add_person(&G.tab, n.uid) == -1)
+		if (gtab_add_person(&gate_g.tab, n.uid) == -1)
 			rebuild = 1;
 	}
 	tabkey_free(&o);
@@ -314,9 +314,9 @@ live_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 {
 	int ch;
 
-	pthread_rwlock_wrlock(&G.lock);
+	pthread_rwlock_wrlock(&gate_g.lock);
 	ch = ix_change(u, ld, e);
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	if (ch & IXC_CHANGED)
 		snap_dirty();
 	if (ch & IXC_REBUILD)
@@ -332,7 +332,7 @@ take_cookie(struct syncrun *s, const unsigned char *c, size_t n)
 	if (s->refreshing)
 		gsync_cookie_set(&s->pending, c, n, s->uri);
 	else
-		gsync_cookie_set(&G.cookie, c, n, s->uri);
+		gsync_cookie_set(&gate_g.cookie, c, n, s->uri);
 }
 
 /* Handle one search entry with its Sync State control; -1 on error. */
@@ -429,8 +429,8 @@ sweep_one(void *arg, const unsigned char *u)
 
 /*
  * The end of a present phase of a refresh into the live index: what the
- * server did not name is gone.  -1 if that cannot be worked out (out of memory): the
- * session then starts again from scratch.
+ * server did not name is gone.  -1 if that cannot be worked out (out of
+ * memory): the session then starts again from scratch.
  */
 static int
 present_sweep(struct syncrun *s)
@@ -442,10 +442,10 @@ present_sweep(struct syncrun *s)
 		return -1;
 	memset(&w, 0, sizeof(w));
 	w.keep = &s->present;
-	pthread_rwlock_rdlock(&G.lock);
-	if (G.ix != NULL)
-		gindex_foreach_uuid(G.ix, sweep_one, &w);
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
+	if (gate_g.ix != NULL)
+		gindex_foreach_uuid(gate_g.ix, sweep_one, &w);
+	pthread_rwlock_unlock(&gate_g.lock);
 	if (w.err) {
 		free(w.gone);
 		return -1;
@@ -462,11 +462,11 @@ present_sweep(struct syncrun *s)
 static void
 stat_online(int uri)
 {
-	pthread_mutex_lock(&G.stat_mtx);
-	G.sync_uri = uri;
-	G.sync_since = time(NULL);
-	G.sync_err[0] = '\0';
-	pthread_mutex_unlock(&G.stat_mtx);
+	pthread_mutex_lock(&gate_g.stat_mtx);
+	gate_g.sync_uri = uri;
+	gate_g.sync_since = time(NULL);
+	gate_g.sync_err[0] = '\0';
+	pthread_mutex_unlock(&gate_g.stat_mtx);
 }
 
 /* The refresh is complete: the index is current with the directory. */
@@ -476,15 +476,16 @@ refresh_done(struct syncrun *s)
 	struct gindex *old = NULL;
 	int fresh = s->fresh != NULL, full = s->full;
 
-	pthread_rwlock_wrlock(&G.lock);
+	pthread_rwlock_wrlock(&gate_g.lock);
 	if (fresh) {
-		old = G.ix;
-		G.ix = s->fresh;
+		old = gate_g.ix;
+		gate_g.ix = s->fresh;
 	}
-	G.online = !G.fresh.stale;	/* behind the writer: still not */
-	__atomic_store_n(&G.lost, 0, __ATOMIC_RELAXED);
-	G.synced_at = time(NULL);
-	pthread_rwlock_unlock(&G.lock);
+	/* behind the writer: still not */
+	gate_g.online = !gate_g.fresh.stale;
+	__atomic_store_n(&gate_g.lost, 0, __ATOMIC_RELAXED);
+	gate_g.synced_at = time(NULL);
+	pthread_rwlock_unlock(&gate_g.lock);
 	s->fresh = NULL;
 	s->refreshing = 0;
 	s->full = 0;
@@ -493,23 +494,24 @@ refresh_done(struct syncrun *s)
 	gindex_free(old);
 	/* the state the refresh ended in is complete: its cookie holds */
 	if (s->pending.len > 0)
-		G.cookie = s->pending;
-	if (G.fresh.stale)
-		answer_offline(time(NULL) - gfresh_age(&G.fresh, mono_ms()) /
-		    1000, G.fresh.why);
+		gate_g.cookie = s->pending;
+	if (gate_g.fresh.stale)
+		answer_offline(time(NULL) - gfresh_age(&gate_g.fresh,
+		    mono_ms()) / 1000, gate_g.fresh.why);
 	else
 		stat_online(s->uri);
 	if (fresh) {
 		tab_changed(1);
 		log_info("sync: refresh done, %zu grants, %zu people; "
-		    "persisting", gindex_ngrants(G.ix), gindex_npeople(G.ix));
+		    "persisting", gindex_ngrants(gate_g.ix),
+		    gindex_npeople(gate_g.ix));
 		snap_dirty();
 		snap_due_now();
 	} else {
 		tab_changed(0);		/* the online flag */
 		log_info("sync: %s, %zu grants, %zu people; persisting",
 		    full ? "refreshed in place" : "resumed from the cookie",
-		    gindex_ngrants(G.ix), gindex_npeople(G.ix));
+		    gindex_ngrants(gate_g.ix), gindex_npeople(gate_g.ix));
 	}
 }
 
@@ -563,7 +565,7 @@ sync_intermediate(struct syncrun *s, LDAPMessage *m)
 		if (s->fresh == NULL && s->refreshing &&
 		    (in.kind == GSYNC_REFRESH_PRESENT ||
 		    (s->full && !s->swept)) && present_sweep(s) == -1) {
-			gsync_cookie_clear(&G.cookie);
+			gsync_cookie_clear(&gate_g.cookie);
 			log_warnx("sync: out of memory ending a present phase");
 			goto out;
 		}
@@ -609,7 +611,8 @@ start_search(struct syncrun *s)
 	 * in between (two sites: a grant added at the other site missing
 	 * from the gate for good), so there it is a full refresh.
 	 */
-	resume = G.cookie.len > 0 && G.ix != NULL && G.cookie.uri == s->uri;
+	resume = gate_g.cookie.len > 0 && gate_g.ix != NULL &&
+	    gate_g.cookie.uri == s->uri;
 	/*
 	 * A full refresh builds a fresh index only when there is none (the
 	 * first start without a snapshot).  Beside one -- the snapshot's
@@ -619,20 +622,20 @@ start_search(struct syncrun *s)
 	 * index would double kuncid's memory (two of 156 MB at a million
 	 * grants).  Entries not reached yet answer as they did meanwhile.
 	 */
-	s->full = !resume && G.ix != NULL;
-	if (G.ix == NULL && (s->fresh = gindex_new()) == NULL)
+	s->full = !resume && gate_g.ix != NULL;
+	if (gate_g.ix == NULL && (s->fresh = gindex_new()) == NULL)
 		return LDAP_NO_MEMORY;
-	if (G.ix != NULL) {
-		pthread_rwlock_rdlock(&G.lock);
-		gsync_set_reserve(&s->present, gindex_ngrants(G.ix) +
-		    gindex_npeople(G.ix) + 1024);
-		pthread_rwlock_unlock(&G.lock);
+	if (gate_g.ix != NULL) {
+		pthread_rwlock_rdlock(&gate_g.lock);
+		gsync_set_reserve(&s->present, gindex_ngrants(gate_g.ix) +
+		    gindex_npeople(gate_g.ix) + 1024);
+		pthread_rwlock_unlock(&gate_g.lock);
 	}
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
 		return LDAP_NO_MEMORY;
 	/* SyncRequestValue: refreshAndPersist, the cookie if any, no hint */
-	ck.bv_val = (char *)G.cookie.val;
-	ck.bv_len = G.cookie.len;
+	ck.bv_val = (char *)gate_g.cookie.val;
+	ck.bv_len = gate_g.cookie.len;
 	if ((resume ? ber_printf(ber, "{eOb}",
 	    (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST, &ck, (ber_int_t)0) :
 	    ber_printf(ber, "{eb}", (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST,
@@ -651,13 +654,14 @@ start_search(struct syncrun *s)
 	ctrls[1] = NULL;
 	s->refreshing = 1;
 	gsync_cookie_clear(&s->pending);
-	rc = ldap_search_ext(s->ld, G.cfg->directory.base, LDAP_SCOPE_SUBTREE,
-	    "(|(objectClass=kunciGrant)(objectClass=inetOrgPerson))", attrs,
-	    0, ctrls, NULL, NULL, 0, &s->msgid);
+	rc = ldap_search_ext(s->ld, gate_g.cfg->directory.base,
+	    LDAP_SCOPE_SUBTREE,
+	    "(|(objectClass=kunciGrant)(objectClass=inetOrgPerson))", attrs, 0,
+	    ctrls, NULL, NULL, 0, &s->msgid);
 	ber_free(ber, 1);
 	if (rc == LDAP_SUCCESS && resume)
 		log_debug("sync: resuming from a %zu-byte cookie",
-		    G.cookie.len);
+		    gate_g.cookie.len);
 	return rc;
 }
 
@@ -665,7 +669,7 @@ start_search(struct syncrun *s)
 static int
 send_probe(struct syncrun *s)
 {
-	return gfresh_probe(s->ld, G.cfg, &G.fresh, &s->hbid);
+	return gfresh_probe(s->ld, gate_g.cfg, &gate_g.fresh, &s->hbid);
 }
 
 /*
@@ -677,21 +681,21 @@ send_probe(struct syncrun *s)
 static void
 answer_offline(time_t synced_at, const char *why)
 {
-	pthread_rwlock_wrlock(&G.lock);
-	if (G.online) {
-		G.online = 0;
-		G.synced_at = synced_at;
+	pthread_rwlock_wrlock(&gate_g.lock);
+	if (gate_g.online) {
+		gate_g.online = 0;
+		gate_g.synced_at = synced_at;
 		log_warnx("sync: directory lost (%s); answering from the "
 		    "index synced at %lld under the offline policies", why,
-		    (long long)G.synced_at);
+		    (long long)gate_g.synced_at);
 	}
-	pthread_rwlock_unlock(&G.lock);
-	pthread_mutex_lock(&G.stat_mtx);
-	if (G.sync_uri >= 0 || G.sync_since == 0)
-		G.sync_since = time(NULL);
-	G.sync_uri = -1;
-	snprintf(G.sync_err, sizeof(G.sync_err), "%s", why);
-	pthread_mutex_unlock(&G.stat_mtx);
+	pthread_rwlock_unlock(&gate_g.lock);
+	pthread_mutex_lock(&gate_g.stat_mtx);
+	if (gate_g.sync_uri >= 0 || gate_g.sync_since == 0)
+		gate_g.sync_since = time(NULL);
+	gate_g.sync_uri = -1;
+	snprintf(gate_g.sync_err, sizeof(gate_g.sync_err), "%s", why);
+	pthread_mutex_unlock(&gate_g.stat_mtx);
 	tab_changed(0);		/* the module must stop using the table */
 }
 
@@ -699,8 +703,8 @@ answer_offline(time_t synced_at, const char *why)
 static void
 go_offline(time_t synced_at, const char *why)
 {
-	__atomic_store_n(&G.lost, 1, __ATOMIC_RELAXED);
-	G.lost_gen++;
+	__atomic_store_n(&gate_g.lost, 1, __ATOMIC_RELAXED);
+	gate_g.lost_gen++;
 	answer_offline(synced_at, why);
 }
 
@@ -708,23 +712,23 @@ go_offline(time_t synced_at, const char *why)
 static void
 fresh_check(struct syncrun *s, int64_t now)
 {
-	switch (gfresh_check(&G.fresh, G.cfg, now,
-	    G.cfg->directory.uri[s->uri])) {
+	switch (gfresh_check(&gate_g.fresh, gate_g.cfg, now,
+	    gate_g.cfg->directory.uri[s->uri])) {
 	case GFRESH_STALE:
-		answer_offline(time(NULL) - gfresh_age(&G.fresh, now) / 1000,
-		    G.fresh.why);
+		answer_offline(time(NULL) - gfresh_age(&gate_g.fresh,
+		    now) / 1000, gate_g.fresh.why);
 		break;
 	case GFRESH_FRESH:
 		if (s->refreshing)
 			break;		/* refresh_done() brings it online */
-		pthread_rwlock_wrlock(&G.lock);
-		G.online = 1;
-		G.synced_at = time(NULL);
-		pthread_rwlock_unlock(&G.lock);
+		pthread_rwlock_wrlock(&gate_g.lock);
+		gate_g.online = 1;
+		gate_g.synced_at = time(NULL);
+		pthread_rwlock_unlock(&gate_g.lock);
 		stat_online(s->uri);
 		tab_changed(0);
 		log_info("sync: the writer's beat is current again on %s; "
-		    "online", G.cfg->directory.uri[s->uri]);
+		    "online", gate_g.cfg->directory.uri[s->uri]);
 		break;
 	}
 }
@@ -750,13 +754,13 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 	s.hbid = -1;
 	gsync_set_init(&s.present);
 	gsync_cookie_clear(&s.pending);
-	gsync_hb_init(&s.hb, G.cfg->directory.heartbeat * 1000,
-	    G.cfg->directory.heartbeat_timeout * 1000, mono_ms());
+	gsync_hb_init(&s.hb, gate_g.cfg->directory.heartbeat * 1000,
+	    gate_g.cfg->directory.heartbeat_timeout * 1000, mono_ms());
 	if ((rc = start_search(&s)) != LDAP_SUCCESS) {
 		gindex_free(s.fresh);
 		return rc;
 	}
-	while (!G.stopping) {
+	while (!gate_g.stopping) {
 		now = mono_ms();
 		if (gsync_hb_dead(&s.hb, now)) {
 			*silent = 1;
@@ -787,9 +791,9 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 		gsync_hb_rx(&s.hb, mono_ms());
 		if (ldap_msgid(m) == s.hbid) {
 			if (t == LDAP_RES_SEARCH_ENTRY)
-				gfresh_entry(&G.fresh, ld, m, mono_ms());
+				gfresh_entry(&gate_g.fresh, ld, m, mono_ms());
 			if (t == LDAP_RES_SEARCH_RESULT) {
-				gfresh_result(&G.fresh);
+				gfresh_result(&gate_g.fresh);
 				gsync_hb_answered(&s.hb, mono_ms());
 				s.hbid = -1;
 			}
@@ -820,7 +824,7 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 	}
 	gindex_free(s.fresh);
 	gsync_set_free(&s.present);
-	if (err != LDAP_SUCCESS && !G.stopping && !*silent)
+	if (err != LDAP_SUCCESS && !gate_g.stopping && !*silent)
 		ldap_abandon_ext(ld, s.msgid, NULL, NULL);
 	return err;
 }
@@ -828,7 +832,7 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 void *
 sync_main(void *arg)
 {
-	const struct cfg_directory *d = &G.cfg->directory;
+	const struct cfg_directory *d = &gate_g.cfg->directory;
 	struct ldapc lc;
 	char why[300];
 	time_t last_rx = 0;
@@ -836,10 +840,10 @@ sync_main(void *arg)
 	int rc, silent, uri;
 
 	(void)arg;
-	ldapc_init(&lc, G.cfg);
+	ldapc_init(&lc, gate_g.cfg);
 	/* the gate is offline until this connects: retry often */
 	lc.backoff_max = SYNC_BACKOFF;
-	while (!G.stopping) {
+	while (!gate_g.stopping) {
 		if ((ld = ldapc_get(&lc, 0)) == NULL) {
 			go_offline(time(NULL), lc.err[0] ? lc.err :
 			    "no directory answers");
@@ -849,20 +853,20 @@ sync_main(void *arg)
 			 * second (a hung one is retried back to back, each
 			 * bind bounded by directory.timeout).
 			 */
-			nap_ms(SYNC_NAP_MS);
+			gate_nap_ms(SYNC_NAP_MS);
 			continue;
 		}
 		uri = lc.uri_index;
 		rc = sync_session(ld, uri, &silent, &last_rx);
-		if (G.stopping)
+		if (gate_g.stopping)
 			break;
 		if (rc == LDAP_SYNC_REFRESH_REQUIRED) {
 			/* the server cannot resume from our cookie */
 			log_info("sync: %s asks for a full refresh", d->uri[uri]);
-			gsync_cookie_clear(&G.cookie);
+			gsync_cookie_clear(&gate_g.cookie);
 			continue;
 		}
-		if (rc == LDAP_UNWILLING_TO_PERFORM && G.cookie.len > 0) {
+		if (rc == LDAP_UNWILLING_TO_PERFORM && gate_g.cookie.len > 0) {
 			/*
 			 * syncprov refuses a cookie newer than its own state
 			 * ("consumer state is newer than provider"): slapd was
@@ -872,16 +876,16 @@ sync_main(void *arg)
 			 */
 			log_warnx("sync: %s refuses to resume from our cookie; "
 			    "full refresh", d->uri[uri]);
-			gsync_cookie_clear(&G.cookie);
+			gsync_cookie_clear(&gate_g.cookie);
 			continue;
 		}
 		if (silent) {
 			snprintf(why, sizeof(why), "%s: no answer for %lld s",
 			    d->uri[uri], (long long)d->heartbeat_timeout);
 			go_offline(last_rx, why);
-			pthread_mutex_lock(&G.stat_mtx);
-			G.sync_silent++;
-			pthread_mutex_unlock(&G.stat_mtx);
+			pthread_mutex_lock(&gate_g.stat_mtx);
+			gate_g.sync_silent++;
+			pthread_mutex_unlock(&gate_g.stat_mtx);
 			/* a hung server may still accept: try the next first */
 			ldapc_failover(&lc);
 			if (d->nuri > 1)
@@ -895,7 +899,7 @@ sync_main(void *arg)
 		log_warnx("sync: %s; reconnecting", why);
 		ldapc_fail(&lc, LDAP_SERVER_DOWN);
 		ldapc_close(&lc);
-		nap_ms(SYNC_NAP_MS);
+		gate_nap_ms(SYNC_NAP_MS);
 	}
 	ldapc_close(&lc);
 	return NULL;

@@ -1,7 +1,7 @@
 /*
  * gate_int.h: what gate.c shares with gate_consumer.c (the sync thread)
  * and gate_note.c (the note reader), and with no other module: the gate's
- * state G and the note queue NQ, the index and table helpers, the
+ * state gate_g and the note queue gate_nq, the index and table helpers, the
  * last-used queue, the audit of a login, the naps.  Locking: see gate.c's
  * top comment.
  */
@@ -98,7 +98,7 @@ struct gate {
 	struct gsync_cookie	 cookie;
 	struct gfresh		 fresh;	/* the writer's beat (sync thread) */
 };
-extern struct gate G;
+extern struct gate gate_g;
 
 #define RL_SECS	10	/* s: one warning a local user provokes per RL_SECS */
 /* gate.c: the note FIFO's rate of warnings; "N held" for a summary. */
@@ -119,10 +119,10 @@ int	audit_login(const struct proto_query *, const struct kd_result *,
 
 /* gate.c: a thread's signals blocked; the monotonic clock in ms; sleeps
  * that end early when the gate stops. */
-void	background(void);
+void	gate_background(void);
 int64_t	mono_ms(void);
-void	nap_ms(int);
-void	nap(int);
+void	gate_nap_ms(int);
+void	gate_nap(int);
 
 /* gate.c: the table to rebuild (dirty) or re-flag; the snapshot to
  * write, soon or now; a pinned narrowing of a grant sync has not shown. */
@@ -134,7 +134,7 @@ void	snap_write(int force);
 void	snap_load(void);
 int	pin_get(const char *, const char *);
 
-/* gate_note.c: the note FIFO (NQ.wfd is kuncid's own write end), its
+/* gate_note.c: the note FIFO (gate_nq.wfd is kuncid's own write end), its
  * creation, and the thread that reads it. */
 #define NOTE_BUF	(64 * 1024)
 struct note_q {
@@ -142,7 +142,7 @@ struct note_q {
 	size_t		 len;
 	int		 wfd;		/* kuncid's own write end */
 };
-extern struct note_q NQ;
+extern struct note_q gate_nq;
 int	note_listen(const char *);
 void	*note_main(void *);
 

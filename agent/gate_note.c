@@ -59,16 +59,16 @@ handle_note(const struct proto_note *n)
 		why = "note time out of range";
 		at = now;
 	}
-	pthread_rwlock_rdlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
 	begun = kd_begin(&src, &n->q, &mine);
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_unlock(&gate_g.lock);
 	if (begun == 0) {
 		localtime_r(&at, &tm);
 		t.now = at;
 		t.wday = tm.tm_wday;
 		t.minute = tm.tm_hour * 60 + tm.tm_min;
-		pthread_rwlock_rdlock(&G.lock);
-		if (G.ix == NULL) {
+		pthread_rwlock_rdlock(&gate_g.lock);
+		if (gate_g.ix == NULL) {
 			mine.decision = PROTO_UNAVAIL;
 			mine.reason = "no grant index";
 		} else
@@ -77,7 +77,7 @@ handle_note(const struct proto_note *n)
 		    n->decision == PROTO_ALLOW &&
 		    strcmp(mine.grant, n->grant) == 0)
 			ludn = lu_touch(mine.allow_ref, now);
-		pthread_rwlock_unlock(&G.lock);
+		pthread_rwlock_unlock(&gate_g.lock);
 	}
 	r.known = mine.known;
 	if (why == NULL && (mine.decision != n->decision ||
@@ -94,7 +94,7 @@ handle_note(const struct proto_note *n)
 	}
 	free(ludn);
 	user = n->q.user;
-	if (!r.known && (G.ctx == NULL || !G.ctx->debug))
+	if (!r.known && (gate_g.ctx == NULL || !gate_g.ctx->debug))
 		user = "(unknown)";
 	(void)log_audit("login.mismatch", "user", user, "service",
 	    n->q.service, "rhost", n->q.rhost, "tty", n->q.tty, "resource",
@@ -121,7 +121,7 @@ handle_note(const struct proto_note *n)
 #define NOTE_BUSY_MS	5	/* read interval while notes flow */
 #define NOTE_IDLE_MS	200	/* no note for this long: block again */
 
-struct note_q NQ = { .wfd = -1 };
+struct note_q gate_nq = { .wfd = -1 };
 
 /* A malformed stretch of the FIFO: say so, at most once per RL_SECS. */
 static void
@@ -136,7 +136,7 @@ note_bad(size_t bytes)
 }
 
 /*
- * Handle every whole note in NQ.buf.  empty: the FIFO was read until it
+ * Handle every whole note in gate_nq.buf.  empty: the FIFO was read until it
  * had nothing more, so a frame still incomplete at the end can never be
  * completed (the module's notes are single atomic writes): it is partial,
  * written by root by hand, and skipped.  Anything that is no note is
@@ -152,28 +152,29 @@ parse_notes(struct pbuf *b, int empty)
 	uint32_t type, len;
 	size_t off = 0, rest, keep, bad = 0;
 
-	while (off < NQ.len) {
-		m = memmem(NQ.buf + off, NQ.len - off, GTAB_NOTE_MAGIC,
-		    GTAB_NOTE_MAGIC_LEN);
+	while (off < gate_nq.len) {
+		m = memmem(gate_nq.buf + off, gate_nq.len - off,
+		    GTAB_NOTE_MAGIC, GTAB_NOTE_MAGIC_LEN);
 		if (m == NULL) {
 			/* a marker may be cut at the end: keep its start */
-			keep = empty ? 0 : NQ.len - off < GTAB_NOTE_MAGIC_LEN ?
-			    NQ.len - off : GTAB_NOTE_MAGIC_LEN - 1;
-			bad += NQ.len - off - keep;
-			off = NQ.len - keep;
+			keep = empty ? 0 :
+			    gate_nq.len - off < GTAB_NOTE_MAGIC_LEN ?
+			    gate_nq.len - off : GTAB_NOTE_MAGIC_LEN - 1;
+			bad += gate_nq.len - off - keep;
+			off = gate_nq.len - keep;
 			break;
 		}
-		bad += (size_t)(m - (NQ.buf + off));
-		off = (size_t)(m - NQ.buf);
-		rest = NQ.len - off;
+		bad += (size_t)(m - (gate_nq.buf + off));
+		off = (size_t)(m - gate_nq.buf);
+		rest = gate_nq.len - off;
 		if (rest < head) {
 			if (!empty)
 				break;
 			bad += rest;
-			off = NQ.len;
+			off = gate_nq.len;
 			break;
 		}
-		if (proto_hdr_parse(NQ.buf + off + GTAB_NOTE_MAGIC_LEN,
+		if (proto_hdr_parse(gate_nq.buf + off + GTAB_NOTE_MAGIC_LEN,
 		    PROTO_QUERY_MAX, &type, &len) != PROTO_OK ||
 		    type != PROTO_T_NOTE) {
 			bad++;
@@ -187,7 +188,7 @@ parse_notes(struct pbuf *b, int empty)
 			off++;
 			continue;
 		}
-		if (pbuf_set(b, NQ.buf + off + head, len) != PROTO_OK ||
+		if (pbuf_set(b, gate_nq.buf + off + head, len) != PROTO_OK ||
 		    proto_note_decode(b, &n) != PROTO_OK ||
 		    !kd_valid_name(n.q.user)) {
 			bad++;
@@ -200,8 +201,8 @@ parse_notes(struct pbuf *b, int empty)
 		off += head + len;
 	}
 	note_bad(bad);
-	memmove(NQ.buf, NQ.buf + off, NQ.len - off);
-	NQ.len -= off;
+	memmove(gate_nq.buf, gate_nq.buf + off, gate_nq.len - off);
+	gate_nq.len -= off;
 }
 
 /* Read what the FIFO holds and handle every whole note; 1 if any. */
@@ -214,14 +215,15 @@ drain_notes(void)
 
 	pbuf_init(&b, PROTO_QUERY_MAX);
 	for (;;) {
-		got = read(G.nfd, NQ.buf + NQ.len, sizeof(NQ.buf) - NQ.len);
+		got = read(gate_g.nfd, gate_nq.buf + gate_nq.len,
+		    sizeof(gate_nq.buf) - gate_nq.len);
 		if (got == -1 && errno == EINTR)
 			continue;
 		/* empty: nothing more to read (EAGAIN); a full buffer reads 0
 		 * bytes but is not empty, and parsing it always makes room */
-		empty = got <= 0 && NQ.len < sizeof(NQ.buf);
+		empty = got <= 0 && gate_nq.len < sizeof(gate_nq.buf);
 		if (got > 0) {
-			NQ.len += (size_t)got;
+			gate_nq.len += (size_t)got;
 			any = 1;
 		}
 		parse_notes(&b, empty);
@@ -240,18 +242,18 @@ note_main(void *arg)
 	int busy = 0;
 
 	(void)arg;
-	background();
-	pfd[0].fd = G.stop_pipe[0];
+	gate_background();
+	pfd[0].fd = gate_g.stop_pipe[0];
 	pfd[0].events = POLLIN;
-	pfd[1].fd = G.nfd;
+	pfd[1].fd = gate_g.nfd;
 	pfd[1].events = POLLIN;
-	while (!G.stopping) {
+	while (!gate_g.stopping) {
 		pfd[0].revents = pfd[1].revents = 0;
 		/* busy: wait on the stop pipe only, so writers wake nobody */
 		if (poll(pfd, busy ? 1 : 2, busy ? NOTE_BUSY_MS : -1) == -1) {
 			if (errno != EINTR) {
 				log_warn("note fifo: poll");
-				nap(1);
+				gate_nap(1);
 			}
 			continue;
 		}
@@ -286,7 +288,8 @@ note_listen(const char *path)
 		return -1;
 	}
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
-	    (NQ.wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+	    (gate_nq.wfd = open(path,
+	    O_WRONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		log_warn("note fifo %s", path);
 		if (fd != -1)
 			close(fd);

@@ -37,24 +37,24 @@
 void
 snap_dirty(void)
 {
-	if (G.keylen == 0)
+	if (gate_g.keylen == 0)
 		return;
 	int kick = 0;
 
-	pthread_mutex_lock(&G.snap_mtx);
-	G.snap_gen++;
-	if (!G.snap_dirty) {
-		G.snap_dirty = 1;
-		if (unlink(G.snap_path) == 0)
-			kick = G.snap_unsynced = 1;
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	gate_g.snap_gen++;
+	if (!gate_g.snap_dirty) {
+		gate_g.snap_dirty = 1;
+		if (unlink(gate_g.snap_path) == 0)
+			kick = gate_g.snap_unsynced = 1;
 		else if (errno != ENOENT) {
-			snprintf(G.snap_err, sizeof(G.snap_err),
+			snprintf(gate_g.snap_err, sizeof(gate_g.snap_err),
 			    "cannot withdraw the old snapshot: %s",
 			    strerror(errno));
-			log_warnx("snapshot: %s", G.snap_err);
+			log_warnx("snapshot: %s", gate_g.snap_err);
 		}
 	}
-	pthread_mutex_unlock(&G.snap_mtx);
+	pthread_mutex_unlock(&gate_g.snap_mtx);
 	/* the unlink to disk, by the table thread: this one never waits */
 	if (kick)
 		tab_changed(0);
@@ -69,21 +69,21 @@ snap_sync_withdrawal(void)
 {
 	int todo;
 
-	pthread_mutex_lock(&G.snap_mtx);
-	todo = G.snap_unsynced;
-	G.snap_unsynced = 0;
-	pthread_mutex_unlock(&G.snap_mtx);
-	if (todo && snapshot_sync_dir(G.snap_path) == -1)
-		log_warn("snapshot: fsync of the directory of %s", G.snap_path);
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	todo = gate_g.snap_unsynced;
+	gate_g.snap_unsynced = 0;
+	pthread_mutex_unlock(&gate_g.snap_mtx);
+	if (todo && snapshot_sync_dir(gate_g.snap_path) == -1)
+		log_warn("snapshot: fsync of the directory of %s", gate_g.snap_path);
 }
 
 /* A fresh index: write it at the table thread's next wake (tab_changed). */
 void
 snap_due_now(void)
 {
-	pthread_mutex_lock(&G.snap_mtx);
-	G.snap_next = 0;
-	pthread_mutex_unlock(&G.snap_mtx);
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	gate_g.snap_next = 0;
+	pthread_mutex_unlock(&gate_g.snap_mtx);
 }
 
 /* 1 if a change came since generation gen. */
@@ -92,14 +92,14 @@ snap_overtaken(unsigned long gen)
 {
 	int r;
 
-	pthread_mutex_lock(&G.snap_mtx);
-	r = gen != G.snap_gen;
-	pthread_mutex_unlock(&G.snap_mtx);
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	r = gen != gate_g.snap_gen;
+	pthread_mutex_unlock(&gate_g.snap_mtx);
 	return r;
 }
 
 /*
- * Encode G.ix into the snapshot w, SNAP_PIECE at a time under the read
+ * Encode gate_g.ix into the snapshot w, SNAP_PIECE at a time under the read
  * lock, each piece written after the lock is let go (hold: the lock is
  * the caller's for the whole run); w NULL: only count the length into
  * *plen.  0 done, 1 overtaken by a change (the rest not written), -1
@@ -120,10 +120,10 @@ snap_pieces(struct snapshot_out *w, uint64_t *plen, unsigned long gen,
 	}
 	for (;;) {
 		if (!hold)
-			pthread_rwlock_rdlock(&G.lock);
-		r = gindex_enc_step(G.ix, e, SNAP_PIECE, &p, &n);
+			pthread_rwlock_rdlock(&gate_g.lock);
+		r = gindex_enc_step(gate_g.ix, e, SNAP_PIECE, &p, &n);
 		if (!hold)
-			pthread_rwlock_unlock(&G.lock);
+			pthread_rwlock_unlock(&gate_g.lock);
 		if (r == -1) {
 			snprintf(err, errsz, "out of memory, or the index "
 			    "changed while it was written");
@@ -155,7 +155,7 @@ snap_pieces(struct snapshot_out *w, uint64_t *plen, unsigned long gen,
  * attempts overtaken in a row (changes never pause for as long as an
  * encoding takes), one holds the read lock from start to end, as all did
  * before: changes wait for it (0.6-0.9 s at a million grants) rather than
- * the snapshot never being written.  G.ix, once set, is only ever
+ * the snapshot never being written.  gate_g.ix, once set, is only ever
  * replaced by gate_stop().
  */
 void
@@ -169,75 +169,75 @@ snap_write(int force)
 	uint64_t plen = 0;
 	int r, dirty, hold;
 
-	if (G.keylen == 0)
+	if (gate_g.keylen == 0)
 		return;
 	snap_sync_withdrawal();
-	pthread_mutex_lock(&G.snap_mtx);
-	dirty = G.snap_dirty;
-	r = !force && (!dirty || now < G.snap_next);
-	hold = force || G.snap_overtaken >= SNAP_HOLD_AFTER;
-	pthread_mutex_unlock(&G.snap_mtx);
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	dirty = gate_g.snap_dirty;
+	r = !force && (!dirty || now < gate_g.snap_next);
+	hold = force || gate_g.snap_overtaken >= SNAP_HOLD_AFTER;
+	pthread_mutex_unlock(&gate_g.snap_mtx);
 	if (r)
 		return;
-	pthread_rwlock_rdlock(&G.lock);
-	if (G.ix == NULL) {
-		pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_rdlock(&gate_g.lock);
+	if (gate_g.ix == NULL) {
+		pthread_rwlock_unlock(&gate_g.lock);
 		return;
 	}
 	/* no change can come while the read lock is held */
-	pthread_mutex_lock(&G.snap_mtx);
-	gen = G.snap_gen;
-	pthread_mutex_unlock(&G.snap_mtx);
-	t = G.online ? now : G.synced_at;
-	ng = gindex_ngrants(G.ix);
-	np = gindex_npeople(G.ix);
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	gen = gate_g.snap_gen;
+	pthread_mutex_unlock(&gate_g.snap_mtx);
+	t = gate_g.online ? now : gate_g.synced_at;
+	ng = gindex_ngrants(gate_g.ix);
+	np = gindex_npeople(gate_g.ix);
 	if (!hold)
-		pthread_rwlock_unlock(&G.lock);
+		pthread_rwlock_unlock(&gate_g.lock);
 	/* the length first (the header holds it), in pieces as well */
 	r = snap_pieces(NULL, &plen, gen, hold, err, sizeof(err));
 	if (r == 0)
-		r = snapshot_begin(G.snap_path, G.key, G.keylen, t, plen, &w,
+		r = snapshot_begin(gate_g.snap_path, gate_g.key, gate_g.keylen, t, plen, &w,
 		    err, sizeof(err));
 	if (r == 0 && w != NULL &&
 	    (r = snap_pieces(w, NULL, gen, hold, err, sizeof(err))) != 0)
 		snapshot_abort(w);
 	if (hold)
-		pthread_rwlock_unlock(&G.lock);
+		pthread_rwlock_unlock(&gate_g.lock);
 	if (r == 0)
-		r = snapshot_end(G.snap_path, w, err, sizeof(err));
+		r = snapshot_end(gate_g.snap_path, w, err, sizeof(err));
 
-	pthread_mutex_lock(&G.snap_mtx);
-	if (r == 1 || (r == 0 && gen != G.snap_gen)) {
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	if (r == 1 || (r == 0 && gen != gate_g.snap_gen)) {
 		/* a change came during the write: the file lacks it */
-		if (r == 0 && unlink(G.snap_path) == 0)
-			G.snap_unsynced = 1;
-		G.snap_dirty = 1;
-		G.snap_next = 0;
-		G.snap_overtaken++;
+		if (r == 0 && unlink(gate_g.snap_path) == 0)
+			gate_g.snap_unsynced = 1;
+		gate_g.snap_dirty = 1;
+		gate_g.snap_next = 0;
+		gate_g.snap_overtaken++;
 	} else if (r == 0) {
-		if (G.snap_fails > 0)
+		if (gate_g.snap_fails > 0)
 			log_info("snapshot: written after %lu failed "
-			    "attempts", G.snap_fails);
-		G.snap_dirty = 0;
-		G.snap_ok_at = now;
-		G.snap_fail_since = 0;
-		G.snap_fails = 0;
-		G.snap_overtaken = 0;
-		G.snap_err[0] = '\0';
-		G.snap_next = now + SNAP_EVERY;
+			    "attempts", gate_g.snap_fails);
+		gate_g.snap_dirty = 0;
+		gate_g.snap_ok_at = now;
+		gate_g.snap_fail_since = 0;
+		gate_g.snap_fails = 0;
+		gate_g.snap_overtaken = 0;
+		gate_g.snap_err[0] = '\0';
+		gate_g.snap_next = now + SNAP_EVERY;
 		log_debug("snapshot written: %zu grants, %zu people", ng, np);
 	} else {
-		if (G.snap_fails == 0) {
-			G.snap_fail_since = now;
+		if (gate_g.snap_fails == 0) {
+			gate_g.snap_fail_since = now;
 			log_warnx("snapshot: %s; %s", err, dirty ?
 			    "none on disk until it can be written (retrying)" :
 			    "the previous one is kept");
 		}
-		G.snap_fails++;
-		snprintf(G.snap_err, sizeof(G.snap_err), "%s", err);
-		G.snap_next = now + SNAP_RETRY;
+		gate_g.snap_fails++;
+		snprintf(gate_g.snap_err, sizeof(gate_g.snap_err), "%s", err);
+		gate_g.snap_next = now + SNAP_RETRY;
 	}
-	pthread_mutex_unlock(&G.snap_mtx);
+	pthread_mutex_unlock(&gate_g.snap_mtx);
 	snap_sync_withdrawal();
 }
 
@@ -249,21 +249,21 @@ snap_load(void)
 	char err[512];
 	int r;
 
-	r = snapshot_read(G.snap_path, G.key, G.keylen, &ix, &at, err,
+	r = snapshot_read(gate_g.snap_path, gate_g.key, gate_g.keylen, &ix, &at, err,
 	    sizeof(err));
 	if (r == 1) {
-		log_info("snapshot: none yet (%s)", G.snap_path);
+		log_info("snapshot: none yet (%s)", gate_g.snap_path);
 		return;
 	}
 	if (r == -1) {
 		log_warnx("snapshot discarded: %s", err);
 		return;
 	}
-	pthread_rwlock_wrlock(&G.lock);
-	G.ix = ix;
-	G.online = 0;
-	G.synced_at = at;
-	pthread_rwlock_unlock(&G.lock);
+	pthread_rwlock_wrlock(&gate_g.lock);
+	gate_g.ix = ix;
+	gate_g.online = 0;
+	gate_g.synced_at = at;
+	pthread_rwlock_unlock(&gate_g.lock);
 	log_info("snapshot loaded: %zu grants, %zu people, %lld s old",
 	    gindex_ngrants(ix), gindex_npeople(ix),
 	    (long long)(time(NULL) - at));

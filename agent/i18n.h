@@ -18,6 +18,9 @@
 #ifndef KUNCI_I18N_H
 #define KUNCI_I18N_H
 
+#include <stdarg.h>
+#include <stddef.h>
+
 #define _(s)	i18n_tr(s)
 #define N_(s)	(s)		/* marks a string translated where it is used */
 
@@ -40,5 +43,32 @@ const char	*i18n_tr(const char *msgid) __attribute__((format_arg(1)));
 /* The same for a given language (en non-zero: msgid). */
 const char	*i18n_tr_lang(int en, const char *msgid)
 		    __attribute__((format_arg(2)));
+
+/*
+ * The logs are English whatever the thread speaks, but an error message
+ * is formatted once, in the caller's language, and some are also logged.
+ * So whoever formats one records its English beside it: a few slots per
+ * thread, each the English of what one buffer holds now.
+ *   i18n_errf	format msgid (in this thread's language) into buf, and
+ *		record its English (msgid with the same arguments)
+ *   i18n_note_en	record the English of what buf holds now
+ *   i18n_en	the English of what buf holds, if recorded and buf has not
+ *		changed since; else buf itself
+ *   i18n_msgid	the msgid a translation returned by _() came from (the
+ *		same pointer), or s itself
+ *   i18n_both	format msgid into buf in this thread's language and, when
+ *		en is not NULL, into en in English (a reason both told to
+ *		the caller and written to the audit trail)
+ */
+int		 i18n_errf(char *buf, size_t sz, const char *msgid, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 i18n_note_en(const char *buf, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 i18n_vnote_en(const char *buf, const char *fmt, va_list)
+		    __attribute__((format(printf, 2, 0)));
+const char	*i18n_en(const char *buf);
+const char	*i18n_msgid(const char *s) __attribute__((format_arg(1)));
+void		 i18n_both(char *buf, size_t sz, char *en, size_t ensz,
+		    const char *msgid, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -69,11 +69,11 @@ ldapc_fenced(struct ldapc *c, int rc)
 	if (!c->writer || c->wid[0] == '\0' ||
 	    rc != LDAP_INSUFFICIENT_ACCESS)
 		return 0;
-	snprintf(c->err, sizeof(c->err),
-	    _("the provider %.100s (serverID %s) no "
+	i18n_errf(c->err, sizeof(c->err),
+	    N_("the provider %.100s (serverID %s) no "
 	    "longer takes writes: the writer was switched; try again"), c->uri,
 	    c->wid);
-	log_warnx("ldap: %s", c->err);
+	log_warnx("ldap: %s", i18n_en(c->err));
 	ldapc_close(c);
 	c->next_try = 0;
 	c->fenced = 1;
@@ -85,7 +85,7 @@ ldapc_fail(struct ldapc *c, int rc)
 {
 	snprintf(c->err, sizeof(c->err), "%s", ldap_err2string(rc));
 	if (ldapc_is_down(rc)) {
-		log_warnx("ldap: %s: connection dropped", c->err);
+		log_warnx("ldap: %s: connection dropped", i18n_en(c->err));
 		ldapc_close(c);
 	}
 }
@@ -147,7 +147,7 @@ conn_err(struct ldapc *c, LDAP *ld, const char *uri, const char *what,
 	    tlsdiag(uri, strncmp(uri, "ldap://", 7) == 0, *d->tls_ca_file ?
 	    d->tls_ca_file : CFG_TLS_SYSTEM_CA, (int)d->connect_timeout, why,
 	    sizeof(why)) == 0) {
-		snprintf(c->err, sizeof(c->err), _("%s: TLS: %s"), uri, why);
+		i18n_errf(c->err, sizeof(c->err), N_("%s: TLS: %s"), uri, why);
 		return;
 	}
 	if (ld != NULL)
@@ -318,7 +318,7 @@ connect_uri(struct ldapc *c, const char *uri, time_t ct, time_t ot)
 	}
 	if (set_options(ld, ct, ot) == -1 || (wants_tls(d, uri) &&
 	    set_tls(ld, d) == -1)) {
-		snprintf(c->err, sizeof(c->err), _("%s: cannot set options "
+		i18n_errf(c->err, sizeof(c->err), N_("%s: cannot set options "
 		    "(TLS files: %s)"), uri, *d->tls_ca_file ?
 		    d->tls_ca_file : CFG_TLS_SYSTEM_CA);
 		ldap_unbind_ext_s(ld, NULL, NULL);
@@ -344,7 +344,7 @@ ldapc_open(struct ldapc *c, const char *uri)
 	time_t ct, ot;
 
 	if (limits(c, &ct, &ot) == -1) {
-		snprintf(c->err, sizeof(c->err), _("the command took too long "
+		i18n_errf(c->err, sizeof(c->err), N_("the command took too long "
 		    "(agent.admin_command_timeout)"));
 		return NULL;
 	}
@@ -385,8 +385,8 @@ read_writer(struct ldapc *c, LDAP *ld, const char *uri, struct writer *w)
 		goto out;
 	}
 	if (rc != LDAP_SUCCESS) {
-		snprintf(c->err, sizeof(c->err), _("%.100s: reading the writer "
-		    "entry: %s"), uri, ldap_err2string(rc));
+		i18n_errf(c->err, sizeof(c->err), N_("%.100s: reading the "
+		    "writer entry: %s"), uri, ldap_err2string(rc));
 		goto out;
 	}
 	e = ldap_first_entry(ld, res);
@@ -394,7 +394,7 @@ read_writer(struct ldapc *c, LDAP *ld, const char *uri, struct writer *w)
 	vu = ldap_get_values_len(ld, e, "kunciWriterURI");
 	if (vi == NULL || vu == NULL || vi[0] == NULL || vu[0] == NULL ||
 	    vi[0]->bv_len >= sizeof(w->id)) {
-		snprintf(c->err, sizeof(c->err), _("%.100s: the writer entry "
+		i18n_errf(c->err, sizeof(c->err), N_("%.100s: the writer entry "
 		    "%.100s is incomplete"), uri, dn);
 		goto out;
 	}
@@ -407,7 +407,7 @@ read_writer(struct ldapc *c, LDAP *ld, const char *uri, struct writer *w)
 		w->uri[w->n++][vu[i]->bv_len] = '\0';
 	}
 	if (w->n == 0) {
-		snprintf(c->err, sizeof(c->err), _("%.100s: the writer entry "
+		i18n_errf(c->err, sizeof(c->err), N_("%.100s: the writer entry "
 		    "%.100s has no usable URI"), uri, dn);
 		goto out;
 	}
@@ -461,7 +461,7 @@ connect_writer(struct ldapc *c, const struct writer *w, char *used,
 			}
 			snprintf(why, sizeof(why), "%s", c->err);
 		}
-	snprintf(c->err, sizeof(c->err), _("the writer provider (serverID %s, "
+	i18n_errf(c->err, sizeof(c->err), N_("the writer provider (serverID %s, "
 	    "%.80s) cannot be reached: %.100s"), w->id, w->uri[0], why);
 	return NULL;
 }
@@ -508,14 +508,14 @@ route(struct ldapc *c, LDAP **ldp, const char *uri, time_t ct, time_t ot)
 		if ((r = read_writer(c, ld, cur, &nw)) == -1)
 			goto fail;
 		if (r == 0) {
-			snprintf(c->err, sizeof(c->err), _("%.100s names no "
+			i18n_errf(c->err, sizeof(c->err), N_("%.100s names no "
 			    "writer although another provider does"), cur);
 			goto fail;
 		}
 		if (strcmp(nw.id, w.id) != 0 || !names(&nw, cur))
 			w = nw;		/* stale: follow its name */
 	}
-	snprintf(c->err, sizeof(c->err), _("the providers name different "
+	i18n_errf(c->err, sizeof(c->err), N_("the providers name different "
 	    "writers (last: serverID %s, %.100s): a switch of the writer is "
 	    "still replicating; try again"), w.id, w.uri[0]);
 fail:
@@ -554,15 +554,15 @@ ldapc_get(struct ldapc *c, int force)
 	int max, cut;
 
 	if ((cut = limits(c, &ct, &ot)) == -1) {
-		snprintf(c->err, sizeof(c->err), _("the command took too long "
+		i18n_errf(c->err, sizeof(c->err), N_("the command took too long "
 		    "(agent.admin_command_timeout)"));
 		return NULL;
 	}
 	if (c->ld != NULL) {
 		/* Fit this operation's wait to what is left. */
 		if ((cut || c->capped) && set_timeouts(c->ld, ct, ot) == -1) {
-			snprintf(c->err, sizeof(c->err),
-			    _("cannot set timeouts"));
+			i18n_errf(c->err, sizeof(c->err),
+			    N_("cannot set timeouts"));
 			return NULL;
 		}
 		c->capped = cut;
@@ -601,7 +601,7 @@ ldapc_get(struct ldapc *c, int force)
 	/* a connection retried every second says so once a minute */
 	if (now - c->warned >= 60) {
 		log_warnx("ldap: no directory answers (last: %s); retry in "
-		    "%d s", c->err, c->backoff);
+		    "%d s", i18n_en(c->err), c->backoff);
 		c->warned = now;
 	}
 	c->next_try = now + c->backoff;

@@ -439,7 +439,8 @@ enqueue(struct wf *w, const char *name, const char *uid, const char *event,
 		log_warnx("notify: message %s too large; dropped", name);
 	else if (sign_write_file_atomic(p, sb_str(&f), f.len, 0600, err,
 	    sizeof(err)) == -1) {
-		log_warnx("notify: queueing %s: %s; kept to retry", name, err);
+		log_warnx("notify: queueing %s: %s; kept to retry", name,
+		    i18n_en(err));
 		pending_add(p, name, uid, event, &f);
 	} else
 		log_audit("notify.queue", "message", name, "to", uid, "notice",

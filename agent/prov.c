@@ -607,7 +607,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 		 * the rest would lock their holders out */
 		st = wf_fail(w, EX_SOFTWARE, _("door %s has more than %d "
 		    "card grants; the list in place is kept"), door, LIST_MAX);
-		log_warnx("allow list %s: %s", door, w->err);
+		log_warnx("allow list %s: %s", door, i18n_en(w->err));
 		goto out;
 	}
 	if (col.n > 1)
@@ -666,7 +666,8 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	if (w->cfg->signing.certificate[0] != '\0' &&
 	    sign_detached(w->cfg->signing.certificate, w->cfg->signing.key,
 	    sb_str(&b), b.len, &sig, &siglen, 0, err, sizeof(err)) == -1) {
-		log_warnx("allow list %s: signing failed: %s", door, err);
+		log_warnx("allow list %s: signing failed: %s", door,
+		    i18n_en(err));
 		sb_free(&b);
 		st = wf_fail(w, EX_SOFTWARE,
 		    _("signing the allow list: %s"), err);
@@ -676,7 +677,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	    sizeof(err)) == -1 || (sig != NULL &&
 	    sign_write_file_atomic(sigp, sig, siglen, 0644, err,
 	    sizeof(err)) == -1)) {
-		log_warnx("allow list %s: %s", door, err);
+		log_warnx("allow list %s: %s", door, i18n_en(err));
 		st = wf_fail(w, EX_CANTCREAT,
 		    _("writing the allow list: %s"), err);
 	} else {
@@ -1174,6 +1175,17 @@ account_disable(struct wf *w, const struct wf_grant *g)
 		    ldap_err2string(rc));
 }
 
+void
+prov_account_drop(struct wf *w, const char *grant, const char *account)
+{
+	struct wf_grant g;
+
+	memset(&g, 0, sizeof(g));
+	u_strlcpy(g.id, grant, sizeof(g.id));
+	u_strlcpy(g.cred, account, sizeof(g.cred));
+	account_disable(w, &g);
+}
+
 /* ------------------------------------------------------------ take away */
 
 /* After a grant left "active": card, account, allow list. */
@@ -1377,14 +1389,14 @@ prov_granted(struct wf *w, const struct wf_request *r, const char *cred)
 		if (card_bind(w, cred, r->subject, r->resource, r->id) !=
 		    EX_OK)
 			log_warnx("request %s: card %s: %s", r->id, cred,
-			    w->err);
+			    i18n_en(w->err));
 		(void)prov_allow_refresh(w, r->resource, 0);
 	} else if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
 		if (account_ensure(w, cred, r->subject, r->id, r->resource) !=
 		    EX_OK ||
 		    prov_account_password(w, cred, pw, sizeof(pw)) != EX_OK) {
 			log_warnx("request %s: account %s: %s", r->id, cred,
-			    w->err);
+			    i18n_en(w->err));
 			snprintf(w->info, sizeof(w->info),
 			    _("account %s: %.300s; "
 			    "retry with: kuncictl account password %s"), cred,

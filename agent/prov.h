@@ -83,6 +83,10 @@ int	prov_account_password(struct wf *, const char *account, char *pw,
 int	prov_grant_active(struct wf *, const char *grant);
 /* The DN of account. */
 int	prov_account_dn(struct wf *, const char *account, char *dn, size_t sz);
+/* Disable account, made for grant (a request decided at two sites: the
+ * account its one grant does not name, double.c), unless an active
+ * grant names it. */
+void	prov_account_drop(struct wf *, const char *grant, const char *account);
 /* Revoke a card (lost: audited as a loss). */
 int	prov_card_revoke(struct wf *, const char *serial, const char *actor,
 	    const char *as, const char *reason, int lost);

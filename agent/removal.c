@@ -330,7 +330,7 @@ cmd_revoke(struct admin_call *c, int argc, char **argv)
 	    sizeof(id));
 	if (st != EX_OK)
 		log_warnx("grant %s revoked, but the removal record failed: %s",
-		    g.id, admin_wf()->err);
+		    g.id, i18n_en(admin_wf()->err));
 	else
 		log_audit("removal.recorded", "request", id, "grant", g.id,
 		    "actor", c->a.p.uid, "as", c->a.as, "state", "done",

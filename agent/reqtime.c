@@ -52,7 +52,7 @@ reqtime_record(struct wf *w, const struct wf_actor *a, const char *id,
 	if (wf_event_add(w, r.dn, &r.snap, r.state, STARTED_RDN, a->p.uid,
 	    a->as, "started", -1, NULL, note, NULL) != EX_OK)
 		log_warnx("request %s: the start of its submission was not "
-		    "recorded: %s", id, w->err);
+		    "recorded: %s", id, i18n_en(w->err));
 	wf_request_free(&r);
 }
 

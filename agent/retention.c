@@ -27,6 +27,7 @@
 
 #include "cfg.h"
 #include "dir.h"
+#include "i18n.h"
 #include "log.h"
 #include "retention.h"
 #include "util.h"
@@ -68,7 +69,7 @@ remove_one(struct visit *v, void *arg)
 	if (st == EX_TEMPFAIL)		/* another host was first */
 		return EX_OK;
 	if (st != EX_OK) {
-		log_warnx("retention: visit %s: %s", v->id, w->err);
+		log_warnx("retention: visit %s: %s", v->id, i18n_en(w->err));
 		return st == EX_UNAVAILABLE ? st : EX_OK;
 	}
 	p->removed++;
@@ -84,7 +85,7 @@ remove_one(struct visit *v, void *arg)
 	    ACTOR_KUNCID, NULL, "removed", -1, NULL, note, NULL);
 	if (st != EX_OK && st != EX_CANTCREAT)
 		log_warnx("retention: visit %s: recording the event: %s",
-		    v->id, w->err);
+		    v->id, i18n_en(w->err));
 	return EX_OK;
 }
 

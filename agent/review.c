@@ -444,7 +444,7 @@ rv_add_finding_note(struct wf *w, const struct rv_campaign *k,
 	dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", note);
 	if (finding_modify(w, k, grant, decision, &m) != EX_OK)
 		log_warnx("review %s: noting \"%s\" on %s: %s", k->id, note,
-		    grant, w->err);
+		    grant, i18n_en(w->err));
 	dir_mods_free(&m);
 }
 
@@ -636,7 +636,7 @@ cmd_attest(struct admin_call *c, int argc, char **argv)
 		    sizeof(rid));
 		if (st != EX_OK) {
 			log_warnx("review %s: removal of %s: %s", k.id, ids[i],
-			    w->err);
+			    i18n_en(w->err));
 			if (!c->json)
 				sb_printf(&c->out, "%s %s: %s; %s: %s\n",
 				    ADMIN_T(c, "grant", "hak akses"), ids[i],

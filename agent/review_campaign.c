@@ -1111,7 +1111,7 @@ rv_start_campaign(struct admin_call *c, const char *period, const char *scope,
 	    "as", c->a.as, "period", period, "scope", scope != NULL ? scope :
 	    "*", NULL);
 	if ((st = run_scan(w, k, resume, &grants, &flagged)) != EX_OK) {
-		log_warnx("review %s: scan failed: %s", k->id, w->err);
+		log_warnx("review %s: scan failed: %s", k->id, i18n_en(w->err));
 		return st;
 	}
 	snprintf(stats, sizeof(stats), "stats grants=%ld flagged=%ld",

@@ -485,7 +485,7 @@ rv_tick_deadline(struct wf *w, struct rv_campaign *k, time_t now)
 	st = enforce(w, k, REVIEW_ACTOR, (size_t)cfg->review.enforce_batch,
 	    RV_RUN_SLICE_MS, 0, NULL, 0, &res, &a);
 	if (st != EX_OK && !(st == EX_TEMPFAIL && res.waiting))
-		log_warnx("review %s: %s", k->id, w->err);
+		log_warnx("review %s: %s", k->id, i18n_en(w->err));
 	return res.more;
 }
 

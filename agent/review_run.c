@@ -563,7 +563,7 @@ mop_entry(LDAP *ld, LDAPMessage *e, void *arg)
 		return RUN_STOP;
 	memset(&f, 0, sizeof(f));
 	if (rv_finding_load(r->w, r->k, id, &f) != EX_OK) {
-		log_warnx("review %s: %s: %s", r->k->id, id, r->w->err);
+		log_warnx("review %s: %s: %s", r->k->id, id, i18n_en(r->w->err));
 		r->res->failed++;
 		return EX_OK;
 	}

@@ -47,6 +47,11 @@ seterr(char *err, size_t errsz, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errsz, fmt, ap);
 	va_end(ap);
+	if (!i18n_english()) {	/* its English, for a log line (i18n.h) */
+		va_start(ap, fmt);
+		i18n_vnote_en(err, i18n_msgid(fmt), ap);
+		va_end(ap);
+	}
 }
 
 /*

@@ -12,7 +12,7 @@
  * itself moved on, by a modify carrying an LDAP assertion control
  * (kunciState=<state>)(kunciStepIndex=<i>), so the step index can never
  * move twice.  A crash between the two writes leaves a decided event on a
- * request that has not moved: settle() (run before every act, and by the
+ * request that has not moved: wf_settle() (run before every act, and by the
  * scheduler) sees that the quorum of step i is met and finishes the
  * advance, again under the assertion, so a restart neither loses an act
  * nor does one twice.  The grant is added with a DN made from the request
@@ -50,43 +50,43 @@
 #define SNAP_MAX	(WF_MAX_STEPS * 1024 + 2048)
 #define ESC_ID		(3 * WF_ID_MAX + 1)
 
-const struct wf_hooks *hooks;
+const struct wf_hooks *wf_hook_tab;
 
 void
 wf_set_hooks(const struct wf_hooks *h)
 {
-	hooks = h;
+	wf_hook_tab = h;
 }
 
 int
 hook_check_cred(struct wf *w, const struct wf_request *r, const char *cred)
 {
-	if (hooks == NULL || hooks->check_cred == NULL)
+	if (wf_hook_tab == NULL || wf_hook_tab->check_cred == NULL)
 		return EX_OK;
-	return hooks->check_cred(w, r, cred);
+	return wf_hook_tab->check_cred(w, r, cred);
 }
 
 static void
 hook_granted(struct wf *w, const struct wf_request *r, const char *cred)
 {
-	if (hooks != NULL && hooks->granted != NULL)
-		hooks->granted(w, r, cred);
+	if (wf_hook_tab != NULL && wf_hook_tab->granted != NULL)
+		wf_hook_tab->granted(w, r, cred);
 }
 
 static int
 hook_removal(struct wf *w, const struct wf_request *r)
 {
-	if (hooks == NULL || hooks->removal == NULL)
+	if (wf_hook_tab == NULL || wf_hook_tab->removal == NULL)
 		return EX_OK;
-	return hooks->removal(w, r);
+	return wf_hook_tab->removal(w, r);
 }
 
 void
 hook_event(struct wf *w, const struct wf_request *r, const char *event,
     int step)
 {
-	if (hooks != NULL && hooks->event != NULL)
-		hooks->event(w, r, event, step);
+	if (wf_hook_tab != NULL && wf_hook_tab->event != NULL)
+		wf_hook_tab->event(w, r, event, step);
 }
 
 void
@@ -105,6 +105,13 @@ wf_fail(struct wf *w, int st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->err, sizeof(w->err), fmt, ap);
 	va_end(ap);
+	/* and its English, for a log line that shows it (i18n_en()): fmt
+	 * is _()'s translation, the msgid found by its pointer */
+	if (!i18n_english()) {
+		va_start(ap, fmt);
+		i18n_vnote_en(w->err, i18n_msgid(fmt), ap);
+		va_end(ap);
+	}
 	return st;
 }
 
@@ -114,9 +121,13 @@ wf_ldfail(struct wf *w, int rc, const char *what)
 	int st;
 
 	snprintf(w->err, sizeof(w->err), "%s: %s", what, ldap_err2string(rc));
+	i18n_note_en(w->err, "%s: %s", i18n_msgid(what), ldap_err2string(rc));
 	st = dir_status(w->lc, rc);
-	if (rc == LDAP_INSUFFICIENT_ACCESS && st == EX_UNAVAILABLE)
+	if (rc == LDAP_INSUFFICIENT_ACCESS && st == EX_UNAVAILABLE) {
 		snprintf(w->err, sizeof(w->err), "%s: %s", what, w->lc->err);
+		i18n_note_en(w->err, "%s: %s", i18n_msgid(what),
+		    i18n_en(w->lc->err));
+	}
 	return st;
 }
 
@@ -289,7 +300,7 @@ kind_from_name(const char *s, enum cfg_kind *k)
 }
 
 int
-deciding(enum cfg_kind k)
+wf_deciding(enum cfg_kind k)
 {
 	return k == CFG_KIND_ENDORSE || k == CFG_KIND_VERIFY ||
 	    k == CFG_KIND_APPROVE;
@@ -302,7 +313,7 @@ set_grant_at(struct wf_snap *s)
 
 	s->grant_at = (int)s->nsteps - 1;
 	for (i = s->nsteps; i-- > 0;)
-		if (deciding(s->steps[i].kind) ||
+		if (wf_deciding(s->steps[i].kind) ||
 		    s->steps[i].kind == CFG_KIND_PROVISION) {
 			s->grant_at = (int)i;
 			break;
@@ -768,6 +779,10 @@ parse_event(LDAP *ld, LDAPMessage *e, struct wf_event *ev)
 		    memcmp(v[i]->bv_val, "to: ", 4) == 0) {
 			memcpy(ev->to, v[i]->bv_val + 4, len - 4);
 			ev->to[len - 4] = '\0';
+		} else if (len > 8 && len < 8 + sizeof(ev->writer) &&
+		    memcmp(v[i]->bv_val, "writer: ", 8) == 0) {
+			memcpy(ev->writer, v[i]->bv_val + 8, len - 8);
+			ev->writer[len - 8] = '\0';
 		} else if (len > 12 &&
 		    memcmp(v[i]->bv_val, "credential: ", 12) == 0) {
 			len -= 12;
@@ -893,6 +908,12 @@ wf_event_add(struct wf *w, const char *parent, const struct wf_snap *snap,
 
 		snprintf(tv, sizeof(tv), "to: %s", w->ev_to);
 		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", tv);
+	}
+	if (w->ev_writer != NULL) {
+		char wv[32];
+
+		snprintf(wv, sizeof(wv), "writer: %s", w->ev_writer);
+		dir_mods_add(&m, LDAP_MOD_ADD, "kunciNote", wv);
 	}
 	if (w->acting != NULL) {
 		char av[32 + DIR_UID_MAX + WF_DLG_ID_MAX];
@@ -1085,7 +1106,7 @@ fill_step_mods(struct wf *w, const struct wf_request *r, int next,
  * of kuncid processes may settle the same request at once.
  */
 int
-settle(struct wf *w, const char *id)
+wf_settle(struct wf *w, const char *id)
 {
 	struct wf_request r;
 	struct wf_event *ev = NULL;
@@ -1543,6 +1564,6 @@ wf_submit(struct wf *w, const struct wf_actor *a, const char *resource,
 	r.reason = NULL;
 	if (w->sub_done)
 		return EX_OK;
-	return settle(w, id);
+	return wf_settle(w, id);
 }
 

@@ -73,6 +73,10 @@ struct wf {
 	 * engine's, recorded on the event as a kunciNote "to: ROLE". */
 	const char		*dispose_to;
 	const char		*ev_to;
+	/* Set around a decision on a named writer (two sites, double.h):
+	 * the writer's serverID, recorded in the commit's own add as a
+	 * kunciNote "writer: SID", so its mark can be made again. */
+	const char		*ev_writer;
 	/* Set around a dry run (visit.c's offered actions): a command
 	 * stops after its checks, writing and auditing nothing. */
 	int			 dry;
@@ -170,6 +174,7 @@ struct wf_event {
 	char		 acting_for[DIR_UID_MAX + 1];
 	char		 acting_id[WF_DLG_ID_MAX + 1];
 	char		 to[64];	/* a disposition's chosen role */
+	char		 writer[16];	/* the serverID that wrote it, or "" */
 };
 
 void	wf_init(struct wf *, const struct kunci_cfg *, struct ldapc *);
@@ -248,6 +253,10 @@ void	wf_waiting_roles(struct wf *, const struct wf_request *, int i,
  */
 int	wf_why_not(struct wf *, const struct wf_actor *,
 	    const struct wf_request *, int reject, char *why, size_t whysz);
+/* The same, with the reason also in English in en (the audit trail's). */
+int	wf_why_not_en(struct wf *, const struct wf_actor *,
+	    const struct wf_request *, int reject, char *why, size_t whysz,
+	    char *en, size_t ensz);
 
 /*
  * Submit.  from/until: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" in

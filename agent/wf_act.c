@@ -2,7 +2,7 @@
  * wf_act.c: a person's act on a request: who may act on the step it waits
  * on (wf_can_act, wf_why_not), the act itself (wf_act), the requester's
  * cancel (wf_cancel) and a comment (wf_comment).  How an act is committed
- * (the event add, then the asserted modify, settle() after) is told at the
+ * (the event add, then the asserted modify, wf_settle() after) is told at the
  * top of wf.c; what this file shares with it is in wf_int.h.
  */
 #include <stdio.h>
@@ -31,34 +31,6 @@ refuse_audit(const struct wf_actor *a, const struct wf_request *r,
 	log_audit("request.refused", "request", r->id, "actor", a->p.uid,
 	    "as", a->as, "action", action, "step", step_name(r), "resource",
 	    r->resource, "subject", r->subject, "reason", why, NULL);
-}
-
-/*
- * refuse_audit() with the reason in English, whatever the caller's
- * language: the audit trail is one vocabulary (i18n.h).  why is the
- * reason as the caller reads it; asked again in English when it is not.
- */
-static void
-refuse_audit_en(struct wf *w, const struct wf_actor *a,
-    const struct wf_request *r, int reject, const char *action,
-    const char *why)
-{
-	static const int english = 1;
-	const int *was = i18n_bound();
-	char en[sizeof(w->err)], err[sizeof(w->err)];
-
-	if (i18n_english()) {
-		refuse_audit(a, r, action, why);
-		return;
-	}
-	memcpy(err, w->err, sizeof(err));
-	i18n_bind(&english);
-	if (wf_why_not(w, a, r, reject, en, sizeof(en)) != EX_OK ||
-	    en[0] == '\0')
-		u_strlcpy(en, why, sizeof(en));
-	i18n_bind(was);
-	memcpy(w->err, err, sizeof(err));
-	refuse_audit(a, r, action, en);
 }
 
 int
@@ -179,8 +151,9 @@ earlier_act(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
  * an error (w->err set) when the directory could not say.
  */
 int
-wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
-    int reject, char *why, size_t whysz)
+wf_why_not_en(struct wf *w, const struct wf_actor *a,
+    const struct wf_request *r, int reject, char *why, size_t whysz,
+    char *en, size_t ensz)
 {
 	const struct wf_step *s;
 	const struct wf_acting *acting;
@@ -193,43 +166,48 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	int st = EX_OK;
 
 	why[0] = '\0';
+	if (en != NULL && ensz > 0)
+		en[0] = '\0';
 	if (!a->person) {
-		snprintf(why, whysz,
-		    _("you are not a person in the directory"));
+		i18n_both(why, whysz, en, ensz,
+		    N_("you are not a person in the directory"));
 		return EX_OK;
 	}
 	if (!wf_open(r)) {
-		snprintf(why, whysz, _("request %s is closed"), r->id);
+		i18n_both(why, whysz, en, ensz, N_("request %s is closed"),
+		    r->id);
 		return EX_OK;
 	}
 	s = &r->snap.steps[r->step];
 	/* the role the step waits on: "disposed" resolved */
 	wf_step_role(w, r, r->step, erole, sizeof(erole));
 	if (s->rule.skip)
-		snprintf(why, whysz, _("step %s is done by kuncid"), s->name);
+		i18n_both(why, whysz, en, ensz,
+		    N_("step %s is done by kuncid"), s->name);
 	else if (strcmp(s->role, CFG_ROLE_REQUESTER) != 0 &&
 	    s->kind != CFG_KIND_RECEIVE &&	/* receiving decides nothing */
 	    (strcmp(a->p.uid, r->requester) == 0 ||
 	    strcmp(a->p.uid, r->subject) == 0))
-		snprintf(why, whysz, _("you cannot decide your own request"));
+		i18n_both(why, whysz, en, ensz,
+		    N_("you cannot decide your own request"));
 	else if (!wf_can_act(w, a, r)) {
 		if (strcmp(s->role, CFG_ROLE_SUPERIOR) == 0)
-			snprintf(why, whysz, _("step %s is for the "
-			    "requester's direct superior (%s)"), s->name,
+			i18n_both(why, whysz, en, ensz, N_("step %s is for "
+			    "the requester's direct superior (%s)"), s->name,
 			    s->who);
 		else
-			snprintf(why, whysz, _("step %s needs role %s, "
-			    "which you do not hold"), s->name, erole[0] ?
-			    erole : s->role);
+			i18n_both(why, whysz, en, ensz, N_("step %s needs "
+			    "role %s, which you do not hold"), s->name,
+			    erole[0] ? erole : s->role);
 	}
 	/* A Plt./Plh. never decides the official's own request. */
 	acting = why[0] == '\0' && s->rule.parallel[0] == '\0' ?
 	    wf_acting_on(w->cfg, a, r, r->step, erole) : NULL;
 	if (acting != NULL && (strcmp(acting->principal, r->requester) == 0 ||
 	    strcmp(acting->principal, r->subject) == 0))
-		snprintf(why, whysz, _("as acting official for %s you "
-		    "cannot decide %s's own request"), acting->principal,
-		    acting->principal);
+		i18n_both(why, whysz, en, ensz, N_("as acting official for "
+		    "%s you cannot decide %s's own request"),
+		    acting->principal, acting->principal);
 	if (why[0] == '\0' && s->rule.parallel[0] != '\0') {
 		/* parallel roles: one held in one's own right, or as an
 		 * acting official not of the requester or subject */
@@ -247,12 +225,14 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 			    r->subject) != 0);
 		}
 		if (!ok)
-			snprintf(why, whysz, _("as acting official you cannot "
-			    "decide the official's own request"));
+			i18n_both(why, whysz, en, ensz, N_("as acting "
+			    "official you cannot decide the official's own "
+			    "request"));
 	}
 	if (why[0] == '\0' && reject && !s->may_reject)
-		snprintf(why, whysz, _("step %s (%s) cannot reject"),
-		    s->name, cfg_kind_name(s->kind));
+		i18n_both(why, whysz, en, ensz,
+		    N_("step %s (%s) cannot reject"), s->name,
+		    cfg_kind_name(s->kind));
 	if (why[0] != '\0')
 		return EX_OK;
 	/* One act per person per step; and with one_act, one deciding act
@@ -270,21 +250,28 @@ wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
 	for (i = 0; i < r->snap.nsteps && i < WF_MAX_STEPS; i++)
 		names[i] = r->snap.steps[i].name;
 	(void)wfr_may_act(&s->rule, a->p.uid, r->snap.rules.superior,
-	    acted, names, r->snap.nsteps, why, whysz);
+	    acted, names, r->snap.nsteps, why, whysz, en, ensz);
 	for (i = 0; i < n && why[0] == '\0'; i++) {
 		if (ev[i].step == r->step)
-			snprintf(why, whysz, _("you already acted on step %s"),
-			    s->name);
-		else if (r->snap.one_act && deciding(s->kind) &&
+			i18n_both(why, whysz, en, ensz,
+			    N_("you already acted on step %s"), s->name);
+		else if (r->snap.one_act && wf_deciding(s->kind) &&
 		    ev[i].step >= 0 && (size_t)ev[i].step < r->snap.nsteps &&
-		    deciding(r->snap.steps[ev[i].step].kind))
-			snprintf(why, whysz, _("you already decided on this "
-			    "request (step %s); workflow %s allows one "
-			    "decision per person"), ev[i].stepname,
-			    r->snap.workflow);
+		    wf_deciding(r->snap.steps[ev[i].step].kind))
+			i18n_both(why, whysz, en, ensz, N_("you already "
+			    "decided on this request (step %s); workflow %s "
+			    "allows one decision per person"),
+			    ev[i].stepname, r->snap.workflow);
 	}
 	free(ev);
 	return EX_OK;
+}
+
+int
+wf_why_not(struct wf *w, const struct wf_actor *a, const struct wf_request *r,
+    int reject, char *why, size_t whysz)
+{
+	return wf_why_not_en(w, a, r, reject, why, whysz, NULL, 0);
 }
 
 int
@@ -294,7 +281,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 {
 	struct wf_request r;
 	const struct wf_step *s;
-	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320];
+	char rdn[48], who[DIR_UID_MAX + 1], when[32], why[320], why_en[320];
 	const struct wf_acting *acting = NULL;
 	const char *to = w->dispose_to;
 	char erole[64];
@@ -318,7 +305,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    _("bad credential: letters, digits, "
 		    ". _ : @ / -; at most %d bytes"), WF_CRED_MAX);
 	/* Finish whatever a crash left half-done first. */
-	if ((st = settle(w, id)) != EX_OK)
+	if ((st = wf_settle(w, id)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;
@@ -363,13 +350,16 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		goto out;
 	}
 	/* Who may act. */
-	if ((st = wf_why_not(w, a, &r, reject, why, sizeof(why))) != EX_OK)
+	/* one evaluation: the reason in the caller's language, and in
+	 * English for the audit trail (one vocabulary, i18n.h) */
+	if ((st = wf_why_not_en(w, a, &r, reject, why, sizeof(why), why_en,
+	    sizeof(why_en))) != EX_OK)
 		goto out;
 	wf_step_role(w, &r, r.step, erole, sizeof(erole));
 	acting = why[0] == '\0' ? wf_acting_on(w->cfg, a, &r, r.step,
 	    erole) : NULL;
 	if (why[0] != '\0') {
-		refuse_audit_en(w, a, &r, reject, action, why);
+		refuse_audit(a, &r, action, why_en);
 		earlier_act(w, a, &r, why, sizeof(why));
 		st = wf_fail(w, EX_NOPERM, _("refused: %s"), why);
 		goto out;
@@ -411,6 +401,9 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	idx = r.step;
 	w->acting = acting;	/* the event records the delegation */
 	w->ev_to = reject ? NULL : to;	/* and the chosen recipient */
+	/* and the writer, so that its mark can be made again (double.h) */
+	w->ev_writer = w->lc != NULL && w->lc->wid[0] != '\0' ?
+	    w->lc->wid : NULL;
 	st = EX_CANTCREAT;
 	for (k = 1; k <= wfr_slots(s->quorum, &s->rule); k++) {
 		/* the role acted in: "disposed" resolved */
@@ -440,6 +433,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	w->acting = NULL;
 	w->ev_to = NULL;
+	w->ev_writer = NULL;
 	if (st == EX_CANTCREAT) {
 		first_decider(w, &r, idx, who, sizeof(who), when, sizeof(when));
 		log_audit("request.conflict", "request", r.id, "actor",
@@ -452,8 +446,8 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 	}
 	if (st != EX_OK)
 		goto out;
-	if (hooks != NULL && hooks->decided != NULL)
-		hooks->decided(w, &r, idx, k, a->p.uid, a->as, action,
+	if (wf_hook_tab != NULL && wf_hook_tab->decided != NULL)
+		wf_hook_tab->decided(w, &r, idx, k, a->p.uid, a->as, action,
 		    erole[0] != '\0' ? erole : s->role, note, cred);
 	if (acting != NULL)
 		log_audit("request.step", "request", r.id, "actor", a->p.uid,
@@ -473,7 +467,7 @@ wf_act(struct wf *w, const struct wf_actor *a, const char *id,
 		    a->p.uid, "as", a->as, "step", s->name, "to", to,
 		    "reason", note, NULL);
 	/* Our event is written; move the request on. */
-	if ((st = settle(w, id)) != EX_OK)
+	if ((st = wf_settle(w, id)) != EX_OK)
 		goto out;
 	{
 		struct wf_request after;
@@ -531,7 +525,7 @@ wf_cancel(struct wf *w, const struct wf_actor *a, const char *id,
 		    "directory (root: use --as USER)"));
 	if ((st = check_text(w, _("reason"), reason, WF_NOTE_MAX, 0)) != EX_OK)
 		return st;
-	if ((st = settle(w, id)) != EX_OK)
+	if ((st = wf_settle(w, id)) != EX_OK)
 		return st;
 	if ((st = wf_load(w, id, &r)) != EX_OK)
 		return st;

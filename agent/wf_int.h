@@ -2,7 +2,7 @@
  * wf_int.h: what wf.c shares with wf_act.c (a person's act) and wf_tick.c
  * (the lists and the scheduler pass), and with no other module: the hooks
  * as set, the checks of text, the request parser and its snapshot memo,
- * the event writes, the asserted modify and settle().
+ * the event writes, the asserted modify and wf_settle().
  *
  * Include it after wf.h (which it does not include, so that the module
  * graph keeps wf_int below wf: tests/tools/modgraph.sh).
@@ -38,7 +38,7 @@ struct snap_memo {
 };
 
 /* wf.c: the hooks wf_set_hooks() set (NULL: none); the hooks' calls. */
-extern const struct wf_hooks *hooks;
+extern const struct wf_hooks *wf_hook_tab;
 int	hook_check_cred(struct wf *, const struct wf_request *, const char *);
 void	hook_event(struct wf *, const struct wf_request *, const char *, int);
 
@@ -47,7 +47,7 @@ void	hook_event(struct wf *, const struct wf_request *, const char *, int);
 int	check_text(struct wf *, const char *, const char *, size_t, int);
 int	valid_word(const char *, size_t, const char *);
 /* wf.c: whether a step of this kind is decided by a person's act. */
-int	deciding(enum cfg_kind);
+int	wf_deciding(enum cfg_kind);
 
 /* wf.c: the attributes of a request (NULL-ended), its parse from a
  * search's entry (memo NULL: none), the memo's freeing. */
@@ -65,6 +65,6 @@ int	add_event(struct wf *, const struct wf_request *, const char *,
 void	del_event(struct wf *, const struct wf_request *, const char *);
 int	cas_modify(struct wf *, const struct wf_request *, struct dir_mods *);
 const char *step_name(const struct wf_request *);
-int	settle(struct wf *, const char *);
+int	wf_settle(struct wf *, const char *);
 
 #endif /* KUNCI_WF_INT_H */

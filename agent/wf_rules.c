@@ -269,22 +269,22 @@ wfr_role_members(struct ldapc *lc, const char *group, const char *req,
 int
 wfr_may_act(const struct wfr_step *st, const char *actor,
     const char *superior, uint32_t acted, const char *const *stepnames,
-    size_t nsteps, char *why, size_t whysz)
+    size_t nsteps, char *why, size_t whysz, char *en, size_t ensz)
 {
 	size_t j;
 
 	if (st->not_superior && superior[0] != '\0' &&
 	    strcmp(actor, superior) == 0) {
-		snprintf(why, whysz,
-		    _("the requester's superior may not decide "
+		i18n_both(why, whysz, en, ensz,
+		    N_("the requester's superior may not decide "
 		    "this step (not_superior)"));
 		return -1;
 	}
 	for (j = 0; j < nsteps && j < 32; j++)
 		if ((st->not_same & acted) & (UINT32_C(1) << j)) {
-			snprintf(why, whysz, _("you acted on step %s, and this "
-			    "step must be someone else (not_same_as)"),
-			    stepnames[j]);
+			i18n_both(why, whysz, en, ensz, N_("you acted on "
+			    "step %s, and this step must be someone else "
+			    "(not_same_as)"), stepnames[j]);
 			return -1;
 		}
 	return 0;

@@ -110,11 +110,12 @@ int	wfr_role_members(struct ldapc *, const char *group, const char *req,
 /*
  * Separation of duties on step: may actor act, having acted on the steps
  * in acted (bit j: step j)?  superior: the requester's superior ("").
- * Returns 0 if so; otherwise -1 with why (one line) naming the rule.
+ * Returns 0 if so; otherwise -1 with why (one line) naming the rule, and
+ * its English in en (when not NULL).
  */
 int	wfr_may_act(const struct wfr_step *, const char *actor,
 	    const char *superior, uint32_t acted, const char *const *stepnames,
-	    size_t nsteps, char *why, size_t whysz);
+	    size_t nsteps, char *why, size_t whysz, char *en, size_t ensz);
 
 /*
  * The workflow's limits on a submission: type (may be NULL: none given),

@@ -3,7 +3,7 @@
  * grants read by filter for the commands (wf_list, wf_grants), and
  * wf_tick(), which escalates steps past their service standard, expires
  * grants and requests, and rolls forward a decided step a crash left
- * behind (settle()).  What this file shares with wf.c is in wf_int.h.
+ * behind (wf_settle()).  What this file shares with wf.c is in wf_int.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,7 +179,7 @@ tick_settle(struct wf_request *r, void *arg)
 {
 	struct wf *w = arg;
 
-	return settle(w, r->id) == EX_UNAVAILABLE ? EX_UNAVAILABLE : EX_OK;
+	return wf_settle(w, r->id) == EX_UNAVAILABLE ? EX_UNAVAILABLE : EX_OK;
 }
 
 void

@@ -37,6 +37,7 @@
 #include "decide.h"
 #include "gtab.h"
 #include "proto.h"
+#include "revbench.h"
 
 struct gate {
 	const char	*path;
@@ -45,51 +46,12 @@ struct gate {
 	struct stat	 st;
 };
 
-static int
-interact(LDAP *ld, unsigned flags, void *defaults, void *in)
-{
-	(void)ld;
-	(void)flags;
-	(void)defaults;
-	(void)in;
-	return LDAP_SUCCESS;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double
 pct(double *v, size_t n, double p)
 {
 	size_t i = (size_t)(n * p);
 
 	return v[i < n ? i : n - 1];
-}
-
-static int
-set_status(LDAP *ld, const char *dn, const char *st)
-{
-	char attr[] = "kunciStatus", val[32];
-	char *vals[2] = { val, NULL };
-	LDAPMod mod = { LDAP_MOD_REPLACE, attr, { vals } }, *mods[2] = {
-	    &mod, NULL };
-
-	snprintf(val, sizeof(val), "%s", st);
-	return ldap_modify_ext_s(ld, dn, mods, NULL, NULL);
 }
 
 /* Map the gate's table again when kuncid renamed a new one over it. */
@@ -165,16 +127,16 @@ await(struct gate *g, size_t n, const struct proto_query *q, uint32_t want,
 	for (i = 0; i < n; i++)
 		lat[i] = -1;
 	while (left > 0) {
-		s0 = now_ms();
+		s0 = rb_now_ms();
 		for (i = 0; i < n; i++) {
 			if (lat[i] >= 0)
 				continue;
 			if (decide(&g[i], q) == want) {
-				lat[i] = now_ms() - t0;
+				lat[i] = rb_now_ms() - t0;
 				left--;
 			}
 		}
-		t = now_ms();
+		t = rb_now_ms();
 		*sweep_ms += t - s0;
 		(*sweeps)++;
 		if (left > 0 && t - t0 > limit_ms) {
@@ -224,7 +186,7 @@ main(int argc, char *argv[])
 	double sweep_ms = 0;
 	unsigned long sweeps = 0;
 	size_t ng, i;
-	int n = 20, k, ch, v = LDAP_VERSION3, r;
+	int n = 20, k, ch, r;
 
 	while ((ch = getopt(argc, argv, "D:H:n:r:u:w:")) != -1) {
 		switch (ch) {
@@ -257,7 +219,7 @@ main(int argc, char *argv[])
 		return 1;
 	for (i = 0; i < ng; i++)
 		g[i].path = argv[i];
-	t0 = now_ms();
+	t0 = rb_now_ms();
 	if (await(g, ng, &q, PROTO_ALLOW, t0, limit, lat, &sweep_ms,
 	    &sweeps) == -1)
 		return 1;
@@ -265,34 +227,28 @@ main(int argc, char *argv[])
 		printf("gates=%zu ready_ms=%.0f\n", ng, maxof(lat, ng));
 		return 0;
 	}
-	if (ldap_initialize(&ld, uri) != LDAP_SUCCESS)
+	if ((ld = rb_connect("manyrev", uri)) == NULL)
 		return 1;
-	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v);
-	if ((r = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL,
-	    NULL, LDAP_SASL_QUIET, interact, NULL)) != LDAP_SUCCESS) {
-		fprintf(stderr, "manyrev: bind: %s\n", ldap_err2string(r));
-		return 1;
-	}
 	for (k = 0; k < n; k++) {
-		t0 = now_ms();
-		if ((r = set_status(ld, dn, "revoked")) != LDAP_SUCCESS) {
+		t0 = rb_now_ms();
+		if ((r = rb_set_status(ld, dn, "revoked")) != LDAP_SUCCESS) {
 			fprintf(stderr, "manyrev: modify: %s\n",
 			    ldap_err2string(r));
 			return 1;
 		}
-		ack[k] = now_ms() - t0;
+		ack[k] = rb_now_ms() - t0;
 		if (await(g, ng, &q, PROTO_DENY, t0, limit, lat, &sweep_ms,
 		    &sweeps) == -1)
 			return 1;
 		memcpy(all + (size_t)k * ng, lat, ng * sizeof(*lat));
 		last[k] = maxof(lat, ng);
 		first[k] = minof(lat, ng);
-		if ((r = set_status(ld, dn, "active")) != LDAP_SUCCESS) {
+		if ((r = rb_set_status(ld, dn, "active")) != LDAP_SUCCESS) {
 			fprintf(stderr, "manyrev: modify: %s\n",
 			    ldap_err2string(r));
 			return 1;
 		}
-		t0 = now_ms();
+		t0 = rb_now_ms();
 		if (await(g, ng, &q, PROTO_ALLOW, t0, limit, lat, &sweep_ms,
 		    &sweeps) == -1)
 			return 1;
@@ -300,11 +256,11 @@ main(int argc, char *argv[])
 		usleep(300000);
 	}
 	ldap_unbind_ext_s(ld, NULL, NULL);
-	qsort(all, ng * (size_t)n, sizeof(double), cmp_d);
-	qsort(last, (size_t)n, sizeof(double), cmp_d);
-	qsort(first, (size_t)n, sizeof(double), cmp_d);
-	qsort(back, (size_t)n, sizeof(double), cmp_d);
-	qsort(ack, (size_t)n, sizeof(double), cmp_d);
+	qsort(all, ng * (size_t)n, sizeof(double), rb_cmp_d);
+	qsort(last, (size_t)n, sizeof(double), rb_cmp_d);
+	qsort(first, (size_t)n, sizeof(double), rb_cmp_d);
+	qsort(back, (size_t)n, sizeof(double), rb_cmp_d);
+	qsort(ack, (size_t)n, sizeof(double), rb_cmp_d);
 	printf("revocations=%d gates=%zu per_gate_p50_ms=%.1f "
 	    "per_gate_p99_ms=%.1f per_gate_max_ms=%.1f all_gates_p50_ms=%.1f "
 	    "all_gates_p99_ms=%.1f all_gates_max_ms=%.1f "

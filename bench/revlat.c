@@ -19,6 +19,8 @@
 #include <ldap.h>
 #include <security/pam_appl.h>
 
+#include "revbench.h"
+
 static int
 conv(int n, const struct pam_message **msg, struct pam_response **resp,
     void *data)
@@ -27,45 +29,6 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 	(void)data;
 	*resp = calloc((size_t)n, sizeof(**resp));
 	return *resp == NULL ? PAM_BUF_ERR : PAM_SUCCESS;
-}
-
-static int
-interact(LDAP *ld, unsigned flags, void *defaults, void *in)
-{
-	(void)ld;
-	(void)flags;
-	(void)defaults;
-	(void)in;
-	return LDAP_SUCCESS;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-set_status(LDAP *ld, const char *dn, const char *st)
-{
-	char attr[] = "kunciStatus", val[32];
-	char *vals[2] = { val, NULL };
-	LDAPMod mod = { LDAP_MOD_REPLACE, attr, { vals } }, *mods[2] = {
-	    &mod, NULL };
-
-	snprintf(val, sizeof(val), "%s", st);
-	return ldap_modify_ext_s(ld, dn, mods, NULL, NULL);
 }
 
 int
@@ -77,7 +40,7 @@ main(int argc, char *argv[])
 	pam_handle_t *ph = NULL;
 	LDAP *ld;
 	double *lat, *lat2, t0, t1, t2;
-	int n = 50, i, ch, v = LDAP_VERSION3, r;
+	int n = 50, i, ch;
 
 	while ((ch = getopt(argc, argv, "D:H:d:n:s:u:")) != -1) {
 		switch (ch) {
@@ -92,14 +55,8 @@ main(int argc, char *argv[])
 	}
 	if (!uri || !dn || !dir || !svc || !user || n < 1)
 		return 2;
-	if (ldap_initialize(&ld, uri) != LDAP_SUCCESS)
+	if ((ld = rb_connect("revlat", uri)) == NULL)
 		return 1;
-	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v);
-	if ((r = ldap_sasl_interactive_bind_s(ld, NULL, "EXTERNAL", NULL,
-	    NULL, LDAP_SASL_QUIET, interact, NULL)) != LDAP_SUCCESS) {
-		fprintf(stderr, "bind: %s\n", ldap_err2string(r));
-		return 1;
-	}
 	if (pam_start_confdir(svc, user, &c, dir, &ph) != PAM_SUCCESS)
 		return 1;
 	lat = calloc((size_t)n, sizeof(*lat));
@@ -107,22 +64,22 @@ main(int argc, char *argv[])
 	for (i = 0; i < n; i++) {
 		while (pam_acct_mgmt(ph, PAM_SILENT) != PAM_SUCCESS)
 			usleep(1000);
-		t0 = now_ms();
-		if (set_status(ld, dn, "revoked") != LDAP_SUCCESS)
+		t0 = rb_now_ms();
+		if (rb_set_status(ld, dn, "revoked") != LDAP_SUCCESS)
 			return 1;
-		t1 = now_ms();
+		t1 = rb_now_ms();
 		while (pam_acct_mgmt(ph, PAM_SILENT) != PAM_PERM_DENIED)
 			;
-		t2 = now_ms();
+		t2 = rb_now_ms();
 		lat[i] = t2 - t1;
 		lat2[i] = t2 - t0;
-		if (set_status(ld, dn, "active") != LDAP_SUCCESS)
+		if (rb_set_status(ld, dn, "active") != LDAP_SUCCESS)
 			return 1;
 	}
 	pam_end(ph, PAM_SUCCESS);
 	ldap_unbind_ext_s(ld, NULL, NULL);
-	qsort(lat, (size_t)n, sizeof(double), cmp_d);
-	qsort(lat2, (size_t)n, sizeof(double), cmp_d);
+	qsort(lat, (size_t)n, sizeof(double), rb_cmp_d);
+	qsort(lat2, (size_t)n, sizeof(double), rb_cmp_d);
 	printf("revocations=%d after_ack_p50_ms=%.2f after_ack_p99_ms=%.2f "
 	    "max_ms=%.2f after_send_p50_ms=%.2f after_send_p99_ms=%.2f\n", n,
 	    lat[n / 2], lat[(int)(n * 0.99)], lat[n - 1], lat2[n / 2],

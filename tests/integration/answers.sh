@@ -114,6 +114,10 @@ t_grep "... the hint for a card resource says --type card" \
 kcr check jwijaya control-panel:webmin
 t_grep "... for an account resource --type account" \
     "request submit --resource control-panel:webmin --type account " <(echo "$out")
+kcr --lang en check jwijaya server-room:dc1
+t_grep "... the hint in the command's language (--lang en), not agent.language" \
+    "^kunci: you have no active access grant for server-room:dc1\. Request one with: kuncictl request submit --resource server-room:dc1 --type card " <(echo "$out")
+t_grep "... its decision and reason too" "^jwijaya server-room:dc1 deny: no grant$" <(echo "$out")
 
 # A grant that starts in two days: not valid yet, and the user is told when.
 nb=$(now_gt 172800)

@@ -6,6 +6,10 @@
 # meanwhile (a revoked grant stays denied, through the table and the
 # socket); after slapd returns, everything proceeds.
 . "$(dirname "$0")/provision.inc"
+# the logins go through the real libpam: pam_kunci and its test driver
+for f in "$PAM_KUNCI" "$PAMCHECK"; do
+	[ -e "$f" ] || t_skip "build $f first (make check-unit builds the test tools)"
+done
 
 prov_setup
 DOOR=server-room:dc1

@@ -62,4 +62,30 @@ say id 64 '^kuncictl: alasan wajib diisi$' \
     "a rejection without a reason" -- --as tramadhan request reject 2026-999999 --reason " "
 say en 64 '^kuncictl: reason is required$' \
     "a rejection without a reason" -- --as tramadhan request reject 2026-999999 --reason " "
+# a refusal with arguments: one evaluation, the reply in Indonesian, the
+# audit trail's reason in English (the same step and superior)
+id=$(submit lputri server-room:dc1)
+say id 77 '^kuncictl: ditolak: ' \
+    "an approval by someone not the superior" -- --as dpratama request approve "$id"
+t_check "... audited with the reason in English" \
+    wait_audit "event=request.refused request=$id actor=dpratama .*reason=\"step superior is for the requester's direct superior \(tramadhan\)\"" 50
+t_eq "... never in the caller's language" 0 \
+    "$(audit_count "event=request.refused request=$id .*reason=\"(langkah|tahap)")"
+
+# an engine error that kuncid also logs: the reply in the caller's
+# language, the log line in English (the allow list cannot be written:
+# its directory is a file)
+AD=$W/state/allowlists
+rm -rf "$AD.saved"
+[ -e "$AD" ] && mv "$AD" "$AD.saved"
+: >"$AD"
+kcr --lang id card export server-room:dc1
+t_eq "a command failing in the engine (allow list not writable): exit 73" 73 "$rc"
+t_grep "... told in Indonesian" '^kuncictl: menulis daftar akses pintu: tulis ' <(printf '%s\n' "$err")
+t_wait_grep "... logged by kuncid in English" \
+    "allow list server-room:dc1: write .*allowlists/.*: Not a directory" "$W/kuncid.log" 30
+t_eq "... with none of the Indonesian in the log" 0 \
+    "$(grep -c 'allow list server-room:dc1: tulis' "$W/kuncid.log")"
+rm -f "$AD"
+[ -e "$AD.saved" ] && mv "$AD.saved" "$AD"
 t_done

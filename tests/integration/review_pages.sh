@@ -14,28 +14,7 @@ rv_setup "
   grace = \"1h\"; incompatible = ( ); units = ( );"
 P=control-panel:webmin
 N=1100
-python3 - "$N" "$KUNCI_BASE" "$P" "$(gt_ago $((60 * DAY)))" "$(gt_ago $((5 * DAY)))" \
-    "$(gt_ago $DAY)" "$(gt_ago $((-100 * DAY)))" <<'PY' | la >/dev/null
-import sys
-n, base, res, old, rev, used, until = sys.argv[1:]
-for i in range(int(n)):
-    # a third never used, a third unused for 60 days, a third clean
-    lu = {0: None, 1: old, 2: used}[i % 3]
-    print(f"dn: kunciId=RP-{i:04d},ou=grants,ou=kunci,{base}")
-    print("objectClass: kunciGrant")
-    print(f"kunciId: RP-{i:04d}")
-    print("kunciSubject: jwijaya")
-    print(f"kunciResource: {res}")
-    print("kunciStatus: active")
-    print("kunciAccessType: account")
-    print(f"kunciCreated: {old}")
-    print(f"kunciNotBefore: {old}")
-    print(f"kunciNotAfter: {until}")
-    print(f"kunciLastReviewed: {rev}")
-    if lu:
-        print(f"kunciLastUsed: {lu}")
-    print()
-PY
+seed_grants RP "$N" "$P" mixed
 t_eq "1,100 grants seeded" "$N" "$(ls_ -b "ou=grants,ou=kunci,$KUNCI_BASE" -s one '(kunciId=RP-*)' 1.1 | grep -c '^dn:')"
 kc review start --period 2033-q1 >/dev/null
 C=2033-q1

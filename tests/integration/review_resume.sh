@@ -23,24 +23,7 @@ N=300
 C=2033-q1
 GB="ou=grants,ou=kunci,$KUNCI_BASE"
 CDN="kunciId=$C,ou=reviews,ou=kunci,$KUNCI_BASE"
-python3 - "$N" "$KUNCI_BASE" "$P" "$(gt_ago $((60 * DAY)))" "$(gt_ago $((5 * DAY)))" \
-    "$(gt_ago $((-100 * DAY)))" <<'PY' | la >/dev/null
-import sys
-n, base, res, old, rev, until = sys.argv[1:]
-for i in range(int(n)):
-    print(f"dn: kunciId=RR-{i:04d},ou=grants,ou=kunci,{base}")
-    print("objectClass: kunciGrant")
-    print(f"kunciId: RR-{i:04d}")
-    print("kunciSubject: jwijaya")
-    print(f"kunciResource: {res}")
-    print("kunciStatus: active")
-    print("kunciAccessType: account")
-    print(f"kunciCreated: {old}")
-    print(f"kunciNotBefore: {old}")
-    print(f"kunciNotAfter: {until}")
-    print(f"kunciLastReviewed: {rev}")
-    print()
-PY
+seed_grants RR "$N" "$P"
 kc review start --period "$C" >/dev/null
 kcr --as mfitriani review attest "$C" RR-0001 valid --note "masih dipakai"
 t_eq "one grant attested" 0 "$rc"

@@ -492,6 +492,17 @@ kcr -s "$SB" directory writer 2 --force
 t_eq "double: forced switch to 2 while provider 1 runs, cut off" 0 "$rc"
 kcr -s "$SB" --as fnugroho request reject "$did" --reason "Tidak perlu"
 rj=$rc
+# site B's kuncid "crashes" between the decision's add (the commit point)
+# and its mark's: the mark is taken away.  The decision's add names its
+# writer, so B's scheduler makes the mark again; without it, the
+# approval below (the newer change) would hide the rejection for good.
+t_check "double: (its mark taken away on provider 2)" \
+    ldapdelete -Q -Y EXTERNAL -H "$B_LDAPI" "kunciId=site-2-2-1,kunciId=$did,$RQ"
+t_eq "double: the rejection's add names its writer" "writer: 2" \
+    "$(lsB -b "kunciId=step-2-1,kunciId=$did,$RQ" -s base kunciNote |
+    sed -n 's/^kunciNote: \(writer: .*\)/\1/p')"
+t_check "double: ... and a mark lost in a crash after it is made again" \
+    wait_for 900 eval '[ -n "$(lsB -b "kunciId=$did,$RQ" -s one "(kunciId=site-2-2-1)" 1.1)" ]'
 sleep 1
 kcr -s "$SA" --as sanggraini request approve "$did"
 t_eq "double: during the split both sites decide step approve-entry" "0 0" "$rj $rc"
@@ -524,5 +535,47 @@ e=[x for x in json.load(sys.stdin)["events"] if x["event"]=="double-2-1"]
 print(e[0]["step"], e[0]["actor"], int("kept: reject" in e[0]["note"]) if e else "")')"
 t_eq "double: ... and no mark (site-*) among the events" 0 \
     "$(echo "$out" | grep -c '"site-')"
+
+
+# --- a provision step decided at both sites: two panel accounts ------------
+# The writer is provider 2 since the forced switch above.  A C1 request
+# (grant_kind "account") walked to its provision step; the link cut,
+# provider 1 made the writer again by --force at site A while site B
+# still writes to 2, and the step approved at both sites with two
+# accounts.  When the link returns the double decision is found; both
+# approvals stand, the one grant names one account, and the other account
+# is disabled (its password removed) on both providers.
+ACC="ou=panel-accounts,$KUNCI_BASE"
+pid=$(TYPE=account submit_at "$SB" lputri control-panel:webmin)
+walk_at "$SB" "$pid" tramadhan hsantoso asetiawan bkurniawan rwulandari \
+    rwulandari || t_fail "account: walk failed"
+wait_for 300 eval '[ -n "$(lsA -b "kunciId=$pid,$RQ" -s one "(kunciId=step-5-1)" 1.1)" ]'
+link_cut
+kcr -s "$SA" directory writer 1 --force
+t_eq "account: forced switch back to 1 at site A while 2 runs, cut off" 0 "$rc"
+kcr -s "$SB" --as ihidayat request approve "$pid" --account lputri-b
+rb=$rc
+sleep 1
+kcr -s "$SA" --as ihidayat request approve "$pid" --account lputri-a
+t_eq "account: the provision step approved at both sites, two accounts" \
+    "0 0" "$rb $rc"
+link_restore
+dbl_acc() { [ -n "$(lsA -b "kunciId=$pid,$RQ" -s one '(kunciId=double-6-1)' 1.1)" ] &&
+    [ -n "$(lsB -b "kunciId=$pid,$RQ" -s one '(kunciId=double-6-1)' 1.1)" ]; }
+t_check "account: after the link returns it is found: event double-6-1 on both providers" \
+    wait_for 1200 dbl_acc
+gcred() { ldapsearch -Q -Y EXTERNAL -H "$1" -LLL -b "ou=grants,ou=kunci,$KUNCI_BASE" \
+    "(kunciRequestRef=$pid)" kunciCredential | sed -n 's/^kunciCredential: //p'; }
+haspw() { ldapsearch -Q -Y EXTERNAL -H "$1" -LLL -b "uid=$2,$ACC" -s base \
+    userPassword 2>/dev/null | grep -c '^userPassword'; }
+t_wait_eq "account: the grant names one account on both providers" "ok" 300 \
+    eval 'k=$(gcred "$A_LDAPI"); case "$k" in lputri-a|lputri-b) [ "$k" = "$(gcred "$B_LDAPI")" ] && echo ok;; esac'
+kept=$(gcred "$A_LDAPI")
+other=lputri-a
+[ "$kept" = lputri-a ] && other=lputri-b
+t_wait_eq "account: the other account ($other) is disabled on both providers, $kept keeps its password" \
+    "0 0 1 1" 600 eval 'echo "$(haspw "$A_LDAPI" "$other") $(haspw "$B_LDAPI" "$other") $(haspw "$A_LDAPI" "$kept") $(haspw "$B_LDAPI" "$kept")"'
+t_check "account: ... audited as account.disable" \
+    wait_audit "event=account.disable account=$other grant=$pid " 100
 
 t_done

@@ -11,6 +11,7 @@ firewall rules:
 
     SIGUSR1  cut: every connection is dropped, new ones are closed at once
     SIGUSR2  restore
+    (each acknowledged by a line "cut" or "open" on stdout)
     SIGTERM  stop
 
 Prints "ready PORT" on stdout once it listens.  Nothing is changed in what
@@ -75,6 +76,8 @@ while True:
             if cut:
                 for x in list(peer):
                     close_pair(x)
+            # the caller waits for this: nothing crosses once it is out
+            print("cut" if cut else "open", flush=True)
             continue
         if s is ls:
             c, _ = ls.accept()
@@ -96,7 +99,7 @@ while True:
             data = s.recv(65536)
         except OSError:
             data = b""
-        if not data:
+        if not data or cut:
             close_pair(s)
             continue
         try:
