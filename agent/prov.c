@@ -602,11 +602,16 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	if ((st = wf_grants(w, filter, LIST_MAX, collect_grant, &col)) !=
 	    EX_OK)
 		goto out;
-	if (col.seen >= LIST_MAX) {
-		/* the search may have stopped at its limit: a list without
-		 * the rest would lock their holders out */
-		st = wf_fail(w, EX_SOFTWARE, _("door %s has more than %d "
-		    "card grants; the list in place is kept"), door, LIST_MAX);
+	if (col.seen >= LIST_MAX || w->truncated) {
+		/* the search stopped at a size limit, kuncid's or the
+		 * directory's own: a list without the rest would lock their
+		 * holders out */
+		st = col.seen >= LIST_MAX ? wf_fail(w, EX_SOFTWARE,
+		    _("door %s has more than %d card grants; the list in "
+		    "place is kept"), door, LIST_MAX) : wf_fail(w,
+		    EX_UNAVAILABLE, _("the directory gave only %zu of door "
+		    "%s's card grants (a size limit on kuncid's bind DN?); the "
+		    "list in place is kept"), col.seen, door);
 		log_warnx("allow list %s: %s", door, i18n_en(w->err));
 		goto out;
 	}

@@ -688,8 +688,10 @@ wf_search_each(struct wf *w, const char *ou, const char *filter,
 		return EX_UNAVAILABLE;
 	snprintf(base, sizeof(base), "%s,%s", ou,
 	    w->cfg->directory.kunci_base);
+	w->truncated = 0;
 	rc = ldap_search_ext_s(ld, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
 	    0, NULL, NULL, NULL, (int)max, &res);
+	w->truncated = rc == LDAP_SIZELIMIT_EXCEEDED;
 	if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
 		ldap_msgfree(res);
 		snprintf(act, sizeof(act), _("listing %ss"), wf_word(what));

@@ -77,6 +77,10 @@ struct wf {
 	 * the writer's serverID, recorded in the commit's own add as a
 	 * kunciNote "writer: SID", so its mark can be made again. */
 	const char		*ev_writer;
+	/* Set by wf_search_each(): the directory stopped the last search at
+	 * a size limit (the caller's, or the server's own: olcSizeLimit,
+	 * olcLimits), so its entries are not all there were. */
+	int			 truncated;
 	/* Set around a dry run (visit.c's offered actions): a command
 	 * stops after its checks, writing and auditing nothing. */
 	int			 dry;

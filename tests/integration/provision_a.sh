@@ -171,6 +171,32 @@ t_eq "the cards read by serial: the same list" \
     "$(grep -v '^generated ' "$PT/many.list")" \
     "$(grep -v '^generated ' "$PT/many2.list")"
 
+# The directory stops the door's grant search at a size limit of its own
+# (an olcLimits on kuncid's bind DN, a replica set up without kunci's
+# "size=unlimited"): the entries it gave are not all there are, so the
+# refresh fails and the signed list in place stays as it was.
+DB="olcDatabase={1}mdb,cn=config"
+lim0=$(ldapsearch -Q -Y EXTERNAL -H "$LDAPI_URI" -LLL -o ldif-wrap=no -b "$DB" -s base olcLimits | sed -n 's/^olcLimits: //p')
+before=$(md5sum "$AL2" "$AL2.p7s" | cut -c1-32 | tr '\n' ' ')
+printf 'dn: %s\nchangetype: modify\nreplace: olcLimits\nolcLimits: dn.exact="%s" size=50 time=unlimited\n' "$DB" "$KUNCI_BIND_DN" | lm >/dev/null
+t_eq "a size limit of 50 on kuncid's bind DN" 0 "$?"
+kcr --as fnugroho --lang en card export "$D2"
+t_eq "... the refresh of a door of 140 card grants fails (69)" 69 "$rc"
+t_grep "... saying the directory gave only part of them" "gave only 50 of door $D2's card grants" <(echo "$err")
+t_eq "... the signed list in place is kept, byte for byte" "$before" \
+    "$(md5sum "$AL2" "$AL2.p7s" | cut -c1-32 | tr '\n' ' ')"
+{
+	printf 'dn: %s\nchangetype: modify\n' "$DB"
+	if [ -n "$lim0" ]; then
+		printf 'replace: olcLimits\n'
+		printf '%s\n' "$lim0" | sed 's/^/olcLimits: /'
+	else
+		printf 'delete: olcLimits\n'
+	fi
+} | lm >/dev/null
+kcr --as fnugroho card export "$D2"
+t_eq "the limit lifted: the refresh succeeds again" 0 "$rc"
+
 # A card on the list that the directory then cannot give (here a
 # referral where the card was: the read fails, it is not "no such card";
 # the cards' search, by serial here, returns it as a reference, not an
