@@ -158,6 +158,22 @@ snap_pieces(struct snapshot_out *w, uint64_t *plen, unsigned long gen,
  * the snapshot never being written.  gate_g.ix, once set, is only ever
  * replaced by gate_stop().
  */
+/*
+ * Under snap_mtx, just before the new file's rename (snapshot_end_if()):
+ * still the index it was encoded from?  Then it is clean from now on, so
+ * that the next change withdraws it (snap_dirty()); else it is not put in
+ * place at all.  A crash can then never leave in place a snapshot that
+ * lacks a change made before it.
+ */
+static int
+snap_current(void *arg)
+{
+	if (*(const unsigned long *)arg != gate_g.snap_gen)
+		return 0;
+	gate_g.snap_dirty = 0;
+	return 1;
+}
+
 void
 snap_write(int force)
 {
@@ -204,27 +220,27 @@ snap_write(int force)
 	if (hold)
 		pthread_rwlock_unlock(&gate_g.lock);
 	if (r == 0)
-		r = snapshot_end(gate_g.snap_path, w, err, sizeof(err));
+		r = snapshot_end_if(gate_g.snap_path, w, &gate_g.snap_mtx,
+		    snap_current, &gen, err, sizeof(err));
 
 	pthread_mutex_lock(&gate_g.snap_mtx);
-	if (r == 1 || (r == 0 && gen != gate_g.snap_gen)) {
+	if (r == 1) {
 		/* a change came during the write: the file lacks it */
-		if (r == 0 && unlink(gate_g.snap_path) == 0)
-			gate_g.snap_unsynced = 1;
 		gate_g.snap_dirty = 1;
 		gate_g.snap_next = 0;
 		gate_g.snap_overtaken++;
 	} else if (r == 0) {
+		/* clean since the rename (snap_current); a change after it
+		 * withdrew the file again (snap_dirty), and it is due */
 		if (gate_g.snap_fails > 0)
 			log_info("snapshot: written after %lu failed "
 			    "attempts", gate_g.snap_fails);
-		gate_g.snap_dirty = 0;
 		gate_g.snap_ok_at = now;
 		gate_g.snap_fail_since = 0;
 		gate_g.snap_fails = 0;
 		gate_g.snap_overtaken = 0;
 		gate_g.snap_err[0] = '\0';
-		gate_g.snap_next = now + SNAP_EVERY;
+		gate_g.snap_next = gate_g.snap_dirty ? 0 : now + SNAP_EVERY;
 		log_debug("snapshot written: %zu grants, %zu people", ng, np);
 	} else {
 		if (gate_g.snap_fails == 0) {

@@ -2,16 +2,20 @@
  * snapshot.c: see snapshot.h.
  *
  * The MAC is checked with CRYPTO_memcmp over the whole file before a byte
- * of the payload is parsed, so the decoder only ever sees data kuncid
- * wrote itself.  Neither writing nor reading holds the whole file in
- * memory (160 MB at a million grants): both go in pieces, and reading
- * passes over the file twice (snapshot_read()).
+ * of the payload is parsed.  Neither writing nor reading holds the whole
+ * file in memory (160 MB at a million grants): both go in pieces, and
+ * reading passes over the file twice (snapshot_read()), so the second
+ * pass decodes bytes that are MAC'd again as they come: a file changed
+ * between the passes is seen by its decoder (which is fuzzed:
+ * tests/fuzz/fuzz_gindex.c) and its result thrown away when the second
+ * MAC differs from the first.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,8 +241,12 @@ put_tag(struct out *o, char *err, size_t errsz)
 	return 0;
 }
 
+static int	store_if(const char *, int, pthread_mutex_t *,
+		    int (*)(void *), void *, char *, size_t);
+
 int
-snapshot_end(const char *path, struct snapshot_out *w, char *err,
+snapshot_end_if(const char *path, struct snapshot_out *w,
+    pthread_mutex_t *mtx, int (*ok)(void *), void *arg, char *err,
     size_t errsz)
 {
 	int fd;
@@ -254,9 +262,16 @@ snapshot_end(const char *path, struct snapshot_out *w, char *err,
 		return -1;
 	}
 	fd = w->o.fd;
-	w->o.fd = -1;		/* snapshot_store() closes it */
+	w->o.fd = -1;		/* store_if() closes it */
 	snapshot_abort(w);
-	return snapshot_store(path, fd, err, errsz);
+	return store_if(path, fd, mtx, ok, arg, err, errsz);
+}
+
+int
+snapshot_end(const char *path, struct snapshot_out *w, char *err,
+    size_t errsz)
+{
+	return snapshot_end_if(path, w, NULL, NULL, NULL, err, errsz);
 }
 
 int
@@ -319,8 +334,15 @@ snapshot_sync_dir(const char *path)
 	return rc;
 }
 
-int
-snapshot_store(const char *path, int fd, char *err, size_t errsz)
+/*
+ * fd (path.tmp) to disk and closed, then renamed over path, asking ok(arg)
+ * first under mtx and renaming while mtx is held when mtx is given: 1 if
+ * ok() said no (path.tmp removed, path untouched).  Then the rename to
+ * disk: a power loss keeps the new file.
+ */
+static int
+store_if(const char *path, int fd, pthread_mutex_t *mtx, int (*ok)(void *),
+    void *arg, char *err, size_t errsz)
 {
 	char tmp[4096];
 	int rc = -1;
@@ -339,21 +361,37 @@ snapshot_store(const char *path, int fd, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
+	if (mtx != NULL) {
+		pthread_mutex_lock(mtx);
+		if (!ok(arg)) {
+			pthread_mutex_unlock(mtx);
+			rc = 1;
+			goto out;
+		}
+	}
 	if (rename(tmp, path) == -1) {
 		snprintf(err, errsz, "rename %s: %s", path, strerror(errno));
+		if (mtx != NULL)
+			pthread_mutex_unlock(mtx);
 		goto out;
 	}
-	/* the rename itself to disk: a power loss keeps the new file */
+	if (mtx != NULL)
+		pthread_mutex_unlock(mtx);
 	if (snapshot_sync_dir(path) == -1) {
 		snprintf(err, errsz, "fsync of %s's directory: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	rc = 0;
+	return 0;
 out:
-	if (rc == -1)
-		unlink(tmp);
+	unlink(tmp);
 	return rc;
+}
+
+int
+snapshot_store(const char *path, int fd, char *err, size_t errsz)
+{
+	return store_if(path, fd, NULL, NULL, NULL, err, errsz);
 }
 
 int
@@ -413,9 +451,13 @@ mac_pass(struct in *in, const unsigned char *key, size_t keylen, size_t n,
 	size_t k, tlen = 0;
 	int rc = -1;
 
-	if ((in->mac = mac_start(key, keylen)) == NULL ||
-	    (buf = malloc(READ_PIECE)) == NULL)
+	if ((in->mac = mac_start(key, keylen)) == NULL)
 		return -1;
+	if ((buf = malloc(READ_PIECE)) == NULL) {
+		EVP_MAC_CTX_free(in->mac);
+		in->mac = NULL;
+		return -1;
+	}
 	for (n -= MAC_LEN; n > 0; n -= k) {
 		k = n < READ_PIECE ? n : READ_PIECE;
 		if (read_full(in, buf, k) == -1 ||

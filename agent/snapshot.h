@@ -18,6 +18,7 @@
 #ifndef KUNCI_SNAPSHOT_H
 #define KUNCI_SNAPSHOT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -65,6 +66,16 @@ int	snapshot_begin(const char *path, const unsigned char *key,
 int	snapshot_put(struct snapshot_out *w, const void *, size_t,
 	    char *err, size_t errsz);
 int	snapshot_end(const char *path, struct snapshot_out *w, char *err,
+	    size_t errsz);
+/*
+ * snapshot_end() with a last word: ok(arg) is asked under mtx just before
+ * the rename, which is made while mtx is still held, so that whoever
+ * decides under mtx that the file is stale either finds it in place (and
+ * withdraws it) or stops it going there.  1 if ok() said no (nothing
+ * stored).
+ */
+int	snapshot_end_if(const char *path, struct snapshot_out *w,
+	    pthread_mutex_t *mtx, int (*ok)(void *), void *arg, char *err,
 	    size_t errsz);
 void	snapshot_abort(struct snapshot_out *w);
 /*
