@@ -79,7 +79,10 @@ audit_chain_start(const struct kunci_cfg *cfg, const char *version)
 	if (log_audit_chain(cfg->agent.state_dir, host, version, err,
 	    sizeof(err)) == -1)
 		fatalx("%s", err);
-	cp_last_time = time(NULL);
+	/* the first tick signs the head: a chain begun again after a lost
+	 * head then has a checkpoint at a seq below its predecessor's last,
+	 * which is how the thinning tells the chains apart (auditprune.c) */
+	cp_last_time = 0;
 }
 
 /* Add ou=audit under the kunci base (a directory set up before it). */

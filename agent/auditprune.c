@@ -8,8 +8,9 @@
  * rounded down to midnight UTC, so whole days are thinned) are thinned to
  * what an auditor needs for the logs kept: of each UTC day, the last
  * checkpoint signed that day, and every checkpoint that ended a chain
- * (the next one signed has a lower seq: the chain began again after a
- * lost head), so each chain's last signed head stays.  Nothing younger is
+ * (the next one signed has a seq no higher: the chain began again after
+ * a lost head, and kuncid signs the new head at its first tick), so each
+ * chain's last signed head stays.  Nothing younger is
  * touched, and no checkpoint is removed on a partial listing.
  *
  * Each host thins its own checkpoints (kunciHost), at most once an hour,
@@ -65,7 +66,9 @@ audit_prune_keep(const uint64_t *seq, const time_t *t, size_t n, size_t i)
 		return 1;		/* the last one before the cut-off */
 	if (t[i] / 86400 != t[i + 1] / 86400)
 		return 1;		/* the last of its day */
-	return seq[i + 1] < seq[i];	/* the last of its chain */
+	/* the last of its chain: kuncid signs a head at each start, so a
+	 * chain begun again shows as a seq no higher than this one */
+	return seq[i + 1] <= seq[i];
 }
 
 /*

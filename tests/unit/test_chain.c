@@ -200,6 +200,15 @@ prune_keep(void **state)
 		assert_int_equal(audit_prune_keep(seq, t, n, i), want[i]);
 	/* one alone is kept */
 	assert_int_equal(audit_prune_keep(seq, t, 1, 0), 1);
+	/* a young chain's last (seq 3) before a new one signed at its
+	 * start at the same seq: kept */
+	{
+		const uint64_t s2[] = { 3, 3, 7 };
+		const time_t t2[] = { 100, 200, 300 };
+
+		assert_int_equal(audit_prune_keep(s2, t2, 3, 0), 1);
+		assert_int_equal(audit_prune_keep(s2, t2, 3, 1), 0);
+	}
 }
 
 int
