@@ -64,7 +64,7 @@ parse_mark(const char *rdn, char *wid, size_t widsz, int *step, int *slot)
 	return 0;
 }
 
-void
+int
 dbl_mark(struct wf *w, const struct wf_request *r, int step, int slot,
     const char *actor, const char *as, const char *decision,
     const char *role, const char *note, const char *cred)
@@ -74,7 +74,7 @@ dbl_mark(struct wf *w, const struct wf_request *r, int step, int slot,
 
 	/* one server: nothing to be decided elsewhere */
 	if (w->lc == NULL || w->lc->wid[0] == '\0')
-		return;
+		return EX_CANTCREAT;
 	snprintf(rdn, sizeof(rdn), "site-%s-%d-%d", w->lc->wid, step, slot);
 	cv[0] = '\0';
 	if (cred != NULL && *cred != '\0')
@@ -84,6 +84,16 @@ dbl_mark(struct wf *w, const struct wf_request *r, int step, int slot,
 	if (st != EX_OK && st != EX_CANTCREAT)
 		log_warnx("request %s: the writer's mark %s: %s", r->id, rdn,
 		    i18n_en(w->err));
+	return st;
+}
+
+void
+dbl_decided(struct wf *w, const struct wf_request *r, int step, int slot,
+    const char *actor, const char *as, const char *decision,
+    const char *role, const char *note, const char *cred)
+{
+	(void)dbl_mark(w, r, step, slot, actor, as, decision, role, note,
+	    cred);
 }
 
 /* Take the grant of a rejected request away, and any card it had. */
@@ -138,7 +148,7 @@ grant_one(struct wf_grant *g, void *arg)
  */
 static void
 second_cred(struct wf *w, const struct wf_request *r,
-    const struct wf_event *ev, size_t n)
+    const struct wf_event *ev, size_t n, int first)
 {
 	struct wf_grant g;
 	char esc[3 * WF_ID_MAX + 1], filter[3 * WF_ID_MAX + 64];
@@ -159,8 +169,11 @@ second_cred(struct wf *w, const struct wf_request *r,
 		if (ev[i].cred[0] == '\0' || strcmp(ev[i].cred, g.cred) == 0)
 			continue;
 		if (r->snap.grant_kind == CFG_GRANT_ACCOUNT) {
-			/* audited as account.disable, once */
-			prov_account_drop(w, g.id, ev[i].cred);
+			/* once, when the double decision is recorded: an
+			 * account another grant uses is kept, and audited so
+			 * (account.keep), which every pass would repeat */
+			if (first)
+				prov_account_drop(w, g.id, ev[i].cred);
 			continue;
 		}
 		st = prov_card_revoke(w, ev[i].cred, ACTOR, NULL, "a second "
@@ -220,7 +233,7 @@ settle_double(struct wf *w, const struct found *f, const char *note,
 		reject(w, &r, stepname);
 		undo_grant(w, &r);
 	} else
-		second_cred(w, &r, ev, n);
+		second_cred(w, &r, ev, n, st == EX_OK);
 	wf_request_free(&r);
 }
 
@@ -345,12 +358,12 @@ remark(struct wf *w, const char *id, int step, int slot)
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciEvent)"
 	    "(kunciId=step-%d-%d))", step, slot);
 	if (wf_events_under(w, r.dn, filter, &ev, &n) == EX_OK && n == 1 &&
-	    strcmp(ev[0].writer, w->lc->wid) == 0) {
+	    strcmp(ev[0].writer, w->lc->wid) == 0 &&
+	    dbl_mark(w, &r, step, slot, ev[0].actor, ev[0].as,
+	    ev[0].decision, ev[0].role, ev[0].note, ev[0].cred) == EX_OK)
+		/* not when it was there after all (a result cut short) */
 		log_warnx("request %s: the writer's mark of step-%d-%d was "
 		    "missing; made again", id, step, slot);
-		dbl_mark(w, &r, step, slot, ev[0].actor, ev[0].as,
-		    ev[0].decision, ev[0].role, ev[0].note, ev[0].cred);
-	}
 	free(ev);
 	wf_request_free(&r);
 }
@@ -428,6 +441,11 @@ repair(struct wf *w, const char *base, time_t now)
 	time_t t;
 	int rc, mark, step, slot;
 
+	/* a serverID (cn=writer names it): digits only, as it goes into
+	 * the filter below */
+	if (w->lc->wid[0] == '\0' ||
+	    strspn(w->lc->wid, "0123456789") != strlen(w->lc->wid))
+		return;
 	if ((ld = dir_ld(w->lc, w->err, sizeof(w->err))) == NULL)
 		return;
 	/* a decision made before this writer's latest turn (its mark then

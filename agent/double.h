@@ -37,8 +37,14 @@
 
 #include "wf.h"
 
-/* After the decision event step-<step>-<slot> of r was added. */
-void	dbl_mark(struct wf *, const struct wf_request *r, int step, int slot,
+/* After the decision event step-<step>-<slot> of r was added: EX_OK
+ * when the mark was made, EX_CANTCREAT when it was there already (or one
+ * server: none needed), else the error (logged). */
+/* The same as the engine's "decided" hook (wf_hooks). */
+void	dbl_decided(struct wf *, const struct wf_request *r, int step,
+	    int slot, const char *actor, const char *as, const char *decision,
+	    const char *role, const char *note, const char *cred);
+int	dbl_mark(struct wf *, const struct wf_request *r, int step, int slot,
 	    const char *actor, const char *as, const char *decision,
 	    const char *role, const char *note, const char *cred);
 /* Scheduler (scheduler.h). */

@@ -163,7 +163,7 @@ wire(void)
 		fatalx("too many command tables");
 	/* The engine's hooks: provisioning's, and two sites' marks. */
 	hooks = prov_wf_hooks;
-	hooks.decided = dbl_mark;
+	hooks.decided = dbl_decided;
 	wf_set_hooks(&hooks);
 }
 

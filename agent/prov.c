@@ -622,7 +622,7 @@ refresh_door_locked(struct wf *w, const char *door, int force)
 	 * out of the room) */
 	if ((st = cards_load(w, col.v, col.n, &cards)) != EX_OK) {
 		log_warnx("allow list %s: a card could not be read (%s); "
-		    "the list in place is kept", door, w->err);
+		    "the list in place is kept", door, i18n_en(w->err));
 		st = EX_UNAVAILABLE;
 		goto out;
 	}

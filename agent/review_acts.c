@@ -259,7 +259,7 @@ ask_owners(struct wf *w, const struct ra *k, int *told)
 	if (review_items_walk(w, k->info.id, 1, res_add, &rs) != EX_OK ||
 	    rs.oom) {
 		log_warnx("review %s: asking the owners: %s", k->info.id,
-		    rs.oom ? "out of memory" : w->err);
+		    rs.oom ? "out of memory" : i18n_en(w->err));
 		res_free(&rs);
 		return;
 	}
@@ -369,9 +369,16 @@ check_invalid(struct admin_call *c, struct wf *w, const struct ra *k,
 	tok = strtok_r(list, ",", &save);
 	while (st == EX_OK && !end) {
 		for (n = 0; n < RA_IDS_AT && tok != NULL; n++) {
+			if (strlen(tok) > WF_ID_MAX) {	/* no grant's id */
+				st = admin_err(c, EX_NOINPUT, _("grant %.64s "
+				    "is not in campaign %s"), tok, k->info.id);
+				break;
+			}
 			ids[n] = tok;
 			tok = strtok_r(NULL, ",", &save);
 		}
+		if (st != EX_OK)
+			break;
 		end = tok == NULL;
 		if (n == 0)
 			break;

@@ -43,7 +43,12 @@ struct strbuf;
 					   deadline claimed and has not yet
 					   revoked (review_run.c) */
 #define RV_MARK_REC	"recording"	/* ... revoked, its C3 record and
-					   review.remove not yet written */
+					   review.remove not yet written: by
+					   the run whose claim it is,
+					   "recording:<epoch>" (an older
+					   kuncid wrote it bare) */
+#define RV_LEASE	60	/* seconds a recording claim is its
+					   run's: then another may take it */
 
 enum {
 	F_RESOURCE_GONE, F_HOLDER_MISSING, F_HOLDER_DISABLED,
@@ -95,6 +100,8 @@ struct rv_finding {
 	int	 risk;
 	int	 revoking;	/* its decision entry bears RV_MARK (1) or
 				   RV_MARK_REC (2) */
+	char	 rec_mark[32];	/* with 2: the mark's value */
+	time_t	 rec_at;	/* and the time it names (0: none) */
 	time_t	 time, last_used, not_after;
 };
 
@@ -265,6 +272,7 @@ int	rv_holders(struct wf *w, const char *resource, int max, long *n);
 /* review_run.c: the real run of remove-on-silence, a slice at a time */
 struct rv_run_res {
 	long	removed, spared, failed;
+	long	busy;		/* being recorded by another run */
 	int	more;		/* the budget ran out: more to do now */
 	int	waiting;	/* failed grants left, retried later */
 	int	closed;		/* done: the campaign closed */

@@ -16,13 +16,16 @@
  *
  * A grant is claimed by adding its decision entry ("removed") with the
  * work mark RV_MARK, revoked (prov_revoke() asserts the grant is active:
- * revoked, and grant.revoke written, once), then the mark becomes
- * RV_MARK_REC in one modify that only one run wins; that run writes the
- * C3 record (found again, not written twice, after a crash) and
- * review.remove, and last deletes the mark, noting the C3 record's id in
- * the same modify.  So a crash anywhere leaves a mark, and whoever finds
- * it finishes the grant: nothing is lost (review.remove may be written
- * twice if the crash falls between it and the mark's deletion).
+ * revoked, and grant.revoke written, once), then the mark becomes the
+ * claim "recording:<time>" in one modify that only one run wins; that run
+ * writes the C3 record (found again, not written twice, after a crash)
+ * and review.remove, and last deletes the mark, noting the C3 record's id
+ * in the same modify.  Another run that finds the claim leaves it alone
+ * for RV_LEASE seconds (and the campaign open), then takes it over by
+ * the same asserted move: the claim's run is gone.  So a crash anywhere
+ * leaves a mark, and whoever finds it finishes the grant: nothing is
+ * lost (review.remove may be written twice if the crash falls between it
+ * and the mark's deletion, or a run stalls past the lease).
  *
  * The doors' allow lists are rewritten once per door every RV_FLUSH_MS
  * and at the slice's end, not after each card (prov_allow_defer()): a
@@ -66,7 +69,7 @@
 #define RV_FLUSH_MS	2000	/* allow lists held back at most this long */
 #define MARKED_FILTER	"(&(objectClass=kunciReviewFinding)" \
 			    "(kunciDecision=removed)(|(kunciFinding=" RV_MARK \
-			    ")(kunciFinding=" RV_MARK_REC ")))"
+			    ")(kunciFinding=" RV_MARK_REC "*)))"
 
 struct place {
 	char	page[WF_ID_MAX + 8];
@@ -335,37 +338,59 @@ paperwork(struct run *r, const char *grant, char *rid, size_t sz)
 		return EX_OK;	/* written (a later step of it may fail) */
 	if (st == EX_CONFIG || st == EX_NOINPUT || st == EX_DATAERR) {
 		log_warnx("review %s: no removal record for %s: %s",
-		    r->k->id, grant, w->err);
+		    r->k->id, grant, i18n_en(w->err));
 		rid[0] = '\0';
 		return EX_OK;	/* it cannot be written: not retried */
 	}
 	return st;
 }
 
-/* A claimed grant (mark 1: to revoke; 2: revoked, to record). */
+/* A claimed grant, f (mark 1: to revoke; 2: revoked, to record). */
 static void
-finish(struct run *r, const char *grant, const char *resource,
-    const char *subject, int mark)
+finish(struct run *r, const struct rv_finding *f)
 {
 	struct wf *w = r->w;
-	char rid[WF_ID_MAX + 1], nb[WF_ID_MAX + 16];
+	const char *grant = f->id;
+	char rid[WF_ID_MAX + 1], nb[WF_ID_MAX + 16], claim[32];
+	time_t now = time(NULL);
 	int st;
 
 	r->work++;
-	if (mark == 1) {
+	/* The run that records holds the claim "recording:<now>"; another
+	 * takes it over only once it is RV_LEASE old (that run is gone), by
+	 * the same asserted move, so two never write the paperwork at once. */
+	snprintf(claim, sizeof(claim), RV_MARK_REC ":%lld", (long long)now);
+	if (f->revoking == 2) {
+		if (f->rec_at != 0 && now - f->rec_at < RV_LEASE) {
+			r->res->busy++;
+			return;		/* its run is at it */
+		}
+		if ((st = remark(w, r->k, grant, f->rec_mark, claim,
+		    NULL)) != EX_OK) {
+			if (st == EX_TEMPFAIL)
+				r->res->busy++;	/* taken meanwhile */
+			else {
+				log_warnx("review %s: finishing %s: %s",
+				    r->k->id, grant, i18n_en(w->err));
+				r->res->failed++;
+			}
+			return;
+		}
+	}
+	if (f->revoking == 1) {
 		st = prov_revoke(w, grant, REVIEW_ACTOR, "", r->reason, 0);
 		if (st != EX_OK && st != EX_DATAERR && st != EX_NOINPUT) {
 			log_warnx("review %s: revoking %s: %s", r->k->id,
-			    grant, w->err);
+			    grant, i18n_en(w->err));
 			r->res->failed++;
 			return;		/* the mark stays: tried again */
 		}
 		/* Of several runs, the one that moves the mark records. */
-		if ((st = remark(w, r->k, grant, RV_MARK, RV_MARK_REC,
+		if ((st = remark(w, r->k, grant, RV_MARK, claim,
 		    NULL)) != EX_OK) {
 			if (st != EX_TEMPFAIL) {
 				log_warnx("review %s: finishing %s: %s",
-				    r->k->id, grant, w->err);
+				    r->k->id, grant, i18n_en(w->err));
 				r->res->failed++;
 			}
 			return;
@@ -374,25 +399,24 @@ finish(struct run *r, const char *grant, const char *resource,
 	/* The record before the mark goes: a crash cannot lose it. */
 	if ((st = paperwork(r, grant, rid, sizeof(rid))) != EX_OK) {
 		log_warnx("review %s: the removal record of %s: %s",
-		    r->k->id, grant, w->err);
+		    r->k->id, grant, i18n_en(w->err));
 		r->res->failed++;
 		return;
 	}
 	log_audit("review.remove", "campaign", r->k->id, "grant", grant,
-	    "resource", resource, "subject", subject, "actor", REVIEW_ACTOR,
-	    NULL);
+	    "resource", f->resource, "subject", f->subject, "actor",
+	    REVIEW_ACTOR, NULL);
 	snprintf(nb, sizeof(nb), "removal %s", rid);
-	st = remark(w, r->k, grant, RV_MARK_REC, NULL, rid[0] != '\0' ? nb :
-	    NULL);
+	st = remark(w, r->k, grant, claim, NULL, rid[0] != '\0' ? nb : NULL);
 	if (st != EX_OK && st != EX_TEMPFAIL) {
 		log_warnx("review %s: finishing %s: %s", r->k->id, grant,
-		    w->err);
+		    i18n_en(w->err));
 		r->res->failed++;
 		return;
 	}
 	if (st == EX_OK) {
 		r->res->removed++;
-		run_line(r, grant, resource, "removed");
+		run_line(r, grant, f->resource, "removed");
 	}
 }
 
@@ -441,7 +465,7 @@ run_one(struct run *r, const struct rv_finding *f)
 
 	if (strcmp(f->decision, "removed") == 0 && f->revoking) {
 		/* claimed by an interrupted run */
-		finish(r, f->id, f->resource, f->subject, f->revoking);
+		finish(r, f);
 		return EX_OK;
 	}
 	if (strcmp(f->decision, "pending") != 0)
@@ -471,7 +495,13 @@ run_one(struct run *r, const struct rv_finding *f)
 		return EX_OK;		/* decided meanwhile */
 	if (st != EX_OK)
 		return st;
-	finish(r, f->id, f->resource, f->subject, 1);
+	{
+		struct rv_finding c = *f;	/* as now marked */
+
+		c.revoking = 1;
+		c.note = NULL;
+		finish(r, &c);
+	}
 	return EX_OK;
 }
 
@@ -569,7 +599,7 @@ mop_entry(LDAP *ld, LDAPMessage *e, void *arg)
 	}
 	free(f.note);
 	if (strcmp(f.decision, "removed") == 0 && f.revoking)
-		finish(r, f.id, f.resource, f.subject, f.revoking);
+		finish(r, &f);
 	rv_renew_deadline(r->w);
 	return EX_OK;
 }
@@ -636,12 +666,21 @@ run_slice(struct run *r, const char *actor, int retry)
 		return EX_OK;
 	}
 	if ((st = mop_up(r, &found)) == RUN_STOP) {
-		r->res->more = 1;
+		if (r->res->failed == 0) {
+			r->res->more = 1;
+			return EX_OK;
+		}
+		/* a batch of failures: the next retry in RV_RETRY, not
+		 * at once (the same grants failing again every pass) */
+		p.retried = now;
+		(void)place_save(w, r->k, &p);
+		r->res->waiting = 1;
 		return EX_OK;
 	}
 	if (st != EX_OK)
 		return st;
-	if (r->res->failed > 0) {
+	if (r->res->failed > 0 || r->res->busy > 0) {
+		/* a grant another run is recording: looked at again then */
 		p.retried = now;
 		(void)place_save(w, r->k, &p);
 		r->res->waiting = 1;

@@ -727,6 +727,8 @@ rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 	dir_get(ld, e, "kunciActor", f->actor, sizeof(f->actor));
 	f->time = dir_get_time(ld, e, "kunciTime");
 	f->revoking = 0;
+	f->rec_mark[0] = '\0';
+	f->rec_at = 0;
 	if ((v = ldap_get_values_len(ld, e, "kunciFinding")) != NULL) {
 		n = ldap_count_values_len(v);
 		for (i = 0; i < n; i++)
@@ -734,10 +736,20 @@ rv_parse_decision(LDAP *ld, LDAPMessage *e, struct rv_finding *f)
 			    strncasecmp(v[i]->bv_val, RV_MARK,
 			    v[i]->bv_len) == 0)
 				f->revoking = 1;
-			else if (v[i]->bv_len == strlen(RV_MARK_REC) &&
+			else if (v[i]->bv_len >= strlen(RV_MARK_REC) &&
+			    v[i]->bv_len < sizeof(f->rec_mark) &&
 			    strncasecmp(v[i]->bv_val, RV_MARK_REC,
-			    v[i]->bv_len) == 0)
+			    strlen(RV_MARK_REC)) == 0 &&
+			    (v[i]->bv_len == strlen(RV_MARK_REC) ||
+			    v[i]->bv_val[strlen(RV_MARK_REC)] == ':')) {
 				f->revoking = 2;
+				memcpy(f->rec_mark, v[i]->bv_val,
+				    v[i]->bv_len);
+				f->rec_mark[v[i]->bv_len] = '\0';
+				f->rec_at = v[i]->bv_len > strlen(RV_MARK_REC)
+				    ? (time_t)strtoll(f->rec_mark +
+				    strlen(RV_MARK_REC) + 1, NULL, 10) : 0;
+			}
 		ldap_value_free_len(v);
 	}
 	free(f->note);

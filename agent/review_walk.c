@@ -408,6 +408,8 @@ rv_decisions(struct wf *w, const struct rv_campaign *k, int escalated,
 		f[i].actor[0] = '\0';
 		f[i].time = 0;
 		f[i].revoking = 0;
+		f[i].rec_mark[0] = '\0';
+		f[i].rec_at = 0;
 	}
 	for (i = 0; i < n; i += RW_IDS_AT) {
 		d.f = f + i;

@@ -67,6 +67,10 @@ t_eq "C2.5: the access owner cannot determine (EX_NOPERM)" 77 "$rc"
 kcr --as rwulandari review determine "$C" --invalid RC-404
 t_eq "C2.5: a grant not in the campaign: EX_NOINPUT" 66 "$rc"
 t_eq "... and nothing recorded" 0 "$(act_count 'act-3')"
+kcr --as rwulandari --lang en review determine "$C" --invalid "RC-2,$(printf 'X%.0s' $(seq 150))"
+t_eq "C2.5: a name far longer than any grant id: EX_NOINPUT too" 66 "$rc"
+t_grep "... saying it is not in the campaign" "is not in campaign $C" <(echo "$err")
+t_eq "... and nothing recorded" 0 "$(act_count 'act-3')"
 kcr --as rwulandari review determine "$C" --invalid RC-2 --note "Sudah mutasi"
 t_eq "C2.5: the Kasi determines validity" 0 "$rc"
 t_eq "update-list offered to the administrator, nothing to the Kasi" \

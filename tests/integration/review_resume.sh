@@ -91,6 +91,27 @@ kunciNote: not attested by the deadline
 kunciFinding: recording
 LDIF
 
+# a grant another run is recording (its claim 30 s old): left to it for
+# the claim's 60 s, then taken over and recorded once
+lm >/dev/null <<LDIF
+dn: kunciId=RR-0009,$GB
+changetype: modify
+replace: kunciStatus
+kunciStatus: revoked
+LDIF
+T9=$(($(date +%s) - 30))
+la >/dev/null <<LDIF
+dn: kunciId=RR-0009,$CDN
+objectClass: kunciReviewFinding
+kunciId: RR-0009
+kunciGrantRef: RR-0009
+kunciDecision: removed
+kunciActor: kuncid
+kunciTime: $(gt_ago 30)
+kunciNote: not attested by the deadline
+kunciFinding: recording:$T9
+LDIF
+
 # --- the real run, killed in the middle --------------------------------------
 lm >/dev/null <<LDIF
 dn: kunciId=preview,$CDN
@@ -119,10 +140,15 @@ t_eq "every unanswered grant revoked, the attested one kept" "299 active" \
     "$(revoked) $(ls_ -b "$GB" '(kunciId=RR-0001)' kunciStatus | sed -n 's/^kunciStatus: //p')"
 t_eq "... the claimed one too" revoked "$(ls_ -b "$GB" '(kunciId=RR-0007)' kunciStatus | sed -n 's/^kunciStatus: //p')"
 t_eq "... each decided removed, none left claimed" "299 0" \
-    "$(ls_ -b "$CDN" -s one '(kunciDecision=removed)' 1.1 | grep -c '^dn:') $(ls_ -b "$CDN" -s one '(|(kunciFinding=revoking)(kunciFinding=recording))' 1.1 | grep -c '^dn:')"
+    "$(ls_ -b "$CDN" -s one '(kunciDecision=removed)' 1.1 | grep -c '^dn:') $(ls_ -b "$CDN" -s one '(|(kunciFinding=revoking)(kunciFinding=recording*))' 1.1 | grep -c '^dn:')"
 t_eq "the one revoked but not recorded: its C3 record written, and noted" "1 1" \
     "$(ls_ -b "ou=requests,ou=kunci,$KUNCI_BASE" '(&(kunciAccessType=removal)(kunciGrantRef=RR-0008))' 1.1 | grep -c '^dn:') $(ls_ -b "kunciId=RR-0008,$CDN" -s base '(kunciNote=removal *)' 1.1 | grep -c '^dn:')"
 wait_audit "event=review.close campaign=$C " 50
+t_eq "the one another run was recording: its C3 record written once, and noted" "1 1" \
+    "$(ls_ -b "ou=requests,ou=kunci,$KUNCI_BASE" '(&(kunciAccessType=removal)(kunciGrantRef=RR-0009))' 1.1 | grep -c '^dn:') $(ls_ -b "kunciId=RR-0009,$CDN" -s base '(kunciNote=removal *)' 1.1 | grep -c '^dn:')"
+closed_at=$(grep -m1 "event=review.close campaign=$C " "$W/audit.log" | sed 's/.* time=\([^ ]*\) .*/\1/')
+t_check "... not before its claim was 60 s old (closed $closed_at)" \
+    test "$(date -u -d "$(echo "$closed_at" | sed 's/T/ /; s/Z$//')" +%s)" -ge $((T9 + 60))
 # records: none twice; one each, but for the few a SIGKILL finds still in
 # kuncid's audit queue (log.c): at most 2, of grants revoked before it
 records()
