@@ -143,4 +143,8 @@ const char *admin_role_label(const struct admin_call *c, const char *role);
 void	admin_fmt_time(char *buf, size_t sz, time_t t);	/* local, minutes */
 json_t	*admin_jtime(time_t t);		/* ISO 8601 with offset, or null */
 
+/* The request, grant and check commands (admin_req.c), dispatched after
+ * admin.c's own and before every registered table. */
+extern const struct admin_cmd request_cmds[];
+
 #endif /* KUNCI_ADMIN_H */
