@@ -131,7 +131,7 @@ printf '### kuncictl grant show X\nerr: kuncictl: hak akses tidak dikenal: 2026-
 python3 "$WORDS" check "$KUNCI_TOP" "$T/usage.txt" "$T/conf.txt" "$T/en.log" >"$T/en.out"
 t_eq "the check fails on an English line" 1 "$?"
 t_grep "... printing it with its word and the source that says it" \
-    'unknown grant: 2026-999999  \[unknown\] \((.*,)?agent/admin\.c(,.*)?\)$' "$T/en.out"
+    'unknown grant: 2026-999999  \[unknown\] \((.*,)?agent/admin_req\.c(,.*)?\)$' "$T/en.out"
 python3 "$WORDS" check "$KUNCI_TOP" "$T/usage.txt" "$T/conf.txt" "$T/id.log" >/dev/null
 t_eq "... and passes its Indonesian" 0 "$?"
 
