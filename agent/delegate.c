@@ -438,24 +438,54 @@ take_acting(struct wf_actor *a, const struct dlg *d, int role)
 	a->nacting++;
 }
 
+/*
+ * Whether d's official is still in the place it delegates: a person in
+ * the directory, and for a role (not the superior's place) still a member
+ * of its group.
+ */
+static int
+official_in_place(struct wf *w, const struct dlg *d)
+{
+	const struct cfg_role *r;
+	struct dir_person hp;
+	char err[256];
+	int yes = 0;
+
+	if (dir_person_by_uid(w->lc, w->cfg, d->holder, &hp, err,
+	    sizeof(err)) != EX_OK)
+		return 0;
+	if (strcmp(d->role, CFG_ROLE_SUPERIOR) != 0 &&
+	    ((r = cfg_role(w->cfg, d->role)) == NULL ||
+	    dir_is_member(w->lc, r->group, hp.dn, &yes, err,
+	    sizeof(err)) != EX_OK || !yes))
+		return 0;
+	return 1;
+}
+
+/* "(kunciStatus=active)" and the period holding t, of a delegation. */
+static void
+in_force(char *buf, size_t sz, time_t now)
+{
+	char t[32];
+
+	dir_gentime(t, sizeof(t), now);
+	snprintf(buf, sz, "(kunciStatus=active)(kunciNotBefore<=%s)"
+	    "(!(kunciNotAfter<=%s))", t, t);
+}
+
 static int
 add_role(const struct dlg *d, void *arg)
 {
 	struct actor_arg *aa = arg;
 	struct wf_actor *a = aa->a;
-	const struct cfg_role *ro;
-	struct dir_person hp;
-	char err[256];
-	int idx, yes = 0;
+	int idx;
 
 	if (a->nacting < WF_MAX_ACTING &&
 	    strcmp(d->role, CFG_ROLE_SUPERIOR) == 0) {
 		/* The superior's place: while the official is a person;
 		 * the step names whom it waits on (wf_acting_on). */
-		if (dir_person_by_uid(aa->w->lc, aa->w->cfg, d->holder, &hp,
-		    err, sizeof(err)) != EX_OK)
-			return EX_OK;
-		take_acting(a, d, WF_ACTING_SUPERIOR);
+		if (official_in_place(aa->w, d))
+			take_acting(a, d, WF_ACTING_SUPERIOR);
 		return EX_OK;
 	}
 	if (a->nacting >= WF_MAX_ACTING ||
@@ -463,11 +493,8 @@ add_role(const struct dlg *d, void *arg)
 	    idx >= DIR_MAX_ROLES ||
 	    ((aa->own >> idx) & 1) || ((a->roles >> idx) & 1))
 		return EX_OK;	/* held already, or no longer configured */
-	ro = &aa->w->cfg->roles[idx];
 	/* Only while the official still holds the role. */
-	if (dir_person_by_uid(aa->w->lc, aa->w->cfg, d->holder, &hp, err,
-	    sizeof(err)) != EX_OK || dir_is_member(aa->w->lc, ro->group,
-	    hp.dn, &yes, err, sizeof(err)) != EX_OK || !yes)
+	if (!official_in_place(aa->w, d))
 		return EX_OK;
 	take_acting(a, d, idx);
 	a->roles |= (uint64_t)1 << idx;
@@ -477,17 +504,17 @@ add_role(const struct dlg *d, void *arg)
 int
 dlg_actor(struct wf *w, struct wf_actor *a, time_t now)
 {
-	char esc[3 * DIR_UID_MAX + 1], filter[3 * DIR_UID_MAX + 192], t[32];
+	char esc[3 * DIR_UID_MAX + 1], filter[3 * DIR_UID_MAX + 192];
+	char when[128];
 	struct actor_arg aa;
 
 	a->nacting = 0;
 	if (!a->person || ldapc_escape_filter(esc, sizeof(esc),
 	    a->p.uid) == -1)
 		return EX_OK;
-	dir_gentime(t, sizeof(t), now);
+	in_force(when, sizeof(when), now);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciDelegation)"
-	    "(kunciSubject=%s)(kunciStatus=active)(kunciNotBefore<=%s)"
-	    "(!(kunciNotAfter<=%s)))", esc, t, t);
+	    "(kunciSubject=%s)%s)", esc, when);
 	aa.w = w;
 	aa.a = a;
 	aa.own = a->roles;
@@ -505,23 +532,9 @@ static int
 tell_acting(const struct dlg *d, void *arg)
 {
 	struct acting_arg *aa = arg;
-	const struct cfg_role *ro;
-	struct dir_person hp;
-	char err[256];
-	int yes = 0;
 
-	if (strcmp(d->role, aa->role) != 0)
-		return EX_OK;
-	if (dir_person_by_uid(aa->w->lc, aa->w->cfg, d->holder, &hp, err,
-	    sizeof(err)) != EX_OK)
-		return EX_OK;
-	/* A role's delegation only while its official holds the role. */
-	if (strcmp(d->role, CFG_ROLE_SUPERIOR) != 0 &&
-	    ((ro = cfg_role(aa->w->cfg, d->role)) == NULL ||
-	    dir_is_member(aa->w->lc, ro->group, hp.dn, &yes, err,
-	    sizeof(err)) != EX_OK || !yes))
-		return EX_OK;
-	aa->cb(d->acting, aa->arg);
+	if (strcmp(d->role, aa->role) == 0 && official_in_place(aa->w, d))
+		aa->cb(d->acting, aa->arg);
 	return EX_OK;
 }
 
@@ -529,7 +542,7 @@ int
 dlg_acting(struct wf *w, const char *role, const char *holder, time_t now,
     void (*cb)(const char *, void *), void *arg)
 {
-	char er[3 * 64 + 1], eh[3 * DIR_UID_MAX + 1], t[32];
+	char er[3 * 64 + 1], eh[3 * DIR_UID_MAX + 1], when[128];
 	char filter[3 * 64 + 3 * DIR_UID_MAX + 224];
 	struct acting_arg aa;
 
@@ -537,11 +550,10 @@ dlg_acting(struct wf *w, const char *role, const char *holder, time_t now,
 	    role) == -1 || ldapc_escape_filter(eh, sizeof(eh),
 	    holder != NULL ? holder : "") == -1)
 		return EX_OK;
-	dir_gentime(t, sizeof(t), now);
+	in_force(when, sizeof(when), now);
 	snprintf(filter, sizeof(filter), "(&(objectClass=kunciDelegation)"
-	    "(kunciRole=%s)%s%s%s(kunciStatus=active)(kunciNotBefore<=%s)"
-	    "(!(kunciNotAfter<=%s)))", er, holder != NULL ? "(kunciHolder=" :
-	    "", holder != NULL ? eh : "", holder != NULL ? ")" : "", t, t);
+	    "(kunciRole=%s)%s%s%s%s)", er, holder != NULL ? "(kunciHolder=" :
+	    "", holder != NULL ? eh : "", holder != NULL ? ")" : "", when);
 	aa.w = w;
 	aa.role = role;
 	aa.cb = cb;

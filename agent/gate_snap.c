@@ -37,9 +37,10 @@
 void
 snap_dirty(void)
 {
+	int kick = 0;
+
 	if (gate_g.keylen == 0)
 		return;
-	int kick = 0;
 
 	pthread_mutex_lock(&gate_g.snap_mtx);
 	gate_g.snap_gen++;
@@ -67,13 +68,13 @@ snap_dirty(void)
 static void
 snap_sync_withdrawal(void)
 {
-	int todo;
+	int pending;
 
 	pthread_mutex_lock(&gate_g.snap_mtx);
-	todo = gate_g.snap_unsynced;
+	pending = gate_g.snap_unsynced;
 	gate_g.snap_unsynced = 0;
 	pthread_mutex_unlock(&gate_g.snap_mtx);
-	if (todo && snapshot_sync_dir(gate_g.snap_path) == -1)
+	if (pending && snapshot_sync_dir(gate_g.snap_path) == -1)
 		log_warn("snapshot: fsync of the directory of %s", gate_g.snap_path);
 }
 
