@@ -600,11 +600,7 @@ tab_publish(void)
 	const char *svc[64], *tmpl[64];
 	struct gtab_policy pol;
 	struct gtab_pub pub;
-	unsigned char *buf = NULL;
-	size_t len = 0, i;
-	uint32_t flags;
-	int64_t until;
-	int32_t off;
+	size_t i;
 	int r = -1;
 
 	memset(&pol, 0, sizeof(pol));
@@ -626,27 +622,22 @@ tab_publish(void)
 	pol.service = svc;
 	pol.tmpl = tmpl;
 	pol.nservices = gate_g.cfg->login.nservices;
+	tab_live(&pol.flags, &pol.live_until, &pol.utc_off, 0);
 	/*
 	 * The read lock is held from the build to the swap: the sync thread
 	 * changes the index and patches the published table under the write
 	 * lock, so each change is either in this build or patched into the
 	 * table this publishes, never lost between the two.
 	 */
-	if (gate_g.ix != NULL)
-		r = gtab_build(gate_g.ix, &pol, &buf, &len);
-	if (r == 0) {
-		tab_live(&flags, &until, &off, 0);
-		gtab_set_live((struct gtab_hdr *)(void *)buf, flags, until,
-		    off);
-		if (gtab_publish(gate_g.tab_path, buf, len, &pub) == -1) {
+	if (gate_g.ix != NULL) {
+		if (gtab_publish(gate_g.tab_path, gate_g.ix, &pol, &pub) == -1)
 			log_warn("gate table: %s", gate_g.tab_path);
-			r = -1;
-		} else {
+		else {
 			tab_unpublish();
 			gate_g.tab = pub;
 			gate_g.tab_guard = mapguard_add(pub.h, pub.len);
+			r = 0;
 		}
-		free(buf);
 	}
 	pthread_rwlock_unlock(&gate_g.lock);
 	return r;

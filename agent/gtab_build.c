@@ -16,21 +16,96 @@
 
 #include "gtab_build.h"
 
-struct builder {
-	/* strings */
-	char		*str;
-	size_t		 strsz, strcap;
-	uint32_t	*slots;		/* offset + 1, open addressing */
-	size_t		 nslots, nstr;
-	/* records: written straight into the table's sections */
-	struct gtab_grant *g;
-	size_t		 ng, gcap;
-	struct kd_win	*w;
-	size_t		 nw, wcap;
-	struct gtab_person *p;
-	size_t		 np, pcap;
-	int		 err;
+/*
+ * The table is written to its file as it is built, through a few small
+ * buffers, never assembled in memory: at a million grants the image is
+ * 60-75 MB, and a rebuild while a refresh fills the index (whose table
+ * outgrows its spare room again and again) held one beside the index
+ * each time, lifting kuncid's peak past a quarter of a gigabyte.  What
+ * the build keeps is the hash heads (4 bytes a bucket) and the interned
+ * strings' text.  A record's chain link is the head of its bucket before
+ * it, so records go out in index order; the sections' sizes are known
+ * before the first record but for the string area, which comes last.
+ */
+#define SINK_BUF	(256 * 1024)
+
+/* One section, written in order from its offset in the file. */
+struct sink {
+	off_t		 at;		/* where buf goes */
+	size_t		 n;
+	unsigned char	*buf;		/* SINK_BUF bytes */
 };
+
+/* An interned string: its hash, its text in itext + 1, its offset. */
+struct islot {
+	uint32_t	 hash, text, off;
+};
+
+struct builder {
+	int		 fd;
+	int		 err;		/* an errno value, 0: none */
+	/* interned strings (subjects, resources, uids, policy) */
+	char		*itext;
+	size_t		 itextsz, itextcap;
+	struct islot	*slots;		/* open addressing, text 0 = free */
+	size_t		 nslots, nstr;
+	size_t		 strsz;		/* the string area's bytes so far */
+	/* chain heads, index + 1 */
+	uint32_t	*pb, *gb;
+	uint32_t	 npb, ngb;
+	size_t		 ng, gcap, np, pcap, nw, wcap;
+	struct sink	 p, g, w, s;
+};
+
+static int
+full_pwrite(int fd, const void *buf, size_t len, off_t at)
+{
+	const unsigned char *b = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, b, len, at);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		b += n;
+		len -= (size_t)n;
+		at += n;
+	}
+	return 0;
+}
+
+static void
+sink_flush(struct builder *b, struct sink *k)
+{
+	if (b->err == 0 && k->n > 0 &&
+	    full_pwrite(b->fd, k->buf, k->n, k->at) == -1)
+		b->err = errno;
+	k->at += (off_t)k->n;
+	k->n = 0;
+}
+
+static void
+sink_put(struct builder *b, struct sink *k, const void *v, size_t len)
+{
+	const unsigned char *p = v;
+	size_t c;
+
+	while (len > 0 && b->err == 0) {
+		if (k->n == SINK_BUF)
+			sink_flush(b, k);
+		c = SINK_BUF - k->n < len ? SINK_BUF - k->n : len;
+		memcpy(k->buf + k->n, p, c);
+		k->n += c;
+		p += c;
+		len -= c;
+	}
+}
 
 static int
 grow(void **v, size_t *cap, size_t need, size_t elem)
@@ -53,17 +128,17 @@ static int
 rehash(struct builder *b)
 {
 	size_t n = b->nslots != 0 ? b->nslots * 2 : 1024, i, j;
-	uint32_t *s, off;
+	struct islot *s;
 
 	if ((s = calloc(n, sizeof(*s))) == NULL)
 		return -1;
 	for (i = 0; i < b->nslots; i++) {
-		if ((off = b->slots[i]) == 0)
+		if (b->slots[i].text == 0)
 			continue;
-		j = gtab_hash(b->str + off - 1, NULL) & (n - 1);
-		while (s[j] != 0)
+		j = b->slots[i].hash & (n - 1);
+		while (s[j].text != 0)
 			j = (j + 1) & (n - 1);
-		s[j] = off;
+		s[j] = b->slots[i];
 	}
 	free(b->slots);
 	b->slots = s;
@@ -71,36 +146,55 @@ rehash(struct builder *b)
 	return 0;
 }
 
+/* Add s (of length l) to the string area; its offset. */
+static uint32_t
+emit_str(struct builder *b, const char *s, size_t l)
+{
+	uint32_t off = (uint32_t)b->strsz;
+
+	if (b->err != 0)
+		return 0;
+	if (b->strsz + l + 1 > GTAB_MAX_SIZE / 2) {
+		b->err = EFBIG;
+		return 0;
+	}
+	sink_put(b, &b->s, s, l + 1);
+	b->strsz += l + 1;
+	return off;
+}
+
 /* The offset of s in the string area, adding it once. */
 static uint32_t
 intern(struct builder *b, const char *s)
 {
 	size_t l = strlen(s), j;
-	uint32_t off;
+	uint32_t hash, off;
 
-	if (b->err)
-		return 0;
-	if (*s == '\0')
+	if (b->err != 0 || *s == '\0')
 		return 0;
 	if ((b->nstr + 1) * 2 > b->nslots && rehash(b) == -1)
 		goto fail;
-	j = gtab_hash(s, NULL) & (b->nslots - 1);
-	while ((off = b->slots[j]) != 0) {
-		if (strcmp(b->str + off - 1, s) == 0)
-			return off - 1;
-		j = (j + 1) & (b->nslots - 1);
-	}
-	if (b->strsz + l + 1 > GTAB_MAX_SIZE / 2 ||
-	    grow((void **)&b->str, &b->strcap, b->strsz + l + 1, 1) == -1)
+	hash = gtab_hash(s, NULL);
+	j = hash & (b->nslots - 1);
+	for (; b->slots[j].text != 0; j = (j + 1) & (b->nslots - 1))
+		if (b->slots[j].hash == hash &&
+		    strcmp(b->itext + b->slots[j].text - 1, s) == 0)
+			return b->slots[j].off;
+	if (b->itextsz + l + 1 > GTAB_MAX_SIZE / 2 ||
+	    grow((void **)&b->itext, &b->itextcap, b->itextsz + l + 1, 1) == -1)
 		goto fail;
-	off = (uint32_t)b->strsz;
-	memcpy(b->str + off, s, l + 1);
-	b->strsz += l + 1;
-	b->slots[j] = off + 1;
+	off = emit_str(b, s, l);
+	if (b->err != 0)
+		return 0;
+	memcpy(b->itext + b->itextsz, s, l + 1);
+	b->slots[j].hash = hash;
+	b->slots[j].text = (uint32_t)b->itextsz + 1;
+	b->slots[j].off = off;
+	b->itextsz += l + 1;
 	b->nstr++;
 	return off;
 fail:
-	b->err = 1;
+	b->err = ENOMEM;
 	return 0;
 }
 
@@ -108,47 +202,46 @@ fail:
 static uint32_t
 append(struct builder *b, const char *s)
 {
-	size_t l = strlen(s);
-	uint32_t off;
+	if (*s == '\0')
+		return 0;
+	return emit_str(b, s, strlen(s));
+}
 
-	if (b->err || *s == '\0')
-		return 0;
-	if (b->strsz + l + 1 > GTAB_MAX_SIZE / 2 ||
-	    grow((void **)&b->str, &b->strcap, b->strsz + l + 1, 1) == -1) {
-		b->err = 1;
-		return 0;
-	}
-	off = (uint32_t)b->strsz;
-	memcpy(b->str + off, s, l + 1);
-	b->strsz += l + 1;
-	return off;
+static void
+count_win(void *arg, const struct gindex_grant *g)
+{
+	*(size_t *)arg += g->nwin;
 }
 
 static void
 add_grant(void *arg, const struct gindex_grant *g)
 {
 	struct builder *b = arg;
-	struct gtab_grant *e;
+	struct gtab_grant e;
+	uint32_t slot;
 
-	if (b->err || b->ng == b->gcap || grow((void **)&b->w, &b->wcap,
-	    b->nw + g->nwin, sizeof(*b->w)) == -1) {
-		b->err = 1;
+	if (b->err != 0)
+		return;
+	if (b->ng == b->gcap || g->nwin > b->wcap - b->nw) {
+		b->err = EAGAIN;	/* the index changed under us */
 		return;
 	}
-	e = &b->g[b->ng++];
-	memset(e, 0, sizeof(*e));
-	e->hash = gtab_hash(g->subject, g->resource);
-	e->subject = intern(b, g->subject);
-	e->resource = intern(b, g->resource);
-	e->id = append(b, g->id);	/* unique: not worth a lookup */
-	e->win = (uint32_t)b->nw;
-	e->nwin = g->nwin;
-	e->status = g->status;
-	e->badwin = g->badwin;
-	e->not_before = g->not_before;
-	e->not_after = g->not_after;
-	if (g->nwin > 0)	/* b->w is still NULL before the first */
-		memcpy(b->w + b->nw, g->win, g->nwin * sizeof(*b->w));
+	memset(&e, 0, sizeof(e));
+	e.hash = gtab_hash(g->subject, g->resource);
+	e.subject = intern(b, g->subject);
+	e.resource = intern(b, g->resource);
+	e.id = append(b, g->id);	/* unique: not worth a lookup */
+	e.win = (uint32_t)b->nw;
+	e.nwin = g->nwin;
+	e.status = g->status;
+	e.badwin = g->badwin;
+	e.not_before = g->not_before;
+	e.not_after = g->not_after;
+	slot = e.hash & (b->ngb - 1);
+	e.next = b->gb[slot];
+	b->gb[slot] = (uint32_t)++b->ng;
+	sink_put(b, &b->g, &e, sizeof(e));
+	sink_put(b, &b->w, g->win, g->nwin * sizeof(struct kd_win));
 	b->nw += g->nwin;
 }
 
@@ -156,16 +249,22 @@ static void
 add_person(void *arg, const char *uid)
 {
 	struct builder *b = arg;
-	struct gtab_person *e;
+	struct gtab_person e;
+	uint32_t slot;
 
-	if (b->err || b->np == b->pcap) {
-		b->err = 1;
+	if (b->err != 0)
+		return;
+	if (b->np == b->pcap) {
+		b->err = EAGAIN;
 		return;
 	}
-	e = &b->p[b->np++];
-	memset(e, 0, sizeof(*e));
-	e->hash = gtab_hash(uid, NULL);
-	e->uid = intern(b, uid);
+	memset(&e, 0, sizeof(e));
+	e.hash = gtab_hash(uid, NULL);
+	e.uid = intern(b, uid);
+	slot = e.hash & (b->npb - 1);
+	e.next = b->pb[slot];
+	b->pb[slot] = (uint32_t)++b->np;
+	sink_put(b, &b->p, &e, sizeof(e));
 }
 
 static uint32_t
@@ -192,145 +291,211 @@ spare(size_t used, size_t min)
 }
 
 /*
- * The records go straight into the table (their sections come before the
- * windows and strings, whose sizes are known only at the end): the image
- * is grown once by realloc(), which moves a large one's pages without
- * copying them, rather than built aside and copied (at a million grants
- * that was 50 MB more at kuncid's peak).
+ * Where each section goes, for an index of np people, ng grants and nw
+ * windows: every section but the string area's length.  h->size and
+ * h->strsz are set when the strings are known.  0, or -1 if too large.
  */
+static int
+layout(struct gtab_hdr *h, const struct gtab_policy *pol, size_t np,
+    size_t ng, size_t nw)
+{
+	size_t off;
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, GTAB_MAGIC, 8);
+	h->version = GTAB_VERSION;
+	h->hdr_size = sizeof(*h);
+	h->lang_en = pol->lang_en != 0;
+	h->flags = pol->flags;
+	h->live_until = pol->live_until;
+	h->utc_off = pol->utc_off;
+	h->np_used = (uint32_t)np;
+	h->ng_used = (uint32_t)ng;
+	h->nw_used = (uint32_t)nw;
+	/* each section with its spare room for records added in place */
+	np = spare(np, GTAB_SPARE_MIN);
+	ng = spare(ng, GTAB_SPARE_MIN);
+	/* a window for each spare grant; more only as the index has them */
+	nw = spare(nw, ng - h->ng_used);
+	if (ng > GTAB_MAX_SIZE / sizeof(struct gtab_grant) ||
+	    nw > GTAB_MAX_SIZE / sizeof(struct kd_win) ||
+	    pol->nunmanaged > GTAB_MAX_SIZE / 4 ||
+	    pol->nservices > GTAB_MAX_SIZE / 8)
+		return -1;
+	h->np = (uint32_t)np;
+	h->ng = (uint32_t)ng;
+	h->nw = (uint32_t)nw;
+	h->nu = (uint32_t)pol->nunmanaged;
+	h->ns = (uint32_t)pol->nservices;
+	h->npb = pow2(np);
+	h->ngb = pow2(ng);
+	off = align8(sizeof(*h));
+	h->pb_off = (uint32_t)off;
+	off = align8(off + (size_t)h->npb * 4);
+	h->p_off = (uint32_t)off;
+	off = align8(off + np * sizeof(struct gtab_person));
+	h->gb_off = (uint32_t)off;
+	off = align8(off + (size_t)h->ngb * 4);
+	h->g_off = (uint32_t)off;
+	off = align8(off + ng * sizeof(struct gtab_grant));
+	h->w_off = (uint32_t)off;
+	off = align8(off + nw * sizeof(struct kd_win));
+	h->u_off = (uint32_t)off;
+	off = align8(off + pol->nunmanaged * 4);
+	h->s_off = (uint32_t)off;
+	off = align8(off + pol->nservices * 8);
+	h->str_off = (uint32_t)off;
+	return off > GTAB_MAX_SIZE ? -1 : 0;
+}
+
+static int
+builder_init(struct builder *b, int fd, const struct gtab_hdr *h)
+{
+	struct sink *k[] = { &b->p, &b->g, &b->w, &b->s };
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	b->fd = fd;
+	b->pcap = h->np_used;
+	b->gcap = h->ng_used;
+	b->wcap = h->nw_used;
+	b->npb = h->npb;
+	b->ngb = h->ngb;
+	b->p.at = h->p_off;
+	b->g.at = h->g_off;
+	b->w.at = h->w_off;
+	b->s.at = h->str_off;
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if ((k[i]->buf = malloc(SINK_BUF)) == NULL)
+			return -1;
+	if ((b->pb = calloc(h->npb, 4)) == NULL ||
+	    (b->gb = calloc(h->ngb, 4)) == NULL)
+		return -1;
+	while (b->nslots < 2 * (h->np_used + 64))
+		if (rehash(b) == -1)
+			return -1;
+	/* offset 0 is the empty string */
+	sink_put(b, &b->s, "", 1);
+	b->strsz = 1;
+	return 0;
+}
+
+static void
+builder_free(struct builder *b)
+{
+	free(b->p.buf);
+	free(b->g.buf);
+	free(b->w.buf);
+	free(b->s.buf);
+	free(b->pb);
+	free(b->gb);
+	free(b->itext);
+	free(b->slots);
+}
+
+int
+gtab_write(int fd, const struct gindex *ix, const struct gtab_policy *pol,
+    struct gtab_hdr *out)
+{
+	struct builder b;
+	struct gtab_hdr h;
+	uint32_t *unm = NULL, *svc = NULL;
+	size_t nw = 0, i, strsz;
+	int rc = -1, saved;
+
+	gindex_foreach(ix, count_win, NULL, &nw);
+	if (layout(&h, pol, gindex_npeople(ix), gindex_ngrants(ix), nw)
+	    == -1) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (builder_init(&b, fd, &h) == -1) {
+		builder_free(&b);
+		errno = ENOMEM;
+		return -1;
+	}
+	gindex_foreach(ix, add_grant, add_person, &b);
+	if (b.err == 0 && (b.ng != b.gcap || b.np != b.pcap || b.nw != b.wcap))
+		b.err = EAGAIN;
+	if (b.err == 0 &&
+	    ((unm = calloc(pol->nunmanaged + 1, sizeof(*unm))) == NULL ||
+	    (svc = calloc(2 * pol->nservices + 1, sizeof(*svc))) == NULL))
+		b.err = ENOMEM;
+	for (i = 0; b.err == 0 && i < pol->nunmanaged; i++)
+		unm[i] = intern(&b, pol->unmanaged[i]);
+	for (i = 0; b.err == 0 && i < pol->nservices; i++) {
+		svc[2 * i] = intern(&b, pol->service[i]);
+		svc[2 * i + 1] = intern(&b, pol->tmpl[i]);
+	}
+	h.hostname = intern(&b, pol->hostname);
+	sink_flush(&b, &b.p);
+	sink_flush(&b, &b.g);
+	sink_flush(&b, &b.w);
+	sink_flush(&b, &b.s);
+	if (b.err != 0)
+		goto out;
+	/* an added grant brings its subject, resource and id uninterned */
+	strsz = spare(b.strsz, 64 * (size_t)(h.ng - h.ng_used));
+	if (strsz > GTAB_MAX_SIZE / 2 ||
+	    align8(h.str_off + strsz) > GTAB_MAX_SIZE) {
+		b.err = EFBIG;
+		goto out;
+	}
+	h.strsz = (uint32_t)strsz;
+	h.str_used = (uint32_t)b.strsz;
+	h.size = align8(h.str_off + strsz);
+	/* the spare room is the file's zeros: it is new, and extended */
+	if (full_pwrite(fd, b.pb, (size_t)h.npb * 4, h.pb_off) == -1 ||
+	    full_pwrite(fd, b.gb, (size_t)h.ngb * 4, h.gb_off) == -1 ||
+	    full_pwrite(fd, unm, pol->nunmanaged * 4, h.u_off) == -1 ||
+	    full_pwrite(fd, svc, pol->nservices * 8, h.s_off) == -1 ||
+	    ftruncate(fd, (off_t)h.size) == -1 ||
+	    full_pwrite(fd, &h, sizeof(h), 0) == -1) {
+		b.err = errno;
+		goto out;
+	}
+	*out = h;
+	rc = 0;
+out:
+	saved = b.err;
+	free(unm);
+	free(svc);
+	builder_free(&b);
+	if (rc == -1)
+		errno = saved;
+	return rc;
+}
+
 int
 gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
     unsigned char **out, size_t *outlen)
 {
-	struct builder b;
 	struct gtab_hdr h;
-	unsigned char *buf = NULL, *nb;
-	uint32_t *pb, *gb, *u, *sv, hostname, slot;
-	struct gtab_person *pp;
-	struct gtab_grant *gg;
-	uint32_t *unm = NULL, *svc = NULL;
-	size_t off, head, i, np, ng, nw, strsz;
-	int rc = -1;
+	unsigned char *buf;
+	size_t done = 0;
+	ssize_t n;
+	int fd, rc = -1;
 
-	memset(&b, 0, sizeof(b));
-	memset(&h, 0, sizeof(h));
-	/* offset 0 is the empty string */
-	if (grow((void **)&b.str, &b.strcap, 1 + 24 * gindex_ngrants(ix) +
-	    16 * gindex_npeople(ix), 1) == -1)
+	if ((fd = memfd_create("kunci-gtab", MFD_CLOEXEC)) == -1)
 		return -1;
-	b.str[0] = '\0';
-	b.strsz = 1;
-	while (b.nslots < 2 * (gindex_npeople(ix) + 64) && rehash(&b) == 0)
-		;
-	/* each section with its spare room for records added in place */
-	np = spare(gindex_npeople(ix), GTAB_SPARE_MIN);
-	ng = spare(gindex_ngrants(ix), GTAB_SPARE_MIN);
-	if (ng > GTAB_MAX_SIZE / sizeof(struct gtab_grant))
+	if (gtab_write(fd, ix, pol, &h) == -1 ||
+	    (buf = malloc(h.size)) == NULL)
 		goto out;
-	h.npb = pow2(np);
-	h.ngb = pow2(ng);
-	off = align8(sizeof(h));
-	h.pb_off = (uint32_t)off;
-	off = align8(off + (size_t)h.npb * 4);
-	h.p_off = (uint32_t)off;
-	off = align8(off + np * sizeof(struct gtab_person));
-	h.gb_off = (uint32_t)off;
-	off = align8(off + (size_t)h.ngb * 4);
-	h.g_off = (uint32_t)off;
-	off = align8(off + ng * sizeof(struct gtab_grant));
-	h.w_off = (uint32_t)off;
-	head = off;
-	if (head > GTAB_MAX_SIZE || (buf = calloc(1, head)) == NULL)
-		goto out;
-	b.p = (struct gtab_person *)(void *)(buf + h.p_off);
-	b.pcap = gindex_npeople(ix);
-	b.g = (struct gtab_grant *)(void *)(buf + h.g_off);
-	b.gcap = gindex_ngrants(ix);
-	gindex_foreach(ix, add_grant, add_person, &b);
-	if ((unm = calloc(pol->nunmanaged + 1, sizeof(*unm))) == NULL ||
-	    (svc = calloc(2 * pol->nservices + 1, sizeof(*svc))) == NULL)
-		goto out;
-	for (i = 0; i < pol->nunmanaged; i++)
-		unm[i] = intern(&b, pol->unmanaged[i]);
-	for (i = 0; i < pol->nservices; i++) {
-		svc[2 * i] = intern(&b, pol->service[i]);
-		svc[2 * i + 1] = intern(&b, pol->tmpl[i]);
+	while (done < h.size) {
+		n = pread(fd, buf + done, h.size - done, (off_t)done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			goto out;
+		}
+		done += (size_t)n;
 	}
-	hostname = intern(&b, pol->hostname);
-	if (b.err)
-		goto out;
-
-	memcpy(h.magic, GTAB_MAGIC, 8);
-	h.version = GTAB_VERSION;
-	h.hdr_size = sizeof(h);
-	h.lang_en = pol->lang_en != 0;
-	h.hostname = hostname;
-	/* a window for each spare grant; more only as the index has them */
-	nw = spare(b.nw, ng - b.ng);
-	/* an added grant brings its subject, resource and id uninterned */
-	strsz = spare(b.strsz, 64 * (ng - b.ng));
-	if (strsz > GTAB_MAX_SIZE / 2)
-		goto out;
-	h.np = (uint32_t)np;
-	h.ng = (uint32_t)ng;
-	h.nw = (uint32_t)nw;
-	h.nu = (uint32_t)pol->nunmanaged;
-	h.ns = (uint32_t)pol->nservices;
-	h.strsz = (uint32_t)strsz;
-	h.np_used = (uint32_t)b.np;
-	h.ng_used = (uint32_t)b.ng;
-	h.nw_used = (uint32_t)b.nw;
-	h.str_used = (uint32_t)b.strsz;
-	off = align8(off + nw * sizeof(struct kd_win));
-	h.u_off = (uint32_t)off;
-	off = align8(off + pol->nunmanaged * 4);
-	h.s_off = (uint32_t)off;
-	off = align8(off + pol->nservices * 8);
-	h.str_off = (uint32_t)off;
-	off = align8(off + strsz);
-	if (off > GTAB_MAX_SIZE)
-		goto out;
-	h.size = off;
-	if ((nb = realloc(buf, off)) == NULL)
-		goto out;
-	buf = nb;
-	memset(buf + head, 0, off - head);
-	memcpy(buf, &h, sizeof(h));
-
-	pb = (uint32_t *)(void *)(buf + h.pb_off);
-	pp = (struct gtab_person *)(void *)(buf + h.p_off);
-	for (i = 0; i < b.np; i++) {
-		slot = pp[i].hash & (h.npb - 1);
-		pp[i].next = pb[slot];
-		pb[slot] = (uint32_t)i + 1;
-	}
-	gb = (uint32_t *)(void *)(buf + h.gb_off);
-	gg = (struct gtab_grant *)(void *)(buf + h.g_off);
-	for (i = 0; i < b.ng; i++) {
-		slot = gg[i].hash & (h.ngb - 1);
-		gg[i].next = gb[slot];
-		gb[slot] = (uint32_t)i + 1;
-	}
-	if (b.nw > 0)
-		memcpy(buf + h.w_off, b.w, b.nw * sizeof(struct kd_win));
-	u = (uint32_t *)(void *)(buf + h.u_off);
-	if (pol->nunmanaged > 0)
-		memcpy(u, unm, pol->nunmanaged * 4);
-	sv = (uint32_t *)(void *)(buf + h.s_off);
-	if (pol->nservices > 0)
-		memcpy(sv, svc, pol->nservices * 8);
-	memcpy(buf + h.str_off, b.str, b.strsz);
 	*out = buf;
-	*outlen = off;
-	buf = NULL;
+	*outlen = h.size;
 	rc = 0;
 out:
-	free(buf);
-	free(unm);
-	free(svc);
-	free(b.str);
-	free(b.slots);
-	free(b.w);
+	close(fd);
 	return rc;
 }
 
@@ -349,14 +514,12 @@ gtab_set_live(struct gtab_hdr *h, uint32_t flags, int64_t live_until,
 }
 
 int
-gtab_publish(const char *path, const unsigned char *buf, size_t len,
-    struct gtab_pub *p)
+gtab_publish(const char *path, const struct gindex *ix,
+    const struct gtab_policy *pol, struct gtab_pub *p)
 {
 	char tmp[4096];
 	struct gtab_hdr *h = NULL;
 	struct stat st;
-	size_t done = 0;
-	ssize_t n;
 	int fd, saved;
 
 	memset(p, 0, sizeof(*p));
@@ -367,20 +530,10 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len,
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		return -1;
-	if (fchmod(fd, 0600) == -1)
+	if (fchmod(fd, 0600) == -1 || gtab_write(fd, ix, pol, &p->geo) == -1 ||
+	    fstat(fd, &st) == -1)
 		goto fail;
-	while (done < len) {
-		n = write(fd, buf + done, len - done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		done += (size_t)n;
-	}
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	memcpy(&p->geo, buf, sizeof(p->geo));
-	h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	h = mmap(NULL, p->geo.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (h == MAP_FAILED) {
 		h = NULL;
 		goto fail;
@@ -388,7 +541,7 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len,
 	if (rename(tmp, path) == -1)
 		goto fail;
 	p->h = h;
-	p->len = len;
+	p->len = p->geo.size;
 	p->fd = fd;
 	p->dev = st.st_dev;
 	p->ino = st.st_ino;
@@ -396,9 +549,11 @@ gtab_publish(const char *path, const unsigned char *buf, size_t len,
 fail:
 	saved = errno;
 	if (h != NULL)
-		munmap(h, len);
+		munmap(h, p->geo.size);
 	unlink(tmp);
 	close(fd);
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
 	errno = saved;
 	return -1;
 }

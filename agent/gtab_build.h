@@ -22,12 +22,21 @@ struct gtab_policy {
 	const char *const	*service;	/* ns names ... */
 	const char *const	*tmpl;		/* ... and their templates */
 	size_t			 nservices;
+	/* the live part the table starts with (gtab_set_live()) */
+	uint32_t		 flags;
+	int64_t			 live_until;
+	int32_t			 utc_off;
 };
 
 /*
- * Build the table image of ix into a fresh malloc'd buffer.  0, or -1
- * (out of memory, or a table over GTAB_MAX_SIZE).
+ * Write the table of ix to fd, a new empty file, in pieces (the image is
+ * never whole in memory), and fill *h with its header.  0, or -1 with
+ * errno set: ENOMEM, EFBIG (over GTAB_MAX_SIZE), EAGAIN (the index
+ * changed during the build: the caller holds its lock), or a write's.
  */
+int	gtab_write(int fd, const struct gindex *ix, const struct gtab_policy *,
+	    struct gtab_hdr *h);
+/* The same image in a fresh malloc'd buffer (tests, fuzzing).  0 or -1. */
 int	gtab_build(const struct gindex *ix, const struct gtab_policy *,
 	    unsigned char **buf, size_t *len);
 
@@ -44,14 +53,14 @@ struct gtab_pub {
 };
 
 /*
- * Write buf as path: a temporary file in the same directory, mode 0600,
- * renamed over path.  0 with *p filled (the new file mapped whole, for
+ * Write the table of ix as path (gtab_write()): a temporary file in the
+ * same directory, mode 0600, renamed over path.  0 with *p filled (the new file mapped whole, for
  * gtab_set_live() and the patches), or -1 with errno set (nothing
  * replaced).  A published file is never written to except in place
  * through p->h, and never shrunk: a new table is a new file.
  */
-int	gtab_publish(const char *path, const unsigned char *buf, size_t len,
-	    struct gtab_pub *p);
+int	gtab_publish(const char *path, const struct gindex *ix,
+	    const struct gtab_policy *, struct gtab_pub *p);
 /* Unmap and close p (p->h NULL: nothing). */
 void	gtab_unpublish(struct gtab_pub *p);
 

@@ -3,8 +3,9 @@
  * sizes of issue 18.  An index of N grants over N/10 people (the shape
  * of bench/gengrants.py: five resources, one window in eight grants) is
  * built in memory; then, on the same published table:
- *   - a whole rebuild: gtab_build() plus gtab_publish() (write, map,
- *     rename), as kuncid did for every new grant before the spare room;
+ *   - a whole rebuild: gtab_publish() (the table written in pieces,
+ *     mapped, renamed), as kuncid did for every new grant before the
+ *     spare room, and does when the room is used up;
  *   - an add in place: gtab_add_grant() of one new grant into the
  *     published table (kuncid's path now), until the room is used up;
  * each timed in wall and thread CPU, R times.  Also the table's size
@@ -265,7 +266,7 @@ main(int argc, char **argv)
 {
 	static const struct gtab_policy pol = { .hostname = "srv-web1" };
 	char path[4096], dir[2048] = "/tmp";
-	unsigned char u[GINDEX_UUID_LEN], *buf;
+	unsigned char u[GINDEX_UUID_LEN];
 	struct gtab_pub pub;
 	struct gindex *ix;
 	double *rw, *rc, *aw, w0, c0;
@@ -313,14 +314,13 @@ main(int argc, char **argv)
 
 		w0 = now_us(CLOCK_MONOTONIC);
 		c0 = now_us(CLOCK_THREAD_CPUTIME_ID);
-		if (gtab_build(ix, &pol, &buf, &len) == -1 ||
-		    gtab_publish(path, buf, len, &np) == -1) {
+		if (gtab_publish(path, ix, &pol, &np) == -1) {
 			perror("gtabadd: build");
 			return 1;
 		}
 		rw[k] = (now_us(CLOCK_MONOTONIC) - w0) / 1e3;
 		rc[k] = (now_us(CLOCK_THREAD_CPUTIME_ID) - c0) / 1e3;
-		free(buf);
+		len = np.len;
 		gtab_unpublish(&pub);
 		pub = np;
 	}

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -475,7 +476,6 @@ t_patch(void)
 {
 	struct gindex *ix = sample();
 	char path[] = "/tmp/kunci-gtab-test.XXXXXX";
-	unsigned char *buf;
 	struct gtab_hdr *h;
 	struct gtab_pub pub;
 	struct gtab t;
@@ -491,8 +491,8 @@ t_patch(void)
 	if ((fd = mkstemp(path)) == -1)
 		abort();
 	close(fd);
-	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
-	CHECK(gtab_publish(path, buf, len, &pub) == 0);
+	CHECK(gtab_publish(path, ix, &POL, &pub) == 0);
+	len = pub.len;
 	h = pub.h;
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600 &&
 	    (size_t)st.st_size == len);
@@ -535,7 +535,6 @@ t_patch(void)
 	munmap(ro, len);
 	gtab_unpublish(&pub);
 	unlink(path);
-	free(buf);
 	gindex_free(ix);
 }
 
@@ -563,7 +562,6 @@ t_add(void)
 	struct gindex *ix = sample();
 	char path[] = "/tmp/kunci-gtab-add.XXXXXX", uid[32];
 	const struct gindex_grant *g;
-	unsigned char *buf;
 	struct gtab_pub pub;
 	struct gtab t;
 	struct kd_source s;
@@ -578,8 +576,8 @@ t_add(void)
 	if ((fd = mkstemp(path)) == -1)
 		abort();
 	close(fd);
-	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
-	CHECK(gtab_publish(path, buf, len, &pub) == 0);
+	CHECK(gtab_publish(path, ix, &POL, &pub) == 0);
+	len = pub.len;
 	CHECK(stat(path, &st) == 0);
 	fd = open(path, O_RDONLY);
 	ro = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
@@ -632,7 +630,6 @@ t_add(void)
 	munmap(ro, len);
 	gtab_unpublish(&pub);
 	unlink(path);
-	free(buf);
 	gindex_free(ix);
 }
 
@@ -719,7 +716,6 @@ t_addrace(void)
 	struct addrace a;
 	char path[] = "/tmp/kunci-gtab-race.XXXXXX", uid[32];
 	pthread_t wr, rd[ADD_READERS];
-	unsigned char *buf;
 	long allows = 0, absent = 0, wrong = 0, gaveup = 0;
 	void *ro;
 	size_t len;
@@ -736,8 +732,8 @@ t_addrace(void)
 	if ((fd = mkstemp(path)) == -1)
 		abort();
 	close(fd);
-	CHECK(gtab_build(a.ix, &POL, &buf, &len) == 0);
-	CHECK(gtab_publish(path, buf, len, &a.pub) == 0);
+	CHECK(gtab_publish(path, a.ix, &POL, &a.pub) == 0);
+	len = a.pub.len;
 	fd = open(path, O_RDONLY);
 	ro = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
@@ -764,7 +760,6 @@ t_addrace(void)
 	munmap(ro, len);
 	gtab_unpublish(&a.pub);
 	unlink(path);
-	free(buf);
 	gindex_free(a.ix);
 }
 
@@ -849,7 +844,6 @@ t_flip(void)
 	struct kd_result r;
 	struct kd_when w;
 	struct proto_query q;
-	unsigned char *buf;
 	long allows = 0, gaveup = 0, decided = 0, notyet = 0;
 	void *ro;
 	size_t len;
@@ -861,8 +855,8 @@ t_flip(void)
 	if ((fd = mkstemp(path)) == -1)
 		abort();
 	close(fd);
-	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
-	CHECK(gtab_publish(path, buf, len, &f.pub) == 0);
+	CHECK(gtab_publish(path, ix, &POL, &f.pub) == 0);
+	len = f.pub.len;
 	fd = open(path, O_RDONLY);
 	ro = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
@@ -904,7 +898,6 @@ t_flip(void)
 	munmap(ro, len);
 	gtab_unpublish(&f.pub);
 	unlink(path);
-	free(buf);
 	gindex_free(ix);
 }
 
@@ -921,16 +914,14 @@ t_truncated(void)
 	struct gindex *ix = sample();
 	char path[] = "/tmp/kunci-gtab-trunc.XXXXXX";
 	struct gtab_pub pub;
-	unsigned char *buf, *m;
-	size_t len;
+	unsigned char *m;
 	pid_t pid;
 	int fd, slot, status;
 
 	if ((fd = mkstemp(path)) == -1)
 		abort();
 	close(fd);
-	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
-	CHECK(gtab_publish(path, buf, len, &pub) == 0);
+	CHECK(gtab_publish(path, ix, &POL, &pub) == 0);
 	CHECK(mapguard_init() == 0);
 	CHECK((slot = mapguard_add(pub.h, pub.len)) >= 0);
 	CHECK(!mapguard_hit(slot));
@@ -956,6 +947,70 @@ t_truncated(void)
 	close(fd);
 	gtab_unpublish(&pub);
 	unlink(path);
+	gindex_free(ix);
+}
+
+/*
+ * A table larger than the builder's write buffers (gtab_write() streams
+ * each section in 256 KiB pieces): 30,000 grants of 3,000 people, every
+ * grant found by a lookup in the file with its own id and windows, and a
+ * failed write (a file opened read-only) reported, not published.
+ */
+static void
+t_large(void)
+{
+	struct gindex *ix = gindex_new();
+	struct gtab_hdr h;
+	struct gtab t;
+	struct kd_source a, b;
+	struct kd_result ra, rb;
+	struct kd_when w;
+	struct proto_query q;
+	unsigned char *buf;
+	char u[32], res[32], path[] = "/tmp/kunci-gtab-ro.XXXXXX";
+	size_t len;
+	int i, n = 0, same = 0, fd;
+
+	CHECK(ix != NULL);
+	for (i = 0; i < 30000; i++) {
+		snprintf(u, sizeof(u), "orang%04d", i / 10);
+		snprintf(res, sizeof(res), "host:srv%d", i % 10);
+		if (i % 10 == 0)
+			person(ix, u);
+		put(ix, u, res, i % 4 == 3 ? "revoked" : "active", NOW - 10,
+		    NOW + 10 + i, i % 3 == 0 ? "mon-fri 08:00-17:00" : NULL);
+	}
+	CHECK(gtab_build(ix, &POL, &buf, &len) == 0);
+	CHECK(len > 4 * 256 * 1024);
+	CHECK(gtab_check(&t, buf, len) == 0);
+	CHECK_LL(t.h->ng_used, 30000);
+	CHECK_LL(t.h->np_used, 3000);
+	ix_source(ix, &a);
+	gtab_source(&t, &b);
+	gtab_when(NOW, 7 * 3600, &w);
+	for (i = 0; i < 30000; i += 7) {
+		memset(&q, 0, sizeof(q));
+		snprintf(q.user, sizeof(q.user), "orang%04d", i / 10);
+		snprintf(q.resource, sizeof(q.resource), "host:srv%d", i % 10);
+		n++;
+		if (decide(&a, &q, &w, &ra) == 0 &&
+		    decide(&b, &q, &w, &rb) == 0 &&
+		    ra.decision == rb.decision &&
+		    strcmp(ra.reason, rb.reason) == 0 &&
+		    strcmp(ra.grant, rb.grant) == 0 && ra.known == rb.known)
+			same++;
+	}
+	CHECK_LL(same, n);
+	CHECK(n > 4000);
+
+	if ((fd = mkstemp(path)) == -1)
+		abort();
+	close(fd);
+	fd = open(path, O_RDONLY);
+	errno = 0;
+	CHECK(gtab_write(fd, ix, &POL, &h) == -1 && errno == EBADF);
+	close(fd);
+	unlink(path);
 	free(buf);
 	gindex_free(ix);
 }
@@ -973,6 +1028,7 @@ main(void)
 	t_addrace();
 	t_flip();
 	t_truncated();
+	t_large();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }
