@@ -167,7 +167,6 @@ struct syncrun {
 	int		 full;		/* a refresh without a cookie into
 					 * gate_g.ix: what it does not name goes */
 	int		 swept;		/* ... and that sweep is done */
-	struct gsync_set present;	/* what a refresh into gate_g.ix named */
 	struct gsync_cookie pending;	/* seen during the refresh */
 	struct gsync_hb	 hb;
 };
@@ -323,6 +322,24 @@ live_change(const unsigned char *u, LDAP *ld, LDAPMessage *e)
 		tab_changed(1);
 }
 
+/*
+ * gate_g.cookie is the sync thread's, which reads it without a lock; it
+ * changes under snap_mtx, where the snapshot takes it with the index
+ * (gate_snap.c).  It changes only after the changes it covers are in the
+ * index, so a snapshot's cookie never claims a change its index lacks.
+ * c NULL: cleared.
+ */
+static void
+cookie_keep(const struct gsync_cookie *c)
+{
+	pthread_mutex_lock(&gate_g.snap_mtx);
+	if (c != NULL)
+		gate_g.cookie = *c;
+	else
+		gsync_cookie_clear(&gate_g.cookie);
+	pthread_mutex_unlock(&gate_g.snap_mtx);
+}
+
 /* A cookie: kept at once in the persist phase, at refreshDone before. */
 static void
 take_cookie(struct syncrun *s, const unsigned char *c, size_t n)
@@ -331,8 +348,30 @@ take_cookie(struct syncrun *s, const unsigned char *c, size_t n)
 		return;
 	if (s->refreshing)
 		gsync_cookie_set(&s->pending, c, n, s->uri);
-	else
+	else {
+		pthread_mutex_lock(&gate_g.snap_mtx);
 		gsync_cookie_set(&gate_g.cookie, c, n, s->uri);
+		pthread_mutex_unlock(&gate_g.snap_mtx);
+	}
+}
+
+/*
+ * Entries of the live index the server named unchanged during a refresh
+ * (a present phase: the UUIDs of a syncIdSet in, or one, u): marked, so
+ * that the sweep keeps them.  What it sent whole was marked by being put
+ * (live_change()).
+ */
+static void
+mark_present(const struct gsync_info *in, const unsigned char *u)
+{
+	size_t k;
+
+	pthread_rwlock_wrlock(&gate_g.lock);
+	if (gate_g.ix != NULL && in == NULL)
+		(void)gindex_mark(gate_g.ix, u);
+	for (k = 0; gate_g.ix != NULL && in != NULL && k < in->nuuids; k++)
+		(void)gindex_mark(gate_g.ix, gsync_info_uuid(in, k));
+	pthread_rwlock_unlock(&gate_g.lock);
 }
 
 /* Handle one search entry with its Sync State control; -1 on error. */
@@ -370,11 +409,8 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 	case LDAP_SYNC_MODIFY:
 		if (s->fresh != NULL)
 			apply_entry(s->fresh, s->ld, e, u);
-		else {
-			if (s->refreshing)
-				gsync_set_add(&s->present, u);
-			live_change(u, s->ld, e);
-		}
+		else
+			live_change(u, s->ld, e);	/* marks it */
 		break;
 	case LDAP_SYNC_DELETE:
 		if (s->fresh != NULL)
@@ -385,7 +421,7 @@ sync_entry(struct syncrun *s, LDAPMessage *e)
 	case LDAP_SYNC_PRESENT:
 		/* only against a cookie: unchanged since, keep it */
 		if (s->fresh == NULL && s->refreshing)
-			gsync_set_add(&s->present, u);
+			mark_present(NULL, u);
 		break;
 	default:
 		log_warnx("sync: unknown sync state %d", (int)state);
@@ -402,7 +438,6 @@ out:
 }
 
 struct sweep {
-	const struct gsync_set	*keep;
 	unsigned char		*gone;	/* n * 16 */
 	size_t			 n, cap;
 	int			 err;
@@ -414,7 +449,7 @@ sweep_one(void *arg, const unsigned char *u)
 	struct sweep *w = arg;
 	unsigned char *p;
 
-	if (w->err || gsync_set_has(w->keep, u))
+	if (w->err)
 		return;
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -429,22 +464,20 @@ sweep_one(void *arg, const unsigned char *u)
 
 /*
  * The end of a present phase of a refresh into the live index: what the
- * server did not name is gone.  -1 if that cannot be worked out (out of
- * memory): the session then starts again from scratch.
+ * server did not name (put or marked since the refresh began) is gone.
+ * -1 if that cannot be worked out (out of memory): the session then
+ * starts again from scratch.
  */
 static int
-present_sweep(struct syncrun *s)
+present_sweep(void)
 {
 	struct sweep w;
 	size_t i;
 
-	if (s->present.err)
-		return -1;
 	memset(&w, 0, sizeof(w));
-	w.keep = &s->present;
 	pthread_rwlock_rdlock(&gate_g.lock);
 	if (gate_g.ix != NULL)
-		gindex_foreach_uuid(gate_g.ix, sweep_one, &w);
+		gindex_foreach_unmarked(gate_g.ix, sweep_one, &w);
 	pthread_rwlock_unlock(&gate_g.lock);
 	if (w.err) {
 		free(w.gone);
@@ -455,7 +488,6 @@ present_sweep(struct syncrun *s)
 	if (w.n > 0)
 		log_info("sync: %zu entries gone while disconnected", w.n);
 	free(w.gone);
-	gsync_set_free(&s->present);
 	return 0;
 }
 
@@ -490,11 +522,10 @@ refresh_done(struct syncrun *s)
 	s->refreshing = 0;
 	s->full = 0;
 	s->swept = 0;
-	gsync_set_free(&s->present);
 	gindex_free(old);
 	/* the state the refresh ended in is complete: its cookie holds */
 	if (s->pending.len > 0)
-		gate_g.cookie = s->pending;
+		cookie_keep(&s->pending);
 	if (gate_g.fresh.stale)
 		answer_offline(time(NULL) - gfresh_age(&gate_g.fresh,
 		    mono_ms()) / 1000, gate_g.fresh.why);
@@ -551,9 +582,10 @@ sync_intermediate(struct syncrun *s, LDAPMessage *m)
 					gindex_del(s->fresh, u);
 				else
 					live_change(u, NULL, NULL);
-			} else if (s->fresh == NULL && s->refreshing)
-				gsync_set_add(&s->present, u);
+			}
 		}
+		if (!in.deletes && s->fresh == NULL && s->refreshing)
+			mark_present(&in, NULL);
 		break;
 	case GSYNC_REFRESH_PRESENT:
 	case GSYNC_REFRESH_DELETE:
@@ -564,13 +596,12 @@ sync_intermediate(struct syncrun *s, LDAPMessage *m)
 		 */
 		if (s->fresh == NULL && s->refreshing &&
 		    (in.kind == GSYNC_REFRESH_PRESENT ||
-		    (s->full && !s->swept)) && present_sweep(s) == -1) {
-			gsync_cookie_clear(&gate_g.cookie);
+		    (s->full && !s->swept)) && present_sweep() == -1) {
+			cookie_keep(NULL);
 			log_warnx("sync: out of memory ending a present phase");
 			goto out;
 		}
 		s->swept = s->full;
-		gsync_set_free(&s->present);
 		break;
 	}
 	take_cookie(s, in.cookie, in.cookie_len);
@@ -626,9 +657,9 @@ start_search(struct syncrun *s)
 	if (gate_g.ix == NULL && (s->fresh = gindex_new()) == NULL)
 		return LDAP_NO_MEMORY;
 	if (gate_g.ix != NULL) {
-		pthread_rwlock_rdlock(&gate_g.lock);
-		gsync_set_reserve(&s->present, gindex_ngrants(gate_g.ix) +
-		    gindex_npeople(gate_g.ix) + 1024);
+		/* what this refresh names from now on is marked (present_sweep) */
+		pthread_rwlock_wrlock(&gate_g.lock);
+		gindex_mark_begin(gate_g.ix);
 		pthread_rwlock_unlock(&gate_g.lock);
 	}
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL)
@@ -752,7 +783,6 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 	s.ld = ld;
 	s.uri = uri;
 	s.hbid = -1;
-	gsync_set_init(&s.present);
 	gsync_cookie_clear(&s.pending);
 	gsync_hb_init(&s.hb, gate_g.cfg->directory.heartbeat * 1000,
 	    gate_g.cfg->directory.heartbeat_timeout * 1000, mono_ms());
@@ -823,7 +853,6 @@ sync_session(LDAP *ld, int uri, int *silent, time_t *last_rx)
 			break;
 	}
 	gindex_free(s.fresh);
-	gsync_set_free(&s.present);
 	if (err != LDAP_SUCCESS && !gate_g.stopping && !*silent)
 		ldap_abandon_ext(ld, s.msgid, NULL, NULL);
 	return err;
@@ -863,7 +892,7 @@ sync_main(void *arg)
 		if (rc == LDAP_SYNC_REFRESH_REQUIRED) {
 			/* the server cannot resume from our cookie */
 			log_info("sync: %s asks for a full refresh", d->uri[uri]);
-			gsync_cookie_clear(&gate_g.cookie);
+			cookie_keep(NULL);
 			continue;
 		}
 		if (rc == LDAP_UNWILLING_TO_PERFORM && gate_g.cookie.len > 0) {
@@ -876,7 +905,7 @@ sync_main(void *arg)
 			 */
 			log_warnx("sync: %s refuses to resume from our cookie; "
 			    "full refresh", d->uri[uri]);
-			gsync_cookie_clear(&gate_g.cookie);
+			cookie_keep(NULL);
 			continue;
 		}
 		if (silent) {

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "gate_int.h"
 #include "gindex.h"
 #include "log.h"
@@ -175,9 +176,32 @@ snap_current(void *arg)
 	return 1;
 }
 
+_Static_assert(SNAPSHOT_COOKIE_MAX >= GSYNC_COOKIE_MAX,
+    "a snapshot keeps any cookie the sync thread keeps");
+
+/*
+ * The sync state to write with the index (under snap_mtx and the index's
+ * read lock: the cookie of a state the index holds all of, gate_consumer.c).
+ */
+static void
+snap_sync_of(struct snapshot_sync *ss)
+{
+	const struct gsync_cookie *c = &gate_g.cookie;
+	const struct kunci_cfg *cfg = gate_g.cfg;
+
+	memset(ss, 0, sizeof(*ss));
+	if (c->len == 0 || c->uri < 0 || (size_t)c->uri >= cfg->directory.nuri ||
+	    (size_t)snprintf(ss->uri, sizeof(ss->uri), "%s",
+	    cfg->directory.uri[c->uri]) >= sizeof(ss->uri))
+		return;
+	memcpy(ss->cookie, c->val, c->len);
+	ss->cookie_len = c->len;
+}
+
 void
 snap_write(int force)
 {
+	struct snapshot_sync ss;
 	struct snapshot_out *w = NULL;
 	char err[512];
 	unsigned long gen;
@@ -204,6 +228,7 @@ snap_write(int force)
 	/* no change can come while the read lock is held */
 	pthread_mutex_lock(&gate_g.snap_mtx);
 	gen = gate_g.snap_gen;
+	snap_sync_of(&ss);
 	pthread_mutex_unlock(&gate_g.snap_mtx);
 	t = gate_g.online ? now : gate_g.synced_at;
 	ng = gindex_ngrants(gate_g.ix);
@@ -213,8 +238,8 @@ snap_write(int force)
 	/* the length first (the header holds it), in pieces as well */
 	r = snap_pieces(NULL, &plen, gen, hold, err, sizeof(err));
 	if (r == 0)
-		r = snapshot_begin(gate_g.snap_path, gate_g.key, gate_g.keylen, t, plen, &w,
-		    err, sizeof(err));
+		r = snapshot_begin(gate_g.snap_path, gate_g.key,
+		    gate_g.keylen, t, &ss, plen, &w, err, sizeof(err));
 	if (r == 0 && w != NULL &&
 	    (r = snap_pieces(w, NULL, gen, hold, err, sizeof(err))) != 0)
 		snapshot_abort(w);
@@ -261,13 +286,16 @@ snap_write(int force)
 void
 snap_load(void)
 {
+	struct snapshot_sync ss;
+	const struct kunci_cfg *cfg = gate_g.cfg;
 	struct gindex *ix = NULL;
 	time_t at;
 	char err[512];
+	size_t i;
 	int r;
 
-	r = snapshot_read(gate_g.snap_path, gate_g.key, gate_g.keylen, &ix, &at, err,
-	    sizeof(err));
+	r = snapshot_read(gate_g.snap_path, gate_g.key, gate_g.keylen, &ix, &at,
+	    &ss, err, sizeof(err));
 	if (r == 1) {
 		log_info("snapshot: none yet (%s)", gate_g.snap_path);
 		return;
@@ -281,7 +309,19 @@ snap_load(void)
 	gate_g.online = 0;
 	gate_g.synced_at = at;
 	pthread_rwlock_unlock(&gate_g.lock);
-	log_info("snapshot loaded: %zu grants, %zu people, %lld s old",
+	/*
+	 * Its cookie goes back to the URI it came from, if that is still
+	 * one of directory.uri; the sync thread has not started.
+	 */
+	for (i = 0; ss.cookie_len > 0 && i < cfg->directory.nuri; i++)
+		if (strcmp(cfg->directory.uri[i], ss.uri) == 0) {
+			gsync_cookie_set(&gate_g.cookie, ss.cookie,
+			    ss.cookie_len, (int)i);
+			break;
+		}
+	log_info("snapshot loaded: %zu grants, %zu people, %lld s old%s",
 	    gindex_ngrants(ix), gindex_npeople(ix),
-	    (long long)(time(NULL) - at));
+	    (long long)(time(NULL) - at), gate_g.cookie.len > 0 ?
+	    "; the sync resumes from its cookie" : ss.cookie_len > 0 ?
+	    "; its cookie is of a URI no longer configured" : "");
 }

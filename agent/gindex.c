@@ -20,6 +20,7 @@ struct gindex_person {
 	struct gindex_person	*key_next;
 	uint32_t		 keyhash;
 	unsigned char		 uuid[GINDEX_UUID_LEN];
+	uint8_t			 round;		/* gindex_mark_begin() */
 	char			 uid[];
 };
 
@@ -53,6 +54,7 @@ struct gindex {
 	 * index's end: a directory has one or two */
 	char		*parent[GINDEX_PARENTS];
 	size_t		 nparent;
+	uint8_t		 round;		/* what a put marks entries with */
 };
 
 /* FNV-1a, 32 bit. */
@@ -510,13 +512,34 @@ dn_is(const struct gindex_grant *g, const char *dn)
  * of the live index (gate_consumer.c) then replaces nothing, which spares
  * a million allocations, and the holes they leave, after a restart.
  */
-static int
-same_grant(const struct gindex *ix, const unsigned char *uuid,
-    const struct gindex_grant_in *in, const struct kd_win *win,
-    size_t nwin, int bad)
+static struct gindex_grant *
+grant_of(const struct gindex *ix, const unsigned char *uuid)
 {
-	const struct gindex_grant *g = gindex_grant_by_uuid(ix, uuid);
+	struct gindex_grant *g;
 
+	for (g = ix->g_uuid.b[hash_uuid(uuid) & (ix->g_uuid.nb - 1)];
+	    g != NULL; g = g->uuid_next)
+		if (memcmp(g->uuid, uuid, GINDEX_UUID_LEN) == 0)
+			return g;
+	return NULL;
+}
+
+static struct gindex_person *
+person_of(const struct gindex *ix, const unsigned char *uuid)
+{
+	struct gindex_person *p;
+
+	for (p = ix->p_uuid.b[hash_uuid(uuid) & (ix->p_uuid.nb - 1)];
+	    p != NULL; p = p->uuid_next)
+		if (memcmp(p->uuid, uuid, GINDEX_UUID_LEN) == 0)
+			return p;
+	return NULL;
+}
+
+static int
+same_grant(const struct gindex_grant *g, const struct gindex_grant_in *in,
+    const struct kd_win *win, size_t nwin, int bad)
+{
 	return g != NULL && g->status == parse_status(in->status) &&
 	    g->nwin == nwin && g->badwin == bad &&
 	    g->not_before == in->not_before &&
@@ -541,8 +564,10 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	    in->resource == NULL || in->status == NULL ||
 	    strlen(in->subject) > 4096 || strlen(in->resource) > 4096)
 		return -1;
-	if (same_grant(ix, uuid, in, win, nwin, bad))
+	if (same_grant(g = grant_of(ix, uuid), in, win, nwin, bad)) {
+		g->round = ix->round;
 		return 0;
+	}
 	par = strlen(in->id) <= 4096 ? dn_parent(ix, in->dn, in->id) : NULL;
 	src[0] = par != NULL ? "" : in->dn;
 	src[1] = in->id;
@@ -564,7 +589,8 @@ put_grant(struct gindex *ix, const unsigned char *uuid,
 	memcpy(g->uuid, uuid, GINDEX_UUID_LEN);
 	g->status = (uint8_t)parse_status(in->status);
 	g->nwin = (uint8_t)nwin;
-	g->badwin = (uint8_t)bad;
+	g->badwin = bad != 0;
+	g->round = ix->round;
 	g->not_before = in->not_before;
 	g->not_after = in->not_after;
 	g->last_used = in->last_used;
@@ -628,6 +654,7 @@ gindex_put_person(struct gindex *ix, const unsigned char *uuid,
 	memcpy(p->uuid, uuid, GINDEX_UUID_LEN);
 	memcpy(p->uid, uid, n + 1);
 	p->keyhash = hash_key(uid, NULL);
+	p->round = ix->round;
 
 	gindex_del(ix, uuid);
 	table_grow(&ix->p_uuid, offsetof(struct gindex_person, uuid_next),
@@ -1171,7 +1198,46 @@ gindex_foreach(const struct gindex *ix,
 }
 
 void
-gindex_foreach_uuid(const struct gindex *ix,
+gindex_mark_begin(struct gindex *ix)
+{
+	struct gindex_grant *g;
+	struct gindex_person *p;
+	size_t i;
+
+	/*
+	 * Every entry's mark is at most ix->round, so the next value marks
+	 * none of them; before it wraps, all go back to 0 (once in 255
+	 * refreshes: the ones that completed marked or removed every entry).
+	 */
+	if (ix->round == UINT8_MAX) {
+		for (i = 0; i < ix->g_uuid.nb; i++)
+			for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
+				g->round = 0;
+		for (i = 0; i < ix->p_uuid.nb; i++)
+			for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next)
+				p->round = 0;
+		ix->round = 0;
+	}
+	ix->round++;
+}
+
+int
+gindex_mark(struct gindex *ix, const unsigned char *uuid)
+{
+	struct gindex_grant *g;
+	struct gindex_person *p;
+
+	if ((g = grant_of(ix, uuid)) != NULL)
+		g->round = ix->round;
+	else if ((p = person_of(ix, uuid)) != NULL)
+		p->round = ix->round;
+	else
+		return -1;
+	return 0;
+}
+
+void
+gindex_foreach_unmarked(const struct gindex *ix,
     void (*fn)(void *, const unsigned char *), void *arg)
 {
 	const struct gindex_grant *g;
@@ -1180,10 +1246,12 @@ gindex_foreach_uuid(const struct gindex *ix,
 
 	for (i = 0; i < ix->g_uuid.nb; i++)
 		for (g = ix->g_uuid.b[i]; g != NULL; g = g->uuid_next)
-			fn(arg, g->uuid);
+			if (g->round != ix->round)
+				fn(arg, g->uuid);
 	for (i = 0; i < ix->p_uuid.nb; i++)
 		for (p = ix->p_uuid.b[i]; p != NULL; p = p->uuid_next)
-			fn(arg, p->uuid);
+			if (p->round != ix->round)
+				fn(arg, p->uuid);
 }
 
 struct gindex_grant *
@@ -1233,23 +1301,13 @@ gindex_kd_grants(struct gindex *ix, const char *user, const char *res,
 const struct gindex_grant *
 gindex_grant_by_uuid(const struct gindex *ix, const unsigned char *uuid)
 {
-	const struct gindex_grant *g;
-
-	for (g = ix->g_uuid.b[hash_uuid(uuid) & (ix->g_uuid.nb - 1)];
-	    g != NULL; g = g->uuid_next)
-		if (memcmp(g->uuid, uuid, GINDEX_UUID_LEN) == 0)
-			return g;
-	return NULL;
+	return grant_of(ix, uuid);
 }
 
 const char *
 gindex_person_by_uuid(const struct gindex *ix, const unsigned char *uuid)
 {
-	const struct gindex_person *p;
+	const struct gindex_person *p = person_of(ix, uuid);
 
-	for (p = ix->p_uuid.b[hash_uuid(uuid) & (ix->p_uuid.nb - 1)];
-	    p != NULL; p = p->uuid_next)
-		if (memcmp(p->uuid, uuid, GINDEX_UUID_LEN) == 0)
-			return p->uid;
-	return NULL;
+	return p != NULL ? p->uid : NULL;
 }

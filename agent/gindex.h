@@ -76,13 +76,14 @@ struct gindex_grant {
 	unsigned char		 uuid[GINDEX_UUID_LEN];
 	uint8_t			 status;	/* enum gindex_status */
 	uint8_t			 nwin;
-	uint8_t			 badwin;	/* a window did not parse */
+	uint8_t			 badwin : 1;	/* a window did not parse */
 	/*
 	 * 1: dn holds only the parent of the DN "kunciId=<id>,<dn>", shared
 	 * by every grant under it (a million grants share one "ou=grants,
 	 * ..."); read the DN through gindex_grant_dn().
 	 */
-	uint8_t			 dn_short;
+	uint8_t			 dn_short : 1;
+	uint8_t			 round;		/* gindex_mark_begin() */
 	int64_t			 not_before;
 	int64_t			 not_after;
 	int64_t			 last_used;
@@ -146,8 +147,18 @@ void	gindex_foreach(const struct gindex *,
 	    void (*grant)(void *, const struct gindex_grant *),
 	    void (*person)(void *, const char *), void *);
 size_t	gindex_npeople(const struct gindex *);
-/* Call fn with the UUID of every grant and person. */
-void	gindex_foreach_uuid(const struct gindex *,
+/*
+ * Marks for a refresh applied in place (RFC 4533's present phase, or a
+ * full refresh into an index that already holds entries): after
+ * gindex_mark_begin(), an entry is marked by being put, or by
+ * gindex_mark() (the server named it unchanged; -1 if uuid names
+ * nothing); gindex_foreach_unmarked() then calls fn with the UUID of
+ * every entry not marked since, which the server no longer has.  A mark
+ * is a byte in the entry (no set of a million UUIDs beside the index).
+ */
+void	gindex_mark_begin(struct gindex *);
+int	gindex_mark(struct gindex *, const unsigned char *uuid);
+void	gindex_foreach_unmarked(const struct gindex *,
 	    void (*fn)(void *, const unsigned char *uuid), void *);
 /*
  * The grant of (subject, resource) whose kunciId is id, or NULL.  The

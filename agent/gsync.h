@@ -2,8 +2,8 @@
  * gsync.h: the parts of the login gate's content-sync consumer
  * (gate_consumer.c) that need no LDAP connection, so the unit tests can drive them: the
  * heartbeat that notices a silent directory, the RFC 4533 Sync Info
- * decoder, the cookie kept across reconnects, and the set of entries a
- * present phase named.
+ * decoder, and the cookie kept across reconnects.  (What a present
+ * phase named is marked in the index itself: gindex_mark().)
  *
  * Heartbeat.  TCP keepalive notices a dead peer after minutes and never a
  * hung slapd (its kernel still acknowledges), so the sync thread sends a
@@ -84,23 +84,5 @@ struct gsync_cookie {
 void	gsync_cookie_set(struct gsync_cookie *, const unsigned char *val,
 	    size_t len, int uri);
 void	gsync_cookie_clear(struct gsync_cookie *);
-
-/* A set of entryUUIDs (the present phase's survivors). */
-struct gsync_set {
-	unsigned char	*slots;		/* cap * 16 bytes, all-zero = empty */
-	size_t		 cap, n;
-	int		 err;		/* out of memory: the set is unusable */
-};
-
-void	gsync_set_init(struct gsync_set *);
-void	gsync_set_add(struct gsync_set *, const unsigned char *uuid);
-/*
- * Make room for n entries at once (a refresh of the live index knows
- * about how many it will name): growing by doubling would hold the old
- * and the new table together, 100 MB at a million entries.
- */
-void	gsync_set_reserve(struct gsync_set *, size_t n);
-int	gsync_set_has(const struct gsync_set *, const unsigned char *uuid);
-void	gsync_set_free(struct gsync_set *);
 
 #endif /* KUNCI_GSYNC_H */

@@ -30,8 +30,10 @@
 #include "gindex.h"
 #include "snapshot.h"
 
-#define MAGIC		"KSNAP001"
-#define HDR_LEN		24
+#define MAGIC_V1	"KSNAP001"	/* read, no longer written */
+#define MAGIC		"KSNAP002"
+#define HDR_LEN		28	/* v1: 24, no lengths of sync state */
+#define HDR_MAX		(HDR_LEN + SNAPSHOT_COOKIE_MAX + SNAPSHOT_URI_MAX)
 #define MAC_LEN		32
 
 static void
@@ -41,6 +43,19 @@ put_u64(unsigned char *p, uint64_t v)
 
 	for (i = 0; i < 8; i++)
 		p[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+static void
+put_u16(unsigned char *p, size_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static size_t
+get_u16(const unsigned char *p)
+{
+	return (size_t)p[0] << 8 | p[1];
 }
 
 static uint64_t
@@ -155,17 +170,25 @@ snapshot_abort(struct snapshot_out *w)
 
 int
 snapshot_begin(const char *path, const unsigned char *key, size_t keylen,
-    time_t synced_at, uint64_t plen, struct snapshot_out **wp, char *err,
-    size_t errsz)
+    time_t synced_at, const struct snapshot_sync *sync, uint64_t plen,
+    struct snapshot_out **wp, char *err, size_t errsz)
 {
 	struct snapshot_out *w;
-	unsigned char hdr[HDR_LEN];
+	unsigned char hdr[HDR_MAX];
+	size_t clen = 0, ulen = 0;
 
 	err[0] = '\0';
 	*wp = NULL;
 	if (key_ok(keylen, err, errsz) == -1)
 		return -1;
-	if (plen > SNAPSHOT_MAX - HDR_LEN - MAC_LEN) {
+	if (sync != NULL && sync->cookie_len > 0) {
+		clen = sync->cookie_len;
+		ulen = strnlen(sync->uri, sizeof(sync->uri));
+		if (clen > SNAPSHOT_COOKIE_MAX || ulen == 0 ||
+		    ulen >= SNAPSHOT_URI_MAX)
+			clen = ulen = 0;	/* not kept: a full refresh */
+	}
+	if (plen > SNAPSHOT_MAX - HDR_MAX - MAC_LEN) {
 		snprintf(err, errsz, "snapshot too large (%llu bytes)",
 		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
 		return -1;
@@ -192,7 +215,13 @@ snapshot_begin(const char *path, const unsigned char *key, size_t keylen,
 	memcpy(hdr, MAGIC, 8);
 	put_u64(hdr + 8, (uint64_t)synced_at);
 	put_u64(hdr + 16, plen);
-	if (out_put(&w->o, hdr, HDR_LEN) == -1) {
+	put_u16(hdr + 24, clen);
+	put_u16(hdr + 26, ulen);
+	if (clen > 0) {
+		memcpy(hdr + HDR_LEN, sync->cookie, clen);
+		memcpy(hdr + HDR_LEN + clen, sync->uri, ulen);
+	}
+	if (out_put(&w->o, hdr, HDR_LEN + clen + ulen) == -1) {
 		snprintf(err, errsz, "%s: %s", w->tmp, w->o.werr ?
 		    strerror(w->o.werr) : "HMAC failure");
 		goto fail;
@@ -283,7 +312,7 @@ snapshot_encode(const char *path, const unsigned char *key, size_t keylen,
 	uint64_t got = 0;
 
 	*fdp = -1;
-	if (snapshot_begin(path, key, keylen, synced_at,
+	if (snapshot_begin(path, key, keylen, synced_at, NULL,
 	    gindex_encoded_len(ix), &w, err, errsz) == -1)
 		return -1;
 	if (gindex_encode_to(ix, out_put, &w->o, &got) == -1) {
@@ -493,9 +522,9 @@ in_get(void *arg, unsigned char *p, size_t n)
 /* Pass 2: decode, MAC'ing the bytes decoded; NULL unless their MAC is want. */
 static struct gindex *
 decode_pass(struct in *in, const unsigned char *key, size_t keylen,
-    const unsigned char hdr[HDR_LEN], const unsigned char want[MAC_LEN])
+    const unsigned char *hdr, size_t hlen, const unsigned char want[MAC_LEN])
 {
-	unsigned char again[HDR_LEN], got[MAC_LEN];
+	unsigned char again[HDR_MAX], got[MAC_LEN];
 	struct gindex *ix = NULL;
 	size_t tlen = 0;
 
@@ -505,9 +534,8 @@ decode_pass(struct in *in, const unsigned char *key, size_t keylen,
 	}
 	if ((in->mac = mac_start(key, keylen)) == NULL)
 		return NULL;
-	if (read_full(in, again, HDR_LEN) == 0 &&
-	    memcmp(again, hdr, HDR_LEN) == 0 &&
-	    EVP_MAC_update(in->mac, again, HDR_LEN) == 1)
+	if (read_full(in, again, hlen) == 0 && memcmp(again, hdr, hlen) == 0 &&
+	    EVP_MAC_update(in->mac, again, hlen) == 1)
 		ix = gindex_decode_from(in_get, in);
 	if (ix != NULL && (in->left != 0 ||
 	    EVP_MAC_final(in->mac, got, &tlen, MAC_LEN) != 1 ||
@@ -521,19 +549,63 @@ decode_pass(struct in *in, const unsigned char *key, size_t keylen,
 	return ix;
 }
 
+/*
+ * The header of an authentic file of n bytes into hdr (HDR_MAX), its
+ * length into *hlen and the sync state into sync; 0, or -1 if it is of
+ * no format this reads.
+ */
+static int
+read_header(int fd, size_t n, unsigned char *hdr, size_t *hlen,
+    struct snapshot_sync *sync)
+{
+	size_t clen = 0, ulen = 0;
+
+	if (pread(fd, hdr, 24, 0) != 24)
+		return -1;
+	if (memcmp(hdr, MAGIC_V1, 8) == 0)
+		*hlen = 24;
+	else if (memcmp(hdr, MAGIC, 8) == 0) {
+		if (n < HDR_LEN + MAC_LEN ||
+		    pread(fd, hdr + 24, HDR_LEN - 24, 24) != HDR_LEN - 24)
+			return -1;
+		clen = get_u16(hdr + 24);
+		ulen = get_u16(hdr + 26);
+		/* a URI without a cookie, or with a NUL, is no writer's */
+		if (clen > SNAPSHOT_COOKIE_MAX || ulen >= SNAPSHOT_URI_MAX ||
+		    (clen == 0) != (ulen == 0) || HDR_LEN + clen + ulen >
+		    n - MAC_LEN || pread(fd, hdr + HDR_LEN, clen + ulen,
+		    HDR_LEN) != (ssize_t)(clen + ulen) ||
+		    memchr(hdr + HDR_LEN + clen, '\0', ulen) != NULL)
+			return -1;
+		*hlen = HDR_LEN + clen + ulen;
+	} else
+		return -1;
+	if (get_u64(hdr + 16) != n - *hlen - MAC_LEN)
+		return -1;
+	if (sync != NULL) {
+		memset(sync, 0, sizeof(*sync));
+		memcpy(sync->cookie, hdr + HDR_LEN, clen);
+		sync->cookie_len = clen;
+		memcpy(sync->uri, hdr + HDR_LEN + clen, ulen);
+	}
+	return 0;
+}
+
 int
 snapshot_read(const char *path, const unsigned char *key, size_t keylen,
-    struct gindex **ixp, time_t *synced_at, char *err, size_t errsz)
+    struct gindex **ixp, time_t *synced_at, struct snapshot_sync *sync,
+    char *err, size_t errsz)
 {
-	unsigned char hdr[HDR_LEN], tag[MAC_LEN], want[MAC_LEN];
+	unsigned char hdr[HDR_MAX], tag[MAC_LEN], want[MAC_LEN];
 	struct stat st;
 	struct in in;
-	size_t n;
-	uint64_t plen;
+	size_t n, hlen;
 	int rc = -1;
 
 	*ixp = NULL;
 	*synced_at = 0;
+	if (sync != NULL)
+		memset(sync, 0, sizeof(*sync));
 	err[0] = '\0';
 	memset(&in, 0, sizeof(in));
 	in.name = path;
@@ -550,7 +622,7 @@ snapshot_read(const char *path, const unsigned char *key, size_t keylen,
 		goto out;
 	}
 	n = (size_t)st.st_size;
-	if (n < HDR_LEN + MAC_LEN || n > SNAPSHOT_MAX) {
+	if (n < 24 + MAC_LEN || n > SNAPSHOT_MAX) {
 		snprintf(err, errsz, "%s: bad size %zu", path, n);
 		goto out;
 	}
@@ -570,19 +642,16 @@ snapshot_read(const char *path, const unsigned char *key, size_t keylen,
 		goto out;
 	}
 	/* authentic: now the header may be read, and the payload parsed */
-	if (pread(in.fd, hdr, HDR_LEN, 0) != HDR_LEN) {
-		snprintf(err, errsz, "%s: short read", path);
-		goto out;
-	}
-	plen = get_u64(hdr + 16);
-	if (memcmp(hdr, MAGIC, 8) != 0 || plen != n - HDR_LEN - MAC_LEN) {
+	if (read_header(in.fd, n, hdr, &hlen, sync) == -1) {
 		snprintf(err, errsz, "%s: unknown format", path);
 		goto out;
 	}
-	in.left = plen;
-	if ((*ixp = decode_pass(&in, key, keylen, hdr, want)) == NULL) {
+	in.left = n - hlen - MAC_LEN;
+	if ((*ixp = decode_pass(&in, key, keylen, hdr, hlen, want)) == NULL) {
 		snprintf(err, errsz, "%s: malformed index, or changed while "
 		    "read", path);
+		if (sync != NULL)
+			memset(sync, 0, sizeof(*sync));
 		goto out;
 	}
 	*synced_at = (time_t)get_u64(hdr + 8);

@@ -196,7 +196,7 @@ snapshot_bench(const struct gindex *ix, const char *dir, uint32_t n,
 		}
 		gindex_enc_free(e);
 		held = now_us(CLOCK_THREAD_CPUTIME_ID) - c0;
-		if (snapshot_begin(path, key, sizeof(key), time(NULL),
+		if (snapshot_begin(path, key, sizeof(key), time(NULL), NULL,
 		    plen, &w, err, sizeof(err)) == -1 ||
 		    (e = gindex_enc_new(0)) == NULL) {
 			fprintf(stderr, "gtabadd: snapshot: %s\n", err);
@@ -230,7 +230,7 @@ snapshot_bench(const struct gindex *ix, const char *dir, uint32_t n,
 			len = (size_t)st.st_size;
 		w0 = now_us(CLOCK_MONOTONIC);
 		c0 = now_us(CLOCK_THREAD_CPUTIME_ID);
-		if (snapshot_read(path, key, sizeof(key), &back, &at, err,
+		if (snapshot_read(path, key, sizeof(key), &back, &at, NULL, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "gtabadd: snapshot read: %s\n", err);
 			exit(1);

@@ -1,9 +1,12 @@
 #!/bin/bash
 # gate_restart.sh: kuncid restarted from its snapshot while the directory
-# is up (issue 18).  The sync has no cookie then and refreshes in full,
-# applied in place to the snapshot's index (not into a second index
-# beside it): grants deleted, revoked or added while kuncid was down come
-# out as in the directory, and what the refresh did not name is gone.
+# is up (issue 18).  The snapshot keeps the sync cookie of the state it
+# holds, so the sync resumes from it: by syncprov's session log, or by a
+# present phase after a slapd restart emptied the log.  Without a cookie
+# for any configured URI the sync refreshes in full, applied in place to
+# the snapshot's index (not into a second index beside it).  Each way,
+# grants deleted, revoked or added while kuncid was down come out as in
+# the directory, and what the directory no longer has is gone.
 . "$(dirname "$0")/gate.inc"
 
 gate_setup
@@ -23,6 +26,8 @@ t_eq "second grant allowed" PAM_SUCCESS "$(pc kt dpratama)"
 t_check "snapshot written" wait_for 150 test -s "$snap"
 
 "$KUNCI_TOP/tests/sandbox" kuncid-stop "$SB" >/dev/null 2>&1
+fulls() { grep -c 'refreshed in place\|refresh done' "$SB/kuncid.log"; }
+full0=$(fulls)
 # while kuncid is down: one grant deleted, one revoked, one reinstated,
 # one added
 ldelete "kunciId=R-001,ou=grants,ou=kunci,$KUNCI_BASE" >/dev/null
@@ -31,9 +36,11 @@ grant_set R-004 kunciStatus active
 grant_add R-005 bkurniawan host:test active -3600 86400
 "$KUNCI_TOP/tests/sandbox" kuncid-start "$SB" >/dev/null 2>&1 ||
     t_fail "kuncid did not start"
-t_wait_grep "started from the snapshot" 'snapshot loaded: 4 grants' "$SB/kuncid.log"
-t_wait_grep "the full refresh went into the snapshot's index" \
-    'sync: refreshed in place, 4 grants' "$SB/kuncid.log"
+t_wait_grep "started from the snapshot, with its cookie" \
+    'snapshot loaded: 4 grants.*the sync resumes from its cookie' "$SB/kuncid.log"
+t_wait_grep "the sync resumed from the snapshot's cookie" \
+    'sync: resumed from the cookie, 4 grants' "$SB/kuncid.log"
+t_eq "no full refresh" "$full0" "$(fulls)"
 t_eq "deleted while down: denied" PAM_PERM_DENIED "$(pc kt hsantoso)"
 t_eq "revoked while down: denied" PAM_PERM_DENIED "$(pc kt dpratama)"
 t_eq "reinstated while down: allowed" PAM_SUCCESS "$(pc kt rwulandari)"
@@ -65,12 +72,41 @@ else
 	echo "note: the fsync after the withdrawal is not checked here (needs root and strace)"
 fi
 
-# and back from that snapshot: the deleted grant stays gone
-"$KUNCI_TOP/tests/sandbox" kuncid-restart "$SB" >/dev/null 2>&1 ||
-    t_fail "kuncid did not restart"
-t_wait_eq "second refresh in place" 2 100 \
-    grep -c 'sync: refreshed in place, 4 grants' "$SB/kuncid.log"
-t_eq "after a second restart: deleted still denied" PAM_PERM_DENIED "$(pc kt hsantoso)"
-t_eq "after a second restart: added allowed" PAM_SUCCESS "$(pc kt bkurniawan)"
+# slapd restarted while kuncid is down: its session log is empty, so the
+# cookie resumes by a present phase (what it does not name is deleted)
+"$KUNCI_TOP/tests/sandbox" kuncid-stop "$SB" >/dev/null 2>&1
+"$KUNCI_TOP/tests/sandbox" slapd-stop "$SB" >/dev/null 2>&1
+"$KUNCI_TOP/tests/sandbox" slapd-start "$SB" >/dev/null 2>&1 ||
+    t_fail "slapd did not start"
+ldelete "kunciId=R-005,ou=grants,ou=kunci,$KUNCI_BASE" >/dev/null
+grant_set R-002 kunciStatus active
+"$KUNCI_TOP/tests/sandbox" kuncid-start "$SB" >/dev/null 2>&1 ||
+    t_fail "kuncid did not start"
+t_wait_grep "resumed again, after the slapd restart" \
+    'sync: resumed from the cookie, 3 grants' "$SB/kuncid.log"
+t_eq "present phase: deleted while down denied" PAM_PERM_DENIED "$(pc kt bkurniawan)"
+t_eq "present phase: reinstated while down allowed" PAM_SUCCESS "$(pc kt dpratama)"
+t_eq "present phase: an earlier deletion stays" PAM_PERM_DENIED "$(pc kt hsantoso)"
+t_eq "still no full refresh" "$full0" "$(fulls)"
+t_check "that snapshot is written" wait_for 150 test -s "$snap"
+
+# The snapshot's cookie is of a URI no longer in directory.uri (the
+# socket dropped from the list): no cookie is sent, the sync refreshes in
+# full into the snapshot's index and sweeps what it did not name.
+"$KUNCI_TOP/tests/sandbox" kuncid-stop "$SB" >/dev/null 2>&1
+cp "$SB/kunci.conf" "$GT/kunci.conf.both"
+sed -i 's|^\([[:space:]]*uri = \[\) *"ldapi://[^"]*", *|\1 |' "$SB/kunci.conf"
+t_eq "the config names one URI now" 1 "$(grep -c '^[[:space:]]*uri = \[ "ldap://127.0.0.1' "$SB/kunci.conf")"
+ldelete "kunciId=R-003,ou=grants,ou=kunci,$KUNCI_BASE" >/dev/null
+"$KUNCI_TOP/tests/sandbox" kuncid-start "$SB" >/dev/null 2>&1 ||
+    t_fail "kuncid did not start"
+t_wait_grep "a cookie of another URI is not sent" \
+    'its cookie is of a URI no longer configured' "$SB/kuncid.log"
+t_wait_grep "the full refresh went into the snapshot's index" \
+    'sync: refreshed in place, 2 grants' "$SB/kuncid.log"
+t_eq "full refresh: deleted while down denied" PAM_PERM_DENIED "$(pc kt asetiawan)"
+t_eq "full refresh: the others as they were" "PAM_SUCCESS PAM_SUCCESS PAM_PERM_DENIED" \
+    "$(pc kt dpratama) $(pc kt rwulandari) $(pc kt bkurniawan)"
+cp "$GT/kunci.conf.both" "$SB/kunci.conf"
 
 t_done

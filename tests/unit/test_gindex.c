@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include <openssl/hmac.h>
+
 #include "gindex.h"
 #include "snapshot.h"
 
@@ -451,19 +453,19 @@ t_snapshot(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/grants.snapshot", dir);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), 1);			/* none yet */
 	assert_int_equal(snapshot_write(path, KEY, 32, ix, 12345, err,
 	    sizeof(err)), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(at, 12345);
 	assert_int_equal(gindex_ngrants(ix2), 3);
 	gindex_free(ix2);
 	/* another key */
-	assert_int_equal(snapshot_read(path, KEY + 1, 31, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY + 1, 31, &ix2, &at, NULL, err,
 	    sizeof(err)), -1);
 	assert_null(ix2);
 	assert_non_null(strstr(err, "integrity"));
@@ -479,17 +481,242 @@ t_snapshot(void **state)
 	fseek(fp, size / 2, SEEK_SET);
 	fputc(c ^ 1, fp);
 	fclose(fp);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), -1);
 	assert_null(ix2);
 	/* a truncated file too */
 	assert_int_equal(snapshot_write(path, KEY, 32, ix, 1, err,
 	    sizeof(err)), 0);
 	assert_int_equal(truncate(path, size - 1), 0);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), -1);
 	unlink(path);
 	rmdir(dir);
+	gindex_free(ix);
+}
+
+/* gindex_encode_to()'s sink into a growing buffer. */
+struct mem {
+	unsigned char	*p;
+	size_t		 n;
+};
+
+static int
+mem_put(void *arg, const void *p, size_t n)
+{
+	struct mem *m = arg;
+
+	if ((m->p = realloc(m->p, m->n + n)) == NULL)
+		return -1;
+	memcpy(m->p + m->n, p, n);
+	m->n += n;
+	return 0;
+}
+
+/* A file of hdr, ix's encoding and the right MAC, as some writer made it. */
+static void
+craft(const char *path, const unsigned char *hdr, size_t hlen,
+    const struct gindex *ix)
+{
+	struct mem m = { NULL, 0 };
+	unsigned char tag[32];
+	unsigned int tlen = 0;
+	uint64_t got = 0;
+	FILE *fp;
+
+	assert_int_equal(mem_put(&m, hdr, hlen), 0);
+	assert_int_equal(gindex_encode_to(ix, mem_put, &m, &got), 0);
+	assert_non_null(HMAC(EVP_sha256(), KEY, 32, m.p, m.n, tag, &tlen));
+	assert_int_equal(tlen, 32);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(m.p, 1, m.n, fp), m.n);
+	assert_int_equal(fwrite(tag, 1, 32, fp), 32);
+	assert_int_equal(fclose(fp), 0);
+	free(m.p);
+}
+
+static void
+be(unsigned char *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+}
+
+/*
+ * The sync state a snapshot keeps (a restarted kuncid resumes the sync
+ * from it): written and read back; a cookie without a URI not kept; a
+ * file of the previous format ("KSNAP001", no sync state) still read; a
+ * header that claims a cookie but no URI refused, MAC or not.
+ */
+static void
+t_snapshot_sync(void **state)
+{
+	static const char ck[] = "rid=000,csn=20261206141500.000000Z#000000#000#000000";
+	char dir[] = "/tmp/test_gindex.XXXXXX", path[128], err[512];
+	struct gindex *ix = sample(), *ix2 = NULL;
+	struct snapshot_sync in, out;
+	struct snapshot_out *w;
+	struct mem m = { NULL, 0 };
+	unsigned char hdr[64];
+	uint64_t got = 0, plen = gindex_encoded_len(ix);
+	time_t at;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/grants.snapshot", dir);
+	memset(&in, 0, sizeof(in));
+	memcpy(in.cookie, ck, strlen(ck));
+	in.cookie_len = strlen(ck);
+	snprintf(in.uri, sizeof(in.uri), "ldap://127.0.0.1:3890");
+	assert_int_equal(gindex_encode_to(ix, mem_put, &m, &got), 0);
+	assert_int_equal(snapshot_begin(path, KEY, 32, 4242, &in, plen, &w,
+	    err, sizeof(err)), 0);
+	assert_int_equal(snapshot_put(w, m.p, m.n, err, sizeof(err)), 0);
+	assert_int_equal(snapshot_end(path, w, err, sizeof(err)), 0);
+	memset(&out, 0xff, sizeof(out));
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 4242);
+	assert_int_equal(gindex_ngrants(ix2), 3);
+	assert_int_equal(out.cookie_len, strlen(ck));
+	assert_memory_equal(out.cookie, ck, strlen(ck));
+	assert_string_equal(out.uri, "ldap://127.0.0.1:3890");
+	gindex_free(ix2);
+
+	/* a cookie without a URI is not kept (nothing to send it to) */
+	in.uri[0] = '\0';
+	assert_int_equal(snapshot_begin(path, KEY, 32, 1, &in, plen, &w,
+	    err, sizeof(err)), 0);
+	assert_int_equal(snapshot_put(w, m.p, m.n, err, sizeof(err)), 0);
+	assert_int_equal(snapshot_end(path, w, err, sizeof(err)), 0);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), 0);
+	assert_int_equal(out.cookie_len, 0);
+	assert_string_equal(out.uri, "");
+	gindex_free(ix2);
+
+	/* the previous format: read, with no sync state */
+	memcpy(hdr, "KSNAP001", 8);
+	be(hdr + 8, 777, 8);
+	be(hdr + 16, plen, 8);
+	craft(path, hdr, 24, ix);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), 0);
+	assert_int_equal(at, 777);
+	assert_int_equal(gindex_ngrants(ix2), 3);
+	assert_int_equal(out.cookie_len, 0);
+	gindex_free(ix2);
+
+	/* a cookie and no URI, authentic: refused, nothing half-read */
+	memcpy(hdr, "KSNAP002", 8);
+	be(hdr + 24, 5, 2);
+	be(hdr + 26, 0, 2);
+	memcpy(hdr + 28, "abcde", 5);
+	craft(path, hdr, 33, ix);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), -1);
+	assert_null(ix2);
+	assert_int_equal(out.cookie_len, 0);
+	assert_non_null(strstr(err, "unknown format"));
+	/* a URI with a NUL in it */
+	be(hdr + 26, 3, 2);
+	memcpy(hdr + 33, "a\0b", 3);
+	craft(path, hdr, 36, ix);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), -1);
+	/* lengths past the file */
+	be(hdr + 24, 1024, 2);
+	craft(path, hdr, 36, ix);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), -1);
+	/* and the same, well formed, is read */
+	be(hdr + 24, 5, 2);
+	memcpy(hdr + 33, "a:b", 3);
+	craft(path, hdr, 36, ix);
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, &out, err,
+	    sizeof(err)), 0);
+	assert_int_equal(out.cookie_len, 5);
+	assert_string_equal(out.uri, "a:b");
+	gindex_free(ix2);
+	free(m.p);
+	unlink(path);
+	rmdir(dir);
+	gindex_free(ix);
+}
+
+/*
+ * Marks of a refresh applied in place: what is put or marked after
+ * gindex_mark_begin() is kept by the sweep, the rest is named by
+ * gindex_foreach_unmarked(); a grant put exactly as held is marked too;
+ * and an entry never named stays unmarked over any number of rounds
+ * (the byte's wrap at 255).
+ */
+struct seen {
+	int	n;
+	int	last;
+};
+
+static void
+seen_one(void *arg, const unsigned char *u)
+{
+	struct seen *s = arg;
+
+	s->n++;
+	s->last = u[0] | u[1] << 8;
+}
+
+static void
+t_marks(void **state)
+{
+	struct gindex *ix = gindex_new();
+	unsigned char u[GINDEX_UUID_LEN];
+	struct seen s;
+	int i;
+
+	(void)state;
+	assert_non_null(ix);
+	for (i = 1; i <= 6; i++)
+		assert_int_equal(put(ix, i, "orang", "host:a", "active", NULL),
+		    0);
+	uuid(u, 7);
+	assert_int_equal(gindex_put_person(ix, u, "orang"), 0);
+	uuid(u, 8);
+	assert_int_equal(gindex_put_person(ix, u, "lain"), 0);
+	/* before any round every entry is marked with the index's */
+	memset(&s, 0, sizeof(s));
+	gindex_foreach_unmarked(ix, seen_one, &s);
+	assert_int_equal(s.n, 0);
+
+	gindex_mark_begin(ix);
+	assert_int_equal(put(ix, 1, "orang", "host:a", "active", NULL), 0);
+	assert_int_equal(put(ix, 2, "orang", "host:a", "revoked", NULL), 0);
+	uuid(u, 3);
+	assert_int_equal(gindex_mark(ix, u), 0);
+	uuid(u, 7);
+	assert_int_equal(gindex_mark(ix, u), 0);
+	uuid(u, 99);
+	assert_int_equal(gindex_mark(ix, u), -1);
+	memset(&s, 0, sizeof(s));
+	gindex_foreach_unmarked(ix, seen_one, &s);
+	assert_int_equal(s.n, 4);	/* 4, 5, 6 and the person 8 */
+
+	for (i = 0; i < 600; i++) {
+		gindex_mark_begin(ix);
+		uuid(u, 1);
+		assert_int_equal(gindex_mark(ix, u), 0);
+		if (i == 300)		/* a new person, put mid-round */
+			assert_int_equal(gindex_put_person(ix,
+			    (uuid(u, 9), u), "baru"), 0);
+		memset(&s, 0, sizeof(s));
+		gindex_foreach_unmarked(ix, seen_one, &s);
+		/* 2-8 never again; 9 from the round after its put */
+		if (s.n != (i > 300 ? 8 : 7)) {
+			printf("round %d: %d unmarked\n", i, s.n);
+			fail();
+		}
+	}
 	gindex_free(ix);
 }
 
@@ -664,12 +891,12 @@ t_snapshot_stream(void **state)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	assert_int_equal(snapshot_write(path, KEY, 32, ix, 777, err,
 	    sizeof(err)), 0);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(at, 777);
 	assert_int_equal(gindex_ngrants(ix2), 5000);
 	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal((uint64_t)st.st_size, 24 + gindex_encoded_len(ix) +
+	assert_int_equal((uint64_t)st.st_size, 28 + gindex_encoded_len(ix) +
 	    32);
 	gindex_free(ix2);
 	/* the small one in place, then the big one fails to be written */
@@ -685,7 +912,7 @@ t_snapshot_stream(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	assert_non_null(strstr(err, ".tmp: "));
 	assert_int_equal(stat(tmp, &st), -1);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(at, 1);
 	assert_int_equal(gindex_ngrants(ix2), 3);
@@ -799,20 +1026,20 @@ t_encode_steps(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/grants.snapshot", dir);
 	len = (size_t)gindex_encoded_len(ix);
-	assert_int_equal(snapshot_begin(path, KEY, 32, 99, len, &w, err,
+	assert_int_equal(snapshot_begin(path, KEY, 32, 99, NULL, len, &w, err,
 	    sizeof(err)), 0);
 	assert_non_null(e = gindex_enc_new(0));
 	while (gindex_enc_step(ix, e, 8192, &p, &n) == 1)
 		assert_int_equal(snapshot_put(w, p, n, err, sizeof(err)), 0);
 	gindex_enc_free(e);
 	assert_int_equal(snapshot_end(path, w, err, sizeof(err)), 0);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(at, 99);
 	assert_int_equal(gindex_ngrants(ix2), 9000);
 	gindex_free(ix2);
 	/* fewer bytes than announced: refused, the good one kept */
-	assert_int_equal(snapshot_begin(path, KEY, 32, 5, len + 1, &w, err,
+	assert_int_equal(snapshot_begin(path, KEY, 32, 5, NULL, len + 1, &w, err,
 	    sizeof(err)), 0);
 	assert_non_null(e = gindex_enc_new(0));
 	while (gindex_enc_step(ix, e, 8192, &p, &n) == 1)
@@ -821,12 +1048,12 @@ t_encode_steps(void **state)
 	assert_int_equal(snapshot_end(path, w, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "changed"));
 	/* more: refused at the put */
-	assert_int_equal(snapshot_begin(path, KEY, 32, 5, 10, &w, err,
+	assert_int_equal(snapshot_begin(path, KEY, 32, 5, NULL, 10, &w, err,
 	    sizeof(err)), 0);
 	assert_int_equal(snapshot_put(w, "0123456789x", 11, err,
 	    sizeof(err)), -1);
 	snapshot_abort(w);
-	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, err,
+	assert_int_equal(snapshot_read(path, KEY, 32, &ix2, &at, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(at, 99);
 	gindex_free(ix2);
@@ -850,6 +1077,8 @@ main(void)
 		cmocka_unit_test(t_encode_steps),
 		cmocka_unit_test(t_put_same),
 		cmocka_unit_test(t_snapshot),
+		cmocka_unit_test(t_snapshot_sync),
+		cmocka_unit_test(t_marks),
 		cmocka_unit_test(t_encode_pieces),
 		cmocka_unit_test(t_snapshot_stream),
 	};
