@@ -115,7 +115,7 @@ N=${BENCH_CAMPAIGN:-0}
 "$top/tests/sandbox" kuncid-stop "$W" >/dev/null
 "$top/tests/sandbox" slapd-stop "$W" >/dev/null
 python3 "$top/bench/gengrants.py" "$N" "$KUNCI_BASE" 2000 >"$W/grants.ldif"
-slapadd -q -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/grants.ldif" >/dev/null 2>&1
+slapadd -q -w -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/grants.ldif" >/dev/null 2>&1
 "$top/tests/sandbox" slapd-start "$W" >/dev/null
 "$top/tests/sandbox" kuncid-start "$W" >/dev/null
 for _ in $(seq 300); do "$KC" status >/dev/null 2>&1 && break; sleep 0.1; done

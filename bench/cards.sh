@@ -70,7 +70,7 @@ BEGIN {
 if [ "$FILL" -gt 0 ]; then
 	python3 "$top/bench/gengrants.py" "$FILL" "$KUNCI_BASE" >>"$W/cards.ldif"
 fi
-slapadd -q -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/cards.ldif" >/dev/null
+slapadd -q -w -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/cards.ldif" >/dev/null
 rm -f "$W/cards.ldif"
 "$top/tests/sandbox" slapd-start "$W/sb" >/dev/null
 "$top/tests/sandbox" kuncid-start "$W/sb" >/dev/null

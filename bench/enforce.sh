@@ -32,7 +32,7 @@ printf 'dn: olcDatabase={1}mdb,cn=config\nchangetype: modify\nreplace: olcDbMaxS
 "$top/tests/sandbox" slapd-stop "$W" >/dev/null
 sed -i 's/^\( *on_silence = \)"escalate";/\1"remove";/' "$W/kunci.conf"
 python3 "$top/bench/gengrants.py" "$n" "$KUNCI_BASE" >"$W/bench.ldif"
-slapadd -q -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
+slapadd -q -w -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
 "$top/tests/sandbox" slapd-start "$W" >/dev/null
 "$top/tests/sandbox" kuncid-start "$W" >/dev/null
 pid=$(cat "$W/kuncid.pid") spid=$(cat "$W/slapd.pid")

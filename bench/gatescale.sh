@@ -72,7 +72,7 @@ for n in $SIZES; do
 		}
 	}' >"$W/bench.ldif"
 	t0=$(date +%s.%N)
-	slapadd -q -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
+	slapadd -q -w -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
 	t1=$(date +%s.%N)
 	rm -f "$W/bench.ldif"
 	"$top/tests/sandbox" slapd-start "$W/sb" >/dev/null

@@ -101,7 +101,7 @@ eval "$(KUNCID="$W/none" "$top/tests/sandbox" start "$W/sb")"
 	printf 'dn: kunciId=M-1,ou=grants,ou=kunci,%s\nobjectClass: kunciGrant\nkunciId: M-1\nkunciSubject: bench000001\nkunciResource: host:many\nkunciStatus: active\nkunciNotBefore: %s\nkunciNotAfter: %s\n\n' \
 	    "$KUNCI_BASE" "$(gt -3600)" "$(gt $((30 * 86400)))"
 } >"$W/grants.ldif"
-slapadd -q -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/grants.ldif" >/dev/null 2>&1
+slapadd -q -w -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/grants.ldif" >/dev/null 2>&1
 rm -f "$W/grants.ldif"
 "$top/tests/sandbox" slapd-start "$W/sb" >/dev/null
 SLAPD_PID=$(cat "$W/sb/slapd.pid")

@@ -41,7 +41,7 @@ for n in $SIZES; do
 	    sed -i "s/^\( *scheduler = \)\"all\";/\1\"$BENCH_SCHEDULER\";/" "$W/kunci.conf"
 	python3 "$top/bench/gengrants.py" "$n" "$KUNCI_BASE" >"$W/bench.ldif"
 	t0=$(date +%s.%N)
-	slapadd -q -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
+	slapadd -q -w -F "$W/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
 	t1=$(date +%s.%N)
 	"$top/tests/sandbox" slapd-start "$W" >/dev/null
 	if [ -n "${BENCH_NOSYNC:-}" ]; then printf "dn: olcDatabase={1}mdb,cn=config\nchangetype: modify\nreplace: olcDbNoSync\nolcDbNoSync: TRUE\n" | ldapmodify -Q -Y EXTERNAL -H "$LDAPI_URI" >/dev/null; fi

@@ -90,7 +90,7 @@ for i in range(n):
           f"kunciResource: {res}\nkunciStatus: active\n"
           f"kunciNotBefore: {gt(now - 86400)}\nkunciNotAfter: {gt(now + 30 * 86400)}\n")
 PY
-	slapadd -q -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
+	slapadd -q -w -F "$W/sb/slapd.d" -b "$KUNCI_BASE" -l "$W/bench.ldif" >/dev/null 2>&1
 	"$top/tests/sandbox" slapd-start "$W/sb" >/dev/null
 	"$top/tests/sandbox" kuncid-start "$W/sb" >/dev/null
 	pid=$(cat "$W/sb/slapd.pid")
