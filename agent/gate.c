@@ -633,6 +633,10 @@ tab_publish(void)
 		if (gtab_publish(gate_g.tab_path, gate_g.ix, &pol, &pub) == -1)
 			log_warn("gate table: %s", gate_g.tab_path);
 		else {
+			/* stamped again: a large build outlasts a second */
+			tab_live(&pol.flags, &pol.live_until, &pol.utc_off, 0);
+			gtab_set_live(pub.h, pol.flags, pol.live_until,
+			    pol.utc_off);
 			tab_unpublish();
 			gate_g.tab = pub;
 			gate_g.tab_guard = mapguard_add(pub.h, pub.len);
@@ -1168,6 +1172,13 @@ gate_start(struct kunci_ctx *ctx)
 	load_key();
 	if (gate_g.keylen > 0)
 		snap_load();
+	/*
+	 * The snapshot's index gets its table at once (offline until the
+	 * sync is back): a sync resumed from the snapshot's cookie may
+	 * change nothing, and nothing else would publish it.
+	 */
+	if (gate_g.ix != NULL)
+		tab_changed(1);
 
 	if (pipe2(gate_g.stop_pipe, O_CLOEXEC) == -1) {
 		log_warn("pipe");

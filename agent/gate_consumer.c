@@ -654,6 +654,15 @@ start_search(struct syncrun *s)
 	 * grants).  Entries not reached yet answer as they did meanwhile.
 	 */
 	s->full = !resume && gate_g.ix != NULL;
+	/*
+	 * A cookie this refresh does not resume from no longer describes the
+	 * index it writes into (another provider may be behind the one that
+	 * gave it, and put back what that one had changed): dropped, so that
+	 * no snapshot taken meanwhile, nor a reconnect to its URI, resumes
+	 * from it.  The refresh's own cookie comes at its end.
+	 */
+	if (!resume && gate_g.cookie.len > 0)
+		cookie_keep(NULL);
 	if (gate_g.ix == NULL && (s->fresh = gindex_new()) == NULL)
 		return LDAP_NO_MEMORY;
 	if (gate_g.ix != NULL) {

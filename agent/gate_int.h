@@ -94,7 +94,8 @@ struct gate {
 		int	 status;
 		time_t	 until;
 	}			 pins[PIN_MAX];
-	/* the cookie of the last complete state (sync thread only) */
+	/* the cookie of the last complete state: the sync thread's, changed
+	 * under snap_mtx, where the snapshot reads it (gate_snap.c) */
 	struct gsync_cookie	 cookie;
 	struct gfresh		 fresh;	/* the writer's beat (sync thread) */
 };

@@ -319,9 +319,14 @@ snap_load(void)
 			    ss.cookie_len, (int)i);
 			break;
 		}
-	log_info("snapshot loaded: %zu grants, %zu people, %lld s old%s",
-	    gindex_ngrants(ix), gindex_npeople(ix),
-	    (long long)(time(NULL) - at), gate_g.cookie.len > 0 ?
-	    "; the sync resumes from its cookie" : ss.cookie_len > 0 ?
-	    "; its cookie is of a URI no longer configured" : "");
+	if (gate_g.cookie.len > 0)
+		log_info("snapshot loaded: %zu grants, %zu people, %lld s old; "
+		    "the sync resumes from its cookie of %s",
+		    gindex_ngrants(ix), gindex_npeople(ix),
+		    (long long)(time(NULL) - at), ss.uri);
+	else
+		log_info("snapshot loaded: %zu grants, %zu people, %lld s old%s",
+		    gindex_ngrants(ix), gindex_npeople(ix),
+		    (long long)(time(NULL) - at), ss.cookie_len > 0 ?
+		    "; its cookie is of a URI no longer configured" : "");
 }

@@ -507,11 +507,6 @@ dn_is(const struct gindex_grant *g, const char *dn)
 	    strcmp(dn + 9 + l, g->dn) == 0;
 }
 
-/*
- * 1 if the grant uuid names holds exactly this already: a full refresh
- * of the live index (gate_consumer.c) then replaces nothing, which spares
- * a million allocations, and the holes they leave, after a restart.
- */
 static struct gindex_grant *
 grant_of(const struct gindex *ix, const unsigned char *uuid)
 {
@@ -536,6 +531,12 @@ person_of(const struct gindex *ix, const unsigned char *uuid)
 	return NULL;
 }
 
+/*
+ * 1 if g (the grant a uuid names, or NULL) holds exactly this already: a
+ * full refresh of the live index (gate_consumer.c) then replaces nothing,
+ * which spares a million allocations, and the holes they leave, after a
+ * restart.
+ */
 static int
 same_grant(const struct gindex_grant *g, const struct gindex_grant_in *in,
     const struct kd_win *win, size_t nwin, int bad)

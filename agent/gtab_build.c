@@ -180,8 +180,11 @@ intern(struct builder *b, const char *s)
 		if (b->slots[j].hash == hash &&
 		    strcmp(b->itext + b->slots[j].text - 1, s) == 0)
 			return b->slots[j].off;
-	if (b->itextsz + l + 1 > GTAB_MAX_SIZE / 2 ||
-	    grow((void **)&b->itext, &b->itextcap, b->itextsz + l + 1, 1) == -1)
+	if (b->itextsz + l + 1 > GTAB_MAX_SIZE / 2) {
+		b->err = EFBIG;
+		return 0;
+	}
+	if (grow((void **)&b->itext, &b->itextcap, b->itextsz + l + 1, 1) == -1)
 		goto fail;
 	off = emit_str(b, s, l);
 	if (b->err != 0)
@@ -403,6 +406,9 @@ gtab_write(int fd, const struct gindex *ix, const struct gtab_policy *pol,
 	size_t nw = 0, i, strsz;
 	int rc = -1, saved;
 
+	/* a file reused would keep old bytes where the spare room is */
+	if (ftruncate(fd, 0) == -1)
+		return -1;
 	gindex_foreach(ix, count_win, NULL, &nw);
 	if (layout(&h, pol, gindex_npeople(ix), gindex_ngrants(ix), nw)
 	    == -1) {
@@ -444,12 +450,18 @@ gtab_write(int fd, const struct gindex *ix, const struct gtab_policy *pol,
 	h.strsz = (uint32_t)strsz;
 	h.str_used = (uint32_t)b.strsz;
 	h.size = align8(h.str_off + strsz);
-	/* the spare room is the file's zeros: it is new, and extended */
+	/*
+	 * The spare room is the file's zeros (it was emptied, then
+	 * extended), allocated now: the records added in place later are
+	 * stores through a shared mapping, which on a full file system
+	 * would fault rather than fail.
+	 */
 	if (full_pwrite(fd, b.pb, (size_t)h.npb * 4, h.pb_off) == -1 ||
 	    full_pwrite(fd, b.gb, (size_t)h.ngb * 4, h.gb_off) == -1 ||
 	    full_pwrite(fd, unm, pol->nunmanaged * 4, h.u_off) == -1 ||
 	    full_pwrite(fd, svc, pol->nservices * 8, h.s_off) == -1 ||
 	    ftruncate(fd, (off_t)h.size) == -1 ||
+	    (errno = posix_fallocate(fd, 0, (off_t)h.size)) != 0 ||
 	    full_pwrite(fd, &h, sizeof(h), 0) == -1) {
 		b.err = errno;
 		goto out;
@@ -486,6 +498,8 @@ gtab_build(const struct gindex *ix, const struct gtab_policy *pol,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
 			free(buf);
 			goto out;
 		}

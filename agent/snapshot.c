@@ -190,7 +190,8 @@ snapshot_begin(const char *path, const unsigned char *key, size_t keylen,
 	}
 	if (plen > SNAPSHOT_MAX - HDR_MAX - MAC_LEN) {
 		snprintf(err, errsz, "snapshot too large (%llu bytes)",
-		    (unsigned long long)(plen + HDR_LEN + MAC_LEN));
+		    (unsigned long long)(plen + HDR_LEN + clen + ulen +
+		    MAC_LEN));
 		return -1;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {

@@ -41,6 +41,7 @@ t_wait_grep "started from the snapshot, with its cookie" \
 t_wait_grep "the sync resumed from the snapshot's cookie" \
     'sync: resumed from the cookie, 4 grants' "$SB/kuncid.log"
 t_eq "no full refresh" "$full0" "$(fulls)"
+
 t_eq "deleted while down: denied" PAM_PERM_DENIED "$(pc kt hsantoso)"
 t_eq "revoked while down: denied" PAM_PERM_DENIED "$(pc kt dpratama)"
 t_eq "reinstated while down: allowed" PAM_SUCCESS "$(pc kt rwulandari)"
@@ -71,6 +72,22 @@ if command -v strace >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 else
 	echo "note: the fsync after the withdrawal is not checked here (needs root and strace)"
 fi
+
+# A restart with nothing changed meanwhile: the resume changes nothing,
+# and the snapshot's index must still get its table (the module decides
+# from it, not through the socket).
+t_check "snapshot written before the quiet restart" wait_for 150 test -s "$snap"
+"$KUNCI_TOP/tests/sandbox" kuncid-restart "$SB" >/dev/null 2>&1 ||
+    t_fail "kuncid did not restart"
+t_wait_eq "the quiet restart resumed" 2 100 \
+    grep -c 'sync: resumed from the cookie, 4 grants' "$SB/kuncid.log"
+t_check "the table is published after a resume that changed nothing" \
+    wait_for 50 test -s "$SB/run/gate.table"
+viatab() { grep -c 'login.allow user=asetiawan .*via=table' "$SB/kuncid.log"; }
+n0=$(viatab)
+t_wait_eq "a login after the quiet restart" PAM_SUCCESS 50 pc kt asetiawan
+t_check "... decided from the table (via=table)" wait_for 30 \
+    test "$(viatab)" -gt "$n0"
 
 # slapd restarted while kuncid is down: its session log is empty, so the
 # cookie resumes by a present phase (what it does not name is deleted)

@@ -11,9 +11,11 @@
  * must never allow (the per-record sequence counter).
  */
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -954,7 +956,7 @@ t_truncated(void)
  * A table larger than the builder's write buffers (gtab_write() streams
  * each section in 256 KiB pieces): 30,000 grants of 3,000 people, every
  * grant found by a lookup in the file with its own id and windows, and a
- * failed write (a file opened read-only) reported, not published.
+ * failed write reported, nothing published.
  */
 static void
 t_large(void)
@@ -966,8 +968,12 @@ t_large(void)
 	struct kd_result ra, rb;
 	struct kd_when w;
 	struct proto_query q;
+	struct gtab_pub pub;
+	struct rlimit rl, old;
+	struct dirent *de;
+	DIR *d;
 	unsigned char *buf;
-	char u[32], res[32], path[] = "/tmp/kunci-gtab-ro.XXXXXX";
+	char u[32], res[32], dir[] = "/tmp/kunci-gtab-fail.XXXXXX", path[64];
 	size_t len;
 	int i, n = 0, same = 0, fd;
 
@@ -1003,14 +1009,40 @@ t_large(void)
 	CHECK_LL(same, n);
 	CHECK(n > 4000);
 
-	if ((fd = mkstemp(path)) == -1)
-		abort();
-	close(fd);
-	fd = open(path, O_RDONLY);
+	/*
+	 * A write that fails half way (a file size limit, as a full disk
+	 * would): an error with its errno, and gtab_publish() leaves neither
+	 * the table nor its temporary file behind.
+	 */
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/gate.table", dir);
+	CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	rl = old;
+	rl.rlim_cur = 300 * 1024;
+	signal(SIGXFSZ, SIG_IGN);
+	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
 	errno = 0;
-	CHECK(gtab_write(fd, ix, &POL, &h) == -1 && errno == EBADF);
+	CHECK(gtab_write(fd, ix, &POL, &h) == -1 && errno == EFBIG);
 	close(fd);
 	unlink(path);
+	errno = 0;
+	CHECK(gtab_publish(path, ix, &POL, &pub) == -1 && errno == EFBIG);
+	CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	CHECK(pub.h == NULL && pub.fd == -1);
+	n = 0;
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			n += de->d_name[0] != '.';
+		closedir(d);
+	}
+	CHECK_LL(n, 0);
+	/* and without the limit the same file is published */
+	CHECK(gtab_publish(path, ix, &POL, &pub) == 0);
+	CHECK(pub.len == len && memcmp(pub.h, buf, len) == 0);
+	gtab_unpublish(&pub);
+	unlink(path);
+	rmdir(dir);
 	free(buf);
 	gindex_free(ix);
 }
