@@ -216,12 +216,30 @@ count_win(void *arg, const struct gindex_grant *g)
 	*(size_t *)arg += g->nwin;
 }
 
+/* The table's record of g, its strings and first window at these. */
+static void
+grant_rec(struct gtab_grant *e, const struct gindex_grant *g, uint32_t sub,
+    uint32_t res, uint32_t id, uint32_t win)
+{
+	memset(e, 0, sizeof(*e));
+	e->hash = gtab_hash(g->subject, g->resource);
+	e->subject = sub;
+	e->resource = res;
+	e->id = id;
+	e->win = win;
+	e->nwin = g->nwin;
+	e->status = g->status;
+	e->badwin = g->badwin;
+	e->not_before = g->not_before;
+	e->not_after = g->not_after;
+}
+
 static void
 add_grant(void *arg, const struct gindex_grant *g)
 {
 	struct builder *b = arg;
 	struct gtab_grant e;
-	uint32_t slot;
+	uint32_t slot, sub, res, id;
 
 	if (b->err != 0)
 		return;
@@ -229,17 +247,10 @@ add_grant(void *arg, const struct gindex_grant *g)
 		b->err = EAGAIN;	/* the index changed under us */
 		return;
 	}
-	memset(&e, 0, sizeof(e));
-	e.hash = gtab_hash(g->subject, g->resource);
-	e.subject = intern(b, g->subject);
-	e.resource = intern(b, g->resource);
-	e.id = append(b, g->id);	/* unique: not worth a lookup */
-	e.win = (uint32_t)b->nw;
-	e.nwin = g->nwin;
-	e.status = g->status;
-	e.badwin = g->badwin;
-	e.not_before = g->not_before;
-	e.not_after = g->not_after;
+	sub = intern(b, g->subject);
+	res = intern(b, g->resource);
+	id = append(b, g->id);		/* unique: not worth a lookup */
+	grant_rec(&e, g, sub, res, id, (uint32_t)b->nw);
 	slot = e.hash & (b->ngb - 1);
 	e.next = b->gb[slot];
 	b->gb[slot] = (uint32_t)++b->ng;
@@ -729,17 +740,7 @@ gtab_add_grant(struct gtab_pub *p, const struct gindex_grant *in)
 	i = geo->ng_used;
 	g = (struct gtab_grant *)(void *)(base + geo->g_off) + i;
 	head = (uint32_t *)(void *)(base + geo->gb_off);
-	memset(g, 0, sizeof(*g));
-	g->hash = gtab_hash(in->subject, in->resource);
-	g->subject = sub;
-	g->resource = res;
-	g->id = id;
-	g->win = geo->nw_used;
-	g->nwin = in->nwin;
-	g->status = in->status;
-	g->badwin = in->badwin;
-	g->not_before = in->not_before;
-	g->not_after = in->not_after;
+	grant_rec(g, in, sub, res, id, geo->nw_used);
 	if (in->nwin > 0)
 		memcpy(base + geo->w_off + (size_t)geo->nw_used *
 		    sizeof(struct kd_win), in->win,
