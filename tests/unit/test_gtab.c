@@ -974,8 +974,9 @@ t_large(void)
 	DIR *d;
 	unsigned char *buf;
 	char u[32], res[32], dir[] = "/tmp/kunci-gtab-fail.XXXXXX", path[64];
+	void (*oldxfsz)(int);
 	size_t len;
-	int i, n = 0, same = 0, fd;
+	int i, n = 0, same = 0, fd, r;
 
 	CHECK(ix != NULL);
 	for (i = 0; i < 30000; i++) {
@@ -1019,7 +1020,7 @@ t_large(void)
 	CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
 	rl = old;
 	rl.rlim_cur = 300 * 1024;
-	signal(SIGXFSZ, SIG_IGN);
+	oldxfsz = signal(SIGXFSZ, SIG_IGN);
 	CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
 	fd = open(path, O_RDWR | O_CREAT, 0600);
 	errno = 0;
@@ -1027,8 +1028,14 @@ t_large(void)
 	close(fd);
 	unlink(path);
 	errno = 0;
-	CHECK(gtab_publish(path, ix, &POL, &pub) == -1 && errno == EFBIG);
+	r = gtab_publish(path, ix, &POL, &pub);
+	CHECK(r == -1 && errno == EFBIG);
 	CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	signal(SIGXFSZ, oldxfsz);
+	if (r == 0) {
+		gtab_unpublish(&pub);
+		unlink(path);
+	}
 	CHECK(pub.h == NULL && pub.fd == -1);
 	n = 0;
 	if ((d = opendir(dir)) != NULL) {
