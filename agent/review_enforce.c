@@ -259,12 +259,6 @@ plan_page(struct rv_finding *f, size_t n, void *arg)
 	return EX_OK;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcasecmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void
 plan_free(struct plan *p)
 {
@@ -335,16 +329,8 @@ make_plan(struct wf *w, const struct rv_campaign *k, size_t offset,
 			if ((p->spare[p->nspare++] = strdup(p->r[i].h[j].id)) ==
 			    NULL)
 				return wf_fail(w, EX_OSERR, _("out of memory"));
-	if (p->nspare > 1)
-		qsort(p->spare, p->nspare, sizeof(*p->spare), cmp_str);
+	rv_spares_sort(p->spare, p->nspare);
 	return EX_OK;
-}
-
-static int
-is_spared(char *const *spare, size_t n, const char *id)
-{
-	return n > 0 && bsearch(&id, spare, n, sizeof(*spare), cmp_str) !=
-	    NULL;
 }
 
 /* Record the preview (the dry run) once: its time, and a note
@@ -507,7 +493,7 @@ dry_run_out(struct admin_call *c, const struct rv_campaign *k,
 		json_t *arr = json_array(), *o;
 
 		for (i = 0; i < p->nwin; i++) {
-			act = !p->remove ? "escalated" : is_spared(p->spare,
+			act = !p->remove ? "escalated" : rv_spared(p->spare,
 			    p->nspare, p->win[i].id) ? "spared" : "removed";
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,"
 			    "s:i,s:s}", "grant", p->win[i].id, "holder",
@@ -534,7 +520,7 @@ dry_run_out(struct admin_call *c, const struct rv_campaign *k,
 	hdr[4] = ADMIN_T(c, "ACTION", "TINDAKAN");
 	out_table_init(&t, 5, hdr);
 	for (i = 0; i < p->nwin; i++) {
-		act = !p->remove ? "escalated" : is_spared(p->spare,
+		act = !p->remove ? "escalated" : rv_spared(p->spare,
 		    p->nspare, p->win[i].id) ? "spared" : "removed";
 		snprintf(rk, sizeof(rk), "%d", p->win[i].risk);
 		cells[0] = p->win[i].id;

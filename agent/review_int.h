@@ -121,6 +121,9 @@ int	rv_valid_period(const char *s);
 void	rv_smap_free(struct smap *m);
 int	rv_smap_put(struct smap *m, const char *k, uint32_t v);
 int	rv_smap_get(const struct smap *m, const char *k, uint32_t *v);
+/* The grants a preview spared: sorted once, then looked up by id. */
+void	rv_spares_sort(char **ids, size_t n);
+int	rv_spared(char *const *ids, size_t n, const char *id);
 char *	rv_norm_dn(const char *dn);
 void	rv_renew_deadline(struct wf *w);
 int	rv_paged(struct wf *w, const char *base, int scope, const char *filter,

@@ -107,12 +107,6 @@ kuncid_actor(void)
 	return &a;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcasecmp(*(char *const *)a, *(char *const *)b);
-}
-
 static long
 ms_since(const struct timespec *t0)
 {
@@ -451,13 +445,6 @@ last_holder(struct run *r, const struct rv_finding *f, int *yes)
 }
 
 static int
-is_spared(char *const *spare, size_t n, const char *id)
-{
-	return n > 0 && bsearch(&id, spare, n, sizeof(*spare), cmp_str) !=
-	    NULL;
-}
-
-static int
 run_one(struct run *r, const struct rv_finding *f)
 {
 	struct wf *w = r->w;
@@ -470,7 +457,7 @@ run_one(struct run *r, const struct rv_finding *f)
 	}
 	if (strcmp(f->decision, "pending") != 0)
 		return EX_OK;		/* answered, or done */
-	if (is_spared(r->spare, r->nspare, f->id))
+	if (rv_spared(r->spare, r->nspare, f->id))
 		last = 1;
 	else if ((st = last_holder(r, f, &last)) != EX_OK)
 		return st;
@@ -641,8 +628,7 @@ load_spares(struct wf *w, struct berval **v, struct run *r)
 			return wf_fail(w, EX_OSERR, _("out of memory"));
 		r->nspare++;
 	}
-	if (r->nspare > 1)
-		qsort(r->spare, r->nspare, sizeof(*r->spare), cmp_str);
+	rv_spares_sort(r->spare, r->nspare);
 	return EX_OK;
 }
 

@@ -230,6 +230,25 @@ smap_grow(struct smap *m)
 	return 0;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+rv_spares_sort(char **ids, size_t n)
+{
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), cmp_id);
+}
+
+int
+rv_spared(char *const *ids, size_t n, const char *id)
+{
+	return n > 0 && bsearch(&id, ids, n, sizeof(*ids), cmp_id) != NULL;
+}
+
 /* Case-insensitive keys.  Returns 0, or -1 when out of memory. */
 int
 rv_smap_put(struct smap *m, const char *k, uint32_t v)
