@@ -343,8 +343,10 @@ t_eq "6. provider 1 still stopped while they did" T "$(ps -o stat= -p "$A_SLAPD"
 kill -CONT "$A_SLAPD"
 t_wait_eq "6. the returning provider 1 learns the switch and refuses kuncid's writes" 50 150 \
     eval 'svc_write "ldap://127.0.0.1:$PA"; echo $?'
-wait_converged || t_fail "6. providers did not converge" "$(subtree_diff | head -n 20)"
-t_eq "6. converged: no difference in ou=kunci" "" "$(subtree_diff | head -n 5)"
+# (the schedulers keep writing: a second diff right after the wait can
+# catch one write on its way to the other provider)
+t_wait_eq "6. converged: no difference in ou=kunci" "" 300 \
+    eval 'subtree_diff | head -n 5'
 lost=0
 for id in "${acked[@]}"; do
 	[ -n "$(state_on "$A_LDAPI" "$id")" ] && [ -n "$(state_on "$B_LDAPI" "$id")" ] || lost=$((lost + 1))
